@@ -1,0 +1,48 @@
+# Two commands: `make run` serves the demo site at http://127.0.0.1:8000, `make test` runs the suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTEST_ARGS ?=
+
+.PHONY: run test setup chromium lock catalogs clean
+
+run: setup
+	$(BIN)/deliberation migrate
+	$(BIN)/deliberation demo --if-empty
+	$(BIN)/deliberation serve --host 127.0.0.1 --port 8000
+
+test: setup chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed static/vendor/htmx.min.js
+
+# Pinned dependencies from the lock file, then the package itself without resolving again.
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+# htmx comes from the npm registry at the version package-lock.json pins; nothing third-party is committed.
+static/vendor/htmx.min.js: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+# Debian's Chromium for the browser tests (browser downloads are impossible here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+# Regenerate requirements.lock after changing dependencies in pyproject.toml.
+lock:
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra test --strip-extras --no-emit-find-links --no-emit-index-url --output-file requirements.lock pyproject.toml
+
+# Extract messages and update both catalogs (then translate the new entries).
+catalogs:
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 -k pgettext:1c,2 --no-location --sort-output -o deliberation/locale/messages.pot .
+	$(BIN)/pybabel update -i deliberation/locale/messages.pot -d deliberation/locale --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

@@ -1,0 +1,252 @@
+"""Changes to accounts. Each function flushes and never commits: the request owns the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from .. import events
+from ..audit.actions import record
+from ..db import utcnow
+from ..errors import Conflict, DomainError, Forbidden, NotFound, TooManyRequests, ValidationError
+from ..i18n import N_
+from ..settings import LOCALES
+from ..validation import Checker
+from . import queries
+from .models import OCCUPATIONS, REGISTRATION_MODES, Invitation, LoginFailure, PasswordReset, SiteSetting, User
+from .passwords import hash_password, needs_rehash, verify_password
+from .regions import REGIONS
+from .tokens import new_token, token_hash
+
+
+@dataclass(frozen=True)
+class HostIdentity:
+    """Who the host platform says the current person is."""
+
+    external_id: str
+    display_name: str
+    roles: frozenset[str] = frozenset()
+    email: str | None = None
+
+
+def _profile_fields(check: Checker) -> dict:
+    return dict(
+        display_name=check.text("display_name", max_length=120, min_length=2),
+        occupation=check.choice("occupation", OCCUPATIONS, default="other"),
+        hromada=check.text("hromada", max_length=120, required=False),
+        region=check.choice("region", {"": "", **REGIONS}, default=""),
+    )
+
+
+def check_register_user(db: Session, *, data: Mapping[str, str], invitation_token: str = "",
+                        locale: str = "", coordinator: bool = False, bypass_policy: bool = False) -> User:
+    """Create a member from a registration form (or the command line, with ``bypass_policy``)."""
+    check = Checker(data)
+    email = check.email()
+    fields = _profile_fields(check)
+    password = check.password()
+    invitation = queries.get_valid_invitation(db, invitation_token) if invitation_token else None
+    if not bypass_policy and queries.get_registration_mode(db) == "invitation" and invitation is None:
+        check.fail("invitation", "invitation_required",
+                   N_("Registration is by invitation only. Please use the link a coordinator sent you."))
+    if email and "email" not in check.errors and queries.get_user_by_email(db, email):
+        check.fail("email", "email_taken", N_("An account with this e-mail already exists. Try signing in or resetting the password."))
+    check.done()
+    user = User(email=email, password_hash=hash_password(password), locale=locale if locale in LOCALES else "",
+                is_coordinator=coordinator, **fields)
+    db.add(user)
+    _flush_unique(db, "email", N_("An account with this e-mail already exists. Try signing in or resetting the password."))
+    via = "invitation" if invitation else "registration"
+    if invitation is not None:
+        invitation.used_by, invitation.used_at = user.id, utcnow()
+        db.add(invitation)
+    record(db, actor_id=user.id, action="user.registered", obj=user, via=via, coordinator=coordinator)
+    events.queue(db, events.user_joined, user_id=user.id, display_name=user.display_name, via=via)
+    return user
+
+
+def _flush_unique(db: Session, field: str, message: str) -> None:
+    # Two registrations racing for one address both pass the check; the unique index decides.
+    try:
+        with db.begin_nested():
+            db.flush()
+    except IntegrityError as exc:
+        raise ValidationError({field: DomainError("duplicate", message, field=field)}) from exc
+
+
+def check_login(db: Session, *, email: str, password: str, address: str,
+                max_failures: int, window_seconds: int) -> User | None:
+    """The user for these credentials, or None after recording the failure.
+
+    Returns rather than raises on a wrong password so the caller commits the recorded failure;
+    refusing outright once too many failures piled up is what throttles guessing.
+    """
+    email = email.strip().lower()[:254]
+    by_email, by_address = queries.recent_login_failures(db, email=email, address=address,
+                                                         window_seconds=window_seconds)
+    # An address is allowed more tries than one account: a village library shares one address.
+    if by_email >= max_failures or by_address >= max_failures * 4:
+        raise TooManyRequests("login_throttled", N_("Too many failed attempts. Please wait %(minutes)s minutes and try again."),
+                              minutes=window_seconds // 60)
+    user = queries.get_user_by_email(db, email) if email else None
+    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        db.add(LoginFailure(email=email, address=address[:64]))
+        db.flush()
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        db.add(user)
+    return user
+
+
+def check_change_password(db: Session, *, user: User, data: Mapping[str, str]) -> User:
+    check = Checker(data)
+    if not verify_password(user.password_hash, str(data.get("current_password", ""))):
+        check.fail("current_password", "wrong_password", N_("The current password is not right."))
+    password = check.password()
+    check.done()
+    _set_password(db, user, password)
+    record(db, actor_id=user.id, action="user.password_changed", obj=user)
+    return user
+
+
+def _set_password(db: Session, user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    # Sessions signed with the old epoch stop working: a changed password logs out everywhere else.
+    user.session_epoch += 1
+    db.add(user)
+    db.flush()
+
+
+def do_request_password_reset(db: Session, *, email: str, valid_hours: int) -> tuple[User, str] | None:
+    """A reset token for the account with this e-mail, or None when there is no such account."""
+    user = queries.get_user_by_email(db, email)
+    if user is None or not user.is_active or user.password_hash is None:
+        return None
+    token, digest = new_token()
+    reset = PasswordReset(user_id=user.id, token_hash=digest, expires_at=utcnow() + timedelta(hours=valid_hours))
+    db.add(reset)
+    db.flush()
+    record(db, actor_id=None, action="user.password_reset_requested", obj=user)
+    return user, token
+
+
+def get_valid_reset(db: Session, token: str) -> PasswordReset | None:
+    reset = db.exec(select(PasswordReset).where(PasswordReset.token_hash == token_hash(token))).first()
+    if reset is None or reset.used_at is not None or reset.expires_at < utcnow():
+        return None
+    return reset
+
+
+def check_reset_password(db: Session, *, token: str, data: Mapping[str, str]) -> User:
+    reset = get_valid_reset(db, token)
+    if reset is None:
+        raise NotFound("reset_invalid", N_("This reset link is not valid any more. Please ask for a new one."))
+    check = Checker(data)
+    password = check.password()
+    check.done()
+    user = db.get(User, reset.user_id)
+    reset.used_at = utcnow()
+    db.add(reset)
+    _set_password(db, user, password)
+    record(db, actor_id=user.id, action="user.password_reset", obj=user)
+    return user
+
+
+def check_update_profile(db: Session, *, user: User, data: Mapping[str, str]) -> User:
+    check = Checker(data)
+    fields = _profile_fields(check)
+    check.done()
+    changed = {k: v for k, v in fields.items() if getattr(user, k) != v}
+    for key, value in changed.items():
+        setattr(user, key, value)
+    db.add(user)
+    db.flush()
+    if changed:
+        record(db, actor_id=user.id, action="user.profile_updated", obj=user, fields=sorted(changed))
+    return user
+
+
+def do_set_locale(db: Session, *, user: User, locale: str) -> None:
+    if locale in LOCALES and user.locale != locale:
+        user.locale = locale
+        db.add(user)
+        db.flush()
+
+
+def do_set_registration_mode(db: Session, *, mode: str, actor: User) -> None:
+    if mode not in REGISTRATION_MODES:
+        raise ValidationError({"mode": DomainError("invalid_choice", N_("Please choose one of the options."), field="mode")})
+    setting = db.get(SiteSetting, "registration_mode") or SiteSetting(key="registration_mode", value=mode)
+    setting.value = mode
+    db.add(setting)
+    db.flush()
+    record(db, actor_id=actor.id, action="site.registration_mode_set", mode=mode)
+
+
+def check_create_invitation(db: Session, *, actor: User, data: Mapping[str, str], valid_days: int) -> tuple[Invitation, str]:
+    check = Checker(data)
+    note = check.text("note", max_length=200, required=False)
+    check.done()
+    token, digest = new_token()
+    invitation = Invitation(token_hash=digest, note=note, created_by=actor.id,
+                            expires_at=utcnow() + timedelta(days=valid_days))
+    db.add(invitation)
+    db.flush()
+    record(db, actor_id=actor.id, action="invitation.created", obj=invitation, note=note)
+    return invitation, token
+
+
+def do_set_coordinator(db: Session, *, user_id: int, value: bool, actor: User) -> User:
+    user = db.get(User, user_id)
+    if user is None:
+        raise NotFound("user_not_found", N_("There is no such person."))
+    if not value and user.is_coordinator and _coordinator_count(db) <= 1:
+        raise Forbidden("last_coordinator", N_("The network needs at least one coordinator."))
+    if user.is_coordinator != value:
+        user.is_coordinator = value
+        db.add(user)
+        db.flush()
+        record(db, actor_id=actor.id, action="user.coordinator_set", obj=user, value=value)
+        events.queue(db, events.user_role_changed, user_id=user.id, is_coordinator=value, actor_id=actor.id)
+    return user
+
+
+def _coordinator_count(db: Session) -> int:
+    return len(db.exec(select(User.id).where(User.is_coordinator == True)).all())  # noqa: E712
+
+
+def do_sync_host_user(db: Session, *, identity: HostIdentity) -> User:
+    """The local row for a host-provided person, created on first sight and kept in step."""
+    if not identity.external_id or not identity.display_name:
+        raise Forbidden("bad_identity", N_("The host platform did not say who you are."))
+    user = db.exec(select(User).where(User.external_id == identity.external_id)).first()
+    coordinator = "coordinator" in identity.roles
+    if user is None:
+        user = User(external_id=identity.external_id[:200], display_name=identity.display_name[:120],
+                    email=(identity.email or None) and identity.email.lower()[:254], is_coordinator=coordinator)
+        db.add(user)
+        try:
+            with db.begin_nested():
+                db.flush()
+        except IntegrityError as exc:
+            # Another request created the same person a moment ago.
+            user = db.exec(select(User).where(User.external_id == identity.external_id)).first()
+            if user is None:
+                raise Conflict("identity_conflict", N_("This account could not be set up. Please try again.")) from exc
+            return user
+        record(db, actor_id=user.id, action="user.joined_from_host", obj=user)
+        events.queue(db, events.user_joined, user_id=user.id, display_name=user.display_name, via="host")
+        return user
+    if user.display_name != identity.display_name[:120] or user.is_coordinator != coordinator:
+        user.display_name = identity.display_name[:120]
+        if user.is_coordinator != coordinator:
+            record(db, actor_id=user.id, action="user.coordinator_set", obj=user, value=coordinator, by="host")
+        user.is_coordinator = coordinator
+        db.add(user)
+        db.flush()
+    return user

@@ -1,0 +1,98 @@
+"""People, their credentials and the network's registration policy."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime, Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ..db import utcnow
+from ..i18n import N_
+
+OCCUPATIONS: dict[str, str] = {
+    "deputy": N_("Deputy of a local council"),
+    "advocate": N_("Public advocate or activist"),
+    "journalist": N_("Journalist"),
+    "expert": N_("Expert"),
+    "other": N_("Other"),
+}
+
+REGISTRATION_MODES: dict[str, str] = {
+    "open": N_("Anyone may register"),
+    "invitation": N_("By invitation only"),
+}
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "delib_user"
+    __table_args__ = (
+        UniqueConstraint("email"),
+        UniqueConstraint("external_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Emails are stored lower-cased: two spellings of one address are one person.
+    email: str | None = Field(default=None, max_length=254)
+    #: The host's id for this person, when a host platform provides identities.
+    external_id: str | None = Field(default=None, max_length=200)
+    display_name: str = Field(max_length=120)
+    password_hash: str | None = Field(default=None, max_length=200)
+    occupation: str = Field(default="other", max_length=20)
+    hromada: str = Field(default="", max_length=120)
+    region: str = Field(default="", max_length=40)
+    locale: str = Field(default="", max_length=5)
+    is_coordinator: bool = Field(default=False)
+    is_active: bool = Field(default=True)
+    #: Bumped on password change so sessions signed before it stop working.
+    session_epoch: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class LoginFailure(SQLModel, table=True):
+    """One failed login, kept so throttling holds across workers and restarts."""
+
+    __tablename__ = "delib_login_failure"
+    __table_args__ = (
+        Index("ix_delib_login_failure_email_at", "email", "at"),
+        Index("ix_delib_login_failure_address_at", "address", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254)
+    address: str = Field(max_length=64)
+    at: datetime = Field(default_factory=utcnow)
+
+
+class PasswordReset(SQLModel, table=True):
+    """A one-time reset link; only the token's hash is stored, so a leaked table opens nothing."""
+
+    __tablename__ = "delib_password_reset"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="delib_user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class Invitation(SQLModel, table=True):
+    __tablename__ = "delib_invitation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    #: Shown to coordinators so they know which link went to whom.
+    note: str = Field(default="", max_length=200)
+    created_by: int = Field(foreign_key="delib_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_by: int | None = Field(default=None, foreign_key="delib_user.id")
+    used_at: datetime | None = None
+
+
+class SiteSetting(SQLModel, table=True):
+    __tablename__ = "delib_site_setting"
+
+    key: str = Field(primary_key=True, max_length=60)
+    value: str = Field(max_length=500)

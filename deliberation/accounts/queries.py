@@ -1,0 +1,59 @@
+"""Reading accounts and the registration policy."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session, func, select
+
+from ..db import utcnow
+from .models import Invitation, LoginFailure, SiteSetting, User
+from .tokens import token_hash
+
+
+def get_user(db: Session, user_id: int) -> User | None:
+    return db.get(User, user_id)
+
+
+def get_user_by_email(db: Session, email: str) -> User | None:
+    return db.exec(select(User).where(User.email == email.strip().lower())).first()
+
+
+def list_users(db: Session, *, limit: int = 500) -> list[User]:
+    return list(db.exec(select(User).order_by(User.display_name).limit(limit)).all())
+
+
+def count_users(db: Session) -> int:
+    return db.exec(select(func.count()).select_from(User)).one()
+
+
+def get_setting(db: Session, key: str, default: str) -> str:
+    row = db.get(SiteSetting, key)
+    return row.value if row else default
+
+
+def get_registration_mode(db: Session) -> str:
+    return get_setting(db, "registration_mode", "open")
+
+
+def get_valid_invitation(db: Session, token: str) -> Invitation | None:
+    if not token:
+        return None
+    invitation = db.exec(select(Invitation).where(Invitation.token_hash == token_hash(token))).first()
+    if invitation is None or invitation.used_at is not None or invitation.expires_at < utcnow():
+        return None
+    return invitation
+
+
+def list_invitations(db: Session, *, limit: int = 50) -> list[Invitation]:
+    return list(db.exec(select(Invitation).order_by(Invitation.id.desc()).limit(limit)).all())
+
+
+def recent_login_failures(db: Session, *, email: str, address: str, window_seconds: int) -> tuple[int, int]:
+    """How many failures there were lately for this e-mail and for this network address."""
+    since = utcnow() - timedelta(seconds=window_seconds)
+    by_email = db.exec(select(func.count()).select_from(LoginFailure)
+                       .where(LoginFailure.email == email, LoginFailure.at >= since)).one()
+    by_address = db.exec(select(func.count()).select_from(LoginFailure)
+                         .where(LoginFailure.address == address, LoginFailure.at >= since)).one()
+    return by_email, by_address

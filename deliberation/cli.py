@@ -1,0 +1,127 @@
+"""The ``deliberation`` command: serve, migrate, demo, create-user."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+
+from .db import SessionFactory, make_engine
+from .settings import Settings
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from . import migrate
+
+    engine = make_engine(_settings().database_url)
+    if args.downgrade:
+        migrate.downgrade(engine, args.revision)
+    else:
+        migrate.upgrade(engine, args.revision)
+    print(f"Database at revision {migrate.current_revision(engine)}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import load_demo, network_is_empty
+
+    engine = make_engine(_settings().database_url)
+    sessions = SessionFactory(engine)
+    with sessions.begin() as db:
+        if not network_is_empty(db):
+            if args.if_empty:
+                print("The database already has people in it; the demo was not loaded.")
+                return 0
+            print("The database is not empty; refusing to load the demo into it.", file=sys.stderr)
+            return 1
+        logins = load_demo(db)
+    print("Demo network loaded. Sign in with any of these (password for all: %s):" % logins.password)
+    for email, what in logins.accounts:
+        print(f"  {email:32} {what}")
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from .accounts.actions import check_register_user
+    from .errors import ValidationError
+
+    password = args.password or getpass.getpass("Password (10 characters or more): ")
+    engine = make_engine(_settings().database_url)
+    sessions = SessionFactory(engine)
+    data = {"email": args.email, "display_name": args.name, "password": password, "password_confirm": password,
+            "occupation": args.occupation, "hromada": args.hromada, "region": ""}
+    try:
+        with sessions.begin() as db:
+            user = check_register_user(db, data=data, coordinator=args.coordinator, bypass_policy=True)
+    except ValidationError as error:
+        for name, problem in error.errors.items():
+            print(f"{name}: {problem.message()}", file=sys.stderr)
+        return 1
+    role = "coordinator" if user.is_coordinator else "member"
+    print(f"Created {role} {user.display_name} <{user.email}> (id {user.id})")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # httptools sets TCP_NODELAY; with several workers the default stack would leave Nagle's
+    # algorithm on and every keep-alive request would wait about 40 ms.
+    uvicorn.run("deliberation.cli:app_factory", factory=True, host=args.host, port=args.port,
+                workers=args.workers, http="httptools", loop="uvloop", proxy_headers=args.proxy_headers,
+                forwarded_allow_ips=args.forwarded_allow_ips, log_level="info", access_log=args.access_log)
+    return 0
+
+
+def app_factory():
+    from . import create_app
+
+    return create_app(_settings())
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="deliberation", description="Participatory drafting and decisions for civic networks.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the site with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-* from --forwarded-allow-ips")
+    serve.add_argument("--forwarded-allow-ips", default="127.0.0.1")
+    serve.add_argument("--no-access-log", dest="access_log", action="store_false")
+    serve.set_defaults(func=cmd_serve)
+
+    mig = sub.add_parser("migrate", help="bring the database schema up to date (Alembic upgrade)")
+    mig.add_argument("revision", nargs="?", default="head")
+    mig.add_argument("--downgrade", action="store_true", help="go down to REVISION instead (e.g. base)")
+    mig.set_defaults(func=cmd_migrate)
+
+    demo = sub.add_parser("demo", help="load the demo network into an empty database")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing (and succeed) if people exist")
+    demo.set_defaults(func=cmd_demo)
+
+    cu = sub.add_parser("create-user", help="create an account")
+    cu.add_argument("--email", required=True)
+    cu.add_argument("--name", required=True)
+    cu.add_argument("--password", help="read from the terminal when not given")
+    cu.add_argument("--occupation", default="other", choices=["deputy", "advocate", "journalist", "expert", "other"])
+    cu.add_argument("--hromada", default="")
+    cu.add_argument("--coordinator", action="store_true", help="make a member of the coordination committee")
+    cu.set_defaults(func=cmd_create_user)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,122 @@
+"""Database plumbing: engines, the ``delib_`` table prefix, sessions and the after-commit hook.
+
+Times are aware UTC datetimes (SQLModel refuses naive ones); ``utcnow()`` is the one clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, event, MetaData
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session, SQLModel, create_engine
+
+TABLE_PREFIX = "delib_"
+VERSION_TABLE = "delib_alembic_version"
+
+# Constraint names must be stable for Alembic to alter them later, and prefixed so they never
+# collide with a host's constraints in a shared PostgreSQL schema.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+metadata: MetaData = SQLModel.metadata
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine with the settings this project relies on for each backend."""
+    if url.startswith("sqlite"):
+        connect_args = kwargs.pop("connect_args", {})
+        # The app serves requests from a thread pool; the connection pool hands one
+        # connection to one thread at a time.
+        connect_args.setdefault("check_same_thread", False)
+        connect_args.setdefault("timeout", 30)
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers go on while one request writes; foreign keys are off by default in SQLite.
+    if not _is_memory(dbapi_connection):
+        cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _is_memory(dbapi_connection) -> bool:
+    row = dbapi_connection.execute("PRAGMA database_list").fetchone()
+    return not row or not row[2]
+
+
+def is_sqlite(bind: Engine | Connection | Session) -> bool:
+    if isinstance(bind, Session):
+        bind = bind.get_bind()
+    return bind.dialect.name == "sqlite"
+
+
+class SessionFactory:
+    """Makes sessions bound to one engine (or one connection, in tests) for one app.
+
+    Domain code queues events on the session; they are sent only after a successful commit, so a
+    subscriber never hears of a change that was rolled back.
+    """
+
+    def __init__(self, bind: Engine | Connection, *, sender: Any = None,
+                 join_transaction_mode: str | None = None) -> None:
+        options: dict[str, Any] = {"class_": Session, "expire_on_commit": False}
+        if join_transaction_mode:
+            options["join_transaction_mode"] = join_transaction_mode
+        self.bind = bind
+        self.sender = sender
+        self._maker = sessionmaker(bind=bind, **options)
+        event.listen(self._maker, "after_commit", _send_queued_events)
+        event.listen(self._maker, "after_soft_rollback", _drop_queued_events)
+
+    def __call__(self) -> Session:
+        session = self._maker()
+        session.info["delib_sender"] = self.sender
+        session.info["delib_events"] = []
+        return session
+
+    @contextmanager
+    def begin(self) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back on any error."""
+        session = self()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+
+def _send_queued_events(session: Session) -> None:
+    queued = session.info.get("delib_events") or []
+    session.info["delib_events"] = []
+    sender = session.info.get("delib_sender")
+    for signal, payload in queued:
+        signal.send(sender, **payload)
+
+
+def _drop_queued_events(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:
+        session.info["delib_events"] = []

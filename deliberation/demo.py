@@ -1,0 +1,119 @@
+"""The demo network: a coordinator, members of every kind, a workshop of each kind and forums.
+
+The texts are our own, written on the themes of the network's founding documents: participatory
+democracy in new hromadas, public budgets, village water supply, local journalism.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import Session, func, select
+
+from .accounts.actions import check_register_user
+from .accounts.models import User
+from .forums.actions import check_create_forum, do_set_forum_status
+from .workshops.actions import check_create_workshop, check_request_membership, do_decide_membership, do_set_facilitator
+
+PASSWORD = "demo-pass-2026"
+
+PEOPLE = [
+    # email, name, occupation, hromada, region, coordinator
+    ("coordinator@demo.example", "Олена Коваленко", "advocate", "Ічнянська міська громада", "chernihiv", True),
+    ("deputy@demo.example", "Петро Гнатюк", "deputy", "Новоград-Волинська міська громада", "zhytomyr", False),
+    ("deputy2@demo.example", "Василь Ткачук", "deputy", "Вознесенська міська громада", "mykolaiv", False),
+    ("advocate@demo.example", "Марія Савчук", "advocate", "Березнівська міська громада", "rivne", False),
+    ("journalist@demo.example", "Андрій Литвин", "journalist", "Бахмацька міська громада", "chernihiv", False),
+    ("expert@demo.example", "Ірина Бондар", "expert", "Полтавська міська громада", "poltava", False),
+    ("member@demo.example", "Оксана Мельник", "other", "Гадяцька міська громада", "poltava", False),
+]
+
+WORKSHOPS = [
+    dict(kind="deputies", title="Громадський бюджет малого міста",
+         topic="Положення про громадський бюджет для міських рад малих громад",
+         description="Готуємо типовий проєкт рішення міської ради про громадський бюджет, який невелика громада "
+                     "може ухвалити без сторонніх консультантів.\n\nОкремо домовляємося про пороги підписів, "
+                     "голосування офлайн для людей старшого віку та звітування про виконання проєктів.",
+         place="Ічня, міська бібліотека", is_online=False, facilitator="deputy@demo.example"),
+    dict(kind="advocates", title="Чиста вода для сіл",
+         topic="Петиція про ремонт сільських водогонів у старостинських округах",
+         description="Збираємо факти про стан водогонів у селах громад-учасниць і готуємо петицію до місцевих рад "
+                     "разом з планом публічних акцій.",
+         place="", is_online=True, facilitator="advocate@demo.example"),
+    dict(kind="journalists", title="Місцева демократія зрозумілою мовою",
+         topic="Як висвітлювати сесії рад, бюджет і громадські слухання",
+         description="Напрацьовуємо пам'ятку для редакцій районних газет і місцевих телеграм-каналів: що дивитися "
+                     "в порядку денному сесії, як читати бюджет громади, як не загубити голос мешканців.",
+         place="Бахмач, редакція газети «Порадник»", is_online=True, facilitator="journalist@demo.example"),
+    dict(kind="experts", title="Експертиза законопроєкту про місцеві ініціативи",
+         topic="Зауваження гільдії експертів до законопроєкту про місцеві ініціативи та громадські слухання",
+         description="Порівнюємо чинні статути громад з новими вимогами і готуємо експертний висновок із "
+                     "конкретними пропозиціями змін.",
+         place="Полтава", is_online=False, facilitator="expert@demo.example"),
+]
+
+FORUMS = [
+    dict(title="Форум мережі «Партисипативна демократія в нових громадах»",
+         theme="Належне управління через участь мешканців",
+         description="Делегати обговорюють напрацювання майстерень за півріччя: проєкти рішень про громадський "
+                     "бюджет, петицію про сільські водогони та план публічних акцій.\n\nНа форумі також "
+                     "затверджується план діяльності мережі до наступного форуму.",
+         place="Полтава, обласна універсальна наукова бібліотека", is_online=True, status="planned"),
+    dict(title="Весняний форум: бюджетний процес і адміністративні послуги",
+         theme="Прозорий бюджет і доступні послуги в малих містах",
+         description="Підсумки роботи майстерень з бюджетного процесу та адміністративних послуг.",
+         place="Житомир", is_online=False, status="closed"),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogins:
+    password: str
+    accounts: list[tuple[str, str]]
+
+
+def network_is_empty(db: Session) -> bool:
+    return db.exec(select(func.count()).select_from(User)).one() == 0
+
+
+def load_demo(db: Session, *, today: date | None = None) -> DemoLogins:
+    today = today or date.today()
+    users = {}
+    for email, name, occupation, hromada, region, coordinator in PEOPLE:
+        users[email] = check_register_user(db, bypass_policy=True, coordinator=coordinator, locale="uk", data={
+            "email": email, "display_name": name, "occupation": occupation, "hromada": hromada,
+            "region": region, "password": PASSWORD, "password_confirm": PASSWORD})
+    coordinator = users["coordinator@demo.example"]
+    for index, spec in enumerate(WORKSHOPS):
+        spec = dict(spec)
+        facilitator = users[spec.pop("facilitator")]
+        starts = today + timedelta(days=7 + 14 * index)
+        workshop = check_create_workshop(db, actor=coordinator, data={
+            **{k: v for k, v in spec.items() if k != "is_online"}, "is_online": "1" if spec["is_online"] else "",
+            "starts_on": starts.isoformat(), "ends_on": (starts + timedelta(days=1)).isoformat()})
+        do_set_facilitator(db, workshop=workshop, user_id=facilitator.id, appoint=True, actor=coordinator)
+        if spec["kind"] == "deputies":
+            for email in ("deputy2@demo.example", "expert@demo.example"):
+                check_request_membership(db, workshop=workshop, actor=users[email], message="")
+                do_decide_membership(db, workshop=workshop, user_id=users[email].id, approve=True, actor=facilitator)
+            check_request_membership(db, workshop=workshop, actor=users["member@demo.example"],
+                                     message="Працюю в центрі надання адмінпослуг, хочу долучитися до розробки положення.")
+    for index, spec in enumerate(FORUMS):
+        spec = dict(spec)
+        status = spec.pop("status")
+        starts = today + timedelta(days=45) if status == "planned" else today - timedelta(days=200)
+        forum = check_create_forum(db, actor=coordinator, data={
+            **{k: v for k, v in spec.items() if k != "is_online"}, "is_online": "1" if spec["is_online"] else "",
+            "starts_on": starts.isoformat(), "ends_on": (starts + timedelta(days=1)).isoformat()})
+        if status == "closed":
+            do_set_forum_status(db, forum=forum, status="open", actor=coordinator)
+            do_set_forum_status(db, forum=forum, status="closed", actor=coordinator)
+    return DemoLogins(PASSWORD, [
+        ("coordinator@demo.example", "coordinator (coordination committee)"),
+        ("deputy@demo.example", "deputy, facilitator of the local deputies' workshop"),
+        ("advocate@demo.example", "public advocate, facilitator of the advocates' workshop"),
+        ("journalist@demo.example", "journalist, facilitator of the journalists' workshop"),
+        ("expert@demo.example", "expert, facilitator of the expert guild's workshop"),
+        ("member@demo.example", "member with a pending request to join"),
+    ])

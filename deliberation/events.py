@@ -1,0 +1,48 @@
+"""Every event Deliberation sends, in one place.
+
+Events are blinker signals. A host subscribes with ``events.workshop_created.connect(handler)``
+(or ``connect(handler, sender=app)`` to hear one app only); ``sender`` is the Starlette app that
+``create_app`` returned. Each signal is sent after the change is committed, never before, with the
+keyword arguments listed in its docstring. ``tests/test_events.py`` proves that every signal
+listed in ``ALL`` is sent by the code and documented in README.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from blinker import Namespace, Signal
+
+_signals = Namespace()
+
+
+def _signal(name: str, doc: str) -> Signal:
+    return _signals.signal(name, doc=doc)
+
+
+user_joined = _signal("user joined", "A person became a member: user_id, display_name, via ('registration', 'invitation', 'host').")
+user_role_changed = _signal("user role changed", "A coordinator granted or removed the coordinator role: user_id, is_coordinator, actor_id.")
+workshop_created = _signal("workshop created", "A coordinator created a workshop: workshop_id, kind, title, actor_id.")
+workshop_updated = _signal("workshop updated", "A coordinator edited a workshop: workshop_id, actor_id.")
+membership_requested = _signal("membership requested", "A member asked to join a workshop: workshop_id, user_id.")
+membership_decided = _signal("membership decided", "A facilitator approved or declined a request: workshop_id, user_id, approved, actor_id.")
+facilitator_appointed = _signal("facilitator appointed", "A coordinator appointed or removed a facilitator: workshop_id, user_id, appointed, actor_id.")
+forum_created = _signal("forum created", "A coordinator created a forum: forum_id, title, actor_id.")
+forum_updated = _signal("forum updated", "A coordinator edited a forum or changed its status: forum_id, status, actor_id.")
+
+ALL: tuple[Signal, ...] = (
+    user_joined,
+    user_role_changed,
+    workshop_created,
+    workshop_updated,
+    membership_requested,
+    membership_decided,
+    facilitator_appointed,
+    forum_created,
+    forum_updated,
+)
+
+
+def queue(db: Any, signal: Signal, **payload: Any) -> None:
+    """Send ``signal`` once the session's transaction commits (dropped if it rolls back)."""
+    db.info.setdefault("delib_events", []).append((signal, payload))

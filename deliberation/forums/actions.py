@@ -1,0 +1,75 @@
+"""Changes to forums."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlmodel import Session
+
+from .. import events
+from ..accounts.models import User
+from ..audit.actions import record
+from ..errors import Conflict, Forbidden
+from ..i18n import N_
+from ..validation import Checker
+from . import rules
+from .models import FORUM_TRANSITIONS, Forum
+
+
+def _require_manager(actor: User | None) -> None:
+    if not rules.can_manage_forums(actor):
+        raise Forbidden("forbidden", N_("You do not have permission to do this."))
+
+
+def _forum_fields(data: Mapping[str, str]) -> dict:
+    check = Checker(data)
+    fields = dict(
+        title=check.text("title", max_length=200, min_length=3),
+        theme=check.text("theme", max_length=200),
+        description=check.text("description", max_length=5000, required=False, multiline=True),
+        starts_on=check.date("starts_on"),
+        ends_on=check.date("ends_on"),
+        is_online=check.flag("is_online"),
+        place=check.text("place", max_length=200, required=False),
+    )
+    check.date_order("starts_on", fields["starts_on"], "ends_on", fields["ends_on"])
+    if not fields["is_online"] and not fields["place"]:
+        check.fail("place", "place_required", N_("Please give a place, or mark the forum as online."))
+    check.done()
+    return fields
+
+
+def check_create_forum(db: Session, *, actor: User, data: Mapping[str, str]) -> Forum:
+    _require_manager(actor)
+    forum = Forum(created_by=actor.id, **_forum_fields(data))
+    db.add(forum)
+    db.flush()
+    record(db, actor_id=actor.id, action="forum.created", obj=forum, title=forum.title)
+    events.queue(db, events.forum_created, forum_id=forum.id, title=forum.title, actor_id=actor.id)
+    return forum
+
+
+def check_update_forum(db: Session, *, forum: Forum, actor: User, data: Mapping[str, str]) -> Forum:
+    _require_manager(actor)
+    fields = _forum_fields(data)
+    changed = sorted(k for k, v in fields.items() if getattr(forum, k) != v)
+    for key in changed:
+        setattr(forum, key, fields[key])
+    db.add(forum)
+    db.flush()
+    if changed:
+        record(db, actor_id=actor.id, action="forum.updated", obj=forum, fields=changed)
+        events.queue(db, events.forum_updated, forum_id=forum.id, status=forum.status, actor_id=actor.id)
+    return forum
+
+
+def do_set_forum_status(db: Session, *, forum: Forum, status: str, actor: User) -> Forum:
+    _require_manager(actor)
+    if status not in FORUM_TRANSITIONS.get(forum.status, ()):
+        raise Conflict("bad_transition", N_("A forum cannot move from this status to that one."))
+    previous, forum.status = forum.status, status
+    db.add(forum)
+    db.flush()
+    record(db, actor_id=actor.id, action="forum.status_set", obj=forum, previous=previous, status=status)
+    events.queue(db, events.forum_updated, forum_id=forum.id, status=status, actor_id=actor.id)
+    return forum

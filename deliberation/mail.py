@@ -1,0 +1,45 @@
+"""Sending e-mail: through SMTP with aiosmtplib when configured, to the log otherwise."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+import aiosmtplib
+
+from .settings import Settings
+
+log = logging.getLogger("deliberation.mail")
+
+
+@dataclass(frozen=True)
+class Message:
+    to: str
+    subject: str
+    body: str
+
+
+def build(settings: Settings, message: Message) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = settings.smtp_sender
+    email["To"] = message.to
+    email["Subject"] = message.subject
+    email.set_content(message.body, charset="utf-8")
+    return email
+
+
+async def send(settings: Settings, message: Message) -> None:
+    """Send after the response: a slow mail server must not hold up the page."""
+    if not settings.smtp_host:
+        log.info("E-mail (no SMTP configured) to %s: %s\n%s", message.to, message.subject, message.body)
+        return
+    try:
+        await aiosmtplib.send(
+            build(settings, message), hostname=settings.smtp_host, port=settings.smtp_port,
+            username=settings.smtp_user or None, password=settings.smtp_password or None,
+            start_tls=settings.smtp_starttls, timeout=30,
+        )
+    except (aiosmtplib.SMTPException, OSError):
+        # The page has already been answered; losing one letter must not crash the worker.
+        log.exception("Could not send e-mail to %s: %s", message.to, message.subject)

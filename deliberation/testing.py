@@ -1,0 +1,92 @@
+"""Factories and helpers for tests, here and in a host project that mounts Deliberation."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date, timedelta
+
+from sqlmodel import Session
+
+from .accounts.models import User
+from .accounts.passwords import hash_password
+from .forums.models import Forum
+from .workshops.models import Membership, Workshop
+
+PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+_PASSWORD_HASH: str | None = None
+
+
+def _password_hash() -> str:
+    # Argon2 is slow on purpose; tests share one hash of the one test password.
+    global _PASSWORD_HASH
+    if _PASSWORD_HASH is None:
+        _PASSWORD_HASH = hash_password(PASSWORD)
+    return _PASSWORD_HASH
+
+
+def make_user(db: Session, *, coordinator: bool = False, **fields) -> User:
+    n = next(_counter)
+    values = dict(email=f"person{n}@example.org", display_name=f"Учасниця {n}", occupation="deputy",
+                  hromada="Ічнянська міська громада", password_hash=_password_hash(), is_coordinator=coordinator)
+    values.update(fields)
+    user = User(**values)
+    db.add(user)
+    db.flush()
+    return user
+
+
+def make_workshop(db: Session, *, creator: User, facilitators: tuple[User, ...] = (), members: tuple[User, ...] = (),
+                  **fields) -> Workshop:
+    values = dict(kind="deputies", title="Громадський бюджет", topic="Положення про громадський бюджет",
+                  place="Ічня", starts_on=date.today(), ends_on=date.today() + timedelta(days=1))
+    values.update(fields)
+    workshop = Workshop(created_by=creator.id, **values)
+    db.add(workshop)
+    db.flush()
+    for user in facilitators:
+        db.add(Membership(workshop_id=workshop.id, user_id=user.id, status="approved", is_facilitator=True))
+    for user in members:
+        db.add(Membership(workshop_id=workshop.id, user_id=user.id, status="approved"))
+    db.flush()
+    return workshop
+
+
+def make_forum(db: Session, *, creator: User, **fields) -> Forum:
+    values = dict(title="Форум мережі", theme="Партисипативна демократія", place="Полтава",
+                  starts_on=date.today() + timedelta(days=30), ends_on=date.today() + timedelta(days=31))
+    values.update(fields)
+    forum = Forum(created_by=creator.id, **values)
+    db.add(forum)
+    db.flush()
+    return forum
+
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = _CSRF.search(html)
+    if not match:
+        raise AssertionError("no CSRF token in the page")
+    return match.group(1)
+
+
+def csrf_token(client, path: str = "/") -> str:
+    """The session's CSRF token, read from a page the way a browser would get it."""
+    return csrf_from(client.get(path).text)
+
+
+def sign_in(client, email: str, password: str = PASSWORD, *, prefix: str = "") -> None:
+    token = csrf_token(client, prefix + "/login")
+    response = client.post(prefix + "/login", data={"email": email, "password": password, "csrf_token": token},
+                           follow_redirects=False)
+    if response.status_code != 303:
+        raise AssertionError(f"sign-in failed with {response.status_code}")
+
+
+def post(client, path: str, data: dict | None = None, **kwargs):
+    """POST a form with the session's CSRF token, as a page's form would."""
+    token = csrf_token(client, kwargs.pop("token_page", "/"))
+    return client.post(path, data={**(data or {}), "csrf_token": token}, follow_redirects=False, **kwargs)

@@ -1,0 +1,94 @@
+"""Checking raw input field by field, collecting every problem before anything is written."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from datetime import date
+
+from .errors import DomainError, ValidationError
+from .i18n import N_
+
+# Deliberately simple: one @, something on each side, a dot in the domain. Real validation is the
+# reset or invitation e-mail arriving.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Control characters other than tab and newline have no place in user text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    value = _CONTROL.sub("", value)
+    if not multiline:
+        value = " ".join(value.split())
+    return value.strip()
+
+
+class Checker:
+    """Reads fields from a mapping of strings; ``done()`` raises one ValidationError for all."""
+
+    def __init__(self, data: Mapping[str, str]) -> None:
+        self.data = data
+        self.errors: dict[str, DomainError] = {}
+
+    def fail(self, name: str, code: str, message: str, **params) -> None:
+        self.errors.setdefault(name, DomainError(code, message, field=name, **params))
+
+    def text(self, name: str, *, max_length: int, required: bool = True, multiline: bool = False,
+             min_length: int = 0) -> str:
+        value = clean_text(str(self.data.get(name, "") or ""), multiline=multiline)
+        if required and not value:
+            self.fail(name, "required", N_("This field is required."))
+        elif len(value) > max_length:
+            self.fail(name, "too_long", N_("Please keep this under %(max)s characters (now %(length)s)."),
+                      max=max_length, length=len(value))
+        elif value and len(value) < min_length:
+            self.fail(name, "too_short", N_("Please use at least %(min)s characters."), min=min_length)
+        return value
+
+    def email(self, name: str = "email") -> str:
+        value = self.text(name, max_length=254).lower()
+        if value and name not in self.errors and not _EMAIL.match(value):
+            self.fail(name, "invalid_email", N_("This does not look like an e-mail address."))
+        return value
+
+    def choice(self, name: str, choices: Mapping[str, str] | tuple[str, ...], *, default: str | None = None) -> str:
+        value = str(self.data.get(name, "") or "").strip() or (default or "")
+        if value not in choices:
+            self.fail(name, "invalid_choice", N_("Please choose one of the options."))
+        return value
+
+    def flag(self, name: str) -> bool:
+        return str(self.data.get(name, "")).lower() in ("1", "on", "true", "yes")
+
+    def date(self, name: str, *, required: bool = True) -> date | None:
+        raw = str(self.data.get(name, "") or "").strip()
+        if not raw:
+            if required:
+                self.fail(name, "required", N_("This field is required."))
+            return None
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            self.fail(name, "invalid_date", N_("Please enter a date as YYYY-MM-DD."))
+            return None
+
+    def date_order(self, start_name: str, start: date | None, end_name: str, end: date | None) -> None:
+        if start and end and end < start:
+            self.fail(end_name, "dates_reversed", N_("The end date cannot be before the start date."))
+
+    def password(self, name: str = "password", *, confirm: str | None = "password_confirm") -> str:
+        value = str(self.data.get(name, "") or "")
+        if len(value) < 10:
+            self.fail(name, "weak_password", N_("Please choose a password of at least %(min)s characters."), min=10)
+        elif len(value) > 200:
+            self.fail(name, "too_long", N_("Please keep this under %(max)s characters (now %(length)s)."),
+                      max=200, length=len(value))
+        elif confirm and value != str(self.data.get(confirm, "") or ""):
+            self.fail(confirm, "password_mismatch", N_("The two passwords do not match."))
+        return value
+
+    def done(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)

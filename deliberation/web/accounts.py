@@ -1,0 +1,162 @@
+"""Registration, signing in and out, profile, password change and reset."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.background import BackgroundTask
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .. import mail
+from ..accounts import actions, queries
+from ..errors import ValidationError
+from ..i18n import gettext, reset_locale, set_locale
+from ..workshops import queries as workshop_queries
+from .context import Ctx, endpoint
+from .home import safe_next, set_language_cookie
+
+log = logging.getLogger("deliberation.accounts")
+
+# Routes that make no sense when the host platform manages identities.
+BUILTIN_ONLY = frozenset({"login", "logout", "register", "password_forgot", "password_reset", "account_password"})
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/login", login, methods=["GET", "POST"], name="login"),
+        Route("/logout", logout, methods=["POST"], name="logout"),
+        Route("/register", register, methods=["GET", "POST"], name="register"),
+        Route("/password/forgot", password_forgot, methods=["GET", "POST"], name="password_forgot"),
+        Route("/password/reset/{token}", password_reset, methods=["GET", "POST"], name="password_reset"),
+        Route("/account", account, methods=["GET", "POST"], name="account"),
+        Route("/account/password", account_password, methods=["GET", "POST"], name="account_password"),
+    ]
+
+
+def _sign_in(ctx: Ctx, user) -> None:
+    session = ctx.session
+    # A fresh CSRF token at sign-in: a token planted before sign-in is worth nothing after it.
+    session.clear()
+    session["uid"], session["epoch"] = user.id, user.session_epoch
+    ctx.actor = user
+
+
+@endpoint
+def login(ctx: Ctx) -> Response:
+    next_url = safe_next(ctx, ctx.request.query_params.get("next", "") or ctx.form.get("next", ""))
+    if ctx.request.method == "GET":
+        return ctx.render("accounts/login.html", {"next": next_url, "email": "", "failed": False})
+    email = ctx.form.get("email", "")
+    user = actions.check_login(ctx.db, email=email, password=ctx.form.get("password", ""),
+                               address=ctx.client_address(), max_failures=ctx.settings.login_max_failures,
+                               window_seconds=ctx.settings.login_window_seconds)
+    if user is None:
+        return ctx.render("accounts/login.html", {"next": next_url, "email": email[:254], "failed": True}, status=400)
+    _sign_in(ctx, user)
+    response = ctx.redirect_to(next_url or ctx.url("home"))
+    if user.locale:
+        set_language_cookie(ctx, response, user.locale)
+    return response
+
+
+@endpoint
+def logout(ctx: Ctx) -> Response:
+    ctx.session.clear()
+    return ctx.redirect("home")
+
+
+@endpoint
+def register(ctx: Ctx) -> Response:
+    token = ctx.request.query_params.get("invite", "") or ctx.form.get("invite", "")
+    mode = queries.get_registration_mode(ctx.db)
+    invitation = queries.get_valid_invitation(ctx.db, token) if token else None
+    context = {"mode": mode, "invite": token, "invitation_valid": invitation is not None,
+               "values": {}, "errors": {}}
+    if ctx.request.method == "GET":
+        return ctx.render("accounts/register.html", context)
+    try:
+        user = actions.check_register_user(ctx.db, data=ctx.form, invitation_token=token,
+                                           locale=ctx.request.scope.get("delib_locale", ""))
+    except ValidationError as error:
+        values = {k: v for k, v in ctx.form.items() if "password" not in k and isinstance(v, str)}
+        return ctx.render("accounts/register.html", context | {"values": values, "errors": error.errors}, status=422)
+    _sign_in(ctx, user)
+    ctx.flash(gettext("Welcome! Your account is ready. Find a workshop to join below."))
+    return ctx.redirect("workshops")
+
+
+@endpoint
+def password_forgot(ctx: Ctx) -> Response:
+    if ctx.request.method == "GET":
+        return ctx.render("accounts/password_forgot.html", {"sent": False})
+    found = actions.do_request_password_reset(ctx.db, email=ctx.form.get("email", "")[:254],
+                                              valid_hours=ctx.settings.password_reset_hours)
+    response = ctx.render("accounts/password_forgot.html", {"sent": True})
+    if found:
+        user, token = found
+        link = ctx.absolute(ctx.url("password_reset", token=token))
+        response.background = BackgroundTask(mail.send, ctx.settings, _reset_message(ctx, user, link))
+    # The same answer whether or not the address is known, so the form cannot probe for members.
+    return response
+
+
+def _reset_message(ctx: Ctx, user, link: str) -> mail.Message:
+    token = set_locale(user.locale or ctx.request.scope.get("delib_locale", "uk"))
+    try:
+        return mail.Message(
+            to=user.email,
+            subject=gettext("Resetting your password"),
+            body=gettext("Hello, %(name)s!\n\nSomeone (we hope you) asked to reset the password for your account. "
+                         "Open this link within %(hours)s hours to choose a new one:\n\n%(link)s\n\n"
+                         "If it was not you, ignore this letter: your password stays as it is.",
+                         name=user.display_name, hours=ctx.settings.password_reset_hours, link=link),
+        )
+    finally:
+        reset_locale(token)
+
+
+@endpoint
+def password_reset(ctx: Ctx) -> Response:
+    token = ctx.request.path_params["token"]
+    if actions.get_valid_reset(ctx.db, token) is None:
+        return ctx.render("accounts/password_reset.html", {"valid": False, "errors": {}}, status=404)
+    if ctx.request.method == "GET":
+        return ctx.render("accounts/password_reset.html", {"valid": True, "errors": {}})
+    try:
+        user = actions.check_reset_password(ctx.db, token=token, data=ctx.form)
+    except ValidationError as error:
+        return ctx.render("accounts/password_reset.html", {"valid": True, "errors": error.errors}, status=422)
+    _sign_in(ctx, user)
+    ctx.flash(gettext("Your new password is set and you are signed in."))
+    return ctx.redirect("home")
+
+
+@endpoint
+def account(ctx: Ctx) -> Response:
+    user = ctx.require_actor()
+    memberships = workshop_queries.list_user_memberships(ctx.db, user_id=user.id)
+    context = {"values": {}, "errors": {}, "memberships": memberships}
+    if ctx.request.method == "GET":
+        return ctx.render("accounts/account.html", context)
+    try:
+        actions.check_update_profile(ctx.db, user=user, data=ctx.form)
+    except ValidationError as error:
+        return ctx.render("accounts/account.html", context | {"values": dict(ctx.form), "errors": error.errors}, status=422)
+    ctx.flash(gettext("Your profile is saved."))
+    return ctx.redirect("account")
+
+
+@endpoint
+def account_password(ctx: Ctx) -> Response:
+    user = ctx.require_actor()
+    if ctx.request.method == "GET":
+        return ctx.render("accounts/password_change.html", {"errors": {}})
+    try:
+        actions.check_change_password(ctx.db, user=user, data=ctx.form)
+    except ValidationError as error:
+        return ctx.render("accounts/password_change.html", {"errors": error.errors}, status=422)
+    # Keep this session alive under the new epoch; every other session ends.
+    ctx.session["epoch"] = user.session_epoch
+    ctx.flash(gettext("Your password is changed. Other devices have been signed out."))
+    return ctx.redirect("account")

@@ -1,0 +1,84 @@
+"""The coordination committee's pages: registration policy, invitations, people, audit log."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..accounts import actions, queries
+from ..accounts.rules import can_manage_network
+from ..audit import queries as audit_queries
+from ..errors import ValidationError
+from ..i18n import gettext
+from .context import Ctx, endpoint
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/admin", overview, name="admin"),
+        Route("/admin/registration", registration, methods=["POST"], name="admin_registration"),
+        Route("/admin/invitations", invitations, methods=["POST"], name="admin_invitations"),
+        Route("/admin/people", people, name="admin_people"),
+        Route("/admin/people/{user_id:int}/coordinator", coordinator, methods=["POST"], name="admin_coordinator"),
+        Route("/admin/audit", audit, name="admin_audit"),
+    ]
+
+
+def _overview_context(ctx: Ctx) -> dict:
+    return {
+        "mode": queries.get_registration_mode(ctx.db),
+        "invitations": queries.list_invitations(ctx.db),
+        "new_link": "",
+        "errors": {},
+    }
+
+
+@endpoint
+def overview(ctx: Ctx) -> Response:
+    ctx.require(can_manage_network(ctx.actor))
+    return ctx.render("admin/overview.html", _overview_context(ctx))
+
+
+@endpoint
+def registration(ctx: Ctx) -> Response:
+    ctx.require(can_manage_network(ctx.actor))
+    actions.do_set_registration_mode(ctx.db, mode=ctx.form.get("mode", ""), actor=ctx.actor)
+    ctx.flash(gettext("The registration policy is saved."))
+    return ctx.redirect("admin")
+
+
+@endpoint
+def invitations(ctx: Ctx) -> Response:
+    ctx.require(can_manage_network(ctx.actor))
+    try:
+        _, token = actions.check_create_invitation(ctx.db, actor=ctx.actor, data=ctx.form,
+                                                   valid_days=ctx.settings.invitation_days)
+    except ValidationError as error:
+        return ctx.render("admin/overview.html", _overview_context(ctx) | {"errors": error.errors}, status=422)
+    # The link is shown once, now: only its hash is stored.
+    link = ctx.absolute(ctx.url("register") + f"?invite={token}")
+    return ctx.render("admin/overview.html", _overview_context(ctx) | {"new_link": link}, status=201)
+
+
+@endpoint
+def people(ctx: Ctx) -> Response:
+    ctx.require(can_manage_network(ctx.actor))
+    return ctx.render("admin/people.html", {"people": queries.list_users(ctx.db)})
+
+
+@endpoint
+def coordinator(ctx: Ctx) -> Response:
+    ctx.require(can_manage_network(ctx.actor))
+    value = ctx.form.get("value") == "1"
+    actions.do_set_coordinator(ctx.db, user_id=ctx.request.path_params["user_id"], value=value, actor=ctx.actor)
+    ctx.flash(gettext("The role is changed."))
+    return ctx.redirect("admin_people")
+
+
+@endpoint
+def audit(ctx: Ctx) -> Response:
+    ctx.require(can_manage_network(ctx.actor))
+    before = ctx.request.query_params.get("before", "")
+    entries = audit_queries.list_entries(ctx.db, limit=100, before_id=int(before) if before.isdigit() else None)
+    return ctx.render("admin/audit.html", {"entries": entries,
+                                           "older": entries[-1][0].id if len(entries) == 100 else None})

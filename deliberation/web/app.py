@@ -1,0 +1,166 @@
+"""Building the Starlette app: state, middleware and routes."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+from ..db import SessionFactory, make_engine
+from ..errors import DomainError
+from ..i18n import N_, get_locale
+from ..settings import LOCALES, Settings
+from . import accounts, admin, forums, home, workshops
+from .context import Ctx
+from .forms import FormGuardMiddleware, csrf_token
+from .locale import LocaleMiddleware
+from .rendering import STATIC_DIR, make_templates
+from .security import SecurityHeadersMiddleware
+from .sessions import SessionMiddleware
+
+IdentityProvider = Callable[[Request], Any]
+
+# Messages for refusals that happen before any handler runs.
+_GUARD_ERRORS = {
+    "too_large": N_("What you sent is too large. Please shorten it and try again."),
+    "bad_encoding": N_("What you sent contains text that is not valid UTF-8. Please retype it and try again."),
+    "bad_form": N_("What you sent could not be read. Please try again."),
+    "csrf": N_("This form has expired or did not come from this site. Please go back, reload the page and try again."),
+}
+
+
+class AppState:
+    """Everything one app instance needs, kept on ``app.state.delib`` (no import-time globals)."""
+
+    def __init__(self, settings: Settings, bind: Engine | Connection, identity: IdentityProvider | None,
+                 *, join_transaction_mode: str | None = None) -> None:
+        self.settings = settings
+        self.bind = bind
+        self.identity = identity
+        self.sessions = SessionFactory(bind, join_transaction_mode=join_transaction_mode)
+        self.templates = make_templates(settings.template_dirs)
+        self.static_version = _static_version()
+
+    def base_context(self, ctx: Ctx) -> dict:
+        session = ctx.session
+        flashes = session.pop("flash", []) if session.get("flash") else []
+        return {
+            "request": ctx.request,
+            "actor": ctx.actor,
+            "csrf_token": csrf_token(ctx.request.scope),
+            "locale": get_locale(),
+            "builtin_accounts": self.identity is None,
+            "site_name": self.settings.site_name,
+            "flashes": flashes,
+            "current_path": ctx.request.url.path,
+        }
+
+    def render(self, ctx: Ctx, template: str, context: dict, *, status: int = 200) -> Response:
+        full = self.base_context(ctx) | context
+        return self.templates.TemplateResponse(ctx.request, template, full, status_code=status)
+
+    async def render_guard_error(self, scope: Scope, status: int, code: str) -> Response:
+        """The page for a request refused by middleware, before any handler ran."""
+        return self.render_plain(Request(scope), status, _GUARD_ERRORS[code])
+
+    def render_plain(self, request: Request, status: int, message: str) -> Response:
+        """An error page that needs no database and no actor."""
+        error = DomainError("http_error", message)
+        context = {
+            "request": request, "actor": None, "csrf_token": csrf_token(request.scope), "locale": get_locale(),
+            "builtin_accounts": self.identity is None, "site_name": self.settings.site_name,
+            "flashes": [], "current_path": request.url.path, "error": error,
+            "message": error.message(), "errors": {},
+        }
+        return self.templates.TemplateResponse(request, "errors/error.html", context, status_code=status)
+
+
+def _static_version() -> str:
+    """A short hash of the static files, so browsers may cache them for a year and still update."""
+    digest = hashlib.sha256()
+    for path in sorted(STATIC_DIR.rglob("*")):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def routes() -> list:
+    return [
+        Route("/", home.index, name="home"),
+        Route("/healthz", home.health, name="health"),
+        Route("/language", home.set_language, methods=["POST"], name="language"),
+        *accounts.routes(),
+        *workshops.routes(),
+        *forums.routes(),
+        *admin.routes(),
+        Mount("/static", app=CachedStaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+
+
+class CachedStaticFiles(StaticFiles):
+    """Static files are addressed with a content version, so they may be cached for a year."""
+
+    def file_response(self, *args, **kwargs) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | Connection | None = None,
+               identity: IdentityProvider | None = None) -> Starlette:
+    """The Deliberation app, standalone or for a host to mount.
+
+    ``settings`` default to the environment (``Settings.from_env``). ``engine`` is the host's (or a
+    test's) engine or connection; without it one is made from ``settings.database_url``. The schema
+    is not created here: run ``deliberation migrate`` (or ``deliberation.migrate.upgrade``).
+    ``identity`` is the host's identity provider: a callable from the request to a
+    ``HostIdentity`` (or a dict with external_id, display_name, roles, email), or None for anonymous;
+    with it, the built-in registration and sign-in pages are switched off.
+    """
+    settings = settings or Settings.from_env()
+    if settings.default_locale not in LOCALES:
+        raise ValueError(f"default_locale must be one of {LOCALES}")
+    bind = engine if engine is not None else make_engine(settings.database_url)
+    # A test hands in a connection inside an outer transaction; sessions then use savepoints.
+    join_mode = "create_savepoint" if isinstance(bind, Connection) else None
+    state = AppState(settings, bind, identity, join_transaction_mode=join_mode)
+    all_routes = routes()
+    if identity is not None:
+        all_routes = [r for r in all_routes if getattr(r, "name", None) not in accounts.BUILTIN_ONLY]
+    app = Starlette(
+        routes=all_routes,
+        middleware=[
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(SessionMiddleware, secret_key=settings.secret_key, secure=settings.secure_cookies),
+            Middleware(LocaleMiddleware, default=settings.default_locale),
+            Middleware(FormGuardMiddleware, max_body_bytes=settings.max_body_bytes,
+                       render_error=state.render_guard_error),
+        ],
+        exception_handlers={404: _not_found, 405: _not_allowed},
+    )
+    app.state.delib = state
+    state.sessions.sender = app
+    return app
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return await _plain_error(request, 404, N_("This page does not exist. It may have moved, or the address may be mistyped."))
+
+
+async def _not_allowed(request: Request, exc: Exception) -> Response:
+    return await _plain_error(request, 405, N_("This address does not accept that kind of request."))
+
+
+async def _plain_error(request: Request, status: int, message: str) -> Response:
+    return request.app.state.delib.render_plain(request, status, message)

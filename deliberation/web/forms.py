@@ -1,0 +1,145 @@
+"""Reading request bodies safely, before any handler runs.
+
+One middleware does four things for every request with a body, so no handler can forget them:
+refuses bodies over the size limit (413) without reading past it, refuses text that is not valid
+UTF-8 (400), checks the CSRF token on every state-changing method (403), and leaves the parsed form
+in ``request.state.form`` so handlers can stay synchronous.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qsl
+
+from starlette.datastructures import FormData, Headers
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+MAX_FIELDS = 1000
+
+ErrorRenderer = Callable[[Scope, int, str], Awaitable[Response]]
+
+
+def csrf_token(scope: Scope) -> str:
+    """The session's token, created on first use."""
+    session = scope["delib_session"]
+    token = session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+    return token
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class FormGuardMiddleware:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, render_error: ErrorRenderer,
+                 csrf_exempt: Callable[[Scope], bool] = lambda scope: False) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.render_error = render_error
+        self.csrf_exempt = csrf_exempt
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        scope.setdefault("state", {})["form"] = {}
+        headers = Headers(scope=scope)
+        method = scope["method"]
+        declared = headers.get("content-length")
+        if declared and (not declared.isdigit() or int(declared) > self.max_body_bytes):
+            await self._refuse(scope, receive, send, 413, "too_large")
+            return
+        try:
+            body = await self._read(receive) if method not in SAFE_METHODS else b""
+        except BodyTooLarge:
+            await self._refuse(scope, receive, send, 413, "too_large")
+            return
+        try:
+            form = await self._parse(scope, headers, body)
+        except UnicodeDecodeError:
+            await self._refuse(scope, receive, send, 400, "bad_encoding")
+            return
+        except ValueError:
+            await self._refuse(scope, receive, send, 400, "bad_form")
+            return
+        if method not in SAFE_METHODS and not self.csrf_exempt(scope):
+            sent = headers.get(CSRF_HEADER) or form.get(CSRF_FIELD, "")
+            expected = scope["delib_session"].get("csrf", "")
+            if not expected or not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), expected.encode()):
+                await self._refuse(scope, receive, send, 403, "csrf")
+                return
+        scope["state"]["form"] = form
+
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _read(self, receive: Receive) -> bytes:
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise BodyTooLarge
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+    async def _parse(self, scope: Scope, headers: Headers, body: bytes) -> dict:
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type == "application/x-www-form-urlencoded":
+            # strict: text that is not valid UTF-8 is refused, never stored half-decoded.
+            pairs = parse_qsl(body.decode("ascii"), keep_blank_values=True, encoding="utf-8",
+                              errors="strict", max_num_fields=MAX_FIELDS)
+            return _first_values(pairs)
+        if content_type == "multipart/form-data":
+            sent = False
+
+            async def once() -> Message:
+                nonlocal sent
+                if sent:
+                    return {"type": "http.disconnect"}
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+
+            form: FormData = await Request(scope, once).form(max_fields=MAX_FIELDS)
+            for value in form.values():
+                if isinstance(value, str):
+                    value.encode("utf-8")
+            return _first_values(form.multi_items())
+        return {}
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, status: int, code: str) -> None:
+        response = await self.render_error(scope, status, code)
+        await response(scope, receive, send)
+
+
+def _first_values(pairs) -> dict:
+    form: dict = {}
+    for key, value in pairs:
+        if key in form:
+            form.setdefault("__multi__", {}).setdefault(key, [form[key]]).append(value)
+        else:
+            form[key] = value
+    return form

@@ -1,0 +1,88 @@
+"""Forum pages: the list, one forum, creating, editing and moving its status on."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..errors import NotFound, ValidationError
+from ..forums import actions, queries, rules
+from ..forums.models import FORUM_STATUSES, FORUM_TRANSITIONS, Forum
+from ..i18n import N_, gettext
+from .context import Ctx, endpoint
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/forums", forum_list, name="forums"),
+        Route("/forums/new", forum_new, methods=["GET", "POST"], name="forum_new"),
+        Route("/forums/{forum_id:int}", forum_page, name="forum"),
+        Route("/forums/{forum_id:int}/edit", forum_edit, methods=["GET", "POST"], name="forum_edit"),
+        Route("/forums/{forum_id:int}/status", forum_status, methods=["POST"], name="forum_status"),
+    ]
+
+
+def _forum(ctx: Ctx) -> Forum:
+    forum = queries.get_forum(ctx.db, ctx.request.path_params["forum_id"])
+    if forum is None:
+        raise NotFound("forum_not_found", N_("There is no such forum."))
+    return forum
+
+
+@endpoint
+def forum_list(ctx: Ctx) -> Response:
+    status = ctx.request.query_params.get("status", "")
+    status = status if status in FORUM_STATUSES else ""
+    return ctx.render("forums/list.html", {
+        "forums": queries.list_forums(ctx.db, status=status or None),
+        "status": status,
+        "can_create": rules.can_manage_forums(ctx.actor),
+    })
+
+
+@endpoint
+def forum_new(ctx: Ctx) -> Response:
+    ctx.require(rules.can_manage_forums(ctx.actor))
+    if ctx.request.method == "GET":
+        return ctx.render("forums/form.html", {"values": {}, "errors": {}, "forum": None})
+    try:
+        forum = actions.check_create_forum(ctx.db, actor=ctx.actor, data=ctx.form)
+    except ValidationError as error:
+        return ctx.render("forums/form.html", {"values": ctx.form, "errors": error.errors, "forum": None}, status=422)
+    ctx.flash(gettext("The forum is created."))
+    return ctx.redirect("forum", forum_id=forum.id)
+
+
+@endpoint
+def forum_edit(ctx: Ctx) -> Response:
+    ctx.require(rules.can_manage_forums(ctx.actor))
+    forum = _forum(ctx)
+    if ctx.request.method == "GET":
+        values = {k: getattr(forum, k) for k in ("title", "theme", "description", "place", "is_online")}
+        values |= {"starts_on": forum.starts_on.isoformat(), "ends_on": forum.ends_on.isoformat()}
+        return ctx.render("forums/form.html", {"values": values, "errors": {}, "forum": forum})
+    try:
+        actions.check_update_forum(ctx.db, forum=forum, actor=ctx.actor, data=ctx.form)
+    except ValidationError as error:
+        return ctx.render("forums/form.html", {"values": ctx.form, "errors": error.errors, "forum": forum}, status=422)
+    ctx.flash(gettext("The forum is saved."))
+    return ctx.redirect("forum", forum_id=forum.id)
+
+
+@endpoint
+def forum_page(ctx: Ctx) -> Response:
+    forum = _forum(ctx)
+    return ctx.render("forums/page.html", {
+        "forum": forum,
+        "can_manage": rules.can_manage_forums(ctx.actor),
+        "next_statuses": FORUM_TRANSITIONS[forum.status],
+    })
+
+
+@endpoint
+def forum_status(ctx: Ctx) -> Response:
+    ctx.require(rules.can_manage_forums(ctx.actor))
+    forum = _forum(ctx)
+    actions.do_set_forum_status(ctx.db, forum=forum, status=ctx.form.get("status", ""), actor=ctx.actor)
+    ctx.flash(gettext("The forum's status is changed."))
+    return ctx.redirect("forum", forum_id=forum.id)

@@ -1,0 +1,91 @@
+"""Jinja2 set-up: host templates first, ours second; gettext, dates and URLs as template helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.templating import Jinja2Templates
+
+from .. import i18n
+from ..accounts.models import OCCUPATIONS, REGISTRATION_MODES
+from ..accounts.regions import REGIONS
+from ..forums.models import FORUM_STATUSES
+from ..settings import LOCALES
+from ..workshops.models import WORKSHOP_KINDS, WORKSHOP_PURPOSES
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _asset_dir(name: str) -> Path:
+    """``templates/`` and ``static/`` sit beside the package in a checkout, inside it when installed."""
+    checkout = PACKAGE_DIR.parent / name
+    return checkout if checkout.is_dir() else PACKAGE_DIR / f"_{name}"
+
+
+TEMPLATE_DIR = _asset_dir("templates")
+STATIC_DIR = _asset_dir("static")
+
+
+def url_for(request: Request, name: str, /, **params: Any) -> str:
+    """A path under wherever the app is mounted, built from our own router.
+
+    A mounted app sees the host's router in ``scope["router"]``, so Starlette's ``url_for`` would
+    need the host's mount name; our router plus the scope's root path needs nothing from the host.
+    """
+    app = request.scope["app"]
+    return request.scope.get("root_path", "") + str(app.router.url_path_for(name, **params))
+
+
+def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader([str(d) for d in extra_dirs]),
+                                  jinja2.FileSystemLoader(str(TEMPLATE_DIR))])
+    env = jinja2.Environment(loader=loader, autoescape=True, extensions=["jinja2.ext.i18n"],
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(
+        lambda message: i18n.translations(i18n.get_locale()).gettext(message),
+        lambda singular, plural, n: i18n.translations(i18n.get_locale()).ngettext(singular, plural, n),
+        newstyle=True,
+        pgettext=lambda context, message: i18n.translations(i18n.get_locale()).pgettext(context, message),
+    )
+    env.filters.update(
+        date=i18n.format_date,
+        datetime=i18n.format_datetime,
+        number=i18n.format_number,
+        paragraphs=_paragraphs,
+    )
+    env.globals.update(
+        url=_url_global,
+        static=_static_global,
+        LOCALES=LOCALES,
+        locale_name=i18n.locale_display_name,
+        WORKSHOP_KINDS=WORKSHOP_KINDS,
+        WORKSHOP_PURPOSES=WORKSHOP_PURPOSES,
+        OCCUPATIONS=OCCUPATIONS,
+        REGIONS=REGIONS,
+        FORUM_STATUSES=FORUM_STATUSES,
+        REGISTRATION_MODES=REGISTRATION_MODES,
+    )
+    return Jinja2Templates(env=env)
+
+
+@jinja2.pass_context
+def _url_global(context, name: str, **params: Any) -> str:
+    return url_for(context["request"], name, **params)
+
+
+@jinja2.pass_context
+def _static_global(context, path: str) -> str:
+    request = context["request"]
+    version = request.scope["app"].state.delib.static_version
+    return url_for(request, "static", path=path) + f"?v={version}"
+
+
+def _paragraphs(text: str) -> Markup:
+    """Plain text with blank-line paragraphs, escaped; for descriptions that are not Markdown."""
+    parts = [p.strip() for p in (text or "").split("\n\n") if p.strip()]
+    return Markup("".join(f"<p>{Markup.escape(p)}</p>" for p in parts))

@@ -1,0 +1,155 @@
+"""Workshop pages: the list, one workshop, creating and editing, joining and deciding requests."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..accounts.queries import list_users
+from ..errors import NotFound, ValidationError
+from ..i18n import N_, gettext
+from ..workshops import actions, queries, rules
+from ..workshops.models import WORKSHOP_KINDS, Workshop
+from .context import Ctx, endpoint
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/workshops", workshop_list, name="workshops"),
+        Route("/workshops/new", workshop_new, methods=["GET", "POST"], name="workshop_new"),
+        Route("/workshops/{workshop_id:int}", workshop_page, name="workshop"),
+        Route("/workshops/{workshop_id:int}/edit", workshop_edit, methods=["GET", "POST"], name="workshop_edit"),
+        Route("/workshops/{workshop_id:int}/join", workshop_join, methods=["POST"], name="workshop_join"),
+        Route("/workshops/{workshop_id:int}/leave", workshop_leave, methods=["POST"], name="workshop_leave"),
+        Route("/workshops/{workshop_id:int}/requests/{user_id:int}", workshop_decide, methods=["POST"],
+              name="workshop_decide"),
+        Route("/workshops/{workshop_id:int}/facilitators", workshop_facilitator, methods=["POST"],
+              name="workshop_facilitator"),
+    ]
+
+
+def _workshop(ctx: Ctx) -> Workshop:
+    workshop = queries.get_workshop(ctx.db, ctx.request.path_params["workshop_id"])
+    if workshop is None:
+        raise NotFound("workshop_not_found", N_("There is no such workshop."))
+    return workshop
+
+
+@endpoint
+def workshop_list(ctx: Ctx) -> Response:
+    kind = ctx.request.query_params.get("kind", "")
+    kind = kind if kind in WORKSHOP_KINDS else ""
+    return ctx.render("workshops/list.html", {
+        "summaries": queries.list_workshops(ctx.db, kind=kind or None),
+        "kind": kind,
+        "can_create": rules.can_create_workshop(ctx.actor),
+    })
+
+
+@endpoint
+def workshop_new(ctx: Ctx) -> Response:
+    ctx.require(rules.can_create_workshop(ctx.actor))
+    if ctx.request.method == "GET":
+        kind = ctx.request.query_params.get("kind", "")
+        return ctx.render("workshops/form.html", {"values": {"kind": kind}, "errors": {}, "workshop": None})
+    try:
+        workshop = actions.check_create_workshop(ctx.db, actor=ctx.actor, data=ctx.form)
+    except ValidationError as error:
+        return ctx.render("workshops/form.html", {"values": ctx.form, "errors": error.errors, "workshop": None},
+                          status=422)
+    ctx.flash(gettext("The workshop is created. Appoint its facilitators on its page."))
+    return ctx.redirect("workshop", workshop_id=workshop.id)
+
+
+@endpoint
+def workshop_edit(ctx: Ctx) -> Response:
+    ctx.require(rules.can_edit_workshop(ctx.actor))
+    workshop = _workshop(ctx)
+    if ctx.request.method == "GET":
+        values = {k: getattr(workshop, k) for k in ("kind", "title", "topic", "description", "place", "is_online")}
+        values |= {"starts_on": workshop.starts_on.isoformat() if workshop.starts_on else "",
+                   "ends_on": workshop.ends_on.isoformat() if workshop.ends_on else ""}
+        return ctx.render("workshops/form.html", {"values": values, "errors": {}, "workshop": workshop})
+    try:
+        actions.check_update_workshop(ctx.db, workshop=workshop, actor=ctx.actor, data=ctx.form)
+    except ValidationError as error:
+        return ctx.render("workshops/form.html", {"values": ctx.form, "errors": error.errors, "workshop": workshop},
+                          status=422)
+    ctx.flash(gettext("The workshop is saved."))
+    return ctx.redirect("workshop", workshop_id=workshop.id)
+
+
+def _page_context(ctx: Ctx, workshop_id: int) -> dict:
+    page = queries.get_workshop_page(ctx.db, workshop_id=workshop_id, viewer=ctx.actor)
+    if page is None:
+        raise NotFound("workshop_not_found", N_("There is no such workshop."))
+    membership = page.viewer_membership
+    return {
+        "page": page,
+        "workshop": page.workshop,
+        "can_join": rules.can_request_to_join(ctx.actor, membership),
+        "can_leave": rules.can_leave(ctx.actor, membership),
+        "can_decide": rules.can_decide_membership(ctx.actor, membership),
+        "can_edit": rules.can_edit_workshop(ctx.actor),
+        "can_appoint": rules.can_appoint_facilitator(ctx.actor),
+        "candidates": _facilitator_candidates(ctx, page) if rules.can_appoint_facilitator(ctx.actor) else [],
+    }
+
+
+def _facilitator_candidates(ctx: Ctx, page) -> list:
+    facilitator_ids = {u.id for u in page.facilitators}
+    return [u for u in list_users(ctx.db) if u.id not in facilitator_ids and u.is_active]
+
+
+@endpoint
+def workshop_page(ctx: Ctx) -> Response:
+    return ctx.render("workshops/page.html", _page_context(ctx, ctx.request.path_params["workshop_id"]))
+
+
+@endpoint
+def workshop_join(ctx: Ctx) -> Response:
+    actor = ctx.require_actor()
+    workshop = _workshop(ctx)
+    actions.check_request_membership(ctx.db, workshop=workshop, actor=actor, message=ctx.form.get("message", ""))
+    if ctx.is_htmx:
+        return ctx.render("workshops/_membership.html", _page_context(ctx, workshop.id))
+    ctx.flash(gettext("Your request is sent. A facilitator of the workshop will answer it."))
+    return ctx.redirect("workshop", workshop_id=workshop.id)
+
+
+@endpoint
+def workshop_leave(ctx: Ctx) -> Response:
+    actor = ctx.require_actor()
+    workshop = _workshop(ctx)
+    actions.do_leave_workshop(ctx.db, workshop=workshop, actor=actor)
+    if ctx.is_htmx:
+        return ctx.render("workshops/_membership.html", _page_context(ctx, workshop.id))
+    ctx.flash(gettext("You have left the workshop."))
+    return ctx.redirect("workshop", workshop_id=workshop.id)
+
+
+@endpoint
+def workshop_decide(ctx: Ctx) -> Response:
+    actor = ctx.require_actor()
+    workshop = _workshop(ctx)
+    approve = ctx.form.get("decision") == "approve"
+    actions.do_decide_membership(ctx.db, workshop=workshop, user_id=ctx.request.path_params["user_id"],
+                                 approve=approve, actor=actor)
+    if ctx.is_htmx:
+        return ctx.render("workshops/_people.html", _page_context(ctx, workshop.id))
+    ctx.flash(gettext("The request is approved.") if approve else gettext("The request is declined."))
+    return ctx.redirect("workshop", workshop_id=workshop.id)
+
+
+@endpoint
+def workshop_facilitator(ctx: Ctx) -> Response:
+    actor = ctx.require_actor()
+    workshop = _workshop(ctx)
+    try:
+        user_id = int(ctx.form.get("user_id", ""))
+    except ValueError:
+        raise NotFound("user_not_found", N_("There is no such person.")) from None
+    appoint = ctx.form.get("appoint", "1") == "1"
+    actions.do_set_facilitator(ctx.db, workshop=workshop, user_id=user_id, appoint=appoint, actor=actor)
+    ctx.flash(gettext("The facilitator is appointed.") if appoint else gettext("The facilitator is removed."))
+    return ctx.redirect("workshop", workshop_id=workshop.id)

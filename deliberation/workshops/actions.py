@@ -1,0 +1,140 @@
+"""Changes to workshops and memberships."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from .. import events
+from ..accounts.models import User
+from ..audit.actions import record
+from ..db import utcnow
+from ..errors import Conflict, Forbidden, NotFound
+from ..i18n import N_
+from ..validation import Checker
+from . import queries, rules
+from .models import WORKSHOP_KINDS, Membership, Workshop
+
+
+def _workshop_fields(data: Mapping[str, str]) -> dict:
+    check = Checker(data)
+    fields = dict(
+        kind=check.choice("kind", WORKSHOP_KINDS),
+        title=check.text("title", max_length=200, min_length=3),
+        topic=check.text("topic", max_length=200),
+        description=check.text("description", max_length=5000, required=False, multiline=True),
+        starts_on=check.date("starts_on", required=False),
+        ends_on=check.date("ends_on", required=False),
+        is_online=check.flag("is_online"),
+        place=check.text("place", max_length=200, required=False),
+    )
+    check.date_order("starts_on", fields["starts_on"], "ends_on", fields["ends_on"])
+    if not fields["is_online"] and not fields["place"]:
+        check.fail("place", "place_required", N_("Please give a place, or mark the workshop as online."))
+    check.done()
+    return fields
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise Forbidden("forbidden", N_("You do not have permission to do this."))
+
+
+def check_create_workshop(db: Session, *, actor: User, data: Mapping[str, str]) -> Workshop:
+    _require(rules.can_create_workshop(actor))
+    workshop = Workshop(created_by=actor.id, **_workshop_fields(data))
+    db.add(workshop)
+    db.flush()
+    record(db, actor_id=actor.id, action="workshop.created", obj=workshop, kind=workshop.kind, title=workshop.title)
+    events.queue(db, events.workshop_created, workshop_id=workshop.id, kind=workshop.kind,
+                 title=workshop.title, actor_id=actor.id)
+    return workshop
+
+
+def check_update_workshop(db: Session, *, workshop: Workshop, actor: User, data: Mapping[str, str]) -> Workshop:
+    _require(rules.can_edit_workshop(actor))
+    fields = _workshop_fields(data)
+    changed = sorted(k for k, v in fields.items() if getattr(workshop, k) != v)
+    for key in changed:
+        setattr(workshop, key, fields[key])
+    db.add(workshop)
+    db.flush()
+    if changed:
+        record(db, actor_id=actor.id, action="workshop.updated", obj=workshop, fields=changed)
+        events.queue(db, events.workshop_updated, workshop_id=workshop.id, actor_id=actor.id)
+    return workshop
+
+
+def check_request_membership(db: Session, *, workshop: Workshop, actor: User, message: str = "") -> Membership:
+    membership = queries.get_membership(db, workshop_id=workshop.id, user_id=actor.id)
+    if not rules.can_request_to_join(actor, membership):
+        raise Conflict("already_member", N_("You have already asked to join or are a member."))
+    check = Checker({"message": message})
+    message = check.text("message", max_length=1000, required=False, multiline=True)
+    check.done()
+    if membership is None:
+        membership = Membership(workshop_id=workshop.id, user_id=actor.id)
+    membership.status, membership.message = "pending", message
+    membership.requested_at, membership.decided_at, membership.decided_by = utcnow(), None, None
+    db.add(membership)
+    try:
+        with db.begin_nested():
+            db.flush()
+    except IntegrityError as exc:
+        # A double click sent two requests; the unique index let only one through.
+        raise Conflict("already_member", N_("You have already asked to join or are a member.")) from exc
+    record(db, actor_id=actor.id, action="membership.requested", obj=membership, workshop_id=workshop.id)
+    events.queue(db, events.membership_requested, workshop_id=workshop.id, user_id=actor.id)
+    return membership
+
+
+def do_leave_workshop(db: Session, *, workshop: Workshop, actor: User) -> Membership:
+    membership = queries.get_membership(db, workshop_id=workshop.id, user_id=actor.id)
+    _require(rules.can_leave(actor, membership))
+    membership.status, membership.is_facilitator = "left", False
+    db.add(membership)
+    db.flush()
+    record(db, actor_id=actor.id, action="membership.left", obj=membership, workshop_id=workshop.id)
+    return membership
+
+
+def do_decide_membership(db: Session, *, workshop: Workshop, user_id: int, approve: bool, actor: User) -> Membership:
+    actor_membership = queries.get_membership(db, workshop_id=workshop.id, user_id=actor.id)
+    _require(rules.can_decide_membership(actor, actor_membership))
+    membership = queries.get_membership(db, workshop_id=workshop.id, user_id=user_id)
+    if membership is None or membership.status != "pending":
+        raise NotFound("no_request", N_("There is no pending request from this person."))
+    membership.status = "approved" if approve else "declined"
+    membership.decided_at, membership.decided_by = utcnow(), actor.id
+    db.add(membership)
+    db.flush()
+    record(db, actor_id=actor.id, action="membership.approved" if approve else "membership.declined",
+           obj=membership, workshop_id=workshop.id, user_id=user_id)
+    events.queue(db, events.membership_decided, workshop_id=workshop.id, user_id=user_id,
+                 approved=approve, actor_id=actor.id)
+    return membership
+
+
+def do_set_facilitator(db: Session, *, workshop: Workshop, user_id: int, appoint: bool, actor: User) -> Membership:
+    """Appointing someone who is not yet a member makes them one."""
+    _require(rules.can_appoint_facilitator(actor))
+    if db.get(User, user_id) is None:
+        raise NotFound("user_not_found", N_("There is no such person."))
+    membership = queries.get_membership(db, workshop_id=workshop.id, user_id=user_id)
+    if membership is None:
+        if not appoint:
+            raise NotFound("not_member", N_("This person is not a member of the workshop."))
+        membership = Membership(workshop_id=workshop.id, user_id=user_id)
+    if appoint:
+        membership.status = "approved"
+        membership.decided_at, membership.decided_by = membership.decided_at or utcnow(), membership.decided_by or actor.id
+    membership.is_facilitator = appoint
+    db.add(membership)
+    db.flush()
+    record(db, actor_id=actor.id, action="facilitator.appointed" if appoint else "facilitator.removed",
+           obj=membership, workshop_id=workshop.id, user_id=user_id)
+    events.queue(db, events.facilitator_appointed, workshop_id=workshop.id, user_id=user_id,
+                 appointed=appoint, actor_id=actor.id)
+    return membership

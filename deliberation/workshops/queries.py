@@ -1,0 +1,68 @@
+"""Reading workshops with everything a page needs, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, func, select
+
+from ..accounts.models import User
+from .models import Membership, Workshop
+
+
+@dataclass(frozen=True)
+class WorkshopSummary:
+    workshop: Workshop
+    member_count: int
+
+
+@dataclass(frozen=True)
+class WorkshopPage:
+    workshop: Workshop
+    members: list[tuple[Membership, User]]
+    pending: list[tuple[Membership, User]]
+    viewer_membership: Membership | None
+    facilitators: list[User] = field(default_factory=list)
+
+
+def get_workshop(db: Session, workshop_id: int) -> Workshop | None:
+    return db.get(Workshop, workshop_id)
+
+
+def list_workshops(db: Session, *, kind: str | None = None) -> list[WorkshopSummary]:
+    counts = (select(Membership.workshop_id, func.count().label("n"))
+              .where(Membership.status == "approved").group_by(Membership.workshop_id).subquery())
+    query = (select(Workshop, func.coalesce(counts.c.n, 0))
+             .join(counts, counts.c.workshop_id == Workshop.id, isouter=True))
+    if kind:
+        query = query.where(Workshop.kind == kind)
+    rows = db.exec(query.order_by(Workshop.starts_on.desc(), Workshop.id.desc())).all()
+    return [WorkshopSummary(w, n) for w, n in rows]
+
+
+def get_membership(db: Session, *, workshop_id: int, user_id: int | None) -> Membership | None:
+    if user_id is None:
+        return None
+    return db.exec(select(Membership).where(Membership.workshop_id == workshop_id,
+                                            Membership.user_id == user_id)).first()
+
+
+def get_workshop_page(db: Session, *, workshop_id: int, viewer: User | None) -> WorkshopPage | None:
+    workshop = db.get(Workshop, workshop_id)
+    if workshop is None:
+        return None
+    rows = db.exec(select(Membership, User).join(User, User.id == Membership.user_id)
+                   .where(Membership.workshop_id == workshop_id,
+                          Membership.status.in_(("approved", "pending")))
+                   .order_by(Membership.is_facilitator.desc(), User.display_name)).all()
+    members = [(m, u) for m, u in rows if m.status == "approved"]
+    pending = [(m, u) for m, u in rows if m.status == "pending"]
+    viewer_membership = get_membership(db, workshop_id=workshop_id, user_id=viewer.id) if viewer else None
+    return WorkshopPage(workshop=workshop, members=members, pending=pending,
+                        viewer_membership=viewer_membership,
+                        facilitators=[u for m, u in members if m.is_facilitator])
+
+
+def list_user_memberships(db: Session, *, user_id: int) -> list[tuple[Membership, Workshop]]:
+    return list(db.exec(select(Membership, Workshop).join(Workshop, Workshop.id == Membership.workshop_id)
+                        .where(Membership.user_id == user_id).order_by(Workshop.title)).all())

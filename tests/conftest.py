@@ -1,0 +1,123 @@
+"""Test fixtures: a schema built by the migrations, once per backend; a transaction per test.
+
+Every test that touches the database runs on SQLite and, when DELIBERATION_TEST_DATABASE_URL
+points at PostgreSQL, on PostgreSQL too. Under CI a missing PostgreSQL fails instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from deliberation import create_app, migrate
+from deliberation.db import SessionFactory, make_engine
+from deliberation.settings import Settings
+
+PG_URL = os.environ.get("DELIBERATION_TEST_DATABASE_URL", "")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _unavailable(reason: str):
+    if IN_CI:
+        pytest.fail(f"{reason} (CI must run every backend)")
+    pytest.skip(reason)
+
+
+def postgres_engine_in_fresh_schema():
+    """An engine whose search_path is a new schema, so runs never see each other's tables."""
+    if not PG_URL:
+        _unavailable("DELIBERATION_TEST_DATABASE_URL is not set; PostgreSQL tests skipped")
+    schema = f"delib_test_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(PG_URL)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # pragma: no cover - depends on the machine
+        _unavailable(f"PostgreSQL at {PG_URL} is not reachable: {exc}")
+    engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+
+    def drop():
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    return engine, drop
+
+
+def fresh_engine(backend: str, tmp_path_factory):
+    if backend == "postgresql":
+        return postgres_engine_in_fresh_schema()
+    path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    return engine, engine.dispose
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request):
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def migrated_engine(backend, tmp_path_factory):
+    engine, cleanup = fresh_engine(backend, tmp_path_factory)
+    migrate.upgrade(engine)
+    yield engine
+    cleanup()
+
+
+@pytest.fixture
+def connection(migrated_engine):
+    """One connection inside a transaction that is rolled back after the test."""
+    conn = migrated_engine.connect()
+    outer = conn.begin()
+    yield conn
+    outer.rollback()
+    conn.close()
+
+
+@pytest.fixture
+def db(connection):
+    session = SessionFactory(connection, join_transaction_mode="create_savepoint")()
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings.from_env({}, database_url="sqlite://", secret_key="test-secret-key", var_dir=tmp_path,
+                             login_max_failures=5)
+
+
+@pytest.fixture
+def app(settings, connection):
+    return create_app(settings, engine=connection)
+
+
+@pytest.fixture
+def client(app):
+    from starlette.testclient import TestClient
+
+    with TestClient(app, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+def events_heard():
+    """Every Deliberation signal sent during the test, as (name, payload)."""
+    from deliberation import events
+
+    heard = []
+
+    def listener(name):
+        return lambda sender, **payload: heard.append((name, payload))
+
+    receivers = [(signal, listener(signal.name)) for signal in events.ALL]
+    for signal, receiver in receivers:
+        signal.connect(receiver)
+    yield heard
+    for signal, receiver in receivers:
+        signal.disconnect(receiver)
