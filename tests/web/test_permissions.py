@@ -1,0 +1,127 @@
+"""Every route, for every role: the permission table reads like the policy.
+
+Roles: anonymous; member (signed in, not in the workshop); facilitator (of the workshop); coordinator.
+Outcomes are status codes; "login" means a redirect to the sign-in page.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from starlette.routing import Mount, Route
+
+from deliberation.testing import csrf_token, make_forum, make_user, make_workshop, sign_in
+from deliberation.workshops.models import Membership
+
+ROLES = ("anonymous", "member", "facilitator", "coordinator")
+SOON = (date.today() + timedelta(days=10)).isoformat()
+LATER = (date.today() + timedelta(days=11)).isoformat()
+WORKSHOP_FORM = {"kind": "experts", "title": "Експертна майстерня", "topic": "Статут громади", "place": "Полтава",
+                 "starts_on": SOON, "ends_on": LATER}
+FORUM_FORM = {"title": "Осінній форум", "theme": "Бюджетний процес", "place": "Житомир",
+              "starts_on": SOON, "ends_on": LATER}
+PROFILE_FORM = {"display_name": "Нове імʼя", "occupation": "expert", "hromada": "Гадяцька", "region": "poltava"}
+
+# (name, method, path template, form data, {role: expected status})
+TABLE = [
+    ("home", "GET", "/", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
+    ("health", "GET", "/healthz", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
+    ("language", "POST", "/language", {"lang": "en"}, dict(anonymous=303, member=303, facilitator=303, coordinator=303)),
+    ("login", "GET", "/login", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
+    ("login", "POST", "/login", {"email": "nobody@example.org", "password": "wrong password"},
+     dict(anonymous=400, member=400, facilitator=400, coordinator=400)),
+    ("logout", "POST", "/logout", {}, dict(anonymous=303, member=303, facilitator=303, coordinator=303)),
+    ("register", "GET", "/register", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
+    ("register", "POST", "/register", {"email": "bad"}, dict(anonymous=422, member=422, facilitator=422, coordinator=422)),
+    ("password_forgot", "GET", "/password/forgot", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
+    ("password_forgot", "POST", "/password/forgot", {"email": "nobody@example.org"},
+     dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
+    ("password_reset", "GET", "/password/reset/not-a-token", None,
+     dict(anonymous=404, member=404, facilitator=404, coordinator=404)),
+    ("password_reset", "POST", "/password/reset/not-a-token", {"password": "x" * 12, "password_confirm": "x" * 12},
+     dict(anonymous=404, member=404, facilitator=404, coordinator=404)),
+    ("account", "GET", "/account", None, dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
+    ("account", "POST", "/account", PROFILE_FORM, dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
+    ("account_password", "GET", "/account/password", None, dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
+    ("account_password", "POST", "/account/password", {"current_password": "wrong"},
+     dict(anonymous=401, member=422, facilitator=422, coordinator=422)),
+    ("workshops", "GET", "/workshops", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
+    ("workshop_new", "GET", "/workshops/new", None, dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
+    ("workshop_new", "POST", "/workshops/new", WORKSHOP_FORM, dict(anonymous=401, member=403, facilitator=403, coordinator=303)),
+    ("workshop", "GET", "/workshops/{workshop}", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
+    ("workshop_edit", "GET", "/workshops/{workshop}/edit", None, dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
+    ("workshop_edit", "POST", "/workshops/{workshop}/edit", {**WORKSHOP_FORM, "kind": "deputies"},
+     dict(anonymous=401, member=403, facilitator=403, coordinator=303)),
+    ("workshop_join", "POST", "/workshops/{workshop}/join", {}, dict(anonymous=401, member=303, facilitator=409, coordinator=303)),
+    ("workshop_leave", "POST", "/workshops/{workshop}/leave", {}, dict(anonymous=401, member=403, facilitator=303, coordinator=403)),
+    ("workshop_decide", "POST", "/workshops/{workshop}/requests/{requester}", {"decision": "approve"},
+     dict(anonymous=401, member=403, facilitator=303, coordinator=303)),
+    ("workshop_facilitator", "POST", "/workshops/{workshop}/facilitators", {"user_id": "{requester}", "appoint": "1"},
+     dict(anonymous=401, member=403, facilitator=403, coordinator=303)),
+    ("forums", "GET", "/forums", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
+    ("forum_new", "GET", "/forums/new", None, dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
+    ("forum_new", "POST", "/forums/new", FORUM_FORM, dict(anonymous=401, member=403, facilitator=403, coordinator=303)),
+    ("forum", "GET", "/forums/{forum}", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
+    ("forum_edit", "GET", "/forums/{forum}/edit", None, dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
+    ("forum_edit", "POST", "/forums/{forum}/edit", FORUM_FORM, dict(anonymous=401, member=403, facilitator=403, coordinator=303)),
+    ("forum_status", "POST", "/forums/{forum}/status", {"status": "open"},
+     dict(anonymous=401, member=403, facilitator=403, coordinator=303)),
+    ("admin", "GET", "/admin", None, dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
+    ("admin_registration", "POST", "/admin/registration", {"mode": "invitation"},
+     dict(anonymous=401, member=403, facilitator=403, coordinator=303)),
+    ("admin_invitations", "POST", "/admin/invitations", {"note": "для депутата з Ічні"},
+     dict(anonymous=401, member=403, facilitator=403, coordinator=201)),
+    ("admin_people", "GET", "/admin/people", None, dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
+    ("admin_coordinator", "POST", "/admin/people/{requester}/coordinator", {"value": "1"},
+     dict(anonymous=401, member=403, facilitator=403, coordinator=303)),
+    ("admin_audit", "GET", "/admin/audit", None, dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
+    ("static", "GET", "/static/css/site.css", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
+]
+
+
+@pytest.fixture
+def world(db):
+    coordinator = make_user(db, coordinator=True)
+    facilitator = make_user(db)
+    member = make_user(db)
+    requester = make_user(db)
+    workshop = make_workshop(db, creator=coordinator, facilitators=(facilitator,))
+    db.add(Membership(workshop_id=workshop.id, user_id=requester.id, status="pending"))
+    forum = make_forum(db, creator=coordinator)
+    db.commit()
+    return {"coordinator": coordinator, "facilitator": facilitator, "member": member, "requester": requester,
+            "workshop": workshop, "forum": forum}
+
+
+def _fill(template: str, world: dict) -> str:
+    return template.format(**{k: v.id for k, v in world.items()})
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name,method,path,data,expected", TABLE, ids=[f"{r[1]} {r[2]}" for r in TABLE])
+def test_route_permissions(client, world, role, name, method, path, data, expected):
+    if role != "anonymous":
+        sign_in(client, world[role].email)
+    url = _fill(path, world)
+    if method == "GET":
+        response = client.get(url, follow_redirects=False)
+    else:
+        form = {k: _fill(v, world) for k, v in (data or {}).items()}
+        response = client.post(url, data={**form, "csrf_token": csrf_token(client)}, follow_redirects=False)
+    want = expected[role]
+    if want == "login":
+        assert response.status_code == 303 and "/login?next=" in response.headers["location"]
+    else:
+        assert response.status_code == want, response.text[:500]
+
+
+def test_table_covers_every_route_and_method(app):
+    covered = {(name, method) for name, method, *_ in TABLE}
+    for route in app.routes:
+        if isinstance(route, Mount):
+            assert (route.name, "GET") in covered
+            continue
+        assert isinstance(route, Route)
+        for method in route.methods - {"HEAD"}:
+            assert (route.name, method) in covered, f"{method} {route.path} has no row in the permission table"
