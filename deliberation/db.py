@@ -45,11 +45,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         connect_args.setdefault("timeout", 30)
         engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # pysqlite's own transaction handling begins late and breaks SAVEPOINT; SQLAlchemy's
+    # documented recipe is to switch it off and emit BEGIN ourselves (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets readers go on while one request writes; foreign keys are off by default in SQLite.
     if not _is_memory(dbapi_connection):
@@ -58,6 +62,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def _is_memory(dbapi_connection) -> bool:
