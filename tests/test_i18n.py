@@ -1,0 +1,137 @@
+"""Both catalogs are complete and every template renders in both languages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from deliberation import i18n
+from deliberation.web.rendering import TEMPLATE_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _catalog(locale: str):
+    with (i18n.LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        return read_po(f, locale=locale)
+
+
+def _template_ids() -> set[str]:
+    with (i18n.LOCALE_DIR / "messages.pot").open("rb") as f:
+        return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+
+
+@pytest.mark.parametrize("locale", ["uk", "en"])
+def test_catalog_is_complete_with_no_fuzzy_entries(locale):
+    catalog = _catalog(locale)
+    missing = [m.id for m in catalog if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))]
+    fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
+    assert missing == [] and fuzzy == []
+    ids = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+    assert _template_ids() <= ids, "run `make catalogs` and translate the new entries"
+
+
+@pytest.mark.parametrize("locale", ["uk", "en"])
+def test_translations_keep_every_placeholder(locale):
+    for message in _catalog(locale):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(PLACEHOLDER.findall(" ".join(ids)))
+        for string in strings:
+            found = set(PLACEHOLDER.findall(string))
+            assert found <= wanted and (found == wanted or isinstance(message.id, tuple)), (message.id, string)
+
+
+def test_source_catalog_is_up_to_date_with_the_code(tmp_path):
+    """A new string in code or templates must be extracted and translated, not silently English."""
+    from babel.messages.frontend import CommandLineInterface
+
+    out = tmp_path / "fresh.pot"
+    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "N_",
+                                "-k", "ngettext:1,2", "-k", "pgettext:1c,2", "--no-location", "--sort-output",
+                                "-o", str(out), str(ROOT / "deliberation"), str(ROOT / "templates")])
+    with out.open("rb") as f:
+        fresh = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    assert fresh - _template_ids() == set(), "run `make catalogs` and translate the new entries"
+
+
+def test_ukrainian_uses_three_plural_forms():
+    token = i18n.set_locale("uk")
+    try:
+        forms = [i18n.ngettext("%(num)s member", "%(num)s members", n) for n in (1, 3, 5, 21)]
+    finally:
+        i18n.reset_locale(token)
+    assert forms[0].startswith("1 ") and forms[3].startswith("21 ")
+    assert len({f.split(" ", 1)[1] for f in forms[:3]}) == 3
+    assert forms[0].split(" ", 1)[1] == forms[3].split(" ", 1)[1]
+
+
+def test_dates_follow_the_locale():
+    from datetime import date
+
+    token = i18n.set_locale("uk")
+    try:
+        uk = i18n.format_date(date(2026, 11, 23))
+    finally:
+        i18n.reset_locale(token)
+    token = i18n.set_locale("en")
+    try:
+        en = i18n.format_date(date(2026, 11, 23))
+    finally:
+        i18n.reset_locale(token)
+    assert "листопада" in uk and "November" in en
+
+
+PAGES = ["/", "/workshops", "/workshops/{workshop}", "/workshops/new", "/workshops/{workshop}/edit", "/forums",
+         "/forums/{forum}", "/forums/new", "/forums/{forum}/edit", "/admin", "/admin/people", "/admin/audit",
+         "/account", "/account/password"]
+ANONYMOUS_PAGES = ["/login", "/register", "/password/forgot", "/password/reset/expired", "/missing-page"]
+
+
+def _every_template() -> set[str]:
+    return {p.relative_to(TEMPLATE_DIR).as_posix() for p in TEMPLATE_DIR.rglob("*.html")}
+
+
+@pytest.mark.parametrize("locale", ["uk", "en"])
+def test_every_template_renders_in_both_languages(app, client, db, locale):
+    from deliberation.testing import csrf_token, make_forum, make_user, make_workshop, sign_in
+    from deliberation.workshops.models import Membership
+
+    coordinator = make_user(db, coordinator=True)
+    requester = make_user(db)
+    workshop = make_workshop(db, creator=coordinator, facilitators=(coordinator,))
+    db.add(Membership(workshop_id=workshop.id, user_id=requester.id, status="pending", message="Прошу прийняти"))
+    forum = make_forum(db, creator=coordinator)
+    db.commit()
+    client.post("/language", data={"lang": locale, "csrf_token": csrf_token(client)})
+    rendered = set()
+    for path in ANONYMOUS_PAGES:
+        response = client.get(path)
+        assert f'<html lang="{locale}">' in response.text
+        rendered.add(response.template.name)
+    sign_in(client, coordinator.email)
+    for path in PAGES:
+        response = client.get(path.format(workshop=workshop.id, forum=forum.id))
+        assert response.status_code == 200, path
+        assert f'<html lang="{locale}">' in response.text
+        rendered.add(response.template.name)
+        rendered.update(_included(response.text))
+    # Partials render through their pages; the error page through the missing one.
+    partials = {"_macros.html", "base.html", "accounts/_profile_fields.html", "workshops/_membership.html",
+                "workshops/_people.html", "admin/_nav.html"}
+    assert _every_template() - partials <= rendered
+
+
+def _included(html: str) -> set[str]:
+    found = set()
+    if 'id="membership"' in html:
+        found.add("workshops/_membership.html")
+    if 'id="people"' in html:
+        found.add("workshops/_people.html")
+    return found
