@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .i18n import gettext
+from .i18n import gettext, ngettext
 
 
 class DomainError(Exception):
@@ -14,14 +14,19 @@ class DomainError(Exception):
 
     status = 400
 
-    def __init__(self, code: str, message: str, *, field: str | None = None, **params) -> None:
+    def __init__(self, code: str, message: str | tuple[str, str], *, field: str | None = None,
+                 n: int | None = None, **params) -> None:
         super().__init__(code)
         self.code = code
-        self.msgid = message
+        # A (singular, plural) pair from ``Nn_`` takes the form the reader's language needs for ``n``.
+        self.msgid, self.plural = message if isinstance(message, tuple) else (message, None)
         self.field = field
+        self.n = n
         self.params = params
 
     def message(self) -> str:
+        if self.plural is not None:
+            return ngettext(self.msgid, self.plural, self.n, **self.params)
         return gettext(self.msgid, **self.params)
 
     def __str__(self) -> str:  # pragma: no cover - for logs and tracebacks
@@ -51,5 +56,6 @@ class ValidationError(DomainError):
 
     def __init__(self, errors: dict[str, DomainError]) -> None:
         first = next(iter(errors.values()))
-        super().__init__(first.code, first.msgid, field=first.field, **first.params)
+        message = (first.msgid, first.plural) if first.plural else first.msgid
+        super().__init__(first.code, message, field=first.field, n=first.n, **first.params)
         self.errors = errors

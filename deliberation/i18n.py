@@ -36,6 +36,11 @@ def N_(message: str) -> str:
     return message
 
 
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a plural pair for extraction; the number is supplied where it is shown."""
+    return singular, plural
+
+
 @lru_cache(maxsize=None)
 def translations(locale: str) -> _gettext.NullTranslations:
     po_path = LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"

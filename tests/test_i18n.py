@@ -53,7 +53,7 @@ def test_source_catalog_is_up_to_date_with_the_code(tmp_path):
     from babel.messages.frontend import CommandLineInterface
 
     out = tmp_path / "fresh.pot"
-    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "N_",
+    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "N_", "-k", "Nn_:1,2",
                                 "-k", "ngettext:1,2", "-k", "pgettext:1c,2", "--no-location", "--sort-output",
                                 "-o", str(out), str(ROOT / "deliberation"), str(ROOT / "templates")])
     with out.open("rb") as f:

@@ -13,7 +13,7 @@ from .. import events
 from ..audit.actions import record
 from ..db import utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound, TooManyRequests, ValidationError
-from ..i18n import N_
+from ..i18n import N_, Nn_
 from ..settings import LOCALES
 from ..validation import Checker
 from . import queries
@@ -90,8 +90,8 @@ def check_login(db: Session, *, email: str, password: str, address: str,
                                                          window_seconds=window_seconds)
     # An address is allowed more tries than one account: a village library shares one address.
     if by_email >= max_failures or by_address >= max_failures * 4:
-        raise TooManyRequests("login_throttled", N_("Too many failed attempts. Please wait %(minutes)s minutes and try again."),
-                              minutes=window_seconds // 60)
+        raise TooManyRequests("login_throttled", Nn_("Too many failed attempts. Please wait %(num)s minute and try again.", "Too many failed attempts. Please wait %(num)s minutes and try again."),
+                              n=window_seconds // 60)
     user = queries.get_user_by_email(db, email) if email else None
     if user is None or not user.is_active or not verify_password(user.password_hash, password):
         db.add(LoginFailure(email=email, address=address[:64]))
@@ -223,7 +223,7 @@ def _coordinator_count(db: Session) -> int:
 def do_sync_host_user(db: Session, *, identity: HostIdentity) -> User:
     """The local row for a host-provided person, created on first sight and kept in step."""
     if not identity.external_id or not identity.display_name:
-        raise Forbidden("bad_identity", N_("The host platform did not say who you are."))
+        raise Forbidden("bad_identity", N_("We could not confirm who you are through the site you came from. Please sign in there again."))
     user = db.exec(select(User).where(User.external_id == identity.external_id)).first()
     coordinator = "coordinator" in identity.roles
     if user is None:

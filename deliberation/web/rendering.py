@@ -15,6 +15,7 @@ from ..accounts.models import OCCUPATIONS, REGISTRATION_MODES
 from ..accounts.regions import REGIONS
 from ..forums.models import FORUM_STATUSES
 from ..settings import LOCALES
+from ..validation import PASSWORD_MIN_LENGTH
 from ..workshops.models import WORKSHOP_KINDS, WORKSHOP_PURPOSES
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -69,6 +70,7 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
         REGIONS=REGIONS,
         FORUM_STATUSES=FORUM_STATUSES,
         REGISTRATION_MODES=REGISTRATION_MODES,
+        PASSWORD_MIN_LENGTH=PASSWORD_MIN_LENGTH,
     )
     return Jinja2Templates(env=env)
 
