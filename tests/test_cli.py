@@ -1,0 +1,85 @@
+"""The `deliberation` command, run as a user would run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DELIBERATION_VAR_DIR": str(tmp_path / "var")}
+    env.pop("DELIBERATION_DATABASE_URL", None)
+    return subprocess.run([sys.executable, "-m", "deliberation.cli", *args], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, input=stdin, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli")
+    assert _run(path, "migrate").returncode == 0
+    result = _run(path, "demo", "--if-empty")
+    assert result.returncode == 0, result.stderr
+    return path, result.stdout
+
+
+def _scalar(path: Path, sql: str):
+    engine = create_engine(f"sqlite:///{path / 'var' / 'deliberation.sqlite3'}")
+    with engine.connect() as conn:
+        value = conn.execute(text(sql)).scalar()
+    engine.dispose()
+    return value
+
+
+def test_demo_creates_every_kind_of_person_and_workshop_and_a_forum(demo_dir):
+    path, output = demo_dir
+    assert "coordinator@demo.example" in output
+    assert _scalar(path, "SELECT count(DISTINCT kind) FROM delib_workshop") == 4
+    assert _scalar(path, "SELECT count(DISTINCT occupation) FROM delib_user") == 5
+    assert _scalar(path, "SELECT count(*) FROM delib_forum") >= 1
+    assert _scalar(path, "SELECT count(*) FROM delib_user WHERE is_coordinator") == 1
+
+
+def test_demo_refuses_a_database_with_people_unless_told_if_empty(demo_dir):
+    path, _ = demo_dir
+    assert _run(path, "demo").returncode == 1
+    again = _run(path, "demo", "--if-empty")
+    assert again.returncode == 0 and _scalar(path, "SELECT count(*) FROM delib_forum") == 2
+
+
+def test_secret_key_is_generated_once_and_kept_private(demo_dir):
+    path, _ = demo_dir
+    key = path / "var" / "secret_key"
+    assert key.stat().st_mode & 0o777 == 0o600 and len(key.read_text()) >= 40
+
+
+def test_sqlite_database_runs_in_wal_mode(demo_dir):
+    path, _ = demo_dir
+    assert _scalar(path, "PRAGMA journal_mode") == "wal"
+
+
+def test_create_user_makes_a_coordinator(demo_dir):
+    path, _ = demo_dir
+    result = _run(path, "create-user", "--email", "Head@Example.org", "--name", "Голова Комітету",
+                  "--password", "надійний пароль", "--coordinator")
+    assert result.returncode == 0, result.stderr
+    assert _scalar(path, "SELECT is_coordinator FROM delib_user WHERE email = 'head@example.org'") == 1
+
+
+def test_create_user_reports_a_short_password(demo_dir):
+    path, _ = demo_dir
+    result = _run(path, "create-user", "--email", "x@example.org", "--name", "Хтось", "--password", "short")
+    assert result.returncode == 1 and "password" in result.stderr
+
+
+def test_migrate_down_to_base_and_up_again(tmp_path):
+    assert _run(tmp_path, "migrate").returncode == 0
+    down = _run(tmp_path, "migrate", "base", "--downgrade")
+    assert down.returncode == 0 and "revision None" in down.stdout
+    assert _run(tmp_path, "migrate").returncode == 0

@@ -1,0 +1,50 @@
+"""Security headers everywhere; templates that a strict Content-Security-Policy would not break."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from deliberation.web.rendering import TEMPLATE_DIR
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/static/css/site.css", "/no-such-page", "/healthz"])
+def test_every_response_carries_a_strict_csp(client, path):
+    response = client.get(path)
+    csp = response.headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_refused_request_carries_the_csp_too(client):
+    response = client.post("/login", data={"email": "a@b.c"})
+    assert response.status_code == 403 and "content-security-policy" in response.headers
+
+
+@pytest.mark.parametrize("template", sorted(p.relative_to(TEMPLATE_DIR).as_posix() for p in TEMPLATE_DIR.rglob("*.html")))
+def test_template_has_no_inline_script_style_or_handlers(template):
+    source = (TEMPLATE_DIR / template).read_text(encoding="utf-8")
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", source)
+    assert not re.search(r"<style\b", source)
+    assert not re.search(r'\s(style|on[a-z]+)="', source)
+    assert "hx-on" not in source
+
+
+def test_every_form_that_posts_carries_the_csrf_token():
+    for path in TEMPLATE_DIR.rglob("*.html"):
+        source = path.read_text(encoding="utf-8")
+        for form in re.findall(r'<form[^>]*method="post"[^>]*>.*?</form>', source, re.S):
+            assert "csrf_token" in form or "csrf(" in form, f"{path.name}: a POST form without the CSRF token"
+
+
+def test_static_assets_are_cached_for_a_year(client):
+    response = client.get("/static/css/site.css")
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_page_links_static_assets_with_a_content_version(client):
+    html = client.get("/").text
+    assert re.search(r'href="/static/css/site\.css\?v=[0-9a-f]{10}"', html)
+    assert re.search(r'src="/static/vendor/htmx\.min\.js\?v=[0-9a-f]{10}"', html)
