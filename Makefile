@@ -43,7 +43,7 @@ lock:
 catalogs:
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k Nn_:1,2 -k ngettext:1,2 -k pgettext:1c,2 --no-location --sort-output -o deliberation/locale/messages.pot .
 	$(BIN)/pybabel update -i deliberation/locale/messages.pot -d deliberation/locale --no-fuzzy-matching
+	$(BIN)/python tools/fill_english_catalog.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor
-	$(BIN)/python tools/fill_english_catalog.py

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -25,10 +26,11 @@ from .context import Ctx
 from .forms import FormGuardMiddleware, csrf_token
 from .locale import LocaleMiddleware
 from .rendering import STATIC_DIR, make_templates
-from .security import SecurityHeadersMiddleware
+from .security import HEADERS as SECURITY_HEADERS, SecurityHeadersMiddleware
 from .sessions import SessionMiddleware
 
 IdentityProvider = Callable[[Request], Any]
+log = logging.getLogger("deliberation.web")
 
 # Messages for refusals that happen before any handler runs.
 _GUARD_ERRORS = {
@@ -147,7 +149,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | Connection 
             Middleware(FormGuardMiddleware, max_body_bytes=settings.max_body_bytes,
                        render_error=state.render_guard_error),
         ],
-        exception_handlers={404: _not_found, 405: _not_allowed},
+        exception_handlers={404: _not_found, 405: _not_allowed, Exception: _server_error},
     )
     app.state.delib = state
     state.sessions.sender = app
@@ -160,6 +162,17 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 async def _not_allowed(request: Request, exc: Exception) -> Response:
     return await _plain_error(request, 405, N_("This address does not accept that kind of request."))
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    # Runs outside our middleware (in Starlette's ServerErrorMiddleware), so it adds the security
+    # headers itself; the traceback goes to the log, never to the visitor.
+    log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    request.scope.setdefault("delib_session", {})
+    response = request.app.state.delib.render_plain(
+        request, 500, N_("Something broke on our side. Please try again in a minute; if it keeps happening, tell a coordinator."))
+    response.headers.update(SECURITY_HEADERS)
+    return response
 
 
 async def _plain_error(request: Request, status: int, message: str) -> Response:

@@ -48,3 +48,19 @@ def test_page_links_static_assets_with_a_content_version(client):
     html = client.get("/").text
     assert re.search(r'href="/static/css/site\.css\?v=[0-9a-f]{10}"', html)
     assert re.search(r'src="/static/vendor/htmx\.min\.js\?v=[0-9a-f]{10}"', html)
+
+
+def test_unexpected_error_shows_a_page_in_ukrainian_without_the_traceback(app, caplog):
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    def broken(request):
+        raise RuntimeError("secret internals")
+
+    app.router.routes.insert(0, Route("/broken", broken))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/broken")
+    assert response.status_code == 500
+    assert '<html lang="uk">' in response.text and "secret internals" not in response.text
+    assert "content-security-policy" in response.headers
+    assert "secret internals" in caplog.text
