@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
@@ -65,6 +66,7 @@ class AppState:
             "site_name": self.settings.site_name,
             "flashes": flashes,
             "current_path": ctx.request.url.path,
+            "current_url": _path_with_query(ctx.request),
         }
 
     def render(self, ctx: Ctx, template: str, context: dict, *, status: int = 200) -> Response:
@@ -81,10 +83,16 @@ class AppState:
         context = {
             "request": request, "actor": None, "csrf_token": csrf_token(request.scope), "locale": get_locale(),
             "builtin_accounts": self.identity is None, "site_name": self.settings.site_name,
-            "flashes": [], "current_path": request.url.path, "error": error,
+            "flashes": [], "current_path": request.url.path, "current_url": _path_with_query(request),
+            "error": error, "status": status,
             "message": error.message(), "errors": {},
         }
         return self.templates.TemplateResponse(request, "errors/error.html", context, status_code=status)
+
+
+def _path_with_query(request: Request) -> str:
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
 
 
 def _static_version() -> str:
@@ -106,7 +114,8 @@ def routes() -> list:
         *workshops.routes(),
         *forums.routes(),
         *admin.routes(),
-        Mount("/static", app=CachedStaticFiles(directory=STATIC_DIR), name="static"),
+        # Static files only: compressing pages that carry a CSRF token would invite BREACH.
+        Mount("/static", app=GZipMiddleware(CachedStaticFiles(directory=STATIC_DIR), minimum_size=500), name="static"),
     ]
 
 

@@ -149,5 +149,5 @@ def error_response(ctx: Ctx, error: DomainError) -> Response:
     if isinstance(error, SignInRequired) and ctx.app_state.identity is None and ctx.request.method == "GET":
         return RedirectResponse(ctx.url("login") + "?" + urlencode({"next": ctx.request.url.path}), status_code=303)
     errors = error.errors if isinstance(error, ValidationError) else {}
-    return ctx.render("errors/error.html", {"error": error, "message": error.message(), "errors": errors},
-                      status=error.status)
+    return ctx.render("errors/error.html", {"error": error, "message": error.message(), "errors": errors,
+                                            "status": error.status}, status=error.status)

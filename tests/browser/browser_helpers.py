@@ -1,6 +1,6 @@
 """Helpers for the browser tests: pages that record console errors, axe, screenshots, a live server.
 
-Imported by ``conftest.py`` and the test modules (``conftest.py`` puts this folder on sys.path).
+Imported by ``conftest.py`` and the test modules of this package.
 """
 
 from __future__ import annotations
@@ -37,17 +37,7 @@ class ConsoleLog:
     contexts: list = field(default_factory=list)
 
     def unexpected(self) -> list[str]:
-        allowed = [*self.expected, *KNOWN_APP_BUGS]
-        return [e for e in self.errors if not any(p.search(e) for p in allowed)]
-
-
-# Console errors caused by a known app bug that has its own failing test; let through elsewhere so
-# one bug does not fail every test. Remove an entry once the bug is fixed.
-KNOWN_APP_BUGS = [
-    # No <link rel="icon">, so Chromium asks for /favicon.ico and gets a 404 on every page:
-    # test_whole_site.py::test_pages_name_an_icon_so_the_browser_does_not_fetch_a_missing_favicon
-    re.compile(r"status of 404 .*\(source: http://127\.0\.0\.1:\d+/favicon\.ico\)$"),
-]
+        return [e for e in self.errors if not any(p.search(e) for p in self.expected)]
 
 
 _log = ConsoleLog()
@@ -147,6 +137,11 @@ def serve(app) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+# The app's words for a person's standing in a workshop (msgids; translate with ``t``).
+PENDING = "Your request to join is waiting for a facilitator's answer."
+MEMBER = "You are a member of this workshop."
 
 
 # --- page checks --------------------------------------------------------------------------------

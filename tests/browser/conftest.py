@@ -9,20 +9,17 @@ The helpers the tests import live in ``browser_helpers.py`` beside this file.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
+from deliberation import create_app, migrate
+from deliberation.db import make_engine
+from deliberation.settings import Settings
+
+from .browser_helpers import assert_no_console_errors, reset_console_log, serve
+
 HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
-
-from browser_helpers import assert_no_console_errors, reset_console_log, serve  # noqa: E402
-
-from deliberation import create_app, migrate  # noqa: E402
-from deliberation.db import make_engine  # noqa: E402
-from deliberation.settings import Settings  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
