@@ -3,7 +3,14 @@
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from text_strategies import SETTINGS, SLOW_SETTINGS, distinct_paragraphs, edited_words, ukr_text, words
+from text_strategies import (
+    SETTINGS,
+    SLOW_SETTINGS,
+    distinct_paragraphs,
+    edited_words,
+    ukr_text,
+    words,
+)
 
 from deliberation.text.merge import Custom, merge3, resolve
 from deliberation.text.tokens import is_word, tokenize
@@ -35,14 +42,18 @@ def test_merge_of_identical_edits_takes_them_once(base, both):
 @st.composite
 def disjoint_paragraph_edits(draw):
     paras = draw(distinct_paragraphs(min_size=2))
-    owners = draw(st.lists(st.sampled_from(["mine", "theirs", None]), min_size=len(paras), max_size=len(paras)))
+    owners = draw(
+        st.lists(
+            st.sampled_from(["mine", "theirs", None]), min_size=len(paras), max_size=len(paras)
+        )
+    )
     mine, theirs = list(paras), list(paras)
     for i, owner in enumerate(owners):
         if owner == "mine":
             mine[i] = draw(edited_words(paras[i], f"мій{i}x"))
         elif owner == "theirs":
             theirs[i] = draw(edited_words(paras[i], f"їхній{i}x"))
-    expected = [m if o == "mine" else t for m, t, o in zip(mine, theirs, owners)]
+    expected = [m if o == "mine" else t for m, t, o in zip(mine, theirs, owners, strict=True)]
     return ["\n\n".join(x) for x in (paras, mine, theirs, expected)]
 
 
@@ -59,22 +70,33 @@ def test_merge_of_distant_edits_in_one_paragraph_keeps_both():
     base = "Рада вирішила затвердити програму розвитку громади на наступний рік."
     mine = "Сесія вирішила затвердити програму розвитку громади на наступний рік."
     theirs = "Рада вирішила затвердити програму розвитку громади на наступний період."
-    assert merge3(base, mine, theirs).text == "Сесія вирішила затвердити програму розвитку громади на наступний період."
+    assert (
+        merge3(base, mine, theirs).text
+        == "Сесія вирішила затвердити програму розвитку громади на наступний період."
+    )
 
 
 def test_merge_of_different_edits_to_one_word_is_a_conflict():
     base = "Затвердити бюджет на 2025 рік.\n\nІнший абзац."
-    r = merge3(base, "Затвердити бюджет на 2026 рік.\n\nІнший абзац.", "Затвердити бюджет на 2027 рік.\n\nІнший абзац!")
+    r = merge3(
+        base,
+        "Затвердити бюджет на 2026 рік.\n\nІнший абзац.",
+        "Затвердити бюджет на 2027 рік.\n\nІнший абзац!",
+    )
     assert not r.clean and r.text is None
     (c,) = r.conflicts
     assert (c.base_text, c.mine_text, c.theirs_text) == ("2025", "2026", "2027")
     assert base[c.base_start : c.base_end] == "2025"
     assert [ch.kind for ch in r.chunks] == ["stable", "conflict", "stable"]
-    assert r.chunks[0].text == "Затвердити бюджет на " and r.chunks[2].text == " рік.\n\nІнший абзац!"
+    assert (
+        r.chunks[0].text == "Затвердити бюджет на " and r.chunks[2].text == " рік.\n\nІнший абзац!"
+    )
     assert resolve(r.chunks, {0: "theirs"}) == "Затвердити бюджет на 2027 рік.\n\nІнший абзац!"
     assert resolve(r.chunks, {0: "both"}) == "Затвердити бюджет на 2026 2027 рік.\n\nІнший абзац!"
     assert resolve(r.chunks, {0: "2028"}) == "Затвердити бюджет на 2028 рік.\n\nІнший абзац!"
-    assert resolve(r.chunks, {0: Custom("mine")}) == "Затвердити бюджет на mine рік.\n\nІнший абзац!"
+    assert (
+        resolve(r.chunks, {0: Custom("mine")}) == "Затвердити бюджет на mine рік.\n\nІнший абзац!"
+    )
 
 
 def test_resolve_refuses_to_guess_a_missing_choice():
@@ -109,7 +131,7 @@ def competing_edits(draw):
 
     def edit(marker, acts):
         out = []
-        for k, (w, action) in enumerate(zip(base, acts)):
+        for k, (w, action) in enumerate(zip(base, acts, strict=True)):
             if action in ("replace", "insert"):
                 out.append(f"{marker}{k}")
             if action in ("keep", "insert"):
@@ -159,7 +181,7 @@ def test_conflicts_show_each_sides_own_text(case):
 def test_merge_never_applies_a_deletion_to_a_word_the_other_side_replaced(case):
     base, mine, theirs, acts_mine, acts_theirs = case
     r = merge3(" ".join(base), " ".join(mine), " ".join(theirs))
-    for k, (w, a, b) in enumerate(zip(base, acts_mine, acts_theirs)):
+    for k, (w, a, b) in enumerate(zip(base, acts_mine, acts_theirs, strict=True)):
         if {a, b} == {"delete", "replace"}:
             marker = f"мій{k}" if a == "replace" else f"їхній{k}"
             (c,) = [c for c in r.conflicts if w in _words(c.base_text)]

@@ -9,7 +9,17 @@ from deliberation.text.tokens import is_word, tokenize
 
 
 @pytest.mark.parametrize(
-    "word", ["обʼєкт", "з'їзд", "пам’ять", "будь-який", "будь\u2011що", "по-українськи", "2024-2025", "за\u0301мок"]
+    "word",
+    [
+        "обʼєкт",
+        "з'їзд",
+        "пам’ять",
+        "будь-який",
+        "будь\u2011що",
+        "по-українськи",
+        "2024-2025",
+        "за\u0301мок",
+    ],
 )
 def test_words_with_inner_apostrophes_and_hyphens_are_one_token(word):
     assert tokenize(word) == [word]
@@ -17,7 +27,21 @@ def test_words_with_inner_apostrophes_and_hyphens_are_one_token(word):
 
 
 def test_leading_and_trailing_apostrophes_and_hyphens_are_own_tokens():
-    assert tokenize("'слово' -так- ʼа обʼ") == ["'", "слово", "'", " ", "-", "так", "-", " ", "ʼ", "а", " ", "об", "ʼ"]
+    assert tokenize("'слово' -так- ʼа обʼ") == [
+        "'",
+        "слово",
+        "'",
+        " ",
+        "-",
+        "так",
+        "-",
+        " ",
+        "ʼ",
+        "а",
+        " ",
+        "об",
+        "ʼ",
+    ]
 
 
 def test_double_hyphen_splits_words():
@@ -25,7 +49,17 @@ def test_double_hyphen_splits_words():
 
 
 def test_whitespace_runs_are_single_tokens_and_punctuation_is_per_character():
-    assert tokenize("Рада,  сесія!\n\nТак?!") == ["Рада", ",", "  ", "сесія", "!", "\n\n", "Так", "?", "!"]
+    assert tokenize("Рада,  сесія!\n\nТак?!") == [
+        "Рада",
+        ",",
+        "  ",
+        "сесія",
+        "!",
+        "\n\n",
+        "Так",
+        "?",
+        "!",
+    ]
 
 
 def test_underscore_is_not_part_of_words():

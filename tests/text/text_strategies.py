@@ -26,11 +26,37 @@ WORDS = [
     "ремонт", "дороги", "оренда", "майна", "звіт", "контроль", "Київ",
     "2025", "3", "і", "й", "та", "з", "в", "на", "до", "про", "що", "щодо",
 ]  # fmt: skip
-SEPARATORS = [" ", " ", " ", " ", ", ", ". ", "; ", ": ", " — ", "! ", "? ", " (", ") ", "\n", " «", "» "]
+SEPARATORS = [
+    " ",
+    " ",
+    " ",
+    " ",
+    ", ",
+    ". ",
+    "; ",
+    ": ",
+    " — ",
+    "! ",
+    "? ",
+    " (",
+    ") ",
+    "\n",
+    " «",
+    "» ",
+]
 PARAGRAPH_BREAKS = ["\n\n", "\n\n", "\n\n\n", "\n \n", "\n"]
 
 # Words for tests that need disjoint vocabularies (nothing here resembles WORDS).
-OTHER_WORDS = ["мораторій", "забудову", "скверу", "Шевченка", "фонтан", "велодоріжка", "каштани", "ліхтарі"]
+OTHER_WORDS = [
+    "мораторій",
+    "забудову",
+    "скверу",
+    "Шевченка",
+    "фонтан",
+    "велодоріжка",
+    "каштани",
+    "ліхтарі",
+]
 
 words = st.sampled_from(WORDS)
 
@@ -56,7 +82,9 @@ def ukr_text(draw, max_paragraphs: int = 6) -> str:
 
 
 @st.composite
-def distinct_paragraphs(draw, min_size: int = 2, max_size: int = 6, min_words: int = 6) -> list[str]:
+def distinct_paragraphs(
+    draw, min_size: int = 2, max_size: int = 6, min_words: int = 6
+) -> list[str]:
     """Normalised paragraphs made unique by a marker word "абзацN" at the start."""
     n = draw(st.integers(min_size, max_size))
     return [
