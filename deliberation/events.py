@@ -28,6 +28,9 @@ membership_requested = _signal("membership requested", "A member asked to join a
 membership_decided = _signal("membership decided", "A facilitator approved or declined a request: workshop_id, user_id, approved, actor_id.")
 facilitator_appointed = _signal("facilitator appointed", "A coordinator appointed or removed a facilitator: workshop_id, user_id, appointed, actor_id.")
 forum_created = _signal("forum created", "A coordinator created a forum: forum_id, title, actor_id.")
+document_created = _signal("document created", "A workshop member started a document: document_id, workshop_id, kind, title, actor_id.")
+document_revised = _signal("document revised", "A new revision was saved: document_id, revision_number, author_id, origin ('create', 'edit', 'merge', 'resolve', 'restore').")
+document_status_changed = _signal("document status changed", "A document was withdrawn or reopened: document_id, status, actor_id.")
 forum_updated = _signal("forum updated", "A coordinator edited a forum or changed its status: forum_id, status, actor_id.")
 
 ALL: tuple[Signal, ...] = (
@@ -40,6 +43,9 @@ ALL: tuple[Signal, ...] = (
     facilitator_appointed,
     forum_created,
     forum_updated,
+    document_created,
+    document_revised,
+    document_status_changed,
 )
 
 

@@ -10,3 +10,6 @@ __all__ = [
     "AuditEntry", "Forum", "Invitation", "LoginFailure", "Membership", "PasswordReset",
     "SiteSetting", "User", "Workshop", "metadata",
 ]
+from .drafting.models import Document, Revision  # noqa: E402
+
+__all__ += ["Document", "Revision"]

@@ -63,6 +63,23 @@ def make_forum(db: Session, *, creator: User, **fields) -> Forum:
     return forum
 
 
+def make_document(db: Session, *, workshop: Workshop, author: User, revisions: int = 1, kind: str = "petition",
+                  title: str = "Петиція про ремонт водогону", body: str | None = None) -> "Document":
+    """A document with ``revisions`` saved versions, each adding a paragraph, through the domain code."""
+    from .drafting import actions
+    from .workshops.queries import get_membership
+
+    membership = get_membership(db, workshop_id=workshop.id, user_id=author.id)
+    text = body or "Просимо міську раду відремонтувати водогін у селі Іванівка."
+    document = actions.check_create_document(db, workshop=workshop, actor=author, membership=membership,
+                                             data={"kind": kind, "title": title, "body": text})
+    for n in range(2, revisions + 1):
+        text += f"\n\nАбзац {n}: доповнення до петиції щодо водопостачання."
+        actions.check_save_revision(db, document=document, actor=author, membership=membership,
+                                    data={"base": str(n - 1), "title": title, "body": text})
+    return document
+
+
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

@@ -22,7 +22,7 @@ from ..db import SessionFactory, make_engine
 from ..errors import DomainError
 from ..i18n import N_, get_locale
 from ..settings import LOCALES, Settings
-from . import accounts, admin, forums, home, workshops
+from . import accounts, admin, drafting, forums, home, workshops
 from .context import Ctx
 from .forms import FormGuardMiddleware, csrf_token
 from .locale import LocaleMiddleware
@@ -113,6 +113,7 @@ def routes() -> list:
         *accounts.routes(),
         *workshops.routes(),
         *forums.routes(),
+        *drafting.routes(),
         *admin.routes(),
         # Static files only: compressing pages that carry a CSRF token would invite BREACH.
         Mount("/static", app=GZipMiddleware(CachedStaticFiles(directory=STATIC_DIR), minimum_size=500), name="static"),

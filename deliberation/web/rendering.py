@@ -13,7 +13,9 @@ from starlette.templating import Jinja2Templates
 from .. import i18n
 from ..accounts.models import OCCUPATIONS, REGISTRATION_MODES
 from ..accounts.regions import REGIONS
+from ..drafting.models import DOCUMENT_KINDS, DOCUMENT_STATUSES, REVISION_ORIGINS
 from ..forums.models import FORUM_STATUSES
+from ..taxonomy import SECTORS, THEMES
 from ..settings import LOCALES
 from ..validation import PASSWORD_MIN_LENGTH
 from ..workshops.models import WORKSHOP_KINDS, WORKSHOP_PURPOSES
@@ -71,6 +73,11 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
         FORUM_STATUSES=FORUM_STATUSES,
         REGISTRATION_MODES=REGISTRATION_MODES,
         PASSWORD_MIN_LENGTH=PASSWORD_MIN_LENGTH,
+        DOCUMENT_KINDS=DOCUMENT_KINDS,
+        DOCUMENT_STATUSES=DOCUMENT_STATUSES,
+        REVISION_ORIGINS=REVISION_ORIGINS,
+        SECTORS=SECTORS,
+        THEMES=THEMES,
     )
     return Jinja2Templates(env=env)
 

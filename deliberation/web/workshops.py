@@ -6,6 +6,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..accounts.queries import list_users
+from ..drafting.queries import list_workshop_documents
+from ..drafting.rules import can_create_document, can_read_document
 from ..errors import NotFound, ValidationError
 from ..i18n import N_, gettext
 from ..workshops import actions, queries, rules
@@ -93,6 +95,9 @@ def _page_context(ctx: Ctx, workshop_id: int) -> dict:
         "can_edit": rules.can_edit_workshop(ctx.actor),
         "can_appoint": rules.can_appoint_facilitator(ctx.actor),
         "candidates": _facilitator_candidates(ctx, page) if rules.can_appoint_facilitator(ctx.actor) else [],
+        "documents": [d for d in list_workshop_documents(ctx.db, workshop_id=workshop_id)
+                      if can_read_document(ctx.actor, d)],
+        "can_create_document": can_create_document(ctx.actor, membership),
     }
 
 

@@ -1,4 +1,4 @@
-// Small enhancements on top of htmx; the pages work without them.
+// Small enhancements on top of htmx; every page works without them.
 (function () {
   "use strict";
 
@@ -14,4 +14,41 @@
     if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
     target.focus({ preventScroll: false });
   });
+
+  // A draft in progress survives a lost connection: the text of a form marked data-keep-draft is
+  // kept in this browser while typing, offered back if the page is opened again before the save
+  // went through, and forgotten once the server confirms the save (data-forget-draft).
+  function storage() {
+    try { return window.localStorage; } catch (e) { return null; }
+  }
+
+  function keepDrafts() {
+    var store = storage();
+    if (!store) return;
+    document.querySelectorAll("[data-forget-draft]").forEach(function (el) {
+      store.removeItem("delib-draft:" + el.getAttribute("data-forget-draft"));
+    });
+    document.querySelectorAll("form[data-keep-draft]").forEach(function (form) {
+      var key = "delib-draft:" + form.getAttribute("data-keep-draft");
+      var area = form.querySelector("textarea[name=body], textarea[name=mine]");
+      var base = form.querySelector("input[name=base]");
+      if (!area) return;
+      var saved = null;
+      try { saved = JSON.parse(store.getItem(key) || "null"); } catch (e) { saved = null; }
+      if (saved && saved.text && saved.text !== area.value) {
+        area.value = saved.text;
+        // The kept text was written against its own base; sending that base lets the server merge
+        // it with whatever was saved since, instead of overwriting it.
+        if (base && saved.base) base.value = saved.base;
+        var note = form.querySelector(".draft-restored");
+        if (note) note.hidden = false;
+      }
+      area.addEventListener("input", function () {
+        store.setItem(key, JSON.stringify({ text: area.value, base: base ? base.value : "" }));
+      });
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", keepDrafts);
+  else keepDrafts();
 })();

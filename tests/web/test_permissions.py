@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 from starlette.routing import Mount, Route
 
-from deliberation.testing import csrf_token, make_forum, make_user, make_workshop, sign_in
+from deliberation.testing import csrf_token, make_document, make_forum, make_user, make_workshop, sign_in
 from deliberation.workshops.models import Membership
 
 ROLES = ("anonymous", "member", "facilitator", "coordinator")
@@ -21,6 +21,7 @@ WORKSHOP_FORM = {"kind": "experts", "title": "Експертна майстер�
                  "starts_on": SOON, "ends_on": LATER}
 FORUM_FORM = {"title": "Осінній форум", "theme": "Бюджетний процес", "place": "Житомир",
               "starts_on": SOON, "ends_on": LATER}
+DOCUMENT_FORM = {"kind": "petition", "title": "Петиція про водогін", "body": "Просимо відремонтувати водогін у селі."}
 PROFILE_FORM = {"display_name": "Нове імʼя", "occupation": "expert", "hromada": "Гадяцька", "region": "poltava"}
 
 # (name, method, path template, form data, {role: expected status})
@@ -76,6 +77,34 @@ TABLE = [
     ("admin_coordinator", "POST", "/admin/people/{requester}/coordinator", {"value": "1"},
      dict(anonymous=401, member=403, facilitator=403, coordinator=303)),
     ("admin_audit", "GET", "/admin/audit", None, dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
+    ("document_new", "GET", "/workshops/{workshop}/documents/new", None,
+     dict(anonymous="login", member=403, facilitator=200, coordinator=403)),
+    ("document_new", "POST", "/workshops/{workshop}/documents/new", DOCUMENT_FORM,
+     dict(anonymous=401, member=403, facilitator=303, coordinator=403)),
+    ("document", "GET", "/documents/{document}", None, dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
+    ("document_edit", "GET", "/documents/{document}/edit", None,
+     dict(anonymous="login", member=403, facilitator=200, coordinator=403)),
+    ("document_edit", "POST", "/documents/{document}/edit", {**DOCUMENT_FORM, "base": "2"},
+     dict(anonymous=401, member=403, facilitator=303, coordinator=403)),
+    ("document_resolve", "POST", "/documents/{document}/resolve",
+     {"title": "Положення", "mine": DOCUMENT_FORM["body"], "base": "2", "head": "2"},
+     dict(anonymous=401, member=403, facilitator=303, coordinator=403)),
+    ("document_history", "GET", "/documents/{document}/history", None,
+     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
+    ("revision", "GET", "/documents/{document}/revisions/1", None,
+     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
+    ("revision_restore", "POST", "/documents/{document}/revisions/1/restore", {},
+     dict(anonymous=401, member=403, facilitator=303, coordinator=403)),
+    ("document_compare", "GET", "/documents/{document}/compare?from=1&to=2&view=side", None,
+     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
+    ("document_attribution", "GET", "/documents/{document}/attribution", None,
+     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
+    ("document_head", "GET", "/documents/{document}/head?known=1", None,
+     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
+    ("document_tags", "POST", "/documents/{document}/tags", {"sectors": "education"},
+     dict(anonymous=401, member=403, facilitator=303, coordinator=403)),
+    ("document_status", "POST", "/documents/{document}/status", {"status": "withdrawn"},
+     dict(anonymous=401, member=403, facilitator=303, coordinator=303)),
     ("static", "GET", "/static/css/site.css", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
 ]
 
@@ -89,9 +118,10 @@ def world(db):
     workshop = make_workshop(db, creator=coordinator, facilitators=(facilitator,))
     db.add(Membership(workshop_id=workshop.id, user_id=requester.id, status="pending"))
     forum = make_forum(db, creator=coordinator)
+    document = make_document(db, workshop=workshop, author=facilitator, revisions=2)
     db.commit()
     return {"coordinator": coordinator, "facilitator": facilitator, "member": member, "requester": requester,
-            "workshop": workshop, "forum": forum}
+            "workshop": workshop, "forum": forum, "document": document}
 
 
 def _fill(template: str, world: dict) -> str:
@@ -118,6 +148,7 @@ def test_route_permissions(client, world, role, name, method, path, data, expect
 
 def test_table_covers_every_route_and_method(app):
     covered = {(name, method) for name, method, *_ in TABLE}
+    covered |= {(name, "GET") for name, method, *_ in TABLE if method == "GET"}
     for route in app.routes:
         if isinstance(route, Mount):
             assert (route.name, "GET") in covered

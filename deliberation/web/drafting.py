@@ -1,0 +1,258 @@
+"""Document pages: create, read, edit with merging, history, compare, restore, attribution."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..drafting import actions, queries, rules
+from ..drafting.actions import MergeConflict, paragraphs_of
+from ..drafting.models import DOCUMENT_KINDS, Document
+from ..drafting.starters import STARTERS
+from ..errors import NotFound, ValidationError
+from ..i18n import N_, gettext
+from ..text import attribution
+from ..text.diff import diff_summary, render_inline_html, side_by_side
+from ..text.markdown import render_units
+from ..text.paragraphs import number_points
+from ..workshops import queries as workshop_queries
+from .context import Ctx, endpoint
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/workshops/{workshop_id:int}/documents/new", document_new, methods=["GET", "POST"], name="document_new"),
+        Route("/documents/{document_id:int}", document_page, name="document"),
+        Route("/documents/{document_id:int}/edit", document_edit, methods=["GET", "POST"], name="document_edit"),
+        Route("/documents/{document_id:int}/resolve", document_resolve, methods=["POST"], name="document_resolve"),
+        Route("/documents/{document_id:int}/history", document_history, name="document_history"),
+        Route("/documents/{document_id:int}/revisions/{number:int}", revision_page, name="revision"),
+        Route("/documents/{document_id:int}/revisions/{number:int}/restore", revision_restore, methods=["POST"],
+              name="revision_restore"),
+        Route("/documents/{document_id:int}/compare", document_compare, name="document_compare"),
+        Route("/documents/{document_id:int}/attribution", document_attribution, name="document_attribution"),
+        Route("/documents/{document_id:int}/head", document_head, name="document_head"),
+        Route("/documents/{document_id:int}/tags", document_tags, methods=["POST"], name="document_tags"),
+        Route("/documents/{document_id:int}/status", document_status, methods=["POST"], name="document_status"),
+    ]
+
+
+def _not_found() -> NotFound:
+    return NotFound("document_not_found", N_("There is no such document, or it is not public."))
+
+
+def _view(ctx: Ctx, number: int | None = None):
+    view = queries.get_document_view(ctx.db, document_id=ctx.request.path_params["document_id"], number=number)
+    if view is None:
+        raise NotFound("revision_not_found", N_("There is no such version of this document.")) if number else _not_found()
+    if not rules.can_read_document(ctx.actor, view.document):
+        # Drafts are for members: to everyone else they do not exist.
+        if ctx.actor is None and ctx.app_state.identity is None:
+            ctx.require_actor()
+        raise _not_found()
+    return view
+
+
+def _membership(ctx: Ctx, workshop_id: int):
+    return workshop_queries.get_membership(ctx.db, workshop_id=workshop_id, user_id=ctx.actor.id if ctx.actor else None)
+
+
+def _units(revision):
+    paragraphs = paragraphs_of(revision)
+    return render_units(paragraphs, point_labels=number_points(paragraphs))
+
+
+def _document_context(ctx: Ctx, view) -> dict:
+    membership = _membership(ctx, view.workshop.id)
+    document = view.document
+    return {
+        "view": view, "document": document, "workshop": view.workshop, "revision": view.revision,
+        "units": _units(view.revision),
+        "is_head": view.revision.number == document.head_number,
+        "can_edit": rules.can_edit_document(ctx.actor, membership, document),
+        "saved_draft": ctx.session.pop("saved_draft", ""),
+        "status_changes": [s for s in rules.WORKSHOP_STATUS_CHANGES.get(document.status, ())
+                           if rules.can_change_status(ctx.actor, membership, document, s)],
+    }
+
+
+@endpoint
+def document_new(ctx: Ctx) -> Response:
+    workshop = workshop_queries.get_workshop(ctx.db, ctx.request.path_params["workshop_id"])
+    if workshop is None:
+        raise NotFound("workshop_not_found", N_("There is no such workshop."))
+    membership = _membership(ctx, workshop.id)
+    ctx.require(rules.can_create_document(ctx.actor, membership))
+    if ctx.request.method == "GET":
+        kind = ctx.request.query_params.get("kind", "")
+        values = {"kind": kind, "body": gettext(STARTERS[kind]) if kind in STARTERS else ""}
+        return ctx.render("drafting/new.html", {"workshop": workshop, "values": values, "errors": {},
+                                                "starters": {k: gettext(v) for k, v in STARTERS.items()}})
+    try:
+        document = actions.check_create_document(ctx.db, workshop=workshop, actor=ctx.actor, membership=membership,
+                                                 data=ctx.form)
+    except ValidationError as error:
+        return ctx.render("drafting/new.html", {"workshop": workshop, "values": ctx.form, "errors": error.errors,
+                                                "starters": {k: gettext(v) for k, v in STARTERS.items()}}, status=422)
+    ctx.flash(gettext("The document is created. Everyone in the workshop can now edit it."))
+    return ctx.redirect("document", document_id=document.id)
+
+
+@endpoint
+def document_page(ctx: Ctx) -> Response:
+    view = _view(ctx)
+    return ctx.render("drafting/document.html", _document_context(ctx, view))
+
+
+@endpoint
+def revision_page(ctx: Ctx) -> Response:
+    view = _view(ctx, ctx.request.path_params["number"])
+    return ctx.render("drafting/document.html", _document_context(ctx, view))
+
+
+@endpoint
+def document_edit(ctx: Ctx) -> Response:
+    view = _view(ctx)
+    membership = _membership(ctx, view.workshop.id)
+    ctx.require(rules.can_edit_document(ctx.actor, membership, view.document))
+    if ctx.request.method == "GET":
+        return _edit_form(ctx, view, {"title": view.revision.title, "body": view.revision.body,
+                                      "base": view.revision.number})
+    try:
+        saved = actions.check_save_revision(ctx.db, document=view.document, actor=ctx.actor, membership=membership,
+                                            data=ctx.form)
+    except ValidationError as error:
+        return _edit_form(ctx, view, ctx.form, error.errors, status=422)
+    except MergeConflict as conflict:
+        return _conflict_page(ctx, view, conflict)
+    except actions.NothingChanged as error:
+        return _edit_form(ctx, view, ctx.form, {"body": error}, status=422)
+    return _after_save(ctx, view.document, saved)
+
+
+def _after_save(ctx: Ctx, document: Document, saved) -> Response:
+    if saved.merged:
+        ctx.flash(gettext("Someone saved in the meantime; your changes did not overlap theirs, so both are kept "
+                          "in version %(number)s.", number=saved.revision.number))
+    else:
+        ctx.flash(gettext("Version %(number)s is saved.", number=saved.revision.number))
+    # The page after a save tells the browser it may forget the copy it kept while typing.
+    ctx.session["saved_draft"] = f"document-{document.id}"
+    return ctx.redirect("document", document_id=document.id)
+
+
+def _edit_form(ctx: Ctx, view, values, errors=None, *, status: int = 200) -> Response:
+    return ctx.render("drafting/edit.html", {"document": view.document, "workshop": view.workshop,
+                                             "revision": view.revision, "values": values, "errors": errors or {}},
+                      status=status)
+
+
+def _conflict_page(ctx: Ctx, view, conflict: MergeConflict) -> Response:
+    return ctx.render("drafting/conflict.html", {
+        "document": view.document, "workshop": view.workshop, "conflict": conflict,
+        "chunks": conflict.result.chunks, "base": conflict.base, "head": conflict.head,
+        "mine": conflict.mine, "title": conflict.title, "summary": conflict.summary, "errors": conflict.errors,
+    }, status=422 if conflict.errors else 409)
+
+
+@endpoint
+def document_resolve(ctx: Ctx) -> Response:
+    view = _view(ctx)
+    membership = _membership(ctx, view.workshop.id)
+    try:
+        saved = actions.check_resolve_conflict(ctx.db, document=view.document, actor=ctx.actor,
+                                               membership=membership, data=ctx.form)
+    except MergeConflict as conflict:
+        return _conflict_page(ctx, view, conflict)
+    return _after_save(ctx, view.document, saved)
+
+
+@endpoint
+def revision_restore(ctx: Ctx) -> Response:
+    view = _view(ctx)
+    membership = _membership(ctx, view.workshop.id)
+    saved = actions.do_restore_revision(ctx.db, document=view.document, actor=ctx.actor, membership=membership,
+                                        number=ctx.request.path_params["number"])
+    ctx.flash(gettext("Version %(old)s is restored as version %(number)s.", old=ctx.request.path_params["number"],
+                      number=saved.revision.number))
+    return ctx.redirect("document", document_id=view.document.id)
+
+
+@endpoint
+def document_history(ctx: Ctx) -> Response:
+    view = _view(ctx)
+    page = ctx.request.query_params.get("page", "1")
+    history = queries.list_history(ctx.db, document_id=view.document.id, page=int(page) if page.isdigit() else 1)
+    membership = _membership(ctx, view.workshop.id)
+    return ctx.render("drafting/history.html", {
+        "document": view.document, "workshop": view.workshop, "history": history,
+        "can_edit": rules.can_edit_document(ctx.actor, membership, view.document)})
+
+
+@endpoint
+def document_compare(ctx: Ctx) -> Response:
+    view = _view(ctx)
+    head = view.document.head_number
+    old_number = _number(ctx.request.query_params.get("from"), max(1, head - 1))
+    new_number = _number(ctx.request.query_params.get("to"), head)
+    revisions = queries.get_revisions(ctx.db, document_id=view.document.id, numbers=[old_number, new_number])
+    if old_number not in revisions or new_number not in revisions:
+        raise NotFound("revision_not_found", N_("There is no such version of this document."))
+    old, new = revisions[old_number], revisions[new_number]
+    mode = "side" if ctx.request.query_params.get("view") == "side" else "inline"
+    ops = queries.diff_cache.diff(old, new)
+    return ctx.render("drafting/compare.html", {
+        "document": view.document, "workshop": view.workshop, "old": old, "new": new, "mode": mode,
+        "summary": diff_summary(old.body, new.body),
+        "inline_html": render_inline_html(ops, ins_label=gettext("added:"), del_label=gettext("removed:"))
+        if mode == "inline" else "",
+        "rows": side_by_side(old.body, new.body) if mode == "side" else [],
+        "numbers": list(range(head, 0, -1)),
+    })
+
+
+def _number(raw, default: int) -> int:
+    return int(raw) if raw and str(raw).isdigit() else default
+
+
+@endpoint
+def document_attribution(ctx: Ctx) -> Response:
+    view = _view(ctx)
+    revision = view.revision
+    spans = attribution.expand(revision.attribution)
+    paragraphs = attribution.by_paragraph(revision.body, spans)
+    origins = {origin for paragraph in paragraphs for _, origin in paragraph}
+    authors = queries.list_revision_authors(ctx.db, document_id=view.document.id, numbers=origins)
+    return ctx.render("drafting/attribution.html", {
+        "document": view.document, "workshop": view.workshop, "revision": revision,
+        "paragraphs": paragraphs, "authors": authors})
+
+
+@endpoint
+def document_head(ctx: Ctx) -> Response:
+    """Polled by open pages: 204 while the reader's version is the newest, a notice once it is not."""
+    view = _view(ctx)
+    known = _number(ctx.request.query_params.get("known"), 0)
+    if view.document.head_number <= known:
+        return Response(status_code=204)
+    return ctx.render("drafting/_newer.html", {"document": view.document, "known": known,
+                                                "head": view.revision, "head_author": view.author})
+
+
+@endpoint
+def document_tags(ctx: Ctx) -> Response:
+    view = _view(ctx)
+    membership = _membership(ctx, view.workshop.id)
+    actions.check_update_tags(ctx.db, document=view.document, actor=ctx.actor, membership=membership, data=ctx.form)
+    ctx.flash(gettext("The tags are saved."))
+    return ctx.redirect("document", document_id=view.document.id)
+
+
+@endpoint
+def document_status(ctx: Ctx) -> Response:
+    view = _view(ctx)
+    membership = _membership(ctx, view.workshop.id)
+    actions.do_set_document_status(ctx.db, document=view.document, actor=ctx.actor, membership=membership,
+                                   status=ctx.form.get("status", ""))
+    ctx.flash(gettext("The document's status is changed."))
+    return ctx.redirect("document", document_id=view.document.id)
