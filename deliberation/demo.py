@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from sqlmodel import Session, func, select
 
 from .accounts.actions import check_register_user
+from .drafting.actions import check_create_document, check_save_revision
+from .workshops.queries import get_membership
 from .accounts.models import User
 from .forums.actions import check_create_forum, do_set_forum_status
 from .workshops.actions import check_create_workshop, check_request_membership, do_decide_membership, do_set_facilitator
@@ -67,10 +69,45 @@ FORUMS = [
 ]
 
 
+BUDGET_DECISION = """# Про затвердження Положення про громадський бюджет
+
+Відповідно до статті 26 Закону України «Про місцеве самоврядування в Україні», з метою залучення мешканців громади до розподілу частини коштів місцевого бюджету, міська рада
+
+**вирішила:**
+
+1. Затвердити Положення про громадський бюджет міської територіальної громади (додається).
+2. Передбачати щороку на громадський бюджет не менше одного відсотка видатків загального фонду.
+3. Доручити виконавчому комітету забезпечити голосування за проєкти як онлайн, так і в паперовій формі в старостинських округах.
+4. Контроль за виконанням цього рішення покласти на постійну комісію з питань бюджету."""
+
+BUDGET_EDITS = [
+    ("deputy2@demo.example", "Додано звіт про виконання",
+     lambda t: t.replace("4. Контроль", "4. Щороку до 1 березня оприлюднювати звіт про виконання проєктів громадського бюджету.\n5. Контроль")),
+    ("expert@demo.example", "Уточнено поріг",
+     lambda t: t.replace("не менше одного відсотка", "не менше двох відсотків")),
+]
+
+
 @dataclass(frozen=True)
 class DemoLogins:
     password: str
     accounts: list[tuple[str, str]]
+
+
+def _demo_document(db: Session, workshop, users: dict, author) -> None:
+    """A draft council decision with a short history by three authors."""
+    membership = get_membership(db, workshop_id=workshop.id, user_id=author.id)
+    title = "Про затвердження Положення про громадський бюджет"
+    document = check_create_document(db, workshop=workshop, actor=author, membership=membership, data={
+        "kind": "council_decision", "title": title, "body": BUDGET_DECISION, "sectors": "housing",
+        "themes": "budget", "summary": "Перша редакція"})
+    text = BUDGET_DECISION
+    for number, (email, summary, edit) in enumerate(BUDGET_EDITS, start=1):
+        text = edit(text)
+        editor = users[email]
+        check_save_revision(db, document=document, actor=editor,
+                            membership=get_membership(db, workshop_id=workshop.id, user_id=editor.id),
+                            data={"base": str(number), "title": title, "body": text, "summary": summary})
 
 
 def network_is_empty(db: Session) -> bool:
@@ -99,6 +136,7 @@ def load_demo(db: Session, *, today: date | None = None) -> DemoLogins:
                 do_decide_membership(db, workshop=workshop, user_id=users[email].id, approve=True, actor=facilitator)
             check_request_membership(db, workshop=workshop, actor=users["member@demo.example"],
                                      message="Працюю в центрі надання адмінпослуг, хочу долучитися до розробки положення.")
+            _demo_document(db, workshop, users, facilitator)
     for index, spec in enumerate(FORUMS):
         spec = dict(spec)
         status = spec.pop("status")

@@ -90,7 +90,11 @@ def test_dates_follow_the_locale():
 
 PAGES = ["/", "/workshops", "/workshops/{workshop}", "/workshops/new", "/workshops/{workshop}/edit", "/forums",
          "/forums/{forum}", "/forums/new", "/forums/{forum}/edit", "/admin", "/admin/people", "/admin/audit",
-         "/account", "/account/password"]
+         "/account", "/account/password", "/workshops/{workshop}/documents/new",
+         "/workshops/{workshop}/documents/new?kind=council_decision", "/documents/{document}",
+         "/documents/{document}/edit", "/documents/{document}/history", "/documents/{document}/compare",
+         "/documents/{document}/compare?view=side", "/documents/{document}/attribution",
+         "/documents/{document}/revisions/1", "/documents/{document}/head?known=1"]
 ANONYMOUS_PAGES = ["/login", "/register", "/password/forgot", "/password/reset/expired", "/missing-page"]
 
 
@@ -100,7 +104,7 @@ def _every_template() -> set[str]:
 
 @pytest.mark.parametrize("locale", ["uk", "en"])
 def test_every_template_renders_in_both_languages(app, client, db, locale):
-    from deliberation.testing import csrf_token, make_forum, make_user, make_workshop, sign_in
+    from deliberation.testing import csrf_token, make_document, make_forum, make_user, make_workshop, sign_in
     from deliberation.workshops.models import Membership
 
     coordinator = make_user(db, coordinator=True)
@@ -108,6 +112,7 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
     workshop = make_workshop(db, creator=coordinator, facilitators=(coordinator,))
     db.add(Membership(workshop_id=workshop.id, user_id=requester.id, status="pending", message="Прошу прийняти"))
     forum = make_forum(db, creator=coordinator)
+    document = make_document(db, workshop=workshop, author=coordinator, revisions=2)
     db.commit()
     client.post("/language", data={"lang": locale, "csrf_token": csrf_token(client)})
     rendered = set()
@@ -117,13 +122,18 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
         rendered.add(response.template.name)
     sign_in(client, coordinator.email)
     for path in PAGES:
-        response = client.get(path.format(workshop=workshop.id, forum=forum.id))
+        response = client.get(path.format(workshop=workshop.id, forum=forum.id, document=document.id))
         assert response.status_code == 200, path
-        assert f'<html lang="{locale}">' in response.text
+        assert f'<html lang="{locale}">' in response.text or response.template.name.split("/")[-1].startswith("_")
         rendered.add(response.template.name)
         rendered.update(_included(response.text))
+    conflict = client.post(f"/documents/{document.id}/edit", data={
+        "csrf_token": csrf_token(client), "base": "1", "title": "Петиція",
+        "body": "Просимо міську раду відремонтувати водогін у селі Іванівка.\n\nІнший абзац з першої версії."})
+    assert conflict.status_code == 409 and f'<html lang="{locale}">' in conflict.text
+    rendered.add(conflict.template.name)
     # Partials render through their pages; the error page through the missing one.
-    partials = {"_macros.html", "base.html", "accounts/_profile_fields.html", "workshops/_membership.html",
+    partials = {"drafting/_doc_header.html", "drafting/_tags.html", "drafting/_watch.html","_macros.html", "base.html", "accounts/_profile_fields.html", "workshops/_membership.html",
                 "workshops/_people.html", "admin/_nav.html"}
     assert _every_template() - partials <= rendered
 
