@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: run test setup chromium lock catalogs clean
+.PHONY: run test setup chromium lock catalogs clean bench-diff
 
 run: setup
 	$(BIN)/deliberation migrate
@@ -47,3 +47,8 @@ catalogs:
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor
+
+# Benchmarks: the C++ diff is installed for the comparison only, never a dependency of the app.
+bench-diff: setup
+	$(BIN)/python -m pip install --quiet fast-diff-match-patch
+	$(BIN)/python bench/diff.py
