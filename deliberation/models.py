@@ -13,3 +13,8 @@ __all__ = [
 from .drafting.models import Document, Revision  # noqa: E402
 
 __all__ += ["Document", "Revision"]
+from .discussion.models import Amendment, AmendmentVersion, Comment, CommentEdit, Stance  # noqa: E402
+from .notifications.models import Follow, Notification, NotificationPreference  # noqa: E402
+
+__all__ += ["Amendment", "AmendmentVersion", "Comment", "CommentEdit", "Stance", "Follow", "Notification",
+            "NotificationPreference"]
