@@ -1,4 +1,4 @@
-"""The ``deliberation`` command: serve, migrate, demo, create-user."""
+"""The ``deliberation`` command: serve, migrate, demo, create-user, send-digests."""
 
 from __future__ import annotations
 
@@ -67,6 +67,27 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_send_digests(args: argparse.Namespace) -> int:
+    from . import create_app
+    from .notifications.delivery import absolute_links, send_digests
+
+    settings = _settings()
+    base_url = args.base_url or settings.base_url
+    if not base_url:
+        print("Letters need the site's address for their links: set DELIBERATION_BASE_URL or pass --base-url.",
+              file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    app = create_app(settings)
+    state = app.state.delib
+    try:
+        sent = send_digests(state.sessions, settings, resolve=absolute_links(app.router.url_path_for, base_url))
+    finally:
+        state.bind.dispose()
+    print(f"Daily letters sent: {sent}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -115,6 +136,12 @@ def parser() -> argparse.ArgumentParser:
     cu.add_argument("--hromada", default="")
     cu.add_argument("--coordinator", action="store_true", help="make a member of the coordination committee")
     cu.set_defaults(func=cmd_create_user)
+
+    digests = sub.add_parser("send-digests", help="e-mail each member their daily notifications (run from cron once a day)")
+    digests.add_argument("--base-url", default="",
+                         help="the site's address for links, with the mount path if mounted "
+                              "(default: DELIBERATION_BASE_URL)")
+    digests.set_defaults(func=cmd_send_digests)
     return p
 
 

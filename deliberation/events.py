@@ -31,6 +31,9 @@ forum_created = _signal("forum created", "A coordinator created a forum: forum_i
 document_created = _signal("document created", "A workshop member started a document: document_id, workshop_id, kind, title, actor_id.")
 document_revised = _signal("document revised", "A new revision was saved: document_id, revision_number, author_id, origin ('create', 'edit', 'merge', 'resolve', 'restore').")
 document_status_changed = _signal("document status changed", "A document was withdrawn or reopened: document_id, status, actor_id.")
+comment_posted = _signal("comment posted", "A comment or reply was posted: comment_id, document_id, author_id, parent_id, amendment_id.")
+amendment_proposed = _signal("amendment proposed", "An amendment was proposed: amendment_id, document_id, author_id, kind.")
+amendment_decided = _signal("amendment decided", "A facilitator accepted or rejected an amendment: amendment_id, document_id, accepted, actor_id, revision_number.")
 forum_updated = _signal("forum updated", "A coordinator edited a forum or changed its status: forum_id, status, actor_id.")
 
 ALL: tuple[Signal, ...] = (
@@ -46,6 +49,9 @@ ALL: tuple[Signal, ...] = (
     document_created,
     document_revised,
     document_status_changed,
+    comment_posted,
+    amendment_proposed,
+    amendment_decided,
 )
 
 

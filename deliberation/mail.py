@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.header import Header
+from email.mime.text import MIMEText
 
 import aiosmtplib
 
@@ -20,12 +21,13 @@ class Message:
     body: str
 
 
-def build(settings: Settings, message: Message) -> EmailMessage:
-    email = EmailMessage()
+def build(settings: Settings, message: Message) -> MIMEText:
+    # The legacy MIME classes with an explicit Header: Python 3.11's default policy folds long
+    # Cyrillic subjects into encoded words and can lose the space between two of them.
+    email = MIMEText(message.body, "plain", "utf-8")
     email["From"] = settings.smtp_sender
     email["To"] = message.to
-    email["Subject"] = message.subject
-    email.set_content(message.body, charset="utf-8")
+    email["Subject"] = Header(message.subject, "utf-8")
     return email
 
 

@@ -94,7 +94,11 @@ PAGES = ["/", "/workshops", "/workshops/{workshop}", "/workshops/new", "/worksho
          "/workshops/{workshop}/documents/new?kind=council_decision", "/documents/{document}",
          "/documents/{document}/edit", "/documents/{document}/history", "/documents/{document}/compare",
          "/documents/{document}/compare?view=side", "/documents/{document}/attribution",
-         "/documents/{document}/revisions/1", "/documents/{document}/head?known=1"]
+         "/documents/{document}/revisions/1", "/documents/{document}/head?known=1",
+         "/notifications", "/account/notifications", "/documents/{document}/comments",
+         "/documents/{document}/comments?pid={pid}", "/comments/{comment}/edit", "/comments/{comment}/history",
+         "/documents/{document}/amendments", "/documents/{document}/amendments/new?pid={pid}",
+         "/amendments/{amendment}", "/amendments/{amendment}/edit"]
 ANONYMOUS_PAGES = ["/login", "/register", "/password/forgot", "/password/reset/expired", "/missing-page"]
 
 
@@ -113,6 +117,16 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
     db.add(Membership(workshop_id=workshop.id, user_id=requester.id, status="pending", message="Прошу прийняти"))
     forum = make_forum(db, creator=coordinator)
     document = make_document(db, workshop=workshop, author=coordinator, revisions=2)
+    from deliberation.discussion import actions as discussion
+    from deliberation.drafting.queries import get_revision, paragraphs_of
+
+    pid = paragraphs_of(get_revision(db, document_id=document.id, number=2))[0].pid
+    comment = discussion.check_post_comment(db, document=document, actor=coordinator,
+                                            data={"body": "Зауваження", "pid": pid, "start": "0", "end": "7"})
+    discussion.check_edit_comment(db, comment=comment, actor=coordinator, data={"body": "Уточнене зауваження"})
+    discussion.check_post_comment(db, document=document, actor=requester, data={"body": "Відповідь", "parent": str(comment.id)})
+    amendment = discussion.check_propose_amendment(db, document=document, actor=coordinator, data={
+        "kind": "replace", "pid": pid, "proposed": "Нова редакція абзацу.", "rationale": "Так краще."})
     db.commit()
     client.post("/language", data={"lang": locale, "csrf_token": csrf_token(client)})
     rendered = set()
@@ -122,7 +136,8 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
         rendered.add(response.template.name)
     sign_in(client, coordinator.email)
     for path in PAGES:
-        response = client.get(path.format(workshop=workshop.id, forum=forum.id, document=document.id))
+        response = client.get(path.format(workshop=workshop.id, forum=forum.id, document=document.id, pid=pid,
+                                          comment=comment.id, amendment=amendment.id))
         assert response.status_code == 200, path
         assert f'<html lang="{locale}">' in response.text or response.template.name.split("/")[-1].startswith("_")
         rendered.add(response.template.name)
@@ -133,7 +148,7 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
     assert conflict.status_code == 409 and f'<html lang="{locale}">' in conflict.text
     rendered.add(conflict.template.name)
     # Partials render through their pages; the error page through the missing one.
-    partials = {"drafting/_doc_header.html", "drafting/_tags.html", "drafting/_watch.html","_macros.html", "base.html", "accounts/_profile_fields.html", "workshops/_membership.html",
+    partials = {"discussion/_thread.html", "drafting/_doc_header.html", "drafting/_tags.html", "drafting/_watch.html","_macros.html", "base.html", "accounts/_profile_fields.html", "workshops/_membership.html",
                 "workshops/_people.html", "admin/_nav.html"}
     assert _every_template() - partials <= rendered
 
@@ -144,4 +159,6 @@ def _included(html: str) -> set[str]:
         found.add("workshops/_membership.html")
     if 'id="people"' in html:
         found.add("workshops/_people.html")
+    if 'id="follow"' in html:
+        found.add("notifications/_follow.html")
     return found

@@ -18,15 +18,15 @@ AMENDMENT_KINDS: dict[str, str] = {
 }
 
 AMENDMENT_STATUSES: dict[str, str] = {
-    "open": N_("Open"),
+    "open": N_("Under discussion"),
     "accepted": N_("Accepted"),
     "rejected": N_("Rejected"),
     "withdrawn": N_("Withdrawn"),
 }
 
 STANCES: dict[str, str] = {
-    "support": N_("Support"),
-    "oppose": N_("Oppose"),
+    "support": N_("supports"),
+    "oppose": N_("opposes"),
 }
 
 # How a comment's passage was found again in the current text.

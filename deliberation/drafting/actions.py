@@ -17,14 +17,16 @@ from ..audit.actions import record
 from ..db import utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from ..i18n import N_
+from ..notifications.actions import ensure_following, notify_revision
 from ..taxonomy import SECTORS, THEMES
 from ..text import attribution
 from ..text.canonical import normalize
 from ..text.merge import MergeResult, merge3
-from ..text.paragraphs import Paragraph, assign_ids, split_units
+from ..text.paragraphs import Paragraph, assign_ids
 from ..validation import Checker
 from ..workshops.models import Membership, Workshop
 from . import queries, rules
+from .queries import paragraphs_of
 from .models import DOCUMENT_KINDS, MAX_BODY_CHARS, Document, Revision
 
 # Saving retries this often when another save lands between reading the head and writing.
@@ -118,16 +120,14 @@ def _revision(document: Document, *, number: int, parent: Revision | None, autho
                     paragraph_ids=[p.pid for p in paragraphs], attribution=attribution.compact(spans))
 
 
-def paragraphs_of(revision: Revision) -> list[Paragraph]:
-    units = split_units(revision.body)
-    return [Paragraph(pid, text) for pid, text in zip(revision.paragraph_ids, units, strict=True)]
-
-
 def _revised(db: Session, document: Document, revision: Revision) -> None:
     record(db, actor_id=revision.author_id, action="document.revised", obj=document, number=revision.number,
            origin=revision.origin)
     events.queue(db, events.document_revised, document_id=document.id, revision_number=revision.number,
                  author_id=revision.author_id, origin=revision.origin)
+    # Authors follow what they write; followers hear of every new version.
+    ensure_following(db, user_id=revision.author_id, document_id=document.id)
+    notify_revision(db, document=document, revision_number=revision.number, author_id=revision.author_id)
 
 
 def check_save_revision(db: Session, *, document: Document, actor: User, membership: Membership | None,
@@ -146,7 +146,7 @@ def check_save_revision(db: Session, *, document: Document, actor: User, members
     if base_number is None:
         check.fail("base", "missing_base", N_("The form is missing the version it started from. Please reload and try again."))
     check.done()
-    return _save(db, document=document, actor=actor, base_number=base_number, title=title, body=body,
+    return save_text(db, document=document, actor=actor, base_number=base_number, title=title, body=body,
                  summary=summary, origin="edit")
 
 
@@ -179,7 +179,7 @@ def check_resolve_conflict(db: Session, *, document: Document, actor: User, memb
         raise MergeConflict(result=result, base=base, head=head, mine=mine, title=title, summary=summary, errors=missing)
     text = normalize(resolve(result.chunks, choices)) if result.conflicts else (result.text or mine)
     # The head may have moved again while the person was choosing: merge onto it as usual.
-    return _save(db, document=document, actor=actor, base_number=head.number, title=title, body=text,
+    return save_text(db, document=document, actor=actor, base_number=head.number, title=title, body=text,
                  summary=summary, origin="resolve")
 
 
@@ -191,7 +191,7 @@ def do_restore_revision(db: Session, *, document: Document, actor: User, members
     head = _existing(db, document, document.head_number)
     if old.body == head.body and old.title == head.title:
         raise NothingChanged()
-    return _save(db, document=document, actor=actor, base_number=head.number, title=old.title, body=old.body,
+    return save_text(db, document=document, actor=actor, base_number=head.number, title=old.title, body=old.body,
                  summary="", origin="restore", source_number=old.number)
 
 
@@ -209,8 +209,13 @@ def _existing(db: Session, document: Document, number: int | None) -> Revision:
     return revision
 
 
-def _save(db: Session, *, document: Document, actor: User, base_number: int, title: str, body: str, summary: str,
+def save_text(db: Session, *, document: Document, actor: User, base_number: int, title: str, body: str, summary: str,
           origin: str, source_number: int | None = None) -> Saved:
+    """Save ``body`` written from revision ``base_number`` as ``actor``'s, merging with newer saves.
+
+    No permission check here: callers check (an editor saving, a facilitator accepting an
+    amendment, which is then credited to the amendment's author).
+    """
     for _ in range(SAVE_ATTEMPTS):
         db.refresh(document)
         head = _existing(db, document, document.head_number)
@@ -232,7 +237,7 @@ def _save(db: Session, *, document: Document, actor: User, base_number: int, tit
             document, number=head.number + 1, parent=head, author=actor, title=title, body=text,
             paragraphs=assign_ids(paragraphs_of(head), text, new_id=_new_pid),
             spans=attribution.carry_spans(head.body, attribution.expand(head.attribution), text, head.number + 1),
-            origin="merge" if merged and origin == "edit" else origin, summary=summary,
+            origin="merge" if merged and origin == "edit" else origin, summary=summary[:300],
             source_number=source_number if source_number is not None else (base_number if merged else None))
         if _claim_head(db, document, head.number, revision):
             _revised(db, document, revision)

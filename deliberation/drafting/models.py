@@ -37,6 +37,7 @@ REVISION_ORIGINS: dict[str, str] = {
     "merge": N_("merged with a parallel edit"),
     "resolve": N_("conflict resolved"),
     "restore": N_("restored an earlier revision"),
+    "amendment": N_("accepted an amendment"),
 }
 
 MAX_BODY_CHARS = 400_000

@@ -11,6 +11,7 @@ from sqlmodel import Session, func, select
 
 from ..accounts.models import User
 from ..text.diff import word_diff
+from ..text.paragraphs import Paragraph, split_units
 from ..workshops.models import Workshop
 from .models import Document, Revision
 
@@ -37,6 +38,12 @@ class HistoryPage:
     page: int
     pages: int
     total: int
+
+
+def paragraphs_of(revision: Revision) -> list[Paragraph]:
+    """The revision's paragraph units with their stable ids."""
+    units = split_units(revision.body)
+    return [Paragraph(pid, text) for pid, text in zip(revision.paragraph_ids, units, strict=True)]
 
 
 def get_document(db: Session, document_id: int) -> Document | None:

@@ -21,8 +21,9 @@ from starlette.types import Scope
 from ..db import SessionFactory, make_engine
 from ..errors import DomainError
 from ..i18n import N_, get_locale
+from ..notifications.queries import unread_count
 from ..settings import LOCALES, Settings
-from . import accounts, admin, drafting, forums, home, workshops
+from . import accounts, admin, discussion, drafting, forums, home, notifications, workshops
 from .context import Ctx
 from .forms import FormGuardMiddleware, csrf_token
 from .locale import LocaleMiddleware
@@ -67,6 +68,8 @@ class AppState:
             "flashes": flashes,
             "current_path": ctx.request.url.path,
             "current_url": _path_with_query(ctx.request),
+            # One indexed count per page, and only for someone signed in.
+            "unread_count": unread_count(ctx.db, ctx.actor.id) if ctx.actor is not None else 0,
         }
 
     def render(self, ctx: Ctx, template: str, context: dict, *, status: int = 200) -> Response:
@@ -84,6 +87,7 @@ class AppState:
             "request": request, "actor": None, "csrf_token": csrf_token(request.scope), "locale": get_locale(),
             "builtin_accounts": self.identity is None, "site_name": self.settings.site_name,
             "flashes": [], "current_path": request.url.path, "current_url": _path_with_query(request),
+            "unread_count": 0,
             "error": error, "status": status,
             "message": error.message(), "errors": {},
         }
@@ -114,6 +118,8 @@ def routes() -> list:
         *workshops.routes(),
         *forums.routes(),
         *drafting.routes(),
+        *discussion.routes(),
+        *notifications.routes(),
         *admin.routes(),
         # Static files only: compressing pages that carry a CSRF token would invite BREACH.
         Mount("/static", app=GZipMiddleware(CachedStaticFiles(directory=STATIC_DIR), minimum_size=500), name="static"),

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sqlmodel import Session
+from starlette.background import BackgroundTasks
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -23,6 +24,7 @@ from ..accounts.actions import HostIdentity, do_sync_host_user
 from ..accounts.models import User
 from ..errors import DomainError, Forbidden, ValidationError
 from ..i18n import N_, gettext
+from ..notifications.delivery import send_all, take_mail
 from .forms import csrf_token
 from .rendering import url_for
 
@@ -132,6 +134,7 @@ def endpoint(handler: Callable[[Ctx], Response]) -> Callable[[Request], Response
             ctx.actor = resolve_actor(ctx)
             response = handler(ctx)
             db.commit()
+            _send_queued_mail(ctx, response)
             return response
         except DomainError as error:
             db.rollback()
@@ -143,6 +146,19 @@ def endpoint(handler: Callable[[Ctx], Response]) -> Callable[[Request], Response
             db.close()
 
     return run
+
+
+def _send_queued_mail(ctx: Ctx, response: Response) -> None:
+    """E-mails the request queued (notifications.delivery.queue_mail) go out after the response,
+    only once the commit succeeded, with links made absolute for this site."""
+    messages = take_mail(ctx.db, lambda link: ctx.absolute(link.path(ctx.url)))
+    if not messages:
+        return
+    tasks = BackgroundTasks()
+    if response.background is not None:
+        tasks.add_task(response.background)
+    tasks.add_task(send_all, ctx.settings, messages)
+    response.background = tasks
 
 
 def error_response(ctx: Ctx, error: DomainError) -> Response:

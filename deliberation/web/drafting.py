@@ -5,12 +5,16 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..discussion.anchoring import refresh_anchors
+from ..discussion.queries import margin_counts, open_amendment_counts
+from ..discussion.rules import can_comment
 from ..drafting import actions, queries, rules
 from ..drafting.actions import MergeConflict, paragraphs_of
 from ..drafting.models import DOCUMENT_KINDS, Document
 from ..drafting.starters import STARTERS
 from ..errors import NotFound, ValidationError
 from ..i18n import N_, gettext
+from ..notifications.queries import is_following
 from ..text import attribution
 from ..text.diff import diff_summary, render_inline_html, side_by_side
 from ..text.markdown import render_units
@@ -65,7 +69,14 @@ def _units(revision):
 def _document_context(ctx: Ctx, view) -> dict:
     membership = _membership(ctx, view.workshop.id)
     document = view.document
+    is_head = view.revision.number == document.head_number
+    if is_head:
+        refresh_anchors(ctx.db, document=document, head=view.revision)
     return {
+        "margin": margin_counts(ctx.db, document_id=document.id) if is_head else None,
+        "amendment_counts": open_amendment_counts(ctx.db, document_id=document.id) if is_head else {},
+        "can_discuss": can_comment(ctx.actor, document),
+        "following": is_following(ctx.db, user_id=ctx.actor.id, document_id=document.id) if ctx.actor else False,
         "view": view, "document": document, "workshop": view.workshop, "revision": view.revision,
         "units": _units(view.revision),
         "is_head": view.revision.number == document.head_number,

@@ -13,6 +13,7 @@ from starlette.templating import Jinja2Templates
 from .. import i18n
 from ..accounts.models import OCCUPATIONS, REGISTRATION_MODES
 from ..accounts.regions import REGIONS
+from ..discussion.models import AMENDMENT_KINDS, AMENDMENT_STATUSES, STANCES
 from ..drafting.models import DOCUMENT_KINDS, DOCUMENT_STATUSES, REVISION_ORIGINS
 from ..forums.models import FORUM_STATUSES
 from ..taxonomy import SECTORS, THEMES
@@ -77,6 +78,9 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
         DOCUMENT_STATUSES=DOCUMENT_STATUSES,
         REVISION_ORIGINS=REVISION_ORIGINS,
         SECTORS=SECTORS,
+        AMENDMENT_KINDS=AMENDMENT_KINDS,
+        AMENDMENT_STATUSES=AMENDMENT_STATUSES,
+        STANCES=STANCES,
         THEMES=THEMES,
     )
     return Jinja2Templates(env=env)

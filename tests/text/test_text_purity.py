@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = ["anchors", "attribution", "canonical", "diff", "markdown", "merge", "paragraphs", "tokens"]
+MODULES = ["amend", "anchors", "attribution", "canonical", "diff", "markdown", "merge", "paragraphs", "tokens"]
 
 
 def test_text_modules_import_no_database_or_web_framework():

@@ -12,6 +12,8 @@ import pytest
 from starlette.routing import Mount, Route
 
 from deliberation.testing import csrf_token, make_document, make_forum, make_user, make_workshop, sign_in
+from deliberation.discussion.actions import check_post_comment as post_comment
+from deliberation.discussion.actions import check_propose_amendment as propose_amendment
 from deliberation.workshops.models import Membership
 
 ROLES = ("anonymous", "member", "facilitator", "coordinator")
@@ -105,6 +107,50 @@ TABLE = [
      dict(anonymous=401, member=403, facilitator=303, coordinator=403)),
     ("document_status", "POST", "/documents/{document}/status", {"status": "withdrawn"},
      dict(anonymous=401, member=403, facilitator=303, coordinator=303)),
+    ("comments", "GET", "/documents/{document}/comments", None,
+     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
+    ("comments", "POST", "/documents/{document}/comments", {"body": "Слушне зауваження."},
+     dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
+    ("comment_edit", "GET", "/comments/{comment}/edit", None,
+     dict(anonymous="login", member=200, facilitator=403, coordinator=403)),
+    ("comment_edit", "POST", "/comments/{comment}/edit", {"body": "Виправлене зауваження."},
+     dict(anonymous=401, member=303, facilitator=403, coordinator=403)),
+    ("comment_history", "GET", "/comments/{comment}/history", None,
+     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
+    ("comment_resolve", "POST", "/comments/{comment}/resolve", {"resolved": "1"},
+     dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
+    ("comment_hide", "POST", "/comments/{comment}/hide", {"reason": "Не по темі"},
+     dict(anonymous=401, member=403, facilitator=303, coordinator=303)),
+    ("amendments", "GET", "/documents/{document}/amendments", None,
+     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
+    ("amendment_new", "GET", "/documents/{document}/amendments/new?kind=whole", None,
+     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
+    ("amendment_new", "POST", "/documents/{document}/amendments/new",
+     {"kind": "whole", "proposed": "Зовсім нова редакція петиції.", "rationale": "Коротше."},
+     dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
+    ("amendment", "GET", "/amendments/{amendment}", None, dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
+    ("amendment", "POST", "/amendments/{amendment}", {"body": "Підтримую ідею."},
+     dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
+    ("amendment_edit", "GET", "/amendments/{amendment}/edit", None,
+     dict(anonymous="login", member=200, facilitator=403, coordinator=403)),
+    ("amendment_edit", "POST", "/amendments/{amendment}/edit", {"proposed": "Інша редакція.", "rationale": "Точніше."},
+     dict(anonymous=401, member=303, facilitator=403, coordinator=403)),
+    ("amendment_stance", "POST", "/amendments/{amendment}/stance", {"stance": "support"},
+     dict(anonymous=401, member=403, facilitator=303, coordinator=303)),
+    ("amendment_accept", "POST", "/amendments/{amendment}/accept", {},
+     dict(anonymous=401, member=403, facilitator=303, coordinator=303)),
+    ("amendment_reject", "POST", "/amendments/{amendment}/reject", {"reason": "Не відповідає меті."},
+     dict(anonymous=401, member=403, facilitator=303, coordinator=303)),
+    ("amendment_withdraw", "POST", "/amendments/{amendment}/withdraw", {},
+     dict(anonymous=401, member=303, facilitator=403, coordinator=403)),
+    ("notifications", "GET", "/notifications", None, dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
+    ("notifications_read", "POST", "/notifications/read", {}, dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
+    ("notification_settings", "GET", "/account/notifications", None,
+     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
+    ("notification_settings", "POST", "/account/notifications", {"revision": "immediate", "reply": "daily"},
+     dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
+    ("document_follow", "POST", "/documents/{document}/follow", {"follow": "1"},
+     dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
     ("static", "GET", "/static/css/site.css", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
 ]
 
@@ -119,9 +165,12 @@ def world(db):
     db.add(Membership(workshop_id=workshop.id, user_id=requester.id, status="pending"))
     forum = make_forum(db, creator=coordinator)
     document = make_document(db, workshop=workshop, author=facilitator, revisions=2)
+    comment = post_comment(db, document=document, actor=member, data={"body": "Зауваження учасника."})
+    amendment = propose_amendment(db, document=document, actor=member, data={
+        "kind": "whole", "proposed": "Нова редакція петиції.", "rationale": "Простіше."})
     db.commit()
     return {"coordinator": coordinator, "facilitator": facilitator, "member": member, "requester": requester,
-            "workshop": workshop, "forum": forum, "document": document}
+            "workshop": workshop, "forum": forum, "document": document, "comment": comment, "amendment": amendment}
 
 
 def _fill(template: str, world: dict) -> str:

@@ -1,0 +1,314 @@
+"""Commenting, moderating, amending and taking stances. Flushes, never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from .. import events
+from ..accounts.models import User
+from ..audit.actions import record
+from ..db import utcnow
+from ..drafting.actions import MergeConflict, save_text
+from ..drafting.models import Document, Revision
+from ..drafting.queries import get_revision, paragraphs_of
+from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
+from ..i18n import N_
+from ..notifications.actions import ensure_following, notify_amendment, notify_decision, notify_reply
+from ..text.amend import AmendError, apply_change
+from ..text.anchors import make_anchor
+from ..text.canonical import normalize
+from ..text.merge import merge3
+from ..validation import Checker
+from ..workshops.models import Membership
+from . import queries, rules
+from .anchoring import place
+from .models import AMENDMENT_KINDS, STANCES, Amendment, AmendmentVersion, Comment, CommentEdit, Stance
+
+MAX_COMMENT_CHARS = 5000
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise Forbidden("forbidden", N_("You do not have permission to do this."))
+
+
+def _int(value) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _revision(db: Session, document: Document, number: int | None) -> Revision:
+    revision = get_revision(db, document_id=document.id, number=number) if number else None
+    if revision is None:
+        raise NotFound("revision_not_found", N_("There is no such version of this document."))
+    return revision
+
+
+def _anchor(db: Session, document: Document, data: Mapping) -> tuple[dict | None, Revision]:
+    """The anchor a comment form describes: a selected passage, a picked paragraph, or none."""
+    revision = _revision(db, document, _int(data.get("revision")) or document.head_number)
+    pid = str(data.get("pid", "") or "")
+    if not pid:
+        return None, revision
+    paragraphs = paragraphs_of(revision)
+    paragraph = next((p for p in paragraphs if p.pid == pid), None)
+    if paragraph is None:
+        raise ValidationError({"pid": DomainError("no_paragraph", N_("That paragraph is not in this version."), field="pid")})
+    start, end = _int(data.get("start")), _int(data.get("end"))
+    if start is None or end is None or not 0 <= start < end <= len(paragraph.text):
+        return {"pid": pid}, revision
+    anchor = make_anchor(paragraphs, pid, start, end)
+    return {"pid": anchor.pid, "exact": anchor.exact, "prefix": anchor.prefix, "suffix": anchor.suffix,
+            "start": anchor.start}, revision
+
+
+def check_post_comment(db: Session, *, document: Document, actor: User, data: Mapping,
+                       amendment: Amendment | None = None) -> Comment:
+    _require(rules.can_comment(actor, document))
+    check = Checker(data)
+    body = check.text("body", max_length=MAX_COMMENT_CHARS, multiline=True)
+    check.done()
+    parent = None
+    if data.get("parent"):
+        parent = queries.get_comment(db, _int(data.get("parent")) or 0)
+        if parent is None or parent.document_id != document.id or parent.hidden_at is not None:
+            raise NotFound("comment_not_found", N_("There is no such comment."))
+        parent = db.get(Comment, parent.parent_id) if parent.parent_id else parent  # one level of replies
+    anchor, revision = (None, _revision(db, document, document.head_number)) if (parent or amendment) \
+        else _anchor(db, document, data)
+    pid, status, start, end = place(anchor, paragraphs_of(revision)) if anchor else (None, None, None, None)
+    comment = Comment(document_id=document.id, amendment_id=(parent.amendment_id if parent else
+                                                             amendment.id if amendment else None),
+                      parent_id=parent.id if parent else None, author_id=actor.id, body=body,
+                      revision_number=revision.number, anchor=anchor, anchor_pid=pid, anchor_status=status,
+                      anchor_start=start, anchor_end=end, anchor_revision=revision.number if anchor else None)
+    db.add(comment)
+    db.flush()
+    record(db, actor_id=actor.id, action="comment.posted", obj=comment, document_id=document.id,
+           reply_to=comment.parent_id)
+    ensure_following(db, user_id=actor.id, document_id=document.id)
+    if parent is not None:
+        notify_reply(db, document_id=document.id, comment_id=comment.id, parent_author_id=parent.author_id,
+                     actor_id=actor.id)
+    events.queue(db, events.comment_posted, comment_id=comment.id, document_id=document.id,
+                 author_id=actor.id, parent_id=comment.parent_id, amendment_id=comment.amendment_id)
+    return comment
+
+
+def check_edit_comment(db: Session, *, comment: Comment, actor: User, data: Mapping) -> Comment:
+    _require(rules.can_edit_comment(actor, comment))
+    check = Checker(data)
+    body = check.text("body", max_length=MAX_COMMENT_CHARS, multiline=True)
+    check.done()
+    if body == comment.body:
+        return comment
+    db.add(CommentEdit(comment_id=comment.id, body=comment.body))
+    comment.body, comment.edited_at = body, utcnow()
+    db.add(comment)
+    db.flush()
+    record(db, actor_id=actor.id, action="comment.edited", obj=comment)
+    return comment
+
+
+def do_resolve_comment(db: Session, *, comment: Comment, actor: User, membership: Membership | None,
+                       resolved: bool) -> Comment:
+    _require(rules.can_resolve_comment(actor, membership, comment))
+    if comment.is_resolved != resolved:
+        comment.is_resolved = resolved
+        comment.resolved_by, comment.resolved_at = (actor.id, utcnow()) if resolved else (None, None)
+        db.add(comment)
+        db.flush()
+        record(db, actor_id=actor.id, action="comment.resolved" if resolved else "comment.reopened", obj=comment)
+    return comment
+
+
+def check_hide_comment(db: Session, *, comment: Comment, actor: User, membership: Membership | None,
+                       data: Mapping) -> Comment:
+    """Hidden, never deleted: moderators still see it, with the reason, and the audit log keeps why."""
+    _require(rules.can_hide_comment(actor, membership, comment))
+    check = Checker(data)
+    reason = check.text("reason", max_length=500)
+    check.done()
+    comment.hidden_at, comment.hidden_by, comment.hidden_reason = utcnow(), actor.id, reason
+    db.add(comment)
+    db.flush()
+    record(db, actor_id=actor.id, action="comment.hidden", obj=comment, reason=reason)
+    return comment
+
+
+# --- amendments ----------------------------------------------------------------------------------
+
+def _change(db: Session, document: Document, data: Mapping, check: Checker) -> dict:
+    kind = check.choice("kind", AMENDMENT_KINDS)
+    base = _revision(db, document, _int(data.get("base")) or document.head_number)
+    proposed = normalize(str(data.get("proposed", "") or ""))
+    rationale = check.text("rationale", max_length=5000, multiline=True)
+    pid = str(data.get("pid", "") or "") or None
+    start, end = _int(data.get("start")), _int(data.get("end"))
+    if kind != "whole" and not pid:
+        check.fail("pid", "required", N_("Please choose the paragraph the amendment is about."))
+    if kind in ("replace", "insert", "whole") and not proposed.strip():
+        check.fail("proposed", "required", N_("This field is required."))
+    elif len(proposed) > 400_000:
+        check._too_long("proposed", 400_000, len(proposed))
+    check.done()
+    paragraphs = paragraphs_of(base)
+    original, original_start = "", None
+    if kind in ("replace", "delete"):
+        text = next((p.text for p in paragraphs if p.pid == pid), None)
+        if text is None:
+            raise ValidationError({"pid": DomainError("no_paragraph", N_("That paragraph is not in this version."), field="pid")})
+        if start is None or end is None or not 0 <= start < end <= len(text):
+            start, end = 0, len(text)
+        original, original_start = text[start:end], start
+    try:
+        amended = apply_change(base.body, paragraphs, kind=kind, pid=pid, start=original_start,
+                               end=None if original_start is None else original_start + len(original), proposed=proposed)
+    except AmendError as exc:
+        raise ValidationError({"pid": DomainError("no_paragraph", N_("That paragraph is not in this version."), field="pid")}) from exc
+    if amended == base.body:
+        raise ValidationError({"proposed": DomainError("nothing_changed", N_("The proposed text is the same as the current one."), field="proposed")})
+    return dict(kind=kind, base_number=base.number, target_pid=pid if kind != "whole" else None, original=original,
+                original_start=original_start, proposed=proposed, rationale=rationale)
+
+
+def check_propose_amendment(db: Session, *, document: Document, actor: User, data: Mapping) -> Amendment:
+    _require(rules.can_propose_amendment(actor, document))
+    fields = _change(db, document, data, Checker(data))
+    amendment = Amendment(document_id=document.id, author_id=actor.id, **fields)
+    db.add(amendment)
+    db.flush()
+    db.add(AmendmentVersion(amendment_id=amendment.id, version=1, proposed=amendment.proposed,
+                            rationale=amendment.rationale))
+    record(db, actor_id=actor.id, action="amendment.proposed", obj=amendment, document_id=document.id,
+           kind=amendment.kind)
+    ensure_following(db, user_id=actor.id, document_id=document.id)
+    notify_amendment(db, document_id=document.id, amendment_id=amendment.id, actor_id=actor.id)
+    events.queue(db, events.amendment_proposed, amendment_id=amendment.id, document_id=document.id,
+                 author_id=actor.id, kind=amendment.kind)
+    return amendment
+
+
+def check_edit_amendment(db: Session, *, amendment: Amendment, document: Document, actor: User,
+                         data: Mapping) -> Amendment:
+    """A new version of the proposal; stances given to the old one stop counting until confirmed."""
+    _require(rules.can_edit_amendment(actor, amendment))
+    check = Checker(data)
+    proposed = normalize(str(data.get("proposed", "") or ""))
+    rationale = check.text("rationale", max_length=5000, multiline=True)
+    if amendment.kind != "delete" and not proposed.strip():
+        check.fail("proposed", "required", N_("This field is required."))
+    check.done()
+    if (proposed, rationale) == (amendment.proposed, amendment.rationale):
+        return amendment
+    amendment.proposed, amendment.rationale, amendment.version = proposed, rationale, amendment.version + 1
+    db.add(amendment)
+    db.add(AmendmentVersion(amendment_id=amendment.id, version=amendment.version, proposed=proposed,
+                            rationale=rationale))
+    db.flush()
+    record(db, actor_id=actor.id, action="amendment.edited", obj=amendment, version=amendment.version)
+    return amendment
+
+
+def do_take_stance(db: Session, *, amendment: Amendment, actor: User, stance: str) -> Stance:
+    """Support or oppose the current version; the same call confirms a stance on an earlier one."""
+    _require(rules.can_take_stance(actor, amendment))
+    if stance not in STANCES:
+        raise ValidationError({"stance": DomainError("invalid_choice", N_("Please choose one of the options."), field="stance")})
+    current = queries.get_stance(db, amendment_id=amendment.id, user_id=actor.id)
+    if current is None:
+        current = Stance(amendment_id=amendment.id, user_id=actor.id, stance=stance, amendment_version=amendment.version)
+        db.add(current)
+        try:
+            with db.begin_nested():
+                db.flush()
+        except IntegrityError:
+            # A double click raced itself; the other request's row stands and is updated below.
+            current = queries.get_stance(db, amendment_id=amendment.id, user_id=actor.id)
+    previous = (current.stance, current.amendment_version)
+    current.stance, current.amendment_version, current.updated_at = stance, amendment.version, utcnow()
+    db.add(current)
+    db.flush()
+    record(db, actor_id=actor.id, action="amendment.stance", obj=amendment, stance=stance,
+           version=amendment.version, previous=list(previous))
+    return current
+
+
+def rebase(db: Session, *, amendment: Amendment, document: Document):
+    """The amendment applied to its base and merged onto the newest text: (MergeResult, head)."""
+    base = _revision(db, document, amendment.base_number)
+    head = _revision(db, document, document.head_number)
+    amended = amended_text(base, amendment)
+    return merge3(base.body, amended, head.body), head
+
+
+def amended_text(base: Revision, amendment: Amendment) -> str:
+    start = amendment.original_start
+    end = None if start is None else start + len(amendment.original)
+    return apply_change(base.body, paragraphs_of(base), kind=amendment.kind, pid=amendment.target_pid,
+                        start=start, end=end, proposed=amendment.proposed)
+
+
+class AmendmentConflict(Conflict):
+    def __init__(self, result) -> None:
+        super().__init__("amendment_conflict", N_("The text has changed where this amendment applies, and the "
+                                                  "changes clash. Ask the author to update the amendment."))
+        self.result = result
+
+
+def do_accept_amendment(db: Session, *, amendment: Amendment, document: Document, actor: User,
+                        membership: Membership | None) -> Revision:
+    """Merge the amendment onto the current text as a new revision credited to its author."""
+    _require(rules.can_decide_amendment(actor, membership, amendment, document))
+    author = db.get(User, amendment.author_id)
+    base = _revision(db, document, amendment.base_number)
+    try:
+        saved = save_text(db, document=document, actor=author, base_number=base.number, title=document.title,
+                          body=amended_text(base, amendment),
+                          summary=f"#{amendment.id}", origin="amendment", source_number=base.number)
+    except MergeConflict as conflict:
+        raise AmendmentConflict(conflict.result) from None
+    amendment.status, amendment.decided_by, amendment.decided_at = "accepted", actor.id, utcnow()
+    amendment.accepted_number = saved.revision.number
+    db.add(amendment)
+    db.flush()
+    _decided(db, amendment, document, actor, accepted=True)
+    return saved.revision
+
+
+def check_reject_amendment(db: Session, *, amendment: Amendment, document: Document, actor: User,
+                           membership: Membership | None, data: Mapping) -> Amendment:
+    _require(rules.can_decide_amendment(actor, membership, amendment, document))
+    check = Checker(data)
+    reason = check.text("reason", max_length=2000, multiline=True)
+    check.done()
+    amendment.status, amendment.decided_by, amendment.decided_at = "rejected", actor.id, utcnow()
+    amendment.decision_reason = reason
+    db.add(amendment)
+    db.flush()
+    _decided(db, amendment, document, actor, accepted=False)
+    return amendment
+
+
+def do_withdraw_amendment(db: Session, *, amendment: Amendment, actor: User) -> Amendment:
+    _require(rules.can_withdraw_amendment(actor, amendment))
+    amendment.status, amendment.decided_at = "withdrawn", utcnow()
+    db.add(amendment)
+    db.flush()
+    record(db, actor_id=actor.id, action="amendment.withdrawn", obj=amendment)
+    return amendment
+
+
+def _decided(db: Session, amendment: Amendment, document: Document, actor: User, *, accepted: bool) -> None:
+    record(db, actor_id=actor.id, action="amendment.accepted" if accepted else "amendment.rejected",
+           obj=amendment, revision=amendment.accepted_number, reason=amendment.decision_reason)
+    recipients = {amendment.author_id} | {s.user_id for s, _ in queries.list_stances(db, amendment_id=amendment.id)}
+    notify_decision(db, document_id=document.id, amendment_id=amendment.id, accepted=accepted, actor_id=actor.id,
+                    recipients=recipients)
+    events.queue(db, events.amendment_decided, amendment_id=amendment.id, document_id=document.id,
+                 accepted=accepted, actor_id=actor.id, revision_number=amendment.accepted_number)

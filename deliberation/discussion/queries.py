@@ -1,0 +1,148 @@
+"""Reading discussions with everything a page needs, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from ..accounts.models import User
+from .models import Amendment, Comment, CommentEdit, Stance
+
+
+@dataclass
+class Thread:
+    comment: Comment
+    author: User
+    replies: list[tuple[Comment, User]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MarginCounts:
+    """Visible, not outdated comments per paragraph id, and those on the whole document."""
+
+    by_pid: dict[str, int]
+    document: int
+    outdated: int
+
+
+def margin_counts(db: Session, *, document_id: int, include_hidden: bool = False) -> MarginCounts:
+    query = (select(Comment.anchor_pid, Comment.anchor_status, func.count())
+             .where(Comment.document_id == document_id, Comment.amendment_id.is_(None),
+                    Comment.parent_id.is_(None))
+             .group_by(Comment.anchor_pid, Comment.anchor_status))
+    if not include_hidden:
+        query = query.where(Comment.hidden_at.is_(None))
+    by_pid: dict[str, int] = defaultdict(int)
+    document = outdated = 0
+    for pid, status, count in db.exec(query).all():
+        if pid is None:
+            document += count
+        elif status == "outdated":
+            outdated += count
+        else:
+            by_pid[pid] += count
+    return MarginCounts(dict(by_pid), document, outdated)
+
+
+def list_threads(db: Session, *, document_id: int, pid: str | None = None, amendment_id: int | None = None,
+                 include_hidden: bool = False, outdated: bool = False, whole_document: bool = False) -> list[Thread]:
+    """Top-level comments with their replies and authors: two queries."""
+    query = select(Comment, User).join(User, User.id == Comment.author_id).where(
+        Comment.document_id == document_id, Comment.parent_id.is_(None))
+    if amendment_id is not None:
+        query = query.where(Comment.amendment_id == amendment_id)
+    else:
+        query = query.where(Comment.amendment_id.is_(None))
+        if pid is not None:
+            query = query.where(Comment.anchor_pid == pid, Comment.anchor_status != "outdated")
+        elif outdated:
+            query = query.where(Comment.anchor_status == "outdated")
+        elif whole_document:
+            query = query.where(Comment.anchor_pid.is_(None))
+    if not include_hidden:
+        query = query.where(Comment.hidden_at.is_(None))
+    threads = [Thread(c, u) for c, u in db.exec(query.order_by(Comment.id)).all()]
+    if not threads:
+        return threads
+    by_id = {t.comment.id: t for t in threads}
+    replies = select(Comment, User).join(User, User.id == Comment.author_id).where(
+        Comment.parent_id.in_(list(by_id)))
+    if not include_hidden:
+        replies = replies.where(Comment.hidden_at.is_(None))
+    for reply, author in db.exec(replies.order_by(Comment.id)).all():
+        by_id[reply.parent_id].replies.append((reply, author))
+    return threads
+
+
+def get_comment(db: Session, comment_id: int) -> Comment | None:
+    return db.get(Comment, comment_id)
+
+
+def list_comment_edits(db: Session, *, comment_id: int) -> list[CommentEdit]:
+    return list(db.exec(select(CommentEdit).where(CommentEdit.comment_id == comment_id)
+                        .order_by(CommentEdit.id)).all())
+
+
+@dataclass(frozen=True)
+class StanceCount:
+    support: int = 0
+    oppose: int = 0
+    earlier: int = 0  # given to an earlier version and not yet confirmed
+
+
+@dataclass
+class AmendmentSummary:
+    amendment: Amendment
+    author: User
+    stances: StanceCount
+
+
+def list_amendments(db: Session, *, document_id: int, status: str | None = None) -> list[AmendmentSummary]:
+    """Amendments with authors and stance counts: two queries."""
+    query = select(Amendment, User).join(User, User.id == Amendment.author_id).where(
+        Amendment.document_id == document_id)
+    if status:
+        query = query.where(Amendment.status == status)
+    rows = db.exec(query.order_by(Amendment.id)).all()
+    counts = stance_counts(db, amendment_ids=[a.id for a, _ in rows])
+    return [AmendmentSummary(a, u, counts.get(a.id, StanceCount())) for a, u in rows]
+
+
+def stance_counts(db: Session, *, amendment_ids: list[int]) -> dict[int, StanceCount]:
+    if not amendment_ids:
+        return {}
+    current = aliased(Amendment)
+    rows = db.exec(select(Stance.amendment_id, Stance.stance, Stance.amendment_version == current.version, func.count())
+                   .join(current, current.id == Stance.amendment_id)
+                   .where(Stance.amendment_id.in_(amendment_ids))
+                   .group_by(Stance.amendment_id, Stance.stance, Stance.amendment_version == current.version)).all()
+    tallies: dict[int, dict[str, int]] = defaultdict(lambda: {"support": 0, "oppose": 0, "earlier": 0})
+    for amendment_id, stance, is_current, count in rows:
+        key = stance if is_current else "earlier"
+        tallies[amendment_id][key] += count
+    return {k: StanceCount(**v) for k, v in tallies.items()}
+
+
+def get_amendment(db: Session, amendment_id: int) -> Amendment | None:
+    return db.get(Amendment, amendment_id)
+
+
+def get_stance(db: Session, *, amendment_id: int, user_id: int | None) -> Stance | None:
+    if user_id is None:
+        return None
+    return db.exec(select(Stance).where(Stance.amendment_id == amendment_id, Stance.user_id == user_id)).first()
+
+
+def list_stances(db: Session, *, amendment_id: int) -> list[tuple[Stance, User]]:
+    return list(db.exec(select(Stance, User).join(User, User.id == Stance.user_id)
+                        .where(Stance.amendment_id == amendment_id).order_by(Stance.updated_at)).all())
+
+
+def open_amendment_counts(db: Session, *, document_id: int) -> dict[str | None, int]:
+    rows = db.exec(select(Amendment.target_pid, func.count()).where(
+        Amendment.document_id == document_id, Amendment.status == "open").group_by(Amendment.target_pid)).all()
+    return dict(rows)

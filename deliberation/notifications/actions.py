@@ -1,0 +1,174 @@
+"""Following documents, sending notifications, and what each member chooses to receive.
+
+The ``notify_*`` functions are the hooks other capabilities call when something happens; they
+write one notification per recipient (never to whoever acted) and queue the e-mails of those who
+want them at once. Like all domain code they flush and never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from ..accounts.models import User
+from ..audit.actions import record
+from ..db import utcnow
+from ..discussion.models import Comment
+from ..drafting.models import Document
+from ..errors import Forbidden
+from ..i18n import N_
+from ..validation import Checker
+from . import queries, rules
+from .delivery import Entry, letter_to, queue_mail
+from .models import DELIVERY, NOTIFICATION_KINDS, Follow, Notification, NotificationPreference
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise Forbidden("forbidden", N_("You do not have permission to do this."))
+
+
+def _follow(db: Session, *, user_id: int, document_id: int) -> bool:
+    """Follow, and say whether this call did it (False when already following)."""
+    if queries.is_following(db, user_id=user_id, document_id=document_id):
+        return False
+    try:
+        # A parallel request (two saves, two tabs) may insert the same pair between the check and
+        # here; the unique constraint refuses the second, and the savepoint keeps the rest of this
+        # request's work.
+        with db.begin_nested():
+            db.add(Follow(user_id=user_id, document_id=document_id))
+            db.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def ensure_following(db: Session, *, user_id: int, document_id: int) -> None:
+    """Make someone follow a document (authors and commenters do automatically); idempotent."""
+    _follow(db, user_id=user_id, document_id=document_id)
+
+
+def do_follow(db: Session, *, user: User, document: Document) -> None:
+    _require(rules.can_follow(user, document))
+    if _follow(db, user_id=user.id, document_id=document.id):
+        record(db, actor_id=user.id, action="document.followed", obj=document)
+
+
+def do_unfollow(db: Session, *, user: User, document: Document) -> None:
+    _require(rules.can_follow(user, document))
+    removed = db.execute(delete(Follow).where(Follow.user_id == user.id, Follow.document_id == document.id))
+    if removed.rowcount:
+        record(db, actor_id=user.id, action="document.unfollowed", obj=document)
+
+
+def notify(db: Session, *, kind: str, document_id: int, actor_id: int | None, recipients: Iterable[int | None],
+           details: dict) -> list[Notification]:
+    """One notification per recipient except the actor, as each recipient chose for ``kind``.
+
+    "off" gets nothing; "app" and "daily" get the row (the daily letter picks it up later);
+    "immediate" also gets an e-mail in their own language, queued to go out after the commit.
+    """
+    if kind not in NOTIFICATION_KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    wanted = [user_id for user_id in recipients if user_id is not None and user_id != actor_id]
+    targets = [(user, delivery) for user, delivery in queries.list_recipients(db, kind=kind, user_ids=wanted)
+               if delivery != "off"]
+    if not targets:
+        return []
+    entry = None
+    if any(delivery == "immediate" and user.email for user, delivery in targets):
+        document = db.get(Document, document_id)
+        actor = db.get(User, actor_id) if actor_id is not None else None
+        entry = Entry(kind=kind, document_id=document_id, details=dict(details), title=document.title if document else "",
+                      actor_name=actor.display_name if actor else None)
+    now = utcnow()
+    created = []
+    for user, delivery in targets:
+        by_mail = entry is not None and delivery == "immediate" and bool(user.email)
+        notification = Notification(user_id=user.id, kind=kind, document_id=document_id, actor_id=actor_id,
+                                    details=dict(details), created_at=now, emailed_at=now if by_mail else None)
+        db.add(notification)
+        created.append(notification)
+        if by_mail:
+            queue_mail(db, letter_to(user, [entry]))
+    db.flush()
+    return created
+
+
+def notify_revision(db: Session, *, document: Document, revision_number: int, author_id: int) -> list[Notification]:
+    """A new version was saved: tell the document's followers."""
+    return notify(db, kind="revision", document_id=document.id, actor_id=author_id,
+                  recipients=queries.list_follower_ids(db, document_id=document.id),
+                  details={"number": revision_number})
+
+
+def notify_reply(db: Session, *, document_id: int, comment_id: int, parent_author_id: int,
+                 actor_id: int) -> list[Notification]:
+    """Someone answered a comment: tell the comment's author. ``comment_id`` is the reply."""
+    reply = db.get(Comment, comment_id)
+    # Where the reply is shown (its amendment's page, or its paragraph's comments) goes with it,
+    # so the link needs no query when the list is read.
+    details = {"comment_id": comment_id, "amendment_id": reply.amendment_id if reply else None,
+               "pid": reply.anchor_pid if reply else None}
+    return notify(db, kind="reply", document_id=document_id, actor_id=actor_id, recipients=[parent_author_id],
+                  details={k: v for k, v in details.items() if v is not None})
+
+
+def notify_amendment(db: Session, *, document_id: int, amendment_id: int, actor_id: int) -> list[Notification]:
+    """An amendment was proposed: tell the document's followers."""
+    return notify(db, kind="amendment", document_id=document_id, actor_id=actor_id,
+                  recipients=queries.list_follower_ids(db, document_id=document_id),
+                  details={"amendment_id": amendment_id})
+
+
+def notify_decision(db: Session, *, document_id: int, amendment_id: int, accepted: bool, actor_id: int,
+                    recipients: Iterable[int]) -> list[Notification]:
+    """An amendment was accepted or rejected: tell its author and those who took a stance."""
+    return notify(db, kind="decision", document_id=document_id, actor_id=actor_id, recipients=recipients,
+                  details={"amendment_id": amendment_id, "accepted": bool(accepted)})
+
+
+def do_mark_read(db: Session, *, user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark the member's own notifications read (all of them when ``ids`` is None); returns how many."""
+    statement = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if ids is not None:
+        ids = list(ids)
+        if not ids:
+            return 0
+        statement = statement.where(Notification.id.in_(ids))
+    result = db.execute(statement.values(read_at=utcnow()).execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+def check_set_preferences(db: Session, *, user: User, data: Mapping) -> dict[str, str]:
+    """Delivery per kind from a form (field name = kind); a kind left out keeps its setting."""
+    current = queries.get_preferences(db, user.id)
+    check = Checker(data)
+    chosen = {kind: check.choice(kind, DELIVERY, default=current[kind]) for kind in NOTIFICATION_KINDS}
+    check.done()
+    changed = {kind: delivery for kind, delivery in chosen.items() if delivery != current[kind]}
+    if not changed:
+        return chosen
+    rows = {row.kind: row for row in db.exec(select(NotificationPreference)
+                                             .where(NotificationPreference.user_id == user.id))}
+    for kind, delivery in changed.items():
+        row = rows.get(kind)
+        if row is None:
+            try:
+                # Two tabs saving at once: the second insert meets the unique constraint and updates.
+                with db.begin_nested():
+                    db.add(NotificationPreference(user_id=user.id, kind=kind, delivery=delivery))
+                    db.flush()
+                continue
+            except IntegrityError:
+                row = db.exec(select(NotificationPreference).where(NotificationPreference.user_id == user.id,
+                                                                   NotificationPreference.kind == kind)).one()
+        row.delivery = delivery
+        db.add(row)
+    db.flush()
+    record(db, actor_id=user.id, action="notifications.preferences_set", obj=user, changes=changed)
+    return chosen

@@ -1,0 +1,221 @@
+"""How a notification reads, where it points, and the e-mails that carry it.
+
+Domain code knows routes, not the site's address: a notification points at a ``Link`` (a route
+name and its parameters), and a ``Letter`` is queued on the session with plain data only. Whoever
+sends it knows the address and resolves the links then: the request (``web/context.py``, after the
+commit) or ``deliberation send-digests`` (``--base-url``). So nothing stored depends on where the
+app is mounted, and a rolled-back request sends nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session
+
+from .. import mail
+from ..accounts.models import User
+from ..db import SessionFactory, utcnow
+from ..i18n import gettext, ngettext, reset_locale, set_locale
+from ..settings import Settings
+from . import queries
+from .models import Notification
+
+MAIL_QUEUE = "delib_mail"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A place in the app by route name; ``path(url)`` builds it with the caller's router."""
+
+    route: str
+    params: dict[str, Any] = field(default_factory=dict)
+    query: str = ""
+    fragment: str = ""
+
+    def path(self, url: Callable[..., str]) -> str:
+        return (url(self.route, **self.params) + (f"?{self.query}" if self.query else "")
+                + (f"#{self.fragment}" if self.fragment else ""))
+
+
+Resolve = Callable[[Link], str]
+
+
+def link_for(kind: str, document_id: int, details: dict) -> Link:
+    """Where a notification leads: the change itself, not just the document."""
+    document = {"document_id": document_id}
+    if kind == "revision":
+        number = int(details.get("number") or 0)
+        if number > 1:
+            return Link("document_compare", document, query=f"from={number - 1}&to={number}")
+        return Link("document", document)
+    if kind == "reply" and details.get("comment_id"):
+        # Comments are shown on their amendment's page or on the document's comments page (the
+        # paragraph's comments, when the comment is on a passage).
+        fragment = f"comment-{details['comment_id']}"
+        if details.get("amendment_id"):
+            return Link("amendment", {"amendment_id": details["amendment_id"]}, fragment=fragment)
+        return Link("comments", document, query=f"pid={details['pid']}" if details.get("pid") else "",
+                    fragment=fragment)
+    if kind in ("amendment", "decision") and details.get("amendment_id"):
+        return Link("amendment", {"amendment_id": details["amendment_id"]})
+    return Link("document", document)
+
+
+def describe(kind: str, details: dict, *, title: str, actor_name: str | None) -> str:
+    """One sentence in the current locale; the same words on the page and in e-mails."""
+    name = actor_name or gettext("a member of the network")
+    if kind == "revision":
+        return gettext("New version %(number)s of «%(title)s», saved by %(name)s",
+                       number=details.get("number", ""), title=title, name=name)
+    if kind == "reply":
+        return gettext("%(name)s replied to your comment on «%(title)s»", name=name, title=title)
+    if kind == "amendment":
+        return gettext("New amendment to «%(title)s», proposed by %(name)s", title=title, name=name)
+    if kind == "decision":
+        if details.get("accepted"):
+            return gettext("The amendment to «%(title)s» is accepted (decided by %(name)s)", title=title, name=name)
+        return gettext("The amendment to «%(title)s» is rejected (decided by %(name)s)", title=title, name=name)
+    return title
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One notification as a letter tells it: plain values, no database behind them."""
+
+    kind: str
+    document_id: int
+    details: dict
+    title: str
+    actor_name: str | None
+
+    @classmethod
+    def of(cls, notification: Notification, *, title: str, actor_name: str | None) -> "Entry":
+        return cls(kind=notification.kind, document_id=notification.document_id, details=dict(notification.details),
+                   title=title, actor_name=actor_name)
+
+    def text(self) -> str:
+        return describe(self.kind, self.details, title=self.title, actor_name=self.actor_name)
+
+    def link(self) -> Link:
+        return link_for(self.kind, self.document_id, self.details)
+
+
+SETTINGS_LINK = Link("notification_settings")
+
+
+@dataclass(frozen=True)
+class Letter:
+    """An e-mail to one person, written in their language when it is sent."""
+
+    to: str
+    name: str
+    locale: str
+    entries: tuple[Entry, ...]
+    daily: bool = False
+
+    def render(self, resolve: Resolve) -> mail.Message:
+        token = set_locale(self.locale)
+        try:
+            greeting = gettext("Hello, %(name)s!", name=self.name)
+            items = "\n\n".join(f"{entry.text()}\n{resolve(entry.link())}" for entry in self.entries)
+            if self.daily:
+                subject = ngettext("%(num)s new notification", "%(num)s new notifications", len(self.entries))
+                intro = gettext("Here is what happened in the documents you follow since the last letter:")
+                why = gettext("You receive this letter once a day because you chose a daily e-mail for these "
+                              "notifications. To change what you receive, open:")
+                body = f"{greeting}\n\n{intro}\n\n{items}\n\n-- \n{why}\n{resolve(SETTINGS_LINK)}\n"
+            else:
+                subject = self.entries[0].text()
+                why = gettext("You receive this letter because you chose an e-mail at once for these notifications. "
+                              "To change what you receive, open:")
+                body = f"{greeting}\n\n{items}\n\n-- \n{why}\n{resolve(SETTINGS_LINK)}\n"
+            return mail.Message(to=self.to, subject=subject, body=body)
+        finally:
+            reset_locale(token)
+
+
+def letter_to(user: User, entries: Iterable[Entry], *, daily: bool = False) -> Letter:
+    return Letter(to=user.email or "", name=user.display_name, locale=user.locale or "uk", entries=tuple(entries),
+                  daily=daily)
+
+
+def queue_mail(db: Session, message: Letter | mail.Message) -> None:
+    """Send once the request's transaction commits; a rollback drops the queue with the session."""
+    db.info.setdefault(MAIL_QUEUE, []).append(message)
+
+
+def take_mail(db: Session, resolve: Resolve) -> list[mail.Message]:
+    """Empty the session's queue into finished messages, links made absolute by ``resolve``."""
+    queued = db.info.pop(MAIL_QUEUE, None) or []
+    return [item.render(resolve) if isinstance(item, Letter) else item for item in queued]
+
+
+def absolute_links(url_path_for: Callable[..., Any], base_url: str) -> Resolve:
+    """Links under ``base_url`` (the app's root, mount path included) from a router's ``url_path_for``."""
+    base = base_url.rstrip("/")
+    return lambda link: base + link.path(lambda name, **params: str(url_path_for(name, **params)))
+
+
+async def send_all(settings: Settings, messages: Iterable[mail.Message]) -> None:
+    for message in messages:
+        await mail.send(settings, message)
+
+
+def mark_emailed(db: Session, *, ids: list[int]) -> int:
+    """Claim notifications for a letter; returns how many were still unclaimed."""
+    if not ids:
+        return 0
+    result = db.execute(update(Notification).where(Notification.id.in_(ids), Notification.emailed_at.is_(None))
+                        .values(emailed_at=utcnow()).execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+def collect_digests(db: Session) -> list[tuple[User, list[Notification]]]:
+    """Per person, the notifications their daily letter should carry (not yet e-mailed), oldest first."""
+    digests = []
+    for _, rows in groupby(queries.list_daily_pending(db), key=lambda row: row[0].id):
+        rows = list(rows)
+        digests.append((rows[0][0], [notification for _, notification in rows]))
+    return digests
+
+
+def claim_digests(sessions: SessionFactory, *, resolve: Resolve) -> list[mail.Message]:
+    """The daily letters to send now, each person's notifications claimed for it.
+
+    Each letter's notifications are claimed (``emailed_at``) in a transaction of their own before
+    it is handed back, so a second run, even a concurrent one, finds nothing to send twice.
+    """
+    with sessions.begin() as db:
+        digests = collect_digests(db)
+        titles, names = queries.list_labels(db, [n for _, batch in digests for n in batch])
+        batches = [([n.id for n in batch],
+                    letter_to(user, (Entry.of(n, title=titles.get(n.document_id, ""),
+                                              actor_name=names.get(n.actor_id)) for n in batch), daily=True))
+                   for user, batch in digests]
+    messages = []
+    for ids, letter in batches:
+        with sessions.begin() as db:
+            claimed = mark_emailed(db, ids=ids)
+            if claimed != len(ids):
+                # Another run got there first: leave its claim standing and send nothing.
+                db.rollback()
+                continue
+        messages.append(letter.render(resolve))
+    return messages
+
+
+def send_digests(sessions: SessionFactory, settings: Settings, *, resolve: Resolve) -> int:
+    """Send each person one letter with what they chose to hear daily; meant for cron once a day.
+
+    Idempotent (see ``claim_digests``). A letter the mail server refuses is logged by ``mail.send``
+    and not retried: at most once, never twice.
+    """
+    messages = claim_digests(sessions, resolve=resolve)
+    asyncio.run(send_all(settings, messages))
+    return len(messages)

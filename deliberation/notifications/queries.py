@@ -1,0 +1,95 @@
+"""Reading follows, notifications and preferences, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import and_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, func, select
+
+from ..accounts.models import User
+from ..drafting.models import Document
+from .models import DEFAULT_DELIVERY, NOTIFICATION_KINDS, Follow, Notification, NotificationPreference
+
+
+@dataclass(frozen=True)
+class NotificationRow:
+    """A notification with what its page needs: the document's title and who acted."""
+
+    notification: Notification
+    document_title: str
+    actor_name: str | None
+
+
+def is_following(db: Session, *, user_id: int, document_id: int) -> bool:
+    return db.exec(select(Follow.id).where(Follow.user_id == user_id, Follow.document_id == document_id)).first() is not None
+
+
+def list_follower_ids(db: Session, *, document_id: int) -> list[int]:
+    return list(db.exec(select(Follow.user_id).where(Follow.document_id == document_id).order_by(Follow.user_id)))
+
+
+def unread_count(db: Session, user_id: int) -> int:
+    # Served by ix_delib_notification_user_read; runs on every page a member opens.
+    return db.exec(select(func.count()).select_from(Notification)
+                   .where(Notification.user_id == user_id, Notification.read_at.is_(None))).one()
+
+
+def list_notifications(db: Session, *, user_id: int, limit: int = 50, before_id: int | None = None) -> list[NotificationRow]:
+    """The newest first, one query however many there are; ``before_id`` pages back."""
+    actor = aliased(User)
+    statement = (select(Notification, Document.title, actor.display_name)
+                 .join(Document, Document.id == Notification.document_id)
+                 .outerjoin(actor, actor.id == Notification.actor_id)
+                 .where(Notification.user_id == user_id))
+    if before_id is not None:
+        statement = statement.where(Notification.id < before_id)
+    rows = db.exec(statement.order_by(Notification.id.desc()).limit(limit)).all()
+    return [NotificationRow(notification=n, document_title=title, actor_name=name) for n, title, name in rows]
+
+
+def get_preferences(db: Session, user_id: int) -> dict[str, str]:
+    """Delivery for every kind, the default where the member never chose."""
+    chosen = dict(db.exec(select(NotificationPreference.kind, NotificationPreference.delivery)
+                          .where(NotificationPreference.user_id == user_id)).all())
+    return {kind: chosen.get(kind, DEFAULT_DELIVERY) for kind in NOTIFICATION_KINDS}
+
+
+def list_recipients(db: Session, *, kind: str, user_ids: Iterable[int]) -> list[tuple[User, str]]:
+    """Active people among ``user_ids`` with their delivery for ``kind``, in one query."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return []
+    rows = db.exec(select(User, NotificationPreference.delivery)
+                   .outerjoin(NotificationPreference, and_(NotificationPreference.user_id == User.id,
+                                                          NotificationPreference.kind == kind))
+                   .where(User.id.in_(ids), User.is_active.is_(True))
+                   .order_by(User.id)).all()
+    return [(user, delivery or DEFAULT_DELIVERY) for user, delivery in rows]
+
+
+def list_labels(db: Session, notifications: Iterable[Notification]) -> tuple[dict[int, str], dict[int, str]]:
+    """Document titles and actor names for a batch of notifications: two queries."""
+    notifications = list(notifications)
+    document_ids = {n.document_id for n in notifications}
+    actor_ids = {n.actor_id for n in notifications if n.actor_id is not None}
+    titles = dict(db.exec(select(Document.id, Document.title).where(Document.id.in_(document_ids))).all()) if document_ids else {}
+    names = dict(db.exec(select(User.id, User.display_name).where(User.id.in_(actor_ids))).all()) if actor_ids else {}
+    return titles, names
+
+
+def list_daily_pending(db: Session) -> list[tuple[User, Notification]]:
+    """Notifications no e-mail has carried yet, of kinds their recipients want once a day.
+
+    People without an e-mail address (a host may not give one) or no longer active are left out.
+    """
+    return list(db.exec(
+        select(User, Notification)
+        .join(Notification, Notification.user_id == User.id)
+        .join(NotificationPreference, and_(NotificationPreference.user_id == Notification.user_id,
+                                           NotificationPreference.kind == Notification.kind))
+        .where(NotificationPreference.delivery == "daily", Notification.emailed_at.is_(None),
+               User.is_active.is_(True), User.email.is_not(None), User.email != "")
+        .order_by(User.id, Notification.id)).all())

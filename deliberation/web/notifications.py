@@ -1,0 +1,101 @@
+"""Notifications: the list, marking read, what to receive, and following a document."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..drafting import queries as drafting_queries
+from ..drafting.rules import can_read_document
+from ..errors import NotFound, ValidationError
+from ..i18n import N_, gettext
+from ..notifications import actions, queries, rules
+from ..notifications.delivery import describe, link_for
+from ..notifications.models import DELIVERY, NOTIFICATION_KINDS
+from .context import Ctx, endpoint
+
+PAGE_SIZE = 50
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/notifications", notifications_page, name="notifications"),
+        Route("/notifications/read", notifications_read, methods=["POST"], name="notifications_read"),
+        Route("/account/notifications", notification_settings, methods=["GET", "POST"], name="notification_settings"),
+        Route("/documents/{document_id:int}/follow", document_follow, methods=["POST"], name="document_follow"),
+    ]
+
+
+def _int(raw) -> int | None:
+    return int(raw) if raw and str(raw).isdigit() else None
+
+
+@endpoint
+def notifications_page(ctx: Ctx) -> Response:
+    ctx.require(rules.can_read_notifications(ctx.actor))
+    before = _int(ctx.request.query_params.get("before"))
+    rows = queries.list_notifications(ctx.db, user_id=ctx.actor.id, limit=PAGE_SIZE + 1, before_id=before)
+    entries = [{
+        "id": row.notification.id,
+        "unread": row.notification.read_at is None,
+        "created_at": row.notification.created_at,
+        "text": describe(row.notification.kind, row.notification.details, title=row.document_title,
+                         actor_name=row.actor_name),
+        "href": link_for(row.notification.kind, row.notification.document_id, row.notification.details).path(ctx.url),
+    } for row in rows[:PAGE_SIZE]]
+    return ctx.render("notifications/list.html", {
+        "entries": entries, "paged": before is not None,
+        "older": entries[-1]["id"] if len(rows) > PAGE_SIZE else None,
+    })
+
+
+@endpoint
+def notifications_read(ctx: Ctx) -> Response:
+    """Mark one (field ``id``, repeatable) or, without ``id``, every notification read."""
+    ctx.require(rules.can_read_notifications(ctx.actor))
+    ids = None
+    if "id" in ctx.form:
+        raw = ctx.form.get("__multi__", {}).get("id") or [ctx.form["id"]]
+        ids = [n for n in (_int(value) for value in raw) if n is not None]
+    actions.do_mark_read(ctx.db, user=ctx.actor, ids=ids)
+    ctx.flash(gettext("Marked as read.") if ids is not None else gettext("All notifications are marked as read."))
+    return ctx.redirect("notifications")
+
+
+def _settings_context(ctx: Ctx, values: dict, errors: dict) -> dict:
+    return {"values": values, "errors": errors, "kinds": NOTIFICATION_KINDS, "deliveries": DELIVERY,
+            "smtp_configured": bool(ctx.settings.smtp_host),
+            "has_email": bool(ctx.actor.email)}
+
+
+@endpoint
+def notification_settings(ctx: Ctx) -> Response:
+    ctx.require(rules.can_read_notifications(ctx.actor))
+    if ctx.request.method == "GET":
+        preferences = queries.get_preferences(ctx.db, ctx.actor.id)
+        return ctx.render("notifications/settings.html", _settings_context(ctx, preferences, {}))
+    try:
+        actions.check_set_preferences(ctx.db, user=ctx.actor, data=ctx.form)
+    except ValidationError as error:
+        values = queries.get_preferences(ctx.db, ctx.actor.id) | {
+            k: v for k, v in ctx.form.items() if isinstance(v, str)}
+        return ctx.render("notifications/settings.html", _settings_context(ctx, values, error.errors), status=422)
+    ctx.flash(gettext("Your notification settings are saved."))
+    return ctx.redirect("notification_settings")
+
+
+@endpoint
+def document_follow(ctx: Ctx) -> Response:
+    actor = ctx.require_actor()
+    document = drafting_queries.get_document(ctx.db, ctx.request.path_params["document_id"])
+    if document is None or not can_read_document(actor, document):
+        raise NotFound("document_not_found", N_("There is no such document, or it is not public."))
+    following = ctx.form.get("follow", "1") == "1"
+    if following:
+        actions.do_follow(ctx.db, user=actor, document=document)
+    else:
+        actions.do_unfollow(ctx.db, user=actor, document=document)
+    if ctx.is_htmx:
+        return ctx.render("notifications/_follow.html", {"document": document, "following": following})
+    ctx.flash(gettext("You follow this document now.") if following else gettext("You no longer follow this document."))
+    return ctx.redirect("document", document_id=document.id)

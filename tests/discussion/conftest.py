@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import pytest
+
+from deliberation.testing import make_document, make_user, make_workshop
+from deliberation.workshops.queries import get_membership
+
+BODY = """# Петиція про ремонт водогону
+
+Просимо міську раду відремонтувати водогін у селі Іванівка до кінця року.
+
+1. Провести обстеження мереж.
+2. Передбачити кошти в бюджеті."""
+
+
+@pytest.fixture
+def people(db):
+    coordinator = make_user(db, coordinator=True, display_name="Координаторка")
+    facilitator = make_user(db, display_name="Фасилітаторка")
+    member = make_user(db, display_name="Учасник майстерні")
+    guest = make_user(db, display_name="Гість мережі")
+    other = make_user(db, display_name="Ще одна учасниця")
+    workshop = make_workshop(db, creator=coordinator, facilitators=(facilitator,), members=(member,))
+    return {"coordinator": coordinator, "facilitator": facilitator, "member": member, "guest": guest,
+            "other": other, "workshop": workshop}
+
+
+@pytest.fixture
+def document(db, people):
+    doc = make_document(db, workshop=people["workshop"], author=people["facilitator"], body=BODY)
+    db.commit()
+    return doc
+
+
+@pytest.fixture
+def membership_of(db, people):
+    return lambda who: get_membership(db, workshop_id=people["workshop"].id, user_id=people[who].id)
