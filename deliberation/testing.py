@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from sqlmodel import Session
@@ -64,7 +66,7 @@ def make_forum(db: Session, *, creator: User, **fields) -> Forum:
 
 
 def make_document(db: Session, *, workshop: Workshop, author: User, revisions: int = 1, kind: str = "petition",
-                  title: str = "Петиція про ремонт водогону", body: str | None = None) -> "Document":
+                  title: str = "Петиція про ремонт водогону", body: str | None = None):
     """A document with ``revisions`` saved versions, each adding a paragraph, through the domain code."""
     from .drafting import actions
     from .workshops.queries import get_membership
@@ -107,3 +109,21 @@ def post(client, path: str, data: dict | None = None, **kwargs):
     """POST a form with the session's CSRF token, as a page's form would."""
     token = csrf_token(client, kwargs.pop("token_page", "/"))
     return client.post(path, data={**(data or {}), "csrf_token": token}, follow_redirects=False, **kwargs)
+
+
+@contextmanager
+def counted_queries(bind) -> Iterator[list[str]]:
+    """The SQL statements run on ``bind`` (an engine or connection) inside the block, savepoints aside."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            statements.append(statement)
+
+    event.listen(bind, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(bind, "before_cursor_execute", count)

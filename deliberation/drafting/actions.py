@@ -15,7 +15,7 @@ from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
 from ..db import utcnow
-from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
+from ..errors import Conflict, DomainError, Forbidden, NotFound
 from ..i18n import N_
 from ..notifications.actions import ensure_following, notify_revision
 from ..taxonomy import SECTORS, THEMES

@@ -23,9 +23,8 @@ from ..accounts import queries as account_queries
 from ..accounts.actions import HostIdentity, do_sync_host_user
 from ..accounts.models import User
 from ..errors import DomainError, Forbidden, ValidationError
-from ..i18n import N_, gettext
+from ..i18n import N_
 from ..notifications.delivery import send_all, take_mail
-from .forms import csrf_token
 from .rendering import url_for
 
 log = logging.getLogger("deliberation.web")

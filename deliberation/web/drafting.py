@@ -10,7 +10,7 @@ from ..discussion.queries import margin_counts, open_amendment_counts
 from ..discussion.rules import can_comment
 from ..drafting import actions, queries, rules
 from ..drafting.actions import MergeConflict, paragraphs_of
-from ..drafting.models import DOCUMENT_KINDS, Document
+from ..drafting.models import Document
 from ..drafting.starters import STARTERS
 from ..errors import NotFound, ValidationError
 from ..i18n import N_, gettext

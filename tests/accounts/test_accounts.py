@@ -110,7 +110,7 @@ def test_changing_the_password_signs_out_other_sessions(app, client, db):
 
 
 def test_password_reset_link_is_mailed_and_works_once(client, db, caplog):
-    user = make_user(db, email="reset@example.org")
+    make_user(db, email="reset@example.org")
     db.commit()
     with caplog.at_level(logging.INFO, logger="deliberation.mail"):
         response = post(client, "/password/forgot", {"email": "reset@example.org"})

@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 from deliberation.discussion.models import Amendment, Comment
 from deliberation.drafting import queries as drafting_queries
 from deliberation.testing import post, sign_in
-from tests.drafting.test_query_counts import counted
+from deliberation.testing import counted_queries as counted
 
 HIDDEN_TEXT = "Цей коментар модератор приховав"
 

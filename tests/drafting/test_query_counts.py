@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from deliberation.drafting.models import Revision
-from deliberation.testing import make_document, sign_in
-
-
-@contextmanager
-def counted(connection):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    event.listen(connection, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", count)
+from deliberation.testing import counted_queries as counted, make_document, sign_in
 
 
 def _grow(db, document, total: int) -> None:

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from deliberation.notifications.models import NotificationPreference
 from deliberation.testing import make_document, make_user, make_workshop
@@ -32,16 +30,3 @@ def prefer(db):
     return choose
 
 
-@contextmanager
-def counted(connection):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    event.listen(connection, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", count)

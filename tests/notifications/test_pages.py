@@ -11,7 +11,7 @@ from deliberation.notifications import actions, queries
 from deliberation.notifications.models import Notification, NotificationPreference
 from deliberation.testing import csrf_token, make_user, sign_in
 
-from .conftest import counted
+from deliberation.testing import counted_queries as counted
 
 
 def _send(db, team, n: int, *, to="petro", kind="amendment", actors=None) -> list[Notification]:

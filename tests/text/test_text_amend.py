@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deliberation.text.amend import AmendError, apply_change, unit_spans
-from deliberation.text.paragraphs import Paragraph, assign_ids, split_units
+from deliberation.text.paragraphs import assign_ids, split_units
 
 TEXT = "# Про бюджет\n\nМіська рада\n\n**вирішила:**\n\n1. Затвердити положення.\n2. Контроль покласти на комісію."
 
