@@ -18,3 +18,8 @@ from .notifications.models import Follow, Notification, NotificationPreference  
 
 __all__ += ["Amendment", "AmendmentVersion", "Comment", "CommentEdit", "Stance", "Follow", "Notification",
             "NotificationPreference"]
+from .forums.models import AgendaItem, Delegate, Proxy, Speaker  # noqa: E402
+from .resolutions.models import Resolution  # noqa: E402
+from .voting.models import Ballot, Participation, Vote  # noqa: E402
+
+__all__ += ["AgendaItem", "Delegate", "Proxy", "Speaker", "Vote", "Participation", "Ballot", "Resolution"]

@@ -1,9 +1,10 @@
-"""Forums: the network's assemblies, later filled with agendas and votes."""
+"""Forums: the network's assemblies, their agendas, delegates, proxies and speakers' lists."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from ..db import utcnow
@@ -16,6 +17,34 @@ FORUM_STATUSES: dict[str, str] = {
 }
 # A forum moves forward only: a closed assembly does not reopen.
 FORUM_TRANSITIONS = {"planned": ("open",), "open": ("closed",), "closed": ()}
+
+AGENDA_KINDS: dict[str, str] = {
+    "document": N_("A text to decide on"),
+    "discussion": N_("A point for discussion"),
+}
+
+# submitted -> scheduled (on the agenda) -> decided; or submitted -> returned to the workshop.
+AGENDA_STATUSES: dict[str, str] = {
+    "submitted": N_("Submitted, waiting for the coordination committee"),
+    "scheduled": N_("On the agenda"),
+    "returned": N_("Returned to the workshop"),
+    "decided": N_("Decided"),
+}
+
+AGENDA_OUTCOMES: dict[str, str] = {
+    "adopted": N_("Adopted"),
+    "rejected": N_("Not adopted"),
+    "discussed": N_("Discussed"),
+}
+
+SPEAKER_STATUSES: dict[str, str] = {
+    "waiting": N_("waiting"),
+    "speaking": N_("has the floor"),
+    "spoke": N_("spoke"),
+    "withdrawn": N_("withdrew"),
+}
+
+DEFAULT_SPEAKING_SECONDS = 180
 
 
 class Forum(SQLModel, table=True):
@@ -32,3 +61,87 @@ class Forum(SQLModel, table=True):
     status: str = Field(default="planned", max_length=10, index=True)
     created_by: int = Field(foreign_key="delib_user.id")
     created_at: datetime = Field(default_factory=utcnow)
+    #: The agenda item the chair has put before the assembly (shown on the projector).
+    current_item_id: int | None = None
+
+
+class AgendaItem(SQLModel, table=True):
+    """A point of a forum's agenda: a submitted text to decide on, or a point for discussion."""
+
+    __tablename__ = "delib_agenda_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    forum_id: int = Field(foreign_key="delib_forum.id", index=True)
+    kind: str = Field(default="document", max_length=12)
+    document_id: int | None = Field(default=None, foreign_key="delib_document.id", index=True)
+    #: The revision that was submitted; the assembly votes on this text plus adopted amendments.
+    revision_number: int | None = None
+    title: str = Field(max_length=300)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False))
+    status: str = Field(default="submitted", max_length=10, index=True)
+    #: Order on the agenda; None until the coordination committee schedules the item.
+    position: int | None = None
+    submitted_by: int = Field(foreign_key="delib_user.id")
+    submitted_at: datetime = Field(default_factory=utcnow)
+    decided_by: int | None = Field(default=None, foreign_key="delib_user.id")
+    decided_at: datetime | None = None
+    return_reason: str = Field(default="", max_length=2000)
+    outcome: str | None = Field(default=None, max_length=10)
+    speakers_closed: bool = Field(default=False)
+    speaking_seconds: int = Field(default=DEFAULT_SPEAKING_SECONDS)
+
+
+class Delegate(SQLModel, table=True):
+    """A member registered to take part and vote in one forum. Unregistering keeps the row."""
+
+    __tablename__ = "delib_delegate"
+    __table_args__ = (UniqueConstraint("forum_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    forum_id: int = Field(foreign_key="delib_forum.id", index=True)
+    user_id: int = Field(foreign_key="delib_user.id", index=True)
+    is_registered: bool = Field(default=True)
+    registered_by: int = Field(foreign_key="delib_user.id")
+    registered_at: datetime = Field(default_factory=utcnow)
+    is_present: bool = Field(default=False)
+    present_marked_at: datetime | None = None
+
+
+class Proxy(SQLModel, table=True):
+    """A delegate who cannot attend gives their vote to another delegate (revoked, never deleted).
+
+    The partial unique indexes make "at most one each" a database rule: a delegate gives at most
+    one live proxy and holds at most one.
+    """
+
+    __tablename__ = "delib_proxy"
+    __table_args__ = (
+        Index("uq_delib_proxy_live_giver", "forum_id", "giver_id", unique=True,
+              sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
+        Index("uq_delib_proxy_live_holder", "forum_id", "holder_id", unique=True,
+              sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    forum_id: int = Field(foreign_key="delib_forum.id", index=True)
+    giver_id: int = Field(foreign_key="delib_user.id")
+    holder_id: int = Field(foreign_key="delib_user.id")
+    created_by: int = Field(foreign_key="delib_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+    revoked_by: int | None = Field(default=None, foreign_key="delib_user.id")
+
+
+class Speaker(SQLModel, table=True):
+    """A request for the floor on one agenda item; the minutes are read from these rows."""
+
+    __tablename__ = "delib_speaker"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agenda_item_id: int = Field(foreign_key="delib_agenda_item.id", index=True)
+    user_id: int = Field(foreign_key="delib_user.id")
+    position: int
+    status: str = Field(default="waiting", max_length=10)
+    requested_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    ended_at: datetime | None = None

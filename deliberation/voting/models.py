@@ -1,0 +1,138 @@
+"""Votes of a forum, who took part in them and the ballots.
+
+Who voted and how are kept apart. ``Participation`` says that a delegate's vote was cast (and by
+whom: the delegate or their proxy holder); it is the published list of who voted. ``Ballot`` holds
+the choice. In a roll-call vote the ballot names its voter; in a secret vote it names nobody and
+carries only the hash of a receipt secret that the voter's browser keeps, has a random key and no
+time, so the database itself cannot tell whose choice it is.
+
+Database triggers (migration 0004) accept a participation or a ballot only while its vote is open
+and before its closing time, by the database clock, and refuse any change once the vote has
+closed; a ballot is never deleted. A vote's rule cannot change once it has opened.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ..db import utcnow
+from ..i18n import N_, pgettext
+
+CHOICES: tuple[str, ...] = ("for", "against", "abstain")
+
+
+def choice_label(choice: str) -> str:
+    """За, проти, утримався, in the reader's language."""
+    return {"for": pgettext("vote choice", "For"), "against": pgettext("vote choice", "Against"),
+            "abstain": pgettext("vote choice", "Abstain")}[choice]
+
+VOTE_SUBJECTS: dict[str, str] = {
+    "final": N_("the final text"),
+    "amendment": N_("an amendment"),
+    "motion": N_("a procedural question"),
+}
+
+VOTE_STATUSES: dict[str, str] = {
+    "draft": N_("being prepared"),
+    "open": N_("open"),
+    "closed": N_("closed"),
+    "cancelled": N_("cancelled"),
+}
+
+VOTE_MODES: dict[str, str] = {
+    "hall": N_("Electronic, in the hall"),
+    "remote": N_("Remote, with a closing time"),
+    "hand": N_("Counted by hand in the hall"),
+}
+
+THRESHOLD_LABELS: dict[str, str] = {
+    "cast_majority": N_("More than half of the votes cast"),
+    "registered_majority": N_("More than half of the registered delegates"),
+    "two_thirds": N_("Two thirds of the votes cast"),
+}
+
+QUORUM_BASE_LABELS: dict[str, str] = {
+    "registered": N_("of the registered delegates"),
+    "present": N_("of the delegates present"),
+}
+
+REASON_LABELS: dict[str, str] = {
+    "adopted": N_("Adopted"),
+    "no_quorum": N_("Not adopted: no quorum"),
+    "not_enough_for": N_("Not adopted: not enough votes for"),
+    "nobody_voted": N_("Not adopted: nobody voted"),
+}
+
+
+class Vote(SQLModel, table=True):
+    __tablename__ = "delib_vote"
+
+    id: int | None = Field(default=None, primary_key=True)
+    forum_id: int = Field(foreign_key="delib_forum.id", index=True)
+    agenda_item_id: int = Field(foreign_key="delib_agenda_item.id", index=True)
+    subject: str = Field(default="final", max_length=10)
+    amendment_id: int | None = Field(default=None, foreign_key="delib_amendment.id", index=True)
+    title: str = Field(max_length=300)
+    # The rule, stated before the vote opens and fixed from then on (a trigger refuses changes).
+    threshold: str = Field(default="cast_majority", max_length=20)
+    quorum_num: int = Field(default=1)
+    quorum_den: int = Field(default=2)
+    quorum_base: str = Field(default="registered", max_length=10)
+    is_secret: bool = Field(default=False)
+    mode: str = Field(default="hall", max_length=10)
+    closes_at: datetime | None = None
+    status: str = Field(default="draft", max_length=10, index=True)
+    created_by: int = Field(foreign_key="delib_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    opened_by: int | None = Field(default=None, foreign_key="delib_user.id")
+    opened_at: datetime | None = None
+    closed_by: int | None = Field(default=None, foreign_key="delib_user.id")
+    closed_at: datetime | None = None
+    #: For a final vote: the revision put to the vote.
+    revision_number: int | None = None
+    # The tally, stored when the vote closes.
+    for_count: int | None = None
+    against_count: int | None = None
+    abstain_count: int | None = None
+    registered_count: int | None = None
+    present_count: int | None = None
+    participants_count: int | None = None
+    quorum_reached: bool | None = None
+    is_adopted: bool | None = None
+    reason: str | None = Field(default=None, max_length=20)
+    hand_counted: bool = Field(default=False)
+
+
+class Participation(SQLModel, table=True):
+    """One delegate's vote was cast in one vote: exactly one row each (a unique constraint)."""
+
+    __tablename__ = "delib_participation"
+    __table_args__ = (UniqueConstraint("vote_id", "voter_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vote_id: int = Field(foreign_key="delib_vote.id", index=True)
+    #: The delegate whose vote this is.
+    voter_id: int = Field(foreign_key="delib_user.id")
+    #: Who pressed the button: the delegate, or the proxy holder voting for them.
+    cast_by: int = Field(foreign_key="delib_user.id")
+    cast_at: datetime
+
+
+class Ballot(SQLModel, table=True):
+    """A choice. ``voter_id`` only in a roll-call vote; a secret ballot is found by its receipt."""
+
+    __tablename__ = "delib_ballot"
+    __table_args__ = (UniqueConstraint("vote_id", "voter_id"),
+                      {"sqlite_with_rowid": False})
+
+    #: Random, so the order of the rows tells nothing about the order of the voters.
+    id: str = Field(primary_key=True, max_length=32)
+    vote_id: int = Field(foreign_key="delib_vote.id", index=True)
+    voter_id: int | None = Field(default=None, foreign_key="delib_user.id")
+    choice: str = Field(max_length=10)
+    #: SHA-256 of the vote id and the voter's receipt secret (secret votes).
+    receipt_hash: str | None = Field(default=None, max_length=64, unique=True)
+    changes: int = Field(default=0)
