@@ -23,7 +23,7 @@ from ..errors import DomainError
 from ..i18n import N_, get_locale
 from ..notifications.queries import unread_count
 from ..settings import LOCALES, Settings
-from . import accounts, admin, discussion, drafting, forums, home, notifications, workshops
+from . import accounts, admin, assembly, discussion, drafting, forums, home, notifications, voting, workshops
 from .context import Ctx
 from .forms import FormGuardMiddleware, csrf_token
 from .locale import LocaleMiddleware
@@ -117,6 +117,8 @@ def routes() -> list:
         *accounts.routes(),
         *workshops.routes(),
         *forums.routes(),
+        *assembly.routes(),
+        *voting.routes(),
         *drafting.routes(),
         *discussion.routes(),
         *notifications.routes(),
