@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -64,8 +65,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+# Set while serving a request that writes. In WAL mode a transaction that has read and then
+# writes fails at once ("database is locked", not retried by busy_timeout) if another connection
+# committed in between; BEGIN IMMEDIATE takes the write lock first and waits its turn instead.
+sqlite_write_intent: ContextVar[bool] = ContextVar("delib_sqlite_write_intent", default=False)
+
+
 def _sqlite_begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_write_intent.get() else "BEGIN")
 
 
 def _is_memory(dbapi_connection) -> bool:
@@ -128,3 +135,16 @@ def _send_queued_events(session: Session) -> None:
 def _drop_queued_events(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:
         session.info["delib_events"] = []
+
+
+def db_now(bind: Engine | Connection | Session):
+    """The database clock as an SQL expression, in the form each backend stores times.
+
+    Ballots are stamped and closing times compared by one clock, the database's, whichever app
+    server took the request.
+    """
+    from sqlalchemy import func, literal_column
+
+    if is_sqlite(bind):
+        return literal_column("strftime('%Y-%m-%d %H:%M:%f000', 'now')")
+    return func.clock_timestamp()

@@ -34,7 +34,10 @@ document_status_changed = _signal("document status changed", "A document was wit
 comment_posted = _signal("comment posted", "A comment or reply was posted: comment_id, document_id, author_id, parent_id, amendment_id.")
 amendment_proposed = _signal("amendment proposed", "An amendment was proposed: amendment_id, document_id, author_id, kind.")
 amendment_decided = _signal("amendment decided", "A facilitator accepted or rejected an amendment: amendment_id, document_id, accepted, actor_id, revision_number.")
+vote_opened = _signal("vote opened", "The chair opened a vote: vote_id, forum_id, agenda_item_id, subject ('final', 'amendment', 'motion'), actor_id.")
+vote_closed = _signal("vote closed", "A vote closed and its tally is stored: vote_id, forum_id, agenda_item_id, subject, adopted, tally ({'for', 'against', 'abstain'}), actor_id (None when a remote vote closed at its time).")
 forum_updated = _signal("forum updated", "A coordinator edited a forum or changed its status: forum_id, status, actor_id.")
+resolution_adopted = _signal("resolution adopted", "A final vote adopted a text and it was frozen as a resolution: resolution_id, number, document_id, forum_id, vote_id, hash.")
 
 ALL: tuple[Signal, ...] = (
     user_joined,
@@ -52,6 +55,9 @@ ALL: tuple[Signal, ...] = (
     comment_posted,
     amendment_proposed,
     amendment_decided,
+    vote_opened,
+    vote_closed,
+    resolution_adopted,
 )
 
 

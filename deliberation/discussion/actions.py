@@ -305,10 +305,47 @@ def do_withdraw_amendment(db: Session, *, amendment: Amendment, actor: User) -> 
 
 
 def _decided(db: Session, amendment: Amendment, document: Document, actor: User, *, accepted: bool) -> None:
-    record(db, actor_id=actor.id, action="amendment.accepted" if accepted else "amendment.rejected",
+    _settled(db, amendment, document, actor.id, accepted=accepted)
+
+
+def do_settle_amendment_by_assembly(db: Session, *, amendment: Amendment, document: Document, adopted: bool,
+                                    vote_id: int, actor_id: int | None) -> Revision | None:
+    """A forum's vote decided: an adopted amendment is merged onto the text as a revision credited
+    to its author, and the open amendments competing for the same passage lapse; a rejected one is
+    closed with the vote as its reason. Called by the vote's closing, which checked permissions."""
+    amendment.decided_by, amendment.decided_at = actor_id, utcnow()
+    if not adopted:
+        amendment.status, amendment.decision_reason = "rejected", f"vote:{vote_id}"
+        db.add(amendment)
+        db.flush()
+        _settled(db, amendment, document, actor_id, accepted=False)
+        return None
+    author = db.get(User, amendment.author_id)
+    base = _revision(db, document, amendment.base_number)
+    try:
+        saved = save_text(db, document=document, actor=author, base_number=base.number, title=document.title,
+                          body=amended_text(base, amendment), summary=f"#{amendment.id}", origin="amendment",
+                          source_number=base.number)
+    except MergeConflict as conflict:
+        raise AmendmentConflict(conflict.result) from None
+    amendment.status, amendment.accepted_number, amendment.decision_reason = "accepted", saved.revision.number, \
+        f"vote:{vote_id}"
+    db.add(amendment)
+    for rival in queries.list_competing(db, amendment=amendment):
+        rival.status, rival.decided_at, rival.decided_by = "lapsed", utcnow(), actor_id
+        rival.decision_reason = f"lapsed:{amendment.id}"
+        db.add(rival)
+        record(db, actor_id=actor_id, action="amendment.lapsed", obj=rival, adopted=amendment.id, vote_id=vote_id)
+    db.flush()
+    _settled(db, amendment, document, actor_id, accepted=True)
+    return saved.revision
+
+
+def _settled(db: Session, amendment: Amendment, document: Document, actor_id: int | None, *, accepted: bool) -> None:
+    record(db, actor_id=actor_id, action="amendment.accepted" if accepted else "amendment.rejected",
            obj=amendment, revision=amendment.accepted_number, reason=amendment.decision_reason)
     recipients = {amendment.author_id} | {s.user_id for s, _ in queries.list_stances(db, amendment_id=amendment.id)}
-    notify_decision(db, document_id=document.id, amendment_id=amendment.id, accepted=accepted, actor_id=actor.id,
+    notify_decision(db, document_id=document.id, amendment_id=amendment.id, accepted=accepted, actor_id=actor_id,
                     recipients=recipients)
     events.queue(db, events.amendment_decided, amendment_id=amendment.id, document_id=document.id,
-                 accepted=accepted, actor_id=actor.id, revision_number=amendment.accepted_number)
+                 accepted=accepted, actor_id=actor_id, revision_number=amendment.accepted_number)

@@ -22,6 +22,8 @@ AMENDMENT_STATUSES: dict[str, str] = {
     "accepted": N_("Accepted"),
     "rejected": N_("Rejected"),
     "withdrawn": N_("Withdrawn"),
+    # A competing amendment on the same passage was adopted by a forum's vote.
+    "lapsed": N_("Lapsed: a competing amendment was adopted"),
 }
 
 STANCES: dict[str, str] = {

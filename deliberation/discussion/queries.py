@@ -146,3 +146,13 @@ def open_amendment_counts(db: Session, *, document_id: int) -> dict[str | None, 
     rows = db.exec(select(Amendment.target_pid, func.count()).where(
         Amendment.document_id == document_id, Amendment.status == "open").group_by(Amendment.target_pid)).all()
     return dict(rows)
+
+
+def list_competing(db: Session, *, amendment: Amendment) -> list[Amendment]:
+    """Open amendments on the same passage (or other whole new texts): adopting one excludes them."""
+    return list(db.exec(select(Amendment).where(Amendment.document_id == amendment.document_id,
+                                                Amendment.status == "open", Amendment.id != amendment.id,
+                                                Amendment.target_pid == amendment.target_pid
+                                                if amendment.target_pid is not None
+                                                else Amendment.target_pid == None)  # noqa: E711
+                        .order_by(Amendment.id)).all())

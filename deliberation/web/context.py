@@ -22,6 +22,7 @@ from starlette.responses import RedirectResponse, Response
 from ..accounts import queries as account_queries
 from ..accounts.actions import HostIdentity, do_sync_host_user
 from ..accounts.models import User
+from ..db import sqlite_write_intent
 from ..errors import DomainError, Forbidden, ValidationError
 from ..i18n import N_
 from ..notifications.delivery import send_all, take_mail
@@ -127,6 +128,8 @@ def endpoint(handler: Callable[[Ctx], Response]) -> Callable[[Request], Response
     @wraps(handler)
     def run(request: Request) -> Response:
         app_state = request.app.state.delib
+        # Handlers run in worker threads, one request each, so the flag is this request's alone.
+        sqlite_write_intent.set(request.method not in ("GET", "HEAD"))
         db = app_state.sessions()
         ctx = Ctx(request=request, db=db, app_state=app_state)
         try:

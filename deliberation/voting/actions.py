@@ -1,0 +1,433 @@
+"""Preparing, opening, casting and closing votes. Flushes, never commits.
+
+The database does the parts that must hold under concurrency: one participation per delegate and
+vote (a unique constraint), ballots only while the vote is open and before its closing time (the
+triggers of migration 0004, by the database clock), and closing as a compare-and-set on the vote
+row, which also waits for ballots being written at that moment (see migrations/vote_guards.py).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import insert, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlmodel import Session
+
+from .. import events
+from ..accounts.models import User
+from ..audit.actions import record
+from ..db import db_now, utcnow
+from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
+from ..forums import queries as forum_queries
+from ..forums.models import AgendaItem, Forum
+from ..i18n import DISPLAY_ZONE, N_
+from ..validation import Checker
+from . import queries, rules
+from .counting import CHOICES, Counts, Electorate, decide
+from .models import THRESHOLD_LABELS, VOTE_MODES, VOTE_SUBJECTS, Ballot, Participation, Vote
+from .receipts import looks_like_receipt, new_receipt, receipt_hash
+
+MAX_QUORUM_DEN = 100
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise Forbidden("forbidden", N_("You do not have permission to do this."))
+
+
+def _field_error(name: str, code: str, message: str, **params) -> ValidationError:
+    return ValidationError({name: DomainError(code, message, field=name, **params)})
+
+
+# --- preparing ------------------------------------------------------------------------------------
+
+def _rule_fields(check: Checker, data: Mapping) -> dict:
+    threshold = check.choice("threshold", THRESHOLD_LABELS, default="cast_majority")
+    quorum_base = check.choice("quorum_base", ("registered", "present"), default="registered")
+    mode = check.choice("mode", VOTE_MODES, default="hall")
+    num, den = _int(data.get("quorum_num"), 1), _int(data.get("quorum_den"), 2)
+    if num is None or den is None or not (0 <= num <= den and 1 <= den <= MAX_QUORUM_DEN):
+        check.fail("quorum_num", "invalid_quorum", N_("The quorum must be a share from 0 to 1, such as 1/2 or 2/3."))
+    closes_at = _closing_time(check, data) if mode == "remote" else None
+    return dict(threshold=threshold, quorum_base=quorum_base, mode=mode, quorum_num=num, quorum_den=den,
+                is_secret=check.flag("is_secret"), closes_at=closes_at)
+
+
+def _int(value, default: int | None = None) -> int | None:
+    if value in (None, ""):
+        return default
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def _closing_time(check: Checker, data: Mapping) -> datetime | None:
+    """A remote vote's closing time, typed in Kyiv time (``datetime-local``), stored in UTC."""
+    raw = str(data.get("closes_at", "") or "").strip()
+    try:
+        local = datetime.fromisoformat(raw)
+    except ValueError:
+        check.fail("closes_at", "invalid_time", N_("Please give the closing date and time."))
+        return None
+    moment = (local.replace(tzinfo=DISPLAY_ZONE) if local.tzinfo is None else local).astimezone(UTC)
+    if moment <= utcnow():
+        check.fail("closes_at", "time_in_past", N_("The closing time must be in the future."))
+    return moment
+
+
+def check_prepare_vote(db: Session, *, item: AgendaItem, forum: Forum, actor: User, data: Mapping) -> Vote:
+    """The chair states the question and its rule; nothing is open yet, so it can still be edited."""
+    _require(rules.can_chair(actor, forum))
+    if item.status != "scheduled":
+        raise Conflict("item_not_scheduled", N_("Only an item on the agenda can be put to the vote."))
+    check = Checker(data)
+    subject = check.choice("subject", VOTE_SUBJECTS, default="final" if item.document_id else "motion")
+    fields = _rule_fields(check, data)
+    title = check.text("title", max_length=300, required=False)
+    check.done()
+    amendment = _subject_amendment(db, item, subject, data)
+    if subject == "final" and item.document_id is None:
+        raise _field_error("subject", "no_text", N_("This item has no text to adopt; put a procedural question instead."))
+    vote = Vote(forum_id=forum.id, agenda_item_id=item.id, subject=subject,
+                amendment_id=amendment.id if amendment else None, created_by=actor.id,
+                title=title or _default_title(item, subject, amendment), **fields)
+    db.add(vote)
+    db.flush()
+    record(db, actor_id=actor.id, action="vote.prepared", obj=vote, item_id=item.id, subject=subject,
+           rule=queries.rule_of(vote).describe(), mode=vote.mode)
+    return vote
+
+
+def _subject_amendment(db: Session, item: AgendaItem, subject: str, data: Mapping):
+    if subject != "amendment":
+        return None
+    from ..discussion.queries import get_amendment
+
+    amendment = get_amendment(db, _int(data.get("amendment_id")) or 0)
+    if amendment is None or amendment.document_id != item.document_id or amendment.status != "open":
+        raise _field_error("amendment_id", "no_amendment", N_("Please choose an amendment of this text that is still open."))
+    return amendment
+
+
+def _default_title(item: AgendaItem, subject: str, amendment) -> str:
+    if subject == "amendment":
+        return f"{item.title} · #{amendment.id}"
+    return item.title
+
+
+def check_update_vote(db: Session, *, vote: Vote, forum: Forum, actor: User, data: Mapping) -> Vote:
+    """Change the rule while the vote is still being prepared; once open, it is fixed."""
+    _require(rules.can_chair(actor, forum))
+    if vote.status != "draft":
+        raise Conflict("rule_fixed", N_("The rule of a vote cannot change once the vote has opened."))
+    check = Checker(data)
+    fields = _rule_fields(check, data)
+    title = check.text("title", max_length=300, required=False)
+    check.done()
+    for key, value in fields.items():
+        setattr(vote, key, value)
+    vote.title = title or vote.title
+    db.add(vote)
+    db.flush()
+    record(db, actor_id=actor.id, action="vote.updated", obj=vote, rule=queries.rule_of(vote).describe(),
+           mode=vote.mode)
+    return vote
+
+
+def do_cancel_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
+    _require(rules.can_chair(actor, forum))
+    if vote.status != "draft":
+        raise Conflict("vote_not_draft", N_("Only a vote that has not opened can be cancelled."))
+    vote.status = "cancelled"
+    db.add(vote)
+    db.flush()
+    record(db, actor_id=actor.id, action="vote.cancelled", obj=vote)
+    return vote
+
+
+# --- opening --------------------------------------------------------------------------------------
+
+def do_open_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
+    _require(rules.can_chair(actor, forum))
+    if forum.status != "open":
+        raise Conflict("forum_not_open", N_("Votes take place while the forum is open."))
+    if vote.status != "draft":
+        raise Conflict("vote_not_draft", N_("This vote has already been opened."))
+    if vote.mode == "remote" and (vote.closes_at is None or vote.closes_at <= utcnow()):
+        raise Conflict("time_in_past", N_("The closing time must be in the future."))
+    if queries.open_vote(db, forum.id) is not None:
+        raise Conflict("another_vote_open", N_("Another vote is open. Close it before opening the next one."))
+    if not forum_queries.registered_ids(db, forum.id):
+        raise Conflict("no_delegates", N_("No delegates are registered for this forum."))
+    _check_subject_ready(db, vote)
+    vote.status, vote.opened_by, vote.opened_at = "open", actor.id, utcnow()
+    db.add(vote)
+    db.flush()
+    record(db, actor_id=actor.id, action="vote.opened", obj=vote, rule=queries.rule_of(vote).describe(),
+           mode=vote.mode, closes_at=vote.closes_at.isoformat() if vote.closes_at else None,
+           revision=vote.revision_number)
+    events.queue(db, events.vote_opened, vote_id=vote.id, forum_id=vote.forum_id, agenda_item_id=vote.agenda_item_id,
+                 subject=vote.subject, actor_id=actor.id)
+    return vote
+
+
+def _check_subject_ready(db: Session, vote: Vote) -> None:
+    """An amendment must still apply to the text; the final text goes to the vote once no amendment
+    is pending, and the vote records which revision it is."""
+    from ..discussion import actions as discussion, queries as discussion_queries
+    from ..drafting.queries import get_document
+
+    item = db.get(AgendaItem, vote.agenda_item_id)
+    if item.document_id is None:
+        return
+    document = get_document(db, item.document_id)
+    if vote.subject == "amendment":
+        amendment = discussion_queries.get_amendment(db, vote.amendment_id)
+        if amendment is None or amendment.status != "open":
+            raise Conflict("amendment_not_open", N_("This amendment is no longer open."))
+        result, _ = discussion.rebase(db, amendment=amendment, document=document)
+        if not result.clean:
+            raise Conflict("amendment_conflict", N_("The text has changed where this amendment applies, and the "
+                                                    "changes clash. Ask the author to update the amendment."))
+    elif vote.subject == "final":
+        if sum(discussion_queries.open_amendment_counts(db, document_id=document.id).values()):
+            raise Conflict("amendments_pending", N_("Amendments to this text are still pending. Put them to the "
+                                                    "vote (or let their authors withdraw them) first."))
+        vote.revision_number = document.head_number
+
+
+# --- casting --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Cast:
+    """What a voter is told: whether this replaced an earlier choice, and a secret ballot's receipt."""
+
+    voter_id: int
+    changed: bool
+    receipt: str | None = None
+
+
+def check_cast_ballot(db: Session, *, vote: Vote, actor: User, data: Mapping) -> Cast:
+    """Cast or change the actor's own ballot, or the one of a delegate whose proxy they hold."""
+    close_if_due(db, vote)
+    if not rules.may_try_to_vote(actor, vote):
+        if actor is None:
+            _require(False)
+        raise Conflict("vote_not_open", N_("This vote is not open."))
+    choice = str(data.get("choice", "") or "")
+    if choice not in CHOICES:
+        raise _field_error("choice", "invalid_choice", N_("Please choose for, against or abstain."))
+    voter_id = _voter(db, vote, actor, _int(data.get("voter"), actor.id))
+    if vote.is_secret:
+        return _cast_secret(db, vote, actor, voter_id, choice, str(data.get("receipt", "") or ""))
+    return _cast_roll_call(db, vote, actor, voter_id, choice)
+
+
+def _voter(db: Session, vote: Vote, actor: User, voter_id: int | None) -> int:
+    """Whose vote this is: the actor's own, or a giver's whose proxy the actor holds. Never chained."""
+    registered = forum_queries.registered_ids(db, vote.forum_id)
+    if actor.id not in registered:
+        raise Forbidden("not_a_delegate", N_("Only the forum's registered delegates vote."))
+    proxies = forum_queries.live_proxies(db, vote.forum_id)
+    if voter_id == actor.id:
+        if actor.id in proxies:
+            raise Forbidden("proxy_given", N_("You have given your vote to another delegate for this forum."))
+        return actor.id
+    if proxies.get(voter_id) != actor.id or voter_id not in registered:
+        raise Forbidden("not_your_proxy", N_("You do not hold this delegate's proxy."))
+    return voter_id
+
+
+def _insert_participation(db: Session, vote: Vote, voter_id: int, actor: User) -> bool:
+    """Record that the voter's vote was cast; False if it already was (the unique constraint says so)."""
+    try:
+        with db.begin_nested():
+            db.execute(insert(Participation).values(vote_id=vote.id, voter_id=voter_id, cast_by=actor.id,
+                                                    cast_at=db_now(db)))
+        return True
+    except IntegrityError:
+        return False
+    except DBAPIError as error:
+        raise _closed_under_us(error) from None
+
+
+def _closed_under_us(error: DBAPIError) -> DomainError:
+    # The triggers refused: the vote closed (or its time ran out) while this request was on its way.
+    return Conflict("vote_not_open", N_("This vote is closed. Your ballot was not counted."))
+
+
+def _cast_roll_call(db: Session, vote: Vote, actor: User, voter_id: int, choice: str) -> Cast:
+    if _insert_participation(db, vote, voter_id, actor):
+        try:
+            with db.begin_nested():
+                db.execute(insert(Ballot).values(id=_ballot_id(), vote_id=vote.id, voter_id=voter_id, choice=choice,
+                                                 changes=0))
+        except DBAPIError as error:
+            raise _closed_under_us(error) from None
+        record(db, actor_id=actor.id, action="ballot.cast", obj=vote, voter_id=voter_id, choice=choice)
+        return Cast(voter_id=voter_id, changed=False)
+    try:
+        with db.begin_nested():
+            db.execute(update(Ballot).where(Ballot.vote_id == vote.id, Ballot.voter_id == voter_id)
+                       .values(choice=choice, changes=Ballot.changes + 1))
+    except DBAPIError as error:
+        raise _closed_under_us(error) from None
+    record(db, actor_id=actor.id, action="ballot.changed", obj=vote, voter_id=voter_id, choice=choice)
+    return Cast(voter_id=voter_id, changed=True)
+
+
+def _cast_secret(db: Session, vote: Vote, actor: User, voter_id: int, choice: str, receipt: str) -> Cast:
+    """Participation names the voter; the ballot names nobody and is found again only by its receipt."""
+    if receipt:
+        return _change_secret(db, vote, actor, voter_id, choice, receipt)
+    if not _insert_participation(db, vote, voter_id, actor):
+        raise Conflict("already_voted", N_("This vote has already been cast. To change the choice, enter the "
+                                           "receipt code that was shown when it was cast."))
+    code = new_receipt()
+    try:
+        with db.begin_nested():
+            db.execute(insert(Ballot).values(id=_ballot_id(), vote_id=vote.id, voter_id=None, choice=choice,
+                                             receipt_hash=receipt_hash(vote.id, code), changes=0))
+    except DBAPIError as error:
+        raise _closed_under_us(error) from None
+    # The audit log says who voted, never how.
+    record(db, actor_id=actor.id, action="ballot.cast", obj=vote, voter_id=voter_id, secret=True)
+    return Cast(voter_id=voter_id, changed=False, receipt=code)
+
+
+def _change_secret(db: Session, vote: Vote, actor: User, voter_id: int, choice: str, receipt: str) -> Cast:
+    if not looks_like_receipt(receipt) or not queries.has_participated(db, vote_id=vote.id, voter_id=voter_id):
+        raise _field_error("receipt", "bad_receipt", N_("This receipt code does not match a ballot in this vote."))
+    try:
+        with db.begin_nested():
+            changed = db.execute(update(Ballot).where(Ballot.vote_id == vote.id,
+                                                      Ballot.receipt_hash == receipt_hash(vote.id, receipt))
+                                 .values(choice=choice, changes=Ballot.changes + 1)).rowcount
+    except DBAPIError as error:
+        raise _closed_under_us(error) from None
+    if changed != 1:
+        raise _field_error("receipt", "bad_receipt", N_("This receipt code does not match a ballot in this vote."))
+    record(db, actor_id=actor.id, action="ballot.changed", obj=vote, voter_id=voter_id, secret=True)
+    return Cast(voter_id=voter_id, changed=True, receipt=receipt)
+
+
+def _ballot_id() -> str:
+    return secrets.token_hex(16)
+
+
+# --- closing --------------------------------------------------------------------------------------
+
+def do_close_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
+    _require(rules.can_chair(actor, forum))
+    if vote.mode == "hand":
+        raise Conflict("hand_count", N_("A vote counted by hand is closed by entering its totals."))
+    if not _claim_close(db, vote, due_only=False):
+        raise Conflict("vote_not_open", N_("This vote is not open."))
+    return _finish(db, vote, actor_id=actor.id, counts=queries.counted(db, vote.id), hand_counted=False)
+
+
+def close_if_due(db: Session, vote: Vote) -> bool:
+    """Close a remote vote whose time has come, counting exactly the ballots cast before it.
+
+    Whichever request first notices closes it, so a vote closes on time even if nothing ran at
+    that moment: the triggers refused every ballot after the closing time, by the database clock.
+    """
+    if vote.status != "open" or vote.closes_at is None or _aware(vote.closes_at) > utcnow():
+        return False
+    if not _claim_close(db, vote, due_only=True):
+        db.refresh(vote)
+        return False
+    _finish(db, vote, actor_id=None, counts=queries.counted(db, vote.id), hand_counted=False,
+            closed_at=vote.closes_at)
+    return True
+
+
+def close_due_votes(db: Session, *, forum_id: int | None = None) -> list[Vote]:
+    return [vote for vote in queries.due_votes(db, forum_id=forum_id) if close_if_due(db, vote)]
+
+
+def check_record_hand_count(db: Session, *, vote: Vote, forum: Forum, actor: User, data: Mapping) -> Vote:
+    """The chair enters the totals counted in the hall; the record says they were counted by hand."""
+    _require(rules.can_chair(actor, forum))
+    if vote.mode != "hand" or vote.status != "open":
+        raise Conflict("vote_not_open", N_("This vote is not open."))
+    values, errors = {}, {}
+    for name in CHOICES:
+        number = _int(data.get(name))
+        if number is None or number < 0:
+            errors[name] = DomainError("invalid_count", N_("Please enter a whole number, 0 or more."), field=name)
+        values[name] = number or 0
+    if errors:
+        raise ValidationError(errors)
+    counts = Counts(for_=values["for"], against=values["against"], abstain=values["abstain"])
+    present = len(_present(db, vote, participants=set()))
+    if counts.cast > present:
+        raise _field_error("for", "too_many", N_("More votes were entered than there are delegates present "
+                                                 "(%(present)s)."), present=present)
+    if not _claim_close(db, vote, due_only=False):
+        raise Conflict("vote_not_open", N_("This vote is not open."))
+    return _finish(db, vote, actor_id=actor.id, counts=counts, hand_counted=True)
+
+
+def _claim_close(db: Session, vote: Vote, *, due_only: bool) -> bool:
+    """Compare-and-set on the vote row: of two closers exactly one wins, and on PostgreSQL the
+    update waits for every ballot being written to commit (they hold a share lock on the row)."""
+    condition = [Vote.id == vote.id, Vote.status == "open"]
+    if due_only:
+        condition.append(Vote.closes_at <= db_now(db))
+    claimed = db.execute(update(Vote).where(*condition).values(closed_at=utcnow())).rowcount
+    return claimed == 1
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _present(db: Session, vote: Vote, *, participants: set[int]) -> set[int]:
+    """Delegates present for this vote: marked present in the hall, or who voted (remotely too),
+    and whoever is represented by a proxy holder among them."""
+    registered = forum_queries.registered_ids(db, vote.forum_id)
+    present = (forum_queries.present_ids(db, vote.forum_id) | participants) & registered
+    proxies = forum_queries.live_proxies(db, vote.forum_id)
+    return present | {giver for giver, holder in proxies.items() if holder in present and giver in registered}
+
+
+def _finish(db: Session, vote: Vote, *, actor_id: int | None, counts: Counts, hand_counted: bool,
+            closed_at: datetime | None = None) -> Vote:
+    participants = queries.participant_ids(db, vote.id)
+    registered = len(forum_queries.registered_ids(db, vote.forum_id))
+    present = len(_present(db, vote, participants=participants))
+    taking_part = counts.cast if hand_counted else len(participants)
+    if not hand_counted and counts.cast != taking_part:  # pragma: no cover - the schema prevents it
+        raise RuntimeError(f"vote {vote.id}: {counts.cast} ballots for {taking_part} participations")
+    electorate = Electorate(registered=registered, present=max(present, taking_part), participants=taking_part)
+    outcome = decide(queries.rule_of(vote), counts, electorate)
+    db.refresh(vote)
+    vote.status, vote.closed_by, vote.closed_at = "closed", actor_id, closed_at or vote.closed_at or utcnow()
+    vote.for_count, vote.against_count, vote.abstain_count = counts.for_, counts.against, counts.abstain
+    vote.registered_count, vote.present_count = electorate.registered, electorate.present
+    vote.participants_count, vote.quorum_reached = electorate.participants, outcome.quorum_reached
+    vote.is_adopted, vote.reason, vote.hand_counted = outcome.adopted, outcome.reason, hand_counted
+    db.add(vote)
+    db.flush()
+    record(db, actor_id=actor_id, action="vote.closed", obj=vote, tally=counts.as_dict(), registered=registered,
+           present=electorate.present, participants=taking_part, adopted=outcome.adopted, reason=outcome.reason,
+           hand_counted=hand_counted)
+    from .outcomes import apply_outcome
+
+    apply_outcome(db, vote=vote)
+    events.queue(db, events.vote_closed, vote_id=vote.id, forum_id=vote.forum_id, agenda_item_id=vote.agenda_item_id,
+                 subject=vote.subject, adopted=outcome.adopted, tally=counts.as_dict(), actor_id=actor_id)
+    return vote
+
+
+def get_vote_or_404(db: Session, vote_id: int) -> Vote:
+    vote = queries.get_vote(db, vote_id)
+    if vote is None or vote.status == "cancelled":
+        raise NotFound("vote_not_found", N_("There is no such vote."))
+    return vote

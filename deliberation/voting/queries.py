@@ -1,0 +1,116 @@
+"""Reading votes, turnout and, once a vote has closed, its record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from ..accounts.models import User
+from .counting import Counts, Rule
+from .models import Ballot, Participation, Vote
+from .receipts import receipt_hash
+
+
+def get_vote(db: Session, vote_id: int) -> Vote | None:
+    return db.get(Vote, vote_id)
+
+
+def rule_of(vote: Vote) -> Rule:
+    return Rule(threshold=vote.threshold, quorum_share=f"{vote.quorum_num}/{vote.quorum_den}",
+                quorum_base=vote.quorum_base, secret=vote.is_secret)
+
+
+def list_item_votes(db: Session, item_id: int) -> list[Vote]:
+    return list(db.exec(select(Vote).where(Vote.agenda_item_id == item_id).order_by(Vote.id)).all())
+
+
+def list_forum_votes(db: Session, forum_id: int) -> list[Vote]:
+    return list(db.exec(select(Vote).where(Vote.forum_id == forum_id).order_by(Vote.id)).all())
+
+
+def list_document_votes(db: Session, document_id: int) -> list[Vote]:
+    """Every vote on a document's final text or on its amendments, for the record a workshop keeps."""
+    from ..forums.models import AgendaItem
+
+    return list(db.exec(select(Vote).join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)
+                        .where(AgendaItem.document_id == document_id, Vote.status == "closed")
+                        .order_by(Vote.id)).all())
+
+
+def open_vote(db: Session, forum_id: int) -> Vote | None:
+    """The vote now open in a forum: the chair runs one at a time."""
+    return db.exec(select(Vote).where(Vote.forum_id == forum_id, Vote.status == "open")).first()
+
+
+def due_votes(db: Session, *, forum_id: int | None = None) -> list[Vote]:
+    """Open votes with a closing time, candidates for closing (the database clock decides)."""
+    query = select(Vote).where(Vote.status == "open", Vote.closes_at != None)  # noqa: E711
+    if forum_id is not None:
+        query = query.where(Vote.forum_id == forum_id)
+    return list(db.exec(query).all())
+
+
+def turnout(db: Session, vote_id: int) -> int:
+    return db.exec(select(func.count()).select_from(Participation).where(Participation.vote_id == vote_id)).one()
+
+
+def counted(db: Session, vote_id: int) -> Counts:
+    """The ballots of a vote, counted by the database."""
+    rows = db.exec(select(Ballot.choice, func.count()).where(Ballot.vote_id == vote_id)
+                   .group_by(Ballot.choice)).all()
+    by_choice = dict(rows)
+    return Counts(for_=by_choice.get("for", 0), against=by_choice.get("against", 0),
+                  abstain=by_choice.get("abstain", 0))
+
+
+def participant_ids(db: Session, vote_id: int) -> set[int]:
+    return set(db.exec(select(Participation.voter_id).where(Participation.vote_id == vote_id)).all())
+
+
+def has_participated(db: Session, *, vote_id: int, voter_id: int) -> bool:
+    return db.exec(select(Participation.id).where(Participation.vote_id == vote_id,
+                                                  Participation.voter_id == voter_id)).first() is not None
+
+
+@dataclass(frozen=True)
+class VoterRow:
+    """One line of the published list of who voted; ``choice`` only for a closed roll-call vote."""
+
+    voter: User
+    cast_by: User
+    choice: str | None
+
+
+def list_voters(db: Session, vote: Vote, *, with_choices: bool) -> list[VoterRow]:
+    """Who voted, by name; with each choice only when the caller may publish it."""
+    holder = aliased(User)
+    query = (select(Participation, User, holder).join(User, User.id == Participation.voter_id)
+             .join(holder, holder.id == Participation.cast_by)
+             .where(Participation.vote_id == vote.id).order_by(User.display_name, User.id))
+    rows = db.exec(query).all()
+    choices: dict[int, str] = {}
+    if with_choices and not vote.is_secret:
+        choices = dict(db.exec(select(Ballot.voter_id, Ballot.choice).where(Ballot.vote_id == vote.id)).all())
+    return [VoterRow(voter=user, cast_by=by, choice=choices.get(user.id)) for _, user, by in rows]
+
+
+def own_choice(db: Session, *, vote: Vote, voter_id: int) -> str | None:
+    """A roll-call voter's current choice, shown back to them while the vote is open."""
+    if vote.is_secret:
+        return None
+    return db.exec(select(Ballot.choice).where(Ballot.vote_id == vote.id, Ballot.voter_id == voter_id)).first()
+
+
+def secret_choice(db: Session, *, vote: Vote, receipt: str) -> str | None:
+    """The choice behind a receipt, shown only to whoever presents it, while the vote is open."""
+    return db.exec(select(Ballot.choice).where(Ballot.vote_id == vote.id,
+                                               Ballot.receipt_hash == receipt_hash(vote.id, receipt))).first()
+
+
+def receipt_counted(db: Session, *, vote: Vote, receipt: str) -> bool:
+    """Whether a ballot with this receipt is among the vote's ballots; says nothing of its choice."""
+    return db.exec(select(Ballot.id).where(Ballot.vote_id == vote.id,
+                                           Ballot.receipt_hash == receipt_hash(vote.id, receipt))).first() is not None
