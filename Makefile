@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: run test setup chromium lock catalogs clean bench-diff
+.PHONY: run test setup chromium lock catalogs clean bench-diff bench-vote
 
 run: setup
 	$(BIN)/deliberation migrate
@@ -52,3 +52,7 @@ clean:
 bench-diff: setup
 	$(BIN)/python -m pip install --quiet fast-diff-match-patch
 	$(BIN)/python bench/diff.py
+
+# 500 ballots over HTTP to `deliberation serve`, on SQLite and (when one answers) PostgreSQL.
+bench-vote: setup
+	$(BIN)/python bench/forum_vote.py
