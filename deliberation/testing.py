@@ -145,3 +145,14 @@ def signed_in_session(secret_key: str, user: User) -> tuple[dict[str, str], str]
     header = SessionMiddleware(None, secret_key=secret_key)._cookie({"root_path": ""}, data)
     value = header.split(";", 1)[0].removeprefix(f"{COOKIE_NAME}=")
     return {COOKIE_NAME: value}, token
+
+
+def make_delegates(db: Session, *, forum: Forum, count: int, registered_by: User) -> list[User]:
+    """``count`` new members registered as delegates of ``forum``, written directly (whatever its status)."""
+    from .forums.models import Delegate
+
+    users = [make_user(db) for _ in range(count)]
+    for user in users:
+        db.add(Delegate(forum_id=forum.id, user_id=user.id, registered_by=registered_by.id))
+    db.flush()
+    return users

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, func, select
 
 from ..accounts.models import User
-from .models import AgendaItem, Delegate, Forum, Proxy
+from ..drafting.models import Document
+from ..voting.models import Vote
+from ..workshops.models import Workshop
+from .models import AgendaItem, Delegate, Forum, Proxy, Speaker
 
 
 def get_forum(db: Session, forum_id: int) -> Forum | None:
@@ -58,3 +64,204 @@ def live_proxies(db: Session, forum_id: int) -> dict[int, int]:
     rows = db.exec(select(Proxy.giver_id, Proxy.holder_id).where(Proxy.forum_id == forum_id,
                                                                  Proxy.revoked_at == None)).all()  # noqa: E711
     return {giver: holder for giver, holder in rows}
+
+
+# --- the agenda --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """An agenda item with what its pages show: the document and its workshop (for a text), the submitter."""
+
+    item: AgendaItem
+    submitter: User
+    document: Document | None = None
+    workshop: Workshop | None = None
+
+
+def _entries(db: Session, *conditions, order) -> list[AgendaEntry]:
+    rows = db.exec(select(AgendaItem, User, Document, Workshop)
+                   .join(User, User.id == AgendaItem.submitted_by)
+                   .join(Document, Document.id == AgendaItem.document_id, isouter=True)
+                   .join(Workshop, Workshop.id == Document.workshop_id, isouter=True)
+                   .where(*conditions).order_by(*order)).all()
+    return [AgendaEntry(item, user, document, workshop) for item, user, document, workshop in rows]
+
+
+def list_agenda(db: Session, forum_id: int) -> list[AgendaEntry]:
+    """The agenda in order: scheduled items and those already decided (they keep their place)."""
+    return _entries(db, AgendaItem.forum_id == forum_id, AgendaItem.status.in_(("scheduled", "decided")),
+                    order=(AgendaItem.position, AgendaItem.id))
+
+
+def list_submissions(db: Session, forum_id: int) -> list[AgendaEntry]:
+    """Texts waiting for the coordination committee, first submitted first."""
+    return _entries(db, AgendaItem.forum_id == forum_id, AgendaItem.status == "submitted",
+                    order=(AgendaItem.submitted_at, AgendaItem.id))
+
+
+def list_returned(db: Session, forum_id: int) -> list[AgendaEntry]:
+    return _entries(db, AgendaItem.forum_id == forum_id, AgendaItem.status == "returned",
+                    order=(AgendaItem.decided_at.desc(), AgendaItem.id.desc()))
+
+
+def get_agenda_entry(db: Session, item_id: int) -> AgendaEntry | None:
+    entries = _entries(db, AgendaItem.id == item_id, order=(AgendaItem.id,))
+    return entries[0] if entries else None
+
+
+def list_forums_open_for_submission(db: Session) -> list[Forum]:
+    """Forums whose agenda still takes texts, soonest first."""
+    return list(db.exec(select(Forum).where(Forum.status.in_(("planned", "open")))
+                        .order_by(Forum.starts_on, Forum.id)).all())
+
+
+def last_agenda_position(db: Session, forum_id: int) -> int:
+    """The highest position on the agenda so far (0 for an empty agenda)."""
+    return db.exec(select(func.coalesce(func.max(AgendaItem.position), 0))
+                   .where(AgendaItem.forum_id == forum_id)).one()
+
+
+def get_agenda_neighbour(db: Session, item: AgendaItem, direction: str) -> AgendaItem | None:
+    """The item just before ("up") or just after ("down") ``item`` on its forum's agenda."""
+    query = select(AgendaItem).where(AgendaItem.forum_id == item.forum_id, AgendaItem.position != None)  # noqa: E711
+    if direction == "up":
+        query = query.where(AgendaItem.position < item.position).order_by(AgendaItem.position.desc())
+    else:
+        query = query.where(AgendaItem.position > item.position).order_by(AgendaItem.position)
+    return db.exec(query.limit(1)).first()
+
+
+def agenda_order(db: Session, forum_id: int) -> list[int]:
+    """Item ids in agenda order, for the audit log."""
+    return list(db.exec(select(AgendaItem.id).where(AgendaItem.forum_id == forum_id, AgendaItem.position != None)  # noqa: E711
+                        .order_by(AgendaItem.position, AgendaItem.id)).all())
+
+
+def get_forum_for_update(db: Session, forum_id: int) -> Forum | None:
+    """The forum row, locked until the transaction ends (PostgreSQL) and read afresh.
+
+    Agenda and proxy changes take this lock so that two at once are applied one after the other;
+    SQLite has no row locks but runs one writing transaction at a time, which gives the same order.
+    """
+    return db.exec(select(Forum).where(Forum.id == forum_id).with_for_update()
+                   .execution_options(populate_existing=True)).first()
+
+
+def get_item_for_update(db: Session, item_id: int) -> AgendaItem | None:
+    """The agenda item, locked: changes to its speakers' list are applied one at a time."""
+    return db.exec(select(AgendaItem).where(AgendaItem.id == item_id).with_for_update()
+                   .execution_options(populate_existing=True)).first()
+
+
+# --- votes, as far as the agenda and the proxies care ---------------------------------------------------
+
+def has_open_vote(db: Session, forum_id: int) -> bool:
+    return db.exec(select(Vote.id).where(Vote.forum_id == forum_id, Vote.status == "open").limit(1)).first() is not None
+
+
+def has_vote_begun(db: Session, item_id: int) -> bool:
+    """Whether any vote on the item was opened (a draft or a cancelled vote does not count)."""
+    return db.exec(select(Vote.id).where(Vote.agenda_item_id == item_id,
+                                         Vote.status.not_in(("draft", "cancelled"))).limit(1)).first() is not None
+
+
+# --- delegates and proxies ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProxyRow:
+    proxy: Proxy
+    giver: User
+    holder: User
+
+
+def count_registered(db: Session, forum_id: int) -> int:
+    return db.exec(select(func.count()).select_from(Delegate)
+                   .where(Delegate.forum_id == forum_id, Delegate.is_registered == True)).one()  # noqa: E712
+
+
+def get_proxy(db: Session, proxy_id: int) -> Proxy | None:
+    return db.get(Proxy, proxy_id)
+
+
+def list_live_proxies(db: Session, forum_id: int) -> list[ProxyRow]:
+    """Proxies in force with both people, by the giver's name."""
+    giver, holder = aliased(User), aliased(User)
+    rows = db.exec(select(Proxy, giver, holder).join(giver, giver.id == Proxy.giver_id)
+                   .join(holder, holder.id == Proxy.holder_id)
+                   .where(Proxy.forum_id == forum_id, Proxy.revoked_at == None)  # noqa: E711
+                   .order_by(giver.display_name, Proxy.id)).all()
+    return [ProxyRow(p, g, h) for p, g, h in rows]
+
+
+def list_proxies_of(db: Session, *, forum_id: int, user_id: int) -> list[Proxy]:
+    """Live proxies the person gives or holds."""
+    return list(db.exec(select(Proxy).where(Proxy.forum_id == forum_id, Proxy.revoked_at == None,  # noqa: E711
+                                            (Proxy.giver_id == user_id) | (Proxy.holder_id == user_id))).all())
+
+
+# --- the speakers' list ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MinutesItem:
+    entry: AgendaEntry
+    speeches: list[tuple[Speaker, User]] = field(default_factory=list)
+
+
+def get_speaker(db: Session, speaker_id: int) -> Speaker | None:
+    return db.get(Speaker, speaker_id)
+
+
+def list_speakers(db: Session, item_id: int) -> list[tuple[Speaker, User]]:
+    """Everyone on the item's list who has not withdrawn, in the list's order."""
+    rows = db.exec(select(Speaker, User).join(User, User.id == Speaker.user_id)
+                   .where(Speaker.agenda_item_id == item_id, Speaker.status != "withdrawn")
+                   .order_by(Speaker.position, Speaker.id)).all()
+    return [(speaker, user) for speaker, user in rows]
+
+
+def current_speaker(db: Session, item_id: int) -> tuple[Speaker, User] | None:
+    row = db.exec(select(Speaker, User).join(User, User.id == Speaker.user_id)
+                  .where(Speaker.agenda_item_id == item_id, Speaker.status == "speaking")).first()
+    return (row[0], row[1]) if row else None
+
+
+def get_open_request(db: Session, *, item_id: int, user_id: int) -> Speaker | None:
+    """The person's waiting or speaking request on the item, if any."""
+    return db.exec(select(Speaker).where(Speaker.agenda_item_id == item_id, Speaker.user_id == user_id,
+                                         Speaker.status.in_(("waiting", "speaking")))).first()
+
+
+def last_speaker_position(db: Session, item_id: int) -> int:
+    return db.exec(select(func.coalesce(func.max(Speaker.position), 0))
+                   .where(Speaker.agenda_item_id == item_id)).one()
+
+
+def get_waiting_neighbour(db: Session, speaker: Speaker, direction: str) -> Speaker | None:
+    query = select(Speaker).where(Speaker.agenda_item_id == speaker.agenda_item_id, Speaker.status == "waiting")
+    if direction == "up":
+        query = query.where(Speaker.position < speaker.position).order_by(Speaker.position.desc())
+    else:
+        query = query.where(Speaker.position > speaker.position).order_by(Speaker.position)
+    return db.exec(query.limit(1)).first()
+
+
+def list_speaking(db: Session, item_id: int) -> list[Speaker]:
+    return list(db.exec(select(Speaker).where(Speaker.agenda_item_id == item_id, Speaker.status == "speaking")).all())
+
+
+def list_waiting_order(db: Session, item_id: int) -> list[int]:
+    return list(db.exec(select(Speaker.id).where(Speaker.agenda_item_id == item_id, Speaker.status == "waiting")
+                        .order_by(Speaker.position, Speaker.id)).all())
+
+
+def list_minutes(db: Session, forum_id: int) -> list[MinutesItem]:
+    """For each agenda item in order, who spoke (or is speaking) and when: two queries in all."""
+    agenda = list_agenda(db, forum_id)
+    rows = db.exec(select(Speaker, User).join(User, User.id == Speaker.user_id)
+                   .where(Speaker.agenda_item_id.in_([e.item.id for e in agenda]),
+                          Speaker.status.in_(("spoke", "speaking")))
+                   .order_by(Speaker.started_at, Speaker.id)).all() if agenda else []
+    speeches: dict[int, list[tuple[Speaker, User]]] = {}
+    for speaker, user in rows:
+        speeches.setdefault(speaker.agenda_item_id, []).append((speaker, user))
+    return [MinutesItem(entry, speeches.get(entry.item.id, [])) for entry in agenda]

@@ -3,9 +3,85 @@
 from __future__ import annotations
 
 from ..accounts.models import User
-from ..accounts.rules import is_coordinator
+from ..accounts.rules import is_coordinator, is_signed_in
+from ..drafting.models import Document
+from ..workshops.models import Membership
+from ..workshops.rules import is_facilitator
+from .models import AgendaItem, Delegate, Forum, Proxy
 
 
 def can_manage_forums(actor: User | None) -> bool:
     """The coordination committee prepares and runs the forums."""
     return is_coordinator(actor)
+
+
+# --- the assembly: agenda, delegates, proxies, the floor -------------------------------------------
+# Who may act is asked first (a refusal is 403); whether the forum's state allows it second (409),
+# so that a coordinator who comes too late is told why rather than that they may not.
+
+def is_chair(actor: User | None) -> bool:
+    """The coordination committee chairs the sittings and keeps the agenda."""
+    return is_coordinator(actor)
+
+
+def is_self(actor: User | None, user_id: int) -> bool:
+    return is_signed_in(actor) and actor.id == user_id
+
+
+def is_delegate(delegate: Delegate | None) -> bool:
+    return delegate is not None and delegate.is_registered
+
+
+def agenda_is_open(forum: Forum) -> bool:
+    """Texts are submitted and the agenda changes until the forum closes."""
+    return forum.status in ("planned", "open")
+
+
+def registration_is_open(forum: Forum) -> bool:
+    """Delegates register until the forum opens: the electorate is fixed for the whole sitting."""
+    return forum.status == "planned"
+
+
+def is_in_session(forum: Forum) -> bool:
+    return forum.status == "open"
+
+
+def is_facilitator_of(membership: Membership | None, document: Document) -> bool:
+    return is_facilitator(membership) and membership.workshop_id == document.workshop_id
+
+
+def can_submit_document(actor: User | None, membership: Membership | None, document: Document) -> bool:
+    """A facilitator of the document's workshop submits a draft; submission freezes drafting."""
+    return is_signed_in(actor) and is_facilitator_of(membership, document) and document.status == "draft"
+
+
+def can_manage_agenda(actor: User | None, forum: Forum) -> bool:
+    return is_chair(actor) and agenda_is_open(forum)
+
+
+def can_register(actor: User | None, forum: Forum, user_id: int) -> bool:
+    """A member registers themselves; a coordinator registers (or unregisters) anyone."""
+    return (is_self(actor, user_id) or is_chair(actor)) and registration_is_open(forum)
+
+
+def can_mark_presence(actor: User | None, forum: Forum) -> bool:
+    return is_chair(actor) and agenda_is_open(forum)
+
+
+def can_give_proxy(actor: User | None, forum: Forum, giver_id: int) -> bool:
+    """A delegate gives their own vote away; a coordinator may record it for them."""
+    return (is_self(actor, giver_id) or is_chair(actor)) and agenda_is_open(forum)
+
+
+def can_revoke_proxy(actor: User | None, proxy: Proxy) -> bool:
+    return is_self(actor, proxy.giver_id) or is_self(actor, proxy.holder_id) or is_chair(actor)
+
+
+def can_request_floor(actor: User | None, delegate: Delegate | None, forum: Forum, item: AgendaItem) -> bool:
+    return (is_signed_in(actor) and is_delegate(delegate) and is_in_session(forum)
+            and item.status == "scheduled" and not item.speakers_closed)
+
+
+def can_chair_floor(actor: User | None, forum: Forum) -> bool:
+    """Giving the floor and ordering the speakers happen during the sitting."""
+    return is_chair(actor) and is_in_session(forum)

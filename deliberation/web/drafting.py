@@ -13,6 +13,7 @@ from ..drafting.actions import MergeConflict, paragraphs_of
 from ..drafting.models import Document
 from ..drafting.starters import STARTERS
 from ..errors import NotFound, ValidationError
+from ..forums import queries as forum_queries, rules as forum_rules
 from ..i18n import N_, gettext
 from ..notifications.queries import is_following
 from ..text import attribution
@@ -84,7 +85,15 @@ def _document_context(ctx: Ctx, view) -> dict:
         "saved_draft": ctx.session.pop("saved_draft", ""),
         "status_changes": [s for s in rules.WORKSHOP_STATUS_CHANGES.get(document.status, ())
                            if rules.can_change_status(ctx.actor, membership, document, s)],
+        **_submit_context(ctx, membership, document),
     }
+
+
+def _submit_context(ctx: Ctx, membership, document: Document) -> dict:
+    """The forums a facilitator may submit this draft to (forums/_submit.html), loaded only for them."""
+    can_submit = forum_rules.can_submit_document(ctx.actor, membership, document)
+    return {"can_submit": can_submit,
+            "submit_forums": forum_queries.list_forums_open_for_submission(ctx.db) if can_submit else []}
 
 
 @endpoint

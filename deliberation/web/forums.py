@@ -7,7 +7,7 @@ from starlette.routing import Route
 
 from ..errors import NotFound, ValidationError
 from ..forums import actions, queries, rules
-from ..forums.models import FORUM_STATUSES, FORUM_TRANSITIONS, Forum
+from ..forums.models import AGENDA_KINDS, AGENDA_STATUSES, FORUM_STATUSES, FORUM_TRANSITIONS, Forum
 from ..i18n import N_, gettext
 from .context import Ctx, endpoint
 
@@ -76,6 +76,14 @@ def forum_page(ctx: Ctx) -> Response:
         "forum": forum,
         "can_manage": rules.can_manage_forums(ctx.actor),
         "next_statuses": FORUM_TRANSITIONS[forum.status],
+        # The assembly: its agenda, what waits for the committee, what went back, how many delegates.
+        "agenda": queries.list_agenda(ctx.db, forum.id),
+        "submissions": queries.list_submissions(ctx.db, forum.id),
+        "returned": queries.list_returned(ctx.db, forum.id),
+        "delegate_count": queries.count_registered(ctx.db, forum.id),
+        "can_manage_agenda": rules.can_manage_agenda(ctx.actor, forum),
+        "can_set_current": rules.can_manage_agenda(ctx.actor, forum) and rules.is_in_session(forum),
+        "AGENDA_KINDS": AGENDA_KINDS, "AGENDA_STATUSES": AGENDA_STATUSES,
     })
 
 

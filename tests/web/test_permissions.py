@@ -154,6 +154,38 @@ TABLE = [
     ("static", "GET", "/static/css/site.css", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
 ]
 
+# The assembly: {forum} is planned (registration, submissions), {assembly} is open with a sitting
+# under way; member and requester are its delegates (see _assembly below).
+_CHAIR = dict(anonymous=401, member=403, facilitator=403, coordinator=303)
+_EVERYONE = dict(anonymous=200, member=200, facilitator=200, coordinator=200)
+TABLE += [
+    ("agenda_item", "GET", "/forums/{assembly}/agenda/{point}", None, _EVERYONE),
+    ("agenda_add", "POST", "/forums/{forum}/agenda", {"title": "Різне"}, _CHAIR),
+    ("agenda_accept", "POST", "/forums/{forum}/agenda/{submission}/accept", {}, _CHAIR),
+    ("agenda_return", "POST", "/forums/{forum}/agenda/{submission}/return", {"reason": "Бракує обґрунтування."}, _CHAIR),
+    ("agenda_move", "POST", "/forums/{assembly}/agenda/{point2}/move", {"direction": "up"}, _CHAIR),
+    ("agenda_current", "POST", "/forums/{assembly}/agenda/{point}/current", {}, _CHAIR),
+    ("document_submit", "POST", "/documents/{document}/submit", {"forum_id": "{forum}"},
+     dict(anonymous=401, member=403, facilitator=303, coordinator=403)),
+    ("forum_delegates", "GET", "/forums/{forum}/delegates", None, _EVERYONE),
+    ("delegate_register", "POST", "/forums/{forum}/delegates", {},
+     dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
+    ("delegate_unregister", "POST", "/forums/{forum}/delegates/{requester}/unregister", {}, _CHAIR),
+    ("delegate_presence", "POST", "/forums/{forum}/delegates/{requester}/presence", {"present": "1"}, _CHAIR),
+    ("proxy_give", "POST", "/forums/{assembly}/proxies", {"giver_id": "{member}", "holder_id": "{requester}"},
+     dict(anonymous=401, member=303, facilitator=403, coordinator=303)),
+    ("proxy_revoke", "POST", "/forums/{assembly}/proxies/{proxy}/revoke", {}, _CHAIR),
+    ("speaker_request", "POST", "/forums/{assembly}/agenda/{point2}/speakers", {},
+     dict(anonymous=401, member=303, facilitator=403, coordinator=403)),
+    ("speakers_settings", "POST", "/forums/{assembly}/agenda/{point}/speakers/settings", {"closed": "1"}, _CHAIR),
+    ("speaker_withdraw", "POST", "/speakers/{speaker}/withdraw", {},
+     dict(anonymous=401, member=303, facilitator=403, coordinator=403)),
+    ("speaker_move", "POST", "/speakers/{speaker}/move", {"direction": "down"}, _CHAIR),
+    ("speaker_floor", "POST", "/speakers/{speaker}/floor", {}, _CHAIR),
+    ("speaker_end", "POST", "/speakers/{speaking}/end", {}, _CHAIR),
+    ("forum_minutes", "GET", "/forums/{assembly}/minutes", None, _EVERYONE),
+]
+
 
 @pytest.fixture
 def world(db):
@@ -168,9 +200,41 @@ def world(db):
     comment = post_comment(db, document=document, actor=member, data={"body": "Зауваження учасника."})
     amendment = propose_amendment(db, document=document, actor=member, data={
         "kind": "whole", "proposed": "Нова редакція петиції.", "rationale": "Простіше."})
+    assembly = _assembly(db, coordinator=coordinator, facilitator=facilitator, member=member, requester=requester,
+                         workshop=workshop, forum=forum)
     db.commit()
     return {"coordinator": coordinator, "facilitator": facilitator, "member": member, "requester": requester,
-            "workshop": workshop, "forum": forum, "document": document, "comment": comment, "amendment": amendment}
+            "workshop": workshop, "forum": forum, "document": document, "comment": comment, "amendment": amendment,
+            **assembly}
+
+
+def _assembly(db, *, coordinator, facilitator, member, requester, workshop, forum) -> dict:
+    """A submission and a registered delegate (requester) in the planned forum; an open forum with two points,
+    delegates member and requester (plus two more, one holding the other's proxy) and speakers' lists."""
+    from deliberation.forums import agenda, delegates, floor
+    from deliberation.forums.models import Delegate
+    from deliberation.workshops.queries import get_membership
+
+    text = make_document(db, workshop=workshop, author=facilitator, title="Звернення до міської ради")
+    submission = agenda.do_submit_document(db, forum=forum, document=text, actor=facilitator,
+                                           membership=get_membership(db, workshop_id=workshop.id,
+                                                                     user_id=facilitator.id))
+    assembly = make_forum(db, creator=coordinator, title="Форум у розпалі")
+    point, point2 = (agenda.check_add_discussion_point(db, forum=assembly, actor=coordinator, data={"title": t})
+                     for t in ("Звіт координаторів", "Різне"))
+    absent, holder = make_user(db), make_user(db)
+    db.add(Delegate(forum_id=forum.id, user_id=requester.id, registered_by=coordinator.id))
+    db.add_all([Delegate(forum_id=assembly.id, user_id=u.id, registered_by=coordinator.id)
+                for u in (member, requester, absent, holder)])
+    db.flush()
+    proxy = delegates.do_give_proxy(db, forum=assembly, giver=absent, holder=holder, actor=absent)
+    assembly.status = "open"
+    speaker = floor.do_request_floor(db, item=point, actor=member)
+    floor.do_request_floor(db, item=point, actor=requester)
+    speaking = floor.do_request_floor(db, item=point2, actor=requester)
+    floor.do_give_floor(db, speaker=speaking, actor=coordinator)
+    return {"submission": submission, "assembly": assembly, "point": point, "point2": point2, "proxy": proxy,
+            "speaker": speaker, "speaking": speaking}
 
 
 def _fill(template: str, world: dict) -> str:

@@ -1,0 +1,169 @@
+"""A forum's agenda: workshops submit texts, the coordination committee schedules, orders or returns them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import update
+from sqlmodel import Session
+
+from .. import events
+from ..accounts.models import User
+from ..accounts.rules import is_signed_in
+from ..audit.actions import record
+from ..db import utcnow
+from ..drafting.models import Document
+from ..errors import Conflict, Forbidden, NotFound
+from ..i18n import N_
+from ..validation import Checker
+from ..workshops.models import Membership
+from . import queries, rules
+from .models import AgendaItem, Forum
+
+DIRECTIONS = ("up", "down")
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise Forbidden("forbidden", N_("You do not have permission to do this."))
+
+
+def _locked_forum(db: Session, forum_id: int) -> Forum:
+    """The forum, locked, with its agenda still open: positions are handed out one change at a time."""
+    forum = queries.get_forum_for_update(db, forum_id)
+    if forum is None:
+        raise NotFound("forum_not_found", N_("There is no such forum."))
+    if not rules.agenda_is_open(forum):
+        raise Conflict("forum_closed", N_("This forum is closed: its agenda can no longer change."))
+    return forum
+
+
+def _require_status(item: AgendaItem, *statuses: str) -> None:
+    if item.status not in statuses:
+        raise Conflict("bad_item_status", N_("This agenda item is not in a state that allows this. "
+                                             "Please reload the page."))
+
+
+def do_submit_document(db: Session, *, forum: Forum, document: Document, actor: User,
+                       membership: Membership | None) -> AgendaItem:
+    """Submit the current revision of a draft to a forum; drafting is frozen from now on."""
+    _require(is_signed_in(actor) and rules.is_facilitator_of(membership, document))
+    _locked_forum(db, forum.id)
+    # Compare-and-set: of two facilitators submitting the same draft at once, only one succeeds.
+    claimed = db.execute(update(Document).where(Document.id == document.id, Document.status == "draft")
+                         .values(status="submitted", updated_at=utcnow()))
+    if claimed.rowcount != 1:
+        raise Conflict("not_a_draft", N_("Only a draft can be submitted to a forum, and this document is not a "
+                                         "draft now."))
+    db.refresh(document)
+    item = AgendaItem(forum_id=forum.id, kind="document", status="submitted", document_id=document.id,
+                      revision_number=document.head_number, title=document.title, submitted_by=actor.id)
+    db.add(item)
+    db.flush()
+    record(db, actor_id=actor.id, action="agenda.submitted", obj=item, forum_id=forum.id, document_id=document.id,
+           revision_number=item.revision_number)
+    events.queue(db, events.document_status_changed, document_id=document.id, status="submitted", actor_id=actor.id)
+    return item
+
+
+def do_accept_item(db: Session, *, item: AgendaItem, actor: User) -> AgendaItem:
+    """Put a submitted text on the agenda, at the end."""
+    _require(rules.is_chair(actor))
+    forum = _locked_forum(db, item.forum_id)
+    _require_status(item, "submitted")
+    item.status, item.position = "scheduled", queries.last_agenda_position(db, forum.id) + 1
+    item.decided_by, item.decided_at = actor.id, utcnow()
+    db.add(item)
+    db.flush()
+    record(db, actor_id=actor.id, action="agenda.accepted", obj=item, forum_id=forum.id, position=item.position)
+    return item
+
+
+def check_return_item(db: Session, *, item: AgendaItem, actor: User, data: Mapping[str, str]) -> AgendaItem:
+    """Send a text back to its workshop with the reason; it becomes a draft again."""
+    _require(rules.is_chair(actor))
+    check = Checker(data)
+    reason = check.text("reason", max_length=2000, multiline=True)
+    check.done()
+    forum = _locked_forum(db, item.forum_id)
+    _require_status(item, "submitted", "scheduled")
+    if item.status == "scheduled" and queries.has_vote_begun(db, item.id):
+        raise Conflict("vote_begun", N_("A vote on this item has already been opened, so it can no longer be "
+                                        "returned to the workshop."))
+    previous = item.status
+    item.status, item.return_reason, item.position = "returned", reason, None
+    item.decided_by, item.decided_at = actor.id, utcnow()
+    if forum.current_item_id == item.id:
+        forum.current_item_id = None
+        db.add(forum)
+    db.add(item)
+    db.flush()
+    record(db, actor_id=actor.id, action="agenda.returned", obj=item, forum_id=forum.id, previous=previous,
+           reason=reason)
+    _reopen_document(db, item=item, actor=actor)
+    return item
+
+
+def _reopen_document(db: Session, *, item: AgendaItem, actor: User) -> None:
+    document = db.get(Document, item.document_id) if item.document_id else None
+    if document is None or document.status != "submitted":
+        return
+    document.status, document.updated_at = "draft", utcnow()
+    db.add(document)
+    db.flush()
+    events.queue(db, events.document_status_changed, document_id=document.id, status="draft", actor_id=actor.id)
+
+
+def check_add_discussion_point(db: Session, *, forum: Forum, actor: User, data: Mapping[str, str]) -> AgendaItem:
+    """A point for discussion, put straight on the agenda at the end."""
+    _require(rules.is_chair(actor))
+    check = Checker(data)
+    title = check.text("title", max_length=300, min_length=3)
+    description = check.text("description", max_length=5000, required=False, multiline=True)
+    check.done()
+    _locked_forum(db, forum.id)
+    now = utcnow()
+    item = AgendaItem(forum_id=forum.id, kind="discussion", status="scheduled", title=title,
+                      description=description, position=queries.last_agenda_position(db, forum.id) + 1,
+                      submitted_by=actor.id, submitted_at=now, decided_by=actor.id, decided_at=now)
+    db.add(item)
+    db.flush()
+    record(db, actor_id=actor.id, action="agenda.added", obj=item, forum_id=forum.id, title=title,
+           position=item.position)
+    return item
+
+
+def do_move_item(db: Session, *, item: AgendaItem, actor: User, direction: str) -> AgendaItem:
+    """Swap a scheduled item with the one before or after it."""
+    _require(rules.is_chair(actor))
+    check = Checker({"direction": direction})
+    check.choice("direction", DIRECTIONS)
+    check.done()
+    forum = _locked_forum(db, item.forum_id)
+    _require_status(item, "scheduled")
+    neighbour = queries.get_agenda_neighbour(db, item, direction)
+    if neighbour is None:
+        raise Conflict("no_neighbour", N_("This item is already first on the agenda.") if direction == "up"
+                       else N_("This item is already last on the agenda."))
+    item.position, neighbour.position = neighbour.position, item.position
+    db.add_all([item, neighbour])
+    db.flush()
+    record(db, actor_id=actor.id, action="agenda.moved", obj=item, forum_id=forum.id, direction=direction,
+           order=queries.agenda_order(db, forum.id))
+    return item
+
+
+def do_set_current_item(db: Session, *, forum: Forum, item: AgendaItem, actor: User) -> Forum:
+    """Put a scheduled item before the assembly (what the hall's screen shows)."""
+    _require(rules.is_chair(actor))
+    if item.forum_id != forum.id:
+        raise NotFound("item_not_found", N_("There is no such item on this forum's agenda."))
+    forum = _locked_forum(db, forum.id)
+    if not rules.is_in_session(forum):
+        raise Conflict("not_in_session", N_("An item can be put before the assembly only while the forum is open."))
+    _require_status(item, "scheduled")
+    previous, forum.current_item_id = forum.current_item_id, item.id
+    db.add(forum)
+    db.flush()
+    record(db, actor_id=actor.id, action="agenda.current_set", obj=forum, item_id=item.id, previous=previous)
+    return forum

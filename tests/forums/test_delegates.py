@@ -1,0 +1,257 @@
+"""Delegates register until the forum opens; proxies: one each way, never chained, never under an open vote."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from deliberation.audit.models import AuditEntry
+from deliberation.errors import Conflict, Forbidden
+from deliberation.forums import actions, delegates, queries
+from deliberation.forums.models import Proxy
+from deliberation.testing import make_delegates, make_forum, make_user
+from deliberation.voting.models import Vote
+
+
+@pytest.fixture
+def coordinator(db):
+    return make_user(db, coordinator=True)
+
+
+@pytest.fixture
+def forum(db, coordinator):
+    return make_forum(db, creator=coordinator)
+
+
+@pytest.fixture
+def four(db, forum, coordinator):
+    """Four registered delegates of the forum."""
+    return make_delegates(db, forum=forum, count=4, registered_by=coordinator)
+
+
+def _actions(db, action):
+    return [e.details for e in db.exec(select(AuditEntry).where(AuditEntry.action == action)).all()]
+
+
+def test_a_member_registers_themselves_while_the_forum_is_planned(db, forum):
+    member = make_user(db)
+    delegate = delegates.do_register_delegate(db, forum=forum, user=member, actor=member)
+    assert delegate.is_registered and delegate.registered_by == member.id
+    assert queries.registered_ids(db, forum.id) == {member.id}
+    assert _actions(db, "delegate.registered") == [{"forum_id": forum.id, "user_id": member.id}]
+
+
+def test_a_member_cannot_register_someone_else(db, forum):
+    member, other = make_user(db), make_user(db)
+    with pytest.raises(Forbidden):
+        delegates.do_register_delegate(db, forum=forum, user=other, actor=member)
+
+
+def test_a_coordinator_registers_any_member(db, forum, coordinator):
+    member = make_user(db)
+    delegate = delegates.do_register_delegate(db, forum=forum, user=member, actor=coordinator)
+    assert delegate.registered_by == coordinator.id and queries.is_registered_delegate(db, forum_id=forum.id,
+                                                                                        user_id=member.id)
+
+
+def test_registering_twice_is_refused(db, forum):
+    member = make_user(db)
+    delegates.do_register_delegate(db, forum=forum, user=member, actor=member)
+    with pytest.raises(Conflict):
+        delegates.do_register_delegate(db, forum=forum, user=member, actor=member)
+
+
+def test_registration_closes_when_the_forum_opens(db, forum, coordinator, four):
+    actions.do_set_forum_status(db, forum=forum, status="open", actor=coordinator)
+    newcomer = make_user(db)
+    with pytest.raises(Conflict) as refused:
+        delegates.do_register_delegate(db, forum=forum, user=newcomer, actor=coordinator)
+    assert refused.value.code == "registration_closed"
+    with pytest.raises(Conflict):
+        delegates.do_unregister_delegate(db, forum=forum, user=four[0], actor=four[0])
+
+
+def test_unregistering_keeps_the_row_and_registering_again_reuses_it(db, forum):
+    member = make_user(db)
+    first = delegates.do_register_delegate(db, forum=forum, user=member, actor=member)
+    delegates.do_unregister_delegate(db, forum=forum, user=member, actor=member)
+    assert not first.is_registered and queries.registered_ids(db, forum.id) == set()
+    again = delegates.do_register_delegate(db, forum=forum, user=member, actor=member)
+    assert again.id == first.id and again.is_registered
+
+
+def test_only_the_delegate_or_a_coordinator_unregisters(db, forum, coordinator, four):
+    with pytest.raises(Forbidden):
+        delegates.do_unregister_delegate(db, forum=forum, user=four[0], actor=four[1])
+    delegates.do_unregister_delegate(db, forum=forum, user=four[0], actor=coordinator)
+    assert four[0].id not in queries.registered_ids(db, forum.id)
+
+
+def test_unregistering_revokes_the_proxies_given_and_held(db, forum, coordinator, four):
+    a, b, c, d = four
+    delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+    delegates.do_give_proxy(db, forum=forum, giver=c, holder=d, actor=c)
+    delegates.do_unregister_delegate(db, forum=forum, user=b, actor=b)
+    delegates.do_unregister_delegate(db, forum=forum, user=c, actor=coordinator)
+    assert queries.live_proxies(db, forum.id) == {}
+    revoked = db.exec(select(Proxy).where(Proxy.forum_id == forum.id).order_by(Proxy.id)).all()
+    assert [(p.revoked_at is not None, p.revoked_by) for p in revoked] == [(True, b.id), (True, coordinator.id)]
+    assert [d["reason"] for d in _actions(db, "proxy.revoked")] == ["unregistered", "unregistered"]
+
+
+def test_the_chair_marks_who_is_present(db, forum, coordinator, four):
+    delegates.do_mark_present(db, forum=forum, user=four[0], present=True, actor=coordinator)
+    assert queries.present_ids(db, forum.id) == {four[0].id}
+    delegates.do_mark_present(db, forum=forum, user=four[0], present=False, actor=coordinator)
+    assert queries.present_ids(db, forum.id) == set()
+    assert [d["present"] for d in _actions(db, "delegate.presence_marked")] == [True, False]
+
+
+def test_presence_is_marked_only_by_the_chair_for_registered_delegates_before_closing(db, forum, coordinator, four):
+    with pytest.raises(Forbidden):
+        delegates.do_mark_present(db, forum=forum, user=four[0], present=True, actor=four[0])
+    with pytest.raises(Conflict):
+        delegates.do_mark_present(db, forum=forum, user=make_user(db), present=True, actor=coordinator)
+    forum.status = "closed"
+    with pytest.raises(Conflict):
+        delegates.do_mark_present(db, forum=forum, user=four[0], present=True, actor=coordinator)
+
+
+def test_a_delegate_gives_their_vote_to_another_delegate(db, forum, four):
+    a, b, *_ = four
+    proxy = delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+    assert queries.live_proxies(db, forum.id) == {a.id: b.id} and proxy.created_by == a.id
+    assert _actions(db, "proxy.given") == [{"forum_id": forum.id, "giver_id": a.id, "holder_id": b.id}]
+    row, = queries.list_live_proxies(db, forum.id)
+    assert (row.giver.id, row.holder.id) == (a.id, b.id)
+
+
+def test_proxies_also_work_once_the_forum_is_open(db, forum, coordinator, four):
+    actions.do_set_forum_status(db, forum=forum, status="open", actor=coordinator)
+    delegates.do_give_proxy(db, forum=forum, giver=four[0], holder=four[1], actor=four[0])
+    assert queries.live_proxies(db, forum.id) == {four[0].id: four[1].id}
+
+
+def test_a_delegate_gives_only_one_proxy(db, forum, four):
+    a, b, c, _ = four
+    delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+    with pytest.raises(Conflict) as refused:
+        delegates.do_give_proxy(db, forum=forum, giver=a, holder=c, actor=a)
+    assert refused.value.code == "proxy_given_twice"
+
+
+def test_a_delegate_holds_only_one_proxy(db, forum, four):
+    a, b, c, _ = four
+    delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+    with pytest.raises(Conflict) as refused:
+        delegates.do_give_proxy(db, forum=forum, giver=c, holder=b, actor=c)
+    assert refused.value.code == "proxy_held_twice"
+
+
+def test_proxies_are_never_chained(db, forum, four):
+    a, b, c, d = four
+    delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+    # b holds a's vote, so b cannot pass it on; and a, who gave theirs, cannot hold c's.
+    with pytest.raises(Conflict) as holder_gives:
+        delegates.do_give_proxy(db, forum=forum, giver=b, holder=c, actor=b)
+    with pytest.raises(Conflict) as giver_holds:
+        delegates.do_give_proxy(db, forum=forum, giver=d, holder=a, actor=d)
+    assert holder_gives.value.code == giver_holds.value.code == "proxy_chained"
+    assert holder_gives.value.message() != giver_holds.value.message()
+    assert queries.live_proxies(db, forum.id) == {a.id: b.id}
+
+
+def test_a_delegate_cannot_give_their_vote_to_themselves(db, forum, four):
+    with pytest.raises(Conflict) as refused:
+        delegates.do_give_proxy(db, forum=forum, giver=four[0], holder=four[0], actor=four[0])
+    assert refused.value.code == "proxy_to_self"
+
+
+def test_a_proxy_goes_only_between_registered_delegates(db, forum, four):
+    outsider = make_user(db)
+    with pytest.raises(Conflict) as to_outsider:
+        delegates.do_give_proxy(db, forum=forum, giver=four[0], holder=outsider, actor=four[0])
+    with pytest.raises(Conflict) as from_outsider:
+        delegates.do_give_proxy(db, forum=forum, giver=outsider, holder=four[0], actor=outsider)
+    assert to_outsider.value.code == "proxy_holder_not_registered"
+    assert from_outsider.value.code == "proxy_giver_not_registered"
+
+
+def test_only_the_giver_or_a_coordinator_gives_a_proxy(db, forum, coordinator, four):
+    a, b, c, _ = four
+    with pytest.raises(Forbidden):
+        delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=c)
+    proxy = delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=coordinator)
+    assert proxy.created_by == coordinator.id
+
+
+@pytest.mark.parametrize("who", ["giver", "holder", "coordinator"])
+def test_giver_holder_or_coordinator_revokes_and_the_row_stays(db, forum, coordinator, four, who):
+    a, b, *_ = four
+    proxy = delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+    actor = {"giver": a, "holder": b, "coordinator": coordinator}[who]
+    delegates.do_revoke_proxy(db, proxy=proxy, actor=actor)
+    assert queries.live_proxies(db, forum.id) == {}
+    assert db.get(Proxy, proxy.id).revoked_by == actor.id
+    # Both are free again.
+    delegates.do_give_proxy(db, forum=forum, giver=b, holder=a, actor=b)
+
+
+def test_someone_else_cannot_revoke_a_proxy_and_none_is_revoked_twice(db, forum, four):
+    a, b, c, _ = four
+    proxy = delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+    with pytest.raises(Forbidden):
+        delegates.do_revoke_proxy(db, proxy=proxy, actor=c)
+    delegates.do_revoke_proxy(db, proxy=proxy, actor=a)
+    with pytest.raises(Conflict):
+        delegates.do_revoke_proxy(db, proxy=proxy, actor=a)
+
+
+def test_proxies_do_not_change_while_a_vote_of_the_forum_is_open(db, forum, coordinator, four):
+    a, b, c, d = four
+    proxy = delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+    from deliberation.forums.models import AgendaItem
+
+    item = AgendaItem(forum_id=forum.id, kind="discussion", status="scheduled", title="Процедурне питання",
+                      position=1, submitted_by=coordinator.id)
+    db.add(item)
+    db.flush()
+    db.add(Vote(forum_id=forum.id, agenda_item_id=item.id, subject="motion", title="Регламент",
+                created_by=coordinator.id, status="open"))
+    db.flush()
+    with pytest.raises(Conflict) as give:
+        delegates.do_give_proxy(db, forum=forum, giver=c, holder=d, actor=c)
+    with pytest.raises(Conflict) as revoke:
+        delegates.do_revoke_proxy(db, proxy=proxy, actor=a)
+    assert give.value.code == revoke.value.code == "vote_open"
+    assert queries.live_proxies(db, forum.id) == {a.id: b.id}
+
+
+def test_proxies_do_not_change_once_the_forum_is_closed(db, forum, four):
+    forum.status = "closed"
+    with pytest.raises(Conflict) as refused:
+        delegates.do_give_proxy(db, forum=forum, giver=four[0], holder=four[1], actor=four[0])
+    assert refused.value.code == "forum_closed"
+
+
+def test_the_database_keeps_one_live_proxy_per_giver_even_past_the_checks(db, forum, four, monkeypatch):
+    a, b, c, _ = four
+    delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+    # As if a second request had read the proxies before the first one wrote.
+    monkeypatch.setattr(queries, "live_proxies", lambda db, forum_id: {})
+    with pytest.raises(Conflict) as refused:
+        delegates.do_give_proxy(db, forum=forum, giver=a, holder=c, actor=a)
+    assert refused.value.code == "proxy_taken"
+    monkeypatch.undo()
+    assert queries.live_proxies(db, forum.id) == {a.id: b.id}
+
+
+def test_the_partial_unique_index_ignores_revoked_proxies(db, forum, four):
+    a, b, c, _ = four
+    proxy = delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+    delegates.do_revoke_proxy(db, proxy=proxy, actor=a)
+    delegates.do_give_proxy(db, forum=forum, giver=a, holder=c, actor=a)
+    with pytest.raises(IntegrityError), db.begin_nested():
+        db.add(Proxy(forum_id=forum.id, giver_id=a.id, holder_id=b.id, created_by=a.id))
+        db.flush()
