@@ -1,4 +1,4 @@
-"""The ``deliberation`` command: serve, migrate, demo, create-user, send-digests."""
+"""The ``deliberation`` command: serve, migrate, demo, create-user, send-digests, verify."""
 
 from __future__ import annotations
 
@@ -88,6 +88,24 @@ def cmd_send_digests(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .resolutions.verify import verify_report
+
+    engine = make_engine(_settings().database_url)
+    try:
+        with SessionFactory(engine).begin() as db:
+            report = verify_report(db)
+    finally:
+        engine.dispose()
+    for problem in report.problems:
+        print(f"{problem.number} {problem.code} expected={problem.expected} found={problem.found}")
+    if report.problems:
+        return 1
+    print(f"Checked {report.checked} resolutions: every hash and link is correct. "
+          f"Last hash: {report.last_hash or 'none'}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -142,6 +160,9 @@ def parser() -> argparse.ArgumentParser:
                          help="the site's address for links, with the mount path if mounted "
                               "(default: DELIBERATION_BASE_URL)")
     digests.set_defaults(func=cmd_send_digests)
+
+    verify = sub.add_parser("verify", help="recompute every resolution's hash and check the chain")
+    verify.set_defaults(func=cmd_verify)
     return p
 
 

@@ -129,6 +129,61 @@ def counted_queries(bind) -> Iterator[list[str]]:
         event.remove(bind, "before_cursor_execute", count)
 
 
+def make_closed_vote(db: Session, *, forum: Forum, document, actor: User, for_: int = 12, against: int = 3,
+                     abstain: int = 1, registered: int = 20, present: int = 18, participants: int | None = None,
+                     closed_at=None, threshold: str = "cast_majority", quorum: tuple[int, int] = (1, 2),
+                     quorum_base: str = "registered", secret: bool = False, hand_counted: bool = False,
+                     revision_number: int | None = None):
+    """A final vote on ``document`` in ``forum``, closed with this tally (and its agenda item).
+
+    The row goes draft, open, closed as the vote triggers require: a closed vote never changes
+    and an open one keeps its rule, so each step is flushed on its own.
+    """
+    from .db import utcnow
+    from .forums.models import AgendaItem
+    from .voting.counting import Counts, Electorate, Rule, decide
+    from .voting.models import Vote
+
+    number = revision_number or document.head_number
+    item = AgendaItem(forum_id=forum.id, document_id=document.id, revision_number=number, title=document.title,
+                      status="scheduled", submitted_by=actor.id)
+    db.add(item)
+    db.flush()
+    vote = Vote(forum_id=forum.id, agenda_item_id=item.id, subject="final", title=document.title,
+                threshold=threshold, quorum_num=quorum[0], quorum_den=quorum[1], quorum_base=quorum_base,
+                is_secret=secret, mode="hand" if hand_counted else "hall", revision_number=number,
+                created_by=actor.id)
+    db.add(vote)
+    db.flush()
+    vote.status, vote.opened_by, vote.opened_at = "open", actor.id, utcnow()
+    db.add(vote)
+    db.flush()
+    counts = Counts(for_=for_, against=against, abstain=abstain)
+    electorate = Electorate(registered=registered, present=present,
+                            participants=counts.cast if participants is None else participants)
+    outcome = decide(Rule(threshold=threshold, quorum_share=f"{quorum[0]}/{quorum[1]}", quorum_base=quorum_base,
+                          secret=secret), counts, electorate)
+    vote.status, vote.closed_by, vote.closed_at = "closed", actor.id, closed_at or utcnow()
+    vote.for_count, vote.against_count, vote.abstain_count = for_, against, abstain
+    vote.registered_count, vote.present_count = registered, present
+    vote.participants_count = electorate.participants
+    vote.quorum_reached, vote.is_adopted, vote.reason = outcome.quorum_reached, outcome.adopted, outcome.reason
+    vote.hand_counted = hand_counted
+    db.add(vote)
+    db.flush()
+    return vote
+
+
+def make_resolution(db: Session, *, forum: Forum, document, actor: User, closed_at=None, **vote_fields):
+    """Adopt ``document``'s newest revision in a vote closed at ``closed_at``: the next resolution."""
+    from .drafting.queries import get_revision
+    from .resolutions.actions import do_adopt_resolution
+
+    vote = make_closed_vote(db, forum=forum, document=document, actor=actor, closed_at=closed_at, **vote_fields)
+    revision = get_revision(db, document_id=document.id, number=vote.revision_number)
+    return do_adopt_resolution(db, vote=vote, document=document, revision=revision, forum=forum)
+
+
 def signed_in_session(secret_key: str, user: User) -> tuple[dict[str, str], str]:
     """Cookies of a session signed in as ``user``, and its CSRF token, minted without /login.
 

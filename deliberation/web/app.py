@@ -24,6 +24,7 @@ from ..i18n import N_, get_locale
 from ..notifications.queries import unread_count
 from ..settings import LOCALES, Settings
 from . import accounts, admin, assembly, discussion, drafting, forums, home, notifications, voting, workshops
+from . import resolutions
 from .context import Ctx
 from .forms import FormGuardMiddleware, csrf_token
 from .locale import LocaleMiddleware
@@ -119,6 +120,7 @@ def routes() -> list:
         *forums.routes(),
         *assembly.routes(),
         *voting.routes(),
+        *resolutions.routes(),
         *drafting.routes(),
         *discussion.routes(),
         *notifications.routes(),

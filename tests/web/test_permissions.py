@@ -151,6 +151,9 @@ TABLE = [
      dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
     ("document_follow", "POST", "/documents/{document}/follow", {"follow": "1"},
      dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
+    ("resolutions", "GET", "/resolutions", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
+    # The world has no resolution (adopting would freeze its document); tests/resolutions read real ones.
+    ("resolution", "GET", "/resolutions/1900/1", None, dict(anonymous=404, member=404, facilitator=404, coordinator=404)),
     ("static", "GET", "/static/css/site.css", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
 ]
 

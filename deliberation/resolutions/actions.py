@@ -1,0 +1,145 @@
+"""Freezing an adopted text as a resolution. Flushes, never commits.
+
+A resolution is built once, from the vote's stored tally and the adopted revision, and inserted;
+nothing in the application ever updates or deletes one. Two guards say so: the database triggers
+of migration 0004, and ``_refuse_change`` below, which stops an ORM flush that would update or
+delete a ``Resolution`` before any SQL reaches the database.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import object_session
+from sqlmodel import Session
+
+from .. import events
+from ..db import utcnow
+from ..audit.actions import record as audit
+from ..drafting.models import Document, Revision
+from ..errors import Conflict
+from ..forums.models import Forum
+from ..i18n import DISPLAY_ZONE, N_
+from ..voting.counting import Counts, Electorate, Rule
+from ..voting.models import Vote
+from . import queries, record
+from .chain import record_of
+from .models import Resolution
+
+# Each attempt reads the end of the chain again; a loser of a race finds the winner's row the
+# next time. More than a few losses in a row means something other than a race is wrong.
+ATTEMPTS = 5
+
+
+class ResolutionIsFinal(RuntimeError):
+    """Raised when code tries to update or delete a stored resolution (a programming error)."""
+
+
+def _refuse_change(mapper, connection, target: Resolution) -> None:
+    raise ResolutionIsFinal(f"resolution {target.number} is final: it is never updated or deleted")
+
+
+def _refuse_update(mapper, connection, target: Resolution) -> None:
+    # SQLAlchemy calls this for every dirty instance, even one set to the values it had.
+    session = object_session(target)
+    if session is None or session.is_modified(target, include_collections=False):
+        _refuse_change(mapper, connection, target)
+
+
+event.listen(Resolution, "before_update", _refuse_update)
+event.listen(Resolution, "before_delete", _refuse_change)
+
+
+def _utc(moment: datetime) -> datetime:
+    # Stored times are UTC; a naive one already is. Converting keeps the instant and means
+    # SQLite, which keeps wall-clock digits only, stores the very time the hash covers.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def adoption_year(adopted_at: datetime) -> int:
+    """Resolutions are numbered by the calendar year in Kyiv, where the network meets."""
+    return _utc(adopted_at).astimezone(DISPLAY_ZONE).year
+
+
+def _tally(vote: Vote) -> dict[str, Any]:
+    counts = Counts(for_=vote.for_count, against=vote.against_count, abstain=vote.abstain_count)
+    electorate = Electorate(registered=vote.registered_count, present=vote.present_count,
+                            participants=vote.participants_count)
+    return record.tally_record(counts, electorate, quorum_reached=bool(vote.quorum_reached),
+                               hand_counted=bool(vote.hand_counted))
+
+
+def _rule(vote: Vote) -> dict[str, Any]:
+    return Rule(threshold=vote.threshold, quorum_share=f"{vote.quorum_num}/{vote.quorum_den}",
+                quorum_base=vote.quorum_base, secret=vote.is_secret).describe()
+
+
+def _build(db: Session, *, vote: Vote, document: Document, revision: Revision, forum: Forum,
+           contributors: list[dict[str, Any]]) -> Resolution:
+    """The next link of the chain, as the database stands now."""
+    last = queries.get_last_resolution(db)
+    adopted_at = _utc(vote.closed_at)
+    year = adoption_year(adopted_at)
+    resolution = Resolution(
+        sequence=(last.sequence + 1) if last else 1,
+        previous_hash=last.hash if last else None,
+        number=f"{year}/{queries.count_resolutions_in_year(db, year) + 1}",
+        year=year,
+        title=revision.title, kind=document.kind, text=revision.body,
+        document_id=document.id, revision_number=revision.number, workshop_id=document.workshop_id,
+        forum_id=forum.id, forum_title=forum.title, vote_id=vote.id, adopted_at=adopted_at,
+        sectors=list(document.sectors), themes=list(document.themes),
+        rule=_rule(vote), tally=_tally(vote), contributors=contributors,
+        hash="",
+    )
+    covered = record_of(resolution)
+    del covered["hash"]
+    resolution.hash = record.resolution_hash(covered)
+    return resolution
+
+
+def do_adopt_resolution(db: Session, *, vote: Vote, document: Document, revision: Revision,
+                        forum: Forum) -> Resolution:
+    """Freeze the revision a final vote adopted as the next resolution of the chain.
+
+    Called in the transaction that closed ``vote``. Two adoptions at once must not take the same
+    place in the chain: both would read the same end, and the unique ``sequence``, ``number`` and
+    ``previous_hash`` make the second insert fail. Only the insert runs in a savepoint, so a loser
+    rolls back just that, reads the end of the chain again and retries.
+    """
+    if vote.status != "closed" or vote.is_adopted is not True or vote.closed_at is None:
+        raise Conflict("vote_not_adopted", N_("This vote did not adopt the text."))
+    if vote.forum_id != forum.id or revision.document_id != document.id:
+        raise Conflict("vote_mismatch", N_("This vote is not about this text."))
+    if vote.revision_number is not None and vote.revision_number != revision.number:
+        raise Conflict("vote_mismatch", N_("This vote is not about this text."))
+    if queries.get_resolution_for_vote(db, vote.id) is not None:
+        raise Conflict("already_adopted", N_("This text is already a resolution."))
+    contributors = [{"id": user.id, "name": user.display_name}
+                    for user in queries.list_contributors(db, document_id=document.id, up_to=revision.number)]
+    # Everything the caller changed goes to the database now, outside the savepoint: rolling the
+    # savepoint back must undo our insert and nothing else.
+    db.flush()
+    for attempt in range(ATTEMPTS):
+        resolution = _build(db, vote=vote, document=document, revision=revision, forum=forum,
+                            contributors=contributors)
+        try:
+            with db.begin_nested():
+                db.add(resolution)
+                db.flush()
+        except IntegrityError:
+            if attempt == ATTEMPTS - 1:
+                raise
+            continue
+        break
+    document.status, document.updated_at = "adopted", utcnow()
+    db.add(document)
+    audit(db, actor_id=vote.closed_by, action="resolution.adopted", obj=resolution,
+          number=resolution.number, hash=resolution.hash)
+    db.flush()
+    events.queue(db, events.resolution_adopted, resolution_id=resolution.id, number=resolution.number,
+                 document_id=document.id, forum_id=forum.id, vote_id=vote.id, hash=resolution.hash)
+    return resolution
