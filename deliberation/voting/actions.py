@@ -250,13 +250,15 @@ def _insert_participation(db: Session, vote: Vote, voter_id: int, actor: User) -
             db.execute(insert(Participation).values(vote_id=vote.id, voter_id=voter_id, cast_by=actor.id,
                                                     cast_at=db_now(db)))
         return True
-    except IntegrityError:
-        return False
     except DBAPIError as error:
+        # Both a duplicate and a trigger's refusal arrive as integrity errors on some backends:
+        # only an existing participation means "already cast"; anything else, the vote has closed.
+        if isinstance(error, IntegrityError) and queries.has_participated(db, vote_id=vote.id, voter_id=voter_id):
+            return False
         raise _closed_under_us(error) from None
 
 
-def _closed_under_us(error: DBAPIError) -> DomainError:
+def _closed_under_us(error: DBAPIError | None) -> DomainError:
     # The triggers refused: the vote closed (or its time ran out) while this request was on its way.
     return Conflict("vote_not_open", N_("This vote is closed. Your ballot was not counted."))
 
@@ -273,10 +275,12 @@ def _cast_roll_call(db: Session, vote: Vote, actor: User, voter_id: int, choice:
         return Cast(voter_id=voter_id, changed=False)
     try:
         with db.begin_nested():
-            db.execute(update(Ballot).where(Ballot.vote_id == vote.id, Ballot.voter_id == voter_id)
-                       .values(choice=choice, changes=Ballot.changes + 1))
+            changed = db.execute(update(Ballot).where(Ballot.vote_id == vote.id, Ballot.voter_id == voter_id)
+                                 .values(choice=choice, changes=Ballot.changes + 1)).rowcount
     except DBAPIError as error:
         raise _closed_under_us(error) from None
+    if changed != 1:
+        raise _closed_under_us(None)
     record(db, actor_id=actor.id, action="ballot.changed", obj=vote, voter_id=voter_id, choice=choice)
     return Cast(voter_id=voter_id, changed=True)
 
@@ -337,7 +341,7 @@ def close_if_due(db: Session, vote: Vote) -> bool:
     Whichever request first notices closes it, so a vote closes on time even if nothing ran at
     that moment: the triggers refused every ballot after the closing time, by the database clock.
     """
-    if vote.status != "open" or vote.closes_at is None or _aware(vote.closes_at) > utcnow():
+    if not is_due(vote):
         return False
     if not _claim_close(db, vote, due_only=True):
         db.refresh(vote)
@@ -386,6 +390,11 @@ def _claim_close(db: Session, vote: Vote, *, due_only: bool) -> bool:
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def is_due(vote: Vote) -> bool:
+    """By this server's clock, which only decides whether to ask; the database clock decides."""
+    return vote.status == "open" and vote.closes_at is not None and _aware(vote.closes_at) <= utcnow()
 
 
 def _present(db: Session, vote: Vote, *, participants: set[int]) -> set[int]:

@@ -14,7 +14,7 @@ from deliberation.db import utcnow
 from deliberation.errors import Conflict, Forbidden, ValidationError
 from deliberation.forums.models import Proxy
 from deliberation.voting import actions, queries
-from deliberation.voting.models import Ballot, Participation
+from deliberation.voting.models import Ballot, Participation, Vote
 
 from .conftest import register
 
@@ -202,3 +202,14 @@ def test_events_and_audit_follow_the_vote(db, assembly, events_heard):
                                                 .where(AuditEntry.object_type == "vote")).all()]
     assert actions_logged[:4] == ["vote.prepared", "vote.opened", "ballot.cast", "vote.closed"]
 
+
+
+def test_a_ballot_arriving_after_the_close_it_did_not_see_is_refused_not_reported_as_a_change(db, assembly):
+    vote = assembly.opened(db)
+    stale = Vote(**{**vote.model_dump(), "status": "open"})  # what a request read before the close
+    assembly.close(db, vote)
+    with pytest.raises(Conflict) as refused:
+        assembly.cast(db, stale, assembly.delegates[0], "for")
+    assert refused.value.code == "vote_not_open"
+    assert queries.turnout(db, vote.id) == 0
+    assert not db.exec(AuditEntry.__table__.select().where(AuditEntry.action.like("ballot.%"))).all()
