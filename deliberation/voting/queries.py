@@ -114,3 +114,95 @@ def receipt_counted(db: Session, *, vote: Vote, receipt: str) -> bool:
     """Whether a ballot with this receipt is among the vote's ballots; says nothing of its choice."""
     return db.exec(select(Ballot.id).where(Ballot.vote_id == vote.id,
                                            Ballot.receipt_hash == receipt_hash(vote.id, receipt))).first() is not None
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """What the chair's screen and the projector show: a fixed handful of queries, however big
+    the forum."""
+
+    forum: object
+    item: object | None
+    vote: Vote | None
+    turnout: int
+    registered: int
+    speaker: object | None
+    speaker_user: User | None
+
+
+def get_live_state(db: Session, forum) -> LiveState:
+    from ..forums.models import AgendaItem, Speaker
+    from ..forums.queries import registered_ids
+
+    item = db.get(AgendaItem, forum.current_item_id) if forum.current_item_id else None
+    vote = open_vote(db, forum.id)
+    if vote is None and item is not None:
+        vote = db.exec(select(Vote).where(Vote.agenda_item_id == item.id, Vote.status == "closed")
+                       .order_by(Vote.closed_at.desc(), Vote.id.desc())).first()
+    speaker = speaker_user = None
+    if item is not None:
+        row = db.exec(select(Speaker, User).join(User, User.id == Speaker.user_id)
+                      .where(Speaker.agenda_item_id == item.id, Speaker.status == "speaking")).first()
+        if row:
+            speaker, speaker_user = row
+    return LiveState(forum=forum, item=item, vote=vote, turnout=turnout(db, vote.id) if vote else 0,
+                     registered=len(registered_ids(db, forum.id)), speaker=speaker, speaker_user=speaker_user)
+
+
+@dataclass(frozen=True)
+class BoothLine:
+    """One vote the signed-in delegate can cast: their own, or the one of a delegate they hold a proxy for."""
+
+    voter: User
+    is_own: bool
+    has_voted: bool
+    choice: str | None
+
+
+def booth_lines(db: Session, *, vote: Vote, actor: User) -> list[BoothLine]:
+    from ..forums.queries import live_proxies, registered_ids
+
+    registered = registered_ids(db, vote.forum_id)
+    if actor.id not in registered:
+        return []
+    proxies = live_proxies(db, vote.forum_id)
+    voter_ids = ([] if actor.id in proxies else [actor.id]) + \
+        sorted(giver for giver, holder in proxies.items() if holder == actor.id and giver in registered)
+    if not voter_ids:
+        return []
+    users = {u.id: u for u in db.exec(select(User).where(User.id.in_(voter_ids))).all()}
+    voted = set(db.exec(select(Participation.voter_id).where(Participation.vote_id == vote.id,
+                                                             Participation.voter_id.in_(voter_ids))).all())
+    choices: dict[int, str] = {}
+    if not vote.is_secret:
+        choices = dict(db.exec(select(Ballot.voter_id, Ballot.choice).where(Ballot.vote_id == vote.id,
+                                                                          Ballot.voter_id.in_(voter_ids))).all())
+    return [BoothLine(voter=users[v], is_own=v == actor.id, has_voted=v in voted, choice=choices.get(v))
+            for v in voter_ids]
+
+
+def votes_by_item(db: Session, forum_id: int) -> dict[int, list[Vote]]:
+    """Closed votes of a forum grouped by agenda item, for the minutes."""
+    grouped: dict[int, list[Vote]] = {}
+    for vote in db.exec(select(Vote).where(Vote.forum_id == forum_id, Vote.status == "closed")
+                        .order_by(Vote.closed_at, Vote.id)).all():
+        grouped.setdefault(vote.agenda_item_id, []).append(vote)
+    return grouped
+
+
+def item_vote_panel(db: Session, *, item, forum, actor) -> dict:
+    """What an agenda item's page shows of its votes: the votes (a draft one only to the chair),
+    and for the chair the pending amendments to put first, competing ones grouped together."""
+    from .rules import can_chair
+
+    chair = can_chair(actor, forum) and item.status == "scheduled"
+    votes = [v for v in list_item_votes(db, item.id) if v.status not in ("cancelled",) and (chair or v.status != "draft")]
+    groups: list[list] = []
+    if chair and item.document_id is not None:
+        from ..discussion.queries import list_amendments
+
+        by_passage: dict[str | None, list] = {}
+        for summary in list_amendments(db, document_id=item.document_id, status="open"):
+            by_passage.setdefault(summary.amendment.target_pid, []).append(summary)
+        groups = list(by_passage.values())
+    return {"votes": votes, "can_prepare_vote": chair, "pending_amendments": groups}

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..accounts.models import User
 from ..accounts.queries import get_user, list_users
 from ..drafting import queries as drafting_queries
 from ..drafting.rules import can_read_document
@@ -15,6 +16,7 @@ from ..forums import agenda, delegates, floor, queries, rules
 from ..forums.models import AGENDA_KINDS, AGENDA_STATUSES, SPEAKER_STATUSES, Forum, Speaker
 from ..forums.queries import AgendaEntry
 from ..i18n import N_, gettext
+from ..voting import queries as voting_queries
 from ..workshops.queries import get_membership
 from .context import Ctx, endpoint
 
@@ -73,7 +75,7 @@ def _speaker(ctx: Ctx) -> Speaker:
     return speaker
 
 
-def _person(ctx: Ctx, raw) -> object:
+def _person(ctx: Ctx, raw) -> User:
     user = get_user(ctx.db, int(raw)) if str(raw or "").isdigit() else None
     if user is None:
         raise NotFound("user_not_found", N_("There is no such person."))
@@ -107,8 +109,7 @@ def agenda_item(ctx: Ctx) -> Response:
         "can_manage": rules.can_manage_agenda(ctx.actor, forum),
         "can_read_document": entry.document is not None and can_read_document(ctx.actor, entry.document),
         "AGENDA_KINDS": AGENDA_KINDS, "AGENDA_STATUSES": AGENDA_STATUSES, "SPEAKER_STATUSES": SPEAKER_STATUSES,
-        # The item's votes (voting/_item_votes.html) come from the voting capability; empty until then.
-        "votes": [], "can_prepare_vote": False, "pending_amendments": [],
+        **voting_queries.item_vote_panel(ctx.db, item=item, forum=forum, actor=ctx.actor),
     })
 
 
@@ -333,5 +334,4 @@ def forum_minutes(ctx: Ctx) -> Response:
     forum = _forum(ctx)
     return ctx.render("forums/minutes.html", {"forum": forum, "minutes": queries.list_minutes(ctx.db, forum.id),
                                               "AGENDA_KINDS": AGENDA_KINDS,
-                                              # Results per item (voting/_minutes_votes.html), from voting.
-                                              "votes_by_item": {}})
+                                              "votes_by_item": voting_queries.votes_by_item(ctx.db, forum.id)})

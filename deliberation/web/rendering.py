@@ -82,8 +82,17 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
         AMENDMENT_STATUSES=AMENDMENT_STATUSES,
         STANCES=STANCES,
         THEMES=THEMES,
+        **_voting_globals(),
     )
     return Jinja2Templates(env=env)
+
+
+def _voting_globals() -> dict:
+    from ..voting import models as voting
+
+    return dict(VOTE_MODES=voting.VOTE_MODES, VOTE_STATUSES=voting.VOTE_STATUSES, VOTE_SUBJECTS=voting.VOTE_SUBJECTS,
+                THRESHOLD_LABELS=voting.THRESHOLD_LABELS, QUORUM_BASE_LABELS=voting.QUORUM_BASE_LABELS,
+                REASON_LABELS=voting.REASON_LABELS, VOTE_CHOICES=voting.CHOICES, choice_label=voting.choice_label)
 
 
 @jinja2.pass_context

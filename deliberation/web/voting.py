@@ -2,8 +2,312 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
+from starlette.responses import Response
 from starlette.routing import Route
+
+from ..db import sqlite_write_intent
+from ..errors import NotFound, ValidationError
+from ..forums import queries as forum_queries
+from ..forums.models import AgendaItem, Forum
+from ..i18n import DISPLAY_ZONE, N_, gettext
+from ..voting import actions, queries, rules
+from ..voting.models import Vote
+from ..voting.receipts import looks_like_receipt
+from .context import Ctx, endpoint
+
+RECEIPT_COOKIE = "delib_receipt_{vote}_{voter}"
 
 
 def routes() -> list[Route]:
-    return []
+    return [
+        Route("/forums/{forum_id:int}/agenda/{item_id:int}/votes/new", vote_new, methods=["GET", "POST"],
+              name="vote_new"),
+        Route("/votes/{vote_id:int}", vote_page, name="vote"),
+        Route("/votes/{vote_id:int}/edit", vote_edit, methods=["GET", "POST"], name="vote_edit"),
+        Route("/votes/{vote_id:int}/open", vote_open, methods=["POST"], name="vote_open"),
+        Route("/votes/{vote_id:int}/close", vote_close, methods=["POST"], name="vote_close"),
+        Route("/votes/{vote_id:int}/cancel", vote_cancel, methods=["POST"], name="vote_cancel"),
+        Route("/votes/{vote_id:int}/hand-count", vote_hand_count, methods=["POST"], name="vote_hand_count"),
+        Route("/votes/{vote_id:int}/booth", vote_booth, name="vote_booth"),
+        Route("/votes/{vote_id:int}/ballot", vote_ballot, methods=["POST"], name="vote_ballot"),
+        Route("/votes/{vote_id:int}/receipt", vote_receipt, methods=["GET", "POST"], name="vote_receipt"),
+        Route("/forums/{forum_id:int}/live", forum_live, name="forum_live"),
+        Route("/forums/{forum_id:int}/live/state", forum_live_state, name="forum_live_state"),
+        Route("/forums/{forum_id:int}/projector", forum_projector, name="forum_projector"),
+    ]
+
+
+# --- loading --------------------------------------------------------------------------------------
+
+def _forum(ctx: Ctx, forum_id: int) -> Forum:
+    forum = forum_queries.get_forum(ctx.db, forum_id)
+    if forum is None:
+        raise NotFound("forum_not_found", N_("There is no such forum."))
+    return forum
+
+
+def _close_due(ctx: Ctx, forum_id: int) -> None:
+    """Close remote votes whose time has come before showing anything about them.
+
+    A GET otherwise only reads: the close runs in its own short write transaction, then the
+    request's own transaction starts afresh so it sees the result (SQLite reads from a snapshot).
+    """
+    if not any(actions.is_due(vote) for vote in queries.due_votes(ctx.db, forum_id=forum_id)):
+        return
+    token = sqlite_write_intent.set(True)
+    try:
+        with ctx.app_state.sessions.begin() as db:
+            actions.close_due_votes(db, forum_id=forum_id)
+    finally:
+        sqlite_write_intent.reset(token)
+    ctx.db.rollback()
+
+
+def _vote(ctx: Ctx) -> tuple[Vote, Forum, AgendaItem]:
+    vote = actions.get_vote_or_404(ctx.db, ctx.request.path_params["vote_id"])
+    if vote.status == "open" and vote.closes_at is not None:
+        _close_due(ctx, vote.forum_id)
+        vote = actions.get_vote_or_404(ctx.db, vote.id)
+    forum = _forum(ctx, vote.forum_id)
+    return vote, forum, ctx.db.get(AgendaItem, vote.agenda_item_id)
+
+
+def _item(ctx: Ctx) -> tuple[AgendaItem, Forum]:
+    forum = _forum(ctx, ctx.request.path_params["forum_id"])
+    item = forum_queries.get_agenda_item(ctx.db, ctx.request.path_params["item_id"])
+    if item is None or item.forum_id != forum.id:
+        raise NotFound("item_not_found", N_("There is no such agenda item."))
+    return item, forum
+
+
+def _amendment_choices(ctx: Ctx, item: AgendaItem) -> dict[str, str]:
+    if item.document_id is None:
+        return {}
+    from ..discussion.queries import list_amendments
+
+    return {str(s.amendment.id): gettext("Amendment %(n)s by %(name)s", n=s.amendment.id, name=s.author.display_name)
+            for s in list_amendments(ctx.db, document_id=item.document_id, status="open")}
+
+
+def _vote_values(vote: Vote) -> dict:
+    closes = vote.closes_at.astimezone(DISPLAY_ZONE).strftime("%Y-%m-%dT%H:%M") if vote.closes_at else ""
+    return {"title": vote.title, "subject": vote.subject, "threshold": vote.threshold, "quorum_num": str(vote.quorum_num),
+            "quorum_den": str(vote.quorum_den), "quorum_base": vote.quorum_base, "mode": vote.mode,
+            "is_secret": vote.is_secret, "closes_at": closes,
+            "amendment_id": str(vote.amendment_id) if vote.amendment_id else ""}
+
+
+# --- preparing and running ------------------------------------------------------------------------
+
+@endpoint
+def vote_new(ctx: Ctx) -> Response:
+    item, forum = _item(ctx)
+    ctx.require(rules.can_chair(ctx.actor, forum))
+    context = {"forum": forum, "item": item, "vote": None, "amendments": _amendment_choices(ctx, item)}
+    if ctx.request.method == "GET":
+        subject = ctx.request.query_params.get("subject") or ("final" if item.document_id else "motion")
+        values = {"subject": subject, "amendment_id": ctx.request.query_params.get("amendment", ""),
+                  "threshold": "cast_majority", "quorum_num": "1", "quorum_den": "2", "quorum_base": "registered",
+                  "mode": "hall"}
+        return ctx.render("voting/form.html", {**context, "values": values, "errors": {}})
+    try:
+        vote = actions.check_prepare_vote(ctx.db, item=item, forum=forum, actor=ctx.actor, data=ctx.form)
+    except ValidationError as error:
+        return ctx.render("voting/form.html", {**context, "values": ctx.form, "errors": error.errors}, status=422)
+    ctx.flash(gettext("The vote is prepared. Check its rule, then open it."))
+    return ctx.redirect("vote", vote_id=vote.id)
+
+
+@endpoint
+def vote_edit(ctx: Ctx) -> Response:
+    vote, forum, item = _vote(ctx)
+    ctx.require(rules.can_chair(ctx.actor, forum))
+    context = {"forum": forum, "item": item, "vote": vote, "amendments": _amendment_choices(ctx, item)}
+    if ctx.request.method == "GET":
+        return ctx.render("voting/form.html", {**context, "values": _vote_values(vote), "errors": {}})
+    try:
+        actions.check_update_vote(ctx.db, vote=vote, forum=forum, actor=ctx.actor, data=ctx.form)
+    except ValidationError as error:
+        return ctx.render("voting/form.html", {**context, "values": ctx.form, "errors": error.errors}, status=422)
+    ctx.flash(gettext("The vote is saved."))
+    return ctx.redirect("vote", vote_id=vote.id)
+
+
+def _after_chair_action(ctx: Ctx, vote: Vote, message: str) -> Response:
+    ctx.flash(message)
+    back = ctx.form.get("back", "")
+    if back == "live":
+        return ctx.redirect("forum_live", forum_id=vote.forum_id)
+    return ctx.redirect("vote", vote_id=vote.id)
+
+
+@endpoint
+def vote_open(ctx: Ctx) -> Response:
+    vote, forum, _ = _vote(ctx)
+    ctx.require(rules.can_chair(ctx.actor, forum))
+    actions.do_open_vote(ctx.db, vote=vote, forum=forum, actor=ctx.actor)
+    return _after_chair_action(ctx, vote, gettext("The vote is open."))
+
+
+@endpoint
+def vote_close(ctx: Ctx) -> Response:
+    vote, forum, _ = _vote(ctx)
+    ctx.require(rules.can_chair(ctx.actor, forum))
+    actions.do_close_vote(ctx.db, vote=vote, forum=forum, actor=ctx.actor)
+    return _after_chair_action(ctx, vote, gettext("The vote is closed and counted."))
+
+
+@endpoint
+def vote_cancel(ctx: Ctx) -> Response:
+    vote, forum, item = _vote(ctx)
+    ctx.require(rules.can_chair(ctx.actor, forum))
+    actions.do_cancel_vote(ctx.db, vote=vote, forum=forum, actor=ctx.actor)
+    ctx.flash(gettext("The vote is cancelled."))
+    return ctx.redirect("agenda_item", forum_id=forum.id, item_id=item.id)
+
+
+@endpoint
+def vote_hand_count(ctx: Ctx) -> Response:
+    vote, forum, item = _vote(ctx)
+    ctx.require(rules.can_chair(ctx.actor, forum))
+    try:
+        actions.check_record_hand_count(ctx.db, vote=vote, forum=forum, actor=ctx.actor, data=ctx.form)
+    except ValidationError as error:
+        return ctx.render("voting/vote.html", {**_vote_context(ctx, vote, forum, item), "errors": error.errors,
+                                               "values": ctx.form}, status=422)
+    return _after_chair_action(ctx, vote, gettext("The totals are recorded and the vote is closed."))
+
+
+def _vote_context(ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem) -> dict:
+    published = rules.can_see_voters(ctx.actor, vote)
+    return {
+        "vote": vote, "forum": forum, "item": item,
+        "rule": queries.rule_of(vote),
+        "turnout": queries.turnout(ctx.db, vote.id),
+        "registered": len(forum_queries.registered_ids(ctx.db, forum.id)),
+        "voters": queries.list_voters(ctx.db, vote, with_choices=rules.can_see_choices(vote)) if published else [],
+        "show_choices": rules.can_see_choices(vote),
+        "can_chair": rules.can_chair(ctx.actor, forum),
+        "can_vote": bool(ctx.actor) and rules.takes_ballots(vote) and
+        forum_queries.is_registered_delegate(ctx.db, forum_id=forum.id, user_id=ctx.actor.id),
+        "values": {}, "errors": {},
+    }
+
+
+@endpoint
+def vote_page(ctx: Ctx) -> Response:
+    vote, forum, item = _vote(ctx)
+    if vote.status == "draft":
+        ctx.require(rules.can_chair(ctx.actor, forum))
+    return ctx.render("voting/vote.html", _vote_context(ctx, vote, forum, item))
+
+
+# --- the delegate's booth -------------------------------------------------------------------------
+
+def _receipts(ctx: Ctx, vote: Vote, lines) -> dict[int, str]:
+    """Receipt codes this browser keeps for the secret ballots it cast in this vote."""
+    if not vote.is_secret:
+        return {}
+    found = {}
+    for line in lines:
+        code = ctx.request.cookies.get(RECEIPT_COOKIE.format(vote=vote.id, voter=line.voter.id), "")
+        if looks_like_receipt(code):
+            found[line.voter.id] = code
+    return found
+
+
+def _booth_context(ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem, *, just_cast=None) -> dict:
+    lines = queries.booth_lines(ctx.db, vote=vote, actor=ctx.actor)
+    receipts = _receipts(ctx, vote, lines)
+    if just_cast is not None and just_cast.receipt:
+        receipts[just_cast.voter_id] = just_cast.receipt
+    choices = {line.voter.id: (queries.secret_choice(ctx.db, vote=vote, receipt=receipts[line.voter.id])
+                               if line.voter.id in receipts else line.choice) for line in lines}
+    return {"vote": vote, "forum": forum, "item": item, "lines": lines, "receipts": receipts, "choices": choices,
+            "turnout": queries.turnout(ctx.db, vote.id),
+            "registered": len(forum_queries.registered_ids(ctx.db, forum.id)),
+            "just_cast": just_cast, "rule": queries.rule_of(vote)}
+
+
+@endpoint
+def vote_booth(ctx: Ctx) -> Response:
+    vote, forum, item = _vote(ctx)
+    ctx.require_actor()
+    if vote.status == "draft":
+        raise NotFound("vote_not_found", N_("There is no such vote."))
+    return ctx.render("voting/booth.html", _booth_context(ctx, vote, forum, item))
+
+
+@endpoint
+def vote_ballot(ctx: Ctx) -> Response:
+    vote, forum, item = _vote(ctx)
+    ctx.require_actor()
+    cast = actions.check_cast_ballot(ctx.db, vote=vote, actor=ctx.actor, data=ctx.form)
+    if ctx.is_htmx:
+        response = ctx.render("voting/_booth.html", _booth_context(ctx, vote, forum, item, just_cast=cast))
+    else:
+        ctx.flash(gettext("Your choice is changed.") if cast.changed else gettext("Your vote is cast."))
+        response = ctx.redirect("vote_booth", vote_id=vote.id)
+    if cast.receipt:
+        # The browser keeps the secret (HttpOnly, this vote's pages only); the database keeps its hash.
+        response.set_cookie(RECEIPT_COOKIE.format(vote=vote.id, voter=cast.voter_id), cast.receipt,
+                            max_age=60 * 60 * 24 * 90, path=ctx.url("vote", vote_id=vote.id), httponly=True,
+                            samesite="strict", secure=ctx.request.url.scheme == "https")
+    return response
+
+
+@endpoint
+def vote_receipt(ctx: Ctx) -> Response:
+    vote, forum, item = _vote(ctx)
+    if not rules.can_check_receipt(ctx.actor, vote):
+        raise NotFound("vote_not_found", N_("There is no such vote."))
+    # Sent by POST, so the code never lands in an access log or the browser's history.
+    code = str(ctx.form.get("code", "") or "") if ctx.request.method == "POST" else ""
+    counted = None
+    if code:
+        counted = looks_like_receipt(code) and queries.receipt_counted(ctx.db, vote=vote, receipt=code)
+    return ctx.render("voting/receipt.html", {"vote": vote, "forum": forum, "item": item, "code": code,
+                                              "counted": counted})
+
+
+# --- the live screens -----------------------------------------------------------------------------
+
+def _state(ctx: Ctx, forum: Forum) -> dict:
+    _close_due(ctx, forum.id)
+    forum = _forum(ctx, forum.id)
+    state = queries.get_live_state(ctx.db, forum)
+    ends_at = None
+    if state.speaker is not None and state.speaker.started_at is not None:
+        from datetime import timedelta
+
+        started = state.speaker.started_at
+        started = started if started.tzinfo else started.replace(tzinfo=UTC)
+        ends_at = started + timedelta(seconds=state.item.speaking_seconds)
+    return {"forum": forum, "state": state, "speaker_ends_at": ends_at,
+            "rule": queries.rule_of(state.vote) if state.vote else None}
+
+
+@endpoint
+def forum_live(ctx: Ctx) -> Response:
+    forum = _forum(ctx, ctx.request.path_params["forum_id"])
+    ctx.require(rules.can_chair(ctx.actor, forum))
+    context = _state(ctx, forum)
+    agenda = forum_queries.list_agenda(ctx.db, forum.id)
+    return ctx.render("voting/live.html", {**context, "agenda": agenda, "view": "chair"})
+
+
+@endpoint
+def forum_projector(ctx: Ctx) -> Response:
+    forum = _forum(ctx, ctx.request.path_params["forum_id"])
+    return ctx.render("voting/projector.html", {**_state(ctx, forum), "view": "projector"})
+
+
+@endpoint
+def forum_live_state(ctx: Ctx) -> Response:
+    """The part of the chair's screen and of the projector that updates itself every few seconds."""
+    forum = _forum(ctx, ctx.request.path_params["forum_id"])
+    view = "chair" if ctx.request.query_params.get("view") == "chair" and rules.can_chair(ctx.actor, forum) \
+        else "projector"
+    return ctx.render("voting/_state.html", {**_state(ctx, forum), "view": view})

@@ -5,8 +5,18 @@
   // After an htmx swap that removed the focused control (an "approve" button, say), keyboard and
   // screen-reader users would be dropped at the top of the page. Move focus to the swapped region
   // instead, so they stay where they were and hear what changed.
+  // Only when focus was inside what is swapped: a region that renews itself every few seconds
+  // (the projector, the chair's screen) must never pull focus away from where the reader is.
+  var focusWasInside = false;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var active = document.activeElement;
+    focusWasInside = !!(active && active !== document.body && event.detail.target.contains(active));
+  });
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var active = document.activeElement;
+    if (!focusWasInside) return;
+    focusWasInside = false;
     if (active && active !== document.body && document.contains(active)) return;
     var target = event.detail.target;
     if (!target || !document.contains(target)) target = document.getElementById("content");

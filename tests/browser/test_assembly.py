@@ -1,0 +1,137 @@
+"""A forum in Chromium: submit, put on the agenda, register, vote an amendment and the final text from
+phones, the projector following without reload, and the resolution frozen with its record."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from deliberation.discussion.actions import check_propose_amendment
+from deliberation.drafting.queries import get_document_view, paragraphs_of
+from deliberation.testing import PASSWORD, make_document, make_forum, make_user, make_workshop
+
+from .browser_helpers import DESKTOP, inspect, mark_document, new_page, same_document, seed, sign_in, submit
+
+BODY = """Ічнянська міська рада
+
+Про відкритість бюджетного процесу громади
+
+Відповідно до Закону України «Про місцеве самоврядування в Україні» міська рада вирішила:
+
+1. Оприлюднювати проєкт бюджету громади за двадцять днів до сесії.
+2. Проводити публічні обговорення проєкту бюджету в кожному старостинському окрузі."""
+
+PASSAGE = "за двадцять днів"
+
+
+def _seed(engine):
+    with seed(engine) as db:
+        chair = make_user(db, coordinator=True, email="chair@example.org", display_name="Олена Головуюча")
+        facilitator = make_user(db, email="fac@example.org", display_name="Петро Фасилітатор")
+        amender = make_user(db, email="amend@example.org", display_name="Марія Поправка")
+        for n in (1, 2, 3):
+            make_user(db, email=f"d{n}@example.org", display_name=f"Делегатка {n}")
+        workshop = make_workshop(db, creator=chair, facilitators=(facilitator,), members=(amender,))
+        document = make_document(db, workshop=workshop, author=facilitator, kind="council_decision",
+                                 title="Про відкритість бюджету", body=BODY)
+        view = get_document_view(db, document_id=document.id)
+        paragraph = next(p for p in paragraphs_of(view.revision) if PASSAGE in p.text)
+        start = paragraph.text.index(PASSAGE)
+        check_propose_amendment(db, document=document, actor=amender, data={
+            "kind": "replace", "pid": paragraph.pid, "start": str(start), "end": str(start + len(PASSAGE)),
+            "proposed": "за тридцять днів", "rationale": "Двадцяти днів замало для сільських громад."})
+        forum = make_forum(db, creator=chair, title="Форум громад Чернігівщини")
+        return document.id, forum.id
+
+
+def _person(browser, base, email, **options):
+    page = new_page(browser, base, **options)
+    sign_in(page, base, "", email, PASSWORD)
+    return page
+
+
+def _vote_from_phones(phones, vote_id, choices):
+    for phone, choice in zip(phones, choices):
+        phone.goto(f"/votes/{vote_id}/booth")
+        mark_document(phone)
+        phone.locator(f"#booth button[value={choice}]").first.click()
+        expect(phone.locator(f"#booth button[value={choice}]").first).to_have_attribute("aria-pressed", "true")
+        assert same_document(phone), "the ballot reloaded the page instead of swapping the booth"
+
+
+def _prepare_and_open(chair, forum_id, item_id, *, link_selector):
+    chair.goto(f"/forums/{forum_id}/agenda/{item_id}")
+    chair.locator(link_selector).first.click()
+    chair.wait_for_url(re.compile(r".*/votes/new.*"))
+    submit(chair, "main form[action$='/votes/new']")
+    vote_id = int(re.search(r"/votes/(\d+)$", chair.url).group(1))
+    submit(chair, f"form[action$='/votes/{vote_id}/open']")
+    return vote_id
+
+
+def test_a_forum_votes_an_amendment_and_adopts_the_text_as_a_resolution(browser, engine, standalone):
+    document_id, forum_id = _seed(engine)
+
+    # The workshop's facilitator submits the draft; the committee puts it on the agenda.
+    fac = _person(browser, standalone, "fac@example.org")
+    fac.goto(f"/documents/{document_id}")
+    fac.locator("#submit summary").click()
+    submit(fac, "#submit form")
+    chair = _person(browser, standalone, "chair@example.org", viewport=DESKTOP)
+    chair.goto(f"/forums/{forum_id}")
+    submit(chair, "#submissions form[action$='/accept']")
+    item_id = int(re.search(r"/agenda/(\d+)", chair.locator("#agenda a[href*='/agenda/']").first
+                            .get_attribute("href")).group(1))
+
+    # Three delegates register from their phones before the forum opens.
+    phones = [_person(browser, standalone, f"d{n}@example.org") for n in (1, 2, 3)]
+    for phone in phones:
+        phone.goto(f"/forums/{forum_id}/delegates")
+        submit(phone, "main form[action$='/delegates']")
+    inspect(phones[0], "assembly-01-delegates")
+
+    # The chair opens the forum and puts the text before the assembly; the hall screen follows.
+    chair.goto(f"/forums/{forum_id}")
+    submit(chair, "form[action$='/status']")
+    submit(chair, f"form[action$='/agenda/{item_id}/current']")
+    projector = new_page(browser, standalone, viewport={"width": 1920, "height": 1080})
+    projector.goto(f"/forums/{forum_id}/projector")
+    mark_document(projector)
+    expect(projector.locator(".live-item")).to_contain_text("Про відкритість бюджету")
+
+    # The amendment goes to the vote first.
+    vote_id = _prepare_and_open(chair, forum_id, item_id, link_selector="a[href*='subject=amendment']")
+    expect(projector.locator(".live-turnout")).to_contain_text("0 з 3")
+    _vote_from_phones(phones, vote_id, ["for", "for", "against"])
+    inspect(phones[2], "assembly-02-booth")
+    expect(projector.locator(".live-turnout")).to_contain_text("3 з 3")
+    assert same_document(projector), "the projector reloaded instead of updating in place"
+    inspect(projector, "assembly-03-projector-open")
+    chair.goto(f"/forums/{forum_id}/live")
+    inspect(chair, "assembly-04-chair-screen")
+    submit(chair, "#live-state form[action$='/close']")
+    expect(projector.locator(".tally")).to_contain_text("2")
+    expect(projector.locator(".vote-result-adopted")).to_be_visible()
+
+    # The final text, with the amendment merged in, goes to the vote.
+    vote_id = _prepare_and_open(chair, forum_id, item_id, link_selector="#votes-title ~ p a[href$='/votes/new']")
+    _vote_from_phones(phones, vote_id, ["for", "for", "abstain"])
+    expect(projector.locator(".live-turnout")).to_contain_text("3 з 3")
+    chair.goto(f"/votes/{vote_id}")
+    inspect(chair, "assembly-05-vote-open")
+    submit(chair, f"form[action$='/votes/{vote_id}/close']")
+    expect(chair.locator(".vote-result-adopted")).to_be_visible()
+    inspect(chair, "assembly-06-vote-closed")
+    expect(projector.locator(".vote-result-adopted")).to_be_visible()
+    assert same_document(projector)
+    inspect(projector, "assembly-07-projector-result")
+
+    # The resolution: the adopted text with the amendment, its tally, hash and contributors.
+    reader = new_page(browser, standalone)
+    reader.goto("/resolutions")
+    reader.locator("main a[href*='/resolutions/']").first.click()
+    expect(reader.locator("main")).to_contain_text("за тридцять днів")
+    expect(reader.locator("main")).to_contain_text("Марія Поправка")
+    expect(reader.locator("main code").filter(has_text=re.compile(r"^[0-9a-f]{64}$")).first).to_be_visible()
+    inspect(reader, "assembly-08-resolution")

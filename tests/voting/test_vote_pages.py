@@ -1,0 +1,122 @@
+"""Votes over HTTP: the chair prepares and runs them, delegates vote from the booth, everyone reads."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from deliberation.testing import csrf_token, post, sign_in
+from deliberation.voting.models import Vote
+
+
+@pytest.fixture
+def ready(db, assembly):
+    db.commit()
+    return assembly
+
+
+def _prepare(client, assembly, **form) -> Vote:
+    sign_in(client, assembly.chair.email)
+    path = f"/forums/{assembly.forum.id}/agenda/{assembly.item.id}/votes/new"
+    response = post(client, path, {"subject": "final", "threshold": "cast_majority", "quorum_num": "1",
+                                   "quorum_den": "2", "quorum_base": "registered", "mode": "hall", **form})
+    assert response.status_code == 303, response.text[:400]
+    vote_id = int(response.headers["location"].rsplit("/", 1)[1])
+    assert post(client, f"/votes/{vote_id}/open").status_code == 303
+    client.cookies.clear()
+    return vote_id
+
+
+def _ballot(client, vote_id, choice, **extra):
+    token = csrf_token(client, f"/votes/{vote_id}/booth")
+    return client.post(f"/votes/{vote_id}/ballot", data={"choice": choice, "csrf_token": token, **extra},
+                       follow_redirects=False)
+
+
+def test_a_delegate_votes_from_the_booth_and_may_change_their_choice(client, ready):
+    vote_id = _prepare(client, ready)
+    sign_in(client, ready.delegates[0].email)
+    booth = client.get(f"/votes/{vote_id}/booth")
+    assert booth.status_code == 200 and 'value="against"' in booth.text
+    assert _ballot(client, vote_id, "against").status_code == 303
+    assert _ballot(client, vote_id, "for").status_code == 303
+    booth = client.get(f"/votes/{vote_id}/booth").text
+    assert 'aria-pressed="true"' in booth
+
+
+def test_while_open_everyone_sees_turnout_never_the_tally(client, ready):
+    vote_id = _prepare(client, ready)
+    for person, choice in zip(ready.delegates[:3], ("for", "against", "for")):
+        sign_in(client, person.email)
+        _ballot(client, vote_id, choice)
+        client.cookies.clear()
+    page = client.get(f"/votes/{vote_id}").text
+    assert "3 з 10" in page
+    assert 'class="tally"' not in page
+    state = client.get(f"/forums/{ready.forum.id}/live/state").text
+    assert "3 з 10" in state and 'class="tally"' not in state
+
+
+def test_closing_publishes_the_tally_and_each_roll_call_choice(client, ready):
+    vote_id = _prepare(client, ready)
+    for person in ready.delegates[:6]:
+        sign_in(client, person.email)
+        _ballot(client, vote_id, "for")
+        client.cookies.clear()
+    sign_in(client, ready.chair.email)
+    assert post(client, f"/votes/{vote_id}/close").status_code == 303
+    client.cookies.clear()
+    page = client.get(f"/votes/{vote_id}").text
+    assert 'class="tally"' in page and ready.delegates[0].display_name in page
+    assert page.count("<strong>За</strong>") == 6
+    sign_in(client, ready.delegates[7].email)
+    assert _ballot(client, vote_id, "for").status_code == 409
+
+
+def test_a_member_who_is_not_a_delegate_cannot_vote(client, ready):
+    vote_id = _prepare(client, ready)
+    sign_in(client, ready.author.email)
+    assert _ballot(client, vote_id, "for").status_code == 403
+
+
+def test_only_the_chair_opens_and_closes(client, ready):
+    vote_id = _prepare(client, ready)
+    sign_in(client, ready.delegates[0].email)
+    assert post(client, f"/votes/{vote_id}/close").status_code == 403
+    assert client.get(f"/forums/{ready.forum.id}/live").status_code == 403
+
+
+def test_a_secret_ballot_receipt_is_kept_by_the_browser_and_checks_inclusion(client, ready, caplog):
+    caplog.set_level(logging.DEBUG)
+    vote_id = _prepare(client, ready, is_secret="1")
+    sign_in(client, ready.delegates[0].email)
+    response = _ballot(client, vote_id, "against")
+    assert response.status_code == 303
+    cookie = next(c for c in client.cookies.jar if c.name.startswith(f"delib_receipt_{vote_id}_"))
+    receipt = cookie.value
+    booth = client.get(f"/votes/{vote_id}/booth").text
+    assert receipt in booth and 'aria-pressed="true"' in booth
+    assert _ballot(client, vote_id, "for", receipt=receipt).status_code == 303
+    client.cookies.clear()
+    sign_in(client, ready.chair.email)
+    post(client, f"/votes/{vote_id}/close")
+    page = client.get(f"/votes/{vote_id}").text
+    audit = client.get("/admin/audit").text
+    client.cookies.clear()
+    assert ready.delegates[0].display_name in page
+    assert "<strong>За</strong>" not in page and "<strong>Проти</strong>" not in page
+    counted = post(client, f"/votes/{vote_id}/receipt", {"code": receipt}).text
+    assert "є серед бюлетенів" in counted or "is among the ballots" in counted
+    assert "for" not in " ".join(r.getMessage() for r in caplog.records if receipt in r.getMessage())
+    assert receipt not in audit and receipt not in caplog.text
+
+
+def test_the_projector_needs_no_sign_in_and_shows_the_result(client, ready):
+    vote_id = _prepare(client, ready)
+    sign_in(client, ready.chair.email)
+    post(client, f"/forums/{ready.forum.id}/agenda/{ready.item.id}/current")
+    post(client, f"/votes/{vote_id}/close")
+    client.cookies.clear()
+    page = client.get(f"/forums/{ready.forum.id}/projector").text
+    assert ready.item.title in page and 'hx-trigger="every 2s"' in page and 'class="tally"' in page
