@@ -187,6 +187,34 @@ TABLE += [
     ("speaker_floor", "POST", "/speakers/{speaker}/floor", {}, _CHAIR),
     ("speaker_end", "POST", "/speakers/{speaking}/end", {}, _CHAIR),
     ("forum_minutes", "GET", "/forums/{assembly}/minutes", None, _EVERYONE),
+    # Votes: a draft vote in the assembly, and an open secret vote in another open forum, "hall",
+    # whose delegates are member and requester.
+    ("vote_new", "GET", "/forums/{assembly}/agenda/{point}/votes/new", None,
+     dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
+    ("vote_new", "POST", "/forums/{assembly}/agenda/{point}/votes/new",
+     {"subject": "motion", "title": "Оголосити перерву", "threshold": "cast_majority", "quorum_num": "1",
+      "quorum_den": "2", "quorum_base": "registered", "mode": "hall"}, _CHAIR),
+    ("vote", "GET", "/votes/{open_vote}", None, _EVERYONE),
+    ("vote_edit", "GET", "/votes/{draft_vote}/edit", None,
+     dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
+    ("vote_edit", "POST", "/votes/{draft_vote}/edit", {"threshold": "two_thirds", "quorum_num": "2", "quorum_den": "3"},
+     _CHAIR),
+    ("vote_open", "POST", "/votes/{draft_vote}/open", {}, _CHAIR),
+    ("vote_close", "POST", "/votes/{open_vote}/close", {}, _CHAIR),
+    ("vote_cancel", "POST", "/votes/{draft_vote}/cancel", {}, _CHAIR),
+    # Permission first, then the domain: the open vote is electronic, so a hand count is refused.
+    ("vote_hand_count", "POST", "/votes/{open_vote}/hand-count", {"for": "1", "against": "0", "abstain": "0"},
+     dict(anonymous=401, member=403, facilitator=403, coordinator=409)),
+    ("vote_booth", "GET", "/votes/{open_vote}/booth", None,
+     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
+    ("vote_ballot", "POST", "/votes/{open_vote}/ballot", {"choice": "for"},
+     dict(anonymous=401, member=303, facilitator=403, coordinator=403)),
+    ("vote_receipt", "GET", "/votes/{open_vote}/receipt", None, _EVERYONE),
+    ("vote_receipt", "POST", "/votes/{open_vote}/receipt", {"code": "AAAA-BBBB-CCCC-DDDD"}, _EVERYONE),
+    ("forum_live", "GET", "/forums/{assembly}/live", None,
+     dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
+    ("forum_live_state", "GET", "/forums/{assembly}/live/state", None, _EVERYONE),
+    ("forum_projector", "GET", "/forums/{assembly}/projector", None, _EVERYONE),
 ]
 
 
@@ -237,7 +265,26 @@ def _assembly(db, *, coordinator, facilitator, member, requester, workshop, foru
     speaking = floor.do_request_floor(db, item=point2, actor=requester)
     floor.do_give_floor(db, speaker=speaking, actor=coordinator)
     return {"submission": submission, "assembly": assembly, "point": point, "point2": point2, "proxy": proxy,
-            "speaker": speaker, "speaking": speaking}
+            "speaker": speaker, "speaking": speaking,
+            **_votes(db, coordinator=coordinator, delegates=(member, requester), assembly=assembly, point=point)}
+
+
+def _votes(db, *, coordinator, delegates, assembly, point) -> dict:
+    from deliberation.forums import agenda
+    from deliberation.forums.models import Delegate
+    from deliberation.voting import actions as voting
+
+    motion = {"subject": "motion", "title": "Регламент", "mode": "hall"}
+    draft_vote = voting.check_prepare_vote(db, item=point, forum=assembly, actor=coordinator, data=motion)
+    hall = make_forum(db, creator=coordinator, title="Форум, що голосує")
+    hall_point = agenda.check_add_discussion_point(db, forum=hall, actor=coordinator, data={"title": "Резолюція"})
+    db.add_all([Delegate(forum_id=hall.id, user_id=u.id, registered_by=coordinator.id) for u in delegates])
+    hall.status = "open"
+    db.flush()
+    open_vote = voting.check_prepare_vote(db, item=hall_point, forum=hall, actor=coordinator,
+                                          data={**motion, "is_secret": "1"})
+    voting.do_open_vote(db, vote=open_vote, forum=hall, actor=coordinator)
+    return {"draft_vote": draft_vote, "open_vote": open_vote}
 
 
 def _fill(template: str, world: dict) -> str:
