@@ -16,10 +16,12 @@ from ..errors import NotFound, ValidationError
 from ..forums import queries as forum_queries, rules as forum_rules
 from ..i18n import N_, gettext
 from ..notifications.queries import is_following
+from ..resolutions.queries import get_resolution_for_document
 from ..text import attribution
 from ..text.diff import diff_summary, render_inline_html, side_by_side
 from ..text.markdown import render_units
 from ..text.paragraphs import number_points
+from ..voting.queries import list_document_votes
 from ..workshops import queries as workshop_queries
 from .context import Ctx, endpoint
 
@@ -86,6 +88,9 @@ def _document_context(ctx: Ctx, view) -> dict:
         "status_changes": [s for s in rules.WORKSHOP_STATUS_CHANGES.get(document.status, ())
                            if rules.can_change_status(ctx.actor, membership, document, s)],
         **_submit_context(ctx, membership, document),
+        # The forum's record stays with the text: the votes on it and, once adopted, its resolution.
+        "forum_votes": list_document_votes(ctx.db, document.id),
+        "resolution": get_resolution_for_document(ctx.db, document.id) if document.status == "adopted" else None,
     }
 
 

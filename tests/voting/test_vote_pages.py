@@ -103,6 +103,15 @@ def test_a_secret_ballot_receipt_is_kept_by_the_browser_and_checks_inclusion(cli
     post(client, f"/votes/{vote_id}/close")
     page = client.get(f"/votes/{vote_id}").text
     audit = client.get("/admin/audit").text
+    forum, item, document = ready.forum.id, ready.item.id, ready.document.id
+    pages = {path: client.get(path).text for path in (
+        f"/votes/{vote_id}", f"/votes/{vote_id}/booth", f"/forums/{forum}/projector", f"/forums/{forum}/live",
+        f"/forums/{forum}/live/state", f"/forums/{forum}/minutes", f"/forums/{forum}/agenda/{item}",
+        f"/documents/{document}", "/admin/audit")}
+    for path, html in pages.items():
+        # A roll-call vote shows "name: <strong>choice</strong>"; a secret one never pairs a name and a choice.
+        assert f"{ready.delegates[0].display_name}: <strong>" not in html, path
+        assert receipt not in html, path
     client.cookies.clear()
     assert ready.delegates[0].display_name in page
     assert "<strong>За</strong>" not in page and "<strong>Проти</strong>" not in page
@@ -120,3 +129,17 @@ def test_the_projector_needs_no_sign_in_and_shows_the_result(client, ready):
     client.cookies.clear()
     page = client.get(f"/forums/{ready.forum.id}/projector").text
     assert ready.item.title in page and 'hx-trigger="every 2s"' in page and 'class="tally"' in page
+
+
+def test_a_text_not_adopted_returns_to_its_workshop_with_the_vote_on_its_page(client, ready):
+    vote_id = _prepare(client, ready)
+    for person in ready.delegates[:2]:
+        sign_in(client, person.email)
+        _ballot(client, vote_id, "for")
+        client.cookies.clear()
+    sign_in(client, ready.chair.email)
+    post(client, f"/votes/{vote_id}/close")
+    page = client.get(f"/documents/{ready.document.id}").text
+    assert f'href="/votes/{vote_id}"' in page and 'id="record-title"' in page
+    sign_in(client, ready.author.email)
+    assert client.get(f"/documents/{ready.document.id}/edit").status_code == 200
