@@ -106,6 +106,26 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_close_votes(args: argparse.Namespace) -> int:
+    """Close remote votes whose time has passed. Pages close them too when first looked at; run this
+    from cron every minute so that hosts hear "vote closed" on time even when nobody is looking."""
+    from . import create_app
+    from .db import sqlite_write_intent
+    from .voting.actions import close_due_votes
+
+    app = create_app(_settings())
+    state = app.state.delib
+    sqlite_write_intent.set(True)
+    try:
+        with state.sessions.begin() as db:
+            closed = close_due_votes(db)
+            numbers = [vote.id for vote in closed]
+    finally:
+        state.bind.dispose()
+    print(f"Votes closed: {len(numbers)}" + (f" ({', '.join(map(str, numbers))})" if numbers else ""))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -163,6 +183,9 @@ def parser() -> argparse.ArgumentParser:
 
     verify = sub.add_parser("verify", help="recompute every resolution's hash and check the chain")
     verify.set_defaults(func=cmd_verify)
+
+    close = sub.add_parser("close-votes", help="close remote votes whose closing time has passed (run from cron)")
+    close.set_defaults(func=cmd_close_votes)
     return p
 
 

@@ -83,3 +83,36 @@ def test_migrate_down_to_base_and_up_again(tmp_path):
     down = _run(tmp_path, "migrate", "base", "--downgrade")
     assert down.returncode == 0 and "revision None" in down.stdout
     assert _run(tmp_path, "migrate").returncode == 0
+
+
+def test_close_votes_closes_a_remote_vote_whose_time_has_passed(tmp_path):
+    from datetime import timedelta
+
+    from deliberation.db import SessionFactory, make_engine, utcnow
+    from deliberation.forums.models import AgendaItem, Delegate
+    from deliberation.testing import make_forum, make_user
+    from deliberation.voting.models import Vote
+
+    assert _run(tmp_path, "migrate").returncode == 0
+    engine = make_engine(f"sqlite:///{tmp_path / 'var' / 'deliberation.sqlite3'}")
+    with SessionFactory(engine).begin() as db:
+        chair = make_user(db, coordinator=True)
+        forum = make_forum(db, creator=chair, status="open")
+        db.add(Delegate(forum_id=forum.id, user_id=chair.id, registered_by=chair.id))
+        item = AgendaItem(forum_id=forum.id, kind="discussion", title="Звіт", status="scheduled", submitted_by=chair.id)
+        db.add(item)
+        db.flush()
+        # Prepared with a time already past (a draft may say anything), then opened: the database
+        # refuses every ballot from the start, and the vote is due.
+        vote = Vote(forum_id=forum.id, agenda_item_id=item.id, subject="motion", title="Звіт", mode="remote",
+                    closes_at=utcnow() - timedelta(minutes=1), created_by=chair.id)
+        db.add(vote)
+        db.flush()
+        vote.status, vote.opened_at = "open", utcnow()
+        vote_id = vote.id
+    engine.dispose()
+    result = _run(tmp_path, "close-votes")
+    assert result.returncode == 0, result.stderr
+    assert f"Votes closed: 1 ({vote_id})" in result.stdout
+    assert _scalar(tmp_path, f"SELECT status FROM delib_vote WHERE id = {vote_id}") == "closed"
+    assert "Votes closed: 0" in _run(tmp_path, "close-votes").stdout
