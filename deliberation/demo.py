@@ -110,6 +110,67 @@ def _demo_document(db: Session, workshop, users: dict, author) -> None:
                             data={"base": str(number), "title": title, "body": text, "summary": summary})
 
 
+WATER_DECLARATION = """# Декларація про право кожного села на чисту воду
+
+Делегати форуму мережі, зібравши відомості про стан водогонів у старостинських округах громад-учасниць,
+
+**заявляють:**
+
+1. Доступ до безпечної питної води є базовою послугою, яку громада має гарантувати кожному селу, а не лише центру громади.
+2. Кожна громада-учасниця протягом року оприлюднює карту водогонів із зазначенням їхнього стану та черговості ремонту.
+3. Кошти на ремонт сільських водогонів передбачаються в бюджеті громади окремим рядком і обговорюються на громадських слуханнях.
+4. Мережа надає громадам методичну допомогу в підготовці проєктів для державних і міжнародних програм."""
+
+# Who came to the spring forum, and how they voted on the declaration.
+SPRING_BALLOTS = [("coordinator@demo.example", "for"), ("deputy@demo.example", "for"),
+                  ("deputy2@demo.example", "for"), ("advocate@demo.example", "for"),
+                  ("journalist@demo.example", "abstain"), ("expert@demo.example", "for")]
+
+
+def _spring_forum(db: Session, forum, users: dict, coordinator) -> None:
+    """A past forum with its history: the advocates' declaration submitted, put on the agenda, voted
+    by roll call and adopted as the network's first resolution; then the forum closed."""
+    from .forums.agenda import do_accept_item, do_set_current_item, do_submit_document
+    from .forums.delegates import do_register_delegate
+    from .voting.actions import check_cast_ballot, check_prepare_vote, do_close_vote, do_open_vote
+
+    advocate = users["advocate@demo.example"]
+    workshop_id = next(m.workshop_id for m in _memberships(db, advocate.id) if m.is_facilitator)
+    from .workshops.queries import get_workshop
+
+    workshop = get_workshop(db, workshop_id)
+    membership = get_membership(db, workshop_id=workshop.id, user_id=advocate.id)
+    document = check_create_document(db, workshop=workshop, actor=advocate, membership=membership, data={
+        "kind": "declaration", "title": "Декларація про право кожного села на чисту воду",
+        "body": WATER_DECLARATION, "sectors": "housing", "themes": "budget", "summary": "Редакція для форуму"})
+    item = do_submit_document(db, forum=forum, document=document, actor=advocate, membership=membership)
+    do_accept_item(db, item=item, actor=coordinator)
+    for email, _ in SPRING_BALLOTS:
+        do_register_delegate(db, forum=forum, user=users[email], actor=users[email])
+    do_set_forum_status(db, forum=forum, status="open", actor=coordinator)
+    do_set_current_item(db, forum=forum, item=item, actor=coordinator)
+    vote = check_prepare_vote(db, item=item, forum=forum, actor=coordinator, data={"subject": "final"})
+    do_open_vote(db, vote=vote, forum=forum, actor=coordinator)
+    for email, choice in SPRING_BALLOTS:
+        check_cast_ballot(db, vote=vote, actor=users[email], data={"choice": choice})
+    do_close_vote(db, vote=vote, forum=forum, actor=coordinator)
+    do_set_forum_status(db, forum=forum, status="closed", actor=coordinator)
+
+
+def _memberships(db: Session, user_id: int):
+    from .workshops.models import Membership
+
+    return db.exec(select(Membership).where(Membership.user_id == user_id)).all()
+
+
+def _planned_forum(db: Session, forum, users: dict) -> None:
+    """Delegates already registered, so a coordinator can open the forum and run a vote at once."""
+    from .forums.delegates import do_register_delegate
+
+    for email, _ in SPRING_BALLOTS:
+        do_register_delegate(db, forum=forum, user=users[email], actor=users[email])
+
+
 def network_is_empty(db: Session) -> bool:
     return db.exec(select(func.count()).select_from(User)).one() == 0
 
@@ -145,8 +206,9 @@ def load_demo(db: Session, *, today: date | None = None) -> DemoLogins:
             **{k: v for k, v in spec.items() if k != "is_online"}, "is_online": "1" if spec["is_online"] else "",
             "starts_on": starts.isoformat(), "ends_on": (starts + timedelta(days=1)).isoformat()})
         if status == "closed":
-            do_set_forum_status(db, forum=forum, status="open", actor=coordinator)
-            do_set_forum_status(db, forum=forum, status="closed", actor=coordinator)
+            _spring_forum(db, forum, users, coordinator)
+        else:
+            _planned_forum(db, forum, users)
     return DemoLogins(PASSWORD, [
         ("coordinator@demo.example", "coordinator (coordination committee)"),
         ("deputy@demo.example", "deputy, facilitator of the local deputies' workshop"),

@@ -116,3 +116,13 @@ def test_close_votes_closes_a_remote_vote_whose_time_has_passed(tmp_path):
     assert f"Votes closed: 1 ({vote_id})" in result.stdout
     assert _scalar(tmp_path, f"SELECT status FROM delib_vote WHERE id = {vote_id}") == "closed"
     assert "Votes closed: 0" in _run(tmp_path, "close-votes").stdout
+
+
+def test_demo_holds_an_adopted_resolution_and_a_forum_ready_to_vote(demo_dir):
+    path, _ = demo_dir
+    assert _scalar(path, "SELECT count(*) FROM delib_resolution") == 1
+    assert _scalar(path, "SELECT count(*) FROM delib_vote WHERE status = 'closed' AND is_adopted") == 1
+    assert _scalar(path, "SELECT count(*) FROM delib_delegate d JOIN delib_forum f ON f.id = d.forum_id "
+                         "WHERE f.status = 'planned' AND d.is_registered") == 6
+    result = _run(path, "verify")
+    assert result.returncode == 0 and "Checked 1 resolutions" in result.stdout
