@@ -60,10 +60,12 @@ def _vote_from_phones(phones, vote_id, choices):
         assert same_document(phone), "the ballot reloaded the page instead of swapping the booth"
 
 
-def _prepare_and_open(chair, forum_id, item_id, *, link_selector):
+def _prepare_and_open(chair, forum_id, item_id, *, link_selector, look=""):
     chair.goto(f"/forums/{forum_id}/agenda/{item_id}")
     chair.locator(link_selector).first.click()
     chair.wait_for_url(re.compile(r".*/votes/new.*"))
+    if look:
+        inspect(chair, look)
     submit(chair, "main form[action$='/votes/new']")
     vote_id = int(re.search(r"/votes/(\d+)$", chair.url).group(1))
     submit(chair, f"form[action$='/votes/{vote_id}/open']")
@@ -100,8 +102,21 @@ def test_a_forum_votes_an_amendment_and_adopts_the_text_as_a_resolution(browser,
     mark_document(projector)
     expect(projector.locator(".live-item")).to_contain_text("Про відкритість бюджету")
 
+    # A delegate asks for the floor from her phone; the chair gives it; the hall sees the time run.
+    phones[0].goto(f"/forums/{forum_id}/agenda/{item_id}")
+    submit(phones[0], "form[action$='/speakers']")
+    chair.goto(f"/forums/{forum_id}/agenda/{item_id}")
+    submit(chair, "form[action$='/floor']")
+    expect(projector.locator(".live-speaker")).to_contain_text("Делегатка 1")
+    expect(projector.locator(".live-speaker .countdown")).to_have_text(re.compile(r"^\d+:\d\d$"))
+    assert same_document(projector)
+    inspect(projector, "assembly-03a-projector-speaker")
+    inspect(chair, "assembly-03b-agenda-item-chair")
+    submit(chair, "form[action$='/end']")
+
     # The amendment goes to the vote first.
-    vote_id = _prepare_and_open(chair, forum_id, item_id, link_selector="a[href*='subject=amendment']")
+    vote_id = _prepare_and_open(chair, forum_id, item_id, link_selector="a[href*='subject=amendment']",
+                                look="assembly-03c-vote-form")
     expect(projector.locator(".live-turnout")).to_contain_text("0 з 3")
     _vote_from_phones(phones, vote_id, ["for", "for", "against"])
     inspect(phones[2], "assembly-02-booth")
@@ -135,3 +150,62 @@ def test_a_forum_votes_an_amendment_and_adopts_the_text_as_a_resolution(browser,
     expect(reader.locator("main")).to_contain_text("Марія Поправка")
     expect(reader.locator("main code").filter(has_text=re.compile(r"^[0-9a-f]{64}$")).first).to_be_visible()
     inspect(reader, "assembly-08-resolution")
+    reader.goto(f"/forums/{forum_id}/minutes")
+    expect(reader.locator("main")).to_contain_text("Делегатка 1")
+    inspect(reader, "assembly-09-minutes")
+    reader.goto(f"/forums/{forum_id}")
+    inspect(reader, "assembly-10-forum")
+    reader.goto(f"/documents/{document_id}")
+    inspect(reader, "assembly-11-document-adopted")
+
+
+def test_a_secret_vote_booth_shows_the_receipt_and_checks_it(browser, engine, standalone):
+    from deliberation.forums.models import AgendaItem, Delegate
+    from deliberation.voting import actions
+
+    with seed(engine) as db:
+        chair = make_user(db, coordinator=True, email="chair@example.org")
+        voter = make_user(db, email="voter@example.org", display_name="Ганна Таємна")
+        forum = make_forum(db, creator=chair, status="open")
+        db.add(Delegate(forum_id=forum.id, user_id=voter.id, registered_by=chair.id))
+        item = AgendaItem(forum_id=forum.id, kind="discussion", title="Обрання лічильної комісії",
+                          status="scheduled", position=1, submitted_by=chair.id)
+        db.add(item)
+        db.flush()
+        vote = actions.check_prepare_vote(db, item=item, forum=forum, actor=chair,
+                                          data={"subject": "motion", "is_secret": "1"})
+        actions.do_open_vote(db, vote=vote, forum=forum, actor=chair)
+        vote_id = vote.id
+
+    phone = _person(browser, standalone, "voter@example.org")
+    phone.goto(f"/votes/{vote_id}/booth")
+    phone.locator("#booth button[value=for]").click()
+    receipt = phone.locator(".receipt-code")
+    expect(receipt).to_have_text(re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$"))
+    code = receipt.inner_text()
+    inspect(phone, "assembly-12-secret-booth")
+    phone.reload()
+    expect(phone.locator(".receipt-code")).to_have_text(code)
+    phone.locator("#booth button[value=against]").click()
+    expect(phone.locator("#booth button[value=against]")).to_have_attribute("aria-pressed", "true")
+
+    checker = new_page(browser, standalone)
+    checker.goto(f"/votes/{vote_id}/receipt")
+    checker.fill("#f-code", code.lower())
+    submit(checker, "main form")
+    expect(checker.locator("main [role=status]")).to_be_visible()
+    assert "Проти" not in checker.locator("main").inner_text()
+    inspect(checker, "assembly-13-receipt-check")
+
+
+def test_the_booth_weighs_under_60_kb_compressed(browser, engine, standalone):
+    import gzip
+
+    document_id, forum_id = _seed(engine)
+    phone = _person(browser, standalone, "d1@example.org")
+    responses = []
+    phone.on("response", lambda r: r.request.resource_type in ("document", "stylesheet", "script")
+             and responses.append(r))
+    phone.goto(f"/forums/{forum_id}/projector", wait_until="load")
+    total = sum(len(gzip.compress(r.body())) for r in responses)
+    assert total < 60 * 1024, f"the projector weighs {total} B compressed"
