@@ -160,6 +160,9 @@ def do_open_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
         raise Conflict("vote_not_draft", N_("This vote has already been opened."))
     if vote.mode == "remote" and (vote.closes_at is None or vote.closes_at <= utcnow()):
         raise Conflict("time_in_past", N_("The closing time must be in the future."))
+    # Locking the forum row orders this with proxy changes and with another chair opening a vote
+    # (both lock it too), so one vote is open at a time and its electorate cannot shift under it.
+    forum_queries.get_forum_for_update(db, forum.id)
     if queries.open_vote(db, forum.id) is not None:
         raise Conflict("another_vote_open", N_("Another vote is open. Close it before opening the next one."))
     if not forum_queries.registered_ids(db, forum.id):
