@@ -127,6 +127,7 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
     discussion.check_post_comment(db, document=document, actor=requester, data={"body": "Відповідь", "parent": str(comment.id)})
     amendment = discussion.check_propose_amendment(db, document=document, actor=coordinator, data={
         "kind": "replace", "pid": pid, "proposed": "Нова редакція абзацу.", "rationale": "Так краще."})
+    assembly = _assembly_pages(db, coordinator=coordinator, requester=requester, workshop=workshop)
     db.commit()
     client.post("/language", data={"lang": locale, "csrf_token": csrf_token(client)})
     rendered = set()
@@ -135,9 +136,9 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
         assert f'<html lang="{locale}">' in response.text
         rendered.add(response.template.name)
     sign_in(client, coordinator.email)
-    for path in PAGES:
+    for path in PAGES + ASSEMBLY_PAGES:
         response = client.get(path.format(workshop=workshop.id, forum=forum.id, document=document.id, pid=pid,
-                                          comment=comment.id, amendment=amendment.id))
+                                          comment=comment.id, amendment=amendment.id, **assembly))
         assert response.status_code == 200, path
         assert f'<html lang="{locale}">' in response.text or response.template.name.split("/")[-1].startswith("_")
         rendered.add(response.template.name)
@@ -149,12 +150,61 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
     rendered.add(conflict.template.name)
     # Partials render through their pages; the error page through the missing one.
     partials = {"discussion/_thread.html", "drafting/_doc_header.html", "drafting/_tags.html", "drafting/_watch.html","_macros.html", "base.html", "accounts/_profile_fields.html", "workshops/_membership.html",
-                "workshops/_people.html", "admin/_nav.html"}
+                "workshops/_people.html", "admin/_nav.html", "voting/_macros.html"}
     assert _every_template() - partials <= rendered
+
+
+ASSEMBLY_PAGES = ["/forums/{hall}/agenda/{item}", "/forums/{hall}/agenda/{point}", "/forums/{hall}/delegates",
+                  "/forums/{hall}/minutes", "/forums/{hall}/live", "/forums/{hall}/live/state?view=chair",
+                  "/forums/{hall}/projector", "/forums/{hall}/agenda/{point}/votes/new", "/votes/{final}",
+                  "/votes/{secret}", "/votes/{draft}/edit", "/votes/{secret}/booth", "/votes/{secret}/receipt",
+                  "/documents/{text}", "/resolutions", "/resolutions/{resolution}"]
+
+
+def _assembly_pages(db, *, coordinator, requester, workshop) -> dict:
+    """A forum in session: an adopted text with its resolution, a point with a speaker, a secret vote
+    open and another being prepared."""
+    from deliberation.forums import agenda, floor
+    from deliberation.forums.models import Delegate
+    from deliberation.resolutions.queries import get_resolution_for_document
+    from deliberation.testing import make_document, make_forum
+    from deliberation.voting import actions as voting
+    from deliberation.workshops.queries import get_membership
+
+    hall = make_forum(db, creator=coordinator, title="Форум у залі")
+    db.add_all([Delegate(forum_id=hall.id, user_id=u.id, registered_by=coordinator.id, is_present=True)
+                for u in (coordinator, requester)])
+    text = make_document(db, workshop=workshop, author=coordinator, title="Звернення щодо водогонів")
+    item = agenda.do_submit_document(db, forum=hall, document=text, actor=coordinator,
+                                     membership=get_membership(db, workshop_id=workshop.id, user_id=coordinator.id))
+    agenda.do_accept_item(db, item=item, actor=coordinator)
+    point = agenda.check_add_discussion_point(db, forum=hall, actor=coordinator, data={"title": "Різне"})
+    hall.status = "open"
+    db.flush()
+    agenda.do_set_current_item(db, forum=hall, item=point, actor=coordinator)
+    floor.do_give_floor(db, speaker=floor.do_request_floor(db, item=point, actor=requester), actor=coordinator)
+    final = voting.check_prepare_vote(db, item=item, forum=hall, actor=coordinator, data={"subject": "final"})
+    voting.do_open_vote(db, vote=final, forum=hall, actor=coordinator)
+    for person in (coordinator, requester):
+        voting.check_cast_ballot(db, vote=final, actor=person, data={"choice": "for"})
+    voting.do_close_vote(db, vote=final, forum=hall, actor=coordinator)
+    secret = voting.check_prepare_vote(db, item=point, forum=hall, actor=coordinator,
+                                       data={"subject": "motion", "is_secret": "1", "title": "Лічильна комісія"})
+    voting.do_open_vote(db, vote=secret, forum=hall, actor=coordinator)
+    draft = voting.check_prepare_vote(db, item=point, forum=hall, actor=coordinator, data={"subject": "motion"})
+    resolution = get_resolution_for_document(db, text.id)
+    return {"hall": hall.id, "item": item.id, "point": point.id, "final": final.id, "secret": secret.id,
+            "draft": draft.id, "text": text.id, "resolution": resolution.number}
 
 
 def _included(html: str) -> set[str]:
     found = set()
+    markers = {'id="booth"': "voting/_booth.html", 'id="live-state"': "voting/_state.html",
+               'id="votes-title"': "voting/_item_votes.html", 'id="record-title"': "voting/_document_record.html",
+               'id="speakers-title"': "forums/_speakers.html", 'id="submit"': "forums/_submit.html"}
+    found.update(template for marker, template in markers.items() if marker in html)
+    if "<h3>" in html and "/votes/" in html and "minutes-item" in html:
+        found.add("voting/_minutes_votes.html")
     if 'id="membership"' in html:
         found.add("workshops/_membership.html")
     if 'id="people"' in html:
