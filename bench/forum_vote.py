@@ -47,8 +47,8 @@ from sqlmodel import select  # noqa: E402
 from deliberation import migrate  # noqa: E402
 from deliberation.accounts.models import User  # noqa: E402
 from deliberation.db import SessionFactory, make_engine, sqlite_write_intent, utcnow  # noqa: E402
-from deliberation.forums.models import AgendaItem, Delegate, Forum  # noqa: E402
-from deliberation.testing import make_document, make_forum, make_user, make_workshop, signed_in_session  # noqa: E402
+from deliberation.forums.models import Forum  # noqa: E402
+from deliberation.testing import make_sitting, signed_in_session  # noqa: E402
 from deliberation.voting import actions  # noqa: E402
 from deliberation.voting.models import CHOICES, Participation, Vote  # noqa: E402
 
@@ -124,24 +124,9 @@ def seed(engine, delegates: int) -> tuple[int, int, int, list[tuple[str, str]]]:
 
     Returns the vote, forum and chair ids and each delegate's (session cookie, CSRF token)."""
     with SessionFactory(engine).begin() as db:
-        chair = make_user(db, coordinator=True, display_name="Олена Коваленко")
-        author = make_user(db, display_name="Петро Гнатюк")
-        workshop = make_workshop(db, creator=chair, facilitators=(author,))
-        document = make_document(db, workshop=workshop, author=author, kind="appeal",
-                                 title="Звернення про відкритість",
-                                 body="Форум громад звертається до обласної ради.\n\n"
-                                      "1. Оприлюднювати проєкти рішень за двадцять днів до розгляду.")
-        document.status = "submitted"
-        forum = make_forum(db, creator=chair, status="open")
-        item = AgendaItem(forum_id=forum.id, kind="document", document_id=document.id, revision_number=1,
-                          title=document.title, status="scheduled", position=1, submitted_by=author.id)
-        db.add_all([document, item])
-        db.flush()
-        users = [make_user(db, display_name=f"Делегат {n:03d}") for n in range(1, delegates + 1)]
-        db.add_all([Delegate(forum_id=forum.id, user_id=user.id, registered_by=chair.id, is_present=True)
-                    for user in users])
-        db.flush()
-        vote = actions.check_prepare_vote(db, item=item, forum=forum, actor=chair, data={"subject": "final"})
+        sitting = make_sitting(db, delegates=delegates)
+        chair, forum, users = sitting.chair, sitting.forum, sitting.delegates
+        vote = actions.check_prepare_vote(db, item=sitting.item, forum=forum, actor=chair, data={"subject": "final"})
         actions.do_open_vote(db, vote=vote, forum=forum, actor=chair)
         sessions = []
         for user in users:

@@ -6,6 +6,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlmodel import Session
@@ -211,3 +212,41 @@ def make_delegates(db: Session, *, forum: Forum, count: int, registered_by: User
         db.add(Delegate(forum_id=forum.id, user_id=user.id, registered_by=registered_by.id))
     db.flush()
     return users
+
+
+SITTING_BODY = ("Форум громад звертається до обласної ради.\n\n"
+                "1. Оприлюднювати проєкти рішень за двадцять днів до розгляду.\n\n"
+                "2. Проводити громадські слухання щодо бюджету громади.")
+
+
+@dataclass
+class Sitting:
+    """An open forum with registered delegates (marked present) and a submitted appeal on its agenda."""
+
+    chair: User
+    author: User
+    forum: Forum
+    document: object
+    item: object
+    delegates: list[User]
+
+
+def make_sitting(db: Session, *, delegates: int = 10, present: bool = True) -> Sitting:
+    from .forums.models import AgendaItem, Delegate
+
+    chair = make_user(db, coordinator=True, display_name="Олена Коваленко")
+    author = make_user(db, display_name="Петро Гнатюк")
+    workshop = make_workshop(db, creator=chair, facilitators=(author,))
+    document = make_document(db, workshop=workshop, author=author, kind="appeal", title="Звернення про відкритість",
+                             body=SITTING_BODY)
+    document.status = "submitted"
+    forum = make_forum(db, creator=chair, status="open")
+    item = AgendaItem(forum_id=forum.id, kind="document", document_id=document.id, revision_number=1,
+                      title=document.title, status="scheduled", position=1, submitted_by=author.id)
+    db.add_all([document, item])
+    db.flush()
+    people = [make_user(db, display_name=f"Делегат {n:03d}") for n in range(1, delegates + 1)]
+    db.add_all([Delegate(forum_id=forum.id, user_id=user.id, registered_by=chair.id, is_present=present)
+                for user in people])
+    db.flush()
+    return Sitting(chair=chair, author=author, forum=forum, document=document, item=item, delegates=people)

@@ -8,13 +8,9 @@ import pytest
 
 from deliberation.accounts.models import User
 from deliberation.drafting.models import Document
-from deliberation.forums.models import AgendaItem, Delegate, Forum
-from deliberation.testing import make_document, make_forum, make_user, make_workshop
+from deliberation.forums.models import AgendaItem, Forum
+from deliberation.testing import make_sitting
 from deliberation.voting import actions
-
-BODY = ("Форум громад звертається до обласної ради.\n\n"
-        "1. Оприлюднювати проєкти рішень за двадцять днів до розгляду.\n\n"
-        "2. Проводити громадські слухання щодо бюджету громади.")
 
 
 @dataclass
@@ -44,25 +40,8 @@ class Assembly:
         return actions.do_close_vote(db, vote=vote, forum=self.forum, actor=self.chair)
 
 
-def register(db, forum: Forum, users, *, by: User, present: bool = True) -> None:
-    for user in users:
-        db.add(Delegate(forum_id=forum.id, user_id=user.id, registered_by=by.id, is_present=present))
-    db.flush()
-
-
 @pytest.fixture
 def assembly(db) -> Assembly:
-    chair = make_user(db, coordinator=True, display_name="Олена Коваленко")
-    author = make_user(db, display_name="Петро Гнатюк")
-    workshop = make_workshop(db, creator=chair, facilitators=(author,))
-    document = make_document(db, workshop=workshop, author=author, kind="appeal", title="Звернення про відкритість",
-                             body=BODY)
-    document.status = "submitted"
-    forum = make_forum(db, creator=chair, status="open")
-    item = AgendaItem(forum_id=forum.id, kind="document", document_id=document.id, revision_number=1,
-                      title=document.title, status="scheduled", position=1, submitted_by=author.id)
-    db.add_all([document, item])
-    db.flush()
-    delegates = [make_user(db, display_name=f"Делегатка {n:02d}") for n in range(1, 11)]
-    register(db, forum, delegates, by=chair)
-    return Assembly(chair=chair, author=author, forum=forum, document=document, item=item, delegates=delegates)
+    sitting = make_sitting(db, delegates=10)
+    return Assembly(chair=sitting.chair, author=sitting.author, forum=sitting.forum, document=sitting.document,
+                    item=sitting.item, delegates=sitting.delegates)

@@ -25,10 +25,9 @@ from sqlmodel import select
 from deliberation import create_app, migrate
 from deliberation.accounts.models import User
 from deliberation.audit.models import AuditEntry
-from deliberation.forums.models import AgendaItem, Delegate, Forum
+from deliberation.forums.models import Forum
 from deliberation.settings import Settings
-from deliberation.testing import (csrf_from, csrf_token, make_document, make_forum, make_user, make_workshop,
-                                  signed_in_session)
+from deliberation.testing import csrf_from, csrf_token, make_sitting, make_user, signed_in_session
 from deliberation.voting import actions
 from deliberation.voting.models import CHOICES, Ballot, Participation, Vote
 
@@ -96,25 +95,11 @@ def _client(base_url: str, cookies: dict[str, str], tls: ssl.SSLContext) -> http
 
 def _open_vote_with_delegates(db):
     """A submitted appeal on the agenda of an open forum, 200 registered delegates, its final vote open."""
-    chair = make_user(db, coordinator=True, display_name="Олена Коваленко")
-    author = make_user(db, display_name="Петро Гнатюк")
-    workshop = make_workshop(db, creator=chair, facilitators=(author,))
-    document = make_document(db, workshop=workshop, author=author, kind="appeal", title="Звернення про відкритість",
-                             body="Форум громад звертається до обласної ради.\n\n"
-                                  "1. Оприлюднювати проєкти рішень за двадцять днів до розгляду.")
-    document.status = "submitted"
-    forum = make_forum(db, creator=chair, status="open")
-    item = AgendaItem(forum_id=forum.id, kind="document", document_id=document.id, revision_number=1,
-                      title=document.title, status="scheduled", position=1, submitted_by=author.id)
-    db.add_all([document, item])
-    db.flush()
-    delegates = [make_user(db, display_name=f"Делегат {n:03d}") for n in range(1, DELEGATES + 1)]
-    db.add_all([Delegate(forum_id=forum.id, user_id=user.id, registered_by=chair.id, is_present=True)
-                for user in delegates])
-    db.flush()
-    vote = actions.check_prepare_vote(db, item=item, forum=forum, actor=chair, data={"subject": "final"})
-    actions.do_open_vote(db, vote=vote, forum=forum, actor=chair)
-    return chair, vote, forum, delegates
+    sitting = make_sitting(db, delegates=DELEGATES)
+    vote = actions.check_prepare_vote(db, item=sitting.item, forum=sitting.forum, actor=sitting.chair,
+                                      data={"subject": "final"})
+    actions.do_open_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
+    return sitting.chair, vote, sitting.forum, sitting.delegates
 
 
 def _send(sitting: Sitting, voter: Voter, choice: str, *, twin: bool = False,

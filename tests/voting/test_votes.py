@@ -16,8 +16,6 @@ from deliberation.forums.models import Proxy
 from deliberation.voting import actions, queries
 from deliberation.voting.models import Ballot, Participation, Vote
 
-from .conftest import register
-
 
 def test_a_roll_call_vote_counts_each_delegate_once_and_keeps_the_last_choice(db, assembly):
     vote = assembly.opened(db)
