@@ -59,6 +59,12 @@ def present_ids(db: Session, forum_id: int) -> set[int]:
                                                       Delegate.is_present == True)).all())  # noqa: E712
 
 
+def proxy_holder(db: Session, *, forum_id: int, giver_id: int) -> int | None:
+    """Who holds the live proxy this delegate gave, if any."""
+    return db.exec(select(Proxy.holder_id).where(Proxy.forum_id == forum_id, Proxy.giver_id == giver_id,
+                                                 Proxy.revoked_at == None)).first()  # noqa: E711
+
+
 def live_proxies(db: Session, forum_id: int) -> dict[int, int]:
     """Proxies in force: {giver's user id: holder's user id}."""
     rows = db.exec(select(Proxy.giver_id, Proxy.holder_id).where(Proxy.forum_id == forum_id,
