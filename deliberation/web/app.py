@@ -23,7 +23,7 @@ from ..errors import DomainError
 from ..i18n import N_, get_locale
 from ..notifications.queries import unread_count
 from ..settings import LOCALES, Settings
-from . import accounts, admin, assembly, discussion, drafting, forums, home, notifications, voting, workshops
+from . import accounts, admin, api, assembly, discussion, drafting, exports, forums, home, notifications, voting, workshops
 from . import resolutions
 from .context import Ctx
 from .forms import FormGuardMiddleware, csrf_token
@@ -121,6 +121,8 @@ def routes() -> list:
         *assembly.routes(),
         *voting.routes(),
         *resolutions.routes(),
+        *exports.routes(),
+        *api.routes(),
         *drafting.routes(),
         *discussion.routes(),
         *notifications.routes(),
