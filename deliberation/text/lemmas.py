@@ -1,0 +1,207 @@
+"""Folding and lemmatising Ukrainian text for search, and highlighting matches in the original.
+
+Neither SQLite's FTS5 nor PostgreSQL's ``simple`` configuration knows Ukrainian morphology, so the
+index holds a lemmatised copy of each text and queries are lemmatised the same way: "громадах"
+and "громада" both become "громада", "рішень" becomes "рішення". Before lemmatising, a word is
+folded: NFC, casefolded, stress marks dropped, and every apostrophe spelling made one character,
+so "обʼєкт", "об'єкт" and "Об’єкт" are the same word.
+
+Words are the words of ``text.tokens`` (inner apostrophes and hyphens join the parts), found on a
+copy of the text whose apostrophes were replaced one character for one, so a word's offsets are
+its offsets in the original and ``highlight`` can mark the very words the author wrote.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import simplemma
+from markupsafe import Markup, escape
+
+from .tokens import WORD_RE
+
+__all__ = ["APOSTROPHE", "fold", "highlight", "lemma", "lemma_text", "lemmas", "query_lemmas", "word_lemmas"]
+
+#: The one apostrophe of folded text. U+02BC is a letter to Unicode (category Lm), so FTS5's
+#: unicode61 tokenizer and PostgreSQL keep it inside a word, unlike ' and ’.
+APOSTROPHE = "\u02bc"
+
+# Every spelling of the apostrophe met in Ukrainian texts (typewriter, typographic, modifier
+# letter, left quote and backtick from keyboards without one, acute and prime from word
+# processors), and the non-breaking hyphen. One code point for one, so offsets never move.
+_SAME_LENGTH = str.maketrans({
+    "'": APOSTROPHE, "\u2019": APOSTROPHE, "\u2018": APOSTROPHE, "`": APOSTROPHE, "\u00b4": APOSTROPHE,
+    "\u2032": APOSTROPHE, "\u02b9": APOSTROPHE, "\u02bb": APOSTROPHE,
+    "\u2011": "-",
+})
+# Stress accents and other combining marks left over after NFC (й and ї compose and stay).
+_MARKS = re.compile(r"[\u0300-\u036f\u0483-\u0489]")
+
+#: Longer "words" (a pasted hash, a run of letters) are left out of the index: nobody searches
+#: for them, and PostgreSQL refuses a lexeme over 2 KB.
+MAX_WORD_CHARS = 120
+
+
+def _scannable(text: str) -> str:
+    """``text`` in NFC with one apostrophe; positions are those of ``unicodedata.normalize("NFC", text)``."""
+    return unicodedata.normalize("NFC", text).translate(_SAME_LENGTH)
+
+
+def fold(text: str) -> str:
+    """``text`` as matching sees it: NFC, casefolded, without stress marks, with one apostrophe."""
+    folded = _MARKS.sub("", _scannable(text).casefold())
+    return unicodedata.normalize("NFC", folded).translate(_SAME_LENGTH)
+
+
+def _words(text: str) -> Iterator[re.Match]:
+    return WORD_RE.finditer(_scannable(text))
+
+
+@lru_cache(maxsize=65536)
+def lemma(word: str) -> str:
+    """The lemma of one word (any case, any apostrophe): ``lemma("Громадах") == "громада"``."""
+    folded = fold(word)
+    # simplemma answers with the typewriter apostrophe and sometimes with a capital: fold again,
+    # so the index and the query always meet on the same string. A lemma must stay one word (the
+    # index splits at spaces); should the dictionary ever say otherwise, the word stands for itself.
+    found = fold(simplemma.lemmatize(folded, lang="uk"))
+    return found if WORD_RE.fullmatch(found) else folded
+
+
+@lru_cache(maxsize=65536)
+def word_lemmas(word: str) -> tuple[str, ...]:
+    """The lemma of a word, then those of its hyphenated parts: "соціально-економічний" is found
+    by "економічний" too."""
+    whole = lemma(word)
+    folded = fold(word)
+    if "-" not in folded:
+        return (whole,)
+    parts = [lemma(part) for part in folded.split("-") if part]
+    return tuple(dict.fromkeys([whole, *parts]))
+
+
+def _indexable(word: str) -> bool:
+    return len(word) <= MAX_WORD_CHARS
+
+
+def lemmas(text: str) -> list[str]:
+    """Every word's lemmas in order (hyphenated words also give their parts'), repeats kept."""
+    out: list[str] = []
+    for match in _words(text):
+        if _indexable(match.group()):
+            out.extend(word_lemmas(match.group()))
+    return out
+
+
+def lemma_text(text: str) -> str:
+    """The space-joined lemmas the index stores for ``text``."""
+    return " ".join(lemmas(text))
+
+
+def query_lemmas(q: str) -> list[str]:
+    """The distinct lemmas a query asks for, in order; every one must match.
+
+    A hyphenated word in a query asks for the whole word only: its parts would find nothing more.
+    """
+    seen = dict.fromkeys(lemma(m.group()) for m in _words(q) if _indexable(m.group()))
+    return list(seen)
+
+
+def _matches(word: str, wanted: set[str]) -> bool:
+    return _indexable(word) and not wanted.isdisjoint(word_lemmas(word))
+
+
+def _best_start(found: list[tuple[int, int, frozenset[str]]], reach: int) -> int:
+    """The index of the match that begins the window holding the most distinct query lemmas."""
+    best, best_count = 0, -1
+    end = 0
+    for i, (start, _, _) in enumerate(found):
+        end = max(end, i)
+        while end + 1 < len(found) and found[end + 1][1] <= start + reach:
+            end += 1
+        count = len(frozenset().union(*(f[2] for f in found[i:end + 1])))
+        if count > best_count:
+            best, best_count = i, count
+    return best
+
+
+def _marks(scan: str, wanted: set[str], start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The spans of matching words within ``[start, end)``, clipped to it."""
+    for match in WORD_RE.finditer(scan, start):
+        if match.start() >= end:
+            return
+        if _matches(match.group(), wanted):
+            yield match.start(), min(match.end(), end)
+
+
+def _covers(found: list[tuple[int, int, frozenset[str]]], reach: int, wanted: set[str]) -> bool:
+    """Whether the matches ending with the last one, within ``reach``, hold every wanted lemma."""
+    last_end, seen = found[-1][1], set()
+    for start, _, lemmas in reversed(found):
+        if start < last_end - reach:
+            break
+        seen |= lemmas
+    return seen >= wanted
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _snap_left(text: str, pos: int, floor: int) -> int:
+    """Move ``pos`` left to the start of the word it falls in (never past ``floor``)."""
+    while pos > floor and not text[pos - 1].isspace():
+        pos -= 1
+    return pos
+
+
+def _snap_right(text: str, pos: int, ceiling: int) -> int:
+    while pos < ceiling and not text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def highlight(original_text: str, lemmas: Iterable[str], *, max_chars: int = 240) -> Markup:
+    """A short window of ``original_text`` around its first matches, the words whose lemma is in
+    ``lemmas`` wrapped in ``<mark>``, everything else escaped; "…" where text was cut.
+
+    The window starts a little before the match that begins the richest stretch (the most
+    distinct query lemmas within ``max_chars``); without a match it is the start of the text.
+    """
+    wanted = set(lemmas)
+    text = unicodedata.normalize("NFC", original_text)
+    scan = text.translate(_SAME_LENGTH)
+    found: list[tuple[int, int, frozenset[str]]] = []
+    reach = max_chars * 3 // 4
+    if wanted:
+        for match in WORD_RE.finditer(scan):
+            word = match.group()
+            if _matches(word, wanted):
+                found.append((match.start(), match.end(), frozenset(word_lemmas(word)) & wanted))
+                # A window with every query lemma cannot be beaten: stop reading a long text here.
+                if _covers(found, reach, wanted):
+                    break
+    if found:
+        first = found[_best_start(found, reach)][0]
+        start = _snap_left(text, max(0, first - max_chars // 5), max(0, first - max_chars // 3))
+    else:
+        start = 0
+    # A word cut at the end would be half a word; a word longer than the window is cut anyway.
+    end = min(len(text), start + max_chars)
+    if end < len(text) and not text[end].isspace():
+        snapped = _snap_right(text, end, min(len(text), end + 30))
+        end = snapped if snapped < min(len(text), end + 30) else end
+    while start < end and text[start].isspace():
+        start += 1
+    pieces: list[str] = ["…"] if text[:start].strip() else []
+    cursor = start
+    for m_start, m_end in _marks(scan, wanted, start, end) if found else ():
+        pieces.append(str(escape(_SPACE.sub(" ", text[cursor:m_start]))))
+        pieces.append(f"<mark>{escape(text[m_start:m_end])}</mark>")
+        cursor = m_end
+    pieces.append(str(escape(_SPACE.sub(" ", text[cursor:end]).rstrip())))
+    if text[end:].strip():
+        pieces.append("…")
+    return Markup("".join(pieces))
