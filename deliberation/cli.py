@@ -1,4 +1,4 @@
-"""The ``deliberation`` command: serve, migrate, demo, create-user, send-digests, verify."""
+"""The ``deliberation`` command: serve, migrate, demo, create-user, send-digests, verify, reindex."""
 
 from __future__ import annotations
 
@@ -106,6 +106,30 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress_bar(done: int, total: int, *, width: int = 30) -> None:
+    filled = width if not total else width * done // total
+    end = "\n" if done >= total else ""
+    print(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    """Rebuild the search index from every resolution and every document's newest revision (after
+    upgrading to migration 0005, or restoring a backup). One transaction: searches keep finding
+    the old index until the new one is complete."""
+    from .db import sqlite_write_intent
+    from .search.index import reindex
+
+    engine = make_engine(_settings().database_url)
+    sqlite_write_intent.set(True)
+    try:
+        with SessionFactory(engine).begin() as db:
+            count = reindex(db, progress=_progress_bar)
+    finally:
+        engine.dispose()
+    print(f"Search index rebuilt: {count} texts")
+    return 0
+
+
 def cmd_close_votes(args: argparse.Namespace) -> int:
     """Close remote votes whose time has passed. Pages close them too when first looked at; run this
     from cron every minute so that hosts hear "vote closed" on time even when nobody is looking."""
@@ -183,6 +207,9 @@ def parser() -> argparse.ArgumentParser:
 
     verify = sub.add_parser("verify", help="recompute every resolution's hash and check the chain")
     verify.set_defaults(func=cmd_verify)
+
+    reindex = sub.add_parser("reindex", help="rebuild the search index from every resolution and document")
+    reindex.set_defaults(func=cmd_reindex)
 
     close = sub.add_parser("close-votes", help="close remote votes whose closing time has passed (run from cron)")
     close.set_defaults(func=cmd_close_votes)

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from . import models
 from .db import VERSION_TABLE
+from .search.models import is_backend_only
 
 
 def alembic_config(bind: Engine | None = None) -> Config:
@@ -47,7 +48,8 @@ def drift(bind: Engine) -> list:
             opts={
                 "version_table": VERSION_TABLE,
                 "compare_type": True,
-                "include_object": lambda obj, name, type_, *_: type_ != "table" or name.startswith("delib_"),
+                "include_object": lambda obj, name, type_, *_: (
+                    (type_ != "table" or name.startswith("delib_")) and not is_backend_only(type_, name, obj)),
             },
         )
         return compare_metadata(context, models.metadata)

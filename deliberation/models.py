@@ -23,3 +23,6 @@ from .resolutions.models import Resolution  # noqa: E402
 from .voting.models import Ballot, Participation, Vote  # noqa: E402
 
 __all__ += ["AgendaItem", "Delegate", "Proxy", "Speaker", "Vote", "Participation", "Ballot", "Resolution"]
+from .search.models import SearchEntry  # noqa: E402
+
+__all__ += ["SearchEntry"]

@@ -18,6 +18,7 @@ from ..db import utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound
 from ..i18n import N_
 from ..notifications.actions import ensure_following, notify_revision
+from ..search.index import index_document, index_document_status
 from ..taxonomy import SECTORS, THEMES
 from ..text import attribution
 from ..text.canonical import normalize
@@ -128,6 +129,8 @@ def _revised(db: Session, document: Document, revision: Revision) -> None:
     # Authors follow what they write; followers hear of every new version.
     ensure_following(db, user_id=revision.author_id, document_id=document.id)
     notify_revision(db, document=document, revision_number=revision.number, author_id=revision.author_id)
+    # In the same transaction: a search never finds words the text no longer has.
+    index_document(db, document, revision)
 
 
 def check_save_revision(db: Session, *, document: Document, actor: User, membership: Membership | None,
@@ -286,5 +289,6 @@ def do_set_document_status(db: Session, *, document: Document, actor: User, memb
     db.add(document)
     db.flush()
     record(db, actor_id=actor.id, action="document.status_set", obj=document, previous=previous, status=status)
+    index_document_status(db, document)
     events.queue(db, events.document_status_changed, document_id=document.id, status=status, actor_id=actor.id)
     return document

@@ -15,6 +15,7 @@ from ..db import utcnow
 from ..drafting.models import Document
 from ..errors import Conflict, Forbidden, NotFound
 from ..i18n import N_
+from ..search.index import index_document_status
 from ..validation import Checker
 from ..workshops.models import Membership
 from . import queries, rules
@@ -56,6 +57,7 @@ def do_submit_document(db: Session, *, forum: Forum, document: Document, actor: 
         raise Conflict("not_a_draft", N_("Only a draft can be submitted to a forum, and this document is not a "
                                          "draft now."))
     db.refresh(document)
+    index_document_status(db, document)
     item = AgendaItem(forum_id=forum.id, kind="document", status="submitted", document_id=document.id,
                       revision_number=document.head_number, title=document.title, submitted_by=actor.id)
     db.add(item)
@@ -111,6 +113,7 @@ def _reopen_document(db: Session, *, item: AgendaItem, actor: User) -> None:
     document.status, document.updated_at = "draft", utcnow()
     db.add(document)
     db.flush()
+    index_document_status(db, document)
     events.queue(db, events.document_status_changed, document_id=document.id, status="draft", actor_id=actor.id)
 
 

@@ -7,6 +7,7 @@ from alembic import context
 
 from deliberation import models
 from deliberation.db import VERSION_TABLE, make_engine
+from deliberation.search.models import is_backend_only
 from deliberation.settings import Settings
 
 config = context.config
@@ -14,7 +15,10 @@ target_metadata = models.metadata
 
 
 def _include_object(obj, name, type_, reflected, compare_to):
-    # The plugin may share a database with its host: look only at our own tables.
+    # The plugin may share a database with its host: look only at our own tables. Search's
+    # full-text objects exist on one backend only, outside the models (migration 0005 makes them).
+    if is_backend_only(type_, name, obj):
+        return False
     if type_ == "table":
         return name.startswith("delib_")
     return True

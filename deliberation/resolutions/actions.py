@@ -23,6 +23,7 @@ from ..drafting.models import Document, Revision
 from ..errors import Conflict
 from ..forums.models import Forum
 from ..i18n import DISPLAY_ZONE, N_
+from ..search.index import index_document_status, index_resolution
 from ..voting.counting import Counts, Electorate, Rule
 from ..voting.models import Vote
 from . import queries, record
@@ -140,6 +141,9 @@ def do_adopt_resolution(db: Session, *, vote: Vote, document: Document, revision
     audit(db, actor_id=vote.closed_by, action="resolution.adopted", obj=resolution,
           number=resolution.number, hash=resolution.hash)
     db.flush()
+    # The resolution is public from this commit on; the document stays a members' hit.
+    index_resolution(db, resolution)
+    index_document_status(db, document)
     events.queue(db, events.resolution_adopted, resolution_id=resolution.id, number=resolution.number,
                  document_id=document.id, forum_id=forum.id, vote_id=vote.id, hash=resolution.hash)
     return resolution

@@ -46,6 +46,9 @@ def _final_decided(db: Session, vote: Vote, item: AgendaItem) -> None:
     document.status, document.updated_at = "draft", utcnow()
     db.add(document)
     db.flush()
+    from ..search.index import index_document_status
+
+    index_document_status(db, document)
     record(db, actor_id=vote.closed_by, action="document.returned_after_vote", obj=document, vote_id=vote.id,
            reason=vote.reason)
     from .. import events

@@ -1,0 +1,135 @@
+"""Keeping the search index current, and rebuilding it. Flushes, never commits.
+
+Every change that alters what a search would find writes the index in the same transaction:
+a new revision (``drafting.actions._revised``), a status change, an adoption. A rolled-back
+change leaves the index as it was, and a search never shows text that is no longer there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, delete, insert, text, update
+from sqlmodel import Session, select
+
+from ..db import is_sqlite, utcnow
+from ..drafting.models import Document, Revision
+from ..resolutions.models import Resolution
+from ..text.lemmas import lemma_text
+from .models import FTS_TABLE, VISIBILITIES, SearchEntry
+
+#: Rows lemmatised and written per flush when rebuilding; bounds memory, not correctness.
+REINDEX_BATCH = 100
+
+Progress = Callable[[int, int], None]
+
+
+def _searchable(title: str, body: str) -> str:
+    return lemma_text(f"{title}\n\n{body}")
+
+
+def _entry_of(db: Session, kind: str, object_id: int) -> SearchEntry | None:
+    return db.exec(select(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.object_id == object_id)).first()
+
+
+def _write(db: Session, entry: SearchEntry | None, *, kind: str, object_id: int, workshop_id: int | None,
+           revision_number: int | None, status: str, title: str, body: str, updated_at: datetime) -> SearchEntry:
+    if entry is None:
+        entry = SearchEntry(kind=kind, object_id=object_id, visibility=VISIBILITIES[kind])
+    lemmas = _searchable(title, body)
+    # Written only when it changed: the triggers rebuild the backend's index on a write of it.
+    if entry.lemmas != lemmas:
+        entry.lemmas = lemmas
+    entry.workshop_id, entry.revision_number, entry.status = workshop_id, revision_number, status
+    entry.title, entry.updated_at = title, updated_at
+    db.add(entry)
+    db.flush()
+    return entry
+
+
+def index_resolution(db: Session, resolution: Resolution) -> SearchEntry:
+    """Index an adopted text for everyone; it never changes again."""
+    return _write(db, _entry_of(db, "resolution", resolution.id), kind="resolution", object_id=resolution.id,
+                  workshop_id=resolution.workshop_id, revision_number=resolution.revision_number, status="adopted",
+                  title=resolution.title, body=resolution.text, updated_at=resolution.adopted_at)
+
+
+def index_document(db: Session, document: Document, revision: Revision) -> SearchEntry | None:
+    """Index ``revision`` as the text of ``document``, for members; ``revision`` should be its head.
+
+    An older revision than the one indexed is ignored: a late call must never bring back words
+    that were since removed.
+    """
+    entry = _entry_of(db, "document", document.id)
+    if entry is not None and entry.revision_number is not None and revision.number < entry.revision_number:
+        return None
+    return _write(db, entry, kind="document", object_id=document.id, workshop_id=document.workshop_id,
+                  revision_number=revision.number, status=document.status, title=revision.title,
+                  body=revision.body, updated_at=document.updated_at or utcnow())
+
+
+def index_document_status(db: Session, document: Document) -> None:
+    """Record a document's new status (its text did not change, so its lemmas stay)."""
+    db.execute(update(SearchEntry)
+               .where(SearchEntry.kind == "document", SearchEntry.object_id == document.id)
+               .values(status=document.status, updated_at=document.updated_at or utcnow()))
+
+
+def unindex_document(db: Session, document_id: int) -> None:
+    db.execute(delete(SearchEntry).where(SearchEntry.kind == "document", SearchEntry.object_id == document_id))
+
+
+def _batches(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), REINDEX_BATCH):
+        yield ids[start:start + REINDEX_BATCH]
+
+
+def reindex(db: Session, *, progress: Progress | None = None) -> int:
+    """Rebuild the whole index from the resolutions and the documents' head revisions.
+
+    ``progress(done, total)`` hears once at 0 and after each batch. Returns how many texts were
+    indexed. Runs in the caller's transaction: until that commits, searches see the old index.
+    Rows are read and written as plain rows, never as objects, so the session holds no texts and
+    the caller's objects are left alone.
+    """
+    report = progress or (lambda done, total: None)
+    resolution_ids = list(db.exec(select(Resolution.id).order_by(Resolution.id)).all())
+    document_ids = list(db.exec(select(Document.id).order_by(Document.id)).all())
+    total, done = len(resolution_ids) + len(document_ids), 0
+    if is_sqlite(db):
+        # Emptied on its own first: rows that lost their entry (a restore, a hand edit) go too.
+        db.execute(text(f"DELETE FROM {FTS_TABLE}"))
+    db.execute(delete(SearchEntry))
+    report(done, total)
+    for ids in _batches(resolution_ids):
+        rows = db.execute(select(Resolution.id, Resolution.workshop_id, Resolution.revision_number, Resolution.title,
+                                 Resolution.text, Resolution.adopted_at).where(Resolution.id.in_(ids))).all()
+        _insert(db, [_row(kind="resolution", object_id=r.id, workshop_id=r.workshop_id,
+                          revision_number=r.revision_number, status="adopted", title=r.title, body=r.text,
+                          updated_at=r.adopted_at) for r in rows])
+        done += len(ids)
+        report(done, total)
+    for ids in _batches(document_ids):
+        rows = db.execute(select(Document.id, Document.workshop_id, Document.status, Document.updated_at,
+                                 Revision.number, Revision.title, Revision.body)
+                          .join(Revision, and_(Revision.document_id == Document.id,
+                                               Revision.number == Document.head_number))
+                          .where(Document.id.in_(ids))).all()
+        _insert(db, [_row(kind="document", object_id=r.id, workshop_id=r.workshop_id, revision_number=r.number,
+                          status=r.status, title=r.title, body=r.body, updated_at=r.updated_at) for r in rows])
+        done += len(ids)
+        report(done, total)
+    return total
+
+
+def _row(*, kind: str, object_id: int, workshop_id: int | None, revision_number: int | None, status: str,
+         title: str, body: str, updated_at: datetime) -> dict:
+    return dict(kind=kind, object_id=object_id, visibility=VISIBILITIES[kind], workshop_id=workshop_id,
+                revision_number=revision_number, status=status, title=title, lemmas=_searchable(title, body),
+                updated_at=updated_at)
+
+
+def _insert(db: Session, rows: list[dict]) -> None:
+    if rows:
+        db.execute(insert(SearchEntry), rows)
