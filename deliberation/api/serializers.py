@@ -1,0 +1,133 @@
+"""The JSON shapes of the API, from rows the queries loaded. Pure: no database, no web.
+
+Codes, never labels: kinds, sectors, themes and statuses are the stable codes the OpenAPI
+document lists, so the same response serves readers of every language (and may be cached once).
+A resolution's detail carries every member of the record its hash covers, exactly as covered,
+so anyone can recompute the hash from the API alone (see ``deliberation.resolutions.record``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from ..forums.models import Forum
+from ..resolutions.chain import record_of
+from ..resolutions.models import Resolution
+from ..resolutions.queries import ResolutionView
+from ..resolutions.record import canonical_record
+from ..text.paragraphs import Paragraph, number_points, split_units
+from ..workshops.models import Workshop
+from .queries import ResolutionRef
+
+#: The absolute address of a route by name and parameters: "resolution" (the public page),
+#: "api:resolution" (this API), ...
+UrlMaker = Callable[..., str]
+
+
+def _year_n(number: str) -> tuple[int, int]:
+    year, _, n = number.partition("/")
+    return int(year), int(n)
+
+
+def _time(moment: datetime) -> str:
+    # The form the hash covers: UTC, to the second (a naive time is UTC, the storage convention).
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _date(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def resolution_links(number: str, url: UrlMaker) -> dict[str, str]:
+    year, n = _year_n(number)
+    return {"url": url("resolution", year=year, n=n), "api_url": url("api:resolution", year=year, n=n)}
+
+
+def resolution_summary(resolution: Resolution, url: UrlMaker) -> dict[str, Any]:
+    year, n = _year_n(resolution.number)
+    return {
+        "number": resolution.number,
+        "year": year,
+        "n": n,
+        "sequence": resolution.sequence,
+        "title": resolution.title,
+        "kind": resolution.kind,
+        "adopted_at": _time(resolution.adopted_at),
+        "forum": {"id": resolution.forum_id, "title": resolution.forum_title},
+        "workshop_id": resolution.workshop_id,
+        "sectors": list(resolution.sectors),
+        "themes": list(resolution.themes),
+        "hash": resolution.hash,
+        "previous_hash": resolution.previous_hash,
+        **resolution_links(resolution.number, url),
+    }
+
+
+def paragraphs(text: str, paragraph_ids: list[str]) -> list[dict[str, Any]]:
+    """The units of the text with their stable ids (``#p-…`` on the page) and point numbers."""
+    units = split_units(text)
+    if len(paragraph_ids) != len(units):  # never for a stored resolution; the page numbers them too
+        paragraph_ids = [str(i) for i in range(1, len(units) + 1)]
+    items = [Paragraph(pid, unit) for pid, unit in zip(paragraph_ids, units, strict=True)]
+    labels = number_points(items)
+    return [{"id": p.pid, "label": labels.get(p.pid), "text": p.text} for p in items]
+
+
+def resolution_detail(view: ResolutionView, url: UrlMaker) -> dict[str, Any]:
+    resolution = view.resolution
+    covered = canonical_record(record_of(resolution))
+    return {
+        **resolution_summary(resolution, url),
+        "text": covered["text"],
+        "paragraphs": paragraphs(covered["text"], view.paragraph_ids),
+        "rule": covered["rule"],
+        "tally": covered["tally"],
+        "contributors": covered["contributors"],
+        "revision": covered["revision"],
+    }
+
+
+def resolution_ref(ref: ResolutionRef, url: UrlMaker) -> dict[str, Any]:
+    return {"number": ref.number, "title": ref.title, **resolution_links(ref.number, url)}
+
+
+def forum(row: Forum, url: UrlMaker, *, resolution_count: int,
+          resolutions: Iterable[ResolutionRef] | None = None) -> dict[str, Any]:
+    data = {
+        "id": row.id,
+        "title": row.title,
+        "theme": row.theme,
+        "description": row.description,
+        "status": row.status,
+        "starts_on": _date(row.starts_on),
+        "ends_on": _date(row.ends_on),
+        "place": row.place,
+        "is_online": row.is_online,
+        "resolution_count": resolution_count,
+        "url": url("forum", forum_id=row.id),
+        "api_url": url("api:forum", forum_id=row.id),
+    }
+    if resolutions is not None:
+        data["resolutions"] = [resolution_ref(ref, url) for ref in resolutions]
+    return data
+
+
+def workshop(row: Workshop, url: UrlMaker, *, resolutions: list[ResolutionRef]) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "title": row.title,
+        "topic": row.topic,
+        "description": row.description,
+        "starts_on": _date(row.starts_on),
+        "ends_on": _date(row.ends_on),
+        "place": row.place,
+        "is_online": row.is_online,
+        "resolution_count": len(resolutions),
+        "resolutions": [resolution_ref(ref, url) for ref in resolutions],
+        "url": url("workshop", workshop_id=row.id),
+        "api_url": url("api:workshop", workshop_id=row.id),
+    }
