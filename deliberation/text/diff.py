@@ -50,7 +50,15 @@ def word_diff(a: str, b: str) -> list[Op]:
     deadline = deadline_after(DIFF_BUDGET_S)
     ops: list[Op] = []
     for same, old, new in _paragraph_regions(a, b, deadline):
-        ops.extend([(EQUAL, old)] if same else _token_diff(old, new, deadline))
+        if same:
+            ops.append((EQUAL, "".join(old)))
+        elif len(old) == len(new):
+            # As many paragraphs on each side: edited in place, so each pair is diffed on its own
+            # and only its changed middle is tokenised.
+            for before, after in zip(old, new):
+                ops.extend(_token_diff(before, after, deadline))
+        else:
+            ops.extend(_token_diff("".join(old), "".join(new), deadline))
     return _coalesce(ops)
 
 
@@ -64,8 +72,8 @@ def target_text(ops: list[Op]) -> str:
     return "".join(text for op, text in ops if op != DELETE)
 
 
-def _paragraph_regions(a: str, b: str, deadline: float) -> Iterator[tuple[bool, str, str]]:
-    """Yield (unchanged?, old, new) runs: equal paragraphs, and changed text between them.
+def _paragraph_regions(a: str, b: str, deadline: float) -> Iterator[tuple[bool, list[str], list[str]]]:
+    """Yield (unchanged?, old pieces, new pieces) runs: equal paragraphs, and changed ones between them.
 
     Paragraphs are aligned on their bodies alone; a paragraph whose
     separator changed (the former last paragraph now followed by another)
@@ -83,17 +91,17 @@ def _paragraph_regions(a: str, b: str, deadline: float) -> Iterator[tuple[bool, 
         for k in range(len(chars) if op == EQUAL else 0):
             (body, sep_a), sep_b = sa[i + k], sb[j + k][1]
             if old or new:
-                yield False, "".join(old), "".join(new)
+                yield False, old, new
                 old, new = [], []
-            yield True, body, body
+            yield True, [body], [body]
             if sep_a == sep_b:
-                yield True, sep_a, sep_b
+                yield True, [sep_a], [sep_b]
             else:
                 old, new = [sep_a], [sep_b]
         i += len(chars) if op != INSERT else 0
         j += len(chars) if op != DELETE else 0
     if old or new:
-        yield False, "".join(old), "".join(new)
+        yield False, old, new
 
 
 def _slots(text: str) -> list[tuple[str, str]]:
@@ -106,9 +114,69 @@ def _slots(text: str) -> list[tuple[str, str]]:
 
 
 def _token_diff(old: str, new: str, deadline: float) -> list[Op]:
-    """Diff two texts token by token, with semantic cleanup at token granularity."""
+    """Diff two texts token by token, with semantic cleanup at token granularity.
+
+    The common head and tail are set aside first, cut just after a whitespace run (always a token
+    boundary in both texts), so only the changed middle is tokenised: a paragraph with one changed word
+    costs a few tokens, not all of them.
+    """
+    head, tail = _common_edges(old, new)
+    if head or tail:
+        middle = _token_diff_core(old[head:len(old) - tail], new[head:len(new) - tail], deadline)
+        return [*([(EQUAL, old[:head])] if head else []), *middle,
+                *([(EQUAL, old[len(old) - tail:])] if tail else [])]
+    return _token_diff_core(old, new, deadline)
+
+
+def _common_edges(old: str, new: str) -> tuple[int, int]:
+    """Lengths of the common head and tail, each ending/starting where a whitespace run starts."""
+    limit = min(len(old), len(new))
+    head = _common_prefix(old, new, limit)
+    # A cut is safe where both texts have a space then a non-space: a whitespace run ends there and a
+    # token starts, in either text (cutting at the run's end keeps "word " with its space, as the
+    # whole-text diff would).
+    cut = head - 1
+    while cut > 0 and not _token_starts(old, cut):
+        cut -= 1
+    head = max(cut, 0)
+    tail = _common_suffix(old, new, limit - head)
+    start = len(old) - tail + 1  # old[start - 1] and old[start] both lie in the common tail
+    while start < len(old) and not _token_starts(old, start):
+        start += 1
+    tail = len(old) - start if start < len(old) else 0
+    return head, tail
+
+
+def _common_prefix(a: str, b: str, limit: int) -> int:
+    """Length of the common prefix, by bisection on slice comparisons (C speed, not a Python loop)."""
+    low, high = 0, limit
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[low:mid] == b[low:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    low, high = 0, limit
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[len(a) - mid:len(a) - low] == b[len(b) - mid:len(b) - low]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _token_starts(text: str, i: int) -> bool:
+    return text[i - 1].isspace() and not text[i].isspace()
+
+
+def _token_diff_core(old: str, new: str, deadline: float) -> list[Op]:
     if not old or not new:
-        return [(DELETE, old)] if old else [(INSERT, new)]
+        return [(DELETE, old)] if old else ([(INSERT, new)] if new else [])
     codec = Codec()
     ca, cb = codec.encode(tokenize(old)), codec.encode(tokenize(new))
     dmp = make_dmp()
