@@ -5,7 +5,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = ["amend", "anchors", "attribution", "canonical", "diff", "markdown", "merge", "paragraphs", "tokens"]
+# Every module of the package, so a new one cannot slip in with a database import.
+MODULES = sorted(p.stem for p in (ROOT / "deliberation" / "text").glob("*.py") if p.stem != "__init__")
 
 
 def test_text_modules_import_no_database_or_web_framework():
