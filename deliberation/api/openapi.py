@@ -11,6 +11,7 @@ the error messages the API returns are translated.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from ..drafting.models import DOCUMENT_KINDS
@@ -251,7 +252,8 @@ PATHS: dict[str, Any] = {
 
 def build_openapi(*, server_url: str) -> dict[str, Any]:
     """The document; ``server_url`` is where the API is mounted (relative, with any host prefix)."""
-    return {
+    # A copy: the module's tables are shared by every request and must never be changed by one.
+    return copy.deepcopy({
         "openapi": "3.1.0",
         "info": {
             "title": "Deliberation open data",
@@ -270,4 +272,4 @@ def build_openapi(*, server_url: str) -> dict[str, Any]:
                 "NotFound": _json("Error", "There is no such thing"),
             },
         },
-    }
+    })

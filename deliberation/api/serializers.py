@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from ..forums.models import Forum
@@ -66,14 +67,20 @@ def resolution_summary(resolution: Resolution, url: UrlMaker) -> dict[str, Any]:
     }
 
 
-def paragraphs(text: str, paragraph_ids: list[str]) -> list[dict[str, Any]]:
-    """The units of the text with their stable ids (``#p-…`` on the page) and point numbers."""
+@lru_cache(maxsize=256)
+def _units(text: str, paragraph_ids: tuple[str, ...]) -> tuple[tuple[str, str | None, str], ...]:
+    # A resolution never changes, so its paragraphs are worked out once per process.
     units = split_units(text)
     if len(paragraph_ids) != len(units):  # never for a stored resolution; the page numbers them too
-        paragraph_ids = [str(i) for i in range(1, len(units) + 1)]
+        paragraph_ids = tuple(str(i) for i in range(1, len(units) + 1))
     items = [Paragraph(pid, unit) for pid, unit in zip(paragraph_ids, units, strict=True)]
     labels = number_points(items)
-    return [{"id": p.pid, "label": labels.get(p.pid), "text": p.text} for p in items]
+    return tuple((p.pid, labels.get(p.pid), p.text) for p in items)
+
+
+def paragraphs(text: str, paragraph_ids: list[str]) -> list[dict[str, Any]]:
+    """The units of the text with their stable ids (``#p-…`` on the page) and point numbers."""
+    return [{"id": pid, "label": label, "text": unit} for pid, label, unit in _units(text, tuple(paragraph_ids))]
 
 
 def resolution_detail(view: ResolutionView, url: UrlMaker) -> dict[str, Any]:

@@ -197,3 +197,9 @@ def test_mounted_under_a_prefix_every_address_keeps_it(host_client, library):
 def test_a_malformed_content_type_on_a_get_is_not_a_server_error(client):
     response = client.get("/api/v1/resolutions", headers={"Content-Type": "multipart/form-data"})
     assert response.status_code < 500
+
+
+def test_head_answers_like_get_without_a_body(client, library):
+    response = client.head("/api/v1/resolutions/2026/1")
+    assert response.status_code == 200 and response.content == b""
+    assert response.headers["etag"] == client.get("/api/v1/resolutions/2026/1").headers["etag"]
