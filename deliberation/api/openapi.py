@@ -131,7 +131,7 @@ SCHEMAS: dict[str, Any] = {
     "Paragraph": _object({
         "id": {"type": "string", "description": "Stable id: #p-{id} on the public page"},
         "label": {**_nullable({"type": "string"}), "description": "Point number, e.g. 3 or 3.2; null if none"},
-        "text": {"type": "string"},
+        "text": {"type": "string", "description": "The unit's Markdown as in text, a point with its typed marker"},
     }),
     "Rule": _object({
         "threshold": {"type": "string", "enum": list(THRESHOLDS)},
