@@ -231,6 +231,29 @@ TABLE += [
 ]
 
 
+# Exports of a resolution and comparative tables: public for a resolution (tests/exports reads real ones), for
+# members for a draft; starting a draft from a .docx is creating a document (without a file the facilitator gets 422).
+_NO_SUCH_RESOLUTION = dict(anonymous=404, member=404, facilitator=404, coordinator=404)
+TABLE += [
+    ("resolution_md", "GET", "/resolutions/1900/1.md", None, _NO_SUCH_RESOLUTION),
+    ("resolution_txt", "GET", "/resolutions/1900/1.txt", None, _NO_SUCH_RESOLUTION),
+    ("resolution_docx", "GET", "/resolutions/1900/1.docx", None, _NO_SUCH_RESOLUTION),
+    ("resolution_json", "GET", "/resolutions/1900/1.json", None, _NO_SUCH_RESOLUTION),
+    ("resolution_akn", "GET", "/resolutions/1900/1.akn.xml", None, _NO_SUCH_RESOLUTION),
+    ("resolution_print", "GET", "/resolutions/1900/1/print", None, _NO_SUCH_RESOLUTION),
+    ("resolution_table", "GET", "/resolutions/1900/1/table", None, _NO_SUCH_RESOLUTION),
+    ("resolution_table_docx", "GET", "/resolutions/1900/1/table.docx", None, _NO_SUCH_RESOLUTION),
+    ("document_compare_table", "GET", "/documents/{document}/compare/table?from=1&to=2", None,
+     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
+    ("document_compare_table_docx", "GET", "/documents/{document}/compare/table.docx?from=1&to=2", None,
+     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
+    ("document_import", "GET", "/workshops/{workshop}/documents/import", None,
+     dict(anonymous="login", member=403, facilitator=200, coordinator=403)),
+    ("document_import", "POST", "/workshops/{workshop}/documents/import", {"kind": "petition", "title": "Петиція"},
+     dict(anonymous=401, member=403, facilitator=422, coordinator=403)),
+]
+
+
 @pytest.fixture
 def world(db):
     coordinator = make_user(db, coordinator=True)
