@@ -168,14 +168,22 @@ def create_app(settings: Settings | None = None, *, engine: Engine | Connection 
             Middleware(SecurityHeadersMiddleware),
             Middleware(SessionMiddleware, secret_key=settings.secret_key, secure=settings.secure_cookies),
             Middleware(LocaleMiddleware, default=settings.default_locale),
+            # The API only reads and answers every other method with its own JSON 405, so it needs
+            # no token (a tokenless POST must not get the site's HTML 403 page).
             Middleware(FormGuardMiddleware, max_body_bytes=settings.max_body_bytes,
-                       render_error=state.render_guard_error),
+                       render_error=state.render_guard_error, csrf_exempt=_is_api),
         ],
         exception_handlers={404: _not_found, 405: _not_allowed, Exception: _server_error},
     )
     app.state.delib = state
     state.sessions.sender = app
     return app
+
+
+def _is_api(scope: Scope) -> bool:
+    from starlette.routing import get_route_path
+
+    return get_route_path(scope).startswith("/api/")
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:

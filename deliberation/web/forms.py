@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl
 
 from starlette.datastructures import FormData, Headers
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -65,11 +66,12 @@ class FormGuardMiddleware:
             await self._refuse(scope, receive, send, 413, "too_large")
             return
         try:
-            form = await self._parse(scope, headers, body)
+            # A GET carries no form, whatever its Content-Type claims.
+            form = await self._parse(scope, headers, body) if method not in SAFE_METHODS else {}
         except UnicodeDecodeError:
             await self._refuse(scope, receive, send, 400, "bad_encoding")
             return
-        except ValueError:
+        except (ValueError, MultiPartException):  # e.g. multipart without a boundary
             await self._refuse(scope, receive, send, 400, "bad_form")
             return
         if method not in SAFE_METHODS and not self.csrf_exempt(scope):

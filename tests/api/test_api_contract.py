@@ -86,9 +86,6 @@ def test_a_method_the_api_does_not_answer_is_a_json_405_with_allow(client, opena
         assert_matches(openapi, "Error", response.json())
 
 
-@pytest.mark.xfail(strict=True, reason="the site's CSRF guard (FormGuardMiddleware, wired in web/app.py) refuses "
-                                       "a tokenless POST with its HTML page before any route runs; app.py should "
-                                       "pass csrf_exempt for the API's path")
 def test_a_post_without_a_csrf_token_is_a_json_405_too(client):
     response = client.post("/api/v1/resolutions")
     assert response.status_code == 405 and response.headers["content-type"] == "application/json"
@@ -192,8 +189,6 @@ def test_mounted_under_a_prefix_every_address_keeps_it(host_client, library):
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
 
 
-@pytest.mark.xfail(strict=True, reason="the site's form guard (web/forms.py) lets Starlette's multipart parser raise "
-                                       "on a Content-Type without a boundary, before any route: a 500 on every page")
 def test_a_malformed_content_type_on_a_get_is_not_a_server_error(client):
     response = client.get("/api/v1/resolutions", headers={"Content-Type": "multipart/form-data"})
     assert response.status_code < 500

@@ -13,8 +13,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.generation.meta import CoveragePhaseData, CoverageScenario
-from schemathesis.specs.openapi.checks import positive_data_acceptance, unsupported_method
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from deliberation import create_app, migrate
 from deliberation.db import make_engine, SessionFactory
@@ -45,16 +44,7 @@ def seeded_app(tmp_path_factory):
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 def test_api_conforms_to_its_openapi_document(case, seeded_app):
-    phase = case.meta.phase.data if case.meta else None
-    if isinstance(phase, CoveragePhaseData) and phase.scenario == CoverageScenario.MALFORMED_CONTENT_TYPE:
-        # "Content-Type: multipart/form-data" without a boundary makes the site's form guard
-        # (web/forms.py) fail before any route, on every page: a 500 that is not the API's.
-        # test_api_contract.py keeps it as a strict xfail until the guard refuses it with a 400.
-        return
-    # Undeclared methods (POST, QUERY, ...) never reach the API: the site's CSRF guard refuses
-    # them first with its 403 page. The API itself answers 405 in JSON (test_api_contract.py has
-    # both, the guard's as a strict xfail until web/app.py exempts the API's path).
-    excluded = [unsupported_method]
+    excluded = []
     if "cursor" in (case.query or {}):
         # Any string is a well-formed cursor, but only those the API issued are valid: a made-up
         # one is rightly refused with 400 (tests/api/test_api_resolutions.py proves which).
