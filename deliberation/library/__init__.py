@@ -1,0 +1,1 @@
+"""The public library: adopted resolutions found by filters, search and feeds, never a draft."""
