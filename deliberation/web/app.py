@@ -25,6 +25,7 @@ from ..notifications.queries import unread_count
 from ..settings import LOCALES, Settings
 from . import accounts, admin, api, assembly, discussion, drafting, exports, forums, home, notifications, voting, workshops
 from . import resolutions
+from . import feeds
 from .context import Ctx
 from .forms import FormGuardMiddleware, csrf_token
 from .locale import LocaleMiddleware
@@ -121,6 +122,7 @@ def routes() -> list:
         *assembly.routes(),
         *voting.routes(),
         *resolutions.routes(),
+        *feeds.routes(),
         *exports.routes(),
         *api.routes(),
         *drafting.routes(),

@@ -9,6 +9,7 @@ from ..errors import NotFound, ValidationError
 from ..forums import actions, queries, rules
 from ..forums.models import AGENDA_KINDS, AGENDA_STATUSES, FORUM_STATUSES, FORUM_TRANSITIONS, Forum
 from ..i18n import N_, gettext
+from ..library import queries as library_queries
 from .context import Ctx, endpoint
 
 
@@ -81,6 +82,9 @@ def forum_page(ctx: Ctx) -> Response:
         "submissions": queries.list_submissions(ctx.db, forum.id),
         "returned": queries.list_returned(ctx.db, forum.id),
         "delegate_count": queries.count_registered(ctx.db, forum.id),
+        # What the forum decided: its resolutions, and the texts it voted on and did not adopt.
+        "adopted": library_queries.list_forum_resolutions(ctx.db, forum_id=forum.id),
+        "rejected": library_queries.list_forum_rejections(ctx.db, forum_id=forum.id),
         "can_manage_agenda": rules.can_manage_agenda(ctx.actor, forum),
         "can_set_current": rules.can_manage_agenda(ctx.actor, forum) and rules.is_in_session(forum),
         "AGENDA_KINDS": AGENDA_KINDS, "AGENDA_STATUSES": AGENDA_STATUSES,

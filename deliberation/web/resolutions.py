@@ -1,30 +1,124 @@
-"""Public pages of adopted resolutions: one resolution with its vote record and hash, and a list."""
+"""The public library: the list with its filters and search, each resolution with its vote record,
+hash, structured data and drafting history.
+
+A resolution never changes, so its page is cached. For someone not signed in the page is the same
+for everyone (no session, no CSRF token, no flash in it), so it is rendered once per process and
+language and served with a strong ETag as ``public, immutable``; the second anonymous request for
+it runs no SQL at all. Signed-in members get the page rendered for them, ``private, no-cache``.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlencode
 
-from starlette.responses import Response
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..drafting.models import DOCUMENT_KINDS
+from ..drafting.queries import diff_cache
 from ..errors import NotFound
-from ..i18n import N_, gettext
-from ..resolutions import queries
+from ..i18n import N_, get_locale, gettext
+from ..library import queries
+from ..library.describe import first_sentence, legislation, script_json
+from ..settings import LOCALES
+from ..text.diff import diff_summary, render_inline_html, side_by_side
 from ..text.markdown import RenderedUnit, render_units
 from ..text.paragraphs import Paragraph, number_points, split_units
 from ..voting.models import QUORUM_BASE_LABELS, THRESHOLD_LABELS, VOTE_MODES, choice_label
+from .caching import IMMUTABLE, cache_of, etag_matches, strong_etag
 from .context import Ctx, endpoint
+from .home import safe_next, set_language_cookie
+from .sessions import Session as CookieSession
 
-LIST_LIMIT = 100
+PRIVATE_CACHE_CONTROL = "private, no-cache"
+RECORDS_CACHED = 1024
+PAGES_CACHED = 2048
 
 
 def routes() -> list[Route]:
     return [
+        Route("/library", library, name="library"),
+        Route("/library/language", library_language, name="library_language"),
         Route("/resolutions", resolution_list, name="resolutions"),
         Route("/resolutions/{year:int}/{n:int}", resolution_page, name="resolution"),
+        Route("/resolutions/{year:int}/{n:int}/history", resolution_history, name="resolution_history"),
+        Route("/resolutions/{year:int}/{n:int}/compare", resolution_compare, name="resolution_compare"),
     ]
+
+
+# --- the list -------------------------------------------------------------------------------------
+
+@endpoint
+def library(ctx: Ctx) -> Response:
+    query = queries.LibraryQuery.parse(ctx.request.query_params)
+    page = queries.list_library(ctx.db, query)
+    base = ctx.url("library")
+    context = {
+        "library": page,
+        "query": page.query,
+        "base_url": base,
+        "pager": [(n, _href(base, page.query.params(page=n)) if n else "") for n in page.page_numbers()],
+        "previous_href": _href(base, page.query.params(page=page.page - 1)) if page.page > 1 else "",
+        "next_href": _href(base, page.query.params(page=page.page + 1)) if page.page < page.pages else "",
+        "feed_url": _href(ctx.url("feed_resolutions"), page.query.feed_params()),
+        "sorts": _sort_options(page.query),
+    }
+    # A history restore asks with HX-Request too, but wants the whole page back.
+    partial = ctx.is_htmx and ctx.request.headers.get("hx-history-restore-request") != "true"
+    response = ctx.render("resolutions/_results.html" if partial else "resolutions/list.html",
+                          context | {"oob_status": partial})
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def _href(base: str, params: list[tuple[str, str]]) -> str:
+    return base + (f"?{urlencode(params)}" if params else "")
+
+
+def _sort_options(query: queries.LibraryQuery) -> list[tuple[str, str]]:
+    options = [("newest", gettext("Newest first")), ("oldest", gettext("Oldest first")),
+               ("number", gettext("By number"))]
+    if query.q:
+        options.insert(0, ("relevance", gettext("Most relevant first")))
+    return options
+
+
+@endpoint
+def resolution_list(ctx: Ctx) -> Response:
+    # The library grew out of this list; old links land on it, with their filters.
+    query = ctx.request.url.query
+    return RedirectResponse(ctx.url("library") + (f"?{query}" if query else ""), status_code=301)
+
+
+@endpoint
+def library_language(ctx: Ctx) -> Response:
+    """The language switch of pages shown the same to everyone, which carry no CSRF token.
+
+    Choosing a language only sets the visitor's language cookie (never their profile), so it is
+    harmless as a GET and needs no token; members switch with the form that does both.
+    """
+    target = safe_next(ctx, ctx.request.query_params.get("next", "")) or ctx.url("library")
+    response = RedirectResponse(target, status_code=303)
+    locale = ctx.request.query_params.get("lang", "")
+    if locale in LOCALES:
+        set_language_cookie(ctx, response, locale)
+    return response
+
+
+# --- one resolution -------------------------------------------------------------------------------
+
+def _record(ctx: Ctx) -> queries.ResolutionRecord:
+    params = ctx.request.path_params
+    year, n = params["year"], params["n"]
+    records = cache_of(ctx.app_state, "resolution records", size=RECORDS_CACHED)
+    record = records.get_or_compute((year, n), lambda: queries.get_resolution_record(ctx.db, year=year, n=n))
+    if record is None:
+        raise NotFound("resolution_not_found", N_("There is no resolution with this number."))
+    return record
 
 
 @lru_cache(maxsize=256)
@@ -62,33 +156,119 @@ def tally_rows(tally: dict[str, Any]) -> list[tuple[str, int]]:
     ]
 
 
-@endpoint
-def resolution_page(ctx: Ctx) -> Response:
-    params = ctx.request.path_params
-    view = queries.get_resolution_view(ctx.db, params["year"], params["n"])
-    if view is None:
-        raise NotFound("resolution_not_found", N_("There is no resolution with this number."))
-    resolution = view.resolution
-    tally = resolution.tally
-    return ctx.render("resolutions/page.html", {
-        "resolution": resolution,
-        "kind": gettext(DOCUMENT_KINDS.get(resolution.kind, resolution.kind)),
-        "units": _render(resolution.text, tuple(view.paragraph_ids)),
-        "rule_words": rule_in_words(resolution.rule),
+def _page_context(ctx: Ctx, record: queries.ResolutionRecord) -> dict:
+    tally = record.tally
+    kind = _translated(DOCUMENT_KINDS.get(record.kind, record.kind))
+    url = _canonical(ctx, record)
+    forum_url = ctx.absolute(ctx.url("forum", forum_id=record.forum_id))
+    return {
+        "resolution": record,
+        "kind": kind,
+        "units": _render(record.text, record.paragraph_ids),
+        "rule_words": rule_in_words(record.rule),
         "tally_rows": tally_rows(tally),
         "quorum_reached": tally["quorum_reached"],
         "counting": _translated(VOTE_MODES["hand"]) if tally["hand_counted"] else gettext("Counted electronically"),
-        "contributors": resolution.contributors,
+        "contributors": record.contributors,
+        "canonical_url": url,
+        "description": first_sentence(record.text),
+        "jsonld": script_json(legislation(record, url=url, forum_url=forum_url, kind_label=kind)),
+    }
+
+
+def _canonical(ctx: Ctx, record: queries.ResolutionRecord) -> str:
+    return ctx.absolute(ctx.url("resolution", year=record.year, n=record.n))
+
+
+@dataclass(frozen=True)
+class _PublicCopy:
+    body: bytes
+    etag: str
+
+
+@endpoint
+def resolution_page(ctx: Ctx) -> Response:
+    if ctx.actor is not None:
+        response = ctx.render("resolutions/page.html", _page_context(ctx, _record(ctx)) | {"public_copy": False})
+        response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        return response
+    params = ctx.request.path_params
+    # The page's own address (origin and mount path included) and the language are all that can
+    # differ between two anonymous copies of one resolution.
+    key = (params["year"], params["n"], get_locale(),
+           ctx.absolute(ctx.url("resolution", year=params["year"], n=params["n"])))
+    copies = cache_of(ctx.app_state, "public resolution pages", size=PAGES_CACHED)
+    copy = copies.get(key)
+    response = None
+    if copy is None:
+        record = _record(ctx)
+        response = ctx.app_state.templates.TemplateResponse(
+            ctx.request, "resolutions/page.html",
+            _public_context(ctx) | _page_context(ctx, record) | {"public_copy": True})
+        copy = copies.get_or_compute(key, lambda: _PublicCopy(body=response.body, etag=strong_etag(response.body)))
+    headers = {"ETag": copy.etag, "Cache-Control": IMMUTABLE,
+               # The language cookie and signing in change what this address shows.
+               "Vary": "Cookie"}
+    if etag_matches(ctx.request.headers.get("if-none-match"), copy.etag):
+        return Response(status_code=304, headers=headers)
+    if response is None or response.body != copy.body:
+        return Response(copy.body, media_type="text/html", headers=headers)
+    # The first rendering goes out as itself, so tests (and debuggers) see its template and context.
+    response.headers.update(headers)
+    return response
+
+
+def _public_context(ctx: Ctx) -> dict:
+    """The base context of a page shown the same to every anonymous visitor.
+
+    Built on a throwaway session, so rendering neither creates a CSRF token nor takes a flash
+    message from the visitor's session: the page carries nothing of theirs, and sets no cookie.
+    """
+    scope = {**ctx.request.scope, "delib_session": CookieSession()}
+    shadow = Ctx(request=Request(scope, ctx.request.receive), db=ctx.db, app_state=ctx.app_state)
+    path = ctx.request.url.path
+    return ctx.app_state.base_context(shadow) | {"request": ctx.request, "csrf_token": "", "flashes": [],
+                                                 "current_path": path, "current_url": path}
+
+
+# --- the drafting history, up to the adopted text -------------------------------------------------
+
+@endpoint
+def resolution_history(ctx: Ctx) -> Response:
+    record = _record(ctx)
+    page = ctx.request.query_params.get("page", "")
+    history = queries.list_adopted_history(ctx.db, record=record, page=int(page) if page.isdigit() else 1)
+    return ctx.render("resolutions/history.html", {
+        "resolution": record, "kind": _translated(DOCUMENT_KINDS.get(record.kind, record.kind)), "history": history,
+        "default_from": max(1, record.revision_number - 1), "default_to": record.revision_number,
     })
 
 
 @endpoint
-def resolution_list(ctx: Ctx) -> Response:
-    return ctx.render("resolutions/list.html", {
-        # The number's count within its year, for the link ("2026/3" -> 3).
-        "resolutions": [(r, int(r.number.rpartition("/")[2]))
-                        for r in queries.list_resolutions(ctx.db, limit=LIST_LIMIT)],
+def resolution_compare(ctx: Ctx) -> Response:
+    record = _record(ctx)
+    adopted = record.revision_number
+    old_number = _number(ctx.request.query_params.get("from"), max(1, adopted - 1))
+    new_number = _number(ctx.request.query_params.get("to"), adopted)
+    # Only versions up to the adopted one: anything later would be a draft.
+    revisions = queries.get_adopted_revisions(ctx.db, record=record, numbers=[old_number, new_number])
+    if old_number not in revisions or new_number not in revisions:
+        raise NotFound("revision_not_found", N_("There is no such version in this resolution's drafting history."))
+    old, new = revisions[old_number], revisions[new_number]
+    mode = "side" if ctx.request.query_params.get("view") == "side" else "inline"
+    return ctx.render("resolutions/compare.html", {
+        "resolution": record, "kind": _translated(DOCUMENT_KINDS.get(record.kind, record.kind)),
+        "old": old, "new": new, "mode": mode,
+        "summary": diff_summary(old.body, new.body),
+        "inline_html": render_inline_html(diff_cache.diff(old, new), ins_label=gettext("added:"),
+                                          del_label=gettext("removed:")) if mode == "inline" else "",
+        "rows": side_by_side(old.body, new.body) if mode == "side" else [],
+        "numbers": list(range(adopted, 0, -1)),
     })
+
+
+def _number(raw: str | None, default: int) -> int:
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 10 else default
 
 
 def _translated(msgid: str) -> str:

@@ -10,6 +10,7 @@ from ..drafting.queries import list_workshop_documents
 from ..drafting.rules import can_create_document, can_read_document
 from ..errors import NotFound, ValidationError
 from ..i18n import N_, gettext
+from ..library.queries import list_workshop_resolutions
 from ..workshops import actions, queries, rules
 from ..workshops.models import WORKSHOP_KINDS, Workshop
 from .context import Ctx, endpoint
@@ -98,6 +99,7 @@ def _page_context(ctx: Ctx, workshop_id: int) -> dict:
         "documents": [d for d in list_workshop_documents(ctx.db, workshop_id=workshop_id)
                       if can_read_document(ctx.actor, d)],
         "can_create_document": can_create_document(ctx.actor, membership),
+        "resolutions": list_workshop_resolutions(ctx.db, workshop_id=workshop_id),
     }
 
 

@@ -7,11 +7,13 @@ Outcomes are status codes; "login" means a redirect to the sign-in page.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from starlette.routing import Mount, Route
 
-from deliberation.testing import csrf_token, make_document, make_forum, make_user, make_workshop, sign_in
+from deliberation.testing import (csrf_token, make_document, make_forum, make_resolution, make_user, make_workshop,
+                                  sign_in)
 from deliberation.discussion.actions import check_post_comment as post_comment
 from deliberation.discussion.actions import check_propose_amendment as propose_amendment
 from deliberation.workshops.models import Membership
@@ -151,7 +153,7 @@ TABLE = [
      dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
     ("document_follow", "POST", "/documents/{document}/follow", {"follow": "1"},
      dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
-    ("resolutions", "GET", "/resolutions", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
+    ("resolutions", "GET", "/resolutions", None, dict(anonymous=301, member=301, facilitator=301, coordinator=301)),
     # The world has no resolution (adopting would freeze its document); tests/resolutions read real ones.
     ("resolution", "GET", "/resolutions/1900/1", None, dict(anonymous=404, member=404, facilitator=404, coordinator=404)),
     ("static", "GET", "/static/css/site.css", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
@@ -217,6 +219,19 @@ TABLE += [
     ("forum_projector", "GET", "/forums/{assembly}/projector", None, _EVERYONE),
 ]
 
+# The public library: everyone reads every resolution ({year}/{n}, adopted from a document of its own), its
+# drafting history, the feeds and the sitemap.
+TABLE += [
+    ("library", "GET", "/library?kind=petition&sort=oldest&page=2", None, _EVERYONE),
+    ("library_language", "GET", "/library/language?lang=en&next=/library",
+     None, dict(anonymous=303, member=303, facilitator=303, coordinator=303)),
+    ("resolution", "GET", "/resolutions/{year}/{n}", None, _EVERYONE),
+    ("resolution_history", "GET", "/resolutions/{year}/{n}/history", None, _EVERYONE),
+    ("resolution_compare", "GET", "/resolutions/{year}/{n}/compare?from=1&to=1&view=side", None, _EVERYONE),
+    ("feed_resolutions", "GET", "/feeds/resolutions.atom?forum={forum}&sector=housing", None, _EVERYONE),
+    ("sitemap", "GET", "/sitemap.xml", None, _EVERYONE),
+]
+
 # The open data API: public, the same for everyone, GET only (rows named mount:route).
 TABLE += [
     ("api:index", "GET", "/api/v1/", None, _EVERYONE),
@@ -269,9 +284,13 @@ def world(db):
         "kind": "whole", "proposed": "Нова редакція петиції.", "rationale": "Простіше."})
     assembly = _assembly(db, coordinator=coordinator, facilitator=facilitator, member=member, requester=requester,
                          workshop=workshop, forum=forum)
+    resolution = make_resolution(db, forum=forum, actor=coordinator, document=make_document(
+        db, workshop=workshop, author=facilitator, title="Ухвалене звернення"))
     db.commit()
     return {"coordinator": coordinator, "facilitator": facilitator, "member": member, "requester": requester,
             "workshop": workshop, "forum": forum, "document": document, "comment": comment, "amendment": amendment,
+            # _fill reads .id: the resolution's address is its year and its number within the year.
+            "year": SimpleNamespace(id=resolution.year), "n": SimpleNamespace(id=int(resolution.number.split("/")[1])),
             **assembly}
 
 

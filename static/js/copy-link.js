@@ -1,0 +1,37 @@
+// "Copy link" beside each point of a resolution. The ¶ link is the point's address and works
+// without this file; this adds a button that copies the absolute address in one press, and says
+// so through the page's live region (#copy-status) for screen-reader users.
+(function () {
+  "use strict";
+
+  function start() {
+    var status = document.getElementById("copy-status");
+    // The Clipboard API exists only in secure contexts (HTTPS, localhost); elsewhere the ¶ link stays.
+    if (!status || !navigator.clipboard || !window.isSecureContext) return;
+
+    function announce(text) {
+      // Emptied first, so the same words are announced again on the next copy.
+      status.textContent = "";
+      window.setTimeout(function () { status.textContent = text; }, 100);
+    }
+
+    document.querySelectorAll("a.permalink[data-copy-url]").forEach(function (link) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy-link link-button";
+      button.textContent = status.getAttribute("data-button");
+      button.setAttribute("aria-label", link.getAttribute("data-copy-label"));
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(link.getAttribute("data-copy-url")).then(function () {
+          announce(status.getAttribute("data-copied"));
+        }, function () {
+          announce(status.getAttribute("data-failed"));
+        });
+      });
+      link.insertAdjacentElement("afterend", button);
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
