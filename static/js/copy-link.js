@@ -19,7 +19,14 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "copy-link link-button";
-      button.textContent = status.getAttribute("data-button");
+      // On a phone only the sign shows, so the text keeps its width; the label names it in full.
+      var sign = document.createElement("span");
+      sign.setAttribute("aria-hidden", "true");
+      sign.className = "copy-sign";
+      var words = document.createElement("span");
+      words.className = "copy-link-text";
+      words.textContent = " " + status.getAttribute("data-button");
+      button.append(sign, words);
       button.setAttribute("aria-label", link.getAttribute("data-copy-label"));
       button.addEventListener("click", function () {
         navigator.clipboard.writeText(link.getAttribute("data-copy-url")).then(function () {
