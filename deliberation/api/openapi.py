@@ -111,6 +111,15 @@ _WORKSHOP_PROPERTIES: dict[str, Any] = {
     "api_url": _URI,
 }
 
+def _export_schema() -> dict[str, Any]:
+    from ..exports.json_out import RESOLUTION_JSON_SCHEMA
+
+    schema = {k: v for k, v in copy.deepcopy(RESOLUTION_JSON_SCHEMA).items() if k != "$schema"}
+    schema["description"] = ("The JSON download of a resolution, at its page's address plus .json. "
+                             + schema.get("description", ""))
+    return schema
+
+
 SCHEMAS: dict[str, Any] = {
     "Error": _object({
         "error": _object({
@@ -265,7 +274,9 @@ def build_openapi(*, server_url: str) -> dict[str, Any]:
         "servers": [{"url": server_url}],
         "paths": PATHS,
         "components": {
-            "schemas": SCHEMAS,
+            # The resolution's .json download (its canonical record, paragraphs and links) is
+            # described here too, so one document holds every public JSON shape.
+            "schemas": {**SCHEMAS, "ResolutionExport": _export_schema()},
             "parameters": PARAMETERS,
             "responses": {
                 "BadRequest": _json("Error", "A parameter is not valid"),

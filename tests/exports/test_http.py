@@ -144,3 +144,10 @@ def test_the_resolution_table_docx_has_two_columns_and_the_changed_rows(anonymou
     assert any(POINTS[2] in right for _, right in texts)
     bold = [run.text for row in grid.rows for run in row.cells[1].paragraphs[0].runs if run.bold]
     assert "широку" in " ".join(bold)
+
+
+def test_the_json_download_validates_against_the_published_openapi_document(anonymous, resolution):
+    from tests.api.schema_check import assert_matches
+
+    document = anonymous.get("/api/v1/openapi.json").json()
+    assert_matches(document, "ResolutionExport", anonymous.get(address(resolution) + ".json").json())
