@@ -24,6 +24,7 @@ from ..errors import NotFound
 from ..i18n import N_, get_locale, gettext
 from ..library import queries
 from ..library.describe import first_sentence, legislation, script_json
+from ..search.queries import search
 from ..settings import LOCALES
 from ..text.diff import diff_summary, render_inline_html, side_by_side
 from ..text.markdown import RenderedUnit, render_units
@@ -37,6 +38,9 @@ from .sessions import Session as CookieSession
 PRIVATE_CACHE_CONTROL = "private, no-cache"
 RECORDS_CACHED = 1024
 PAGES_CACHED = 2048
+
+
+DRAFT_HITS = 10
 
 
 def routes() -> list[Route]:
@@ -66,12 +70,17 @@ def library(ctx: Ctx) -> Response:
         "next_href": _href(base, page.query.params(page=page.page + 1)) if page.page < page.pages else "",
         "feed_url": _href(ctx.url("feed_resolutions"), page.query.feed_params()),
         "sorts": _sort_options(page.query),
+        # Signed-in members also find the drafts they may read (every member reads drafts).
+        "drafts": (search(ctx.db, page.query.q, public_only=False, member_id=ctx.actor.id, kinds=("document",),
+                          limit=DRAFT_HITS) if ctx.actor is not None and page.query.q else None),
     }
     # A history restore asks with HX-Request too, but wants the whole page back.
     partial = ctx.is_htmx and ctx.request.headers.get("hx-history-restore-request") != "true"
     response = ctx.render("resolutions/_results.html" if partial else "resolutions/list.html",
                           context | {"oob_status": partial})
-    response.headers["Vary"] = "HX-Request"
+    response.headers["Vary"] = "HX-Request, Cookie"
+    if ctx.actor is not None:
+        response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 
