@@ -16,7 +16,8 @@ from ..drafting.models import DOCUMENT_KINDS
 from ..i18n import DISPLAY_ZONE, format_date, format_number, gettext
 from ..resolutions.chain import record_of
 from ..resolutions.record import canonical_record
-from ..voting.models import QUORUM_BASE_LABELS, REASON_LABELS, THRESHOLD_LABELS, choice_label
+from ..resolutions.wording import rule_in_words
+from ..voting.models import REASON_LABELS, choice_label
 from .structure import Unit, units_of
 
 __all__ = ["ResolutionSource", "source_of"]
@@ -111,18 +112,8 @@ class ResolutionSource:
         return format_date(self.adopted_at)
 
     def rule_words(self) -> list[str]:
-        """The frozen rule as sentences (the same msgids as the resolution page)."""
-        rule = self.rule
-        threshold = THRESHOLD_LABELS.get(rule.get("threshold", ""))
-        words = [gettext(threshold) if threshold else str(rule.get("condition", ""))]
-        share = str(rule.get("quorum_share", "0/1"))
-        base = QUORUM_BASE_LABELS.get(rule.get("quorum_base", ""), "")
-        if share.split("/")[0] == "0":
-            words.append(gettext("No quorum was required"))
-        else:
-            words.append(gettext("Quorum: at least %(share)s %(base)s", share=share, base=gettext(base)))
-        words.append(gettext("Secret ballot") if rule.get("secret") else gettext("Roll-call vote"))
-        return words
+        """The frozen rule as sentences (the same wording as the resolution page)."""
+        return rule_in_words(self.rule)
 
     def tally_rows(self) -> list[tuple[str, str]]:
         tally = self.tally

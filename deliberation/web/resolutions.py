@@ -24,12 +24,13 @@ from ..errors import NotFound
 from ..i18n import N_, get_locale, gettext
 from ..library import queries
 from ..library.describe import first_sentence, legislation, script_json
+from ..resolutions.wording import rule_in_words
 from ..search.queries import search
 from ..settings import LOCALES
 from ..text.diff import diff_summary, render_inline_html, side_by_side
 from ..text.markdown import RenderedUnit, render_units
 from ..text.paragraphs import Paragraph, number_points, split_units
-from ..voting.models import QUORUM_BASE_LABELS, THRESHOLD_LABELS, VOTE_MODES, choice_label
+from ..voting.models import VOTE_MODES, choice_label
 from .caching import IMMUTABLE, cache_of, etag_matches, strong_etag
 from .context import Ctx, endpoint
 from .home import safe_next, set_language_cookie
@@ -138,20 +139,6 @@ def _render(text: str, paragraph_ids: tuple[str, ...]) -> tuple[RenderedUnit, ..
         paragraph_ids = tuple(str(i) for i in range(1, len(units) + 1))
     paragraphs = [Paragraph(pid, unit) for pid, unit in zip(paragraph_ids, units, strict=True)]
     return tuple(render_units(paragraphs, point_labels=number_points(paragraphs)))
-
-
-def rule_in_words(rule: dict[str, Any]) -> list[str]:
-    """The frozen rule as sentences in the reader's language."""
-    threshold = THRESHOLD_LABELS.get(rule.get("threshold", ""))
-    words = [gettext(threshold) if threshold else str(rule.get("condition", ""))]
-    share = str(rule.get("quorum_share", "0/1"))
-    base = QUORUM_BASE_LABELS.get(rule.get("quorum_base", ""), "")
-    if share.split("/")[0] == "0":
-        words.append(gettext("No quorum was required"))
-    else:
-        words.append(gettext("Quorum: at least %(share)s %(base)s", share=share, base=gettext(base)))
-    words.append(gettext("Secret ballot") if rule.get("secret") else gettext("Roll-call vote"))
-    return words
 
 
 def tally_rows(tally: dict[str, Any]) -> list[tuple[str, int]]:
