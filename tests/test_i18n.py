@@ -156,7 +156,7 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
     rendered.add(conflict.template.name)
     # Partials render through their pages; the error page through the missing one.
     partials = {"discussion/_thread.html", "drafting/_doc_header.html", "drafting/_tags.html", "drafting/_watch.html","_macros.html", "base.html", "accounts/_profile_fields.html", "workshops/_membership.html",
-                "workshops/_people.html", "admin/_nav.html", "voting/_macros.html"}
+                "workshops/_people.html", "admin/_nav.html", "voting/_macros.html", "drafting/_diff.html"}
     assert _every_template() - partials <= rendered
 
 
