@@ -6,12 +6,9 @@ addresses the caller gives (absolute, built by the web layer for the site it ser
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime
 from typing import Any
-
-from markupsafe import Markup
 
 from ..i18n import DISPLAY_ZONE
 from ..text.markdown import plain_text
@@ -84,13 +81,3 @@ def legislation(record, *, url: str, forum_url: str, kind_label: str) -> dict[st
         ],
         "abstract": first_paragraph(record.text),
     }
-
-
-def script_json(data: dict[str, Any]) -> Markup:
-    """JSON safe inside a <script type="application/ld+json"> element.
-
-    ``<``, ``>`` and ``&`` are escaped as JSON \\u escapes, so no title can close the element or
-    open a comment; the data reads the same to any JSON parser.
-    """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

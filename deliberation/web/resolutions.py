@@ -9,6 +9,7 @@ it runs no SQL at all. Signed-in members get the page rendered for them, ``priva
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -23,7 +24,7 @@ from ..drafting.queries import diff_cache
 from ..errors import NotFound
 from ..i18n import N_, get_locale, gettext
 from ..library import queries
-from ..library.describe import first_sentence, legislation, script_json
+from ..library.describe import first_sentence, legislation
 from ..resolutions.wording import rule_in_words
 from ..search.queries import search
 from ..settings import LOCALES
@@ -31,7 +32,7 @@ from ..text.diff import diff_summary, render_inline_html, side_by_side
 from ..text.markdown import RenderedUnit, render_units
 from ..text.paragraphs import Paragraph, number_points, split_units
 from ..voting.models import VOTE_MODES, choice_label
-from .caching import IMMUTABLE, cache_of, etag_matches, strong_etag
+from .caching import IMMUTABLE, cache_of, etag_matches, immutable_response, strong_etag
 from .context import Ctx, endpoint
 from .home import safe_next, set_language_cookie
 from .sessions import Session as CookieSession
@@ -50,6 +51,7 @@ def routes() -> list[Route]:
         Route("/library/language", library_language, name="library_language"),
         Route("/resolutions", resolution_list, name="resolutions"),
         Route("/resolutions/{year:int}/{n:int}", resolution_page, name="resolution"),
+        Route("/resolutions/{year:int}/{n:int}.jsonld", resolution_jsonld, name="resolution_jsonld"),
         Route("/resolutions/{year:int}/{n:int}/history", resolution_history, name="resolution_history"),
         Route("/resolutions/{year:int}/{n:int}/compare", resolution_compare, name="resolution_compare"),
     ]
@@ -156,7 +158,6 @@ def _page_context(ctx: Ctx, record: queries.ResolutionRecord) -> dict:
     tally = record.tally
     kind = _translated(DOCUMENT_KINDS.get(record.kind, record.kind))
     url = _canonical(ctx, record)
-    forum_url = ctx.absolute(ctx.url("forum", forum_id=record.forum_id))
     return {
         "resolution": record,
         "kind": kind,
@@ -168,8 +169,22 @@ def _page_context(ctx: Ctx, record: queries.ResolutionRecord) -> dict:
         "contributors": record.contributors,
         "canonical_url": url,
         "description": first_sentence(record.text),
-        "jsonld": script_json(legislation(record, url=url, forum_url=forum_url, kind_label=kind)),
+        "jsonld_url": ctx.url("resolution_jsonld", year=record.year, n=record.n),
     }
+
+
+def _legislation(ctx: Ctx, record: queries.ResolutionRecord) -> dict:
+    return legislation(record, url=_canonical(ctx, record),
+                       forum_url=ctx.absolute(ctx.url("forum", forum_id=record.forum_id)),
+                       kind_label=_translated(DOCUMENT_KINDS.get(record.kind, record.kind)))
+
+
+@endpoint
+def resolution_jsonld(ctx: Ctx) -> Response:
+    """schema.org Legislation for the resolution, linked from its page: the CSP allows no inline
+    script element, data included, so the structured data is a document of its own."""
+    body = json.dumps(_legislation(ctx, _record(ctx)), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return immutable_response(ctx.request, body, media_type="application/ld+json")
 
 
 def _canonical(ctx: Ctx, record: queries.ResolutionRecord) -> str:

@@ -226,6 +226,7 @@ TABLE += [
     ("library_language", "GET", "/library/language?lang=en&next=/library",
      None, dict(anonymous=303, member=303, facilitator=303, coordinator=303)),
     ("resolution", "GET", "/resolutions/{year}/{n}", None, _EVERYONE),
+    ("resolution_jsonld", "GET", "/resolutions/{year}/{n}.jsonld", None, _EVERYONE),
     ("resolution_history", "GET", "/resolutions/{year}/{n}/history", None, _EVERYONE),
     ("resolution_compare", "GET", "/resolutions/{year}/{n}/compare?from=1&to=1&view=side", None, _EVERYONE),
     ("feed_resolutions", "GET", "/feeds/resolutions.atom?forum={forum}&sector=housing", None, _EVERYONE),
