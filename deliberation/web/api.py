@@ -35,6 +35,7 @@ from ..forums.queries import get_forum, list_forums
 from ..i18n import N_, gettext
 from ..resolutions.queries import get_resolution_view
 from ..workshops.queries import get_workshop, list_workshops
+from .caching import etag_matches
 from .context import Ctx
 
 log = logging.getLogger("deliberation.web")
@@ -212,14 +213,6 @@ def _etag(ctx: Ctx, resolution_hash: str) -> str:
     return '"' + hashlib.sha256(seed.encode()).hexdigest()[:32] + '"'
 
 
-def _matches(if_none_match: str | None, etag: str) -> bool:
-    """RFC 9110 weak comparison, as If-None-Match uses: W/"x" matches "x"."""
-    if not if_none_match:
-        return False
-    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
-    return "*" in tags or etag in tags
-
-
 @api_endpoint
 def resolution_detail(ctx: Ctx) -> Response:
     year, n = ctx.request.path_params["year"], ctx.request.path_params["n"]
@@ -228,7 +221,7 @@ def resolution_detail(ctx: Ctx) -> Response:
         raise NotFound("resolution_not_found", N_("There is no resolution with this number."))
     etag = _etag(ctx, view.resolution.hash)
     headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
-    if _matches(ctx.request.headers.get("if-none-match"), etag):
+    if etag_matches(ctx.request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     return JSONResponse(serializers.resolution_detail(view, _urls(ctx)), headers=headers)
 
