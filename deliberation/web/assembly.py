@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -100,7 +98,7 @@ def agenda_item(ctx: Ctx) -> Response:
                  and s.status in ("waiting", "speaking")), None)
     return ctx.render("forums/agenda_item.html", {
         "forum": forum, "entry": entry, "item": item, "speakers": speakers, "current": current,
-        "ends_at": _ends_at(current[0], item.speaking_seconds) if current else None,
+        "ends_at": floor.speech_ends_at(current[0], item.speaking_seconds) if current else None,
         "is_current": forum.current_item_id == item.id,
         "my_request": mine,
         "is_delegate": rules.is_delegate(me),
@@ -111,12 +109,6 @@ def agenda_item(ctx: Ctx) -> Response:
         "AGENDA_KINDS": AGENDA_KINDS, "AGENDA_STATUSES": AGENDA_STATUSES, "SPEAKER_STATUSES": SPEAKER_STATUSES,
         **voting_queries.item_vote_panel(ctx.db, item=item, forum=forum, actor=ctx.actor),
     })
-
-
-def _ends_at(speaker: Speaker, seconds: int) -> datetime:
-    # SQLite hands back naive times; they are UTC like every stored time.
-    started = speaker.started_at if speaker.started_at.tzinfo else speaker.started_at.replace(tzinfo=UTC)
-    return started + timedelta(seconds=seconds)
 
 
 @endpoint

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from starlette.responses import Response
 from starlette.routing import Route
 
 from ..db import sqlite_write_intent
 from ..errors import NotFound, ValidationError
 from ..forums import queries as forum_queries
+from ..forums.floor import speech_ends_at
 from ..forums.models import AgendaItem, Forum
 from ..i18n import DISPLAY_ZONE, N_, gettext
 from ..voting import actions, queries, rules
@@ -278,13 +277,7 @@ def _state(ctx: Ctx, forum: Forum) -> dict:
     _close_due(ctx, forum.id)
     forum = _forum(ctx, forum.id)
     state = queries.get_live_state(ctx.db, forum)
-    ends_at = None
-    if state.speaker is not None and state.speaker.started_at is not None:
-        from datetime import timedelta
-
-        started = state.speaker.started_at
-        started = started if started.tzinfo else started.replace(tzinfo=UTC)
-        ends_at = started + timedelta(seconds=state.item.speaking_seconds)
+    ends_at = speech_ends_at(state.speaker, state.item.speaking_seconds) if state.item else None
     return {"forum": forum, "state": state, "speaker_ends_at": ends_at,
             "rule": queries.rule_of(state.vote) if state.vote else None}
 
