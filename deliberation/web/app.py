@@ -82,8 +82,7 @@ class AppState:
         """The page for a request refused by middleware, before any handler ran."""
         return self.render_plain(Request(scope), status, _GUARD_ERRORS[code])
 
-    def render_plain(self, request: Request, status: int, message: str, *, template: str = "errors/error.html",
-                     extra: dict | None = None) -> Response:
+    def render_plain(self, request: Request, status: int, message: str, *, extra: dict | None = None) -> Response:
         """An error page that needs no database and no actor."""
         error = DomainError("http_error", message)
         context = {
@@ -94,7 +93,7 @@ class AppState:
             "error": error, "status": status,
             "message": error.message(), "errors": {}, **(extra or {}),
         }
-        return self.templates.TemplateResponse(request, template, context, status_code=status)
+        return self.templates.TemplateResponse(request, "errors/error.html", context, status_code=status)
 
 
 def _path_with_query(request: Request) -> str:

@@ -12,7 +12,7 @@ from ..forums.floor import speech_ends_at
 from ..forums.models import AgendaItem, Forum
 from ..i18n import DISPLAY_ZONE, N_, gettext
 from ..voting import actions, queries, rules
-from ..voting.models import Vote
+from ..voting.models import CHOICES, Vote, choice_label
 from ..voting.receipts import looks_like_receipt, new_ballot_key, new_receipt
 from .context import Ctx, endpoint
 
@@ -283,12 +283,17 @@ def vote_booth(ctx: Ctx) -> Response:
 def _ballot_unavailable(ctx: Ctx) -> Response:
     """The ballot was not recorded (the database failed for a moment): the same form again, with
     the same idempotency key, so trying again can never count twice. Needs no database."""
-    form = ctx.form
-    values = {name: str(form.get(name, "") or "") for name in ("voter", "choice", "ballot_key", "receipt")}
+    form, vote_id = ctx.form, ctx.request.path_params["vote_id"]
+    fields = {name: str(form.get(name, "") or "") for name in ("voter", "ballot_key", "receipt")}
+    sent = str(form.get("choice", "") or "")
+    retry = {"action": ctx.url("vote_ballot", vote_id=vote_id), "fields": {k: v for k, v in fields.items() if v},
+             "legend": gettext("Try again"), "buttons_class": "ballot-buttons",
+             "buttons": [{"name": "choice", "value": choice, "label": choice_label(choice), "pressed": choice == sent,
+                          "class": f"ballot-button ballot-{choice}"} for choice in CHOICES],
+             "back": ctx.url("vote_booth", vote_id=vote_id), "back_label": gettext("Back to the ballot")}
     return ctx.app_state.render_plain(
         ctx.request, 503, N_("Your ballot was not recorded: the server could not reach its database just now. "
-                             "Nothing was counted. Please try again."),
-        template="voting/retry.html", extra={"vote_id": ctx.request.path_params["vote_id"], "values": values})
+                             "Nothing was counted. Please try again."), extra={"retry": retry})
 
 
 @endpoint(unavailable=_ballot_unavailable)
