@@ -178,22 +178,26 @@ def _cast_secret(db: Session, vote: Vote, actor: User, request: Request, key: st
         return Cast(voter_id=voter_id, changed=False, receipt=code)
     if (replay := _replay_after_race(db, vote, request, key)) is not None:
         return replay
-    code = request.receipt or request.device_secret
-    if not code:
-        raise Conflict("already_voted", N_("This vote has already been cast. To change the choice, enter the "
-                                           "receipt code that was shown when it was cast."))
-    return _change_secret(db, vote, actor, request, code)
+    if request.receipt:
+        return _change_secret(db, vote, actor, request, request.receipt, refuse=_bad_receipt)
+    # Nothing typed: this device's secret, if it is the one the ballot was cast with.
+    return _change_secret(db, vote, actor, request, request.device_secret, refuse=_already_voted)
 
 
-def _change_secret(db: Session, vote: Vote, actor: User, request: Request, code: str) -> Cast:
+def _already_voted() -> Conflict:
+    return Conflict("already_voted", N_("This vote has already been cast. To change the choice, enter the "
+                                        "receipt code that was shown when it was cast."))
+
+
+def _change_secret(db: Session, vote: Vote, actor: User, request: Request, code: str, *, refuse) -> Cast:
     if not looks_like_receipt(code):
-        raise _bad_receipt()
+        raise refuse()
     # Only the choice changes: a change counter on the ballot could be matched with the audit log.
     changed = _write(db, update(Ballot).where(Ballot.vote_id == vote.id,
                                               Ballot.receipt_hash == receipt_hash(vote.id, request.voter_id, code))
                      .values(choice=request.choice))
     if changed != 1:
-        raise _bad_receipt()
+        raise refuse()
     record(db, actor_id=actor.id, action="ballot.changed", obj=vote, voter_id=request.voter_id, secret=True)
     return Cast(voter_id=request.voter_id, changed=True, receipt=code)
 
