@@ -306,8 +306,11 @@ def vote_ballot(ctx: Ctx) -> Response:
     try:
         cast = actions.check_cast_ballot(ctx.db, vote=vote, actor=ctx.actor, data=ctx.form, device_secrets=held)
     except actions.VoteNotOpen:
-        # Only a vote that really closed says so, with its result: read it again, as it is now.
+        # Only a vote that really closed says so, with its result: read it again, as it is now. The
+        # rest of this request only reads, so on SQLite it must not hold the write lock that closing
+        # a due vote (in its own transaction) needs.
         ctx.db.rollback()
+        sqlite_write_intent.set(False)
         vote, forum, item = _vote(ctx)
         return ctx.render("voting/booth.html", _booth_context(ctx, vote, forum, item, refused=True), status=409)
     if ctx.is_htmx:
