@@ -82,7 +82,7 @@ class AppState:
         """The page for a request refused by middleware, before any handler ran."""
         return self.render_plain(Request(scope), status, _GUARD_ERRORS[code])
 
-    def render_plain(self, request: Request, status: int, message: str) -> Response:
+    def render_plain(self, request: Request, status: int, message: str, *, extra: dict | None = None) -> Response:
         """An error page that needs no database and no actor."""
         error = DomainError("http_error", message)
         context = {
@@ -91,7 +91,7 @@ class AppState:
             "flashes": [], "current_path": request.url.path, "current_url": _path_with_query(request),
             "unread_count": 0,
             "error": error, "status": status,
-            "message": error.message(), "errors": {},
+            "message": error.message(), "errors": {}, **(extra or {}),
         }
         return self.templates.TemplateResponse(request, "errors/error.html", context, status_code=status)
 

@@ -14,6 +14,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 from starlette.background import BackgroundTasks
 from starlette.requests import Request
@@ -23,6 +24,7 @@ from ..accounts import queries as account_queries
 from ..accounts.actions import HostIdentity, do_sync_host_user
 from ..accounts.models import User
 from ..db import sqlite_write_intent
+from ..db_errors import is_transient
 from ..errors import DomainError, Forbidden, ValidationError
 from ..i18n import N_
 from ..notifications.delivery import send_all, take_mail
@@ -124,7 +126,13 @@ def resolve_actor(ctx: Ctx) -> User | None:
     return user
 
 
-def endpoint(handler: Callable[[Ctx], Response]) -> Callable[[Request], Response]:
+def endpoint(handler: Callable[[Ctx], Response] | None = None, *,
+             unavailable: Callable[[Ctx], Response] | None = None):
+    """Use as ``@endpoint``, or ``@endpoint(unavailable=page)`` to show ``page(ctx)`` instead of the
+    plain 503 page when the database fails for a moment (it must not touch the database)."""
+    if handler is None:
+        return lambda inner: endpoint(inner, unavailable=unavailable)
+
     @wraps(handler)
     def run(request: Request) -> Response:
         app_state = request.app.state.delib
@@ -141,6 +149,13 @@ def endpoint(handler: Callable[[Ctx], Response]) -> Callable[[Request], Response
         except DomainError as error:
             db.rollback()
             return error_response(ctx, error)
+        except DBAPIError as error:
+            _rollback_after_failure(db)
+            if not is_transient(error):
+                raise
+            # Not an answer about the request: nothing was recorded, and saying so is the truth.
+            log.warning("database unavailable during %s %s: %s", request.method, request.url.path, error.orig)
+            return unavailable(ctx) if unavailable else unavailable_response(ctx)
         except BaseException:
             db.rollback()
             raise
@@ -148,6 +163,21 @@ def endpoint(handler: Callable[[Ctx], Response]) -> Callable[[Request], Response
             db.close()
 
     return run
+
+
+def _rollback_after_failure(db: Session) -> None:
+    try:
+        db.rollback()
+    except DBAPIError:  # the connection is gone; the server has rolled the transaction back itself
+        log.debug("rollback after a database failure failed too", exc_info=True)
+
+
+UNAVAILABLE = N_("Nothing was recorded: the server could not reach its database just now. Please try again.")
+
+
+def unavailable_response(ctx: Ctx) -> Response:
+    """503, rendered without the database or the actor (the session may be unusable)."""
+    return ctx.app_state.render_plain(ctx.request, 503, UNAVAILABLE)
 
 
 def _send_queued_mail(ctx: Ctx, response: Response) -> None:

@@ -115,6 +115,7 @@ def test_a_secret_ballot_receipt_is_kept_by_the_browser_and_checks_inclusion(cli
     client.cookies.clear()
     assert ready.delegates[0].display_name in page
     assert "<strong>За</strong>" not in page and "<strong>Проти</strong>" not in page
+    sign_in(client, ready.delegates[0].email)
     counted = post(client, f"/votes/{vote_id}/receipt", {"code": receipt}).text
     assert "є серед бюлетенів" in counted or "is among the ballots" in counted
     assert "for" not in " ".join(r.getMessage() for r in caplog.records if receipt in r.getMessage())

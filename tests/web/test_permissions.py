@@ -211,8 +211,11 @@ TABLE += [
      dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
     ("vote_ballot", "POST", "/votes/{open_vote}/ballot", {"choice": "for"},
      dict(anonymous=401, member=303, facilitator=403, coordinator=403)),
-    ("vote_receipt", "GET", "/votes/{open_vote}/receipt", None, _EVERYONE),
-    ("vote_receipt", "POST", "/votes/{open_vote}/receipt", {"code": "AAAA-BBBB-CCCC-DDDD"}, _EVERYONE),
+    # A receipt is bound to its voter: checking one needs the delegate (or proxy holder) signed in.
+    ("vote_receipt", "GET", "/votes/{open_vote}/receipt", None,
+     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
+    ("vote_receipt", "POST", "/votes/{open_vote}/receipt", {"code": "AAAA-BBBB-CCCC-DDDD"},
+     dict(anonymous=401, member=200, facilitator=200, coordinator=200)),
     ("forum_live", "GET", "/forums/{assembly}/live", None,
      dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
     ("forum_live_state", "GET", "/forums/{assembly}/live/state", None, _EVERYONE),
