@@ -7,6 +7,8 @@ DDL), compares the tables before and after, then, allowed, runs for real in the 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from alembic import command
@@ -64,7 +66,7 @@ def upgrade(bind: Engine, revision: str = "head") -> list[str]:
     """Upgrade to ``revision``; the revisions applied, oldest first."""
     config = alembic_config()
     _known(config, revision)
-    with bind.begin() as connection:
+    with _migrating(bind) as connection:
         before = _current(connection)
         _alembic(config, connection, command.upgrade, revision)
         after = _current(connection)
@@ -76,12 +78,36 @@ def downgrade(bind: Engine, revision: str = "base", *, force: bool = False) -> l
     columns holding rows would be dropped, unless ``force``; returns what was dropped."""
     config = alembic_config()
     _known(config, revision)
-    with bind.connect() as connection, connection.begin():
+    with _migrating(bind) as connection:
         losses = _dry_run(config, connection, revision)
         if losses and not force:
             raise WouldLoseData(revision, losses)
         _alembic(config, connection, command.downgrade, revision)
     return losses
+
+
+@contextmanager
+def _migrating(bind: Engine) -> Iterator[Connection]:
+    """A connection in one transaction for migrations.
+
+    On SQLite, Alembic's batch mode rebuilds a table by copying it and dropping the old one; with
+    foreign keys enforced, dropping a table others refer to fails (or cascades). The pragma is a
+    no-op inside a transaction, so it is switched off before, the keys are checked before the
+    commit, and it is switched back on for whoever gets the connection next.
+    """
+    with bind.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite and connection.execute(text("PRAGMA foreign_key_check")).first():
+                    raise MigrationError("The migration left rows pointing at rows that do not exist; "
+                                         "nothing was changed.")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def _dry_run(config: Config, connection: Connection, revision: str) -> list[Loss]:

@@ -23,6 +23,7 @@ from deliberation.testing import make_document, make_resolution, make_sitting
 from deliberation.voting import actions as voting
 from deliberation.workshops.queries import get_membership
 from tests.conftest import IN_CI, PG_URL, _unavailable
+from tests.databases import with_schema
 
 CHOICES = ["for", "for", "against", "abstain", "for", "against", "for"]
 
@@ -35,11 +36,6 @@ class Place:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-
-
-def _with_schema(url: str, schema: str) -> str:
-    return make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
 
 
 @pytest.fixture
@@ -65,7 +61,7 @@ def places(backend, tmp_path):
     with other_admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     other_admin.dispose()
-    live, empty = Place(_with_schema(PG_URL, schema)), Place(_with_schema(other, schema))
+    live, empty = Place(with_schema(PG_URL, schema)), Place(with_schema(other, schema))
     yield live, empty
     live.engine.dispose(), empty.engine.dispose()
     with admin.connect() as conn:
