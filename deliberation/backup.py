@@ -53,6 +53,8 @@ def table_counts(bind: Engine) -> dict[str, int]:
 def backup(bind: Engine, path: Path) -> None:
     """Write a consistent copy of the database to ``path`` (replaced only once the copy is whole)."""
     path = Path(path)
+    if not path.parent.is_dir():
+        raise BackupError(f"{path.parent} is not a directory; create it first.")
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
@@ -104,7 +106,7 @@ def _sqlite_backup(bind: Engine, path: Path) -> None:
 
 
 def _sqlite_restore(bind: Engine, path: Path) -> None:
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         if source.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise BackupError(f"{path} is a damaged SQLite file (PRAGMA quick_check failed).")
@@ -183,7 +185,11 @@ def _pg_restore(bind: Engine, path: Path) -> None:
                           f"configured database uses {schema!r}. Restore into a database whose search_path "
                           "names the schema the backup was taken from.")
     revision = _backup_revision(pg_restore, path, env)
-    migrate.upgrade(bind, revision)
+    try:
+        migrate.upgrade(bind, revision)
+    except migrate.MigrationError:
+        raise BackupError(f"{path} was taken at schema revision {revision}, which this version of Deliberation "
+                          "does not know: restore it with the version that made it.") from None
     # The version row is already there (the migrations wrote it); everything else is data.
     wanted = [line for line in data if f" {VERSION_TABLE} " not in line]
     with tempfile.NamedTemporaryFile("w", suffix=".list") as chosen:
