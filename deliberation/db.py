@@ -36,22 +36,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-# PostgreSQL session limits (milliseconds; 0 switches one off). A statement stuck behind a lock or
-# a runaway query ends instead of holding a worker and a connection forever; a transaction left
-# open by a crashed client releases its locks; a database that does not answer fails in seconds.
-STATEMENT_TIMEOUT_MS = 30_000
-IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000
-CONNECT_TIMEOUT_S = 10
-
-
-def make_engine(url: str, *, statement_timeout_ms: int = STATEMENT_TIMEOUT_MS,
-                idle_in_transaction_timeout_ms: int = IDLE_IN_TRANSACTION_TIMEOUT_MS,
-                connect_timeout_s: int = CONNECT_TIMEOUT_S, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, statement_timeout_ms: int | None = None,
+                idle_in_transaction_timeout_ms: int | None = None, connect_timeout_s: int | None = None,
+                **kwargs: Any) -> Engine:
     """An engine with the settings this project relies on for each backend.
 
-    On PostgreSQL the timeouts travel as connection options, so they hold from the first statement
-    of every session without a round trip; options already in the URL or in ``connect_args``
-    (a ``search_path``, say) are kept.
+    On PostgreSQL the session limits given (``engine_for`` passes the configured ones) travel as
+    connection options, so they hold from the first statement of every session without a round
+    trip; options already in the URL or in ``connect_args`` (a ``search_path``, say) are kept.
     """
     if url.startswith("sqlite"):
         connect_args = kwargs.pop("connect_args", {})
@@ -64,16 +56,23 @@ def make_engine(url: str, *, statement_timeout_ms: int = STATEMENT_TIMEOUT_MS,
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     connect_args = dict(kwargs.pop("connect_args", {}))
-    given = [make_url(url).query.get("options"), connect_args.get("options")]
-    ours = f"-c statement_timeout={int(statement_timeout_ms)} " \
-           f"-c idle_in_transaction_session_timeout={int(idle_in_transaction_timeout_ms)}"
-    connect_args["options"] = " ".join(o for o in [*given, ours] if o and isinstance(o, str))
-    connect_args.setdefault("connect_timeout", int(connect_timeout_s))
+    options = [make_url(url).query.get("options"), connect_args.get("options")]
+    if statement_timeout_ms is not None:
+        options.append(f"-c statement_timeout={int(statement_timeout_ms)}")
+    if idle_in_transaction_timeout_ms is not None:
+        options.append(f"-c idle_in_transaction_session_timeout={int(idle_in_transaction_timeout_ms)}")
+    if any(isinstance(o, str) and o for o in options):
+        connect_args["options"] = " ".join(o for o in options if isinstance(o, str) and o)
+    if connect_timeout_s is not None:
+        connect_args.setdefault("connect_timeout", int(connect_timeout_s))
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
 def engine_for(settings: Any, **overrides: Any) -> Engine:
-    """The engine ``settings`` describe; maintenance commands pass ``statement_timeout_ms=0``."""
+    """The engine ``settings`` describe, with its PostgreSQL session limits: a statement stuck
+    behind a lock or a runaway query ends instead of holding a worker and a connection; a
+    transaction left open by a stuck request releases its locks; a server that does not answer
+    fails in seconds. Maintenance commands pass ``statement_timeout_ms=0``."""
     options = {"statement_timeout_ms": settings.pg_statement_timeout_ms,
                "idle_in_transaction_timeout_ms": settings.pg_idle_in_transaction_timeout_ms,
                "connect_timeout_s": settings.pg_connect_timeout_s} | overrides

@@ -18,7 +18,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from ..db import SessionFactory, make_engine
+from ..db import SessionFactory, engine_for
 from ..errors import DomainError
 from ..i18n import N_, get_locale, reset_locale, set_locale
 from ..notifications.queries import unread_count
@@ -158,7 +158,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | Connection 
     settings = settings or Settings.from_env()
     if settings.default_locale not in LOCALES:
         raise ValueError(f"default_locale must be one of {LOCALES}")
-    bind = engine if engine is not None else make_engine(settings.database_url)
+    bind = engine if engine is not None else engine_for(settings)
     # A test hands in a connection inside an outer transaction; sessions then use savepoints.
     join_mode = "create_savepoint" if isinstance(bind, Connection) else None
     state = AppState(settings, bind, identity, join_transaction_mode=join_mode)

@@ -138,10 +138,14 @@ def test_postgresql_sessions_carry_the_configured_timeouts(backend, tmp_path):
         settings = Settings.from_env({"DELIBERATION_DATABASE_URL": url, "DELIBERATION_PG_STATEMENT_TIMEOUT": "1500",
                                       "DELIBERATION_PG_IDLE_IN_TRANSACTION_TIMEOUT": "4000"},
                                      secret_key="k", var_dir=tmp_path)
-        engine = engine_for(settings)
-        with engine.connect() as conn:
-            assert conn.execute(text("SHOW statement_timeout")).scalar() == "1500ms"
-            assert conn.execute(text("SHOW idle_in_transaction_session_timeout")).scalar() == "4s"
-            # The search_path given in the URL is kept beside them.
-            assert conn.execute(text("SELECT current_schema()")).scalar().startswith("delib_test_")
-        engine.dispose()
+        for engine in (engine_for(settings), create_app(settings).state.delib.bind):
+            with engine.connect() as conn:
+                assert conn.execute(text("SHOW statement_timeout")).scalar() == "1500ms"
+                assert conn.execute(text("SHOW idle_in_transaction_session_timeout")).scalar() == "4s"
+                # The search_path given in the URL is kept beside them.
+                assert conn.execute(text("SELECT current_schema()")).scalar().startswith("delib_test_")
+            engine.dispose()
+        maintenance = engine_for(settings, statement_timeout_ms=0)
+        with maintenance.connect() as conn:
+            assert conn.execute(text("SHOW statement_timeout")).scalar() == "0"
+        maintenance.dispose()
