@@ -41,8 +41,10 @@ def cmd_migrate(args: argparse.Namespace) -> int:
             if lost:
                 print("Dropped: " + ", ".join(map(str, lost)))
         else:
+            fresh = migrate.current_revision(engine) is None
             revisions = migrate.upgrade(engine, args.revision)
-            if revisions and migrate.needs_reindex(revisions):
+            # A new database has no texts to index yet.
+            if not fresh and migrate.needs_reindex(revisions):
                 _rebuild_search_index(engine)
         print(f"Database at revision {migrate.current_revision(engine)}")
     except migrate.MigrationError as error:
@@ -166,15 +168,14 @@ def _rebuild_search_index(engine) -> None:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """A consistent copy while the site runs; see deliberation/backup.py for how."""
-    from .backup import backup, table_counts
+    from .backup import backup
 
     engine = _maintenance_engine()
     try:
         backup(engine, args.file)
-        rows = sum(table_counts(engine).values())
     finally:
         engine.dispose()
-    print(f"Backup written to {args.file} ({args.file.stat().st_size:,} bytes; about {rows:,} rows at the time)")
+    print(f"Backup written to {args.file} ({args.file.stat().st_size:,} bytes)")
     return 0
 
 
