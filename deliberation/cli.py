@@ -1,4 +1,5 @@
-"""The ``deliberation`` command: serve, migrate, demo, create-user, send-digests, verify, reindex."""
+"""The ``deliberation`` command: serve, migrate, demo, create-user, send-digests, verify, reindex,
+backup, restore, close-votes."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import argparse
 import getpass
 import logging
 import sys
+from pathlib import Path
 
-from .db import SessionFactory, make_engine
+from .db import SessionFactory, engine_for
 from .settings import Settings
 
 
@@ -15,22 +17,48 @@ def _settings() -> Settings:
     return Settings.from_env()
 
 
+def _engine():
+    return engine_for(_settings())
+
+
+def _maintenance_engine():
+    """Migrations, backups and rebuilds may rightly run longer than any page."""
+    return engine_for(_settings(), statement_timeout_ms=0)
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     from . import migrate
 
-    engine = make_engine(_settings().database_url)
-    if args.downgrade:
-        migrate.downgrade(engine, args.revision)
-    else:
-        migrate.upgrade(engine, args.revision)
-    print(f"Database at revision {migrate.current_revision(engine)}")
+    engine = _maintenance_engine()
+    try:
+        if args.downgrade:
+            try:
+                lost = migrate.downgrade(engine, args.revision, force=args.force)
+            except migrate.WouldLoseData as refusal:
+                print(f"Refusing to downgrade: {refusal}. Take a backup first (deliberation backup FILE), "
+                      "then run again with --force to drop them.", file=sys.stderr)
+                return 1
+            if lost:
+                print("Dropped: " + ", ".join(map(str, lost)))
+        else:
+            fresh = migrate.current_revision(engine) is None
+            revisions = migrate.upgrade(engine, args.revision)
+            # A new database has no texts to index yet.
+            if not fresh and migrate.needs_reindex(revisions):
+                _rebuild_search_index(engine)
+        print(f"Database at revision {migrate.current_revision(engine)}")
+    except migrate.MigrationError as error:
+        print(f"deliberation migrate: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import load_demo, network_is_empty
 
-    engine = make_engine(_settings().database_url)
+    engine = _engine()
     sessions = SessionFactory(engine)
     with sessions.begin() as db:
         if not network_is_empty(db):
@@ -51,7 +79,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     from .errors import ValidationError
 
     password = args.password or getpass.getpass("Password (10 characters or more): ")
-    engine = make_engine(_settings().database_url)
+    engine = _engine()
     sessions = SessionFactory(engine)
     data = {"email": args.email, "display_name": args.name, "password": password, "password_confirm": password,
             "occupation": args.occupation, "hromada": args.hromada, "region": ""}
@@ -89,14 +117,18 @@ def cmd_send_digests(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from .resolutions.verify import verify_report
-
-    engine = make_engine(_settings().database_url)
+    engine = _maintenance_engine()
     try:
-        with SessionFactory(engine).begin() as db:
-            report = verify_report(db)
+        return _verify(engine)
     finally:
         engine.dispose()
+
+
+def _verify(engine) -> int:
+    from .resolutions.verify import verify_report
+
+    with SessionFactory(engine).begin() as db:
+        report = verify_report(db)
     for problem in report.problems:
         print(f"{problem.number} {problem.code} expected={problem.expected} found={problem.found}")
     if report.problems:
@@ -116,18 +148,52 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     """Rebuild the search index from every resolution and every document's newest revision (after
     upgrading to migration 0005, or restoring a backup). One transaction: searches keep finding
     the old index until the new one is complete."""
+    engine = _maintenance_engine()
+    try:
+        _rebuild_search_index(engine)
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _rebuild_search_index(engine) -> None:
     from .db import sqlite_write_intent
     from .search.index import reindex
 
-    engine = make_engine(_settings().database_url)
     sqlite_write_intent.set(True)
+    with SessionFactory(engine).begin() as db:
+        count = reindex(db, progress=_progress_bar)
+    print(f"Search index rebuilt: {count} texts")
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent copy while the site runs; see deliberation/backup.py for how."""
+    from .backup import backup
+
+    engine = _maintenance_engine()
     try:
-        with SessionFactory(engine).begin() as db:
-            count = reindex(db, progress=_progress_bar)
+        backup(engine, args.file)
     finally:
         engine.dispose()
-    print(f"Search index rebuilt: {count} texts")
+    print(f"Backup written to {args.file} ({args.file.stat().st_size:,} bytes)")
     return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from . import migrate
+    from .backup import restore
+
+    engine = _maintenance_engine()
+    try:
+        restored = restore(engine, args.file)
+        print(f"Restored {args.file} at schema revision {restored.revision}:")
+        for table, rows in restored.counts.items():
+            print(f"  {table:36} {rows:>10,}")
+        if restored.revision != migrate.head_revision():
+            print(f"The code is at revision {migrate.head_revision()}: run `deliberation migrate` before serving.")
+        return _verify(engine)
+    finally:
+        engine.dispose()
 
 
 def cmd_close_votes(args: argparse.Namespace) -> int:
@@ -184,6 +250,7 @@ def parser() -> argparse.ArgumentParser:
     mig = sub.add_parser("migrate", help="bring the database schema up to date (Alembic upgrade)")
     mig.add_argument("revision", nargs="?", default="head")
     mig.add_argument("--downgrade", action="store_true", help="go down to REVISION instead (e.g. base)")
+    mig.add_argument("--force", action="store_true", help="downgrade even if tables or columns with data would be dropped")
     mig.set_defaults(func=cmd_migrate)
 
     demo = sub.add_parser("demo", help="load the demo network into an empty database")
@@ -211,14 +278,35 @@ def parser() -> argparse.ArgumentParser:
     reindex = sub.add_parser("reindex", help="rebuild the search index from every resolution and document")
     reindex.set_defaults(func=cmd_reindex)
 
+    bk = sub.add_parser("backup", help="write a consistent copy of the database to FILE while the site runs")
+    bk.add_argument("file", type=Path, metavar="FILE")
+    bk.set_defaults(func=cmd_backup)
+
+    rs = sub.add_parser("restore", help="load a backup into an empty database, then verify the resolutions")
+    rs.add_argument("file", type=Path, metavar="FILE")
+    rs.set_defaults(func=cmd_restore)
+
     close = sub.add_parser("close-votes", help="close remote votes whose closing time has passed (run from cron)")
     close.set_defaults(func=cmd_close_votes)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sqlalchemy.exc import OperationalError
+
+    from .backup import BackupError
+    from .readiness import trouble_of
+
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BackupError as error:
+        print(f"deliberation {args.command}: {error}", file=sys.stderr)
+        return 1
+    except OperationalError as error:
+        # An unreachable, read-only or full database: one line with the cause, not a traceback.
+        print(f"deliberation {args.command}: the database cannot be used: {trouble_of(error)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -36,6 +36,10 @@ class Settings:
     smtp_starttls: bool = True
     #: The site's origin (scheme://host[:port]) for e-mailed links; taken from the request when empty.
     base_url: str = ""
+    #: PostgreSQL session limits (see ``db.make_engine``): milliseconds, 0 for none; seconds to connect.
+    pg_statement_timeout_ms: int = 30_000
+    pg_idle_in_transaction_timeout_ms: int = 60_000
+    pg_connect_timeout_s: int = 10
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -60,6 +64,9 @@ class Settings:
             smtp_sender=env.get("DELIBERATION_SMTP_SENDER", "deliberation@localhost"),
             smtp_starttls=env.get("DELIBERATION_SMTP_STARTTLS", "1") not in ("0", "false", "no"),
             base_url=env.get("DELIBERATION_BASE_URL", ""),
+            pg_statement_timeout_ms=_whole(env, "DELIBERATION_PG_STATEMENT_TIMEOUT", 30_000),
+            pg_idle_in_transaction_timeout_ms=_whole(env, "DELIBERATION_PG_IDLE_IN_TRANSACTION_TIMEOUT", 60_000),
+            pg_connect_timeout_s=_whole(env, "DELIBERATION_PG_CONNECT_TIMEOUT", 10),
         )
         values.update(overrides)
         settings = cls(**values)
@@ -70,6 +77,15 @@ class Settings:
         if not settings.secret_key:
             settings = _with_stored_secret(settings)
         return settings
+
+
+def _whole(env, name: str, default: int) -> int:
+    raw = env.get(name, "")
+    if not raw:
+        return default
+    if not raw.strip().isdigit():
+        raise ValueError(f"{name} must be a whole number (0 or more), not {raw!r}")
+    return int(raw)
 
 
 def _with_stored_secret(settings: Settings) -> Settings:

@@ -127,6 +127,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
+    from .health import outage_json
+
+    outage = outage_json(request, exc)
+    if outage is not None:
+        return outage
     log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_json(500, "server_error", gettext(N_(
         "Something broke on our side. Please try again in a minute; if it keeps happening, tell a coordinator.")))

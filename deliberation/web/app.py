@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, exc as sa_exc
 from sqlalchemy.engine import Connection
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -18,14 +18,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from ..db import SessionFactory, make_engine
+from ..db import SessionFactory, engine_for
 from ..errors import DomainError
-from ..i18n import N_, get_locale
+from ..i18n import N_, get_locale, reset_locale, set_locale
 from ..notifications.queries import unread_count
 from ..settings import LOCALES, Settings
 from . import accounts, admin, api, assembly, discussion, drafting, exports, forums, home, notifications, voting, workshops
 from . import resolutions
-from . import feeds
+from . import feeds, health
 from .context import Ctx
 from .forms import FormGuardMiddleware, csrf_token
 from .locale import LocaleMiddleware
@@ -115,6 +115,7 @@ def routes() -> list:
     return [
         Route("/", home.index, name="home"),
         Route("/healthz", home.health, name="health"),
+        Route("/readyz", health.ready, name="ready"),
         Route("/language", home.set_language, methods=["POST"], name="language"),
         *accounts.routes(),
         *workshops.routes(),
@@ -157,7 +158,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | Connection 
     settings = settings or Settings.from_env()
     if settings.default_locale not in LOCALES:
         raise ValueError(f"default_locale must be one of {LOCALES}")
-    bind = engine if engine is not None else make_engine(settings.database_url)
+    bind = engine if engine is not None else engine_for(settings)
     # A test hands in a connection inside an outer transaction; sessions then use savepoints.
     join_mode = "create_savepoint" if isinstance(bind, Connection) else None
     state = AppState(settings, bind, identity, join_transaction_mode=join_mode)
@@ -175,7 +176,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | Connection 
             Middleware(FormGuardMiddleware, max_body_bytes=settings.max_body_bytes,
                        render_error=state.render_guard_error, csrf_exempt=_is_api),
         ],
-        exception_handlers={404: _not_found, 405: _not_allowed, Exception: _server_error},
+        exception_handlers={404: _not_found, 405: _not_allowed, sa_exc.DBAPIError: _database_error,
+                            sa_exc.TimeoutError: _database_error, Exception: _server_error},
     )
     app.state.delib = state
     state.sessions.sender = app
@@ -198,13 +200,25 @@ async def _not_allowed(request: Request, exc: Exception) -> Response:
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     # Runs outside our middleware (in Starlette's ServerErrorMiddleware), so it adds the security
-    # headers itself; the traceback goes to the log, never to the visitor.
-    log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    # headers itself and sets the visitor's language again (the middleware chose it in the scope);
+    # the traceback goes to the log, never to the visitor.
     request.scope.setdefault("delib_session", {})
-    response = request.app.state.delib.render_plain(
-        request, 500, N_("Something broke on our side. Please try again in a minute; if it keeps happening, tell a coordinator."))
+    token = set_locale(request.scope.get("delib_locale") or request.app.state.delib.settings.default_locale)
+    try:
+        response = health.outage_response(request, exc)
+        if response is None:
+            log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+            response = request.app.state.delib.render_plain(request, 500, N_(
+                "Something broke on our side. Please try again in a minute; if it keeps happening, tell a coordinator."))
+    finally:
+        reset_locale(token)
     response.headers.update(SECURITY_HEADERS)
     return response
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    """An unreachable, read-only or full database: a 503 page, one line in the log."""
+    return health.outage_response(request, exc) or await _server_error(request, exc)
 
 
 async def _plain_error(request: Request, status: int, message: str) -> Response:

@@ -32,6 +32,7 @@ PROFILE_FORM = {"display_name": "Нове імʼя", "occupation": "expert", "hr
 TABLE = [
     ("home", "GET", "/", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
     ("health", "GET", "/healthz", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
+    ("ready", "GET", "/readyz", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
     ("language", "POST", "/language", {"lang": "en"}, dict(anonymous=303, member=303, facilitator=303, coordinator=303)),
     ("login", "GET", "/login", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
     ("login", "POST", "/login", {"email": "nobody@example.org", "password": "wrong password"},
