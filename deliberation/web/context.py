@@ -26,6 +26,7 @@ from ..db import sqlite_write_intent
 from ..errors import DomainError, Forbidden, ValidationError
 from ..i18n import N_
 from ..notifications.delivery import send_all, take_mail
+from ..voting.closer import close_due_votes_quietly
 from .rendering import url_for
 
 log = logging.getLogger("deliberation.web")
@@ -128,8 +129,12 @@ def endpoint(handler: Callable[[Ctx], Response]) -> Callable[[Request], Response
     @wraps(handler)
     def run(request: Request) -> Response:
         app_state = request.app.state.delib
+        writes = request.method not in ("GET", "HEAD")
+        if writes:
+            # Before this request takes the write lock: see voting.closer for why not later.
+            close_due_votes_quietly(app_state.sessions)
         # Handlers run in worker threads, one request each, so the flag is this request's alone.
-        sqlite_write_intent.set(request.method not in ("GET", "HEAD"))
+        sqlite_write_intent.set(writes)
         db = app_state.sessions()
         ctx = Ctx(request=request, db=db, app_state=app_state)
         try:

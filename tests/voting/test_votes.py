@@ -129,6 +129,9 @@ def test_a_remote_vote_closes_at_its_time_counting_only_ballots_cast_before(db, 
     time.sleep(0.05)
     with pytest.raises(Conflict):
         assembly.cast(db, vote, assembly.delegates[2], "against")
+    # The refused ballot closed nothing (that is the next write unit's job, voting.closer).
+    assert vote.status == "open"
+    assert actions.close_due_votes(db, forum_id=assembly.forum.id) == [vote]
     assert vote.status == "closed" and vote.closed_by is None and vote.closed_at == vote.closes_at
     assert (vote.for_count, vote.against_count, vote.participants_count) == (2, 0, 2)
     assert not actions.close_if_due(db, vote)
