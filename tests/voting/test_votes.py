@@ -200,7 +200,7 @@ def test_events_and_audit_follow_the_vote(db, assembly, events_heard):
     names = [name for name, _ in events_heard]
     assert "vote opened" in names and "vote closed" in names
     actions_logged = [e.action for e in db.exec(AuditEntry.__table__.select()
-                                                .where(AuditEntry.object_type == "vote")).all()]
+                                                .where(AuditEntry.object_type == "vote").order_by(AuditEntry.id)).all()]
     assert actions_logged[:4] == ["vote.prepared", "vote.opened", "ballot.cast", "vote.closed"]
 
 
