@@ -143,3 +143,44 @@ def test_a_text_not_adopted_returns_to_its_workshop_with_the_vote_on_its_page(cl
     assert f'href="/votes/{vote_id}"' in page and 'id="record-title"' in page
     sign_in(client, ready.author.email)
     assert client.get(f"/documents/{ready.document.id}/edit").status_code == 200
+
+
+def test_past_its_closing_time_a_remote_vote_reads_as_closed_and_a_late_ballot_gets_409_with_the_result(
+        client, ready, db, settings):
+    import time
+    from datetime import timedelta
+
+    from deliberation.db import utcnow
+    from deliberation.i18n import DISPLAY_ZONE
+    from deliberation.testing import signed_in_session
+
+    def as_(user):  # minted sessions: Argon2 sign-ins would eat the few seconds the vote is open
+        client.cookies.clear()
+        cookies, token = signed_in_session(settings.secret_key, user)
+        client.cookies.update(cookies)
+        return token
+
+    closes = utcnow() + timedelta(seconds=3)
+    token = as_(ready.chair)
+    response = client.post(f"/forums/{ready.forum.id}/agenda/{ready.item.id}/votes/new", follow_redirects=False,
+                           data={"csrf_token": token, "subject": "final", "mode": "remote",
+                                 "closes_at": closes.astimezone(DISPLAY_ZONE).replace(tzinfo=None).isoformat()})
+    vote_id = int(response.headers["location"].rsplit("/", 1)[1])
+    assert client.post(f"/votes/{vote_id}/open", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    for person in ready.delegates[:2]:
+        token = as_(person)
+        assert client.post(f"/votes/{vote_id}/ballot", data={"choice": "for", "csrf_token": token},
+                           follow_redirects=False).status_code == 303
+    token = as_(ready.delegates[2])
+    while utcnow() <= closes + timedelta(milliseconds=50):
+        time.sleep(0.05)
+    # A reader sees the result at once; the row is closed by the next write, not by the read.
+    page = client.get(f"/votes/{vote_id}").text
+    assert 'class="tally"' in page
+    assert db.get(Vote, vote_id).status == "open"
+    late = client.post(f"/votes/{vote_id}/ballot", data={"choice": "against", "csrf_token": token},
+                       follow_redirects=False)
+    assert late.status_code == 409 and 'class="tally"' in late.text and 'role="alert"' in late.text
+    db.expire_all()
+    vote = db.get(Vote, vote_id)
+    assert (vote.status, vote.for_count, vote.against_count, vote.participants_count) == ("closed", 2, 0, 2)
