@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
 from ..db import SessionFactory, db_now, sqlite_write_intent
-from .actions import close_due_votes
+from .actions import close_if_due
 from .models import Vote
 
 log = logging.getLogger("deliberation.voting")
@@ -38,28 +37,35 @@ def due_vote_ids(sessions: SessionFactory) -> list[int]:
         sqlite_write_intent.reset(token)
 
 
-def close_due_votes_apart(sessions: SessionFactory, *, forum_id: int | None = None) -> list[int]:
-    """Close every due vote in one short write transaction of its own; the ids of those closed.
+def close_due_votes_apart(sessions: SessionFactory, *, quiet: bool = False) -> list[int]:
+    """Close every due vote, each in one short write transaction of its own; the ids of those closed.
 
-    Of two processes closing at once, the compare-and-set lets exactly one count each vote.
+    Of two processes closing at once, the compare-and-set lets exactly one count each vote. With
+    ``quiet``, a vote that cannot be closed now is logged and left for the next writer: a request
+    about to do its own work must not fail because of it (a vote left open past its time takes no
+    ballot anyway, the triggers refuse by the database clock, and readers see it closed).
     """
-    if not due_vote_ids(sessions):
-        return []
-    token = sqlite_write_intent.set(True)
-    try:
-        with sessions.begin() as db:
-            return [vote.id for vote in close_due_votes(db, forum_id=forum_id)]
-    finally:
-        sqlite_write_intent.reset(token)
+    closed = []
+    for vote_id in due_vote_ids(sessions):
+        token = sqlite_write_intent.set(True)
+        try:
+            with sessions.begin() as db:
+                vote = db.get(Vote, vote_id)
+                if vote is not None and close_if_due(db, vote):
+                    closed.append(vote_id)
+        except Exception:
+            if not quiet:
+                raise
+            log.warning("closing due vote %s failed; the next write request tries again", vote_id, exc_info=True)
+        finally:
+            sqlite_write_intent.reset(token)
+    return closed
 
 
 def close_due_votes_quietly(sessions: SessionFactory) -> None:
-    """The same, for a request about to do its own work: a failure here must not fail that work.
-
-    A vote left open past its time takes no ballot anyway (the triggers refuse by the database
-    clock); the next writer closes it.
-    """
+    """Before a write request's own work (web.context.endpoint); whatever goes wrong here is the
+    request's own business to meet, if it meets it at all."""
     try:
-        close_due_votes_apart(sessions)
-    except DBAPIError:
-        log.warning("closing due votes failed; the next request tries again", exc_info=True)
+        close_due_votes_apart(sessions, quiet=True)
+    except Exception:
+        log.warning("looking for due votes failed; the next write request tries again", exc_info=True)

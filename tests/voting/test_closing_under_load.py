@@ -2,9 +2,10 @@
 SQLite and PostgreSQL: nobody gets a 500, no writer waits out the lock, and the stored tally is
 exactly the ballots the server accepted.
 
-The SQLite busy timeout is 3 s here, a tenth of the real one: a request that held the write lock
+The SQLite busy timeout is 10 s here, a third of the real one: a request that held the write lock
 while waiting for itself (or a reader that wrote) would make other requests fail with "database is
 locked" instead of quietly waiting 30 s, so the outcomes say whether anyone stalled, not the clock.
+(Not lower: on a loaded 2-core machine 25 ballots queued for the one write lock can wait seconds.)
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ DELEGATES = 100
 READERS = 8
 SAVES = 20
 SECRET_KEY = "closing-under-load-secret"
-BUSY_TIMEOUT_S = 3
+BUSY_TIMEOUT_S = 10
 # The closing time comes this long after the vote opens; ballots leave over twice that.
 CLOSES_AFTER_S = 1.5
 BALLOT_SPREAD_S = 3.0
