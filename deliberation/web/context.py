@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ..accounts import queries as account_queries
-from ..accounts.actions import HostIdentity, do_sync_host_user
+from ..accounts.actions import HostIdentity, do_sync_host_user, host_user_in_step
 from ..accounts.models import User
 from ..db import sqlite_write_intent
 from ..errors import DomainError, Forbidden, ValidationError
@@ -113,6 +113,8 @@ def resolve_actor(ctx: Ctx) -> User | None:
             identity = HostIdentity(external_id=str(identity["external_id"]),
                                     display_name=str(identity["display_name"]),
                                     roles=frozenset(identity.get("roles", ())), email=identity.get("email"))
+        if ctx.request.method in ("GET", "HEAD"):
+            return _host_user_for_read(ctx, identity)
         return do_sync_host_user(ctx.db, identity=identity)
     user_id = ctx.session.get("uid")
     if not user_id:
@@ -123,6 +125,23 @@ def resolve_actor(ctx: Ctx) -> User | None:
         ctx.session.pop("uid", None)
         return None
     return user
+
+
+def _host_user_for_read(ctx: Ctx, identity: HostIdentity) -> User:
+    """A host's person met on a GET: a read stays a read, so a first sight (or a changed name or
+    role) is written in a short unit of its own before the request's transaction begins."""
+    user = host_user_in_step(ctx.db, identity=identity)
+    if user is not None:
+        return user
+    # End the read transaction first: on SQLite it would keep reading from before the write.
+    ctx.db.rollback()
+    token = sqlite_write_intent.set(True)
+    try:
+        with ctx.app_state.sessions.begin() as db:
+            user_id = do_sync_host_user(db, identity=identity).id
+    finally:
+        sqlite_write_intent.reset(token)
+    return account_queries.get_user(ctx.db, user_id)
 
 
 def endpoint(handler: Callable[[Ctx], Response]) -> Callable[[Request], Response]:

@@ -81,3 +81,57 @@ def test_no_get_route_writes_for_any_role_after_a_save_and_past_a_closing_time(c
             failures.append((url, response.status_code, list(writes)))
         writes.clear()
     assert not failures, "\n".join(f"GET {url} -> {status}: {stmts}" for url, status, stmts in failures)
+
+
+# --- a host's person met on a GET ------------------------------------------------------------------
+
+@pytest.fixture
+def own_engine(backend, tmp_path_factory):
+    from deliberation import migrate
+
+    from ..conftest import fresh_engine
+
+    engine, cleanup = fresh_engine(backend, tmp_path_factory)
+    migrate.upgrade(engine)
+    yield engine
+    cleanup()
+
+
+def test_a_host_person_first_seen_on_a_get_is_written_in_a_write_transaction_of_its_own(own_engine, settings):
+    """On SQLite a write inside a read's (deferred) transaction fails as soon as another request has
+    committed; so every write must run in a transaction begun as a write (write intent)."""
+    from starlette.testclient import TestClient
+
+    from deliberation import create_app
+    from deliberation.accounts.models import User
+    from deliberation.db import SessionFactory, sqlite_write_intent
+
+    person = {"external_id": "host-17", "display_name": "Ніна Гребенюк", "roles": []}
+    app = create_app(settings, engine=own_engine, identity=lambda request: dict(person))
+    began_as_write: dict[int, bool] = {}
+    stray: list[str] = []
+
+    def begin(conn):
+        began_as_write[id(conn.connection)] = sqlite_write_intent.get()
+
+    def execute(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith(WRITES) and not began_as_write.get(id(conn.connection)):
+            stray.append(statement.split("\n")[0][:120])
+
+    event.listen(own_engine, "begin", begin)
+    event.listen(own_engine, "before_cursor_execute", execute)
+    try:
+        with TestClient(app) as client:
+            assert client.get("/").status_code == 200
+            assert client.get("/workshops").status_code == 200
+            person["display_name"] = "Ніна Гребенюк-Коваль"
+            assert client.get("/").status_code == 200
+    finally:
+        event.remove(own_engine, "begin", begin)
+        event.remove(own_engine, "before_cursor_execute", execute)
+    assert not stray, stray
+    with SessionFactory(own_engine).begin() as db:
+        from sqlmodel import select
+
+        assert db.exec(select(User.display_name).where(User.external_id == "host-17")).all() == \
+            ["Ніна Гребенюк-Коваль"]
