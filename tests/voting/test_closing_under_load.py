@@ -132,12 +132,14 @@ def _open_remote_vote(crowd: Crowd) -> tuple[int, float]:
     from deliberation.accounts.models import User
     from deliberation.forums.models import AgendaItem, Forum
 
-    closes = utcnow() + timedelta(seconds=CLOSES_AFTER_S)
-    local = closes.astimezone(DISPLAY_ZONE).replace(tzinfo=None).isoformat(timespec="microseconds")
+    later = (utcnow() + timedelta(minutes=5)).astimezone(DISPLAY_ZONE).replace(tzinfo=None).isoformat()
     with committed(crowd.engine) as db:
         chair, forum = db.get(User, crowd.chair_id), db.get(Forum, crowd.forum_id)
         vote = actions.check_prepare_vote(db, item=db.get(AgendaItem, crowd.item_id), forum=forum, actor=chair,
-                                          data={"subject": "final", "mode": "remote", "closes_at": local})
+                                          data={"subject": "final", "mode": "remote", "closes_at": later})
+        # The closing time is set at the last moment (a draft's rule may change), so however slow
+        # this machine is, the vote still opens before it.
+        vote.closes_at = closes = utcnow() + timedelta(seconds=CLOSES_AFTER_S)
         actions.do_open_vote(db, vote=vote, forum=forum, actor=chair)
         vote_id = vote.id
     return vote_id, time.monotonic() + (closes - utcnow()).total_seconds()
