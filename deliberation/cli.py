@@ -197,19 +197,16 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_close_votes(args: argparse.Namespace) -> int:
-    """Close remote votes whose time has passed. Pages close them too when first looked at; run this
-    from cron every minute so that hosts hear "vote closed" on time even when nobody is looking."""
+    """Close remote votes whose time has passed. Every write request closes them too, before its own
+    work (pages only show them closed); run this from cron every minute so that hosts hear "vote
+    closed" on time even when nobody writes."""
     from . import create_app
-    from .db import sqlite_write_intent
-    from .voting.actions import close_due_votes
+    from .voting.closer import close_due_votes_apart
 
     app = create_app(_settings())
     state = app.state.delib
-    sqlite_write_intent.set(True)
     try:
-        with state.sessions.begin() as db:
-            closed = close_due_votes(db)
-            numbers = [vote.id for vote in closed]
+        numbers = close_due_votes_apart(state.sessions)
     finally:
         state.bind.dispose()
     print(f"Votes closed: {len(numbers)}" + (f" ({', '.join(map(str, numbers))})" if numbers else ""))

@@ -50,9 +50,11 @@ def make_engine(url: str, *, statement_timeout_ms: int | None = None,
         # The app serves requests from a thread pool; the connection pool hands one
         # connection to one thread at a time.
         connect_args.setdefault("check_same_thread", False)
-        connect_args.setdefault("timeout", 30)
+        # How long a writer waits for the write lock; tests set it far lower to prove nobody waits.
+        timeout = connect_args.setdefault("timeout", 30)
         engine = create_engine(url, connect_args=connect_args, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", lambda dbapi_connection, _record: _sqlite_pragmas(
+            dbapi_connection, busy_ms=int(timeout * 1000)))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     connect_args = dict(kwargs.pop("connect_args", {}))
@@ -79,7 +81,7 @@ def engine_for(settings: Any, **overrides: Any) -> Engine:
     return make_engine(settings.database_url, **options)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection, *, busy_ms: int) -> None:
     # pysqlite's own transaction handling begins late and breaks SAVEPOINT; SQLAlchemy's
     # documented recipe is to switch it off and emit BEGIN ourselves (see _sqlite_begin).
     dbapi_connection.isolation_level = None
@@ -88,7 +90,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     if not _is_memory(dbapi_connection):
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 

@@ -220,6 +220,17 @@ def _coordinator_count(db: Session) -> int:
     return len(db.exec(select(User.id).where(User.is_coordinator == True)).all())  # noqa: E712
 
 
+def host_user_in_step(db: Session, *, identity: HostIdentity) -> User | None:
+    """The local row for a host-provided person if it exists and needs no change (a read)."""
+    if not identity.external_id or not identity.display_name:
+        return None
+    user = db.exec(select(User).where(User.external_id == identity.external_id)).first()
+    if user is None or user.display_name != identity.display_name[:120] or \
+            user.is_coordinator != ("coordinator" in identity.roles):
+        return None
+    return user
+
+
 def do_sync_host_user(db: Session, *, identity: HostIdentity) -> User:
     """The local row for a host-provided person, created on first sight and kept in step."""
     if not identity.external_id or not identity.display_name:

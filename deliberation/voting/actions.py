@@ -210,9 +210,10 @@ def check_cast_ballot(db: Session, *, vote: Vote, actor: User, data: Mapping,
     """Cast or change the actor's own ballot, or the one of a delegate whose proxy they hold.
 
     ``device_secrets`` are the secrets this browser was given for the vote's ballots, by voter
-    (see deliberation/voting/ballots.py); a secret ballot is bound to one of them.
+    (see deliberation/voting/ballots.py); a secret ballot is bound to one of them. A vote past its
+    closing time is closed before the request begins (voting.closer), never here: closing inside the
+    ballot's own transaction would hold the write lock while counting.
     """
-    close_if_due(db, vote)
     if not rules.may_try_to_vote(actor, vote):
         if actor is None:
             _require(False)
@@ -273,6 +274,26 @@ def close_due_votes(db: Session, *, forum_id: int | None = None) -> list[Vote]:
     return [vote for vote in queries.due_votes(db, forum_id=forum_id) if close_if_due(db, vote)]
 
 
+def as_seen(db: Session, vote: Vote) -> Vote:
+    """The vote as a reader sees it: one past its closing time shows as closed, with the tally it
+    closes with (the triggers took no ballot after that time), while the database row is closed by
+    the next write request or by ``deliberation close-votes``. Reads never write.
+
+    The copy is never added to the session, so nothing of it is flushed.
+    """
+    if not is_due(vote):
+        return vote
+    counts = queries.counted(db, vote.id)
+    electorate, outcome = _result(db, vote, counts, hand_counted=False)
+    seen = Vote(**vote.model_dump())
+    seen.status, seen.closed_at = "closed", vote.closes_at
+    seen.for_count, seen.against_count, seen.abstain_count = counts.for_, counts.against, counts.abstain
+    seen.registered_count, seen.present_count = electorate.registered, electorate.present
+    seen.participants_count, seen.quorum_reached = electorate.participants, outcome.quorum_reached
+    seen.is_adopted, seen.reason = outcome.adopted, outcome.reason
+    return seen
+
+
 def check_record_hand_count(db: Session, *, vote: Vote, forum: Forum, actor: User, data: Mapping) -> Vote:
     """The chair enters the totals counted in the hall; the record says they were counted by hand."""
     _require(rules.can_chair(actor, forum))
@@ -324,8 +345,8 @@ def _present(db: Session, vote: Vote, *, participants: set[int]) -> set[int]:
     return present | {giver for giver, holder in proxies.items() if holder in present and giver in registered}
 
 
-def _finish(db: Session, vote: Vote, *, actor_id: int | None, counts: Counts, hand_counted: bool,
-            closed_at: datetime | None = None) -> Vote:
+def _result(db: Session, vote: Vote, counts: Counts, *, hand_counted: bool):
+    """(electorate, outcome) of these counts under the vote's rule."""
     participants = queries.participant_ids(db, vote.id)
     registered = len(forum_queries.registered_ids(db, vote.forum_id))
     present = len(_present(db, vote, participants=participants))
@@ -333,7 +354,13 @@ def _finish(db: Session, vote: Vote, *, actor_id: int | None, counts: Counts, ha
     if not hand_counted and counts.cast != taking_part:  # pragma: no cover - the schema prevents it
         raise RuntimeError(f"vote {vote.id}: {counts.cast} ballots for {taking_part} participations")
     electorate = Electorate(registered=registered, present=max(present, taking_part), participants=taking_part)
-    outcome = decide(queries.rule_of(vote), counts, electorate)
+    return electorate, decide(queries.rule_of(vote), counts, electorate)
+
+
+def _finish(db: Session, vote: Vote, *, actor_id: int | None, counts: Counts, hand_counted: bool,
+            closed_at: datetime | None = None) -> Vote:
+    electorate, outcome = _result(db, vote, counts, hand_counted=hand_counted)
+    registered, taking_part = electorate.registered, electorate.participants
     db.refresh(vote)
     vote.status, vote.closed_by, vote.closed_at = "closed", actor_id, closed_at or vote.closed_at or utcnow()
     vote.for_count, vote.against_count, vote.abstain_count = counts.for_, counts.against, counts.abstain

@@ -21,13 +21,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ..accounts import queries as account_queries
-from ..accounts.actions import HostIdentity, do_sync_host_user
+from ..accounts.actions import HostIdentity, do_sync_host_user, host_user_in_step
 from ..accounts.models import User
 from ..db import sqlite_write_intent
 from ..db_errors import is_transient
 from ..errors import DomainError, Forbidden, ValidationError
 from ..i18n import N_
 from ..notifications.delivery import send_all, take_mail
+from ..voting.closer import close_due_votes_quietly
 from .rendering import url_for
 
 log = logging.getLogger("deliberation.web")
@@ -114,6 +115,8 @@ def resolve_actor(ctx: Ctx) -> User | None:
             identity = HostIdentity(external_id=str(identity["external_id"]),
                                     display_name=str(identity["display_name"]),
                                     roles=frozenset(identity.get("roles", ())), email=identity.get("email"))
+        if ctx.request.method in ("GET", "HEAD"):
+            return _host_user_for_read(ctx, identity)
         return do_sync_host_user(ctx.db, identity=identity)
     user_id = ctx.session.get("uid")
     if not user_id:
@@ -126,6 +129,23 @@ def resolve_actor(ctx: Ctx) -> User | None:
     return user
 
 
+def _host_user_for_read(ctx: Ctx, identity: HostIdentity) -> User:
+    """A host's person met on a GET: a read stays a read, so a first sight (or a changed name or
+    role) is written in a short unit of its own before the request's transaction begins."""
+    user = host_user_in_step(ctx.db, identity=identity)
+    if user is not None:
+        return user
+    # End the read transaction first: on SQLite it would keep reading from before the write.
+    ctx.db.rollback()
+    token = sqlite_write_intent.set(True)
+    try:
+        with ctx.app_state.sessions.begin() as db:
+            user_id = do_sync_host_user(db, identity=identity).id
+    finally:
+        sqlite_write_intent.reset(token)
+    return account_queries.get_user(ctx.db, user_id)
+
+
 def endpoint(handler: Callable[[Ctx], Response] | None = None, *,
              unavailable: Callable[[Ctx], Response] | None = None):
     """Use as ``@endpoint``, or ``@endpoint(unavailable=page)`` to show ``page(ctx)`` instead of the
@@ -136,8 +156,12 @@ def endpoint(handler: Callable[[Ctx], Response] | None = None, *,
     @wraps(handler)
     def run(request: Request) -> Response:
         app_state = request.app.state.delib
+        writes = request.method not in ("GET", "HEAD")
+        if writes:
+            # Before this request takes the write lock: see voting.closer for why not later.
+            close_due_votes_quietly(app_state.sessions)
         # Handlers run in worker threads, one request each, so the flag is this request's alone.
-        sqlite_write_intent.set(request.method not in ("GET", "HEAD"))
+        sqlite_write_intent.set(writes)
         db = app_state.sessions()
         ctx = Ctx(request=request, db=db, app_state=app_state)
         try:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..db import sqlite_write_intent
-from ..errors import NotFound, ValidationError
+from ..errors import Conflict, NotFound, ValidationError
 from ..forums import queries as forum_queries
 from ..forums.floor import speech_ends_at
 from ..forums.models import AgendaItem, Forum
@@ -47,28 +48,11 @@ def _forum(ctx: Ctx, forum_id: int) -> Forum:
     return forum
 
 
-def _close_due(ctx: Ctx, forum_id: int) -> None:
-    """Close remote votes whose time has come before showing anything about them.
-
-    A GET otherwise only reads: the close runs in its own short write transaction, then the
-    request's own transaction starts afresh so it sees the result (SQLite reads from a snapshot).
-    """
-    if not any(actions.is_due(vote) for vote in queries.due_votes(ctx.db, forum_id=forum_id)):
-        return
-    token = sqlite_write_intent.set(True)
-    try:
-        with ctx.app_state.sessions.begin() as db:
-            actions.close_due_votes(db, forum_id=forum_id)
-    finally:
-        sqlite_write_intent.reset(token)
-    ctx.db.rollback()
-
-
 def _vote(ctx: Ctx) -> tuple[Vote, Forum, AgendaItem]:
     vote = actions.get_vote_or_404(ctx.db, ctx.request.path_params["vote_id"])
-    if vote.status == "open" and vote.closes_at is not None:
-        _close_due(ctx, vote.forum_id)
-        vote = actions.get_vote_or_404(ctx.db, vote.id)
+    if ctx.request.method in ("GET", "HEAD"):
+        # A write request closed any due vote before it began (voting.closer); a read only shows it.
+        vote = actions.as_seen(ctx.db, vote)
     forum = _forum(ctx, vote.forum_id)
     return vote, forum, ctx.db.get(AgendaItem, vote.agenda_item_id)
 
@@ -191,7 +175,7 @@ def _vote_context(ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem) -> dict:
         "can_chair": rules.can_chair(ctx.actor, forum),
         "can_vote": bool(ctx.actor) and rules.takes_ballots(vote) and
         forum_queries.is_registered_delegate(ctx.db, forum_id=forum.id, user_id=ctx.actor.id),
-        "values": {}, "errors": {},
+        "values": {}, "errors": {}, "refused": "",
     }
 
 
@@ -312,6 +296,8 @@ def vote_ballot(ctx: Ctx) -> Response:
         ctx.db.rollback()
         sqlite_write_intent.set(False)
         vote, forum, item = _vote(ctx)
+        # Refused because its time ran out while this ballot was on its way: show it as closed.
+        vote = actions.as_seen(ctx.db, vote)
         return ctx.render("voting/booth.html", _booth_context(ctx, vote, forum, item, refused=True), status=409)
     if ctx.is_htmx:
         response = ctx.render("voting/_booth.html", _booth_context(ctx, vote, forum, item, just_cast=cast))
@@ -345,9 +331,9 @@ def vote_receipt(ctx: Ctx) -> Response:
 # --- the live screens -----------------------------------------------------------------------------
 
 def _state(ctx: Ctx, forum: Forum) -> dict:
-    _close_due(ctx, forum.id)
-    forum = _forum(ctx, forum.id)
     state = queries.get_live_state(ctx.db, forum)
+    if state.vote is not None:
+        state = replace(state, vote=actions.as_seen(ctx.db, state.vote))
     ends_at = speech_ends_at(state.speaker, state.item.speaking_seconds) if state.item else None
     return {"forum": forum, "state": state, "speaker_ends_at": ends_at,
             "rule": queries.rule_of(state.vote) if state.vote else None}
