@@ -7,7 +7,7 @@ from dataclasses import replace
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..errors import Conflict, NotFound, ValidationError
+from ..errors import NotFound, ValidationError
 from ..forums import queries as forum_queries
 from ..forums.floor import speech_ends_at
 from ..forums.models import AgendaItem, Forum
