@@ -1,0 +1,174 @@
+"""Recall and precision of Ukrainian search folding, before and after, on named cases; and its speed.
+
+Run from the repository root: ``python bench/search_recall.py``. Reads the cases of
+``tests/text/cases_search_recall.json`` (query → text phrase that must match, and phrases that
+must not) and decides each as the index does, for two foldings in the same run:
+
+- simplemma: one lemma per word (simplemma's), every query lemma must be among the text's
+  (the folding before pymorphy3, rebuilt here as it was);
+- every lemma: ``deliberation.text.lemmas`` as it is, every candidate lemma of each text word from
+  pymorphy3's dictionary (simplemma and a guess by ending for unknown words), each query word an OR
+  over its lemmas, every query word required.
+
+Prints recall (positives found), false matches (negatives found) and precision over all matches,
+then the misses and false matches by name; then how many lemmas the index holds per word, and the
+time to lemmatise the Ukrainian catalog's text cold (empty caches, dictionaries loaded) and warm,
+best of 5, with the ratio. Nothing here asserts; ``tests/text/test_text_search_recall.py`` does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import simplemma  # noqa: E402
+
+from deliberation.text import lemmas as every_lemma  # noqa: E402
+from deliberation.text import morphology  # noqa: E402
+from deliberation.text.lemmas import fold  # noqa: E402
+from deliberation.text.tokens import WORD_RE  # noqa: E402
+
+CASES = ROOT / "tests" / "text" / "cases_search_recall.json"
+CATALOG = ROOT / "deliberation" / "locale" / "uk" / "LC_MESSAGES" / "messages.po"
+REPEATS = 5
+
+
+@dataclass(frozen=True)
+class Folding:
+    name: str
+    #: The lemmas the index holds for a text.
+    index: Callable[[str], Iterable[str]]
+    #: Per query word, the lemmas any of which matches.
+    query: Callable[[str], list[tuple[str, ...]]]
+    clear: Callable[[], None]
+
+    def matches(self, query: str, text: str) -> bool:
+        held = set(self.index(text))
+        terms = self.query(query)
+        return bool(terms) and all(not held.isdisjoint(term) for term in terms)
+
+
+# The folding before pymorphy3, as deliberation/text/lemmas.py had it.
+@lru_cache(maxsize=65536)
+def _simplemma_lemma(word: str) -> str:
+    folded = fold(word)
+    found = fold(simplemma.lemmatize(folded, lang="uk"))
+    return found if WORD_RE.fullmatch(found) else folded
+
+
+@lru_cache(maxsize=65536)
+def _simplemma_word(word: str) -> tuple[str, ...]:
+    folded = fold(word)
+    if "-" not in folded:
+        return (_simplemma_lemma(word),)
+    return tuple(dict.fromkeys([_simplemma_lemma(word), *(_simplemma_lemma(p) for p in folded.split("-") if p)]))
+
+
+def _words(text: str) -> list[str]:
+    return [m.group() for m in WORD_RE.finditer(every_lemma._scannable(text))]
+
+
+def _simplemma_index(text: str) -> list[str]:
+    return [lemma for word in _words(text) for lemma in _simplemma_word(word)]
+
+
+def _simplemma_query(q: str) -> list[tuple[str, ...]]:
+    return [(lemma,) for lemma in dict.fromkeys(_simplemma_lemma(word) for word in _words(q))]
+
+
+def _clear_simplemma() -> None:
+    _simplemma_lemma.cache_clear()
+    _simplemma_word.cache_clear()
+
+
+def _clear_every_lemma() -> None:
+    every_lemma.word_lemmas.cache_clear()
+    morphology.word_lemmas.cache_clear()
+    morphology.query_word_lemmas.cache_clear()
+    morphology._parse.cache_clear()
+
+
+FOLDINGS = [
+    Folding("simplemma (before)", _simplemma_index, _simplemma_query, _clear_simplemma),
+    Folding("every lemma (after)", every_lemma.lemmas, every_lemma.query_terms, _clear_every_lemma),
+]
+
+
+def _score(folding: Folding, cases: dict) -> None:
+    missed = [c for c in cases["positive"] if not folding.matches(c["query"], c["text"])]
+    wrong = [c for c in cases["negative"] if folding.matches(c["query"], c["text"])]
+    positives, negatives = len(cases["positive"]), len(cases["negative"])
+    found = positives - len(missed)
+    precision = found / (found + len(wrong)) if found + len(wrong) else 1.0
+    print(f"{folding.name:<22} recall {found:>3}/{positives} = {found / positives:6.1%}   "
+          f"false matches {len(wrong):>2}/{negatives}   precision {precision:6.1%}")
+    for case in missed:
+        print(f"    missed: {case['name']}  ({case['query']} → {case['text']})")
+    for case in wrong:
+        print(f"    false:  {case['name']}  ({case['query']} → {case['text']})")
+
+
+def _catalog_text() -> str:
+    """The Ukrainian catalog's translations: real civic Ukrainian, a few thousand distinct words."""
+    return "\n".join(re.findall(r'^msgstr(?:\[\d\])? "(.*)"$', CATALOG.read_text(encoding="utf-8"), re.M))
+
+
+def _best(fn: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _speed(text: str) -> None:
+    words = _words(text)
+    print(f"\nSpeed: lemmatising the Ukrainian catalog, {len(words):,} words, "
+          f"{len(set(map(fold, words))):,} distinct; best of {REPEATS}")
+    # Load both dictionaries first: that cost is paid once per process, and reported apart.
+    start = time.perf_counter()
+    simplemma.lemmatize("громада", lang="uk")
+    simplemma_load = time.perf_counter() - start
+    start = time.perf_counter()
+    morphology._morph()
+    morph_load = time.perf_counter() - start
+    print(f"  loading: simplemma {simplemma_load * 1000:.0f} ms, pymorphy3 analyzer {morph_load * 1000:.0f} ms")
+    timings = {}
+    for folding in FOLDINGS:
+        def cold(folding=folding):
+            folding.clear()
+            folding.index(text)
+        cold_s = _best(cold)
+        warm_s = _best(lambda folding=folding: folding.index(text))
+        timings[folding.name] = (cold_s, warm_s)
+        held = list(folding.index(text))
+        print(f"  {folding.name:<22} cold {cold_s * 1000:7.1f} ms ({len(words) / cold_s:>9,.0f} words/s)   "
+              f"warm {warm_s * 1000:6.1f} ms ({len(words) / warm_s:>9,.0f} words/s)   "
+              f"index words per text word {len(held) / len(words):.2f}")
+    (before_cold, before_warm), (after_cold, after_warm) = timings.values()
+    print(f"  ratio after/before: cold {after_cold / before_cold:.2f}x, warm {after_warm / before_warm:.2f}x")
+
+
+def main() -> int:
+    cases = json.loads(CASES.read_text(encoding="utf-8"))
+    print(f"{len(cases['positive'])} cases that must match, {len(cases['negative'])} that must not "
+          f"({CASES.relative_to(ROOT)})\n")
+    for folding in FOLDINGS:
+        _score(folding, cases)
+    _speed(unicodedata.normalize("NFC", _catalog_text()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
