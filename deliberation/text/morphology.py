@@ -70,8 +70,20 @@ def _fold(word: str) -> str:
 
 Reading = tuple[str, frozenset[str]]
 
+#: The grammemes the links and the query narrowing look at; a reading keeps only these, as one of
+#: a few shared sets, so a cache of a hundred thousand words stays a few megabytes.
+_GRAMMEMES = frozenset({"NOUN", "VERB", "GRND", "Refl", "plur", "nomn"})
+_shared_sets: dict[frozenset[str], frozenset[str]] = {}
 
-@lru_cache(maxsize=131072)
+
+def _kept(grammemes) -> frozenset[str]:
+    kept = _GRAMMEMES.intersection(grammemes)
+    return _shared_sets.setdefault(kept, kept)
+
+
+# Cached per folded word; ``lemmas.word_lemmas`` caches what the index asks for per spelling, so
+# ``word_lemmas`` here needs no cache of its own.
+@lru_cache(maxsize=32768)
 def _parse(word: str) -> tuple[tuple[Reading, ...], tuple[str, ...]]:
     """The (lemma, grammemes) of each dictionary reading of the folded ``word``, and, when there
     is none, the best-scored lemmas guessed from its ending (none for a word without letters)."""
@@ -80,7 +92,7 @@ def _parse(word: str) -> tuple[tuple[Reading, ...], tuple[str, ...]]:
     parses = _morph().parse(word.replace(_FOLDED_APOSTROPHE, _DICTIONARY_APOSTROPHE))
     known = [p for p in parses if isinstance(p[4][-1][0], DictionaryAnalyzer)]
     if known:
-        return tuple(dict.fromkeys((_fold(p[2]), frozenset(p[1].grammemes)) for p in known)), ()
+        return tuple(dict.fromkeys((_fold(p[2]), _kept(p[1].grammemes)) for p in known)), ()
     best = max((p[3] for p in parses), default=0)
     return (), tuple(dict.fromkeys(_fold(p[2]) for p in parses if p[3] == best))
 
@@ -120,7 +132,6 @@ def _single_words(lemmas: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(lemma for lemma in set(lemmas) if WORD_RE.fullmatch(lemma)))
 
 
-@lru_cache(maxsize=131072)
 def word_lemmas(word: str) -> tuple[str, ...]:
     """Every lemma the folded ``word`` can have: what the index stores for it.
 
@@ -141,7 +152,7 @@ def _same(lemma: str, word: str) -> bool:
     return lemma == word or lemma.replace("ґ", "г") == word.replace("ґ", "г")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def query_word_lemmas(word: str) -> tuple[str, ...]:
     """The lemmas a query word asks for (any one of them matches); always among ``word_lemmas``.
 

@@ -113,7 +113,6 @@ def test_parsing_from_many_threads_gives_what_one_thread_gives(monkeypatch):
     # A fresh analyzer and empty caches, so the threads race to load it and all parse at once.
     monkeypatch.setattr(morphology, "_analyzer", None)
     morphology._parse.cache_clear()
-    morphology.word_lemmas.cache_clear()
     word_lemmas.cache_clear()
     start = threading.Barrier(8)
 
