@@ -2,16 +2,16 @@
 
 One lemma per word is not enough: «молоді» is a form of «молодь» (розвитку молоді) and of
 «молодий» (молоді спеціалісти), and a lemmatiser that picks one of them hides the other from
-search. ``pymorphy3`` with the ``pymorphy3-dicts-uk`` dictionary (built from VESUM, about 400,000
-lemmas with every inflected form) lists every reading of a form; ``word_lemmas`` answers all of
-their dictionary forms. For a word the dictionary does not know (a new place name such as
-«Звягельської», a surname) it answers simplemma's lemma and pymorphy3's best guess by the word's
-ending, which agree across the forms of one word where simplemma alone does not
-(simplemma: «звягельський» → «звягель», «звягельської» → «звягельський»).
+search. ``pymorphy3`` with the ``pymorphy3-dicts-uk`` dictionary (417,330 lemmas with every
+inflected form) lists every reading of a form; ``word_lemmas`` answers all of their dictionary
+forms. For a word the dictionary does not know (a new place name such as «Звягельської», a
+surname) it answers simplemma's lemma and pymorphy3's best guess by the word's ending, which
+agree across the forms of one word where simplemma alone does not (simplemma: «звягельський» →
+«звягель», «звягельської» → «звягельський»).
 
-Two links VESUM does not make are added on the index side, so a search for the verb finds them:
-a reflexive verb also stands for its plain verb (обговорюється → обговорювати), and an adverbial
-participle for its verb (розглянувши → розглянути, обговорюючи → обговорювати).
+Two links the dictionary does not make are added on the index side, so a search for the verb
+finds them: a reflexive verb also stands for its plain verb (обговорюється → обговорювати), and
+an adverbial participle for its verb (розглянувши → розглянути, обговорюючи → обговорювати).
 
 A query word is narrowed (``query_word_lemmas``): someone who types «рік» or «рада» means that
 word, not «ріка» (whose genitive plural is «рік») or «радий» (whose feminine is «рада»); a word

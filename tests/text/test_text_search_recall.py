@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from text_strategies import SETTINGS, WORDS
 
 from deliberation.text import morphology
-from deliberation.text.lemmas import APOSTROPHE, highlight, lemma_text, lemmas, query_terms, query_word_lemmas, word_lemmas
+from deliberation.text.lemmas import (APOSTROPHE, highlight, lemma_text, lemmas, query_terms, query_word_lemmas,
+                                      word_lemmas)
 
 CASES = json.loads((Path(__file__).parent / "cases_search_recall.json").read_text(encoding="utf-8"))
 
