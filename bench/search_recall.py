@@ -166,13 +166,36 @@ def _speed(text: str) -> None:
     print(f"  ratio after/before: cold {after_cold / before_cold:.2f}x, warm {after_warm / before_warm:.2f}x")
 
 
+def _breadth(entries: list[str]) -> None:
+    """How much more each word finds among the catalog's entries: the price of every lemma."""
+    words = sorted({fold(word) for entry in entries for word in _words(entry)})
+    print(f"\nBreadth: each of the catalog's {len(words):,} distinct words as a query over its "
+          f"{len(entries):,} entries")
+    counts = []
+    for folding in FOLDINGS:
+        held = [set(folding.index(entry)) for entry in entries]
+        terms = {word: folding.query(word) for word in words}
+        counts.append({word: sum(1 for lemmas in held if all(not lemmas.isdisjoint(t) for t in terms[word]))
+                       for word in words})
+        print(f"  {folding.name:<22} hits {sum(counts[-1].values()):>7,}")
+    before, after = counts
+    wider = [word for word in words if after[word] > before[word]]
+    narrower = [word for word in words if after[word] < before[word]]
+    print(f"  words finding more entries: {len(wider)} ({len(wider) / len(words):.1%}), e.g. "
+          + ", ".join(f"{w} {before[w]}→{after[w]}" for w in wider[:10]))
+    print(f"  words finding fewer entries: {len(narrower)} ({len(narrower) / len(words):.1%}): "
+          + ", ".join(f"{w} {before[w]}→{after[w]}" for w in narrower[:12]))
+
+
 def main() -> int:
     cases = json.loads(CASES.read_text(encoding="utf-8"))
     print(f"{len(cases['positive'])} cases that must match, {len(cases['negative'])} that must not "
           f"({CASES.relative_to(ROOT)})\n")
     for folding in FOLDINGS:
         _score(folding, cases)
-    _speed(unicodedata.normalize("NFC", _catalog_text()))
+    catalog = unicodedata.normalize("NFC", _catalog_text())
+    _breadth([entry for entry in catalog.split("\n") if entry.strip()])
+    _speed(catalog)
     return 0
 
 
