@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from text_strategies import SETTINGS, WORDS
+from text_strategies import SETTINGS, WORDS, ukr_text
 
 from deliberation.text import morphology
+from deliberation.text.tokens import WORD_RE
 from deliberation.text.lemmas import (APOSTROPHE, highlight, lemma_text, lemmas, query_terms, query_word_lemmas,
                                       word_lemmas)
 
@@ -134,3 +135,11 @@ def test_parsing_from_many_threads_gives_what_one_thread_gives(monkeypatch):
 
 def _parses(analyzer, word: str) -> list[tuple[str, str]]:
     return [(parse[2], str(parse[1])) for parse in analyzer.parse(word.lower())]
+
+
+@SETTINGS
+@given(st.one_of(st.text(max_size=60), ukr_text()))
+def test_any_text_lemmatises_to_single_words_and_every_query_word_finds_itself(text):
+    held = lemma_text(text).split()
+    assert all(WORD_RE.fullmatch(lemma) for lemma in held)
+    assert all(not set(held).isdisjoint(term) for term in query_terms(text))
