@@ -124,8 +124,8 @@ def _hit(word: str, terms: list[frozenset[str]]) -> frozenset[int]:
     """The indexes of the terms that ``word`` matches (empty if none)."""
     if not _indexable(word):
         return frozenset()
-    found = set(word_lemmas(word))
-    return frozenset(i for i, term in enumerate(terms) if not found.isdisjoint(term))
+    found = word_lemmas(word)
+    return frozenset(i for i, term in enumerate(terms) if not term.isdisjoint(found))
 
 
 def _best_start(found: list[tuple[int, int, frozenset[int]]], reach: int) -> int:
