@@ -9,9 +9,11 @@ surname) it answers simplemma's lemma and pymorphy3's best guess by the word's e
 agree across the forms of one word where simplemma alone does not (simplemma: «звягельський» →
 «звягель», «звягельської» → «звягельський»).
 
-Two links the dictionary does not make are added on the index side, so a search for the verb
-finds them: a reflexive verb also stands for its plain verb (обговорюється → обговорювати), and
-an adverbial participle for its verb (розглянувши → розглянути, обговорюючи → обговорювати).
+Links the dictionary does not make are added on the index side, so a search for the verb or the
+town finds them: a reflexive verb also stands for its plain verb (обговорюється → обговорювати),
+an adverbial participle for its verb (розглянувши → розглянути, обговорюючи → обговорювати), and
+an adjective or a region named after a town for the town (Звягельської міської ради → Звягель,
+Житомирщини → Житомир), since the council of a town is named by its adjective.
 
 A query word is narrowed (``query_word_lemmas``): someone who types «рік» or «рада» means that
 word, not «ріка» (whose genitive plural is «рік») or «радий» (whose feminine is «рада»). Without
@@ -74,7 +76,7 @@ Reading = tuple[str, frozenset[str]]
 
 #: The grammemes the links and the query narrowing look at; a reading keeps only these, as one of
 #: a few shared sets, so a cache of a hundred thousand words stays a few megabytes.
-_GRAMMEMES = frozenset({"NOUN", "VERB", "GRND", "Refl", "plur", "nomn"})
+_GRAMMEMES = frozenset({"NOUN", "VERB", "GRND", "Refl", "plur", "nomn", "masc", "inan"})
 _shared_sets: dict[frozenset[str], frozenset[str]] = {}
 
 
@@ -128,6 +130,25 @@ def _linked_verbs(word: str, lemma: str, grammemes: frozenset[str]) -> set[str]:
     return set()
 
 
+def _is_place(stem: str) -> bool:
+    """Whether ``stem`` is the lemma of a masculine inanimate noun, as the names of towns are
+    (Житомир, Звягель, Коростень); «сіль» (feminine) and «господар» (animate) are not."""
+    return any(lemma == stem and {"NOUN", "masc", "inan"} <= grammemes for lemma, grammemes in _readings(stem))
+
+
+def _linked_places(lemma: str) -> set[str]:
+    """The town an adjective or a region is named after: житомирський, Житомирщина → Житомир;
+    коростенський → Коростень. The dictionary does not tell town names from other nouns, so
+    this also links a few adjectives of things (заводський → завод), which a search can bear."""
+    if lemma.endswith("ський") and len(lemma) > 7:
+        stems = (lemma[:-5], lemma[:-5] + "ь")
+    elif lemma.endswith("щина") and len(lemma) > 6:
+        stems = (lemma[:-4],)
+    else:
+        return set()
+    return {stem for stem in stems if _is_place(stem)}
+
+
 def _single_words(lemmas: Iterable[str]) -> tuple[str, ...]:
     # Sorted, so the index text is the same in every process. A lemma must stay one word (the
     # index splits at spaces): should a dictionary ever say otherwise, that lemma is dropped.
@@ -141,11 +162,14 @@ def word_lemmas(word: str) -> tuple[str, ...]:
     or itself.
     """
     readings, guesses = _parse(word)
-    if not readings:
-        return _single_words([_simplemma(word), *guesses]) or (word,)
-    found = {lemma for lemma, _ in readings}
-    for lemma, grammemes in readings:
-        found |= _linked_verbs(word, lemma, grammemes)
+    if readings:
+        found = {lemma for lemma, _ in readings}
+        for lemma, grammemes in readings:
+            found |= _linked_verbs(word, lemma, grammemes)
+    else:
+        found = {_simplemma(word), *guesses}
+    for lemma in list(found):
+        found |= _linked_places(lemma)
     return _single_words(found) or (word,)
 
 

@@ -75,6 +75,15 @@ def test_adverbial_participles_and_reflexive_verbs_are_also_indexed_under_their_
     assert word_lemmas("дивиться") == ("дивитися",)
 
 
+def test_an_adjective_or_a_region_named_after_a_town_is_also_indexed_under_the_town():
+    assert "житомир" in word_lemmas("житомирської") and "житомир" in word_lemmas("Житомирщини")
+    assert "коростень" in word_lemmas("Коростенської")
+    # Known to the dictionary as a town, but its adjective only by a guess from the ending.
+    assert "звягель" in word_lemmas("Звягельської")
+    # Only a masculine inanimate noun is taken for a town: not «сіль», not «господар».
+    assert word_lemmas("сільської") == ("сільський",) and word_lemmas("господарської") == ("господарський",)
+
+
 def test_a_word_the_dictionary_does_not_know_gets_simplemmas_lemma_and_a_guess_by_its_ending():
     assert "звягельський" in word_lemmas("Звягельської")
     assert "звягельський" in word_lemmas("звягельському")
