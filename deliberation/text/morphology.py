@@ -43,6 +43,8 @@ _FOLDED_APOSTROPHE, _DICTIONARY_APOSTROPHE = "\u02bc", "'"
 
 _analyzer = None
 _analyzer_lock = threading.Lock()
+#: pymorphy3's dictionary unit class, imported with the analyzer: a reading it made is a fact.
+_DictionaryAnalyzer: type | None = None
 
 
 def _morph():
@@ -55,13 +57,14 @@ def _morph():
     parsing from many threads gives what parsing from one does); the lock only keeps two threads
     from loading the dictionary twice.
     """
-    global _analyzer
+    global _analyzer, _DictionaryAnalyzer
     if _analyzer is None:
         with _analyzer_lock:
             if _analyzer is None:
                 import pymorphy3
                 from pymorphy3.units import DictionaryAnalyzer, KnownSuffixAnalyzer
 
+                _DictionaryAnalyzer = DictionaryAnalyzer
                 _analyzer = pymorphy3.MorphAnalyzer(lang="uk", units=[DictionaryAnalyzer(), KnownSuffixAnalyzer()],
                                                     result_type=None)
     return _analyzer
@@ -91,10 +94,8 @@ def _kept(grammemes) -> frozenset[str]:
 def _parse(word: str) -> tuple[tuple[Reading, ...], tuple[str, ...]]:
     """The (lemma, grammemes) of each dictionary reading of the folded ``word``, and, when there
     is none, the best-scored lemmas guessed from its ending (none for a word without letters)."""
-    from pymorphy3.units import DictionaryAnalyzer
-
     parses = _morph().parse(word.replace(_FOLDED_APOSTROPHE, _DICTIONARY_APOSTROPHE))
-    known = [p for p in parses if isinstance(p[4][-1][0], DictionaryAnalyzer)]
+    known = [p for p in parses if isinstance(p[4][-1][0], _DictionaryAnalyzer)]
     if known:
         return tuple(dict.fromkeys((_fold(p[2]), _kept(p[1].grammemes)) for p in known)), ()
     best = max((p[3] for p in parses), default=0)
