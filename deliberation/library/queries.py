@@ -256,11 +256,11 @@ def _snippets(db: Session, q: str, *, ids: list[int]) -> dict[int, Markup]:
     the deepest listed one, which filters can push far down the ranking.
     """
     from ..search.queries import SNIPPET_CHARS
-    from ..text.lemmas import highlight, query_lemmas
+    from ..text.lemmas import highlight, query_terms
 
-    lemmas = query_lemmas(q)
+    terms = query_terms(q)
     texts = db.exec(select(Resolution.id, Resolution.text).where(Resolution.id.in_(ids))).all()
-    return {rid: highlight(text, lemmas, max_chars=SNIPPET_CHARS) for rid, text in texts}
+    return {rid: highlight(text, terms, max_chars=SNIPPET_CHARS) for rid, text in texts}
 
 
 def list_facets(db: Session) -> Facets:
