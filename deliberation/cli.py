@@ -46,6 +46,10 @@ def cmd_migrate(args: argparse.Namespace) -> int:
             # A new database has no texts to index yet.
             if not fresh and migrate.needs_reindex(revisions):
                 _rebuild_search_index(engine)
+            elif not fresh and args.revision == "head":
+                # A new lemmatiser (or dictionary release) indexes words differently: an old index
+                # would miss forms and even words it used to find.
+                _rebuild_search_index_if_stale(engine)
         print(f"Database at revision {migrate.current_revision(engine)}")
     except migrate.MigrationError as error:
         print(f"deliberation migrate: {error}", file=sys.stderr)
@@ -164,6 +168,17 @@ def _rebuild_search_index(engine) -> None:
     with SessionFactory(engine).begin() as db:
         count = reindex(db, progress=_progress_bar)
     print(f"Search index rebuilt: {count} texts")
+
+
+def _rebuild_search_index_if_stale(engine) -> None:
+    from .db import sqlite_write_intent
+    from .search.index import reindex_if_stale
+
+    sqlite_write_intent.set(True)
+    with SessionFactory(engine).begin() as db:
+        count = reindex_if_stale(db, progress=_progress_bar)
+    if count is not None:
+        print(f"Search index rebuilt for the new lemmatiser: {count} texts")
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
