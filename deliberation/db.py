@@ -178,3 +178,14 @@ def db_now(bind: Engine | Connection | Session):
     if is_sqlite(bind):
         return literal_column("strftime('%Y-%m-%d %H:%M:%f000', 'now')")
     return func.clock_timestamp()
+
+
+def insert_unless_present(bind: Engine | Connection | Session, table: Any):
+    """``INSERT ... ON CONFLICT DO NOTHING`` for this backend: one statement whose row count says
+    whether the row went in, where a savepoint and a caught unique violation would take three (and
+    on PostgreSQL a concurrent insert of the same key is waited for, then skipped)."""
+    if is_sqlite(bind):
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    return dialect_insert(table).on_conflict_do_nothing()

@@ -23,7 +23,7 @@ from starlette.responses import RedirectResponse, Response
 from ..accounts import queries as account_queries
 from ..accounts.actions import HostIdentity, do_sync_host_user, host_user_in_step
 from ..accounts.models import User
-from ..db import sqlite_write_intent
+from ..db import is_sqlite, sqlite_write_intent
 from ..db_errors import is_transient
 from ..errors import DomainError, Forbidden, ValidationError
 from ..i18n import N_
@@ -100,6 +100,21 @@ class Ctx:
     def render(self, template: str, context: dict | None = None, *, status: int = 200) -> Response:
         return self.app_state.render(self, template, context or {}, status=status)
 
+    def begin_writes(self) -> None:
+        """For a handler declared ``@endpoint(reads_first=True)``: its reads and checks are done, its
+        writes begin. On SQLite the reading transaction ends (it held no lock) and the next statement
+        begins with BEGIN IMMEDIATE, so the write lock is held only for the writes; whatever the
+        handler read can change in between only as far as the database's own rules allow, and the
+        writes must rely on those. On PostgreSQL it is one transaction, as for any request."""
+        if is_sqlite(self.db) and not sqlite_write_intent.get():
+            self.db.commit()
+            sqlite_write_intent.set(True)
+
+    def commit_writes(self) -> None:
+        """Commit now and read on without the write lock: what follows only renders the answer."""
+        self.db.commit()
+        sqlite_write_intent.set(False)
+
     def client_address(self) -> str:
         client = self.request.client
         return client.host if client else "unknown"
@@ -147,11 +162,14 @@ def _host_user_for_read(ctx: Ctx, identity: HostIdentity) -> User:
 
 
 def endpoint(handler: Callable[[Ctx], Response] | None = None, *,
-             unavailable: Callable[[Ctx], Response] | None = None):
+             unavailable: Callable[[Ctx], Response] | None = None, reads_first: bool = False):
     """Use as ``@endpoint``, or ``@endpoint(unavailable=page)`` to show ``page(ctx)`` instead of the
-    plain 503 page when the database fails for a moment (it must not touch the database)."""
+    plain 503 page when the database fails for a moment (it must not touch the database).
+
+    ``reads_first``: a write request whose handler reads and checks everything first, then calls
+    ``ctx.begin_writes()``; on SQLite it reads without the write lock until then."""
     if handler is None:
-        return lambda inner: endpoint(inner, unavailable=unavailable)
+        return lambda inner: endpoint(inner, unavailable=unavailable, reads_first=reads_first)
 
     @wraps(handler)
     def run(request: Request) -> Response:
@@ -161,7 +179,7 @@ def endpoint(handler: Callable[[Ctx], Response] | None = None, *,
             # Before this request takes the write lock: see voting.closer for why not later.
             close_due_votes_quietly(app_state.sessions)
         # Handlers run in worker threads, one request each, so the flag is this request's alone.
-        sqlite_write_intent.set(writes)
+        sqlite_write_intent.set(writes and not reads_first)
         db = app_state.sessions()
         ctx = Ctx(request=request, db=db, app_state=app_state)
         try:
