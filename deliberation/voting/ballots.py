@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from sqlalchemy import insert, update
@@ -22,7 +23,7 @@ from sqlmodel import Session, select
 
 from ..accounts.models import User
 from ..audit.actions import record_now
-from ..db import db_now, insert_unless_present
+from ..db import db_now, insert_unless_present, is_sqlite
 from ..db_errors import is_refusal
 from ..errors import Conflict, DomainError, ValidationError
 from ..i18n import N_
@@ -124,13 +125,26 @@ def _replay(db: Session, vote: Vote, request: Request, known: _KnownKey) -> Cast
 
 # --- writing ---------------------------------------------------------------------------------------
 #
-# No savepoints: a duplicate participation is an ON CONFLICT DO NOTHING that inserts no row, and
-# any other error (a trigger's refusal, a lost connection) ends the whole request's transaction.
+# A duplicate participation is an ON CONFLICT DO NOTHING that inserts no row. A trigger's refusal
+# must leave the caller's transaction usable (it may go on to read the closed vote): on SQLite a
+# refused statement undoes only itself; PostgreSQL aborts the whole transaction, so there the
+# statements the triggers may refuse run in a savepoint.
+
+def _guarded(db: Session):
+    return nullcontext() if is_sqlite(db) else db.begin_nested()
+
 
 def _insert_participation(db: Session, vote: Vote, voter_id: int, actor: User) -> bool:
     """Record that the voter's vote was cast; False if it already was (the unique constraint says so)."""
-    return _write(db, insert_unless_present(db, Participation).values(vote_id=vote.id, voter_id=voter_id,
-                                                                      cast_by=actor.id, cast_at=db_now(db))) == 1
+    statement = (insert_unless_present(db, Participation).values(vote_id=vote.id, voter_id=voter_id, cast_by=actor.id,
+                                                                 cast_at=db_now(db))
+                 .returning(Participation.id))
+    try:
+        # The returned row says whether it went in (a row count is not reliable with RETURNING).
+        with _guarded(db):
+            return db.execute(statement).first() is not None
+    except DBAPIError as error:
+        raise _refused(error) from None
 
 
 def _refused(error: DBAPIError) -> BaseException:
@@ -141,7 +155,8 @@ def _refused(error: DBAPIError) -> BaseException:
 
 def _write(db: Session, statement) -> int:
     try:
-        return db.execute(statement).rowcount
+        with _guarded(db):
+            return db.execute(statement).rowcount
     except DBAPIError as error:
         raise _refused(error) from None
 
