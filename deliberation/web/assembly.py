@@ -16,6 +16,7 @@ from ..forums.queries import AgendaEntry
 from ..i18n import N_, gettext
 from ..voting import queries as voting_queries
 from ..workshops.queries import get_membership
+from .console import back_to_console, wants_console
 from .context import Ctx, endpoint
 
 FORUM = "/forums/{forum_id:int}"
@@ -81,6 +82,8 @@ def _person(ctx: Ctx, raw) -> User:
 
 
 def _to_item(ctx: Ctx, forum_id: int, item_id: int) -> Response:
+    if wants_console(ctx):
+        return back_to_console(ctx, forum_id, "floor")
     return ctx.redirect("agenda_item", forum_id=forum_id, item_id=item_id, fragment="speakers")
 
 
@@ -153,6 +156,8 @@ def agenda_current(ctx: Ctx) -> Response:
     forum = _forum(ctx)
     item = _entry(ctx, forum).item
     agenda.do_set_current_item(ctx.db, forum=forum, item=item, actor=ctx.actor)
+    if wants_console(ctx):
+        return back_to_console(ctx, forum.id, "agenda", gettext("The item is before the assembly."))
     ctx.flash(gettext("The item is before the assembly."))
     return ctx.redirect("agenda_item", forum_id=forum.id, item_id=item.id)
 

@@ -135,8 +135,12 @@ def vote_edit(ctx: Ctx) -> Response:
 
 
 def _after_chair_action(ctx: Ctx, vote: Vote, message: str) -> Response:
-    ctx.flash(message)
     back = ctx.form.get("back", "")
+    if back == "console":
+        from .console import back_to_console
+
+        return back_to_console(ctx, vote.forum_id, "vote", message)
+    ctx.flash(message)
     if back == "live":
         return ctx.redirect("forum_live", forum_id=vote.forum_id)
     return ctx.redirect("vote", vote_id=vote.id)
