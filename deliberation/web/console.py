@@ -11,7 +11,7 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..errors import NotFound
+from ..errors import NotFound, TooManyRequests, ValidationError
 from ..forums import agenda, presence, queries, rules
 from ..forums.floor import speech_ends_at
 from ..forums.models import AGENDA_STATUSES, Forum
@@ -198,18 +198,29 @@ def checkin_code(ctx: Ctx) -> Response:
 def delegate_checkin(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
     forum = _forum(ctx)
-    outcome = presence.check_self_check_in(ctx.db, forum=forum, actor=actor, data=ctx.form)
+    try:
+        outcome = presence.check_self_check_in(ctx.db, forum=forum, actor=actor, data=ctx.form)
+    except (ValidationError, TooManyRequests) as error:
+        return _checkin_answer(ctx, forum, error=error.message(), status=error.status)
     if outcome.present:
         message = gettext("You are checked in: the forum counts you as present.")
         if ctx.is_htmx:
             return ctx.render("forums/_checkin.html", {"forum": forum, "checkin": _checkin_box(True), "notice": message})
         ctx.flash(message)
         return ctx.redirect("forum", forum_id=forum.id, fragment="checkin")
-    # A wrong code was counted (and committed with this answer), so the throttle holds.
-    error = ngettext("This code is not the one shown in the hall. %(num)s try left.",
-                     "This code is not the one shown in the hall. %(num)s tries left.", outcome.tries_left)
-    return ctx.render("forums/_checkin.html" if ctx.is_htmx else "forums/checkin.html",
-                      {"forum": forum, "checkin": _checkin_box(False), "error": error}, status=422)
+    # A wrong code was counted, and is committed with this answer, so the throttle holds.
+    return _checkin_answer(ctx, forum, status=422, error=ngettext(
+        "This is not the code shown in the hall. %(num)s try left.",
+        "This is not the code shown in the hall. %(num)s tries left.", outcome.tries_left))
+
+
+def _checkin_answer(ctx: Ctx, forum: Forum, *, error: str, status: int) -> Response:
+    # htmx swaps only 2xx answers into the box; a plain form gets the page with the real status.
+    if ctx.is_htmx:
+        return ctx.render("forums/_checkin.html", {"forum": forum, "checkin": _checkin_box(False), "error": error,
+                                                   "notice": ""})
+    return ctx.render("forums/checkin.html", {"forum": forum, "checkin": _checkin_box(False), "error": error,
+                                              "notice": ""}, status=status)
 
 
 def _checkin_box(present: bool) -> dict:
