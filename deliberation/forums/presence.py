@@ -183,10 +183,8 @@ def check_self_check_in(db: Session, *, forum: Forum, actor: User, data: Mapping
 
 def _count_attempt(db: Session, delegate: Delegate, now: datetime) -> int:
     """Count this attempt in one UPDATE (it takes the row lock), then read the count back."""
-    # Naive UTC, as the column stores it on both backends.
-    naive = now.astimezone(UTC).replace(tzinfo=None)
-    stale = (Delegate.checkin_attempted_at == None) | (Delegate.checkin_attempted_at < naive - THROTTLE_WINDOW)  # noqa: E711
+    stale = (Delegate.checkin_attempted_at == None) | (Delegate.checkin_attempted_at < now - THROTTLE_WINDOW)  # noqa: E711
     db.execute(update(Delegate).where(Delegate.id == delegate.id).values(
-        checkin_attempts=case((stale, 1), else_=Delegate.checkin_attempts + 1), checkin_attempted_at=naive))
+        checkin_attempts=case((stale, 1), else_=Delegate.checkin_attempts + 1), checkin_attempted_at=now))
     db.refresh(delegate)
     return delegate.checkin_attempts
