@@ -23,7 +23,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('checkin_secret', sa.String(length=64), nullable=True))
     with op.batch_alter_table('delib_delegate') as batch_op:
         batch_op.add_column(sa.Column('checkin_attempts', sa.Integer(), nullable=False, server_default='0'))
-        batch_op.add_column(sa.Column('checkin_attempted_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('checkin_attempted_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
