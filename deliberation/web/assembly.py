@@ -102,7 +102,8 @@ def agenda_item(ctx: Ctx) -> Response:
     return ctx.render("forums/agenda_item.html", {
         "forum": forum, "entry": entry, "item": item, "speakers": speakers, "current": current,
         "ends_at": floor.speech_ends_at(current[0], item.speaking_seconds) if current else None,
-        "is_current": forum.current_item_id == item.id,
+        # A decided item may still be on the hall's screen; it is no longer "before the assembly".
+        "is_current": forum.current_item_id == item.id and item.status == "scheduled",
         "my_request": mine,
         "is_delegate": rules.is_delegate(me),
         "can_request": mine is None and rules.can_request_floor(ctx.actor, me, forum, item),

@@ -232,12 +232,16 @@ def test_a_decided_item_on_the_hall_screen_no_longer_says_it_is_under_considerat
     screen = TestClient(app)
     under_way = screen.get(f"/forums/{sitting.forum.id}/projector").text
     assert "Зараз на розгляді" in under_way
+    assert "зараз на розгляді" in screen.get(f"/forums/{sitting.forum.id}").text
     item = queries.get_agenda_item(db, sitting.item.id)
     item.status, item.outcome = "decided", "adopted"
     db.add(item)
     db.commit()
     decided = screen.get(f"/forums/{sitting.forum.id}/projector").text
     assert "Зараз на розгляді" not in decided and "Розгляд завершено" in decided
+    # Nor do the forum's and the item's own pages.
+    assert "зараз на розгляді" not in screen.get(f"/forums/{sitting.forum.id}").text
+    assert "зараз на розгляді" not in screen.get(f"/forums/{sitting.forum.id}/agenda/{sitting.item.id}").text
 
 
 def test_the_old_chair_screen_leads_to_the_console(app, sitting):
