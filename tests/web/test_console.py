@@ -80,6 +80,8 @@ def test_putting_and_clearing_the_current_item_come_back_to_the_console_without_
     forum_id, item_id = sitting.forum.id, sitting.item.id
     put = post(chair, f"/forums/{forum_id}/agenda/{item_id}/current", {"back": "console"})
     assert put.status_code == 303 and put.headers["location"] == f"/forums/{forum_id}/console#console-agenda"
+    assert post(chair, f"/forums/{forum_id}/current/clear", {"back": "console"}).status_code == 303
+    post(chair, f"/forums/{forum_id}/agenda/{item_id}/current", {"back": "console"})
     cleared = _htmx_post(chair, f"/forums/{forum_id}/current/clear", {"back": "console"})
     assert cleared.status_code == 200 and cleared.text.lstrip().startswith('<section id="console-agenda"')
     assert 'class="notice"' in cleared.text
@@ -158,6 +160,10 @@ def test_self_check_in_is_throttled_over_http(app, db, sitting):
     for _ in range(presence.MAX_ATTEMPTS):
         assert post(phone, f"/forums/{forum_id}/checkin", {"code": wrong}).status_code == 422
     assert post(phone, f"/forums/{forum_id}/checkin", {"code": code}).status_code == 429
+    stopped = _htmx_post(chair, f"/forums/{forum_id}/checkin/code", {"action": "stop", "back": "console"})
+    assert stopped.status_code == 200 and stopped.text.lstrip().startswith('<section id="console-presence"')
+    assert _audit(db, "checkin.stopped")[-1].actor_id == sitting.chair.id
+    assert post(phone, f"/forums/{forum_id}/checkin", {"code": code}).status_code == 409
 
 
 def test_the_floor_is_run_from_the_console(app, db, sitting):
