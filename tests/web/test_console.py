@@ -183,6 +183,8 @@ def test_the_floor_is_run_from_the_console(app, db, sitting):
     assert ended.status_code == 200
     closed = post(chair, f"/forums/{forum.id}/agenda/{item.id}/speakers/settings", {"closed": "1", "back": "console"})
     assert closed.status_code == 303
+    timed = _htmx_post(chair, f"/forums/{forum.id}/agenda/{item.id}/speakers/settings", {"seconds": "120", "back": "console"})
+    assert timed.status_code == 200 and 'value="120"' in timed.text
     db.expire_all()
     assert queries.get_agenda_item(db, item.id).speakers_closed
     assert [e.details["user_id"] for e in _audit(db, "speaker.floor_given")] == [sitting.delegates[1].id]
