@@ -11,7 +11,7 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..errors import NotFound, TooManyRequests, ValidationError
+from ..errors import DomainError, NotFound, TooManyRequests, ValidationError
 from ..forums import agenda, presence, queries, rules
 from ..forums.floor import speech_ends_at
 from ..forums.models import AGENDA_STATUSES, Forum
@@ -138,6 +138,26 @@ def back_to_console(ctx: Ctx, forum_id: int, region: str, message: str = "") -> 
     return ctx.redirect("forum_console", forum_id=forum_id, fragment=f"console-{region}")
 
 
+def refusal_in_region(ctx: Ctx, error: DomainError) -> Response | None:
+    """A console action refused under htmx: the region it aimed at, as it is now, saying why.
+
+    The transaction was rolled back already; the answer is a 200 because htmx swaps only those
+    into the region (an error status would replace the whole console with the error page).
+    """
+    target = ctx.request.headers.get("hx-target", "")
+    region = target.removeprefix("console-")
+    raw = str(ctx.request.path_params.get("forum_id") or ctx.form.get("console_forum", ""))
+    if region not in (*REGIONS, "checkin") or not target.startswith("console-") or not raw.isdigit() or len(raw) > 12:
+        return None
+    forum = queries.get_forum(ctx.db, int(raw))
+    if forum is None or not rules.can_run_sitting(ctx.actor):
+        return None
+    if region == "checkin":
+        return _presence_page_part(ctx, forum, error.message(), refused=True)
+    return region_fresh(ctx, _template(region), {**_region_context(ctx, forum, region), "notice": error.message(),
+                                                 "refused": True})
+
+
 def wants_console(ctx: Ctx) -> bool:
     return ctx.form.get("back") == "console"
 
@@ -174,11 +194,11 @@ def presence_mark_many(ctx: Ctx) -> Response:
     return ctx.redirect("forum_console", forum_id=forum.id, fragment="console-checkin")
 
 
-def _presence_page_part(ctx: Ctx, forum: Forum, message: str) -> Response:
+def _presence_page_part(ctx: Ctx, forum: Forum, message: str, *, refused: bool = False) -> Response:
     """The bulk check-in form, swapped in place after it was sent."""
     return ctx.render("forums/console/_checkin_form.html", {
         "forum": forum, "delegates": queries.list_delegates(ctx.db, forum.id), "notice": message,
-        "can_mark_presence": rules.can_mark_presence(ctx.actor, forum)})
+        "refused": refused, "can_mark_presence": rules.can_mark_presence(ctx.actor, forum)})
 
 
 @endpoint

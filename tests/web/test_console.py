@@ -120,6 +120,11 @@ def test_bulk_check_in_marks_every_ticked_delegate_in_one_post(app, db, sitting)
     assert queries.present_ids(db, forum_id) == {p.id for p in people[1:3]}
     member = _as(app, people[3])
     assert post(member, f"/forums/{forum_id}/presence", {"user_id": str(people[3].id)}).status_code == 403
+    # Nobody ticked: with htmx the form says so in place; without, the error page with its status.
+    empty = chair.post(f"/forums/{forum_id}/presence", headers={**HTMX, "HX-Target": "console-checkin"},
+                       follow_redirects=False, data={"csrf_token": token, "present": "1", "back": "console"})
+    assert empty.status_code == 200 and "notice-refused" in empty.text
+    assert post(chair, f"/forums/{forum_id}/presence", {"present": "1"}).status_code == 422
 
 
 def test_a_delegate_checks_in_from_the_forum_page_with_the_code_and_a_wrong_code_is_counted(app, db, sitting):
@@ -255,3 +260,26 @@ def test_a_decided_item_on_the_hall_screen_no_longer_says_it_is_under_considerat
 def test_the_old_chair_screen_leads_to_the_console(app, sitting):
     response = _as(app, sitting.chair).get(f"/forums/{sitting.forum.id}/live", follow_redirects=False)
     assert response.status_code == 301 and response.headers["location"] == f"/forums/{sitting.forum.id}/console"
+
+
+def test_a_refused_console_action_under_htmx_comes_back_in_its_region_and_changes_nothing(app, db, sitting):
+    forum, item = sitting.forum, sitting.item
+    agenda.do_set_current_item(db, forum=forum, item=item, actor=sitting.chair)
+    first = floor.do_request_floor(db, item=item, actor=sitting.delegates[0])
+    db.commit()
+    chair = _as(app, sitting.chair)
+    token = csrf_token(chair, "/")
+    refused = chair.post(f"/speakers/{first.id}/move", follow_redirects=False,
+                         headers={**HTMX, "HX-Target": "console-floor"},
+                         data={"direction": "up", "back": "console", "console_forum": str(forum.id), "csrf_token": token})
+    assert refused.status_code == 200 and refused.text.lstrip().startswith('<section id="console-floor"')
+    assert 'role="alert"' in refused.text and "notice-refused" in refused.text
+    # Without htmx the same refusal is the usual error page with its status.
+    plain = post(chair, f"/speakers/{first.id}/move", {"direction": "up", "back": "console"})
+    assert plain.status_code == 409
+    # Someone who may not run the console gets the plain refusal, not a region.
+    member = _as(app, sitting.delegates[0])
+    other = member.post(f"/speakers/{first.id}/move", follow_redirects=False, headers={**HTMX, "HX-Target": "console-floor"},
+                        data={"direction": "up", "back": "console", "console_forum": str(forum.id),
+                              "csrf_token": csrf_token(member, "/")})
+    assert other.status_code == 403
