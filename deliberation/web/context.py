@@ -164,7 +164,7 @@ def _send_queued_mail(ctx: Ctx, response: Response) -> None:
 
 
 def error_response(ctx: Ctx, error: DomainError) -> Response:
-    if ctx.is_htmx and ctx.request.method == "POST" and ctx.form.get("back") == "console":
+    if ctx.is_htmx and ctx.request.method == "POST" and getattr(ctx.request.state, "form", {}).get("back") == "console":
         from .console import refusal_in_region
 
         refused = refusal_in_region(ctx, error)
