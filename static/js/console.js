@@ -1,10 +1,12 @@
-// The chair's console: "select all" for the bulk check-in, and focus on the message after an action.
-// Without JavaScript the checkboxes are ticked one by one and every form reloads the console.
+// The chair's console: "select all" for the bulk check-in (enhance.js moves focus to the message an
+// action brings). Without JavaScript the boxes are ticked one by one and every form reloads the console.
 (function () {
   "use strict";
 
   function wireSelectAll(root) {
     root.querySelectorAll("[data-select-all]").forEach(function (box) {
+      if (box.hasAttribute("data-wired")) return;
+      box.setAttribute("data-wired", "");
       var holder = box.closest("[hidden]");
       if (holder) holder.hidden = false;
       var name = box.getAttribute("data-select-all");
@@ -23,12 +25,6 @@
       var target = event.detail.target || event.target;
       if (!target || !target.querySelector) return;
       wireSelectAll(target.parentNode || document);
-      // After the chair's own action (not a poll) the button pressed is gone: focus the message instead.
-      if (event.detail.requestConfig && event.detail.requestConfig.verb === "post") {
-        var fresh = document.getElementById(target.id) || target;
-        var notice = fresh.querySelector(".notice");
-        if (notice) notice.focus();
-      }
     });
   }
 

@@ -74,6 +74,7 @@ def test_the_chair_runs_a_sitting_from_the_console_and_the_hall_screen_follows(b
     phone.fill("#f-code", code)
     phone.locator("#checkin button[type=submit]").click()
     expect(phone.locator("#checkin")).to_contain_text(t("You are checked in: the forum counts you as present."))
+    expect(phone.locator("#checkin .notice")).to_be_focused()
     inspect(phone, "console-01-phone-checked-in")
     expect(chair.locator("#console-presence .console-count")).to_contain_text("1")
 
