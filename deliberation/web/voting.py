@@ -10,6 +10,7 @@ from ..errors import NotFound, ValidationError
 from ..forums import queries as forum_queries
 from ..forums.floor import speech_ends_at
 from ..forums.models import AGENDA_OUTCOMES, AGENDA_STATUSES, AgendaItem, Forum
+from ..forums import rules as forum_rules
 from ..forums.presence import checkin_code
 from ..i18n import DISPLAY_ZONE, N_, gettext
 from ..voting import actions, queries, rules
@@ -283,7 +284,10 @@ def _state(ctx: Ctx, forum: Forum) -> dict:
     forum = _forum(ctx, forum.id)
     state = queries.get_live_state(ctx.db, forum)
     ends_at = speech_ends_at(state.speaker, state.item.speaking_seconds) if state.item else None
-    return {"forum": forum, "state": state, "speaker_ends_at": ends_at, "checkin_code": checkin_code(forum),
+    # The hall screen's address is public: the check-in code shows only on a chair's own screen,
+    # or anyone at home could read it and be counted present.
+    code = checkin_code(forum) if forum_rules.can_run_sitting(ctx.actor) else None
+    return {"forum": forum, "state": state, "speaker_ends_at": ends_at, "checkin_code": code,
             "AGENDA_STATUSES": AGENDA_STATUSES, "AGENDA_OUTCOMES": AGENDA_OUTCOMES}
 
 

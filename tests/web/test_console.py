@@ -134,6 +134,10 @@ def test_a_delegate_checks_in_from_the_forum_page_with_the_code_and_a_wrong_code
     db.expire_all()
     code = checkin_code(queries.get_forum(db, forum_id))
     assert code[:3] + " " + code[3:] in chair.get(f"/forums/{forum_id}/projector").text
+    # The hall screen's address is public; the code is on the chair's screen only.
+    for path in (f"/forums/{forum_id}/projector", f"/forums/{forum_id}/live/state"):
+        assert code[:3] + " " + code[3:] not in TestClient(app).get(path).text
+        assert code[:3] + " " + code[3:] not in _as(app, sitting.delegates[2]).get(path).text
 
     phone = _as(app, sitting.delegates[0])
     page = phone.get(f"/forums/{forum_id}").text
