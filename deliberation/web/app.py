@@ -26,6 +26,7 @@ from ..settings import LOCALES, Settings
 from . import accounts, admin, api, assembly, discussion, drafting, exports, forums, home, notifications, voting, workshops
 from . import resolutions
 from . import feeds, health
+from . import console
 from .context import Ctx
 from .forms import FormGuardMiddleware, csrf_token
 from .locale import LocaleMiddleware
@@ -121,6 +122,7 @@ def routes() -> list:
         *workshops.routes(),
         *forums.routes(),
         *assembly.routes(),
+        *console.routes(),
         *voting.routes(),
         *resolutions.routes(),
         *feeds.routes(),

@@ -218,6 +218,12 @@ def _send_queued_mail(ctx: Ctx, response: Response) -> None:
 
 
 def error_response(ctx: Ctx, error: DomainError) -> Response:
+    if ctx.is_htmx and ctx.request.method == "POST" and getattr(ctx.request.state, "form", {}).get("back") == "console":
+        from .console import refusal_in_region
+
+        refused = refusal_in_region(ctx, error)
+        if refused is not None:
+            return refused
     if isinstance(error, SignInRequired) and ctx.app_state.identity is None and ctx.request.method == "GET":
         return RedirectResponse(ctx.url("login") + "?" + urlencode({"next": ctx.request.url.path}), status_code=303)
     errors = error.errors if isinstance(error, ValidationError) else {}
