@@ -7,6 +7,7 @@ from dataclasses import replace
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from ..db import sqlite_write_intent
 from ..errors import NotFound, ValidationError
 from ..forums import queries as forum_queries
 from ..forums.floor import speech_ends_at
