@@ -8,6 +8,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 LOCALES = ("uk", "en")
+#: Enough for ``make run`` on this machine; a public site lists its own names.
+DEFAULT_ALLOWED_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+#: The shortest secret key accepted: shorter keys make session cookies guessable.
+MIN_SECRET_BYTES = 32
 
 
 @dataclass(frozen=True)
@@ -34,8 +38,18 @@ class Settings:
     smtp_password: str = ""
     smtp_sender: str = "deliberation@localhost"
     smtp_starttls: bool = True
-    #: The site's origin (scheme://host[:port]) for e-mailed links; taken from the request when empty.
+    #: The site's origin (scheme://host[:port]) for e-mailed links; when empty, a request's own
+    #: origin is used only if its host is named in ``allowed_hosts`` (never through "*").
     base_url: str = ""
+    #: Host names this app answers for (Starlette's TrustedHostMiddleware); "*" turns the check off,
+    #: for a host platform that checks hosts itself. "*.example.org" allows every subdomain.
+    allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS
+    #: A signed-in session ends after this long without a request, and this long after sign-in.
+    session_idle_minutes: int = 4 * 60
+    session_max_hours: int = 7 * 24
+    #: Password-reset requests for one e-mail, and from one address (times 4), per window.
+    reset_max_requests: int = 3
+    reset_window_seconds: int = 60 * 60
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -60,6 +74,9 @@ class Settings:
             smtp_sender=env.get("DELIBERATION_SMTP_SENDER", "deliberation@localhost"),
             smtp_starttls=env.get("DELIBERATION_SMTP_STARTTLS", "1") not in ("0", "false", "no"),
             base_url=env.get("DELIBERATION_BASE_URL", ""),
+            allowed_hosts=_hosts(env.get("DELIBERATION_ALLOWED_HOSTS", "")) or DEFAULT_ALLOWED_HOSTS,
+            session_idle_minutes=int(env.get("DELIBERATION_SESSION_IDLE_MINUTES", "240")),
+            session_max_hours=int(env.get("DELIBERATION_SESSION_MAX_HOURS", str(7 * 24))),
         )
         values.update(overrides)
         settings = cls(**values)
@@ -70,6 +87,16 @@ class Settings:
         if not settings.secret_key:
             settings = _with_stored_secret(settings)
         return settings
+
+
+def _hosts(value: str) -> tuple[str, ...]:
+    return tuple(h.strip().lower() for h in value.split(",") if h.strip())
+
+
+def host_allowed(settings: Settings, host: str) -> bool:
+    """Whether ``host`` (no port) is named in ``allowed_hosts``; the catch-all "*" names nothing."""
+    host = host.lower()
+    return any(host == p or (p.startswith("*.") and host.endswith(p[1:])) for p in settings.allowed_hosts)
 
 
 def _with_stored_secret(settings: Settings) -> Settings:

@@ -93,9 +93,11 @@ def password_forgot(ctx: Ctx) -> Response:
     found = actions.do_request_password_reset(ctx.db, email=ctx.form.get("email", "")[:254],
                                               valid_hours=ctx.settings.password_reset_hours)
     response = ctx.render("accounts/password_forgot.html", {"sent": True})
-    if found:
-        user, token = found
-        link = ctx.absolute(ctx.url("password_reset", token=token))
+    link = ctx.mail_link(ctx.url("password_reset", token=found[1])) if found else None
+    if found and link is None:
+        log.warning("No reset e-mail sent: set DELIBERATION_BASE_URL so its link points at this site")
+    elif found:
+        user, _ = found
         response.background = BackgroundTask(mail.send, ctx.settings, _reset_message(ctx, user, link))
     # The same answer whether or not the address is known, so the form cannot probe for members.
     return response

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
@@ -168,6 +169,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | Connection 
         routes=all_routes,
         middleware=[
             Middleware(SecurityHeadersMiddleware),
+            # A request for a host we do not serve never reaches a handler, so nothing it builds
+            # (a link, a redirect, a page) can carry that host.
+            Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts), www_redirect=False),
             Middleware(SessionMiddleware, secret_key=settings.secret_key, secure=settings.secure_cookies),
             Middleware(LocaleMiddleware, default=settings.default_locale),
             # The API only reads and answers every other method with its own JSON 405, so it needs

@@ -26,6 +26,7 @@ from ..db import sqlite_write_intent
 from ..errors import DomainError, Forbidden, ValidationError
 from ..i18n import N_
 from ..notifications.delivery import send_all, take_mail
+from ..settings import host_allowed
 from .rendering import url_for
 
 log = logging.getLogger("deliberation.web")
@@ -62,6 +63,22 @@ class Ctx:
         """An address for an e-mail or a link to copy; ``path`` already carries the mount prefix."""
         origin = self.settings.base_url.rstrip("/") or f"{self.request.url.scheme}://{self.request.url.netloc}"
         return origin + path
+
+    def mail_origin(self) -> str | None:
+        """The origin for links that leave the site (e-mails, invitations), or None when there is
+        no trustworthy one. The Host header is the visitor's to choose: a reset link built from
+        ``Host: evil.example`` would hand the token to whoever owns that name. So only the
+        configured ``base_url``, else this request's host if ``allowed_hosts`` names it."""
+        if self.settings.base_url:
+            return self.settings.base_url.rstrip("/")
+        url = self.request.url
+        if url.hostname and host_allowed(self.settings, _host_of(url.netloc)):
+            return f"{url.scheme}://{url.netloc}"
+        return None
+
+    def mail_link(self, path: str) -> str | None:
+        origin = self.mail_origin()
+        return origin + path if origin else None
 
     def redirect(self, name: str, /, *, query: dict | None = None, fragment: str = "", **params: Any) -> Response:
         target = self.url(name, **params) + (f"?{urlencode(query)}" if query else "") + (f"#{fragment}" if fragment else "")
@@ -100,6 +117,13 @@ class Ctx:
     def client_address(self) -> str:
         client = self.request.client
         return client.host if client else "unknown"
+
+
+def _host_of(netloc: str) -> str:
+    """The host of ``netloc`` without its port, brackets kept around an IPv6 address."""
+    if netloc.startswith("["):
+        return netloc[: netloc.find("]") + 1]
+    return netloc.rsplit(":", 1)[0] if ":" in netloc else netloc
 
 
 def resolve_actor(ctx: Ctx) -> User | None:
@@ -153,8 +177,13 @@ def endpoint(handler: Callable[[Ctx], Response]) -> Callable[[Request], Response
 def _send_queued_mail(ctx: Ctx, response: Response) -> None:
     """E-mails the request queued (notifications.delivery.queue_mail) go out after the response,
     only once the commit succeeded, with links made absolute for this site."""
-    messages = take_mail(ctx.db, lambda link: ctx.absolute(link.path(ctx.url)))
+    origin = ctx.mail_origin()
+    messages = take_mail(ctx.db, lambda link: (origin or "") + link.path(ctx.url))
     if not messages:
+        return
+    if origin is None:
+        log.warning("Not sending %d e-mail(s): set DELIBERATION_BASE_URL or DELIBERATION_ALLOWED_HOSTS "
+                    "so links in them point at this site", len(messages))
         return
     tasks = BackgroundTasks()
     if response.background is not None:
