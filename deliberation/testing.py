@@ -188,16 +188,25 @@ def make_resolution(db: Session, *, forum: Forum, document, actor: User, closed_
 def signed_in_session(secret_key: str, user: User) -> tuple[dict[str, str], str]:
     """Cookies of a session signed in as ``user``, and its CSRF token, minted without /login.
 
-    Signing in through /login runs Argon2 each time, too slow for hundreds of people. The cookie
+    Signing in through /login runs Argon2 each time, too slow for hundreds of people. The session
+    row is added through the session the user was loaded in (so it commits with it) and the cookie
     is made by the session middleware's own code with the app's secret key, so the app checks it
-    like any other (signature, age, the user's session epoch) and POSTs still need the token.
+    like any other (signature, the session on the server, its age) and POSTs still need the token.
     """
     import secrets
+    from datetime import timedelta
 
+    from sqlalchemy.orm import object_session
+
+    from .accounts.sessions import Lifetime, do_start_session
     from .web.sessions import COOKIE_NAME, Session as CookieSession, SessionMiddleware
 
+    db = object_session(user)
+    if db is None:
+        raise ValueError("signed_in_session needs a user still attached to a database session")
+    sid = do_start_session(db, user=user, lifetime=Lifetime(idle=timedelta(days=1), absolute=timedelta(days=7)))
     token = secrets.token_urlsafe(32)
-    data = CookieSession(uid=user.id, epoch=user.session_epoch, csrf=token)
+    data = CookieSession(sid=sid, csrf=token)
     header = SessionMiddleware(None, secret_key=secret_key)._cookie({"root_path": ""}, data)
     value = header.split(";", 1)[0].removeprefix(f"{COOKIE_NAME}=")
     return {COOKIE_NAME: value}, token

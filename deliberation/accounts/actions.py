@@ -20,6 +20,7 @@ from . import queries
 from .models import OCCUPATIONS, REGISTRATION_MODES, Invitation, LoginFailure, PasswordReset, SiteSetting, User
 from .passwords import hash_password, needs_rehash, verify_password
 from .regions import REGIONS
+from .sessions import do_end_other_sessions
 from .tokens import new_token, token_hash
 
 
@@ -103,23 +104,26 @@ def check_login(db: Session, *, email: str, password: str, address: str,
     return user
 
 
-def check_change_password(db: Session, *, user: User, data: Mapping[str, str]) -> User:
+def check_change_password(db: Session, *, user: User, data: Mapping[str, str], keep_session: str = "") -> User:
+    """A new password for ``user``; every session but ``keep_session`` (the one asking) ends."""
     check = Checker(data)
     if not verify_password(user.password_hash, str(data.get("current_password", ""))):
         check.fail("current_password", "wrong_password", N_("The current password is not right."))
     password = check.password()
     check.done()
-    _set_password(db, user, password)
+    _set_password(db, user, password, keep_session=keep_session)
     record(db, actor_id=user.id, action="user.password_changed", obj=user)
     return user
 
 
-def _set_password(db: Session, user: User, password: str) -> None:
+def _set_password(db: Session, user: User, password: str, *, keep_session: str = "") -> None:
     user.password_hash = hash_password(password)
-    # Sessions signed with the old epoch stop working: a changed password logs out everywhere else.
+    # Kept in step for hosts that read it; sessions themselves end in the session table.
     user.session_epoch += 1
     db.add(user)
     db.flush()
+    # Whoever knew the old password, or holds a reset link, is out everywhere else.
+    do_end_other_sessions(db, user=user, keep_token=keep_session)
 
 
 def do_request_password_reset(db: Session, *, email: str, valid_hours: int) -> tuple[User, str] | None:

@@ -96,3 +96,15 @@ class SiteSetting(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=60)
     value: str = Field(max_length=500)
+
+
+class LoginSession(SQLModel, table=True):
+    """One signed-in browser. The cookie carries a random id; only its SHA-256 is kept here, so a
+    leaked table signs nobody in, and deleting the row ends the session wherever the cookie went."""
+
+    __tablename__ = "delib_login_session"
+
+    id_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="delib_user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)

@@ -172,7 +172,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | Connection 
             # A request for a host we do not serve never reaches a handler, so nothing it builds
             # (a link, a redirect, a page) can carry that host.
             Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts), www_redirect=False),
-            Middleware(SessionMiddleware, secret_key=settings.secret_key, secure=settings.secure_cookies),
+            Middleware(SessionMiddleware, secret_key=settings.secret_key, secure=settings.secure_cookies,
+                       max_age=settings.session_max_hours * 3600),
             Middleware(LocaleMiddleware, default=settings.default_locale),
             # The API only reads and answers every other method with its own JSON 405, so it needs
             # no token (a tokenless POST must not get the site's HTML 403 page).

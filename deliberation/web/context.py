@@ -19,7 +19,7 @@ from starlette.background import BackgroundTasks
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from ..accounts import queries as account_queries
+from ..accounts import sessions
 from ..accounts.actions import HostIdentity, do_sync_host_user
 from ..accounts.models import User
 from ..db import sqlite_write_intent
@@ -30,6 +30,13 @@ from ..settings import host_allowed
 from .rendering import url_for
 
 log = logging.getLogger("deliberation.web")
+
+
+MAX_FLASHES = 3
+MAX_FLASH_LENGTH = 300
+#: For every page shown to someone signed in (names, e-mails, a ballot receipt): no cache keeps it,
+#: not the browser's back-forward store on a shared computer, not a proxy.
+NO_STORE = "no-store"
 
 
 class SignInRequired(DomainError):
@@ -43,6 +50,14 @@ class Ctx:
     app_state: Any
     actor: User | None = None
     background: list = field(default_factory=list)
+    #: The session whose "last seen" is due a write once the request is done (see endpoint).
+    touch_session: str | None = None
+    #: Pages about one person (account, reset links): never cached, even for a visitor not signed in.
+    private: bool = False
+
+    @property
+    def lifetime(self) -> sessions.Lifetime:
+        return sessions.Lifetime.of(self.settings)
 
     @property
     def form(self) -> dict:
@@ -95,9 +110,12 @@ class Ctx:
         return self.request.headers.get("hx-request") == "true" and self.request.headers.get("hx-boosted") != "true"
 
     def flash(self, message: str, kind: str = "success") -> None:
-        """A message shown once on the next page (already translated)."""
-        flashes = list(self.session.get("flash", []))
-        flashes.append([kind, message])
+        """A message shown once on the next page (already translated).
+
+        Kept in the cookie, so bounded: the newest few, each cut short, never a cookie the
+        browser drops for being too large (which would sign the person out)."""
+        flashes = list(self.session.get("flash", []))[-(MAX_FLASHES - 1):]
+        flashes.append([kind[:20], message[:MAX_FLASH_LENGTH]])
         self.session["flash"] = flashes
 
     def require_actor(self) -> User:
@@ -137,39 +155,48 @@ def resolve_actor(ctx: Ctx) -> User | None:
                                     display_name=str(identity["display_name"]),
                                     roles=frozenset(identity.get("roles", ())), email=identity.get("email"))
         return do_sync_host_user(ctx.db, identity=identity)
-    user_id = ctx.session.get("uid")
-    if not user_id:
+    found = sessions.get_session_user(ctx.db, token=ctx.session.get("sid", ""), lifetime=ctx.lifetime)
+    if found is None:
+        # Signed out elsewhere, timed out, or never was: this cookie signs nobody in any more.
+        ctx.session.pop("sid", None)
         return None
-    user = account_queries.get_user(ctx.db, user_id)
-    # A changed password bumps the epoch and so ends every other session.
-    if user is None or not user.is_active or user.session_epoch != ctx.session.get("epoch"):
-        ctx.session.pop("uid", None)
-        return None
+    user, row = found
+    if sessions.touch_due(row):
+        ctx.touch_session = row.id_hash
     return user
 
 
-def endpoint(handler: Callable[[Ctx], Response]) -> Callable[[Request], Response]:
+def endpoint(handler: Callable[[Ctx], Response] | None = None, *, private: bool = False):
+    """``@endpoint`` for a page, ``@endpoint(private=True)`` for a page about one person even
+    before sign-in (a reset link's page), which must never be cached."""
+    if handler is None:
+        return lambda h: endpoint(h, private=private)
+
     @wraps(handler)
     def run(request: Request) -> Response:
         app_state = request.app.state.delib
         # Handlers run in worker threads, one request each, so the flag is this request's alone.
         sqlite_write_intent.set(request.method not in ("GET", "HEAD"))
         db = app_state.sessions()
-        ctx = Ctx(request=request, db=db, app_state=app_state)
+        ctx = Ctx(request=request, db=db, app_state=app_state, private=private)
         try:
             ctx.actor = resolve_actor(ctx)
             response = handler(ctx)
             db.commit()
             _send_queued_mail(ctx, response)
-            return response
         except DomainError as error:
             db.rollback()
-            return error_response(ctx, error)
+            response = error_response(ctx, error)
         except BaseException:
             db.rollback()
             raise
         finally:
             db.close()
+        if ctx.touch_session:
+            sessions.touch_session(app_state.bind, id_hash=ctx.touch_session)
+        if (ctx.actor is not None or ctx.private) and "cache-control" not in response.headers:
+            response.headers["Cache-Control"] = NO_STORE
+        return response
 
     return run
 
