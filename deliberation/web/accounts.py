@@ -94,7 +94,10 @@ def password_forgot(ctx: Ctx) -> Response:
     if ctx.request.method == "GET":
         return ctx.render("accounts/password_forgot.html", {"sent": False})
     found = actions.do_request_password_reset(ctx.db, email=ctx.form.get("email", "")[:254],
-                                              valid_hours=ctx.settings.password_reset_hours)
+                                              valid_hours=ctx.settings.password_reset_hours,
+                                              address=ctx.client_address(),
+                                              max_requests=ctx.settings.reset_max_requests,
+                                              window_seconds=ctx.settings.reset_window_seconds)
     response = ctx.render("accounts/password_forgot.html", {"sent": True})
     link = ctx.mail_link(ctx.url("password_reset", token=found[1])) if found else None
     if found and link is None:
@@ -158,7 +161,9 @@ def account_password(ctx: Ctx) -> Response:
     if ctx.request.method == "GET":
         return ctx.render("accounts/password_change.html", {"errors": {}})
     try:
-        actions.check_change_password(ctx.db, user=user, data=ctx.form, keep_session=ctx.session.get("sid", ""))
+        actions.check_change_password(ctx.db, user=user, data=ctx.form, keep_session=ctx.session.get("sid", ""),
+                                      address=ctx.client_address(), max_failures=ctx.settings.login_max_failures,
+                                      window_seconds=ctx.settings.login_window_seconds)
     except ValidationError as error:
         return ctx.render("accounts/password_change.html", {"errors": error.errors}, status=422)
     ctx.flash(gettext("Your password is changed. Other devices have been signed out."))

@@ -6,7 +6,8 @@ Create Date: 2026-12-06
 
 Signed-in sessions kept on the server (``delib_login_session``): the cookie carries a random id,
 the table its SHA-256, so signing out, a password change or an idle timeout ends a session even
-for a copy of the cookie.
+for a copy of the cookie. Throttled attempts (``delib_login_failure``) get a ``kind``: failed
+logins, wrong current passwords on the change page and password-reset requests.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -19,6 +20,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # Login failures become throttled attempts of a kind: also reset requests, wrong current passwords.
+    with op.batch_alter_table('delib_login_failure', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('kind', sa.String(length=20), nullable=False, server_default='login'))
     op.create_table('delib_login_session',
     sa.Column('id_hash', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -35,3 +39,5 @@ def downgrade() -> None:
     with op.batch_alter_table('delib_login_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_delib_login_session_user_id'))
     op.drop_table('delib_login_session')
+    with op.batch_alter_table('delib_login_failure', schema=None) as batch_op:
+        batch_op.drop_column('kind')
