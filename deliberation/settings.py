@@ -99,16 +99,57 @@ def host_allowed(settings: Settings, host: str) -> bool:
     return any(host == p or (p.startswith("*.") and host.endswith(p[1:])) for p in settings.allowed_hosts)
 
 
+class SecretKeyError(ValueError):
+    """The secret key is missing, empty or too short: the app must not start with it."""
+
+
+def check_secret_key(key: str) -> None:
+    """Refuse a key that would make session cookies forgeable (empty, or shorter than 32 bytes)."""
+    if len(key.strip().encode("utf-8")) < MIN_SECRET_BYTES:
+        raise SecretKeyError(
+            f"The secret key is empty or shorter than {MIN_SECRET_BYTES} bytes, so session cookies could be "
+            "forged. Set DELIBERATION_SECRET_KEY to a long random value (for example the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`), the same on every machine "
+            "serving this site, or delete a damaged var/secret_key file so a new one is made.")
+
+
 def _with_stored_secret(settings: Settings) -> Settings:
-    """Generate the secret key on first run and keep it, so sessions survive restarts."""
+    """Generate the secret key on first run and keep it, so sessions survive restarts.
+
+    Several processes may start at once on an empty var folder (a server with four workers).
+    Each writes a complete candidate to a file of its own, then hard-links it to the shared name:
+    a link either creates the name with the whole key in it or fails because another process won,
+    so nobody ever reads a half-written or empty key, and every process ends up with the winner's.
+    """
     path = settings.var_dir / "secret_key"
-    if path.exists():
-        key = path.read_text().strip()
-    else:
+    key = _read_key(path)
+    if key is None:
         settings.var_dir.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(48)
-        # Created with owner-only permissions: the key signs every session cookie.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(key)
+        _publish_key(path, secrets.token_urlsafe(48))
+        key = _read_key(path) or ""
+    check_secret_key(key)
     return replace(settings, secret_key=key)
+
+
+def _read_key(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+
+
+def _publish_key(path: Path, key: str) -> None:
+    candidate = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}")
+    # Owner-only permissions from the start: the key signs every session cookie.
+    fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(key)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass  # another process won; its key is complete, read it
+    finally:
+        candidate.unlink(missing_ok=True)

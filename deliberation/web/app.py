@@ -23,7 +23,7 @@ from ..db import SessionFactory, make_engine
 from ..errors import DomainError
 from ..i18n import N_, get_locale
 from ..notifications.queries import unread_count
-from ..settings import LOCALES, Settings
+from ..settings import LOCALES, Settings, check_secret_key
 from . import accounts, admin, api, assembly, discussion, drafting, exports, forums, home, notifications, voting, workshops
 from . import resolutions
 from . import feeds
@@ -156,6 +156,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | Connection 
     with it, the built-in registration and sign-in pages are switched off.
     """
     settings = settings or Settings.from_env()
+    check_secret_key(settings.secret_key)
     if settings.default_locale not in LOCALES:
         raise ValueError(f"default_locale must be one of {LOCALES}")
     bind = engine if engine is not None else make_engine(settings.database_url)

@@ -41,7 +41,7 @@ CHANGERS = 40
 DOUBLE_FIRST = 5
 DOUBLE_CHANGE = 3
 CLIENT_THREADS = 50
-SECRET_KEY = "concurrent-ballots-secret"
+SECRET_KEY = "concurrent-ballots-secret-of-32-bytes-or-more"
 
 
 @dataclass
