@@ -94,7 +94,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     engine = make_engine(_settings().database_url)
     try:
         with SessionFactory(engine).begin() as db:
-            report = verify_report(db)
+            report = verify_report(db, expect=args.expect or ())
     finally:
         engine.dispose()
     for problem in report.problems:
@@ -103,6 +103,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return 1
     print(f"Checked {report.checked} resolutions: every hash and link is correct. "
           f"Last hash: {report.last_hash or 'none'}")
+    if args.expect:
+        print(f"Every kept hash ({len(args.expect)}) is still in the chain.")
+    print(f"Recounted {report.votes_checked} closed votes from their ballots: every tally is right.")
+    print(f"Checked {report.audit_checked} audit entries: every hash and link is correct. "
+          f"Audit head: {report.audit_head or 'none'}")
     return 0
 
 
@@ -205,7 +210,11 @@ def parser() -> argparse.ArgumentParser:
                               "(default: DELIBERATION_BASE_URL)")
     digests.set_defaults(func=cmd_send_digests)
 
-    verify = sub.add_parser("verify", help="recompute every resolution's hash and check the chain")
+    verify = sub.add_parser("verify", help="recompute every resolution's and audit entry's hash, check both "
+                                           "chains and recount every closed vote")
+    verify.add_argument("--expect", action="append", metavar="HASH",
+                        help="a resolution hash kept from earlier (the chain head published with a resolution); "
+                             "fails unless the chain still contains it. May be given several times")
     verify.set_defaults(func=cmd_verify)
 
     reindex = sub.add_parser("reindex", help="rebuild the search index from every resolution and document")
