@@ -152,3 +152,31 @@ def test_entries_written_by_concurrent_transactions_do_not_fork_the_chain(backen
             assert report.problems == []
     finally:
         cleanup()
+
+
+# --- the head, published for anyone to keep ------------------------------------------------------
+
+def test_the_api_publishes_the_chain_head_whatever_the_filters(client, db, chain):
+    for query in ("", "?limit=1"):
+        body = client.get("/api/v1/resolutions" + query).json()
+        assert body["chain_head"] == chain[-1].hash
+
+
+def test_the_atom_feed_publishes_the_head_and_each_entry_its_head_at_adoption(client, db, chain):
+    from lxml import etree
+
+    from deliberation.web.feeds import CHAIN_HEAD_SCHEME
+
+    feed = etree.fromstring(client.get("/feeds/resolutions.atom").content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert chain[-1].hash in feed.xpath("a:subtitle/text()", namespaces=ns)[0]
+    heads = feed.xpath(f"a:entry/a:category[@scheme='{CHAIN_HEAD_SCHEME}']/@term", namespaces=ns)
+    assert sorted(heads) == sorted(r.hash for r in chain)
+
+
+def test_each_resolution_page_shows_its_hash_as_the_head_at_adoption(client, db, chain):
+    first = chain[0]
+    year, n = first.number.split("/")
+    page = client.get(f"/resolutions/{year}/{n}", headers={"Accept-Language": "en"}).text
+    assert "Head of the chain at adoption" in page or "Голова ланцюжка на момент ухвалення" in page
+    assert f"deliberation verify --expect {first.hash}" in page
