@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from ..db import utcnow
+from ..db import sqlite_write_intent, utcnow
 from .models import LoginSession, PasswordReset, User
 from .tokens import new_token, token_hash
 
@@ -102,6 +102,9 @@ def touch_session(bind: Engine | Connection, *, id_hash: str) -> bool:
     """
     now = utcnow()
     params = {"h": id_hash, "now": now, "cutoff": now - TOUCH_EVERY}
+    # A write begins as a write (BEGIN IMMEDIATE on SQLite), with a busy timeout of 0: it either
+    # gets the lock at once or gives up, and never reads first and then finds the snapshot stale.
+    intent = sqlite_write_intent.set(True)
     try:
         if isinstance(bind, Connection):  # a test's or host's connection: a savepoint inside it
             with bind.begin_nested():
@@ -119,6 +122,8 @@ def touch_session(bind: Engine | Connection, *, id_hash: str) -> bool:
                     conn.connection.driver_connection.execute("PRAGMA busy_timeout=30000")
     except SQLAlchemyError:
         return False
+    finally:
+        sqlite_write_intent.reset(intent)
 
 
 def _touch(conn: Connection, params: dict) -> bool:
