@@ -103,7 +103,7 @@ def main() -> None:
             small = _document(db, people, 5, 0)
             large = _document(db, people, 2000, 200)
             email, author_id = reader.email, author.id
-        app = create_app(Settings.from_env({}, database_url=url, secret_key="bench", var_dir=Path(tmp)), engine=engine)
+        app = create_app(Settings.from_env({}, database_url=url, secret_key="bench-secret-key-of-32-bytes-or-more", var_dir=Path(tmp)), engine=engine)
         with TestClient(app) as client:
             sign_in(client, email)
             reference = _median_ms(client, f"/documents/{small}", args.repeat)

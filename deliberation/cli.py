@@ -123,22 +123,27 @@ def cmd_send_digests(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     engine = _maintenance_engine()
     try:
-        return _verify(engine)
+        return _verify(engine, expect=args.expect or ())
     finally:
         engine.dispose()
 
 
-def _verify(engine) -> int:
+def _verify(engine, *, expect=()) -> int:
     from .resolutions.verify import verify_report
 
     with SessionFactory(engine).begin() as db:
-        report = verify_report(db)
+        report = verify_report(db, expect=expect)
     for problem in report.problems:
         print(f"{problem.number} {problem.code} expected={problem.expected} found={problem.found}")
     if report.problems:
         return 1
     print(f"Checked {report.checked} resolutions: every hash and link is correct. "
           f"Last hash: {report.last_hash or 'none'}")
+    if expect:
+        print(f"Every kept hash ({len(expect)}) is still in the chain.")
+    print(f"Recounted {report.votes_checked} closed votes from their ballots: every tally is right.")
+    print(f"Checked {report.audit_checked} audit entries: every hash and link is correct. "
+          f"Audit head: {report.audit_head or 'none'}")
     return 0
 
 
@@ -284,7 +289,11 @@ def parser() -> argparse.ArgumentParser:
                               "(default: DELIBERATION_BASE_URL)")
     digests.set_defaults(func=cmd_send_digests)
 
-    verify = sub.add_parser("verify", help="recompute every resolution's hash and check the chain")
+    verify = sub.add_parser("verify", help="recompute every resolution's and audit entry's hash, check both "
+                                           "chains and recount every closed vote")
+    verify.add_argument("--expect", action="append", metavar="HASH",
+                        help="a resolution hash kept from earlier (the chain head published with a resolution); "
+                             "fails unless the chain still contains it. May be given several times")
     verify.set_defaults(func=cmd_verify)
 
     reindex = sub.add_parser("reindex", help="rebuild the search index from every resolution and document")

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import event, insert, text
 from sqlmodel import Session
 
 from ..db import utcnow
+from . import chain
 from .models import AuditEntry
+
+#: The advisory lock that lets one transaction at a time extend the chain on PostgreSQL.
+CHAIN_LOCK = 0x64656C6962  # "delib"
+_PENDING = "delib_audit_pending"
 
 
 def record(db: Session, *, actor_id: int | None, action: str, obj: Any = None,
@@ -20,12 +26,46 @@ def record(db: Session, *, actor_id: int | None, action: str, obj: Any = None,
     entry = AuditEntry(actor_id=actor_id, action=action, object_type=object_type or "site",
                        object_id=object_id, details=details)
     db.add(entry)
+    # Hashed at flush, in the order recorded (see _chain_new_entries).
+    db.info.setdefault(_PENDING, []).append(entry)
     return entry
 
 
+@event.listens_for(Session, "before_flush")
+def _chain_new_entries(db: Session, flush_context, instances) -> None:
+    """Link the entries about to be inserted to the chain's head, in the order they were recorded.
+
+    Two transactions extending the chain at once would both link to the same head and fork it.
+    On PostgreSQL a transaction-scoped advisory lock makes the second wait until the first commits
+    (or rolls back), then it reads the new head; SQLite already lets one writer at a time in. The
+    head is read from the database, never remembered, so a rolled-back savepoint cannot leave a
+    link to an entry that is gone.
+    """
+    pending = [entry for entry in db.info.get(_PENDING, ()) if entry in db.new]
+    db.info[_PENDING] = []
+    if not pending:
+        return
+    head = _chain_head(db)
+    for entry in pending:
+        entry.previous_hash = head
+        entry.hash = head = chain.hash_of(entry, head)
+
+
+def _chain_head(db: Session) -> str | None:
+    """The hash of the last entry, once this transaction may extend the chain (see above)."""
+    conn = db.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+    return conn.execute(text("SELECT hash FROM delib_audit_entry ORDER BY id DESC LIMIT 1")).scalar()
+
+
 def record_now(db: Session, *, actor_id: int | None, action: str, obj: Any, **details: Any) -> None:
-    """Append one entry with a single INSERT, now, without an ORM object: for the hot paths (a
-    ballot), where the unit of work's bookkeeping costs more than the row."""
-    db.execute(insert(AuditEntry).values(at=utcnow(), actor_id=actor_id, action=action,
-                                         object_type=obj.__tablename__.removeprefix("delib_"), object_id=obj.id,
-                                         details=details))
+    """Append one entry now, with one INSERT and no ORM object, linked to the chain like any other:
+    for a hot path (a ballot), where the unit of work's bookkeeping costs more than the row. Call it
+    as the transaction's last write: on PostgreSQL the chain's lock is held from here to the commit."""
+    db.flush()  # entries recorded earlier in this transaction come first in the chain
+    values = {"at": utcnow(), "actor_id": actor_id, "action": action,
+              "object_type": obj.__tablename__.removeprefix("delib_"), "object_id": obj.id, "details": details}
+    head = _chain_head(db)
+    db.execute(insert(AuditEntry).values(**values, previous_hash=head,
+                                         hash=chain.hash_of(SimpleNamespace(**values), head)))

@@ -23,7 +23,7 @@ from ..db import db_now, utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from ..forums import queries as forum_queries
 from ..forums.models import AgendaItem, Forum
-from ..i18n import DISPLAY_ZONE, N_
+from ..i18n import DISPLAY_ZONE, N_, gettext
 from ..validation import Checker
 from . import ballots, queries, rules
 from .ballots import Cast, Request as BallotRequest, VoteNotOpen
@@ -31,6 +31,7 @@ from .counting import CHOICES, Counts, Electorate, decide
 from .models import THRESHOLD_LABELS, VOTE_MODES, VOTE_SUBJECTS, Vote
 
 MAX_QUORUM_DEN = 100
+TITLE_MAX = 300
 
 
 def _require(allowed: bool) -> None:
@@ -114,9 +115,12 @@ def _subject_amendment(db: Session, item: AgendaItem, subject: str, data: Mappin
 
 
 def _default_title(item: AgendaItem, subject: str, amendment) -> str:
-    if subject == "amendment":
-        return f"{item.title} · #{amendment.id}"
-    return item.title
+    """«Поправка № 3 до «…»» in the chair's language, shortened to fit the column (300 characters)."""
+    if subject != "amendment":
+        return item.title[:TITLE_MAX]
+    room = TITLE_MAX - len(gettext("Amendment No. %(n)s to «%(title)s»", n=amendment.id, title=""))
+    title = item.title if len(item.title) <= room else item.title[:max(0, room - 1)].rstrip() + "…"
+    return gettext("Amendment No. %(n)s to «%(title)s»", n=amendment.id, title=title)[:TITLE_MAX]
 
 
 def check_update_vote(db: Session, *, vote: Vote, forum: Forum, actor: User, data: Mapping) -> Vote:

@@ -81,15 +81,21 @@ def cast(db: Session, *, vote: Vote, actor: User, request: Request, participated
     if before_writes is not None:
         before_writes()
     if vote.is_secret:
-        result = _cast_secret(db, vote, actor, request, key)
-    else:
-        result = _cast_roll_call(db, vote, actor, request, key)
+        return _cast_secret(db, vote, actor, request, key)
+    return _cast_roll_call(db, vote, actor, request, key)
+
+
+def _conclude(db: Session, vote: Vote, actor: User, request: Request, key: str, cast: Cast, **details) -> Cast:
+    """The idempotency key, then the audit entry, last: on PostgreSQL the audit chain's lock is
+    held from its entry to the commit."""
     if key:
         # Never duplicated: a key already stored (the same form sent again with another choice,
         # or twice at once) keeps the answer it was first given.
         db.execute(insert_unless_present(db, BallotKey).values(vote_id=vote.id, voter_id=request.voter_id, key=key,
-                                                               changed=result.changed))
-    return result
+                                                               changed=cast.changed))
+    record_now(db, actor_id=actor.id, action="ballot.changed" if cast.changed else "ballot.cast", obj=vote,
+               voter_id=request.voter_id, **details)
+    return cast
 
 
 # --- idempotency -----------------------------------------------------------------------------------
@@ -173,16 +179,14 @@ def _cast_roll_call(db: Session, vote: Vote, actor: User, request: Request, key:
     if _insert_participation(db, vote, voter_id, actor):
         _write(db, insert(Ballot).values(id=_ballot_id(), vote_id=vote.id, voter_id=voter_id, choice=choice,
                                          changes=0))
-        record_now(db, actor_id=actor.id, action="ballot.cast", obj=vote, voter_id=voter_id, choice=choice)
-        return Cast(voter_id=voter_id, changed=False)
+        return _conclude(db, vote, actor, request, key, Cast(voter_id=voter_id, changed=False), choice=choice)
     if (replay := _replay_after_race(db, vote, request, key)) is not None:
         return replay
     changed = _write(db, update(Ballot).where(Ballot.vote_id == vote.id, Ballot.voter_id == voter_id)
                      .values(choice=choice, changes=Ballot.changes + 1))
     if changed != 1:  # pragma: no cover - a participation always comes with its ballot
         raise VoteNotOpen()
-    record_now(db, actor_id=actor.id, action="ballot.changed", obj=vote, voter_id=voter_id, choice=choice)
-    return Cast(voter_id=voter_id, changed=True)
+    return _conclude(db, vote, actor, request, key, Cast(voter_id=voter_id, changed=True), choice=choice)
 
 
 def _cast_secret(db: Session, vote: Vote, actor: User, request: Request, key: str) -> Cast:
@@ -193,14 +197,14 @@ def _cast_secret(db: Session, vote: Vote, actor: User, request: Request, key: st
         _write(db, insert(Ballot).values(id=_ballot_id(), vote_id=vote.id, voter_id=None, choice=request.choice,
                                          receipt_hash=receipt_hash(vote.id, voter_id, code), changes=0))
         # The audit log says who voted, never how.
-        record_now(db, actor_id=actor.id, action="ballot.cast", obj=vote, voter_id=voter_id, secret=True)
-        return Cast(voter_id=voter_id, changed=False, receipt=code)
+        return _conclude(db, vote, actor, request, key, Cast(voter_id=voter_id, changed=False, receipt=code),
+                         secret=True)
     if (replay := _replay_after_race(db, vote, request, key)) is not None:
         return replay
     if request.receipt:
-        return _change_secret(db, vote, actor, request, request.receipt, refuse=_bad_receipt)
+        return _change_secret(db, vote, actor, request, key, request.receipt, refuse=_bad_receipt)
     # Nothing typed: this device's secret, if it is the one the ballot was cast with.
-    return _change_secret(db, vote, actor, request, request.device_secret, refuse=_already_voted)
+    return _change_secret(db, vote, actor, request, key, request.device_secret, refuse=_already_voted)
 
 
 def _already_voted() -> Conflict:
@@ -208,7 +212,7 @@ def _already_voted() -> Conflict:
                                         "receipt code that was shown when it was cast."))
 
 
-def _change_secret(db: Session, vote: Vote, actor: User, request: Request, code: str, *, refuse) -> Cast:
+def _change_secret(db: Session, vote: Vote, actor: User, request: Request, key: str, code: str, *, refuse) -> Cast:
     if not looks_like_receipt(code):
         raise refuse()
     # Only the choice changes: a change counter on the ballot could be matched with the audit log.
@@ -217,8 +221,8 @@ def _change_secret(db: Session, vote: Vote, actor: User, request: Request, code:
                      .values(choice=request.choice))
     if changed != 1:
         raise refuse()
-    record_now(db, actor_id=actor.id, action="ballot.changed", obj=vote, voter_id=request.voter_id, secret=True)
-    return Cast(voter_id=request.voter_id, changed=True, receipt=code)
+    return _conclude(db, vote, actor, request, key, Cast(voter_id=request.voter_id, changed=True, receipt=code),
+                     secret=True)
 
 
 def _ballot_id() -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
@@ -22,10 +23,11 @@ from ..db import SessionFactory, engine_for
 from ..errors import DomainError
 from ..i18n import N_, get_locale, reset_locale, set_locale
 from ..notifications.queries import unread_count
-from ..settings import LOCALES, Settings
+from ..settings import LOCALES, Settings, check_secret_key
 from . import accounts, admin, api, assembly, discussion, drafting, exports, forums, home, notifications, voting, workshops
 from . import resolutions
 from . import feeds, health
+from . import console
 from .context import Ctx
 from .forms import FormGuardMiddleware, csrf_token
 from .locale import LocaleMiddleware
@@ -121,6 +123,7 @@ def routes() -> list:
         *workshops.routes(),
         *forums.routes(),
         *assembly.routes(),
+        *console.routes(),
         *voting.routes(),
         *resolutions.routes(),
         *feeds.routes(),
@@ -156,6 +159,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | Connection 
     with it, the built-in registration and sign-in pages are switched off.
     """
     settings = settings or Settings.from_env()
+    check_secret_key(settings.secret_key)
     if settings.default_locale not in LOCALES:
         raise ValueError(f"default_locale must be one of {LOCALES}")
     bind = engine if engine is not None else engine_for(settings)
@@ -169,7 +173,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | Connection 
         routes=all_routes,
         middleware=[
             Middleware(SecurityHeadersMiddleware),
-            Middleware(SessionMiddleware, secret_key=settings.secret_key, secure=settings.secure_cookies),
+            # A request for a host we do not serve never reaches a handler, so nothing it builds
+            # (a link, a redirect, a page) can carry that host.
+            Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts), www_redirect=False),
+            Middleware(SessionMiddleware, secret_key=settings.secret_key, secure=settings.secure_cookies,
+                       max_age=settings.session_max_hours * 3600),
             Middleware(LocaleMiddleware, default=settings.default_locale),
             # The API only reads and answers every other method with its own JSON 405, so it needs
             # no token (a tokenless POST must not get the site's HTML 403 page).

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..db import sqlite_write_intent
 from ..errors import NotFound, ValidationError
 from ..forums import queries as forum_queries
 from ..forums.floor import speech_ends_at
-from ..forums.models import AgendaItem, Forum
+from ..forums.models import AGENDA_OUTCOMES, AGENDA_STATUSES, AgendaItem, Forum
+from ..forums import rules as forum_rules
+from ..forums.presence import checkin_code
 from ..i18n import DISPLAY_ZONE, N_, gettext
 from ..voting import actions, queries, rules
 from ..voting.closer import close_due_votes_quietly
 from ..voting.models import CHOICES, Vote, choice_label
 from ..voting.receipts import looks_like_receipt, new_ballot_key, new_receipt
 from .context import Ctx, endpoint
+from .regions import page_context, region_html, region_response
 
 RECEIPT_COOKIE = "delib_receipt_{vote}_{voter}"
 
@@ -95,13 +98,15 @@ def vote_new(ctx: Ctx) -> Response:
         subject = ctx.request.query_params.get("subject") or ("final" if item.document_id else "motion")
         values = {"subject": subject, "amendment_id": ctx.request.query_params.get("amendment", ""),
                   "threshold": "cast_majority", "quorum_num": "1", "quorum_den": "2", "quorum_base": "registered",
-                  "mode": "hall"}
+                  "mode": "hall", "back": ctx.request.query_params.get("back", "")}
         return ctx.render("voting/form.html", {**context, "values": values, "errors": {}})
     try:
         vote = actions.check_prepare_vote(ctx.db, item=item, forum=forum, actor=ctx.actor, data=ctx.form)
     except ValidationError as error:
         return ctx.render("voting/form.html", {**context, "values": ctx.form, "errors": error.errors}, status=422)
-    ctx.flash(gettext("The vote is prepared. Check its rule, then open it."))
+    ctx.flash(gettext("The vote is prepared. Check its rule, then start it."))
+    if ctx.form.get("back") == "console":
+        return ctx.redirect("forum_console", forum_id=forum.id, fragment="console-vote")
     return ctx.redirect("vote", vote_id=vote.id)
 
 
@@ -121,10 +126,11 @@ def vote_edit(ctx: Ctx) -> Response:
 
 
 def _after_chair_action(ctx: Ctx, vote: Vote, message: str) -> Response:
+    if ctx.form.get("back", "") == "console":
+        from .console import back_to_console
+
+        return back_to_console(ctx, vote.forum_id, "vote", message)
     ctx.flash(message)
-    back = ctx.form.get("back", "")
-    if back == "live":
-        return ctx.redirect("forum_live", forum_id=vote.forum_id)
     return ctx.redirect("vote", vote_id=vote.id)
 
 
@@ -338,36 +344,37 @@ def vote_receipt(ctx: Ctx) -> Response:
                                               "counted": counted})
 
 
-# --- the live screens -----------------------------------------------------------------------------
+# --- the hall's screen ---------------------------------------------------------------------------
 
 def _state(ctx: Ctx, forum: Forum) -> dict:
     state = queries.get_live_state(ctx.db, forum)
     if state.vote is not None:
         state = replace(state, vote=actions.as_seen(ctx.db, state.vote))
     ends_at = speech_ends_at(state.speaker, state.item.speaking_seconds) if state.item else None
-    return {"forum": forum, "state": state, "speaker_ends_at": ends_at,
-            "rule": queries.rule_of(state.vote) if state.vote else None}
+    # The hall screen's address is public: the check-in code shows only on a chair's own screen,
+    # or anyone at home could read it and be counted present.
+    code = checkin_code(forum) if forum_rules.can_run_sitting(ctx.actor) else None
+    return {"forum": forum, "state": state, "speaker_ends_at": ends_at, "checkin_code": code,
+            "AGENDA_STATUSES": AGENDA_STATUSES, "AGENDA_OUTCOMES": AGENDA_OUTCOMES}
 
 
 @endpoint
 def forum_live(ctx: Ctx) -> Response:
-    forum = _forum(ctx, ctx.request.path_params["forum_id"])
-    ctx.require(rules.can_chair(ctx.actor, forum))
-    context = _state(ctx, forum)
-    agenda = forum_queries.list_agenda(ctx.db, forum.id)
-    return ctx.render("voting/live.html", {**context, "agenda": agenda, "view": "chair"})
+    """The old chair's screen: the console has taken its place."""
+    return RedirectResponse(ctx.url("forum_console", forum_id=ctx.request.path_params["forum_id"]), status_code=301)
 
 
 @endpoint
 def forum_projector(ctx: Ctx) -> Response:
     forum = _forum(ctx, ctx.request.path_params["forum_id"])
-    return ctx.render("voting/projector.html", {**_state(ctx, forum), "view": "projector"})
+    base = page_context(ctx)
+    context = _state(ctx, forum)
+    return ctx.render("voting/projector.html", {**base, **context,
+                                                "state_html": region_html(ctx, base, "voting/_state.html", context)})
 
 
 @endpoint
 def forum_live_state(ctx: Ctx) -> Response:
-    """The part of the chair's screen and of the projector that updates itself every few seconds."""
+    """The hall screen's state: 204 while it is what the screen already shows."""
     forum = _forum(ctx, ctx.request.path_params["forum_id"])
-    view = "chair" if ctx.request.query_params.get("view") == "chair" and rules.can_chair(ctx.actor, forum) \
-        else "projector"
-    return ctx.render("voting/_state.html", {**_state(ctx, forum), "view": view})
+    return region_response(ctx, "voting/_state.html", _state(ctx, forum))

@@ -66,7 +66,10 @@ def test_no_get_route_writes_for_any_role_after_a_save_and_past_a_closing_time(c
     writes: list[str] = []
 
     def listen(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith(WRITES):
+        # A session's "last seen" is written after the response, at most once a minute, in a
+        # unit of its own that skips rather than waits (accounts.sessions.touch_session): it never
+        # makes a read fail. On a slow run it may fall inside this loop.
+        if statement.lstrip().upper().startswith(WRITES) and "delib_login_session" not in statement:
             writes.append(statement.split("\n")[0][:120])
 
     failures = []
