@@ -34,6 +34,9 @@ from .rendering import url_for
 
 log = logging.getLogger("deliberation.web")
 
+#: How long a ballot waits for this process's write gate before going to SQLite's own busy wait.
+GATE_TIMEOUT_S = 10
+
 
 MAX_FLASHES = 3
 MAX_FLASH_LENGTH = 300
@@ -53,6 +56,7 @@ class Ctx:
     app_state: Any
     actor: User | None = None
     background: list = field(default_factory=list)
+    _gate: Any = None
     #: The session whose "last seen" is due a write once the request is done (see endpoint).
     touch_session: str | None = None
     #: Pages about one person (account, reset links): never cached, even for a visitor not signed in.
@@ -143,12 +147,24 @@ class Ctx:
         writes must rely on those. On PostgreSQL it is one transaction, as for any request."""
         if is_sqlite(self.db) and not sqlite_write_intent.get():
             self.db.commit()
+            # Queue behind this process's other ballots first (see SessionFactory.write_gate); a
+            # gate that does not open in time is passed by, and SQLite's busy timeout decides.
+            gate = self.app_state.sessions.write_gate
+            self._gate = gate if gate.acquire(timeout=GATE_TIMEOUT_S) else None
             sqlite_write_intent.set(True)
 
     def commit_writes(self) -> None:
         """Commit now and read on without the write lock: what follows only renders the answer."""
-        self.db.commit()
+        try:
+            self.db.commit()
+        finally:
+            self.release_gate()
         sqlite_write_intent.set(False)
+
+    def release_gate(self) -> None:
+        gate, self._gate = self._gate, None
+        if gate is not None:
+            gate.release()
 
     def client_address(self) -> str:
         client = self.request.client
@@ -246,6 +262,7 @@ def endpoint(handler: Callable[[Ctx], Response] | None = None, *,
             raise
         finally:
             db.close()
+            ctx.release_gate()  # after the rollback above, if the handler did not commit
         if ctx.touch_session:
             sessions.touch_session(app_state.bind, id_hash=ctx.touch_session)
         if (ctx.actor is not None or ctx.private) and "cache-control" not in response.headers:

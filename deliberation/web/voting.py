@@ -307,6 +307,7 @@ def vote_ballot(ctx: Ctx) -> Response:
         # rest of this request only reads, so on SQLite it must not hold the write lock that closing
         # a due vote (in its own transaction) needs.
         ctx.db.rollback()
+        ctx.release_gate()
         sqlite_write_intent.set(False)
         # Refused by the closing time: close it now, in a unit of its own, so the answer is its result.
         close_due_votes_quietly(ctx.app_state.sessions)
