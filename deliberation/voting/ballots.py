@@ -150,6 +150,10 @@ def _insert_participation(db: Session, vote: Vote, voter_id: int, actor: User) -
         with _guarded(db):
             return db.execute(statement).first() is not None
     except DBAPIError as error:
+        # On SQLite the guard against REPLACE (migrations.append_only) refuses an existing
+        # participation before the conflict clause sees it: that is "already cast", not "closed".
+        if is_refusal(error) and queries.has_participated(db, vote_id=vote.id, voter_id=voter_id):
+            return False
         raise _refused(error) from None
 
 
