@@ -30,6 +30,7 @@ from .context import Ctx
 from .forms import FormGuardMiddleware, csrf_token
 from .locale import LocaleMiddleware
 from .rendering import STATIC_DIR, make_templates
+from .fastpath import PublicFastPathMiddleware
 from .security import HEADERS as SECURITY_HEADERS, SecurityHeadersMiddleware
 from .sessions import SessionMiddleware
 
@@ -167,6 +168,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | Connection 
     app = Starlette(
         routes=all_routes,
         middleware=[
+            # First, so a public immutable answer is given again before anything else runs.
+            Middleware(PublicFastPathMiddleware),
             Middleware(SecurityHeadersMiddleware),
             Middleware(SessionMiddleware, secret_key=settings.secret_key, secure=settings.secure_cookies),
             Middleware(LocaleMiddleware, default=settings.default_locale),
