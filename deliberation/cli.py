@@ -80,6 +80,7 @@ def cmd_send_digests(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = create_app(settings)
     state = app.state.delib
+    state.sessions.deliver_events = False
     try:
         sent = send_digests(state.sessions, settings, resolve=absolute_links(app.router.url_path_for, base_url))
     finally:
@@ -139,6 +140,9 @@ def cmd_close_votes(args: argparse.Namespace) -> int:
 
     app = create_app(_settings())
     state = app.state.delib
+    # Nobody listens in a command run from cron: `vote closed` waits in the outbox for a serving
+    # process, which delivers it to the host within seconds.
+    state.sessions.deliver_events = False
     sqlite_write_intent.set(True)
     try:
         with state.sessions.begin() as db:
@@ -147,6 +151,31 @@ def cmd_close_votes(args: argparse.Namespace) -> int:
     finally:
         state.bind.dispose()
     print(f"Votes closed: {len(numbers)}" + (f" ({', '.join(map(str, numbers))})" if numbers else ""))
+    return 0
+
+
+def cmd_deliver(args: argparse.Namespace) -> int:
+    """Send the e-mails that are due in the outbox now (serving processes do it every few seconds)
+    and say what is still waiting. Host events are left to a serving process: only it has the
+    host's receivers."""
+    from . import create_app
+    from .outbox.delivery import last_delivery_error, pending_counts, sweep
+    from .outbox.senders import deliverer
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = _settings()
+    app = create_app(settings)
+    state = app.state.delib
+    try:
+        sent = sweep(state.sessions, deliverer(sender=None, settings=settings), channels=("mail",))
+        with state.sessions.begin() as db:
+            waiting, problem = pending_counts(db), last_delivery_error(db)
+    finally:
+        state.bind.dispose()
+    print(f"E-mails sent: {sent}. Waiting: {waiting.get('mail', 0)} e-mails, "
+          f"{waiting.get('event', 0)} host events (a serving process delivers those).")
+    if problem:
+        print(f"Last delivery error (next try {problem[0]:%Y-%m-%d %H:%M} UTC): {problem[1]}")
     return 0
 
 
@@ -171,6 +200,9 @@ def app_factory():
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="deliberation", description="Participatory drafting and decisions for civic networks.")
     sub = p.add_subparsers(dest="command", required=True)
+
+    deliver = sub.add_parser("deliver", help="send the e-mails due in the outbox now and show what is waiting")
+    deliver.set_defaults(func=cmd_deliver)
 
     serve = sub.add_parser("serve", help="serve the site with uvicorn")
     serve.add_argument("--host", default="127.0.0.1")

@@ -24,5 +24,6 @@ from .voting.models import Ballot, Participation, Vote  # noqa: E402
 
 __all__ += ["AgendaItem", "Delegate", "Proxy", "Speaker", "Vote", "Participation", "Ballot", "Resolution"]
 from .search.models import SearchEntry  # noqa: E402
+from .outbox.models import OutboxEntry  # noqa: E402
 
-__all__ += ["SearchEntry"]
+__all__ += ["SearchEntry", "OutboxEntry"]

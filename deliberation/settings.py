@@ -36,6 +36,10 @@ class Settings:
     smtp_starttls: bool = True
     #: The site's origin (scheme://host[:port]) for e-mailed links; taken from the request when empty.
     base_url: str = ""
+    #: How often each process delivers what is due in the outbox (0: never; commands run from cron).
+    outbox_interval_seconds: float = 10
+    #: How long a process that wrote or claimed an outbox row has to deliver it before others may.
+    outbox_lease_seconds: float = 120
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -60,6 +64,8 @@ class Settings:
             smtp_sender=env.get("DELIBERATION_SMTP_SENDER", "deliberation@localhost"),
             smtp_starttls=env.get("DELIBERATION_SMTP_STARTTLS", "1") not in ("0", "false", "no"),
             base_url=env.get("DELIBERATION_BASE_URL", ""),
+            outbox_interval_seconds=float(env.get("DELIBERATION_OUTBOX_INTERVAL", "10")),
+            outbox_lease_seconds=float(env.get("DELIBERATION_OUTBOX_LEASE", "120")),
         )
         values.update(overrides)
         settings = cls(**values)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from starlette.background import BackgroundTask
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -12,6 +11,7 @@ from .. import mail
 from ..accounts import actions, queries
 from ..errors import ValidationError
 from ..i18n import gettext, reset_locale, set_locale
+from ..notifications.delivery import queue_mail
 from ..workshops import queries as workshop_queries
 from .context import Ctx, endpoint
 from .home import safe_next, set_language_cookie
@@ -96,7 +96,7 @@ def password_forgot(ctx: Ctx) -> Response:
     if found:
         user, token = found
         link = ctx.absolute(ctx.url("password_reset", token=token))
-        response.background = BackgroundTask(mail.send, ctx.settings, _reset_message(ctx, user, link))
+        queue_mail(ctx.db, _reset_message(ctx, user, link))
     # The same answer whether or not the address is known, so the form cannot probe for members.
     return response
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -22,6 +23,8 @@ from ..db import SessionFactory, make_engine
 from ..errors import DomainError
 from ..i18n import N_, get_locale
 from ..notifications.queries import unread_count
+from ..outbox.senders import deliverer
+from ..outbox.sweeper import Sweeper
 from ..settings import LOCALES, Settings
 from . import accounts, admin, api, assembly, discussion, drafting, exports, forums, home, notifications, voting, workshops
 from . import resolutions
@@ -46,6 +49,16 @@ _GUARD_ERRORS = {
 }
 
 
+class _LateDeliverer:
+    """The outbox's deliverer for this app, made when first needed (the app exists only by then)."""
+
+    def __init__(self, state: "AppState") -> None:
+        self.state = state
+
+    def __call__(self, row):
+        return deliverer(sender=self.state.sessions.sender, settings=self.state.settings)(row)
+
+
 class AppState:
     """Everything one app instance needs, kept on ``app.state.delib`` (no import-time globals)."""
 
@@ -54,7 +67,12 @@ class AppState:
         self.settings = settings
         self.bind = bind
         self.identity = identity
-        self.sessions = SessionFactory(bind, join_transaction_mode=join_transaction_mode)
+        self.sessions = SessionFactory(bind, join_transaction_mode=join_transaction_mode,
+                                       outbox_lease=timedelta(seconds=settings.outbox_lease_seconds))
+        # Only an app on its own engine sweeps: a test's app lives inside one connection's transaction.
+        interval = settings.outbox_interval_seconds if isinstance(bind, Engine) else 0
+        self.outbox = Sweeper(self.sessions, _LateDeliverer(self), interval=interval,
+                              lease=timedelta(seconds=settings.outbox_lease_seconds))
         self.templates = make_templates(settings.template_dirs)
         self.static_version = _static_version()
 
@@ -182,6 +200,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | Connection 
     )
     app.state.delib = state
     state.sessions.sender = app
+    state.app = app
     return app
 
 

@@ -25,7 +25,9 @@ from ..accounts.models import User
 from ..db import sqlite_write_intent
 from ..errors import DomainError, Forbidden, ValidationError
 from ..i18n import N_
-from ..notifications.delivery import send_all, take_mail
+from ..notifications.delivery import take_mail
+from ..outbox.delivery import Pending, add_mail, deliver
+from ..outbox.senders import deliverer
 from .rendering import url_for
 
 log = logging.getLogger("deliberation.web")
@@ -133,10 +135,12 @@ def endpoint(handler: Callable[[Ctx], Response]) -> Callable[[Request], Response
         db = app_state.sessions()
         ctx = Ctx(request=request, db=db, app_state=app_state)
         try:
+            app_state.outbox.ensure_running()
             ctx.actor = resolve_actor(ctx)
             response = handler(ctx)
+            letters = _letters_to_outbox(ctx)
             db.commit()
-            _send_queued_mail(ctx, response)
+            _deliver_after_response(ctx, response, letters)
             return response
         except DomainError as error:
             db.rollback()
@@ -150,16 +154,24 @@ def endpoint(handler: Callable[[Ctx], Response]) -> Callable[[Request], Response
     return run
 
 
-def _send_queued_mail(ctx: Ctx, response: Response) -> None:
-    """E-mails the request queued (notifications.delivery.queue_mail) go out after the response,
-    only once the commit succeeded, with links made absolute for this site."""
+def _letters_to_outbox(ctx: Ctx) -> list[Pending]:
+    """E-mails the request queued (notifications.delivery.queue_mail), finished with links made
+    absolute for this site and written to the outbox in the request's own transaction."""
     messages = take_mail(ctx.db, lambda link: ctx.absolute(link.path(ctx.url)))
-    if not messages:
+    lease = ctx.app_state.sessions.outbox_lease
+    return [add_mail(ctx.db, message, **({"lease": lease} if lease else {})) for message in messages]
+
+
+def _deliver_after_response(ctx: Ctx, response: Response, letters: list[Pending]) -> None:
+    """Send the letters once the commit succeeded, after the response; a failure is retried by
+    the outbox's sweeper (or by the next process, if this one dies first)."""
+    if not letters:
         return
     tasks = BackgroundTasks()
     if response.background is not None:
         tasks.add_task(response.background)
-    tasks.add_task(send_all, ctx.settings, messages)
+    sessions, send = ctx.app_state.sessions, deliverer(sender=None, settings=ctx.settings)
+    tasks.add_task(deliver, sessions, letters, send)
     response.background = tasks
 
 
