@@ -11,7 +11,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, event, MetaData
+from sqlalchemy import Engine, event, exc as sa_exc, MetaData, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, SQLModel, create_engine
@@ -36,22 +36,52 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine with the settings this project relies on for each backend."""
+def make_engine(url: str, *, statement_timeout_ms: int | None = None,
+                idle_in_transaction_timeout_ms: int | None = None, connect_timeout_s: int | None = None,
+                **kwargs: Any) -> Engine:
+    """An engine with the settings this project relies on for each backend.
+
+    On PostgreSQL the session limits given (``engine_for`` passes the configured ones) travel as
+    connection options, so they hold from the first statement of every session without a round
+    trip; options already in the URL or in ``connect_args`` (a ``search_path``, say) are kept.
+    """
     if url.startswith("sqlite"):
         connect_args = kwargs.pop("connect_args", {})
         # The app serves requests from a thread pool; the connection pool hands one
         # connection to one thread at a time.
         connect_args.setdefault("check_same_thread", False)
-        connect_args.setdefault("timeout", 30)
+        # How long a writer waits for the write lock; tests set it far lower to prove nobody waits.
+        timeout = connect_args.setdefault("timeout", 30)
         engine = create_engine(url, connect_args=connect_args, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", lambda dbapi_connection, _record: _sqlite_pragmas(
+            dbapi_connection, busy_ms=int(timeout * 1000)))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    connect_args = dict(kwargs.pop("connect_args", {}))
+    options = [make_url(url).query.get("options"), connect_args.get("options")]
+    if statement_timeout_ms is not None:
+        options.append(f"-c statement_timeout={int(statement_timeout_ms)}")
+    if idle_in_transaction_timeout_ms is not None:
+        options.append(f"-c idle_in_transaction_session_timeout={int(idle_in_transaction_timeout_ms)}")
+    if any(isinstance(o, str) and o for o in options):
+        connect_args["options"] = " ".join(o for o in options if isinstance(o, str) and o)
+    if connect_timeout_s is not None:
+        connect_args.setdefault("connect_timeout", int(connect_timeout_s))
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def engine_for(settings: Any, **overrides: Any) -> Engine:
+    """The engine ``settings`` describe, with its PostgreSQL session limits: a statement stuck
+    behind a lock or a runaway query ends instead of holding a worker and a connection; a
+    transaction left open by a stuck request releases its locks; a server that does not answer
+    fails in seconds. Maintenance commands pass ``statement_timeout_ms=0``."""
+    options = {"statement_timeout_ms": settings.pg_statement_timeout_ms,
+               "idle_in_transaction_timeout_ms": settings.pg_idle_in_transaction_timeout_ms,
+               "connect_timeout_s": settings.pg_connect_timeout_s} | overrides
+    return make_engine(settings.database_url, **options)
+
+
+def _sqlite_pragmas(dbapi_connection, *, busy_ms: int) -> None:
     # pysqlite's own transaction handling begins late and breaks SAVEPOINT; SQLAlchemy's
     # documented recipe is to switch it off and emit BEGIN ourselves (see _sqlite_begin).
     dbapi_connection.isolation_level = None
@@ -60,7 +90,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     if not _is_memory(dbapi_connection):
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 

@@ -20,9 +20,9 @@ __all__ += ["Amendment", "AmendmentVersion", "Comment", "CommentEdit", "Stance",
             "NotificationPreference"]
 from .forums.models import AgendaItem, Delegate, Proxy, Speaker  # noqa: E402
 from .resolutions.models import Resolution  # noqa: E402
-from .voting.models import Ballot, Participation, Vote  # noqa: E402
+from .voting.models import Ballot, BallotKey, Participation, Vote  # noqa: E402
 
-__all__ += ["AgendaItem", "Delegate", "Proxy", "Speaker", "Vote", "Participation", "Ballot", "Resolution"]
+__all__ += ["AgendaItem", "Delegate", "Proxy", "Speaker", "Vote", "Participation", "Ballot", "BallotKey", "Resolution"]
 from .search.models import SearchEntry  # noqa: E402
 from .outbox.models import OutboxEntry  # noqa: E402
 

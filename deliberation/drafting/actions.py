@@ -131,6 +131,11 @@ def _revised(db: Session, document: Document, revision: Revision) -> None:
     notify_revision(db, document=document, revision_number=revision.number, author_id=revision.author_id)
     # In the same transaction: a search never finds words the text no longer has.
     index_document(db, document, revision)
+    # Comments follow their passages into the new version here, with the save, so that pages only
+    # read stored places: a page that re-placed them would write while serving a read.
+    from ..discussion.anchoring import refresh_anchors
+
+    refresh_anchors(db, document=document, head=revision)
 
 
 def check_save_revision(db: Session, *, document: Document, actor: User, membership: Membership | None,

@@ -1,5 +1,7 @@
 """Preparing, opening, casting and closing votes. Flushes, never commits.
 
+Casting itself (receipts, idempotency keys, what a database error means) is in ``ballots``.
+
 The database does the parts that must hold under concurrency: one participation per delegate and
 vote (a unique constraint), ballots only while the vote is open and before its closing time (the
 triggers of migration 0004, by the database clock), and closing as a compare-and-set on the vote
@@ -8,13 +10,10 @@ row, which also waits for ballots being written at that moment (see migrations/v
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy import update
 from sqlmodel import Session
 
 from .. import events
@@ -24,14 +23,15 @@ from ..db import db_now, utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from ..forums import queries as forum_queries
 from ..forums.models import AgendaItem, Forum
-from ..i18n import DISPLAY_ZONE, N_
+from ..i18n import DISPLAY_ZONE, N_, gettext
 from ..validation import Checker
-from . import queries, rules
+from . import ballots, queries, rules
+from .ballots import Cast, Request as BallotRequest, VoteNotOpen
 from .counting import CHOICES, Counts, Electorate, decide
-from .models import THRESHOLD_LABELS, VOTE_MODES, VOTE_SUBJECTS, Ballot, Participation, Vote
-from .receipts import looks_like_receipt, new_receipt, receipt_hash
+from .models import THRESHOLD_LABELS, VOTE_MODES, VOTE_SUBJECTS, Vote
 
 MAX_QUORUM_DEN = 100
+TITLE_MAX = 300
 
 
 def _require(allowed: bool) -> None:
@@ -115,9 +115,12 @@ def _subject_amendment(db: Session, item: AgendaItem, subject: str, data: Mappin
 
 
 def _default_title(item: AgendaItem, subject: str, amendment) -> str:
-    if subject == "amendment":
-        return f"{item.title} · #{amendment.id}"
-    return item.title
+    """«Поправка № 3 до «…»» in the chair's language, shortened to fit the column (300 characters)."""
+    if subject != "amendment":
+        return item.title[:TITLE_MAX]
+    room = TITLE_MAX - len(gettext("Amendment No. %(n)s to «%(title)s»", n=amendment.id, title=""))
+    title = item.title if len(item.title) <= room else item.title[:max(0, room - 1)].rstrip() + "…"
+    return gettext("Amendment No. %(n)s to «%(title)s»", n=amendment.id, title=title)[:TITLE_MAX]
 
 
 def check_update_vote(db: Session, *, vote: Vote, forum: Forum, actor: User, data: Mapping) -> Vote:
@@ -206,29 +209,27 @@ def _check_subject_ready(db: Session, vote: Vote) -> None:
 
 # --- casting --------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Cast:
-    """What a voter is told: whether this replaced an earlier choice, and a secret ballot's receipt."""
+def check_cast_ballot(db: Session, *, vote: Vote, actor: User, data: Mapping,
+                      device_secrets: Mapping[int, str] | None = None) -> Cast:
+    """Cast or change the actor's own ballot, or the one of a delegate whose proxy they hold.
 
-    voter_id: int
-    changed: bool
-    receipt: str | None = None
-
-
-def check_cast_ballot(db: Session, *, vote: Vote, actor: User, data: Mapping) -> Cast:
-    """Cast or change the actor's own ballot, or the one of a delegate whose proxy they hold."""
-    close_if_due(db, vote)
+    ``device_secrets`` are the secrets this browser was given for the vote's ballots, by voter
+    (see deliberation/voting/ballots.py); a secret ballot is bound to one of them. A vote past its
+    closing time is closed before the request begins (voting.closer), never here: closing inside the
+    ballot's own transaction would hold the write lock while counting.
+    """
     if not rules.may_try_to_vote(actor, vote):
         if actor is None:
             _require(False)
-        raise Conflict("vote_not_open", N_("This vote is not open."))
+        raise VoteNotOpen()
     choice = str(data.get("choice", "") or "")
     if choice not in CHOICES:
         raise _field_error("choice", "invalid_choice", N_("Please choose for, against or abstain."))
     voter_id = _voter(db, vote, actor, _int(data.get("voter"), actor.id))
-    if vote.is_secret:
-        return _cast_secret(db, vote, actor, voter_id, choice, str(data.get("receipt", "") or ""))
-    return _cast_roll_call(db, vote, actor, voter_id, choice)
+    request = BallotRequest(voter_id=voter_id, choice=choice, key=str(data.get("ballot_key", "") or ""),
+                            receipt=str(data.get("receipt", "") or "").strip(),
+                            device_secret=(device_secrets or {}).get(voter_id, ""))
+    return ballots.cast(db, vote=vote, actor=actor, request=request)
 
 
 def _voter(db: Session, vote: Vote, actor: User, voter_id: int | None) -> int:
@@ -244,87 +245,6 @@ def _voter(db: Session, vote: Vote, actor: User, voter_id: int | None) -> int:
             not forum_queries.is_registered_delegate(db, forum_id=vote.forum_id, user_id=voter_id):
         raise Forbidden("not_your_proxy", N_("You do not hold this delegate's proxy."))
     return voter_id
-
-
-def _insert_participation(db: Session, vote: Vote, voter_id: int, actor: User) -> bool:
-    """Record that the voter's vote was cast; False if it already was (the unique constraint says so)."""
-    try:
-        with db.begin_nested():
-            db.execute(insert(Participation).values(vote_id=vote.id, voter_id=voter_id, cast_by=actor.id,
-                                                    cast_at=db_now(db)))
-        return True
-    except DBAPIError as error:
-        # Both a duplicate and a trigger's refusal arrive as integrity errors on some backends:
-        # only an existing participation means "already cast"; anything else, the vote has closed.
-        if isinstance(error, IntegrityError) and queries.has_participated(db, vote_id=vote.id, voter_id=voter_id):
-            return False
-        raise _closed_under_us(error) from None
-
-
-def _closed_under_us(error: DBAPIError | None) -> DomainError:
-    # The triggers refused: the vote closed (or its time ran out) while this request was on its way.
-    return Conflict("vote_not_open", N_("This vote is closed. Your ballot was not counted."))
-
-
-def _cast_roll_call(db: Session, vote: Vote, actor: User, voter_id: int, choice: str) -> Cast:
-    if _insert_participation(db, vote, voter_id, actor):
-        try:
-            with db.begin_nested():
-                db.execute(insert(Ballot).values(id=_ballot_id(), vote_id=vote.id, voter_id=voter_id, choice=choice,
-                                                 changes=0))
-        except DBAPIError as error:
-            raise _closed_under_us(error) from None
-        record(db, actor_id=actor.id, action="ballot.cast", obj=vote, voter_id=voter_id, choice=choice)
-        return Cast(voter_id=voter_id, changed=False)
-    try:
-        with db.begin_nested():
-            changed = db.execute(update(Ballot).where(Ballot.vote_id == vote.id, Ballot.voter_id == voter_id)
-                                 .values(choice=choice, changes=Ballot.changes + 1)).rowcount
-    except DBAPIError as error:
-        raise _closed_under_us(error) from None
-    if changed != 1:
-        raise _closed_under_us(None)
-    record(db, actor_id=actor.id, action="ballot.changed", obj=vote, voter_id=voter_id, choice=choice)
-    return Cast(voter_id=voter_id, changed=True)
-
-
-def _cast_secret(db: Session, vote: Vote, actor: User, voter_id: int, choice: str, receipt: str) -> Cast:
-    """Participation names the voter; the ballot names nobody and is found again only by its receipt."""
-    if receipt:
-        return _change_secret(db, vote, actor, voter_id, choice, receipt)
-    if not _insert_participation(db, vote, voter_id, actor):
-        raise Conflict("already_voted", N_("This vote has already been cast. To change the choice, enter the "
-                                           "receipt code that was shown when it was cast."))
-    code = new_receipt()
-    try:
-        with db.begin_nested():
-            db.execute(insert(Ballot).values(id=_ballot_id(), vote_id=vote.id, voter_id=None, choice=choice,
-                                             receipt_hash=receipt_hash(vote.id, code), changes=0))
-    except DBAPIError as error:
-        raise _closed_under_us(error) from None
-    # The audit log says who voted, never how.
-    record(db, actor_id=actor.id, action="ballot.cast", obj=vote, voter_id=voter_id, secret=True)
-    return Cast(voter_id=voter_id, changed=False, receipt=code)
-
-
-def _change_secret(db: Session, vote: Vote, actor: User, voter_id: int, choice: str, receipt: str) -> Cast:
-    if not looks_like_receipt(receipt) or not queries.has_participated(db, vote_id=vote.id, voter_id=voter_id):
-        raise _field_error("receipt", "bad_receipt", N_("This receipt code does not match a ballot in this vote."))
-    try:
-        with db.begin_nested():
-            changed = db.execute(update(Ballot).where(Ballot.vote_id == vote.id,
-                                                      Ballot.receipt_hash == receipt_hash(vote.id, receipt))
-                                 .values(choice=choice, changes=Ballot.changes + 1)).rowcount
-    except DBAPIError as error:
-        raise _closed_under_us(error) from None
-    if changed != 1:
-        raise _field_error("receipt", "bad_receipt", N_("This receipt code does not match a ballot in this vote."))
-    record(db, actor_id=actor.id, action="ballot.changed", obj=vote, voter_id=voter_id, secret=True)
-    return Cast(voter_id=voter_id, changed=True, receipt=receipt)
-
-
-def _ballot_id() -> str:
-    return secrets.token_hex(16)
 
 
 # --- closing --------------------------------------------------------------------------------------
@@ -356,6 +276,26 @@ def close_if_due(db: Session, vote: Vote) -> bool:
 
 def close_due_votes(db: Session, *, forum_id: int | None = None) -> list[Vote]:
     return [vote for vote in queries.due_votes(db, forum_id=forum_id) if close_if_due(db, vote)]
+
+
+def as_seen(db: Session, vote: Vote) -> Vote:
+    """The vote as a reader sees it: one past its closing time shows as closed, with the tally it
+    closes with (the triggers took no ballot after that time), while the database row is closed by
+    the next write request or by ``deliberation close-votes``. Reads never write.
+
+    The copy is never added to the session, so nothing of it is flushed.
+    """
+    if not is_due(vote):
+        return vote
+    counts = queries.counted(db, vote.id)
+    electorate, outcome = _result(db, vote, counts, hand_counted=False)
+    seen = Vote(**vote.model_dump())
+    seen.status, seen.closed_at = "closed", vote.closes_at
+    seen.for_count, seen.against_count, seen.abstain_count = counts.for_, counts.against, counts.abstain
+    seen.registered_count, seen.present_count = electorate.registered, electorate.present
+    seen.participants_count, seen.quorum_reached = electorate.participants, outcome.quorum_reached
+    seen.is_adopted, seen.reason = outcome.adopted, outcome.reason
+    return seen
 
 
 def check_record_hand_count(db: Session, *, vote: Vote, forum: Forum, actor: User, data: Mapping) -> Vote:
@@ -409,8 +349,8 @@ def _present(db: Session, vote: Vote, *, participants: set[int]) -> set[int]:
     return present | {giver for giver, holder in proxies.items() if holder in present and giver in registered}
 
 
-def _finish(db: Session, vote: Vote, *, actor_id: int | None, counts: Counts, hand_counted: bool,
-            closed_at: datetime | None = None) -> Vote:
+def _result(db: Session, vote: Vote, counts: Counts, *, hand_counted: bool):
+    """(electorate, outcome) of these counts under the vote's rule."""
     participants = queries.participant_ids(db, vote.id)
     registered = len(forum_queries.registered_ids(db, vote.forum_id))
     present = len(_present(db, vote, participants=participants))
@@ -418,7 +358,13 @@ def _finish(db: Session, vote: Vote, *, actor_id: int | None, counts: Counts, ha
     if not hand_counted and counts.cast != taking_part:  # pragma: no cover - the schema prevents it
         raise RuntimeError(f"vote {vote.id}: {counts.cast} ballots for {taking_part} participations")
     electorate = Electorate(registered=registered, present=max(present, taking_part), participants=taking_part)
-    outcome = decide(queries.rule_of(vote), counts, electorate)
+    return electorate, decide(queries.rule_of(vote), counts, electorate)
+
+
+def _finish(db: Session, vote: Vote, *, actor_id: int | None, counts: Counts, hand_counted: bool,
+            closed_at: datetime | None = None) -> Vote:
+    electorate, outcome = _result(db, vote, counts, hand_counted=hand_counted)
+    registered, taking_part = electorate.registered, electorate.participants
     db.refresh(vote)
     vote.status, vote.closed_by, vote.closed_at = "closed", actor_id, closed_at or vote.closed_at or utcnow()
     vote.for_count, vote.against_count, vote.abstain_count = counts.for_, counts.against, counts.abstain

@@ -29,6 +29,12 @@ def choice_label(choice: str) -> str:
     return {"for": pgettext("vote choice", "For"), "against": pgettext("vote choice", "Against"),
             "abstain": pgettext("vote choice", "Abstain")}[choice]
 
+def total_label(choice: str) -> str:
+    """A total said of many people: за, проти, утрималися (the ballot's button says утримався)."""
+    return {"for": pgettext("vote totals", "For"), "against": pgettext("vote totals", "Against"),
+            "abstain": pgettext("vote totals", "Abstained")}[choice]
+
+
 VOTE_SUBJECTS: dict[str, str] = {
     "final": N_("the final text"),
     "amendment": N_("an amendment"),
@@ -51,7 +57,7 @@ VOTE_MODES: dict[str, str] = {
 THRESHOLD_LABELS: dict[str, str] = {
     "cast_majority": N_("More than half of the votes cast"),
     "registered_majority": N_("More than half of the registered delegates"),
-    "two_thirds": N_("Two thirds of the votes cast"),
+    "two_thirds": N_("At least two thirds of the votes cast"),
 }
 
 QUORUM_BASE_LABELS: dict[str, str] = {
@@ -133,6 +139,26 @@ class Ballot(SQLModel, table=True):
     vote_id: int = Field(foreign_key="delib_vote.id", index=True)
     voter_id: int | None = Field(default=None, foreign_key="delib_user.id")
     choice: str = Field(max_length=10)
-    #: SHA-256 of the vote id and the voter's receipt secret (secret votes).
+    #: SHA-256 of the vote id, the voter id and the voter's receipt secret (secret votes).
     receipt_hash: str | None = Field(default=None, max_length=64, unique=True)
+    #: How often a roll-call voter changed their choice; stays 0 on a secret ballot, where a count
+    #: could be matched with the audit log's "ballot.changed" entries, which name the voter.
     changes: int = Field(default=0)
+
+
+class BallotKey(SQLModel, table=True):
+    """An idempotency key of a ballot form the server accepted, and what it answered.
+
+    It names the voter (like the participation) and never the ballot or the choice, so a secret
+    ballot stays unlinked; a retry with the same key gets the same answer instead of "already cast".
+    """
+
+    __tablename__ = "delib_ballot_key"
+    __table_args__ = (UniqueConstraint("vote_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vote_id: int = Field(foreign_key="delib_vote.id")
+    voter_id: int = Field(foreign_key="delib_user.id")
+    key: str = Field(max_length=22)
+    #: The answer given: True when the request changed an earlier choice.
+    changed: bool = Field(default=False)

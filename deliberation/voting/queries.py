@@ -104,16 +104,26 @@ def own_choice(db: Session, *, vote: Vote, voter_id: int) -> str | None:
     return db.exec(select(Ballot.choice).where(Ballot.vote_id == vote.id, Ballot.voter_id == voter_id)).first()
 
 
-def secret_choice(db: Session, *, vote: Vote, receipt: str) -> str | None:
-    """The choice behind a receipt, shown only to whoever presents it, while the vote is open."""
+def secret_choice(db: Session, *, vote: Vote, voter_id: int, receipt: str) -> str | None:
+    """The choice behind a voter's receipt, shown only to whoever presents it, while the vote is open."""
     return db.exec(select(Ballot.choice).where(Ballot.vote_id == vote.id,
-                                               Ballot.receipt_hash == receipt_hash(vote.id, receipt))).first()
+                                               Ballot.receipt_hash == receipt_hash(vote.id, voter_id, receipt))).first()
 
 
-def receipt_counted(db: Session, *, vote: Vote, receipt: str) -> bool:
-    """Whether a ballot with this receipt is among the vote's ballots; says nothing of its choice."""
+def receipt_voters(db: Session, *, vote: Vote, actor_id: int) -> list[int]:
+    """Whose receipts the actor may check: their own ballot, and the ones they cast as a proxy holder
+    (the published participations say so)."""
+    return sorted(set(db.exec(select(Participation.voter_id).where(
+        Participation.vote_id == vote.id,
+        (Participation.voter_id == actor_id) | (Participation.cast_by == actor_id))).all()) | {actor_id})
+
+
+def receipt_counted(db: Session, *, vote: Vote, voter_ids: list[int], receipt: str) -> bool:
+    """Whether a ballot of one of these voters with this receipt is among the vote's ballots; says
+    nothing of its choice. Another delegate's receipt matches nothing, exactly like a wrong one."""
+    hashes = [receipt_hash(vote.id, voter_id, receipt) for voter_id in voter_ids]
     return db.exec(select(Ballot.id).where(Ballot.vote_id == vote.id,
-                                           Ballot.receipt_hash == receipt_hash(vote.id, receipt))).first() is not None
+                                           Ballot.receipt_hash.in_(hashes))).first() is not None
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,14 @@
 """Receipts for secret ballots. Pure: no database, no web.
 
 A receipt is a random secret shown to the voter (and kept by their browser); the database keeps
-only ``receipt_hash(vote_id, secret)``. Presenting the secret lets its holder change that ballot
-while the vote is open and check afterwards that it was counted, without the database ever
-linking the ballot to a person. Anyone who holds the secret can do both, so the page tells the
-voter to keep it to themselves.
+only ``receipt_hash(vote_id, voter_id, secret)``. Presenting the secret lets the delegate it was
+issued to (or whoever holds that delegate's proxy) change that ballot while the vote is open and
+check afterwards that it was counted, without the database ever linking the ballot to a person:
+the hash names the voter only to someone who already has the secret. To anybody else the code is
+useless, since codes are read off phones in crowded halls.
+
+A ballot form also carries an idempotency key (``new_ballot_key``), so a retried submission gets
+the first answer back instead of "already cast".
 """
 
 from __future__ import annotations
@@ -33,10 +37,24 @@ def normalize_receipt(code: str) -> str:
     return _CLEAN.sub("", upper)
 
 
-def receipt_hash(vote_id: int, code: str) -> str:
-    """SHA-256 over the vote and the normalised secret, so one secret means nothing in another vote."""
-    return hashlib.sha256(f"delib-receipt:{vote_id}:{normalize_receipt(code)}".encode("ascii")).hexdigest()
+def receipt_hash(vote_id: int, voter_id: int, code: str) -> str:
+    """SHA-256 over the vote, the voter and the normalised secret: one secret means nothing in
+    another vote or for another delegate."""
+    material = f"delib-receipt:2:{vote_id}:{voter_id}:{normalize_receipt(code)}"
+    return hashlib.sha256(material.encode("ascii")).hexdigest()
 
 
 def looks_like_receipt(code: str) -> bool:
     return len(normalize_receipt(code)) == _RECEIPT_BYTES * 8 // 5
+
+
+# 128 bits, URL-safe: unique per rendered form, never reused by chance.
+_KEY = re.compile(r"[A-Za-z0-9_-]{22}")
+
+
+def new_ballot_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def looks_like_ballot_key(key: str) -> bool:
+    return bool(_KEY.fullmatch(key or ""))

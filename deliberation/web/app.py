@@ -8,27 +8,29 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, exc as sa_exc
 from sqlalchemy.engine import Connection
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from ..db import SessionFactory, make_engine
+from ..db import SessionFactory, engine_for
 from ..errors import DomainError
-from ..i18n import N_, get_locale
+from ..i18n import N_, get_locale, reset_locale, set_locale
 from ..notifications.queries import unread_count
 from ..outbox.senders import deliverer
 from ..outbox.sweeper import Sweeper
-from ..settings import LOCALES, Settings
+from ..settings import LOCALES, Settings, check_secret_key
 from . import accounts, admin, api, assembly, discussion, drafting, exports, forums, home, notifications, voting, workshops
 from . import resolutions
-from . import feeds
+from . import feeds, health
+from . import console
 from .context import Ctx
 from .forms import FormGuardMiddleware, csrf_token
 from .locale import LocaleMiddleware
@@ -101,7 +103,7 @@ class AppState:
         """The page for a request refused by middleware, before any handler ran."""
         return self.render_plain(Request(scope), status, _GUARD_ERRORS[code])
 
-    def render_plain(self, request: Request, status: int, message: str) -> Response:
+    def render_plain(self, request: Request, status: int, message: str, *, extra: dict | None = None) -> Response:
         """An error page that needs no database and no actor."""
         error = DomainError("http_error", message)
         context = {
@@ -110,7 +112,7 @@ class AppState:
             "flashes": [], "current_path": request.url.path, "current_url": _path_with_query(request),
             "unread_count": 0,
             "error": error, "status": status,
-            "message": error.message(), "errors": {},
+            "message": error.message(), "errors": {}, **(extra or {}),
         }
         return self.templates.TemplateResponse(request, "errors/error.html", context, status_code=status)
 
@@ -134,11 +136,13 @@ def routes() -> list:
     return [
         Route("/", home.index, name="home"),
         Route("/healthz", home.health, name="health"),
+        Route("/readyz", health.ready, name="ready"),
         Route("/language", home.set_language, methods=["POST"], name="language"),
         *accounts.routes(),
         *workshops.routes(),
         *forums.routes(),
         *assembly.routes(),
+        *console.routes(),
         *voting.routes(),
         *resolutions.routes(),
         *feeds.routes(),
@@ -174,9 +178,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | Connection 
     with it, the built-in registration and sign-in pages are switched off.
     """
     settings = settings or Settings.from_env()
+    check_secret_key(settings.secret_key)
     if settings.default_locale not in LOCALES:
         raise ValueError(f"default_locale must be one of {LOCALES}")
-    bind = engine if engine is not None else make_engine(settings.database_url)
+    bind = engine if engine is not None else engine_for(settings)
     # A test hands in a connection inside an outer transaction; sessions then use savepoints.
     join_mode = "create_savepoint" if isinstance(bind, Connection) else None
     state = AppState(settings, bind, identity, join_transaction_mode=join_mode)
@@ -189,14 +194,19 @@ def create_app(settings: Settings | None = None, *, engine: Engine | Connection 
             # First, so a public immutable answer is given again before anything else runs.
             Middleware(PublicFastPathMiddleware),
             Middleware(SecurityHeadersMiddleware),
-            Middleware(SessionMiddleware, secret_key=settings.secret_key, secure=settings.secure_cookies),
+            # A request for a host we do not serve never reaches a handler, so nothing it builds
+            # (a link, a redirect, a page) can carry that host.
+            Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts), www_redirect=False),
+            Middleware(SessionMiddleware, secret_key=settings.secret_key, secure=settings.secure_cookies,
+                       max_age=settings.session_max_hours * 3600),
             Middleware(LocaleMiddleware, default=settings.default_locale),
             # The API only reads and answers every other method with its own JSON 405, so it needs
             # no token (a tokenless POST must not get the site's HTML 403 page).
             Middleware(FormGuardMiddleware, max_body_bytes=settings.max_body_bytes,
                        render_error=state.render_guard_error, csrf_exempt=_is_api),
         ],
-        exception_handlers={404: _not_found, 405: _not_allowed, Exception: _server_error},
+        exception_handlers={404: _not_found, 405: _not_allowed, sa_exc.DBAPIError: _database_error,
+                            sa_exc.TimeoutError: _database_error, Exception: _server_error},
     )
     app.state.delib = state
     state.sessions.sender = app
@@ -220,13 +230,25 @@ async def _not_allowed(request: Request, exc: Exception) -> Response:
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     # Runs outside our middleware (in Starlette's ServerErrorMiddleware), so it adds the security
-    # headers itself; the traceback goes to the log, never to the visitor.
-    log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    # headers itself and sets the visitor's language again (the middleware chose it in the scope);
+    # the traceback goes to the log, never to the visitor.
     request.scope.setdefault("delib_session", {})
-    response = request.app.state.delib.render_plain(
-        request, 500, N_("Something broke on our side. Please try again in a minute; if it keeps happening, tell a coordinator."))
+    token = set_locale(request.scope.get("delib_locale") or request.app.state.delib.settings.default_locale)
+    try:
+        response = health.outage_response(request, exc)
+        if response is None:
+            log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+            response = request.app.state.delib.render_plain(request, 500, N_(
+                "Something broke on our side. Please try again in a minute; if it keeps happening, tell a coordinator."))
+    finally:
+        reset_locale(token)
     response.headers.update(SECURITY_HEADERS)
     return response
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    """An unreachable, read-only or full database: a 503 page, one line in the log."""
+    return health.outage_response(request, exc) or await _server_error(request, exc)
 
 
 async def _plain_error(request: Request, status: int, message: str) -> Response:

@@ -8,7 +8,6 @@ from starlette.routing import Route
 from ..accounts.queries import get_user
 from ..discussion import actions, queries, rules
 from ..discussion.actions import AmendmentConflict
-from ..discussion.anchoring import refresh_anchors
 from ..discussion.models import Amendment, Comment
 from ..drafting import queries as drafting_queries
 from ..drafting.rules import can_read_document
@@ -45,7 +44,6 @@ def _document_view(ctx: Ctx, document_id: int):
         if view is not None and ctx.actor is None and ctx.app_state.identity is None:
             ctx.require_actor()
         raise NotFound("document_not_found", N_("There is no such document, or it is not public."))
-    refresh_anchors(ctx.db, document=view.document, head=view.revision)
     return view
 
 

@@ -92,7 +92,8 @@ def _voting_globals() -> dict:
 
     return dict(VOTE_MODES=voting.VOTE_MODES, VOTE_STATUSES=voting.VOTE_STATUSES, VOTE_SUBJECTS=voting.VOTE_SUBJECTS,
                 THRESHOLD_LABELS=voting.THRESHOLD_LABELS, QUORUM_BASE_LABELS=voting.QUORUM_BASE_LABELS,
-                REASON_LABELS=voting.REASON_LABELS, VOTE_CHOICES=voting.CHOICES, choice_label=voting.choice_label)
+                REASON_LABELS=voting.REASON_LABELS, VOTE_CHOICES=voting.CHOICES, choice_label=voting.choice_label,
+                total_label=voting.total_label)
 
 
 @jinja2.pass_context

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from starlette.responses import Response
+from dataclasses import replace
+
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..db import sqlite_write_intent
 from ..errors import NotFound, ValidationError
 from ..forums import queries as forum_queries
 from ..forums.floor import speech_ends_at
-from ..forums.models import AgendaItem, Forum
+from ..forums.models import AGENDA_OUTCOMES, AGENDA_STATUSES, AgendaItem, Forum
+from ..forums import rules as forum_rules
+from ..forums.presence import checkin_code
 from ..i18n import DISPLAY_ZONE, N_, gettext
 from ..voting import actions, queries, rules
-from ..voting.models import Vote
-from ..voting.receipts import looks_like_receipt
+from ..voting.models import CHOICES, Vote, choice_label
+from ..voting.receipts import looks_like_receipt, new_ballot_key, new_receipt
 from .context import Ctx, endpoint
+from .regions import page_context, region_html, region_response
 
 RECEIPT_COOKIE = "delib_receipt_{vote}_{voter}"
 
@@ -47,28 +52,11 @@ def _forum(ctx: Ctx, forum_id: int) -> Forum:
     return forum
 
 
-def _close_due(ctx: Ctx, forum_id: int) -> None:
-    """Close remote votes whose time has come before showing anything about them.
-
-    A GET otherwise only reads: the close runs in its own short write transaction, then the
-    request's own transaction starts afresh so it sees the result (SQLite reads from a snapshot).
-    """
-    if not any(actions.is_due(vote) for vote in queries.due_votes(ctx.db, forum_id=forum_id)):
-        return
-    token = sqlite_write_intent.set(True)
-    try:
-        with ctx.app_state.sessions.begin() as db:
-            actions.close_due_votes(db, forum_id=forum_id)
-    finally:
-        sqlite_write_intent.reset(token)
-    ctx.db.rollback()
-
-
 def _vote(ctx: Ctx) -> tuple[Vote, Forum, AgendaItem]:
     vote = actions.get_vote_or_404(ctx.db, ctx.request.path_params["vote_id"])
-    if vote.status == "open" and vote.closes_at is not None:
-        _close_due(ctx, vote.forum_id)
-        vote = actions.get_vote_or_404(ctx.db, vote.id)
+    if ctx.request.method in ("GET", "HEAD"):
+        # A write request closed any due vote before it began (voting.closer); a read only shows it.
+        vote = actions.as_seen(ctx.db, vote)
     forum = _forum(ctx, vote.forum_id)
     return vote, forum, ctx.db.get(AgendaItem, vote.agenda_item_id)
 
@@ -109,13 +97,15 @@ def vote_new(ctx: Ctx) -> Response:
         subject = ctx.request.query_params.get("subject") or ("final" if item.document_id else "motion")
         values = {"subject": subject, "amendment_id": ctx.request.query_params.get("amendment", ""),
                   "threshold": "cast_majority", "quorum_num": "1", "quorum_den": "2", "quorum_base": "registered",
-                  "mode": "hall"}
+                  "mode": "hall", "back": ctx.request.query_params.get("back", "")}
         return ctx.render("voting/form.html", {**context, "values": values, "errors": {}})
     try:
         vote = actions.check_prepare_vote(ctx.db, item=item, forum=forum, actor=ctx.actor, data=ctx.form)
     except ValidationError as error:
         return ctx.render("voting/form.html", {**context, "values": ctx.form, "errors": error.errors}, status=422)
-    ctx.flash(gettext("The vote is prepared. Check its rule, then open it."))
+    ctx.flash(gettext("The vote is prepared. Check its rule, then start it."))
+    if ctx.form.get("back") == "console":
+        return ctx.redirect("forum_console", forum_id=forum.id, fragment="console-vote")
     return ctx.redirect("vote", vote_id=vote.id)
 
 
@@ -135,10 +125,11 @@ def vote_edit(ctx: Ctx) -> Response:
 
 
 def _after_chair_action(ctx: Ctx, vote: Vote, message: str) -> Response:
+    if ctx.form.get("back", "") == "console":
+        from .console import back_to_console
+
+        return back_to_console(ctx, vote.forum_id, "vote", message)
     ctx.flash(message)
-    back = ctx.form.get("back", "")
-    if back == "live":
-        return ctx.redirect("forum_live", forum_id=vote.forum_id)
     return ctx.redirect("vote", vote_id=vote.id)
 
 
@@ -191,7 +182,7 @@ def _vote_context(ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem) -> dict:
         "can_chair": rules.can_chair(ctx.actor, forum),
         "can_vote": bool(ctx.actor) and rules.takes_ballots(vote) and
         forum_queries.is_registered_delegate(ctx.db, forum_id=forum.id, user_id=ctx.actor.id),
-        "values": {}, "errors": {},
+        "values": {}, "errors": {}, "refused": "",
     }
 
 
@@ -204,30 +195,67 @@ def vote_page(ctx: Ctx) -> Response:
 
 
 # --- the delegate's booth -------------------------------------------------------------------------
+#
+# A secret ballot is bound to a secret this browser holds before it votes: the booth sets one
+# HttpOnly, SameSite=Strict cookie per ballot the delegate may cast (their own, a proxy giver's),
+# scoped to this vote's pages. The server stores only hash(vote, voter, secret) on the ballot, so a
+# delegate whose answer was lost finds their ballot again from the same device, with or without
+# JavaScript, and nothing stored links them to their choice. The secret is also the receipt code.
 
-def _receipts(ctx: Ctx, vote: Vote, lines) -> dict[int, str]:
-    """Receipt codes this browser keeps for the secret ballots it cast in this vote."""
+RECEIPT_MAX_AGE = 60 * 60 * 24 * 90
+
+
+def _device_secrets(ctx: Ctx, vote: Vote) -> dict[int, str]:
+    """The secrets this browser holds for this vote's ballots, by voter."""
     if not vote.is_secret:
         return {}
+    prefix = RECEIPT_COOKIE.format(vote=vote.id, voter="")
     found = {}
-    for line in lines:
-        code = ctx.request.cookies.get(RECEIPT_COOKIE.format(vote=vote.id, voter=line.voter.id), "")
-        if looks_like_receipt(code):
-            found[line.voter.id] = code
+    for name, value in ctx.request.cookies.items():
+        voter = name[len(prefix):]
+        if name.startswith(prefix) and voter.isdigit() and looks_like_receipt(value):
+            found[int(voter)] = value
     return found
 
 
-def _booth_context(ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem, *, just_cast=None) -> dict:
+def _keep_secret(ctx: Ctx, response: Response, vote: Vote, voter_id: int, secret: str) -> None:
+    response.set_cookie(RECEIPT_COOKIE.format(vote=vote.id, voter=voter_id), secret, max_age=RECEIPT_MAX_AGE,
+                        path=ctx.url("vote", vote_id=vote.id), httponly=True, samesite="strict",
+                        secure=ctx.request.url.scheme == "https")
+
+
+def _booth_context(ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem, *, just_cast=None, done: str = "",
+                   refused: bool = False) -> dict:
     lines = queries.booth_lines(ctx.db, vote=vote, actor=ctx.actor)
-    receipts = _receipts(ctx, vote, lines)
+    secrets = _device_secrets(ctx, vote)
     if just_cast is not None and just_cast.receipt:
-        receipts[just_cast.voter_id] = just_cast.receipt
-    choices = {line.voter.id: (queries.secret_choice(ctx.db, vote=vote, receipt=receipts[line.voter.id])
-                               if line.voter.id in receipts else line.choice) for line in lines}
+        secrets[just_cast.voter_id] = just_cast.receipt
+    receipts, choices = {}, {}
+    for line in lines:
+        secret = secrets.get(line.voter.id)
+        if not vote.is_secret:
+            choices[line.voter.id] = line.choice
+        elif line.has_voted and secret:
+            # Only a secret that finds this voter's ballot is a receipt; a device secret before voting is not.
+            choices[line.voter.id] = queries.secret_choice(ctx.db, vote=vote, voter_id=line.voter.id, receipt=secret)
+            if choices[line.voter.id] is not None:
+                receipts[line.voter.id] = secret
+    if just_cast is None and done in ("cast", "changed") and any(line.has_voted for line in lines):
+        just_cast = actions.Cast(voter_id=0, changed=done == "changed")
     return {"vote": vote, "forum": forum, "item": item, "lines": lines, "receipts": receipts, "choices": choices,
+            "ballot_keys": {line.voter.id: new_ballot_key() for line in lines},
             "turnout": queries.turnout(ctx.db, vote.id),
             "registered": len(forum_queries.registered_ids(ctx.db, forum.id)),
-            "just_cast": just_cast, "rule": queries.rule_of(vote)}
+            "just_cast": just_cast, "refused": refused, "rule": queries.rule_of(vote)}
+
+
+def _new_device_secrets(ctx: Ctx, vote: Vote, lines) -> dict[int, str]:
+    """A secret for each ballot still to be cast from this browser. A ballot already cast keeps
+    whatever this browser had: replacing it would lose the way back to that ballot."""
+    if not (vote.is_secret and rules.takes_ballots(vote)):
+        return {}
+    held = _device_secrets(ctx, vote)
+    return {line.voter.id: new_receipt() for line in lines if not line.has_voted and line.voter.id not in held}
 
 
 @endpoint
@@ -236,24 +264,56 @@ def vote_booth(ctx: Ctx) -> Response:
     ctx.require_actor()
     if vote.status == "draft":
         raise NotFound("vote_not_found", N_("There is no such vote."))
-    return ctx.render("voting/booth.html", _booth_context(ctx, vote, forum, item))
+    context = _booth_context(ctx, vote, forum, item, done=ctx.request.query_params.get("done", ""))
+    response = ctx.render("voting/booth.html", context)
+    for voter_id, secret in _new_device_secrets(ctx, vote, context["lines"]).items():
+        _keep_secret(ctx, response, vote, voter_id, secret)
+    return response
 
 
-@endpoint
+def _ballot_unavailable(ctx: Ctx) -> Response:
+    """The ballot was not recorded (the database failed for a moment): the same form again, with
+    the same idempotency key, so trying again can never count twice. Needs no database."""
+    form, vote_id = ctx.form, ctx.request.path_params["vote_id"]
+    fields = {name: str(form.get(name, "") or "") for name in ("voter", "ballot_key", "receipt")}
+    sent = str(form.get("choice", "") or "")
+    retry = {"action": ctx.url("vote_ballot", vote_id=vote_id), "fields": {k: v for k, v in fields.items() if v},
+             "legend": gettext("Try again"), "buttons_class": "ballot-buttons",
+             "buttons": [{"name": "choice", "value": choice, "label": choice_label(choice), "pressed": choice == sent,
+                          "class": f"ballot-button ballot-{choice}"} for choice in CHOICES],
+             "back": ctx.url("vote_booth", vote_id=vote_id), "back_label": gettext("Back to the ballot")}
+    return ctx.app_state.render_plain(
+        ctx.request, 503, N_("Your ballot was not recorded: the server could not reach its database just now. "
+                             "Nothing was counted. Please try again."), extra={"retry": retry})
+
+
+@endpoint(unavailable=_ballot_unavailable)
 def vote_ballot(ctx: Ctx) -> Response:
     vote, forum, item = _vote(ctx)
     ctx.require_actor()
-    cast = actions.check_cast_ballot(ctx.db, vote=vote, actor=ctx.actor, data=ctx.form)
+    if vote.status == "draft":
+        raise NotFound("vote_not_found", N_("There is no such vote."))
+    held = _device_secrets(ctx, vote)
+    try:
+        cast = actions.check_cast_ballot(ctx.db, vote=vote, actor=ctx.actor, data=ctx.form, device_secrets=held)
+    except actions.VoteNotOpen:
+        # Only a vote that really closed says so, with its result: read it again, as it is now. The
+        # rest of this request only reads, so on SQLite it must not hold the write lock that closing
+        # a due vote (in its own transaction) needs.
+        ctx.db.rollback()
+        sqlite_write_intent.set(False)
+        vote, forum, item = _vote(ctx)
+        # Refused because its time ran out while this ballot was on its way: show it as closed.
+        vote = actions.as_seen(ctx.db, vote)
+        return ctx.render("voting/booth.html", _booth_context(ctx, vote, forum, item, refused=True), status=409)
     if ctx.is_htmx:
         response = ctx.render("voting/_booth.html", _booth_context(ctx, vote, forum, item, just_cast=cast))
     else:
-        ctx.flash(gettext("Your choice is changed.") if cast.changed else gettext("Your vote is cast."))
-        response = ctx.redirect("vote_booth", vote_id=vote.id)
-    if cast.receipt:
+        response = ctx.redirect("vote_booth", vote_id=vote.id, query={"done": "changed" if cast.changed else "cast"},
+                                fragment="booth")
+    if cast.receipt and held.get(cast.voter_id) != cast.receipt:
         # The browser keeps the secret (HttpOnly, this vote's pages only); the database keeps its hash.
-        response.set_cookie(RECEIPT_COOKIE.format(vote=vote.id, voter=cast.voter_id), cast.receipt,
-                            max_age=60 * 60 * 24 * 90, path=ctx.url("vote", vote_id=vote.id), httponly=True,
-                            samesite="strict", secure=ctx.request.url.scheme == "https")
+        _keep_secret(ctx, response, vote, cast.voter_id, cast.receipt)
     return response
 
 
@@ -262,45 +322,50 @@ def vote_receipt(ctx: Ctx) -> Response:
     vote, forum, item = _vote(ctx)
     if not rules.can_check_receipt(ctx.actor, vote):
         raise NotFound("vote_not_found", N_("There is no such vote."))
+    ctx.require_actor()
     # Sent by POST, so the code never lands in an access log or the browser's history.
     code = str(ctx.form.get("code", "") or "") if ctx.request.method == "POST" else ""
     counted = None
     if code:
-        counted = looks_like_receipt(code) and queries.receipt_counted(ctx.db, vote=vote, receipt=code)
+        # Only the actor's own ballot and those they cast as a proxy holder: a code is bound to its voter.
+        voters = queries.receipt_voters(ctx.db, vote=vote, actor_id=ctx.actor.id)
+        counted = looks_like_receipt(code) and queries.receipt_counted(ctx.db, vote=vote, voter_ids=voters,
+                                                                       receipt=code)
     return ctx.render("voting/receipt.html", {"vote": vote, "forum": forum, "item": item, "code": code,
                                               "counted": counted})
 
 
-# --- the live screens -----------------------------------------------------------------------------
+# --- the hall's screen ---------------------------------------------------------------------------
 
 def _state(ctx: Ctx, forum: Forum) -> dict:
-    _close_due(ctx, forum.id)
-    forum = _forum(ctx, forum.id)
     state = queries.get_live_state(ctx.db, forum)
+    if state.vote is not None:
+        state = replace(state, vote=actions.as_seen(ctx.db, state.vote))
     ends_at = speech_ends_at(state.speaker, state.item.speaking_seconds) if state.item else None
-    return {"forum": forum, "state": state, "speaker_ends_at": ends_at,
-            "rule": queries.rule_of(state.vote) if state.vote else None}
+    # The hall screen's address is public: the check-in code shows only on a chair's own screen,
+    # or anyone at home could read it and be counted present.
+    code = checkin_code(forum) if forum_rules.can_run_sitting(ctx.actor) else None
+    return {"forum": forum, "state": state, "speaker_ends_at": ends_at, "checkin_code": code,
+            "AGENDA_STATUSES": AGENDA_STATUSES, "AGENDA_OUTCOMES": AGENDA_OUTCOMES}
 
 
 @endpoint
 def forum_live(ctx: Ctx) -> Response:
-    forum = _forum(ctx, ctx.request.path_params["forum_id"])
-    ctx.require(rules.can_chair(ctx.actor, forum))
-    context = _state(ctx, forum)
-    agenda = forum_queries.list_agenda(ctx.db, forum.id)
-    return ctx.render("voting/live.html", {**context, "agenda": agenda, "view": "chair"})
+    """The old chair's screen: the console has taken its place."""
+    return RedirectResponse(ctx.url("forum_console", forum_id=ctx.request.path_params["forum_id"]), status_code=301)
 
 
 @endpoint
 def forum_projector(ctx: Ctx) -> Response:
     forum = _forum(ctx, ctx.request.path_params["forum_id"])
-    return ctx.render("voting/projector.html", {**_state(ctx, forum), "view": "projector"})
+    base = page_context(ctx)
+    context = _state(ctx, forum)
+    return ctx.render("voting/projector.html", {**base, **context,
+                                                "state_html": region_html(ctx, base, "voting/_state.html", context)})
 
 
 @endpoint
 def forum_live_state(ctx: Ctx) -> Response:
-    """The part of the chair's screen and of the projector that updates itself every few seconds."""
+    """The hall screen's state: 204 while it is what the screen already shows."""
     forum = _forum(ctx, ctx.request.path_params["forum_id"])
-    view = "chair" if ctx.request.query_params.get("view") == "chair" and rules.can_chair(ctx.actor, forum) \
-        else "projector"
-    return ctx.render("voting/_state.html", {**_state(ctx, forum), "view": view})
+    return region_response(ctx, "voting/_state.html", _state(ctx, forum))

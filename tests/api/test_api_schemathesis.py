@@ -23,7 +23,7 @@ from .world import build_library
 
 
 def _app(engine, directory=None):
-    return create_app(Settings.from_env({}, database_url=str(engine.url), secret_key="schemathesis",
+    return create_app(Settings.from_env({}, database_url=str(engine.url), secret_key="schemathesis-secret-key-of-32-bytes-or-more",
                                         var_dir=directory or "var"), engine=engine)
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0015'
-down_revision = '0005'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

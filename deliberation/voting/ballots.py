@@ -1,0 +1,206 @@
+"""Casting and changing one ballot, once the voter and the choice are known. Flushes, never commits.
+
+What the database answers is told apart (``deliberation.db_errors``): a trigger's refusal means the
+vote closed under us (``VoteNotOpen``, and the page re-reads the vote to show its result); a
+duplicate participation means the vote was already cast; anything else (a dropped connection, a
+lock timeout) propagates, and the web layer says "not recorded, try again".
+
+Secret ballots carry ``receipt_hash(vote, voter, secret)`` and nothing else that names anyone. The
+secret is the device secret the booth gave this browser before the vote (so a delegate whose
+answer was lost still holds it), or a fresh one when the browser had none.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import insert, update
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session, select
+
+from ..accounts.models import User
+from ..audit.actions import record
+from ..db import db_now
+from ..db_errors import is_duplicate, is_refusal
+from ..errors import Conflict, DomainError, ValidationError
+from ..i18n import N_
+from . import queries
+from .models import Ballot, BallotKey, Participation, Vote
+from .receipts import looks_like_ballot_key, looks_like_receipt, new_receipt, receipt_hash
+
+
+class VoteNotOpen(Conflict):
+    """The vote takes no ballot (any more): closed, or its closing time passed by the database clock."""
+
+    def __init__(self) -> None:
+        super().__init__("vote_not_open", N_("This vote is closed. Your ballot was not counted."))
+
+
+def _bad_receipt() -> ValidationError:
+    # One message, one status and one path for a mistyped code and for another delegate's code.
+    return ValidationError({"receipt": DomainError("bad_receipt", N_("This receipt code does not match a ballot "
+                                                                     "in this vote."), field="receipt")})
+
+
+@dataclass(frozen=True)
+class Cast:
+    """What a voter is told: whether this replaced an earlier choice, and a secret ballot's receipt."""
+
+    voter_id: int
+    changed: bool
+    receipt: str | None = None
+
+
+@dataclass(frozen=True)
+class Request:
+    """One submitted ballot form: whose vote, the choice, its idempotency key, and the secrets at hand
+    (a receipt typed in the form, the device secret from this browser's cookie)."""
+
+    voter_id: int
+    choice: str
+    key: str = ""
+    receipt: str = ""
+    device_secret: str = ""
+
+
+def cast(db: Session, *, vote: Vote, actor: User, request: Request) -> Cast:
+    key = request.key if looks_like_ballot_key(request.key) else ""
+    known = _known_key(db, vote, request, key)
+    if known is not None and (replay := _replay(db, vote, request, known)) is not None:
+        return replay
+    if vote.is_secret:
+        result = _cast_secret(db, vote, actor, request, key)
+    else:
+        result = _cast_roll_call(db, vote, actor, request, key)
+    if key and known is None:
+        _remember(db, vote, request.voter_id, key, changed=result.changed)
+    return result
+
+
+# --- idempotency -----------------------------------------------------------------------------------
+
+def _known_key(db: Session, vote: Vote, request: Request, key: str) -> BallotKey | None:
+    if not key:
+        return None
+    row = db.exec(select(BallotKey).where(BallotKey.vote_id == vote.id, BallotKey.key == key)).first()
+    return row if row is not None and row.voter_id == request.voter_id else None
+
+
+def _replay(db: Session, vote: Vote, request: Request, known: BallotKey) -> Cast | None:
+    """The answer already given to this form, if this is the same submission again; None when the
+    voter now picks another choice with the same form, which is a change like any other."""
+    if not vote.is_secret:
+        current = queries.own_choice(db, vote=vote, voter_id=request.voter_id)
+        return Cast(voter_id=request.voter_id, changed=known.changed) if current == request.choice else None
+    for secret in (request.receipt, request.device_secret):
+        if looks_like_receipt(secret):
+            current = queries.secret_choice(db, vote=vote, voter_id=request.voter_id, receipt=secret)
+            if current is not None:
+                return Cast(voter_id=request.voter_id, changed=known.changed, receipt=secret) \
+                    if current == request.choice else None
+    # The secret went with a lost answer to a browser that kept no cookie: the ballot stands.
+    return Cast(voter_id=request.voter_id, changed=known.changed)
+
+
+def _remember(db: Session, vote: Vote, voter_id: int, key: str, *, changed: bool) -> None:
+    try:
+        with db.begin_nested():
+            db.execute(insert(BallotKey).values(vote_id=vote.id, voter_id=voter_id, key=key, changed=changed))
+    except DBAPIError as error:
+        # The same form sent twice at once: the other request stored the same answer.
+        if not is_duplicate(error):
+            raise
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+def _insert_participation(db: Session, vote: Vote, voter_id: int, actor: User) -> bool:
+    """Record that the voter's vote was cast; False if it already was (the unique constraint says so)."""
+    try:
+        with db.begin_nested():
+            db.execute(insert(Participation).values(vote_id=vote.id, voter_id=voter_id, cast_by=actor.id,
+                                                    cast_at=db_now(db)))
+        return True
+    except DBAPIError as error:
+        if is_duplicate(error) and queries.has_participated(db, vote_id=vote.id, voter_id=voter_id):
+            return False
+        raise _refused(error) from None
+
+
+def _refused(error: DBAPIError) -> BaseException:
+    """The triggers refused: the vote closed (or its time ran out) while this request was on its way.
+    Any other error is not an answer about the vote and goes up as it is."""
+    return VoteNotOpen() if is_refusal(error) else error
+
+
+def _write(db: Session, statement) -> int:
+    try:
+        with db.begin_nested():
+            return db.execute(statement).rowcount
+    except DBAPIError as error:
+        raise _refused(error) from None
+
+
+def _replay_after_race(db: Session, vote: Vote, request: Request, key: str) -> Cast | None:
+    """The participation was there already: perhaps the first copy of this very form, which
+    committed while this one waited on the unique constraint."""
+    known = _known_key(db, vote, request, key)
+    return _replay(db, vote, request, known) if known is not None else None
+
+
+def _cast_roll_call(db: Session, vote: Vote, actor: User, request: Request, key: str) -> Cast:
+    voter_id, choice = request.voter_id, request.choice
+    if _insert_participation(db, vote, voter_id, actor):
+        _write(db, insert(Ballot).values(id=_ballot_id(), vote_id=vote.id, voter_id=voter_id, choice=choice,
+                                         changes=0))
+        record(db, actor_id=actor.id, action="ballot.cast", obj=vote, voter_id=voter_id, choice=choice)
+        return Cast(voter_id=voter_id, changed=False)
+    if (replay := _replay_after_race(db, vote, request, key)) is not None:
+        return replay
+    changed = _write(db, update(Ballot).where(Ballot.vote_id == vote.id, Ballot.voter_id == voter_id)
+                     .values(choice=choice, changes=Ballot.changes + 1))
+    if changed != 1:  # pragma: no cover - a participation always comes with its ballot
+        raise VoteNotOpen()
+    record(db, actor_id=actor.id, action="ballot.changed", obj=vote, voter_id=voter_id, choice=choice)
+    return Cast(voter_id=voter_id, changed=True)
+
+
+def _cast_secret(db: Session, vote: Vote, actor: User, request: Request, key: str) -> Cast:
+    """Participation names the voter; the ballot names nobody and is found again only by its receipt."""
+    voter_id = request.voter_id
+    if _insert_participation(db, vote, voter_id, actor):
+        code = request.device_secret if looks_like_receipt(request.device_secret) else new_receipt()
+        _write(db, insert(Ballot).values(id=_ballot_id(), vote_id=vote.id, voter_id=None, choice=request.choice,
+                                         receipt_hash=receipt_hash(vote.id, voter_id, code), changes=0))
+        # The audit log says who voted, never how.
+        record(db, actor_id=actor.id, action="ballot.cast", obj=vote, voter_id=voter_id, secret=True)
+        return Cast(voter_id=voter_id, changed=False, receipt=code)
+    if (replay := _replay_after_race(db, vote, request, key)) is not None:
+        return replay
+    if request.receipt:
+        return _change_secret(db, vote, actor, request, request.receipt, refuse=_bad_receipt)
+    # Nothing typed: this device's secret, if it is the one the ballot was cast with.
+    return _change_secret(db, vote, actor, request, request.device_secret, refuse=_already_voted)
+
+
+def _already_voted() -> Conflict:
+    return Conflict("already_voted", N_("This vote has already been cast. To change the choice, enter the "
+                                        "receipt code that was shown when it was cast."))
+
+
+def _change_secret(db: Session, vote: Vote, actor: User, request: Request, code: str, *, refuse) -> Cast:
+    if not looks_like_receipt(code):
+        raise refuse()
+    # Only the choice changes: a change counter on the ballot could be matched with the audit log.
+    changed = _write(db, update(Ballot).where(Ballot.vote_id == vote.id,
+                                              Ballot.receipt_hash == receipt_hash(vote.id, request.voter_id, code))
+                     .values(choice=request.choice))
+    if changed != 1:
+        raise refuse()
+    record(db, actor_id=actor.id, action="ballot.changed", obj=vote, voter_id=request.voter_id, secret=True)
+    return Cast(voter_id=request.voter_id, changed=True, receipt=code)
+
+
+def _ballot_id() -> str:
+    return secrets.token_hex(16)
