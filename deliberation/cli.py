@@ -165,7 +165,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def app_factory():
     from . import create_app
 
+    _end_streams_on_exit()
     return create_app(_settings())
+
+
+def _end_streams_on_exit() -> None:
+    """On SIGTERM or SIGINT, end the open event streams first: uvicorn waits for every open
+    response before it stops, and a browser reconnects (to another worker) at once."""
+    import signal
+    import threading
+
+    from .live.broker import close_all_streams
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(sig)
+        if not callable(previous):
+            continue
+
+        def handler(signum, frame, previous=previous):
+            close_all_streams()
+            previous(signum, frame)
+
+        signal.signal(sig, handler)
 
 
 def parser() -> argparse.ArgumentParser:

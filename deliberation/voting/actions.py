@@ -17,7 +17,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
-from .. import events
+from .. import events, live
 from ..accounts.models import User
 from ..audit.actions import record
 from ..db import db_now, utcnow
@@ -176,6 +176,7 @@ def do_open_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
            revision=vote.revision_number)
     events.queue(db, events.vote_opened, vote_id=vote.id, forum_id=vote.forum_id, agenda_item_id=vote.agenda_item_id,
                  subject=vote.subject, actor_id=actor.id)
+    live.publish(db, forum_id=vote.forum_id, kind="vote-opened", vote_id=vote.id, item_id=vote.agenda_item_id)
     return vote
 
 
@@ -227,8 +228,18 @@ def check_cast_ballot(db: Session, *, vote: Vote, actor: User, data: Mapping) ->
         raise _field_error("choice", "invalid_choice", N_("Please choose for, against or abstain."))
     voter_id = _voter(db, vote, actor, _int(data.get("voter"), actor.id))
     if vote.is_secret:
-        return _cast_secret(db, vote, actor, voter_id, choice, str(data.get("receipt", "") or ""))
-    return _cast_roll_call(db, vote, actor, voter_id, choice)
+        cast = _cast_secret(db, vote, actor, voter_id, choice, str(data.get("receipt", "") or ""))
+    else:
+        cast = _cast_roll_call(db, vote, actor, voter_id, choice)
+    _publish_turnout(db, vote)
+    return cast
+
+
+def _publish_turnout(db: Session, vote: Vote) -> None:
+    # Counted in this transaction; the listener coalesces bursts and keeps the largest count.
+    live.publish(db, forum_id=vote.forum_id, kind="turnout", vote_id=vote.id,
+                 participants=queries.turnout(db, vote.id),
+                 registered=forum_queries.count_registered(db, vote.forum_id))
 
 
 def _voter(db: Session, vote: Vote, actor: User, voter_id: int | None) -> int:
@@ -435,6 +446,7 @@ def _finish(db: Session, vote: Vote, *, actor_id: int | None, counts: Counts, ha
     apply_outcome(db, vote=vote)
     events.queue(db, events.vote_closed, vote_id=vote.id, forum_id=vote.forum_id, agenda_item_id=vote.agenda_item_id,
                  subject=vote.subject, adopted=outcome.adopted, tally=counts.as_dict(), actor_id=actor_id)
+    live.publish(db, forum_id=vote.forum_id, kind="vote-closed", vote_id=vote.id, adopted=bool(outcome.adopted))
     return vote
 
 

@@ -25,6 +25,7 @@ from ..notifications.queries import unread_count
 from ..settings import LOCALES, Settings
 from . import accounts, admin, api, assembly, discussion, drafting, exports, forums, home, notifications, voting, workshops
 from . import resolutions
+from . import live
 from . import feeds
 from .context import Ctx
 from .forms import FormGuardMiddleware, csrf_token
@@ -56,6 +57,21 @@ class AppState:
         self.sessions = SessionFactory(bind, join_transaction_mode=join_transaction_mode)
         self.templates = make_templates(settings.template_dirs)
         self.static_version = _static_version()
+        self._broker = None
+
+    def live_broker(self):
+        """This process's live event hub, for the running event loop (made on first use)."""
+        import asyncio
+
+        from ..live.broker import Broker
+
+        loop = asyncio.get_running_loop()
+        broker = self._broker
+        if broker is None or (broker.loop is not None and broker.loop is not loop):
+            engine = self.bind.engine if isinstance(self.bind, Connection) else self.bind
+            broker = self._broker = Broker(engine, poll_seconds=self.settings.live_poll_seconds,
+                                           turnout_seconds=self.settings.live_turnout_seconds)
+        return broker
 
     def base_context(self, ctx: Ctx) -> dict:
         session = ctx.session
@@ -72,6 +88,8 @@ class AppState:
             "current_url": _path_with_query(ctx.request),
             # One indexed count per page, and only for someone signed in.
             "unread_count": unread_count(ctx.db, ctx.actor.id) if ctx.actor is not None else 0,
+            # A forum's live pages set it: the page then listens to the forum's event stream.
+            "live_url": "",
         }
 
     def render(self, ctx: Ctx, template: str, context: dict, *, status: int = 200) -> Response:
@@ -89,7 +107,7 @@ class AppState:
             "request": request, "actor": None, "csrf_token": csrf_token(request.scope), "locale": get_locale(),
             "builtin_accounts": self.identity is None, "site_name": self.settings.site_name,
             "flashes": [], "current_path": request.url.path, "current_url": _path_with_query(request),
-            "unread_count": 0,
+            "unread_count": 0, "live_url": "",
             "error": error, "status": status,
             "message": error.message(), "errors": {},
         }
@@ -121,6 +139,7 @@ def routes() -> list:
         *forums.routes(),
         *assembly.routes(),
         *voting.routes(),
+        *live.routes(),
         *resolutions.routes(),
         *feeds.routes(),
         *exports.routes(),

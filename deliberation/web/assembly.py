@@ -17,6 +17,7 @@ from ..i18n import N_, gettext
 from ..voting import queries as voting_queries
 from ..workshops.queries import get_membership
 from .context import Ctx, endpoint
+from .live import vote_call_context
 
 FORUM = "/forums/{forum_id:int}"
 ITEM = FORUM + "/agenda/{item_id:int}"
@@ -108,6 +109,7 @@ def agenda_item(ctx: Ctx) -> Response:
         "can_read_document": entry.document is not None and can_read_document(ctx.actor, entry.document),
         "AGENDA_KINDS": AGENDA_KINDS, "AGENDA_STATUSES": AGENDA_STATUSES, "SPEAKER_STATUSES": SPEAKER_STATUSES,
         **voting_queries.item_vote_panel(ctx.db, item=item, forum=forum, actor=ctx.actor),
+        **vote_call_context(ctx, forum),
     })
 
 

@@ -11,6 +11,7 @@ from ..forums.models import AGENDA_KINDS, AGENDA_STATUSES, FORUM_STATUSES, FORUM
 from ..i18n import N_, gettext
 from ..library import queries as library_queries
 from .context import Ctx, endpoint
+from .live import vote_call_context
 
 
 def routes() -> list[Route]:
@@ -88,6 +89,8 @@ def forum_page(ctx: Ctx) -> Response:
         "can_manage_agenda": rules.can_manage_agenda(ctx.actor, forum),
         "can_set_current": rules.can_manage_agenda(ctx.actor, forum) and rules.is_in_session(forum),
         "AGENDA_KINDS": AGENDA_KINDS, "AGENDA_STATUSES": AGENDA_STATUSES,
+        # The call to vote, and the forum's event stream that brings the next one.
+        **vote_call_context(ctx, forum),
     })
 
 

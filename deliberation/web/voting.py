@@ -15,6 +15,7 @@ from ..voting import actions, queries, rules
 from ..voting.models import Vote
 from ..voting.receipts import looks_like_receipt
 from .context import Ctx, endpoint
+from .live import stream_url
 
 RECEIPT_COOKIE = "delib_receipt_{vote}_{voter}"
 
@@ -236,7 +237,8 @@ def vote_booth(ctx: Ctx) -> Response:
     ctx.require_actor()
     if vote.status == "draft":
         raise NotFound("vote_not_found", N_("There is no such vote."))
-    return ctx.render("voting/booth.html", _booth_context(ctx, vote, forum, item))
+    return ctx.render("voting/booth.html", {**_booth_context(ctx, vote, forum, item),
+                                            "live_url": stream_url(ctx, forum.id)})
 
 
 @endpoint
@@ -288,13 +290,15 @@ def forum_live(ctx: Ctx) -> Response:
     ctx.require(rules.can_chair(ctx.actor, forum))
     context = _state(ctx, forum)
     agenda = forum_queries.list_agenda(ctx.db, forum.id)
-    return ctx.render("voting/live.html", {**context, "agenda": agenda, "view": "chair"})
+    return ctx.render("voting/live.html", {**context, "agenda": agenda, "view": "chair",
+                                           "live_url": stream_url(ctx, forum.id)})
 
 
 @endpoint
 def forum_projector(ctx: Ctx) -> Response:
     forum = _forum(ctx, ctx.request.path_params["forum_id"])
-    return ctx.render("voting/projector.html", {**_state(ctx, forum), "view": "projector"})
+    return ctx.render("voting/projector.html", {**_state(ctx, forum), "view": "projector",
+                                                "live_url": stream_url(ctx, forum.id)})
 
 
 @endpoint
