@@ -45,6 +45,8 @@ WORKERS = 2
 CONNECT_BATCH = 200
 # 2,000 ballots take minutes on a small shared machine; forum_vote's 2-minute phase limit is too short.
 fv.PHASE_TIMEOUT_S = 900
+# With 200 ballots in flight on SQLite's single writer, a ballot may wait long for its turn.
+fv.REQUEST_TIMEOUT_S = 180
 
 
 class Server(fv.Server):
@@ -127,7 +129,11 @@ class Stream:
 
 async def library_reader(connection: fv.Connection, stop: asyncio.Event, done: Counter) -> None:
     while not stop.is_set():
-        status = await asyncio.wait_for(connection.send(fv.get("/library")), fv.REQUEST_TIMEOUT_S)
+        try:
+            status = await asyncio.wait_for(connection.send(fv.get("/library")), fv.REQUEST_TIMEOUT_S)
+        except (OSError, TimeoutError):
+            done["no answer"] += 1
+            return
         done[status] += 1
 
 
@@ -157,11 +163,13 @@ async def forum_day(port: int, vote_id: int, forum_id: int, chair, sessions, cho
         stop, reads = asyncio.Event(), Counter()
         reading = [asyncio.create_task(library_reader(c, stop, reads)) for c in readers]
         read_start = time.perf_counter()
-        ballots = await fv.hammer(voters, [fv.post_form(f"/votes/{vote_id}/ballot",
-                                                        {"csrf_token": token, "choice": choice}, cookie)
-                                           for (cookie, token), choice in zip(sessions, choices)])
-        stop.set()
-        await asyncio.gather(*reading)
+        try:
+            ballots = await fv.hammer(voters, [fv.post_form(f"/votes/{vote_id}/ballot",
+                                                            {"csrf_token": token, "choice": choice}, cookie)
+                                               for (cookie, token), choice in zip(sessions, choices)])
+        finally:
+            stop.set()
+            await asyncio.gather(*reading)
         read_wall = time.perf_counter() - read_start
         # The last turnout reaches the streams at most one coalescing interval later.
         await asyncio.sleep(1.5)
