@@ -198,7 +198,11 @@ def run_backend(name: str, database_url: str, var_dir: Path, args) -> bool:
         server = Server(database_url, var_dir)
         try:
             server.wait_started()
-            day = fv.run_loop(forum_day(server.port, vote_id, forum_id, chair, sessions, choices, args))
+            try:
+                day = fv.run_loop(forum_day(server.port, vote_id, forum_id, chair, sessions, choices, args))
+            except BaseException:
+                print(f"the run failed; the end of the server's log:\n{server.log_path.read_text()[-3000:]}")
+                raise
         finally:
             server.stop()
         raw = fv.raw_inserts(database_url, args.inserts)

@@ -72,13 +72,13 @@ class EventStream:
             self._opened.set()
             self.messages.put(self.END)
 
-    def next(self, timeout: float = 15):
+    def next(self, timeout: float = 30):
         try:
             return self.messages.get(timeout=timeout)
         except queue.Empty:
             raise AssertionError(f"nothing arrived on {self.url} within {timeout} s") from None
 
-    def next_event(self, timeout: float = 15) -> Message:
+    def next_event(self, timeout: float = 30) -> Message:
         """The next message that is an event (skipping heartbeats and id-only messages)."""
         while True:
             message = self.next(timeout)
@@ -87,7 +87,7 @@ class EventStream:
             if message.event is not None:
                 return message
 
-    def events_until(self, predicate, timeout: float = 30) -> list[Message]:
+    def events_until(self, predicate, timeout: float = 60) -> list[Message]:
         seen = []
         while True:
             message = self.next_event(timeout)

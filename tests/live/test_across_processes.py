@@ -61,7 +61,7 @@ def app_processes(database_url: str, var_dir, count: int = 2) -> Iterator[list[t
                     [sys.executable, "-c", "from deliberation.cli import main; raise SystemExit(main())",
                      "serve", "--port", str(port), "--no-access-log"], env=env, stdout=subprocess.DEVNULL, stderr=log)
             started.append((f"http://127.0.0.1:{port}", process, log_path))
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # a loaded machine imports slowly
         for base_url, process, log_path in started:
             while not _healthy(base_url):
                 if process.poll() is not None or time.monotonic() > deadline:
