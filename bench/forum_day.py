@@ -247,6 +247,7 @@ def main() -> int:
     parser.add_argument("--in-flight", type=int, default=200)
     parser.add_argument("--readers", type=int, default=20)
     parser.add_argument("--inserts", type=int, default=fv.RAW_INSERTS)
+    parser.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both")
     args = parser.parse_args()
     if not (1 <= args.delegates <= fv.MAX_DELEGATES and 1 <= args.in_flight <= 500 and 0 <= args.readers <= 200):
         parser.error(f"at most {fv.MAX_DELEGATES} delegates, 500 in flight and 200 readers")
@@ -258,9 +259,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="delib-forum-day-") as tmp:
         sqlite_dir = Path(tmp) / "sqlite"
         sqlite_dir.mkdir()
-        ok &= run_backend("SQLite (a file in a temporary directory)",
+        ok &= args.backend == "postgresql" or run_backend("SQLite (a file in a temporary directory)",
                           f"sqlite:///{(sqlite_dir / 'bench.sqlite3').as_posix()}", sqlite_dir, args)
-        url, why = fv.postgres_url()
+        url, why = fv.postgres_url() if args.backend != "sqlite" else (None, "not asked for")
         if url is None:
             print(f"\nPostgreSQL: SKIPPED, {why}. Set DELIBERATION_BENCH_DATABASE_URL to measure it.")
         else:

@@ -158,7 +158,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # algorithm on and every keep-alive request would wait about 40 ms.
     uvicorn.run("deliberation.cli:app_factory", factory=True, host=args.host, port=args.port,
                 workers=args.workers, http="httptools", loop="uvloop", proxy_headers=args.proxy_headers,
-                forwarded_allow_ips=args.forwarded_allow_ips, log_level="info", access_log=args.access_log)
+                forwarded_allow_ips=args.forwarded_allow_ips, log_level="info", access_log=args.access_log,
+                # A busy worker (thousands of open event streams, a burst of ballots) may answer the
+                # supervisor's ping late; after the default 5 s it would be killed with every stream.
+                timeout_worker_healthcheck=30)
     return 0
 
 
