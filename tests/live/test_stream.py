@@ -19,6 +19,8 @@ from ..voting.live_server import committed, serve
 from .sse_client import EventStream
 
 HEARTBEAT = 0.5
+# Longer than any burst below takes, however slow the machine: the count of messages is then exact.
+TURNOUT_INTERVAL = 60.0
 
 
 @dataclass
@@ -46,7 +48,7 @@ def site(backend, tmp_path_factory, tmp_path) -> Iterator[Site]:
             forum_id, other_id = make_forum(db, creator=chair).id, make_forum(db, creator=chair).id
         settings = Settings.from_env({}, database_url=str(engine.url), secret_key="live-secret", var_dir=tmp_path,
                                      live_heartbeat_seconds=HEARTBEAT, live_poll_seconds=0.05,
-                                     live_turnout_seconds=0.5)
+                                     live_turnout_seconds=TURNOUT_INTERVAL)
         with serve(create_app(settings, engine=engine)) as base_url:
             yield Site(engine, base_url, forum_id, other_id)
             close_all_streams()
@@ -163,7 +165,9 @@ def test_a_burst_of_turnout_events_is_coalesced_and_ends_on_the_latest_count(sit
     site.publish("vote-closed", vote_id=4, adopted=False)
     messages = stream.events_until(lambda m: m.event == "vote-closed")
     turnouts = [m for m in messages if m.event == "turnout"]
-    assert 1 <= len(turnouts) < burst // 3
+    # The first goes out at once; the rest wait for the interval, and the close releases the latest
+    # of them first, so the stream's ids still increase.
+    assert 1 <= len(turnouts) <= 2
     assert turnouts[-1].facts == {"vote_id": 4, "participants": burst, "registered": 200}
     ids = [int(m.id) for m in messages]
     assert ids == sorted(ids)
