@@ -26,3 +26,6 @@ __all__ += ["AgendaItem", "Delegate", "Proxy", "Speaker", "Vote", "Participation
 from .search.models import SearchEntry  # noqa: E402
 
 __all__ += ["SearchEntry"]
+from .live.models import LiveEvent  # noqa: E402
+
+__all__ += ["LiveEvent"]
