@@ -270,14 +270,40 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # algorithm on and every keep-alive request would wait about 40 ms.
     uvicorn.run("deliberation.cli:app_factory", factory=True, host=args.host, port=args.port,
                 workers=args.workers, http="httptools", loop="uvloop", proxy_headers=args.proxy_headers,
-                forwarded_allow_ips=args.forwarded_allow_ips, log_level="info", access_log=args.access_log)
+                forwarded_allow_ips=args.forwarded_allow_ips, log_level="info", access_log=args.access_log,
+                # A busy worker (thousands of open event streams, a burst of ballots) may answer the
+                # supervisor's ping late; after the default 5 s it would be killed with every stream.
+                timeout_worker_healthcheck=30)
     return 0
 
 
 def app_factory():
     from . import create_app
 
+    _end_streams_on_exit()
     return create_app(_settings())
+
+
+def _end_streams_on_exit() -> None:
+    """On SIGTERM or SIGINT, end the open event streams first: uvicorn waits for every open
+    response before it stops, and a browser reconnects (to another worker) at once."""
+    import signal
+    import threading
+
+    from .live.broker import close_all_streams
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(sig)
+        if not callable(previous):
+            continue
+
+        def handler(signum, frame, previous=previous):
+            close_all_streams()
+            previous(signum, frame)
+
+        signal.signal(sig, handler)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -27,3 +27,6 @@ from .search.models import SearchEntry  # noqa: E402
 from .outbox.models import OutboxEntry  # noqa: E402
 
 __all__ += ["SearchEntry", "OutboxEntry"]
+from .live.models import LiveEvent  # noqa: E402
+
+__all__ += ["LiveEvent"]

@@ -58,6 +58,14 @@ class Settings:
     outbox_interval_seconds: float = 10
     #: How long a process that wrote or claimed an outbox row has to deliver it before others may.
     outbox_lease_seconds: float = 120
+    #: The forum's event stream: a comment this often keeps proxies from closing an idle stream.
+    live_heartbeat_seconds: float = 15.0
+    #: How often each process looks for new events on SQLite (PostgreSQL is woken by NOTIFY).
+    live_poll_seconds: float = 0.25
+    #: At most one turnout message per vote this often on each stream.
+    live_turnout_seconds: float = 0.5
+    #: A stream ends after this long and the browser resumes it at once (bounds a shutdown's wait).
+    live_stream_seconds: float = 600.0
     extra: dict = field(default_factory=dict)
 
     @classmethod

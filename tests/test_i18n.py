@@ -165,7 +165,7 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
 
 ASSEMBLY_PAGES = ["/forums/{hall}/agenda/{item}", "/forums/{hall}/agenda/{point}", "/forums/{hall}/delegates",
                   "/forums/{hall}/minutes", "/forums/{hall}", "/forums/{hall}/console",
-                  "/forums/{hall}/projector", "/forums/{hall}/agenda/{point}/votes/new", "/votes/{final}",
+                  "/forums/{hall}/projector", "/forums/{hall}/vote-call", "/forums/{hall}/agenda/{point}/votes/new", "/votes/{final}",
                   "/votes/{secret}", "/votes/{draft}/edit", "/votes/{secret}/booth", "/votes/{secret}/receipt",
                   "/documents/{text}", "/resolutions", "/resolutions/{resolution}",
                   "/resolutions/{resolution}/print", "/resolutions/{resolution}/table",

@@ -31,6 +31,7 @@ from . import accounts, admin, api, assembly, discussion, drafting, exports, for
 from . import resolutions
 from . import feeds, health
 from . import console
+from . import live
 from .context import Ctx
 from .forms import FormGuardMiddleware, csrf_token
 from .locale import LocaleMiddleware
@@ -77,6 +78,21 @@ class AppState:
                               lease=timedelta(seconds=settings.outbox_lease_seconds))
         self.templates = make_templates(settings.template_dirs)
         self.static_version = _static_version()
+        self._broker = None
+
+    def live_broker(self):
+        """This process's live event hub, for the running event loop (made on first use)."""
+        import asyncio
+
+        from ..live.broker import Broker
+
+        loop = asyncio.get_running_loop()
+        broker = self._broker
+        if broker is None or (broker.loop is not None and broker.loop is not loop):
+            engine = self.bind.engine if isinstance(self.bind, Connection) else self.bind
+            broker = self._broker = Broker(engine, poll_seconds=self.settings.live_poll_seconds,
+                                           turnout_seconds=self.settings.live_turnout_seconds)
+        return broker
 
     def base_context(self, ctx: Ctx) -> dict:
         session = ctx.session
@@ -93,6 +109,8 @@ class AppState:
             "current_url": _path_with_query(ctx.request),
             # One indexed count per page, and only for someone signed in.
             "unread_count": unread_count(ctx.db, ctx.actor.id) if ctx.actor is not None else 0,
+            # A forum's live pages set it: the page then listens to the forum's event stream.
+            "live_url": "",
         }
 
     def render(self, ctx: Ctx, template: str, context: dict, *, status: int = 200) -> Response:
@@ -110,7 +128,7 @@ class AppState:
             "request": request, "actor": None, "csrf_token": csrf_token(request.scope), "locale": get_locale(),
             "builtin_accounts": self.identity is None, "site_name": self.settings.site_name,
             "flashes": [], "current_path": request.url.path, "current_url": _path_with_query(request),
-            "unread_count": 0,
+            "unread_count": 0, "live_url": "",
             "error": error, "status": status,
             "message": error.message(), "errors": {}, **(extra or {}),
         }
@@ -144,6 +162,7 @@ def routes() -> list:
         *assembly.routes(),
         *console.routes(),
         *voting.routes(),
+        *live.routes(),
         *resolutions.routes(),
         *feeds.routes(),
         *exports.routes(),
