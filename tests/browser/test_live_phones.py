@@ -11,12 +11,16 @@ from deliberation.voting import actions
 
 from .browser_helpers import DESKTOP, check_accessibility, mark_document, new_page, same_document, seed, shot, submit
 
-SECRET = "browser-test"  # the key of the ``settings`` fixture
+SECRET = "browser-test-secret-key-of-32-bytes-or-more"  # the key of the ``settings`` fixture
 
 
-def _signed_in(browser, base, user, **options):
+def _cookies(user) -> dict[str, str]:
+    """A signed-in session for ``user``, written with the seeding unit the user belongs to."""
+    return signed_in_session(SECRET, user)[0]
+
+
+def _signed_in(browser, base, cookies, **options):
     page = new_page(browser, base, **options)
-    cookies, _ = signed_in_session(SECRET, user)
     page.context.add_cookies([{"name": name, "value": value, "url": base} for name, value in cookies.items()])
     return page
 
@@ -27,7 +31,7 @@ def test_phones_are_called_to_vote_at_once_and_their_booths_turn_into_the_result
         vote = actions.check_prepare_vote(db, item=sitting.item, forum=sitting.forum, actor=sitting.chair,
                                           data={"title": "Про відкритість бюджету"})
         forum_id, item_id, vote_id = sitting.forum.id, sitting.item.id, vote.id
-        chair_user, delegates = sitting.chair, sitting.delegates
+        chair_user, delegates = _cookies(sitting.chair), [_cookies(user) for user in sitting.delegates]
 
     phones = [_signed_in(browser, standalone, user) for user in delegates]
     # Two on the forum page, one reading the agenda item.
