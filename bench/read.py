@@ -23,6 +23,7 @@ Nothing here asserts on time; the run exits 1 only if a server did not answer as
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import random
 import re
@@ -203,8 +204,6 @@ def _document_text(rng: random.Random) -> tuple[str, str]:
 
 
 def _fill(engine, documents: int) -> None:
-    from sqlalchemy import insert
-
     from deliberation.db import SessionFactory, utcnow
     from deliberation.drafting.models import Document, Revision
     from deliberation.search.index import reindex
@@ -217,13 +216,15 @@ def _fill(engine, documents: int) -> None:
         now = utcnow()
         for start in range(0, documents, 1000):
             batch = [_document_text(rng) for _ in range(min(1000, documents - start))]
-            ids = db.execute(insert(Document).returning(Document.id), [
-                dict(workshop_id=workshop.id, kind="appeal", title=title, status="draft", head_number=1,
-                     created_by=author.id, created_at=now, updated_at=now) for title, _ in batch]).scalars().all()
-            db.execute(insert(Revision), [
-                dict(document_id=doc_id, number=1, title=title, body=body, author_id=author.id, created_at=now,
-                     origin="create", note="", paragraph_ids=[], attribution=[])
-                for doc_id, (title, body) in zip(ids, batch, strict=True)])
+            docs = [Document(workshop_id=workshop.id, kind="appeal", title=title, head_number=1, created_by=author.id,
+                             created_at=now, updated_at=now) for title, _ in batch]
+            db.add_all(docs)
+            db.flush()
+            db.add_all([Revision(document_id=doc.id, number=1, author_id=author.id, created_at=now, origin="create",
+                                 title=title, body=body, body_sha256=hashlib.sha256(body.encode()).hexdigest())
+                        for doc, (title, body) in zip(docs, batch, strict=True)])
+            db.flush()
+            db.expunge_all()
         started = time.perf_counter()
         reindex(db)
         print(f"  indexed {documents:,} documents in {time.perf_counter() - started:.1f} s")
@@ -246,7 +247,7 @@ def search_backend(name: str, engine, documents: int, repeats: int) -> None:
     from deliberation.db import SessionFactory, is_sqlite
     from deliberation.search import queries
     from deliberation.search.models import FTS_TABLE, VECTOR_COLUMN
-    from deliberation.text.lemmas import query_lemmas
+    from deliberation.text.lemmas import query_terms
 
     migrate.upgrade(engine)
     member_id = _fill(engine, documents)
@@ -255,15 +256,15 @@ def search_backend(name: str, engine, documents: int, repeats: int) -> None:
         for q in QUERIES:
             app_times += _timed(lambda: queries.search(db, q, public_only=False, member_id=member_id,
                                                        kinds=("document",)), repeats)
-            lemmas = query_lemmas(q)
+            terms = query_terms(q)
             if is_sqlite(db):
                 bare = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q ORDER BY bm25({FTS_TABLE}) "
                             "LIMIT 20")
-                params = {"q": queries._fts5_query(lemmas)}
+                params = {"q": queries._fts5_query(terms)}
             else:
                 bare = text(f"SELECT id FROM delib_search_entry WHERE {VECTOR_COLUMN} @@ CAST(:q AS tsquery) "
                             f"ORDER BY ts_rank({VECTOR_COLUMN}, CAST(:q AS tsquery)) DESC LIMIT 20")
-                params = {"q": queries._tsquery(lemmas)}
+                params = {"q": queries._tsquery(terms)}
             bare_times += _timed(lambda: db.execute(bare, params).all(), repeats)
     app_median, bare_median = statistics.median(app_times), statistics.median(bare_times)
     print(f"  {'':<22} {'median ms':>10} {'p95 ms':>8}")
