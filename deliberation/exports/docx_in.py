@@ -44,7 +44,7 @@ from ..drafting import actions, rules
 from ..drafting.models import DOCUMENT_KINDS, Document
 from ..errors import DomainError, Forbidden, ValidationError
 from ..i18n import N_
-from ..validation import Checker
+from ..validation import Checker, bounded, clean_line
 from ..workshops.models import Membership, Workshop
 from . import docx_convert
 
@@ -239,4 +239,4 @@ def _read(upload) -> bytes:
 
 def _first_heading(markdown: str) -> str:
     match = re.search(r"^#{1,6} +(.+?) *#* *$", markdown, flags=re.M)
-    return match.group(1).replace("\\", "")[:300] if match else ""
+    return bounded(clean_line(match.group(1).replace("\\", "")), 300) if match else ""
