@@ -60,3 +60,17 @@ def test_a_new_document_with_control_and_invisible_characters_is_stored_clean(cl
     assert document.title == revision.title == "Про бюджет участі"
     assert revision.body == "Текст рішення.\n\nДругий\tабзац."
     assert revision.summary == "Перша версія"
+
+
+def test_a_text_of_too_many_paragraphs_is_refused_with_the_text_kept(editor, db):
+    from deliberation.drafting.models import MAX_PARAGRAPHS
+
+    client, document = editor
+    body = "\n\n".join(f"Абзац {i}." for i in range(MAX_PARAGRAPHS + 1))
+    response = post(client, f"/documents/{document.id}/edit", {"base": "1", "title": document.title, "body": body})
+    assert response.status_code == 422
+    assert f"{MAX_PARAGRAPHS:,}".replace(",", "\u00a0") in response.text or str(MAX_PARAGRAPHS) in response.text
+    assert f"Абзац {MAX_PARAGRAPHS}." in response.text
+    fits = "\n\n".join(f"Абзац {i}." for i in range(MAX_PARAGRAPHS))
+    response = post(client, f"/documents/{document.id}/edit", {"base": "1", "title": document.title, "body": fits})
+    assert response.status_code == 303
