@@ -107,6 +107,7 @@ class FormGuardMiddleware:
             sent = headers.get(CSRF_HEADER) or form.get(CSRF_FIELD, "")
             expected = scope["delib_session"].get("csrf", "")
             if not expected or not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), expected.encode()):
+                scope["state"]["refused_form"] = form  # shown read-only, so the typed text is not lost
                 await self._refuse(scope, receive, send, 403, "csrf")
                 return
         scope["state"]["form"] = form

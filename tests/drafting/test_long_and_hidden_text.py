@@ -74,3 +74,15 @@ def test_a_text_of_too_many_paragraphs_is_refused_with_the_text_kept(editor, db)
     fits = "\n\n".join(f"Абзац {i}." for i in range(MAX_PARAGRAPHS))
     response = post(client, f"/documents/{document.id}/edit", {"base": "1", "title": document.title, "body": fits})
     assert response.status_code == 303
+
+
+def test_a_text_refused_for_an_expired_form_is_shown_to_copy(editor, db):
+    client, document = editor
+    body = "Мій довгий текст, набраний годину.\n\nДругий абзац, який шкода втратити."
+    response = client.post(f"/documents/{document.id}/edit", data={
+        "csrf_token": "expired", "base": "1", "title": document.title, "body": body, "password": "секрет"})
+    assert response.status_code == 403
+    assert f'readonly dir="auto">{body}</textarea>' in response.text
+    assert "секрет" not in response.text
+    db.expire_all()
+    assert db.exec(select(Revision).where(Revision.document_id == document.id)).all()[-1].number == 1
