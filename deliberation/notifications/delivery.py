@@ -61,8 +61,9 @@ def link_for(kind: str, document_id: int, details: dict) -> Link:
         fragment = f"comment-{details['comment_id']}"
         if details.get("amendment_id"):
             return Link("amendment", {"amendment_id": details["amendment_id"]}, fragment=fragment)
-        return Link("comments", document, query=f"pid={details['pid']}" if details.get("pid") else "",
-                    fragment=fragment)
+        # ?comment= finds the page the thread is on, however many comments came before it.
+        pid = f"pid={details['pid']}&" if details.get("pid") else ""
+        return Link("comments", document, query=f"{pid}comment={details['comment_id']}", fragment=fragment)
     if kind in ("amendment", "decision") and details.get("amendment_id"):
         return Link("amendment", {"amendment_id": details["amendment_id"]})
     return Link("document", document)

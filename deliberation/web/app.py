@@ -118,10 +118,17 @@ class AppState:
         return self.templates.TemplateResponse(ctx.request, template, full, status_code=status)
 
     async def render_guard_error(self, scope: Scope, status: int, code: str) -> Response:
-        """The page for a request refused by middleware, before any handler ran."""
-        return self.render_plain(Request(scope), status, _GUARD_ERRORS[code])
+        """The page for a request refused by middleware, before any handler ran.
 
-    def render_plain(self, request: Request, status: int, message: str, *, extra: dict | None = None) -> Response:
+        A form refused for its token (a session that ended while someone typed) shows the longer texts
+        it carried, read-only, so nothing typed is lost; nothing is sent again from here."""
+        kept = [(name, value) for name, value in scope.get("state", {}).get("refused_form", {}).items()
+                if isinstance(value, str) and "password" not in name and name != "csrf_token"
+                and ("\n" in value or len(value) > 80)]
+        return self.render_plain(Request(scope), status, _GUARD_ERRORS[code], kept=kept)
+
+    def render_plain(self, request: Request, status: int, message: str, *, kept: list | None = None,
+                     extra: dict | None = None) -> Response:
         """An error page that needs no database and no actor."""
         error = DomainError("http_error", message)
         context = {
@@ -130,7 +137,7 @@ class AppState:
             "flashes": [], "current_path": request.url.path, "current_url": _path_with_query(request),
             "unread_count": 0, "live_url": "",
             "error": error, "status": status,
-            "message": error.message(), "errors": {}, **(extra or {}),
+            "message": error.message(), "errors": {}, "kept": kept or [], **(extra or {}),
         }
         return self.templates.TemplateResponse(request, "errors/error.html", context, status_code=status)
 
