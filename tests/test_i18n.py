@@ -224,7 +224,7 @@ def _included(html: str) -> set[str]:
                'id="console-agenda"': "forums/console/_agenda.html", 'id="console-floor"': "forums/console/_floor.html",
                'id="console-vote"': "forums/console/_vote.html", 'id="console-presence"': "forums/console/_presence.html",
                'id="console-checkin"': "forums/console/_checkin_form.html", 'id="checkin"': "forums/_checkin.html",
-               '<body class="hall">': "hall_base.html",
+               '<body class="hall"': "hall_base.html",
                'id="votes-title"': "voting/_item_votes.html", 'id="record-title"': "voting/_document_record.html",
                'id="speakers-title"': "forums/_speakers.html", 'id="submit"': "forums/_submit.html",
                'id="downloads-heading"': "exports/_links.html", 'id="library-results"': "resolutions/_results.html"}
