@@ -280,8 +280,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def app_factory():
     from . import create_app
 
+    from .web.fastpath import PublicFastPathMiddleware
+
     _end_streams_on_exit()
-    return create_app(_settings())
+    # In front of Starlette itself: a public immutable page already sent costs no framework at all
+    # (the app's own copy of this middleware, for hosts that mount it, then lets requests through).
+    return PublicFastPathMiddleware(create_app(_settings()))
 
 
 def _end_streams_on_exit() -> None:

@@ -30,6 +30,9 @@ SESSION_COOKIE_SUFFIX = "delib_session"
 #: Only our own cookies can change what the app answers; a host's analytics cookies do not.
 OWN_COOKIE_PREFIXES = ("delib_", "__Host-delib_")
 MAX_ENTRY_BYTES = 2 * 1024 * 1024
+#: Set by the first (outermost) instance a request meets, so a second one inside lets it through:
+#: ``deliberation serve`` puts one in front of Starlette itself, and the app keeps its own for hosts.
+_OUTER = "delib_fast_path"
 MAX_TOTAL_BYTES = 64 * 1024 * 1024
 
 
@@ -77,9 +80,10 @@ class PublicFastPathMiddleware:
         self.store = _ByteBoundedLRU(max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope.get(_OUTER):
             await self.app(scope, receive, send)
             return
+        scope[_OUTER] = True
         key, if_none_match = _key(scope)
         if key is None:
             await self.app(scope, receive, send)

@@ -162,3 +162,14 @@ def test_middleware_ignores_lifespan_and_websocket_scopes():
     middleware = PublicFastPathMiddleware(inner)
     asyncio.run(middleware({"type": "lifespan"}, None, None))
     assert seen == ["lifespan"]
+
+
+def test_an_outer_fast_path_answers_and_the_apps_own_lets_it_through():
+    """`deliberation serve` puts one in front of Starlette; the app's own copy must not store twice."""
+    inner_app = CountingApp()
+    inner = PublicFastPathMiddleware(inner_app)
+    outer = PublicFastPathMiddleware(inner)
+    client = TestClient(outer)
+    client.get("/x")
+    client.get("/x")
+    assert inner_app.calls == 1 and len(outer.store) == 1 and len(inner.store) == 0
