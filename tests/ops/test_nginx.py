@@ -234,9 +234,10 @@ def test_a_delegate_signs_in_and_votes_through_the_proxy(site):
         assert _sign_in(member, site.delegate_email).status_code == 303
         booth = member.get(f"/votes/{site.vote_id}/booth")
         assert booth.status_code == 200
-        fields = dict(re.findall(r'name="(idempotency_key|device)" value="([^"]*)"', booth.text))
-        ballot = member.post(f"/votes/{site.vote_id}/ballot",
-                             data={"choice": "for", "csrf_token": csrf_from(booth.text), **fields})
+        # The booth's hidden fields as a browser sends them: the CSRF token and the ballot's idempotency key.
+        fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', booth.text))
+        assert "ballot_key" in fields
+        ballot = member.post(f"/votes/{site.vote_id}/ballot", data={**fields, "choice": "for"})
         assert ballot.status_code == 303, ballot.text[:500]
     with committed(site.engine) as db:
         voted = db.exec(select(func.count()).select_from(Participation).where(
