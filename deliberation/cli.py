@@ -112,6 +112,7 @@ def cmd_send_digests(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = create_app(settings)
     state = app.state.delib
+    state.sessions.deliver_events = False
     try:
         sent = send_digests(state.sessions, settings, resolve=absolute_links(app.router.url_path_for, base_url))
     finally:
@@ -225,11 +226,39 @@ def cmd_close_votes(args: argparse.Namespace) -> int:
 
     app = create_app(_settings())
     state = app.state.delib
+    # Nobody listens in a command run from cron: `vote closed` waits in the outbox for a serving
+    # process, which delivers it to the host within seconds.
+    state.sessions.deliver_events = False
     try:
         numbers = close_due_votes_apart(state.sessions)
     finally:
         state.bind.dispose()
     print(f"Votes closed: {len(numbers)}" + (f" ({', '.join(map(str, numbers))})" if numbers else ""))
+    return 0
+
+
+def cmd_deliver(args: argparse.Namespace) -> int:
+    """Send the e-mails that are due in the outbox now (serving processes do it every few seconds)
+    and say what is still waiting. Host events are left to a serving process: only it has the
+    host's receivers."""
+    from . import create_app
+    from .outbox.delivery import last_delivery_error, pending_counts, sweep
+    from .outbox.senders import deliverer
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = _settings()
+    app = create_app(settings)
+    state = app.state.delib
+    try:
+        sent = sweep(state.sessions, deliverer(sender=None, settings=settings), channels=("mail",))
+        with state.sessions.begin() as db:
+            waiting, problem = pending_counts(db), last_delivery_error(db)
+    finally:
+        state.bind.dispose()
+    print(f"E-mails sent: {sent}. Waiting: {waiting.get('mail', 0)} e-mails, "
+          f"{waiting.get('event', 0)} host events (a serving process delivers those).")
+    if problem:
+        print(f"Last delivery error (next try {problem[0]:%Y-%m-%d %H:%M} UTC): {problem[1]}")
     return 0
 
 
@@ -241,19 +270,52 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # algorithm on and every keep-alive request would wait about 40 ms.
     uvicorn.run("deliberation.cli:app_factory", factory=True, host=args.host, port=args.port,
                 workers=args.workers, http="httptools", loop="uvloop", proxy_headers=args.proxy_headers,
-                forwarded_allow_ips=args.forwarded_allow_ips, log_level="info", access_log=args.access_log)
+                forwarded_allow_ips=args.forwarded_allow_ips, log_level="info", access_log=args.access_log,
+                # A busy worker (thousands of open event streams, a burst of ballots) may answer the
+                # supervisor's ping late; after the default 5 s it would be killed with every stream.
+                timeout_worker_healthcheck=30)
     return 0
 
 
 def app_factory():
     from . import create_app
 
-    return create_app(_settings())
+    from .web.fastpath import PublicFastPathMiddleware
+
+    _end_streams_on_exit()
+    # In front of Starlette itself: a public immutable page already sent costs no framework at all
+    # (the app's own copy of this middleware, for hosts that mount it, then lets requests through).
+    return PublicFastPathMiddleware(create_app(_settings()))
+
+
+def _end_streams_on_exit() -> None:
+    """On SIGTERM or SIGINT, end the open event streams first: uvicorn waits for every open
+    response before it stops, and a browser reconnects (to another worker) at once."""
+    import signal
+    import threading
+
+    from .live.broker import close_all_streams
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(sig)
+        if not callable(previous):
+            continue
+
+        def handler(signum, frame, previous=previous):
+            close_all_streams()
+            previous(signum, frame)
+
+        signal.signal(sig, handler)
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="deliberation", description="Participatory drafting and decisions for civic networks.")
     sub = p.add_subparsers(dest="command", required=True)
+
+    deliver = sub.add_parser("deliver", help="send the e-mails due in the outbox now and show what is waiting")
+    deliver.set_defaults(func=cmd_deliver)
 
     serve = sub.add_parser("serve", help="serve the site with uvicorn")
     serve.add_argument("--host", default="127.0.0.1")

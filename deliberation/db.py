@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, event, exc as sa_exc, MetaData, make_url
@@ -125,7 +125,7 @@ class SessionFactory:
     """
 
     def __init__(self, bind: Engine | Connection, *, sender: Any = None,
-                 join_transaction_mode: str | None = None) -> None:
+                 join_transaction_mode: str | None = None, outbox_lease: timedelta | None = None) -> None:
         options: dict[str, Any] = {"class_": Session, "expire_on_commit": False}
         if join_transaction_mode:
             options["join_transaction_mode"] = join_transaction_mode
@@ -136,6 +136,10 @@ class SessionFactory:
         #: up to 100 ms while the lock may already be free, which under a crowd costs more than the
         #: writes. Other processes and other writers still meet the busy timeout as before.
         self.write_gate = threading.Lock()
+        self.outbox_lease = outbox_lease
+        #: False in commands run from cron: nobody listens there, so their events wait in the
+        #: outbox for a serving process (see deliberation.outbox.sweeper).
+        self.deliver_events = True
         self._maker = sessionmaker(bind=bind, **options)
         event.listen(self._maker, "after_commit", _send_queued_events)
         event.listen(self._maker, "after_soft_rollback", _drop_queued_events)
@@ -144,6 +148,12 @@ class SessionFactory:
         session = self._maker()
         session.info["delib_sender"] = self.sender
         session.info["delib_events"] = []
+        session.info["delib_factory"] = self
+        if not self.deliver_events:
+            # Written for someone else to deliver: not claimed by this process at all.
+            session.info["delib_outbox_lease"] = timedelta(0)
+        elif self.outbox_lease is not None:
+            session.info["delib_outbox_lease"] = self.outbox_lease
         return session
 
     @contextmanager
@@ -161,11 +171,22 @@ class SessionFactory:
 
 
 def _send_queued_events(session: Session) -> None:
+    """Deliver the events this transaction wrote to the outbox, now that it has committed.
+
+    A receiver that raises does not undo the change (it is committed): its row is retried later.
+    """
     queued = session.info.get("delib_events") or []
     session.info["delib_events"] = []
-    sender = session.info.get("delib_sender")
-    for signal, payload in queued:
-        signal.send(sender, **payload)
+    factory = session.info.get("delib_factory")
+    if not queued or factory is None or not factory.deliver_events:
+        return
+    # The outbox is built on this module, so it is imported when first needed, not at the top.
+    from .outbox.delivery import deliver, still_written
+    from .outbox.senders import deliverer
+
+    # A savepoint rolled back inside the transaction took its rows with it: only what was
+    # committed is delivered.
+    deliver(factory, still_written(factory, queued), deliverer(sender=factory.sender, settings=None))
 
 
 def _drop_queued_events(session: Session, previous_transaction) -> None:

@@ -54,6 +54,18 @@ class Settings:
     #: Password-reset requests for one e-mail, and from one address (times 4), per window.
     reset_max_requests: int = 3
     reset_window_seconds: int = 60 * 60
+    #: How often each process delivers what is due in the outbox (0: never; commands run from cron).
+    outbox_interval_seconds: float = 10
+    #: How long a process that wrote or claimed an outbox row has to deliver it before others may.
+    outbox_lease_seconds: float = 120
+    #: The forum's event stream: a comment this often keeps proxies from closing an idle stream.
+    live_heartbeat_seconds: float = 15.0
+    #: How often each process looks for new events on SQLite (PostgreSQL is woken by NOTIFY).
+    live_poll_seconds: float = 0.25
+    #: At most one turnout message per vote this often on each stream.
+    live_turnout_seconds: float = 0.5
+    #: A stream ends after this long and the browser resumes it at once (bounds a shutdown's wait).
+    live_stream_seconds: float = 600.0
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -84,6 +96,8 @@ class Settings:
             allowed_hosts=_hosts(env.get("DELIBERATION_ALLOWED_HOSTS", "")) or DEFAULT_ALLOWED_HOSTS,
             session_idle_minutes=int(env.get("DELIBERATION_SESSION_IDLE_MINUTES", "240")),
             session_max_hours=int(env.get("DELIBERATION_SESSION_MAX_HOURS", str(7 * 24))),
+            outbox_interval_seconds=float(env.get("DELIBERATION_OUTBOX_INTERVAL", "10")),
+            outbox_lease_seconds=float(env.get("DELIBERATION_OUTBOX_LEASE", "120")),
         )
         values.update(overrides)
         settings = cls(**values)

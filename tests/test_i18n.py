@@ -165,7 +165,7 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
 
 ASSEMBLY_PAGES = ["/forums/{hall}/agenda/{item}", "/forums/{hall}/agenda/{point}", "/forums/{hall}/delegates",
                   "/forums/{hall}/minutes", "/forums/{hall}", "/forums/{hall}/console",
-                  "/forums/{hall}/projector", "/forums/{hall}/agenda/{point}/votes/new", "/votes/{final}",
+                  "/forums/{hall}/projector", "/forums/{hall}/vote-call", "/forums/{hall}/agenda/{point}/votes/new", "/votes/{final}",
                   "/votes/{secret}", "/votes/{draft}/edit", "/votes/{secret}/booth", "/votes/{secret}/receipt",
                   "/documents/{text}", "/resolutions", "/resolutions/{resolution}",
                   "/resolutions/{resolution}/print", "/resolutions/{resolution}/table",
@@ -224,7 +224,7 @@ def _included(html: str) -> set[str]:
                'id="console-agenda"': "forums/console/_agenda.html", 'id="console-floor"': "forums/console/_floor.html",
                'id="console-vote"': "forums/console/_vote.html", 'id="console-presence"': "forums/console/_presence.html",
                'id="console-checkin"': "forums/console/_checkin_form.html", 'id="checkin"': "forums/_checkin.html",
-               '<body class="hall">': "hall_base.html",
+               '<body class="hall"': "hall_base.html",
                'id="votes-title"': "voting/_item_votes.html", 'id="record-title"': "voting/_document_record.html",
                'id="speakers-title"': "forums/_speakers.html", 'id="submit"': "forums/_submit.html",
                'id="downloads-heading"': "exports/_links.html", 'id="library-results"': "resolutions/_results.html"}

@@ -15,7 +15,7 @@ from ..db import utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound, TooManyRequests, ValidationError
 from ..i18n import N_, Nn_
 from ..settings import LOCALES
-from ..validation import Checker
+from ..validation import Checker, bounded, clean_line, strip_controls
 from . import queries
 from .models import OCCUPATIONS, REGISTRATION_MODES, Invitation, LoginFailure, PasswordReset, SiteSetting, User
 from .passwords import hash_password, needs_rehash, verify_password
@@ -281,28 +281,31 @@ def host_user_in_step(db: Session, *, identity: HostIdentity) -> User | None:
 
 def do_sync_host_user(db: Session, *, identity: HostIdentity) -> User:
     """The local row for a host-provided person, created on first sight and kept in step."""
-    if not identity.external_id or not identity.display_name:
+    # The host's values are input too: cleaned and cut to their columns like a form's.
+    external_id = strip_controls(identity.external_id or "")[:200]
+    display_name = bounded(clean_line(identity.display_name or ""), 120)
+    if not external_id or not display_name:
         raise Forbidden("bad_identity", N_("We could not confirm who you are through the site you came from. Please sign in there again."))
-    user = db.exec(select(User).where(User.external_id == identity.external_id)).first()
+    user = db.exec(select(User).where(User.external_id == external_id)).first()
     coordinator = "coordinator" in identity.roles
     if user is None:
-        user = User(external_id=identity.external_id[:200], display_name=identity.display_name[:120],
-                    email=(identity.email or None) and identity.email.lower()[:254], is_coordinator=coordinator)
+        user = User(external_id=external_id, display_name=display_name,
+                    email=clean_line(identity.email or "").lower()[:254] or None, is_coordinator=coordinator)
         db.add(user)
         try:
             with db.begin_nested():
                 db.flush()
         except IntegrityError as exc:
             # Another request created the same person a moment ago.
-            user = db.exec(select(User).where(User.external_id == identity.external_id)).first()
+            user = db.exec(select(User).where(User.external_id == external_id)).first()
             if user is None:
                 raise Conflict("identity_conflict", N_("This account could not be set up. Please try again.")) from exc
             return user
         record(db, actor_id=user.id, action="user.joined_from_host", obj=user)
         events.queue(db, events.user_joined, user_id=user.id, display_name=user.display_name, via="host")
         return user
-    if user.display_name != identity.display_name[:120] or user.is_coordinator != coordinator:
-        user.display_name = identity.display_name[:120]
+    if user.display_name != display_name or user.is_coordinator != coordinator:
+        user.display_name = display_name
         if user.is_coordinator != coordinator:
             record(db, actor_id=user.id, action="user.coordinator_set", obj=user, value=coordinator, by="host")
         user.is_coordinator = coordinator

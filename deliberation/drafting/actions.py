@@ -16,19 +16,19 @@ from ..accounts.models import User
 from ..audit.actions import record
 from ..db import utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound
-from ..i18n import N_
+from ..i18n import N_, Nn_
 from ..notifications.actions import ensure_following, notify_revision
 from ..search.index import index_document, index_document_status
 from ..taxonomy import SECTORS, THEMES
 from ..text import attribution
 from ..text.canonical import normalize
 from ..text.merge import MergeResult, merge3
-from ..text.paragraphs import Paragraph, assign_ids
+from ..text.paragraphs import Paragraph, assign_ids, split_units
 from ..validation import Checker
 from ..workshops.models import Membership, Workshop
 from . import queries, rules
 from .queries import paragraphs_of
-from .models import DOCUMENT_KINDS, MAX_BODY_CHARS, Document, Revision
+from .models import DOCUMENT_KINDS, MAX_BODY_CHARS, MAX_PARAGRAPHS, Document, Revision
 
 # Saving retries this often when another save lands between reading the head and writing.
 SAVE_ATTEMPTS = 3
@@ -83,6 +83,11 @@ def _body(check: Checker, data: Mapping, name: str = "body") -> str:
         check.fail(name, "required", N_("This field is required."))
     elif len(body) > MAX_BODY_CHARS:
         check._too_long(name, MAX_BODY_CHARS, len(body))
+    elif len(units := split_units(body)) > MAX_PARAGRAPHS:
+        check.fail(name, "too_many_paragraphs", Nn_(
+            "Please keep the text to %(num)s paragraph or fewer (now %(count)s); a blank line starts a new one.",
+            "Please keep the text to %(num)s paragraphs or fewer (now %(count)s); a blank line starts a new one.",
+        ), n=MAX_PARAGRAPHS, count=len(units))
     return body
 
 

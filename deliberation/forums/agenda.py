@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from sqlalchemy import update
 from sqlmodel import Session
 
-from .. import events
+from .. import events, live
 from ..accounts.models import User
 from ..accounts.rules import is_signed_in
 from ..audit.actions import record
@@ -169,6 +169,7 @@ def do_set_current_item(db: Session, *, forum: Forum, item: AgendaItem, actor: U
     db.add(forum)
     db.flush()
     record(db, actor_id=actor.id, action="agenda.current_set", obj=forum, item_id=item.id, previous=previous)
+    live.publish(db, forum_id=forum.id, kind="item", item_id=item.id)
     return forum
 
 

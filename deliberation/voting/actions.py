@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import update
 from sqlmodel import Session
 
-from .. import events
+from .. import events, live
 from ..accounts.models import User
 from ..audit.actions import record
 from ..db import db_now, utcnow
@@ -179,6 +179,7 @@ def do_open_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
            revision=vote.revision_number)
     events.queue(db, events.vote_opened, vote_id=vote.id, forum_id=vote.forum_id, agenda_item_id=vote.agenda_item_id,
                  subject=vote.subject, actor_id=actor.id)
+    live.publish(db, forum_id=vote.forum_id, kind="vote-opened", vote_id=vote.id, item_id=vote.agenda_item_id)
     return vote
 
 
@@ -236,8 +237,17 @@ def check_cast_ballot(db: Session, *, vote: Vote, actor: User, data: Mapping,
     request = BallotRequest(voter_id=voter_id, choice=choice, key=str(data.get("ballot_key", "") or ""),
                             receipt=str(data.get("receipt", "") or "").strip(),
                             device_secret=(device_secrets or {}).get(voter_id, ""))
-    return ballots.cast(db, vote=vote, actor=actor, request=request, participated=participated,
+    cast = ballots.cast(db, vote=vote, actor=actor, request=request, participated=participated,
                         before_writes=before_writes)
+    _publish_turnout(db, vote)
+    return cast
+
+
+def _publish_turnout(db: Session, vote: Vote) -> None:
+    # Counted in this transaction; the listener coalesces bursts and keeps the largest count.
+    live.publish(db, forum_id=vote.forum_id, kind="turnout", vote_id=vote.id,
+                 participants=queries.turnout(db, vote.id),
+                 registered=forum_queries.count_registered(db, vote.forum_id))
 
 
 def _voter(db: Session, vote: Vote, actor: User, voter_id: int | None) -> tuple[int, bool]:
@@ -391,6 +401,7 @@ def _finish(db: Session, vote: Vote, *, actor_id: int | None, counts: Counts, ha
     apply_outcome(db, vote=vote)
     events.queue(db, events.vote_closed, vote_id=vote.id, forum_id=vote.forum_id, agenda_item_id=vote.agenda_item_id,
                  subject=vote.subject, adopted=outcome.adopted, tally=counts.as_dict(), actor_id=actor_id)
+    live.publish(db, forum_id=vote.forum_id, kind="vote-closed", vote_id=vote.id, adopted=bool(outcome.adopted))
     return vote
 
 

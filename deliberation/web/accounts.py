@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from starlette.background import BackgroundTask
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -12,6 +11,7 @@ from .. import mail
 from ..accounts import actions, queries, sessions
 from ..errors import ValidationError
 from ..i18n import gettext, reset_locale, set_locale
+from ..notifications.delivery import queue_mail
 from ..workshops import queries as workshop_queries
 from .context import Ctx, endpoint
 from .home import safe_next, set_language_cookie
@@ -104,7 +104,7 @@ def password_forgot(ctx: Ctx) -> Response:
         log.warning("No reset e-mail sent: set DELIBERATION_BASE_URL so its link points at this site")
     elif found:
         user, _ = found
-        response.background = BackgroundTask(mail.send, ctx.settings, _reset_message(ctx, user, link))
+        queue_mail(ctx.db, _reset_message(ctx, user, link))
     # The same answer whether or not the address is known, so the form cannot probe for members.
     return response
 

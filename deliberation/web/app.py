@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine, exc as sa_exc
@@ -23,15 +24,19 @@ from ..db import SessionFactory, engine_for
 from ..errors import DomainError
 from ..i18n import N_, get_locale, reset_locale, set_locale
 from ..notifications.queries import unread_count
+from ..outbox.senders import deliverer
+from ..outbox.sweeper import Sweeper
 from ..settings import LOCALES, Settings, check_secret_key
 from . import accounts, admin, api, assembly, discussion, drafting, exports, forums, home, notifications, voting, workshops
 from . import resolutions
 from . import feeds, health
 from . import console
+from . import live
 from .context import Ctx
 from .forms import FormGuardMiddleware, csrf_token
 from .locale import LocaleMiddleware
 from .rendering import STATIC_DIR, make_templates
+from .fastpath import PublicFastPathMiddleware
 from .security import HEADERS as SECURITY_HEADERS, SecurityHeadersMiddleware
 from .sessions import SessionMiddleware
 
@@ -47,6 +52,16 @@ _GUARD_ERRORS = {
 }
 
 
+class _LateDeliverer:
+    """The outbox's deliverer for this app, made when first needed (the app exists only by then)."""
+
+    def __init__(self, state: "AppState") -> None:
+        self.state = state
+
+    def __call__(self, row):
+        return deliverer(sender=self.state.sessions.sender, settings=self.state.settings)(row)
+
+
 class AppState:
     """Everything one app instance needs, kept on ``app.state.delib`` (no import-time globals)."""
 
@@ -55,9 +70,29 @@ class AppState:
         self.settings = settings
         self.bind = bind
         self.identity = identity
-        self.sessions = SessionFactory(bind, join_transaction_mode=join_transaction_mode)
+        self.sessions = SessionFactory(bind, join_transaction_mode=join_transaction_mode,
+                                       outbox_lease=timedelta(seconds=settings.outbox_lease_seconds))
+        # Only an app on its own engine sweeps: a test's app lives inside one connection's transaction.
+        interval = settings.outbox_interval_seconds if isinstance(bind, Engine) else 0
+        self.outbox = Sweeper(self.sessions, _LateDeliverer(self), interval=interval,
+                              lease=timedelta(seconds=settings.outbox_lease_seconds))
         self.templates = make_templates(settings.template_dirs)
         self.static_version = _static_version()
+        self._broker = None
+
+    def live_broker(self):
+        """This process's live event hub, for the running event loop (made on first use)."""
+        import asyncio
+
+        from ..live.broker import Broker
+
+        loop = asyncio.get_running_loop()
+        broker = self._broker
+        if broker is None or (broker.loop is not None and broker.loop is not loop):
+            engine = self.bind.engine if isinstance(self.bind, Connection) else self.bind
+            broker = self._broker = Broker(engine, poll_seconds=self.settings.live_poll_seconds,
+                                           turnout_seconds=self.settings.live_turnout_seconds)
+        return broker
 
     def base_context(self, ctx: Ctx) -> dict:
         session = ctx.session
@@ -74,6 +109,8 @@ class AppState:
             "current_url": _path_with_query(ctx.request),
             # One indexed count per page, and only for someone signed in.
             "unread_count": unread_count(ctx.db, ctx.actor.id) if ctx.actor is not None else 0,
+            # A forum's live pages set it: the page then listens to the forum's event stream.
+            "live_url": "",
         }
 
     def render(self, ctx: Ctx, template: str, context: dict, *, status: int = 200) -> Response:
@@ -81,19 +118,26 @@ class AppState:
         return self.templates.TemplateResponse(ctx.request, template, full, status_code=status)
 
     async def render_guard_error(self, scope: Scope, status: int, code: str) -> Response:
-        """The page for a request refused by middleware, before any handler ran."""
-        return self.render_plain(Request(scope), status, _GUARD_ERRORS[code])
+        """The page for a request refused by middleware, before any handler ran.
 
-    def render_plain(self, request: Request, status: int, message: str, *, extra: dict | None = None) -> Response:
+        A form refused for its token (a session that ended while someone typed) shows the longer texts
+        it carried, read-only, so nothing typed is lost; nothing is sent again from here."""
+        kept = [(name, value) for name, value in scope.get("state", {}).get("refused_form", {}).items()
+                if isinstance(value, str) and "password" not in name and name != "csrf_token"
+                and ("\n" in value or len(value) > 80)]
+        return self.render_plain(Request(scope), status, _GUARD_ERRORS[code], kept=kept)
+
+    def render_plain(self, request: Request, status: int, message: str, *, kept: list | None = None,
+                     extra: dict | None = None) -> Response:
         """An error page that needs no database and no actor."""
         error = DomainError("http_error", message)
         context = {
             "request": request, "actor": None, "csrf_token": csrf_token(request.scope), "locale": get_locale(),
             "builtin_accounts": self.identity is None, "site_name": self.settings.site_name,
             "flashes": [], "current_path": request.url.path, "current_url": _path_with_query(request),
-            "unread_count": 0,
+            "unread_count": 0, "live_url": "",
             "error": error, "status": status,
-            "message": error.message(), "errors": {}, **(extra or {}),
+            "message": error.message(), "errors": {}, "kept": kept or [], **(extra or {}),
         }
         return self.templates.TemplateResponse(request, "errors/error.html", context, status_code=status)
 
@@ -125,6 +169,7 @@ def routes() -> list:
         *assembly.routes(),
         *console.routes(),
         *voting.routes(),
+        *live.routes(),
         *resolutions.routes(),
         *feeds.routes(),
         *exports.routes(),
@@ -172,6 +217,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | Connection 
     app = Starlette(
         routes=all_routes,
         middleware=[
+            # First, so a public immutable answer is given again before anything else runs.
+            Middleware(PublicFastPathMiddleware),
             Middleware(SecurityHeadersMiddleware),
             # A request for a host we do not serve never reaches a handler, so nothing it builds
             # (a link, a redirect, a page) can carry that host.
@@ -189,6 +236,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | Connection 
     )
     app.state.delib = state
     state.sessions.sender = app
+    state.app = app
     return app
 
 

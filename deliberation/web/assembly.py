@@ -18,6 +18,7 @@ from ..voting import actions as voting_actions, queries as voting_queries
 from ..workshops.queries import get_membership
 from .console import back_to_console, wants_console
 from .context import Ctx, endpoint
+from .live import vote_call_context
 
 FORUM = "/forums/{forum_id:int}"
 ITEM = FORUM + "/agenda/{item_id:int}"
@@ -112,6 +113,7 @@ def agenda_item(ctx: Ctx) -> Response:
         "can_read_document": entry.document is not None and can_read_document(ctx.actor, entry.document),
         "AGENDA_KINDS": AGENDA_KINDS, "AGENDA_STATUSES": AGENDA_STATUSES, "SPEAKER_STATUSES": SPEAKER_STATUSES,
         **_vote_panel(ctx, item, forum),
+        **vote_call_context(ctx, forum),
     })
 
 

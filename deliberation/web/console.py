@@ -21,6 +21,7 @@ from ..i18n import N_, gettext, ngettext
 from ..voting import actions as voting_actions, queries as voting_queries
 from ..voting.models import Vote
 from .context import Ctx, endpoint
+from .live import stream_url
 from .regions import page_context, region_fresh, region_html, region_response
 
 FORUM = "/forums/{forum_id:int}"
@@ -110,7 +111,7 @@ def forum_console(ctx: Ctx) -> Response:
     base = page_context(ctx)
     regions = {name: region_html(ctx, base, _template(name), _region_context(ctx, forum, name)) for name in REGIONS}
     return ctx.render("forums/console.html", {
-        **base, "forum": forum, "regions": regions,
+        **base, "forum": forum, "regions": regions, "live_url": stream_url(ctx, forum.id),
         "delegates": queries.list_delegates(ctx.db, forum.id),
         "can_mark_presence": rules.can_mark_presence(ctx.actor, forum),
     })

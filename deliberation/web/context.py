@@ -27,7 +27,9 @@ from ..db import is_sqlite, sqlite_write_intent
 from ..db_errors import is_transient
 from ..errors import DomainError, Forbidden, ValidationError
 from ..i18n import N_
-from ..notifications.delivery import send_all, take_mail
+from ..notifications.delivery import take_mail
+from ..outbox.delivery import Pending, add_mail, deliver
+from ..outbox.senders import deliverer
 from ..settings import host_allowed
 from ..voting.closer import close_due_votes_quietly
 from .rendering import url_for
@@ -243,10 +245,12 @@ def endpoint(handler: Callable[[Ctx], Response] | None = None, *,
         db = app_state.sessions()
         ctx = Ctx(request=request, db=db, app_state=app_state, private=private)
         try:
+            app_state.outbox.ensure_running()
             ctx.actor = resolve_actor(ctx)
             response = handler(ctx)
+            letters = _letters_to_outbox(ctx)
             db.commit()
-            _send_queued_mail(ctx, response)
+            _deliver_after_response(ctx, response, letters)
         except DomainError as error:
             db.rollback()
             response = error_response(ctx, error)
@@ -287,21 +291,29 @@ def unavailable_response(ctx: Ctx) -> Response:
     return ctx.app_state.render_plain(ctx.request, 503, UNAVAILABLE)
 
 
-def _send_queued_mail(ctx: Ctx, response: Response) -> None:
-    """E-mails the request queued (notifications.delivery.queue_mail) go out after the response,
-    only once the commit succeeded, with links made absolute for this site."""
+def _letters_to_outbox(ctx: Ctx) -> list[Pending]:
+    """E-mails the request queued (notifications.delivery.queue_mail), finished with links from the
+    site's configured origin and written to the outbox in the request's own transaction."""
     origin = ctx.mail_origin()
     messages = take_mail(ctx.db, lambda link: (origin or "") + link.path(ctx.url))
-    if not messages:
-        return
-    if origin is None:
+    if messages and origin is None:
         log.warning("Not sending %d e-mail(s): set DELIBERATION_BASE_URL or DELIBERATION_ALLOWED_HOSTS "
                     "so links in them point at this site", len(messages))
+        return []
+    lease = ctx.app_state.sessions.outbox_lease
+    return [add_mail(ctx.db, message, **({"lease": lease} if lease else {})) for message in messages]
+
+
+def _deliver_after_response(ctx: Ctx, response: Response, letters: list[Pending]) -> None:
+    """Send the letters once the commit succeeded, after the response; a failure is retried by
+    the outbox's sweeper (or by the next process, if this one dies first)."""
+    if not letters:
         return
     tasks = BackgroundTasks()
     if response.background is not None:
         tasks.add_task(response.background)
-    tasks.add_task(send_all, ctx.settings, messages)
+    sessions, send = ctx.app_state.sessions, deliverer(sender=None, settings=ctx.settings)
+    tasks.add_task(deliver, sessions, letters, send)
     response.background = tasks
 
 

@@ -12,6 +12,7 @@ from ..i18n import N_, gettext
 from ..library import queries as library_queries
 from .console import checkin_box
 from .context import Ctx, endpoint
+from .live import vote_call_context
 
 
 def routes() -> list[Route]:
@@ -91,6 +92,8 @@ def forum_page(ctx: Ctx) -> Response:
         "can_run_sitting": rules.can_run_sitting(ctx.actor),
         "checkin": checkin_box(ctx, forum),
         "AGENDA_KINDS": AGENDA_KINDS, "AGENDA_STATUSES": AGENDA_STATUSES,
+        # The call to vote, and the forum's event stream that brings the next one.
+        **vote_call_context(ctx, forum),
     })
 
 

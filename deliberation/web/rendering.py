@@ -61,6 +61,7 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
         datetime=i18n.format_datetime,
         number=i18n.format_number,
         paragraphs=_paragraphs,
+        bdi=_bdi,
     )
     env.globals.update(
         url=_url_global,
@@ -106,6 +107,12 @@ def _static_global(context, path: str) -> str:
     request = context["request"]
     version = request.scope["app"].state.delib.static_version
     return url_for(request, "static", path=path) + f"?v={version}"
+
+
+def _bdi(text: object) -> Markup:
+    """User text (a name, a title) isolated from what surrounds it, escaped: a right-to-left name or a
+    direction character left in old data cannot reorder the words after it. Not for attributes or <title>."""
+    return Markup("<bdi>%s</bdi>") % text
 
 
 def _paragraphs(text: str) -> Markup:

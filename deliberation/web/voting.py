@@ -20,6 +20,7 @@ from ..voting.closer import close_due_votes_quietly
 from ..voting.models import CHOICES, Vote, choice_label
 from ..voting.receipts import looks_like_receipt, new_ballot_key, new_receipt
 from .context import Ctx, endpoint
+from .live import stream_url
 from .regions import page_context, region_html, region_response
 
 RECEIPT_COOKIE = "delib_receipt_{vote}_{voter}"
@@ -265,7 +266,8 @@ def vote_booth(ctx: Ctx) -> Response:
     ctx.require_actor()
     if vote.status == "draft":
         raise NotFound("vote_not_found", N_("There is no such vote."))
-    context = _booth_context(ctx, vote, forum, item, done=ctx.request.query_params.get("done", ""))
+    context = {**_booth_context(ctx, vote, forum, item, done=ctx.request.query_params.get("done", "")),
+               "live_url": stream_url(ctx, forum.id)}
     response = ctx.render("voting/booth.html", context)
     for voter_id, secret in _new_device_secrets(ctx, vote, context["lines"]).items():
         _keep_secret(ctx, response, vote, voter_id, secret)
@@ -370,7 +372,7 @@ def forum_projector(ctx: Ctx) -> Response:
     forum = _forum(ctx, ctx.request.path_params["forum_id"])
     base = page_context(ctx)
     context = _state(ctx, forum)
-    return ctx.render("voting/projector.html", {**base, **context,
+    return ctx.render("voting/projector.html", {**base, **context, "live_url": stream_url(ctx, forum.id),
                                                 "state_html": region_html(ctx, base, "voting/_state.html", context)})
 
 

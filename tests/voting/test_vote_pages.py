@@ -129,7 +129,9 @@ def test_the_projector_needs_no_sign_in_and_shows_the_result(client, ready):
     post(client, f"/votes/{vote_id}/close")
     client.cookies.clear()
     page = client.get(f"/forums/{ready.forum.id}/projector").text
-    assert ready.item.title in page and 'hx-trigger="every 2s"' in page and 'class="tally"' in page
+    assert ready.item.title in page and 'class="tally"' in page
+    # The hall's screen listens to the forum's event stream and renews its state on each change.
+    assert f'sse-connect="/forums/{ready.forum.id}/events' in page and "sse:vote-closed" in page
 
 
 def test_a_text_not_adopted_returns_to_its_workshop_with_the_vote_on_its_page(client, ready):

@@ -231,6 +231,10 @@ TABLE += [
      dict(anonymous=401, member=409, facilitator=403, coordinator=403)),
     ("forum_live_state", "GET", "/forums/{assembly}/live/state", None, _EVERYONE),
     ("forum_projector", "GET", "/forums/{assembly}/projector", None, _EVERYONE),
+    # Public like the forum page: ids and counts only. An id from the future ends the stream at once
+    # (the page is told to reload), so the request returns.
+    ("forum_events", "GET", "/forums/{assembly}/events?after=999999999", None, _EVERYONE),
+    ("forum_vote_call", "GET", "/forums/{assembly}/vote-call", None, _EVERYONE),
 ]
 
 # The public library: everyone reads every resolution ({year}/{n}, adopted from a document of its own), its
