@@ -5,6 +5,7 @@ Times are aware UTC datetimes (SQLModel refuses naive ones); ``utcnow()`` is the
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -130,6 +131,11 @@ class SessionFactory:
             options["join_transaction_mode"] = join_transaction_mode
         self.bind = bind
         self.sender = sender
+        #: Writers of this process that opt in (web.context.Ctx.begin_writes) queue here, in order,
+        #: for SQLite's one write lock: waiting in SQLite's busy handler means sleeping in steps of
+        #: up to 100 ms while the lock may already be free, which under a crowd costs more than the
+        #: writes. Other processes and other writers still meet the busy timeout as before.
+        self.write_gate = threading.Lock()
         self.outbox_lease = outbox_lease
         #: False in commands run from cron: nobody listens there, so their events wait in the
         #: outbox for a serving process (see deliberation.outbox.sweeper).
@@ -199,3 +205,14 @@ def db_now(bind: Engine | Connection | Session):
     if is_sqlite(bind):
         return literal_column("strftime('%Y-%m-%d %H:%M:%f000', 'now')")
     return func.clock_timestamp()
+
+
+def insert_unless_present(bind: Engine | Connection | Session, table: Any):
+    """``INSERT ... ON CONFLICT DO NOTHING`` for this backend: one statement whose row count says
+    whether the row went in, where a savepoint and a caught unique violation would take three (and
+    on PostgreSQL a concurrent insert of the same key is waited for, then skipped)."""
+    if is_sqlite(bind):
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    return dialect_insert(table).on_conflict_do_nothing()

@@ -10,7 +10,7 @@ row, which also waits for ballots being written at that moment (see migrations/v
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from sqlalchemy import update
@@ -211,13 +211,20 @@ def _check_subject_ready(db: Session, vote: Vote) -> None:
 # --- casting --------------------------------------------------------------------------------------
 
 def check_cast_ballot(db: Session, *, vote: Vote, actor: User, data: Mapping,
-                      device_secrets: Mapping[int, str] | None = None) -> Cast:
+                      device_secrets: Mapping[int, str] | None = None,
+                      before_writes: Callable[[], None] | None = None) -> Cast:
     """Cast or change the actor's own ballot, or the one of a delegate whose proxy they hold.
 
     ``device_secrets`` are the secrets this browser was given for the vote's ballots, by voter
     (see deliberation/voting/ballots.py); a secret ballot is bound to one of them. A vote past its
     closing time is closed before the request begins (voting.closer), never here: closing inside the
     ballot's own transaction would hold the write lock while counting.
+
+    Every read and check comes first; ``before_writes`` is called once they passed and before the
+    first write (the web layer takes SQLite's write lock there), and not at all for a retry that is
+    answered from what is stored. What may change in between is guarded by the database itself:
+    the triggers refuse a ballot once the vote closed, the unique participation takes one per
+    delegate; the electorate and the proxies cannot change while a vote is open.
     """
     if not rules.may_try_to_vote(actor, vote):
         if actor is None:
@@ -226,11 +233,12 @@ def check_cast_ballot(db: Session, *, vote: Vote, actor: User, data: Mapping,
     choice = str(data.get("choice", "") or "")
     if choice not in CHOICES:
         raise _field_error("choice", "invalid_choice", N_("Please choose for, against or abstain."))
-    voter_id = _voter(db, vote, actor, _int(data.get("voter"), actor.id))
+    voter_id, participated = _voter(db, vote, actor, _int(data.get("voter"), actor.id))
     request = BallotRequest(voter_id=voter_id, choice=choice, key=str(data.get("ballot_key", "") or ""),
                             receipt=str(data.get("receipt", "") or "").strip(),
                             device_secret=(device_secrets or {}).get(voter_id, ""))
-    cast = ballots.cast(db, vote=vote, actor=actor, request=request)
+    cast = ballots.cast(db, vote=vote, actor=actor, request=request, participated=participated,
+                        before_writes=before_writes)
     _publish_turnout(db, vote)
     return cast
 
@@ -242,19 +250,21 @@ def _publish_turnout(db: Session, vote: Vote) -> None:
                  registered=forum_queries.count_registered(db, vote.forum_id))
 
 
-def _voter(db: Session, vote: Vote, actor: User, voter_id: int | None) -> int:
-    """Whose vote this is: the actor's own, or a giver's whose proxy the actor holds. Never chained."""
-    # A few single-row lookups, so a ballot costs the same in a forum of 20 delegates or of 2,000.
-    if not forum_queries.is_registered_delegate(db, forum_id=vote.forum_id, user_id=actor.id):
+def _voter(db: Session, vote: Vote, actor: User, voter_id: int | None) -> tuple[int, bool]:
+    """Whose vote this is (the actor's own, or a giver's whose proxy the actor holds; never chained),
+    and whether it was cast already."""
+    # Single-row lookups, so a ballot costs the same in a forum of 20 delegates or of 2,000.
+    own = queries.standing(db, vote=vote, user_id=actor.id)
+    if not own.registered:
         raise Forbidden("not_a_delegate", N_("Only the forum's registered delegates vote."))
     if voter_id == actor.id:
-        if forum_queries.proxy_holder(db, forum_id=vote.forum_id, giver_id=actor.id) is not None:
+        if own.proxy_holder is not None:
             raise Forbidden("proxy_given", N_("You have given your vote to another delegate for this forum."))
-        return actor.id
-    if forum_queries.proxy_holder(db, forum_id=vote.forum_id, giver_id=voter_id or 0) != actor.id or \
-            not forum_queries.is_registered_delegate(db, forum_id=vote.forum_id, user_id=voter_id):
+        return actor.id, own.participated
+    giver = queries.standing(db, vote=vote, user_id=voter_id or 0)
+    if giver.proxy_holder != actor.id or not giver.registered:
         raise Forbidden("not_your_proxy", N_("You do not hold this delegate's proxy."))
-    return voter_id
+    return voter_id, giver.participated
 
 
 # --- closing --------------------------------------------------------------------------------------

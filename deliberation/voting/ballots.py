@@ -13,6 +13,8 @@ answer was lost still holds it), or a fresh one when the browser had none.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from sqlalchemy import insert, update
@@ -20,9 +22,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from ..accounts.models import User
-from ..audit.actions import record
-from ..db import db_now
-from ..db_errors import is_duplicate, is_refusal
+from ..audit.actions import record_now
+from ..db import db_now, insert_unless_present, is_sqlite
+from ..db_errors import is_refusal
 from ..errors import Conflict, DomainError, ValidationError
 from ..i18n import N_
 from . import queries
@@ -64,30 +66,54 @@ class Request:
     device_secret: str = ""
 
 
-def cast(db: Session, *, vote: Vote, actor: User, request: Request) -> Cast:
+def cast(db: Session, *, vote: Vote, actor: User, request: Request, participated: bool | None = None,
+         before_writes: Callable[[], None] | None = None) -> Cast:
+    """``participated``: whether the voter had voted when the caller read it (None: not read).
+
+    A first ballot reads nothing here: a stored idempotency key always comes with its voter's
+    participation, so a form whose voter had not voted cannot be a retry. A voter who had voted
+    may be retrying: the stored answer is given without writing, so without the write lock."""
     key = request.key if looks_like_ballot_key(request.key) else ""
-    known = _known_key(db, vote, request, key)
-    if known is not None and (replay := _replay(db, vote, request, known)) is not None:
-        return replay
+    if key and participated is not False:
+        known = _known_key(db, vote, request, key)
+        if known is not None and (replay := _replay(db, vote, request, known)) is not None:
+            return replay
+    if before_writes is not None:
+        before_writes()
     if vote.is_secret:
-        result = _cast_secret(db, vote, actor, request, key)
-    else:
-        result = _cast_roll_call(db, vote, actor, request, key)
-    if key and known is None:
-        _remember(db, vote, request.voter_id, key, changed=result.changed)
-    return result
+        return _cast_secret(db, vote, actor, request, key)
+    return _cast_roll_call(db, vote, actor, request, key)
+
+
+def _conclude(db: Session, vote: Vote, actor: User, request: Request, key: str, cast: Cast, **details) -> Cast:
+    """The idempotency key, then the audit entry, last: on PostgreSQL the audit chain's lock is
+    held from its entry to the commit."""
+    if key:
+        # Never duplicated: a key already stored (the same form sent again with another choice,
+        # or twice at once) keeps the answer it was first given.
+        db.execute(insert_unless_present(db, BallotKey).values(vote_id=vote.id, voter_id=request.voter_id, key=key,
+                                                               changed=cast.changed))
+    record_now(db, actor_id=actor.id, action="ballot.changed" if cast.changed else "ballot.cast", obj=vote,
+               voter_id=request.voter_id, **details)
+    return cast
 
 
 # --- idempotency -----------------------------------------------------------------------------------
 
-def _known_key(db: Session, vote: Vote, request: Request, key: str) -> BallotKey | None:
+@dataclass(frozen=True)
+class _KnownKey:
+    changed: bool
+
+
+def _known_key(db: Session, vote: Vote, request: Request, key: str) -> _KnownKey | None:
     if not key:
         return None
-    row = db.exec(select(BallotKey).where(BallotKey.vote_id == vote.id, BallotKey.key == key)).first()
-    return row if row is not None and row.voter_id == request.voter_id else None
+    row = db.exec(select(BallotKey.voter_id, BallotKey.changed)
+                  .where(BallotKey.vote_id == vote.id, BallotKey.key == key)).first()
+    return _KnownKey(changed=row[1]) if row is not None and row[0] == request.voter_id else None
 
 
-def _replay(db: Session, vote: Vote, request: Request, known: BallotKey) -> Cast | None:
+def _replay(db: Session, vote: Vote, request: Request, known: _KnownKey) -> Cast | None:
     """The answer already given to this form, if this is the same submission again; None when the
     voter now picks another choice with the same form, which is a change like any other."""
     if not vote.is_secret:
@@ -103,27 +129,30 @@ def _replay(db: Session, vote: Vote, request: Request, known: BallotKey) -> Cast
     return Cast(voter_id=request.voter_id, changed=known.changed)
 
 
-def _remember(db: Session, vote: Vote, voter_id: int, key: str, *, changed: bool) -> None:
-    try:
-        with db.begin_nested():
-            db.execute(insert(BallotKey).values(vote_id=vote.id, voter_id=voter_id, key=key, changed=changed))
-    except DBAPIError as error:
-        # The same form sent twice at once: the other request stored the same answer.
-        if not is_duplicate(error):
-            raise
-
-
 # --- writing ---------------------------------------------------------------------------------------
+#
+# A duplicate participation is an ON CONFLICT DO NOTHING that inserts no row. A trigger's refusal
+# must leave the caller's transaction usable (it may go on to read the closed vote): on SQLite a
+# refused statement undoes only itself; PostgreSQL aborts the whole transaction, so there the
+# statements the triggers may refuse run in a savepoint.
+
+def _guarded(db: Session):
+    return nullcontext() if is_sqlite(db) else db.begin_nested()
+
 
 def _insert_participation(db: Session, vote: Vote, voter_id: int, actor: User) -> bool:
     """Record that the voter's vote was cast; False if it already was (the unique constraint says so)."""
+    statement = (insert_unless_present(db, Participation).values(vote_id=vote.id, voter_id=voter_id, cast_by=actor.id,
+                                                                 cast_at=db_now(db))
+                 .returning(Participation.id))
     try:
-        with db.begin_nested():
-            db.execute(insert(Participation).values(vote_id=vote.id, voter_id=voter_id, cast_by=actor.id,
-                                                    cast_at=db_now(db)))
-        return True
+        # The returned row says whether it went in (a row count is not reliable with RETURNING).
+        with _guarded(db):
+            return db.execute(statement).first() is not None
     except DBAPIError as error:
-        if is_duplicate(error) and queries.has_participated(db, vote_id=vote.id, voter_id=voter_id):
+        # On SQLite the guard against REPLACE (migrations.append_only) refuses an existing
+        # participation before the conflict clause sees it: that is "already cast", not "closed".
+        if is_refusal(error) and queries.has_participated(db, vote_id=vote.id, voter_id=voter_id):
             return False
         raise _refused(error) from None
 
@@ -136,7 +165,7 @@ def _refused(error: DBAPIError) -> BaseException:
 
 def _write(db: Session, statement) -> int:
     try:
-        with db.begin_nested():
+        with _guarded(db):
             return db.execute(statement).rowcount
     except DBAPIError as error:
         raise _refused(error) from None
@@ -154,16 +183,14 @@ def _cast_roll_call(db: Session, vote: Vote, actor: User, request: Request, key:
     if _insert_participation(db, vote, voter_id, actor):
         _write(db, insert(Ballot).values(id=_ballot_id(), vote_id=vote.id, voter_id=voter_id, choice=choice,
                                          changes=0))
-        record(db, actor_id=actor.id, action="ballot.cast", obj=vote, voter_id=voter_id, choice=choice)
-        return Cast(voter_id=voter_id, changed=False)
+        return _conclude(db, vote, actor, request, key, Cast(voter_id=voter_id, changed=False), choice=choice)
     if (replay := _replay_after_race(db, vote, request, key)) is not None:
         return replay
     changed = _write(db, update(Ballot).where(Ballot.vote_id == vote.id, Ballot.voter_id == voter_id)
                      .values(choice=choice, changes=Ballot.changes + 1))
     if changed != 1:  # pragma: no cover - a participation always comes with its ballot
         raise VoteNotOpen()
-    record(db, actor_id=actor.id, action="ballot.changed", obj=vote, voter_id=voter_id, choice=choice)
-    return Cast(voter_id=voter_id, changed=True)
+    return _conclude(db, vote, actor, request, key, Cast(voter_id=voter_id, changed=True), choice=choice)
 
 
 def _cast_secret(db: Session, vote: Vote, actor: User, request: Request, key: str) -> Cast:
@@ -174,14 +201,14 @@ def _cast_secret(db: Session, vote: Vote, actor: User, request: Request, key: st
         _write(db, insert(Ballot).values(id=_ballot_id(), vote_id=vote.id, voter_id=None, choice=request.choice,
                                          receipt_hash=receipt_hash(vote.id, voter_id, code), changes=0))
         # The audit log says who voted, never how.
-        record(db, actor_id=actor.id, action="ballot.cast", obj=vote, voter_id=voter_id, secret=True)
-        return Cast(voter_id=voter_id, changed=False, receipt=code)
+        return _conclude(db, vote, actor, request, key, Cast(voter_id=voter_id, changed=False, receipt=code),
+                         secret=True)
     if (replay := _replay_after_race(db, vote, request, key)) is not None:
         return replay
     if request.receipt:
-        return _change_secret(db, vote, actor, request, request.receipt, refuse=_bad_receipt)
+        return _change_secret(db, vote, actor, request, key, request.receipt, refuse=_bad_receipt)
     # Nothing typed: this device's secret, if it is the one the ballot was cast with.
-    return _change_secret(db, vote, actor, request, request.device_secret, refuse=_already_voted)
+    return _change_secret(db, vote, actor, request, key, request.device_secret, refuse=_already_voted)
 
 
 def _already_voted() -> Conflict:
@@ -189,7 +216,7 @@ def _already_voted() -> Conflict:
                                         "receipt code that was shown when it was cast."))
 
 
-def _change_secret(db: Session, vote: Vote, actor: User, request: Request, code: str, *, refuse) -> Cast:
+def _change_secret(db: Session, vote: Vote, actor: User, request: Request, key: str, code: str, *, refuse) -> Cast:
     if not looks_like_receipt(code):
         raise refuse()
     # Only the choice changes: a change counter on the ballot could be matched with the audit log.
@@ -198,8 +225,8 @@ def _change_secret(db: Session, vote: Vote, actor: User, request: Request, code:
                      .values(choice=request.choice))
     if changed != 1:
         raise refuse()
-    record(db, actor_id=actor.id, action="ballot.changed", obj=vote, voter_id=request.voter_id, secret=True)
-    return Cast(voter_id=request.voter_id, changed=True, receipt=code)
+    return _conclude(db, vote, actor, request, key, Cast(voter_id=request.voter_id, changed=True, receipt=code),
+                     secret=True)
 
 
 def _ballot_id() -> str:

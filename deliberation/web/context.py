@@ -23,7 +23,7 @@ from starlette.responses import RedirectResponse, Response
 from ..accounts import queries as account_queries, sessions
 from ..accounts.actions import HostIdentity, do_sync_host_user, host_user_in_step
 from ..accounts.models import User
-from ..db import sqlite_write_intent
+from ..db import is_sqlite, sqlite_write_intent
 from ..db_errors import is_transient
 from ..errors import DomainError, Forbidden, ValidationError
 from ..i18n import N_
@@ -35,6 +35,9 @@ from ..voting.closer import close_due_votes_quietly
 from .rendering import url_for
 
 log = logging.getLogger("deliberation.web")
+
+#: How long a ballot waits for this process's write gate before going to SQLite's own busy wait.
+GATE_TIMEOUT_S = 10
 
 
 MAX_FLASHES = 3
@@ -55,6 +58,7 @@ class Ctx:
     app_state: Any
     actor: User | None = None
     background: list = field(default_factory=list)
+    _gate: Any = None
     #: The session whose "last seen" is due a write once the request is done (see endpoint).
     touch_session: str | None = None
     #: Pages about one person (account, reset links): never cached, even for a visitor not signed in.
@@ -137,6 +141,33 @@ class Ctx:
     def render(self, template: str, context: dict | None = None, *, status: int = 200) -> Response:
         return self.app_state.render(self, template, context or {}, status=status)
 
+    def begin_writes(self) -> None:
+        """For a handler declared ``@endpoint(reads_first=True)``: its reads and checks are done, its
+        writes begin. On SQLite the reading transaction ends (it held no lock) and the next statement
+        begins with BEGIN IMMEDIATE, so the write lock is held only for the writes; whatever the
+        handler read can change in between only as far as the database's own rules allow, and the
+        writes must rely on those. On PostgreSQL it is one transaction, as for any request."""
+        if is_sqlite(self.db) and not sqlite_write_intent.get():
+            self.db.commit()
+            # Queue behind this process's other ballots first (see SessionFactory.write_gate); a
+            # gate that does not open in time is passed by, and SQLite's busy timeout decides.
+            gate = self.app_state.sessions.write_gate
+            self._gate = gate if gate.acquire(timeout=GATE_TIMEOUT_S) else None
+            sqlite_write_intent.set(True)
+
+    def commit_writes(self) -> None:
+        """Commit now and read on without the write lock: what follows only renders the answer."""
+        try:
+            self.db.commit()
+        finally:
+            self.release_gate()
+        sqlite_write_intent.set(False)
+
+    def release_gate(self) -> None:
+        gate, self._gate = self._gate, None
+        if gate is not None:
+            gate.release()
+
     def client_address(self) -> str:
         client = self.request.client
         return client.host if client else "unknown"
@@ -191,13 +222,16 @@ def _host_user_for_read(ctx: Ctx, identity: HostIdentity) -> User:
 
 
 def endpoint(handler: Callable[[Ctx], Response] | None = None, *,
-             unavailable: Callable[[Ctx], Response] | None = None, private: bool = False):
+             unavailable: Callable[[Ctx], Response] | None = None, private: bool = False,
+             reads_first: bool = False):
     """Use as ``@endpoint``; ``@endpoint(unavailable=page)`` shows ``page(ctx)`` instead of the plain
     503 page when the database fails for a moment (it must not touch the database), and
     ``@endpoint(private=True)`` marks a page about one person even before sign-in (a reset link's
-    page), which must never be cached."""
+    page), which must never be cached. ``reads_first``: a write request whose handler reads and
+    checks everything first, then calls ``ctx.begin_writes()``; on SQLite it reads without the
+    write lock until then."""
     if handler is None:
-        return lambda inner: endpoint(inner, unavailable=unavailable, private=private)
+        return lambda inner: endpoint(inner, unavailable=unavailable, private=private, reads_first=reads_first)
 
     @wraps(handler)
     def run(request: Request) -> Response:
@@ -207,7 +241,7 @@ def endpoint(handler: Callable[[Ctx], Response] | None = None, *,
             # Before this request takes the write lock: see voting.closer for why not later.
             close_due_votes_quietly(app_state.sessions)
         # Handlers run in worker threads, one request each, so the flag is this request's alone.
-        sqlite_write_intent.set(writes)
+        sqlite_write_intent.set(writes and not reads_first)
         db = app_state.sessions()
         ctx = Ctx(request=request, db=db, app_state=app_state, private=private)
         try:
@@ -232,6 +266,7 @@ def endpoint(handler: Callable[[Ctx], Response] | None = None, *,
             raise
         finally:
             db.close()
+            ctx.release_gate()  # after the rollback above, if the handler did not commit
         if ctx.touch_session:
             sessions.touch_session(app_state.bind, id_hash=ctx.touch_session)
         if (ctx.actor is not None or ctx.private) and "cache-control" not in response.headers:

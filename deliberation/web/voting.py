@@ -16,6 +16,7 @@ from ..forums import rules as forum_rules
 from ..forums.presence import checkin_code
 from ..i18n import DISPLAY_ZONE, N_, gettext
 from ..voting import actions, queries, rules
+from ..voting.closer import close_due_votes_quietly
 from ..voting.models import CHOICES, Vote, choice_label
 from ..voting.receipts import looks_like_receipt, new_ballot_key, new_receipt
 from .context import Ctx, endpoint
@@ -289,26 +290,35 @@ def _ballot_unavailable(ctx: Ctx) -> Response:
                              "Nothing was counted. Please try again."), extra={"retry": retry})
 
 
-@endpoint(unavailable=_ballot_unavailable)
+@endpoint(unavailable=_ballot_unavailable, reads_first=True)
 def vote_ballot(ctx: Ctx) -> Response:
-    vote, forum, item = _vote(ctx)
+    # The forum and the agenda item only for an answer that shows the booth.
+    vote = actions.get_vote_or_404(ctx.db, ctx.request.path_params["vote_id"])
     ctx.require_actor()
     if vote.status == "draft":
         raise NotFound("vote_not_found", N_("There is no such vote."))
     held = _device_secrets(ctx, vote)
     try:
-        cast = actions.check_cast_ballot(ctx.db, vote=vote, actor=ctx.actor, data=ctx.form, device_secrets=held)
+        # Read and check without SQLite's write lock; take it only for the few inserts, and let it go
+        # before the answer is rendered.
+        cast = actions.check_cast_ballot(ctx.db, vote=vote, actor=ctx.actor, data=ctx.form, device_secrets=held,
+                                         before_writes=ctx.begin_writes)
+        ctx.commit_writes()
     except actions.VoteNotOpen:
         # Only a vote that really closed says so, with its result: read it again, as it is now. The
         # rest of this request only reads, so on SQLite it must not hold the write lock that closing
         # a due vote (in its own transaction) needs.
         ctx.db.rollback()
+        ctx.release_gate()
         sqlite_write_intent.set(False)
+        # Refused by the closing time: close it now, in a unit of its own, so the answer is its result.
+        close_due_votes_quietly(ctx.app_state.sessions)
         vote, forum, item = _vote(ctx)
         # Refused because its time ran out while this ballot was on its way: show it as closed.
         vote = actions.as_seen(ctx.db, vote)
         return ctx.render("voting/booth.html", _booth_context(ctx, vote, forum, item, refused=True), status=409)
     if ctx.is_htmx:
+        forum, item = _forum(ctx, vote.forum_id), ctx.db.get(AgendaItem, vote.agenda_item_id)
         response = ctx.render("voting/_booth.html", _booth_context(ctx, vote, forum, item, just_cast=cast))
     else:
         response = ctx.redirect("vote_booth", vote_id=vote.id, query={"done": "changed" if cast.changed else "cast"},

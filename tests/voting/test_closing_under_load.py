@@ -41,7 +41,7 @@ from .live_server import committed, serve
 DELEGATES = 100
 READERS = 8
 SAVES = 20
-SECRET_KEY = "closing-under-load-secret"
+SECRET_KEY = "closing-under-load-secret-of-32-bytes-or-more"
 BUSY_TIMEOUT_S = 10
 # The closing time comes this long after the vote opens; ballots leave over twice that.
 CLOSES_AFTER_S = 1.5

@@ -32,7 +32,7 @@ from deliberation.voting.models import Ballot, BallotKey, Participation, Vote
 from ..conftest import fresh_engine
 from .live_server import committed
 
-SECRET_KEY = "database-failures-secret"
+SECRET_KEY = "database-failures-secret-of-32-bytes-or-more"
 
 
 @pytest.fixture
@@ -96,7 +96,8 @@ def _sitting(engine, **rule) -> tuple[int, dict]:
 
 @contextmanager
 def _client(engine, tmp_path, cookies) -> Iterator[TestClient]:
-    settings = Settings.from_env({}, database_url=str(engine.url), secret_key=SECRET_KEY, var_dir=tmp_path)
+    settings = Settings.from_env({}, database_url=str(engine.url), secret_key=SECRET_KEY, var_dir=tmp_path,
+                                 allowed_hosts=("testserver",))
     with TestClient(create_app(settings, engine=engine), base_url="http://testserver") as client:
         client.cookies.update(cookies)
         yield client

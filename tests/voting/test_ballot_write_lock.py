@@ -1,0 +1,98 @@
+"""A ballot under a crowd: on SQLite it reads and checks everything before it takes the database's one
+write lock, holds it only for its inserts, and lets it go before the answer is rendered; on both
+backends a first ballot costs a handful of statements, however large the forum.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import event
+from starlette.testclient import TestClient
+
+from deliberation import create_app, migrate
+from deliberation.settings import Settings
+from deliberation.testing import make_sitting, signed_in_session
+from deliberation.voting import actions
+from deliberation.voting.receipts import new_ballot_key
+
+from ..conftest import fresh_engine
+from .live_server import committed
+
+SECRET_KEY = "write-lock-secret-of-32-bytes-or-more"
+
+
+@pytest.fixture
+def engine(backend, tmp_path_factory):
+    engine, cleanup = fresh_engine(backend, tmp_path_factory)
+    migrate.upgrade(engine)
+    yield engine
+    cleanup()
+
+
+def _statements_of_one_ballot(engine, tmp_path, *, secret: bool, htmx: bool) -> list[str]:
+    """Every statement one first ballot sends (by the request's own sessions), with COMMIT marked."""
+    with committed(engine) as db:
+        sitting = make_sitting(db, delegates=40)
+        data = {"subject": "final", **({"is_secret": "1"} if secret else {})}
+        vote = actions.check_prepare_vote(db, item=sitting.item, forum=sitting.forum, actor=sitting.chair, data=data)
+        actions.do_open_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
+        vote_id = vote.id
+        cookies, token = signed_in_session(SECRET_KEY, sitting.delegates[7])
+    settings = Settings.from_env({}, database_url=str(engine.url), secret_key=SECRET_KEY, var_dir=tmp_path,
+                                 allowed_hosts=("testserver",))
+    seen: list[str] = []
+
+    def statement(conn, cursor, text, parameters, context, executemany):
+        seen.append(" ".join(text.split()).upper())
+
+    with TestClient(create_app(settings, engine=engine), base_url="http://testserver") as client:
+        client.cookies.update(cookies)
+        event.listen(engine, "before_cursor_execute", statement)
+        event.listen(engine, "commit", lambda conn: seen.append("COMMIT"))
+        try:
+            response = client.post(f"/votes/{vote_id}/ballot", follow_redirects=False,
+                                   data={"choice": "for", "ballot_key": new_ballot_key(), "csrf_token": token},
+                                   headers={"HX-Request": "true"} if htmx else {})
+        finally:
+            event.remove(engine, "before_cursor_execute", statement)
+    assert response.status_code == (200 if htmx else 303), response.text[-3000:]
+    return seen
+
+
+def _under_the_write_lock(statements: list[str]) -> list[str]:
+    start = statements.index("BEGIN IMMEDIATE")
+    return statements[start + 1:statements.index("COMMIT", start)]
+
+
+@pytest.mark.parametrize("secret", [False, True], ids=["roll-call", "secret"])
+@pytest.mark.parametrize("htmx", [False, True], ids=["redirect", "htmx"])
+def test_on_sqlite_a_ballot_holds_the_write_lock_only_for_its_inserts(engine, backend, tmp_path, secret, htmx):
+    if backend != "sqlite":
+        pytest.skip("SQLite's one write lock")
+    statements = _statements_of_one_ballot(engine, tmp_path, secret=secret, htmx=htmx)
+    assert statements.count("BEGIN IMMEDIATE") == 1
+    locked = _under_the_write_lock(statements)
+    # Participation, ballot, idempotency key, the audit entry linked to the chain's head, and the
+    # turnout event for the live pages (counted in the same transaction, stored in the outbox):
+    # no other read, no savepoint, nothing rendered.
+    assert [re.match(r"(INSERT INTO \"?\w+|SELECT HASH FROM \w+|SELECT COUNT\(\*\) AS COUNT_1 FROM \w+)", s).group(0)
+            for s in locked] == [
+        "INSERT INTO DELIB_PARTICIPATION", "INSERT INTO DELIB_BALLOT", "INSERT INTO DELIB_BALLOT_KEY",
+        "SELECT HASH FROM DELIB_AUDIT_ENTRY", "INSERT INTO DELIB_AUDIT_ENTRY",
+        "SELECT COUNT(*) AS COUNT_1 FROM DELIB_PARTICIPATION", "SELECT COUNT(*) AS COUNT_1 FROM DELIB_DELEGATE",
+        "INSERT INTO DELIB_LIVE_EVENT"]
+    # The checks came before it: the delegate, the proxy and the participation were read unlocked.
+    before = statements[:statements.index("BEGIN IMMEDIATE")]
+    assert any("FROM DELIB_DELEGATE" in s and "DELIB_PARTICIPATION" in s for s in before)
+
+
+def test_a_first_ballot_costs_a_handful_of_statements(engine, backend, tmp_path):
+    statements = [s for s in _statements_of_one_ballot(engine, tmp_path, secret=True, htmx=False)
+                  if s not in ("COMMIT", "BEGIN", "BEGIN IMMEDIATE")
+                  and not s.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "SELECT 1"))]
+    # Due votes, the sign-in session, the actor, the vote, the delegate's standing; four inserts,
+    # the audit chain's head; the turnout event (two counts, one insert). PostgreSQL adds the chain's
+    # and the outbox's advisory locks and the NOTIFY.
+    assert len(statements) <= (13 if backend == "sqlite" else 16), "\n".join(statements)
