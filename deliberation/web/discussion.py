@@ -16,25 +16,26 @@ from ..errors import NotFound, ValidationError
 from ..i18n import N_, gettext
 from ..text.diff import diff_summary, render_inline_html, word_diff
 from ..workshops.queries import get_membership
+from . import params
 from .context import Ctx, endpoint
 
 
 def routes() -> list[Route]:
     return [
-        Route("/documents/{document_id:int}/comments", comments_page, methods=["GET", "POST"], name="comments"),
-        Route("/comments/{comment_id:int}/edit", comment_edit, methods=["GET", "POST"], name="comment_edit"),
-        Route("/comments/{comment_id:int}/history", comment_history, name="comment_history"),
-        Route("/comments/{comment_id:int}/resolve", comment_resolve, methods=["POST"], name="comment_resolve"),
-        Route("/comments/{comment_id:int}/hide", comment_hide, methods=["POST"], name="comment_hide"),
-        Route("/documents/{document_id:int}/amendments", amendments_page, name="amendments"),
-        Route("/documents/{document_id:int}/amendments/new", amendment_new, methods=["GET", "POST"],
+        Route("/documents/{document_id:id}/comments", comments_page, methods=["GET", "POST"], name="comments"),
+        Route("/comments/{comment_id:id}/edit", comment_edit, methods=["GET", "POST"], name="comment_edit"),
+        Route("/comments/{comment_id:id}/history", comment_history, name="comment_history"),
+        Route("/comments/{comment_id:id}/resolve", comment_resolve, methods=["POST"], name="comment_resolve"),
+        Route("/comments/{comment_id:id}/hide", comment_hide, methods=["POST"], name="comment_hide"),
+        Route("/documents/{document_id:id}/amendments", amendments_page, name="amendments"),
+        Route("/documents/{document_id:id}/amendments/new", amendment_new, methods=["GET", "POST"],
               name="amendment_new"),
-        Route("/amendments/{amendment_id:int}", amendment_page, methods=["GET", "POST"], name="amendment"),
-        Route("/amendments/{amendment_id:int}/edit", amendment_edit, methods=["GET", "POST"], name="amendment_edit"),
-        Route("/amendments/{amendment_id:int}/stance", amendment_stance, methods=["POST"], name="amendment_stance"),
-        Route("/amendments/{amendment_id:int}/accept", amendment_accept, methods=["POST"], name="amendment_accept"),
-        Route("/amendments/{amendment_id:int}/reject", amendment_reject, methods=["POST"], name="amendment_reject"),
-        Route("/amendments/{amendment_id:int}/withdraw", amendment_withdraw, methods=["POST"],
+        Route("/amendments/{amendment_id:id}", amendment_page, methods=["GET", "POST"], name="amendment"),
+        Route("/amendments/{amendment_id:id}/edit", amendment_edit, methods=["GET", "POST"], name="amendment_edit"),
+        Route("/amendments/{amendment_id:id}/stance", amendment_stance, methods=["POST"], name="amendment_stance"),
+        Route("/amendments/{amendment_id:id}/accept", amendment_accept, methods=["POST"], name="amendment_accept"),
+        Route("/amendments/{amendment_id:id}/reject", amendment_reject, methods=["POST"], name="amendment_reject"),
+        Route("/amendments/{amendment_id:id}/withdraw", amendment_withdraw, methods=["POST"],
               name="amendment_withdraw"),
     ]
 
@@ -78,16 +79,18 @@ def _selection(ctx: Ctx, view) -> dict:
     pid = source.get("pid", "")
     paragraphs = drafting_queries.paragraphs_of(view.revision)
     paragraph = next((p for p in paragraphs if p.pid == pid), None)
-    start, end = source.get("start", ""), source.get("end", "")
+    start = params.number_or_none(source.get("start"), minimum=0)
+    end = params.number_or_none(source.get("end"), minimum=0)
     wanted = " ".join(source.get("quote", "").split())
-    if paragraph and wanted and not (start.isdigit() and end.isdigit()):
+    if paragraph and wanted and (start is None or end is None):
         # The browser sends the selected words as rendered; find them in the paragraph's source.
         found = paragraph.text.find(wanted)
         if found >= 0:
-            start, end = str(found), str(found + len(wanted))
+            start, end = found, found + len(wanted)
     quote = ""
-    if paragraph and start.isdigit() and end.isdigit() and int(start) < int(end) <= len(paragraph.text):
-        quote = paragraph.text[int(start):int(end)]
+    if paragraph and start is not None and end is not None and start < end <= len(paragraph.text):
+        quote = paragraph.text[start:end]
+        start, end = str(start), str(end)
     else:
         start = end = ""
     return {"pid": pid if paragraph else "", "paragraph": paragraph, "start": start, "end": end, "quote": quote}

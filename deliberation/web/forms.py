@@ -19,6 +19,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..params import number_or_none
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -57,7 +59,7 @@ class FormGuardMiddleware:
         headers = Headers(scope=scope)
         method = scope["method"]
         declared = headers.get("content-length")
-        if declared and (not declared.isdigit() or int(declared) > self.max_body_bytes):
+        if declared and (number_or_none(declared, minimum=0, maximum=self.max_body_bytes) is None):
             await self._refuse(scope, receive, send, 413, "too_large")
             return
         try:
