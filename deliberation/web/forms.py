@@ -39,6 +39,14 @@ def csrf_token(scope: Scope) -> str:
     return token
 
 
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -56,6 +64,12 @@ class FormGuardMiddleware:
             await self.app(scope, receive, send)
             return
         scope.setdefault("state", {})["form"] = {}
+        if not _is_utf8(scope.get("query_string", b"")):
+            # Starlette decodes the query string strictly when a handler reads the URL: refuse it here,
+            # and drop it, since the error page itself shows the address.
+            scope["query_string"] = b""
+            await self._refuse(scope, receive, send, 400, "bad_encoding")
+            return
         headers = Headers(scope=scope)
         method = scope["method"]
         declared = headers.get("content-length")
