@@ -59,6 +59,12 @@ def id_or_none(raw: object) -> int | None:
     return number_or_none(raw, minimum=1, maximum=ID_MAX)
 
 
+def number_or_default(raw: object, *, default: int, minimum: int = 1, maximum: int = ID_MAX) -> int:
+    """Lenient, for public links where nonsense falls back to the default view: never an error."""
+    value = number_or_none(raw, minimum=minimum, maximum=maximum)
+    return default if value is None else value
+
+
 def number(raw: object, *, name: str, minimum: int = 1, maximum: int = ID_MAX, default: object = _MISSING) -> int:
     """A whole number within bounds; a missing or empty value gives ``default`` if there is one."""
     if raw is None or raw == "":

@@ -19,6 +19,11 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def strip_controls(value: str) -> str:
+    """``value`` without control characters (NUL among them, which PostgreSQL refuses in text)."""
+    return _CONTROL.sub("", value)
+
+
 def clean_text(value: str, *, multiline: bool = False) -> str:
     value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
     value = _CONTROL.sub("", value)

@@ -15,7 +15,7 @@ from ..db import utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound, TooManyRequests, ValidationError
 from ..i18n import N_, Nn_
 from ..settings import LOCALES
-from ..validation import Checker
+from ..validation import Checker, strip_controls
 from . import queries
 from .models import OCCUPATIONS, REGISTRATION_MODES, Invitation, LoginFailure, PasswordReset, SiteSetting, User
 from .passwords import hash_password, needs_rehash, verify_password
@@ -85,7 +85,8 @@ def check_login(db: Session, *, email: str, password: str, address: str,
     Returns rather than raises on a wrong password so the caller commits the recorded failure;
     refusing outright once too many failures piled up is what throttles guessing.
     """
-    email = email.strip().lower()[:254]
+    # A NUL is no part of any address, and PostgreSQL refuses it in text.
+    email = strip_controls(email).strip().lower()[:254]
     by_email, by_address = queries.recent_login_failures(db, email=email, address=address,
                                                          window_seconds=window_seconds)
     # An address is allowed more tries than one account: a village library shares one address.
@@ -124,7 +125,7 @@ def _set_password(db: Session, user: User, password: str) -> None:
 
 def do_request_password_reset(db: Session, *, email: str, valid_hours: int) -> tuple[User, str] | None:
     """A reset token for the account with this e-mail, or None when there is no such account."""
-    user = queries.get_user_by_email(db, email)
+    user = queries.get_user_by_email(db, strip_controls(email))
     if user is None or not user.is_active or user.password_hash is None:
         return None
     token, digest = new_token()

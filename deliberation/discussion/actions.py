@@ -22,7 +22,7 @@ from ..text.amend import AmendError, apply_change
 from ..text.anchors import make_anchor
 from ..text.canonical import normalize
 from ..text.merge import merge3
-from ..validation import Checker
+from ..validation import Checker, strip_controls
 from ..workshops.models import Membership
 from . import queries, rules
 from .anchoring import place
@@ -140,7 +140,7 @@ def check_hide_comment(db: Session, *, comment: Comment, actor: User, membership
 def _change(db: Session, document: Document, data: Mapping, check: Checker) -> dict:
     kind = check.choice("kind", AMENDMENT_KINDS)
     base = _revision(db, document, number_or_none(data.get("base")) or document.head_number)
-    proposed = normalize(str(data.get("proposed", "") or ""))
+    proposed = normalize(strip_controls(str(data.get("proposed", "") or "")))
     rationale = check.text("rationale", max_length=5000, multiline=True)
     pid = str(data.get("pid", "") or "") or None
     start, end = (number_or_none(data.get(name), minimum=0) for name in ("start", "end"))
@@ -193,7 +193,7 @@ def check_edit_amendment(db: Session, *, amendment: Amendment, document: Documen
     """A new version of the proposal; stances given to the old one stop counting until confirmed."""
     _require(rules.can_edit_amendment(actor, amendment))
     check = Checker(data)
-    proposed = normalize(str(data.get("proposed", "") or ""))
+    proposed = normalize(strip_controls(str(data.get("proposed", "") or "")))
     rationale = check.text("rationale", max_length=5000, multiline=True)
     if amendment.kind != "delete" and not proposed.strip():
         check.fail("proposed", "required", N_("This field is required."))

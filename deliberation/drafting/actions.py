@@ -25,7 +25,7 @@ from ..text import attribution
 from ..text.canonical import normalize
 from ..text.merge import MergeResult, merge3
 from ..text.paragraphs import Paragraph, assign_ids
-from ..validation import Checker
+from ..validation import Checker, strip_controls
 from ..workshops.models import Membership, Workshop
 from . import queries, rules
 from .queries import paragraphs_of
@@ -79,7 +79,7 @@ def _tags(check: Checker, data: Mapping, name: str, choices: Mapping[str, str]) 
 
 
 def _body(check: Checker, data: Mapping, name: str = "body") -> str:
-    body = normalize(str(data.get(name, "") or ""))
+    body = normalize(strip_controls(str(data.get(name, "") or "")))
     if not body.strip():
         check.fail(name, "required", N_("This field is required."))
     elif len(body) > MAX_BODY_CHARS:
@@ -174,7 +174,7 @@ def check_resolve_conflict(db: Session, *, document: Document, actor: User, memb
         name = f"choice-{conflict.index}"
         choice = str(data.get(name, "") or "")
         if choice == "custom":
-            choices[conflict.index] = Custom(normalize(str(data.get(f"custom-{conflict.index}", "") or "")))
+            choices[conflict.index] = Custom(normalize(strip_controls(str(data.get(f"custom-{conflict.index}", "") or ""))))
         elif choice in ("mine", "theirs", "both"):
             choices[conflict.index] = choice
         else:

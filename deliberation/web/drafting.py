@@ -219,8 +219,8 @@ def document_history(ctx: Ctx) -> Response:
 def document_compare(ctx: Ctx) -> Response:
     view = _view(ctx)
     head = view.document.head_number
-    old_number = params.number(ctx.request.query_params.get("from"), name="from", default=max(1, head - 1))
-    new_number = params.number(ctx.request.query_params.get("to"), name="to", default=head)
+    old_number = params.number(ctx.request.query_params.get("from"), name="from", minimum=0, default=max(1, head - 1))
+    new_number = params.number(ctx.request.query_params.get("to"), name="to", minimum=0, default=head)
     revisions = queries.get_revisions(ctx.db, document_id=view.document.id, numbers=[old_number, new_number])
     if old_number not in revisions or new_number not in revisions:
         raise NotFound("revision_not_found", N_("There is no such version of this document."))

@@ -229,8 +229,8 @@ def _document_revisions(ctx: Ctx):
             ctx.require_actor()
         raise missing
     head = view.document.head_number
-    old_number = params.number(ctx.request.query_params.get("from"), name="from", default=max(1, head - 1))
-    new_number = params.number(ctx.request.query_params.get("to"), name="to", default=head)
+    old_number = params.number(ctx.request.query_params.get("from"), name="from", minimum=0, default=max(1, head - 1))
+    new_number = params.number(ctx.request.query_params.get("to"), name="to", minimum=0, default=head)
     revisions = drafting_queries.get_revisions(ctx.db, document_id=view.document.id, numbers=[old_number, new_number])
     if old_number not in revisions or new_number not in revisions:
         raise NotFound("revision_not_found", N_("There is no such version of this document."))

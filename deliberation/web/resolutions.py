@@ -259,8 +259,9 @@ def resolution_history(ctx: Ctx) -> Response:
 def resolution_compare(ctx: Ctx) -> Response:
     record = _record(ctx)
     adopted = record.revision_number
-    old_number = params.number(ctx.request.query_params.get("from"), name="from", default=max(1, adopted - 1))
-    new_number = params.number(ctx.request.query_params.get("to"), name="to", default=adopted)
+    old_number = params.number_or_default(ctx.request.query_params.get("from"), minimum=0, default=max(1, adopted - 1))
+    new_number = params.number_or_default(ctx.request.query_params.get("to"), minimum=0, default=adopted)
+    # Public and linked from anywhere: nonsense falls back to the adopted version and the one before it.
     # Only versions up to the adopted one: anything later would be a draft.
     revisions = queries.get_adopted_revisions(ctx.db, record=record, numbers=[old_number, new_number])
     if old_number not in revisions or new_number not in revisions:

@@ -35,7 +35,7 @@ def test_a_page_that_is_not_a_page_number_is_a_400_naming_it(client, db, documen
     assert "page" in response.text
 
 
-@pytest.mark.parametrize("query", ["from=²&to=2", "from=1&to=99999999999999999999", "known=٣"])
+@pytest.mark.parametrize("query", ["from=²&to=2", "from=1&to=99999999999999999999", "known=٣", "from=-1&to=2"])
 def test_compare_and_head_refuse_numbers_that_are_not_ascii_digits(client, db, document, query):
     facilitator, _, doc = document
     sign_in(client, facilitator.email)
