@@ -15,7 +15,7 @@ run: setup
 test: setup chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-setup: $(VENV)/.installed static/vendor/htmx.min.js
+setup: $(VENV)/.installed static/vendor/htmx.min.js static/vendor/htmx-ext-sse.js
 
 # Pinned dependencies from the lock file, then the package itself without resolving again.
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -29,6 +29,12 @@ static/vendor/htmx.min.js: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+# htmx's server-sent events extension, pinned the same way, for the forum's live pages.
+static/vendor/htmx-ext-sse.js: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/htmx-ext-sse/dist/sse.min.js $@
 
 # Debian's Chromium for the browser tests (browser downloads are impossible here).
 chromium:

@@ -53,7 +53,7 @@ from deliberation.voting import actions  # noqa: E402
 from deliberation.voting.models import CHOICES, Participation, Vote  # noqa: E402
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
-SECRET_KEY = "bench-forum-vote"
+SECRET_KEY = "bench-forum-vote-secret-of-32-bytes-or-more"
 SEED = 2026
 TRIVIAL_REQUESTS = 2000
 RAW_INSERTS = 2000

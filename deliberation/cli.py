@@ -1,4 +1,5 @@
-"""The ``deliberation`` command: serve, migrate, demo, create-user, send-digests, verify, reindex."""
+"""The ``deliberation`` command: serve, migrate, demo, create-user, send-digests, verify, reindex,
+backup, restore, close-votes."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import argparse
 import getpass
 import logging
 import sys
+from pathlib import Path
 
-from .db import SessionFactory, make_engine
+from .db import SessionFactory, engine_for
 from .settings import Settings
 
 
@@ -15,22 +17,52 @@ def _settings() -> Settings:
     return Settings.from_env()
 
 
+def _engine():
+    return engine_for(_settings())
+
+
+def _maintenance_engine():
+    """Migrations, backups and rebuilds may rightly run longer than any page."""
+    return engine_for(_settings(), statement_timeout_ms=0)
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     from . import migrate
 
-    engine = make_engine(_settings().database_url)
-    if args.downgrade:
-        migrate.downgrade(engine, args.revision)
-    else:
-        migrate.upgrade(engine, args.revision)
-    print(f"Database at revision {migrate.current_revision(engine)}")
+    engine = _maintenance_engine()
+    try:
+        if args.downgrade:
+            try:
+                lost = migrate.downgrade(engine, args.revision, force=args.force)
+            except migrate.WouldLoseData as refusal:
+                print(f"Refusing to downgrade: {refusal}. Take a backup first (deliberation backup FILE), "
+                      "then run again with --force to drop them.", file=sys.stderr)
+                return 1
+            if lost:
+                print("Dropped: " + ", ".join(map(str, lost)))
+        else:
+            fresh = migrate.current_revision(engine) is None
+            revisions = migrate.upgrade(engine, args.revision)
+            # A new database has no texts to index yet.
+            if not fresh and migrate.needs_reindex(revisions):
+                _rebuild_search_index(engine)
+            elif not fresh and args.revision == "head":
+                # A new lemmatiser (or dictionary release) indexes words differently: an old index
+                # would miss forms and even words it used to find.
+                _rebuild_search_index_if_stale(engine)
+        print(f"Database at revision {migrate.current_revision(engine)}")
+    except migrate.MigrationError as error:
+        print(f"deliberation migrate: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import load_demo, network_is_empty
 
-    engine = make_engine(_settings().database_url)
+    engine = _engine()
     sessions = SessionFactory(engine)
     with sessions.begin() as db:
         if not network_is_empty(db):
@@ -51,7 +83,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     from .errors import ValidationError
 
     password = args.password or getpass.getpass("Password (10 characters or more): ")
-    engine = make_engine(_settings().database_url)
+    engine = _engine()
     sessions = SessionFactory(engine)
     data = {"email": args.email, "display_name": args.name, "password": password, "password_confirm": password,
             "occupation": args.occupation, "hromada": args.hromada, "region": ""}
@@ -80,6 +112,7 @@ def cmd_send_digests(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = create_app(settings)
     state = app.state.delib
+    state.sessions.deliver_events = False
     try:
         sent = send_digests(state.sessions, settings, resolve=absolute_links(app.router.url_path_for, base_url))
     finally:
@@ -89,20 +122,29 @@ def cmd_send_digests(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from .resolutions.verify import verify_report
-
-    engine = make_engine(_settings().database_url)
+    engine = _maintenance_engine()
     try:
-        with SessionFactory(engine).begin() as db:
-            report = verify_report(db)
+        return _verify(engine, expect=args.expect or ())
     finally:
         engine.dispose()
+
+
+def _verify(engine, *, expect=()) -> int:
+    from .resolutions.verify import verify_report
+
+    with SessionFactory(engine).begin() as db:
+        report = verify_report(db, expect=expect)
     for problem in report.problems:
         print(f"{problem.number} {problem.code} expected={problem.expected} found={problem.found}")
     if report.problems:
         return 1
     print(f"Checked {report.checked} resolutions: every hash and link is correct. "
           f"Last hash: {report.last_hash or 'none'}")
+    if expect:
+        print(f"Every kept hash ({len(expect)}) is still in the chain.")
+    print(f"Recounted {report.votes_checked} closed votes from their ballots: every tally is right.")
+    print(f"Checked {report.audit_checked} audit entries: every hash and link is correct. "
+          f"Audit head: {report.audit_head or 'none'}")
     return 0
 
 
@@ -116,37 +158,107 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     """Rebuild the search index from every resolution and every document's newest revision (after
     upgrading to migration 0005, or restoring a backup). One transaction: searches keep finding
     the old index until the new one is complete."""
-    from .db import sqlite_write_intent
-    from .search.index import reindex
-
-    engine = make_engine(_settings().database_url)
-    sqlite_write_intent.set(True)
+    engine = _maintenance_engine()
     try:
-        with SessionFactory(engine).begin() as db:
-            count = reindex(db, progress=_progress_bar)
+        _rebuild_search_index(engine)
     finally:
         engine.dispose()
-    print(f"Search index rebuilt: {count} texts")
     return 0
 
 
-def cmd_close_votes(args: argparse.Namespace) -> int:
-    """Close remote votes whose time has passed. Pages close them too when first looked at; run this
-    from cron every minute so that hosts hear "vote closed" on time even when nobody is looking."""
-    from . import create_app
+def _rebuild_search_index(engine) -> None:
     from .db import sqlite_write_intent
-    from .voting.actions import close_due_votes
+    from .search.index import reindex
+
+    sqlite_write_intent.set(True)
+    with SessionFactory(engine).begin() as db:
+        count = reindex(db, progress=_progress_bar)
+    print(f"Search index rebuilt: {count} texts")
+
+
+def _rebuild_search_index_if_stale(engine) -> None:
+    from .db import sqlite_write_intent
+    from .search.index import reindex_if_stale
+
+    sqlite_write_intent.set(True)
+    with SessionFactory(engine).begin() as db:
+        count = reindex_if_stale(db, progress=_progress_bar)
+    if count is not None:
+        print(f"Search index rebuilt for the new lemmatiser: {count} texts")
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent copy while the site runs; see deliberation/backup.py for how."""
+    from .backup import backup
+
+    engine = _maintenance_engine()
+    try:
+        backup(engine, args.file)
+    finally:
+        engine.dispose()
+    print(f"Backup written to {args.file} ({args.file.stat().st_size:,} bytes)")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from . import migrate
+    from .backup import restore
+
+    engine = _maintenance_engine()
+    try:
+        restored = restore(engine, args.file)
+        print(f"Restored {args.file} at schema revision {restored.revision}:")
+        for table, rows in restored.counts.items():
+            print(f"  {table:36} {rows:>10,}")
+        if restored.revision != migrate.head_revision():
+            print(f"The code is at revision {migrate.head_revision()}: run `deliberation migrate` before serving.")
+        return _verify(engine)
+    finally:
+        engine.dispose()
+
+
+def cmd_close_votes(args: argparse.Namespace) -> int:
+    """Close remote votes whose time has passed. Every write request closes them too, before its own
+    work (pages only show them closed); run this from cron every minute so that hosts hear "vote
+    closed" on time even when nobody writes."""
+    from . import create_app
+    from .voting.closer import close_due_votes_apart
 
     app = create_app(_settings())
     state = app.state.delib
-    sqlite_write_intent.set(True)
+    # Nobody listens in a command run from cron: `vote closed` waits in the outbox for a serving
+    # process, which delivers it to the host within seconds.
+    state.sessions.deliver_events = False
     try:
-        with state.sessions.begin() as db:
-            closed = close_due_votes(db)
-            numbers = [vote.id for vote in closed]
+        numbers = close_due_votes_apart(state.sessions)
     finally:
         state.bind.dispose()
     print(f"Votes closed: {len(numbers)}" + (f" ({', '.join(map(str, numbers))})" if numbers else ""))
+    return 0
+
+
+def cmd_deliver(args: argparse.Namespace) -> int:
+    """Send the e-mails that are due in the outbox now (serving processes do it every few seconds)
+    and say what is still waiting. Host events are left to a serving process: only it has the
+    host's receivers."""
+    from . import create_app
+    from .outbox.delivery import last_delivery_error, pending_counts, sweep
+    from .outbox.senders import deliverer
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = _settings()
+    app = create_app(settings)
+    state = app.state.delib
+    try:
+        sent = sweep(state.sessions, deliverer(sender=None, settings=settings), channels=("mail",))
+        with state.sessions.begin() as db:
+            waiting, problem = pending_counts(db), last_delivery_error(db)
+    finally:
+        state.bind.dispose()
+    print(f"E-mails sent: {sent}. Waiting: {waiting.get('mail', 0)} e-mails, "
+          f"{waiting.get('event', 0)} host events (a serving process delivers those).")
+    if problem:
+        print(f"Last delivery error (next try {problem[0]:%Y-%m-%d %H:%M} UTC): {problem[1]}")
     return 0
 
 
@@ -158,19 +270,52 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # algorithm on and every keep-alive request would wait about 40 ms.
     uvicorn.run("deliberation.cli:app_factory", factory=True, host=args.host, port=args.port,
                 workers=args.workers, http="httptools", loop="uvloop", proxy_headers=args.proxy_headers,
-                forwarded_allow_ips=args.forwarded_allow_ips, log_level="info", access_log=args.access_log)
+                forwarded_allow_ips=args.forwarded_allow_ips, log_level="info", access_log=args.access_log,
+                # A busy worker (thousands of open event streams, a burst of ballots) may answer the
+                # supervisor's ping late; after the default 5 s it would be killed with every stream.
+                timeout_worker_healthcheck=30)
     return 0
 
 
 def app_factory():
     from . import create_app
 
-    return create_app(_settings())
+    from .web.fastpath import PublicFastPathMiddleware
+
+    _end_streams_on_exit()
+    # In front of Starlette itself: a public immutable page already sent costs no framework at all
+    # (the app's own copy of this middleware, for hosts that mount it, then lets requests through).
+    return PublicFastPathMiddleware(create_app(_settings()))
+
+
+def _end_streams_on_exit() -> None:
+    """On SIGTERM or SIGINT, end the open event streams first: uvicorn waits for every open
+    response before it stops, and a browser reconnects (to another worker) at once."""
+    import signal
+    import threading
+
+    from .live.broker import close_all_streams
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(sig)
+        if not callable(previous):
+            continue
+
+        def handler(signum, frame, previous=previous):
+            close_all_streams()
+            previous(signum, frame)
+
+        signal.signal(sig, handler)
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="deliberation", description="Participatory drafting and decisions for civic networks.")
     sub = p.add_subparsers(dest="command", required=True)
+
+    deliver = sub.add_parser("deliver", help="send the e-mails due in the outbox now and show what is waiting")
+    deliver.set_defaults(func=cmd_deliver)
 
     serve = sub.add_parser("serve", help="serve the site with uvicorn")
     serve.add_argument("--host", default="127.0.0.1")
@@ -184,6 +329,7 @@ def parser() -> argparse.ArgumentParser:
     mig = sub.add_parser("migrate", help="bring the database schema up to date (Alembic upgrade)")
     mig.add_argument("revision", nargs="?", default="head")
     mig.add_argument("--downgrade", action="store_true", help="go down to REVISION instead (e.g. base)")
+    mig.add_argument("--force", action="store_true", help="downgrade even if tables or columns with data would be dropped")
     mig.set_defaults(func=cmd_migrate)
 
     demo = sub.add_parser("demo", help="load the demo network into an empty database")
@@ -205,11 +351,23 @@ def parser() -> argparse.ArgumentParser:
                               "(default: DELIBERATION_BASE_URL)")
     digests.set_defaults(func=cmd_send_digests)
 
-    verify = sub.add_parser("verify", help="recompute every resolution's hash and check the chain")
+    verify = sub.add_parser("verify", help="recompute every resolution's and audit entry's hash, check both "
+                                           "chains and recount every closed vote")
+    verify.add_argument("--expect", action="append", metavar="HASH",
+                        help="a resolution hash kept from earlier (the chain head published with a resolution); "
+                             "fails unless the chain still contains it. May be given several times")
     verify.set_defaults(func=cmd_verify)
 
     reindex = sub.add_parser("reindex", help="rebuild the search index from every resolution and document")
     reindex.set_defaults(func=cmd_reindex)
+
+    bk = sub.add_parser("backup", help="write a consistent copy of the database to FILE while the site runs")
+    bk.add_argument("file", type=Path, metavar="FILE")
+    bk.set_defaults(func=cmd_backup)
+
+    rs = sub.add_parser("restore", help="load a backup into an empty database, then verify the resolutions")
+    rs.add_argument("file", type=Path, metavar="FILE")
+    rs.set_defaults(func=cmd_restore)
 
     close = sub.add_parser("close-votes", help="close remote votes whose closing time has passed (run from cron)")
     close.set_defaults(func=cmd_close_votes)
@@ -217,8 +375,21 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sqlalchemy.exc import OperationalError
+
+    from .backup import BackupError
+    from .readiness import trouble_of
+
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BackupError as error:
+        print(f"deliberation {args.command}: {error}", file=sys.stderr)
+        return 1
+    except OperationalError as error:
+        # An unreachable, read-only or full database: one line with the cause, not a traceback.
+        print(f"deliberation {args.command}: the database cannot be used: {trouble_of(error)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

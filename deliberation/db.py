@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, event, MetaData
+from sqlalchemy import Engine, event, exc as sa_exc, MetaData, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, SQLModel, create_engine
@@ -36,22 +36,52 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine with the settings this project relies on for each backend."""
+def make_engine(url: str, *, statement_timeout_ms: int | None = None,
+                idle_in_transaction_timeout_ms: int | None = None, connect_timeout_s: int | None = None,
+                **kwargs: Any) -> Engine:
+    """An engine with the settings this project relies on for each backend.
+
+    On PostgreSQL the session limits given (``engine_for`` passes the configured ones) travel as
+    connection options, so they hold from the first statement of every session without a round
+    trip; options already in the URL or in ``connect_args`` (a ``search_path``, say) are kept.
+    """
     if url.startswith("sqlite"):
         connect_args = kwargs.pop("connect_args", {})
         # The app serves requests from a thread pool; the connection pool hands one
         # connection to one thread at a time.
         connect_args.setdefault("check_same_thread", False)
-        connect_args.setdefault("timeout", 30)
+        # How long a writer waits for the write lock; tests set it far lower to prove nobody waits.
+        timeout = connect_args.setdefault("timeout", 30)
         engine = create_engine(url, connect_args=connect_args, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", lambda dbapi_connection, _record: _sqlite_pragmas(
+            dbapi_connection, busy_ms=int(timeout * 1000)))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    connect_args = dict(kwargs.pop("connect_args", {}))
+    options = [make_url(url).query.get("options"), connect_args.get("options")]
+    if statement_timeout_ms is not None:
+        options.append(f"-c statement_timeout={int(statement_timeout_ms)}")
+    if idle_in_transaction_timeout_ms is not None:
+        options.append(f"-c idle_in_transaction_session_timeout={int(idle_in_transaction_timeout_ms)}")
+    if any(isinstance(o, str) and o for o in options):
+        connect_args["options"] = " ".join(o for o in options if isinstance(o, str) and o)
+    if connect_timeout_s is not None:
+        connect_args.setdefault("connect_timeout", int(connect_timeout_s))
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def engine_for(settings: Any, **overrides: Any) -> Engine:
+    """The engine ``settings`` describe, with its PostgreSQL session limits: a statement stuck
+    behind a lock or a runaway query ends instead of holding a worker and a connection; a
+    transaction left open by a stuck request releases its locks; a server that does not answer
+    fails in seconds. Maintenance commands pass ``statement_timeout_ms=0``."""
+    options = {"statement_timeout_ms": settings.pg_statement_timeout_ms,
+               "idle_in_transaction_timeout_ms": settings.pg_idle_in_transaction_timeout_ms,
+               "connect_timeout_s": settings.pg_connect_timeout_s} | overrides
+    return make_engine(settings.database_url, **options)
+
+
+def _sqlite_pragmas(dbapi_connection, *, busy_ms: int) -> None:
     # pysqlite's own transaction handling begins late and breaks SAVEPOINT; SQLAlchemy's
     # documented recipe is to switch it off and emit BEGIN ourselves (see _sqlite_begin).
     dbapi_connection.isolation_level = None
@@ -60,7 +90,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     if not _is_memory(dbapi_connection):
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -94,12 +124,16 @@ class SessionFactory:
     """
 
     def __init__(self, bind: Engine | Connection, *, sender: Any = None,
-                 join_transaction_mode: str | None = None) -> None:
+                 join_transaction_mode: str | None = None, outbox_lease: timedelta | None = None) -> None:
         options: dict[str, Any] = {"class_": Session, "expire_on_commit": False}
         if join_transaction_mode:
             options["join_transaction_mode"] = join_transaction_mode
         self.bind = bind
         self.sender = sender
+        self.outbox_lease = outbox_lease
+        #: False in commands run from cron: nobody listens there, so their events wait in the
+        #: outbox for a serving process (see deliberation.outbox.sweeper).
+        self.deliver_events = True
         self._maker = sessionmaker(bind=bind, **options)
         event.listen(self._maker, "after_commit", _send_queued_events)
         event.listen(self._maker, "after_soft_rollback", _drop_queued_events)
@@ -108,6 +142,12 @@ class SessionFactory:
         session = self._maker()
         session.info["delib_sender"] = self.sender
         session.info["delib_events"] = []
+        session.info["delib_factory"] = self
+        if not self.deliver_events:
+            # Written for someone else to deliver: not claimed by this process at all.
+            session.info["delib_outbox_lease"] = timedelta(0)
+        elif self.outbox_lease is not None:
+            session.info["delib_outbox_lease"] = self.outbox_lease
         return session
 
     @contextmanager
@@ -125,11 +165,22 @@ class SessionFactory:
 
 
 def _send_queued_events(session: Session) -> None:
+    """Deliver the events this transaction wrote to the outbox, now that it has committed.
+
+    A receiver that raises does not undo the change (it is committed): its row is retried later.
+    """
     queued = session.info.get("delib_events") or []
     session.info["delib_events"] = []
-    sender = session.info.get("delib_sender")
-    for signal, payload in queued:
-        signal.send(sender, **payload)
+    factory = session.info.get("delib_factory")
+    if not queued or factory is None or not factory.deliver_events:
+        return
+    # The outbox is built on this module, so it is imported when first needed, not at the top.
+    from .outbox.delivery import deliver, still_written
+    from .outbox.senders import deliverer
+
+    # A savepoint rolled back inside the transaction took its rows with it: only what was
+    # committed is delivered.
+    deliver(factory, still_written(factory, queued), deliverer(sender=factory.sender, settings=None))
 
 
 def _drop_queued_events(session: Session, previous_transaction) -> None:

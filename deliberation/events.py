@@ -13,6 +13,8 @@ from typing import Any
 
 from blinker import Namespace, Signal
 
+from .outbox.delivery import LEASE, add_event
+
 _signals = Namespace()
 
 
@@ -62,5 +64,10 @@ ALL: tuple[Signal, ...] = (
 
 
 def queue(db: Any, signal: Signal, **payload: Any) -> None:
-    """Send ``signal`` once the session's transaction commits (dropped if it rolls back)."""
-    db.info.setdefault("delib_events", []).append((signal, payload))
+    """Send ``signal`` once the session's transaction commits (dropped if it rolls back).
+
+    The event is written to the outbox in the same transaction (``deliberation.outbox``), so it
+    survives a crash between the commit and its delivery; receivers also get ``delivery_id``.
+    """
+    row = add_event(db, name=signal.name, payload=payload, lease=db.info.get("delib_outbox_lease", LEASE))
+    db.info.setdefault("delib_events", []).append(row)

@@ -32,16 +32,16 @@ def build(settings: Settings, message: Message) -> MIMEText:
 
 
 async def send(settings: Settings, message: Message) -> None:
-    """Send after the response: a slow mail server must not hold up the page."""
+    """Hand one letter to the mail server; raises if it cannot, so the outbox tries again later.
+
+    Letters go through the outbox (``deliberation.outbox``), after the response: a slow mail
+    server never holds up a page, and one that is down loses nothing.
+    """
     if not settings.smtp_host:
         log.info("E-mail (no SMTP configured) to %s: %s\n%s", message.to, message.subject, message.body)
         return
-    try:
-        await aiosmtplib.send(
-            build(settings, message), hostname=settings.smtp_host, port=settings.smtp_port,
-            username=settings.smtp_user or None, password=settings.smtp_password or None,
-            start_tls=settings.smtp_starttls, timeout=30,
-        )
-    except (aiosmtplib.SMTPException, OSError):
-        # The page has already been answered; losing one letter must not crash the worker.
-        log.exception("Could not send e-mail to %s: %s", message.to, message.subject)
+    await aiosmtplib.send(
+        build(settings, message), hostname=settings.smtp_host, port=settings.smtp_port,
+        username=settings.smtp_user or None, password=settings.smtp_password or None,
+        start_tls=settings.smtp_starttls, timeout=30,
+    )

@@ -24,5 +24,9 @@ from .voting.models import Ballot, BallotKey, Participation, Vote  # noqa: E402
 
 __all__ += ["AgendaItem", "Delegate", "Proxy", "Speaker", "Vote", "Participation", "Ballot", "BallotKey", "Resolution"]
 from .search.models import SearchEntry  # noqa: E402
+from .outbox.models import OutboxEntry  # noqa: E402
 
-__all__ += ["SearchEntry"]
+__all__ += ["SearchEntry", "OutboxEntry"]
+from .live.models import LiveEvent  # noqa: E402
+
+__all__ += ["LiveEvent"]

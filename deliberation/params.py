@@ -26,8 +26,8 @@ ID_MAX = 2**31 - 1
 PAGE_MAX = 10_000
 #: The most ids one request may name (marking notifications read, say).
 LIST_MAX = 200
-#: Ten digits hold ID_MAX; longer digit strings are refused before ``int()`` ever sees them.
-_DIGITS = re.compile(r"[0-9]{1,10}")
+#: Nineteen digits hold any 64-bit number; longer digit strings are refused before ``int()`` ever sees them.
+_DIGITS = re.compile(r"[0-9]{1,19}")
 _MISSING = object()
 
 

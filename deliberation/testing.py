@@ -159,6 +159,8 @@ def make_closed_vote(db: Session, *, forum: Forum, document, actor: User, for_: 
     vote.status, vote.opened_by, vote.opened_at = "open", actor.id, utcnow()
     db.add(vote)
     db.flush()
+    if not hand_counted:
+        _cast_ballots(db, vote=vote, choices=["for"] * for_ + ["against"] * against + ["abstain"] * abstain)
     counts = Counts(for_=for_, against=against, abstain=abstain)
     electorate = Electorate(registered=registered, present=present,
                             participants=counts.cast if participants is None else participants)
@@ -175,6 +177,23 @@ def make_closed_vote(db: Session, *, forum: Forum, document, actor: User, for_: 
     return vote
 
 
+def _cast_ballots(db: Session, *, vote, choices: list[str]) -> None:
+    """A ballot and a participation per choice, each by a new member, while ``vote`` is open: so
+    ``deliberation verify`` recounts the stored tally from them and finds it right."""
+    import secrets
+
+    from .db import utcnow
+    from .voting.models import Ballot, Participation
+
+    for choice in choices:
+        voter = make_user(db)
+        db.add(Participation(vote_id=vote.id, voter_id=voter.id, cast_by=voter.id, cast_at=utcnow()))
+        db.add(Ballot(id=secrets.token_hex(16), vote_id=vote.id, choice=choice,
+                      voter_id=None if vote.is_secret else voter.id,
+                      receipt_hash=secrets.token_hex(32) if vote.is_secret else None))
+    db.flush()
+
+
 def make_resolution(db: Session, *, forum: Forum, document, actor: User, closed_at=None, **vote_fields):
     """Adopt ``document``'s newest revision in a vote closed at ``closed_at``: the next resolution."""
     from .drafting.queries import get_revision
@@ -188,16 +207,25 @@ def make_resolution(db: Session, *, forum: Forum, document, actor: User, closed_
 def signed_in_session(secret_key: str, user: User) -> tuple[dict[str, str], str]:
     """Cookies of a session signed in as ``user``, and its CSRF token, minted without /login.
 
-    Signing in through /login runs Argon2 each time, too slow for hundreds of people. The cookie
+    Signing in through /login runs Argon2 each time, too slow for hundreds of people. The session
+    row is added through the session the user was loaded in (so it commits with it) and the cookie
     is made by the session middleware's own code with the app's secret key, so the app checks it
-    like any other (signature, age, the user's session epoch) and POSTs still need the token.
+    like any other (signature, the session on the server, its age) and POSTs still need the token.
     """
     import secrets
+    from datetime import timedelta
 
+    from sqlalchemy.orm import object_session
+
+    from .accounts.sessions import Lifetime, do_start_session
     from .web.sessions import COOKIE_NAME, Session as CookieSession, SessionMiddleware
 
+    db = object_session(user)
+    if db is None:
+        raise ValueError("signed_in_session needs a user still attached to a database session")
+    sid = do_start_session(db, user=user, lifetime=Lifetime(idle=timedelta(days=1), absolute=timedelta(days=7)))
     token = secrets.token_urlsafe(32)
-    data = CookieSession(uid=user.id, epoch=user.session_epoch, csrf=token)
+    data = CookieSession(sid=sid, csrf=token)
     header = SessionMiddleware(None, secret_key=secret_key)._cookie({"root_path": ""}, data)
     value = header.split(";", 1)[0].removeprefix(f"{COOKIE_NAME}=")
     return {COOKIE_NAME: value}, token

@@ -15,21 +15,37 @@ PASSWORD_MIN_LENGTH = 10
 # Deliberately simple: one @, something on each side, a dot in the domain. Real validation is the
 # reset or invitation e-mail arriving.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Control characters other than tab and newline have no place in user text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (C0 other than tab, newline and carriage return, DEL, C1) have no place in user
+# text, and PostgreSQL refuses a NUL in a string outright.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Invisible characters and direction overrides: in a name or a title they hide text or reorder what
+# follows ("Іван\u202eвоняв" shows reversed), so single-line fields lose them. Long texts keep them
+# (some scripts need a zero-width joiner) and are shown isolated (dir="auto") instead.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def strip_controls(value: str) -> str:
-    """``value`` without control characters (NUL among them, which PostgreSQL refuses in text)."""
+    """``value`` without control characters other than tab, newline and carriage return."""
     return _CONTROL.sub("", value)
 
 
+def clean_line(value: str) -> str:
+    """One line of user text as stored: NFC, no controls, no invisible or direction characters,
+    whitespace runs as one space."""
+    value = _INVISIBLE.sub("", strip_controls(unicodedata.normalize("NFC", value)))
+    return " ".join(value.split())
+
+
 def clean_text(value: str, *, multiline: bool = False) -> str:
-    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
-    value = _CONTROL.sub("", value)
     if not multiline:
-        value = " ".join(value.split())
-    return value.strip()
+        return clean_line(value)
+    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return strip_controls(value).strip()
+
+
+def bounded(text: str, max_length: int) -> str:
+    """A text composed from user input cut to fit its column, ending with "…" when it was cut."""
+    return text if len(text) <= max_length else text[: max_length - 1].rstrip() + "…"
 
 
 class Checker:

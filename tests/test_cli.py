@@ -86,6 +86,10 @@ def test_migrate_down_to_base_and_up_again(tmp_path):
 
 
 def test_close_votes_closes_a_remote_vote_whose_time_has_passed(tmp_path):
+    _close_a_due_vote_from_cron(tmp_path)
+
+
+def _close_a_due_vote_from_cron(tmp_path) -> int:
     from datetime import timedelta
 
     from deliberation.db import SessionFactory, make_engine, utcnow
@@ -116,6 +120,40 @@ def test_close_votes_closes_a_remote_vote_whose_time_has_passed(tmp_path):
     assert f"Votes closed: 1 ({vote_id})" in result.stdout
     assert _scalar(tmp_path, f"SELECT status FROM delib_vote WHERE id = {vote_id}") == "closed"
     assert "Votes closed: 0" in _run(tmp_path, "close-votes").stdout
+    return vote_id
+
+
+def test_the_vote_closed_by_cron_reaches_the_host_through_a_serving_process(tmp_path):
+    """Nobody listens in the cron process: its `vote closed` waits in the outbox, and the next
+    sweep of a serving app delivers it to the host's receiver, once."""
+    import time
+
+    from deliberation import create_app, events
+    from deliberation.settings import Settings
+
+    vote_id = _close_a_due_vote_from_cron(tmp_path)
+    assert _scalar(tmp_path, "SELECT count(*) FROM delib_outbox WHERE name = 'vote closed' "
+                             "AND delivered_at IS NULL") == 1
+    assert "1 host events" in _run(tmp_path, "deliver").stdout
+    settings = Settings.from_env({}, database_url=f"sqlite:///{tmp_path / 'var' / 'deliberation.sqlite3'}",
+                                 secret_key="x" * 40, var_dir=tmp_path / "var", outbox_interval_seconds=0.2,
+                                 outbox_lease_seconds=0)
+    app = create_app(settings)
+    heard = []
+    events.vote_closed.connect(lambda sender, **payload: heard.append(payload), sender=app, weak=False)
+    from starlette.testclient import TestClient
+
+    with TestClient(app) as client:
+        client.get("/healthz")
+        client.get("/")  # the first request starts the app's sweeper
+        deadline = time.monotonic() + 20
+        while not heard and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
+    app.state.delib.outbox.stop()
+    app.state.delib.bind.dispose()
+    assert [payload["vote_id"] for payload in heard] == [vote_id]
+    assert _scalar(tmp_path, "SELECT count(*) FROM delib_outbox WHERE delivered_at IS NULL") == 0
 
 
 def test_demo_holds_an_adopted_resolution_and_a_forum_ready_to_vote(demo_dir):

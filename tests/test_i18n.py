@@ -156,13 +156,16 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
     rendered.add(conflict.template.name)
     # Partials render through their pages; the error page through the missing one.
     partials = {"discussion/_thread.html", "drafting/_doc_header.html", "drafting/_tags.html", "drafting/_watch.html","_macros.html", "base.html", "accounts/_profile_fields.html", "workshops/_membership.html",
-                "workshops/_people.html", "admin/_nav.html", "voting/_macros.html", "drafting/_diff.html"}
+                "workshops/_people.html", "admin/_nav.html", "voting/_macros.html", "drafting/_diff.html",
+                "_live.html",
+                # The page a delegate gets after a wrong check-in code without JavaScript (tests/web/test_console.py).
+                "forums/checkin.html"}
     assert _every_template() - partials <= rendered
 
 
 ASSEMBLY_PAGES = ["/forums/{hall}/agenda/{item}", "/forums/{hall}/agenda/{point}", "/forums/{hall}/delegates",
-                  "/forums/{hall}/minutes", "/forums/{hall}/live", "/forums/{hall}/live/state?view=chair",
-                  "/forums/{hall}/projector", "/forums/{hall}/agenda/{point}/votes/new", "/votes/{final}",
+                  "/forums/{hall}/minutes", "/forums/{hall}", "/forums/{hall}/console",
+                  "/forums/{hall}/projector", "/forums/{hall}/vote-call", "/forums/{hall}/agenda/{point}/votes/new", "/votes/{final}",
                   "/votes/{secret}", "/votes/{draft}/edit", "/votes/{secret}/booth", "/votes/{secret}/receipt",
                   "/documents/{text}", "/resolutions", "/resolutions/{resolution}",
                   "/resolutions/{resolution}/print", "/resolutions/{resolution}/table",
@@ -207,6 +210,9 @@ def _assembly_pages(db, *, coordinator, requester, workshop) -> dict:
                                        data={"subject": "motion", "is_secret": "1", "title": "Лічильна комісія"})
     voting.do_open_vote(db, vote=secret, forum=hall, actor=coordinator)
     draft = voting.check_prepare_vote(db, item=point, forum=hall, actor=coordinator, data={"subject": "motion"})
+    from deliberation.forums.presence import do_start_checkin
+
+    do_start_checkin(db, forum=hall, actor=coordinator)
     resolution = get_resolution_for_document(db, text.id)
     return {"hall": hall.id, "item": item.id, "point": point.id, "final": final.id, "secret": secret.id,
             "draft": draft.id, "text": text.id, "resolution": resolution.number}
@@ -215,6 +221,10 @@ def _assembly_pages(db, *, coordinator, requester, workshop) -> dict:
 def _included(html: str) -> set[str]:
     found = set()
     markers = {'id="booth"': "voting/_booth.html", 'id="live-state"': "voting/_state.html",
+               'id="console-agenda"': "forums/console/_agenda.html", 'id="console-floor"': "forums/console/_floor.html",
+               'id="console-vote"': "forums/console/_vote.html", 'id="console-presence"': "forums/console/_presence.html",
+               'id="console-checkin"': "forums/console/_checkin_form.html", 'id="checkin"': "forums/_checkin.html",
+               '<body class="hall"': "hall_base.html",
                'id="votes-title"': "voting/_item_votes.html", 'id="record-title"': "voting/_document_record.html",
                'id="speakers-title"': "forums/_speakers.html", 'id="submit"': "forums/_submit.html",
                'id="downloads-heading"': "exports/_links.html", 'id="library-results"': "resolutions/_results.html"}

@@ -15,11 +15,13 @@ from ..db import utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound, TooManyRequests, ValidationError
 from ..i18n import N_, Nn_
 from ..settings import LOCALES
-from ..validation import Checker, strip_controls
+from ..validation import Checker, bounded, clean_line, strip_controls
 from . import queries
 from .models import OCCUPATIONS, REGISTRATION_MODES, Invitation, LoginFailure, PasswordReset, SiteSetting, User
 from .passwords import hash_password, needs_rehash, verify_password
 from .regions import REGIONS
+from .sessions import do_end_other_sessions
+from .strength import password_problem
 from .tokens import new_token, token_hash
 
 
@@ -49,6 +51,7 @@ def check_register_user(db: Session, *, data: Mapping[str, str], invitation_toke
     email = check.email()
     fields = _profile_fields(check)
     password = check.password()
+    _check_strength(check, password, (email, fields["display_name"]))
     invitation = queries.get_valid_invitation(db, invitation_token) if invitation_token else None
     if not bypass_policy and queries.get_registration_mode(db) == "invitation" and invitation is None:
         check.fail("invitation", "invitation_required",
@@ -67,6 +70,15 @@ def check_register_user(db: Session, *, data: Mapping[str, str], invitation_toke
     record(db, actor_id=user.id, action="user.registered", obj=user, via=via, coordinator=coordinator)
     events.queue(db, events.user_joined, user_id=user.id, display_name=user.display_name, via=via)
     return user
+
+
+def _check_strength(check: Checker, password: str, user_inputs: tuple[str | None, ...]) -> None:
+    """Refuse a guessable password, saying why in the visitor's language."""
+    if "password" in check.errors:
+        return
+    problem = password_problem(password, [value for value in user_inputs if value])
+    if problem is not None:
+        check.fail("password", f"guessable_password_{problem[0]}", problem[1])
 
 
 def _flush_unique(db: Session, field: str, message: str) -> None:
@@ -91,8 +103,7 @@ def check_login(db: Session, *, email: str, password: str, address: str,
                                                          window_seconds=window_seconds)
     # An address is allowed more tries than one account: a village library shares one address.
     if by_email >= max_failures or by_address >= max_failures * 4:
-        raise TooManyRequests("login_throttled", Nn_("Too many failed attempts. Please wait %(num)s minute and try again.", "Too many failed attempts. Please wait %(num)s minutes and try again."),
-                              n=window_seconds // 60)
+        raise _throttled(window_seconds)
     user = queries.get_user_by_email(db, email) if email else None
     if user is None or not user.is_active or not verify_password(user.password_hash, password):
         db.add(LoginFailure(email=email, address=address[:64]))
@@ -104,28 +115,64 @@ def check_login(db: Session, *, email: str, password: str, address: str,
     return user
 
 
-def check_change_password(db: Session, *, user: User, data: Mapping[str, str]) -> User:
+def check_change_password(db: Session, *, user: User, data: Mapping[str, str], keep_session: str = "",
+                          address: str = "", max_failures: int = 5, window_seconds: int = 900) -> User:
+    """A new password for ``user``; every session but ``keep_session`` (the one asking) ends.
+
+    A wrong current password is recorded (the caller commits it with the refusal) and, after
+    ``max_failures`` in the window, refused outright: a session left open on a shared computer
+    must not become a way to guess the password and take the account."""
+    by_user, _ = queries.recent_login_failures(db, email=_change_key(user), address=address,
+                                                window_seconds=window_seconds, kind="password_change")
+    if by_user >= max_failures:
+        raise _throttled(window_seconds)
     check = Checker(data)
     if not verify_password(user.password_hash, str(data.get("current_password", ""))):
         check.fail("current_password", "wrong_password", N_("The current password is not right."))
+        db.add(LoginFailure(email=_change_key(user), address=address[:64], kind="password_change"))
+        db.flush()
     password = check.password()
+    _check_strength(check, password, (user.email, user.display_name))
     check.done()
-    _set_password(db, user, password)
+    _set_password(db, user, password, keep_session=keep_session)
     record(db, actor_id=user.id, action="user.password_changed", obj=user)
     return user
 
 
-def _set_password(db: Session, user: User, password: str) -> None:
+def _change_key(user: User) -> str:
+    return f"user:{user.id}"
+
+
+def _throttled(window_seconds: int) -> TooManyRequests:
+    return TooManyRequests("login_throttled", Nn_("Too many failed attempts. Please wait %(num)s minute and try again.", "Too many failed attempts. Please wait %(num)s minutes and try again."),
+                           n=max(1, window_seconds // 60))
+
+
+def _set_password(db: Session, user: User, password: str, *, keep_session: str = "") -> None:
     user.password_hash = hash_password(password)
-    # Sessions signed with the old epoch stop working: a changed password logs out everywhere else.
+    # Kept in step for hosts that read it; sessions themselves end in the session table.
     user.session_epoch += 1
     db.add(user)
     db.flush()
+    # Whoever knew the old password, or holds a reset link, is out everywhere else.
+    do_end_other_sessions(db, user=user, keep_token=keep_session)
 
 
-def do_request_password_reset(db: Session, *, email: str, valid_hours: int) -> tuple[User, str] | None:
-    """A reset token for the account with this e-mail, or None when there is no such account."""
-    user = queries.get_user_by_email(db, strip_controls(email))
+def do_request_password_reset(db: Session, *, email: str, valid_hours: int, address: str = "",
+                               max_requests: int = 3, window_seconds: int = 3600) -> tuple[User, str] | None:
+    """A reset token for the account with this e-mail, or None when there is no such account.
+
+    Every request is counted, known address or not (so the throttle itself reveals nothing), per
+    e-mail and per network address: the form must not become a way to flood someone's mailbox."""
+    email = strip_controls(email).strip().lower()[:254]
+    by_email, by_address = queries.recent_login_failures(db, email=email, address=address,
+                                                         window_seconds=window_seconds, kind="password_reset")
+    if by_email >= max_requests or by_address >= max_requests * 4:
+        raise TooManyRequests("reset_throttled", Nn_("Too many requests. Please wait %(num)s minute and try again.", "Too many requests. Please wait %(num)s minutes and try again."),
+                              n=max(1, window_seconds // 60))
+    db.add(LoginFailure(email=email, address=address[:64], kind="password_reset"))
+    db.flush()
+    user = queries.get_user_by_email(db, email)
     if user is None or not user.is_active or user.password_hash is None:
         return None
     token, digest = new_token()
@@ -147,10 +194,11 @@ def check_reset_password(db: Session, *, token: str, data: Mapping[str, str]) ->
     reset = get_valid_reset(db, token)
     if reset is None:
         raise NotFound("reset_invalid", N_("This reset link is not valid any more. Please ask for a new one."))
+    user = db.get(User, reset.user_id)
     check = Checker(data)
     password = check.password()
+    _check_strength(check, password, (user.email, user.display_name))
     check.done()
-    user = db.get(User, reset.user_id)
     reset.used_at = utcnow()
     db.add(reset)
     _set_password(db, user, password)
@@ -221,30 +269,44 @@ def _coordinator_count(db: Session) -> int:
     return len(db.exec(select(User.id).where(User.is_coordinator == True)).all())  # noqa: E712
 
 
+def host_user_in_step(db: Session, *, identity: HostIdentity) -> User | None:
+    """The local row for a host-provided person if it exists and needs no change (a read)."""
+    if not identity.external_id or not identity.display_name:
+        return None
+    user = db.exec(select(User).where(User.external_id == identity.external_id)).first()
+    if user is None or user.display_name != identity.display_name[:120] or \
+            user.is_coordinator != ("coordinator" in identity.roles):
+        return None
+    return user
+
+
 def do_sync_host_user(db: Session, *, identity: HostIdentity) -> User:
     """The local row for a host-provided person, created on first sight and kept in step."""
-    if not identity.external_id or not identity.display_name:
+    # The host's values are input too: cleaned and cut to their columns like a form's.
+    external_id = strip_controls(identity.external_id or "")[:200]
+    display_name = bounded(clean_line(identity.display_name or ""), 120)
+    if not external_id or not display_name:
         raise Forbidden("bad_identity", N_("We could not confirm who you are through the site you came from. Please sign in there again."))
-    user = db.exec(select(User).where(User.external_id == identity.external_id)).first()
+    user = db.exec(select(User).where(User.external_id == external_id)).first()
     coordinator = "coordinator" in identity.roles
     if user is None:
-        user = User(external_id=identity.external_id[:200], display_name=identity.display_name[:120],
-                    email=(identity.email or None) and identity.email.lower()[:254], is_coordinator=coordinator)
+        user = User(external_id=external_id, display_name=display_name,
+                    email=clean_line(identity.email or "").lower()[:254] or None, is_coordinator=coordinator)
         db.add(user)
         try:
             with db.begin_nested():
                 db.flush()
         except IntegrityError as exc:
             # Another request created the same person a moment ago.
-            user = db.exec(select(User).where(User.external_id == identity.external_id)).first()
+            user = db.exec(select(User).where(User.external_id == external_id)).first()
             if user is None:
                 raise Conflict("identity_conflict", N_("This account could not be set up. Please try again.")) from exc
             return user
         record(db, actor_id=user.id, action="user.joined_from_host", obj=user)
         events.queue(db, events.user_joined, user_id=user.id, display_name=user.display_name, via="host")
         return user
-    if user.display_name != identity.display_name[:120] or user.is_coordinator != coordinator:
-        user.display_name = identity.display_name[:120]
+    if user.display_name != display_name or user.is_coordinator != coordinator:
+        user.display_name = display_name
         if user.is_coordinator != coordinator:
             record(db, actor_id=user.id, action="user.coordinator_set", obj=user, value=coordinator, by="host")
         user.is_coordinator = coordinator

@@ -50,7 +50,8 @@ class User(SQLModel, table=True):
 
 
 class LoginFailure(SQLModel, table=True):
-    """One failed login, kept so throttling holds across workers and restarts."""
+    """One attempt to throttle, kept so throttling holds across workers and restarts: a failed
+    login, a wrong current password on the change page, a password-reset request (``kind``)."""
 
     __tablename__ = "delib_login_failure"
     __table_args__ = (
@@ -61,6 +62,7 @@ class LoginFailure(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254)
     address: str = Field(max_length=64)
+    kind: str = Field(default="login", max_length=20)
     at: datetime = Field(default_factory=utcnow)
 
 
@@ -96,3 +98,15 @@ class SiteSetting(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=60)
     value: str = Field(max_length=500)
+
+
+class LoginSession(SQLModel, table=True):
+    """One signed-in browser. The cookie carries a random id; only its SHA-256 is kept here, so a
+    leaked table signs nobody in, and deleting the row ends the session wherever the cookie went."""
+
+    __tablename__ = "delib_login_session"
+
+    id_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="delib_user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)

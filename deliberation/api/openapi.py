@@ -161,6 +161,9 @@ SCHEMAS: dict[str, Any] = {
     "Page": _object({
         "items": {"type": "array", "items": _ref("ResolutionSummary")},
         "next_cursor": {**_nullable({"type": "string"}), "description": "null on the last page"},
+        "chain_head": {**_nullable(_HASH), "description": "The hash of the newest resolution of the whole chain "
+                       "(whatever the filters): keep it, and `deliberation verify --expect HASH` later shows "
+                       "whether the chain still leads to it. A resolution's own hash was the head at its adoption."},
         "links": _object({"self": _URI, "next": _nullable(_URI)}),
     }, description="One page of resolutions, newest first"),
     "ForumSummary": _object(_FORUM_PROPERTIES),

@@ -20,3 +20,6 @@ class AuditEntry(SQLModel, table=True):
     object_type: str = Field(max_length=40)
     object_id: int | None = None
     details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    #: The chain (``audit.chain``): the hash of the entry before, and this entry's own hash.
+    previous_hash: str | None = Field(default=None, max_length=64)
+    hash: str | None = Field(default=None, max_length=64)

@@ -1,8 +1,9 @@
 """Keeping comments attached to their passages as the text changes.
 
-Where each comment's passage is in the newest revision is stored on the comment and refreshed
-lazily, the first time a page needs it after a new revision: one query finds the stale comments,
-one statement writes their new places. Pages then only read stored positions.
+Where each comment's passage is in the newest revision is stored on the comment and re-placed
+when a revision is saved, in the save's transaction (drafting.actions._revised): one query finds
+the comments placed on an older revision, one statement writes their new places. Pages only read
+stored positions; a GET never writes.
 """
 
 from __future__ import annotations

@@ -48,24 +48,35 @@ def margin_counts(db: Session, *, document_id: int, include_hidden: bool = False
     return MarginCounts(dict(by_pid), document, outdated)
 
 
-def list_threads(db: Session, *, document_id: int, pid: str | None = None, amendment_id: int | None = None,
-                 include_hidden: bool = False, outdated: bool = False, whole_document: bool = False) -> list[Thread]:
-    """Top-level comments with their replies and authors: two queries."""
-    query = select(Comment, User).join(User, User.id == Comment.author_id).where(
-        Comment.document_id == document_id, Comment.parent_id.is_(None))
+def _top_level(document_id: int, *, pid: str | None = None, amendment_id: int | None = None,
+               include_hidden: bool = False, outdated: bool = False, whole_document: bool = False) -> list:
+    """The conditions that pick the top-level comments a list shows."""
+    where = [Comment.document_id == document_id, Comment.parent_id.is_(None)]
     if amendment_id is not None:
-        query = query.where(Comment.amendment_id == amendment_id)
+        where.append(Comment.amendment_id == amendment_id)
     else:
-        query = query.where(Comment.amendment_id.is_(None))
+        where.append(Comment.amendment_id.is_(None))
         if pid is not None:
-            query = query.where(Comment.anchor_pid == pid, Comment.anchor_status != "outdated")
+            where += [Comment.anchor_pid == pid, Comment.anchor_status != "outdated"]
         elif outdated:
-            query = query.where(Comment.anchor_status == "outdated")
+            where.append(Comment.anchor_status == "outdated")
         elif whole_document:
-            query = query.where(Comment.anchor_pid.is_(None))
+            where.append(Comment.anchor_pid.is_(None))
     if not include_hidden:
-        query = query.where(Comment.hidden_at.is_(None))
-    threads = [Thread(c, u) for c, u in db.exec(query.order_by(Comment.id)).all()]
+        where.append(Comment.hidden_at.is_(None))
+    return where
+
+
+def list_threads(db: Session, *, document_id: int, pid: str | None = None, amendment_id: int | None = None,
+                 include_hidden: bool = False, outdated: bool = False, whole_document: bool = False,
+                 offset: int = 0, limit: int | None = None) -> list[Thread]:
+    """Top-level comments (``limit`` of them from ``offset``, oldest first) with their replies and authors:
+    two queries."""
+    where = _top_level(document_id, pid=pid, amendment_id=amendment_id, include_hidden=include_hidden,
+                       outdated=outdated, whole_document=whole_document)
+    query = (select(Comment, User).join(User, User.id == Comment.author_id).where(*where)
+             .order_by(Comment.id).offset(offset).limit(limit))
+    threads = [Thread(c, u) for c, u in db.exec(query).all()]
     if not threads:
         return threads
     by_id = {t.comment.id: t for t in threads}
@@ -76,6 +87,20 @@ def list_threads(db: Session, *, document_id: int, pid: str | None = None, amend
     for reply, author in db.exec(replies.order_by(Comment.id)).all():
         by_id[reply.parent_id].replies.append((reply, author))
     return threads
+
+
+def count_threads(db: Session, *, document_id: int, **filters) -> int:
+    """How many top-level comments ``list_threads`` would show with the same filters and no limit."""
+    return db.exec(select(func.count()).select_from(Comment).where(*_top_level(document_id, **filters))).one()
+
+
+def thread_position(db: Session, *, comment: Comment, document_id: int, **filters) -> int | None:
+    """Where the thread holding ``comment`` stands (0 first) among those the filters show; None if not shown."""
+    root_id = comment.parent_id or comment.id
+    where = _top_level(document_id, **filters)
+    if db.exec(select(func.count()).select_from(Comment).where(*where, Comment.id == root_id)).one() == 0:
+        return None
+    return db.exec(select(func.count()).select_from(Comment).where(*where, Comment.id < root_id)).one()
 
 
 def get_comment(db: Session, comment_id: int) -> Comment | None:

@@ -16,7 +16,7 @@ from ..accounts.models import User
 from ..audit.actions import record
 from ..db import utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound
-from ..i18n import N_
+from ..i18n import N_, Nn_
 from ..notifications.actions import ensure_following, notify_revision
 from ..params import number_or_none
 from ..search.index import index_document, index_document_status
@@ -24,12 +24,12 @@ from ..taxonomy import SECTORS, THEMES
 from ..text import attribution
 from ..text.canonical import normalize
 from ..text.merge import MergeResult, merge3
-from ..text.paragraphs import Paragraph, assign_ids
+from ..text.paragraphs import Paragraph, assign_ids, split_units
 from ..validation import Checker, strip_controls
 from ..workshops.models import Membership, Workshop
 from . import queries, rules
 from .queries import paragraphs_of
-from .models import DOCUMENT_KINDS, MAX_BODY_CHARS, Document, Revision
+from .models import DOCUMENT_KINDS, MAX_BODY_CHARS, MAX_PARAGRAPHS, Document, Revision
 
 # Saving retries this often when another save lands between reading the head and writing.
 SAVE_ATTEMPTS = 3
@@ -84,6 +84,11 @@ def _body(check: Checker, data: Mapping, name: str = "body") -> str:
         check.fail(name, "required", N_("This field is required."))
     elif len(body) > MAX_BODY_CHARS:
         check._too_long(name, MAX_BODY_CHARS, len(body))
+    elif len(units := split_units(body)) > MAX_PARAGRAPHS:
+        check.fail(name, "too_many_paragraphs", Nn_(
+            "Please keep the text to %(num)s paragraph or fewer (now %(count)s); a blank line starts a new one.",
+            "Please keep the text to %(num)s paragraphs or fewer (now %(count)s); a blank line starts a new one.",
+        ), n=MAX_PARAGRAPHS, count=len(units))
     return body
 
 
@@ -132,6 +137,11 @@ def _revised(db: Session, document: Document, revision: Revision) -> None:
     notify_revision(db, document=document, revision_number=revision.number, author_id=revision.author_id)
     # In the same transaction: a search never finds words the text no longer has.
     index_document(db, document, revision)
+    # Comments follow their passages into the new version here, with the save, so that pages only
+    # read stored places: a page that re-placed them would write while serving a read.
+    from ..discussion.anchoring import refresh_anchors
+
+    refresh_anchors(db, document=document, head=revision)
 
 
 def check_save_revision(db: Session, *, document: Document, actor: User, membership: Membership | None,

@@ -18,17 +18,25 @@ finishes the job:
 
 The file is checked before mammoth sees it: a .docx name, at most ``MAX_BYTES``, a ZIP with a
 Word body, and no more than ``MAX_UNPACKED_BYTES`` once unpacked (a small ZIP can unpack to
-gigabytes). Nothing is written unless the whole conversion succeeded.
+gigabytes), counting the bytes actually inflated, not only the sizes the ZIP declares. mammoth then
+runs in a child process (``docx_convert``) capped in CPU time, memory and wall-clock time, at most
+``MAX_CONVERSIONS`` at once: a file built to be slow costs that process, never the server or the
+other visitors. 20 MB of WordprocessingML is several times what the 400,000 characters of a draft
+need. Nothing is written unless the whole conversion succeeded.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
+import threading
 import zipfile
 from collections.abc import Mapping
+from pathlib import Path
 
-import mammoth
 from sqlmodel import Session
 
 from ..accounts.models import User
@@ -36,13 +44,21 @@ from ..drafting import actions, rules
 from ..drafting.models import DOCUMENT_KINDS, Document
 from ..errors import DomainError, Forbidden, ValidationError
 from ..i18n import N_
-from ..validation import Checker
+from ..validation import Checker, bounded, clean_line
 from ..workshops.models import Membership, Workshop
+from . import docx_convert
 
 __all__ = ["MAX_BYTES", "MAX_UNPACKED_BYTES", "check_import_document", "docx_to_markdown", "tidy_markdown"]
 
 MAX_BYTES = 2 * 1024 * 1024
-MAX_UNPACKED_BYTES = 40 * 1024 * 1024
+MAX_UNPACKED_BYTES = docx_convert.MAX_UNPACKED_BYTES
+CPU_SECONDS = docx_convert.CPU_SECONDS
+MEMORY_BYTES = docx_convert.ADDRESS_SPACE_BYTES
+WALL_SECONDS = 30  # more than the CPU limit: a busy machine gives the child less than a whole core
+MAX_CONVERSIONS = 2  # children at once; a third import waits up to QUEUE_SECONDS, then is asked to retry
+QUEUE_SECONDS = 10
+_CONVERSIONS = threading.BoundedSemaphore(MAX_CONVERSIONS)
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 _ANCHOR = re.compile(r'<a id="[^"<>]*"></a>')
 _ESCAPE = re.compile(r"\\(.)")
@@ -65,29 +81,63 @@ def docx_to_markdown(data: bytes, *, filename: str = "", max_bytes: int = MAX_BY
         raise DomainError("file_too_large", N_("The file is larger than %(limit)s MB. Please send a smaller one."),
                           field="file", limit=max(1, max_bytes // (1024 * 1024)))
     _check_package(data)
-    try:
-        result = mammoth.convert_to_markdown(io.BytesIO(data), convert_image=lambda image: [])
-    except Exception as exc:  # mammoth raises many kinds of error on a damaged file
-        raise _refused("unreadable_docx", N_("This file could not be read as a Word document. Please open it in "
-                                             "Word or LibreOffice, save it again as .docx and retry.")) from exc
-    text = tidy_markdown(result.value)
+    text = tidy_markdown(_convert_in_child(data))
     if not text.strip():
         raise _refused("empty_docx", N_("This Word document has no text."))
     return text
 
 
+def _unreadable() -> DomainError:
+    return _refused("unreadable_docx", N_("This file could not be read as a Word document. Please open it in "
+                                          "Word or LibreOffice, save it again as .docx and retry."))
+
+
+def _too_large() -> DomainError:
+    return DomainError("docx_unpacks_too_large", N_("Unpacked, this Word document is larger than %(limit)s MB of text "
+                                                 "and formatting. Please split it, or save it without images and "
+                                                 "tracked changes, and retry."),
+                       field="file", limit=MAX_UNPACKED_BYTES // (1024 * 1024))
+
+
 def _check_package(data: bytes) -> None:
-    unreadable = _refused("unreadable_docx", N_("This file could not be read as a Word document. Please open it in "
-                                                "Word or LibreOffice, save it again as .docx and retry."))
+    """The cheap checks on the ZIP's directory, in this process; the child checks the real sizes again."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             members = package.infolist()
     except (zipfile.BadZipFile, ValueError):
-        raise unreadable from None
+        raise _unreadable() from None
     if not any(m.filename == "word/document.xml" for m in members):
-        raise unreadable
+        raise _unreadable()
     if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-        raise unreadable
+        raise _too_large()
+
+
+def _convert_in_child(data: bytes) -> str:
+    if not _CONVERSIONS.acquire(timeout=QUEUE_SECONDS):
+        raise _refused("docx_busy", N_("Other Word documents are being converted right now. Please retry in a "
+                                       "minute."))
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "deliberation.exports.docx_convert", str(CPU_SECONDS), str(MEMORY_BYTES)],
+            input=data, capture_output=True, timeout=WALL_SECONDS, check=False,
+            env=os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))})
+    except subprocess.TimeoutExpired:  # run() has killed the child
+        raise _too_complex() from None
+    finally:
+        _CONVERSIONS.release()
+    if done.returncode == 0:
+        return done.stdout.decode("utf-8", "replace")
+    if done.returncode == docx_convert.EXIT_UNREADABLE:
+        raise _unreadable()
+    if done.returncode == docx_convert.EXIT_TOO_LARGE:
+        raise _too_large()
+    raise _too_complex()  # killed by its CPU limit, or out of memory
+
+
+def _too_complex() -> DomainError:
+    return _refused("docx_too_complex", N_("Converting this Word document took more time or memory than any one "
+                                           "file may use. Please split it, or save it without images and tracked "
+                                           "changes, and retry."))
 
 
 def tidy_markdown(markdown: str) -> str:
@@ -189,4 +239,4 @@ def _read(upload) -> bytes:
 
 def _first_heading(markdown: str) -> str:
     match = re.search(r"^#{1,6} +(.+?) *#* *$", markdown, flags=re.M)
-    return match.group(1).replace("\\", "")[:300] if match else ""
+    return bounded(clean_line(match.group(1).replace("\\", "")), 300) if match else ""

@@ -65,8 +65,6 @@ def _vote_record(doc, source: ResolutionSource) -> None:
     doc.add_heading(gettext("Rule"), level=2)
     for sentence in source.rule_words():
         doc.add_paragraph(sentence, style="List Bullet")
-    condition = doc.add_paragraph(f"{gettext('Condition for adoption:')} ")
-    _code(condition.add_run(str(source.rule.get("condition", ""))))
     doc.add_heading(gettext("Tally"), level=2)
     rows = source.tally_rows()
     table = doc.add_table(rows=len(rows), cols=2)

@@ -17,7 +17,7 @@ from ..i18n import DISPLAY_ZONE, format_date, format_number, gettext
 from ..resolutions.chain import record_of
 from ..resolutions.record import canonical_record
 from ..resolutions.wording import rule_in_words
-from ..voting.models import REASON_LABELS, choice_label
+from ..voting.models import REASON_LABELS, total_label
 from .structure import Unit, units_of
 
 __all__ = ["ResolutionSource", "source_of"]
@@ -118,18 +118,18 @@ class ResolutionSource:
     def tally_rows(self) -> list[tuple[str, str]]:
         tally = self.tally
         return [
-            (choice_label("for"), format_number(tally["for"])),
-            (choice_label("against"), format_number(tally["against"])),
-            (choice_label("abstain"), format_number(tally["abstain"])),
+            (total_label("for"), format_number(tally["for"])),
+            (total_label("against"), format_number(tally["against"])),
+            (total_label("abstain"), format_number(tally["abstain"])),
             (gettext("Registered delegates"), format_number(tally["registered"])),
-            (gettext("Delegates present"), format_number(tally["present"])),
+            (gettext("Delegates present or represented"), format_number(tally["present"])),
             (gettext("Delegates who voted"), format_number(tally["participants"])),
         ]
 
     def result_words(self) -> str:
         """One line: "For: 31, against: 4, abstained: 5. Adopted."."""
         tally = self.tally
-        counts = ", ".join(f"{choice_label(c)}: {format_number(tally[c])}" for c in ("for", "against", "abstain"))
+        counts = ", ".join(f"{total_label(c)}: {format_number(tally[c])}" for c in ("for", "against", "abstain"))
         words = [counts, gettext(REASON_LABELS["adopted"])]
         if tally.get("hand_counted"):
             words.append(gettext("Counted by hand in the hall"))

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from sqlalchemy import update
 from sqlmodel import Session
 
-from .. import events
+from .. import events, live
 from ..accounts.models import User
 from ..accounts.rules import is_signed_in
 from ..audit.actions import record
@@ -169,4 +169,18 @@ def do_set_current_item(db: Session, *, forum: Forum, item: AgendaItem, actor: U
     db.add(forum)
     db.flush()
     record(db, actor_id=actor.id, action="agenda.current_set", obj=forum, item_id=item.id, previous=previous)
+    live.publish(db, forum_id=forum.id, kind="item", item_id=item.id)
+    return forum
+
+
+def do_clear_current_item(db: Session, *, forum: Forum, actor: User) -> Forum:
+    """Take the current item off the hall's screen (a break, or the item is done)."""
+    _require(rules.is_chair(actor))
+    forum = _locked_forum(db, forum.id)
+    if forum.current_item_id is None:
+        raise Conflict("no_current_item", N_("No item is before the assembly now."))
+    previous, forum.current_item_id = forum.current_item_id, None
+    db.add(forum)
+    db.flush()
+    record(db, actor_id=actor.id, action="agenda.current_cleared", obj=forum, previous=previous)
     return forum

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from .. import live
 from ..accounts.models import User
 from ..accounts.rules import is_signed_in
 from ..audit.actions import record
@@ -96,6 +97,7 @@ def do_mark_present(db: Session, *, forum: Forum, user: User, present: bool, act
         db.flush()
         record(db, actor_id=actor.id, action="delegate.presence_marked", obj=delegate, forum_id=forum.id,
                user_id=user.id, present=present)
+        live.publish(db, forum_id=forum.id, kind="presence", present=len(queries.present_ids(db, forum.id)))
     return delegate
 
 

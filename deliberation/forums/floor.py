@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
+from .. import live
 from ..accounts.models import User
 from ..accounts.rules import is_signed_in
 from ..audit.actions import record
@@ -69,19 +70,21 @@ def do_request_floor(db: Session, *, item: AgendaItem, actor: User) -> Speaker:
     db.flush()
     record(db, actor_id=actor.id, action="speaker.requested", obj=speaker, agenda_item_id=item.id,
            position=speaker.position)
+    live.publish(db, forum_id=forum.id, kind="speakers", item_id=item.id)
     return speaker
 
 
 def do_withdraw_request(db: Session, *, speaker: Speaker, actor: User) -> Speaker:
     """The requester leaves the list while still waiting."""
     _require(rules.is_self(actor, speaker.user_id))
-    _locked(db, speaker.agenda_item_id)
+    item, forum = _locked(db, speaker.agenda_item_id)
     db.refresh(speaker)
     _require_waiting(speaker)
     speaker.status = "withdrawn"
     db.add(speaker)
     db.flush()
     record(db, actor_id=actor.id, action="speaker.withdrawn", obj=speaker, agenda_item_id=speaker.agenda_item_id)
+    live.publish(db, forum_id=forum.id, kind="speakers", item_id=item.id)
     return speaker
 
 
@@ -95,7 +98,7 @@ def do_move_speaker(db: Session, *, speaker: Speaker, actor: User, direction: st
     check = Checker({"direction": direction})
     check.choice("direction", DIRECTIONS)
     check.done()
-    _chairing(db, actor, speaker.agenda_item_id)
+    item, forum = _chairing(db, actor, speaker.agenda_item_id)
     db.refresh(speaker)
     _require_waiting(speaker)
     neighbour = queries.get_waiting_neighbour(db, speaker, direction)
@@ -107,12 +110,13 @@ def do_move_speaker(db: Session, *, speaker: Speaker, actor: User, direction: st
     db.flush()
     record(db, actor_id=actor.id, action="speaker.moved", obj=speaker, agenda_item_id=speaker.agenda_item_id,
            direction=direction, order=queries.list_waiting_order(db, speaker.agenda_item_id))
+    live.publish(db, forum_id=forum.id, kind="speakers", item_id=item.id)
     return speaker
 
 
 def do_give_floor(db: Session, *, speaker: Speaker, actor: User) -> Speaker:
     """The speaker has the floor now; whoever had it has finished."""
-    _chairing(db, actor, speaker.agenda_item_id)
+    item, forum = _chairing(db, actor, speaker.agenda_item_id)
     db.refresh(speaker)
     _require_waiting(speaker)
     now = utcnow()
@@ -123,16 +127,18 @@ def do_give_floor(db: Session, *, speaker: Speaker, actor: User) -> Speaker:
     db.flush()
     record(db, actor_id=actor.id, action="speaker.floor_given", obj=speaker, agenda_item_id=speaker.agenda_item_id,
            user_id=speaker.user_id)
+    live.publish(db, forum_id=forum.id, kind="floor", item_id=item.id, speaker_id=speaker.id)
     return speaker
 
 
 def do_end_speech(db: Session, *, speaker: Speaker, actor: User) -> Speaker:
-    _chairing(db, actor, speaker.agenda_item_id)
+    item, forum = _chairing(db, actor, speaker.agenda_item_id)
     db.refresh(speaker)
     if speaker.status != "speaking":
         raise Conflict("not_speaking", N_("This speaker does not have the floor."))
     _finish(db, speaker, actor, utcnow())
     db.flush()
+    live.publish(db, forum_id=forum.id, kind="floor", item_id=item.id, speaker_id=None)
     return speaker
 
 
@@ -160,6 +166,7 @@ def do_close_speakers(db: Session, *, item: AgendaItem, closed: bool, actor: Use
         db.add(item)
         db.flush()
         record(db, actor_id=actor.id, action="speakers.closed" if closed else "speakers.reopened", obj=item)
+        live.publish(db, forum_id=item.forum_id, kind="speakers", item_id=item.id)
     return item
 
 

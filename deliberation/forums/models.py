@@ -63,6 +63,8 @@ class Forum(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     #: The agenda item the chair has put before the assembly (shown on the projector).
     current_item_id: int | None = None
+    #: Secret behind the self check-in codes the hall's screen shows; None while self check-in is off.
+    checkin_secret: str | None = Field(default=None, max_length=64)
 
 
 class AgendaItem(SQLModel, table=True):
@@ -105,6 +107,9 @@ class Delegate(SQLModel, table=True):
     registered_at: datetime = Field(default_factory=utcnow)
     is_present: bool = Field(default=False)
     present_marked_at: datetime | None = None
+    #: Self check-in attempts in the current throttle window (a right code resets it), and the last one.
+    checkin_attempts: int = Field(default=0)
+    checkin_attempted_at: datetime | None = None
 
 
 class Proxy(SQLModel, table=True):

@@ -64,6 +64,11 @@ def can_register(actor: User | None, forum: Forum, user_id: int) -> bool:
     return (is_self(actor, user_id) or is_chair(actor)) and registration_is_open(forum)
 
 
+def can_run_sitting(actor: User | None) -> bool:
+    """The chair's console: the coordination committee runs the sittings (and reads back a closed one)."""
+    return is_chair(actor)
+
+
 def can_mark_presence(actor: User | None, forum: Forum) -> bool:
     return is_chair(actor) and agenda_is_open(forum)
 

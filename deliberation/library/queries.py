@@ -254,11 +254,11 @@ def _snippets(db: Session, q: str, *, ids: list[int]) -> dict[int, Markup]:
     the deepest listed one, which filters can push far down the ranking.
     """
     from ..search.queries import SNIPPET_CHARS
-    from ..text.lemmas import highlight, query_lemmas
+    from ..text.lemmas import highlight, query_terms
 
-    lemmas = query_lemmas(q)
+    terms = query_terms(q)
     texts = db.exec(select(Resolution.id, Resolution.text).where(Resolution.id.in_(ids))).all()
-    return {rid: highlight(text, lemmas, max_chars=SNIPPET_CHARS) for rid, text in texts}
+    return {rid: highlight(text, terms, max_chars=SNIPPET_CHARS) for rid, text in texts}
 
 
 def list_facets(db: Session) -> Facets:
@@ -315,14 +315,16 @@ class ResolutionRecord:
 
 def get_resolution_record(db: Session, *, year: int, n: int) -> ResolutionRecord | None:
     row = db.exec(
-        select(Resolution, Revision.paragraph_ids, Workshop.title)
+        select(Resolution, Revision.paragraph_ids)
         .join(Revision, and_(Revision.document_id == Resolution.document_id,
                              Revision.number == Resolution.revision_number), isouter=True)
-        .join(Workshop, Workshop.id == Resolution.workshop_id, isouter=True)
         .where(Resolution.number == f"{year}/{n}")).first()
     if row is None:
         return None
-    r, paragraph_ids, workshop_title = row
+    # Only what was frozen at adoption: the page is cached as immutable, so a workshop renamed
+    # since must not show (see migration 0007).
+    r, paragraph_ids = row
+    workshop_title = r.workshop_title
     return ResolutionRecord(
         id=r.id, sequence=r.sequence, number=r.number, year=r.year, n=number_in_year(r.number), title=r.title,
         kind=r.kind, text=r.text, document_id=r.document_id, revision_number=r.revision_number,

@@ -45,3 +45,42 @@ def drop(table: str) -> None:
         return
     for verb in ("update", "delete"):
         op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{verb}")
+
+
+#: Each append-only table with the keys a REPLACE could collide on (its primary key first).
+#: Kept here, not read from the models, because a migration's DDL must not move with the code.
+REPLACE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "delib_audit_entry": (("id",),),
+    "delib_revision": (("id",), ("document_id", "number")),
+    "delib_comment_edit": (("id",),),
+    "delib_amendment_version": (("id",), ("amendment_id", "version")),
+    "delib_resolution": (("id",), ("vote_id",), ("sequence",), ("number",), ("hash",), ("previous_hash",)),
+    "delib_participation": (("id",), ("vote_id", "voter_id")),
+    "delib_ballot": (("id",), ("vote_id", "voter_id"), ("receipt_hash",)),
+    "delib_vote": (("id",),),
+}
+
+
+def refuse_replace(table: str, keys: tuple[tuple[str, ...], ...]) -> None:
+    """SQLite only: refuse an insert whose key already exists.
+
+    ``REPLACE INTO`` (and ``INSERT OR REPLACE``, ``UPDATE OR REPLACE``) removes the row it collides
+    with without firing any DELETE trigger (unless ``recursive_triggers`` is on), then inserts:
+    a resolution or an audit entry rewritten in place. The INSERT trigger does fire, before the
+    conflict is resolved, so refusing an existing key there closes the hole; it also refuses
+    ``INSERT ... ON CONFLICT DO UPDATE`` before it can reach the UPDATE. An ordinary duplicate
+    insert fails as before, as an integrity error. PostgreSQL has no REPLACE, its upsert and MERGE
+    fire the row triggers, so it needs nothing here.
+    """
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    exists = " OR ".join(
+        f"EXISTS (SELECT 1 FROM {table} WHERE " + " AND ".join(f"{c} = NEW.{c}" for c in key) + ")"
+        for key in keys)
+    op.execute(f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} FOR EACH ROW WHEN {exists} "
+               f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: an existing row cannot be replaced'); END")
+
+
+def allow_replace(table: str) -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_replace")

@@ -9,7 +9,6 @@ app is mounted, and a rolled-back request sends nothing.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -23,6 +22,8 @@ from ..accounts.models import User
 from ..db import SessionFactory, utcnow
 from ..i18n import gettext, ngettext, reset_locale, set_locale
 from ..settings import Settings
+from ..outbox.delivery import Pending, add_mail, deliver
+from ..outbox.senders import deliverer
 from . import queries
 from .models import Notification
 
@@ -60,8 +61,9 @@ def link_for(kind: str, document_id: int, details: dict) -> Link:
         fragment = f"comment-{details['comment_id']}"
         if details.get("amendment_id"):
             return Link("amendment", {"amendment_id": details["amendment_id"]}, fragment=fragment)
-        return Link("comments", document, query=f"pid={details['pid']}" if details.get("pid") else "",
-                    fragment=fragment)
+        # ?comment= finds the page the thread is on, however many comments came before it.
+        pid = f"pid={details['pid']}&" if details.get("pid") else ""
+        return Link("comments", document, query=f"{pid}comment={details['comment_id']}", fragment=fragment)
     if kind in ("amendment", "decision") and details.get("amendment_id"):
         return Link("amendment", {"amendment_id": details["amendment_id"]})
     return Link("document", document)
@@ -162,11 +164,6 @@ def absolute_links(url_path_for: Callable[..., Any], base_url: str) -> Resolve:
     return lambda link: base + link.path(lambda name, **params: str(url_path_for(name, **params)))
 
 
-async def send_all(settings: Settings, messages: Iterable[mail.Message]) -> None:
-    for message in messages:
-        await mail.send(settings, message)
-
-
 def mark_emailed(db: Session, *, ids: list[int]) -> int:
     """Claim notifications for a letter; returns how many were still unclaimed."""
     if not ids:
@@ -185,11 +182,12 @@ def collect_digests(db: Session) -> list[tuple[User, list[Notification]]]:
     return digests
 
 
-def claim_digests(sessions: SessionFactory, *, resolve: Resolve) -> list[mail.Message]:
+def claim_digests(sessions: SessionFactory, *, resolve: Resolve) -> list[Pending]:
     """The daily letters to send now, each person's notifications claimed for it.
 
-    Each letter's notifications are claimed (``emailed_at``) in a transaction of their own before
-    it is handed back, so a second run, even a concurrent one, finds nothing to send twice.
+    Each letter's notifications are claimed (``emailed_at``) in a transaction of their own, which
+    also writes the letter to the outbox: a second run, even a concurrent one, finds nothing to
+    send twice, and a run that dies before sending leaves the letter for the outbox to deliver.
     """
     with sessions.begin() as db:
         digests = collect_digests(db)
@@ -198,7 +196,7 @@ def claim_digests(sessions: SessionFactory, *, resolve: Resolve) -> list[mail.Me
                     letter_to(user, (Entry.of(n, title=titles.get(n.document_id, ""),
                                               actor_name=names.get(n.actor_id)) for n in batch), daily=True))
                    for user, batch in digests]
-    messages = []
+    letters = []
     for ids, letter in batches:
         with sessions.begin() as db:
             claimed = mark_emailed(db, ids=ids)
@@ -206,16 +204,16 @@ def claim_digests(sessions: SessionFactory, *, resolve: Resolve) -> list[mail.Me
                 # Another run got there first: leave its claim standing and send nothing.
                 db.rollback()
                 continue
-        messages.append(letter.render(resolve))
-    return messages
+            letters.append(add_mail(db, letter.render(resolve)))
+    return letters
 
 
 def send_digests(sessions: SessionFactory, settings: Settings, *, resolve: Resolve) -> int:
     """Send each person one letter with what they chose to hear daily; meant for cron once a day.
 
-    Idempotent (see ``claim_digests``). A letter the mail server refuses is logged by ``mail.send``
-    and not retried: at most once, never twice.
+    Idempotent (see ``claim_digests``). A letter the mail server refuses stays in the outbox and is
+    retried with backoff by the serving processes (or the next run of ``deliberation deliver``).
     """
-    messages = claim_digests(sessions, resolve=resolve)
-    asyncio.run(send_all(settings, messages))
-    return len(messages)
+    letters = claim_digests(sessions, resolve=resolve)
+    deliver(sessions, letters, deliverer(sender=None, settings=settings))
+    return len(letters)

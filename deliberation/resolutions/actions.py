@@ -26,6 +26,7 @@ from ..i18n import DISPLAY_ZONE, N_
 from ..search.index import index_document_status, index_resolution
 from ..voting.counting import Counts, Electorate, Rule
 from ..voting.models import Vote
+from ..workshops.models import Workshop
 from . import queries, record
 from .chain import record_of
 from .models import Resolution
@@ -79,7 +80,7 @@ def _rule(vote: Vote) -> dict[str, Any]:
 
 
 def _build(db: Session, *, vote: Vote, document: Document, revision: Revision, forum: Forum,
-           contributors: list[dict[str, Any]]) -> Resolution:
+           workshop_title: str, contributors: list[dict[str, Any]]) -> Resolution:
     """The next link of the chain, as the database stands now."""
     last = queries.get_last_resolution(db)
     adopted_at = _utc(vote.closed_at)
@@ -91,6 +92,7 @@ def _build(db: Session, *, vote: Vote, document: Document, revision: Revision, f
         year=year,
         title=revision.title, kind=document.kind, text=revision.body,
         document_id=document.id, revision_number=revision.number, workshop_id=document.workshop_id,
+        workshop_title=workshop_title,
         forum_id=forum.id, forum_title=forum.title, vote_id=vote.id, adopted_at=adopted_at,
         sectors=list(document.sectors), themes=list(document.themes),
         rule=_rule(vote), tally=_tally(vote), contributors=contributors,
@@ -121,12 +123,14 @@ def do_adopt_resolution(db: Session, *, vote: Vote, document: Document, revision
         raise Conflict("already_adopted", N_("This text is already a resolution."))
     contributors = [{"id": user.id, "name": user.display_name}
                     for user in queries.list_contributors(db, document_id=document.id, up_to=revision.number)]
+    # Everything the resolution's page shows is frozen with it: it is cached as immutable.
+    workshop_title = db.get(Workshop, document.workshop_id).title
     # Everything the caller changed goes to the database now, outside the savepoint: rolling the
     # savepoint back must undo our insert and nothing else.
     db.flush()
     for attempt in range(ATTEMPTS):
         resolution = _build(db, vote=vote, document=document, revision=revision, forum=forum,
-                            contributors=contributors)
+                            workshop_title=workshop_title, contributors=contributors)
         try:
             with db.begin_nested():
                 db.add(resolution)

@@ -28,6 +28,8 @@ class Resolution(SQLModel, table=True):
     document_id: int = Field(foreign_key="delib_document.id", index=True)
     revision_number: int
     workshop_id: int = Field(foreign_key="delib_workshop.id", index=True)
+    #: The drafting workshop's title at adoption, for the page (outside the hash: see migration 0007).
+    workshop_title: str | None = Field(default=None, max_length=300)
     forum_id: int = Field(foreign_key="delib_forum.id", index=True)
     forum_title: str = Field(max_length=200)
     vote_id: int = Field(foreign_key="delib_vote.id", unique=True)

@@ -11,7 +11,8 @@ from ..voting.models import QUORUM_BASE_LABELS, THRESHOLD_LABELS
 def rule_in_words(rule: dict[str, Any]) -> list[str]:
     """The rule stored in a resolution (``counting.Rule.describe()``) as sentences."""
     threshold = THRESHOLD_LABELS.get(rule.get("threshold", ""))
-    words = [gettext(threshold) if threshold else str(rule.get("condition", ""))]
+    # The record also keeps the condition as a formula, for programs; people read it in words only.
+    words = [gettext(threshold) if threshold else gettext("The threshold recorded with the vote")]
     share = str(rule.get("quorum_share", "0/1"))
     base = QUORUM_BASE_LABELS.get(rule.get("quorum_base", ""), "")
     if share.split("/")[0] == "0":

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, delete, insert, text, update
+from sqlalchemy import and_, delete, func, insert, text, update
 from sqlmodel import Session, select
 
 from ..db import is_sqlite, utcnow
@@ -133,3 +133,58 @@ def _row(*, kind: str, object_id: int, workshop_id: int | None, revision_number:
 def _insert(db: Session, rows: list[dict]) -> None:
     if rows:
         db.execute(insert(SearchEntry), rows)
+
+
+#: Entries compared with a fresh lemmatisation by ``stale_entries``: enough to catch a changed
+#: lemmatiser (almost every text of a few sentences changes), few enough for every upgrade.
+STALE_SAMPLE = 50
+
+
+def stale_entries(db: Session, *, sample: int = STALE_SAMPLE) -> int:
+    """How many texts the index misses or holds in another form than today's lemmatiser makes.
+
+    Counts texts without an entry, then compares up to ``sample`` entries, spread over the
+    table, with their text lemmatised now. A new lemmatiser (this one added every candidate
+    lemma of a word), a new dictionary release in the lock file, or texts written before the
+    index existed all show here; 0 means a rebuild would change nothing that was looked at.
+    """
+    texts = (db.execute(select(func.count()).select_from(Resolution)).scalar_one()
+             + db.execute(select(func.count()).select_from(Document)).scalar_one())
+    entries = db.execute(select(func.count()).select_from(SearchEntry)).scalar_one()
+    missing = max(0, texts - entries)
+    ids = list(db.exec(select(SearchEntry.id).order_by(SearchEntry.id)).all())
+    step = max(1, len(ids) // max(1, sample))
+    chosen = ids[::step][:sample]
+    if not chosen:
+        return missing
+    rows = db.execute(select(SearchEntry.kind, SearchEntry.object_id, SearchEntry.lemmas)
+                      .where(SearchEntry.id.in_(chosen))).all()
+    current = _current_lemmas(db, rows)
+    return missing + sum(1 for row in rows if current.get((row.kind, row.object_id)) != row.lemmas)
+
+
+def _current_lemmas(db: Session, rows) -> dict[tuple[str, int], str]:
+    """What the index should hold today for the texts behind ``rows``; a text gone is absent."""
+    out: dict[tuple[str, int], str] = {}
+    resolution_ids = [row.object_id for row in rows if row.kind == "resolution"]
+    document_ids = [row.object_id for row in rows if row.kind == "document"]
+    if resolution_ids:
+        for rid, title, body in db.execute(select(Resolution.id, Resolution.title, Resolution.text)
+                                           .where(Resolution.id.in_(resolution_ids))):
+            out[("resolution", rid)] = _searchable(title, body)
+    if document_ids:
+        for did, title, body in db.execute(select(Document.id, Revision.title, Revision.body)
+                                           .join(Revision, and_(Revision.document_id == Document.id,
+                                                                Revision.number == Document.head_number))
+                                           .where(Document.id.in_(document_ids))):
+            out[("document", did)] = _searchable(title, body)
+    return out
+
+
+def reindex_if_stale(db: Session, *, progress: Progress | None = None) -> int | None:
+    """Rebuild the index when ``stale_entries`` finds it out of date; how many texts were indexed,
+    or None when it was current. For the upgrade path (``deliberation migrate``), after the
+    schema is at head."""
+    if not stale_entries(db):
+        return None
+    return reindex(db, progress=progress)

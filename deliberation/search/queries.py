@@ -1,10 +1,12 @@
-"""Searching the index: lemmatise the query as the texts were, match every lemma, rank, snip.
+"""Searching the index: lemmatise the query as the texts were, match every word, rank, snip.
 
-One interface, two backends: SQLite matches the FTS5 table and ranks by bm25, PostgreSQL matches
-the ``tsvector`` column with a ``tsquery`` and ranks by ``ts_rank``. Both receive the query lemmas
-as literal terms (an FTS5 string each, a quoted tsquery lexeme each), so no query syntax a person
-types (quotes, NOT, *, :, &) ever reaches the database's parser, and both see the very words the
-index holds.
+Each query word stands for the lemmas it can have (``text.lemmas.query_terms``): the word matches
+a text holding any of them, and every word must match, so the database is asked
+``(a OR b) AND c``. One interface, two backends: SQLite matches the FTS5 table and ranks by bm25,
+PostgreSQL matches the ``tsvector`` column with a ``tsquery`` and ranks by ``ts_rank``. Both
+receive the lemmas as literal terms (an FTS5 string each, a quoted tsquery lexeme each), joined
+by operators we write, so no query syntax a person types (quotes, NOT, *, :, &) ever reaches the
+database's parser, and both see the very words the index holds.
 
 A search costs the same handful of queries whatever it finds: the page of hits with its total,
 then the original texts of that page only (resolutions, documents' head revisions) for snippets.
@@ -24,7 +26,7 @@ from sqlmodel import Session, select
 from ..db import is_sqlite
 from ..drafting.models import Document, Revision
 from ..resolutions.models import Resolution
-from ..text.lemmas import highlight, query_lemmas
+from ..text.lemmas import highlight, query_terms
 from .models import FTS_TABLE, KINDS, VECTOR_COLUMN, SearchEntry
 
 SNIPPET_CHARS = 240
@@ -60,18 +62,24 @@ _FTS = literal_column(FTS_TABLE)
 _VECTOR = literal_column(f"{SearchEntry.__tablename__}.{VECTOR_COLUMN}")
 
 
-def _fts5_query(lemmas: Sequence[str]) -> str:
-    # Each lemma as an FTS5 string: juxtaposed strings are ANDed, and inside quotes nothing is
-    # an operator. Lemmas are words (letters, digits, ʼ and -), so a doubled quote never occurs;
-    # doubling keeps it so anyway.
-    return " ".join('"' + lemma.replace('"', '""') + '"' for lemma in lemmas)
+Terms = Sequence[Sequence[str]]
 
 
-def _tsquery(lemmas: Sequence[str]) -> str:
-    return " & ".join("'" + lemma.replace("\\", "\\\\").replace("'", "''") + "'" for lemma in lemmas)
+def _fts5_query(terms: Terms) -> str:
+    # Each lemma as an FTS5 string, inside which nothing is an operator: a term's lemmas ORed in
+    # parentheses, the terms ANDed. Lemmas are words (letters, digits, ʼ and -), so a doubled
+    # quote never occurs; doubling keeps it so anyway.
+    return " AND ".join("(" + " OR ".join('"' + lemma.replace('"', '""') + '"' for lemma in term) + ")"
+                        for term in terms)
 
 
-def _matching(db: Session, lemmas: Sequence[str]):
+def _tsquery(terms: Terms) -> str:
+    return " & ".join("(" + " | ".join("'" + lemma.replace("\\", "\\\\").replace("'", "''") + "'"
+                                       for lemma in term) + ")"
+                      for term in terms)
+
+
+def _matching(db: Session, terms: Terms):
     """A select of matching entries' columns with ``rank`` (larger is better), and its ordering."""
     entry = SearchEntry.__table__
     if is_sqlite(db):
@@ -80,9 +88,9 @@ def _matching(db: Session, lemmas: Sequence[str]):
         stmt = (sa_select(entry.c.id, entry.c.kind, entry.c.object_id, entry.c.title, entry.c.workshop_id,
                           entry.c.status, rank)
                 .select_from(_fts).join(entry, entry.c.id == _fts.c.rowid)
-                .where(_FTS.op("MATCH")(bindparam("fts_query", _fts5_query(lemmas)))))
+                .where(_FTS.op("MATCH")(bindparam("fts_query", _fts5_query(terms)))))
         return stmt, rank
-    query = cast(bindparam("ts_query", _tsquery(lemmas)), postgresql.TSQUERY)
+    query = cast(bindparam("ts_query", _tsquery(terms)), postgresql.TSQUERY)
     rank = cast(func.ts_rank(_VECTOR, query), Float).label("score")
     stmt = (sa_select(entry.c.id, entry.c.kind, entry.c.object_id, entry.c.title, entry.c.workshop_id,
                       entry.c.status, rank)
@@ -104,15 +112,16 @@ def search(db: Session, query: str, *, public_only: bool, member_id: int | None 
            kinds: Iterable[str] = KINDS, limit: int = 20, offset: int = 0) -> SearchPage:
     """The hits for ``query`` in rank order, ``limit`` from ``offset``, and how many there are.
 
-    Every word of the query must match (in any inflection, any apostrophe, any case). With
+    Every word of the query must match (in any inflection, any apostrophe, any case: a text word
+    that shares a lemma with it). With
     ``public_only`` (or without ``member_id``) only resolutions are searched; a signed-in
     member's search (``member_id`` set) finds drafts too.
     """
-    lemmas = query_lemmas(query or "")
-    if not lemmas:
+    terms = query_terms(query or "")
+    if not terms:
         return SearchPage()
     limit, offset = max(1, min(int(limit), MAX_LIMIT)), max(0, int(offset))
-    stmt, _ = _matching(db, lemmas)
+    stmt, _ = _matching(db, terms)
     matches = stmt.where(*_scope(public_only=public_only, member_id=member_id, kinds=kinds)).subquery("matches")
     # The total rides along with the page (a window over all matches), so one query does both;
     # only a page past the end needs a second query to count. The window sits outside the
@@ -129,9 +138,9 @@ def search(db: Session, query: str, *, public_only: bool, member_id: int | None 
     for row in rows:
         body, number = originals.get((row.kind, row.object_id), ("", None))
         hits.append(Hit(kind=row.kind, object_id=row.object_id, title=row.title, rank=float(row.score),
-                        snippet=highlight(body, lemmas, max_chars=SNIPPET_CHARS), number=number,
+                        snippet=highlight(body, terms, max_chars=SNIPPET_CHARS), number=number,
                         workshop_id=row.workshop_id, status=row.status))
-    return SearchPage(hits=hits, total=total, lemmas=tuple(lemmas))
+    return SearchPage(hits=hits, total=total, lemmas=tuple(dict.fromkeys(lemma for term in terms for lemma in term)))
 
 
 def _originals(db: Session, rows) -> dict[tuple[str, int], tuple[str, str | None]]:
@@ -155,10 +164,10 @@ def _originals(db: Session, rows) -> dict[tuple[str, int], tuple[str, str | None
 
 def resolution_ids_matching(db: Session, query: str) -> list[int]:
     """The ids of the resolutions matching ``query``, best first, for lists that add their own filters."""
-    lemmas = query_lemmas(query or "")
-    if not lemmas:
+    terms = query_terms(query or "")
+    if not terms:
         return []
-    stmt, rank = _matching(db, lemmas)
+    stmt, rank = _matching(db, terms)
     entry = SearchEntry.__table__
     stmt = stmt.where(entry.c.kind == "resolution", entry.c.visibility == "public")
     return [row.object_id for row in db.execute(stmt.order_by(rank.desc(), entry.c.id))]

@@ -1,10 +1,12 @@
 """Folding and lemmatising Ukrainian text for search, and highlighting matches in the original.
 
 Neither SQLite's FTS5 nor PostgreSQL's ``simple`` configuration knows Ukrainian morphology, so the
-index holds a lemmatised copy of each text and queries are lemmatised the same way: "громадах"
-and "громада" both become "громада", "рішень" becomes "рішення". Before lemmatising, a word is
-folded: NFC, casefolded, stress marks dropped, and every apostrophe spelling made one character,
-so "обʼєкт", "об'єкт" and "Об’єкт" are the same word.
+index holds a lemmatised copy of each text and queries are lemmatised the same way. A form can
+belong to several words («молоді»: «молодь» and «молодий»), so the index holds every lemma a word
+can have (``morphology.word_lemmas``), and a query word matches a text word when they share one:
+each query word is an OR over its lemmas, and every query word must match. Before lemmatising, a
+word is folded: NFC, casefolded, stress marks dropped, and every apostrophe spelling made one
+character, so "обʼєкт", "об'єкт" and "Об’єкт" are the same word.
 
 Words are the words of ``text.tokens`` (inner apostrophes and hyphens join the parts), found on a
 copy of the text whose apostrophes were replaced one character for one, so a word's offsets are
@@ -18,12 +20,13 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-import simplemma
 from markupsafe import Markup, escape
 
+from . import morphology
 from .tokens import WORD_RE
 
-__all__ = ["APOSTROPHE", "fold", "highlight", "lemma", "lemma_text", "lemmas", "query_lemmas", "word_lemmas"]
+__all__ = ["APOSTROPHE", "fold", "highlight", "lemma_text", "lemmas", "query_lemmas", "query_terms",
+           "query_word_lemmas", "word_lemmas"]
 
 #: The one apostrophe of folded text. U+02BC is a letter to Unicode (category Lm), so FTS5's
 #: unicode61 tokenizer and PostgreSQL keep it inside a word, unlike ' and ’.
@@ -61,26 +64,24 @@ def _words(text: str) -> Iterator[re.Match]:
 
 
 @lru_cache(maxsize=65536)
-def lemma(word: str) -> str:
-    """The lemma of one word (any case, any apostrophe): ``lemma("Громадах") == "громада"``."""
-    folded = fold(word)
-    # simplemma answers with the typewriter apostrophe and sometimes with a capital: fold again,
-    # so the index and the query always meet on the same string. A lemma must stay one word (the
-    # index splits at spaces); should the dictionary ever say otherwise, the word stands for itself.
-    found = fold(simplemma.lemmatize(folded, lang="uk"))
-    return found if WORD_RE.fullmatch(found) else folded
-
-
-@lru_cache(maxsize=65536)
 def word_lemmas(word: str) -> tuple[str, ...]:
-    """The lemma of a word, then those of its hyphenated parts: "соціально-економічний" is found
-    by "економічний" too."""
-    whole = lemma(word)
+    """Every lemma of a word (any case, any apostrophe), then those of its hyphenated parts: what
+    the index holds for it. ``word_lemmas("молоді") == ("молодий", "молодь")``, and
+    "соціально-економічний" is found by "економічний" too."""
     folded = fold(word)
+    whole = morphology.word_lemmas(folded)
     if "-" not in folded:
-        return (whole,)
-    parts = [lemma(part) for part in folded.split("-") if part]
-    return tuple(dict.fromkeys([whole, *parts]))
+        return whole
+    parts = [found for part in folded.split("-") if part for found in morphology.word_lemmas(part)]
+    return tuple(dict.fromkeys([*whole, *parts]))
+
+
+def query_word_lemmas(word: str) -> tuple[str, ...]:
+    """The lemmas one query word asks for, any of which matches (``morphology.query_word_lemmas``).
+
+    A hyphenated word asks for the whole word only: its parts would find nothing more.
+    """
+    return morphology.query_word_lemmas(fold(word))
 
 
 def _indexable(word: str) -> bool:
@@ -101,21 +102,34 @@ def lemma_text(text: str) -> str:
     return " ".join(lemmas(text))
 
 
+def query_terms(q: str) -> list[tuple[str, ...]]:
+    """What a query asks for: per distinct word, in order, the lemmas any of which may match; a
+    text matches when every word does."""
+    terms = (query_word_lemmas(m.group()) for m in _words(q) if _indexable(m.group()))
+    return list(dict.fromkeys(terms))
+
+
 def query_lemmas(q: str) -> list[str]:
-    """The distinct lemmas a query asks for, in order; every one must match.
-
-    A hyphenated word in a query asks for the whole word only: its parts would find nothing more.
-    """
-    seen = dict.fromkeys(lemma(m.group()) for m in _words(q) if _indexable(m.group()))
-    return list(seen)
+    """Every lemma the query's words ask for, distinct, in order (for highlighting and for saying
+    what was searched)."""
+    return list(dict.fromkeys(lemma for term in query_terms(q) for lemma in term))
 
 
-def _matches(word: str, wanted: set[str]) -> bool:
-    return _indexable(word) and not wanted.isdisjoint(word_lemmas(word))
+def _terms(wanted: Iterable[str | Iterable[str]]) -> list[frozenset[str]]:
+    """Query terms from ``query_terms`` (tuples), or plain lemmas, each then a term of its own."""
+    return [frozenset((item,) if isinstance(item, str) else item) for item in wanted]
 
 
-def _best_start(found: list[tuple[int, int, frozenset[str]]], reach: int) -> int:
-    """The index of the match that begins the window holding the most distinct query lemmas."""
+def _hit(word: str, terms: list[frozenset[str]]) -> frozenset[int]:
+    """The indexes of the terms that ``word`` matches (empty if none)."""
+    if not _indexable(word):
+        return frozenset()
+    found = word_lemmas(word)
+    return frozenset(i for i, term in enumerate(terms) if not term.isdisjoint(found))
+
+
+def _best_start(found: list[tuple[int, int, frozenset[int]]], reach: int) -> int:
+    """The index of the match that begins the window holding the most distinct query terms."""
     best, best_count = 0, -1
     end = 0
     for i, (start, _, _) in enumerate(found):
@@ -128,23 +142,23 @@ def _best_start(found: list[tuple[int, int, frozenset[str]]], reach: int) -> int
     return best
 
 
-def _marks(scan: str, wanted: set[str], start: int, end: int) -> Iterator[tuple[int, int]]:
+def _marks(scan: str, terms: list[frozenset[str]], start: int, end: int) -> Iterator[tuple[int, int]]:
     """The spans of matching words within ``[start, end)``, clipped to it."""
     for match in WORD_RE.finditer(scan, start):
         if match.start() >= end:
             return
-        if _matches(match.group(), wanted):
+        if _hit(match.group(), terms):
             yield match.start(), min(match.end(), end)
 
 
-def _covers(found: list[tuple[int, int, frozenset[str]]], reach: int, wanted: set[str]) -> bool:
-    """Whether the matches ending with the last one, within ``reach``, hold every wanted lemma."""
+def _covers(found: list[tuple[int, int, frozenset[int]]], reach: int, count: int) -> bool:
+    """Whether the matches ending with the last one, within ``reach``, match all ``count`` terms."""
     last_end, seen = found[-1][1], set()
-    for start, _, lemmas in reversed(found):
+    for start, _, hits in reversed(found):
         if start < last_end - reach:
             break
-        seen |= lemmas
-    return seen >= wanted
+        seen |= hits
+    return len(seen) == count
 
 
 _SPACE = re.compile(r"\s+")
@@ -163,25 +177,27 @@ def _snap_right(text: str, pos: int, ceiling: int) -> int:
     return pos
 
 
-def highlight(original_text: str, lemmas: Iterable[str], *, max_chars: int = 240) -> Markup:
-    """A short window of ``original_text`` around its first matches, the words whose lemma is in
-    ``lemmas`` wrapped in ``<mark>``, everything else escaped; "…" where text was cut.
+def highlight(original_text: str, lemmas: Iterable[str | Iterable[str]], *, max_chars: int = 240) -> Markup:
+    """A short window of ``original_text`` around its first matches, the words that share a lemma
+    with a query term wrapped in ``<mark>``, everything else escaped; "…" where text was cut.
 
-    The window starts a little before the match that begins the richest stretch (the most
-    distinct query lemmas within ``max_chars``); without a match it is the start of the text.
+    ``lemmas`` is ``query_terms(q)`` (each term a tuple of lemmas, any of which matches) or plain
+    lemmas (each a term). The window starts a little before the match that begins the richest
+    stretch (the most distinct terms within ``max_chars``); without a match it is the start of
+    the text.
     """
-    wanted = set(lemmas)
+    terms = _terms(lemmas)
     text = unicodedata.normalize("NFC", original_text)
     scan = text.translate(_SAME_LENGTH)
-    found: list[tuple[int, int, frozenset[str]]] = []
+    found: list[tuple[int, int, frozenset[int]]] = []
     reach = max_chars * 3 // 4
-    if wanted:
+    if terms:
         for match in WORD_RE.finditer(scan):
-            word = match.group()
-            if _matches(word, wanted):
-                found.append((match.start(), match.end(), frozenset(word_lemmas(word)) & wanted))
-                # A window with every query lemma cannot be beaten: stop reading a long text here.
-                if _covers(found, reach, wanted):
+            hits = _hit(match.group(), terms)
+            if hits:
+                found.append((match.start(), match.end(), hits))
+                # A window with every query term cannot be beaten: stop reading a long text here.
+                if _covers(found, reach, len(terms)):
                     break
     if found:
         first = found[_best_start(found, reach)][0]
@@ -197,7 +213,7 @@ def highlight(original_text: str, lemmas: Iterable[str], *, max_chars: int = 240
         start += 1
     pieces: list[str] = ["…"] if text[:start].strip() else []
     cursor = start
-    for m_start, m_end in _marks(scan, wanted, start, end) if found else ():
+    for m_start, m_end in _marks(scan, terms, start, end) if found else ():
         pieces.append(str(escape(_SPACE.sub(" ", text[cursor:m_start]))))
         pieces.append(f"<mark>{escape(text[m_start:m_end])}</mark>")
         cursor = m_end

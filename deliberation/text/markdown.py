@@ -16,13 +16,23 @@ locked down rather than sanitised afterwards:
 - Table alignment becomes a class (``align-left|center|right``) instead of an
   inline ``style``: the site's CSP (``style-src 'self'``) blocks style attributes.
 - Headings get ``id`` slugs (Ukrainian letters kept), unique per document.
+- Cost is bounded, since anyone may save a text that is slow to parse (400,000 ``[``
+  cost markdown-it 4 s; 130,000 one-letter paragraphs 7 s): nesting stops at
+  ``MAX_NESTING`` and each document has a parse budget (``PARSE_BUDGET``, in
+  ordinary characters, where a unit and each markup character cost more). Units past the
+  budget are shown as typed (escaped text), which is cheap and loses no word. What
+  ``render_units`` returns is kept per content hash in a small LRU bounded by bytes, so a
+  revision is parsed once per process, not on every view.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -33,13 +43,28 @@ from markdown_it.token import Token
 
 from .paragraphs import Paragraph, point_marker
 
-__all__ = ["RenderedUnit", "UnitKind", "plain_text", "render", "render_units", "slugify"]
+__all__ = ["MAX_NESTING", "PARSE_BUDGET", "RenderedUnit", "UnitKind", "parse_cost", "plain_text", "render",
+           "render_units", "slugify"]
 
 UnitKind = Literal["heading", "point", "paragraph", "list", "table", "quote", "other"]
 
 _ALLOWED_SCHEMES = ("http:", "https:", "mailto:")
 _IDS = "heading_ids"  # env key: ids already used in the document being rendered
 _SLUG_MAX = 80
+
+MAX_NESTING = 20  # blocks in blocks (quotes, lists) and inline in inline; deeper is text
+# Measured on markdown-it-py 4: an ordinary character costs about 0.6 µs to parse, a unit about 50 µs
+# more than its text, and some markup far more: a "[" that no "]" closes about 10 µs (the parser
+# looks for its end), "![" and "](" without their ")" as much, "*" and "_" runs and table pipes
+# 5 to 10 µs. The estimate counts those in ordinary characters; the budget is about 0.35 s of the
+# slowest shapes, while an ordinary 400,000-character legal text with links, bold and numbered
+# points stays well inside it (its cost is mostly its length).
+PARSE_BUDGET = 600_000
+_UNIT_COST = 80
+_CHEAP_MARKUP = {"[": 4, "]": 4, "!": 4, "(": 4, "`": 4, "<": 4, "&": 4, "\\": 4, "~": 4}
+_COSTLY_MARKUP = {"*": 16, "_": 16, "|": 16}
+_UNCLOSED = 20
+_CACHE_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -80,7 +105,8 @@ def _postprocess(state: StateCore) -> None:
 
 
 def _make_md() -> MarkdownIt:
-    md = _SafeMarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md = _SafeMarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
+                                        "maxNesting": MAX_NESTING})
     md.enable("table")
     md.add_render_rule("image", _image_as_alt)
     md.core.ruler.push("deliberation_postprocess", _postprocess)
@@ -121,8 +147,23 @@ def _unique(slug: str, used: set[str]) -> str:
 # --- Rendering ----------------------------------------------------------------
 
 
+def parse_cost(text: str) -> int:
+    """What parsing ``text`` as one unit costs, in ordinary characters (see ``PARSE_BUDGET``)."""
+    count = text.count
+    cost = _UNIT_COST + len(text) + sum(w * count(c) for c, w in (*_CHEAP_MARKUP.items(), *_COSTLY_MARKUP.items()))
+    cost += _UNCLOSED * (max(0, count("[") - count("]")) + count("![") + max(0, count("](") - count(")")))
+    return 2 * cost if "]:" in text else cost  # a unit that may define a link reference is parsed twice
+
+
+def _as_typed(text: str) -> str:
+    """A unit past the budget: its text escaped, line breaks kept; cheap whatever its shape."""
+    return '<p class="as-typed">' + html.escape(text, quote=False).replace("\n", "<br>\n") + "</p>\n"
+
+
 def render(text: str) -> str:
-    """Render a whole document to safe HTML."""
+    """Render a whole document to safe HTML (shown as typed if it is over the parse budget)."""
+    if parse_cost(text) > PARSE_BUDGET:
+        return _as_typed(text)
     return _MD.render(text, {})
 
 
@@ -138,13 +179,78 @@ def render_units(
     belongs next to the permalink, outside the body). Link reference
     definitions apply across units, as in the whole document; heading ids
     are unique across the list and never equal a unit wrapper id ``p-{pid}``.
+    Units past the parse budget are shown as typed. The result is cached by content.
     """
+    key = _units_key(paragraphs, point_labels)
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = tuple(_render_units(paragraphs, point_labels))
+        _CACHE.put(key, cached, sum(len(u.html) + len(u.pid) + 200 for u in cached))
+    return list(cached)
+
+
+def _render_units(paragraphs: Sequence[Paragraph], point_labels: Mapping[str, str]) -> list[RenderedUnit]:
+    spent, parsed = 0, []
+    for p in paragraphs:  # in order, so the budget is spent on the beginning of the text
+        spent += parse_cost(p.text)
+        parsed.append(spent <= PARSE_BUDGET)
     env: dict[str, Any] = {_IDS: {f"p-{p.pid}" for p in paragraphs}}
     refs_env: dict[str, Any] = {_IDS: set()}  # scratch ids: this pass renders nothing
-    for p in paragraphs:
-        _MD.parse(p.text, refs_env)
+    for p, ok in zip(paragraphs, parsed):
+        if ok and "]:" in p.text:  # only a unit with "]:" can define a link reference
+            _MD.parse(p.text, refs_env)
     env["references"] = refs_env.get("references", {})
-    return [_render_unit(p, point_labels, env) for p in paragraphs]
+    return [_render_unit(p, point_labels, env) if ok else _unit_as_typed(p, point_labels)
+            for p, ok in zip(paragraphs, parsed)]
+
+
+def _unit_as_typed(p: Paragraph, point_labels: Mapping[str, str]) -> RenderedUnit:
+    marker = point_marker(p.text)
+    if marker is None:
+        return RenderedUnit(p.pid, _as_typed(p.text), None, "other")
+    label = point_labels.get(p.pid) or marker[:-1]
+    return RenderedUnit(p.pid, _as_typed(_item_body(p.text, marker)), label, "point")
+
+
+def _units_key(paragraphs: Sequence[Paragraph], point_labels: Mapping[str, str]) -> bytes:
+    digest = hashlib.sha256()
+    for p in paragraphs:
+        for part in (p.pid, point_labels.get(p.pid) or "", p.text):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+    return digest.digest()
+
+
+class _BytesLRU:
+    """Least recently used entries go first once their sizes add up past ``limit``; thread-safe."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.size = limit, 0
+        self._entries: OrderedDict[bytes, tuple[object, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry[0]
+
+    def put(self, key: bytes, value: object, size: int) -> None:
+        if size > self.limit // 4:  # one huge entry must not flush everything else
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = (value, size)
+            self.size += size
+            while self.size > self.limit:
+                _, (_, old) = self._entries.popitem(last=False)
+                self.size -= old
+
+
+_CACHE = _BytesLRU(_CACHE_BYTES)
 
 
 def _render_unit(
@@ -226,6 +332,8 @@ def plain_text(text: str) -> str:
     row: list[str] | None = None
     # Tables and top-level lists are numbered so two adjacent ones stay apart.
     table = lists = depth = 0
+    if parse_cost(text) > PARSE_BUDGET:
+        return text  # as typed: parsing it would cost more than any page may spend
     tokens = _MD.parse(text, {})
     for i, tok in enumerate(tokens):
         if tok.type in ("bullet_list_open", "ordered_list_open"):

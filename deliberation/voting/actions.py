@@ -16,14 +16,14 @@ from datetime import UTC, datetime
 from sqlalchemy import update
 from sqlmodel import Session
 
-from .. import events
+from .. import events, live
 from ..accounts.models import User
 from ..audit.actions import record
 from ..db import db_now, utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from ..forums import queries as forum_queries
 from ..forums.models import AgendaItem, Forum
-from ..i18n import DISPLAY_ZONE, N_
+from ..i18n import DISPLAY_ZONE, N_, gettext
 from ..params import number_or_none
 from ..validation import Checker
 from . import ballots, queries, rules
@@ -32,6 +32,7 @@ from .counting import CHOICES, Counts, Electorate, decide
 from .models import THRESHOLD_LABELS, VOTE_MODES, VOTE_SUBJECTS, Vote
 
 MAX_QUORUM_DEN = 100
+TITLE_MAX = 300
 
 
 def _require(allowed: bool) -> None:
@@ -113,9 +114,12 @@ def _subject_amendment(db: Session, item: AgendaItem, subject: str, data: Mappin
 
 
 def _default_title(item: AgendaItem, subject: str, amendment) -> str:
-    if subject == "amendment":
-        return f"{item.title} · #{amendment.id}"
-    return item.title
+    """«Поправка № 3 до «…»» in the chair's language, shortened to fit the column (300 characters)."""
+    if subject != "amendment":
+        return item.title[:TITLE_MAX]
+    room = TITLE_MAX - len(gettext("Amendment No. %(n)s to «%(title)s»", n=amendment.id, title=""))
+    title = item.title if len(item.title) <= room else item.title[:max(0, room - 1)].rstrip() + "…"
+    return gettext("Amendment No. %(n)s to «%(title)s»", n=amendment.id, title=title)[:TITLE_MAX]
 
 
 def check_update_vote(db: Session, *, vote: Vote, forum: Forum, actor: User, data: Mapping) -> Vote:
@@ -174,6 +178,7 @@ def do_open_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
            revision=vote.revision_number)
     events.queue(db, events.vote_opened, vote_id=vote.id, forum_id=vote.forum_id, agenda_item_id=vote.agenda_item_id,
                  subject=vote.subject, actor_id=actor.id)
+    live.publish(db, forum_id=vote.forum_id, kind="vote-opened", vote_id=vote.id, item_id=vote.agenda_item_id)
     return vote
 
 
@@ -209,9 +214,10 @@ def check_cast_ballot(db: Session, *, vote: Vote, actor: User, data: Mapping,
     """Cast or change the actor's own ballot, or the one of a delegate whose proxy they hold.
 
     ``device_secrets`` are the secrets this browser was given for the vote's ballots, by voter
-    (see deliberation/voting/ballots.py); a secret ballot is bound to one of them.
+    (see deliberation/voting/ballots.py); a secret ballot is bound to one of them. A vote past its
+    closing time is closed before the request begins (voting.closer), never here: closing inside the
+    ballot's own transaction would hold the write lock while counting.
     """
-    close_if_due(db, vote)
     if not rules.may_try_to_vote(actor, vote):
         if actor is None:
             _require(False)
@@ -223,7 +229,16 @@ def check_cast_ballot(db: Session, *, vote: Vote, actor: User, data: Mapping,
     request = BallotRequest(voter_id=voter_id, choice=choice, key=str(data.get("ballot_key", "") or ""),
                             receipt=str(data.get("receipt", "") or "").strip(),
                             device_secret=(device_secrets or {}).get(voter_id, ""))
-    return ballots.cast(db, vote=vote, actor=actor, request=request)
+    cast = ballots.cast(db, vote=vote, actor=actor, request=request)
+    _publish_turnout(db, vote)
+    return cast
+
+
+def _publish_turnout(db: Session, vote: Vote) -> None:
+    # Counted in this transaction; the listener coalesces bursts and keeps the largest count.
+    live.publish(db, forum_id=vote.forum_id, kind="turnout", vote_id=vote.id,
+                 participants=queries.turnout(db, vote.id),
+                 registered=forum_queries.count_registered(db, vote.forum_id))
 
 
 def _voter(db: Session, vote: Vote, actor: User, voter_id: int | None) -> int:
@@ -270,6 +285,26 @@ def close_if_due(db: Session, vote: Vote) -> bool:
 
 def close_due_votes(db: Session, *, forum_id: int | None = None) -> list[Vote]:
     return [vote for vote in queries.due_votes(db, forum_id=forum_id) if close_if_due(db, vote)]
+
+
+def as_seen(db: Session, vote: Vote) -> Vote:
+    """The vote as a reader sees it: one past its closing time shows as closed, with the tally it
+    closes with (the triggers took no ballot after that time), while the database row is closed by
+    the next write request or by ``deliberation close-votes``. Reads never write.
+
+    The copy is never added to the session, so nothing of it is flushed.
+    """
+    if not is_due(vote):
+        return vote
+    counts = queries.counted(db, vote.id)
+    electorate, outcome = _result(db, vote, counts, hand_counted=False)
+    seen = Vote(**vote.model_dump())
+    seen.status, seen.closed_at = "closed", vote.closes_at
+    seen.for_count, seen.against_count, seen.abstain_count = counts.for_, counts.against, counts.abstain
+    seen.registered_count, seen.present_count = electorate.registered, electorate.present
+    seen.participants_count, seen.quorum_reached = electorate.participants, outcome.quorum_reached
+    seen.is_adopted, seen.reason = outcome.adopted, outcome.reason
+    return seen
 
 
 def check_record_hand_count(db: Session, *, vote: Vote, forum: Forum, actor: User, data: Mapping) -> Vote:
@@ -323,8 +358,8 @@ def _present(db: Session, vote: Vote, *, participants: set[int]) -> set[int]:
     return present | {giver for giver, holder in proxies.items() if holder in present and giver in registered}
 
 
-def _finish(db: Session, vote: Vote, *, actor_id: int | None, counts: Counts, hand_counted: bool,
-            closed_at: datetime | None = None) -> Vote:
+def _result(db: Session, vote: Vote, counts: Counts, *, hand_counted: bool):
+    """(electorate, outcome) of these counts under the vote's rule."""
     participants = queries.participant_ids(db, vote.id)
     registered = len(forum_queries.registered_ids(db, vote.forum_id))
     present = len(_present(db, vote, participants=participants))
@@ -332,7 +367,13 @@ def _finish(db: Session, vote: Vote, *, actor_id: int | None, counts: Counts, ha
     if not hand_counted and counts.cast != taking_part:  # pragma: no cover - the schema prevents it
         raise RuntimeError(f"vote {vote.id}: {counts.cast} ballots for {taking_part} participations")
     electorate = Electorate(registered=registered, present=max(present, taking_part), participants=taking_part)
-    outcome = decide(queries.rule_of(vote), counts, electorate)
+    return electorate, decide(queries.rule_of(vote), counts, electorate)
+
+
+def _finish(db: Session, vote: Vote, *, actor_id: int | None, counts: Counts, hand_counted: bool,
+            closed_at: datetime | None = None) -> Vote:
+    electorate, outcome = _result(db, vote, counts, hand_counted=hand_counted)
+    registered, taking_part = electorate.registered, electorate.participants
     db.refresh(vote)
     vote.status, vote.closed_by, vote.closed_at = "closed", actor_id, closed_at or vote.closed_at or utcnow()
     vote.for_count, vote.against_count, vote.abstain_count = counts.for_, counts.against, counts.abstain
@@ -349,6 +390,7 @@ def _finish(db: Session, vote: Vote, *, actor_id: int | None, counts: Counts, ha
     apply_outcome(db, vote=vote)
     events.queue(db, events.vote_closed, vote_id=vote.id, forum_id=vote.forum_id, agenda_item_id=vote.agenda_item_id,
                  subject=vote.subject, adopted=outcome.adopted, tally=counts.as_dict(), actor_id=actor_id)
+    live.publish(db, forum_id=vote.forum_id, kind="vote-closed", vote_id=vote.id, adopted=bool(outcome.adopted))
     return vote
 
 

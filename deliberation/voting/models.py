@@ -29,6 +29,12 @@ def choice_label(choice: str) -> str:
     return {"for": pgettext("vote choice", "For"), "against": pgettext("vote choice", "Against"),
             "abstain": pgettext("vote choice", "Abstain")}[choice]
 
+def total_label(choice: str) -> str:
+    """A total said of many people: за, проти, утрималися (the ballot's button says утримався)."""
+    return {"for": pgettext("vote totals", "For"), "against": pgettext("vote totals", "Against"),
+            "abstain": pgettext("vote totals", "Abstained")}[choice]
+
+
 VOTE_SUBJECTS: dict[str, str] = {
     "final": N_("the final text"),
     "amendment": N_("an amendment"),
@@ -51,7 +57,7 @@ VOTE_MODES: dict[str, str] = {
 THRESHOLD_LABELS: dict[str, str] = {
     "cast_majority": N_("More than half of the votes cast"),
     "registered_majority": N_("More than half of the registered delegates"),
-    "two_thirds": N_("Two thirds of the votes cast"),
+    "two_thirds": N_("At least two thirds of the votes cast"),
 }
 
 QUORUM_BASE_LABELS: dict[str, str] = {

@@ -216,3 +216,39 @@ def item_vote_panel(db: Session, *, item, forum, actor) -> dict:
             by_passage.setdefault(summary.amendment.target_pid, []).append(summary)
         groups = list(by_passage.values())
     return {"votes": votes, "can_prepare_vote": chair, "pending_amendments": groups}
+
+
+@dataclass(frozen=True)
+class VoteCall:
+    """What a forum's pages say about voting right now: the open vote and whether the reader votes
+    in it (and has), or the vote that closed last, for a short while after it closed."""
+
+    vote: Vote | None
+    can_vote: bool = False
+    has_voted: bool = False
+    participants: int = 0
+    registered: int = 0
+
+
+#: A closed vote's result stays on the forum's pages this long after the close.
+RECENT_CLOSE_SECONDS = 30 * 60
+
+
+def vote_call(db: Session, *, forum_id: int, actor: User | None) -> VoteCall:
+    from datetime import UTC, datetime, timedelta
+
+    vote = open_vote(db, forum_id)
+    if vote is None:
+        since = datetime.now(UTC) - timedelta(seconds=RECENT_CLOSE_SECONDS)
+        recent = db.exec(select(Vote).where(Vote.forum_id == forum_id, Vote.status == "closed",
+                                            Vote.closed_at >= since)
+                         .order_by(Vote.closed_at.desc(), Vote.id.desc())).first()
+        return VoteCall(vote=recent)
+    from ..forums.queries import count_registered
+
+    counts = {"participants": turnout(db, vote.id), "registered": count_registered(db, forum_id)}
+    if actor is None:
+        return VoteCall(vote=vote, **counts)
+    lines = booth_lines(db, vote=vote, actor=actor)
+    return VoteCall(vote=vote, can_vote=bool(lines), has_voted=bool(lines) and all(line.has_voted for line in lines),
+                    **counts)

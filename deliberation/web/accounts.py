@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from starlette.background import BackgroundTask
 from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import mail
-from ..accounts import actions, queries
+from ..accounts import actions, queries, sessions
 from ..errors import ValidationError
 from ..i18n import gettext, reset_locale, set_locale
+from ..notifications.delivery import queue_mail
 from ..workshops import queries as workshop_queries
 from .context import Ctx, endpoint
 from .home import safe_next, set_language_cookie
@@ -36,13 +36,14 @@ def routes() -> list[Route]:
 
 def _sign_in(ctx: Ctx, user) -> None:
     session = ctx.session
-    # A fresh CSRF token at sign-in: a token planted before sign-in is worth nothing after it.
+    # A fresh session id and CSRF token at sign-in: whatever was planted before is worth nothing.
+    sessions.do_end_session(ctx.db, token=session.get("sid", ""))
     session.clear()
-    session["uid"], session["epoch"] = user.id, user.session_epoch
+    session["sid"] = sessions.do_start_session(ctx.db, user=user, lifetime=ctx.lifetime)
     ctx.actor = user
 
 
-@endpoint
+@endpoint(private=True)
 def login(ctx: Ctx) -> Response:
     next_url = safe_next(ctx, ctx.request.query_params.get("next", "") or ctx.form.get("next", ""))
     if ctx.request.method == "GET":
@@ -62,11 +63,13 @@ def login(ctx: Ctx) -> Response:
 
 @endpoint
 def logout(ctx: Ctx) -> Response:
+    # Deleted on the server: a copy of the cookie (a shared computer, a stolen one) is dead too.
+    sessions.do_end_session(ctx.db, token=ctx.session.get("sid", ""))
     ctx.session.clear()
     return ctx.redirect("home")
 
 
-@endpoint
+@endpoint(private=True)
 def register(ctx: Ctx) -> Response:
     token = ctx.request.query_params.get("invite", "") or ctx.form.get("invite", "")
     mode = queries.get_registration_mode(ctx.db)
@@ -86,17 +89,22 @@ def register(ctx: Ctx) -> Response:
     return ctx.redirect("workshops")
 
 
-@endpoint
+@endpoint(private=True)
 def password_forgot(ctx: Ctx) -> Response:
     if ctx.request.method == "GET":
         return ctx.render("accounts/password_forgot.html", {"sent": False})
     found = actions.do_request_password_reset(ctx.db, email=ctx.form.get("email", "")[:254],
-                                              valid_hours=ctx.settings.password_reset_hours)
+                                              valid_hours=ctx.settings.password_reset_hours,
+                                              address=ctx.client_address(),
+                                              max_requests=ctx.settings.reset_max_requests,
+                                              window_seconds=ctx.settings.reset_window_seconds)
     response = ctx.render("accounts/password_forgot.html", {"sent": True})
-    if found:
-        user, token = found
-        link = ctx.absolute(ctx.url("password_reset", token=token))
-        response.background = BackgroundTask(mail.send, ctx.settings, _reset_message(ctx, user, link))
+    link = ctx.mail_link(ctx.url("password_reset", token=found[1])) if found else None
+    if found and link is None:
+        log.warning("No reset e-mail sent: set DELIBERATION_BASE_URL so its link points at this site")
+    elif found:
+        user, _ = found
+        queue_mail(ctx.db, _reset_message(ctx, user, link))
     # The same answer whether or not the address is known, so the form cannot probe for members.
     return response
 
@@ -116,7 +124,7 @@ def _reset_message(ctx: Ctx, user, link: str) -> mail.Message:
         reset_locale(token)
 
 
-@endpoint
+@endpoint(private=True)
 def password_reset(ctx: Ctx) -> Response:
     token = ctx.request.path_params["token"]
     if actions.get_valid_reset(ctx.db, token) is None:
@@ -132,7 +140,7 @@ def password_reset(ctx: Ctx) -> Response:
     return ctx.redirect("home")
 
 
-@endpoint
+@endpoint(private=True)
 def account(ctx: Ctx) -> Response:
     user = ctx.require_actor()
     memberships = workshop_queries.list_user_memberships(ctx.db, user_id=user.id)
@@ -147,16 +155,16 @@ def account(ctx: Ctx) -> Response:
     return ctx.redirect("account")
 
 
-@endpoint
+@endpoint(private=True)
 def account_password(ctx: Ctx) -> Response:
     user = ctx.require_actor()
     if ctx.request.method == "GET":
         return ctx.render("accounts/password_change.html", {"errors": {}})
     try:
-        actions.check_change_password(ctx.db, user=user, data=ctx.form)
+        actions.check_change_password(ctx.db, user=user, data=ctx.form, keep_session=ctx.session.get("sid", ""),
+                                      address=ctx.client_address(), max_failures=ctx.settings.login_max_failures,
+                                      window_seconds=ctx.settings.login_window_seconds)
     except ValidationError as error:
         return ctx.render("accounts/password_change.html", {"errors": error.errors}, status=422)
-    # Keep this session alive under the new epoch; every other session ends.
-    ctx.session["epoch"] = user.session_epoch
     ctx.flash(gettext("Your password is changed. Other devices have been signed out."))
     return ctx.redirect("account")

@@ -57,7 +57,8 @@ def invitations(ctx: Ctx) -> Response:
     except ValidationError as error:
         return ctx.render("admin/overview.html", _overview_context(ctx) | {"errors": error.errors}, status=422)
     # The link is shown once, now: only its hash is stored.
-    link = ctx.absolute(ctx.url("register") + f"?invite={token}")
+    path = ctx.url("register") + f"?invite={token}"
+    link = ctx.mail_link(path) or path
     return ctx.render("admin/overview.html", _overview_context(ctx) | {"new_link": link}, status=201)
 
 

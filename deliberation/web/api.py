@@ -33,7 +33,7 @@ from ..db import sqlite_write_intent
 from ..errors import DomainError, NotFound
 from ..forums.queries import get_forum, list_forums
 from ..i18n import N_, gettext
-from ..resolutions.queries import get_resolution_view
+from ..resolutions.queries import get_last_resolution, get_resolution_view
 from ..workshops.queries import get_workshop, list_workshops
 from .caching import etag_matches
 from .context import Ctx
@@ -127,6 +127,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
+    from .health import outage_json
+
+    outage = outage_json(request, exc)
+    if outage is not None:
+        return outage
     log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_json(500, "server_error", gettext(N_(
         "Something broke on our side. Please try again in a minute; if it keeps happening, tell a coordinator.")))
@@ -196,9 +201,12 @@ def resolution_list(ctx: Ctx) -> Response:
     here = _address(ctx, "api:resolutions")
     next_cursor = encode_cursor(before_sequence=rows[-1].sequence, secret_key=ctx.settings.secret_key) if more else None
     kept = [(name, value) for name, value in pairs if name != "cursor"]
+    head = get_last_resolution(ctx.db)
     return JSONResponse({
         "items": [serializers.resolution_summary(r, url) for r in rows],
         "next_cursor": next_cursor,
+        # The whole chain's head, whatever the filters: keep it, `deliberation verify --expect` checks it.
+        "chain_head": head.hash if head is not None else None,
         "links": {
             "self": here + (f"?{urlencode(pairs)}" if pairs else ""),
             "next": f"{here}?{urlencode([*kept, ('cursor', next_cursor)])}" if next_cursor else None,

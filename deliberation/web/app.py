@@ -5,31 +5,38 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, exc as sa_exc
 from sqlalchemy.engine import Connection
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from ..db import SessionFactory, make_engine
+from ..db import SessionFactory, engine_for
 from ..errors import DomainError
-from ..i18n import N_, get_locale
+from ..i18n import N_, get_locale, reset_locale, set_locale
 from ..notifications.queries import unread_count
-from ..settings import LOCALES, Settings
+from ..outbox.senders import deliverer
+from ..outbox.sweeper import Sweeper
+from ..settings import LOCALES, Settings, check_secret_key
 from . import accounts, admin, api, assembly, discussion, drafting, exports, forums, home, notifications, voting, workshops
 from . import resolutions
-from . import feeds
+from . import feeds, health
+from . import console
+from . import live
 from .context import Ctx
 from .forms import FormGuardMiddleware, csrf_token
 from .locale import LocaleMiddleware
 from .rendering import STATIC_DIR, make_templates
+from .fastpath import PublicFastPathMiddleware
 from .security import HEADERS as SECURITY_HEADERS, SecurityHeadersMiddleware
 from .sessions import SessionMiddleware
 
@@ -45,6 +52,16 @@ _GUARD_ERRORS = {
 }
 
 
+class _LateDeliverer:
+    """The outbox's deliverer for this app, made when first needed (the app exists only by then)."""
+
+    def __init__(self, state: "AppState") -> None:
+        self.state = state
+
+    def __call__(self, row):
+        return deliverer(sender=self.state.sessions.sender, settings=self.state.settings)(row)
+
+
 class AppState:
     """Everything one app instance needs, kept on ``app.state.delib`` (no import-time globals)."""
 
@@ -53,9 +70,29 @@ class AppState:
         self.settings = settings
         self.bind = bind
         self.identity = identity
-        self.sessions = SessionFactory(bind, join_transaction_mode=join_transaction_mode)
+        self.sessions = SessionFactory(bind, join_transaction_mode=join_transaction_mode,
+                                       outbox_lease=timedelta(seconds=settings.outbox_lease_seconds))
+        # Only an app on its own engine sweeps: a test's app lives inside one connection's transaction.
+        interval = settings.outbox_interval_seconds if isinstance(bind, Engine) else 0
+        self.outbox = Sweeper(self.sessions, _LateDeliverer(self), interval=interval,
+                              lease=timedelta(seconds=settings.outbox_lease_seconds))
         self.templates = make_templates(settings.template_dirs)
         self.static_version = _static_version()
+        self._broker = None
+
+    def live_broker(self):
+        """This process's live event hub, for the running event loop (made on first use)."""
+        import asyncio
+
+        from ..live.broker import Broker
+
+        loop = asyncio.get_running_loop()
+        broker = self._broker
+        if broker is None or (broker.loop is not None and broker.loop is not loop):
+            engine = self.bind.engine if isinstance(self.bind, Connection) else self.bind
+            broker = self._broker = Broker(engine, poll_seconds=self.settings.live_poll_seconds,
+                                           turnout_seconds=self.settings.live_turnout_seconds)
+        return broker
 
     def base_context(self, ctx: Ctx) -> dict:
         session = ctx.session
@@ -72,6 +109,8 @@ class AppState:
             "current_url": _path_with_query(ctx.request),
             # One indexed count per page, and only for someone signed in.
             "unread_count": unread_count(ctx.db, ctx.actor.id) if ctx.actor is not None else 0,
+            # A forum's live pages set it: the page then listens to the forum's event stream.
+            "live_url": "",
         }
 
     def render(self, ctx: Ctx, template: str, context: dict, *, status: int = 200) -> Response:
@@ -79,19 +118,26 @@ class AppState:
         return self.templates.TemplateResponse(ctx.request, template, full, status_code=status)
 
     async def render_guard_error(self, scope: Scope, status: int, code: str) -> Response:
-        """The page for a request refused by middleware, before any handler ran."""
-        return self.render_plain(Request(scope), status, _GUARD_ERRORS[code])
+        """The page for a request refused by middleware, before any handler ran.
 
-    def render_plain(self, request: Request, status: int, message: str, *, extra: dict | None = None) -> Response:
+        A form refused for its token (a session that ended while someone typed) shows the longer texts
+        it carried, read-only, so nothing typed is lost; nothing is sent again from here."""
+        kept = [(name, value) for name, value in scope.get("state", {}).get("refused_form", {}).items()
+                if isinstance(value, str) and "password" not in name and name != "csrf_token"
+                and ("\n" in value or len(value) > 80)]
+        return self.render_plain(Request(scope), status, _GUARD_ERRORS[code], kept=kept)
+
+    def render_plain(self, request: Request, status: int, message: str, *, kept: list | None = None,
+                     extra: dict | None = None) -> Response:
         """An error page that needs no database and no actor."""
         error = DomainError("http_error", message)
         context = {
             "request": request, "actor": None, "csrf_token": csrf_token(request.scope), "locale": get_locale(),
             "builtin_accounts": self.identity is None, "site_name": self.settings.site_name,
             "flashes": [], "current_path": request.url.path, "current_url": _path_with_query(request),
-            "unread_count": 0,
+            "unread_count": 0, "live_url": "",
             "error": error, "status": status,
-            "message": error.message(), "errors": {}, **(extra or {}),
+            "message": error.message(), "errors": {}, "kept": kept or [], **(extra or {}),
         }
         return self.templates.TemplateResponse(request, "errors/error.html", context, status_code=status)
 
@@ -115,12 +161,15 @@ def routes() -> list:
     return [
         Route("/", home.index, name="home"),
         Route("/healthz", home.health, name="health"),
+        Route("/readyz", health.ready, name="ready"),
         Route("/language", home.set_language, methods=["POST"], name="language"),
         *accounts.routes(),
         *workshops.routes(),
         *forums.routes(),
         *assembly.routes(),
+        *console.routes(),
         *voting.routes(),
+        *live.routes(),
         *resolutions.routes(),
         *feeds.routes(),
         *exports.routes(),
@@ -155,9 +204,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | Connection 
     with it, the built-in registration and sign-in pages are switched off.
     """
     settings = settings or Settings.from_env()
+    check_secret_key(settings.secret_key)
     if settings.default_locale not in LOCALES:
         raise ValueError(f"default_locale must be one of {LOCALES}")
-    bind = engine if engine is not None else make_engine(settings.database_url)
+    bind = engine if engine is not None else engine_for(settings)
     # A test hands in a connection inside an outer transaction; sessions then use savepoints.
     join_mode = "create_savepoint" if isinstance(bind, Connection) else None
     state = AppState(settings, bind, identity, join_transaction_mode=join_mode)
@@ -167,18 +217,26 @@ def create_app(settings: Settings | None = None, *, engine: Engine | Connection 
     app = Starlette(
         routes=all_routes,
         middleware=[
+            # First, so a public immutable answer is given again before anything else runs.
+            Middleware(PublicFastPathMiddleware),
             Middleware(SecurityHeadersMiddleware),
-            Middleware(SessionMiddleware, secret_key=settings.secret_key, secure=settings.secure_cookies),
+            # A request for a host we do not serve never reaches a handler, so nothing it builds
+            # (a link, a redirect, a page) can carry that host.
+            Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts), www_redirect=False),
+            Middleware(SessionMiddleware, secret_key=settings.secret_key, secure=settings.secure_cookies,
+                       max_age=settings.session_max_hours * 3600),
             Middleware(LocaleMiddleware, default=settings.default_locale),
             # The API only reads and answers every other method with its own JSON 405, so it needs
             # no token (a tokenless POST must not get the site's HTML 403 page).
             Middleware(FormGuardMiddleware, max_body_bytes=settings.max_body_bytes,
                        render_error=state.render_guard_error, csrf_exempt=_is_api),
         ],
-        exception_handlers={404: _not_found, 405: _not_allowed, Exception: _server_error},
+        exception_handlers={404: _not_found, 405: _not_allowed, sa_exc.DBAPIError: _database_error,
+                            sa_exc.TimeoutError: _database_error, Exception: _server_error},
     )
     app.state.delib = state
     state.sessions.sender = app
+    state.app = app
     return app
 
 
@@ -198,13 +256,25 @@ async def _not_allowed(request: Request, exc: Exception) -> Response:
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     # Runs outside our middleware (in Starlette's ServerErrorMiddleware), so it adds the security
-    # headers itself; the traceback goes to the log, never to the visitor.
-    log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    # headers itself and sets the visitor's language again (the middleware chose it in the scope);
+    # the traceback goes to the log, never to the visitor.
     request.scope.setdefault("delib_session", {})
-    response = request.app.state.delib.render_plain(
-        request, 500, N_("Something broke on our side. Please try again in a minute; if it keeps happening, tell a coordinator."))
+    token = set_locale(request.scope.get("delib_locale") or request.app.state.delib.settings.default_locale)
+    try:
+        response = health.outage_response(request, exc)
+        if response is None:
+            log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+            response = request.app.state.delib.render_plain(request, 500, N_(
+                "Something broke on our side. Please try again in a minute; if it keeps happening, tell a coordinator."))
+    finally:
+        reset_locale(token)
     response.headers.update(SECURITY_HEADERS)
     return response
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    """An unreachable, read-only or full database: a 503 page, one line in the log."""
+    return health.outage_response(request, exc) or await _server_error(request, exc)
 
 
 async def _plain_error(request: Request, status: int, message: str) -> Response:

@@ -14,10 +14,12 @@ from ..forums import agenda, delegates, floor, queries, rules
 from ..forums.models import AGENDA_KINDS, AGENDA_STATUSES, SPEAKER_STATUSES, Forum, Speaker
 from ..forums.queries import AgendaEntry
 from ..i18n import N_, gettext
-from ..voting import queries as voting_queries
+from ..voting import actions as voting_actions, queries as voting_queries
 from ..workshops.queries import get_membership
 from . import params
+from .console import back_to_console, wants_console
 from .context import Ctx, endpoint
+from .live import vote_call_context
 
 FORUM = "/forums/{forum_id:id}"
 ITEM = FORUM + "/agenda/{item_id:id}"
@@ -83,6 +85,8 @@ def _person(ctx: Ctx, raw) -> User:
 
 
 def _to_item(ctx: Ctx, forum_id: int, item_id: int) -> Response:
+    if wants_console(ctx):
+        return back_to_console(ctx, forum_id, "floor")
     return ctx.redirect("agenda_item", forum_id=forum_id, item_id=item_id, fragment="speakers")
 
 
@@ -101,7 +105,8 @@ def agenda_item(ctx: Ctx) -> Response:
     return ctx.render("forums/agenda_item.html", {
         "forum": forum, "entry": entry, "item": item, "speakers": speakers, "current": current,
         "ends_at": floor.speech_ends_at(current[0], item.speaking_seconds) if current else None,
-        "is_current": forum.current_item_id == item.id,
+        # A decided item may still be on the hall's screen; it is no longer "before the assembly".
+        "is_current": forum.current_item_id == item.id and item.status == "scheduled",
         "my_request": mine,
         "is_delegate": rules.is_delegate(me),
         "can_request": mine is None and rules.can_request_floor(ctx.actor, me, forum, item),
@@ -109,8 +114,15 @@ def agenda_item(ctx: Ctx) -> Response:
         "can_manage": rules.can_manage_agenda(ctx.actor, forum),
         "can_read_document": entry.document is not None and can_read_document(ctx.actor, entry.document),
         "AGENDA_KINDS": AGENDA_KINDS, "AGENDA_STATUSES": AGENDA_STATUSES, "SPEAKER_STATUSES": SPEAKER_STATUSES,
-        **voting_queries.item_vote_panel(ctx.db, item=item, forum=forum, actor=ctx.actor),
+        **_vote_panel(ctx, item, forum),
+        **vote_call_context(ctx, forum),
     })
+
+
+def _vote_panel(ctx: Ctx, item, forum: Forum) -> dict:
+    panel = voting_queries.item_vote_panel(ctx.db, item=item, forum=forum, actor=ctx.actor)
+    # A vote past its closing time shows as closed; the next write request closes its row.
+    return {**panel, "votes": [voting_actions.as_seen(ctx.db, vote) for vote in panel["votes"]]}
 
 
 @endpoint
@@ -155,6 +167,8 @@ def agenda_current(ctx: Ctx) -> Response:
     forum = _forum(ctx)
     item = _entry(ctx, forum).item
     agenda.do_set_current_item(ctx.db, forum=forum, item=item, actor=ctx.actor)
+    if wants_console(ctx):
+        return back_to_console(ctx, forum.id, "agenda", gettext("The item is before the assembly."))
     ctx.flash(gettext("The item is before the assembly."))
     return ctx.redirect("agenda_item", forum_id=forum.id, item_id=item.id)
 

@@ -20,17 +20,28 @@ from starlette.background import BackgroundTasks
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from ..accounts import queries as account_queries
-from ..accounts.actions import HostIdentity, do_sync_host_user
+from ..accounts import queries as account_queries, sessions
+from ..accounts.actions import HostIdentity, do_sync_host_user, host_user_in_step
 from ..accounts.models import User
 from ..db import sqlite_write_intent
 from ..db_errors import is_transient
 from ..errors import DomainError, Forbidden, ValidationError
 from ..i18n import N_
-from ..notifications.delivery import send_all, take_mail
+from ..notifications.delivery import take_mail
+from ..outbox.delivery import Pending, add_mail, deliver
+from ..outbox.senders import deliverer
+from ..settings import host_allowed
+from ..voting.closer import close_due_votes_quietly
 from .rendering import url_for
 
 log = logging.getLogger("deliberation.web")
+
+
+MAX_FLASHES = 3
+MAX_FLASH_LENGTH = 300
+#: For every page shown to someone signed in (names, e-mails, a ballot receipt): no cache keeps it,
+#: not the browser's back-forward store on a shared computer, not a proxy.
+NO_STORE = "no-store"
 
 
 class SignInRequired(DomainError):
@@ -44,6 +55,14 @@ class Ctx:
     app_state: Any
     actor: User | None = None
     background: list = field(default_factory=list)
+    #: The session whose "last seen" is due a write once the request is done (see endpoint).
+    touch_session: str | None = None
+    #: Pages about one person (account, reset links): never cached, even for a visitor not signed in.
+    private: bool = False
+
+    @property
+    def lifetime(self) -> sessions.Lifetime:
+        return sessions.Lifetime.of(self.settings)
 
     @property
     def form(self) -> dict:
@@ -65,6 +84,22 @@ class Ctx:
         origin = self.settings.base_url.rstrip("/") or f"{self.request.url.scheme}://{self.request.url.netloc}"
         return origin + path
 
+    def mail_origin(self) -> str | None:
+        """The origin for links that leave the site (e-mails, invitations), or None when there is
+        no trustworthy one. The Host header is the visitor's to choose: a reset link built from
+        ``Host: evil.example`` would hand the token to whoever owns that name. So only the
+        configured ``base_url``, else this request's host if ``allowed_hosts`` names it."""
+        if self.settings.base_url:
+            return self.settings.base_url.rstrip("/")
+        url = self.request.url
+        if url.hostname and host_allowed(self.settings, _host_of(url.netloc)):
+            return f"{url.scheme}://{url.netloc}"
+        return None
+
+    def mail_link(self, path: str) -> str | None:
+        origin = self.mail_origin()
+        return origin + path if origin else None
+
     def redirect(self, name: str, /, *, query: dict | None = None, fragment: str = "", **params: Any) -> Response:
         target = self.url(name, **params) + (f"?{urlencode(query)}" if query else "") + (f"#{fragment}" if fragment else "")
         return self.redirect_to(target)
@@ -80,9 +115,12 @@ class Ctx:
         return self.request.headers.get("hx-request") == "true" and self.request.headers.get("hx-boosted") != "true"
 
     def flash(self, message: str, kind: str = "success") -> None:
-        """A message shown once on the next page (already translated)."""
-        flashes = list(self.session.get("flash", []))
-        flashes.append([kind, message])
+        """A message shown once on the next page (already translated).
+
+        Kept in the cookie, so bounded: the newest few, each cut short, never a cookie the
+        browser drops for being too large (which would sign the person out)."""
+        flashes = list(self.session.get("flash", []))[-(MAX_FLASHES - 1):]
+        flashes.append([kind[:20], message[:MAX_FLASH_LENGTH]])
         self.session["flash"] = flashes
 
     def require_actor(self) -> User:
@@ -104,6 +142,13 @@ class Ctx:
         return client.host if client else "unknown"
 
 
+def _host_of(netloc: str) -> str:
+    """The host of ``netloc`` without its port, brackets kept around an IPv6 address."""
+    if netloc.startswith("["):
+        return netloc[: netloc.find("]") + 1]
+    return netloc.rsplit(":", 1)[0] if ":" in netloc else netloc
+
+
 def resolve_actor(ctx: Ctx) -> User | None:
     identity_provider = ctx.app_state.identity
     if identity_provider is not None:
@@ -114,53 +159,84 @@ def resolve_actor(ctx: Ctx) -> User | None:
             identity = HostIdentity(external_id=str(identity["external_id"]),
                                     display_name=str(identity["display_name"]),
                                     roles=frozenset(identity.get("roles", ())), email=identity.get("email"))
+        if ctx.request.method in ("GET", "HEAD"):
+            return _host_user_for_read(ctx, identity)
         return do_sync_host_user(ctx.db, identity=identity)
-    user_id = ctx.session.get("uid")
-    if not user_id:
+    found = sessions.get_session_user(ctx.db, token=ctx.session.get("sid", ""), lifetime=ctx.lifetime)
+    if found is None:
+        # Signed out elsewhere, timed out, or never was: this cookie signs nobody in any more.
+        ctx.session.pop("sid", None)
         return None
-    user = account_queries.get_user(ctx.db, user_id)
-    # A changed password bumps the epoch and so ends every other session.
-    if user is None or not user.is_active or user.session_epoch != ctx.session.get("epoch"):
-        ctx.session.pop("uid", None)
-        return None
+    user, row = found
+    if sessions.touch_due(row):
+        ctx.touch_session = row.id_hash
     return user
 
 
+def _host_user_for_read(ctx: Ctx, identity: HostIdentity) -> User:
+    """A host's person met on a GET: a read stays a read, so a first sight (or a changed name or
+    role) is written in a short unit of its own before the request's transaction begins."""
+    user = host_user_in_step(ctx.db, identity=identity)
+    if user is not None:
+        return user
+    # End the read transaction first: on SQLite it would keep reading from before the write.
+    ctx.db.rollback()
+    token = sqlite_write_intent.set(True)
+    try:
+        with ctx.app_state.sessions.begin() as db:
+            user_id = do_sync_host_user(db, identity=identity).id
+    finally:
+        sqlite_write_intent.reset(token)
+    return account_queries.get_user(ctx.db, user_id)
+
+
 def endpoint(handler: Callable[[Ctx], Response] | None = None, *,
-             unavailable: Callable[[Ctx], Response] | None = None):
-    """Use as ``@endpoint``, or ``@endpoint(unavailable=page)`` to show ``page(ctx)`` instead of the
-    plain 503 page when the database fails for a moment (it must not touch the database)."""
+             unavailable: Callable[[Ctx], Response] | None = None, private: bool = False):
+    """Use as ``@endpoint``; ``@endpoint(unavailable=page)`` shows ``page(ctx)`` instead of the plain
+    503 page when the database fails for a moment (it must not touch the database), and
+    ``@endpoint(private=True)`` marks a page about one person even before sign-in (a reset link's
+    page), which must never be cached."""
     if handler is None:
-        return lambda inner: endpoint(inner, unavailable=unavailable)
+        return lambda inner: endpoint(inner, unavailable=unavailable, private=private)
 
     @wraps(handler)
     def run(request: Request) -> Response:
         app_state = request.app.state.delib
+        writes = request.method not in ("GET", "HEAD")
+        if writes:
+            # Before this request takes the write lock: see voting.closer for why not later.
+            close_due_votes_quietly(app_state.sessions)
         # Handlers run in worker threads, one request each, so the flag is this request's alone.
-        sqlite_write_intent.set(request.method not in ("GET", "HEAD"))
+        sqlite_write_intent.set(writes)
         db = app_state.sessions()
-        ctx = Ctx(request=request, db=db, app_state=app_state)
+        ctx = Ctx(request=request, db=db, app_state=app_state, private=private)
         try:
+            app_state.outbox.ensure_running()
             ctx.actor = resolve_actor(ctx)
             response = handler(ctx)
+            letters = _letters_to_outbox(ctx)
             db.commit()
-            _send_queued_mail(ctx, response)
-            return response
+            _deliver_after_response(ctx, response, letters)
         except DomainError as error:
             db.rollback()
-            return error_response(ctx, error)
+            response = error_response(ctx, error)
         except DBAPIError as error:
             _rollback_after_failure(db)
             if not is_transient(error):
                 raise
             # Not an answer about the request: nothing was recorded, and saying so is the truth.
             log.warning("database unavailable during %s %s: %s", request.method, request.url.path, error.orig)
-            return unavailable(ctx) if unavailable else unavailable_response(ctx)
+            response = unavailable(ctx) if unavailable else unavailable_response(ctx)
         except BaseException:
             db.rollback()
             raise
         finally:
             db.close()
+        if ctx.touch_session:
+            sessions.touch_session(app_state.bind, id_hash=ctx.touch_session)
+        if (ctx.actor is not None or ctx.private) and "cache-control" not in response.headers:
+            response.headers["Cache-Control"] = NO_STORE
+        return response
 
     return run
 
@@ -180,20 +256,39 @@ def unavailable_response(ctx: Ctx) -> Response:
     return ctx.app_state.render_plain(ctx.request, 503, UNAVAILABLE)
 
 
-def _send_queued_mail(ctx: Ctx, response: Response) -> None:
-    """E-mails the request queued (notifications.delivery.queue_mail) go out after the response,
-    only once the commit succeeded, with links made absolute for this site."""
-    messages = take_mail(ctx.db, lambda link: ctx.absolute(link.path(ctx.url)))
-    if not messages:
+def _letters_to_outbox(ctx: Ctx) -> list[Pending]:
+    """E-mails the request queued (notifications.delivery.queue_mail), finished with links from the
+    site's configured origin and written to the outbox in the request's own transaction."""
+    origin = ctx.mail_origin()
+    messages = take_mail(ctx.db, lambda link: (origin or "") + link.path(ctx.url))
+    if messages and origin is None:
+        log.warning("Not sending %d e-mail(s): set DELIBERATION_BASE_URL or DELIBERATION_ALLOWED_HOSTS "
+                    "so links in them point at this site", len(messages))
+        return []
+    lease = ctx.app_state.sessions.outbox_lease
+    return [add_mail(ctx.db, message, **({"lease": lease} if lease else {})) for message in messages]
+
+
+def _deliver_after_response(ctx: Ctx, response: Response, letters: list[Pending]) -> None:
+    """Send the letters once the commit succeeded, after the response; a failure is retried by
+    the outbox's sweeper (or by the next process, if this one dies first)."""
+    if not letters:
         return
     tasks = BackgroundTasks()
     if response.background is not None:
         tasks.add_task(response.background)
-    tasks.add_task(send_all, ctx.settings, messages)
+    sessions, send = ctx.app_state.sessions, deliverer(sender=None, settings=ctx.settings)
+    tasks.add_task(deliver, sessions, letters, send)
     response.background = tasks
 
 
 def error_response(ctx: Ctx, error: DomainError) -> Response:
+    if ctx.is_htmx and ctx.request.method == "POST" and getattr(ctx.request.state, "form", {}).get("back") == "console":
+        from .console import refusal_in_region
+
+        refused = refusal_in_region(ctx, error)
+        if refused is not None:
+            return refused
     if isinstance(error, SignInRequired) and ctx.app_state.identity is None and ctx.request.method == "GET":
         return RedirectResponse(ctx.url("login") + "?" + urlencode({"next": ctx.request.url.path}), status_code=303)
     errors = error.errors if isinstance(error, ValidationError) else {}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from starlette.responses import Response
 from starlette.routing import Route
 
 from ..accounts.queries import get_user
 from ..discussion import actions, queries, rules
 from ..discussion.actions import AmendmentConflict
-from ..discussion.anchoring import refresh_anchors
 from ..discussion.models import Amendment, Comment
 from ..drafting import queries as drafting_queries
 from ..drafting.rules import can_read_document
@@ -18,6 +19,10 @@ from ..text.diff import diff_summary, render_inline_html, word_diff
 from ..workshops.queries import get_membership
 from . import params
 from .context import Ctx, endpoint
+
+
+# Threads per page of a document's comments: 2,000 comments on one page were 2.6 MB of HTML.
+COMMENTS_PER_PAGE = 50
 
 
 def routes() -> list[Route]:
@@ -46,7 +51,6 @@ def _document_view(ctx: Ctx, document_id: int):
         if view is not None and ctx.actor is None and ctx.app_state.identity is None:
             ctx.require_actor()
         raise NotFound("document_not_found", N_("There is no such document, or it is not public."))
-    refresh_anchors(ctx.db, document=view.document, head=view.revision)
     return view
 
 
@@ -69,7 +73,8 @@ def _comment(ctx: Ctx) -> tuple[Comment, object, object]:
 def _back_to_comment(ctx: Ctx, comment: Comment) -> Response:
     if comment.amendment_id:
         return ctx.redirect("amendment", amendment_id=comment.amendment_id, fragment=f"comment-{comment.id}")
-    query = {"pid": comment.anchor_pid} if comment.anchor_pid else {}
+    # ?comment= finds the page the comment's thread is on.
+    query = ({"pid": comment.anchor_pid} if comment.anchor_pid else {}) | {"comment": comment.id}
     return ctx.redirect("comments", document_id=comment.document_id, query=query, fragment=f"comment-{comment.id}")
 
 
@@ -114,15 +119,47 @@ def comments_page(ctx: Ctx) -> Response:
     selection = _selection(ctx, view)
     pid = selection["pid"] or None
     scope = ctx.request.query_params.get("show", "")
-    threads = queries.list_threads(ctx.db, document_id=view.document.id, pid=pid, include_hidden=moderator,
-                                   outdated=scope == "outdated", whole_document=scope == "document")
+    if scope not in ("document", "outdated"):
+        scope = ""
+    filters = {"pid": pid, "include_hidden": moderator, "outdated": scope == "outdated",
+               "whole_document": scope == "document"}
+    total = queries.count_threads(ctx.db, document_id=view.document.id, **filters)
+    pages = max(1, -(-total // COMMENTS_PER_PAGE))
+    page = min(_comment_page(ctx, view, membership, filters) or params.number_or_none(ctx.request.query_params.get("page"), maximum=params.PAGE_MAX) or 1,
+               pages)
+    threads = queries.list_threads(ctx.db, document_id=view.document.id, offset=(page - 1) * COMMENTS_PER_PAGE,
+                                   limit=COMMENTS_PER_PAGE, **filters)
     return ctx.render("discussion/comments.html", {
         "document": view.document, "workshop": view.workshop, "revision": view.revision, "selection": selection,
-        "threads": threads, "scope": scope, "membership": membership, "moderator": moderator,
+        "threads": threads, "total": total, "page": page, "pages": pages,
+        "page_hrefs": {n: _page_href(ctx, view.document.id, n, pid, scope) for n in _pager(page, pages)},
+        "scope": scope, "membership": membership, "moderator": moderator,
         "can_comment": rules.can_comment(ctx.actor, view.document), "errors": errors,
         "values": ctx.form if errors else {}, "counts": queries.margin_counts(ctx.db, document_id=view.document.id),
         "rules": rules,
     }, status=422 if errors else 200)
+
+
+def _comment_page(ctx: Ctx, view, membership, filters: dict) -> int | None:
+    """The page holding ``?comment=``'s thread, so a permalink finds its comment among the pages."""
+    wanted = params.id_or_none(ctx.request.query_params.get("comment"))
+    comment = queries.get_comment(ctx.db, wanted) if wanted else None
+    if comment is None or comment.document_id != view.document.id or not rules.can_see_comment(
+            ctx.actor, membership, comment):
+        return None
+    position = queries.thread_position(ctx.db, comment=comment, document_id=view.document.id, **filters)
+    return None if position is None else position // COMMENTS_PER_PAGE + 1
+
+
+def _pager(page: int, pages: int) -> list[int]:
+    """The first, the last and the pages around this one."""
+    return sorted({1, pages} | {n for n in range(page - 2, page + 3) if 1 <= n <= pages}) if pages > 1 else []
+
+
+def _page_href(ctx: Ctx, document_id: int, page: int, pid: str | None, scope: str) -> str:
+    query = {key: value for key, value in (("pid", pid), ("show", scope), ("page", page if page > 1 else None))
+             if value}
+    return ctx.url("comments", document_id=document_id) + (f"?{urlencode(query)}" if query else "")
 
 
 @endpoint

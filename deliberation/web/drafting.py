@@ -5,7 +5,6 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..discussion.anchoring import refresh_anchors
 from ..discussion.queries import margin_counts, open_amendment_counts
 from ..discussion.rules import can_comment
 from ..drafting import actions, queries, rules
@@ -74,8 +73,6 @@ def _document_context(ctx: Ctx, view) -> dict:
     membership = _membership(ctx, view.workshop.id)
     document = view.document
     is_head = view.revision.number == document.head_number
-    if is_head:
-        refresh_anchors(ctx.db, document=document, head=view.revision)
     return {
         "margin": margin_counts(ctx.db, document_id=document.id) if is_head else None,
         "amendment_counts": open_amendment_counts(ctx.db, document_id=document.id) if is_head else {},

@@ -20,6 +20,7 @@ from ..forums.queries import get_forum
 from ..i18n import gettext
 from ..library import queries
 from ..library.describe import adoption_date, aware, first_paragraph
+from ..resolutions.queries import get_last_resolution
 from ..taxonomy import SECTORS, THEMES
 from .context import Ctx, endpoint
 
@@ -27,6 +28,10 @@ ATOM_TYPE = "application/atom+xml; charset=utf-8"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 # New resolutions are rare; readers that poll often still get an answer from a cache.
 FEED_CACHE_CONTROL = "public, max-age=600"
+
+
+#: The category scheme whose term is a resolution's hash, the chain's head when it was adopted.
+CHAIN_HEAD_SCHEME = "urn:deliberation:chain-head-at-adoption"
 
 
 def routes() -> list[Route]:
@@ -51,7 +56,13 @@ def feed_resolutions(ctx: Ctx) -> Response:
     # The feed's address is its identity: the same filters always make the same feed.
     feed.id(self_url)
     feed.title(_feed_title(ctx, query, site))
-    feed.subtitle(gettext("Texts the network's forums adopted, as adopted, with the vote that adopted them."))
+    subtitle = gettext("Texts the network's forums adopted, as adopted, with the vote that adopted them.")
+    head = get_last_resolution(ctx.db)
+    if head is not None:
+        # The chain's head for anyone to keep: `deliberation verify --expect HASH` checks it later.
+        subtitle += " " + gettext("Head of the chain: %(hash)s (resolution %(number)s).", hash=head.hash,
+                                  number=head.number)
+    feed.subtitle(subtitle)
     feed.author({"name": site})
     feed.link(href=self_url, rel="self", type="application/atom+xml")
     feed.link(href=library_url, rel="alternate", type="text/html")
@@ -72,6 +83,8 @@ def feed_resolutions(ctx: Ctx) -> Response:
         for person in resolution.contributors or ():
             entry.author({"name": person.get("name", "")})
         entry.category(term=resolution.kind, label=gettext(DOCUMENT_KINDS.get(resolution.kind, resolution.kind)))
+        # Its own hash was the chain's head when it was adopted.
+        entry.category(term=resolution.hash, scheme=CHAIN_HEAD_SCHEME, label=gettext("Head of the chain at adoption"))
         for code in resolution.sectors or ():
             if code in SECTORS:
                 entry.category(term=code, label=gettext(SECTORS[code]))

@@ -1,14 +1,16 @@
 """Reading request bodies safely, before any handler runs.
 
-One middleware does four things for every request with a body, so no handler can forget them:
+One middleware does five things for every request with a body, so no handler can forget them:
 refuses bodies over the size limit (413) without reading past it, refuses text that is not valid
-UTF-8 (400), checks the CSRF token on every state-changing method (403), and leaves the parsed form
-in ``request.state.form`` so handlers can stay synchronous.
+UTF-8 (400), removes control characters from every value (a NUL must never reach the database;
+PostgreSQL answers it with an error), checks the CSRF token on every state-changing method (403),
+and leaves the parsed form in ``request.state.form`` so handlers can stay synchronous.
 """
 
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl
@@ -16,15 +18,41 @@ from urllib.parse import parse_qsl
 from starlette.datastructures import FormData, Headers
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
+from starlette.routing import get_route_path
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..drafting.models import MAX_BODY_CHARS
+from ..exports.docx_in import MAX_BYTES as MAX_DOCX_BYTES
 from ..params import number_or_none
+from ..validation import strip_controls
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-MAX_FIELDS = 1000
+# A chair ticks every delegate of a forum of a thousand or more at once (bulk check-in).
+MAX_FIELDS = 5000
+
+# The body limit follows from the character limit on the routes whose form carries a long text: a
+# Cyrillic character is 6 bytes once form-encoded (%D0%B0), so 400,000 of them need 2.4 MB, more
+# than the site-wide limit. Other routes keep the site-wide limit.
+ENCODED_BYTES_PER_CHAR = 6
+_MARGIN = 64 * 1024
+LONG_TEXT_BODY_BYTES = MAX_BODY_CHARS * ENCODED_BYTES_PER_CHAR + _MARGIN
+_BODY_LIMITS = (
+    (re.compile(r"/workshops/\d+/documents/new"), LONG_TEXT_BODY_BYTES),
+    (re.compile(r"/documents/\d+/edit"), LONG_TEXT_BODY_BYTES),
+    # The conflict form sends the whole text and, again, each passage in conflict.
+    (re.compile(r"/documents/\d+/resolve"), 2 * LONG_TEXT_BODY_BYTES),
+    (re.compile(r"/documents/\d+/amendments/new"), LONG_TEXT_BODY_BYTES),
+    (re.compile(r"/amendments/\d+/edit"), LONG_TEXT_BODY_BYTES),
+    (re.compile(r"/workshops/\d+/documents/import"), MAX_DOCX_BYTES + _MARGIN),
+)
+
+
+def body_limit(path: str, default: int) -> int:
+    """The most bytes a request to ``path`` may send: the site-wide limit or a long text's."""
+    return max([default, *(limit for route, limit in _BODY_LIMITS if route.fullmatch(path))])
 
 ErrorRenderer = Callable[[Scope, int, str], Awaitable[Response]]
 
@@ -73,11 +101,12 @@ class FormGuardMiddleware:
         headers = Headers(scope=scope)
         method = scope["method"]
         declared = headers.get("content-length")
-        if declared and (number_or_none(declared, minimum=0, maximum=self.max_body_bytes) is None):
+        limit = body_limit(get_route_path(scope), self.max_body_bytes)
+        if declared and number_or_none(declared, minimum=0, maximum=limit) is None:
             await self._refuse(scope, receive, send, 413, "too_large")
             return
         try:
-            body = await self._read(receive) if method not in SAFE_METHODS else b""
+            body = await self._read(receive, limit) if method not in SAFE_METHODS else b""
         except BodyTooLarge:
             await self._refuse(scope, receive, send, 413, "too_large")
             return
@@ -94,6 +123,7 @@ class FormGuardMiddleware:
             sent = headers.get(CSRF_HEADER) or form.get(CSRF_FIELD, "")
             expected = scope["delib_session"].get("csrf", "")
             if not expected or not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), expected.encode()):
+                scope["state"]["refused_form"] = form  # shown read-only, so the typed text is not lost
                 await self._refuse(scope, receive, send, 403, "csrf")
                 return
         scope["state"]["form"] = form
@@ -109,7 +139,7 @@ class FormGuardMiddleware:
 
         await self.app(scope, replay, send)
 
-    async def _read(self, receive: Receive) -> bytes:
+    async def _read(self, receive: Receive, limit: int) -> bytes:
         chunks, size = [], 0
         while True:
             message = await receive()
@@ -117,7 +147,7 @@ class FormGuardMiddleware:
                 break
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body_bytes:
+            if size > limit:
                 raise BodyTooLarge
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -156,6 +186,9 @@ class FormGuardMiddleware:
 def _first_values(pairs) -> dict:
     form: dict = {}
     for key, value in pairs:
+        key = strip_controls(key)
+        if isinstance(value, str):
+            value = strip_controls(value)
         if key in form:
             form.setdefault("__multi__", {}).setdefault(key, [form[key]]).append(value)
         else:

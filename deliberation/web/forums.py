@@ -10,7 +10,9 @@ from ..forums import actions, queries, rules
 from ..forums.models import AGENDA_KINDS, AGENDA_STATUSES, FORUM_STATUSES, FORUM_TRANSITIONS, Forum
 from ..i18n import N_, gettext
 from ..library import queries as library_queries
+from .console import checkin_box
 from .context import Ctx, endpoint
+from .live import vote_call_context
 
 
 def routes() -> list[Route]:
@@ -87,7 +89,11 @@ def forum_page(ctx: Ctx) -> Response:
         "rejected": library_queries.list_forum_rejections(ctx.db, forum_id=forum.id),
         "can_manage_agenda": rules.can_manage_agenda(ctx.actor, forum),
         "can_set_current": rules.can_manage_agenda(ctx.actor, forum) and rules.is_in_session(forum),
+        "can_run_sitting": rules.can_run_sitting(ctx.actor),
+        "checkin": checkin_box(ctx, forum),
         "AGENDA_KINDS": AGENDA_KINDS, "AGENDA_STATUSES": AGENDA_STATUSES,
+        # The call to vote, and the forum's event stream that brings the next one.
+        **vote_call_context(ctx, forum),
     })
 
 

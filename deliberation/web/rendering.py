@@ -61,6 +61,7 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
         datetime=i18n.format_datetime,
         number=i18n.format_number,
         paragraphs=_paragraphs,
+        bdi=_bdi,
     )
     env.globals.update(
         url=_url_global,
@@ -92,7 +93,8 @@ def _voting_globals() -> dict:
 
     return dict(VOTE_MODES=voting.VOTE_MODES, VOTE_STATUSES=voting.VOTE_STATUSES, VOTE_SUBJECTS=voting.VOTE_SUBJECTS,
                 THRESHOLD_LABELS=voting.THRESHOLD_LABELS, QUORUM_BASE_LABELS=voting.QUORUM_BASE_LABELS,
-                REASON_LABELS=voting.REASON_LABELS, VOTE_CHOICES=voting.CHOICES, choice_label=voting.choice_label)
+                REASON_LABELS=voting.REASON_LABELS, VOTE_CHOICES=voting.CHOICES, choice_label=voting.choice_label,
+                total_label=voting.total_label)
 
 
 @jinja2.pass_context
@@ -105,6 +107,12 @@ def _static_global(context, path: str) -> str:
     request = context["request"]
     version = request.scope["app"].state.delib.static_version
     return url_for(request, "static", path=path) + f"?v={version}"
+
+
+def _bdi(text: object) -> Markup:
+    """User text (a name, a title) isolated from what surrounds it, escaped: a right-to-left name or a
+    direction character left in old data cannot reorder the words after it. Not for attributes or <title>."""
+    return Markup("<bdi>%s</bdi>") % text
 
 
 def _paragraphs(text: str) -> Markup:

@@ -31,7 +31,7 @@ from ..settings import LOCALES
 from ..text.diff import diff_summary, render_inline_html, side_by_side
 from ..text.markdown import RenderedUnit, render_units
 from ..text.paragraphs import Paragraph, number_points, split_units
-from ..voting.models import VOTE_MODES, choice_label
+from ..voting.models import VOTE_MODES, total_label
 from .caching import IMMUTABLE, cache_of, etag_matches, immutable_response, strong_etag
 from . import params
 from .context import Ctx, endpoint
@@ -146,11 +146,11 @@ def _render(text: str, paragraph_ids: tuple[str, ...]) -> tuple[RenderedUnit, ..
 
 def tally_rows(tally: dict[str, Any]) -> list[tuple[str, int]]:
     return [
-        (choice_label("for"), tally["for"]),
-        (choice_label("against"), tally["against"]),
-        (choice_label("abstain"), tally["abstain"]),
+        (total_label("for"), tally["for"]),
+        (total_label("against"), tally["against"]),
+        (total_label("abstain"), tally["abstain"]),
         (gettext("Registered delegates"), tally["registered"]),
-        (gettext("Delegates present"), tally["present"]),
+        (gettext("Delegates present or represented"), tally["present"]),
         (gettext("Delegates who voted"), tally["participants"]),
     ]
 

@@ -20,6 +20,10 @@ CSP = "; ".join([
     "object-src 'none'",
 ])
 
+HSTS_NAME = "Strict-Transport-Security"
+#: Without includeSubDomains: the app may be mounted in a host whose other subdomains it cannot vouch for.
+HSTS = "max-age=31536000"
+
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -39,12 +43,18 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
 
+        https = scope.get("scheme") == "https"
+
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in HEADERS.items():
                     if name not in headers:
                         headers[name] = value
+                # Only over HTTPS (RFC 6797 7.2): a browser that saw it refuses plain HTTP to this
+                # host for a year, so a café's network cannot strip TLS from the next visit.
+                if https and HSTS_NAME not in headers:
+                    headers[HSTS_NAME] = HSTS
             await send(message)
 
         await self.app(scope, receive, send_wrapper)

@@ -15,7 +15,11 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 COOKIE_NAME = "delib_session"
-MAX_AGE = 14 * 24 * 3600
+#: The name over HTTPS at the site's root: a browser accepts a ``__Host-`` cookie only if it is
+#: Secure, for path / and no Domain, so a neighbouring subdomain cannot plant or overwrite it.
+HOST_COOKIE_NAME = "__Host-" + COOKIE_NAME
+#: The cookie's own lifetime; the session behind it may end sooner (idle, absolute, sign-out).
+MAX_AGE = 7 * 24 * 3600
 
 
 class Session(dict):
@@ -39,19 +43,21 @@ class Session(dict):
 
 
 class SessionMiddleware:
-    def __init__(self, app: ASGIApp, *, secret_key: str, secure: str = "auto") -> None:
+    def __init__(self, app: ASGIApp, *, secret_key: str, secure: str = "auto", max_age: int = MAX_AGE) -> None:
         self.app = app
         self.signer = TimestampSigner(secret_key, salt="deliberation.session")
         self.secure = secure
+        self.max_age = max_age
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         connection = HTTPConnection(scope)
-        session = Session(self._load(connection.cookies.get(COOKIE_NAME)))
+        name = self._name(scope)
+        session = Session(self._load(connection.cookies.get(name)))
         scope["delib_session"] = session
-        had_cookie = COOKIE_NAME in connection.cookies
+        had_cookie = name in connection.cookies
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start" and (session.modified or (had_cookie and not session)):
@@ -66,17 +72,24 @@ class SessionMiddleware:
         if not raw:
             return {}
         try:
-            data = self.signer.unsign(raw.encode(), max_age=MAX_AGE)
+            data = self.signer.unsign(raw.encode(), max_age=self.max_age)
             value = json.loads(b64decode(data))
             return value if isinstance(value, dict) else {}
         except (BadSignature, ValueError):
             return {}
 
+    def _secure(self, scope: Scope) -> bool:
+        return self.secure == "always" or (self.secure == "auto" and scope.get("scheme") in ("https", "wss"))
+
+    def _name(self, scope: Scope) -> str:
+        at_root = (scope.get("root_path") or "/") == "/"
+        return HOST_COOKIE_NAME if at_root and self._secure(scope) else COOKIE_NAME
+
     def _cookie(self, scope: Scope, session: Session) -> str:
         path = scope.get("root_path") or "/"
-        secure = self.secure == "always" or (self.secure == "auto" and scope.get("scheme") in ("https", "wss"))
-        flags = f"; path={path}; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
+        name = self._name(scope)
+        flags = f"; path={path}; HttpOnly; SameSite=Lax" + ("; Secure" if self._secure(scope) else "")
         if not session:
-            return f"{COOKIE_NAME}=null{flags}; Max-Age=0"
+            return f"{name}=null{flags}; Max-Age=0"
         value = self.signer.sign(b64encode(json.dumps(dict(session)).encode())).decode()
-        return f"{COOKIE_NAME}={value}{flags}; Max-Age={MAX_AGE}"
+        return f"{name}={value}{flags}; Max-Age={self.max_age}"

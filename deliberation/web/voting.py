@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from starlette.responses import Response
+from dataclasses import replace
+
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..db import sqlite_write_intent
 from ..errors import NotFound, ValidationError
 from ..forums import queries as forum_queries
 from ..forums.floor import speech_ends_at
-from ..forums.models import AgendaItem, Forum
+from ..forums.models import AGENDA_OUTCOMES, AGENDA_STATUSES, AgendaItem, Forum
+from ..forums import rules as forum_rules
+from ..forums.presence import checkin_code
 from ..i18n import DISPLAY_ZONE, N_, gettext
 from ..voting import actions, queries, rules
 from ..voting.models import CHOICES, Vote, choice_label
 from ..voting.receipts import looks_like_receipt, new_ballot_key, new_receipt
 from . import params
 from .context import Ctx, endpoint
+from .live import stream_url
+from .regions import page_context, region_html, region_response
 
 RECEIPT_COOKIE = "delib_receipt_{vote}_{voter}"
 
@@ -48,28 +54,11 @@ def _forum(ctx: Ctx, forum_id: int) -> Forum:
     return forum
 
 
-def _close_due(ctx: Ctx, forum_id: int) -> None:
-    """Close remote votes whose time has come before showing anything about them.
-
-    A GET otherwise only reads: the close runs in its own short write transaction, then the
-    request's own transaction starts afresh so it sees the result (SQLite reads from a snapshot).
-    """
-    if not any(actions.is_due(vote) for vote in queries.due_votes(ctx.db, forum_id=forum_id)):
-        return
-    token = sqlite_write_intent.set(True)
-    try:
-        with ctx.app_state.sessions.begin() as db:
-            actions.close_due_votes(db, forum_id=forum_id)
-    finally:
-        sqlite_write_intent.reset(token)
-    ctx.db.rollback()
-
-
 def _vote(ctx: Ctx) -> tuple[Vote, Forum, AgendaItem]:
     vote = actions.get_vote_or_404(ctx.db, ctx.request.path_params["vote_id"])
-    if vote.status == "open" and vote.closes_at is not None:
-        _close_due(ctx, vote.forum_id)
-        vote = actions.get_vote_or_404(ctx.db, vote.id)
+    if ctx.request.method in ("GET", "HEAD"):
+        # A write request closed any due vote before it began (voting.closer); a read only shows it.
+        vote = actions.as_seen(ctx.db, vote)
     forum = _forum(ctx, vote.forum_id)
     return vote, forum, ctx.db.get(AgendaItem, vote.agenda_item_id)
 
@@ -110,13 +99,15 @@ def vote_new(ctx: Ctx) -> Response:
         subject = ctx.request.query_params.get("subject") or ("final" if item.document_id else "motion")
         values = {"subject": subject, "amendment_id": ctx.request.query_params.get("amendment", ""),
                   "threshold": "cast_majority", "quorum_num": "1", "quorum_den": "2", "quorum_base": "registered",
-                  "mode": "hall"}
+                  "mode": "hall", "back": ctx.request.query_params.get("back", "")}
         return ctx.render("voting/form.html", {**context, "values": values, "errors": {}})
     try:
         vote = actions.check_prepare_vote(ctx.db, item=item, forum=forum, actor=ctx.actor, data=ctx.form)
     except ValidationError as error:
         return ctx.render("voting/form.html", {**context, "values": ctx.form, "errors": error.errors}, status=422)
-    ctx.flash(gettext("The vote is prepared. Check its rule, then open it."))
+    ctx.flash(gettext("The vote is prepared. Check its rule, then start it."))
+    if ctx.form.get("back") == "console":
+        return ctx.redirect("forum_console", forum_id=forum.id, fragment="console-vote")
     return ctx.redirect("vote", vote_id=vote.id)
 
 
@@ -136,10 +127,11 @@ def vote_edit(ctx: Ctx) -> Response:
 
 
 def _after_chair_action(ctx: Ctx, vote: Vote, message: str) -> Response:
+    if ctx.form.get("back", "") == "console":
+        from .console import back_to_console
+
+        return back_to_console(ctx, vote.forum_id, "vote", message)
     ctx.flash(message)
-    back = ctx.form.get("back", "")
-    if back == "live":
-        return ctx.redirect("forum_live", forum_id=vote.forum_id)
     return ctx.redirect("vote", vote_id=vote.id)
 
 
@@ -192,7 +184,7 @@ def _vote_context(ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem) -> dict:
         "can_chair": rules.can_chair(ctx.actor, forum),
         "can_vote": bool(ctx.actor) and rules.takes_ballots(vote) and
         forum_queries.is_registered_delegate(ctx.db, forum_id=forum.id, user_id=ctx.actor.id),
-        "values": {}, "errors": {},
+        "values": {}, "errors": {}, "refused": "",
     }
 
 
@@ -275,7 +267,8 @@ def vote_booth(ctx: Ctx) -> Response:
     ctx.require_actor()
     if vote.status == "draft":
         raise NotFound("vote_not_found", N_("There is no such vote."))
-    context = _booth_context(ctx, vote, forum, item, done=ctx.request.query_params.get("done", ""))
+    context = {**_booth_context(ctx, vote, forum, item, done=ctx.request.query_params.get("done", "")),
+               "live_url": stream_url(ctx, forum.id)}
     response = ctx.render("voting/booth.html", context)
     for voter_id, secret in _new_device_secrets(ctx, vote, context["lines"]).items():
         _keep_secret(ctx, response, vote, voter_id, secret)
@@ -314,6 +307,8 @@ def vote_ballot(ctx: Ctx) -> Response:
         ctx.db.rollback()
         sqlite_write_intent.set(False)
         vote, forum, item = _vote(ctx)
+        # Refused because its time ran out while this ballot was on its way: show it as closed.
+        vote = actions.as_seen(ctx.db, vote)
         return ctx.render("voting/booth.html", _booth_context(ctx, vote, forum, item, refused=True), status=409)
     if ctx.is_htmx:
         response = ctx.render("voting/_booth.html", _booth_context(ctx, vote, forum, item, just_cast=cast))
@@ -344,36 +339,37 @@ def vote_receipt(ctx: Ctx) -> Response:
                                               "counted": counted})
 
 
-# --- the live screens -----------------------------------------------------------------------------
+# --- the hall's screen ---------------------------------------------------------------------------
 
 def _state(ctx: Ctx, forum: Forum) -> dict:
-    _close_due(ctx, forum.id)
-    forum = _forum(ctx, forum.id)
     state = queries.get_live_state(ctx.db, forum)
+    if state.vote is not None:
+        state = replace(state, vote=actions.as_seen(ctx.db, state.vote))
     ends_at = speech_ends_at(state.speaker, state.item.speaking_seconds) if state.item else None
-    return {"forum": forum, "state": state, "speaker_ends_at": ends_at,
-            "rule": queries.rule_of(state.vote) if state.vote else None}
+    # The hall screen's address is public: the check-in code shows only on a chair's own screen,
+    # or anyone at home could read it and be counted present.
+    code = checkin_code(forum) if forum_rules.can_run_sitting(ctx.actor) else None
+    return {"forum": forum, "state": state, "speaker_ends_at": ends_at, "checkin_code": code,
+            "AGENDA_STATUSES": AGENDA_STATUSES, "AGENDA_OUTCOMES": AGENDA_OUTCOMES}
 
 
 @endpoint
 def forum_live(ctx: Ctx) -> Response:
-    forum = _forum(ctx, ctx.request.path_params["forum_id"])
-    ctx.require(rules.can_chair(ctx.actor, forum))
-    context = _state(ctx, forum)
-    agenda = forum_queries.list_agenda(ctx.db, forum.id)
-    return ctx.render("voting/live.html", {**context, "agenda": agenda, "view": "chair"})
+    """The old chair's screen: the console has taken its place."""
+    return RedirectResponse(ctx.url("forum_console", forum_id=ctx.request.path_params["forum_id"]), status_code=301)
 
 
 @endpoint
 def forum_projector(ctx: Ctx) -> Response:
     forum = _forum(ctx, ctx.request.path_params["forum_id"])
-    return ctx.render("voting/projector.html", {**_state(ctx, forum), "view": "projector"})
+    base = page_context(ctx)
+    context = _state(ctx, forum)
+    return ctx.render("voting/projector.html", {**base, **context, "live_url": stream_url(ctx, forum.id),
+                                                "state_html": region_html(ctx, base, "voting/_state.html", context)})
 
 
 @endpoint
 def forum_live_state(ctx: Ctx) -> Response:
-    """The part of the chair's screen and of the projector that updates itself every few seconds."""
+    """The hall screen's state: 204 while it is what the screen already shows."""
     forum = _forum(ctx, ctx.request.path_params["forum_id"])
-    view = "chair" if ctx.request.query_params.get("view") == "chair" and rules.can_chair(ctx.actor, forum) \
-        else "projector"
-    return ctx.render("voting/_state.html", {**_state(ctx, forum), "view": view})
+    return region_response(ctx, "voting/_state.html", _state(ctx, forum))

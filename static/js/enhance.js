@@ -19,8 +19,13 @@
     focusWasInside = false;
     if (active && active !== document.body && document.contains(active)) return;
     var target = event.detail.target;
+    // An outerHTML swap replaced the target itself: find its successor by id.
+    if (target && !document.contains(target) && target.id) target = document.getElementById(target.id);
     if (!target || !document.contains(target)) target = document.getElementById("content");
     if (!target) return;
+    // A message the swap brought ("checked in", "refused: ...") is what the reader needs to hear.
+    var notice = target.querySelector(".notice[tabindex]");
+    if (notice) target = notice;
     if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
     target.focus({ preventScroll: false });
   });

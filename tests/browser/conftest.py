@@ -83,7 +83,7 @@ def engine(tmp_path):
 
 @pytest.fixture
 def settings(tmp_path, engine):
-    return Settings.from_env({}, database_url=str(engine.url), secret_key="browser-test", var_dir=tmp_path)
+    return Settings.from_env({}, database_url=str(engine.url), secret_key="browser-test-secret-key-of-32-bytes-or-more", var_dir=tmp_path)
 
 
 @pytest.fixture

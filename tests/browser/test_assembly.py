@@ -125,9 +125,10 @@ def test_a_forum_votes_an_amendment_and_adopts_the_text_as_a_resolution(browser,
     expect(projector.locator(".live-turnout")).to_contain_text("3 з 3")
     assert same_document(projector), "the projector reloaded instead of updating in place"
     inspect(projector, "assembly-03-projector-open")
-    chair.goto(f"/forums/{forum_id}/live")
+    chair.goto(f"/forums/{forum_id}/console")
     inspect(chair, "assembly-04-chair-screen")
-    submit(chair, "#live-state form[action$='/close']")
+    chair.locator("#console-vote form[action$='/close'] button").click()  # htmx swaps the vote region
+    expect(chair.locator("#console-vote .vote-result-adopted")).to_be_visible()
     expect(projector.locator(".tally")).to_contain_text("2")
     expect(projector.locator(".vote-result-adopted")).to_be_visible()
 

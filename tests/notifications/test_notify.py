@@ -113,7 +113,7 @@ def test_reply_remembers_where_the_reply_is_shown(db, team):
                                      parent_author_id=team["olena"].id, actor_id=team["petro"].id)
     assert created.details == {"comment_id": reply.id, "pid": "abcd1234"}
     link = link_for("reply", team["document"].id, created.details)
-    assert link == Link("comments", {"document_id": team["document"].id}, query="pid=abcd1234",
+    assert link == Link("comments", {"document_id": team["document"].id}, query=f"pid=abcd1234&comment={reply.id}",
                         fragment=f"comment-{reply.id}")
 
 
@@ -125,7 +125,7 @@ def test_replying_to_ones_own_comment_notifies_nobody(db, team):
 @pytest.mark.parametrize("kind,details,route,query,fragment", [
     ("revision", {"number": 3}, "document_compare", "from=2&to=3", ""),
     ("revision", {"number": 1}, "document", "", ""),
-    ("reply", {"comment_id": 5}, "comments", "", "comment-5"),
+    ("reply", {"comment_id": 5}, "comments", "comment=5", "comment-5"),
     ("reply", {"comment_id": 5, "amendment_id": 2}, "amendment", "", "comment-5"),
     ("amendment", {"amendment_id": 2}, "amendment", "", ""),
     ("decision", {"amendment_id": 2, "accepted": False}, "amendment", "", ""),

@@ -107,9 +107,9 @@ def test_the_trigger_is_back_once_a_tampering_test_rolled_back(connection, chain
 
 # --- the command ---------------------------------------------------------------------------------
 
-def _verify_command(database: str) -> subprocess.CompletedProcess:
+def _verify_command(database: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DELIBERATION_DATABASE_URL": database}
-    return subprocess.run([sys.executable, "-m", "deliberation.cli", "verify"], env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "deliberation.cli", "verify", *args], env=env, capture_output=True,
                           text=True, timeout=120)
 
 

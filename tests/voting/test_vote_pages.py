@@ -129,7 +129,9 @@ def test_the_projector_needs_no_sign_in_and_shows_the_result(client, ready):
     post(client, f"/votes/{vote_id}/close")
     client.cookies.clear()
     page = client.get(f"/forums/{ready.forum.id}/projector").text
-    assert ready.item.title in page and 'hx-trigger="every 2s"' in page and 'class="tally"' in page
+    assert ready.item.title in page and 'class="tally"' in page
+    # The hall's screen listens to the forum's event stream and renews its state on each change.
+    assert f'sse-connect="/forums/{ready.forum.id}/events' in page and "sse:vote-closed" in page
 
 
 def test_a_text_not_adopted_returns_to_its_workshop_with_the_vote_on_its_page(client, ready):
@@ -144,3 +146,37 @@ def test_a_text_not_adopted_returns_to_its_workshop_with_the_vote_on_its_page(cl
     assert f'href="/votes/{vote_id}"' in page and 'id="record-title"' in page
     sign_in(client, ready.author.email)
     assert client.get(f"/documents/{ready.document.id}/edit").status_code == 200
+
+
+def test_past_its_closing_time_a_remote_vote_reads_as_closed_and_a_late_ballot_gets_409_with_the_result(
+        client, ready, db, settings):
+    import time
+    from datetime import timedelta
+
+    from deliberation.db import utcnow
+    from deliberation.testing import signed_in_session
+    from deliberation.voting import actions
+
+    vote = ready.vote(db, mode="remote", closes_at=(utcnow() + timedelta(hours=1)).isoformat())
+    # Set at the last moment (a draft's rule may change), so a slow machine still opens it in time.
+    vote.closes_at = closes = utcnow() + timedelta(seconds=1)
+    actions.do_open_vote(db, vote=vote, forum=ready.forum, actor=ready.chair)
+    for person in ready.delegates[:2]:
+        ready.cast(db, vote, person, "for")
+    db.commit()
+    vote_id = vote.id
+    cookies, token = signed_in_session(settings.secret_key, ready.delegates[2])
+    client.cookies.update(cookies)
+    while utcnow() <= closes + timedelta(milliseconds=50):
+        time.sleep(0.05)
+    # A reader sees the result at once; the row is closed by the next write, not by the read.
+    page = client.get(f"/votes/{vote_id}").text
+    assert 'class="tally"' in page
+    db.expire_all()
+    assert db.get(Vote, vote_id).status == "open"
+    late = client.post(f"/votes/{vote_id}/ballot", data={"choice": "against", "csrf_token": token},
+                       follow_redirects=False)
+    assert late.status_code == 409 and 'class="tally"' in late.text and 'role="alert"' in late.text
+    db.expire_all()
+    vote = db.get(Vote, vote_id)
+    assert (vote.status, vote.for_count, vote.against_count, vote.participants_count) == ("closed", 2, 0, 2)

@@ -130,6 +130,9 @@ def test_a_remote_vote_closes_at_its_time_counting_only_ballots_cast_before(db, 
     time.sleep(0.05)
     with pytest.raises(Conflict):
         assembly.cast(db, vote, assembly.delegates[2], "against")
+    # The refused ballot closed nothing (that is the next write unit's job, voting.closer).
+    assert vote.status == "open"
+    assert actions.close_due_votes(db, forum_id=assembly.forum.id) == [vote]
     assert vote.status == "closed" and vote.closed_by is None and vote.closed_at == vote.closes_at
     assert (vote.for_count, vote.against_count, vote.participants_count) == (2, 0, 2)
     assert not actions.close_if_due(db, vote)
@@ -198,7 +201,7 @@ def test_events_and_audit_follow_the_vote(db, assembly, events_heard):
     names = [name for name, _ in events_heard]
     assert "vote opened" in names and "vote closed" in names
     actions_logged = [e.action for e in db.exec(AuditEntry.__table__.select()
-                                                .where(AuditEntry.object_type == "vote")).all()]
+                                                .where(AuditEntry.object_type == "vote").order_by(AuditEntry.id)).all()]
     assert actions_logged[:4] == ["vote.prepared", "vote.opened", "ballot.cast", "vote.closed"]
 
 

@@ -32,6 +32,7 @@ PROFILE_FORM = {"display_name": "Нове імʼя", "occupation": "expert", "hr
 TABLE = [
     ("home", "GET", "/", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
     ("health", "GET", "/healthz", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
+    ("ready", "GET", "/readyz", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
     ("language", "POST", "/language", {"lang": "en"}, dict(anonymous=303, member=303, facilitator=303, coordinator=303)),
     ("login", "GET", "/login", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
     ("login", "POST", "/login", {"email": "nobody@example.org", "password": "wrong password"},
@@ -216,10 +217,24 @@ TABLE += [
      dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
     ("vote_receipt", "POST", "/votes/{open_vote}/receipt", {"code": "AAAA-BBBB-CCCC-DDDD"},
      dict(anonymous=401, member=200, facilitator=200, coordinator=200)),
-    ("forum_live", "GET", "/forums/{assembly}/live", None,
+    # The old chair's screen is the console now; the console is the chair's alone.
+    ("forum_live", "GET", "/forums/{assembly}/live", None, dict(anonymous=301, member=301, facilitator=301, coordinator=301)),
+    ("forum_console", "GET", "/forums/{assembly}/console", None,
      dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
+    ("forum_console_region", "GET", "/forums/{assembly}/console/vote", None,
+     dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
+    ("agenda_clear_current", "POST", "/forums/{assembly}/current/clear", {}, _CHAIR),
+    ("presence_mark_many", "POST", "/forums/{assembly}/presence", {"user_id": "{member}", "present": "1"}, _CHAIR),
+    ("checkin_code", "POST", "/forums/{assembly}/checkin/code", {"action": "start"}, _CHAIR),
+    # Only a delegate checks in; member is one, but the chair has not started self check-in (409).
+    ("delegate_checkin", "POST", "/forums/{assembly}/checkin", {"code": "123456"},
+     dict(anonymous=401, member=409, facilitator=403, coordinator=403)),
     ("forum_live_state", "GET", "/forums/{assembly}/live/state", None, _EVERYONE),
     ("forum_projector", "GET", "/forums/{assembly}/projector", None, _EVERYONE),
+    # Public like the forum page: ids and counts only. An id from the future ends the stream at once
+    # (the page is told to reload), so the request returns.
+    ("forum_events", "GET", "/forums/{assembly}/events?after=999999999", None, _EVERYONE),
+    ("forum_vote_call", "GET", "/forums/{assembly}/vote-call", None, _EVERYONE),
 ]
 
 # The public library: everyone reads every resolution ({year}/{n}, adopted from a document of its own), its
@@ -319,6 +334,7 @@ def _assembly(db, *, coordinator, facilitator, member, requester, workshop, foru
     db.flush()
     proxy = delegates.do_give_proxy(db, forum=assembly, giver=absent, holder=holder, actor=absent)
     assembly.status = "open"
+    assembly.current_item_id = point.id
     speaker = floor.do_request_floor(db, item=point, actor=member)
     floor.do_request_floor(db, item=point, actor=requester)
     speaking = floor.do_request_floor(db, item=point2, actor=requester)

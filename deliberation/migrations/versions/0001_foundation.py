@@ -158,6 +158,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     append_only.drop("delib_audit_entry")
+    if op.get_bind().dialect.name == "postgresql":
+        # Every append-only table shares this function; the audit log was the first and is the last.
+        op.execute("DROP FUNCTION IF EXISTS delib_refuse_change()")
 
     with op.batch_alter_table('delib_membership', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_delib_membership_workshop_id'))

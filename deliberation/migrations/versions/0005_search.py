@@ -27,6 +27,10 @@ down_revision = '0004'
 branch_labels = None
 depends_on = None
 
+# Texts written before this migration are not in the new index: `deliberation migrate` rebuilds
+# it after the upgrade (deliberation.migrate.needs_reindex).
+rebuilds_search_index = True
+
 _SQLITE_UP = [
     # A table with its own copy of the lemmas rather than external content: an external-content
     # index must be told the exact old text to forget a row, and once the two disagree (a restore,

@@ -1,0 +1,284 @@
+"""The worst a member can send, over HTTP to a real server: what one request costs it, and the others.
+
+One run, on SQLite: the server is ``deliberation serve`` (uvicorn, one worker) in a subprocess on
+127.0.0.1 (``forum_vote.Server``). Seeded through the domain code: documents at the 400,000-character
+limit in the shapes that cost markdown-it most per character (``[``, ``![``, ``*a``, ``[a](``, tiny
+paragraphs, link reference definitions), an ordinary legal text of the same length for reference,
+the most paragraphs a text may have (2,000) each as costly as can be, and a document with 2,000
+comments. Imported: the worst .docx the limits let through (20 MB of XML,
+deflated, of many short paragraphs: the child's CPU limit ends it) and an ordinary .docx.
+
+For each request it prints the server's CPU seconds (utime + stime from /proc/<pid>/stat), the peak
+resident memory of the server during that request (VmHWM after writing 5 to /proc/<pid>/clear_refs
+before it), for an import also the conversion child's CPU (cutime + cstime) and peak memory (polled),
+and the median latency of an ordinary small page requested meanwhile, beside the same page idle
+(that page's own CPU, measured idle, is taken out of the server's CPU for the request).
+Targets: under 1 s of server CPU and under 200 MB for any request, and no other request slowed by
+more than 2x meanwhile. Nothing here asserts on time.
+
+    .venv/bin/python bench/hostile.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import io
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+import zipfile
+from pathlib import Path
+from urllib.request import Request, urlopen
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from forum_vote import SECRET_KEY, Server  # noqa: E402
+
+from deliberation import migrate  # noqa: E402
+from deliberation.db import SessionFactory, make_engine  # noqa: E402
+from deliberation.discussion.models import Comment  # noqa: E402
+from deliberation.drafting.models import MAX_BODY_CHARS, MAX_PARAGRAPHS  # noqa: E402
+from deliberation.drafting.queries import get_revision, paragraphs_of  # noqa: E402
+from deliberation.testing import make_document, make_user, make_workshop, signed_in_session  # noqa: E402
+
+TICKS = os.sysconf("SC_CLK_TCK")
+LIMIT = MAX_BODY_CHARS
+SENTENCE = "Громада має право на самоврядування відповідно до Конституції України (див. статтю 5). "
+
+
+def shapes(quick: bool) -> dict[str, str]:
+    n = LIMIT // 10 if quick else LIMIT
+    ordinary = "\n\n".join(f"{i}. **Увага.** {SENTENCE * 3}[Закон](/x) {SENTENCE * 3}" for i in range(1, 2000))
+    return {
+        "ordinary legal text": ordinary[:n].rstrip(),
+        "[ x N": "[" * n,
+        "![ x N": "![" * (n // 2),
+        "*a x N": "*a" * (n // 2),
+        "[a]( x N": "[a](" * (n // 4),
+        "> x N (nesting)": ">" * n,
+        # The most paragraphs a text may have, each as costly as can be.
+        "2,000 paragraphs of [": "\n\n".join(["[" * (n // MAX_PARAGRAPHS - 2)] * MAX_PARAGRAPHS),
+        "2,000 paragraphs of references": "\n\n".join(
+            "\n".join(f"[r{u}x{i}]: /u{i}" for i in range(n // MAX_PARAGRAPHS // 18)) for u in range(MAX_PARAGRAPHS)),
+    }
+
+
+# --- /proc ------------------------------------------------------------------------------------------
+
+def cpu(pid: int) -> tuple[float, float]:
+    """(own CPU seconds, waited-for children's CPU seconds) of ``pid``."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS, (int(fields[13]) + int(fields[14])) / TICKS
+
+
+def status_kb(pid: int, key: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def reset_peak(pid: int) -> None:
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+# --- requests ---------------------------------------------------------------------------------------
+
+class Client:
+    def __init__(self, base: str, cookies: dict[str, str], token: str) -> None:
+        self.base, self.token = base, token
+        self.cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+    def get(self, path: str) -> tuple[int, int]:
+        with urlopen(Request(self.base + path, headers={"Cookie": self.cookie}), timeout=120) as response:
+            return response.status, len(response.read())
+
+    def upload(self, path: str, filename: str, data: bytes, fields: dict[str, str]) -> tuple[int, int]:
+        boundary = uuid.uuid4().hex
+        body = io.BytesIO()
+        for name, value in {**fields, "csrf_token": self.token}.items():
+            body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+                   "Content-Type: application/octet-stream\r\n\r\n".encode() + data + f"\r\n--{boundary}--\r\n".encode())
+        request = Request(self.base + path, data=body.getvalue(), method="POST", headers={
+            "Cookie": self.cookie, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        try:
+            with urlopen(request, timeout=120) as response:
+                return response.status, len(response.read())
+        except Exception as error:  # urllib raises on 4xx; the status is what we want
+            return getattr(error, "code", 0), 0
+
+
+def latency(client: Client, path: str, stop: threading.Event | None = None, count: int = 20) -> list[float]:
+    times = []
+    while (stop is None and len(times) < count) or (stop is not None and not stop.is_set()):
+        start = time.perf_counter()
+        client.get(path)
+        times.append(time.perf_counter() - start)
+        if stop is not None:
+            time.sleep(0.02)
+    return times
+
+
+def measure_one(server_pid: int, client: Client, probe: str, idle: float, label: str, call,
+            probe_cpu: float = 0.0) -> dict:
+    """One request with the probe running beside it; the probe's own CPU (``probe_cpu`` a request,
+    measured idle) is taken out of the server's CPU for this request."""
+    reset_peak(server_pid)
+    own0, kids0 = cpu(server_pid)
+    stop, meanwhile, child_peak = threading.Event(), [], [0]
+
+    def watch() -> None:
+        while not stop.is_set():
+            for child in children(server_pid):
+                try:
+                    child_peak[0] = max(child_peak[0], status_kb(child, "VmHWM"))
+                except OSError:
+                    pass
+            time.sleep(0.05)
+
+    threads = [threading.Thread(target=lambda: meanwhile.extend(latency(client, probe, stop))),
+               threading.Thread(target=watch)]
+    for thread in threads:
+        thread.start()
+    start = time.perf_counter()
+    status, size = call()
+    wall = time.perf_counter() - start
+    stop.set()
+    for thread in threads:
+        thread.join()
+    own1, kids1 = cpu(server_pid)
+    slowed = statistics.median(meanwhile) / idle if meanwhile else float("nan")
+    row = {"label": label, "status": status, "bytes": size, "wall": wall,
+           "cpu": max(0.0, own1 - own0 - probe_cpu * len(meanwhile)),
+           "peak_mb": status_kb(server_pid, "VmHWM") / 1024, "child_cpu": kids1 - kids0,
+           "child_mb": child_peak[0] / 1024, "slowed": slowed}
+    print(f"{label:34} {status:>4} {size / 1024:8.0f} KB {wall:7.2f} s wall {row['cpu']:6.2f} s CPU "
+          f"{row['peak_mb']:6.0f} MB peak | child {row['child_cpu']:5.1f} s {row['child_mb']:5.0f} MB | "
+          f"others x{slowed:.2f}", flush=True)
+    return row
+
+
+# --- Word files -------------------------------------------------------------------------------------
+
+def word_file(paragraphs: list[str]) -> bytes:
+    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w='
+           f'"http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                         'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
+                         'openxmlformats-package.relationships+xml"/><Override PartName="/word/document.xml" '
+                         'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.'
+                         'main+xml"/></Types>')
+        package.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                         'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                         'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+        package.writestr("word/document.xml", xml)
+    return out.getvalue()
+
+
+def worst_word_file() -> bytes:
+    """Just under 20 MB of XML: the most paragraphs (mammoth's cost) the unpacked limit lets through."""
+    one = len("<w:p><w:r><w:t>Пункт.</w:t></w:r></w:p>".encode())
+    return word_file(["Пункт."] * ((20 * 1024 * 1024 - 1000) // one))
+
+
+# --- the run ----------------------------------------------------------------------------------------
+
+def seed(engine, quick: bool) -> tuple[dict[str, int], int, int, int, tuple[dict, str]]:
+    with SessionFactory(engine).begin() as db:
+        author = make_user(db, display_name="Авторка")
+        workshop = make_workshop(db, creator=author, facilitators=(author,))
+        ids = {}
+        for label, text in shapes(quick).items():
+            started = time.perf_counter()
+            ids[label] = make_document(db, workshop=workshop, author=author, body=text, title=label).id
+            print(f"  saved «{label}» ({len(text):,} characters) in {time.perf_counter() - started:.1f} s", flush=True)
+        small = make_document(db, workshop=workshop, author=author, body=SENTENCE * 5, title="Мала петиція").id
+        discussed = make_document(db, workshop=workshop, author=author, body=SENTENCE * 5, title="Обговорення")
+        pid = paragraphs_of(get_revision(db, document_id=discussed.id, number=1))[0].pid
+        for i in range(2000):
+            db.add(Comment(document_id=discussed.id, author_id=author.id, body=f"Коментар {i}. {SENTENCE}",
+                           revision_number=1, anchor={"pid": pid}, anchor_pid=pid, anchor_status="exact",
+                           anchor_revision=1))
+        db.flush()
+        return ids, small, discussed.id, workshop.id, signed_in_session(SECRET_KEY, author)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="a tenth of the character limit, no worst .docx")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        var_dir = Path(tmp)
+        url = f"sqlite:///{var_dir / 'bench.sqlite'}"
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        print("Seeding through the domain code:")
+        ids, small, discussed, workshop_id, (cookies, token) = seed(engine, args.quick)
+        engine.dispose()
+        server = Server(url, var_dir)
+        try:
+            server.wait_started()
+            pid = server.process.pid
+            client = Client(server.base_url, cookies, token)
+            probe = f"/documents/{small}"
+            latency(client, probe, count=5)
+            before = cpu(pid)[0]
+            idle = statistics.median(latency(client, probe, count=30))
+            probe_cpu = (cpu(pid)[0] - before) / 30
+            print(f"\nServer pid {pid}; an ordinary small page idle: {idle * 1000:.1f} ms (median of 30), "
+                  f"{probe_cpu * 1000:.1f} ms of CPU; resident {status_kb(pid, 'VmRSS') / 1024:.0f} MB\n")
+            measure = functools.partial(measure_one, probe_cpu=probe_cpu)
+            rows = []
+            for label, document_id in ids.items():
+                for view in ("first view", "again"):
+                    rows.append(measure(pid, client, probe, idle, f"{label}, {view}",
+                                        lambda d=document_id: client.get(f"/documents/{d}")))
+            rows.append(measure(pid, client, probe, idle, "2,000 comments, page 1",
+                                lambda: client.get(f"/documents/{discussed}/comments")))
+            rows.append(measure(pid, client, probe, idle, "2,000 comments, last page",
+                                lambda: client.get(f"/documents/{discussed}/comments?page=40")))
+            # Loads what the first import in a process loads (mammoth's child aside, the search lemmas).
+            client.upload(f"/workshops/{workshop_id}/documents/import", "warm.docx", word_file(["Текст."]),
+                          {"kind": "petition", "title": "Розігрів"})
+            imports = {"ordinary .docx (400 paragraphs)": word_file([SENTENCE * 3] * 400)}
+            if not args.quick:
+                imports["worst .docx (20 MB of XML)"] = worst_word_file()
+            for label, data in imports.items():
+                print(f"  {label}: {len(data) / 1024:.0f} KB packed", flush=True)
+                rows.append(measure(pid, client, probe, idle, label, lambda d=data: client.upload(
+                    f"/workshops/{workshop_id}/documents/import", "bench.docx", d,
+                    {"kind": "petition", "title": "Імпорт"})))
+        finally:
+            server.stop()
+    worst_cpu = max(rows, key=lambda r: r["cpu"])
+    worst_mb = max(rows, key=lambda r: r["peak_mb"])
+    worst_slow = max(rows, key=lambda r: r["slowed"])
+    print(f"\nMost server CPU: {worst_cpu['cpu']:.2f} s ({worst_cpu['label']}); target under 1 s")
+    print(f"Highest server peak: {worst_mb['peak_mb']:.0f} MB ({worst_mb['label']}); target under 200 MB")
+    print(f"Others slowed most: x{worst_slow['slowed']:.2f} ({worst_slow['label']}); target at most x2")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""The forum's event log: one row per live event, written in the transaction that made the change.
+
+The row's id is the stream's ``id:`` line, so a browser that lost its connection resumes with
+``Last-Event-ID`` from whichever process it reaches next. Rows are small (ids and counts) and
+pruned after a while (``store.KEEP``); they are not a record of anything, the audit log is.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Text
+from sqlmodel import Field, SQLModel
+
+from ..db import utcnow
+
+
+class LiveEvent(SQLModel, table=True):
+    __tablename__ = "delib_live_event"
+    # AUTOINCREMENT on SQLite: an id is never handed out twice, even after pruning removed the
+    # newest rows, so a resuming browser can never mistake a new event for one it already saw.
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    forum_id: int = Field(index=True)
+    kind: str = Field(max_length=20)
+    #: JSON object of the event's facts.
+    facts: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, index=True)

@@ -1,0 +1,32 @@
+"""One row per e-mail or host event to deliver. Not append-only: delivery marks the row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+from ..db import utcnow
+
+CHANNELS = ("event", "mail")
+
+
+class OutboxEntry(SQLModel, table=True):
+    __tablename__ = "delib_outbox"
+    __table_args__ = (Index("ix_delib_outbox_due", "delivered_at", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    #: Sent with the event (``delivery_id``), so a host that hears it twice can drop the second.
+    delivery_id: str = Field(max_length=36, unique=True)
+    channel: str = Field(max_length=10)
+    #: The signal's name for an event; empty for an e-mail.
+    name: str = Field(default="", max_length=60)
+    payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    #: Who is delivering it now holds it until then; a crashed deliverer's claim simply runs out.
+    claimed_until: datetime | None = None
+    delivered_at: datetime | None = None
+    last_error: str = Field(default="", max_length=500)

@@ -1,0 +1,56 @@
+"""Recounting closed votes from their ballots and participations, for ``deliberation verify``.
+
+A closed vote stores its tally; the triggers keep it from changing, but whoever checks should
+not have to trust that: this counts the ballots and participations again, applies the vote's own
+rule, and compares. A vote counted by hand has no ballots to recount; only its rule is re-applied.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from ..resolutions.record import Problem
+from . import queries
+from .counting import Counts, Electorate, decide
+from .models import Vote
+
+BATCH = 200
+
+
+def recount_problems(db: Session, *, batch: int = BATCH) -> tuple[int, list[Problem]]:
+    """(how many closed votes were recounted, every disagreement found)."""
+    problems: list[Problem] = []
+    checked, after = 0, 0
+    while True:
+        votes = db.exec(select(Vote).where(Vote.status == "closed", Vote.id > after)
+                        .order_by(Vote.id).limit(batch)).all()
+        if not votes:
+            return checked, problems
+        for vote in votes:
+            problems += _recount(db, vote)
+        checked += len(votes)
+        after = votes[-1].id
+
+
+def _recount(db: Session, vote: Vote) -> list[Problem]:
+    name = f"vote {vote.id}"
+    stored = Counts(for_=vote.for_count or 0, against=vote.against_count or 0, abstain=vote.abstain_count or 0)
+    problems = []
+    if not vote.hand_counted:
+        counted = queries.counted(db, vote.id)
+        if counted != stored:
+            problems.append(Problem(name, "tally_mismatch", _tally(counted), _tally(stored)))
+        participants = len(queries.participant_ids(db, vote.id))
+        if participants != vote.participants_count:
+            problems.append(Problem(name, "participants_mismatch", str(participants), str(vote.participants_count)))
+    electorate = Electorate(registered=vote.registered_count or 0, present=vote.present_count or 0,
+                            participants=vote.participants_count or 0)
+    outcome = decide(queries.rule_of(vote), stored, electorate)
+    if (outcome.adopted, outcome.quorum_reached) != (vote.is_adopted, vote.quorum_reached):
+        problems.append(Problem(name, "outcome_mismatch", f"adopted={outcome.adopted} quorum={outcome.quorum_reached}",
+                                f"adopted={vote.is_adopted} quorum={vote.quorum_reached}"))
+    return problems
+
+
+def _tally(counts: Counts) -> str:
+    return f"{counts.for_}/{counts.against}/{counts.abstain}"
