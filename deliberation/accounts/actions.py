@@ -97,7 +97,8 @@ def check_login(db: Session, *, email: str, password: str, address: str,
     Returns rather than raises on a wrong password so the caller commits the recorded failure;
     refusing outright once too many failures piled up is what throttles guessing.
     """
-    email = email.strip().lower()[:254]
+    # A NUL is no part of any address, and PostgreSQL refuses it in text.
+    email = strip_controls(email).strip().lower()[:254]
     by_email, by_address = queries.recent_login_failures(db, email=email, address=address,
                                                          window_seconds=window_seconds)
     # An address is allowed more tries than one account: a village library shares one address.
@@ -163,7 +164,7 @@ def do_request_password_reset(db: Session, *, email: str, valid_hours: int, addr
 
     Every request is counted, known address or not (so the throttle itself reveals nothing), per
     e-mail and per network address: the form must not become a way to flood someone's mailbox."""
-    email = email.strip().lower()[:254]
+    email = strip_controls(email).strip().lower()[:254]
     by_email, by_address = queries.recent_login_failures(db, email=email, address=address,
                                                          window_seconds=window_seconds, kind="password_reset")
     if by_email >= max_requests or by_address >= max_requests * 4:

@@ -6,13 +6,13 @@ valid is accepted and any other is refused with a 400 that names the parameter.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..drafting.models import DOCUMENT_KINDS
 from ..errors import DomainError
 from ..i18n import N_
+from ..params import ID_MAX, BadValue, choice, number
 from ..taxonomy import SECTORS, THEMES
 from ..validation import clean_text
 from .cursor import decode_cursor
@@ -21,14 +21,9 @@ LIMIT_DEFAULT = 20
 LIMIT_MAX = 100
 YEAR_MIN = 1
 YEAR_MAX = 9999
-# Ids are 32-bit integers on PostgreSQL; a larger one cannot exist, and SQLite would overflow on it.
-ID_MAX = 2**31 - 1
 Q_MAX_LENGTH = 200
 
 RESOLUTION_LIST_PARAMS = ("kind", "forum", "workshop", "sector", "theme", "year", "q", "limit", "cursor")
-
-# Digits only: int() would also take "+1", " 1", "1_000" and other scripts' digits.
-_DIGITS = re.compile(r"[0-9]{1,12}")
 
 
 @dataclass(frozen=True)
@@ -66,25 +61,17 @@ def _refuse_repeated(items: Iterable[tuple[str, str]], names: Iterable[str]) -> 
 
 
 def parse_integer(name: str, raw: str, *, minimum: int, maximum: int) -> int:
-    value = int(raw) if _DIGITS.fullmatch(raw) else None
-    if value is None or not minimum <= value <= maximum:
-        raise DomainError("invalid_parameter",
-                          N_("The parameter %(name)s must be a whole number from %(minimum)s to %(maximum)s."),
-                          field=name, name=name, minimum=minimum, maximum=maximum)
-    return value
+    # An empty value is as wrong as a bad one here: the parameter was given, so it must mean something.
+    return number(raw if raw != "" else None, name=name, minimum=minimum, maximum=maximum)
 
 
 def _choice(name: str, raw: str, choices: Iterable[str]) -> str:
-    choices = tuple(choices)
-    if raw not in choices:
-        raise DomainError("invalid_parameter", N_("The parameter %(name)s must be one of: %(choices)s."),
-                          field=name, name=name, choices=", ".join(choices))
-    return raw
+    return choice(raw if raw != "" else None, choices, name=name)
 
 
 def _search_text(raw: str) -> str | None:
     if len(raw) > Q_MAX_LENGTH:
-        raise DomainError("invalid_parameter",
+        raise BadValue("invalid_parameter",
                           N_("The parameter %(name)s must be at most %(maximum)s characters long."),
                           field="q", name="q", maximum=Q_MAX_LENGTH)
     # Control characters (NUL among them, which PostgreSQL refuses in text) are never search terms.

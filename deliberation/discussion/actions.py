@@ -17,11 +17,12 @@ from ..drafting.queries import get_revision, paragraphs_of
 from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from ..i18n import N_
 from ..notifications.actions import ensure_following, notify_amendment, notify_decision, notify_reply
+from ..params import id_or_none, number_or_none
 from ..text.amend import AmendError, apply_change
 from ..text.anchors import make_anchor
 from ..text.canonical import normalize
 from ..text.merge import merge3
-from ..validation import Checker
+from ..validation import Checker, strip_controls
 from ..workshops.models import Membership
 from . import queries, rules
 from .anchoring import place
@@ -35,13 +36,6 @@ def _require(allowed: bool) -> None:
         raise Forbidden("forbidden", N_("You do not have permission to do this."))
 
 
-def _int(value) -> int | None:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
 def _revision(db: Session, document: Document, number: int | None) -> Revision:
     revision = get_revision(db, document_id=document.id, number=number) if number else None
     if revision is None:
@@ -51,7 +45,7 @@ def _revision(db: Session, document: Document, number: int | None) -> Revision:
 
 def _anchor(db: Session, document: Document, data: Mapping) -> tuple[dict | None, Revision]:
     """The anchor a comment form describes: a selected passage, a picked paragraph, or none."""
-    revision = _revision(db, document, _int(data.get("revision")) or document.head_number)
+    revision = _revision(db, document, number_or_none(data.get("revision")) or document.head_number)
     pid = str(data.get("pid", "") or "")
     if not pid:
         return None, revision
@@ -59,7 +53,7 @@ def _anchor(db: Session, document: Document, data: Mapping) -> tuple[dict | None
     paragraph = next((p for p in paragraphs if p.pid == pid), None)
     if paragraph is None:
         raise ValidationError({"pid": DomainError("no_paragraph", N_("That paragraph is not in this version."), field="pid")})
-    start, end = _int(data.get("start")), _int(data.get("end"))
+    start, end = (number_or_none(data.get(name), minimum=0) for name in ("start", "end"))
     if start is None or end is None or not 0 <= start < end <= len(paragraph.text):
         return {"pid": pid}, revision
     anchor = make_anchor(paragraphs, pid, start, end)
@@ -75,7 +69,7 @@ def check_post_comment(db: Session, *, document: Document, actor: User, data: Ma
     check.done()
     parent = None
     if data.get("parent"):
-        parent = queries.get_comment(db, _int(data.get("parent")) or 0)
+        parent = queries.get_comment(db, id_or_none(data.get("parent")) or 0)
         if parent is None or parent.document_id != document.id or parent.hidden_at is not None:
             raise NotFound("comment_not_found", N_("There is no such comment."))
         parent = db.get(Comment, parent.parent_id) if parent.parent_id else parent  # one level of replies
@@ -145,11 +139,11 @@ def check_hide_comment(db: Session, *, comment: Comment, actor: User, membership
 
 def _change(db: Session, document: Document, data: Mapping, check: Checker) -> dict:
     kind = check.choice("kind", AMENDMENT_KINDS)
-    base = _revision(db, document, _int(data.get("base")) or document.head_number)
-    proposed = normalize(str(data.get("proposed", "") or ""))
+    base = _revision(db, document, number_or_none(data.get("base")) or document.head_number)
+    proposed = normalize(strip_controls(str(data.get("proposed", "") or "")))
     rationale = check.text("rationale", max_length=5000, multiline=True)
     pid = str(data.get("pid", "") or "") or None
-    start, end = _int(data.get("start")), _int(data.get("end"))
+    start, end = (number_or_none(data.get(name), minimum=0) for name in ("start", "end"))
     if kind != "whole" and not pid:
         check.fail("pid", "required", N_("Please choose the paragraph the amendment is about."))
     if kind in ("replace", "insert", "whole") and not proposed.strip():
@@ -199,7 +193,7 @@ def check_edit_amendment(db: Session, *, amendment: Amendment, document: Documen
     """A new version of the proposal; stances given to the old one stop counting until confirmed."""
     _require(rules.can_edit_amendment(actor, amendment))
     check = Checker(data)
-    proposed = normalize(str(data.get("proposed", "") or ""))
+    proposed = normalize(strip_controls(str(data.get("proposed", "") or "")))
     rationale = check.text("rationale", max_length=5000, multiline=True)
     if amendment.kind != "delete" and not proposed.strip():
         check.fail("proposed", "required", N_("This field is required."))

@@ -18,13 +18,14 @@ from ..db import utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound
 from ..i18n import N_, Nn_
 from ..notifications.actions import ensure_following, notify_revision
+from ..params import number_or_none
 from ..search.index import index_document, index_document_status
 from ..taxonomy import SECTORS, THEMES
 from ..text import attribution
 from ..text.canonical import normalize
 from ..text.merge import MergeResult, merge3
 from ..text.paragraphs import Paragraph, assign_ids, split_units
-from ..validation import Checker
+from ..validation import Checker, strip_controls
 from ..workshops.models import Membership, Workshop
 from . import queries, rules
 from .queries import paragraphs_of
@@ -78,7 +79,7 @@ def _tags(check: Checker, data: Mapping, name: str, choices: Mapping[str, str]) 
 
 
 def _body(check: Checker, data: Mapping, name: str = "body") -> str:
-    body = normalize(str(data.get(name, "") or ""))
+    body = normalize(strip_controls(str(data.get(name, "") or "")))
     if not body.strip():
         check.fail(name, "required", N_("This field is required."))
     elif len(body) > MAX_BODY_CHARS:
@@ -155,7 +156,7 @@ def check_save_revision(db: Session, *, document: Document, actor: User, members
     title = check.text("title", max_length=300, min_length=3)
     summary = check.text("summary", max_length=300, required=False)
     body = _body(check, data)
-    base_number = _int(data.get("base"))
+    base_number = number_or_none(data.get("base"))
     if base_number is None:
         check.fail("base", "missing_base", N_("The form is missing the version it started from. Please reload and try again."))
     check.done()
@@ -173,7 +174,7 @@ def check_resolve_conflict(db: Session, *, document: Document, actor: User, memb
     title = check.text("title", max_length=300, min_length=3)
     summary = check.text("summary", max_length=300, required=False)
     mine = _body(check, data, "mine")
-    base_number, head_number = _int(data.get("base")), _int(data.get("head"))
+    base_number, head_number = number_or_none(data.get("base")), number_or_none(data.get("head"))
     check.done()
     base = _existing(db, document, base_number)
     head = _existing(db, document, head_number)
@@ -183,7 +184,7 @@ def check_resolve_conflict(db: Session, *, document: Document, actor: User, memb
         name = f"choice-{conflict.index}"
         choice = str(data.get(name, "") or "")
         if choice == "custom":
-            choices[conflict.index] = Custom(normalize(str(data.get(f"custom-{conflict.index}", "") or "")))
+            choices[conflict.index] = Custom(normalize(strip_controls(str(data.get(f"custom-{conflict.index}", "") or ""))))
         elif choice in ("mine", "theirs", "both"):
             choices[conflict.index] = choice
         else:
@@ -206,13 +207,6 @@ def do_restore_revision(db: Session, *, document: Document, actor: User, members
         raise NothingChanged()
     return save_text(db, document=document, actor=actor, base_number=head.number, title=old.title, body=old.body,
                  summary="", origin="restore", source_number=old.number)
-
-
-def _int(value) -> int | None:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
 
 
 def _existing(db: Session, document: Document, number: int | None) -> Revision:

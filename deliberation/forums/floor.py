@@ -18,6 +18,7 @@ from ..audit.actions import record
 from ..db import utcnow
 from ..errors import Conflict, Forbidden, NotFound
 from ..i18n import N_, Nn_
+from ..params import number_or_none
 from ..validation import Checker
 from . import queries, rules
 from .agenda import DIRECTIONS
@@ -174,7 +175,7 @@ def check_set_speaking_time(db: Session, *, item: AgendaItem, actor: User, data:
     _require(rules.is_chair(actor))
     check = Checker(data)
     raw = str(data.get("seconds", "") or "").strip()
-    seconds = int(raw) if raw.isdigit() else None
+    seconds = number_or_none(raw, minimum=0)
     if seconds is None or not MIN_SPEAKING_SECONDS <= seconds <= MAX_SPEAKING_SECONDS:
         check.fail("seconds", "bad_seconds", Nn_("Please give a speaking time between %(min)s and %(num)s second.",
                                                  "Please give a speaking time between %(min)s and %(num)s seconds."),

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from ..drafting.models import DOCUMENT_KINDS, Revision
 from ..forums.models import AgendaItem, Forum
+from ..params import ID_MAX, number_or_none
 from ..resolutions.models import Resolution
 from ..taxonomy import SECTORS, THEMES
 from ..voting.models import Vote
@@ -34,12 +35,9 @@ _MAX_PAGE = 100_000
 
 # --- the query string -----------------------------------------------------------------------------
 
-def _positive(raw: str | None, *, upper: int = 2**31 - 1) -> int | None:
-    raw = (raw or "").strip()
-    if not raw.isascii() or not raw.isdigit():
-        return None
-    value = int(raw)
-    return value if 0 < value <= upper else None
+def _positive(raw: str | None, *, upper: int = ID_MAX) -> int | None:
+    # Lenient on purpose (a bad filter is dropped), but numbers are read the one way.
+    return number_or_none((raw or "").strip(), minimum=1, maximum=upper)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from ..forums import queries as forum_queries
 from ..forums.models import AgendaItem, Forum
 from ..i18n import DISPLAY_ZONE, N_, gettext
+from ..params import number_or_none
 from ..validation import Checker
 from . import ballots, queries, rules
 from .ballots import Cast, Request as BallotRequest, VoteNotOpen
@@ -58,12 +59,10 @@ def _rule_fields(check: Checker, data: Mapping) -> dict:
 
 
 def _int(value, default: int | None = None) -> int | None:
+    """A count or id from the form: ``default`` when left empty, None when it is not a number we can store."""
     if value in (None, ""):
         return default
-    try:
-        return int(str(value))
-    except ValueError:
-        return None
+    return number_or_none(value, minimum=0)
 
 
 def _closing_time(check: Checker, data: Mapping) -> datetime | None:

@@ -1,0 +1,3 @@
+"""The web layer. Importing it registers the ``{name:id}`` path convertor before any route is built."""
+
+from . import params  # noqa: F401

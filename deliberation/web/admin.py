@@ -10,6 +10,7 @@ from ..accounts.rules import can_manage_network
 from ..audit import queries as audit_queries
 from ..errors import ValidationError
 from ..i18n import gettext
+from . import params
 from .context import Ctx, endpoint
 
 
@@ -19,7 +20,7 @@ def routes() -> list[Route]:
         Route("/admin/registration", registration, methods=["POST"], name="admin_registration"),
         Route("/admin/invitations", invitations, methods=["POST"], name="admin_invitations"),
         Route("/admin/people", people, name="admin_people"),
-        Route("/admin/people/{user_id:int}/coordinator", coordinator, methods=["POST"], name="admin_coordinator"),
+        Route("/admin/people/{user_id:id}/coordinator", coordinator, methods=["POST"], name="admin_coordinator"),
         Route("/admin/audit", audit, name="admin_audit"),
     ]
 
@@ -79,7 +80,7 @@ def coordinator(ctx: Ctx) -> Response:
 @endpoint
 def audit(ctx: Ctx) -> Response:
     ctx.require(can_manage_network(ctx.actor))
-    before = ctx.request.query_params.get("before", "")
-    entries = audit_queries.list_entries(ctx.db, limit=100, before_id=int(before) if before.isdigit() else None)
+    before = params.optional_number(ctx.request.query_params.get("before"), name="before")
+    entries = audit_queries.list_entries(ctx.db, limit=100, before_id=before)
     return ctx.render("admin/audit.html", {"entries": entries,
                                            "older": entries[-1][0].id if len(entries) == 100 else None})

@@ -16,13 +16,14 @@ from ..forums.queries import AgendaEntry
 from ..i18n import N_, gettext
 from ..voting import actions as voting_actions, queries as voting_queries
 from ..workshops.queries import get_membership
+from . import params
 from .console import back_to_console, wants_console
 from .context import Ctx, endpoint
 from .live import vote_call_context
 
-FORUM = "/forums/{forum_id:int}"
-ITEM = FORUM + "/agenda/{item_id:int}"
-SPEAKER = "/speakers/{speaker_id:int}"
+FORUM = "/forums/{forum_id:id}"
+ITEM = FORUM + "/agenda/{item_id:id}"
+SPEAKER = "/speakers/{speaker_id:id}"
 
 
 def routes() -> list[Route]:
@@ -33,15 +34,15 @@ def routes() -> list[Route]:
         Route(ITEM + "/return", agenda_return, methods=["POST"], name="agenda_return"),
         Route(ITEM + "/move", agenda_move, methods=["POST"], name="agenda_move"),
         Route(ITEM + "/current", agenda_current, methods=["POST"], name="agenda_current"),
-        Route("/documents/{document_id:int}/submit", document_submit, methods=["POST"], name="document_submit"),
+        Route("/documents/{document_id:id}/submit", document_submit, methods=["POST"], name="document_submit"),
         Route(FORUM + "/delegates", forum_delegates, name="forum_delegates"),
         Route(FORUM + "/delegates", delegate_register, methods=["POST"], name="delegate_register"),
-        Route(FORUM + "/delegates/{user_id:int}/unregister", delegate_unregister, methods=["POST"],
+        Route(FORUM + "/delegates/{user_id:id}/unregister", delegate_unregister, methods=["POST"],
               name="delegate_unregister"),
-        Route(FORUM + "/delegates/{user_id:int}/presence", delegate_presence, methods=["POST"],
+        Route(FORUM + "/delegates/{user_id:id}/presence", delegate_presence, methods=["POST"],
               name="delegate_presence"),
         Route(FORUM + "/proxies", proxy_give, methods=["POST"], name="proxy_give"),
-        Route(FORUM + "/proxies/{proxy_id:int}/revoke", proxy_revoke, methods=["POST"], name="proxy_revoke"),
+        Route(FORUM + "/proxies/{proxy_id:id}/revoke", proxy_revoke, methods=["POST"], name="proxy_revoke"),
         Route(ITEM + "/speakers", speaker_request, methods=["POST"], name="speaker_request"),
         Route(ITEM + "/speakers/settings", speakers_settings, methods=["POST"], name="speakers_settings"),
         Route(SPEAKER + "/withdraw", speaker_withdraw, methods=["POST"], name="speaker_withdraw"),
@@ -76,7 +77,8 @@ def _speaker(ctx: Ctx) -> Speaker:
 
 
 def _person(ctx: Ctx, raw) -> User:
-    user = get_user(ctx.db, int(raw)) if str(raw or "").isdigit() else None
+    user_id = params.id_or_none(raw)
+    user = get_user(ctx.db, user_id) if user_id else None
     if user is None:
         raise NotFound("user_not_found", N_("There is no such person."))
     return user
@@ -178,7 +180,8 @@ def document_submit(ctx: Ctx) -> Response:
     if view is None or not can_read_document(ctx.actor, view.document):
         raise NotFound("document_not_found", N_("There is no such document, or it is not public."))
     raw = ctx.form.get("forum_id", "")
-    forum = queries.get_forum(ctx.db, int(raw)) if str(raw).isdigit() else None
+    forum_id = params.id_or_none(raw)
+    forum = queries.get_forum(ctx.db, forum_id) if forum_id else None
     if forum is None:
         raise NotFound("forum_not_found", N_("There is no such forum."))
     membership = get_membership(ctx.db, workshop_id=view.workshop.id, user_id=ctx.actor.id)

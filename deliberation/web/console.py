@@ -20,11 +20,12 @@ from ..forums.models import AGENDA_STATUSES, Forum
 from ..i18n import N_, gettext, ngettext
 from ..voting import actions as voting_actions, queries as voting_queries
 from ..voting.models import Vote
+from . import params
 from .context import Ctx, endpoint
 from .live import stream_url
 from .regions import page_context, region_fresh, region_html, region_response
 
-FORUM = "/forums/{forum_id:int}"
+FORUM = "/forums/{forum_id:id}"
 REGIONS = ("agenda", "floor", "presence", "vote")
 
 
@@ -147,9 +148,10 @@ def refusal_in_region(ctx: Ctx, error: DomainError) -> Response | None:
     target = ctx.request.headers.get("hx-target", "")
     region = target.removeprefix("console-")
     raw = str(ctx.request.path_params.get("forum_id") or ctx.form.get("console_forum", ""))
-    if region not in (*REGIONS, "checkin") or not target.startswith("console-") or not raw.isdigit() or len(raw) > 12:
+    forum_id = params.id_or_none(raw)
+    if region not in (*REGIONS, "checkin") or not target.startswith("console-") or forum_id is None:
         return None
-    forum = queries.get_forum(ctx.db, int(raw))
+    forum = queries.get_forum(ctx.db, forum_id)
     if forum is None or not rules.can_run_sitting(ctx.actor):
         return None
     if region == "checkin":
@@ -175,7 +177,7 @@ def agenda_clear_current(ctx: Ctx) -> Response:
 def _user_ids(ctx: Ctx) -> list[int]:
     """The ticked delegates: every ``user_id`` in the form; anything not a number is ignored."""
     values = ctx.form.get("__multi__", {}).get("user_id") or ([ctx.form["user_id"]] if "user_id" in ctx.form else [])
-    return [int(v) for v in values if str(v).isdigit() and len(str(v)) < 12]
+    return [n for n in (params.id_or_none(v) for v in values) if n is not None]
 
 
 @endpoint

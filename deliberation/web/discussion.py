@@ -17,6 +17,7 @@ from ..errors import NotFound, ValidationError
 from ..i18n import N_, gettext
 from ..text.diff import diff_summary, render_inline_html, word_diff
 from ..workshops.queries import get_membership
+from . import params
 from .context import Ctx, endpoint
 
 
@@ -26,20 +27,20 @@ COMMENTS_PER_PAGE = 50
 
 def routes() -> list[Route]:
     return [
-        Route("/documents/{document_id:int}/comments", comments_page, methods=["GET", "POST"], name="comments"),
-        Route("/comments/{comment_id:int}/edit", comment_edit, methods=["GET", "POST"], name="comment_edit"),
-        Route("/comments/{comment_id:int}/history", comment_history, name="comment_history"),
-        Route("/comments/{comment_id:int}/resolve", comment_resolve, methods=["POST"], name="comment_resolve"),
-        Route("/comments/{comment_id:int}/hide", comment_hide, methods=["POST"], name="comment_hide"),
-        Route("/documents/{document_id:int}/amendments", amendments_page, name="amendments"),
-        Route("/documents/{document_id:int}/amendments/new", amendment_new, methods=["GET", "POST"],
+        Route("/documents/{document_id:id}/comments", comments_page, methods=["GET", "POST"], name="comments"),
+        Route("/comments/{comment_id:id}/edit", comment_edit, methods=["GET", "POST"], name="comment_edit"),
+        Route("/comments/{comment_id:id}/history", comment_history, name="comment_history"),
+        Route("/comments/{comment_id:id}/resolve", comment_resolve, methods=["POST"], name="comment_resolve"),
+        Route("/comments/{comment_id:id}/hide", comment_hide, methods=["POST"], name="comment_hide"),
+        Route("/documents/{document_id:id}/amendments", amendments_page, name="amendments"),
+        Route("/documents/{document_id:id}/amendments/new", amendment_new, methods=["GET", "POST"],
               name="amendment_new"),
-        Route("/amendments/{amendment_id:int}", amendment_page, methods=["GET", "POST"], name="amendment"),
-        Route("/amendments/{amendment_id:int}/edit", amendment_edit, methods=["GET", "POST"], name="amendment_edit"),
-        Route("/amendments/{amendment_id:int}/stance", amendment_stance, methods=["POST"], name="amendment_stance"),
-        Route("/amendments/{amendment_id:int}/accept", amendment_accept, methods=["POST"], name="amendment_accept"),
-        Route("/amendments/{amendment_id:int}/reject", amendment_reject, methods=["POST"], name="amendment_reject"),
-        Route("/amendments/{amendment_id:int}/withdraw", amendment_withdraw, methods=["POST"],
+        Route("/amendments/{amendment_id:id}", amendment_page, methods=["GET", "POST"], name="amendment"),
+        Route("/amendments/{amendment_id:id}/edit", amendment_edit, methods=["GET", "POST"], name="amendment_edit"),
+        Route("/amendments/{amendment_id:id}/stance", amendment_stance, methods=["POST"], name="amendment_stance"),
+        Route("/amendments/{amendment_id:id}/accept", amendment_accept, methods=["POST"], name="amendment_accept"),
+        Route("/amendments/{amendment_id:id}/reject", amendment_reject, methods=["POST"], name="amendment_reject"),
+        Route("/amendments/{amendment_id:id}/withdraw", amendment_withdraw, methods=["POST"],
               name="amendment_withdraw"),
     ]
 
@@ -83,16 +84,18 @@ def _selection(ctx: Ctx, view) -> dict:
     pid = source.get("pid", "")
     paragraphs = drafting_queries.paragraphs_of(view.revision)
     paragraph = next((p for p in paragraphs if p.pid == pid), None)
-    start, end = source.get("start", ""), source.get("end", "")
+    start = params.number_or_none(source.get("start"), minimum=0)
+    end = params.number_or_none(source.get("end"), minimum=0)
     wanted = " ".join(source.get("quote", "").split())
-    if paragraph and wanted and not (start.isdigit() and end.isdigit()):
+    if paragraph and wanted and (start is None or end is None):
         # The browser sends the selected words as rendered; find them in the paragraph's source.
         found = paragraph.text.find(wanted)
         if found >= 0:
-            start, end = str(found), str(found + len(wanted))
+            start, end = found, found + len(wanted)
     quote = ""
-    if paragraph and start.isdigit() and end.isdigit() and int(start) < int(end) <= len(paragraph.text):
-        quote = paragraph.text[int(start):int(end)]
+    if paragraph and start is not None and end is not None and start < end <= len(paragraph.text):
+        quote = paragraph.text[start:end]
+        start, end = str(start), str(end)
     else:
         start = end = ""
     return {"pid": pid if paragraph else "", "paragraph": paragraph, "start": start, "end": end, "quote": quote}
@@ -122,7 +125,7 @@ def comments_page(ctx: Ctx) -> Response:
                "whole_document": scope == "document"}
     total = queries.count_threads(ctx.db, document_id=view.document.id, **filters)
     pages = max(1, -(-total // COMMENTS_PER_PAGE))
-    page = min(_comment_page(ctx, view, membership, filters) or _positive(ctx.request.query_params.get("page")) or 1,
+    page = min(_comment_page(ctx, view, membership, filters) or params.number_or_none(ctx.request.query_params.get("page"), maximum=params.PAGE_MAX) or 1,
                pages)
     threads = queries.list_threads(ctx.db, document_id=view.document.id, offset=(page - 1) * COMMENTS_PER_PAGE,
                                    limit=COMMENTS_PER_PAGE, **filters)
@@ -137,16 +140,9 @@ def comments_page(ctx: Ctx) -> Response:
     }, status=422 if errors else 200)
 
 
-def _positive(raw: str | None) -> int | None:
-    """A page or id from the query: ASCII digits, at most nine of them ("²".isdigit() is true too)."""
-    if raw and raw.isascii() and raw.isdigit() and len(raw) <= 9 and int(raw) > 0:
-        return int(raw)
-    return None
-
-
 def _comment_page(ctx: Ctx, view, membership, filters: dict) -> int | None:
     """The page holding ``?comment=``'s thread, so a permalink finds its comment among the pages."""
-    wanted = _positive(ctx.request.query_params.get("comment"))
+    wanted = params.id_or_none(ctx.request.query_params.get("comment"))
     comment = queries.get_comment(ctx.db, wanted) if wanted else None
     if comment is None or comment.document_id != view.document.id or not rules.can_see_comment(
             ctx.actor, membership, comment):

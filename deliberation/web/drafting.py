@@ -22,24 +22,25 @@ from ..text.markdown import render_units
 from ..text.paragraphs import number_points
 from ..voting.queries import list_document_votes
 from ..workshops import queries as workshop_queries
+from . import params
 from .context import Ctx, endpoint
 
 
 def routes() -> list[Route]:
     return [
-        Route("/workshops/{workshop_id:int}/documents/new", document_new, methods=["GET", "POST"], name="document_new"),
-        Route("/documents/{document_id:int}", document_page, name="document"),
-        Route("/documents/{document_id:int}/edit", document_edit, methods=["GET", "POST"], name="document_edit"),
-        Route("/documents/{document_id:int}/resolve", document_resolve, methods=["POST"], name="document_resolve"),
-        Route("/documents/{document_id:int}/history", document_history, name="document_history"),
-        Route("/documents/{document_id:int}/revisions/{number:int}", revision_page, name="revision"),
-        Route("/documents/{document_id:int}/revisions/{number:int}/restore", revision_restore, methods=["POST"],
+        Route("/workshops/{workshop_id:id}/documents/new", document_new, methods=["GET", "POST"], name="document_new"),
+        Route("/documents/{document_id:id}", document_page, name="document"),
+        Route("/documents/{document_id:id}/edit", document_edit, methods=["GET", "POST"], name="document_edit"),
+        Route("/documents/{document_id:id}/resolve", document_resolve, methods=["POST"], name="document_resolve"),
+        Route("/documents/{document_id:id}/history", document_history, name="document_history"),
+        Route("/documents/{document_id:id}/revisions/{number:id}", revision_page, name="revision"),
+        Route("/documents/{document_id:id}/revisions/{number:id}/restore", revision_restore, methods=["POST"],
               name="revision_restore"),
-        Route("/documents/{document_id:int}/compare", document_compare, name="document_compare"),
-        Route("/documents/{document_id:int}/attribution", document_attribution, name="document_attribution"),
-        Route("/documents/{document_id:int}/head", document_head, name="document_head"),
-        Route("/documents/{document_id:int}/tags", document_tags, methods=["POST"], name="document_tags"),
-        Route("/documents/{document_id:int}/status", document_status, methods=["POST"], name="document_status"),
+        Route("/documents/{document_id:id}/compare", document_compare, name="document_compare"),
+        Route("/documents/{document_id:id}/attribution", document_attribution, name="document_attribution"),
+        Route("/documents/{document_id:id}/head", document_head, name="document_head"),
+        Route("/documents/{document_id:id}/tags", document_tags, methods=["POST"], name="document_tags"),
+        Route("/documents/{document_id:id}/status", document_status, methods=["POST"], name="document_status"),
     ]
 
 
@@ -203,8 +204,8 @@ def revision_restore(ctx: Ctx) -> Response:
 @endpoint
 def document_history(ctx: Ctx) -> Response:
     view = _view(ctx)
-    page = ctx.request.query_params.get("page", "1")
-    history = queries.list_history(ctx.db, document_id=view.document.id, page=int(page) if page.isdigit() else 1)
+    page = params.page(ctx.request.query_params.get("page"))
+    history = queries.list_history(ctx.db, document_id=view.document.id, page=page)
     membership = _membership(ctx, view.workshop.id)
     return ctx.render("drafting/history.html", {
         "document": view.document, "workshop": view.workshop, "history": history,
@@ -215,8 +216,8 @@ def document_history(ctx: Ctx) -> Response:
 def document_compare(ctx: Ctx) -> Response:
     view = _view(ctx)
     head = view.document.head_number
-    old_number = _number(ctx.request.query_params.get("from"), max(1, head - 1))
-    new_number = _number(ctx.request.query_params.get("to"), head)
+    old_number = params.number(ctx.request.query_params.get("from"), name="from", minimum=0, default=max(1, head - 1))
+    new_number = params.number(ctx.request.query_params.get("to"), name="to", minimum=0, default=head)
     revisions = queries.get_revisions(ctx.db, document_id=view.document.id, numbers=[old_number, new_number])
     if old_number not in revisions or new_number not in revisions:
         raise NotFound("revision_not_found", N_("There is no such version of this document."))
@@ -231,10 +232,6 @@ def document_compare(ctx: Ctx) -> Response:
         "rows": side_by_side(old.body, new.body) if mode == "side" else [],
         "numbers": list(range(head, 0, -1)),
     })
-
-
-def _number(raw, default: int) -> int:
-    return int(raw) if raw and str(raw).isdigit() else default
 
 
 @endpoint
@@ -254,7 +251,7 @@ def document_attribution(ctx: Ctx) -> Response:
 def document_head(ctx: Ctx) -> Response:
     """Polled by open pages: 204 while the reader's version is the newest, a notice once it is not."""
     view = _view(ctx)
-    known = _number(ctx.request.query_params.get("known"), 0)
+    known = params.number(ctx.request.query_params.get("known"), name="known", minimum=0, default=0)
     if view.document.head_number <= known:
         return Response(status_code=204)
     return ctx.render("drafting/_newer.html", {"document": view.document, "known": known,

@@ -34,6 +34,7 @@ from ..text.markdown import render_units
 from ..text.paragraphs import Paragraph, number_points, split_units
 from ..workshops import queries as workshop_queries
 from .caching import cache_of, immutable_response
+from . import params
 from .context import Ctx, endpoint
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -41,18 +42,18 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def routes() -> list[Route]:
     return [
-        Route("/resolutions/{year:int}/{n:int}.md", resolution_md, name="resolution_md"),
-        Route("/resolutions/{year:int}/{n:int}.txt", resolution_txt, name="resolution_txt"),
-        Route("/resolutions/{year:int}/{n:int}.docx", resolution_docx, name="resolution_docx"),
-        Route("/resolutions/{year:int}/{n:int}.json", resolution_json, name="resolution_json"),
-        Route("/resolutions/{year:int}/{n:int}.akn.xml", resolution_akn, name="resolution_akn"),
-        Route("/resolutions/{year:int}/{n:int}/print", resolution_print, name="resolution_print"),
-        Route("/resolutions/{year:int}/{n:int}/table", resolution_table, name="resolution_table"),
-        Route("/resolutions/{year:int}/{n:int}/table.docx", resolution_table_docx, name="resolution_table_docx"),
-        Route("/documents/{document_id:int}/compare/table", document_table, name="document_compare_table"),
-        Route("/documents/{document_id:int}/compare/table.docx", document_table_docx,
+        Route("/resolutions/{year:id}/{n:id}.md", resolution_md, name="resolution_md"),
+        Route("/resolutions/{year:id}/{n:id}.txt", resolution_txt, name="resolution_txt"),
+        Route("/resolutions/{year:id}/{n:id}.docx", resolution_docx, name="resolution_docx"),
+        Route("/resolutions/{year:id}/{n:id}.json", resolution_json, name="resolution_json"),
+        Route("/resolutions/{year:id}/{n:id}.akn.xml", resolution_akn, name="resolution_akn"),
+        Route("/resolutions/{year:id}/{n:id}/print", resolution_print, name="resolution_print"),
+        Route("/resolutions/{year:id}/{n:id}/table", resolution_table, name="resolution_table"),
+        Route("/resolutions/{year:id}/{n:id}/table.docx", resolution_table_docx, name="resolution_table_docx"),
+        Route("/documents/{document_id:id}/compare/table", document_table, name="document_compare_table"),
+        Route("/documents/{document_id:id}/compare/table.docx", document_table_docx,
               name="document_compare_table_docx"),
-        Route("/workshops/{workshop_id:int}/documents/import", document_import, methods=["GET", "POST"],
+        Route("/workshops/{workshop_id:id}/documents/import", document_import, methods=["GET", "POST"],
               name="document_import"),
     ]
 
@@ -228,16 +229,12 @@ def _document_revisions(ctx: Ctx):
             ctx.require_actor()
         raise missing
     head = view.document.head_number
-    old_number = _number(ctx.request.query_params.get("from"), max(1, head - 1))
-    new_number = _number(ctx.request.query_params.get("to"), head)
+    old_number = params.number(ctx.request.query_params.get("from"), name="from", minimum=0, default=max(1, head - 1))
+    new_number = params.number(ctx.request.query_params.get("to"), name="to", minimum=0, default=head)
     revisions = drafting_queries.get_revisions(ctx.db, document_id=view.document.id, numbers=[old_number, new_number])
     if old_number not in revisions or new_number not in revisions:
         raise NotFound("revision_not_found", N_("There is no such version of this document."))
     return view, revisions[old_number], revisions[new_number]
-
-
-def _number(raw: str | None, default: int) -> int:
-    return int(raw) if raw and raw.isdigit() else default
 
 
 def _document_table(old, new) -> ComparativeTable:

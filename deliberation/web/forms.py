@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..drafting.models import MAX_BODY_CHARS
 from ..exports.docx_in import MAX_BYTES as MAX_DOCX_BYTES
+from ..params import number_or_none
 from ..validation import strip_controls
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -66,6 +67,14 @@ def csrf_token(scope: Scope) -> str:
     return token
 
 
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -83,11 +92,17 @@ class FormGuardMiddleware:
             await self.app(scope, receive, send)
             return
         scope.setdefault("state", {})["form"] = {}
+        if not _is_utf8(scope.get("query_string", b"")):
+            # Starlette decodes the query string strictly when a handler reads the URL: refuse it here,
+            # and drop it, since the error page itself shows the address.
+            scope["query_string"] = b""
+            await self._refuse(scope, receive, send, 400, "bad_encoding")
+            return
         headers = Headers(scope=scope)
         method = scope["method"]
         declared = headers.get("content-length")
         limit = body_limit(get_route_path(scope), self.max_body_bytes)
-        if declared and (not (declared.isascii() and declared.isdigit()) or int(declared) > limit):
+        if declared and number_or_none(declared, minimum=0, maximum=limit) is None:
             await self._refuse(scope, receive, send, 413, "too_large")
             return
         try:

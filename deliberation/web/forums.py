@@ -19,9 +19,9 @@ def routes() -> list[Route]:
     return [
         Route("/forums", forum_list, name="forums"),
         Route("/forums/new", forum_new, methods=["GET", "POST"], name="forum_new"),
-        Route("/forums/{forum_id:int}", forum_page, name="forum"),
-        Route("/forums/{forum_id:int}/edit", forum_edit, methods=["GET", "POST"], name="forum_edit"),
-        Route("/forums/{forum_id:int}/status", forum_status, methods=["POST"], name="forum_status"),
+        Route("/forums/{forum_id:id}", forum_page, name="forum"),
+        Route("/forums/{forum_id:id}/edit", forum_edit, methods=["GET", "POST"], name="forum_edit"),
+        Route("/forums/{forum_id:id}/status", forum_status, methods=["POST"], name="forum_status"),
     ]
 
 

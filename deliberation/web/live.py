@@ -27,6 +27,7 @@ from ..live import store
 from ..live.broker import Broker, Subscription
 from ..live.store import Event
 from ..voting import queries as voting_queries
+from . import params
 from .context import Ctx, endpoint
 
 #: How soon a browser reconnects after losing the stream (milliseconds).
@@ -43,8 +44,8 @@ HEADERS = {
 
 def routes() -> list[Route]:
     return [
-        Route("/forums/{forum_id:int}/events", forum_events, name="forum_events"),
-        Route("/forums/{forum_id:int}/vote-call", forum_vote_call, name="forum_vote_call"),
+        Route("/forums/{forum_id:id}/events", forum_events, name="forum_events"),
+        Route("/forums/{forum_id:id}/vote-call", forum_vote_call, name="forum_vote_call"),
     ]
 
 
@@ -59,10 +60,7 @@ def stream_url(ctx: Ctx, forum_id: int) -> str:
 
 def _requested_start(request: Request) -> int | None:
     raw = request.headers.get("last-event-id") or request.query_params.get("after") or ""
-    raw = raw.strip()
-    if not raw.isdigit() or len(raw) > 18:
-        return None
-    return int(raw)
+    return params.number_or_none(raw.strip(), minimum=0, maximum=10**18 - 1)
 
 
 def _prepare(state, forum_id: int, start: int | None, live_last: int) -> tuple[bool, list[Event], bool]:

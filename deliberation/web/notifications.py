@@ -12,6 +12,7 @@ from ..i18n import N_, gettext
 from ..notifications import actions, queries, rules
 from ..notifications.delivery import describe, link_for
 from ..notifications.models import DELIVERY, NOTIFICATION_KINDS
+from . import params
 from .context import Ctx, endpoint
 
 PAGE_SIZE = 50
@@ -22,18 +23,14 @@ def routes() -> list[Route]:
         Route("/notifications", notifications_page, name="notifications"),
         Route("/notifications/read", notifications_read, methods=["POST"], name="notifications_read"),
         Route("/account/notifications", notification_settings, methods=["GET", "POST"], name="notification_settings"),
-        Route("/documents/{document_id:int}/follow", document_follow, methods=["POST"], name="document_follow"),
+        Route("/documents/{document_id:id}/follow", document_follow, methods=["POST"], name="document_follow"),
     ]
-
-
-def _int(raw) -> int | None:
-    return int(raw) if raw and str(raw).isdigit() else None
 
 
 @endpoint
 def notifications_page(ctx: Ctx) -> Response:
     ctx.require(rules.can_read_notifications(ctx.actor))
-    before = _int(ctx.request.query_params.get("before"))
+    before = params.optional_number(ctx.request.query_params.get("before"), name="before")
     rows = queries.list_notifications(ctx.db, user_id=ctx.actor.id, limit=PAGE_SIZE + 1, before_id=before)
     entries = [{
         "id": row.notification.id,
@@ -56,7 +53,7 @@ def notifications_read(ctx: Ctx) -> Response:
     ids = None
     if "id" in ctx.form:
         raw = ctx.form.get("__multi__", {}).get("id") or [ctx.form["id"]]
-        ids = [n for n in (_int(value) for value in raw) if n is not None]
+        ids = params.ids(raw, name="id")
     actions.do_mark_read(ctx.db, user=ctx.actor, ids=ids)
     ctx.flash(gettext("Marked as read.") if ids is not None else gettext("All notifications are marked as read."))
     return ctx.redirect("notifications")

@@ -33,6 +33,7 @@ from ..text.markdown import RenderedUnit, render_units
 from ..text.paragraphs import Paragraph, number_points, split_units
 from ..voting.models import VOTE_MODES, total_label
 from .caching import IMMUTABLE, cache_of, etag_matches, immutable_response, strong_etag
+from . import params
 from .context import Ctx, endpoint
 from .home import safe_next, set_language_cookie
 from .sessions import Session as CookieSession
@@ -50,10 +51,10 @@ def routes() -> list[Route]:
         Route("/library", library, name="library"),
         Route("/library/language", library_language, name="library_language"),
         Route("/resolutions", resolution_list, name="resolutions"),
-        Route("/resolutions/{year:int}/{n:int}", resolution_page, name="resolution"),
-        Route("/resolutions/{year:int}/{n:int}.jsonld", resolution_jsonld, name="resolution_jsonld"),
-        Route("/resolutions/{year:int}/{n:int}/history", resolution_history, name="resolution_history"),
-        Route("/resolutions/{year:int}/{n:int}/compare", resolution_compare, name="resolution_compare"),
+        Route("/resolutions/{year:id}/{n:id}", resolution_page, name="resolution"),
+        Route("/resolutions/{year:id}/{n:id}.jsonld", resolution_jsonld, name="resolution_jsonld"),
+        Route("/resolutions/{year:id}/{n:id}/history", resolution_history, name="resolution_history"),
+        Route("/resolutions/{year:id}/{n:id}/compare", resolution_compare, name="resolution_compare"),
     ]
 
 
@@ -247,8 +248,7 @@ def _public_context(ctx: Ctx) -> dict:
 @endpoint
 def resolution_history(ctx: Ctx) -> Response:
     record = _record(ctx)
-    page = ctx.request.query_params.get("page", "")
-    history = queries.list_adopted_history(ctx.db, record=record, page=int(page) if page.isdigit() else 1)
+    history = queries.list_adopted_history(ctx.db, record=record, page=params.page(ctx.request.query_params.get("page")))
     return ctx.render("resolutions/history.html", {
         "resolution": record, "kind": _translated(DOCUMENT_KINDS.get(record.kind, record.kind)), "history": history,
         "default_from": max(1, record.revision_number - 1), "default_to": record.revision_number,
@@ -259,8 +259,9 @@ def resolution_history(ctx: Ctx) -> Response:
 def resolution_compare(ctx: Ctx) -> Response:
     record = _record(ctx)
     adopted = record.revision_number
-    old_number = _number(ctx.request.query_params.get("from"), max(1, adopted - 1))
-    new_number = _number(ctx.request.query_params.get("to"), adopted)
+    old_number = params.number_or_default(ctx.request.query_params.get("from"), minimum=0, default=max(1, adopted - 1))
+    new_number = params.number_or_default(ctx.request.query_params.get("to"), minimum=0, default=adopted)
+    # Public and linked from anywhere: nonsense falls back to the adopted version and the one before it.
     # Only versions up to the adopted one: anything later would be a draft.
     revisions = queries.get_adopted_revisions(ctx.db, record=record, numbers=[old_number, new_number])
     if old_number not in revisions or new_number not in revisions:
@@ -276,10 +277,6 @@ def resolution_compare(ctx: Ctx) -> Response:
         "rows": side_by_side(old.body, new.body) if mode == "side" else [],
         "numbers": list(range(adopted, 0, -1)),
     })
-
-
-def _number(raw: str | None, default: int) -> int:
-    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 10 else default
 
 
 def _translated(msgid: str) -> str:

@@ -19,6 +19,7 @@ from ..voting import actions, queries, rules
 from ..voting.closer import close_due_votes_quietly
 from ..voting.models import CHOICES, Vote, choice_label
 from ..voting.receipts import looks_like_receipt, new_ballot_key, new_receipt
+from . import params
 from .context import Ctx, endpoint
 from .live import stream_url
 from .regions import page_context, region_html, region_response
@@ -28,20 +29,20 @@ RECEIPT_COOKIE = "delib_receipt_{vote}_{voter}"
 
 def routes() -> list[Route]:
     return [
-        Route("/forums/{forum_id:int}/agenda/{item_id:int}/votes/new", vote_new, methods=["GET", "POST"],
+        Route("/forums/{forum_id:id}/agenda/{item_id:id}/votes/new", vote_new, methods=["GET", "POST"],
               name="vote_new"),
-        Route("/votes/{vote_id:int}", vote_page, name="vote"),
-        Route("/votes/{vote_id:int}/edit", vote_edit, methods=["GET", "POST"], name="vote_edit"),
-        Route("/votes/{vote_id:int}/open", vote_open, methods=["POST"], name="vote_open"),
-        Route("/votes/{vote_id:int}/close", vote_close, methods=["POST"], name="vote_close"),
-        Route("/votes/{vote_id:int}/cancel", vote_cancel, methods=["POST"], name="vote_cancel"),
-        Route("/votes/{vote_id:int}/hand-count", vote_hand_count, methods=["POST"], name="vote_hand_count"),
-        Route("/votes/{vote_id:int}/booth", vote_booth, name="vote_booth"),
-        Route("/votes/{vote_id:int}/ballot", vote_ballot, methods=["POST"], name="vote_ballot"),
-        Route("/votes/{vote_id:int}/receipt", vote_receipt, methods=["GET", "POST"], name="vote_receipt"),
-        Route("/forums/{forum_id:int}/live", forum_live, name="forum_live"),
-        Route("/forums/{forum_id:int}/live/state", forum_live_state, name="forum_live_state"),
-        Route("/forums/{forum_id:int}/projector", forum_projector, name="forum_projector"),
+        Route("/votes/{vote_id:id}", vote_page, name="vote"),
+        Route("/votes/{vote_id:id}/edit", vote_edit, methods=["GET", "POST"], name="vote_edit"),
+        Route("/votes/{vote_id:id}/open", vote_open, methods=["POST"], name="vote_open"),
+        Route("/votes/{vote_id:id}/close", vote_close, methods=["POST"], name="vote_close"),
+        Route("/votes/{vote_id:id}/cancel", vote_cancel, methods=["POST"], name="vote_cancel"),
+        Route("/votes/{vote_id:id}/hand-count", vote_hand_count, methods=["POST"], name="vote_hand_count"),
+        Route("/votes/{vote_id:id}/booth", vote_booth, name="vote_booth"),
+        Route("/votes/{vote_id:id}/ballot", vote_ballot, methods=["POST"], name="vote_ballot"),
+        Route("/votes/{vote_id:id}/receipt", vote_receipt, methods=["GET", "POST"], name="vote_receipt"),
+        Route("/forums/{forum_id:id}/live", forum_live, name="forum_live"),
+        Route("/forums/{forum_id:id}/live/state", forum_live_state, name="forum_live_state"),
+        Route("/forums/{forum_id:id}/projector", forum_projector, name="forum_projector"),
     ]
 
 
@@ -215,8 +216,9 @@ def _device_secrets(ctx: Ctx, vote: Vote) -> dict[int, str]:
     found = {}
     for name, value in ctx.request.cookies.items():
         voter = name[len(prefix):]
-        if name.startswith(prefix) and voter.isdigit() and looks_like_receipt(value):
-            found[int(voter)] = value
+        voter_id = params.id_or_none(voter) if name.startswith(prefix) else None
+        if voter_id is not None and looks_like_receipt(value):
+            found[voter_id] = value
     return found
 
 

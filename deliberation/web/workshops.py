@@ -13,6 +13,7 @@ from ..i18n import N_, gettext
 from ..library.queries import list_workshop_resolutions
 from ..workshops import actions, queries, rules
 from ..workshops.models import WORKSHOP_KINDS, Workshop
+from . import params
 from .context import Ctx, endpoint
 
 
@@ -20,13 +21,13 @@ def routes() -> list[Route]:
     return [
         Route("/workshops", workshop_list, name="workshops"),
         Route("/workshops/new", workshop_new, methods=["GET", "POST"], name="workshop_new"),
-        Route("/workshops/{workshop_id:int}", workshop_page, name="workshop"),
-        Route("/workshops/{workshop_id:int}/edit", workshop_edit, methods=["GET", "POST"], name="workshop_edit"),
-        Route("/workshops/{workshop_id:int}/join", workshop_join, methods=["POST"], name="workshop_join"),
-        Route("/workshops/{workshop_id:int}/leave", workshop_leave, methods=["POST"], name="workshop_leave"),
-        Route("/workshops/{workshop_id:int}/requests/{user_id:int}", workshop_decide, methods=["POST"],
+        Route("/workshops/{workshop_id:id}", workshop_page, name="workshop"),
+        Route("/workshops/{workshop_id:id}/edit", workshop_edit, methods=["GET", "POST"], name="workshop_edit"),
+        Route("/workshops/{workshop_id:id}/join", workshop_join, methods=["POST"], name="workshop_join"),
+        Route("/workshops/{workshop_id:id}/leave", workshop_leave, methods=["POST"], name="workshop_leave"),
+        Route("/workshops/{workshop_id:id}/requests/{user_id:id}", workshop_decide, methods=["POST"],
               name="workshop_decide"),
-        Route("/workshops/{workshop_id:int}/facilitators", workshop_facilitator, methods=["POST"],
+        Route("/workshops/{workshop_id:id}/facilitators", workshop_facilitator, methods=["POST"],
               name="workshop_facilitator"),
     ]
 
@@ -152,10 +153,9 @@ def workshop_decide(ctx: Ctx) -> Response:
 def workshop_facilitator(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
     workshop = _workshop(ctx)
-    try:
-        user_id = int(ctx.form.get("user_id", ""))
-    except ValueError:
-        raise NotFound("user_not_found", N_("There is no such person.")) from None
+    user_id = params.id_or_none(ctx.form.get("user_id"))
+    if user_id is None:
+        raise NotFound("user_not_found", N_("There is no such person."))
     appoint = ctx.form.get("appoint", "1") == "1"
     actions.do_set_facilitator(ctx.db, workshop=workshop, user_id=user_id, appoint=appoint, actor=actor)
     ctx.flash(gettext("The facilitator is appointed.") if appoint else gettext("The facilitator is removed."))
