@@ -12,8 +12,9 @@ from ..db import utcnow
 from . import chain
 from .models import AuditEntry
 
-#: The advisory lock that lets one transaction at a time extend the chain on PostgreSQL.
-CHAIN_LOCK = 0x64656C6962  # "delib"
+#: The advisory lock that lets one transaction at a time extend the chain on PostgreSQL, one per
+#: schema: two networks (or two test runs) in one database do not wait for each other.
+CHAIN_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '/delib-audit-chain'))"
 _PENDING = "delib_audit_pending"
 
 
@@ -55,7 +56,7 @@ def _chain_head(db: Session) -> str | None:
     """The hash of the last entry, once this transaction may extend the chain (see above)."""
     conn = db.connection()
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+        conn.execute(text(CHAIN_LOCK_SQL))
     return conn.execute(text("SELECT hash FROM delib_audit_entry ORDER BY id DESC LIMIT 1")).scalar()
 
 

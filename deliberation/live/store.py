@@ -22,8 +22,8 @@ from .models import LiveEvent
 
 #: PostgreSQL channel that wakes every process's listener after a commit.
 CHANNEL = "delib_live"
-#: Any fixed number, the same in every process: the advisory lock that orders event ids.
-_ORDER_LOCK = 0x64656C6C  # "dell"
+#: The advisory lock that orders event ids, the same in every process, one per schema.
+_ORDER_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '/delib-live-order'))"
 #: Events are kept this long for resuming streams; a browser further behind reloads its page.
 KEEP = timedelta(hours=2)
 #: Pruning runs in one writing transaction out of this many.
@@ -47,7 +47,7 @@ def write(connection: Connection, pending: list[tuple[int, str, dict]]) -> None:
     """Store the events a transaction published; called just before it commits."""
     postgres = not is_sqlite(connection)
     if postgres:
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ORDER_LOCK})
+        connection.execute(text(_ORDER_LOCK_SQL))
     now = utcnow()
     rows = [{"forum_id": forum_id, "kind": kind, "created_at": now,
              "facts": json.dumps(facts, separators=(",", ":"), sort_keys=True)} for forum_id, kind, facts in pending]

@@ -29,7 +29,7 @@ from ..conftest import PG_URL, fresh_engine
 from ..voting.live_server import committed
 from .sse_client import EventStream
 
-SECRET_KEY = "two-processes-secret"
+SECRET_KEY = "two-processes-secret-key-of-32-bytes-or-more"
 DELEGATES = 4
 
 

@@ -46,7 +46,7 @@ def site(backend, tmp_path_factory, tmp_path) -> Iterator[Site]:
         with committed(engine) as db:
             chair = make_user(db, coordinator=True)
             forum_id, other_id = make_forum(db, creator=chair).id, make_forum(db, creator=chair).id
-        settings = Settings.from_env({}, database_url=str(engine.url), secret_key="live-secret", var_dir=tmp_path,
+        settings = Settings.from_env({}, database_url=str(engine.url), secret_key="live-secret-key-of-32-bytes-or-more", var_dir=tmp_path,
                                      live_heartbeat_seconds=HEARTBEAT, live_poll_seconds=0.05,
                                      live_turnout_seconds=TURNOUT_INTERVAL)
         with serve(create_app(settings, engine=engine)) as base_url:

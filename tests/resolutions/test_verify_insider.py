@@ -179,4 +179,6 @@ def test_each_resolution_page_shows_its_hash_as_the_head_at_adoption(client, db,
     year, n = first.number.split("/")
     page = client.get(f"/resolutions/{year}/{n}", headers={"Accept-Language": "en"}).text
     assert "Head of the chain at adoption" in page or "Голова ланцюжка на момент ухвалення" in page
-    assert f"deliberation verify --expect {first.hash}" in page
+    # The command and the hash to keep, the hash broken into groups so a phone need not scroll.
+    assert "deliberation verify --expect</code>" in page
+    assert "<wbr>".join(first.hash[i:i + 16] for i in range(0, 64, 16)) in page
