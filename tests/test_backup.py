@@ -197,7 +197,9 @@ def test_a_backup_taken_while_members_write_restores_every_row_hash_and_tally(pl
         counted = conn.execute(text("SELECT v.id, count(b.id) FROM delib_vote v JOIN delib_ballot b "
                                     "ON b.vote_id = v.id GROUP BY v.id ORDER BY v.id")).all()
     assert [tuple(t) for t in tallies][:2] == [(4, 2, 1), (4, 2, 1)]
-    assert [n for _, n in counted] == [len(CHOICES), len(CHOICES)]
+    # The two votes cast here; the resolutions' own closed votes carry ballots of their tallies too.
+    assert [n for _, n in counted][:2] == [len(CHOICES), len(CHOICES)]
+    assert len(counted) == len(tallies)
     assert migrate.current_revision(empty.engine) == migrate.current_revision(live.engine)
     if empty.engine.dialect.name == "sqlite":
         with empty.engine.begin() as conn:  # raises if the full-text index disagrees with its rows
