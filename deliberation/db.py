@@ -175,6 +175,10 @@ def _send_queued_events(session: Session) -> None:
 
     A receiver that raises does not undo the change (it is committed): its row is retried later.
     """
+    if session.in_nested_transaction():
+        # A savepoint was released (SQLAlchemy calls after_commit for those too): the transaction
+        # that decides goes on, and so does the queue.
+        return
     queued = session.info.get("delib_events") or []
     session.info["delib_events"] = []
     factory = session.info.get("delib_factory")

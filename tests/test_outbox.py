@@ -252,3 +252,14 @@ def test_a_process_killed_after_the_commit_leaves_its_mail_and_event_to_the_next
     finally:
         engine.dispose()
         cleanup()
+
+
+def test_a_released_savepoint_delivers_nothing_before_the_transaction_commits(db, events_heard):
+    """SQLAlchemy runs after_commit for a savepoint too; delivering then would announce a change
+    that may still roll back, and on SQLite wait for the request's own write lock."""
+    events.queue(db, events.forum_created, forum_id=9, title="Форум", actor_id=None)
+    with db.begin_nested():
+        db.flush()
+    assert events_heard == []
+    db.commit()
+    assert [name for name, _ in events_heard] == ["forum created"]

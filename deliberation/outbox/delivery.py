@@ -78,9 +78,15 @@ def _pending(entry: Any) -> Pending:
 # --- delivering ---------------------------------------------------------------------------------
 
 def still_written(sessions, pending: Sequence[Pending]) -> list[Pending]:
-    """The rows of ``pending`` that exist (were not rolled back with a savepoint)."""
-    with sessions.begin() as db:
-        ids = set(db.execute(select(OutboxEntry.id).where(OutboxEntry.id.in_([p.id for p in pending]))).scalars())
+    """The rows of ``pending`` that exist (were not rolled back with a savepoint). A read: on
+    SQLite it takes no write lock, whatever the request it follows."""
+    token = sqlite_write_intent.set(False)
+    try:
+        with sessions.begin() as db:
+            ids = set(db.execute(select(OutboxEntry.id)
+                                 .where(OutboxEntry.id.in_([p.id for p in pending]))).scalars())
+    finally:
+        sqlite_write_intent.reset(token)
     return [p for p in pending if p.id in ids]
 
 
