@@ -137,6 +137,7 @@ def test_the_vote_closed_by_cron_reaches_the_host_through_a_serving_process(tmp_
     assert "1 host events" in _run(tmp_path, "deliver").stdout
     settings = Settings.from_env({}, database_url=f"sqlite:///{tmp_path / 'var' / 'deliberation.sqlite3'}",
                                  secret_key="x" * 40, var_dir=tmp_path / "var", outbox_interval_seconds=0.2,
+                                 allowed_hosts=("testserver",),
                                  outbox_lease_seconds=0)
     app = create_app(settings)
     heard = []

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, exc as sa_exc
+from sqlalchemy import Engine, event, exc as sa_exc
 from sqlalchemy.engine import Connection
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -76,6 +76,9 @@ class AppState:
         interval = settings.outbox_interval_seconds if isinstance(bind, Engine) else 0
         self.outbox = Sweeper(self.sessions, _LateDeliverer(self), interval=interval,
                               lease=timedelta(seconds=settings.outbox_lease_seconds))
+        if isinstance(bind, Engine):
+            # Whoever disposes of the engine is done with this app (a test, a command): so is its sweeper.
+            event.listen(bind, "engine_disposed", lambda _engine: self.outbox.stop())
         self.templates = make_templates(settings.template_dirs)
         self.static_version = _static_version()
         self._broker = None
