@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import case, update
 from sqlmodel import Session
 
+from .. import live
 from ..accounts.models import User
 from ..audit.actions import record
 from ..db import utcnow
@@ -79,7 +80,15 @@ def do_mark_present_many(db: Session, *, forum: Forum, user_ids: Iterable[int], 
         record(db, actor_id=actor.id, action="delegate.presence_marked", obj=delegate, forum_id=forum.id,
                user_id=user_id, present=present, bulk=True)
     db.flush()
+    if changed:
+        _announce(db, forum)
     return changed
+
+
+def _announce(db: Session, forum: Forum) -> None:
+    """Tell the forum's open pages that presence (or the check-in code) changed: the hall screen
+    and the console fetch their presence parts again."""
+    live.publish(db, forum_id=forum.id, kind="presence", present=len(queries.present_ids(db, forum.id)))
 
 
 # --- self check-in with a code -----------------------------------------------------------------
@@ -122,6 +131,7 @@ def do_start_checkin(db: Session, *, forum: Forum, actor: User) -> Forum:
     db.add(forum)
     db.flush()
     record(db, actor_id=actor.id, action="checkin.code_renewed" if restarted else "checkin.started", obj=forum)
+    _announce(db, forum)
     return forum
 
 
@@ -133,6 +143,7 @@ def do_stop_checkin(db: Session, *, forum: Forum, actor: User) -> Forum:
         db.add(forum)
         db.flush()
         record(db, actor_id=actor.id, action="checkin.stopped", obj=forum)
+        _announce(db, forum)
     return forum
 
 
@@ -178,6 +189,7 @@ def check_self_check_in(db: Session, *, forum: Forum, actor: User, data: Mapping
     db.add(delegate)
     db.flush()
     record(db, actor_id=actor.id, action="delegate.checked_in", obj=delegate, forum_id=forum.id, user_id=actor.id)
+    _announce(db, forum)
     return CheckIn(present=True, tries_left=MAX_ATTEMPTS)
 
 
