@@ -32,6 +32,7 @@ from ..outbox.delivery import Pending, add_mail, deliver
 from ..outbox.senders import deliverer
 from ..settings import host_allowed
 from ..voting.closer import close_due_votes_quietly
+from .health import RETRY_AFTER, outage_response
 from .rendering import url_for
 
 log = logging.getLogger("deliberation.web")
@@ -258,9 +259,14 @@ def endpoint(handler: Callable[[Ctx], Response] | None = None, *,
             _rollback_after_failure(db)
             if not is_transient(error):
                 raise
-            # Not an answer about the request: nothing was recorded, and saying so is the truth.
-            log.warning("database unavailable during %s %s: %s", request.method, request.url.path, error.orig)
-            response = unavailable(ctx) if unavailable else unavailable_response(ctx)
+            # Not an answer about the request: nothing was recorded, and saying so is the truth. A
+            # database that is out (unreachable, read-only, full) gets the outage page and one log
+            # line; a moment's trouble (a lock, a dropped connection) the "try again" page.
+            outage = outage_response(request, error)
+            if outage is None:
+                log.warning("database unavailable during %s %s: %s", request.method, request.url.path, error.orig)
+            response = unavailable(ctx) if unavailable else (outage or unavailable_response(ctx))
+            response.headers.setdefault("Retry-After", RETRY_AFTER)
         except BaseException:
             db.rollback()
             raise

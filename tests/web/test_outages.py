@@ -25,7 +25,7 @@ MESSAGES["full"] = MESSAGES["read_only"]
 
 
 @pytest.fixture
-def site(tmp_path):
+def site(tmp_path, settings):
     """A migrated SQLite file with a member, a document to comment on, and the member's session."""
     path = tmp_path / "site.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
@@ -34,7 +34,8 @@ def site(tmp_path):
         member = make_user(db)
         workshop = make_workshop(db, creator=make_user(db, coordinator=True), facilitators=(member,))
         document = make_document(db, workshop=workshop, author=member)
-        ids = {"document": document.id, "member": member}
+        # Sessions live on the server: the member's is written with the rest.
+        ids = {"document": document.id, "member": signed_in_session(settings.secret_key, member)}
     engine.dispose()
     return path, ids
 
@@ -43,7 +44,7 @@ def _client(settings, engine, locale: str, member=None) -> TestClient:
     client = TestClient(create_app(settings, engine=engine), raise_server_exceptions=False)
     client.cookies.set(LANG_COOKIE, locale)
     if member is not None:
-        cookies, client.csrf = signed_in_session(settings.secret_key, member)
+        cookies, client.csrf = member
         client.cookies.update(cookies)
     return client
 
@@ -137,7 +138,7 @@ def test_postgresql_sessions_carry_the_configured_timeouts(backend, tmp_path):
     with database_url(backend, tmp_path) as url:
         settings = Settings.from_env({"DELIBERATION_DATABASE_URL": url, "DELIBERATION_PG_STATEMENT_TIMEOUT": "1500",
                                       "DELIBERATION_PG_IDLE_IN_TRANSACTION_TIMEOUT": "4000"},
-                                     secret_key="k", var_dir=tmp_path)
+                                     secret_key="k-padded-to-thirty-two-bytes-or-more", var_dir=tmp_path)
         for engine in (engine_for(settings), create_app(settings).state.delib.bind):
             with engine.connect() as conn:
                 assert conn.execute(text("SHOW statement_timeout")).scalar() == "1500ms"
