@@ -9,6 +9,7 @@ security headers.
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 from starlette.testclient import TestClient
@@ -160,7 +161,10 @@ def test_middleware_ignores_lifespan_and_websocket_scopes():
         seen.append(scope["type"])
 
     middleware = PublicFastPathMiddleware(inner)
-    asyncio.run(middleware({"type": "lifespan"}, None, None))
+    # A thread of its own: a browser test earlier in the run may leave an event loop in this one.
+    runner = threading.Thread(target=lambda: asyncio.run(middleware({"type": "lifespan"}, None, None)))
+    runner.start()
+    runner.join(10)
     assert seen == ["lifespan"]
 
 
