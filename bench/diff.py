@@ -146,9 +146,7 @@ def main() -> None:
     results.append(("fast_diff_match_patch.diff, chars, C++", fast_dmp(a, b)))
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 0
-    results.append(
-        ("diff_match_patch.diff_main, chars, Python", best_of(lambda: dmp.diff_main(a, b, True)))
-    )
+    results.append(("diff_match_patch.diff_main, chars, Python", best_of(lambda: dmp.diff_main(a, b, True))))
     wa, wb = tokenize(a), tokenize(b)
     sm = lambda: difflib.SequenceMatcher(None, wa, wb).get_opcodes()  # noqa: E731
     results.append(("difflib.SequenceMatcher, tokens", capped(sm, DIFFLIB_CAP_S)))

@@ -32,8 +32,11 @@ from deliberation.settings import Settings  # noqa: E402
 from deliberation.testing import make_document, make_user, make_workshop, sign_in  # noqa: E402
 
 BODY = "\n\n".join(
-    [f"# Про громадський бюджет {n}" if n == 0 else f"{n}. Пункт рішення про громадський бюджет громади номер {n}."
-     for n in range(40)])
+    [
+        f"# Про громадський бюджет {n}" if n == 0 else f"{n}. Пункт рішення про громадський бюджет громади номер {n}."
+        for n in range(40)
+    ]
+)
 
 
 def _document(db, people, comments: int, amendments: int) -> int:
@@ -43,14 +46,35 @@ def _document(db, people, comments: int, amendments: int) -> int:
     for n in range(comments):
         p = paragraphs[n % len(paragraphs)]
         quote = {"exact": p.text[3:20], "prefix": p.text[:3], "suffix": p.text[20:40], "start": 3} if n % 2 else {}
-        db.add(Comment(document_id=document.id, author_id=people["reader"].id, body=f"Коментар {n}",
-                       revision_number=1, anchor={"pid": p.pid, **quote}, anchor_pid=p.pid, anchor_status="exact",
-                       anchor_start=3 if quote else None, anchor_end=20 if quote else None, anchor_revision=1))
+        db.add(
+            Comment(
+                document_id=document.id,
+                author_id=people["reader"].id,
+                body=f"Коментар {n}",
+                revision_number=1,
+                anchor={"pid": p.pid, **quote},
+                anchor_pid=p.pid,
+                anchor_status="exact",
+                anchor_start=3 if quote else None,
+                anchor_end=20 if quote else None,
+                anchor_revision=1,
+            )
+        )
     for n in range(amendments):
         p = paragraphs[n % len(paragraphs)]
-        db.add(Amendment(document_id=document.id, author_id=people["reader"].id, kind="replace", base_number=1,
-                         target_pid=p.pid, original=p.text, original_start=0, proposed=p.text + f" ({n})",
-                         rationale="Уточнення"))
+        db.add(
+            Amendment(
+                document_id=document.id,
+                author_id=people["reader"].id,
+                kind="replace",
+                base_number=1,
+                target_pid=p.pid,
+                original=p.text,
+                original_start=0,
+                proposed=p.text + f" ({n})",
+                rationale="Уточнення",
+            )
+        )
     return document.id
 
 
@@ -81,8 +105,13 @@ def _median_save_ms(engine, document_id: int, author_id: int, repeat: int) -> fl
             points[1 + n % (len(points) - 1)] += f" Уточнення {n}."
             membership = get_membership(db, workshop_id=document.workshop_id, user_id=author_id)
             start = time.perf_counter()
-            check_save_revision(db, document=document, actor=author, membership=membership,
-                                data={"title": document.title, "base": str(head.number), "body": "\n\n".join(points)})
+            check_save_revision(
+                db,
+                document=document,
+                actor=author,
+                membership=membership,
+                data={"title": document.title, "base": str(head.number), "body": "\n\n".join(points)},
+            )
             db.flush()
             times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
@@ -103,7 +132,12 @@ def main() -> None:
             small = _document(db, people, 5, 0)
             large = _document(db, people, 2000, 200)
             email, author_id = reader.email, author.id
-        app = create_app(Settings.from_env({}, database_url=url, secret_key="bench-secret-key-of-32-bytes-or-more", var_dir=Path(tmp)), engine=engine)
+        app = create_app(
+            Settings.from_env(
+                {}, database_url=url, secret_key="bench-secret-key-of-32-bytes-or-more", var_dir=Path(tmp)
+            ),
+            engine=engine,
+        )
         with TestClient(app) as client:
             sign_in(client, email)
             reference = _median_ms(client, f"/documents/{small}", args.repeat)

@@ -58,13 +58,32 @@ class Server(fv.Server):
         self.port = fv.free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = var_dir / "server.log"
-        env = {**os.environ, "DELIBERATION_DATABASE_URL": database_url, "DELIBERATION_SECRET_KEY": fv.SECRET_KEY,
-               "DELIBERATION_VAR_DIR": str(var_dir)}
+        env = {
+            **os.environ,
+            "DELIBERATION_DATABASE_URL": database_url,
+            "DELIBERATION_SECRET_KEY": fv.SECRET_KEY,
+            "DELIBERATION_VAR_DIR": str(var_dir),
+        }
         self.log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "deliberation.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--workers", str(WORKERS), "--no-access-log"], cwd=fv.ROOT, env=env, stdout=self.log,
-            stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "deliberation.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(WORKERS),
+                "--no-access-log",
+            ],
+            cwd=fv.ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
 
     def stop(self) -> None:
         # SIGTERM: the workers end their open streams and stop.
@@ -81,14 +100,21 @@ def seed(engine, delegates: int):
     """An open forum, its delegates and a prepared (not yet open) final vote."""
     with SessionFactory(engine).begin() as db:
         sitting = make_sitting(db, delegates=delegates)
-        vote = actions.check_prepare_vote(db, item=sitting.item, forum=sitting.forum, actor=sitting.chair,
-                                          data={"subject": "final"})
+        vote = actions.check_prepare_vote(
+            db, item=sitting.item, forum=sitting.forum, actor=sitting.chair, data={"subject": "final"}
+        )
 
         def session(user):
             cookies, token = signed_in_session(fv.SECRET_KEY, user)
             return "; ".join(f"{k}={v}" for k, v in cookies.items()), token
 
-        return vote.id, sitting.forum.id, sitting.chair.id, session(sitting.chair), [session(u) for u in sitting.delegates]
+        return (
+            vote.id,
+            sitting.forum.id,
+            sitting.chair.id,
+            session(sitting.chair),
+            [session(u) for u in sitting.delegates],
+        )
 
 
 class Stream:
@@ -104,8 +130,9 @@ class Stream:
 
     async def run(self, port: int, path: str, cookie: str) -> None:
         reader, self.writer = await asyncio.open_connection("127.0.0.1", port)
-        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
-                          "Accept: text/event-stream\r\n\r\n".encode())
+        self.writer.write(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\nAccept: text/event-stream\r\n\r\n".encode()
+        )
         tail = b""
         while True:
             data = await reader.read(65536)
@@ -143,18 +170,18 @@ async def forum_day(port: int, vote_id: int, forum_id: int, chair, sessions, cho
     streams = [Stream() for _ in sessions]
     path = f"/forums/{forum_id}/events"
     for start in range(0, len(streams), CONNECT_BATCH):
-        for stream, (cookie, _) in zip(streams[start:start + CONNECT_BATCH], sessions[start:start + CONNECT_BATCH]):
+        for stream, (cookie, _) in zip(streams[start : start + CONNECT_BATCH], sessions[start : start + CONNECT_BATCH]):
             stream.task = asyncio.create_task(stream.run(port, path, cookie))
-        await asyncio.wait_for(asyncio.gather(*(s.connected.wait() for s in streams[start:start + CONNECT_BATCH])),
-                               fv.PHASE_TIMEOUT_S)
+        await asyncio.wait_for(
+            asyncio.gather(*(s.connected.wait() for s in streams[start : start + CONNECT_BATCH])), fv.PHASE_TIMEOUT_S
+        )
     chair_connection = await fv.Connection.open(port)
     voters = [await fv.Connection.open(port) for _ in range(args.in_flight)]
     readers = [await fv.Connection.open(port) for _ in range(args.readers)]
     try:
         await fv.hammer(voters, [fv.get("/healthz")] * args.in_flight * 2)  # warm every connection up
         opened = time.perf_counter()
-        status = await chair_connection.send(fv.post_form(f"/votes/{vote_id}/open", {"csrf_token": chair[1]},
-                                                          chair[0]))
+        status = await chair_connection.send(fv.post_form(f"/votes/{vote_id}/open", {"csrf_token": chair[1]}, chair[0]))
         if status != 303:
             raise RuntimeError(f"the chair could not open the vote: {status}")
         deadline = time.perf_counter() + fv.PHASE_TIMEOUT_S
@@ -166,9 +193,13 @@ async def forum_day(port: int, vote_id: int, forum_id: int, chair, sessions, cho
         reading = [asyncio.create_task(library_reader(c, stop, reads)) for c in readers]
         read_start = time.perf_counter()
         try:
-            ballots = await fv.hammer(voters, [fv.post_form(f"/votes/{vote_id}/ballot",
-                                                            {"csrf_token": token, "choice": choice}, cookie)
-                                               for (cookie, token), choice in zip(sessions, choices)])
+            ballots = await fv.hammer(
+                voters,
+                [
+                    fv.post_form(f"/votes/{vote_id}/ballot", {"csrf_token": token, "choice": choice}, cookie)
+                    for (cookie, token), choice in zip(sessions, choices)
+                ],
+            )
         finally:
             stop.set()
             await asyncio.gather(*reading)
@@ -186,8 +217,15 @@ async def forum_day(port: int, vote_id: int, forum_id: int, chair, sessions, cho
             connection.close()
         for stream in streams:
             stream.close()
-    return {"ballots": ballots, "trivial": trivial, "reach": reach, "streams": len(streams), "turnouts": turnouts,
-            "reads": reads, "read_wall": read_wall}
+    return {
+        "ballots": ballots,
+        "trivial": trivial,
+        "reach": reach,
+        "streams": len(streams),
+        "turnouts": turnouts,
+        "reads": reads,
+        "read_wall": read_wall,
+    }
 
 
 def share(ordered: list[float], part: float) -> float:
@@ -216,32 +254,45 @@ def run_backend(name: str, database_url: str, var_dir: Path, args) -> bool:
     finally:
         engine.dispose()
     ballots, trivial = day["ballots"], day["trivial"]
-    print(f"\n{name}: {args.delegates} delegates with an open event stream each, {args.in_flight} ballots in "
-          f"flight, {args.readers} library readers; deliberation serve --workers {WORKERS} on 127.0.0.1")
+    print(
+        f"\n{name}: {args.delegates} delegates with an open event stream each, {args.in_flight} ballots in "
+        f"flight, {args.readers} library readers; deliberation serve --workers {WORKERS} on 127.0.0.1"
+    )
     print(f"{'measure':<46}{'per s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'ballots / this':>16}")
-    for label, timed in ((f"ballots: POST /votes/{{id}}/ballot ({ballots.count:,})", ballots),
-                         (f"trivial: GET /healthz ({trivial.count:,})", trivial),
-                         (f"raw: insert + commit, a row each ({raw.count:,})", raw)):
+    for label, timed in (
+        (f"ballots: POST /votes/{{id}}/ballot ({ballots.count:,})", ballots),
+        (f"trivial: GET /healthz ({trivial.count:,})", trivial),
+        (f"raw: insert + commit, a row each ({raw.count:,})", raw),
+    ):
         ratio = "" if timed is ballots else f"{ballots.rate / timed.rate:.3f}x"
-        print(f"{label:<46}{timed.rate:>10.1f}" + "".join(f"{timed.percentile(p) * 1000:>9.2f}"
-                                                        for p in (0.50, 0.95, 0.99)) + f"{ratio:>16}")
+        print(
+            f"{label:<46}{timed.rate:>10.1f}"
+            + "".join(f"{timed.percentile(p) * 1000:>9.2f}" for p in (0.50, 0.95, 0.99))
+            + f"{ratio:>16}"
+        )
     reach, streams = day["reach"], day["streams"]
     if reach:
-        print(f"'open' reached the streams: 50% in {share(reach, .5) * 1000:.0f} ms, 99% in "
-              f"{share(reach, .99) * 1000:.0f} ms, all {len(reach)} of {streams} in {reach[-1] * 1000:.0f} ms")
+        print(
+            f"'open' reached the streams: 50% in {share(reach, 0.5) * 1000:.0f} ms, 99% in "
+            f"{share(reach, 0.99) * 1000:.0f} ms, all {len(reach)} of {streams} in {reach[-1] * 1000:.0f} ms"
+        )
     else:
         print(f"'open' reached none of the {streams} streams")
     turnouts = day["turnouts"]
-    print(f"turnout messages per stream for {ballots.count} ballots: min {turnouts[0]}, median "
-          f"{turnouts[len(turnouts) // 2]}, max {turnouts[-1]}")
+    print(
+        f"turnout messages per stream for {ballots.count} ballots: min {turnouts[0]}, median "
+        f"{turnouts[len(turnouts) // 2]}, max {turnouts[-1]}"
+    )
     reads = sum(day["reads"].values())
     print(f"library reads during the burst: {reads / day['read_wall']:.1f}/s ({dict(day['reads'])})")
     sent = Counter(choices)
     exact = stored == sent and took_part == len(choices)
     accepted = ballots.statuses == Counter({303: len(choices)})
     tally = ", ".join(f"{c} {stored[c]}" for c in CHOICES)
-    print(f"tally stored after closing: {tally}; {took_part} took part: "
-          + ("equals the ballots sent" if exact else "WRONG, sent " + ", ".join(f"{c} {sent[c]}" for c in CHOICES)))
+    print(
+        f"tally stored after closing: {tally}; {took_part} took part: "
+        + ("equals the ballots sent" if exact else "WRONG, sent " + ", ".join(f"{c} {sent[c]}" for c in CHOICES))
+    )
     if not accepted:
         print(f"REFUSED: ballots answered {dict(ballots.statuses)} (server log: {server.log_path})")
     return exact and accepted and len(reach) == streams
@@ -265,8 +316,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="delib-forum-day-") as tmp:
         sqlite_dir = Path(tmp) / "sqlite"
         sqlite_dir.mkdir()
-        ok &= args.backend == "postgresql" or run_backend("SQLite (a file in a temporary directory)",
-                          f"sqlite:///{(sqlite_dir / 'bench.sqlite3').as_posix()}", sqlite_dir, args)
+        ok &= args.backend == "postgresql" or run_backend(
+            "SQLite (a file in a temporary directory)",
+            f"sqlite:///{(sqlite_dir / 'bench.sqlite3').as_posix()}",
+            sqlite_dir,
+            args,
+        )
         url, why = fv.postgres_url() if args.backend != "sqlite" else (None, "not asked for")
         if url is None:
             print(f"\nPostgreSQL: SKIPPED, {why}. Set DELIBERATION_BENCH_DATABASE_URL to measure it.")

@@ -83,6 +83,7 @@ class Timed:
 
 # --- databases ------------------------------------------------------------------------------------
 
+
 def postgres_url() -> tuple[str | None, str]:
     """The PostgreSQL server to use, or None and why it is skipped."""
     url = os.environ.get("DELIBERATION_BENCH_DATABASE_URL") or os.environ.get("DELIBERATION_TEST_DATABASE_URL")
@@ -119,6 +120,7 @@ def fresh_schema(url: str) -> tuple[str, Callable[[], None]]:
 
 # --- the sitting ----------------------------------------------------------------------------------
 
+
 def seed(engine, delegates: int) -> tuple[int, int, int, list[tuple[str, str]]]:
     """An open forum, ``delegates`` registered delegates and an open final vote on a submitted appeal.
 
@@ -138,15 +140,18 @@ def seed(engine, delegates: int) -> tuple[int, int, int, list[tuple[str, str]]]:
 def close_and_count(engine, vote_id: int, forum_id: int, chair_id: int) -> tuple[Counter, int]:
     """Close the vote through the domain code; its stored tally and how many took part."""
     with SessionFactory(engine).begin() as db:
-        vote = actions.do_close_vote(db, vote=db.get(Vote, vote_id), forum=db.get(Forum, forum_id),
-                                     actor=db.get(User, chair_id))
+        vote = actions.do_close_vote(
+            db, vote=db.get(Vote, vote_id), forum=db.get(Forum, forum_id), actor=db.get(User, chair_id)
+        )
         stored = Counter({"for": vote.for_count, "against": vote.against_count, "abstain": vote.abstain_count})
-        took_part = db.exec(select(func.count()).select_from(Participation)
-                            .where(Participation.vote_id == vote_id)).one()
+        took_part = db.exec(
+            select(func.count()).select_from(Participation).where(Participation.vote_id == vote_id)
+        ).one()
     return +stored, took_part
 
 
 # --- the server -----------------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -161,12 +166,30 @@ class Server:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = var_dir / "server.log"
-        env = {**os.environ, "DELIBERATION_DATABASE_URL": database_url, "DELIBERATION_SECRET_KEY": SECRET_KEY,
-               "DELIBERATION_VAR_DIR": str(var_dir)}
+        env = {
+            **os.environ,
+            "DELIBERATION_DATABASE_URL": database_url,
+            "DELIBERATION_SECRET_KEY": SECRET_KEY,
+            "DELIBERATION_VAR_DIR": str(var_dir),
+        }
         self.log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "deliberation.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--no-access-log"], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "deliberation.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--no-access-log",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
 
     def wait_started(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -192,6 +215,7 @@ class Server:
 
 
 # --- the client -----------------------------------------------------------------------------------
+
 
 class Connection:
     """One keep-alive HTTP/1.1 connection, one request at a time, responses parsed by httptools (C).
@@ -240,8 +264,10 @@ def get(path: str) -> bytes:
 def post_form(path: str, form: dict[str, str], cookie: str) -> bytes:
     """A form post as a browser sends it: the session cookie, the CSRF token in the form."""
     body = urlencode(form).encode()
-    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
-            f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n")
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
+        f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
     return head.encode() + body
 
 
@@ -265,14 +291,19 @@ async def hammer(connections: list[Connection], requests: list[bytes]) -> Timed:
     return Timed(len(requests), time.perf_counter() - start, latencies, statuses)
 
 
-async def over_http(port: int, vote_id: int, sessions: list[tuple[str, str]], choices: list[str],
-                    concurrency: int) -> tuple[Timed, Timed]:
+async def over_http(
+    port: int, vote_id: int, sessions: list[tuple[str, str]], choices: list[str], concurrency: int
+) -> tuple[Timed, Timed]:
     connections = [await Connection.open(port) for _ in range(concurrency)]
     try:
         await hammer(connections, [get("/healthz")] * concurrency * 2)  # warm up every connection
-        ballots = await hammer(connections, [post_form(f"/votes/{vote_id}/ballot",
-                                                       {"csrf_token": token, "choice": choice}, cookie)
-                                             for (cookie, token), choice in zip(sessions, choices)])
+        ballots = await hammer(
+            connections,
+            [
+                post_form(f"/votes/{vote_id}/ballot", {"csrf_token": token, "choice": choice}, cookie)
+                for (cookie, token), choice in zip(sessions, choices)
+            ],
+        )
         trivial = await hammer(connections, [get("/healthz")] * TRIVIAL_REQUESTS)
     finally:
         for connection in connections:
@@ -291,12 +322,19 @@ def run_loop(coroutine):
 
 # --- the reference: raw inserts -------------------------------------------------------------------
 
+
 def raw_inserts(database_url: str, count: int) -> Timed:
     """Single-row insert-and-commit into a scratch table of the same database, one transaction each,
     through an engine made the way the app makes its own (on SQLite: WAL, BEGIN IMMEDIATE)."""
-    scratch = Table("bench_scratch_ballot", MetaData(), Column("id", Integer, primary_key=True),
-                    Column("vote_id", Integer, nullable=False), Column("voter_id", Integer, nullable=False),
-                    Column("choice", String(10), nullable=False), Column("cast_at", DateTime(timezone=True)))
+    scratch = Table(
+        "bench_scratch_ballot",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("vote_id", Integer, nullable=False),
+        Column("voter_id", Integer, nullable=False),
+        Column("choice", String(10), nullable=False),
+        Column("cast_at", DateTime(timezone=True)),
+    )
     engine = make_engine(database_url)
     scratch.create(engine)
     intent = sqlite_write_intent.set(True)
@@ -317,6 +355,7 @@ def raw_inserts(database_url: str, count: int) -> Timed:
 
 
 # --- one backend ----------------------------------------------------------------------------------
+
 
 def run_backend(name: str, database_url: str, var_dir: Path, args) -> bool:
     engine = make_engine(database_url)
@@ -339,31 +378,41 @@ def run_backend(name: str, database_url: str, var_dir: Path, args) -> bool:
     print_table(name, args, ballots, trivial, raw)
     accepted = ballots.statuses == Counter({303: len(choices)})
     if not accepted:
-        print(f"REFUSED: ballots answered {dict(ballots.statuses)}, every one should be 303 "
-              f"(server log: {server.log_path})")
+        print(
+            f"REFUSED: ballots answered {dict(ballots.statuses)}, every one should be 303 "
+            f"(server log: {server.log_path})"
+        )
     exact = stored == sent and took_part == len(choices)
     tally = ", ".join(f"{c} {stored[c]}" for c in CHOICES)
     if exact:
         print(f"tally stored after closing: {tally}; {took_part} took part: equals the ballots sent")
     else:
-        print(f"WRONG TALLY: stored {tally}, {took_part} took part; sent "
-              + ", ".join(f"{c} {sent[c]}" for c in CHOICES))
+        print(
+            f"WRONG TALLY: stored {tally}, {took_part} took part; sent " + ", ".join(f"{c} {sent[c]}" for c in CHOICES)
+        )
     if trivial.statuses != Counter({200: trivial.count}):
         print(f"trivial endpoint answered {dict(trivial.statuses)}")
     return accepted and exact
 
 
 def print_table(name: str, args, ballots: Timed, trivial: Timed, raw: Timed) -> None:
-    print(f"\n{name}: {args.delegates} ballots, in flight: {args.concurrency}, "
-          "deliberation serve (uvicorn, httptools, uvloop, 1 worker) on 127.0.0.1")
+    print(
+        f"\n{name}: {args.delegates} ballots, in flight: {args.concurrency}, "
+        "deliberation serve (uvicorn, httptools, uvloop, 1 worker) on 127.0.0.1"
+    )
     print(f"{'measure':<44}{'per s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'ballots / this':>16}")
-    rows = [(f"ballots: POST /votes/{{id}}/ballot ({ballots.count:,})", ballots),
-            (f"trivial: GET /healthz ({trivial.count:,})", trivial),
-            (f"raw: insert + commit, a row each ({raw.count:,})", raw)]
+    rows = [
+        (f"ballots: POST /votes/{{id}}/ballot ({ballots.count:,})", ballots),
+        (f"trivial: GET /healthz ({trivial.count:,})", trivial),
+        (f"raw: insert + commit, a row each ({raw.count:,})", raw),
+    ]
     for label, timed in rows:
         ratio = "" if timed is ballots else f"{ballots.rate / timed.rate:.3f}x"
-        print(f"{label:<44}{timed.rate:>10.1f}" + "".join(f"{timed.percentile(p) * 1000:>9.2f}"
-                                                        for p in (0.50, 0.95, 0.99)) + f"{ratio:>16}")
+        print(
+            f"{label:<44}{timed.rate:>10.1f}"
+            + "".join(f"{timed.percentile(p) * 1000:>9.2f}" for p in (0.50, 0.95, 0.99))
+            + f"{ratio:>16}"
+        )
 
 
 def main() -> int:
@@ -378,8 +427,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="delib-bench-") as tmp:
         sqlite_dir = Path(tmp) / "sqlite"
         sqlite_dir.mkdir()
-        ok &= run_backend("SQLite (a file in a temporary directory)",
-                          f"sqlite:///{(sqlite_dir / 'bench.sqlite3').as_posix()}", sqlite_dir, args)
+        ok &= run_backend(
+            "SQLite (a file in a temporary directory)",
+            f"sqlite:///{(sqlite_dir / 'bench.sqlite3').as_posix()}",
+            sqlite_dir,
+            args,
+        )
         url, why = postgres_url()
         if url is None:
             print(f"\nPostgreSQL: SKIPPED, {why}. Set DELIBERATION_BENCH_DATABASE_URL to measure it.")

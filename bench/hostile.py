@@ -66,11 +66,13 @@ def shapes(quick: bool) -> dict[str, str]:
         # The most paragraphs a text may have, each as costly as can be.
         "2,000 paragraphs of [": "\n\n".join(["[" * (n // MAX_PARAGRAPHS - 2)] * MAX_PARAGRAPHS),
         "2,000 paragraphs of references": "\n\n".join(
-            "\n".join(f"[r{u}x{i}]: /u{i}" for i in range(n // MAX_PARAGRAPHS // 18)) for u in range(MAX_PARAGRAPHS)),
+            "\n".join(f"[r{u}x{i}]: /u{i}" for i in range(n // MAX_PARAGRAPHS // 18)) for u in range(MAX_PARAGRAPHS)
+        ),
     }
 
 
 # --- /proc ------------------------------------------------------------------------------------------
+
 
 def cpu(pid: int) -> tuple[float, float]:
     """(own CPU seconds, waited-for children's CPU seconds) of ``pid``."""
@@ -101,6 +103,7 @@ def children(pid: int) -> list[int]:
 
 # --- requests ---------------------------------------------------------------------------------------
 
+
 class Client:
     def __init__(self, base: str, cookies: dict[str, str], token: str) -> None:
         self.base, self.token = base, token
@@ -115,10 +118,18 @@ class Client:
         body = io.BytesIO()
         for name, value in {**fields, "csrf_token": self.token}.items():
             body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
-        body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-                   "Content-Type: application/octet-stream\r\n\r\n".encode() + data + f"\r\n--{boundary}--\r\n".encode())
-        request = Request(self.base + path, data=body.getvalue(), method="POST", headers={
-            "Cookie": self.cookie, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        body.write(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n".encode()
+            + data
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        request = Request(
+            self.base + path,
+            data=body.getvalue(),
+            method="POST",
+            headers={"Cookie": self.cookie, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
         try:
             with urlopen(request, timeout=120) as response:
                 return response.status, len(response.read())
@@ -137,8 +148,9 @@ def latency(client: Client, path: str, stop: threading.Event | None = None, coun
     return times
 
 
-def measure_one(server_pid: int, client: Client, probe: str, idle: float, label: str, call,
-            probe_cpu: float = 0.0) -> dict:
+def measure_one(
+    server_pid: int, client: Client, probe: str, idle: float, label: str, call, probe_cpu: float = 0.0
+) -> dict:
     """One request with the probe running beside it; the probe's own CPU (``probe_cpu`` a request,
     measured idle) is taken out of the server's CPU for this request."""
     reset_peak(server_pid)
@@ -154,8 +166,10 @@ def measure_one(server_pid: int, client: Client, probe: str, idle: float, label:
                     pass
             time.sleep(0.05)
 
-    threads = [threading.Thread(target=lambda: meanwhile.extend(latency(client, probe, stop))),
-               threading.Thread(target=watch)]
+    threads = [
+        threading.Thread(target=lambda: meanwhile.extend(latency(client, probe, stop))),
+        threading.Thread(target=watch),
+    ]
     for thread in threads:
         thread.start()
     start = time.perf_counter()
@@ -166,32 +180,51 @@ def measure_one(server_pid: int, client: Client, probe: str, idle: float, label:
         thread.join()
     own1, kids1 = cpu(server_pid)
     slowed = statistics.median(meanwhile) / idle if meanwhile else float("nan")
-    row = {"label": label, "status": status, "bytes": size, "wall": wall,
-           "cpu": max(0.0, own1 - own0 - probe_cpu * len(meanwhile)),
-           "peak_mb": status_kb(server_pid, "VmHWM") / 1024, "child_cpu": kids1 - kids0,
-           "child_mb": child_peak[0] / 1024, "slowed": slowed}
-    print(f"{label:34} {status:>4} {size / 1024:8.0f} KB {wall:7.2f} s wall {row['cpu']:6.2f} s CPU "
-          f"{row['peak_mb']:6.0f} MB peak | child {row['child_cpu']:5.1f} s {row['child_mb']:5.0f} MB | "
-          f"others x{slowed:.2f}", flush=True)
+    row = {
+        "label": label,
+        "status": status,
+        "bytes": size,
+        "wall": wall,
+        "cpu": max(0.0, own1 - own0 - probe_cpu * len(meanwhile)),
+        "peak_mb": status_kb(server_pid, "VmHWM") / 1024,
+        "child_cpu": kids1 - kids0,
+        "child_mb": child_peak[0] / 1024,
+        "slowed": slowed,
+    }
+    print(
+        f"{label:34} {status:>4} {size / 1024:8.0f} KB {wall:7.2f} s wall {row['cpu']:6.2f} s CPU "
+        f"{row['peak_mb']:6.0f} MB peak | child {row['child_cpu']:5.1f} s {row['child_mb']:5.0f} MB | "
+        f"others x{slowed:.2f}",
+        flush=True,
+    )
     return row
 
 
 # --- Word files -------------------------------------------------------------------------------------
 
+
 def word_file(paragraphs: list[str]) -> bytes:
     body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
-    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w='
-           f'"http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>')
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w='
+        f'"http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>'
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
-        package.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                         'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
-                         'openxmlformats-package.relationships+xml"/><Override PartName="/word/document.xml" '
-                         'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.'
-                         'main+xml"/></Types>')
-        package.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-                         'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-                         'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+        package.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
+            'openxmlformats-package.relationships+xml"/><Override PartName="/word/document.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.'
+            'main+xml"/></Types>',
+        )
+        package.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+        )
         package.writestr("word/document.xml", xml)
     return out.getvalue()
 
@@ -203,6 +236,7 @@ def worst_word_file() -> bytes:
 
 
 # --- the run ----------------------------------------------------------------------------------------
+
 
 def seed(engine, quick: bool) -> tuple[dict[str, int], int, int, int, tuple[dict, str]]:
     with SessionFactory(engine).begin() as db:
@@ -217,9 +251,18 @@ def seed(engine, quick: bool) -> tuple[dict[str, int], int, int, int, tuple[dict
         discussed = make_document(db, workshop=workshop, author=author, body=SENTENCE * 5, title="Обговорення")
         pid = paragraphs_of(get_revision(db, document_id=discussed.id, number=1))[0].pid
         for i in range(2000):
-            db.add(Comment(document_id=discussed.id, author_id=author.id, body=f"Коментар {i}. {SENTENCE}",
-                           revision_number=1, anchor={"pid": pid}, anchor_pid=pid, anchor_status="exact",
-                           anchor_revision=1))
+            db.add(
+                Comment(
+                    document_id=discussed.id,
+                    author_id=author.id,
+                    body=f"Коментар {i}. {SENTENCE}",
+                    revision_number=1,
+                    anchor={"pid": pid},
+                    anchor_pid=pid,
+                    anchor_status="exact",
+                    anchor_revision=1,
+                )
+            )
         db.flush()
         return ids, small, discussed.id, workshop.id, signed_in_session(SECRET_KEY, author)
 
@@ -246,29 +289,71 @@ def main() -> int:
             before = cpu(pid)[0]
             idle = statistics.median(latency(client, probe, count=30))
             probe_cpu = (cpu(pid)[0] - before) / 30
-            print(f"\nServer pid {pid}; an ordinary small page idle: {idle * 1000:.1f} ms (median of 30), "
-                  f"{probe_cpu * 1000:.1f} ms of CPU; resident {status_kb(pid, 'VmRSS') / 1024:.0f} MB\n")
+            print(
+                f"\nServer pid {pid}; an ordinary small page idle: {idle * 1000:.1f} ms (median of 30), "
+                f"{probe_cpu * 1000:.1f} ms of CPU; resident {status_kb(pid, 'VmRSS') / 1024:.0f} MB\n"
+            )
             measure = functools.partial(measure_one, probe_cpu=probe_cpu)
             rows = []
             for label, document_id in ids.items():
                 for view in ("first view", "again"):
-                    rows.append(measure(pid, client, probe, idle, f"{label}, {view}",
-                                        lambda d=document_id: client.get(f"/documents/{d}")))
-            rows.append(measure(pid, client, probe, idle, "2,000 comments, page 1",
-                                lambda: client.get(f"/documents/{discussed}/comments")))
-            rows.append(measure(pid, client, probe, idle, "2,000 comments, last page",
-                                lambda: client.get(f"/documents/{discussed}/comments?page=40")))
+                    rows.append(
+                        measure(
+                            pid,
+                            client,
+                            probe,
+                            idle,
+                            f"{label}, {view}",
+                            lambda d=document_id: client.get(f"/documents/{d}"),
+                        )
+                    )
+            rows.append(
+                measure(
+                    pid,
+                    client,
+                    probe,
+                    idle,
+                    "2,000 comments, page 1",
+                    lambda: client.get(f"/documents/{discussed}/comments"),
+                )
+            )
+            rows.append(
+                measure(
+                    pid,
+                    client,
+                    probe,
+                    idle,
+                    "2,000 comments, last page",
+                    lambda: client.get(f"/documents/{discussed}/comments?page=40"),
+                )
+            )
             # Loads what the first import in a process loads (mammoth's child aside, the search lemmas).
-            client.upload(f"/workshops/{workshop_id}/documents/import", "warm.docx", word_file(["Текст."]),
-                          {"kind": "petition", "title": "Розігрів"})
+            client.upload(
+                f"/workshops/{workshop_id}/documents/import",
+                "warm.docx",
+                word_file(["Текст."]),
+                {"kind": "petition", "title": "Розігрів"},
+            )
             imports = {"ordinary .docx (400 paragraphs)": word_file([SENTENCE * 3] * 400)}
             if not args.quick:
                 imports["worst .docx (20 MB of XML)"] = worst_word_file()
             for label, data in imports.items():
                 print(f"  {label}: {len(data) / 1024:.0f} KB packed", flush=True)
-                rows.append(measure(pid, client, probe, idle, label, lambda d=data: client.upload(
-                    f"/workshops/{workshop_id}/documents/import", "bench.docx", d,
-                    {"kind": "petition", "title": "Імпорт"})))
+                rows.append(
+                    measure(
+                        pid,
+                        client,
+                        probe,
+                        idle,
+                        label,
+                        lambda d=data: client.upload(
+                            f"/workshops/{workshop_id}/documents/import",
+                            "bench.docx",
+                            d,
+                            {"kind": "petition", "title": "Імпорт"},
+                        ),
+                    )
+                )
         finally:
             server.stop()
     worst_cpu = max(rows, key=lambda r: r["cpu"])

@@ -44,12 +44,27 @@ sys.path.insert(0, str(ROOT))
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 SECRET_KEY = "bench-read-secret-key-0123456789abcdef"
-QUERIES = ["громада", "бюджет громади", "молоді", "водопостачання", "рішення сесії", "прозорість закупівель",
-           "депутатів", "освіта", "екологічна", "старостинських округів", "оприлюднення", "соціальний захист",
-           "ремонт доріг", "енергоефективність", "петиції"]
+QUERIES = [
+    "громада",
+    "бюджет громади",
+    "молоді",
+    "водопостачання",
+    "рішення сесії",
+    "прозорість закупівель",
+    "депутатів",
+    "освіта",
+    "екологічна",
+    "старостинських округів",
+    "оприлюднення",
+    "соціальний захист",
+    "ремонт доріг",
+    "енергоефективність",
+    "петиції",
+]
 
 
 # --- servers ------------------------------------------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -91,8 +106,12 @@ def _get(url: str) -> tuple[bytes, dict[str, str]]:
 
 
 def wrk(url: str, *, seconds: int, connections: int) -> dict[str, float]:
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     latency = {p: _ms(re.search(rf"^\s+{p}%\s+([\d.]+\w+)", out, re.M).group(1)) for p in ("50", "99")}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -104,7 +123,7 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-BARE_APP = '''
+BARE_APP = """
 import os
 BODY = open(os.environ["BENCH_BODY"], "rb").read()
 HEADERS = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(BODY)).encode()),
@@ -115,9 +134,9 @@ async def app(scope, receive, send):
         return
     await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
     await send({"type": "http.response.body", "body": BODY})
-'''
+"""
 
-NGINX = '''{user}worker_processes 2;
+NGINX = """{user}worker_processes 2;
 daemon off;
 pid {tmp}/nginx.pid;
 error_log {tmp}/error.log warn;
@@ -131,7 +150,7 @@ http {{
         location / {{ root {tmp}/www; default_type "text/html; charset=utf-8"; etag on; }}
     }}
 }}
-'''
+"""
 
 
 def pages(args: argparse.Namespace) -> bool:
@@ -140,16 +159,21 @@ def pages(args: argparse.Namespace) -> bool:
         return True
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        env = {**os.environ, "DELIBERATION_DATABASE_URL": f"sqlite:///{tmp / 'read.sqlite3'}",
-               "DELIBERATION_SECRET_KEY": SECRET_KEY, "DELIBERATION_VAR_DIR": str(tmp / "var"),
-               "DELIBERATION_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+        env = {
+            **os.environ,
+            "DELIBERATION_DATABASE_URL": f"sqlite:///{tmp / 'read.sqlite3'}",
+            "DELIBERATION_SECRET_KEY": SECRET_KEY,
+            "DELIBERATION_VAR_DIR": str(tmp / "var"),
+            "DELIBERATION_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        }
         cli = [sys.executable, "-m", "deliberation.cli"]
         subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
         subprocess.run([*cli, "demo"], env=env, check=True, capture_output=True)
         app_port, bare_port, nginx_port = _free_port(), _free_port(), _free_port()
         results = {}
-        with running([*cli, "serve", "--port", str(app_port), "--workers", "2", "--no-access-log"], app_port,
-                     env=env, cwd=tmp):
+        with running(
+            [*cli, "serve", "--port", str(app_port), "--workers", "2", "--no-access-log"], app_port, env=env, cwd=tmp
+        ):
             library, _ = _get(f"http://127.0.0.1:{app_port}/library")
             path = re.search(r'href="(/resolutions/\d+/\d+)"', library.decode()).group(1)
             url = f"http://127.0.0.1:{app_port}{path}"
@@ -158,48 +182,81 @@ def pages(args: argparse.Namespace) -> bool:
             results["app"] = wrk(url, seconds=args.seconds, connections=args.connections)
         (tmp / "body.html").write_bytes(body)
         (tmp / "bare_asgi.py").write_text(BARE_APP, encoding="utf-8")
-        bare_env = {**os.environ, "BENCH_BODY": str(tmp / "body.html"), "BENCH_ETAG": headers.get("etag", '"x"'),
-                    "PYTHONPATH": str(tmp)}
-        with running([sys.executable, "-m", "uvicorn", "bare_asgi:app", "--port", str(bare_port), "--workers", "2",
-                      "--http", "httptools", "--loop", "uvloop", "--no-access-log", "--log-level", "warning"],
-                     bare_port, env=bare_env, cwd=tmp):
+        bare_env = {
+            **os.environ,
+            "BENCH_BODY": str(tmp / "body.html"),
+            "BENCH_ETAG": headers.get("etag", '"x"'),
+            "PYTHONPATH": str(tmp),
+        }
+        with running(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "bare_asgi:app",
+                "--port",
+                str(bare_port),
+                "--workers",
+                "2",
+                "--http",
+                "httptools",
+                "--loop",
+                "uvloop",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            bare_port,
+            env=bare_env,
+            cwd=tmp,
+        ):
             assert _get(f"http://127.0.0.1:{bare_port}/")[0] == body
-            results["bare ASGI"] = wrk(f"http://127.0.0.1:{bare_port}/", seconds=args.seconds,
-                                       connections=args.connections)
+            results["bare ASGI"] = wrk(
+                f"http://127.0.0.1:{bare_port}/", seconds=args.seconds, connections=args.connections
+            )
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         if Path(nginx).exists():
             (tmp / "www").mkdir()
             (tmp / "www" / "page.html").write_bytes(body)
-            (tmp / "nginx.conf").write_text(NGINX.format(tmp=tmp, port=nginx_port,
-                                                                  user="user root;\n" if os.geteuid() == 0 else ""), encoding="utf-8")
+            (tmp / "nginx.conf").write_text(
+                NGINX.format(tmp=tmp, port=nginx_port, user="user root;\n" if os.geteuid() == 0 else ""),
+                encoding="utf-8",
+            )
             with running([nginx, "-c", str(tmp / "nginx.conf"), "-p", str(tmp)], nginx_port):
-                results["nginx static"] = wrk(f"http://127.0.0.1:{nginx_port}/page.html", seconds=args.seconds,
-                                              connections=args.connections)
+                results["nginx static"] = wrk(
+                    f"http://127.0.0.1:{nginx_port}/page.html", seconds=args.seconds, connections=args.connections
+                )
     print(f"\n{'server':<14} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}   app ÷ this")
     app_rate = results["app"]["rate"]
     for name, r in results.items():
-        print(f"{name:<14} {r['rate']:>10,.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['errors']:>8}   "
-              f"{app_rate / r['rate']:.2f}x")
+        print(
+            f"{name:<14} {r['rate']:>10,.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['errors']:>8}   "
+            f"{app_rate / r['rate']:.2f}x"
+        )
     print("target: the app at least 0.8x the bare ASGI app")
     return all(r["errors"] == 0 for r in results.values())
 
 
 # --- search -------------------------------------------------------------------------------------
 
-WORDS = ("громада громади громаді громадою міська сільська селищна рада ради раді рішення рішенням сесії "
-         "депутатів депутати комісії бюджет бюджету бюджетних коштів програма програми розвитку молоді молодь "
-         "освіта освіти закладів школи дитячих садків водопостачання водовідведення доріг ремонт ремонту "
-         "енергоефективність енергоефективності будівель прозорість прозорості закупівель оприлюднення "
-         "оприлюднити звіт звіту звітів старостинських округів старости петиції петицію звернення звернень "
-         "мешканців жителів соціальний соціального захисту ветеранів ветеранам внутрішньо переміщених осіб "
-         "екологічна екологічної безпеки довкілля відходів сортування культура культури спорту туризму "
-         "громадський громадського контролю участі участь слухання слухань консультацій").split()
+WORDS = (
+    "громада громади громаді громадою міська сільська селищна рада ради раді рішення рішенням сесії "
+    "депутатів депутати комісії бюджет бюджету бюджетних коштів програма програми розвитку молоді молодь "
+    "освіта освіти закладів школи дитячих садків водопостачання водовідведення доріг ремонт ремонту "
+    "енергоефективність енергоефективності будівель прозорість прозорості закупівель оприлюднення "
+    "оприлюднити звіт звіту звітів старостинських округів старости петиції петицію звернення звернень "
+    "мешканців жителів соціальний соціального захисту ветеранів ветеранам внутрішньо переміщених осіб "
+    "екологічна екологічної безпеки довкілля відходів сортування культура культури спорту туризму "
+    "громадський громадського контролю участі участь слухання слухань консультацій"
+).split()
 
 
 def _document_text(rng: random.Random) -> tuple[str, str]:
     title = " ".join(rng.choice(WORDS) for _ in range(5)).capitalize()
-    paragraphs = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(15, 40))).capitalize() + "."
-                  for _ in range(rng.randint(3, 8))]
+    paragraphs = [
+        " ".join(rng.choice(WORDS) for _ in range(rng.randint(15, 40))).capitalize() + "."
+        for _ in range(rng.randint(3, 8))
+    ]
     return title, "\n\n".join(paragraphs)
 
 
@@ -216,13 +273,35 @@ def _fill(engine, documents: int) -> None:
         now = utcnow()
         for start in range(0, documents, 1000):
             batch = [_document_text(rng) for _ in range(min(1000, documents - start))]
-            docs = [Document(workshop_id=workshop.id, kind="appeal", title=title, head_number=1, created_by=author.id,
-                             created_at=now, updated_at=now) for title, _ in batch]
+            docs = [
+                Document(
+                    workshop_id=workshop.id,
+                    kind="appeal",
+                    title=title,
+                    head_number=1,
+                    created_by=author.id,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for title, _ in batch
+            ]
             db.add_all(docs)
             db.flush()
-            db.add_all([Revision(document_id=doc.id, number=1, author_id=author.id, created_at=now, origin="create",
-                                 title=title, body=body, body_sha256=hashlib.sha256(body.encode()).hexdigest())
-                        for doc, (title, body) in zip(docs, batch, strict=True)])
+            db.add_all(
+                [
+                    Revision(
+                        document_id=doc.id,
+                        number=1,
+                        author_id=author.id,
+                        created_at=now,
+                        origin="create",
+                        title=title,
+                        body=body,
+                        body_sha256=hashlib.sha256(body.encode()).hexdigest(),
+                    )
+                    for doc, (title, body) in zip(docs, batch, strict=True)
+                ]
+            )
             db.flush()
             db.expunge_all()
         started = time.perf_counter()
@@ -254,16 +333,20 @@ def search_backend(name: str, engine, documents: int, repeats: int) -> None:
     app_times, bare_times = [], []
     with SessionFactory(engine)() as db:
         for q in QUERIES:
-            app_times += _timed(lambda: queries.search(db, q, public_only=False, member_id=member_id,
-                                                       kinds=("document",)), repeats)
+            app_times += _timed(
+                lambda: queries.search(db, q, public_only=False, member_id=member_id, kinds=("document",)), repeats
+            )
             terms = query_terms(q)
             if is_sqlite(db):
-                bare = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q ORDER BY bm25({FTS_TABLE}) "
-                            "LIMIT 20")
+                bare = text(
+                    f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q ORDER BY bm25({FTS_TABLE}) LIMIT 20"
+                )
                 params = {"q": queries._fts5_query(terms)}
             else:
-                bare = text(f"SELECT id FROM delib_search_entry WHERE {VECTOR_COLUMN} @@ CAST(:q AS tsquery) "
-                            f"ORDER BY ts_rank({VECTOR_COLUMN}, CAST(:q AS tsquery)) DESC LIMIT 20")
+                bare = text(
+                    f"SELECT id FROM delib_search_entry WHERE {VECTOR_COLUMN} @@ CAST(:q AS tsquery) "
+                    f"ORDER BY ts_rank({VECTOR_COLUMN}, CAST(:q AS tsquery)) DESC LIMIT 20"
+                )
                 params = {"q": queries._tsquery(terms)}
             bare_times += _timed(lambda: db.execute(bare, params).all(), repeats)
     app_median, bare_median = statistics.median(app_times), statistics.median(bare_times)
@@ -289,8 +372,11 @@ def search(args: argparse.Namespace) -> None:
             search_backend("sqlite", engine, args.documents, args.repeats)
         finally:
             engine.dispose()
-    url = os.environ.get("DELIBERATION_BENCH_DATABASE_URL") or os.environ.get("DELIBERATION_TEST_DATABASE_URL") \
+    url = (
+        os.environ.get("DELIBERATION_BENCH_DATABASE_URL")
+        or os.environ.get("DELIBERATION_TEST_DATABASE_URL")
         or DEFAULT_PG
+    )
     admin = make_engine(url)
     schema = f"delib_bench_{uuid.uuid4().hex[:8]}"
     try:

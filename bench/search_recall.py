@@ -118,8 +118,10 @@ def _score(folding: Folding, cases: dict) -> None:
     positives, negatives = len(cases["positive"]), len(cases["negative"])
     found = positives - len(missed)
     precision = found / (found + len(wrong)) if found + len(wrong) else 1.0
-    print(f"{folding.name:<22} recall {found:>3}/{positives} = {found / positives:6.1%}   "
-          f"false matches {len(wrong):>2}/{negatives}   precision {precision:6.1%}")
+    print(
+        f"{folding.name:<22} recall {found:>3}/{positives} = {found / positives:6.1%}   "
+        f"false matches {len(wrong):>2}/{negatives}   precision {precision:6.1%}"
+    )
     for case in missed:
         print(f"    missed: {case['name']}  ({case['query']} → {case['text']})")
     for case in wrong:
@@ -162,11 +164,16 @@ def _load_ms(statement: tuple[str, str]) -> float:
 
 def _speed(text: str) -> None:
     words = _words(text)
-    print(f"\nSpeed: lemmatising the Ukrainian catalog, {len(words):,} words, "
-          f"{len(set(map(fold, words))):,} distinct; best of {REPEATS} cold, {REPEATS * 5} warm")
+    print(
+        f"\nSpeed: lemmatising the Ukrainian catalog, {len(words):,} words, "
+        f"{len(set(map(fold, words))):,} distinct; best of {REPEATS} cold, {REPEATS * 5} warm"
+    )
     # Each dictionary loads once per process, on first use: timed in a fresh process each.
-    print(f"  loading in a fresh process: simplemma {_load_ms(_LOAD_SIMPLEMMA):.0f} ms, "
-          f"pymorphy3 analyzer {_load_ms(_LOAD_PYMORPHY3):.0f} ms")
+    print(
+        f"  loading in a fresh process: simplemma {_load_ms(_LOAD_SIMPLEMMA):.0f} ms, "
+        f"pymorphy3 analyzer {_load_ms(_LOAD_PYMORPHY3):.0f} ms"
+    )
+
     def cold(folding: Folding) -> Callable[[], object]:
         return lambda: (folding.clear(), folding.index(text))
 
@@ -176,39 +183,48 @@ def _speed(text: str) -> None:
     for folding in FOLDINGS:
         cold_s, warm_s = colds[folding.name], warms[folding.name]
         held = list(folding.index(text))
-        print(f"  {folding.name:<22} cold {cold_s * 1000:7.1f} ms ({len(words) / cold_s:>9,.0f} words/s)   "
-              f"warm {warm_s * 1000:6.1f} ms ({len(words) / warm_s:>9,.0f} words/s)   "
-              f"index words per text word {len(held) / len(words):.2f}")
+        print(
+            f"  {folding.name:<22} cold {cold_s * 1000:7.1f} ms ({len(words) / cold_s:>9,.0f} words/s)   "
+            f"warm {warm_s * 1000:6.1f} ms ({len(words) / warm_s:>9,.0f} words/s)   "
+            f"index words per text word {len(held) / len(words):.2f}"
+        )
     before, after = (f.name for f in FOLDINGS)
-    print(f"  ratio after/before: cold {colds[after] / colds[before]:.2f}x, "
-          f"warm {warms[after] / warms[before]:.2f}x")
+    print(f"  ratio after/before: cold {colds[after] / colds[before]:.2f}x, warm {warms[after] / warms[before]:.2f}x")
 
 
 def _breadth(entries: list[str]) -> None:
     """How much more each word finds among the catalog's entries: the price of every lemma."""
     words = sorted({fold(word) for entry in entries for word in _words(entry)})
-    print(f"\nBreadth: each of the catalog's {len(words):,} distinct words as a query over its "
-          f"{len(entries):,} entries")
+    print(
+        f"\nBreadth: each of the catalog's {len(words):,} distinct words as a query over its {len(entries):,} entries"
+    )
     counts = []
     for folding in FOLDINGS:
         held = [set(folding.index(entry)) for entry in entries]
         terms = {word: folding.query(word) for word in words}
-        counts.append({word: sum(1 for lemmas in held if all(not lemmas.isdisjoint(t) for t in terms[word]))
-                       for word in words})
+        counts.append(
+            {word: sum(1 for lemmas in held if all(not lemmas.isdisjoint(t) for t in terms[word])) for word in words}
+        )
         print(f"  {folding.name:<22} hits {sum(counts[-1].values()):>7,}")
     before, after = counts
     wider = [word for word in words if after[word] > before[word]]
     narrower = [word for word in words if after[word] < before[word]]
-    print(f"  words finding more entries: {len(wider)} ({len(wider) / len(words):.1%}), e.g. "
-          + ", ".join(f"{w} {before[w]}→{after[w]}" for w in wider[:10]))
-    print(f"  words finding fewer entries: {len(narrower)} ({len(narrower) / len(words):.1%}): "
-          + ", ".join(f"{w} {before[w]}→{after[w]}" for w in narrower[:12]))
+    print(
+        f"  words finding more entries: {len(wider)} ({len(wider) / len(words):.1%}), e.g. "
+        + ", ".join(f"{w} {before[w]}→{after[w]}" for w in wider[:10])
+    )
+    print(
+        f"  words finding fewer entries: {len(narrower)} ({len(narrower) / len(words):.1%}): "
+        + ", ".join(f"{w} {before[w]}→{after[w]}" for w in narrower[:12])
+    )
 
 
 def main() -> int:
     cases = json.loads(CASES.read_text(encoding="utf-8"))
-    print(f"{len(cases['positive'])} cases that must match, {len(cases['negative'])} that must not "
-          f"({CASES.relative_to(ROOT)})\n")
+    print(
+        f"{len(cases['positive'])} cases that must match, {len(cases['negative'])} that must not "
+        f"({CASES.relative_to(ROOT)})\n"
+    )
     for folding in FOLDINGS:
         _score(folding, cases)
     catalog = unicodedata.normalize("NFC", _catalog_text())

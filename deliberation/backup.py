@@ -89,6 +89,7 @@ def restore(bind: Engine, path: Path) -> Restored:
 
 # --- SQLite ---------------------------------------------------------------------------------------
 
+
 def _sqlite_backup(bind: Engine, path: Path) -> None:
     source = bind.raw_connection()
     try:
@@ -110,13 +111,18 @@ def _sqlite_restore(bind: Engine, path: Path) -> None:
     try:
         if source.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise BackupError(f"{path} is a damaged SQLite file (PRAGMA quick_check failed).")
-        if not source.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                              (VERSION_TABLE,)).fetchone():
+        if not source.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (VERSION_TABLE,)
+        ).fetchone():
             raise BackupError(f"{path} holds no Deliberation database (no {VERSION_TABLE} table).")
         target = bind.raw_connection()
         try:
-            tables = [row[0] for row in target.driver_connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+            tables = [
+                row[0]
+                for row in target.driver_connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                )
+            ]
             if tables:
                 # The copy replaces the whole file, a host's tables included: only an empty one.
                 raise BackupError(_not_empty(tables, "SQLite file"))
@@ -130,11 +136,14 @@ def _sqlite_restore(bind: Engine, path: Path) -> None:
 
 # --- PostgreSQL -----------------------------------------------------------------------------------
 
+
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if not found:
-        raise BackupError(f"{name} was not found: install the PostgreSQL client programs "
-                          f"(Debian: postgresql-client) of the server's major version or newer.")
+        raise BackupError(
+            f"{name} was not found: install the PostgreSQL client programs "
+            f"(Debian: postgresql-client) of the server's major version or newer."
+        )
     return found
 
 
@@ -177,19 +186,26 @@ def _pg_restore(bind: Engine, path: Path) -> None:
     if existing:
         raise BackupError(_not_empty(sorted(existing), f"schema {schema!r}"))
     listing = _run([pg_restore, "--list", str(path)], env)
-    data = [line for line in listing.splitlines() if not line.startswith(";") and
-            (" TABLE DATA " in line or " SEQUENCE SET " in line)]
+    data = [
+        line
+        for line in listing.splitlines()
+        if not line.startswith(";") and (" TABLE DATA " in line or " SEQUENCE SET " in line)
+    ]
     schemas = {m.group(1) for line in data if (m := re.search(r" (?:TABLE DATA|SEQUENCE SET) (\S+) ", line))}
     if schemas != {schema}:
-        raise BackupError(f"{path} holds tables of schema {', '.join(sorted(schemas)) or 'none'}; the "
-                          f"configured database uses {schema!r}. Restore into a database whose search_path "
-                          "names the schema the backup was taken from.")
+        raise BackupError(
+            f"{path} holds tables of schema {', '.join(sorted(schemas)) or 'none'}; the "
+            f"configured database uses {schema!r}. Restore into a database whose search_path "
+            "names the schema the backup was taken from."
+        )
     revision = _backup_revision(pg_restore, path, env)
     try:
         migrate.upgrade(bind, revision)
     except migrate.MigrationError:
-        raise BackupError(f"{path} was taken at schema revision {revision}, which this version of Deliberation "
-                          "does not know: restore it with the version that made it.") from None
+        raise BackupError(
+            f"{path} was taken at schema revision {revision}, which this version of Deliberation "
+            "does not know: restore it with the version that made it."
+        ) from None
     # The version row is already there (the migrations wrote it); everything else is data.
     wanted = [line for line in data if f" {VERSION_TABLE} " not in line]
     with tempfile.NamedTemporaryFile("w", suffix=".list") as chosen:
@@ -197,8 +213,18 @@ def _pg_restore(bind: Engine, path: Path) -> None:
         chosen.flush()
         load = _run([pg_restore, "--data-only", f"--use-list={chosen.name}", "--file=-", str(path)], env)
     # One transaction: a load that fails half-way leaves the tables empty and the triggers on.
-    _run([_tool("psql"), "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1",
-          f"--dbname={address}"], env, stdin=_load_script(bind, schema, load))
+    _run(
+        [
+            _tool("psql"),
+            "--no-psqlrc",
+            "--quiet",
+            "--single-transaction",
+            "--set=ON_ERROR_STOP=1",
+            f"--dbname={address}",
+        ],
+        env,
+        stdin=_load_script(bind, schema, load),
+    )
     bind.dispose()
 
 
@@ -229,5 +255,7 @@ def _backup_revision(pg_restore: str, path: Path, env: dict[str, str]) -> str:
 
 def _not_empty(tables: list[str], where: str) -> str:
     shown = ", ".join(tables[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
-    return (f"Refusing to restore: the {where} is not empty (it has {shown}). Restore into an empty "
-            "database: create a new one and point DELIBERATION_DATABASE_URL at it.")
+    return (
+        f"Refusing to restore: the {where} is not empty (it has {shown}). Restore into an empty "
+        "database: create a new one and point DELIBERATION_DATABASE_URL at it."
+    )

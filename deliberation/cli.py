@@ -35,8 +35,11 @@ def cmd_migrate(args: argparse.Namespace) -> int:
             try:
                 lost = migrate.downgrade(engine, args.revision, force=args.force)
             except migrate.WouldLoseData as refusal:
-                print(f"Refusing to downgrade: {refusal}. Take a backup first (deliberation backup FILE), "
-                      "then run again with --force to drop them.", file=sys.stderr)
+                print(
+                    f"Refusing to downgrade: {refusal}. Take a backup first (deliberation backup FILE), "
+                    "then run again with --force to drop them.",
+                    file=sys.stderr,
+                )
                 return 1
             if lost:
                 print("Dropped: " + ", ".join(map(str, lost)))
@@ -85,8 +88,15 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     password = args.password or getpass.getpass("Password (10 characters or more): ")
     engine = _engine()
     sessions = SessionFactory(engine)
-    data = {"email": args.email, "display_name": args.name, "password": password, "password_confirm": password,
-            "occupation": args.occupation, "hromada": args.hromada, "region": ""}
+    data = {
+        "email": args.email,
+        "display_name": args.name,
+        "password": password,
+        "password_confirm": password,
+        "occupation": args.occupation,
+        "hromada": args.hromada,
+        "region": "",
+    }
     try:
         with sessions.begin() as db:
             user = check_register_user(db, data=data, coordinator=args.coordinator, bypass_policy=True)
@@ -106,8 +116,10 @@ def cmd_send_digests(args: argparse.Namespace) -> int:
     settings = _settings()
     base_url = args.base_url or settings.base_url
     if not base_url:
-        print("Letters need the site's address for their links: set DELIBERATION_BASE_URL or pass --base-url.",
-              file=sys.stderr)
+        print(
+            "Letters need the site's address for their links: set DELIBERATION_BASE_URL or pass --base-url.",
+            file=sys.stderr,
+        )
         return 2
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = create_app(settings)
@@ -138,13 +150,16 @@ def _verify(engine, *, expect=()) -> int:
         print(f"{problem.number} {problem.code} expected={problem.expected} found={problem.found}")
     if report.problems:
         return 1
-    print(f"Checked {report.checked} resolutions: every hash and link is correct. "
-          f"Last hash: {report.last_hash or 'none'}")
+    print(
+        f"Checked {report.checked} resolutions: every hash and link is correct. Last hash: {report.last_hash or 'none'}"
+    )
     if expect:
         print(f"Every kept hash ({len(expect)}) is still in the chain.")
     print(f"Recounted {report.votes_checked} closed votes from their ballots: every tally is right.")
-    print(f"Checked {report.audit_checked} audit entries: every hash and link is correct. "
-          f"Audit head: {report.audit_head or 'none'}")
+    print(
+        f"Checked {report.audit_checked} audit entries: every hash and link is correct. "
+        f"Audit head: {report.audit_head or 'none'}"
+    )
     return 0
 
 
@@ -255,8 +270,10 @@ def cmd_deliver(args: argparse.Namespace) -> int:
             waiting, problem = pending_counts(db), last_delivery_error(db)
     finally:
         state.bind.dispose()
-    print(f"E-mails sent: {sent}. Waiting: {waiting.get('mail', 0)} e-mails, "
-          f"{waiting.get('event', 0)} host events (a serving process delivers those).")
+    print(
+        f"E-mails sent: {sent}. Waiting: {waiting.get('mail', 0)} e-mails, "
+        f"{waiting.get('event', 0)} host events (a serving process delivers those)."
+    )
     if problem:
         print(f"Last delivery error (next try {problem[0]:%Y-%m-%d %H:%M} UTC): {problem[1]}")
     return 0
@@ -268,12 +285,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # httptools sets TCP_NODELAY; with several workers the default stack would leave Nagle's
     # algorithm on and every keep-alive request would wait about 40 ms.
-    uvicorn.run("deliberation.cli:app_factory", factory=True, host=args.host, port=args.port,
-                workers=args.workers, http="httptools", loop="uvloop", proxy_headers=args.proxy_headers,
-                forwarded_allow_ips=args.forwarded_allow_ips, log_level="info", access_log=args.access_log,
-                # A busy worker (thousands of open event streams, a burst of ballots) may answer the
-                # supervisor's ping late; after the default 5 s it would be killed with every stream.
-                timeout_worker_healthcheck=30)
+    uvicorn.run(
+        "deliberation.cli:app_factory",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        http="httptools",
+        loop="uvloop",
+        proxy_headers=args.proxy_headers,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        log_level="info",
+        access_log=args.access_log,
+        # A busy worker (thousands of open event streams, a burst of ballots) may answer the
+        # supervisor's ping late; after the default 5 s it would be killed with every stream.
+        timeout_worker_healthcheck=30,
+    )
     return 0
 
 
@@ -311,7 +338,9 @@ def _end_streams_on_exit() -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="deliberation", description="Participatory drafting and decisions for civic networks.")
+    p = argparse.ArgumentParser(
+        prog="deliberation", description="Participatory drafting and decisions for civic networks."
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     deliver = sub.add_parser("deliver", help="send the e-mails due in the outbox now and show what is waiting")
@@ -329,7 +358,9 @@ def parser() -> argparse.ArgumentParser:
     mig = sub.add_parser("migrate", help="bring the database schema up to date (Alembic upgrade)")
     mig.add_argument("revision", nargs="?", default="head")
     mig.add_argument("--downgrade", action="store_true", help="go down to REVISION instead (e.g. base)")
-    mig.add_argument("--force", action="store_true", help="downgrade even if tables or columns with data would be dropped")
+    mig.add_argument(
+        "--force", action="store_true", help="downgrade even if tables or columns with data would be dropped"
+    )
     mig.set_defaults(func=cmd_migrate)
 
     demo = sub.add_parser("demo", help="load the demo network into an empty database")
@@ -345,17 +376,27 @@ def parser() -> argparse.ArgumentParser:
     cu.add_argument("--coordinator", action="store_true", help="make a member of the coordination committee")
     cu.set_defaults(func=cmd_create_user)
 
-    digests = sub.add_parser("send-digests", help="e-mail each member their daily notifications (run from cron once a day)")
-    digests.add_argument("--base-url", default="",
-                         help="the site's address for links, with the mount path if mounted "
-                              "(default: DELIBERATION_BASE_URL)")
+    digests = sub.add_parser(
+        "send-digests", help="e-mail each member their daily notifications (run from cron once a day)"
+    )
+    digests.add_argument(
+        "--base-url",
+        default="",
+        help="the site's address for links, with the mount path if mounted (default: DELIBERATION_BASE_URL)",
+    )
     digests.set_defaults(func=cmd_send_digests)
 
-    verify = sub.add_parser("verify", help="recompute every resolution's and audit entry's hash, check both "
-                                           "chains and recount every closed vote")
-    verify.add_argument("--expect", action="append", metavar="HASH",
-                        help="a resolution hash kept from earlier (the chain head published with a resolution); "
-                             "fails unless the chain still contains it. May be given several times")
+    verify = sub.add_parser(
+        "verify",
+        help="recompute every resolution's and audit entry's hash, check both chains and recount every closed vote",
+    )
+    verify.add_argument(
+        "--expect",
+        action="append",
+        metavar="HASH",
+        help="a resolution hash kept from earlier (the chain head published with a resolution); "
+        "fails unless the chain still contains it. May be given several times",
+    )
     verify.set_defaults(func=cmd_verify)
 
     reindex = sub.add_parser("reindex", help="rebuild the search index from every resolution and document")

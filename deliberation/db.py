@@ -37,9 +37,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def make_engine(url: str, *, statement_timeout_ms: int | None = None,
-                idle_in_transaction_timeout_ms: int | None = None, connect_timeout_s: int | None = None,
-                **kwargs: Any) -> Engine:
+def make_engine(
+    url: str,
+    *,
+    statement_timeout_ms: int | None = None,
+    idle_in_transaction_timeout_ms: int | None = None,
+    connect_timeout_s: int | None = None,
+    **kwargs: Any,
+) -> Engine:
     """An engine with the settings this project relies on for each backend.
 
     On PostgreSQL the session limits given (``engine_for`` passes the configured ones) travel as
@@ -54,8 +59,11 @@ def make_engine(url: str, *, statement_timeout_ms: int | None = None,
         # How long a writer waits for the write lock; tests set it far lower to prove nobody waits.
         timeout = connect_args.setdefault("timeout", 30)
         engine = create_engine(url, connect_args=connect_args, **kwargs)
-        event.listen(engine, "connect", lambda dbapi_connection, _record: _sqlite_pragmas(
-            dbapi_connection, busy_ms=int(timeout * 1000)))
+        event.listen(
+            engine,
+            "connect",
+            lambda dbapi_connection, _record: _sqlite_pragmas(dbapi_connection, busy_ms=int(timeout * 1000)),
+        )
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     connect_args = dict(kwargs.pop("connect_args", {}))
@@ -76,9 +84,11 @@ def engine_for(settings: Any, **overrides: Any) -> Engine:
     behind a lock or a runaway query ends instead of holding a worker and a connection; a
     transaction left open by a stuck request releases its locks; a server that does not answer
     fails in seconds. Maintenance commands pass ``statement_timeout_ms=0``."""
-    options = {"statement_timeout_ms": settings.pg_statement_timeout_ms,
-               "idle_in_transaction_timeout_ms": settings.pg_idle_in_transaction_timeout_ms,
-               "connect_timeout_s": settings.pg_connect_timeout_s} | overrides
+    options = {
+        "statement_timeout_ms": settings.pg_statement_timeout_ms,
+        "idle_in_transaction_timeout_ms": settings.pg_idle_in_transaction_timeout_ms,
+        "connect_timeout_s": settings.pg_connect_timeout_s,
+    } | overrides
     return make_engine(settings.database_url, **options)
 
 
@@ -124,8 +134,14 @@ class SessionFactory:
     subscriber never hears of a change that was rolled back.
     """
 
-    def __init__(self, bind: Engine | Connection, *, sender: Any = None,
-                 join_transaction_mode: str | None = None, outbox_lease: timedelta | None = None) -> None:
+    def __init__(
+        self,
+        bind: Engine | Connection,
+        *,
+        sender: Any = None,
+        join_transaction_mode: str | None = None,
+        outbox_lease: timedelta | None = None,
+    ) -> None:
         options: dict[str, Any] = {"class_": Session, "expire_on_commit": False}
         if join_transaction_mode:
             options["join_transaction_mode"] = join_transaction_mode

@@ -32,40 +32,68 @@ PEOPLE = [
 ]
 
 WORKSHOPS = [
-    dict(kind="deputies", title="Громадський бюджет малого міста",
-         topic="Положення про громадський бюджет для міських рад малих громад",
-         description="Готуємо типовий проєкт рішення міської ради про громадський бюджет, який невелика громада "
-                     "може ухвалити без сторонніх консультантів.\n\nОкремо домовляємося про пороги підписів, "
-                     "голосування офлайн для людей старшого віку та звітування про виконання проєктів.",
-         place="Ічня, міська бібліотека", is_online=False, facilitator="deputy@demo.example"),
-    dict(kind="advocates", title="Чиста вода для сіл",
-         topic="Петиція про ремонт сільських водогонів у старостинських округах",
-         description="Збираємо факти про стан водогонів у селах громад-учасниць і готуємо петицію до місцевих рад "
-                     "разом з планом публічних акцій.",
-         place="", is_online=True, facilitator="advocate@demo.example"),
-    dict(kind="journalists", title="Місцева демократія зрозумілою мовою",
-         topic="Як висвітлювати сесії рад, бюджет і громадські слухання",
-         description="Напрацьовуємо пам'ятку для редакцій районних газет і місцевих телеграм-каналів: що дивитися "
-                     "в порядку денному сесії, як читати бюджет громади, як не загубити голос мешканців.",
-         place="Бахмач, редакція газети «Порадник»", is_online=True, facilitator="journalist@demo.example"),
-    dict(kind="experts", title="Експертиза законопроєкту про місцеві ініціативи",
-         topic="Зауваження гільдії експертів до законопроєкту про місцеві ініціативи та громадські слухання",
-         description="Порівнюємо чинні статути громад з новими вимогами і готуємо експертний висновок із "
-                     "конкретними пропозиціями змін.",
-         place="Полтава", is_online=False, facilitator="expert@demo.example"),
+    dict(
+        kind="deputies",
+        title="Громадський бюджет малого міста",
+        topic="Положення про громадський бюджет для міських рад малих громад",
+        description="Готуємо типовий проєкт рішення міської ради про громадський бюджет, який невелика громада "
+        "може ухвалити без сторонніх консультантів.\n\nОкремо домовляємося про пороги підписів, "
+        "голосування офлайн для людей старшого віку та звітування про виконання проєктів.",
+        place="Ічня, міська бібліотека",
+        is_online=False,
+        facilitator="deputy@demo.example",
+    ),
+    dict(
+        kind="advocates",
+        title="Чиста вода для сіл",
+        topic="Петиція про ремонт сільських водогонів у старостинських округах",
+        description="Збираємо факти про стан водогонів у селах громад-учасниць і готуємо петицію до місцевих рад "
+        "разом з планом публічних акцій.",
+        place="",
+        is_online=True,
+        facilitator="advocate@demo.example",
+    ),
+    dict(
+        kind="journalists",
+        title="Місцева демократія зрозумілою мовою",
+        topic="Як висвітлювати сесії рад, бюджет і громадські слухання",
+        description="Напрацьовуємо пам'ятку для редакцій районних газет і місцевих телеграм-каналів: що дивитися "
+        "в порядку денному сесії, як читати бюджет громади, як не загубити голос мешканців.",
+        place="Бахмач, редакція газети «Порадник»",
+        is_online=True,
+        facilitator="journalist@demo.example",
+    ),
+    dict(
+        kind="experts",
+        title="Експертиза законопроєкту про місцеві ініціативи",
+        topic="Зауваження гільдії експертів до законопроєкту про місцеві ініціативи та громадські слухання",
+        description="Порівнюємо чинні статути громад з новими вимогами і готуємо експертний висновок із "
+        "конкретними пропозиціями змін.",
+        place="Полтава",
+        is_online=False,
+        facilitator="expert@demo.example",
+    ),
 ]
 
 FORUMS = [
-    dict(title="Форум мережі «Партисипативна демократія в нових громадах»",
-         theme="Належне управління через участь мешканців",
-         description="Делегати обговорюють напрацювання майстерень за півріччя: проєкти рішень про громадський "
-                     "бюджет, петицію про сільські водогони та план публічних акцій.\n\nНа форумі також "
-                     "затверджується план діяльності мережі до наступного форуму.",
-         place="Полтава, обласна універсальна наукова бібліотека", is_online=True, status="planned"),
-    dict(title="Весняний форум: бюджетний процес і адміністративні послуги",
-         theme="Прозорий бюджет і доступні послуги в малих містах",
-         description="Підсумки роботи майстерень з бюджетного процесу та адміністративних послуг.",
-         place="Житомир", is_online=False, status="closed"),
+    dict(
+        title="Форум мережі «Партисипативна демократія в нових громадах»",
+        theme="Належне управління через участь мешканців",
+        description="Делегати обговорюють напрацювання майстерень за півріччя: проєкти рішень про громадський "
+        "бюджет, петицію про сільські водогони та план публічних акцій.\n\nНа форумі також "
+        "затверджується план діяльності мережі до наступного форуму.",
+        place="Полтава, обласна універсальна наукова бібліотека",
+        is_online=True,
+        status="planned",
+    ),
+    dict(
+        title="Весняний форум: бюджетний процес і адміністративні послуги",
+        theme="Прозорий бюджет і доступні послуги в малих містах",
+        description="Підсумки роботи майстерень з бюджетного процесу та адміністративних послуг.",
+        place="Житомир",
+        is_online=False,
+        status="closed",
+    ),
 ]
 
 
@@ -81,10 +109,19 @@ BUDGET_DECISION = """# Про затвердження Положення про
 4. Контроль за виконанням цього рішення покласти на постійну комісію з питань бюджету."""
 
 BUDGET_EDITS = [
-    ("deputy2@demo.example", "Додано звіт про виконання",
-     lambda t: t.replace("4. Контроль", "4. Щороку до 1 березня оприлюднювати звіт про виконання проєктів громадського бюджету.\n5. Контроль")),
-    ("expert@demo.example", "Уточнено поріг",
-     lambda t: t.replace("не менше одного відсотка", "не менше двох відсотків")),
+    (
+        "deputy2@demo.example",
+        "Додано звіт про виконання",
+        lambda t: t.replace(
+            "4. Контроль",
+            "4. Щороку до 1 березня оприлюднювати звіт про виконання проєктів громадського бюджету.\n5. Контроль",
+        ),
+    ),
+    (
+        "expert@demo.example",
+        "Уточнено поріг",
+        lambda t: t.replace("не менше одного відсотка", "не менше двох відсотків"),
+    ),
 ]
 
 
@@ -98,16 +135,31 @@ def _demo_document(db: Session, workshop, users: dict, author) -> None:
     """A draft council decision with a short history by three authors."""
     membership = get_membership(db, workshop_id=workshop.id, user_id=author.id)
     title = "Про затвердження Положення про громадський бюджет"
-    document = check_create_document(db, workshop=workshop, actor=author, membership=membership, data={
-        "kind": "council_decision", "title": title, "body": BUDGET_DECISION, "sectors": "housing",
-        "themes": "budget", "summary": "Перша редакція"})
+    document = check_create_document(
+        db,
+        workshop=workshop,
+        actor=author,
+        membership=membership,
+        data={
+            "kind": "council_decision",
+            "title": title,
+            "body": BUDGET_DECISION,
+            "sectors": "housing",
+            "themes": "budget",
+            "summary": "Перша редакція",
+        },
+    )
     text = BUDGET_DECISION
     for number, (email, summary, edit) in enumerate(BUDGET_EDITS, start=1):
         text = edit(text)
         editor = users[email]
-        check_save_revision(db, document=document, actor=editor,
-                            membership=get_membership(db, workshop_id=workshop.id, user_id=editor.id),
-                            data={"base": str(number), "title": title, "body": text, "summary": summary})
+        check_save_revision(
+            db,
+            document=document,
+            actor=editor,
+            membership=get_membership(db, workshop_id=workshop.id, user_id=editor.id),
+            data={"base": str(number), "title": title, "body": text, "summary": summary},
+        )
 
 
 WATER_DECLARATION = """# Декларація про право кожного села на чисту воду
@@ -122,9 +174,14 @@ WATER_DECLARATION = """# Декларація про право кожного �
 4. Мережа надає громадам методичну допомогу в підготовці проєктів для державних і міжнародних програм."""
 
 # Who came to the spring forum, and how they voted on the declaration.
-SPRING_BALLOTS = [("coordinator@demo.example", "for"), ("deputy@demo.example", "for"),
-                  ("deputy2@demo.example", "for"), ("advocate@demo.example", "for"),
-                  ("journalist@demo.example", "abstain"), ("expert@demo.example", "for")]
+SPRING_BALLOTS = [
+    ("coordinator@demo.example", "for"),
+    ("deputy@demo.example", "for"),
+    ("deputy2@demo.example", "for"),
+    ("advocate@demo.example", "for"),
+    ("journalist@demo.example", "abstain"),
+    ("expert@demo.example", "for"),
+]
 
 
 def _spring_forum(db: Session, forum, users: dict, coordinator) -> None:
@@ -140,9 +197,20 @@ def _spring_forum(db: Session, forum, users: dict, coordinator) -> None:
 
     workshop = get_workshop(db, workshop_id)
     membership = get_membership(db, workshop_id=workshop.id, user_id=advocate.id)
-    document = check_create_document(db, workshop=workshop, actor=advocate, membership=membership, data={
-        "kind": "declaration", "title": "Декларація про право кожного села на чисту воду",
-        "body": WATER_DECLARATION, "sectors": "housing", "themes": "budget", "summary": "Редакція для форуму"})
+    document = check_create_document(
+        db,
+        workshop=workshop,
+        actor=advocate,
+        membership=membership,
+        data={
+            "kind": "declaration",
+            "title": "Декларація про право кожного села на чисту воду",
+            "body": WATER_DECLARATION,
+            "sectors": "housing",
+            "themes": "budget",
+            "summary": "Редакція для форуму",
+        },
+    )
     item = do_submit_document(db, forum=forum, document=document, actor=advocate, membership=membership)
     do_accept_item(db, item=item, actor=coordinator)
     for email, _ in SPRING_BALLOTS:
@@ -179,41 +247,74 @@ def load_demo(db: Session, *, today: date | None = None) -> DemoLogins:
     today = today or date.today()
     users = {}
     for email, name, occupation, hromada, region, coordinator in PEOPLE:
-        users[email] = check_register_user(db, bypass_policy=True, coordinator=coordinator, locale="uk", data={
-            "email": email, "display_name": name, "occupation": occupation, "hromada": hromada,
-            "region": region, "password": PASSWORD, "password_confirm": PASSWORD})
+        users[email] = check_register_user(
+            db,
+            bypass_policy=True,
+            coordinator=coordinator,
+            locale="uk",
+            data={
+                "email": email,
+                "display_name": name,
+                "occupation": occupation,
+                "hromada": hromada,
+                "region": region,
+                "password": PASSWORD,
+                "password_confirm": PASSWORD,
+            },
+        )
     coordinator = users["coordinator@demo.example"]
     for index, spec in enumerate(WORKSHOPS):
         spec = dict(spec)
         facilitator = users[spec.pop("facilitator")]
         starts = today + timedelta(days=7 + 14 * index)
-        workshop = check_create_workshop(db, actor=coordinator, data={
-            **{k: v for k, v in spec.items() if k != "is_online"}, "is_online": "1" if spec["is_online"] else "",
-            "starts_on": starts.isoformat(), "ends_on": (starts + timedelta(days=1)).isoformat()})
+        workshop = check_create_workshop(
+            db,
+            actor=coordinator,
+            data={
+                **{k: v for k, v in spec.items() if k != "is_online"},
+                "is_online": "1" if spec["is_online"] else "",
+                "starts_on": starts.isoformat(),
+                "ends_on": (starts + timedelta(days=1)).isoformat(),
+            },
+        )
         do_set_facilitator(db, workshop=workshop, user_id=facilitator.id, appoint=True, actor=coordinator)
         if spec["kind"] == "deputies":
             for email in ("deputy2@demo.example", "expert@demo.example"):
                 check_request_membership(db, workshop=workshop, actor=users[email], message="")
                 do_decide_membership(db, workshop=workshop, user_id=users[email].id, approve=True, actor=facilitator)
-            check_request_membership(db, workshop=workshop, actor=users["member@demo.example"],
-                                     message="Працюю в центрі надання адмінпослуг, хочу долучитися до розробки положення.")
+            check_request_membership(
+                db,
+                workshop=workshop,
+                actor=users["member@demo.example"],
+                message="Працюю в центрі надання адмінпослуг, хочу долучитися до розробки положення.",
+            )
             _demo_document(db, workshop, users, facilitator)
     for index, spec in enumerate(FORUMS):
         spec = dict(spec)
         status = spec.pop("status")
         starts = today + timedelta(days=45) if status == "planned" else today - timedelta(days=200)
-        forum = check_create_forum(db, actor=coordinator, data={
-            **{k: v for k, v in spec.items() if k != "is_online"}, "is_online": "1" if spec["is_online"] else "",
-            "starts_on": starts.isoformat(), "ends_on": (starts + timedelta(days=1)).isoformat()})
+        forum = check_create_forum(
+            db,
+            actor=coordinator,
+            data={
+                **{k: v for k, v in spec.items() if k != "is_online"},
+                "is_online": "1" if spec["is_online"] else "",
+                "starts_on": starts.isoformat(),
+                "ends_on": (starts + timedelta(days=1)).isoformat(),
+            },
+        )
         if status == "closed":
             _spring_forum(db, forum, users, coordinator)
         else:
             _planned_forum(db, forum, users)
-    return DemoLogins(PASSWORD, [
-        ("coordinator@demo.example", "coordinator (coordination committee)"),
-        ("deputy@demo.example", "deputy, facilitator of the local deputies' workshop"),
-        ("advocate@demo.example", "public advocate, facilitator of the advocates' workshop"),
-        ("journalist@demo.example", "journalist, facilitator of the journalists' workshop"),
-        ("expert@demo.example", "expert, facilitator of the expert guild's workshop"),
-        ("member@demo.example", "member with a pending request to join"),
-    ])
+    return DemoLogins(
+        PASSWORD,
+        [
+            ("coordinator@demo.example", "coordinator (coordination committee)"),
+            ("deputy@demo.example", "deputy, facilitator of the local deputies' workshop"),
+            ("advocate@demo.example", "public advocate, facilitator of the advocates' workshop"),
+            ("journalist@demo.example", "journalist, facilitator of the journalists' workshop"),
+            ("expert@demo.example", "expert, facilitator of the expert guild's workshop"),
+            ("member@demo.example", "member with a pending request to join"),
+        ],
+    )

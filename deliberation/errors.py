@@ -14,8 +14,9 @@ class DomainError(Exception):
 
     status = 400
 
-    def __init__(self, code: str, message: str | tuple[str, str], *, field: str | None = None,
-                 n: int | None = None, **params) -> None:
+    def __init__(
+        self, code: str, message: str | tuple[str, str], *, field: str | None = None, n: int | None = None, **params
+    ) -> None:
         super().__init__(code)
         self.code = code
         # A (singular, plural) pair from ``Nn_`` takes the form the reader's language needs for ``n``.

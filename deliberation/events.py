@@ -22,24 +22,58 @@ def _signal(name: str, doc: str) -> Signal:
     return _signals.signal(name, doc=doc)
 
 
-user_joined = _signal("user joined", "A person became a member: user_id, display_name, via ('registration', 'invitation', 'host').")
-user_role_changed = _signal("user role changed", "A coordinator granted or removed the coordinator role: user_id, is_coordinator, actor_id.")
+user_joined = _signal(
+    "user joined", "A person became a member: user_id, display_name, via ('registration', 'invitation', 'host')."
+)
+user_role_changed = _signal(
+    "user role changed", "A coordinator granted or removed the coordinator role: user_id, is_coordinator, actor_id."
+)
 workshop_created = _signal("workshop created", "A coordinator created a workshop: workshop_id, kind, title, actor_id.")
 workshop_updated = _signal("workshop updated", "A coordinator edited a workshop: workshop_id, actor_id.")
 membership_requested = _signal("membership requested", "A member asked to join a workshop: workshop_id, user_id.")
-membership_decided = _signal("membership decided", "A facilitator approved or declined a request: workshop_id, user_id, approved, actor_id.")
-facilitator_appointed = _signal("facilitator appointed", "A coordinator appointed or removed a facilitator: workshop_id, user_id, appointed, actor_id.")
+membership_decided = _signal(
+    "membership decided", "A facilitator approved or declined a request: workshop_id, user_id, approved, actor_id."
+)
+facilitator_appointed = _signal(
+    "facilitator appointed",
+    "A coordinator appointed or removed a facilitator: workshop_id, user_id, appointed, actor_id.",
+)
 forum_created = _signal("forum created", "A coordinator created a forum: forum_id, title, actor_id.")
-document_created = _signal("document created", "A workshop member started a document: document_id, workshop_id, kind, title, actor_id.")
-document_revised = _signal("document revised", "A new revision was saved: document_id, revision_number, author_id, origin ('create', 'edit', 'merge', 'resolve', 'restore').")
-document_status_changed = _signal("document status changed", "A document was withdrawn or reopened: document_id, status, actor_id.")
-comment_posted = _signal("comment posted", "A comment or reply was posted: comment_id, document_id, author_id, parent_id, amendment_id.")
-amendment_proposed = _signal("amendment proposed", "An amendment was proposed: amendment_id, document_id, author_id, kind.")
-amendment_decided = _signal("amendment decided", "A facilitator accepted or rejected an amendment: amendment_id, document_id, accepted, actor_id, revision_number.")
-vote_opened = _signal("vote opened", "The chair opened a vote: vote_id, forum_id, agenda_item_id, subject ('final', 'amendment', 'motion'), actor_id.")
-vote_closed = _signal("vote closed", "A vote closed and its tally is stored: vote_id, forum_id, agenda_item_id, subject, adopted, tally ({'for', 'against', 'abstain'}), actor_id (None when a remote vote closed at its time).")
-forum_updated = _signal("forum updated", "A coordinator edited a forum or changed its status: forum_id, status, actor_id.")
-resolution_adopted = _signal("resolution adopted", "A final vote adopted a text and it was frozen as a resolution: resolution_id, number, document_id, forum_id, vote_id, hash.")
+document_created = _signal(
+    "document created", "A workshop member started a document: document_id, workshop_id, kind, title, actor_id."
+)
+document_revised = _signal(
+    "document revised",
+    "A new revision was saved: document_id, revision_number, author_id, origin ('create', 'edit', 'merge', 'resolve', 'restore').",
+)
+document_status_changed = _signal(
+    "document status changed", "A document was withdrawn or reopened: document_id, status, actor_id."
+)
+comment_posted = _signal(
+    "comment posted", "A comment or reply was posted: comment_id, document_id, author_id, parent_id, amendment_id."
+)
+amendment_proposed = _signal(
+    "amendment proposed", "An amendment was proposed: amendment_id, document_id, author_id, kind."
+)
+amendment_decided = _signal(
+    "amendment decided",
+    "A facilitator accepted or rejected an amendment: amendment_id, document_id, accepted, actor_id, revision_number.",
+)
+vote_opened = _signal(
+    "vote opened",
+    "The chair opened a vote: vote_id, forum_id, agenda_item_id, subject ('final', 'amendment', 'motion'), actor_id.",
+)
+vote_closed = _signal(
+    "vote closed",
+    "A vote closed and its tally is stored: vote_id, forum_id, agenda_item_id, subject, adopted, tally ({'for', 'against', 'abstain'}), actor_id (None when a remote vote closed at its time).",
+)
+forum_updated = _signal(
+    "forum updated", "A coordinator edited a forum or changed its status: forum_id, status, actor_id."
+)
+resolution_adopted = _signal(
+    "resolution adopted",
+    "A final vote adopted a text and it was frozen as a resolution: resolution_id, number, document_id, forum_id, vote_id, hash.",
+)
 
 ALL: tuple[Signal, ...] = (
     user_joined,

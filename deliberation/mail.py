@@ -41,7 +41,11 @@ async def send(settings: Settings, message: Message) -> None:
         log.info("E-mail (no SMTP configured) to %s: %s\n%s", message.to, message.subject, message.body)
         return
     await aiosmtplib.send(
-        build(settings, message), hostname=settings.smtp_host, port=settings.smtp_port,
-        username=settings.smtp_user or None, password=settings.smtp_password or None,
-        start_tls=settings.smtp_starttls, timeout=30,
+        build(settings, message),
+        hostname=settings.smtp_host,
+        port=settings.smtp_port,
+        username=settings.smtp_user or None,
+        password=settings.smtp_password or None,
+        start_tls=settings.smtp_starttls,
+        timeout=30,
     )

@@ -103,8 +103,9 @@ def _migrating(bind: Engine) -> Iterator[Connection]:
             with connection.begin():
                 yield connection
                 if sqlite and connection.execute(text("PRAGMA foreign_key_check")).first():
-                    raise MigrationError("The migration left rows pointing at rows that do not exist; "
-                                         "nothing was changed.")
+                    raise MigrationError(
+                        "The migration left rows pointing at rows that do not exist; nothing was changed."
+                    )
         finally:
             if sqlite:
                 connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
@@ -140,8 +141,11 @@ def _columns(connection: Connection) -> dict[str, set[str]]:
     if connection.dialect.name == "sqlite":
         # FTS5's own tables (the index and its shadow tables) are derived too.
         skip |= {row.name for row in connection.execute(text("PRAGMA table_list")) if row.type != "table"}
-    return {t: {c["name"] for c in found.get_columns(t)} for t in found.get_table_names()
-            if t.startswith("delib_") and t not in skip}
+    return {
+        t: {c["name"] for c in found.get_columns(t)}
+        for t in found.get_table_names()
+        if t.startswith("delib_") and t not in skip
+    }
 
 
 def _known(config: Config, revision: str) -> None:
@@ -197,7 +201,8 @@ def drift(bind: Engine) -> list:
                 "version_table": VERSION_TABLE,
                 "compare_type": True,
                 "include_object": lambda obj, name, type_, *_: (
-                    (type_ != "table" or name.startswith("delib_")) and not is_backend_only(type_, name, obj)),
+                    (type_ != "table" or name.startswith("delib_")) and not is_backend_only(type_, name, obj)
+                ),
             },
         )
         return compare_metadata(context, models.metadata)

@@ -7,8 +7,16 @@ from .forums.models import Forum
 from .workshops.models import Membership, Workshop
 
 __all__ = [
-    "AuditEntry", "Forum", "Invitation", "LoginFailure", "Membership", "PasswordReset",
-    "SiteSetting", "User", "Workshop", "metadata",
+    "AuditEntry",
+    "Forum",
+    "Invitation",
+    "LoginFailure",
+    "Membership",
+    "PasswordReset",
+    "SiteSetting",
+    "User",
+    "Workshop",
+    "metadata",
 ]
 from .drafting.models import Document, Revision  # noqa: E402
 
@@ -16,8 +24,16 @@ __all__ += ["Document", "Revision"]
 from .discussion.models import Amendment, AmendmentVersion, Comment, CommentEdit, Stance  # noqa: E402
 from .notifications.models import Follow, Notification, NotificationPreference  # noqa: E402
 
-__all__ += ["Amendment", "AmendmentVersion", "Comment", "CommentEdit", "Stance", "Follow", "Notification",
-            "NotificationPreference"]
+__all__ += [
+    "Amendment",
+    "AmendmentVersion",
+    "Comment",
+    "CommentEdit",
+    "Stance",
+    "Follow",
+    "Notification",
+    "NotificationPreference",
+]
 from .forums.models import AgendaItem, Delegate, Proxy, Speaker  # noqa: E402
 from .resolutions.models import Resolution  # noqa: E402
 from .voting.models import Ballot, BallotKey, Participation, Vote  # noqa: E402

@@ -38,9 +38,14 @@ class BadValue(DomainError):
 
 
 def _range_error(name: str, minimum: int, maximum: int) -> BadValue:
-    return BadValue("invalid_parameter",
-                    N_("The parameter %(name)s must be a whole number from %(minimum)s to %(maximum)s."),
-                    field=name, name=name, minimum=minimum, maximum=maximum)
+    return BadValue(
+        "invalid_parameter",
+        N_("The parameter %(name)s must be a whole number from %(minimum)s to %(maximum)s."),
+        field=name,
+        name=name,
+        minimum=minimum,
+        maximum=maximum,
+    )
 
 
 def number_or_none(raw: object, *, minimum: int = 1, maximum: int = ID_MAX) -> int | None:
@@ -93,8 +98,13 @@ def choice(raw: object, choices: Iterable[str], *, name: str, default: str | Non
     if (raw is None or raw == "") and default is not None:
         return default
     if not isinstance(raw, str) or raw not in choices:
-        raise BadValue("invalid_parameter", N_("The parameter %(name)s must be one of: %(choices)s."),
-                       field=name, name=name, choices=", ".join(choices))
+        raise BadValue(
+            "invalid_parameter",
+            N_("The parameter %(name)s must be one of: %(choices)s."),
+            field=name,
+            name=name,
+            choices=", ".join(choices),
+        )
     return raw
 
 

@@ -12,11 +12,27 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, exc as sa_exc, text
 
 # SQLite result codes (Python's sqlite_errorname) and PostgreSQL SQLSTATEs (or their classes).
-_SQLITE_KINDS = {"SQLITE_READONLY": "read_only", "SQLITE_FULL": "full", "SQLITE_CANTOPEN": "unreachable",
-                 "SQLITE_BUSY": "busy", "SQLITE_LOCKED": "busy", "SQLITE_IOERR": "io_error",
-                 "SQLITE_CORRUPT": "damaged", "SQLITE_NOTADB": "damaged", "SQLITE_PERM": "read_only"}
-_PG_KINDS = {"57014": "timeout", "25P03": "timeout", "25006": "read_only", "53100": "full", "55P03": "busy",
-             "08": "unreachable", "57P": "unreachable", "53": "resources"}
+_SQLITE_KINDS = {
+    "SQLITE_READONLY": "read_only",
+    "SQLITE_FULL": "full",
+    "SQLITE_CANTOPEN": "unreachable",
+    "SQLITE_BUSY": "busy",
+    "SQLITE_LOCKED": "busy",
+    "SQLITE_IOERR": "io_error",
+    "SQLITE_CORRUPT": "damaged",
+    "SQLITE_NOTADB": "damaged",
+    "SQLITE_PERM": "read_only",
+}
+_PG_KINDS = {
+    "57014": "timeout",
+    "25P03": "timeout",
+    "25006": "read_only",
+    "53100": "full",
+    "55P03": "busy",
+    "08": "unreachable",
+    "57P": "unreachable",
+    "53": "resources",
+}
 
 PROBE_KEY = "delib.readyz"
 
@@ -94,5 +110,7 @@ def _write(connection: Connection) -> None:
         size = 2 * connection.execute(text("PRAGMA page_size")).scalar_one()
     else:
         size = 8
-    connection.execute(text("INSERT INTO delib_site_setting (key, value) VALUES (:key, :value)"),
-                       {"key": PROBE_KEY, "value": "x" * size})
+    connection.execute(
+        text("INSERT INTO delib_site_setting (key, value) VALUES (:key, :value)"),
+        {"key": PROBE_KEY, "value": "x" * size},
+    )

@@ -79,9 +79,7 @@ class Settings:
             default_locale=env.get("DELIBERATION_DEFAULT_LOCALE", "uk"),
             var_dir=var_dir,
             secure_cookies=env.get("DELIBERATION_SECURE_COOKIES", "auto"),
-            template_dirs=tuple(
-                Path(p) for p in env.get("DELIBERATION_TEMPLATE_DIRS", "").split(os.pathsep) if p
-            ),
+            template_dirs=tuple(Path(p) for p in env.get("DELIBERATION_TEMPLATE_DIRS", "").split(os.pathsep) if p),
             site_name=env.get("DELIBERATION_SITE_NAME", ""),
             smtp_host=env.get("DELIBERATION_SMTP_HOST", ""),
             smtp_port=int(env.get("DELIBERATION_SMTP_PORT", "587")),
@@ -140,7 +138,8 @@ def check_secret_key(key: str) -> None:
             f"The secret key is empty or shorter than {MIN_SECRET_BYTES} bytes, so session cookies could be "
             "forged. Set DELIBERATION_SECRET_KEY to a long random value (for example the output of "
             "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`), the same on every machine "
-            "serving this site, or delete a damaged var/secret_key file so a new one is made.")
+            "serving this site, or delete a damaged var/secret_key file so a new one is made."
+        )
 
 
 def _with_stored_secret(settings: Settings) -> Settings:

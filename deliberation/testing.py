@@ -31,8 +31,14 @@ def _password_hash() -> str:
 
 def make_user(db: Session, *, coordinator: bool = False, **fields) -> User:
     n = next(_counter)
-    values = dict(email=f"person{n}@example.org", display_name=f"Учасниця {n}", occupation="deputy",
-                  hromada="Ічнянська міська громада", password_hash=_password_hash(), is_coordinator=coordinator)
+    values = dict(
+        email=f"person{n}@example.org",
+        display_name=f"Учасниця {n}",
+        occupation="deputy",
+        hromada="Ічнянська міська громада",
+        password_hash=_password_hash(),
+        is_coordinator=coordinator,
+    )
     values.update(fields)
     user = User(**values)
     db.add(user)
@@ -40,10 +46,17 @@ def make_user(db: Session, *, coordinator: bool = False, **fields) -> User:
     return user
 
 
-def make_workshop(db: Session, *, creator: User, facilitators: tuple[User, ...] = (), members: tuple[User, ...] = (),
-                  **fields) -> Workshop:
-    values = dict(kind="deputies", title="Громадський бюджет", topic="Положення про громадський бюджет",
-                  place="Ічня", starts_on=date.today(), ends_on=date.today() + timedelta(days=1))
+def make_workshop(
+    db: Session, *, creator: User, facilitators: tuple[User, ...] = (), members: tuple[User, ...] = (), **fields
+) -> Workshop:
+    values = dict(
+        kind="deputies",
+        title="Громадський бюджет",
+        topic="Положення про громадський бюджет",
+        place="Ічня",
+        starts_on=date.today(),
+        ends_on=date.today() + timedelta(days=1),
+    )
     values.update(fields)
     workshop = Workshop(created_by=creator.id, **values)
     db.add(workshop)
@@ -57,8 +70,13 @@ def make_workshop(db: Session, *, creator: User, facilitators: tuple[User, ...] 
 
 
 def make_forum(db: Session, *, creator: User, **fields) -> Forum:
-    values = dict(title="Форум мережі", theme="Партисипативна демократія", place="Полтава",
-                  starts_on=date.today() + timedelta(days=30), ends_on=date.today() + timedelta(days=31))
+    values = dict(
+        title="Форум мережі",
+        theme="Партисипативна демократія",
+        place="Полтава",
+        starts_on=date.today() + timedelta(days=30),
+        ends_on=date.today() + timedelta(days=31),
+    )
     values.update(fields)
     forum = Forum(created_by=creator.id, **values)
     db.add(forum)
@@ -66,20 +84,34 @@ def make_forum(db: Session, *, creator: User, **fields) -> Forum:
     return forum
 
 
-def make_document(db: Session, *, workshop: Workshop, author: User, revisions: int = 1, kind: str = "petition",
-                  title: str = "Петиція про ремонт водогону", body: str | None = None):
+def make_document(
+    db: Session,
+    *,
+    workshop: Workshop,
+    author: User,
+    revisions: int = 1,
+    kind: str = "petition",
+    title: str = "Петиція про ремонт водогону",
+    body: str | None = None,
+):
     """A document with ``revisions`` saved versions, each adding a paragraph, through the domain code."""
     from .drafting import actions
     from .workshops.queries import get_membership
 
     membership = get_membership(db, workshop_id=workshop.id, user_id=author.id)
     text = body or "Просимо міську раду відремонтувати водогін у селі Іванівка."
-    document = actions.check_create_document(db, workshop=workshop, actor=author, membership=membership,
-                                             data={"kind": kind, "title": title, "body": text})
+    document = actions.check_create_document(
+        db, workshop=workshop, actor=author, membership=membership, data={"kind": kind, "title": title, "body": text}
+    )
     for n in range(2, revisions + 1):
         text += f"\n\nАбзац {n}: доповнення до петиції щодо водопостачання."
-        actions.check_save_revision(db, document=document, actor=author, membership=membership,
-                                    data={"base": str(n - 1), "title": title, "body": text})
+        actions.check_save_revision(
+            db,
+            document=document,
+            actor=author,
+            membership=membership,
+            data={"base": str(n - 1), "title": title, "body": text},
+        )
     return document
 
 
@@ -100,8 +132,9 @@ def csrf_token(client, path: str = "/") -> str:
 
 def sign_in(client, email: str, password: str = PASSWORD, *, prefix: str = "") -> None:
     token = csrf_token(client, prefix + "/login")
-    response = client.post(prefix + "/login", data={"email": email, "password": password, "csrf_token": token},
-                           follow_redirects=False)
+    response = client.post(
+        prefix + "/login", data={"email": email, "password": password, "csrf_token": token}, follow_redirects=False
+    )
     if response.status_code != 303:
         raise AssertionError(f"sign-in failed with {response.status_code}")
 
@@ -130,11 +163,26 @@ def counted_queries(bind) -> Iterator[list[str]]:
         event.remove(bind, "before_cursor_execute", count)
 
 
-def make_closed_vote(db: Session, *, forum: Forum, document, actor: User, for_: int = 12, against: int = 3,
-                     abstain: int = 1, registered: int = 20, present: int = 18, participants: int | None = None,
-                     closed_at=None, threshold: str = "cast_majority", quorum: tuple[int, int] = (1, 2),
-                     quorum_base: str = "registered", secret: bool = False, hand_counted: bool = False,
-                     revision_number: int | None = None):
+def make_closed_vote(
+    db: Session,
+    *,
+    forum: Forum,
+    document,
+    actor: User,
+    for_: int = 12,
+    against: int = 3,
+    abstain: int = 1,
+    registered: int = 20,
+    present: int = 18,
+    participants: int | None = None,
+    closed_at=None,
+    threshold: str = "cast_majority",
+    quorum: tuple[int, int] = (1, 2),
+    quorum_base: str = "registered",
+    secret: bool = False,
+    hand_counted: bool = False,
+    revision_number: int | None = None,
+):
     """A final vote on ``document`` in ``forum``, closed with this tally (and its agenda item).
 
     The row goes draft, open, closed as the vote triggers require: a closed vote never changes
@@ -146,14 +194,30 @@ def make_closed_vote(db: Session, *, forum: Forum, document, actor: User, for_: 
     from .voting.models import Vote
 
     number = revision_number or document.head_number
-    item = AgendaItem(forum_id=forum.id, document_id=document.id, revision_number=number, title=document.title,
-                      status="scheduled", submitted_by=actor.id)
+    item = AgendaItem(
+        forum_id=forum.id,
+        document_id=document.id,
+        revision_number=number,
+        title=document.title,
+        status="scheduled",
+        submitted_by=actor.id,
+    )
     db.add(item)
     db.flush()
-    vote = Vote(forum_id=forum.id, agenda_item_id=item.id, subject="final", title=document.title,
-                threshold=threshold, quorum_num=quorum[0], quorum_den=quorum[1], quorum_base=quorum_base,
-                is_secret=secret, mode="hand" if hand_counted else "hall", revision_number=number,
-                created_by=actor.id)
+    vote = Vote(
+        forum_id=forum.id,
+        agenda_item_id=item.id,
+        subject="final",
+        title=document.title,
+        threshold=threshold,
+        quorum_num=quorum[0],
+        quorum_den=quorum[1],
+        quorum_base=quorum_base,
+        is_secret=secret,
+        mode="hand" if hand_counted else "hall",
+        revision_number=number,
+        created_by=actor.id,
+    )
     db.add(vote)
     db.flush()
     vote.status, vote.opened_by, vote.opened_at = "open", actor.id, utcnow()
@@ -162,10 +226,14 @@ def make_closed_vote(db: Session, *, forum: Forum, document, actor: User, for_: 
     if not hand_counted:
         _cast_ballots(db, vote=vote, choices=["for"] * for_ + ["against"] * against + ["abstain"] * abstain)
     counts = Counts(for_=for_, against=against, abstain=abstain)
-    electorate = Electorate(registered=registered, present=present,
-                            participants=counts.cast if participants is None else participants)
-    outcome = decide(Rule(threshold=threshold, quorum_share=f"{quorum[0]}/{quorum[1]}", quorum_base=quorum_base,
-                          secret=secret), counts, electorate)
+    electorate = Electorate(
+        registered=registered, present=present, participants=counts.cast if participants is None else participants
+    )
+    outcome = decide(
+        Rule(threshold=threshold, quorum_share=f"{quorum[0]}/{quorum[1]}", quorum_base=quorum_base, secret=secret),
+        counts,
+        electorate,
+    )
     vote.status, vote.closed_by, vote.closed_at = "closed", actor.id, closed_at or utcnow()
     vote.for_count, vote.against_count, vote.abstain_count = for_, against, abstain
     vote.registered_count, vote.present_count = registered, present
@@ -188,9 +256,15 @@ def _cast_ballots(db: Session, *, vote, choices: list[str]) -> None:
     for choice in choices:
         voter = make_user(db)
         db.add(Participation(vote_id=vote.id, voter_id=voter.id, cast_by=voter.id, cast_at=utcnow()))
-        db.add(Ballot(id=secrets.token_hex(16), vote_id=vote.id, choice=choice,
-                      voter_id=None if vote.is_secret else voter.id,
-                      receipt_hash=secrets.token_hex(32) if vote.is_secret else None))
+        db.add(
+            Ballot(
+                id=secrets.token_hex(16),
+                vote_id=vote.id,
+                choice=choice,
+                voter_id=None if vote.is_secret else voter.id,
+                receipt_hash=secrets.token_hex(32) if vote.is_secret else None,
+            )
+        )
     db.flush()
 
 
@@ -242,9 +316,11 @@ def make_delegates(db: Session, *, forum: Forum, count: int, registered_by: User
     return users
 
 
-SITTING_BODY = ("Форум громад звертається до обласної ради.\n\n"
-                "1. Оприлюднювати проєкти рішень за двадцять днів до розгляду.\n\n"
-                "2. Проводити громадські слухання щодо бюджету громади.")
+SITTING_BODY = (
+    "Форум громад звертається до обласної ради.\n\n"
+    "1. Оприлюднювати проєкти рішень за двадцять днів до розгляду.\n\n"
+    "2. Проводити громадські слухання щодо бюджету громади."
+)
 
 
 @dataclass
@@ -265,16 +341,26 @@ def make_sitting(db: Session, *, delegates: int = 10, present: bool = True) -> S
     chair = make_user(db, coordinator=True, display_name="Олена Коваленко")
     author = make_user(db, display_name="Петро Гнатюк")
     workshop = make_workshop(db, creator=chair, facilitators=(author,))
-    document = make_document(db, workshop=workshop, author=author, kind="appeal", title="Звернення про відкритість",
-                             body=SITTING_BODY)
+    document = make_document(
+        db, workshop=workshop, author=author, kind="appeal", title="Звернення про відкритість", body=SITTING_BODY
+    )
     document.status = "submitted"
     forum = make_forum(db, creator=chair, status="open")
-    item = AgendaItem(forum_id=forum.id, kind="document", document_id=document.id, revision_number=1,
-                      title=document.title, status="scheduled", position=1, submitted_by=author.id)
+    item = AgendaItem(
+        forum_id=forum.id,
+        kind="document",
+        document_id=document.id,
+        revision_number=1,
+        title=document.title,
+        status="scheduled",
+        position=1,
+        submitted_by=author.id,
+    )
     db.add_all([document, item])
     db.flush()
     people = [make_user(db, display_name=f"Делегат {n:03d}") for n in range(1, delegates + 1)]
-    db.add_all([Delegate(forum_id=forum.id, user_id=user.id, registered_by=chair.id, is_present=present)
-                for user in people])
+    db.add_all(
+        [Delegate(forum_id=forum.id, user_id=user.id, registered_by=chair.id, is_present=present) for user in people]
+    )
     db.flush()
     return Sitting(chair=chair, author=author, forum=forum, document=document, item=item, delegates=people)

@@ -59,18 +59,32 @@ class Checker:
         self.errors.setdefault(name, DomainError(code, message, field=name, **params))
 
     def _too_long(self, name: str, max_length: int, length: int) -> None:
-        self.fail(name, "too_long", Nn_("Please keep this to %(num)s character or fewer (now %(length)s).", "Please keep this to %(num)s characters or fewer (now %(length)s)."),
-                  n=max_length, length=length)
+        self.fail(
+            name,
+            "too_long",
+            Nn_(
+                "Please keep this to %(num)s character or fewer (now %(length)s).",
+                "Please keep this to %(num)s characters or fewer (now %(length)s).",
+            ),
+            n=max_length,
+            length=length,
+        )
 
-    def text(self, name: str, *, max_length: int, required: bool = True, multiline: bool = False,
-             min_length: int = 0) -> str:
+    def text(
+        self, name: str, *, max_length: int, required: bool = True, multiline: bool = False, min_length: int = 0
+    ) -> str:
         value = clean_text(str(self.data.get(name, "") or ""), multiline=multiline)
         if required and not value:
             self.fail(name, "required", N_("This field is required."))
         elif len(value) > max_length:
             self._too_long(name, max_length, len(value))
         elif value and len(value) < min_length:
-            self.fail(name, "too_short", Nn_("Please use at least %(num)s character.", "Please use at least %(num)s characters."), n=min_length)
+            self.fail(
+                name,
+                "too_short",
+                Nn_("Please use at least %(num)s character.", "Please use at least %(num)s characters."),
+                n=min_length,
+            )
         return value
 
     def email(self, name: str = "email") -> str:
@@ -107,7 +121,15 @@ class Checker:
     def password(self, name: str = "password", *, confirm: str | None = "password_confirm") -> str:
         value = str(self.data.get(name, "") or "")
         if len(value) < PASSWORD_MIN_LENGTH:
-            self.fail(name, "weak_password", Nn_("Please choose a password of at least %(num)s character.", "Please choose a password of at least %(num)s characters."), n=PASSWORD_MIN_LENGTH)
+            self.fail(
+                name,
+                "weak_password",
+                Nn_(
+                    "Please choose a password of at least %(num)s character.",
+                    "Please choose a password of at least %(num)s characters.",
+                ),
+                n=PASSWORD_MIN_LENGTH,
+            )
         elif len(value) > 200:
             self._too_long(name, 200, len(value))
         elif confirm and value != str(self.data.get(confirm, "") or ""):

@@ -49,25 +49,33 @@ def identity_from_host_session(request: Request) -> HostIdentity | None:
 
 def create_host_app(settings: Settings | None = None, *, engine=None, use_host_identity: bool = True) -> Starlette:
     heard: deque[tuple[str, dict]] = deque(maxlen=50)
-    deliberation = create_app(settings, engine=engine,
-                              identity=identity_from_host_session if use_host_identity else None)
+    deliberation = create_app(
+        settings, engine=engine, identity=identity_from_host_session if use_host_identity else None
+    )
 
     # One receiver per signal, each remembering which signal it heard; sender=deliberation keeps
     # events of other Deliberation instances in the same process out.
     receivers = []
     for signal in events.ALL:
+
         def receiver(sender, _name=signal.name, **payload):
             heard.appendleft((_name, payload))
+
         signal.connect(receiver, sender=deliberation, weak=False)
         receivers.append(receiver)
 
     async def home(request: Request):
         who = request.session.get("host_person")
         name = HOST_PEOPLE[who][0] if who in HOST_PEOPLE else "гість"
-        return HTMLResponse(_page("Громадська платформа", f"""
+        return HTMLResponse(
+            _page(
+                "Громадська платформа",
+                f"""
             <p>Ви увійшли як: <strong>{html.escape(name)}</strong>. <a href="/login">Змінити</a></p>
             <p><a href="{PREFIX}/">Перейти до «Обговорень» (Deliberation)</a></p>
-            <p><a href="/events">Події, які почула платформа</a></p>"""))
+            <p><a href="/events">Події, які почула платформа</a></p>""",
+            )
+        )
 
     async def login(request: Request):
         if request.method == "POST":
@@ -78,10 +86,15 @@ def create_host_app(settings: Settings | None = None, *, engine=None, use_host_i
                 request.session.pop("host_person", None)
             return RedirectResponse("/", status_code=303)
         options = "".join(f'<option value="{pid}">{html.escape(n)}</option>' for pid, (n, _) in HOST_PEOPLE.items())
-        return HTMLResponse(_page("Вхід на платформу", f"""
+        return HTMLResponse(
+            _page(
+                "Вхід на платформу",
+                f"""
             <form method="post" action="/login"><label for="person">Хто ви?</label>
             <select id="person" name="person"><option value="">гість</option>{options}</select>
-            <button type="submit">Увійти</button></form>"""))
+            <button type="submit">Увійти</button></form>""",
+            )
+        )
 
     async def event_log(request: Request):
         items = "".join(f"<li><code>{html.escape(n)}</code> {html.escape(repr(p))}</li>" for n, p in heard)
@@ -94,8 +107,13 @@ def create_host_app(settings: Settings | None = None, *, engine=None, use_host_i
             Route("/events", event_log),
             Mount(PREFIX, app=deliberation, name="deliberation"),
         ],
-        middleware=[Middleware(SessionMiddleware, secret_key=os.environ.get("HOST_SECRET", "host-example-secret"),
-                               session_cookie="host_session")],
+        middleware=[
+            Middleware(
+                SessionMiddleware,
+                secret_key=os.environ.get("HOST_SECRET", "host-example-secret"),
+                session_cookie="host_session",
+            )
+        ],
     )
     app.state.heard = heard
     app.state.deliberation = deliberation
@@ -104,12 +122,15 @@ def create_host_app(settings: Settings | None = None, *, engine=None, use_host_i
 
 
 def _page(title: str, body: str) -> str:
-    return (f'<!doctype html><html lang="uk"><head><meta charset="utf-8"><title>{title}</title></head>'
-            f"<body><main><h1>{title}</h1>{body}</main></body></html>")
+    return (
+        f'<!doctype html><html lang="uk"><head><meta charset="utf-8"><title>{title}</title></head>'
+        f"<body><main><h1>{title}</h1>{body}</main></body></html>"
+    )
 
 
 if __name__ == "__main__":
     import uvicorn
 
-    uvicorn.run(create_host_app(use_host_identity=os.environ.get("HOST_IDENTITY", "1") != "0"),
-                host="127.0.0.1", port=8001)
+    uvicorn.run(
+        create_host_app(use_host_identity=os.environ.get("HOST_IDENTITY", "1") != "0"), host="127.0.0.1", port=8001
+    )

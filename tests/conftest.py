@@ -88,8 +88,14 @@ def db(connection):
 
 @pytest.fixture
 def settings(tmp_path):
-    return Settings.from_env({}, database_url="sqlite://", secret_key="test-secret-key-of-at-least-32-bytes", var_dir=tmp_path,
-                             login_max_failures=5, allowed_hosts=("testserver", "127.0.0.1", "localhost"))
+    return Settings.from_env(
+        {},
+        database_url="sqlite://",
+        secret_key="test-secret-key-of-at-least-32-bytes",
+        var_dir=tmp_path,
+        login_max_failures=5,
+        allowed_hosts=("testserver", "127.0.0.1", "localhost"),
+    )
 
 
 @pytest.fixture

@@ -16,8 +16,7 @@ from tests.conftest import PG_URL, _unavailable
 def with_schema(url: str, schema: str) -> str:
     """``url`` with its search_path set to ``schema`` (libpq ``options``, which psycopg and the
     PostgreSQL client programs both read)."""
-    return make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
+    return make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
 
 
 @contextmanager

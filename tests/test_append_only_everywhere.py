@@ -30,9 +30,9 @@ PG_FORMS = {
     "upsert": "INSERT INTO {t} SELECT * FROM {t} WHERE id = :id ON CONFLICT (id) DO UPDATE SET id = excluded.id",
     "truncate": "TRUNCATE {t} CASCADE",
     "merge update": "MERGE INTO {t} USING (SELECT * FROM {t} WHERE id = :id) s ON {t}.id = s.id "
-                    "WHEN MATCHED THEN UPDATE SET id = s.id",
+    "WHEN MATCHED THEN UPDATE SET id = s.id",
     "merge delete": "MERGE INTO {t} USING (SELECT * FROM {t} WHERE id = :id) s ON {t}.id = s.id "
-                    "WHEN MATCHED THEN DELETE",
+    "WHEN MATCHED THEN DELETE",
 }
 FORMS = sorted(set(SQLITE_FORMS) | set(PG_FORMS))
 
@@ -42,8 +42,9 @@ def world(db):
     """A row in every append-only table: a closed vote with its ballots and participations, an
     adopted resolution with its revisions, an edited comment, an amendment, audit entries."""
     sitting = make_sitting(db, delegates=3)
-    vote = voting.check_prepare_vote(db, item=sitting.item, forum=sitting.forum, actor=sitting.chair,
-                                     data={"subject": "final"})
+    vote = voting.check_prepare_vote(
+        db, item=sitting.item, forum=sitting.forum, actor=sitting.chair, data={"subject": "final"}
+    )
     voting.do_open_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
     for delegate in sitting.delegates[:2]:
         voting.check_cast_ballot(db, vote=vote, actor=delegate, data={"choice": "for"})
@@ -56,8 +57,12 @@ def world(db):
     discussion.check_edit_comment(db, comment=comment, actor=sitting.author, data={"body": "Уточнене питання."})
     head = drafting_queries.get_revision(db, document_id=document.id, number=document.head_number)
     pid = drafting_queries.paragraphs_of(head)[-1].pid
-    discussion.check_propose_amendment(db, document=document, actor=sitting.author, data={
-        "kind": "insert", "pid": pid, "proposed": "3. Оприлюднювати звіт.", "rationale": "Прозорість."})
+    discussion.check_propose_amendment(
+        db,
+        document=document,
+        actor=sitting.author,
+        data={"kind": "insert", "pid": pid, "proposed": "3. Оприлюднювати звіт.", "rationale": "Прозорість."},
+    )
     make_resolution(db, forum=sitting.forum, document=document, actor=sitting.chair)
     db.commit()
     return sitting
@@ -87,7 +92,11 @@ def test_every_statement_form_is_refused_on_every_append_only_table(connection, 
 def test_a_new_row_may_still_be_appended(connection, world):
     # The guard refuses replacing, not appending: the next audit entry goes in as ever.
     count = connection.execute(text("SELECT count(*) FROM delib_audit_entry")).scalar()
-    connection.execute(text("INSERT INTO delib_audit_entry (at, action, object_type, details) "
-                            "SELECT at, action, object_type, details FROM delib_audit_entry WHERE id = "
-                            "(SELECT max(id) FROM delib_audit_entry)"))
+    connection.execute(
+        text(
+            "INSERT INTO delib_audit_entry (at, action, object_type, details) "
+            "SELECT at, action, object_type, details FROM delib_audit_entry WHERE id = "
+            "(SELECT max(id) FROM delib_audit_entry)"
+        )
+    )
     assert connection.execute(text("SELECT count(*) FROM delib_audit_entry")).scalar() == count + 1

@@ -30,6 +30,7 @@ CHOICES = ["for", "for", "against", "abstain", "for", "against", "for"]
 
 # --- databases: a live one and an empty one, on each backend -------------------------------------
 
+
 class Place:
     """A database the command can be pointed at: its URL, and an engine on it for the test."""
 
@@ -72,11 +73,13 @@ def places(backend, tmp_path):
 
 def deliberation(url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DELIBERATION_DATABASE_URL": url}
-    return subprocess.run([sys.executable, "-m", "deliberation.cli", *args], env=env, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "deliberation.cli", *args], env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 # --- what the live database holds -----------------------------------------------------------------
+
 
 def _fill(engine) -> dict:
     """Two resolutions, a roll-call vote and a secret vote with ballots, closed, and comments."""
@@ -85,8 +88,7 @@ def _fill(engine) -> dict:
         workshop_id = sitting.document.workshop_id
         # A roll-call motion, then the final vote in secret (which settles the item).
         for data in ({"subject": "motion", "title": "Про порядок денний"}, {"subject": "final", "is_secret": "1"}):
-            vote = voting.check_prepare_vote(db, item=sitting.item, forum=sitting.forum, actor=sitting.chair,
-                                             data=data)
+            vote = voting.check_prepare_vote(db, item=sitting.item, forum=sitting.forum, actor=sitting.chair, data=data)
             voting.do_open_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
             for delegate, choice in zip(sitting.delegates, CHOICES):
                 voting.check_cast_ballot(db, vote=vote, actor=delegate, data={"choice": choice})
@@ -141,9 +143,13 @@ class Writer(threading.Thread):
                     if self.done % 2:
                         membership = get_membership(db, workshop_id=self.ids["workshop_id"], user_id=author.id)
                         body = f"Текст звернення, редакція {self.done}.\n\nАбзац {self.done}."
-                        check_save_revision(db, document=document, actor=author, membership=membership,
-                                            data={"base": str(document.head_number), "title": document.title,
-                                                  "body": body})
+                        check_save_revision(
+                            db,
+                            document=document,
+                            actor=author,
+                            membership=membership,
+                            data={"base": str(document.head_number), "title": document.title, "body": body},
+                        )
                     else:
                         check_post_comment(db, document=document, actor=author, data={"body": f"Допис {self.done}"})
                 self.done += 1
@@ -188,14 +194,21 @@ def test_a_backup_taken_while_members_write_restores_every_row_hash_and_tally(pl
         assert counts[table] == after[table] and _rows(empty.engine, table) == _rows(live.engine, table)
     with empty.engine.connect() as conn:
         # One snapshot: the head of the document is the newest revision that came along.
-        head, newest = conn.execute(text(
-            "SELECT d.head_number, max(r.number) FROM delib_document d JOIN delib_revision r "
-            "ON r.document_id = d.id WHERE d.id = :id GROUP BY d.head_number"), {"id": ids["document_id"]}).one()
+        head, newest = conn.execute(
+            text(
+                "SELECT d.head_number, max(r.number) FROM delib_document d JOIN delib_revision r "
+                "ON r.document_id = d.id WHERE d.id = :id GROUP BY d.head_number"
+            ),
+            {"id": ids["document_id"]},
+        ).one()
         assert head == newest
-        tallies = conn.execute(text("SELECT for_count, against_count, abstain_count FROM delib_vote "
-                                    "ORDER BY id")).all()
-        counted = conn.execute(text("SELECT v.id, count(b.id) FROM delib_vote v JOIN delib_ballot b "
-                                    "ON b.vote_id = v.id GROUP BY v.id ORDER BY v.id")).all()
+        tallies = conn.execute(text("SELECT for_count, against_count, abstain_count FROM delib_vote ORDER BY id")).all()
+        counted = conn.execute(
+            text(
+                "SELECT v.id, count(b.id) FROM delib_vote v JOIN delib_ballot b "
+                "ON b.vote_id = v.id GROUP BY v.id ORDER BY v.id"
+            )
+        ).all()
     assert [tuple(t) for t in tallies][:2] == [(4, 2, 1), (4, 2, 1)]
     # The two votes cast here; the resolutions' own closed votes carry ballots of their tallies too.
     assert [n for _, n in counted][:2] == [len(CHOICES), len(CHOICES)]
@@ -214,10 +227,12 @@ def test_the_restored_database_keeps_its_guards(places, tmp_path):
     file = tmp_path / "site.backup"
     assert deliberation(live.url, "backup", str(file)).returncode == 0
     assert deliberation(empty.url, "restore", str(file)).returncode == 0
-    for statement in ("UPDATE delib_resolution SET title = 'Підмінена'",
-                      "DELETE FROM delib_ballot",
-                      "INSERT INTO delib_participation (vote_id, voter_id, cast_by, cast_at) "
-                      "SELECT vote_id, voter_id, voter_id, CURRENT_TIMESTAMP FROM delib_participation LIMIT 1"):
+    for statement in (
+        "UPDATE delib_resolution SET title = 'Підмінена'",
+        "DELETE FROM delib_ballot",
+        "INSERT INTO delib_participation (vote_id, voter_id, cast_by, cast_at) "
+        "SELECT vote_id, voter_id, voter_id, CURRENT_TIMESTAMP FROM delib_participation LIMIT 1",
+    ):
         with pytest.raises(DBAPIError):
             with empty.engine.begin() as conn:
                 conn.execute(text(statement))
@@ -270,16 +285,25 @@ def test_the_cast_guard_finds_the_vote_whatever_the_search_path(connection, back
 
     db = Sessions(connection, join_transaction_mode="create_savepoint")()
     sitting = make_sitting(db, delegates=2)
-    vote = voting.check_prepare_vote(db, item=sitting.item, forum=sitting.forum, actor=sitting.chair,
-                                     data={"subject": "final"})
+    vote = voting.check_prepare_vote(
+        db, item=sitting.item, forum=sitting.forum, actor=sitting.chair, data={"subject": "final"}
+    )
     voting.do_open_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
     db.flush()
     schema = connection.execute(text("SELECT current_schema()")).scalar_one()
     connection.execute(text("SET LOCAL search_path = ''"))
     voter = sitting.delegates[0].id
-    connection.execute(text(f'INSERT INTO "{schema}".delib_participation (vote_id, voter_id, cast_by, cast_at) '
-                            f"VALUES ({vote.id}, {voter}, {voter}, pg_catalog.now())"))
-    connection.execute(text(f'INSERT INTO "{schema}".delib_ballot (id, vote_id, voter_id, choice, changes) '
-                            f"VALUES ('b1', {vote.id}, {voter}, 'for', 0)"))
+    connection.execute(
+        text(
+            f'INSERT INTO "{schema}".delib_participation (vote_id, voter_id, cast_by, cast_at) '
+            f"VALUES ({vote.id}, {voter}, {voter}, pg_catalog.now())"
+        )
+    )
+    connection.execute(
+        text(
+            f'INSERT INTO "{schema}".delib_ballot (id, vote_id, voter_id, choice, changes) '
+            f"VALUES ('b1', {vote.id}, {voter}, 'for', 0)"
+        )
+    )
     assert connection.execute(text(f'SELECT count(*) FROM "{schema}".delib_ballot')).scalar_one() == 1
     db.close()

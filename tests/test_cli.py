@@ -16,8 +16,15 @@ ROOT = Path(__file__).resolve().parent.parent
 def _run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "DELIBERATION_VAR_DIR": str(tmp_path / "var")}
     env.pop("DELIBERATION_DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "deliberation.cli", *args], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, input=stdin, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "deliberation.cli", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +73,17 @@ def test_sqlite_database_runs_in_wal_mode(demo_dir):
 
 def test_create_user_makes_a_coordinator(demo_dir):
     path, _ = demo_dir
-    result = _run(path, "create-user", "--email", "Head@Example.org", "--name", "Голова Комітету",
-                  "--password", "надійний пароль", "--coordinator")
+    result = _run(
+        path,
+        "create-user",
+        "--email",
+        "Head@Example.org",
+        "--name",
+        "Голова Комітету",
+        "--password",
+        "надійний пароль",
+        "--coordinator",
+    )
     assert result.returncode == 0, result.stderr
     assert _scalar(path, "SELECT is_coordinator FROM delib_user WHERE email = 'head@example.org'") == 1
 
@@ -108,8 +124,15 @@ def _close_a_due_vote_from_cron(tmp_path) -> int:
         db.flush()
         # Prepared with a time already past (a draft may say anything), then opened: the database
         # refuses every ballot from the start, and the vote is due.
-        vote = Vote(forum_id=forum.id, agenda_item_id=item.id, subject="motion", title="Звіт", mode="remote",
-                    closes_at=utcnow() - timedelta(minutes=1), created_by=chair.id)
+        vote = Vote(
+            forum_id=forum.id,
+            agenda_item_id=item.id,
+            subject="motion",
+            title="Звіт",
+            mode="remote",
+            closes_at=utcnow() - timedelta(minutes=1),
+            created_by=chair.id,
+        )
         db.add(vote)
         db.flush()
         vote.status, vote.opened_at = "open", utcnow()
@@ -132,13 +155,19 @@ def test_the_vote_closed_by_cron_reaches_the_host_through_a_serving_process(tmp_
     from deliberation.settings import Settings
 
     vote_id = _close_a_due_vote_from_cron(tmp_path)
-    assert _scalar(tmp_path, "SELECT count(*) FROM delib_outbox WHERE name = 'vote closed' "
-                             "AND delivered_at IS NULL") == 1
+    assert (
+        _scalar(tmp_path, "SELECT count(*) FROM delib_outbox WHERE name = 'vote closed' AND delivered_at IS NULL") == 1
+    )
     assert "1 host events" in _run(tmp_path, "deliver").stdout
-    settings = Settings.from_env({}, database_url=f"sqlite:///{tmp_path / 'var' / 'deliberation.sqlite3'}",
-                                 secret_key="x" * 40, var_dir=tmp_path / "var", outbox_interval_seconds=0.2,
-                                 allowed_hosts=("testserver",),
-                                 outbox_lease_seconds=0)
+    settings = Settings.from_env(
+        {},
+        database_url=f"sqlite:///{tmp_path / 'var' / 'deliberation.sqlite3'}",
+        secret_key="x" * 40,
+        var_dir=tmp_path / "var",
+        outbox_interval_seconds=0.2,
+        allowed_hosts=("testserver",),
+        outbox_lease_seconds=0,
+    )
     app = create_app(settings)
     heard = []
     events.vote_closed.connect(lambda sender, **payload: heard.append(payload), sender=app, weak=False)
@@ -161,7 +190,13 @@ def test_demo_holds_an_adopted_resolution_and_a_forum_ready_to_vote(demo_dir):
     path, _ = demo_dir
     assert _scalar(path, "SELECT count(*) FROM delib_resolution") == 1
     assert _scalar(path, "SELECT count(*) FROM delib_vote WHERE status = 'closed' AND is_adopted") == 1
-    assert _scalar(path, "SELECT count(*) FROM delib_delegate d JOIN delib_forum f ON f.id = d.forum_id "
-                         "WHERE f.status = 'planned' AND d.is_registered") == 6
+    assert (
+        _scalar(
+            path,
+            "SELECT count(*) FROM delib_delegate d JOIN delib_forum f ON f.id = d.forum_id "
+            "WHERE f.status = 'planned' AND d.is_registered",
+        )
+        == 6
+    )
     result = _run(path, "verify")
     assert result.returncode == 0 and "Checked 1 resolutions" in result.stdout

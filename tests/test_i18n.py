@@ -53,9 +53,29 @@ def test_source_catalog_is_up_to_date_with_the_code(tmp_path):
     from babel.messages.frontend import CommandLineInterface
 
     out = tmp_path / "fresh.pot"
-    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "N_", "-k", "Nn_:1,2",
-                                "-k", "ngettext:1,2", "-k", "pgettext:1c,2", "--no-location", "--sort-output",
-                                "-o", str(out), str(ROOT / "deliberation"), str(ROOT / "templates")])
+    CommandLineInterface().run(
+        [
+            "pybabel",
+            "-q",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "N_",
+            "-k",
+            "Nn_:1,2",
+            "-k",
+            "ngettext:1,2",
+            "-k",
+            "pgettext:1c,2",
+            "--no-location",
+            "--sort-output",
+            "-o",
+            str(out),
+            str(ROOT / "deliberation"),
+            str(ROOT / "templates"),
+        ]
+    )
     with out.open("rb") as f:
         fresh = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
     assert fresh - _template_ids() == set(), "run `make catalogs` and translate the new entries"
@@ -88,17 +108,42 @@ def test_dates_follow_the_locale():
     assert "листопада" in uk and "November" in en
 
 
-PAGES = ["/", "/workshops", "/workshops/{workshop}", "/workshops/new", "/workshops/{workshop}/edit", "/forums",
-         "/forums/{forum}", "/forums/new", "/forums/{forum}/edit", "/admin", "/admin/people", "/admin/audit",
-         "/account", "/account/password", "/workshops/{workshop}/documents/new",
-         "/workshops/{workshop}/documents/new?kind=council_decision", "/documents/{document}",
-         "/documents/{document}/edit", "/documents/{document}/history", "/documents/{document}/compare",
-         "/documents/{document}/compare?view=side", "/documents/{document}/attribution",
-         "/documents/{document}/revisions/1", "/documents/{document}/head?known=1",
-         "/notifications", "/account/notifications", "/documents/{document}/comments",
-         "/documents/{document}/comments?pid={pid}", "/comments/{comment}/edit", "/comments/{comment}/history",
-         "/documents/{document}/amendments", "/documents/{document}/amendments/new?pid={pid}",
-         "/amendments/{amendment}", "/amendments/{amendment}/edit"]
+PAGES = [
+    "/",
+    "/workshops",
+    "/workshops/{workshop}",
+    "/workshops/new",
+    "/workshops/{workshop}/edit",
+    "/forums",
+    "/forums/{forum}",
+    "/forums/new",
+    "/forums/{forum}/edit",
+    "/admin",
+    "/admin/people",
+    "/admin/audit",
+    "/account",
+    "/account/password",
+    "/workshops/{workshop}/documents/new",
+    "/workshops/{workshop}/documents/new?kind=council_decision",
+    "/documents/{document}",
+    "/documents/{document}/edit",
+    "/documents/{document}/history",
+    "/documents/{document}/compare",
+    "/documents/{document}/compare?view=side",
+    "/documents/{document}/attribution",
+    "/documents/{document}/revisions/1",
+    "/documents/{document}/head?known=1",
+    "/notifications",
+    "/account/notifications",
+    "/documents/{document}/comments",
+    "/documents/{document}/comments?pid={pid}",
+    "/comments/{comment}/edit",
+    "/comments/{comment}/history",
+    "/documents/{document}/amendments",
+    "/documents/{document}/amendments/new?pid={pid}",
+    "/amendments/{amendment}",
+    "/amendments/{amendment}/edit",
+]
 ANONYMOUS_PAGES = ["/login", "/register", "/password/forgot", "/password/reset/expired", "/missing-page"]
 
 
@@ -121,12 +166,19 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
     from deliberation.drafting.queries import get_revision, paragraphs_of
 
     pid = paragraphs_of(get_revision(db, document_id=document.id, number=2))[0].pid
-    comment = discussion.check_post_comment(db, document=document, actor=coordinator,
-                                            data={"body": "Зауваження", "pid": pid, "start": "0", "end": "7"})
+    comment = discussion.check_post_comment(
+        db, document=document, actor=coordinator, data={"body": "Зауваження", "pid": pid, "start": "0", "end": "7"}
+    )
     discussion.check_edit_comment(db, comment=comment, actor=coordinator, data={"body": "Уточнене зауваження"})
-    discussion.check_post_comment(db, document=document, actor=requester, data={"body": "Відповідь", "parent": str(comment.id)})
-    amendment = discussion.check_propose_amendment(db, document=document, actor=coordinator, data={
-        "kind": "replace", "pid": pid, "proposed": "Нова редакція абзацу.", "rationale": "Так краще."})
+    discussion.check_post_comment(
+        db, document=document, actor=requester, data={"body": "Відповідь", "parent": str(comment.id)}
+    )
+    amendment = discussion.check_propose_amendment(
+        db,
+        document=document,
+        actor=coordinator,
+        data={"kind": "replace", "pid": pid, "proposed": "Нова редакція абзацу.", "rationale": "Так краще."},
+    )
     assembly = _assembly_pages(db, coordinator=coordinator, requester=requester, workshop=workshop)
     db.commit()
     client.post("/language", data={"lang": locale, "csrf_token": csrf_token(client)})
@@ -137,8 +189,17 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
         rendered.add(response.template.name)
     sign_in(client, coordinator.email)
     for path in PAGES + ASSEMBLY_PAGES:
-        response = client.get(path.format(workshop=workshop.id, forum=forum.id, document=document.id, pid=pid,
-                                          comment=comment.id, amendment=amendment.id, **assembly))
+        response = client.get(
+            path.format(
+                workshop=workshop.id,
+                forum=forum.id,
+                document=document.id,
+                pid=pid,
+                comment=comment.id,
+                amendment=amendment.id,
+                **assembly,
+            )
+        )
         assert response.status_code == 200, path
         assert response.status_code == 200, path
         if path in CACHED_PAGES:
@@ -149,34 +210,72 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
         assert f'<html lang="{locale}">' in response.text or response.template.name.split("/")[-1].startswith("_")
         rendered.add(response.template.name)
         rendered.update(_included(response.text))
-    conflict = client.post(f"/documents/{document.id}/edit", data={
-        "csrf_token": csrf_token(client), "base": "1", "title": "Петиція",
-        "body": "Просимо міську раду відремонтувати водогін у селі Іванівка.\n\nІнший абзац з першої версії."})
+    conflict = client.post(
+        f"/documents/{document.id}/edit",
+        data={
+            "csrf_token": csrf_token(client),
+            "base": "1",
+            "title": "Петиція",
+            "body": "Просимо міську раду відремонтувати водогін у селі Іванівка.\n\nІнший абзац з першої версії.",
+        },
+    )
     assert conflict.status_code == 409 and f'<html lang="{locale}">' in conflict.text
     rendered.add(conflict.template.name)
     # Partials render through their pages; the error page through the missing one.
-    partials = {"discussion/_thread.html", "drafting/_doc_header.html", "drafting/_tags.html", "drafting/_watch.html","_macros.html", "base.html", "accounts/_profile_fields.html", "workshops/_membership.html",
-                "workshops/_people.html", "admin/_nav.html", "voting/_macros.html", "drafting/_diff.html",
-                "_live.html",
-                # The page a delegate gets after a wrong check-in code without JavaScript (tests/web/test_console.py).
-                "forums/checkin.html"}
+    partials = {
+        "discussion/_thread.html",
+        "drafting/_doc_header.html",
+        "drafting/_tags.html",
+        "drafting/_watch.html",
+        "_macros.html",
+        "base.html",
+        "accounts/_profile_fields.html",
+        "workshops/_membership.html",
+        "workshops/_people.html",
+        "admin/_nav.html",
+        "voting/_macros.html",
+        "drafting/_diff.html",
+        "_live.html",
+        # The page a delegate gets after a wrong check-in code without JavaScript (tests/web/test_console.py).
+        "forums/checkin.html",
+    }
     assert _every_template() - partials <= rendered
 
 
-ASSEMBLY_PAGES = ["/forums/{hall}/agenda/{item}", "/forums/{hall}/agenda/{point}", "/forums/{hall}/delegates",
-                  "/forums/{hall}/minutes", "/forums/{hall}", "/forums/{hall}/console",
-                  "/forums/{hall}/projector", "/forums/{hall}/vote-call", "/forums/{hall}/agenda/{point}/votes/new", "/votes/{final}",
-                  "/votes/{secret}", "/votes/{draft}/edit", "/votes/{secret}/booth", "/votes/{secret}/receipt",
-                  "/documents/{text}", "/resolutions", "/resolutions/{resolution}",
-                  "/resolutions/{resolution}/print", "/resolutions/{resolution}/table",
-                  "/documents/{document}/compare/table?from=1&to=2", "/workshops/{workshop}/documents/import",
-                  "/library", "/library?q=водогін", "/resolutions/{resolution}/history",
-                  "/resolutions/{resolution}/compare?from=1&to=1"]
+ASSEMBLY_PAGES = [
+    "/forums/{hall}/agenda/{item}",
+    "/forums/{hall}/agenda/{point}",
+    "/forums/{hall}/delegates",
+    "/forums/{hall}/minutes",
+    "/forums/{hall}",
+    "/forums/{hall}/console",
+    "/forums/{hall}/projector",
+    "/forums/{hall}/vote-call",
+    "/forums/{hall}/agenda/{point}/votes/new",
+    "/votes/{final}",
+    "/votes/{secret}",
+    "/votes/{draft}/edit",
+    "/votes/{secret}/booth",
+    "/votes/{secret}/receipt",
+    "/documents/{text}",
+    "/resolutions",
+    "/resolutions/{resolution}",
+    "/resolutions/{resolution}/print",
+    "/resolutions/{resolution}/table",
+    "/documents/{document}/compare/table?from=1&to=2",
+    "/workshops/{workshop}/documents/import",
+    "/library",
+    "/library?q=водогін",
+    "/resolutions/{resolution}/history",
+    "/resolutions/{resolution}/compare?from=1&to=1",
+]
 
 
 # Pages served from a per-process cache as plain responses, with the template that made them.
-CACHED_PAGES = {"/resolutions/{resolution}/print": "exports/print.html",
-                "/resolutions/{resolution}/table": "exports/table.html"}
+CACHED_PAGES = {
+    "/resolutions/{resolution}/print": "exports/print.html",
+    "/resolutions/{resolution}/table": "exports/table.html",
+}
 
 
 def _assembly_pages(db, *, coordinator, requester, workshop) -> dict:
@@ -190,11 +289,20 @@ def _assembly_pages(db, *, coordinator, requester, workshop) -> dict:
     from deliberation.workshops.queries import get_membership
 
     hall = make_forum(db, creator=coordinator, title="Форум у залі")
-    db.add_all([Delegate(forum_id=hall.id, user_id=u.id, registered_by=coordinator.id, is_present=True)
-                for u in (coordinator, requester)])
+    db.add_all(
+        [
+            Delegate(forum_id=hall.id, user_id=u.id, registered_by=coordinator.id, is_present=True)
+            for u in (coordinator, requester)
+        ]
+    )
     text = make_document(db, workshop=workshop, author=coordinator, title="Звернення щодо водогонів")
-    item = agenda.do_submit_document(db, forum=hall, document=text, actor=coordinator,
-                                     membership=get_membership(db, workshop_id=workshop.id, user_id=coordinator.id))
+    item = agenda.do_submit_document(
+        db,
+        forum=hall,
+        document=text,
+        actor=coordinator,
+        membership=get_membership(db, workshop_id=workshop.id, user_id=coordinator.id),
+    )
     agenda.do_accept_item(db, item=item, actor=coordinator)
     point = agenda.check_add_discussion_point(db, forum=hall, actor=coordinator, data={"title": "Різне"})
     hall.status = "open"
@@ -206,28 +314,50 @@ def _assembly_pages(db, *, coordinator, requester, workshop) -> dict:
     for person in (coordinator, requester):
         voting.check_cast_ballot(db, vote=final, actor=person, data={"choice": "for"})
     voting.do_close_vote(db, vote=final, forum=hall, actor=coordinator)
-    secret = voting.check_prepare_vote(db, item=point, forum=hall, actor=coordinator,
-                                       data={"subject": "motion", "is_secret": "1", "title": "Лічильна комісія"})
+    secret = voting.check_prepare_vote(
+        db,
+        item=point,
+        forum=hall,
+        actor=coordinator,
+        data={"subject": "motion", "is_secret": "1", "title": "Лічильна комісія"},
+    )
     voting.do_open_vote(db, vote=secret, forum=hall, actor=coordinator)
     draft = voting.check_prepare_vote(db, item=point, forum=hall, actor=coordinator, data={"subject": "motion"})
     from deliberation.forums.presence import do_start_checkin
 
     do_start_checkin(db, forum=hall, actor=coordinator)
     resolution = get_resolution_for_document(db, text.id)
-    return {"hall": hall.id, "item": item.id, "point": point.id, "final": final.id, "secret": secret.id,
-            "draft": draft.id, "text": text.id, "resolution": resolution.number}
+    return {
+        "hall": hall.id,
+        "item": item.id,
+        "point": point.id,
+        "final": final.id,
+        "secret": secret.id,
+        "draft": draft.id,
+        "text": text.id,
+        "resolution": resolution.number,
+    }
 
 
 def _included(html: str) -> set[str]:
     found = set()
-    markers = {'id="booth"': "voting/_booth.html", 'id="live-state"': "voting/_state.html",
-               'id="console-agenda"': "forums/console/_agenda.html", 'id="console-floor"': "forums/console/_floor.html",
-               'id="console-vote"': "forums/console/_vote.html", 'id="console-presence"': "forums/console/_presence.html",
-               'id="console-checkin"': "forums/console/_checkin_form.html", 'id="checkin"': "forums/_checkin.html",
-               '<body class="hall"': "hall_base.html",
-               'id="votes-title"': "voting/_item_votes.html", 'id="record-title"': "voting/_document_record.html",
-               'id="speakers-title"': "forums/_speakers.html", 'id="submit"': "forums/_submit.html",
-               'id="downloads-heading"': "exports/_links.html", 'id="library-results"': "resolutions/_results.html"}
+    markers = {
+        'id="booth"': "voting/_booth.html",
+        'id="live-state"': "voting/_state.html",
+        'id="console-agenda"': "forums/console/_agenda.html",
+        'id="console-floor"': "forums/console/_floor.html",
+        'id="console-vote"': "forums/console/_vote.html",
+        'id="console-presence"': "forums/console/_presence.html",
+        'id="console-checkin"': "forums/console/_checkin_form.html",
+        'id="checkin"': "forums/_checkin.html",
+        '<body class="hall"': "hall_base.html",
+        'id="votes-title"': "voting/_item_votes.html",
+        'id="record-title"': "voting/_document_record.html",
+        'id="speakers-title"': "forums/_speakers.html",
+        'id="submit"': "forums/_submit.html",
+        'id="downloads-heading"': "exports/_links.html",
+        'id="library-results"': "resolutions/_results.html",
+    }
     found.update(template for marker, template in markers.items() if marker in html)
     if "<h3>" in html and "/votes/" in html and "minutes-item" in html:
         found.add("voting/_minutes_votes.html")

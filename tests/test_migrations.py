@@ -51,13 +51,20 @@ def test_drift_is_detected_when_a_model_gains_a_column(migrated_engine):
     assert migrate.drift(migrated_engine) == []
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE delib_audit_entry SET action = 'forged'",
-    "DELETE FROM delib_audit_entry",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE delib_audit_entry SET action = 'forged'",
+        "DELETE FROM delib_audit_entry",
+    ],
+)
 def test_database_refuses_to_change_the_audit_log(connection, statement):
-    connection.execute(text("INSERT INTO delib_audit_entry (at, action, object_type, details) "
-                            "VALUES (CURRENT_TIMESTAMP, 'site.test', 'site', '{}')"))
+    connection.execute(
+        text(
+            "INSERT INTO delib_audit_entry (at, action, object_type, details) "
+            "VALUES (CURRENT_TIMESTAMP, 'site.test', 'site', '{}')"
+        )
+    )
     savepoint = connection.begin_nested()
     with pytest.raises(DBAPIError, match="append-only"):
         connection.execute(text(statement))
@@ -78,8 +85,9 @@ from tests.databases import database_url  # noqa: E402
 
 def _command(url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DELIBERATION_DATABASE_URL": url}
-    return subprocess.run([sys.executable, "-m", "deliberation.cli", *args], env=env, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "deliberation.cli", *args], env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def _adopt_two_resolutions(engine) -> None:
@@ -156,14 +164,26 @@ def test_a_downgrade_to_base_leaves_no_function_or_trigger(engine_at):
     migrate.downgrade(engine_at, "base")
     with engine_at.connect() as conn:
         if engine_at.dialect.name == "sqlite":
-            left = conn.execute(text("SELECT name FROM sqlite_master WHERE name LIKE 'delib%' "
-                                     "AND name <> 'delib_alembic_version'")).scalars().all()
+            left = (
+                conn.execute(
+                    text("SELECT name FROM sqlite_master WHERE name LIKE 'delib%' AND name <> 'delib_alembic_version'")
+                )
+                .scalars()
+                .all()
+            )
         else:
-            left = conn.execute(text(
-                "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-                "WHERE n.nspname = current_schema() AND p.proname LIKE 'delib%' "
-                "UNION ALL SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema()")).scalars().all()
+            left = (
+                conn.execute(
+                    text(
+                        "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                        "WHERE n.nspname = current_schema() AND p.proname LIKE 'delib%' "
+                        "UNION ALL SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
+                    )
+                )
+                .scalars()
+                .all()
+            )
     assert left == []
 
 

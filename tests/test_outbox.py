@@ -25,8 +25,16 @@ from sqlalchemy import func, select, update
 from deliberation import events, migrate
 from deliberation.db import SessionFactory, utcnow
 from deliberation.mail import Message
-from deliberation.outbox.delivery import (BATCH, MAX_ATTEMPTS, add_mail, backoff, claim_due, deliver, pending_counts,
-                                          sweep)
+from deliberation.outbox.delivery import (
+    BATCH,
+    MAX_ATTEMPTS,
+    add_mail,
+    backoff,
+    claim_due,
+    deliver,
+    pending_counts,
+    sweep,
+)
 from deliberation.outbox.models import OutboxEntry
 from deliberation.testing import make_user, make_workshop
 
@@ -44,8 +52,18 @@ def test_an_event_is_written_in_the_transaction_and_delivered_after_the_commit(d
     make_workshop(db, creator=chair)
     from deliberation.workshops.actions import check_create_workshop
 
-    check_create_workshop(db, actor=chair, data={"kind": "deputies", "title": "Відкритий бюджет", "topic": "Бюджет",
-                                                 "place": "Ніжин", "starts_on": "2027-01-10", "ends_on": "2027-01-11"})
+    check_create_workshop(
+        db,
+        actor=chair,
+        data={
+            "kind": "deputies",
+            "title": "Відкритий бюджет",
+            "topic": "Бюджет",
+            "place": "Ніжин",
+            "starts_on": "2027-01-10",
+            "ends_on": "2027-01-11",
+        },
+    )
     row = next(r for r in _rows(db) if r.name == "workshop created")
     assert row.delivered_at is None and events_heard == []
     db.commit()
@@ -221,22 +239,33 @@ def smtp_server():
 
 
 def test_a_process_killed_after_the_commit_leaves_its_mail_and_event_to_the_next_process_once(
-        backend, tmp_path_factory, smtp_server):
+    backend, tmp_path_factory, smtp_server
+):
     port, inbox = smtp_server
     engine, cleanup = fresh_engine(backend, tmp_path_factory)
     try:
         migrate.upgrade(engine)
         url, options = engine.url.render_as_string(hide_password=False), _connect_options(engine)
         env = {**os.environ, "PYTHONPATH": ROOT}
-        writer = subprocess.run([sys.executable, "-c", CRASHING_WRITER, url, options], capture_output=True, text=True,
-                                env=env, timeout=60)
+        writer = subprocess.run(
+            [sys.executable, "-c", CRASHING_WRITER, url, options], capture_output=True, text=True, env=env, timeout=60
+        )
         assert writer.returncode == 17, writer.stderr
         assert "committed but not delivered" not in writer.stdout
         with SessionFactory(engine).begin() as db:
-            assert db.execute(select(func.count()).select_from(OutboxEntry)
-                              .where(OutboxEntry.delivered_at.is_(None))).scalar_one() == 2
-        nxt = subprocess.run([sys.executable, "-c", NEXT_PROCESS, url, options, str(port)], capture_output=True,
-                             text=True, env=env, timeout=60)
+            assert (
+                db.execute(
+                    select(func.count()).select_from(OutboxEntry).where(OutboxEntry.delivered_at.is_(None))
+                ).scalar_one()
+                == 2
+            )
+        nxt = subprocess.run(
+            [sys.executable, "-c", NEXT_PROCESS, url, options, str(port)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         assert nxt.returncode == 0, nxt.stderr
         result = json.loads(nxt.stdout.strip().splitlines()[-1])
         assert result["delivered"] == 2
@@ -247,8 +276,12 @@ def test_a_process_killed_after_the_commit_leaves_its_mail_and_event_to_the_next
             time.sleep(0.05)
         assert [rcpt for rcpt, _ in inbox.messages] == [["chair@example.org"]]
         with SessionFactory(engine).begin() as db:
-            assert db.execute(select(func.count()).select_from(OutboxEntry)
-                              .where(OutboxEntry.delivered_at.is_(None))).scalar_one() == 0
+            assert (
+                db.execute(
+                    select(func.count()).select_from(OutboxEntry).where(OutboxEntry.delivered_at.is_(None))
+                ).scalar_one()
+                == 0
+            )
     finally:
         engine.dispose()
         cleanup()

@@ -11,8 +11,9 @@ from deliberation import params
 from deliberation.params import ID_MAX, PAGE_MAX, BadValue
 from deliberation.web.params import IdConvertor, digits_up_to
 
-ANY_TEXT = st.one_of(st.text(), st.from_regex(r"[0-9]{1,25}", fullmatch=True),
-                     st.integers(min_value=-2**70, max_value=2**70).map(str))
+ANY_TEXT = st.one_of(
+    st.text(), st.from_regex(r"[0-9]{1,25}", fullmatch=True), st.integers(min_value=-(2**70), max_value=2**70).map(str)
+)
 
 
 @given(ANY_TEXT, st.integers(min_value=0, max_value=ID_MAX), st.integers(min_value=0, max_value=ID_MAX))
@@ -69,8 +70,10 @@ def test_a_date_is_a_date_or_refused(raw):
         pass
 
 
-@pytest.mark.parametrize("raw", ["²", "٣", "+1", " 1", "1 ", "1_000", "-1", "0x1", "1.0", "", "１", "2147483648",
-                                 "99999999999999999999", "1\n"])
+@pytest.mark.parametrize(
+    "raw",
+    ["²", "٣", "+1", " 1", "1 ", "1_000", "-1", "0x1", "1.0", "", "１", "2147483648", "99999999999999999999", "1\n"],
+)
 def test_what_int_would_take_or_choke_on_is_refused(raw):
     assert params.id_or_none(raw) is None
     with pytest.raises(BadValue):

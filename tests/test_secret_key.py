@@ -29,8 +29,15 @@ _STARTER = textwrap.dedent("""
 @pytest.mark.parametrize("round_", range(ROUNDS))
 def test_processes_starting_at_once_on_an_empty_folder_share_one_complete_key(tmp_path, round_):
     var, go = tmp_path / "var", tmp_path / "go"
-    procs = [subprocess.Popen([sys.executable, "-c", _STARTER, str(var), str(go)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(PROCESSES)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _STARTER, str(var), str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(PROCESSES)
+    ]
     go.touch()
     results = [proc.communicate(timeout=120) for proc in procs]
     assert [proc.returncode for proc in procs] == [0] * PROCESSES, [err for _, err in results]

@@ -44,8 +44,15 @@ def _profile_fields(check: Checker) -> dict:
     )
 
 
-def check_register_user(db: Session, *, data: Mapping[str, str], invitation_token: str = "",
-                        locale: str = "", coordinator: bool = False, bypass_policy: bool = False) -> User:
+def check_register_user(
+    db: Session,
+    *,
+    data: Mapping[str, str],
+    invitation_token: str = "",
+    locale: str = "",
+    coordinator: bool = False,
+    bypass_policy: bool = False,
+) -> User:
     """Create a member from a registration form (or the command line, with ``bypass_policy``)."""
     check = Checker(data)
     email = check.email()
@@ -54,15 +61,29 @@ def check_register_user(db: Session, *, data: Mapping[str, str], invitation_toke
     _check_strength(check, password, (email, fields["display_name"]))
     invitation = queries.get_valid_invitation(db, invitation_token) if invitation_token else None
     if not bypass_policy and queries.get_registration_mode(db) == "invitation" and invitation is None:
-        check.fail("invitation", "invitation_required",
-                   N_("Registration is by invitation only. Please use the link a coordinator sent you."))
+        check.fail(
+            "invitation",
+            "invitation_required",
+            N_("Registration is by invitation only. Please use the link a coordinator sent you."),
+        )
     if email and "email" not in check.errors and queries.get_user_by_email(db, email):
-        check.fail("email", "email_taken", N_("An account with this e-mail already exists. Try signing in or resetting the password."))
+        check.fail(
+            "email",
+            "email_taken",
+            N_("An account with this e-mail already exists. Try signing in or resetting the password."),
+        )
     check.done()
-    user = User(email=email, password_hash=hash_password(password), locale=locale if locale in LOCALES else "",
-                is_coordinator=coordinator, **fields)
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        locale=locale if locale in LOCALES else "",
+        is_coordinator=coordinator,
+        **fields,
+    )
     db.add(user)
-    _flush_unique(db, "email", N_("An account with this e-mail already exists. Try signing in or resetting the password."))
+    _flush_unique(
+        db, "email", N_("An account with this e-mail already exists. Try signing in or resetting the password.")
+    )
     via = "invitation" if invitation else "registration"
     if invitation is not None:
         invitation.used_by, invitation.used_at = user.id, utcnow()
@@ -90,8 +111,9 @@ def _flush_unique(db: Session, field: str, message: str) -> None:
         raise ValidationError({field: DomainError("duplicate", message, field=field)}) from exc
 
 
-def check_login(db: Session, *, email: str, password: str, address: str,
-                max_failures: int, window_seconds: int) -> User | None:
+def check_login(
+    db: Session, *, email: str, password: str, address: str, max_failures: int, window_seconds: int
+) -> User | None:
     """The user for these credentials, or None after recording the failure.
 
     Returns rather than raises on a wrong password so the caller commits the recorded failure;
@@ -99,8 +121,9 @@ def check_login(db: Session, *, email: str, password: str, address: str,
     """
     # A NUL is no part of any address, and PostgreSQL refuses it in text.
     email = strip_controls(email).strip().lower()[:254]
-    by_email, by_address = queries.recent_login_failures(db, email=email, address=address,
-                                                         window_seconds=window_seconds)
+    by_email, by_address = queries.recent_login_failures(
+        db, email=email, address=address, window_seconds=window_seconds
+    )
     # An address is allowed more tries than one account: a village library shares one address.
     if by_email >= max_failures or by_address >= max_failures * 4:
         raise _throttled(window_seconds)
@@ -115,15 +138,24 @@ def check_login(db: Session, *, email: str, password: str, address: str,
     return user
 
 
-def check_change_password(db: Session, *, user: User, data: Mapping[str, str], keep_session: str = "",
-                          address: str = "", max_failures: int = 5, window_seconds: int = 900) -> User:
+def check_change_password(
+    db: Session,
+    *,
+    user: User,
+    data: Mapping[str, str],
+    keep_session: str = "",
+    address: str = "",
+    max_failures: int = 5,
+    window_seconds: int = 900,
+) -> User:
     """A new password for ``user``; every session but ``keep_session`` (the one asking) ends.
 
     A wrong current password is recorded (the caller commits it with the refusal) and, after
     ``max_failures`` in the window, refused outright: a session left open on a shared computer
     must not become a way to guess the password and take the account."""
-    by_user, _ = queries.recent_login_failures(db, email=_change_key(user), address=address,
-                                                window_seconds=window_seconds, kind="password_change")
+    by_user, _ = queries.recent_login_failures(
+        db, email=_change_key(user), address=address, window_seconds=window_seconds, kind="password_change"
+    )
     if by_user >= max_failures:
         raise _throttled(window_seconds)
     check = Checker(data)
@@ -144,8 +176,14 @@ def _change_key(user: User) -> str:
 
 
 def _throttled(window_seconds: int) -> TooManyRequests:
-    return TooManyRequests("login_throttled", Nn_("Too many failed attempts. Please wait %(num)s minute and try again.", "Too many failed attempts. Please wait %(num)s minutes and try again."),
-                           n=max(1, window_seconds // 60))
+    return TooManyRequests(
+        "login_throttled",
+        Nn_(
+            "Too many failed attempts. Please wait %(num)s minute and try again.",
+            "Too many failed attempts. Please wait %(num)s minutes and try again.",
+        ),
+        n=max(1, window_seconds // 60),
+    )
 
 
 def _set_password(db: Session, user: User, password: str, *, keep_session: str = "") -> None:
@@ -158,18 +196,26 @@ def _set_password(db: Session, user: User, password: str, *, keep_session: str =
     do_end_other_sessions(db, user=user, keep_token=keep_session)
 
 
-def do_request_password_reset(db: Session, *, email: str, valid_hours: int, address: str = "",
-                               max_requests: int = 3, window_seconds: int = 3600) -> tuple[User, str] | None:
+def do_request_password_reset(
+    db: Session, *, email: str, valid_hours: int, address: str = "", max_requests: int = 3, window_seconds: int = 3600
+) -> tuple[User, str] | None:
     """A reset token for the account with this e-mail, or None when there is no such account.
 
     Every request is counted, known address or not (so the throttle itself reveals nothing), per
     e-mail and per network address: the form must not become a way to flood someone's mailbox."""
     email = strip_controls(email).strip().lower()[:254]
-    by_email, by_address = queries.recent_login_failures(db, email=email, address=address,
-                                                         window_seconds=window_seconds, kind="password_reset")
+    by_email, by_address = queries.recent_login_failures(
+        db, email=email, address=address, window_seconds=window_seconds, kind="password_reset"
+    )
     if by_email >= max_requests or by_address >= max_requests * 4:
-        raise TooManyRequests("reset_throttled", Nn_("Too many requests. Please wait %(num)s minute and try again.", "Too many requests. Please wait %(num)s minutes and try again."),
-                              n=max(1, window_seconds // 60))
+        raise TooManyRequests(
+            "reset_throttled",
+            Nn_(
+                "Too many requests. Please wait %(num)s minute and try again.",
+                "Too many requests. Please wait %(num)s minutes and try again.",
+            ),
+            n=max(1, window_seconds // 60),
+        )
     db.add(LoginFailure(email=email, address=address[:64], kind="password_reset"))
     db.flush()
     user = queries.get_user_by_email(db, email)
@@ -229,7 +275,9 @@ def do_set_locale(db: Session, *, user: User, locale: str) -> None:
 
 def do_set_registration_mode(db: Session, *, mode: str, actor: User) -> None:
     if mode not in REGISTRATION_MODES:
-        raise ValidationError({"mode": DomainError("invalid_choice", N_("Please choose one of the options."), field="mode")})
+        raise ValidationError(
+            {"mode": DomainError("invalid_choice", N_("Please choose one of the options."), field="mode")}
+        )
     setting = db.get(SiteSetting, "registration_mode") or SiteSetting(key="registration_mode", value=mode)
     setting.value = mode
     db.add(setting)
@@ -237,13 +285,16 @@ def do_set_registration_mode(db: Session, *, mode: str, actor: User) -> None:
     record(db, actor_id=actor.id, action="site.registration_mode_set", mode=mode)
 
 
-def check_create_invitation(db: Session, *, actor: User, data: Mapping[str, str], valid_days: int) -> tuple[Invitation, str]:
+def check_create_invitation(
+    db: Session, *, actor: User, data: Mapping[str, str], valid_days: int
+) -> tuple[Invitation, str]:
     check = Checker(data)
     note = check.text("note", max_length=200, required=False)
     check.done()
     token, digest = new_token()
-    invitation = Invitation(token_hash=digest, note=note, created_by=actor.id,
-                            expires_at=utcnow() + timedelta(days=valid_days))
+    invitation = Invitation(
+        token_hash=digest, note=note, created_by=actor.id, expires_at=utcnow() + timedelta(days=valid_days)
+    )
     db.add(invitation)
     db.flush()
     record(db, actor_id=actor.id, action="invitation.created", obj=invitation, note=note)
@@ -274,8 +325,11 @@ def host_user_in_step(db: Session, *, identity: HostIdentity) -> User | None:
     if not identity.external_id or not identity.display_name:
         return None
     user = db.exec(select(User).where(User.external_id == identity.external_id)).first()
-    if user is None or user.display_name != identity.display_name[:120] or \
-            user.is_coordinator != ("coordinator" in identity.roles):
+    if (
+        user is None
+        or user.display_name != identity.display_name[:120]
+        or user.is_coordinator != ("coordinator" in identity.roles)
+    ):
         return None
     return user
 
@@ -286,12 +340,19 @@ def do_sync_host_user(db: Session, *, identity: HostIdentity) -> User:
     external_id = strip_controls(identity.external_id or "")[:200]
     display_name = bounded(clean_line(identity.display_name or ""), 120)
     if not external_id or not display_name:
-        raise Forbidden("bad_identity", N_("We could not confirm who you are through the site you came from. Please sign in there again."))
+        raise Forbidden(
+            "bad_identity",
+            N_("We could not confirm who you are through the site you came from. Please sign in there again."),
+        )
     user = db.exec(select(User).where(User.external_id == external_id)).first()
     coordinator = "coordinator" in identity.roles
     if user is None:
-        user = User(external_id=external_id, display_name=display_name,
-                    email=clean_line(identity.email or "").lower()[:254] or None, is_coordinator=coordinator)
+        user = User(
+            external_id=external_id,
+            display_name=display_name,
+            email=clean_line(identity.email or "").lower()[:254] or None,
+            is_coordinator=coordinator,
+        )
         db.add(user)
         try:
             with db.begin_nested():

@@ -49,13 +49,19 @@ def list_invitations(db: Session, *, limit: int = 50) -> list[Invitation]:
     return list(db.exec(select(Invitation).order_by(Invitation.id.desc()).limit(limit)).all())
 
 
-def recent_login_failures(db: Session, *, email: str, address: str, window_seconds: int,
-                          kind: str = "login") -> tuple[int, int]:
+def recent_login_failures(
+    db: Session, *, email: str, address: str, window_seconds: int, kind: str = "login"
+) -> tuple[int, int]:
     """How many attempts of ``kind`` there were lately for this e-mail and for this network address."""
     since = utcnow() - timedelta(seconds=window_seconds)
-    by_email = db.exec(select(func.count()).select_from(LoginFailure)
-                       .where(LoginFailure.email == email, LoginFailure.kind == kind, LoginFailure.at >= since)).one()
-    by_address = db.exec(select(func.count()).select_from(LoginFailure)
-                         .where(LoginFailure.address == address, LoginFailure.kind == kind,
-                                LoginFailure.at >= since)).one()
+    by_email = db.exec(
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.email == email, LoginFailure.kind == kind, LoginFailure.at >= since)
+    ).one()
+    by_address = db.exec(
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.address == address, LoginFailure.kind == kind, LoginFailure.at >= since)
+    ).one()
     return by_email, by_address

@@ -30,8 +30,9 @@ class Lifetime:
 
     @classmethod
     def of(cls, settings) -> "Lifetime":
-        return cls(idle=timedelta(minutes=settings.session_idle_minutes),
-                   absolute=timedelta(hours=settings.session_max_hours))
+        return cls(
+            idle=timedelta(minutes=settings.session_idle_minutes), absolute=timedelta(hours=settings.session_max_hours)
+        )
 
     def alive(self, row: LoginSession, now: datetime) -> bool:
         return now - _aware(row.last_seen_at) < self.idle and now - _aware(row.created_at) < self.absolute
@@ -49,9 +50,12 @@ def do_start_session(db: Session, *, user: User, lifetime: Lifetime) -> str:
 
     The user's dead sessions are swept here, so the table holds about one row per live browser."""
     now = utcnow()
-    db.execute(delete(LoginSession).where(
-        LoginSession.user_id == user.id,
-        or_(LoginSession.last_seen_at < now - lifetime.idle, LoginSession.created_at < now - lifetime.absolute)))
+    db.execute(
+        delete(LoginSession).where(
+            LoginSession.user_id == user.id,
+            or_(LoginSession.last_seen_at < now - lifetime.idle, LoginSession.created_at < now - lifetime.absolute),
+        )
+    )
     token, digest = new_token()
     db.add(LoginSession(id_hash=digest, user_id=user.id, created_at=now, last_seen_at=now))
     db.flush()
@@ -82,9 +86,11 @@ def do_end_other_sessions(db: Session, *, user: User, keep_token: str = "") -> N
     reset link: whoever knew the old password, or held an old link, is out."""
     keep = token_hash(keep_token) if keep_token else ""
     db.execute(delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.id_hash != keep))
-    db.execute(PasswordReset.__table__.update()
-               .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
-               .values(used_at=utcnow()))
+    db.execute(
+        PasswordReset.__table__.update()
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
     db.flush()
 
 
@@ -129,10 +135,15 @@ def touch_session(bind: Engine | Connection, *, id_hash: str) -> bool:
 def _touch(conn: Connection, params: dict) -> bool:
     table = LoginSession.__table__
     if conn.dialect.name == "postgresql":
-        sql = text(f"UPDATE {table.name} SET last_seen_at = :now WHERE id_hash IN ("
-                   f"SELECT id_hash FROM {table.name} WHERE id_hash = :h AND last_seen_at < :cutoff "
-                   "FOR UPDATE SKIP LOCKED)")
+        sql = text(
+            f"UPDATE {table.name} SET last_seen_at = :now WHERE id_hash IN ("
+            f"SELECT id_hash FROM {table.name} WHERE id_hash = :h AND last_seen_at < :cutoff "
+            "FOR UPDATE SKIP LOCKED)"
+        )
         return conn.execute(sql, params).rowcount > 0
-    statement = (table.update().where(table.c.id_hash == params["h"], table.c.last_seen_at < params["cutoff"])
-                 .values(last_seen_at=params["now"]))
+    statement = (
+        table.update()
+        .where(table.c.id_hash == params["h"], table.c.last_seen_at < params["cutoff"])
+        .values(last_seen_at=params["now"])
+    )
     return conn.execute(statement).rowcount > 0

@@ -24,15 +24,21 @@ ESTIMATE_CHARS = 64
 _UK_TO_QWERTY = str.maketrans("йцукенгшщзхїфівапролджєячсмитьбю", "qwertyuiop[]asdfghjkl;'zxcvbnm,.")
 
 _MESSAGES = {
-    "personal": N_("The password contains your name or e-mail address, which anyone can find out. Please choose another."),
-    "common": N_("This is one of the most common passwords; it is tried first. Please use three or four words that do not belong together."),
+    "personal": N_(
+        "The password contains your name or e-mail address, which anyone can find out. Please choose another."
+    ),
+    "common": N_(
+        "This is one of the most common passwords; it is tried first. Please use three or four words that do not belong together."
+    ),
     "name": N_("A name on its own is easy to guess. Please add two or three words that do not belong together."),
     "word": N_("A single word, even with digits or symbols, is easy to guess. Please add two or three more words."),
     "keyboard": N_("Keyboard patterns such as “qwerty” or “йцукен” are easy to guess. Please use a few words instead."),
     "repeat": N_("Repeated characters or words are easy to guess. Please use a few different words."),
     "sequence": N_("Sequences such as “abc” or “6543” are easy to guess. Please use a few words instead."),
     "date": N_("Dates and years are easy to guess. Please use a few words instead."),
-    "weak": N_("This password is too easy to guess. Please make it longer: three or four words that do not belong together."),
+    "weak": N_(
+        "This password is too easy to guess. Please make it longer: three or four words that do not belong together."
+    ),
 }
 
 
@@ -44,8 +50,10 @@ def password_problem(password: str, user_inputs: Iterable[str] = ()) -> tuple[st
         return "personal", _MESSAGES["personal"]
     # zxcvbn knows the QWERTY keyboard only: "йцукен" is "qwerty" typed on a Ukrainian layout.
     typed = password[:ESTIMATE_CHARS]
-    results = [zxcvbn(text, user_inputs=personal, max_length=ESTIMATE_CHARS)
-               for text in {typed, typed.casefold().translate(_UK_TO_QWERTY)}]
+    results = [
+        zxcvbn(text, user_inputs=personal, max_length=ESTIMATE_CHARS)
+        for text in {typed, typed.casefold().translate(_UK_TO_QWERTY)}
+    ]
     result = min(results, key=lambda r: r["score"])
     if result["score"] >= MIN_SCORE:
         return None
@@ -78,5 +86,6 @@ def _weakest_pattern(sequence: list[dict]) -> str:
         if name in ("female_names", "male_names", "surnames"):
             return "name"
         return "word"
-    return {"spatial": "keyboard", "repeat": "repeat", "sequence": "sequence", "regex": "date",
-            "date": "date"}.get(pattern, "weak")
+    return {"spatial": "keyboard", "repeat": "repeat", "sequence": "sequence", "regex": "date", "date": "date"}.get(
+        pattern, "weak"
+    )

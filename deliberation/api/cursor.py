@@ -35,6 +35,7 @@ def decode_cursor(token: str, *, secret_key: str) -> int:
         payload = None
     before = payload.get("before") if isinstance(payload, dict) else None
     if isinstance(before, bool) or not isinstance(before, int) or not 1 <= before <= _MAX_SEQUENCE:
-        raise DomainError("invalid_cursor", N_("This cursor is not valid. Start again from the first page."),
-                          field="cursor")
+        raise DomainError(
+            "invalid_cursor", N_("This cursor is not valid. Start again from the first page."), field="cursor"
+        )
     return before

@@ -54,8 +54,9 @@ def _refuse_repeated(items: Iterable[tuple[str, str]], names: Iterable[str]) -> 
         if name not in wanted:
             continue  # unknown parameters are ignored, as most APIs do, so clients can add their own
         if name in values:
-            raise DomainError("repeated_parameter", N_("The parameter %(name)s is given more than once."),
-                              field=name, name=name)
+            raise DomainError(
+                "repeated_parameter", N_("The parameter %(name)s is given more than once."), field=name, name=name
+            )
         values[name] = value
     return values
 
@@ -71,9 +72,13 @@ def _choice(name: str, raw: str, choices: Iterable[str]) -> str:
 
 def _search_text(raw: str) -> str | None:
     if len(raw) > Q_MAX_LENGTH:
-        raise BadValue("invalid_parameter",
-                          N_("The parameter %(name)s must be at most %(maximum)s characters long."),
-                          field="q", name="q", maximum=Q_MAX_LENGTH)
+        raise BadValue(
+            "invalid_parameter",
+            N_("The parameter %(name)s must be at most %(maximum)s characters long."),
+            field="q",
+            name="q",
+            maximum=Q_MAX_LENGTH,
+        )
     # Control characters (NUL among them, which PostgreSQL refuses in text) are never search terms.
     return clean_text(raw) or None
 
@@ -85,15 +90,14 @@ def parse_resolution_list(items: Iterable[tuple[str, str]], *, secret_key: str) 
     filters = ResolutionFilters(
         kind=_choice("kind", get("kind"), DOCUMENT_KINDS) if "kind" in values else None,
         forum_id=parse_integer("forum", get("forum"), minimum=1, maximum=ID_MAX) if "forum" in values else None,
-        workshop_id=(parse_integer("workshop", get("workshop"), minimum=1, maximum=ID_MAX)
-                     if "workshop" in values else None),
+        workshop_id=(
+            parse_integer("workshop", get("workshop"), minimum=1, maximum=ID_MAX) if "workshop" in values else None
+        ),
         sector=_choice("sector", get("sector"), SECTORS) if "sector" in values else None,
         theme=_choice("theme", get("theme"), THEMES) if "theme" in values else None,
         year=parse_integer("year", get("year"), minimum=YEAR_MIN, maximum=YEAR_MAX) if "year" in values else None,
         q=_search_text(get("q")) if "q" in values else None,
     )
-    limit = (parse_integer("limit", get("limit"), minimum=1, maximum=LIMIT_MAX)
-             if "limit" in values else LIMIT_DEFAULT)
+    limit = parse_integer("limit", get("limit"), minimum=1, maximum=LIMIT_MAX) if "limit" in values else LIMIT_DEFAULT
     before = decode_cursor(get("cursor"), secret_key=secret_key) if "cursor" in values else None
     return ResolutionListParams(filters=filters, limit=limit, before_sequence=before)
-

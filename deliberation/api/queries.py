@@ -44,8 +44,9 @@ def _filtered(query, filters: ResolutionFilters):
     return query
 
 
-def list_resolution_page(db: Session, *, filters: ResolutionFilters, before_sequence: int | None,
-                         limit: int) -> tuple[list[Resolution], bool]:
+def list_resolution_page(
+    db: Session, *, filters: ResolutionFilters, before_sequence: int | None, limit: int
+) -> tuple[list[Resolution], bool]:
     """Up to ``limit`` resolutions, newest first (``sequence`` descending), and whether more follow.
 
     ``before_sequence`` continues after the last item of the previous page. The order is the
@@ -70,8 +71,9 @@ def count_resolutions_by_forum(db: Session) -> dict[int, int]:
     return {forum_id: n for forum_id, n in rows}
 
 
-def list_resolution_refs(db: Session, *, forum_id: int | None = None,
-                         workshop_id: int | None = None) -> list[ResolutionRef]:
+def list_resolution_refs(
+    db: Session, *, forum_id: int | None = None, workshop_id: int | None = None
+) -> list[ResolutionRef]:
     """Resolutions (newest first) of one forum, one workshop, or all of them."""
     query = select(Resolution.number, Resolution.title, Resolution.forum_id, Resolution.workshop_id)
     if forum_id is not None:
@@ -80,4 +82,3 @@ def list_resolution_refs(db: Session, *, forum_id: int | None = None,
         query = query.where(Resolution.workshop_id == workshop_id)
     rows = db.exec(query.order_by(Resolution.sequence.desc())).all()
     return [ResolutionRef(number=n, title=t, forum_id=f, workshop_id=w) for n, t, f, w in rows]
-

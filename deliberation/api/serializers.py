@@ -101,8 +101,9 @@ def resolution_ref(ref: ResolutionRef, url: UrlMaker) -> dict[str, Any]:
     return {"number": ref.number, "title": ref.title, **resolution_links(ref.number, url)}
 
 
-def forum(row: Forum, url: UrlMaker, *, resolution_count: int,
-          resolutions: Iterable[ResolutionRef] | None = None) -> dict[str, Any]:
+def forum(
+    row: Forum, url: UrlMaker, *, resolution_count: int, resolutions: Iterable[ResolutionRef] | None = None
+) -> dict[str, Any]:
     data = {
         "id": row.id,
         "title": row.title,

@@ -18,14 +18,23 @@ CHAIN_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '/de
 _PENDING = "delib_audit_pending"
 
 
-def record(db: Session, *, actor_id: int | None, action: str, obj: Any = None,
-           object_type: str | None = None, object_id: int | None = None, **details: Any) -> AuditEntry:
+def record(
+    db: Session,
+    *,
+    actor_id: int | None,
+    action: str,
+    obj: Any = None,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    **details: Any,
+) -> AuditEntry:
     """Append one entry; ``obj`` gives the object type (its table without prefix) and id."""
     if obj is not None:
         object_type = obj.__tablename__.removeprefix("delib_")
         object_id = obj.id
-    entry = AuditEntry(actor_id=actor_id, action=action, object_type=object_type or "site",
-                       object_id=object_id, details=details)
+    entry = AuditEntry(
+        actor_id=actor_id, action=action, object_type=object_type or "site", object_id=object_id, details=details
+    )
     db.add(entry)
     # Hashed at flush, in the order recorded (see _chain_new_entries).
     db.info.setdefault(_PENDING, []).append(entry)
@@ -65,8 +74,15 @@ def record_now(db: Session, *, actor_id: int | None, action: str, obj: Any, **de
     for a hot path (a ballot), where the unit of work's bookkeeping costs more than the row. Call it
     as the transaction's last write: on PostgreSQL the chain's lock is held from here to the commit."""
     db.flush()  # entries recorded earlier in this transaction come first in the chain
-    values = {"at": utcnow(), "actor_id": actor_id, "action": action,
-              "object_type": obj.__tablename__.removeprefix("delib_"), "object_id": obj.id, "details": details}
+    values = {
+        "at": utcnow(),
+        "actor_id": actor_id,
+        "action": action,
+        "object_type": obj.__tablename__.removeprefix("delib_"),
+        "object_id": obj.id,
+        "details": details,
+    }
     head = _chain_head(db)
-    db.execute(insert(AuditEntry).values(**values, previous_hash=head,
-                                         hash=chain.hash_of(SimpleNamespace(**values), head)))
+    db.execute(
+        insert(AuditEntry).values(**values, previous_hash=head, hash=chain.hash_of(SimpleNamespace(**values), head))
+    )

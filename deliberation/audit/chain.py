@@ -20,15 +20,26 @@ from typing import Any
 import rfc8785
 
 
-def entry_content(*, action: str, actor_id: int | None, at: datetime, details: Any, object_id: int | None,
-                  object_type: str, previous_hash: str | None) -> dict[str, Any]:
+def entry_content(
+    *,
+    action: str,
+    actor_id: int | None,
+    at: datetime,
+    details: Any,
+    object_id: int | None,
+    object_type: str,
+    previous_hash: str | None,
+) -> dict[str, Any]:
     moment = at if at.tzinfo else at.replace(tzinfo=UTC)
     return {
-        "action": action, "actor_id": actor_id,
+        "action": action,
+        "actor_id": actor_id,
         "at": moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         # As the JSON column stores it: tuples become lists, keys become strings.
         "details": json.loads(json.dumps(details)),
-        "object_id": object_id, "object_type": object_type, "previous_hash": previous_hash,
+        "object_id": object_id,
+        "object_type": object_type,
+        "previous_hash": previous_hash,
     }
 
 
@@ -38,6 +49,14 @@ def entry_hash(content: Mapping[str, Any]) -> str:
 
 def hash_of(entry: Any, previous_hash: str | None) -> str:
     """The hash ``entry`` (anything with the audit entry's attributes) has after ``previous_hash``."""
-    return entry_hash(entry_content(action=entry.action, actor_id=entry.actor_id, at=entry.at,
-                                    details=entry.details, object_id=entry.object_id,
-                                    object_type=entry.object_type, previous_hash=previous_hash))
+    return entry_hash(
+        entry_content(
+            action=entry.action,
+            actor_id=entry.actor_id,
+            at=entry.at,
+            details=entry.details,
+            object_id=entry.object_id,
+            object_type=entry.object_type,
+            previous_hash=previous_hash,
+        )
+    )

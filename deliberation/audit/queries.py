@@ -28,8 +28,13 @@ def audit_chain_problems(db: Session, *, batch: int = 500) -> tuple[int, str | N
     problems: list = []
     checked, after, head = 0, 0, None
     while True:
-        rows = db.exec(select(AuditEntry).where(AuditEntry.id > after).order_by(AuditEntry.id).limit(batch)
-                       .execution_options(populate_existing=True)).all()
+        rows = db.exec(
+            select(AuditEntry)
+            .where(AuditEntry.id > after)
+            .order_by(AuditEntry.id)
+            .limit(batch)
+            .execution_options(populate_existing=True)
+        ).all()
         if not rows:
             return checked, head, problems
         for entry in rows:

@@ -52,17 +52,25 @@ def _anchor(db: Session, document: Document, data: Mapping) -> tuple[dict | None
     paragraphs = paragraphs_of(revision)
     paragraph = next((p for p in paragraphs if p.pid == pid), None)
     if paragraph is None:
-        raise ValidationError({"pid": DomainError("no_paragraph", N_("That paragraph is not in this version."), field="pid")})
+        raise ValidationError(
+            {"pid": DomainError("no_paragraph", N_("That paragraph is not in this version."), field="pid")}
+        )
     start, end = (number_or_none(data.get(name), minimum=0) for name in ("start", "end"))
     if start is None or end is None or not 0 <= start < end <= len(paragraph.text):
         return {"pid": pid}, revision
     anchor = make_anchor(paragraphs, pid, start, end)
-    return {"pid": anchor.pid, "exact": anchor.exact, "prefix": anchor.prefix, "suffix": anchor.suffix,
-            "start": anchor.start}, revision
+    return {
+        "pid": anchor.pid,
+        "exact": anchor.exact,
+        "prefix": anchor.prefix,
+        "suffix": anchor.suffix,
+        "start": anchor.start,
+    }, revision
 
 
-def check_post_comment(db: Session, *, document: Document, actor: User, data: Mapping,
-                       amendment: Amendment | None = None) -> Comment:
+def check_post_comment(
+    db: Session, *, document: Document, actor: User, data: Mapping, amendment: Amendment | None = None
+) -> Comment:
     _require(rules.can_comment(actor, document))
     check = Checker(data)
     body = check.text("body", max_length=MAX_COMMENT_CHARS, multiline=True)
@@ -73,24 +81,43 @@ def check_post_comment(db: Session, *, document: Document, actor: User, data: Ma
         if parent is None or parent.document_id != document.id or parent.hidden_at is not None:
             raise NotFound("comment_not_found", N_("There is no such comment."))
         parent = db.get(Comment, parent.parent_id) if parent.parent_id else parent  # one level of replies
-    anchor, revision = (None, _revision(db, document, document.head_number)) if (parent or amendment) \
-        else _anchor(db, document, data)
+    anchor, revision = (
+        (None, _revision(db, document, document.head_number)) if (parent or amendment) else _anchor(db, document, data)
+    )
     pid, status, start, end = place(anchor, paragraphs_of(revision)) if anchor else (None, None, None, None)
-    comment = Comment(document_id=document.id, amendment_id=(parent.amendment_id if parent else
-                                                             amendment.id if amendment else None),
-                      parent_id=parent.id if parent else None, author_id=actor.id, body=body,
-                      revision_number=revision.number, anchor=anchor, anchor_pid=pid, anchor_status=status,
-                      anchor_start=start, anchor_end=end, anchor_revision=revision.number if anchor else None)
+    comment = Comment(
+        document_id=document.id,
+        amendment_id=(parent.amendment_id if parent else amendment.id if amendment else None),
+        parent_id=parent.id if parent else None,
+        author_id=actor.id,
+        body=body,
+        revision_number=revision.number,
+        anchor=anchor,
+        anchor_pid=pid,
+        anchor_status=status,
+        anchor_start=start,
+        anchor_end=end,
+        anchor_revision=revision.number if anchor else None,
+    )
     db.add(comment)
     db.flush()
-    record(db, actor_id=actor.id, action="comment.posted", obj=comment, document_id=document.id,
-           reply_to=comment.parent_id)
+    record(
+        db, actor_id=actor.id, action="comment.posted", obj=comment, document_id=document.id, reply_to=comment.parent_id
+    )
     ensure_following(db, user_id=actor.id, document_id=document.id)
     if parent is not None:
-        notify_reply(db, document_id=document.id, comment_id=comment.id, parent_author_id=parent.author_id,
-                     actor_id=actor.id)
-    events.queue(db, events.comment_posted, comment_id=comment.id, document_id=document.id,
-                 author_id=actor.id, parent_id=comment.parent_id, amendment_id=comment.amendment_id)
+        notify_reply(
+            db, document_id=document.id, comment_id=comment.id, parent_author_id=parent.author_id, actor_id=actor.id
+        )
+    events.queue(
+        db,
+        events.comment_posted,
+        comment_id=comment.id,
+        document_id=document.id,
+        author_id=actor.id,
+        parent_id=comment.parent_id,
+        amendment_id=comment.amendment_id,
+    )
     return comment
 
 
@@ -109,8 +136,9 @@ def check_edit_comment(db: Session, *, comment: Comment, actor: User, data: Mapp
     return comment
 
 
-def do_resolve_comment(db: Session, *, comment: Comment, actor: User, membership: Membership | None,
-                       resolved: bool) -> Comment:
+def do_resolve_comment(
+    db: Session, *, comment: Comment, actor: User, membership: Membership | None, resolved: bool
+) -> Comment:
     _require(rules.can_resolve_comment(actor, membership, comment))
     if comment.is_resolved != resolved:
         comment.is_resolved = resolved
@@ -121,8 +149,9 @@ def do_resolve_comment(db: Session, *, comment: Comment, actor: User, membership
     return comment
 
 
-def check_hide_comment(db: Session, *, comment: Comment, actor: User, membership: Membership | None,
-                       data: Mapping) -> Comment:
+def check_hide_comment(
+    db: Session, *, comment: Comment, actor: User, membership: Membership | None, data: Mapping
+) -> Comment:
     """Hidden, never deleted: moderators still see it, with the reason, and the audit log keeps why."""
     _require(rules.can_hide_comment(actor, membership, comment))
     check = Checker(data)
@@ -136,6 +165,7 @@ def check_hide_comment(db: Session, *, comment: Comment, actor: User, membership
 
 
 # --- amendments ----------------------------------------------------------------------------------
+
 
 def _change(db: Session, document: Document, data: Mapping, check: Checker) -> dict:
     kind = check.choice("kind", AMENDMENT_KINDS)
@@ -156,19 +186,43 @@ def _change(db: Session, document: Document, data: Mapping, check: Checker) -> d
     if kind in ("replace", "delete"):
         text = next((p.text for p in paragraphs if p.pid == pid), None)
         if text is None:
-            raise ValidationError({"pid": DomainError("no_paragraph", N_("That paragraph is not in this version."), field="pid")})
+            raise ValidationError(
+                {"pid": DomainError("no_paragraph", N_("That paragraph is not in this version."), field="pid")}
+            )
         if start is None or end is None or not 0 <= start < end <= len(text):
             start, end = 0, len(text)
         original, original_start = text[start:end], start
     try:
-        amended = apply_change(base.body, paragraphs, kind=kind, pid=pid, start=original_start,
-                               end=None if original_start is None else original_start + len(original), proposed=proposed)
+        amended = apply_change(
+            base.body,
+            paragraphs,
+            kind=kind,
+            pid=pid,
+            start=original_start,
+            end=None if original_start is None else original_start + len(original),
+            proposed=proposed,
+        )
     except AmendError as exc:
-        raise ValidationError({"pid": DomainError("no_paragraph", N_("That paragraph is not in this version."), field="pid")}) from exc
+        raise ValidationError(
+            {"pid": DomainError("no_paragraph", N_("That paragraph is not in this version."), field="pid")}
+        ) from exc
     if amended == base.body:
-        raise ValidationError({"proposed": DomainError("nothing_changed", N_("The proposed text is the same as the current one."), field="proposed")})
-    return dict(kind=kind, base_number=base.number, target_pid=pid if kind != "whole" else None, original=original,
-                original_start=original_start, proposed=proposed, rationale=rationale)
+        raise ValidationError(
+            {
+                "proposed": DomainError(
+                    "nothing_changed", N_("The proposed text is the same as the current one."), field="proposed"
+                )
+            }
+        )
+    return dict(
+        kind=kind,
+        base_number=base.number,
+        target_pid=pid if kind != "whole" else None,
+        original=original,
+        original_start=original_start,
+        proposed=proposed,
+        rationale=rationale,
+    )
 
 
 def check_propose_amendment(db: Session, *, document: Document, actor: User, data: Mapping) -> Amendment:
@@ -177,19 +231,30 @@ def check_propose_amendment(db: Session, *, document: Document, actor: User, dat
     amendment = Amendment(document_id=document.id, author_id=actor.id, **fields)
     db.add(amendment)
     db.flush()
-    db.add(AmendmentVersion(amendment_id=amendment.id, version=1, proposed=amendment.proposed,
-                            rationale=amendment.rationale))
-    record(db, actor_id=actor.id, action="amendment.proposed", obj=amendment, document_id=document.id,
-           kind=amendment.kind)
+    db.add(
+        AmendmentVersion(
+            amendment_id=amendment.id, version=1, proposed=amendment.proposed, rationale=amendment.rationale
+        )
+    )
+    record(
+        db, actor_id=actor.id, action="amendment.proposed", obj=amendment, document_id=document.id, kind=amendment.kind
+    )
     ensure_following(db, user_id=actor.id, document_id=document.id)
     notify_amendment(db, document_id=document.id, amendment_id=amendment.id, actor_id=actor.id)
-    events.queue(db, events.amendment_proposed, amendment_id=amendment.id, document_id=document.id,
-                 author_id=actor.id, kind=amendment.kind)
+    events.queue(
+        db,
+        events.amendment_proposed,
+        amendment_id=amendment.id,
+        document_id=document.id,
+        author_id=actor.id,
+        kind=amendment.kind,
+    )
     return amendment
 
 
-def check_edit_amendment(db: Session, *, amendment: Amendment, document: Document, actor: User,
-                         data: Mapping) -> Amendment:
+def check_edit_amendment(
+    db: Session, *, amendment: Amendment, document: Document, actor: User, data: Mapping
+) -> Amendment:
     """A new version of the proposal; stances given to the old one stop counting until confirmed."""
     _require(rules.can_edit_amendment(actor, amendment))
     check = Checker(data)
@@ -202,8 +267,9 @@ def check_edit_amendment(db: Session, *, amendment: Amendment, document: Documen
         return amendment
     amendment.proposed, amendment.rationale, amendment.version = proposed, rationale, amendment.version + 1
     db.add(amendment)
-    db.add(AmendmentVersion(amendment_id=amendment.id, version=amendment.version, proposed=proposed,
-                            rationale=rationale))
+    db.add(
+        AmendmentVersion(amendment_id=amendment.id, version=amendment.version, proposed=proposed, rationale=rationale)
+    )
     db.flush()
     record(db, actor_id=actor.id, action="amendment.edited", obj=amendment, version=amendment.version)
     return amendment
@@ -213,10 +279,14 @@ def do_take_stance(db: Session, *, amendment: Amendment, actor: User, stance: st
     """Support or oppose the current version; the same call confirms a stance on an earlier one."""
     _require(rules.can_take_stance(actor, amendment))
     if stance not in STANCES:
-        raise ValidationError({"stance": DomainError("invalid_choice", N_("Please choose one of the options."), field="stance")})
+        raise ValidationError(
+            {"stance": DomainError("invalid_choice", N_("Please choose one of the options."), field="stance")}
+        )
     current = queries.get_stance(db, amendment_id=amendment.id, user_id=actor.id)
     if current is None:
-        current = Stance(amendment_id=amendment.id, user_id=actor.id, stance=stance, amendment_version=amendment.version)
+        current = Stance(
+            amendment_id=amendment.id, user_id=actor.id, stance=stance, amendment_version=amendment.version
+        )
         db.add(current)
         try:
             with db.begin_nested():
@@ -228,8 +298,15 @@ def do_take_stance(db: Session, *, amendment: Amendment, actor: User, stance: st
     current.stance, current.amendment_version, current.updated_at = stance, amendment.version, utcnow()
     db.add(current)
     db.flush()
-    record(db, actor_id=actor.id, action="amendment.stance", obj=amendment, stance=stance,
-           version=amendment.version, previous=list(previous))
+    record(
+        db,
+        actor_id=actor.id,
+        action="amendment.stance",
+        obj=amendment,
+        stance=stance,
+        version=amendment.version,
+        previous=list(previous),
+    )
     return current
 
 
@@ -244,27 +321,48 @@ def rebase(db: Session, *, amendment: Amendment, document: Document):
 def amended_text(base: Revision, amendment: Amendment) -> str:
     start = amendment.original_start
     end = None if start is None else start + len(amendment.original)
-    return apply_change(base.body, paragraphs_of(base), kind=amendment.kind, pid=amendment.target_pid,
-                        start=start, end=end, proposed=amendment.proposed)
+    return apply_change(
+        base.body,
+        paragraphs_of(base),
+        kind=amendment.kind,
+        pid=amendment.target_pid,
+        start=start,
+        end=end,
+        proposed=amendment.proposed,
+    )
 
 
 class AmendmentConflict(Conflict):
     def __init__(self, result) -> None:
-        super().__init__("amendment_conflict", N_("The text has changed where this amendment applies, and the "
-                                                  "changes clash. Ask the author to update the amendment."))
+        super().__init__(
+            "amendment_conflict",
+            N_(
+                "The text has changed where this amendment applies, and the "
+                "changes clash. Ask the author to update the amendment."
+            ),
+        )
         self.result = result
 
 
-def do_accept_amendment(db: Session, *, amendment: Amendment, document: Document, actor: User,
-                        membership: Membership | None) -> Revision:
+def do_accept_amendment(
+    db: Session, *, amendment: Amendment, document: Document, actor: User, membership: Membership | None
+) -> Revision:
     """Merge the amendment onto the current text as a new revision credited to its author."""
     _require(rules.can_decide_amendment(actor, membership, amendment, document))
     author = db.get(User, amendment.author_id)
     base = _revision(db, document, amendment.base_number)
     try:
-        saved = save_text(db, document=document, actor=author, base_number=base.number, title=document.title,
-                          body=amended_text(base, amendment),
-                          summary=f"#{amendment.id}", origin="amendment", source_number=base.number)
+        saved = save_text(
+            db,
+            document=document,
+            actor=author,
+            base_number=base.number,
+            title=document.title,
+            body=amended_text(base, amendment),
+            summary=f"#{amendment.id}",
+            origin="amendment",
+            source_number=base.number,
+        )
     except MergeConflict as conflict:
         raise AmendmentConflict(conflict.result) from None
     amendment.status, amendment.decided_by, amendment.decided_at = "accepted", actor.id, utcnow()
@@ -275,8 +373,9 @@ def do_accept_amendment(db: Session, *, amendment: Amendment, document: Document
     return saved.revision
 
 
-def check_reject_amendment(db: Session, *, amendment: Amendment, document: Document, actor: User,
-                           membership: Membership | None, data: Mapping) -> Amendment:
+def check_reject_amendment(
+    db: Session, *, amendment: Amendment, document: Document, actor: User, membership: Membership | None, data: Mapping
+) -> Amendment:
     _require(rules.can_decide_amendment(actor, membership, amendment, document))
     check = Checker(data)
     reason = check.text("reason", max_length=2000, multiline=True)
@@ -302,8 +401,9 @@ def _decided(db: Session, amendment: Amendment, document: Document, actor: User,
     _settled(db, amendment, document, actor.id, accepted=accepted)
 
 
-def do_settle_amendment_by_assembly(db: Session, *, amendment: Amendment, document: Document, adopted: bool,
-                                    vote_id: int, actor_id: int | None) -> Revision | None:
+def do_settle_amendment_by_assembly(
+    db: Session, *, amendment: Amendment, document: Document, adopted: bool, vote_id: int, actor_id: int | None
+) -> Revision | None:
     """A forum's vote decided: an adopted amendment is merged onto the text as a revision credited
     to its author, and the open amendments competing for the same passage lapse; a rejected one is
     closed with the vote as its reason. Called by the vote's closing, which checked permissions."""
@@ -317,13 +417,24 @@ def do_settle_amendment_by_assembly(db: Session, *, amendment: Amendment, docume
     author = db.get(User, amendment.author_id)
     base = _revision(db, document, amendment.base_number)
     try:
-        saved = save_text(db, document=document, actor=author, base_number=base.number, title=document.title,
-                          body=amended_text(base, amendment), summary=f"#{amendment.id}", origin="amendment",
-                          source_number=base.number)
+        saved = save_text(
+            db,
+            document=document,
+            actor=author,
+            base_number=base.number,
+            title=document.title,
+            body=amended_text(base, amendment),
+            summary=f"#{amendment.id}",
+            origin="amendment",
+            source_number=base.number,
+        )
     except MergeConflict as conflict:
         raise AmendmentConflict(conflict.result) from None
-    amendment.status, amendment.accepted_number, amendment.decision_reason = "accepted", saved.revision.number, \
-        f"vote:{vote_id}"
+    amendment.status, amendment.accepted_number, amendment.decision_reason = (
+        "accepted",
+        saved.revision.number,
+        f"vote:{vote_id}",
+    )
     db.add(amendment)
     for rival in queries.list_competing(db, amendment=amendment):
         rival.status, rival.decided_at, rival.decided_by = "lapsed", utcnow(), actor_id
@@ -336,10 +447,29 @@ def do_settle_amendment_by_assembly(db: Session, *, amendment: Amendment, docume
 
 
 def _settled(db: Session, amendment: Amendment, document: Document, actor_id: int | None, *, accepted: bool) -> None:
-    record(db, actor_id=actor_id, action="amendment.accepted" if accepted else "amendment.rejected",
-           obj=amendment, revision=amendment.accepted_number, reason=amendment.decision_reason)
+    record(
+        db,
+        actor_id=actor_id,
+        action="amendment.accepted" if accepted else "amendment.rejected",
+        obj=amendment,
+        revision=amendment.accepted_number,
+        reason=amendment.decision_reason,
+    )
     recipients = {amendment.author_id} | {s.user_id for s, _ in queries.list_stances(db, amendment_id=amendment.id)}
-    notify_decision(db, document_id=document.id, amendment_id=amendment.id, accepted=accepted, actor_id=actor_id,
-                    recipients=recipients)
-    events.queue(db, events.amendment_decided, amendment_id=amendment.id, document_id=document.id,
-                 accepted=accepted, actor_id=actor_id, revision_number=amendment.accepted_number)
+    notify_decision(
+        db,
+        document_id=document.id,
+        amendment_id=amendment.id,
+        accepted=accepted,
+        actor_id=actor_id,
+        recipients=recipients,
+    )
+    events.queue(
+        db,
+        events.amendment_decided,
+        amendment_id=amendment.id,
+        document_id=document.id,
+        accepted=accepted,
+        actor_id=actor_id,
+        revision_number=amendment.accepted_number,
+    )

@@ -26,8 +26,16 @@ def place(anchor: dict | None, paragraphs: list[Paragraph]) -> tuple[str | None,
         # A comment on a whole paragraph (picked without selecting): it follows the paragraph's id.
         found = any(p.pid == anchor["pid"] for p in paragraphs)
         return (anchor["pid"], "exact", None, None) if found else (anchor["pid"], "outdated", None, None)
-    result = reanchor(Anchor(pid=anchor["pid"], exact=anchor["exact"], prefix=anchor.get("prefix", ""),
-                             suffix=anchor.get("suffix", ""), start=anchor.get("start", 0)), paragraphs)
+    result = reanchor(
+        Anchor(
+            pid=anchor["pid"],
+            exact=anchor["exact"],
+            prefix=anchor.get("prefix", ""),
+            suffix=anchor.get("suffix", ""),
+            start=anchor.get("start", 0),
+        ),
+        paragraphs,
+    )
     if result.status == "outdated":
         return anchor["pid"], "outdated", None, None
     return result.pid, result.status, result.start, result.end
@@ -35,21 +43,30 @@ def place(anchor: dict | None, paragraphs: list[Paragraph]) -> tuple[str | None,
 
 def refresh_anchors(db: Session, *, document: Document, head: Revision) -> int:
     """Re-place every comment anchored on an older revision; returns how many moved on."""
-    stale = db.exec(select(Comment.id, Comment.anchor)
-                    .where(Comment.document_id == document.id, Comment.anchor.is_not(None),
-                           Comment.anchor_revision < head.number)).all()
+    stale = db.exec(
+        select(Comment.id, Comment.anchor).where(
+            Comment.document_id == document.id, Comment.anchor.is_not(None), Comment.anchor_revision < head.number
+        )
+    ).all()
     if not stale:
         return 0
     paragraphs = paragraphs_of(head)
     rows = []
     for comment_id, anchor in stale:
         pid, status, start, end = place(anchor, paragraphs)
-        rows.append({"cid": comment_id, "pid": pid, "status": status, "start": start, "end": end,
-                     "rev": head.number})
+        rows.append({"cid": comment_id, "pid": pid, "status": status, "start": start, "end": end, "rev": head.number})
     table = Comment.__table__
     # Core executemany: one statement for all of them, whatever their number.
-    db.connection().execute(update(table).where(table.c.id == bindparam("cid"))
-                            .values(anchor_pid=bindparam("pid"), anchor_status=bindparam("status"),
-                                    anchor_start=bindparam("start"), anchor_end=bindparam("end"),
-                                    anchor_revision=bindparam("rev")), rows)
+    db.connection().execute(
+        update(table)
+        .where(table.c.id == bindparam("cid"))
+        .values(
+            anchor_pid=bindparam("pid"),
+            anchor_status=bindparam("status"),
+            anchor_start=bindparam("start"),
+            anchor_end=bindparam("end"),
+            anchor_revision=bindparam("rev"),
+        ),
+        rows,
+    )
     return len(rows)

@@ -30,10 +30,11 @@ class MarginCounts:
 
 
 def margin_counts(db: Session, *, document_id: int, include_hidden: bool = False) -> MarginCounts:
-    query = (select(Comment.anchor_pid, Comment.anchor_status, func.count())
-             .where(Comment.document_id == document_id, Comment.amendment_id.is_(None),
-                    Comment.parent_id.is_(None))
-             .group_by(Comment.anchor_pid, Comment.anchor_status))
+    query = (
+        select(Comment.anchor_pid, Comment.anchor_status, func.count())
+        .where(Comment.document_id == document_id, Comment.amendment_id.is_(None), Comment.parent_id.is_(None))
+        .group_by(Comment.anchor_pid, Comment.anchor_status)
+    )
     if not include_hidden:
         query = query.where(Comment.hidden_at.is_(None))
     by_pid: dict[str, int] = defaultdict(int)
@@ -48,8 +49,15 @@ def margin_counts(db: Session, *, document_id: int, include_hidden: bool = False
     return MarginCounts(dict(by_pid), document, outdated)
 
 
-def _top_level(document_id: int, *, pid: str | None = None, amendment_id: int | None = None,
-               include_hidden: bool = False, outdated: bool = False, whole_document: bool = False) -> list:
+def _top_level(
+    document_id: int,
+    *,
+    pid: str | None = None,
+    amendment_id: int | None = None,
+    include_hidden: bool = False,
+    outdated: bool = False,
+    whole_document: bool = False,
+) -> list:
     """The conditions that pick the top-level comments a list shows."""
     where = [Comment.document_id == document_id, Comment.parent_id.is_(None)]
     if amendment_id is not None:
@@ -67,21 +75,41 @@ def _top_level(document_id: int, *, pid: str | None = None, amendment_id: int | 
     return where
 
 
-def list_threads(db: Session, *, document_id: int, pid: str | None = None, amendment_id: int | None = None,
-                 include_hidden: bool = False, outdated: bool = False, whole_document: bool = False,
-                 offset: int = 0, limit: int | None = None) -> list[Thread]:
+def list_threads(
+    db: Session,
+    *,
+    document_id: int,
+    pid: str | None = None,
+    amendment_id: int | None = None,
+    include_hidden: bool = False,
+    outdated: bool = False,
+    whole_document: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[Thread]:
     """Top-level comments (``limit`` of them from ``offset``, oldest first) with their replies and authors:
     two queries."""
-    where = _top_level(document_id, pid=pid, amendment_id=amendment_id, include_hidden=include_hidden,
-                       outdated=outdated, whole_document=whole_document)
-    query = (select(Comment, User).join(User, User.id == Comment.author_id).where(*where)
-             .order_by(Comment.id).offset(offset).limit(limit))
+    where = _top_level(
+        document_id,
+        pid=pid,
+        amendment_id=amendment_id,
+        include_hidden=include_hidden,
+        outdated=outdated,
+        whole_document=whole_document,
+    )
+    query = (
+        select(Comment, User)
+        .join(User, User.id == Comment.author_id)
+        .where(*where)
+        .order_by(Comment.id)
+        .offset(offset)
+        .limit(limit)
+    )
     threads = [Thread(c, u) for c, u in db.exec(query).all()]
     if not threads:
         return threads
     by_id = {t.comment.id: t for t in threads}
-    replies = select(Comment, User).join(User, User.id == Comment.author_id).where(
-        Comment.parent_id.in_(list(by_id)))
+    replies = select(Comment, User).join(User, User.id == Comment.author_id).where(Comment.parent_id.in_(list(by_id)))
     if not include_hidden:
         replies = replies.where(Comment.hidden_at.is_(None))
     for reply, author in db.exec(replies.order_by(Comment.id)).all():
@@ -108,8 +136,7 @@ def get_comment(db: Session, comment_id: int) -> Comment | None:
 
 
 def list_comment_edits(db: Session, *, comment_id: int) -> list[CommentEdit]:
-    return list(db.exec(select(CommentEdit).where(CommentEdit.comment_id == comment_id)
-                        .order_by(CommentEdit.id)).all())
+    return list(db.exec(select(CommentEdit).where(CommentEdit.comment_id == comment_id).order_by(CommentEdit.id)).all())
 
 
 @dataclass(frozen=True)
@@ -128,8 +155,9 @@ class AmendmentSummary:
 
 def list_amendments(db: Session, *, document_id: int, status: str | None = None) -> list[AmendmentSummary]:
     """Amendments with authors and stance counts: two queries."""
-    query = select(Amendment, User).join(User, User.id == Amendment.author_id).where(
-        Amendment.document_id == document_id)
+    query = (
+        select(Amendment, User).join(User, User.id == Amendment.author_id).where(Amendment.document_id == document_id)
+    )
     if status:
         query = query.where(Amendment.status == status)
     rows = db.exec(query.order_by(Amendment.id)).all()
@@ -141,10 +169,12 @@ def stance_counts(db: Session, *, amendment_ids: list[int]) -> dict[int, StanceC
     if not amendment_ids:
         return {}
     current = aliased(Amendment)
-    rows = db.exec(select(Stance.amendment_id, Stance.stance, Stance.amendment_version == current.version, func.count())
-                   .join(current, current.id == Stance.amendment_id)
-                   .where(Stance.amendment_id.in_(amendment_ids))
-                   .group_by(Stance.amendment_id, Stance.stance, Stance.amendment_version == current.version)).all()
+    rows = db.exec(
+        select(Stance.amendment_id, Stance.stance, Stance.amendment_version == current.version, func.count())
+        .join(current, current.id == Stance.amendment_id)
+        .where(Stance.amendment_id.in_(amendment_ids))
+        .group_by(Stance.amendment_id, Stance.stance, Stance.amendment_version == current.version)
+    ).all()
     tallies: dict[int, dict[str, int]] = defaultdict(lambda: {"support": 0, "oppose": 0, "earlier": 0})
     for amendment_id, stance, is_current, count in rows:
         key = stance if is_current else "earlier"
@@ -163,21 +193,38 @@ def get_stance(db: Session, *, amendment_id: int, user_id: int | None) -> Stance
 
 
 def list_stances(db: Session, *, amendment_id: int) -> list[tuple[Stance, User]]:
-    return list(db.exec(select(Stance, User).join(User, User.id == Stance.user_id)
-                        .where(Stance.amendment_id == amendment_id).order_by(Stance.updated_at)).all())
+    return list(
+        db.exec(
+            select(Stance, User)
+            .join(User, User.id == Stance.user_id)
+            .where(Stance.amendment_id == amendment_id)
+            .order_by(Stance.updated_at)
+        ).all()
+    )
 
 
 def open_amendment_counts(db: Session, *, document_id: int) -> dict[str | None, int]:
-    rows = db.exec(select(Amendment.target_pid, func.count()).where(
-        Amendment.document_id == document_id, Amendment.status == "open").group_by(Amendment.target_pid)).all()
+    rows = db.exec(
+        select(Amendment.target_pid, func.count())
+        .where(Amendment.document_id == document_id, Amendment.status == "open")
+        .group_by(Amendment.target_pid)
+    ).all()
     return dict(rows)
 
 
 def list_competing(db: Session, *, amendment: Amendment) -> list[Amendment]:
     """Open amendments on the same passage (or other whole new texts): adopting one excludes them."""
-    return list(db.exec(select(Amendment).where(Amendment.document_id == amendment.document_id,
-                                                Amendment.status == "open", Amendment.id != amendment.id,
-                                                Amendment.target_pid == amendment.target_pid
-                                                if amendment.target_pid is not None
-                                                else Amendment.target_pid == None)  # noqa: E711
-                        .order_by(Amendment.id)).all())
+    return list(
+        db.exec(
+            select(Amendment)
+            .where(
+                Amendment.document_id == amendment.document_id,
+                Amendment.status == "open",
+                Amendment.id != amendment.id,
+                Amendment.target_pid == amendment.target_pid
+                if amendment.target_pid is not None
+                else Amendment.target_pid == None,
+            )  # noqa: E711
+            .order_by(Amendment.id)
+        ).all()
+    )

@@ -55,8 +55,9 @@ def can_take_stance(actor: User | None, amendment: Amendment) -> bool:
     return is_signed_in(actor) and amendment.status == "open" and amendment.author_id != actor.id
 
 
-def can_decide_amendment(actor: User | None, membership: Membership | None, amendment: Amendment,
-                         document: Document) -> bool:
+def can_decide_amendment(
+    actor: User | None, membership: Membership | None, amendment: Amendment, document: Document
+) -> bool:
     """A facilitator accepts or rejects while the text is a draft; at a forum the assembly decides."""
     return amendment.status == "open" and document.status == "draft" and is_moderator(actor, membership)
 

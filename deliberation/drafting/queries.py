@@ -52,14 +52,20 @@ def get_document(db: Session, document_id: int) -> Document | None:
 
 def get_document_view(db: Session, *, document_id: int, number: int | None = None) -> DocumentView | None:
     """A document with one of its revisions (the newest by default), its author and workshop."""
-    document_row = db.exec(select(Document, Workshop).join(Workshop, Workshop.id == Document.workshop_id)
-                           .where(Document.id == document_id)).first()
+    document_row = db.exec(
+        select(Document, Workshop).join(Workshop, Workshop.id == Document.workshop_id).where(Document.id == document_id)
+    ).first()
     if document_row is None:
         return None
     document, workshop = document_row
-    row = db.exec(select(Revision, User).join(User, User.id == Revision.author_id)
-                  .where(Revision.document_id == document_id,
-                         Revision.number == (number if number is not None else document.head_number))).first()
+    row = db.exec(
+        select(Revision, User)
+        .join(User, User.id == Revision.author_id)
+        .where(
+            Revision.document_id == document_id,
+            Revision.number == (number if number is not None else document.head_number),
+        )
+    ).first()
     if row is None:
         return None
     return DocumentView(document=document, workshop=workshop, revision=row[0], author=row[1])
@@ -79,11 +85,15 @@ def list_history(db: Session, *, document_id: int, page: int = 1) -> HistoryPage
     total = db.exec(select(func.count()).select_from(Revision).where(Revision.document_id == document_id)).one()
     pages = max(1, -(-total // HISTORY_PAGE_SIZE))
     page = min(max(1, page), pages)
-    rows = db.exec(select(Revision, User).join(User, User.id == Revision.author_id)
-                   .where(Revision.document_id == document_id)
-                   .options(defer(Revision.body), defer(Revision.attribution), defer(Revision.paragraph_ids))
-                   .order_by(Revision.number.desc())
-                   .offset((page - 1) * HISTORY_PAGE_SIZE).limit(HISTORY_PAGE_SIZE)).all()
+    rows = db.exec(
+        select(Revision, User)
+        .join(User, User.id == Revision.author_id)
+        .where(Revision.document_id == document_id)
+        .options(defer(Revision.body), defer(Revision.attribution), defer(Revision.paragraph_ids))
+        .order_by(Revision.number.desc())
+        .offset((page - 1) * HISTORY_PAGE_SIZE)
+        .limit(HISTORY_PAGE_SIZE)
+    ).all()
     return HistoryPage([HistoryEntry(r, u) for r, u in rows], page, pages, total)
 
 
@@ -91,15 +101,19 @@ def list_revision_authors(db: Session, *, document_id: int, numbers: set[int]) -
     """The revisions (without texts) and authors behind a set of revision numbers, in one query."""
     if not numbers:
         return {}
-    rows = db.exec(select(Revision, User).join(User, User.id == Revision.author_id)
-                   .where(Revision.document_id == document_id, Revision.number.in_(sorted(numbers)))
-                   .options(defer(Revision.body), defer(Revision.attribution), defer(Revision.paragraph_ids))).all()
+    rows = db.exec(
+        select(Revision, User)
+        .join(User, User.id == Revision.author_id)
+        .where(Revision.document_id == document_id, Revision.number.in_(sorted(numbers)))
+        .options(defer(Revision.body), defer(Revision.attribution), defer(Revision.paragraph_ids))
+    ).all()
     return {r.number: (r, u) for r, u in rows}
 
 
 def list_workshop_documents(db: Session, *, workshop_id: int) -> list[Document]:
-    return list(db.exec(select(Document).where(Document.workshop_id == workshop_id)
-                        .order_by(Document.updated_at.desc())).all())
+    return list(
+        db.exec(select(Document).where(Document.workshop_id == workshop_id).order_by(Document.updated_at.desc())).all()
+    )
 
 
 class _DiffCache:

@@ -11,34 +11,38 @@ STARTERS: dict[str, str] = {
         "**resolved:**\n\n"
         "1. To approve …\n"
         "2. To instruct the executive committee to …\n"
-        "3. To entrust control over the implementation of this decision to the standing committee on …"),
+        "3. To entrust control over the implementation of this decision to the standing committee on …"
+    ),
     "petition": N_(
         "# Petition on …\n\n"
         "## What we ask for\n\n…\n\n"
         "## Why it matters to our hromada\n\n…\n\n"
-        "## What we propose\n\n1. …\n2. …"),
+        "## What we propose\n\n1. …\n2. …"
+    ),
     "manifesto": N_("# Manifesto …\n\n## We believe\n\n…\n\n## We commit to\n\n1. …\n2. …"),
     "memorandum": N_(
         "# Memorandum of cooperation between … and …\n\n"
         "## Parties\n\n…\n\n## Subject of the memorandum\n\n…\n\n"
-        "## Commitments of the parties\n\n1. …\n2. …\n\n## Final provisions\n\n…"),
+        "## Commitments of the parties\n\n1. …\n2. …\n\n## Final provisions\n\n…"
+    ),
     "declaration": N_("# Declaration on …\n\n…\n\nWe declare:\n\n1. …\n2. …"),
     "appeal": N_(
         "# Appeal to …\n\n"
         "Dear …,\n\n"
         "We, the participants of the network, appeal to you regarding …\n\n"
-        "We ask you to:\n\n1. …\n2. …"),
+        "We ask you to:\n\n1. …\n2. …"
+    ),
     "activity_plan": N_(
         "# Activity plan of the network until the next forum\n\n"
         "## Goals\n\n…\n\n"
-        "## Activities\n\n1. … (dates, responsible, expected result)\n2. …"),
+        "## Activities\n\n1. … (dates, responsible, expected result)\n2. …"
+    ),
     "action_plan": N_(
         "# Plan of public actions at the local level\n\n"
         "## Purpose\n\n…\n\n"
-        "## Actions\n\n1. … (where, when, who takes part)\n2. …"),
+        "## Actions\n\n1. … (where, when, who takes part)\n2. …"
+    ),
     "expert_opinion": N_(
-        "# Expert opinion on …\n\n"
-        "## Subject of review\n\n…\n\n"
-        "## Findings\n\n1. …\n2. …\n\n"
-        "## Recommendations\n\n1. …"),
+        "# Expert opinion on …\n\n## Subject of review\n\n…\n\n## Findings\n\n1. …\n2. …\n\n## Recommendations\n\n1. …"
+    ),
 }

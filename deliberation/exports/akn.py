@@ -111,20 +111,29 @@ def _meta(document, source: ResolutionSource, *, doc_type: str, name: str, page:
     _el(frbr, "FRBRdate", date=date, name="adoption")
     _el(frbr, "FRBRauthor", href="#deliberation")
     lifecycle = _el(meta, "lifecycle", source="#deliberation")
-    _el(lifecycle, "eventRef", eId=f"e_{date}", date=date, source="#original", type="generation",
-        refersTo="#adoption")
+    _el(lifecycle, "eventRef", eId=f"e_{date}", date=date, source="#original", type="generation", refersTo="#adoption")
     references = _el(meta, "references", source="#deliberation")
     _el(references, "original", eId="original", href=expression, showAs=source.title)
-    _el(references, "TLCOrganization", eId="deliberation", href="/ontology/organization/ua/deliberation",
-        showAs="Deliberation")
-    _el(references, "TLCOrganization", eId="forum",
-        href=f"/ontology/organization/ua/deliberation.forum.{source.forum['id']}", showAs=source.forum["title"])
-    _el(references, "TLCEvent", eId="adoption", href="/ontology/event/ua/deliberation.adoption",
-        showAs="Adoption")
+    _el(
+        references,
+        "TLCOrganization",
+        eId="deliberation",
+        href="/ontology/organization/ua/deliberation",
+        showAs="Deliberation",
+    )
+    _el(
+        references,
+        "TLCOrganization",
+        eId="forum",
+        href=f"/ontology/organization/ua/deliberation.forum.{source.forum['id']}",
+        showAs=source.forum["title"],
+    )
+    _el(references, "TLCEvent", eId="adoption", href="/ontology/event/ua/deliberation.adoption", showAs="Adoption")
     proprietary = _el(meta, "proprietary", source="#deliberation")
     # The hash chain is this network's own guarantee: kept beside the AKN metadata, in our namespace.
-    extra = etree.SubElement(proprietary, "{urn:deliberation:resolution}record",
-                             nsmap={"delib": "urn:deliberation:resolution"})
+    extra = etree.SubElement(
+        proprietary, "{urn:deliberation:resolution}record", nsmap={"delib": "urn:deliberation:resolution"}
+    )
     extra.set("hash", source.hash)
     if source.previous_hash:
         extra.set("previousHash", source.previous_hash)

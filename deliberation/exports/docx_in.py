@@ -78,8 +78,12 @@ def docx_to_markdown(data: bytes, *, filename: str = "", max_bytes: int = MAX_BY
     if not filename.lower().endswith(".docx"):
         raise _refused("not_docx", N_("Please choose a Word document saved as .docx."))
     if len(data) > max_bytes:
-        raise DomainError("file_too_large", N_("The file is larger than %(limit)s MB. Please send a smaller one."),
-                          field="file", limit=max(1, max_bytes // (1024 * 1024)))
+        raise DomainError(
+            "file_too_large",
+            N_("The file is larger than %(limit)s MB. Please send a smaller one."),
+            field="file",
+            limit=max(1, max_bytes // (1024 * 1024)),
+        )
     _check_package(data)
     text = tidy_markdown(_convert_in_child(data))
     if not text.strip():
@@ -88,15 +92,26 @@ def docx_to_markdown(data: bytes, *, filename: str = "", max_bytes: int = MAX_BY
 
 
 def _unreadable() -> DomainError:
-    return _refused("unreadable_docx", N_("This file could not be read as a Word document. Please open it in "
-                                          "Word or LibreOffice, save it again as .docx and retry."))
+    return _refused(
+        "unreadable_docx",
+        N_(
+            "This file could not be read as a Word document. Please open it in "
+            "Word or LibreOffice, save it again as .docx and retry."
+        ),
+    )
 
 
 def _too_large() -> DomainError:
-    return DomainError("docx_unpacks_too_large", N_("Unpacked, this Word document is larger than %(limit)s MB of text "
-                                                 "and formatting. Please split it, or save it without images and "
-                                                 "tracked changes, and retry."),
-                       field="file", limit=MAX_UNPACKED_BYTES // (1024 * 1024))
+    return DomainError(
+        "docx_unpacks_too_large",
+        N_(
+            "Unpacked, this Word document is larger than %(limit)s MB of text "
+            "and formatting. Please split it, or save it without images and "
+            "tracked changes, and retry."
+        ),
+        field="file",
+        limit=MAX_UNPACKED_BYTES // (1024 * 1024),
+    )
 
 
 def _check_package(data: bytes) -> None:
@@ -114,13 +129,17 @@ def _check_package(data: bytes) -> None:
 
 def _convert_in_child(data: bytes) -> str:
     if not _CONVERSIONS.acquire(timeout=QUEUE_SECONDS):
-        raise _refused("docx_busy", N_("Other Word documents are being converted right now. Please retry in a "
-                                       "minute."))
+        raise _refused("docx_busy", N_("Other Word documents are being converted right now. Please retry in a minute."))
     try:
         done = subprocess.run(
             [sys.executable, "-m", "deliberation.exports.docx_convert", str(CPU_SECONDS), str(MEMORY_BYTES)],
-            input=data, capture_output=True, timeout=WALL_SECONDS, check=False,
-            env=os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))})
+            input=data,
+            capture_output=True,
+            timeout=WALL_SECONDS,
+            check=False,
+            env=os.environ
+            | {"PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))},
+        )
     except subprocess.TimeoutExpired:  # run() has killed the child
         raise _too_complex() from None
     finally:
@@ -135,9 +154,14 @@ def _convert_in_child(data: bytes) -> str:
 
 
 def _too_complex() -> DomainError:
-    return _refused("docx_too_complex", N_("Converting this Word document took more time or memory than any one "
-                                           "file may use. Please split it, or save it without images and tracked "
-                                           "changes, and retry."))
+    return _refused(
+        "docx_too_complex",
+        N_(
+            "Converting this Word document took more time or memory than any one "
+            "file may use. Please split it, or save it without images and tracked "
+            "changes, and retry."
+        ),
+    )
 
 
 def tidy_markdown(markdown: str) -> str:
@@ -154,7 +178,7 @@ def _strong(line: str) -> str:
     out, i = [], 0
     while i < len(line):
         if line[i] == "\\" and i + 1 < len(line):
-            out.append(line[i:i + 2])
+            out.append(line[i : i + 2])
             i += 2
         elif line.startswith("__", i):
             out.append("**")
@@ -170,7 +194,7 @@ def _unescape(line: str) -> str:
     indent = line[: len(line) - len(line.lstrip("\t"))]
     if typed:
         marker = typed.group(1).replace("\\.", ".") + typed.group(2)
-        line = indent + marker + line[len(indent) + typed.end():]
+        line = indent + marker + line[len(indent) + typed.end() :]
     lead = len(line) - len(line.lstrip(" \t"))
 
     def keep_or_drop(match: re.Match) -> str:
@@ -201,8 +225,9 @@ def _dotted_points(lines: list[str]) -> list[str]:
     return out
 
 
-def check_import_document(db: Session, *, workshop: Workshop, actor: User, membership: Membership | None,
-                          data: Mapping) -> Document:
+def check_import_document(
+    db: Session, *, workshop: Workshop, actor: User, membership: Membership | None, data: Mapping
+) -> Document:
     """A new document from the uploaded ``file`` (a .docx), with ``kind`` and ``title`` from the form.
 
     Without a title the file's first heading is used. Every problem (with the file, the kind or

@@ -41,8 +41,12 @@ _EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 
 def resolution_docx(source: ResolutionSource) -> bytes:
     """The resolution: page header with number and date, title, text, vote record, authors, hash."""
-    doc = _new_document(header=f"{source.heading()} · {source.date_label()}", title=source.title,
-                        author=source.forum["title"], moment=source.adopted_at)
+    doc = _new_document(
+        header=f"{source.heading()} · {source.date_label()}",
+        title=source.title,
+        author=source.forum["title"],
+        moment=source.adopted_at,
+    )
     kicker = doc.add_paragraph()
     kicker.add_run(source.heading()).bold = True
     kicker.add_run(f" · {source.kind_label()}")
@@ -71,8 +75,9 @@ def _vote_record(doc, source: ResolutionSource) -> None:
     table.style = "Table Grid"
     for row, (label, value) in zip(table.rows, rows, strict=True):
         row.cells[0].text, row.cells[1].text = label, value
-    doc.add_paragraph(gettext("The quorum was reached.") if source.tally["quorum_reached"]
-                      else gettext("The quorum was not reached."))
+    doc.add_paragraph(
+        gettext("The quorum was reached.") if source.tally["quorum_reached"] else gettext("The quorum was not reached.")
+    )
     doc.add_heading(gettext("Who wrote the text"), level=1)
     names = source.contributor_names()
     for name in names:
@@ -80,9 +85,10 @@ def _vote_record(doc, source: ResolutionSource) -> None:
     if not names:
         doc.add_paragraph(gettext("No authors are recorded."))
     doc.add_heading(gettext("How to verify"), level=1)
-    for label, value in ((gettext("SHA-256 hash"), source.hash),
-                         (gettext("Previous resolution's hash"),
-                          source.previous_hash or gettext("none: this is the first resolution"))):
+    for label, value in (
+        (gettext("SHA-256 hash"), source.hash),
+        (gettext("Previous resolution's hash"), source.previous_hash or gettext("none: this is the first resolution")),
+    ):
         paragraph = doc.add_paragraph()
         paragraph.add_run(f"{label}: ").bold = True
         _code(paragraph.add_run(value))
@@ -243,8 +249,10 @@ def _reproducible(doc, moment: datetime) -> bytes:
     doc.save(raw)
     stamp = max(_utc(moment), _EPOCH).timetuple()[:6]
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, \
-            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source,
+        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target,
+    ):
         for item in source.infolist():
             entry = zipfile.ZipInfo(item.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
@@ -256,8 +264,16 @@ def _reproducible(doc, moment: datetime) -> bytes:
 # --- The comparative table ---------------------------------------------------------------------
 
 
-def table_docx(table: ComparativeTable, *, title: str, caption: str, old_heading: str, new_heading: str,
-               header: str, moment: datetime | None = None) -> bytes:
+def table_docx(
+    table: ComparativeTable,
+    *,
+    title: str,
+    caption: str,
+    old_heading: str,
+    new_heading: str,
+    header: str,
+    moment: datetime | None = None,
+) -> bytes:
     """A landscape page with the two-column table: deleted words struck through in the old column,
     inserted words in bold in the new one, as printed comparative tables mark them."""
     moment = moment or _EPOCH
@@ -280,7 +296,8 @@ def table_docx(table: ComparativeTable, *, title: str, caption: str, old_heading
         if isinstance(item, Gap):
             merged = cells[0].merge(cells[1])
             note = merged.paragraphs[0].add_run(
-                ngettext("(%(num)s paragraph without changes)", "(%(num)s paragraphs without changes)", item.count))
+                ngettext("(%(num)s paragraph without changes)", "(%(num)s paragraphs without changes)", item.count)
+            )
             note.italic = True
             continue
         _table_side(cells[0].paragraphs[0], item, old=True)
@@ -289,8 +306,9 @@ def table_docx(table: ComparativeTable, *, title: str, caption: str, old_heading
 
 
 def _table_side(paragraph: DocxParagraph, row: Row, *, old: bool) -> None:
-    label, segments, heading = ((row.old_label, row.old, row.old_is_heading) if old
-                                else (row.new_label, row.new, row.new_is_heading))
+    label, segments, heading = (
+        (row.old_label, row.old, row.old_is_heading) if old else (row.new_label, row.new, row.new_is_heading)
+    )
     if not segments:
         paragraph.add_run(gettext("(no such provision)") if old else gettext("(removed)")).italic = True
         return

@@ -20,13 +20,19 @@ def get_resolution_source(db: Session, *, year: int, n: int) -> ResolutionSource
     adopted, first = aliased(Revision), aliased(Revision)
     row = db.exec(
         select(Resolution, adopted.paragraph_ids, first.body, first.paragraph_ids, first.title)
-        .join(adopted, and_(adopted.document_id == Resolution.document_id,
-                            adopted.number == Resolution.revision_number))
+        .join(
+            adopted, and_(adopted.document_id == Resolution.document_id, adopted.number == Resolution.revision_number)
+        )
         .outerjoin(first, and_(first.document_id == Resolution.document_id, first.number == 1))
         .where(Resolution.number == f"{year}/{n}")
     ).first()
     if row is None:
         return None
     resolution, paragraph_ids, first_body, first_ids, first_title = row
-    return source_of(resolution, paragraph_ids=paragraph_ids or (), first_text=first_body,
-                     first_paragraph_ids=first_ids or (), first_title=first_title)
+    return source_of(
+        resolution,
+        paragraph_ids=paragraph_ids or (),
+        first_text=first_body,
+        first_paragraph_ids=first_ids or (),
+        first_title=first_title,
+    )

@@ -143,12 +143,24 @@ def _same_words(a: str, b: str) -> bool:
     return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
-def source_of(resolution: Any, *, paragraph_ids: Sequence[str] = (), first_text: str | None = None,
-              first_paragraph_ids: Sequence[str] = (), first_title: str | None = None) -> ResolutionSource:
+def source_of(
+    resolution: Any,
+    *,
+    paragraph_ids: Sequence[str] = (),
+    first_text: str | None = None,
+    first_paragraph_ids: Sequence[str] = (),
+    first_title: str | None = None,
+) -> ResolutionSource:
     """The source of a stored ``Resolution`` (any object with its fields), with the adopted
     revision's paragraph ids and, for the comparative table, the document's first revision."""
     record = canonical_record(record_of(resolution))
     ids = tuple(paragraph_ids)
-    return ResolutionSource(record=record, hash=resolution.hash, paragraph_ids=ids, first_text=first_text,
-                            first_paragraph_ids=tuple(first_paragraph_ids), first_title=first_title,
-                            units=tuple(units_of(record["text"], ids)))
+    return ResolutionSource(
+        record=record,
+        hash=resolution.hash,
+        paragraph_ids=ids,
+        first_text=first_text,
+        first_paragraph_ids=tuple(first_paragraph_ids),
+        first_title=first_title,
+        units=tuple(units_of(record["text"], ids)),
+    )

@@ -83,8 +83,14 @@ class Unit:
         return "\n".join(line_text(line) for line in self.lines)
 
 
-_KINDS = {"heading_open": "heading", "paragraph_open": "paragraph", "bullet_list_open": "list",
-          "ordered_list_open": "list", "table_open": "table", "blockquote_open": "quote"}
+_KINDS = {
+    "heading_open": "heading",
+    "paragraph_open": "paragraph",
+    "bullet_list_open": "list",
+    "ordered_list_open": "list",
+    "table_open": "table",
+    "blockquote_open": "quote",
+}
 
 
 def units_of(text: str, paragraph_ids: Sequence[str] = ()) -> list[Unit]:
@@ -109,12 +115,12 @@ def units_of(text: str, paragraph_ids: Sequence[str] = ()) -> list[Unit]:
 
 def _item_body(text: str, marker: str) -> str:
     """A point's text without its marker, continuation lines de-indented as CommonMark reads them."""
-    first, *rest = text[len(marker):].split("\n")
+    first, *rest = text[len(marker) :].split("\n")
     width = len(marker) + max(1, min(4, len(first) - len(first.lstrip(" "))))
     lines = [first.strip()]
     for line in rest:
         indent = len(line) - len(line.lstrip(" "))
-        lines.append(line[min(indent, width):])
+        lines.append(line[min(indent, width) :])
     return "\n".join(lines)
 
 

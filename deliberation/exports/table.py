@@ -125,20 +125,40 @@ def _compare(old: Unit, new: Unit) -> Row | None:
     if a == b:
         return None
     ops = word_diff(a, b)
-    return Row(new.pid, "changed", old.label, new.label,
-               tuple(Segment(_KIND[op], text) for op, text in ops if op != INSERT),
-               tuple(Segment(_KIND[op], text) for op, text in ops if op != DELETE),
-               old.kind == "heading", new.kind == "heading")
+    return Row(
+        new.pid,
+        "changed",
+        old.label,
+        new.label,
+        tuple(Segment(_KIND[op], text) for op, text in ops if op != INSERT),
+        tuple(Segment(_KIND[op], text) for op, text in ops if op != DELETE),
+        old.kind == "heading",
+        new.kind == "heading",
+    )
 
 
 def _added(unit: Unit) -> Row:
-    return Row(unit.pid, "added", None, unit.label, (), (Segment("insert", _wording(unit)),),
-               new_is_heading=unit.kind == "heading")
+    return Row(
+        unit.pid,
+        "added",
+        None,
+        unit.label,
+        (),
+        (Segment("insert", _wording(unit)),),
+        new_is_heading=unit.kind == "heading",
+    )
 
 
 def _removed(unit: Unit) -> Row:
-    return Row(unit.pid, "removed", unit.label, None, (Segment("delete", _wording(unit)),), (),
-               old_is_heading=unit.kind == "heading")
+    return Row(
+        unit.pid,
+        "removed",
+        unit.label,
+        None,
+        (Segment("delete", _wording(unit)),),
+        (),
+        old_is_heading=unit.kind == "heading",
+    )
 
 
 _KIND = {EQUAL: "equal", DELETE: "delete", INSERT: "insert"}

@@ -90,5 +90,11 @@ def _wrap(line: str, width: int, *, indent: str) -> list[str]:
     if "\t" in line:  # a table row: cells are separated by tabs and must stay on one line
         return [line]
     # Never break inside "будь-який" or a long address: hyphens and long words stay whole.
-    return textwrap.wrap(line, width=width, subsequent_indent=indent, break_on_hyphens=False,
-                         break_long_words=False, drop_whitespace=True) or [line]
+    return textwrap.wrap(
+        line,
+        width=width,
+        subsequent_indent=indent,
+        break_on_hyphens=False,
+        break_long_words=False,
+        drop_whitespace=True,
+    ) or [line]

@@ -41,29 +41,49 @@ def _locked_forum(db: Session, forum_id: int) -> Forum:
 
 def _require_status(item: AgendaItem, *statuses: str) -> None:
     if item.status not in statuses:
-        raise Conflict("bad_item_status", N_("This agenda item is not in a state that allows this. "
-                                             "Please reload the page."))
+        raise Conflict(
+            "bad_item_status", N_("This agenda item is not in a state that allows this. Please reload the page.")
+        )
 
 
-def do_submit_document(db: Session, *, forum: Forum, document: Document, actor: User,
-                       membership: Membership | None) -> AgendaItem:
+def do_submit_document(
+    db: Session, *, forum: Forum, document: Document, actor: User, membership: Membership | None
+) -> AgendaItem:
     """Submit the current revision of a draft to a forum; drafting is frozen from now on."""
     _require(is_signed_in(actor) and rules.is_facilitator_of(membership, document))
     _locked_forum(db, forum.id)
     # Compare-and-set: of two facilitators submitting the same draft at once, only one succeeds.
-    claimed = db.execute(update(Document).where(Document.id == document.id, Document.status == "draft")
-                         .values(status="submitted", updated_at=utcnow()))
+    claimed = db.execute(
+        update(Document)
+        .where(Document.id == document.id, Document.status == "draft")
+        .values(status="submitted", updated_at=utcnow())
+    )
     if claimed.rowcount != 1:
-        raise Conflict("not_a_draft", N_("Only a draft can be submitted to a forum, and this document is not a "
-                                         "draft now."))
+        raise Conflict(
+            "not_a_draft", N_("Only a draft can be submitted to a forum, and this document is not a draft now.")
+        )
     db.refresh(document)
     index_document_status(db, document)
-    item = AgendaItem(forum_id=forum.id, kind="document", status="submitted", document_id=document.id,
-                      revision_number=document.head_number, title=document.title, submitted_by=actor.id)
+    item = AgendaItem(
+        forum_id=forum.id,
+        kind="document",
+        status="submitted",
+        document_id=document.id,
+        revision_number=document.head_number,
+        title=document.title,
+        submitted_by=actor.id,
+    )
     db.add(item)
     db.flush()
-    record(db, actor_id=actor.id, action="agenda.submitted", obj=item, forum_id=forum.id, document_id=document.id,
-           revision_number=item.revision_number)
+    record(
+        db,
+        actor_id=actor.id,
+        action="agenda.submitted",
+        obj=item,
+        forum_id=forum.id,
+        document_id=document.id,
+        revision_number=item.revision_number,
+    )
     events.queue(db, events.document_status_changed, document_id=document.id, status="submitted", actor_id=actor.id)
     return item
 
@@ -90,8 +110,10 @@ def check_return_item(db: Session, *, item: AgendaItem, actor: User, data: Mappi
     forum = _locked_forum(db, item.forum_id)
     _require_status(item, "submitted", "scheduled")
     if item.status == "scheduled" and queries.has_vote_begun(db, item.id):
-        raise Conflict("vote_begun", N_("A vote on this item has already been opened, so it can no longer be "
-                                        "returned to the workshop."))
+        raise Conflict(
+            "vote_begun",
+            N_("A vote on this item has already been opened, so it can no longer be returned to the workshop."),
+        )
     previous = item.status
     item.status, item.return_reason, item.position = "returned", reason, None
     item.decided_by, item.decided_at = actor.id, utcnow()
@@ -100,8 +122,9 @@ def check_return_item(db: Session, *, item: AgendaItem, actor: User, data: Mappi
         db.add(forum)
     db.add(item)
     db.flush()
-    record(db, actor_id=actor.id, action="agenda.returned", obj=item, forum_id=forum.id, previous=previous,
-           reason=reason)
+    record(
+        db, actor_id=actor.id, action="agenda.returned", obj=item, forum_id=forum.id, previous=previous, reason=reason
+    )
     _reopen_document(db, item=item, actor=actor)
     return item
 
@@ -126,13 +149,23 @@ def check_add_discussion_point(db: Session, *, forum: Forum, actor: User, data: 
     check.done()
     _locked_forum(db, forum.id)
     now = utcnow()
-    item = AgendaItem(forum_id=forum.id, kind="discussion", status="scheduled", title=title,
-                      description=description, position=queries.last_agenda_position(db, forum.id) + 1,
-                      submitted_by=actor.id, submitted_at=now, decided_by=actor.id, decided_at=now)
+    item = AgendaItem(
+        forum_id=forum.id,
+        kind="discussion",
+        status="scheduled",
+        title=title,
+        description=description,
+        position=queries.last_agenda_position(db, forum.id) + 1,
+        submitted_by=actor.id,
+        submitted_at=now,
+        decided_by=actor.id,
+        decided_at=now,
+    )
     db.add(item)
     db.flush()
-    record(db, actor_id=actor.id, action="agenda.added", obj=item, forum_id=forum.id, title=title,
-           position=item.position)
+    record(
+        db, actor_id=actor.id, action="agenda.added", obj=item, forum_id=forum.id, title=title, position=item.position
+    )
     return item
 
 
@@ -146,13 +179,24 @@ def do_move_item(db: Session, *, item: AgendaItem, actor: User, direction: str) 
     _require_status(item, "scheduled")
     neighbour = queries.get_agenda_neighbour(db, item, direction)
     if neighbour is None:
-        raise Conflict("no_neighbour", N_("This item is already first on the agenda.") if direction == "up"
-                       else N_("This item is already last on the agenda."))
+        raise Conflict(
+            "no_neighbour",
+            N_("This item is already first on the agenda.")
+            if direction == "up"
+            else N_("This item is already last on the agenda."),
+        )
     item.position, neighbour.position = neighbour.position, item.position
     db.add_all([item, neighbour])
     db.flush()
-    record(db, actor_id=actor.id, action="agenda.moved", obj=item, forum_id=forum.id, direction=direction,
-           order=queries.agenda_order(db, forum.id))
+    record(
+        db,
+        actor_id=actor.id,
+        action="agenda.moved",
+        obj=item,
+        forum_id=forum.id,
+        direction=direction,
+        order=queries.agenda_order(db, forum.id),
+    )
     return item
 
 

@@ -35,8 +35,10 @@ def _require_registration_open(db: Session, forum: Forum) -> None:
     # Locked and read afresh: a registration racing the forum's opening waits for it and sees it.
     forum = queries.get_forum_for_update(db, forum.id)
     if forum is None or not rules.registration_is_open(forum):
-        raise Conflict("registration_closed", N_("Delegates register only until the forum opens; "
-                                                 "registration for this forum is closed."))
+        raise Conflict(
+            "registration_closed",
+            N_("Delegates register only until the forum opens; registration for this forum is closed."),
+        )
 
 
 def do_register_delegate(db: Session, *, forum: Forum, user: User, actor: User) -> Delegate:
@@ -57,7 +59,9 @@ def do_register_delegate(db: Session, *, forum: Forum, user: User, actor: User) 
             db.add(delegate)
             db.flush()
     except IntegrityError:
-        raise Conflict("already_registered", N_("This person is already a registered delegate of this forum.")) from None
+        raise Conflict(
+            "already_registered", N_("This person is already a registered delegate of this forum.")
+        ) from None
     record(db, actor_id=actor.id, action="delegate.registered", obj=delegate, forum_id=forum.id, user_id=user.id)
     return delegate
 
@@ -95,8 +99,15 @@ def do_mark_present(db: Session, *, forum: Forum, user: User, present: bool, act
         delegate.is_present, delegate.present_marked_at = present, utcnow()
         db.add(delegate)
         db.flush()
-        record(db, actor_id=actor.id, action="delegate.presence_marked", obj=delegate, forum_id=forum.id,
-               user_id=user.id, present=present)
+        record(
+            db,
+            actor_id=actor.id,
+            action="delegate.presence_marked",
+            obj=delegate,
+            forum_id=forum.id,
+            user_id=user.id,
+            present=present,
+        )
         live.publish(db, forum_id=forum.id, kind="presence", present=len(queries.present_ids(db, forum.id)))
     return delegate
 
@@ -113,8 +124,9 @@ def _lock_for_proxies(db: Session, forum_id: int) -> Forum:
     if not rules.agenda_is_open(forum):
         raise Conflict("forum_closed", N_("This forum is closed: proxies can no longer change."))
     if queries.has_open_vote(db, forum_id):
-        raise Conflict("vote_open", N_("A vote is open in this forum. Proxies can be given or revoked only "
-                                       "between votes."))
+        raise Conflict(
+            "vote_open", N_("A vote is open in this forum. Proxies can be given or revoked only between votes.")
+        )
     return forum
 
 
@@ -131,9 +143,18 @@ def do_give_proxy(db: Session, *, forum: Forum, giver: User, holder: User, actor
             db.add(proxy)
             db.flush()
     except IntegrityError:
-        raise Conflict("proxy_taken", N_("This delegate already gives or holds a proxy. Please reload the page.")) from None
-    record(db, actor_id=actor.id, action="proxy.given", obj=proxy, forum_id=forum.id, giver_id=giver.id,
-           holder_id=holder.id)
+        raise Conflict(
+            "proxy_taken", N_("This delegate already gives or holds a proxy. Please reload the page.")
+        ) from None
+    record(
+        db,
+        actor_id=actor.id,
+        action="proxy.given",
+        obj=proxy,
+        forum_id=forum.id,
+        giver_id=giver.id,
+        holder_id=holder.id,
+    )
     return proxy
 
 
@@ -143,9 +164,11 @@ def _check_proxies(*, registered: set[int], live: dict[int, int], giver: int, ho
         resolve_proxies(registered, [*live.items(), (giver, holder)])
     except CountingError as error:
         if error.code == "proxy_chained":
-            message = (N_("This delegate has given their own vote to someone, so they cannot hold a proxy.")
-                       if holder in live else
-                       N_("A delegate who holds a proxy cannot give their own vote away: proxies are never passed on."))
+            message = (
+                N_("This delegate has given their own vote to someone, so they cannot hold a proxy.")
+                if holder in live
+                else N_("A delegate who holds a proxy cannot give their own vote away: proxies are never passed on.")
+            )
         else:
             message = _PROXY_REFUSALS.get(error.code, N_("This proxy cannot be given."))
         raise Conflict(error.code, message) from None
@@ -166,5 +189,13 @@ def do_revoke_proxy(db: Session, *, proxy: Proxy, actor: User) -> Proxy:
 def _revoke(db: Session, proxy: Proxy, actor: User, *, reason: str = "revoked") -> None:
     proxy.revoked_at, proxy.revoked_by = utcnow(), actor.id
     db.add(proxy)
-    record(db, actor_id=actor.id, action="proxy.revoked", obj=proxy, forum_id=proxy.forum_id,
-           giver_id=proxy.giver_id, holder_id=proxy.holder_id, reason=reason)
+    record(
+        db,
+        actor_id=actor.id,
+        action="proxy.revoked",
+        obj=proxy,
+        forum_id=proxy.forum_id,
+        giver_id=proxy.giver_id,
+        holder_id=proxy.holder_id,
+        reason=reason,
+    )

@@ -64,12 +64,17 @@ def do_request_floor(db: Session, *, item: AgendaItem, actor: User) -> Speaker:
         raise Conflict("speakers_closed", N_("The list of speakers on this item is closed."))
     if queries.get_open_request(db, item_id=item.id, user_id=actor.id) is not None:
         raise Conflict("already_listed", N_("You are already on the list of speakers for this item."))
-    speaker = Speaker(agenda_item_id=item.id, user_id=actor.id,
-                      position=queries.last_speaker_position(db, item.id) + 1)
+    speaker = Speaker(agenda_item_id=item.id, user_id=actor.id, position=queries.last_speaker_position(db, item.id) + 1)
     db.add(speaker)
     db.flush()
-    record(db, actor_id=actor.id, action="speaker.requested", obj=speaker, agenda_item_id=item.id,
-           position=speaker.position)
+    record(
+        db,
+        actor_id=actor.id,
+        action="speaker.requested",
+        obj=speaker,
+        agenda_item_id=item.id,
+        position=speaker.position,
+    )
     live.publish(db, forum_id=forum.id, kind="speakers", item_id=item.id)
     return speaker
 
@@ -103,13 +108,24 @@ def do_move_speaker(db: Session, *, speaker: Speaker, actor: User, direction: st
     _require_waiting(speaker)
     neighbour = queries.get_waiting_neighbour(db, speaker, direction)
     if neighbour is None:
-        raise Conflict("no_neighbour", N_("This speaker is already first in line.") if direction == "up"
-                       else N_("This speaker is already last in line."))
+        raise Conflict(
+            "no_neighbour",
+            N_("This speaker is already first in line.")
+            if direction == "up"
+            else N_("This speaker is already last in line."),
+        )
     speaker.position, neighbour.position = neighbour.position, speaker.position
     db.add_all([speaker, neighbour])
     db.flush()
-    record(db, actor_id=actor.id, action="speaker.moved", obj=speaker, agenda_item_id=speaker.agenda_item_id,
-           direction=direction, order=queries.list_waiting_order(db, speaker.agenda_item_id))
+    record(
+        db,
+        actor_id=actor.id,
+        action="speaker.moved",
+        obj=speaker,
+        agenda_item_id=speaker.agenda_item_id,
+        direction=direction,
+        order=queries.list_waiting_order(db, speaker.agenda_item_id),
+    )
     live.publish(db, forum_id=forum.id, kind="speakers", item_id=item.id)
     return speaker
 
@@ -125,8 +141,14 @@ def do_give_floor(db: Session, *, speaker: Speaker, actor: User) -> Speaker:
     speaker.status, speaker.started_at = "speaking", now
     db.add(speaker)
     db.flush()
-    record(db, actor_id=actor.id, action="speaker.floor_given", obj=speaker, agenda_item_id=speaker.agenda_item_id,
-           user_id=speaker.user_id)
+    record(
+        db,
+        actor_id=actor.id,
+        action="speaker.floor_given",
+        obj=speaker,
+        agenda_item_id=speaker.agenda_item_id,
+        user_id=speaker.user_id,
+    )
     live.publish(db, forum_id=forum.id, kind="floor", item_id=item.id, speaker_id=speaker.id)
     return speaker
 
@@ -145,8 +167,14 @@ def do_end_speech(db: Session, *, speaker: Speaker, actor: User) -> Speaker:
 def _finish(db: Session, speaker: Speaker, actor: User, now) -> None:
     speaker.status, speaker.ended_at = "spoke", now
     db.add(speaker)
-    record(db, actor_id=actor.id, action="speaker.speech_ended", obj=speaker, agenda_item_id=speaker.agenda_item_id,
-           user_id=speaker.user_id)
+    record(
+        db,
+        actor_id=actor.id,
+        action="speaker.speech_ended",
+        obj=speaker,
+        agenda_item_id=speaker.agenda_item_id,
+        user_id=speaker.user_id,
+    )
 
 
 def _settings_target(db: Session, actor: User, item: AgendaItem) -> AgendaItem:
@@ -177,9 +205,16 @@ def check_set_speaking_time(db: Session, *, item: AgendaItem, actor: User, data:
     raw = str(data.get("seconds", "") or "").strip()
     seconds = number_or_none(raw, minimum=0)
     if seconds is None or not MIN_SPEAKING_SECONDS <= seconds <= MAX_SPEAKING_SECONDS:
-        check.fail("seconds", "bad_seconds", Nn_("Please give a speaking time between %(min)s and %(num)s second.",
-                                                 "Please give a speaking time between %(min)s and %(num)s seconds."),
-                   n=MAX_SPEAKING_SECONDS, min=MIN_SPEAKING_SECONDS)
+        check.fail(
+            "seconds",
+            "bad_seconds",
+            Nn_(
+                "Please give a speaking time between %(min)s and %(num)s second.",
+                "Please give a speaking time between %(min)s and %(num)s seconds.",
+            ),
+            n=MAX_SPEAKING_SECONDS,
+            min=MIN_SPEAKING_SECONDS,
+        )
     check.done()
     item = _settings_target(db, actor, item)
     if item.speaking_seconds != seconds:

@@ -121,10 +121,22 @@ class Proxy(SQLModel, table=True):
 
     __tablename__ = "delib_proxy"
     __table_args__ = (
-        Index("uq_delib_proxy_live_giver", "forum_id", "giver_id", unique=True,
-              sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
-        Index("uq_delib_proxy_live_holder", "forum_id", "holder_id", unique=True,
-              sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
+        Index(
+            "uq_delib_proxy_live_giver",
+            "forum_id",
+            "giver_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+        Index(
+            "uq_delib_proxy_live_holder",
+            "forum_id",
+            "holder_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

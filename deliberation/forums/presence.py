@@ -52,8 +52,10 @@ def _open_forum(db: Session, forum: Forum) -> Forum:
 
 # --- the chair: many delegates at once ----------------------------------------------------------
 
-def do_mark_present_many(db: Session, *, forum: Forum, user_ids: Iterable[int], present: bool,
-                         actor: User) -> list[Delegate]:
+
+def do_mark_present_many(
+    db: Session, *, forum: Forum, user_ids: Iterable[int], present: bool, actor: User
+) -> list[Delegate]:
     """Mark the chosen registered delegates present (or absent) in one go; returns those changed.
 
     Every id must be a registered delegate of this forum, or nothing changes: a list the chair
@@ -62,13 +64,16 @@ def do_mark_present_many(db: Session, *, forum: Forum, user_ids: Iterable[int], 
     _require(rules.can_mark_presence(actor, forum))
     chosen = sorted(set(user_ids))
     if not chosen:
-        raise ValidationError({"user_id": DomainError("none_chosen", N_("Please choose at least one delegate."),
-                                                      field="user_id")})
+        raise ValidationError(
+            {"user_id": DomainError("none_chosen", N_("Please choose at least one delegate."), field="user_id")}
+        )
     _open_forum(db, forum)
     by_user = {d.user_id: d for d, _ in queries.list_delegates(db, forum.id)}
     if any(user_id not in by_user for user_id in chosen):
-        raise Conflict("not_a_delegate", N_("Someone you chose is no longer a registered delegate of this forum. "
-                                            "Please reload the page."))
+        raise Conflict(
+            "not_a_delegate",
+            N_("Someone you chose is no longer a registered delegate of this forum. Please reload the page."),
+        )
     now, changed = utcnow(), []
     for user_id in chosen:
         delegate = by_user[user_id]
@@ -77,8 +82,16 @@ def do_mark_present_many(db: Session, *, forum: Forum, user_ids: Iterable[int], 
         delegate.is_present, delegate.present_marked_at = present, now
         db.add(delegate)
         changed.append(delegate)
-        record(db, actor_id=actor.id, action="delegate.presence_marked", obj=delegate, forum_id=forum.id,
-               user_id=user_id, present=present, bulk=True)
+        record(
+            db,
+            actor_id=actor.id,
+            action="delegate.presence_marked",
+            obj=delegate,
+            forum_id=forum.id,
+            user_id=user_id,
+            present=present,
+            bulk=True,
+        )
     db.flush()
     if changed:
         _announce(db, forum)
@@ -93,13 +106,14 @@ def _announce(db: Session, forum: Forum) -> None:
 
 # --- self check-in with a code -----------------------------------------------------------------
 
+
 def _window(moment: datetime) -> int:
     return int(moment.timestamp() // CODE_WINDOW.total_seconds())
 
 
 def _code_for(secret: str, window: int) -> str:
     digest = hmac.new(secret.encode(), f"checkin:{window}".encode(), hashlib.sha256).digest()
-    return str(int.from_bytes(digest[:8], "big") % 10 ** CODE_DIGITS).zfill(CODE_DIGITS)
+    return str(int.from_bytes(digest[:8], "big") % 10**CODE_DIGITS).zfill(CODE_DIGITS)
 
 
 def checkin_code(forum: Forum, *, at: datetime | None = None) -> str | None:
@@ -166,9 +180,19 @@ def check_self_check_in(db: Session, *, forum: Forum, actor: User, data: Mapping
     _require(rules.is_delegate(delegate))
     code = "".join(ch for ch in str(data.get("code", "") or "") if ch.isdigit())
     if len(code) != CODE_DIGITS:
-        raise ValidationError({"code": DomainError("bad_code", Nn_("Please type the %(num)s-digit code shown in the hall.",
-                                                                   "Please type the %(num)s-digit code shown in the hall."),
-                                                   field="code", n=CODE_DIGITS)})
+        raise ValidationError(
+            {
+                "code": DomainError(
+                    "bad_code",
+                    Nn_(
+                        "Please type the %(num)s-digit code shown in the hall.",
+                        "Please type the %(num)s-digit code shown in the hall.",
+                    ),
+                    field="code",
+                    n=CODE_DIGITS,
+                )
+            }
+        )
     if not rules.is_in_session(forum) or not forum.checkin_secret:
         raise Conflict("checkin_off", N_("Self check-in is not open now. Please ask the chair."))
     if delegate.is_present:
@@ -177,9 +201,14 @@ def check_self_check_in(db: Session, *, forum: Forum, actor: User, data: Mapping
     attempts = _count_attempt(db, delegate, now)
     if attempts > MAX_ATTEMPTS:
         minutes = int(THROTTLE_WINDOW.total_seconds() // 60)
-        raise TooManyRequests("checkin_throttled", Nn_("Too many wrong codes. Please wait %(num)s minute and try again.",
-                                                       "Too many wrong codes. Please wait %(num)s minutes and try again."),
-                              n=minutes)
+        raise TooManyRequests(
+            "checkin_throttled",
+            Nn_(
+                "Too many wrong codes. Please wait %(num)s minute and try again.",
+                "Too many wrong codes. Please wait %(num)s minutes and try again.",
+            ),
+            n=minutes,
+        )
     if not _accepted(forum, code, now):
         record(db, actor_id=actor.id, action="checkin.code_refused", obj=delegate, forum_id=forum.id, attempt=attempts)
         return CheckIn(present=False, tries_left=MAX_ATTEMPTS - attempts)
@@ -196,7 +225,10 @@ def check_self_check_in(db: Session, *, forum: Forum, actor: User, data: Mapping
 def _count_attempt(db: Session, delegate: Delegate, now: datetime) -> int:
     """Count this attempt in one UPDATE (it takes the row lock), then read the count back."""
     stale = (Delegate.checkin_attempted_at == None) | (Delegate.checkin_attempted_at < now - THROTTLE_WINDOW)  # noqa: E711
-    db.execute(update(Delegate).where(Delegate.id == delegate.id).values(
-        checkin_attempts=case((stale, 1), else_=Delegate.checkin_attempts + 1), checkin_attempted_at=now))
+    db.execute(
+        update(Delegate)
+        .where(Delegate.id == delegate.id)
+        .values(checkin_attempts=case((stale, 1), else_=Delegate.checkin_attempts + 1), checkin_attempted_at=now)
+    )
     db.refresh(delegate)
     return delegate.checkin_attempts

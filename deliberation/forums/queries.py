@@ -41,38 +41,51 @@ def is_registered_delegate(db: Session, *, forum_id: int, user_id: int) -> bool:
 
 def list_delegates(db: Session, forum_id: int) -> list[tuple[Delegate, User]]:
     """Registered delegates with their people, by name."""
-    rows = db.exec(select(Delegate, User).join(User, User.id == Delegate.user_id)
-                   .where(Delegate.forum_id == forum_id, Delegate.is_registered == True)  # noqa: E712
-                   .order_by(User.display_name, User.id)).all()
+    rows = db.exec(
+        select(Delegate, User)
+        .join(User, User.id == Delegate.user_id)
+        .where(Delegate.forum_id == forum_id, Delegate.is_registered == True)  # noqa: E712
+        .order_by(User.display_name, User.id)
+    ).all()
     return [(delegate, user) for delegate, user in rows]
 
 
 def registered_ids(db: Session, forum_id: int) -> set[int]:
-    return set(db.exec(select(Delegate.user_id).where(Delegate.forum_id == forum_id,
-                                                      Delegate.is_registered == True)).all())  # noqa: E712
+    return set(
+        db.exec(select(Delegate.user_id).where(Delegate.forum_id == forum_id, Delegate.is_registered == True)).all()
+    )  # noqa: E712
 
 
 def present_ids(db: Session, forum_id: int) -> set[int]:
     """Registered delegates the chair marked present in the hall."""
-    return set(db.exec(select(Delegate.user_id).where(Delegate.forum_id == forum_id,
-                                                      Delegate.is_registered == True,  # noqa: E712
-                                                      Delegate.is_present == True)).all())  # noqa: E712
+    return set(
+        db.exec(
+            select(Delegate.user_id).where(
+                Delegate.forum_id == forum_id,
+                Delegate.is_registered == True,  # noqa: E712
+                Delegate.is_present == True,
+            )
+        ).all()
+    )  # noqa: E712
 
 
 def proxy_holder(db: Session, *, forum_id: int, giver_id: int) -> int | None:
     """Who holds the live proxy this delegate gave, if any."""
-    return db.exec(select(Proxy.holder_id).where(Proxy.forum_id == forum_id, Proxy.giver_id == giver_id,
-                                                 Proxy.revoked_at == None)).first()  # noqa: E711
+    return db.exec(
+        select(Proxy.holder_id).where(Proxy.forum_id == forum_id, Proxy.giver_id == giver_id, Proxy.revoked_at == None)
+    ).first()  # noqa: E711
 
 
 def live_proxies(db: Session, forum_id: int) -> dict[int, int]:
     """Proxies in force: {giver's user id: holder's user id}."""
-    rows = db.exec(select(Proxy.giver_id, Proxy.holder_id).where(Proxy.forum_id == forum_id,
-                                                                 Proxy.revoked_at == None)).all()  # noqa: E711
+    rows = db.exec(
+        select(Proxy.giver_id, Proxy.holder_id).where(Proxy.forum_id == forum_id, Proxy.revoked_at == None)
+    ).all()  # noqa: E711
     return {giver: holder for giver, holder in rows}
 
 
 # --- the agenda --------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class AgendaEntry:
@@ -85,29 +98,44 @@ class AgendaEntry:
 
 
 def _entries(db: Session, *conditions, order) -> list[AgendaEntry]:
-    rows = db.exec(select(AgendaItem, User, Document, Workshop)
-                   .join(User, User.id == AgendaItem.submitted_by)
-                   .join(Document, Document.id == AgendaItem.document_id, isouter=True)
-                   .join(Workshop, Workshop.id == Document.workshop_id, isouter=True)
-                   .where(*conditions).order_by(*order)).all()
+    rows = db.exec(
+        select(AgendaItem, User, Document, Workshop)
+        .join(User, User.id == AgendaItem.submitted_by)
+        .join(Document, Document.id == AgendaItem.document_id, isouter=True)
+        .join(Workshop, Workshop.id == Document.workshop_id, isouter=True)
+        .where(*conditions)
+        .order_by(*order)
+    ).all()
     return [AgendaEntry(item, user, document, workshop) for item, user, document, workshop in rows]
 
 
 def list_agenda(db: Session, forum_id: int) -> list[AgendaEntry]:
     """The agenda in order: scheduled items and those already decided (they keep their place)."""
-    return _entries(db, AgendaItem.forum_id == forum_id, AgendaItem.status.in_(("scheduled", "decided")),
-                    order=(AgendaItem.position, AgendaItem.id))
+    return _entries(
+        db,
+        AgendaItem.forum_id == forum_id,
+        AgendaItem.status.in_(("scheduled", "decided")),
+        order=(AgendaItem.position, AgendaItem.id),
+    )
 
 
 def list_submissions(db: Session, forum_id: int) -> list[AgendaEntry]:
     """Texts waiting for the coordination committee, first submitted first."""
-    return _entries(db, AgendaItem.forum_id == forum_id, AgendaItem.status == "submitted",
-                    order=(AgendaItem.submitted_at, AgendaItem.id))
+    return _entries(
+        db,
+        AgendaItem.forum_id == forum_id,
+        AgendaItem.status == "submitted",
+        order=(AgendaItem.submitted_at, AgendaItem.id),
+    )
 
 
 def list_returned(db: Session, forum_id: int) -> list[AgendaEntry]:
-    return _entries(db, AgendaItem.forum_id == forum_id, AgendaItem.status == "returned",
-                    order=(AgendaItem.decided_at.desc(), AgendaItem.id.desc()))
+    return _entries(
+        db,
+        AgendaItem.forum_id == forum_id,
+        AgendaItem.status == "returned",
+        order=(AgendaItem.decided_at.desc(), AgendaItem.id.desc()),
+    )
 
 
 def get_agenda_entry(db: Session, item_id: int) -> AgendaEntry | None:
@@ -117,14 +145,14 @@ def get_agenda_entry(db: Session, item_id: int) -> AgendaEntry | None:
 
 def list_forums_open_for_submission(db: Session) -> list[Forum]:
     """Forums whose agenda still takes texts, soonest first."""
-    return list(db.exec(select(Forum).where(Forum.status.in_(("planned", "open")))
-                        .order_by(Forum.starts_on, Forum.id)).all())
+    return list(
+        db.exec(select(Forum).where(Forum.status.in_(("planned", "open"))).order_by(Forum.starts_on, Forum.id)).all()
+    )
 
 
 def last_agenda_position(db: Session, forum_id: int) -> int:
     """The highest position on the agenda so far (0 for an empty agenda)."""
-    return db.exec(select(func.coalesce(func.max(AgendaItem.position), 0))
-                   .where(AgendaItem.forum_id == forum_id)).one()
+    return db.exec(select(func.coalesce(func.max(AgendaItem.position), 0)).where(AgendaItem.forum_id == forum_id)).one()
 
 
 def get_agenda_neighbour(db: Session, item: AgendaItem, direction: str) -> AgendaItem | None:
@@ -139,8 +167,13 @@ def get_agenda_neighbour(db: Session, item: AgendaItem, direction: str) -> Agend
 
 def agenda_order(db: Session, forum_id: int) -> list[int]:
     """Item ids in agenda order, for the audit log."""
-    return list(db.exec(select(AgendaItem.id).where(AgendaItem.forum_id == forum_id, AgendaItem.position != None)  # noqa: E711
-                        .order_by(AgendaItem.position, AgendaItem.id)).all())
+    return list(
+        db.exec(
+            select(AgendaItem.id)
+            .where(AgendaItem.forum_id == forum_id, AgendaItem.position != None)  # noqa: E711
+            .order_by(AgendaItem.position, AgendaItem.id)
+        ).all()
+    )
 
 
 def get_forum_for_update(db: Session, forum_id: int) -> Forum | None:
@@ -149,17 +182,20 @@ def get_forum_for_update(db: Session, forum_id: int) -> Forum | None:
     Agenda and proxy changes take this lock so that two at once are applied one after the other;
     SQLite has no row locks but runs one writing transaction at a time, which gives the same order.
     """
-    return db.exec(select(Forum).where(Forum.id == forum_id).with_for_update()
-                   .execution_options(populate_existing=True)).first()
+    return db.exec(
+        select(Forum).where(Forum.id == forum_id).with_for_update().execution_options(populate_existing=True)
+    ).first()
 
 
 def get_item_for_update(db: Session, item_id: int) -> AgendaItem | None:
     """The agenda item, locked: changes to its speakers' list are applied one at a time."""
-    return db.exec(select(AgendaItem).where(AgendaItem.id == item_id).with_for_update()
-                   .execution_options(populate_existing=True)).first()
+    return db.exec(
+        select(AgendaItem).where(AgendaItem.id == item_id).with_for_update().execution_options(populate_existing=True)
+    ).first()
 
 
 # --- votes, as far as the agenda and the proxies care ---------------------------------------------------
+
 
 def has_open_vote(db: Session, forum_id: int) -> bool:
     return db.exec(select(Vote.id).where(Vote.forum_id == forum_id, Vote.status == "open").limit(1)).first() is not None
@@ -167,11 +203,16 @@ def has_open_vote(db: Session, forum_id: int) -> bool:
 
 def has_vote_begun(db: Session, item_id: int) -> bool:
     """Whether any vote on the item was opened (a draft or a cancelled vote does not count)."""
-    return db.exec(select(Vote.id).where(Vote.agenda_item_id == item_id,
-                                         Vote.status.not_in(("draft", "cancelled"))).limit(1)).first() is not None
+    return (
+        db.exec(
+            select(Vote.id).where(Vote.agenda_item_id == item_id, Vote.status.not_in(("draft", "cancelled"))).limit(1)
+        ).first()
+        is not None
+    )
 
 
 # --- delegates and proxies ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ProxyRow:
@@ -181,8 +222,9 @@ class ProxyRow:
 
 
 def count_registered(db: Session, forum_id: int) -> int:
-    return db.exec(select(func.count()).select_from(Delegate)
-                   .where(Delegate.forum_id == forum_id, Delegate.is_registered == True)).one()  # noqa: E712
+    return db.exec(
+        select(func.count()).select_from(Delegate).where(Delegate.forum_id == forum_id, Delegate.is_registered == True)
+    ).one()  # noqa: E712
 
 
 def get_proxy(db: Session, proxy_id: int) -> Proxy | None:
@@ -192,20 +234,31 @@ def get_proxy(db: Session, proxy_id: int) -> Proxy | None:
 def list_live_proxies(db: Session, forum_id: int) -> list[ProxyRow]:
     """Proxies in force with both people, by the giver's name."""
     giver, holder = aliased(User), aliased(User)
-    rows = db.exec(select(Proxy, giver, holder).join(giver, giver.id == Proxy.giver_id)
-                   .join(holder, holder.id == Proxy.holder_id)
-                   .where(Proxy.forum_id == forum_id, Proxy.revoked_at == None)  # noqa: E711
-                   .order_by(giver.display_name, Proxy.id)).all()
+    rows = db.exec(
+        select(Proxy, giver, holder)
+        .join(giver, giver.id == Proxy.giver_id)
+        .join(holder, holder.id == Proxy.holder_id)
+        .where(Proxy.forum_id == forum_id, Proxy.revoked_at == None)  # noqa: E711
+        .order_by(giver.display_name, Proxy.id)
+    ).all()
     return [ProxyRow(p, g, h) for p, g, h in rows]
 
 
 def list_proxies_of(db: Session, *, forum_id: int, user_id: int) -> list[Proxy]:
     """Live proxies the person gives or holds."""
-    return list(db.exec(select(Proxy).where(Proxy.forum_id == forum_id, Proxy.revoked_at == None,  # noqa: E711
-                                            (Proxy.giver_id == user_id) | (Proxy.holder_id == user_id))).all())
+    return list(
+        db.exec(
+            select(Proxy).where(
+                Proxy.forum_id == forum_id,
+                Proxy.revoked_at == None,  # noqa: E711
+                (Proxy.giver_id == user_id) | (Proxy.holder_id == user_id),
+            )
+        ).all()
+    )
 
 
 # --- the speakers' list ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class MinutesItem:
@@ -219,27 +272,35 @@ def get_speaker(db: Session, speaker_id: int) -> Speaker | None:
 
 def list_speakers(db: Session, item_id: int) -> list[tuple[Speaker, User]]:
     """Everyone on the item's list who has not withdrawn, in the list's order."""
-    rows = db.exec(select(Speaker, User).join(User, User.id == Speaker.user_id)
-                   .where(Speaker.agenda_item_id == item_id, Speaker.status != "withdrawn")
-                   .order_by(Speaker.position, Speaker.id)).all()
+    rows = db.exec(
+        select(Speaker, User)
+        .join(User, User.id == Speaker.user_id)
+        .where(Speaker.agenda_item_id == item_id, Speaker.status != "withdrawn")
+        .order_by(Speaker.position, Speaker.id)
+    ).all()
     return [(speaker, user) for speaker, user in rows]
 
 
 def current_speaker(db: Session, item_id: int) -> tuple[Speaker, User] | None:
-    row = db.exec(select(Speaker, User).join(User, User.id == Speaker.user_id)
-                  .where(Speaker.agenda_item_id == item_id, Speaker.status == "speaking")).first()
+    row = db.exec(
+        select(Speaker, User)
+        .join(User, User.id == Speaker.user_id)
+        .where(Speaker.agenda_item_id == item_id, Speaker.status == "speaking")
+    ).first()
     return (row[0], row[1]) if row else None
 
 
 def get_open_request(db: Session, *, item_id: int, user_id: int) -> Speaker | None:
     """The person's waiting or speaking request on the item, if any."""
-    return db.exec(select(Speaker).where(Speaker.agenda_item_id == item_id, Speaker.user_id == user_id,
-                                         Speaker.status.in_(("waiting", "speaking")))).first()
+    return db.exec(
+        select(Speaker).where(
+            Speaker.agenda_item_id == item_id, Speaker.user_id == user_id, Speaker.status.in_(("waiting", "speaking"))
+        )
+    ).first()
 
 
 def last_speaker_position(db: Session, item_id: int) -> int:
-    return db.exec(select(func.coalesce(func.max(Speaker.position), 0))
-                   .where(Speaker.agenda_item_id == item_id)).one()
+    return db.exec(select(func.coalesce(func.max(Speaker.position), 0)).where(Speaker.agenda_item_id == item_id)).one()
 
 
 def get_waiting_neighbour(db: Session, speaker: Speaker, direction: str) -> Speaker | None:
@@ -256,17 +317,28 @@ def list_speaking(db: Session, item_id: int) -> list[Speaker]:
 
 
 def list_waiting_order(db: Session, item_id: int) -> list[int]:
-    return list(db.exec(select(Speaker.id).where(Speaker.agenda_item_id == item_id, Speaker.status == "waiting")
-                        .order_by(Speaker.position, Speaker.id)).all())
+    return list(
+        db.exec(
+            select(Speaker.id)
+            .where(Speaker.agenda_item_id == item_id, Speaker.status == "waiting")
+            .order_by(Speaker.position, Speaker.id)
+        ).all()
+    )
 
 
 def list_minutes(db: Session, forum_id: int) -> list[MinutesItem]:
     """For each agenda item in order, who spoke (or is speaking) and when: two queries in all."""
     agenda = list_agenda(db, forum_id)
-    rows = db.exec(select(Speaker, User).join(User, User.id == Speaker.user_id)
-                   .where(Speaker.agenda_item_id.in_([e.item.id for e in agenda]),
-                          Speaker.status.in_(("spoke", "speaking")))
-                   .order_by(Speaker.started_at, Speaker.id)).all() if agenda else []
+    rows = (
+        db.exec(
+            select(Speaker, User)
+            .join(User, User.id == Speaker.user_id)
+            .where(Speaker.agenda_item_id.in_([e.item.id for e in agenda]), Speaker.status.in_(("spoke", "speaking")))
+            .order_by(Speaker.started_at, Speaker.id)
+        ).all()
+        if agenda
+        else []
+    )
     speeches: dict[int, list[tuple[Speaker, User]]] = {}
     for speaker, user in rows:
         speeches.setdefault(speaker.agenda_item_id, []).append((speaker, user))

@@ -19,6 +19,7 @@ def can_manage_forums(actor: User | None) -> bool:
 # Who may act is asked first (a refusal is 403); whether the forum's state allows it second (409),
 # so that a coordinator who comes too late is told why rather than that they may not.
 
+
 def is_chair(actor: User | None) -> bool:
     """The coordination committee chairs the sittings and keeps the agenda."""
     return is_coordinator(actor)
@@ -83,8 +84,13 @@ def can_revoke_proxy(actor: User | None, proxy: Proxy) -> bool:
 
 
 def can_request_floor(actor: User | None, delegate: Delegate | None, forum: Forum, item: AgendaItem) -> bool:
-    return (is_signed_in(actor) and is_delegate(delegate) and is_in_session(forum)
-            and item.status == "scheduled" and not item.speakers_closed)
+    return (
+        is_signed_in(actor)
+        and is_delegate(delegate)
+        and is_in_session(forum)
+        and item.status == "scheduled"
+        and not item.speakers_closed
+    )
 
 
 def can_chair_floor(actor: User | None, forum: Forum) -> bool:

@@ -50,7 +50,7 @@ def first_paragraph(text: str) -> str:
 def first_sentence(text: str) -> str:
     paragraph = first_paragraph(text)
     end = _SENTENCE_END.search(paragraph)
-    sentence = paragraph[:end.end()] if end else paragraph
+    sentence = paragraph[: end.end()] if end else paragraph
     return _shorten(sentence, DESCRIPTION_MAX)
 
 

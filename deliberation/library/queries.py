@@ -35,6 +35,7 @@ _MAX_PAGE = 100_000
 
 # --- the query string -----------------------------------------------------------------------------
 
+
 def _positive(raw: str | None, *, upper: int = ID_MAX) -> int | None:
     # Lenient on purpose (a bad filter is dropped), but numbers are read the one way.
     return number_or_none((raw or "").strip(), minimum=1, maximum=upper)
@@ -63,12 +64,18 @@ class LibraryQuery:
         year = _positive(params.get("year"), upper=9999)
         sort = choice("sort", SORTS)
         q = " ".join((params.get("q") or "").split())[:200]
-        return cls(kind=choice("kind", DOCUMENT_KINDS), forum_id=_positive(params.get("forum")),
-                   workshop_id=_positive(params.get("workshop")), sector=choice("sector", SECTORS),
-                   theme=choice("theme", THEMES), year=year if year and year >= 1900 else None, q=q,
-                   # Relevance without a query has no order of its own: the default applies.
-                   sort=sort if sort != "relevance" or q else "",
-                   page=_positive(params.get("page"), upper=_MAX_PAGE) or 1)
+        return cls(
+            kind=choice("kind", DOCUMENT_KINDS),
+            forum_id=_positive(params.get("forum")),
+            workshop_id=_positive(params.get("workshop")),
+            sector=choice("sector", SECTORS),
+            theme=choice("theme", THEMES),
+            year=year if year and year >= 1900 else None,
+            q=q,
+            # Relevance without a query has no order of its own: the default applies.
+            sort=sort if sort != "relevance" or q else "",
+            page=_positive(params.get("page"), upper=_MAX_PAGE) or 1,
+        )
 
     @property
     def order(self) -> str:
@@ -82,9 +89,17 @@ class LibraryQuery:
     def params(self, **changes: Any) -> list[tuple[str, str]]:
         """The query string for this query (with ``changes``), leaving out what is the default."""
         query = replace(self, **changes)
-        pairs = [("q", query.q), ("kind", query.kind), ("forum", query.forum_id), ("workshop", query.workshop_id),
-                 ("sector", query.sector), ("theme", query.theme), ("year", query.year), ("sort", query.sort),
-                 ("page", query.page if query.page != 1 else None)]
+        pairs = [
+            ("q", query.q),
+            ("kind", query.kind),
+            ("forum", query.forum_id),
+            ("workshop", query.workshop_id),
+            ("sector", query.sector),
+            ("theme", query.theme),
+            ("year", query.year),
+            ("sort", query.sort),
+            ("page", query.page if query.page != 1 else None),
+        ]
         return [(name, str(value)) for name, value in pairs if value]
 
     def feed_params(self) -> list[tuple[str, str]]:
@@ -93,6 +108,7 @@ class LibraryQuery:
 
 
 # --- what the pages get ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class LibraryItem:
@@ -152,21 +168,43 @@ class LibraryPage:
         return shown
 
 
-_ITEM_COLUMNS = (Resolution.id, Resolution.number, Resolution.year, Resolution.title, Resolution.kind,
-                 Resolution.forum_id, Resolution.forum_title, Resolution.workshop_id, Resolution.adopted_at,
-                 Resolution.sectors, Resolution.themes)
+_ITEM_COLUMNS = (
+    Resolution.id,
+    Resolution.number,
+    Resolution.year,
+    Resolution.title,
+    Resolution.kind,
+    Resolution.forum_id,
+    Resolution.forum_title,
+    Resolution.workshop_id,
+    Resolution.adopted_at,
+    Resolution.sectors,
+    Resolution.themes,
+)
 
 
 def number_in_year(number: str) -> int:
-    """"2026/3" -> 3, for the resolution's address."""
+    """ "2026/3" -> 3, for the resolution's address."""
     return int(number.rpartition("/")[2])
 
 
 def _item(row, snippet: Markup | None = None) -> LibraryItem:
     (id_, number, year, title, kind, forum_id, forum_title, workshop_id, adopted_at, sectors, themes) = row
-    return LibraryItem(id=id_, number=number, year=year, n=number_in_year(number), title=title, kind=kind,
-                       forum_id=forum_id, forum_title=forum_title, workshop_id=workshop_id, adopted_at=adopted_at,
-                       sectors=tuple(sectors or ()), themes=tuple(themes or ()), snippet=snippet)
+    return LibraryItem(
+        id=id_,
+        number=number,
+        year=year,
+        n=number_in_year(number),
+        title=title,
+        kind=kind,
+        forum_id=forum_id,
+        forum_title=forum_title,
+        workshop_id=workshop_id,
+        adopted_at=adopted_at,
+        sectors=tuple(sectors or ()),
+        themes=tuple(themes or ()),
+        snippet=snippet,
+    )
 
 
 def _has_code(column, code: str):
@@ -224,7 +262,7 @@ def list_library(db: Session, query: LibraryQuery, *, per_page: int = PER_PAGE) 
         total = len(ordered)
         pages = _pages(total, per_page)
         page = min(query.page, pages)
-        page_ids = ordered[(page - 1) * per_page:page * per_page]
+        page_ids = ordered[(page - 1) * per_page : page * per_page]
         rows = db.exec(select(*_ITEM_COLUMNS).where(Resolution.id.in_(page_ids))).all() if page_ids else []
         position = {rid: i for i, rid in enumerate(page_ids)}
         rows = sorted(rows, key=lambda row: position[row[0]])
@@ -232,12 +270,24 @@ def list_library(db: Session, query: LibraryQuery, *, per_page: int = PER_PAGE) 
         total = db.exec(select(func.count()).select_from(Resolution).where(*conditions)).one()
         pages = _pages(total, per_page)
         page = min(query.page, pages)
-        rows = db.exec(select(*_ITEM_COLUMNS).where(*conditions).order_by(*_ordering(query.order))
-                       .offset((page - 1) * per_page).limit(per_page)).all()
+        rows = db.exec(
+            select(*_ITEM_COLUMNS)
+            .where(*conditions)
+            .order_by(*_ordering(query.order))
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        ).all()
     if query.q and rows:
         snippets = _snippets(db, query.q, ids=[row[0] for row in rows])
-    return LibraryPage(query=replace(query, page=page), items=[_item(row, snippets.get(row[0])) for row in rows],
-                       total=total, page=page, pages=pages, facets=list_facets(db), per_page=per_page)
+    return LibraryPage(
+        query=replace(query, page=page),
+        items=[_item(row, snippets.get(row[0])) for row in rows],
+        total=total,
+        page=page,
+        pages=pages,
+        facets=list_facets(db),
+        per_page=per_page,
+    )
 
 
 def _ranked_ids(db: Session, q: str) -> list[int]:
@@ -263,21 +313,34 @@ def _snippets(db: Session, q: str, *, ids: list[int]) -> dict[int, Markup]:
 
 def list_facets(db: Session) -> Facets:
     """The forums and workshops that adopted something, and the years with resolutions."""
-    forums = db.exec(select(Forum.id, Forum.title).where(Forum.id.in_(select(Resolution.forum_id)))
-                     .order_by(Forum.starts_on.desc(), Forum.id.desc())).all()
-    workshops = db.exec(select(Workshop.id, Workshop.title).where(Workshop.id.in_(select(Resolution.workshop_id)))
-                        .order_by(Workshop.title, Workshop.id)).all()
+    forums = db.exec(
+        select(Forum.id, Forum.title)
+        .where(Forum.id.in_(select(Resolution.forum_id)))
+        .order_by(Forum.starts_on.desc(), Forum.id.desc())
+    ).all()
+    workshops = db.exec(
+        select(Workshop.id, Workshop.title)
+        .where(Workshop.id.in_(select(Resolution.workshop_id)))
+        .order_by(Workshop.title, Workshop.id)
+    ).all()
     years = db.exec(select(Resolution.year).distinct().order_by(Resolution.year.desc())).all()
     return Facets(forums=[(i, t) for i, t in forums], workshops=[(i, t) for i, t in workshops], years=list(years))
 
 
 def list_feed_resolutions(db: Session, query: LibraryQuery, *, limit: int = FEED_LIMIT) -> list[Resolution]:
     """The newest resolutions that pass the query's filters (its search, order and page aside)."""
-    return list(db.exec(select(Resolution).where(*_conditions(query))
-                        .order_by(Resolution.adopted_at.desc(), Resolution.sequence.desc()).limit(limit)).all())
+    return list(
+        db.exec(
+            select(Resolution)
+            .where(*_conditions(query))
+            .order_by(Resolution.adopted_at.desc(), Resolution.sequence.desc())
+            .limit(limit)
+        ).all()
+    )
 
 
 # --- one resolution -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ResolutionRecord:
@@ -316,9 +379,13 @@ class ResolutionRecord:
 def get_resolution_record(db: Session, *, year: int, n: int) -> ResolutionRecord | None:
     row = db.exec(
         select(Resolution, Revision.paragraph_ids)
-        .join(Revision, and_(Revision.document_id == Resolution.document_id,
-                             Revision.number == Resolution.revision_number), isouter=True)
-        .where(Resolution.number == f"{year}/{n}")).first()
+        .join(
+            Revision,
+            and_(Revision.document_id == Resolution.document_id, Revision.number == Resolution.revision_number),
+            isouter=True,
+        )
+        .where(Resolution.number == f"{year}/{n}")
+    ).first()
     if row is None:
         return None
     # Only what was frozen at adoption: the page is cached as immutable, so a workshop renamed
@@ -326,13 +393,31 @@ def get_resolution_record(db: Session, *, year: int, n: int) -> ResolutionRecord
     r, paragraph_ids = row
     workshop_title = r.workshop_title
     return ResolutionRecord(
-        id=r.id, sequence=r.sequence, number=r.number, year=r.year, n=number_in_year(r.number), title=r.title,
-        kind=r.kind, text=r.text, document_id=r.document_id, revision_number=r.revision_number,
-        workshop_id=r.workshop_id, workshop_title=workshop_title or "", forum_id=r.forum_id,
-        forum_title=r.forum_title, vote_id=r.vote_id, adopted_at=r.adopted_at, sectors=tuple(r.sectors or ()),
-        themes=tuple(r.themes or ()), rule=dict(r.rule), tally=dict(r.tally),
-        contributors=tuple(dict(c) for c in r.contributors or ()), hash=r.hash, previous_hash=r.previous_hash,
-        paragraph_ids=tuple(paragraph_ids or ()))
+        id=r.id,
+        sequence=r.sequence,
+        number=r.number,
+        year=r.year,
+        n=number_in_year(r.number),
+        title=r.title,
+        kind=r.kind,
+        text=r.text,
+        document_id=r.document_id,
+        revision_number=r.revision_number,
+        workshop_id=r.workshop_id,
+        workshop_title=workshop_title or "",
+        forum_id=r.forum_id,
+        forum_title=r.forum_title,
+        vote_id=r.vote_id,
+        adopted_at=r.adopted_at,
+        sectors=tuple(r.sectors or ()),
+        themes=tuple(r.themes or ()),
+        rule=dict(r.rule),
+        tally=dict(r.tally),
+        contributors=tuple(dict(c) for c in r.contributors or ()),
+        hash=r.hash,
+        previous_hash=r.previous_hash,
+        paragraph_ids=tuple(paragraph_ids or ()),
+    )
 
 
 @dataclass(frozen=True)
@@ -353,8 +438,9 @@ class AdoptedHistory:
     total: int
 
 
-def list_adopted_history(db: Session, *, record: ResolutionRecord, page: int = 1,
-                         per_page: int = HISTORY_PER_PAGE) -> AdoptedHistory:
+def list_adopted_history(
+    db: Session, *, record: ResolutionRecord, page: int = 1, per_page: int = HISTORY_PER_PAGE
+) -> AdoptedHistory:
     """The document's revisions up to the adopted one, newest first, without their texts.
 
     Authors are named as the resolution froze them: every author of these revisions is one of its
@@ -364,14 +450,37 @@ def list_adopted_history(db: Session, *, record: ResolutionRecord, page: int = 1
     total = db.exec(select(func.count()).select_from(Revision).where(*up_to)).one()
     pages = _pages(total, per_page)
     page = min(max(1, page), pages)
-    rows = db.exec(select(Revision.number, Revision.created_at, Revision.author_id, Revision.summary, Revision.origin,
-                          Revision.source_number).where(*up_to).order_by(Revision.number.desc())
-                   .offset((page - 1) * per_page).limit(per_page)).all()
+    rows = db.exec(
+        select(
+            Revision.number,
+            Revision.created_at,
+            Revision.author_id,
+            Revision.summary,
+            Revision.origin,
+            Revision.source_number,
+        )
+        .where(*up_to)
+        .order_by(Revision.number.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
     names = {c.get("id"): c.get("name", "") for c in record.contributors}
-    return AdoptedHistory(rows=[HistoryRow(number=number, created_at=created_at, author_name=names.get(author_id, ""),
-                                           summary=summary, origin=origin, source_number=source_number)
-                                for number, created_at, author_id, summary, origin, source_number in rows],
-                          page=page, pages=pages, total=total)
+    return AdoptedHistory(
+        rows=[
+            HistoryRow(
+                number=number,
+                created_at=created_at,
+                author_name=names.get(author_id, ""),
+                summary=summary,
+                origin=origin,
+                source_number=source_number,
+            )
+            for number, created_at, author_id, summary, origin, source_number in rows
+        ],
+        page=page,
+        pages=pages,
+        total=total,
+    )
 
 
 def get_adopted_revisions(db: Session, *, record: ResolutionRecord, numbers: list[int]) -> dict[int, Revision]:
@@ -379,24 +488,30 @@ def get_adopted_revisions(db: Session, *, record: ResolutionRecord, numbers: lis
     allowed = sorted({n for n in numbers if 1 <= n <= record.revision_number})
     if not allowed:
         return {}
-    rows = db.exec(select(Revision).where(Revision.document_id == record.document_id,
-                                          Revision.number.in_(allowed))).all()
+    rows = db.exec(
+        select(Revision).where(Revision.document_id == record.document_id, Revision.number.in_(allowed))
+    ).all()
     return {r.number: r for r in rows}
 
 
 # --- around the library: forums, workshops, the sitemap -------------------------------------------
 
+
 def list_forum_resolutions(db: Session, *, forum_id: int) -> list[LibraryItem]:
     """What a forum adopted, in the order it did."""
-    rows = db.exec(select(*_ITEM_COLUMNS).where(Resolution.forum_id == forum_id)
-                   .order_by(Resolution.adopted_at.asc(), Resolution.sequence.asc())).all()
+    rows = db.exec(
+        select(*_ITEM_COLUMNS)
+        .where(Resolution.forum_id == forum_id)
+        .order_by(Resolution.adopted_at.asc(), Resolution.sequence.asc())
+    ).all()
     return [_item(row) for row in rows]
 
 
 def list_workshop_resolutions(db: Session, *, workshop_id: int) -> list[LibraryItem]:
     """What a workshop drafted and a forum adopted, newest first."""
-    rows = db.exec(select(*_ITEM_COLUMNS).where(Resolution.workshop_id == workshop_id)
-                   .order_by(*_ordering("newest"))).all()
+    rows = db.exec(
+        select(*_ITEM_COLUMNS).where(Resolution.workshop_id == workshop_id).order_by(*_ordering("newest"))
+    ).all()
     return [_item(row) for row in rows]
 
 
@@ -414,11 +529,17 @@ def list_forum_rejections(db: Session, *, forum_id: int) -> list[RejectedItem]:
 
     Only the item's title and the vote: the text itself went back to its workshop as a draft.
     """
-    rows = db.exec(select(AgendaItem.id, AgendaItem.title, Vote)
-                   .join(Vote, Vote.agenda_item_id == AgendaItem.id)
-                   .where(AgendaItem.forum_id == forum_id, AgendaItem.outcome == "rejected",
-                          Vote.subject == "final", Vote.status == "closed")
-                   .order_by(Vote.closed_at.desc(), Vote.id.desc())).all()
+    rows = db.exec(
+        select(AgendaItem.id, AgendaItem.title, Vote)
+        .join(Vote, Vote.agenda_item_id == AgendaItem.id)
+        .where(
+            AgendaItem.forum_id == forum_id,
+            AgendaItem.outcome == "rejected",
+            Vote.subject == "final",
+            Vote.status == "closed",
+        )
+        .order_by(Vote.closed_at.desc(), Vote.id.desc())
+    ).all()
     seen: set[int] = set()
     rejected = []
     for item_id, title, vote in rows:
@@ -438,9 +559,11 @@ class SitemapEntries:
 
 def list_sitemap_entries(db: Session) -> SitemapEntries:
     """The public pages worth indexing; documents are not among them (a draft never is)."""
-    resolutions = db.exec(select(Resolution.year, Resolution.number, Resolution.adopted_at)
-                          .order_by(Resolution.sequence)).all()
+    resolutions = db.exec(
+        select(Resolution.year, Resolution.number, Resolution.adopted_at).order_by(Resolution.sequence)
+    ).all()
     return SitemapEntries(
         resolutions=[(year, number_in_year(number), adopted_at) for year, number, adopted_at in resolutions],
         forum_ids=list(db.exec(select(Forum.id).order_by(Forum.id)).all()),
-        workshop_ids=list(db.exec(select(Workshop.id).order_by(Workshop.id)).all()))
+        workshop_ids=list(db.exec(select(Workshop.id).order_by(Workshop.id)).all()),
+    )

@@ -49,8 +49,15 @@ def write(connection: Connection, pending: list[tuple[int, str, dict]]) -> None:
     if postgres:
         connection.execute(text(_ORDER_LOCK_SQL))
     now = utcnow()
-    rows = [{"forum_id": forum_id, "kind": kind, "created_at": now,
-             "facts": json.dumps(facts, separators=(",", ":"), sort_keys=True)} for forum_id, kind, facts in pending]
+    rows = [
+        {
+            "forum_id": forum_id,
+            "kind": kind,
+            "created_at": now,
+            "facts": json.dumps(facts, separators=(",", ":"), sort_keys=True),
+        }
+        for forum_id, kind, facts in pending
+    ]
     last_id = None
     for row in rows:
         last_id = connection.execute(insert(LiveEvent).values(**row).returning(LiveEvent.id)).scalar_one()
@@ -66,8 +73,9 @@ def fetch_after(connection: Connection, last_id: int, *, forum_id: int | None = 
     if forum_id is not None:
         query = query.where(LiveEvent.forum_id == forum_id)
     columns = query.with_only_columns(LiveEvent.id, LiveEvent.forum_id, LiveEvent.kind, LiveEvent.facts)
-    return [Event(id=r.id, forum_id=r.forum_id, kind=r.kind, facts=json.loads(r.facts))
-            for r in connection.execute(columns)]
+    return [
+        Event(id=r.id, forum_id=r.forum_id, kind=r.kind, facts=json.loads(r.facts)) for r in connection.execute(columns)
+    ]
 
 
 def bounds(connection: Connection) -> tuple[int, int]:

@@ -75,10 +75,12 @@ def refuse_replace(table: str, keys: tuple[tuple[str, ...], ...]) -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
     exists = " OR ".join(
-        f"EXISTS (SELECT 1 FROM {table} WHERE " + " AND ".join(f"{c} = NEW.{c}" for c in key) + ")"
-        for key in keys)
-    op.execute(f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} FOR EACH ROW WHEN {exists} "
-               f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: an existing row cannot be replaced'); END")
+        f"EXISTS (SELECT 1 FROM {table} WHERE " + " AND ".join(f"{c} = NEW.{c}" for c in key) + ")" for key in keys
+    )
+    op.execute(
+        f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} FOR EACH ROW WHEN {exists} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: an existing row cannot be replaced'); END"
+    )
 
 
 def allow_replace(table: str) -> None:

@@ -20,9 +20,22 @@ from __future__ import annotations
 from alembic import op
 
 # The rule and the subject of a vote: fixed from the moment it opens.
-FIXED_WHEN_OPEN = ("forum_id", "agenda_item_id", "subject", "amendment_id", "revision_number", "threshold",
-                   "quorum_num", "quorum_den", "quorum_base", "is_secret", "mode", "closes_at", "opened_at",
-                   "opened_by")
+FIXED_WHEN_OPEN = (
+    "forum_id",
+    "agenda_item_id",
+    "subject",
+    "amendment_id",
+    "revision_number",
+    "threshold",
+    "quorum_num",
+    "quorum_den",
+    "quorum_base",
+    "is_secret",
+    "mode",
+    "closes_at",
+    "opened_at",
+    "opened_by",
+)
 
 # SQLAlchemy stores SQLite times as 'YYYY-MM-DD HH:MM:SS.ffffff'; this is the database clock in that form.
 SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f000', 'now')"
@@ -73,16 +86,20 @@ $$
 
 
 def _sqlite_vote_open(row: str) -> str:
-    return (f"(SELECT status FROM delib_vote WHERE id = {row}.vote_id) IS NOT 'open' OR "
-            f"coalesce((SELECT closes_at FROM delib_vote WHERE id = {row}.vote_id) <= {SQLITE_NOW}, 0)")
+    return (
+        f"(SELECT status FROM delib_vote WHERE id = {row}.vote_id) IS NOT 'open' OR "
+        f"coalesce((SELECT closes_at FROM delib_vote WHERE id = {row}.vote_id) <= {SQLITE_NOW}, 0)"
+    )
 
 
 def _sqlite_refuse(name: str, when: str, message: str) -> str:
     table, event = name.split(":")
     trigger = f"{table}_{event.lower().replace(' ', '_')}_guard"
     condition = f" WHEN {when}" if when else ""
-    return (f"CREATE TRIGGER {trigger} BEFORE {event} ON {table} FOR EACH ROW{condition} "
-            f"BEGIN SELECT RAISE(ABORT, '{message}'); END")
+    return (
+        f"CREATE TRIGGER {trigger} BEFORE {event} ON {table} FOR EACH ROW{condition} "
+        f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+    )
 
 
 def _sqlite_statements() -> list[str]:
@@ -93,24 +110,37 @@ def _sqlite_statements() -> list[str]:
         _sqlite_refuse("delib_participation:UPDATE", "", "delib_participation rows never change"),
         _sqlite_refuse("delib_participation:DELETE", "", "delib_participation rows are never deleted"),
         _sqlite_refuse("delib_ballot:INSERT", _sqlite_vote_open("NEW"), "the vote is not open"),
-        _sqlite_refuse("delib_ballot:UPDATE", f"{_sqlite_vote_open('OLD')} OR {ballot_fixed}",
-                       "a ballot changes only in its choice, while its vote is open"),
+        _sqlite_refuse(
+            "delib_ballot:UPDATE",
+            f"{_sqlite_vote_open('OLD')} OR {ballot_fixed}",
+            "a ballot changes only in its choice, while its vote is open",
+        ),
         _sqlite_refuse("delib_ballot:DELETE", "", "delib_ballot rows are never deleted"),
-        _sqlite_refuse("delib_vote:UPDATE",
-                       f"OLD.status IN ('closed', 'cancelled') OR (OLD.status = 'open' AND ({changed}))",
-                       "a closed vote never changes, and the rule of an open vote is fixed"),
+        _sqlite_refuse(
+            "delib_vote:UPDATE",
+            f"OLD.status IN ('closed', 'cancelled') OR (OLD.status = 'open' AND ({changed}))",
+            "a closed vote never changes, and the rule of an open vote is fixed",
+        ),
         _sqlite_refuse("delib_vote:DELETE", "", "votes are never deleted"),
     ]
 
 
-_SQLITE_TRIGGERS = ("delib_participation_insert_guard", "delib_participation_update_guard",
-                    "delib_participation_delete_guard", "delib_ballot_insert_guard", "delib_ballot_update_guard",
-                    "delib_ballot_delete_guard", "delib_vote_update_guard", "delib_vote_delete_guard")
+_SQLITE_TRIGGERS = (
+    "delib_participation_insert_guard",
+    "delib_participation_update_guard",
+    "delib_participation_delete_guard",
+    "delib_ballot_insert_guard",
+    "delib_ballot_update_guard",
+    "delib_ballot_delete_guard",
+    "delib_vote_update_guard",
+    "delib_vote_delete_guard",
+)
 
 
 def _pg_vote_guard() -> str:
-    return _PG_VOTE_GUARD.replace("%(new)s", ", ".join(f"NEW.{c}" for c in FIXED_WHEN_OPEN)) \
-                         .replace("%(old)s", ", ".join(f"OLD.{c}" for c in FIXED_WHEN_OPEN))
+    return _PG_VOTE_GUARD.replace("%(new)s", ", ".join(f"NEW.{c}" for c in FIXED_WHEN_OPEN)).replace(
+        "%(old)s", ", ".join(f"OLD.{c}" for c in FIXED_WHEN_OPEN)
+    )
 
 
 def create() -> None:
@@ -118,12 +148,18 @@ def create() -> None:
         op.execute(_PG_CAST_GUARD)
         op.execute(_pg_vote_guard())
         for table in ("delib_participation", "delib_ballot"):
-            op.execute(f"CREATE TRIGGER {table}_guard BEFORE INSERT OR UPDATE OR DELETE ON {table} "
-                       "FOR EACH ROW EXECUTE FUNCTION delib_cast_guard()")
-            op.execute(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                       "FOR EACH STATEMENT EXECUTE FUNCTION delib_refuse_change()")
-        op.execute("CREATE TRIGGER delib_vote_guard BEFORE UPDATE OR DELETE ON delib_vote "
-                   "FOR EACH ROW EXECUTE FUNCTION delib_vote_guard()")
+            op.execute(
+                f"CREATE TRIGGER {table}_guard BEFORE INSERT OR UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION delib_cast_guard()"
+            )
+            op.execute(
+                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION delib_refuse_change()"
+            )
+        op.execute(
+            "CREATE TRIGGER delib_vote_guard BEFORE UPDATE OR DELETE ON delib_vote "
+            "FOR EACH ROW EXECUTE FUNCTION delib_vote_guard()"
+        )
         return
     for statement in _sqlite_statements():
         op.execute(statement)

@@ -65,8 +65,9 @@ def do_unfollow(db: Session, *, user: User, document: Document) -> None:
         record(db, actor_id=user.id, action="document.unfollowed", obj=document)
 
 
-def notify(db: Session, *, kind: str, document_id: int, actor_id: int | None, recipients: Iterable[int | None],
-           details: dict) -> list[Notification]:
+def notify(
+    db: Session, *, kind: str, document_id: int, actor_id: int | None, recipients: Iterable[int | None], details: dict
+) -> list[Notification]:
     """One notification per recipient except the actor, as each recipient chose for ``kind``.
 
     "off" gets nothing; "app" and "daily" get the row (the daily letter picks it up later);
@@ -75,22 +76,37 @@ def notify(db: Session, *, kind: str, document_id: int, actor_id: int | None, re
     if kind not in NOTIFICATION_KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     wanted = [user_id for user_id in recipients if user_id is not None and user_id != actor_id]
-    targets = [(user, delivery) for user, delivery in queries.list_recipients(db, kind=kind, user_ids=wanted)
-               if delivery != "off"]
+    targets = [
+        (user, delivery)
+        for user, delivery in queries.list_recipients(db, kind=kind, user_ids=wanted)
+        if delivery != "off"
+    ]
     if not targets:
         return []
     entry = None
     if any(delivery == "immediate" and user.email for user, delivery in targets):
         document = db.get(Document, document_id)
         actor = db.get(User, actor_id) if actor_id is not None else None
-        entry = Entry(kind=kind, document_id=document_id, details=dict(details), title=document.title if document else "",
-                      actor_name=actor.display_name if actor else None)
+        entry = Entry(
+            kind=kind,
+            document_id=document_id,
+            details=dict(details),
+            title=document.title if document else "",
+            actor_name=actor.display_name if actor else None,
+        )
     now = utcnow()
     created = []
     for user, delivery in targets:
         by_mail = entry is not None and delivery == "immediate" and bool(user.email)
-        notification = Notification(user_id=user.id, kind=kind, document_id=document_id, actor_id=actor_id,
-                                    details=dict(details), created_at=now, emailed_at=now if by_mail else None)
+        notification = Notification(
+            user_id=user.id,
+            kind=kind,
+            document_id=document_id,
+            actor_id=actor_id,
+            details=dict(details),
+            created_at=now,
+            emailed_at=now if by_mail else None,
+        )
         db.add(notification)
         created.append(notification)
         if by_mail:
@@ -101,35 +117,62 @@ def notify(db: Session, *, kind: str, document_id: int, actor_id: int | None, re
 
 def notify_revision(db: Session, *, document: Document, revision_number: int, author_id: int) -> list[Notification]:
     """A new version was saved: tell the document's followers."""
-    return notify(db, kind="revision", document_id=document.id, actor_id=author_id,
-                  recipients=queries.list_follower_ids(db, document_id=document.id),
-                  details={"number": revision_number})
+    return notify(
+        db,
+        kind="revision",
+        document_id=document.id,
+        actor_id=author_id,
+        recipients=queries.list_follower_ids(db, document_id=document.id),
+        details={"number": revision_number},
+    )
 
 
-def notify_reply(db: Session, *, document_id: int, comment_id: int, parent_author_id: int,
-                 actor_id: int) -> list[Notification]:
+def notify_reply(
+    db: Session, *, document_id: int, comment_id: int, parent_author_id: int, actor_id: int
+) -> list[Notification]:
     """Someone answered a comment: tell the comment's author. ``comment_id`` is the reply."""
     reply = db.get(Comment, comment_id)
     # Where the reply is shown (its amendment's page, or its paragraph's comments) goes with it,
     # so the link needs no query when the list is read.
-    details = {"comment_id": comment_id, "amendment_id": reply.amendment_id if reply else None,
-               "pid": reply.anchor_pid if reply else None}
-    return notify(db, kind="reply", document_id=document_id, actor_id=actor_id, recipients=[parent_author_id],
-                  details={k: v for k, v in details.items() if v is not None})
+    details = {
+        "comment_id": comment_id,
+        "amendment_id": reply.amendment_id if reply else None,
+        "pid": reply.anchor_pid if reply else None,
+    }
+    return notify(
+        db,
+        kind="reply",
+        document_id=document_id,
+        actor_id=actor_id,
+        recipients=[parent_author_id],
+        details={k: v for k, v in details.items() if v is not None},
+    )
 
 
 def notify_amendment(db: Session, *, document_id: int, amendment_id: int, actor_id: int) -> list[Notification]:
     """An amendment was proposed: tell the document's followers."""
-    return notify(db, kind="amendment", document_id=document_id, actor_id=actor_id,
-                  recipients=queries.list_follower_ids(db, document_id=document_id),
-                  details={"amendment_id": amendment_id})
+    return notify(
+        db,
+        kind="amendment",
+        document_id=document_id,
+        actor_id=actor_id,
+        recipients=queries.list_follower_ids(db, document_id=document_id),
+        details={"amendment_id": amendment_id},
+    )
 
 
-def notify_decision(db: Session, *, document_id: int, amendment_id: int, accepted: bool, actor_id: int,
-                    recipients: Iterable[int]) -> list[Notification]:
+def notify_decision(
+    db: Session, *, document_id: int, amendment_id: int, accepted: bool, actor_id: int, recipients: Iterable[int]
+) -> list[Notification]:
     """An amendment was accepted or rejected: tell its author and those who took a stance."""
-    return notify(db, kind="decision", document_id=document_id, actor_id=actor_id, recipients=recipients,
-                  details={"amendment_id": amendment_id, "accepted": bool(accepted)})
+    return notify(
+        db,
+        kind="decision",
+        document_id=document_id,
+        actor_id=actor_id,
+        recipients=recipients,
+        details={"amendment_id": amendment_id, "accepted": bool(accepted)},
+    )
 
 
 def do_mark_read(db: Session, *, user: User, ids: Iterable[int] | None = None) -> int:
@@ -153,8 +196,10 @@ def check_set_preferences(db: Session, *, user: User, data: Mapping) -> dict[str
     changed = {kind: delivery for kind, delivery in chosen.items() if delivery != current[kind]}
     if not changed:
         return chosen
-    rows = {row.kind: row for row in db.exec(select(NotificationPreference)
-                                             .where(NotificationPreference.user_id == user.id))}
+    rows = {
+        row.kind: row
+        for row in db.exec(select(NotificationPreference).where(NotificationPreference.user_id == user.id))
+    }
     for kind, delivery in changed.items():
         row = rows.get(kind)
         if row is None:
@@ -165,8 +210,11 @@ def check_set_preferences(db: Session, *, user: User, data: Mapping) -> dict[str
                     db.flush()
                 continue
             except IntegrityError:
-                row = db.exec(select(NotificationPreference).where(NotificationPreference.user_id == user.id,
-                                                                   NotificationPreference.kind == kind)).one()
+                row = db.exec(
+                    select(NotificationPreference).where(
+                        NotificationPreference.user_id == user.id, NotificationPreference.kind == kind
+                    )
+                ).one()
         row.delivery = delivery
         db.add(row)
     db.flush()

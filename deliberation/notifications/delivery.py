@@ -40,8 +40,11 @@ class Link:
     fragment: str = ""
 
     def path(self, url: Callable[..., str]) -> str:
-        return (url(self.route, **self.params) + (f"?{self.query}" if self.query else "")
-                + (f"#{self.fragment}" if self.fragment else ""))
+        return (
+            url(self.route, **self.params)
+            + (f"?{self.query}" if self.query else "")
+            + (f"#{self.fragment}" if self.fragment else "")
+        )
 
 
 Resolve = Callable[[Link], str]
@@ -73,8 +76,12 @@ def describe(kind: str, details: dict, *, title: str, actor_name: str | None) ->
     """One sentence in the current locale; the same words on the page and in e-mails."""
     name = actor_name or gettext("a member of the network")
     if kind == "revision":
-        return gettext("New version %(number)s of «%(title)s», saved by %(name)s",
-                       number=details.get("number", ""), title=title, name=name)
+        return gettext(
+            "New version %(number)s of «%(title)s», saved by %(name)s",
+            number=details.get("number", ""),
+            title=title,
+            name=name,
+        )
     if kind == "reply":
         return gettext("%(name)s replied to your comment on «%(title)s»", name=name, title=title)
     if kind == "amendment":
@@ -98,8 +105,13 @@ class Entry:
 
     @classmethod
     def of(cls, notification: Notification, *, title: str, actor_name: str | None) -> "Entry":
-        return cls(kind=notification.kind, document_id=notification.document_id, details=dict(notification.details),
-                   title=title, actor_name=actor_name)
+        return cls(
+            kind=notification.kind,
+            document_id=notification.document_id,
+            details=dict(notification.details),
+            title=title,
+            actor_name=actor_name,
+        )
 
     def text(self) -> str:
         return describe(self.kind, self.details, title=self.title, actor_name=self.actor_name)
@@ -129,13 +141,17 @@ class Letter:
             if self.daily:
                 subject = ngettext("%(num)s new notification", "%(num)s new notifications", len(self.entries))
                 intro = gettext("Here is what happened in the documents you follow since the last letter:")
-                why = gettext("You receive this letter once a day because you chose a daily e-mail for these "
-                              "notifications. To change what you receive, open:")
+                why = gettext(
+                    "You receive this letter once a day because you chose a daily e-mail for these "
+                    "notifications. To change what you receive, open:"
+                )
                 body = f"{greeting}\n\n{intro}\n\n{items}\n\n-- \n{why}\n{resolve(SETTINGS_LINK)}\n"
             else:
                 subject = self.entries[0].text()
-                why = gettext("You receive this letter because you chose an e-mail at once for these notifications. "
-                              "To change what you receive, open:")
+                why = gettext(
+                    "You receive this letter because you chose an e-mail at once for these notifications. "
+                    "To change what you receive, open:"
+                )
                 body = f"{greeting}\n\n{items}\n\n-- \n{why}\n{resolve(SETTINGS_LINK)}\n"
             return mail.Message(to=self.to, subject=subject, body=body)
         finally:
@@ -143,8 +159,9 @@ class Letter:
 
 
 def letter_to(user: User, entries: Iterable[Entry], *, daily: bool = False) -> Letter:
-    return Letter(to=user.email or "", name=user.display_name, locale=user.locale or "uk", entries=tuple(entries),
-                  daily=daily)
+    return Letter(
+        to=user.email or "", name=user.display_name, locale=user.locale or "uk", entries=tuple(entries), daily=daily
+    )
 
 
 def queue_mail(db: Session, message: Letter | mail.Message) -> None:
@@ -168,8 +185,12 @@ def mark_emailed(db: Session, *, ids: list[int]) -> int:
     """Claim notifications for a letter; returns how many were still unclaimed."""
     if not ids:
         return 0
-    result = db.execute(update(Notification).where(Notification.id.in_(ids), Notification.emailed_at.is_(None))
-                        .values(emailed_at=utcnow()).execution_options(synchronize_session=False))
+    result = db.execute(
+        update(Notification)
+        .where(Notification.id.in_(ids), Notification.emailed_at.is_(None))
+        .values(emailed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     return result.rowcount
 
 
@@ -192,10 +213,17 @@ def claim_digests(sessions: SessionFactory, *, resolve: Resolve) -> list[Pending
     with sessions.begin() as db:
         digests = collect_digests(db)
         titles, names = queries.list_labels(db, [n for _, batch in digests for n in batch])
-        batches = [([n.id for n in batch],
-                    letter_to(user, (Entry.of(n, title=titles.get(n.document_id, ""),
-                                              actor_name=names.get(n.actor_id)) for n in batch), daily=True))
-                   for user, batch in digests]
+        batches = [
+            (
+                [n.id for n in batch],
+                letter_to(
+                    user,
+                    (Entry.of(n, title=titles.get(n.document_id, ""), actor_name=names.get(n.actor_id)) for n in batch),
+                    daily=True,
+                ),
+            )
+            for user, batch in digests
+        ]
     letters = []
     for ids, letter in batches:
         with sessions.begin() as db:

@@ -24,7 +24,10 @@ class NotificationRow:
 
 
 def is_following(db: Session, *, user_id: int, document_id: int) -> bool:
-    return db.exec(select(Follow.id).where(Follow.user_id == user_id, Follow.document_id == document_id)).first() is not None
+    return (
+        db.exec(select(Follow.id).where(Follow.user_id == user_id, Follow.document_id == document_id)).first()
+        is not None
+    )
 
 
 def list_follower_ids(db: Session, *, document_id: int) -> list[int]:
@@ -33,17 +36,24 @@ def list_follower_ids(db: Session, *, document_id: int) -> list[int]:
 
 def unread_count(db: Session, user_id: int) -> int:
     # Served by ix_delib_notification_user_read; runs on every page a member opens.
-    return db.exec(select(func.count()).select_from(Notification)
-                   .where(Notification.user_id == user_id, Notification.read_at.is_(None))).one()
+    return db.exec(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    ).one()
 
 
-def list_notifications(db: Session, *, user_id: int, limit: int = 50, before_id: int | None = None) -> list[NotificationRow]:
+def list_notifications(
+    db: Session, *, user_id: int, limit: int = 50, before_id: int | None = None
+) -> list[NotificationRow]:
     """The newest first, one query however many there are; ``before_id`` pages back."""
     actor = aliased(User)
-    statement = (select(Notification, Document.title, actor.display_name)
-                 .join(Document, Document.id == Notification.document_id)
-                 .outerjoin(actor, actor.id == Notification.actor_id)
-                 .where(Notification.user_id == user_id))
+    statement = (
+        select(Notification, Document.title, actor.display_name)
+        .join(Document, Document.id == Notification.document_id)
+        .outerjoin(actor, actor.id == Notification.actor_id)
+        .where(Notification.user_id == user_id)
+    )
     if before_id is not None:
         statement = statement.where(Notification.id < before_id)
     rows = db.exec(statement.order_by(Notification.id.desc()).limit(limit)).all()
@@ -52,8 +62,13 @@ def list_notifications(db: Session, *, user_id: int, limit: int = 50, before_id:
 
 def get_preferences(db: Session, user_id: int) -> dict[str, str]:
     """Delivery for every kind, the default where the member never chose."""
-    chosen = dict(db.exec(select(NotificationPreference.kind, NotificationPreference.delivery)
-                          .where(NotificationPreference.user_id == user_id)).all())
+    chosen = dict(
+        db.exec(
+            select(NotificationPreference.kind, NotificationPreference.delivery).where(
+                NotificationPreference.user_id == user_id
+            )
+        ).all()
+    )
     return {kind: chosen.get(kind, DEFAULT_DELIVERY) for kind in NOTIFICATION_KINDS}
 
 
@@ -62,11 +77,14 @@ def list_recipients(db: Session, *, kind: str, user_ids: Iterable[int]) -> list[
     ids = sorted(set(user_ids))
     if not ids:
         return []
-    rows = db.exec(select(User, NotificationPreference.delivery)
-                   .outerjoin(NotificationPreference, and_(NotificationPreference.user_id == User.id,
-                                                          NotificationPreference.kind == kind))
-                   .where(User.id.in_(ids), User.is_active.is_(True))
-                   .order_by(User.id)).all()
+    rows = db.exec(
+        select(User, NotificationPreference.delivery)
+        .outerjoin(
+            NotificationPreference, and_(NotificationPreference.user_id == User.id, NotificationPreference.kind == kind)
+        )
+        .where(User.id.in_(ids), User.is_active.is_(True))
+        .order_by(User.id)
+    ).all()
     return [(user, delivery or DEFAULT_DELIVERY) for user, delivery in rows]
 
 
@@ -75,7 +93,11 @@ def list_labels(db: Session, notifications: Iterable[Notification]) -> tuple[dic
     notifications = list(notifications)
     document_ids = {n.document_id for n in notifications}
     actor_ids = {n.actor_id for n in notifications if n.actor_id is not None}
-    titles = dict(db.exec(select(Document.id, Document.title).where(Document.id.in_(document_ids))).all()) if document_ids else {}
+    titles = (
+        dict(db.exec(select(Document.id, Document.title).where(Document.id.in_(document_ids))).all())
+        if document_ids
+        else {}
+    )
     names = dict(db.exec(select(User.id, User.display_name).where(User.id.in_(actor_ids))).all()) if actor_ids else {}
     return titles, names
 
@@ -85,11 +107,24 @@ def list_daily_pending(db: Session) -> list[tuple[User, Notification]]:
 
     People without an e-mail address (a host may not give one) or no longer active are left out.
     """
-    return list(db.exec(
-        select(User, Notification)
-        .join(Notification, Notification.user_id == User.id)
-        .join(NotificationPreference, and_(NotificationPreference.user_id == Notification.user_id,
-                                           NotificationPreference.kind == Notification.kind))
-        .where(NotificationPreference.delivery == "daily", Notification.emailed_at.is_(None),
-               User.is_active.is_(True), User.email.is_not(None), User.email != "")
-        .order_by(User.id, Notification.id)).all())
+    return list(
+        db.exec(
+            select(User, Notification)
+            .join(Notification, Notification.user_id == User.id)
+            .join(
+                NotificationPreference,
+                and_(
+                    NotificationPreference.user_id == Notification.user_id,
+                    NotificationPreference.kind == Notification.kind,
+                ),
+            )
+            .where(
+                NotificationPreference.delivery == "daily",
+                Notification.emailed_at.is_(None),
+                User.is_active.is_(True),
+                User.email.is_not(None),
+                User.email != "",
+            )
+            .order_by(User.id, Notification.id)
+        ).all()
+    )

@@ -63,19 +63,34 @@ def add_mail(db: Session, message: mail.Message, *, lease: timedelta = LEASE) ->
 
 def _add(db: Session, *, channel: str, name: str, payload: dict, lease: timedelta) -> Pending:
     now = utcnow()
-    entry = OutboxEntry(delivery_id=str(uuid.uuid4()), channel=channel, name=name, payload=payload, created_at=now,
-                        next_attempt_at=now, claimed_until=now + lease, attempts=1)
+    entry = OutboxEntry(
+        delivery_id=str(uuid.uuid4()),
+        channel=channel,
+        name=name,
+        payload=payload,
+        created_at=now,
+        next_attempt_at=now,
+        claimed_until=now + lease,
+        attempts=1,
+    )
     db.add(entry)
     db.flush()
     return _pending(entry)
 
 
 def _pending(entry: Any) -> Pending:
-    return Pending(id=entry.id, delivery_id=entry.delivery_id, channel=entry.channel, name=entry.name,
-                   payload=dict(entry.payload), attempts=entry.attempts)
+    return Pending(
+        id=entry.id,
+        delivery_id=entry.delivery_id,
+        channel=entry.channel,
+        name=entry.name,
+        payload=dict(entry.payload),
+        attempts=entry.attempts,
+    )
 
 
 # --- delivering ---------------------------------------------------------------------------------
+
 
 def still_written(sessions, pending: Sequence[Pending]) -> list[Pending]:
     """The rows of ``pending`` that exist (were not rolled back with a savepoint). A read: on
@@ -83,8 +98,7 @@ def still_written(sessions, pending: Sequence[Pending]) -> list[Pending]:
     token = sqlite_write_intent.set(False)
     try:
         with sessions.begin() as db:
-            ids = set(db.execute(select(OutboxEntry.id)
-                                 .where(OutboxEntry.id.in_([p.id for p in pending]))).scalars())
+            ids = set(db.execute(select(OutboxEntry.id).where(OutboxEntry.id.in_([p.id for p in pending]))).scalars())
     finally:
         sqlite_write_intent.reset(token)
     return [p for p in pending if p.id in ids]
@@ -111,8 +125,14 @@ def deliver(sessions, pending: Sequence[Pending], deliver_one: Deliver) -> int:
         try:
             deliver_one(row)
         except Exception as error:  # noqa: BLE001 - a receiver's or mail server's failure is retried
-            log.warning("Outbox delivery %s (%s %s) failed, attempt %s: %s", row.delivery_id, row.channel,
-                        row.name, row.attempts, error)
+            log.warning(
+                "Outbox delivery %s (%s %s) failed, attempt %s: %s",
+                row.delivery_id,
+                row.channel,
+                row.name,
+                row.attempts,
+                error,
+            )
             failed.append((row, f"{type(error).__name__}: {error}"[:500]))
         else:
             delivered.append(row.id)
@@ -126,11 +146,17 @@ def mark(db: Session, *, delivered: Iterable[int], failed: Iterable[tuple[Pendin
     now = utcnow()
     ids = list(delivered)
     if ids:
-        db.execute(update(OutboxEntry).where(OutboxEntry.id.in_(ids))
-                   .values(delivered_at=now, claimed_until=None, last_error=""))
+        db.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.id.in_(ids))
+            .values(delivered_at=now, claimed_until=None, last_error="")
+        )
     for row, error in failed:
-        db.execute(update(OutboxEntry).where(OutboxEntry.id == row.id)
-                   .values(claimed_until=None, last_error=error, next_attempt_at=now + backoff(row.attempts)))
+        db.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.id == row.id)
+            .values(claimed_until=None, last_error=error, next_attempt_at=now + backoff(row.attempts))
+        )
 
 
 def backoff(attempts: int) -> timedelta:
@@ -141,23 +167,37 @@ def backoff(attempts: int) -> timedelta:
 def claim_due(db: Session, *, channels: Sequence[str], lease: timedelta = LEASE, limit: int = BATCH) -> list[Pending]:
     """Take up to ``limit`` rows that are due and unclaimed (or whose claim ran out), oldest first."""
     now = utcnow()
-    claimable = and_(OutboxEntry.delivered_at.is_(None), OutboxEntry.next_attempt_at <= now,
-                     OutboxEntry.attempts < MAX_ATTEMPTS, OutboxEntry.channel.in_(channels),
-                     or_(OutboxEntry.claimed_until.is_(None), OutboxEntry.claimed_until < now))
+    claimable = and_(
+        OutboxEntry.delivered_at.is_(None),
+        OutboxEntry.next_attempt_at <= now,
+        OutboxEntry.attempts < MAX_ATTEMPTS,
+        OutboxEntry.channel.in_(channels),
+        or_(OutboxEntry.claimed_until.is_(None), OutboxEntry.claimed_until < now),
+    )
     ids = db.execute(select(OutboxEntry.id).where(claimable).order_by(OutboxEntry.id).limit(limit)).scalars().all()
     if not ids:
         return []
     # The condition again in the update: on PostgreSQL a concurrent sweeper that claimed a row
     # first makes it fail here (READ COMMITTED re-checks the updated row), so each row goes once.
-    rows = db.execute(update(OutboxEntry).where(OutboxEntry.id.in_(ids), claimable)
-                      .values(claimed_until=now + lease, attempts=OutboxEntry.attempts + 1)
-                      .returning(OutboxEntry.id, OutboxEntry.delivery_id, OutboxEntry.channel, OutboxEntry.name,
-                                 OutboxEntry.payload, OutboxEntry.attempts)).all()
+    rows = db.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.id.in_(ids), claimable)
+        .values(claimed_until=now + lease, attempts=OutboxEntry.attempts + 1)
+        .returning(
+            OutboxEntry.id,
+            OutboxEntry.delivery_id,
+            OutboxEntry.channel,
+            OutboxEntry.name,
+            OutboxEntry.payload,
+            OutboxEntry.attempts,
+        )
+    ).all()
     return sorted((_pending(row) for row in rows), key=lambda p: p.id)
 
 
-def sweep(sessions, deliver_one: Deliver, *, channels: Sequence[str] = ("event", "mail"),
-          lease: timedelta = LEASE) -> int:
+def sweep(
+    sessions, deliver_one: Deliver, *, channels: Sequence[str] = ("event", "mail"), lease: timedelta = LEASE
+) -> int:
     """Deliver whatever is due, batch after batch; returns how many were delivered."""
     total = 0
     while True:
@@ -178,13 +218,19 @@ def prune(sessions) -> int:
 def pending_counts(db: Session) -> dict[str, int]:
     from sqlalchemy import func
 
-    rows = db.execute(select(OutboxEntry.channel, func.count()).where(OutboxEntry.delivered_at.is_(None))
-                      .group_by(OutboxEntry.channel)).all()
+    rows = db.execute(
+        select(OutboxEntry.channel, func.count())
+        .where(OutboxEntry.delivered_at.is_(None))
+        .group_by(OutboxEntry.channel)
+    ).all()
     return {channel: count for channel, count in rows}
 
 
 def last_delivery_error(db: Session) -> tuple[datetime, str] | None:
-    row = db.execute(select(OutboxEntry.next_attempt_at, OutboxEntry.last_error)
-                     .where(OutboxEntry.delivered_at.is_(None), OutboxEntry.last_error != "")
-                     .order_by(OutboxEntry.id.desc()).limit(1)).first()
+    row = db.execute(
+        select(OutboxEntry.next_attempt_at, OutboxEntry.last_error)
+        .where(OutboxEntry.delivered_at.is_(None), OutboxEntry.last_error != "")
+        .order_by(OutboxEntry.id.desc())
+        .limit(1)
+    ).first()
     return (row[0], row[1]) if row else None

@@ -68,19 +68,33 @@ def adoption_year(adopted_at: datetime) -> int:
 
 def _tally(vote: Vote) -> dict[str, Any]:
     counts = Counts(for_=vote.for_count, against=vote.against_count, abstain=vote.abstain_count)
-    electorate = Electorate(registered=vote.registered_count, present=vote.present_count,
-                            participants=vote.participants_count)
-    return record.tally_record(counts, electorate, quorum_reached=bool(vote.quorum_reached),
-                               hand_counted=bool(vote.hand_counted))
+    electorate = Electorate(
+        registered=vote.registered_count, present=vote.present_count, participants=vote.participants_count
+    )
+    return record.tally_record(
+        counts, electorate, quorum_reached=bool(vote.quorum_reached), hand_counted=bool(vote.hand_counted)
+    )
 
 
 def _rule(vote: Vote) -> dict[str, Any]:
-    return Rule(threshold=vote.threshold, quorum_share=f"{vote.quorum_num}/{vote.quorum_den}",
-                quorum_base=vote.quorum_base, secret=vote.is_secret).describe()
+    return Rule(
+        threshold=vote.threshold,
+        quorum_share=f"{vote.quorum_num}/{vote.quorum_den}",
+        quorum_base=vote.quorum_base,
+        secret=vote.is_secret,
+    ).describe()
 
 
-def _build(db: Session, *, vote: Vote, document: Document, revision: Revision, forum: Forum,
-           workshop_title: str, contributors: list[dict[str, Any]]) -> Resolution:
+def _build(
+    db: Session,
+    *,
+    vote: Vote,
+    document: Document,
+    revision: Revision,
+    forum: Forum,
+    workshop_title: str,
+    contributors: list[dict[str, Any]],
+) -> Resolution:
     """The next link of the chain, as the database stands now."""
     last = queries.get_last_resolution(db)
     adopted_at = _utc(vote.closed_at)
@@ -90,12 +104,22 @@ def _build(db: Session, *, vote: Vote, document: Document, revision: Revision, f
         previous_hash=last.hash if last else None,
         number=f"{year}/{queries.count_resolutions_in_year(db, year) + 1}",
         year=year,
-        title=revision.title, kind=document.kind, text=revision.body,
-        document_id=document.id, revision_number=revision.number, workshop_id=document.workshop_id,
+        title=revision.title,
+        kind=document.kind,
+        text=revision.body,
+        document_id=document.id,
+        revision_number=revision.number,
+        workshop_id=document.workshop_id,
         workshop_title=workshop_title,
-        forum_id=forum.id, forum_title=forum.title, vote_id=vote.id, adopted_at=adopted_at,
-        sectors=list(document.sectors), themes=list(document.themes),
-        rule=_rule(vote), tally=_tally(vote), contributors=contributors,
+        forum_id=forum.id,
+        forum_title=forum.title,
+        vote_id=vote.id,
+        adopted_at=adopted_at,
+        sectors=list(document.sectors),
+        themes=list(document.themes),
+        rule=_rule(vote),
+        tally=_tally(vote),
+        contributors=contributors,
         hash="",
     )
     covered = record_of(resolution)
@@ -104,8 +128,7 @@ def _build(db: Session, *, vote: Vote, document: Document, revision: Revision, f
     return resolution
 
 
-def do_adopt_resolution(db: Session, *, vote: Vote, document: Document, revision: Revision,
-                        forum: Forum) -> Resolution:
+def do_adopt_resolution(db: Session, *, vote: Vote, document: Document, revision: Revision, forum: Forum) -> Resolution:
     """Freeze the revision a final vote adopted as the next resolution of the chain.
 
     Called in the transaction that closed ``vote``. Two adoptions at once must not take the same
@@ -121,16 +144,25 @@ def do_adopt_resolution(db: Session, *, vote: Vote, document: Document, revision
         raise Conflict("vote_mismatch", N_("This vote is not about this text."))
     if queries.get_resolution_for_vote(db, vote.id) is not None:
         raise Conflict("already_adopted", N_("This text is already a resolution."))
-    contributors = [{"id": user.id, "name": user.display_name}
-                    for user in queries.list_contributors(db, document_id=document.id, up_to=revision.number)]
+    contributors = [
+        {"id": user.id, "name": user.display_name}
+        for user in queries.list_contributors(db, document_id=document.id, up_to=revision.number)
+    ]
     # Everything the resolution's page shows is frozen with it: it is cached as immutable.
     workshop_title = db.get(Workshop, document.workshop_id).title
     # Everything the caller changed goes to the database now, outside the savepoint: rolling the
     # savepoint back must undo our insert and nothing else.
     db.flush()
     for attempt in range(ATTEMPTS):
-        resolution = _build(db, vote=vote, document=document, revision=revision, forum=forum,
-                            workshop_title=workshop_title, contributors=contributors)
+        resolution = _build(
+            db,
+            vote=vote,
+            document=document,
+            revision=revision,
+            forum=forum,
+            workshop_title=workshop_title,
+            contributors=contributors,
+        )
         try:
             with db.begin_nested():
                 db.add(resolution)
@@ -142,12 +174,26 @@ def do_adopt_resolution(db: Session, *, vote: Vote, document: Document, revision
         break
     document.status, document.updated_at = "adopted", utcnow()
     db.add(document)
-    audit(db, actor_id=vote.closed_by, action="resolution.adopted", obj=resolution,
-          number=resolution.number, hash=resolution.hash)
+    audit(
+        db,
+        actor_id=vote.closed_by,
+        action="resolution.adopted",
+        obj=resolution,
+        number=resolution.number,
+        hash=resolution.hash,
+    )
     db.flush()
     # The resolution is public from this commit on; the document stays a members' hit.
     index_resolution(db, resolution)
     index_document_status(db, document)
-    events.queue(db, events.resolution_adopted, resolution_id=resolution.id, number=resolution.number,
-                 document_id=document.id, forum_id=forum.id, vote_id=vote.id, hash=resolution.hash)
+    events.queue(
+        db,
+        events.resolution_adopted,
+        resolution_id=resolution.id,
+        number=resolution.number,
+        document_id=document.id,
+        forum_id=forum.id,
+        vote_id=vote.id,
+        hash=resolution.hash,
+    )
     return resolution

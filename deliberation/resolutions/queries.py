@@ -34,13 +34,15 @@ def get_resolution_view(db: Session, year: int, n: int) -> ResolutionView | None
     resolution = get_resolution_by_number(db, year, n)
     if resolution is None:
         return None
-    ids = db.exec(select(Revision.paragraph_ids).where(Revision.document_id == resolution.document_id,
-                                                       Revision.number == resolution.revision_number)).first()
+    ids = db.exec(
+        select(Revision.paragraph_ids).where(
+            Revision.document_id == resolution.document_id, Revision.number == resolution.revision_number
+        )
+    ).first()
     return ResolutionView(resolution=resolution, paragraph_ids=list(ids or []))
 
 
-def list_resolutions(db: Session, *, forum_id: int | None = None,
-                     limit: int = DEFAULT_LIST_LIMIT) -> list[Resolution]:
+def list_resolutions(db: Session, *, forum_id: int | None = None, limit: int = DEFAULT_LIST_LIMIT) -> list[Resolution]:
     """Newest first (by position in the chain, which is the order of adoption)."""
     query = select(Resolution)
     if forum_id is not None:
@@ -50,16 +52,18 @@ def list_resolutions(db: Session, *, forum_id: int | None = None,
 
 def get_resolution_for_document(db: Session, document_id: int) -> Resolution | None:
     """The resolution a document became (the latest, should a text ever be adopted twice)."""
-    return db.exec(select(Resolution).where(Resolution.document_id == document_id)
-                   .order_by(Resolution.sequence.desc())).first()
+    return db.exec(
+        select(Resolution).where(Resolution.document_id == document_id).order_by(Resolution.sequence.desc())
+    ).first()
 
 
 def get_resolution_for_vote(db: Session, vote_id: int) -> Resolution | None:
     return db.exec(select(Resolution).where(Resolution.vote_id == vote_id)).first()
 
 
-def list_chain(db: Session, *, after_sequence: int = 0, limit: int | None = None,
-               refresh: bool = False) -> list[Resolution]:
+def list_chain(
+    db: Session, *, after_sequence: int = 0, limit: int | None = None, refresh: bool = False
+) -> list[Resolution]:
     """Resolutions in chain order (ascending ``sequence``), optionally a slice of the chain.
 
     ``refresh`` reloads rows already in the session from the database, so what is read is what
@@ -87,6 +91,5 @@ def list_contributors(db: Session, *, document_id: int, up_to: int) -> list[User
 
     An accepted amendment is a revision credited to the amendment's author, so they are here.
     """
-    authors = select(Revision.author_id).where(Revision.document_id == document_id,
-                                               Revision.number <= up_to).distinct()
+    authors = select(Revision.author_id).where(Revision.document_id == document_id, Revision.number <= up_to).distinct()
     return list(db.exec(select(User).where(User.id.in_(authors)).order_by(User.id)).all())

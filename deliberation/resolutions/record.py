@@ -105,10 +105,20 @@ __all__ = [
     "verify_chain",
 ]
 
-FIELDS: tuple[str, ...] = ("number", "title", "kind", "text", "adopted_at", "forum", "rule",
-                           "tally", "contributors", "revision", "previous_hash")
-TALLY_COUNTS: tuple[str, ...] = ("for", "against", "abstain", "registered", "present",
-                                 "participants")
+FIELDS: tuple[str, ...] = (
+    "number",
+    "title",
+    "kind",
+    "text",
+    "adopted_at",
+    "forum",
+    "rule",
+    "tally",
+    "contributors",
+    "revision",
+    "previous_hash",
+)
+TALLY_COUNTS: tuple[str, ...] = ("for", "against", "abstain", "registered", "present", "participants")
 TALLY_FLAGS: tuple[str, ...] = ("quorum_reached", "hand_counted")
 TALLY_FIELDS: tuple[str, ...] = TALLY_COUNTS + TALLY_FLAGS
 
@@ -144,8 +154,7 @@ def _nfc(value: Any, where: str, *, non_empty: bool = False) -> str:
 def _int(value: Any, where: str, *, minimum: int = 0) -> int:
     if isinstance(value, float):
         raise RecordError("float_not_allowed", where)
-    if isinstance(value, bool) or not isinstance(value, int) \
-            or not minimum <= value <= _INT_LIMIT:
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= _INT_LIMIT:
         raise RecordError("invalid_integer", where)
     return value
 
@@ -218,8 +227,9 @@ def _contributors(value: Any) -> list[dict[str, Any]]:
     for i, person in enumerate(value):
         where = f"contributors[{i}]"
         person = _object(person, ("id", "name"), where)
-        people.append({"id": _int(person["id"], f"{where}.id"),
-                       "name": _nfc(person["name"], f"{where}.name", non_empty=True)})
+        people.append(
+            {"id": _int(person["id"], f"{where}.id"), "name": _nfc(person["name"], f"{where}.name", non_empty=True)}
+        )
     people.sort(key=lambda p: p["id"])
     if len({p["id"] for p in people}) != len(people):
         raise RecordError("duplicate_contributor", "contributors")
@@ -250,14 +260,17 @@ def canonical_record(record: Mapping[str, Any]) -> dict[str, Any]:
         "kind": _nfc(record["kind"], "kind", non_empty=True),
         "text": _text(record["text"]),
         "adopted_at": _time(record["adopted_at"]),
-        "forum": {"id": _int(forum["id"], "forum.id"),
-                  "title": _nfc(forum["title"], "forum.title", non_empty=True)},
+        "forum": {"id": _int(forum["id"], "forum.id"), "title": _nfc(forum["title"], "forum.title", non_empty=True)},
         "rule": _json(rule, "rule"),
-        "tally": {**{name: _int(tally[name], f"tally.{name}") for name in TALLY_COUNTS},
-                  **{name: _bool(tally[name], f"tally.{name}") for name in TALLY_FLAGS}},
+        "tally": {
+            **{name: _int(tally[name], f"tally.{name}") for name in TALLY_COUNTS},
+            **{name: _bool(tally[name], f"tally.{name}") for name in TALLY_FLAGS},
+        },
         "contributors": _contributors(record["contributors"]),
-        "revision": {"document_id": _int(revision["document_id"], "revision.document_id"),
-                     "number": _int(revision["number"], "revision.number", minimum=1)},
+        "revision": {
+            "document_id": _int(revision["document_id"], "revision.document_id"),
+            "number": _int(revision["number"], "revision.number", minimum=1),
+        },
         "previous_hash": previous,
     }
 
@@ -272,12 +285,16 @@ def resolution_hash(record: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_bytes(record)).hexdigest()
 
 
-def tally_record(counts: Counts, electorate: Electorate, *, quorum_reached: bool,
-                 hand_counted: bool) -> dict[str, Any]:
+def tally_record(counts: Counts, electorate: Electorate, *, quorum_reached: bool, hand_counted: bool) -> dict[str, Any]:
     """The ``tally`` member from counting's values."""
-    return {**counts.as_dict(), "registered": electorate.registered,
-            "present": electorate.present, "participants": electorate.participants,
-            "quorum_reached": quorum_reached, "hand_counted": hand_counted}
+    return {
+        **counts.as_dict(),
+        "registered": electorate.registered,
+        "present": electorate.present,
+        "participants": electorate.participants,
+        "quorum_reached": quorum_reached,
+        "hand_counted": hand_counted,
+    }
 
 
 @dataclass(frozen=True)
@@ -296,8 +313,7 @@ class Problem:
     found: str | None
 
 
-def verify_chain(records: Sequence[Mapping[str, Any]], *,
-                 previous_hash: str | None = None) -> list[Problem]:
+def verify_chain(records: Sequence[Mapping[str, Any]], *, previous_hash: str | None = None) -> list[Problem]:
     """Check records, ordered by sequence, each with its stored ``hash``; [] means all is well.
 
     ``previous_hash`` is what the first record must link to: None for a whole chain, or the hash

@@ -46,8 +46,14 @@ def verify_report(db: Session, *, batch: int = BATCH, expect: Sequence[str] = ()
             problems.append(record.Problem(None, "expected_hash_missing", kept, None))
     votes_checked, vote_problems = recount_problems(db)
     audit_checked, audit_head, audit_problems = audit_chain_problems(db)
-    return Report(checked=checked, last_hash=last_hash, problems=problems + vote_problems + audit_problems,
-                  votes_checked=votes_checked, audit_checked=audit_checked, audit_head=audit_head)
+    return Report(
+        checked=checked,
+        last_hash=last_hash,
+        problems=problems + vote_problems + audit_problems,
+        votes_checked=votes_checked,
+        audit_checked=audit_checked,
+        audit_head=audit_head,
+    )
 
 
 def _chain(db: Session, batch: int) -> tuple[int, str | None, list[record.Problem], set[str]]:

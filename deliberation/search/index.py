@@ -33,8 +33,19 @@ def _entry_of(db: Session, kind: str, object_id: int) -> SearchEntry | None:
     return db.exec(select(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.object_id == object_id)).first()
 
 
-def _write(db: Session, entry: SearchEntry | None, *, kind: str, object_id: int, workshop_id: int | None,
-           revision_number: int | None, status: str, title: str, body: str, updated_at: datetime) -> SearchEntry:
+def _write(
+    db: Session,
+    entry: SearchEntry | None,
+    *,
+    kind: str,
+    object_id: int,
+    workshop_id: int | None,
+    revision_number: int | None,
+    status: str,
+    title: str,
+    body: str,
+    updated_at: datetime,
+) -> SearchEntry:
     if entry is None:
         entry = SearchEntry(kind=kind, object_id=object_id, visibility=VISIBILITIES[kind])
     lemmas = _searchable(title, body)
@@ -50,9 +61,18 @@ def _write(db: Session, entry: SearchEntry | None, *, kind: str, object_id: int,
 
 def index_resolution(db: Session, resolution: Resolution) -> SearchEntry:
     """Index an adopted text for everyone; it never changes again."""
-    return _write(db, _entry_of(db, "resolution", resolution.id), kind="resolution", object_id=resolution.id,
-                  workshop_id=resolution.workshop_id, revision_number=resolution.revision_number, status="adopted",
-                  title=resolution.title, body=resolution.text, updated_at=resolution.adopted_at)
+    return _write(
+        db,
+        _entry_of(db, "resolution", resolution.id),
+        kind="resolution",
+        object_id=resolution.id,
+        workshop_id=resolution.workshop_id,
+        revision_number=resolution.revision_number,
+        status="adopted",
+        title=resolution.title,
+        body=resolution.text,
+        updated_at=resolution.adopted_at,
+    )
 
 
 def index_document(db: Session, document: Document, revision: Revision) -> SearchEntry | None:
@@ -64,16 +84,27 @@ def index_document(db: Session, document: Document, revision: Revision) -> Searc
     entry = _entry_of(db, "document", document.id)
     if entry is not None and entry.revision_number is not None and revision.number < entry.revision_number:
         return None
-    return _write(db, entry, kind="document", object_id=document.id, workshop_id=document.workshop_id,
-                  revision_number=revision.number, status=document.status, title=revision.title,
-                  body=revision.body, updated_at=document.updated_at or utcnow())
+    return _write(
+        db,
+        entry,
+        kind="document",
+        object_id=document.id,
+        workshop_id=document.workshop_id,
+        revision_number=revision.number,
+        status=document.status,
+        title=revision.title,
+        body=revision.body,
+        updated_at=document.updated_at or utcnow(),
+    )
 
 
 def index_document_status(db: Session, document: Document) -> None:
     """Record a document's new status (its text did not change, so its lemmas stay)."""
-    db.execute(update(SearchEntry)
-               .where(SearchEntry.kind == "document", SearchEntry.object_id == document.id)
-               .values(status=document.status, updated_at=document.updated_at or utcnow()))
+    db.execute(
+        update(SearchEntry)
+        .where(SearchEntry.kind == "document", SearchEntry.object_id == document.id)
+        .values(status=document.status, updated_at=document.updated_at or utcnow())
+    )
 
 
 def unindex_document(db: Session, document_id: int) -> None:
@@ -82,7 +113,7 @@ def unindex_document(db: Session, document_id: int) -> None:
 
 def _batches(ids: Sequence[int]) -> Iterable[Sequence[int]]:
     for start in range(0, len(ids), REINDEX_BATCH):
-        yield ids[start:start + REINDEX_BATCH]
+        yield ids[start : start + REINDEX_BATCH]
 
 
 def reindex(db: Session, *, progress: Progress | None = None) -> int:
@@ -103,31 +134,91 @@ def reindex(db: Session, *, progress: Progress | None = None) -> int:
     db.execute(delete(SearchEntry))
     report(done, total)
     for ids in _batches(resolution_ids):
-        rows = db.execute(select(Resolution.id, Resolution.workshop_id, Resolution.revision_number, Resolution.title,
-                                 Resolution.text, Resolution.adopted_at).where(Resolution.id.in_(ids))).all()
-        _insert(db, [_row(kind="resolution", object_id=r.id, workshop_id=r.workshop_id,
-                          revision_number=r.revision_number, status="adopted", title=r.title, body=r.text,
-                          updated_at=r.adopted_at) for r in rows])
+        rows = db.execute(
+            select(
+                Resolution.id,
+                Resolution.workshop_id,
+                Resolution.revision_number,
+                Resolution.title,
+                Resolution.text,
+                Resolution.adopted_at,
+            ).where(Resolution.id.in_(ids))
+        ).all()
+        _insert(
+            db,
+            [
+                _row(
+                    kind="resolution",
+                    object_id=r.id,
+                    workshop_id=r.workshop_id,
+                    revision_number=r.revision_number,
+                    status="adopted",
+                    title=r.title,
+                    body=r.text,
+                    updated_at=r.adopted_at,
+                )
+                for r in rows
+            ],
+        )
         done += len(ids)
         report(done, total)
     for ids in _batches(document_ids):
-        rows = db.execute(select(Document.id, Document.workshop_id, Document.status, Document.updated_at,
-                                 Revision.number, Revision.title, Revision.body)
-                          .join(Revision, and_(Revision.document_id == Document.id,
-                                               Revision.number == Document.head_number))
-                          .where(Document.id.in_(ids))).all()
-        _insert(db, [_row(kind="document", object_id=r.id, workshop_id=r.workshop_id, revision_number=r.number,
-                          status=r.status, title=r.title, body=r.body, updated_at=r.updated_at) for r in rows])
+        rows = db.execute(
+            select(
+                Document.id,
+                Document.workshop_id,
+                Document.status,
+                Document.updated_at,
+                Revision.number,
+                Revision.title,
+                Revision.body,
+            )
+            .join(Revision, and_(Revision.document_id == Document.id, Revision.number == Document.head_number))
+            .where(Document.id.in_(ids))
+        ).all()
+        _insert(
+            db,
+            [
+                _row(
+                    kind="document",
+                    object_id=r.id,
+                    workshop_id=r.workshop_id,
+                    revision_number=r.number,
+                    status=r.status,
+                    title=r.title,
+                    body=r.body,
+                    updated_at=r.updated_at,
+                )
+                for r in rows
+            ],
+        )
         done += len(ids)
         report(done, total)
     return total
 
 
-def _row(*, kind: str, object_id: int, workshop_id: int | None, revision_number: int | None, status: str,
-         title: str, body: str, updated_at: datetime) -> dict:
-    return dict(kind=kind, object_id=object_id, visibility=VISIBILITIES[kind], workshop_id=workshop_id,
-                revision_number=revision_number, status=status, title=title, lemmas=_searchable(title, body),
-                updated_at=updated_at)
+def _row(
+    *,
+    kind: str,
+    object_id: int,
+    workshop_id: int | None,
+    revision_number: int | None,
+    status: str,
+    title: str,
+    body: str,
+    updated_at: datetime,
+) -> dict:
+    return dict(
+        kind=kind,
+        object_id=object_id,
+        visibility=VISIBILITIES[kind],
+        workshop_id=workshop_id,
+        revision_number=revision_number,
+        status=status,
+        title=title,
+        lemmas=_searchable(title, body),
+        updated_at=updated_at,
+    )
 
 
 def _insert(db: Session, rows: list[dict]) -> None:
@@ -148,8 +239,10 @@ def stale_entries(db: Session, *, sample: int = STALE_SAMPLE) -> int:
     lemma of a word), a new dictionary release in the lock file, or texts written before the
     index existed all show here; 0 means a rebuild would change nothing that was looked at.
     """
-    texts = (db.execute(select(func.count()).select_from(Resolution)).scalar_one()
-             + db.execute(select(func.count()).select_from(Document)).scalar_one())
+    texts = (
+        db.execute(select(func.count()).select_from(Resolution)).scalar_one()
+        + db.execute(select(func.count()).select_from(Document)).scalar_one()
+    )
     entries = db.execute(select(func.count()).select_from(SearchEntry)).scalar_one()
     missing = max(0, texts - entries)
     ids = list(db.exec(select(SearchEntry.id).order_by(SearchEntry.id)).all())
@@ -157,8 +250,9 @@ def stale_entries(db: Session, *, sample: int = STALE_SAMPLE) -> int:
     chosen = ids[::step][:sample]
     if not chosen:
         return missing
-    rows = db.execute(select(SearchEntry.kind, SearchEntry.object_id, SearchEntry.lemmas)
-                      .where(SearchEntry.id.in_(chosen))).all()
+    rows = db.execute(
+        select(SearchEntry.kind, SearchEntry.object_id, SearchEntry.lemmas).where(SearchEntry.id.in_(chosen))
+    ).all()
     current = _current_lemmas(db, rows)
     return missing + sum(1 for row in rows if current.get((row.kind, row.object_id)) != row.lemmas)
 
@@ -169,14 +263,16 @@ def _current_lemmas(db: Session, rows) -> dict[tuple[str, int], str]:
     resolution_ids = [row.object_id for row in rows if row.kind == "resolution"]
     document_ids = [row.object_id for row in rows if row.kind == "document"]
     if resolution_ids:
-        for rid, title, body in db.execute(select(Resolution.id, Resolution.title, Resolution.text)
-                                           .where(Resolution.id.in_(resolution_ids))):
+        for rid, title, body in db.execute(
+            select(Resolution.id, Resolution.title, Resolution.text).where(Resolution.id.in_(resolution_ids))
+        ):
             out[("resolution", rid)] = _searchable(title, body)
     if document_ids:
-        for did, title, body in db.execute(select(Document.id, Revision.title, Revision.body)
-                                           .join(Revision, and_(Revision.document_id == Document.id,
-                                                                Revision.number == Document.head_number))
-                                           .where(Document.id.in_(document_ids))):
+        for did, title, body in db.execute(
+            select(Document.id, Revision.title, Revision.body)
+            .join(Revision, and_(Revision.document_id == Document.id, Revision.number == Document.head_number))
+            .where(Document.id.in_(document_ids))
+        ):
             out[("document", did)] = _searchable(title, body)
     return out
 

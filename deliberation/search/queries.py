@@ -69,14 +69,16 @@ def _fts5_query(terms: Terms) -> str:
     # Each lemma as an FTS5 string, inside which nothing is an operator: a term's lemmas ORed in
     # parentheses, the terms ANDed. Lemmas are words (letters, digits, ʼ and -), so a doubled
     # quote never occurs; doubling keeps it so anyway.
-    return " AND ".join("(" + " OR ".join('"' + lemma.replace('"', '""') + '"' for lemma in term) + ")"
-                        for term in terms)
+    return " AND ".join(
+        "(" + " OR ".join('"' + lemma.replace('"', '""') + '"' for lemma in term) + ")" for term in terms
+    )
 
 
 def _tsquery(terms: Terms) -> str:
-    return " & ".join("(" + " | ".join("'" + lemma.replace("\\", "\\\\").replace("'", "''") + "'"
-                                       for lemma in term) + ")"
-                      for term in terms)
+    return " & ".join(
+        "(" + " | ".join("'" + lemma.replace("\\", "\\\\").replace("'", "''") + "'" for lemma in term) + ")"
+        for term in terms
+    )
 
 
 def _matching(db: Session, terms: Terms):
@@ -85,16 +87,20 @@ def _matching(db: Session, terms: Terms):
     if is_sqlite(db):
         # bm25 is smaller for better matches.
         rank = (-func.bm25(_FTS)).label("score")
-        stmt = (sa_select(entry.c.id, entry.c.kind, entry.c.object_id, entry.c.title, entry.c.workshop_id,
-                          entry.c.status, rank)
-                .select_from(_fts).join(entry, entry.c.id == _fts.c.rowid)
-                .where(_FTS.op("MATCH")(bindparam("fts_query", _fts5_query(terms)))))
+        stmt = (
+            sa_select(
+                entry.c.id, entry.c.kind, entry.c.object_id, entry.c.title, entry.c.workshop_id, entry.c.status, rank
+            )
+            .select_from(_fts)
+            .join(entry, entry.c.id == _fts.c.rowid)
+            .where(_FTS.op("MATCH")(bindparam("fts_query", _fts5_query(terms))))
+        )
         return stmt, rank
     query = cast(bindparam("ts_query", _tsquery(terms)), postgresql.TSQUERY)
     rank = cast(func.ts_rank(_VECTOR, query), Float).label("score")
-    stmt = (sa_select(entry.c.id, entry.c.kind, entry.c.object_id, entry.c.title, entry.c.workshop_id,
-                      entry.c.status, rank)
-            .where(_VECTOR.op("@@")(query)))
+    stmt = sa_select(
+        entry.c.id, entry.c.kind, entry.c.object_id, entry.c.title, entry.c.workshop_id, entry.c.status, rank
+    ).where(_VECTOR.op("@@")(query))
     return stmt, rank
 
 
@@ -108,8 +114,16 @@ def _scope(*, public_only: bool, member_id: int | None, kinds: Iterable[str]) ->
     return conditions
 
 
-def search(db: Session, query: str, *, public_only: bool, member_id: int | None = None,
-           kinds: Iterable[str] = KINDS, limit: int = 20, offset: int = 0) -> SearchPage:
+def search(
+    db: Session,
+    query: str,
+    *,
+    public_only: bool,
+    member_id: int | None = None,
+    kinds: Iterable[str] = KINDS,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchPage:
     """The hits for ``query`` in rank order, ``limit`` from ``offset``, and how many there are.
 
     Every word of the query must match (in any inflection, any apostrophe, any case: a text word
@@ -126,8 +140,12 @@ def search(db: Session, query: str, *, public_only: bool, member_id: int | None 
     # The total rides along with the page (a window over all matches), so one query does both;
     # only a page past the end needs a second query to count. The window sits outside the
     # match: FTS5 refuses bm25 in a query that has one.
-    paged = (sa_select(matches, func.count().over().label("total"))
-             .order_by(matches.c.score.desc(), matches.c.id).limit(limit).offset(offset))
+    paged = (
+        sa_select(matches, func.count().over().label("total"))
+        .order_by(matches.c.score.desc(), matches.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
     rows = db.execute(paged).all()
     if rows:
         total = rows[0].total
@@ -137,9 +155,18 @@ def search(db: Session, query: str, *, public_only: bool, member_id: int | None 
     hits = []
     for row in rows:
         body, number = originals.get((row.kind, row.object_id), ("", None))
-        hits.append(Hit(kind=row.kind, object_id=row.object_id, title=row.title, rank=float(row.score),
-                        snippet=highlight(body, terms, max_chars=SNIPPET_CHARS), number=number,
-                        workshop_id=row.workshop_id, status=row.status))
+        hits.append(
+            Hit(
+                kind=row.kind,
+                object_id=row.object_id,
+                title=row.title,
+                rank=float(row.score),
+                snippet=highlight(body, terms, max_chars=SNIPPET_CHARS),
+                number=number,
+                workshop_id=row.workshop_id,
+                status=row.status,
+            )
+        )
     return SearchPage(hits=hits, total=total, lemmas=tuple(dict.fromkeys(lemma for term in terms for lemma in term)))
 
 
@@ -149,15 +176,17 @@ def _originals(db: Session, rows) -> dict[tuple[str, int], tuple[str, str | None
     resolution_ids = [row.object_id for row in rows if row.kind == "resolution"]
     document_ids = [row.object_id for row in rows if row.kind == "document"]
     if resolution_ids:
-        for rid, body, number in db.execute(select(Resolution.id, Resolution.text, Resolution.number)
-                                            .where(Resolution.id.in_(resolution_ids))):
+        for rid, body, number in db.execute(
+            select(Resolution.id, Resolution.text, Resolution.number).where(Resolution.id.in_(resolution_ids))
+        ):
             out[("resolution", rid)] = (body, number)
     if document_ids:
         # The head revision: the text as it is now, never an older one.
-        for did, body in db.execute(select(Revision.document_id, Revision.body)
-                                    .join(Document, and_(Document.id == Revision.document_id,
-                                                         Document.head_number == Revision.number))
-                                    .where(Document.id.in_(document_ids))):
+        for did, body in db.execute(
+            select(Revision.document_id, Revision.body)
+            .join(Document, and_(Document.id == Revision.document_id, Document.head_number == Revision.number))
+            .where(Document.id.in_(document_ids))
+        ):
             out[("document", did)] = (body, None)
     return out
 

@@ -34,8 +34,16 @@ def unit_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def apply_change(text: str, paragraphs: Sequence[Paragraph], *, kind: str, pid: str | None,
-                 start: int | None, end: int | None, proposed: str) -> str:
+def apply_change(
+    text: str,
+    paragraphs: Sequence[Paragraph],
+    *,
+    kind: str,
+    pid: str | None,
+    start: int | None,
+    end: int | None,
+    proposed: str,
+) -> str:
     """The text with the change applied.
 
     ``kind`` is "replace" (the passage becomes ``proposed``), "delete" (the passage goes),
@@ -56,7 +64,7 @@ def apply_change(text: str, paragraphs: Sequence[Paragraph], *, kind: str, pid: 
     if kind == "insert":
         return normalize(text[:unit_end] + "\n\n" + proposed.strip() + text[unit_end:])
     if kind == "replace":
-        return normalize(text[:unit_start + lo] + proposed.strip() + text[unit_start + hi:])
+        return normalize(text[: unit_start + lo] + proposed.strip() + text[unit_start + hi :])
     if kind == "delete":
-        return normalize(text[:unit_start + lo] + text[unit_start + hi:])
+        return normalize(text[: unit_start + lo] + text[unit_start + hi :])
     raise AmendError(f"unknown kind of change: {kind}")

@@ -52,9 +52,7 @@ def initial_spans(text: str, origin: int) -> list[Span]:
     return [(len(text), origin)] if text else []
 
 
-def carry_spans(
-    old_text: str, old_spans: Sequence[Span], new_text: str, new_origin: int
-) -> list[Span]:
+def carry_spans(old_text: str, old_spans: Sequence[Span], new_text: str, new_origin: int) -> list[Span]:
     """Spans of ``new_text``, the revision ``new_origin`` made of ``old_text``."""
     _check(old_text, old_spans)
     out: list[Span] = []

@@ -122,9 +122,8 @@ def _token_diff(old: str, new: str, deadline: float) -> list[Op]:
     """
     head, tail = _common_edges(old, new)
     if head or tail:
-        middle = _token_diff_core(old[head:len(old) - tail], new[head:len(new) - tail], deadline)
-        return [*([(EQUAL, old[:head])] if head else []), *middle,
-                *([(EQUAL, old[len(old) - tail:])] if tail else [])]
+        middle = _token_diff_core(old[head : len(old) - tail], new[head : len(new) - tail], deadline)
+        return [*([(EQUAL, old[:head])] if head else []), *middle, *([(EQUAL, old[len(old) - tail :])] if tail else [])]
     return _token_diff_core(old, new, deadline)
 
 
@@ -163,7 +162,7 @@ def _common_suffix(a: str, b: str, limit: int) -> int:
     low, high = 0, limit
     while low < high:
         mid = (low + high + 1) // 2
-        if a[len(a) - mid:len(a) - low] == b[len(b) - mid:len(b) - low]:
+        if a[len(a) - mid : len(a) - low] == b[len(b) - mid : len(b) - low]:
             low = mid
         else:
             high = mid - 1

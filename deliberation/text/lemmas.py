@@ -25,8 +25,17 @@ from markupsafe import Markup, escape
 from . import morphology
 from .tokens import WORD_RE
 
-__all__ = ["APOSTROPHE", "fold", "highlight", "lemma_text", "lemmas", "query_lemmas", "query_terms",
-           "query_word_lemmas", "word_lemmas"]
+__all__ = [
+    "APOSTROPHE",
+    "fold",
+    "highlight",
+    "lemma_text",
+    "lemmas",
+    "query_lemmas",
+    "query_terms",
+    "query_word_lemmas",
+    "word_lemmas",
+]
 
 #: The one apostrophe of folded text. U+02BC is a letter to Unicode (category Lm), so FTS5's
 #: unicode61 tokenizer and PostgreSQL keep it inside a word, unlike ' and ’.
@@ -35,11 +44,19 @@ APOSTROPHE = "\u02bc"
 # Every spelling of the apostrophe met in Ukrainian texts (typewriter, typographic, modifier
 # letter, left quote and backtick from keyboards without one, acute and prime from word
 # processors), and the non-breaking hyphen. One code point for one, so offsets never move.
-_SAME_LENGTH = str.maketrans({
-    "'": APOSTROPHE, "\u2019": APOSTROPHE, "\u2018": APOSTROPHE, "`": APOSTROPHE, "\u00b4": APOSTROPHE,
-    "\u2032": APOSTROPHE, "\u02b9": APOSTROPHE, "\u02bb": APOSTROPHE,
-    "\u2011": "-",
-})
+_SAME_LENGTH = str.maketrans(
+    {
+        "'": APOSTROPHE,
+        "\u2019": APOSTROPHE,
+        "\u2018": APOSTROPHE,
+        "`": APOSTROPHE,
+        "\u00b4": APOSTROPHE,
+        "\u2032": APOSTROPHE,
+        "\u02b9": APOSTROPHE,
+        "\u02bb": APOSTROPHE,
+        "\u2011": "-",
+    }
+)
 # Stress accents and other combining marks left over after NFC (й and ї compose and stay).
 _MARKS = re.compile(r"[\u0300-\u036f\u0483-\u0489]")
 
@@ -136,7 +153,7 @@ def _best_start(found: list[tuple[int, int, frozenset[int]]], reach: int) -> int
         end = max(end, i)
         while end + 1 < len(found) and found[end + 1][1] <= start + reach:
             end += 1
-        count = len(frozenset().union(*(f[2] for f in found[i:end + 1])))
+        count = len(frozenset().union(*(f[2] for f in found[i : end + 1])))
         if count > best_count:
             best, best_count = i, count
     return best

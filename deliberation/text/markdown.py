@@ -43,8 +43,17 @@ from markdown_it.token import Token
 
 from .paragraphs import Paragraph, point_marker
 
-__all__ = ["MAX_NESTING", "PARSE_BUDGET", "RenderedUnit", "UnitKind", "parse_cost", "plain_text", "render",
-           "render_units", "slugify"]
+__all__ = [
+    "MAX_NESTING",
+    "PARSE_BUDGET",
+    "RenderedUnit",
+    "UnitKind",
+    "parse_cost",
+    "plain_text",
+    "render",
+    "render_units",
+    "slugify",
+]
 
 UnitKind = Literal["heading", "point", "paragraph", "list", "table", "quote", "other"]
 
@@ -105,8 +114,9 @@ def _postprocess(state: StateCore) -> None:
 
 
 def _make_md() -> MarkdownIt:
-    md = _SafeMarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
-                                        "maxNesting": MAX_NESTING})
+    md = _SafeMarkdownIt(
+        "commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": MAX_NESTING}
+    )
     md.enable("table")
     md.add_render_rule("image", _image_as_alt)
     md.core.ruler.push("deliberation_postprocess", _postprocess)
@@ -167,9 +177,7 @@ def render(text: str) -> str:
     return _MD.render(text, {})
 
 
-def render_units(
-    paragraphs: Sequence[Paragraph], *, point_labels: Mapping[str, str]
-) -> list[RenderedUnit]:
+def render_units(paragraphs: Sequence[Paragraph], *, point_labels: Mapping[str, str]) -> list[RenderedUnit]:
     """Render each unit separately, for pages that wrap units in permalinked elements.
 
     Points (units starting with a list marker) lose the author's marker and
@@ -200,8 +208,10 @@ def _render_units(paragraphs: Sequence[Paragraph], point_labels: Mapping[str, st
         if ok and "]:" in p.text:  # only a unit with "]:" can define a link reference
             _MD.parse(p.text, refs_env)
     env["references"] = refs_env.get("references", {})
-    return [_render_unit(p, point_labels, env) if ok else _unit_as_typed(p, point_labels)
-            for p, ok in zip(paragraphs, parsed)]
+    return [
+        _render_unit(p, point_labels, env) if ok else _unit_as_typed(p, point_labels)
+        for p, ok in zip(paragraphs, parsed)
+    ]
 
 
 def _unit_as_typed(p: Paragraph, point_labels: Mapping[str, str]) -> RenderedUnit:
@@ -253,9 +263,7 @@ class _BytesLRU:
 _CACHE = _BytesLRU(_CACHE_BYTES)
 
 
-def _render_unit(
-    p: Paragraph, point_labels: Mapping[str, str], env: MutableMapping
-) -> RenderedUnit:
+def _render_unit(p: Paragraph, point_labels: Mapping[str, str], env: MutableMapping) -> RenderedUnit:
     marker = point_marker(p.text)
     if marker is None:
         tokens = _MD.parse(p.text, env)

@@ -65,8 +65,9 @@ def _morph():
                 from pymorphy3.units import DictionaryAnalyzer, KnownSuffixAnalyzer
 
                 _DictionaryAnalyzer = DictionaryAnalyzer
-                _analyzer = pymorphy3.MorphAnalyzer(lang="uk", units=[DictionaryAnalyzer(), KnownSuffixAnalyzer()],
-                                                    result_type=None)
+                _analyzer = pymorphy3.MorphAnalyzer(
+                    lang="uk", units=[DictionaryAnalyzer(), KnownSuffixAnalyzer()], result_type=None
+                )
     return _analyzer
 
 
@@ -195,7 +196,10 @@ def query_word_lemmas(word: str) -> tuple[str, ...]:
         # The dictionary has no word frequencies; simplemma's one lemma, learnt from a corpus, is
         # the likeliest reading (авторів: «автор», not the possessive «авторів»; нова: «новий»).
         likeliest = _simplemma(word)
-        chosen = {lemma for lemma, grammemes in readings
-                  if _same(lemma, word) or lemma == likeliest or {"NOUN", "plur", "nomn"} <= grammemes}
+        chosen = {
+            lemma
+            for lemma, grammemes in readings
+            if _same(lemma, word) or lemma == likeliest or {"NOUN", "plur", "nomn"} <= grammemes
+        }
         return _single_words(chosen) or word_lemmas(word)
     return _single_words((lemma for lemma, _ in readings)) or word_lemmas(word)

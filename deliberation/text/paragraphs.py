@@ -68,9 +68,7 @@ def _words(unit: str) -> Counter[str]:
     return Counter(w.casefold() for w in WORD_RE.findall(normalize_apostrophes(_key(unit))))
 
 
-def assign_ids(
-    old: Sequence[Paragraph] | None, new_text: str, *, new_id: Callable[[], str]
-) -> list[Paragraph]:
+def assign_ids(old: Sequence[Paragraph] | None, new_text: str, *, new_id: Callable[[], str]) -> list[Paragraph]:
     """Return the units of ``new_text`` with ids carried over from ``old`` where they match.
 
     ``new_id`` makes fresh ids; it must not return an id in ``old`` or one

@@ -46,6 +46,7 @@ def _field_error(name: str, code: str, message: str, **params) -> ValidationErro
 
 # --- preparing ------------------------------------------------------------------------------------
 
+
 def _rule_fields(check: Checker, data: Mapping) -> dict:
     threshold = check.choice("threshold", THRESHOLD_LABELS, default="cast_majority")
     quorum_base = check.choice("quorum_base", ("registered", "present"), default="registered")
@@ -54,8 +55,15 @@ def _rule_fields(check: Checker, data: Mapping) -> dict:
     if num is None or den is None or not (0 <= num <= den and 1 <= den <= MAX_QUORUM_DEN):
         check.fail("quorum_num", "invalid_quorum", N_("The quorum must be a share from 0 to 1, such as 1/2 or 2/3."))
     closes_at = _closing_time(check, data) if mode == "remote" else None
-    return dict(threshold=threshold, quorum_base=quorum_base, mode=mode, quorum_num=num, quorum_den=den,
-                is_secret=check.flag("is_secret"), closes_at=closes_at)
+    return dict(
+        threshold=threshold,
+        quorum_base=quorum_base,
+        mode=mode,
+        quorum_num=num,
+        quorum_den=den,
+        is_secret=check.flag("is_secret"),
+        closes_at=closes_at,
+    )
 
 
 def _int(value, default: int | None = None) -> int | None:
@@ -91,14 +99,30 @@ def check_prepare_vote(db: Session, *, item: AgendaItem, forum: Forum, actor: Us
     check.done()
     amendment = _subject_amendment(db, item, subject, data)
     if subject == "final" and item.document_id is None:
-        raise _field_error("subject", "no_text", N_("This item has no text to adopt; put a procedural question instead."))
-    vote = Vote(forum_id=forum.id, agenda_item_id=item.id, subject=subject,
-                amendment_id=amendment.id if amendment else None, created_by=actor.id,
-                title=title or _default_title(item, subject, amendment), **fields)
+        raise _field_error(
+            "subject", "no_text", N_("This item has no text to adopt; put a procedural question instead.")
+        )
+    vote = Vote(
+        forum_id=forum.id,
+        agenda_item_id=item.id,
+        subject=subject,
+        amendment_id=amendment.id if amendment else None,
+        created_by=actor.id,
+        title=title or _default_title(item, subject, amendment),
+        **fields,
+    )
     db.add(vote)
     db.flush()
-    record(db, actor_id=actor.id, action="vote.prepared", obj=vote, item_id=item.id, subject=subject,
-           rule=queries.rule_of(vote).describe(), mode=vote.mode)
+    record(
+        db,
+        actor_id=actor.id,
+        action="vote.prepared",
+        obj=vote,
+        item_id=item.id,
+        subject=subject,
+        rule=queries.rule_of(vote).describe(),
+        mode=vote.mode,
+    )
     return vote
 
 
@@ -109,7 +133,9 @@ def _subject_amendment(db: Session, item: AgendaItem, subject: str, data: Mappin
 
     amendment = get_amendment(db, _int(data.get("amendment_id")) or 0)
     if amendment is None or amendment.document_id != item.document_id or amendment.status != "open":
-        raise _field_error("amendment_id", "no_amendment", N_("Please choose an amendment of this text that is still open."))
+        raise _field_error(
+            "amendment_id", "no_amendment", N_("Please choose an amendment of this text that is still open.")
+        )
     return amendment
 
 
@@ -118,7 +144,7 @@ def _default_title(item: AgendaItem, subject: str, amendment) -> str:
     if subject != "amendment":
         return item.title[:TITLE_MAX]
     room = TITLE_MAX - len(gettext("Amendment No. %(n)s to «%(title)s»", n=amendment.id, title=""))
-    title = item.title if len(item.title) <= room else item.title[:max(0, room - 1)].rstrip() + "…"
+    title = item.title if len(item.title) <= room else item.title[: max(0, room - 1)].rstrip() + "…"
     return gettext("Amendment No. %(n)s to «%(title)s»", n=amendment.id, title=title)[:TITLE_MAX]
 
 
@@ -136,8 +162,9 @@ def check_update_vote(db: Session, *, vote: Vote, forum: Forum, actor: User, dat
     vote.title = title or vote.title
     db.add(vote)
     db.flush()
-    record(db, actor_id=actor.id, action="vote.updated", obj=vote, rule=queries.rule_of(vote).describe(),
-           mode=vote.mode)
+    record(
+        db, actor_id=actor.id, action="vote.updated", obj=vote, rule=queries.rule_of(vote).describe(), mode=vote.mode
+    )
     return vote
 
 
@@ -153,6 +180,7 @@ def do_cancel_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vot
 
 
 # --- opening --------------------------------------------------------------------------------------
+
 
 def do_open_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
     _require(rules.can_chair(actor, forum))
@@ -173,11 +201,25 @@ def do_open_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
     vote.status, vote.opened_by, vote.opened_at = "open", actor.id, utcnow()
     db.add(vote)
     db.flush()
-    record(db, actor_id=actor.id, action="vote.opened", obj=vote, rule=queries.rule_of(vote).describe(),
-           mode=vote.mode, closes_at=vote.closes_at.isoformat() if vote.closes_at else None,
-           revision=vote.revision_number)
-    events.queue(db, events.vote_opened, vote_id=vote.id, forum_id=vote.forum_id, agenda_item_id=vote.agenda_item_id,
-                 subject=vote.subject, actor_id=actor.id)
+    record(
+        db,
+        actor_id=actor.id,
+        action="vote.opened",
+        obj=vote,
+        rule=queries.rule_of(vote).describe(),
+        mode=vote.mode,
+        closes_at=vote.closes_at.isoformat() if vote.closes_at else None,
+        revision=vote.revision_number,
+    )
+    events.queue(
+        db,
+        events.vote_opened,
+        vote_id=vote.id,
+        forum_id=vote.forum_id,
+        agenda_item_id=vote.agenda_item_id,
+        subject=vote.subject,
+        actor_id=actor.id,
+    )
     live.publish(db, forum_id=vote.forum_id, kind="vote-opened", vote_id=vote.id, item_id=vote.agenda_item_id)
     return vote
 
@@ -198,20 +240,37 @@ def _check_subject_ready(db: Session, vote: Vote) -> None:
             raise Conflict("amendment_not_open", N_("This amendment is no longer open."))
         result, _ = discussion.rebase(db, amendment=amendment, document=document)
         if not result.clean:
-            raise Conflict("amendment_conflict", N_("The text has changed where this amendment applies, and the "
-                                                    "changes clash. Ask the author to update the amendment."))
+            raise Conflict(
+                "amendment_conflict",
+                N_(
+                    "The text has changed where this amendment applies, and the "
+                    "changes clash. Ask the author to update the amendment."
+                ),
+            )
     elif vote.subject == "final":
         if sum(discussion_queries.open_amendment_counts(db, document_id=document.id).values()):
-            raise Conflict("amendments_pending", N_("Amendments to this text are still pending. Put them to the "
-                                                    "vote (or let their authors withdraw them) first."))
+            raise Conflict(
+                "amendments_pending",
+                N_(
+                    "Amendments to this text are still pending. Put them to the "
+                    "vote (or let their authors withdraw them) first."
+                ),
+            )
         vote.revision_number = document.head_number
 
 
 # --- casting --------------------------------------------------------------------------------------
 
-def check_cast_ballot(db: Session, *, vote: Vote, actor: User, data: Mapping,
-                      device_secrets: Mapping[int, str] | None = None,
-                      before_writes: Callable[[], None] | None = None) -> Cast:
+
+def check_cast_ballot(
+    db: Session,
+    *,
+    vote: Vote,
+    actor: User,
+    data: Mapping,
+    device_secrets: Mapping[int, str] | None = None,
+    before_writes: Callable[[], None] | None = None,
+) -> Cast:
     """Cast or change the actor's own ballot, or the one of a delegate whose proxy they hold.
 
     ``device_secrets`` are the secrets this browser was given for the vote's ballots, by voter
@@ -233,20 +292,30 @@ def check_cast_ballot(db: Session, *, vote: Vote, actor: User, data: Mapping,
     if choice not in CHOICES:
         raise _field_error("choice", "invalid_choice", N_("Please choose for, against or abstain."))
     voter_id, participated = _voter(db, vote, actor, _int(data.get("voter"), actor.id))
-    request = BallotRequest(voter_id=voter_id, choice=choice, key=str(data.get("ballot_key", "") or ""),
-                            receipt=str(data.get("receipt", "") or "").strip(),
-                            device_secret=(device_secrets or {}).get(voter_id, ""))
-    cast = ballots.cast(db, vote=vote, actor=actor, request=request, participated=participated,
-                        before_writes=before_writes)
+    request = BallotRequest(
+        voter_id=voter_id,
+        choice=choice,
+        key=str(data.get("ballot_key", "") or ""),
+        receipt=str(data.get("receipt", "") or "").strip(),
+        device_secret=(device_secrets or {}).get(voter_id, ""),
+    )
+    cast = ballots.cast(
+        db, vote=vote, actor=actor, request=request, participated=participated, before_writes=before_writes
+    )
     _publish_turnout(db, vote)
     return cast
 
 
 def _publish_turnout(db: Session, vote: Vote) -> None:
     # Counted in this transaction; the listener coalesces bursts and keeps the largest count.
-    live.publish(db, forum_id=vote.forum_id, kind="turnout", vote_id=vote.id,
-                 participants=queries.turnout(db, vote.id),
-                 registered=forum_queries.count_registered(db, vote.forum_id))
+    live.publish(
+        db,
+        forum_id=vote.forum_id,
+        kind="turnout",
+        vote_id=vote.id,
+        participants=queries.turnout(db, vote.id),
+        registered=forum_queries.count_registered(db, vote.forum_id),
+    )
 
 
 def _voter(db: Session, vote: Vote, actor: User, voter_id: int | None) -> tuple[int, bool]:
@@ -268,6 +337,7 @@ def _voter(db: Session, vote: Vote, actor: User, voter_id: int | None) -> tuple[
 
 # --- closing --------------------------------------------------------------------------------------
 
+
 def do_close_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
     _require(rules.can_chair(actor, forum))
     if vote.mode == "hand":
@@ -288,8 +358,7 @@ def close_if_due(db: Session, vote: Vote) -> bool:
     if not _claim_close(db, vote, due_only=True):
         db.refresh(vote)
         return False
-    _finish(db, vote, actor_id=None, counts=queries.counted(db, vote.id), hand_counted=False,
-            closed_at=vote.closes_at)
+    _finish(db, vote, actor_id=None, counts=queries.counted(db, vote.id), hand_counted=False, closed_at=vote.closes_at)
     return True
 
 
@@ -333,8 +402,12 @@ def check_record_hand_count(db: Session, *, vote: Vote, forum: Forum, actor: Use
     counts = Counts(for_=values["for"], against=values["against"], abstain=values["abstain"])
     present = len(_present(db, vote, participants=set()))
     if counts.cast > present:
-        raise _field_error("for", "too_many", N_("More votes were entered than there are delegates present "
-                                                 "(%(present)s)."), present=present)
+        raise _field_error(
+            "for",
+            "too_many",
+            N_("More votes were entered than there are delegates present (%(present)s)."),
+            present=present,
+        )
     if not _claim_close(db, vote, due_only=False):
         raise Conflict("vote_not_open", N_("This vote is not open."))
     return _finish(db, vote, actor_id=actor.id, counts=counts, hand_counted=True)
@@ -380,8 +453,15 @@ def _result(db: Session, vote: Vote, counts: Counts, *, hand_counted: bool):
     return electorate, decide(queries.rule_of(vote), counts, electorate)
 
 
-def _finish(db: Session, vote: Vote, *, actor_id: int | None, counts: Counts, hand_counted: bool,
-            closed_at: datetime | None = None) -> Vote:
+def _finish(
+    db: Session,
+    vote: Vote,
+    *,
+    actor_id: int | None,
+    counts: Counts,
+    hand_counted: bool,
+    closed_at: datetime | None = None,
+) -> Vote:
     electorate, outcome = _result(db, vote, counts, hand_counted=hand_counted)
     registered, taking_part = electorate.registered, electorate.participants
     db.refresh(vote)
@@ -392,14 +472,33 @@ def _finish(db: Session, vote: Vote, *, actor_id: int | None, counts: Counts, ha
     vote.is_adopted, vote.reason, vote.hand_counted = outcome.adopted, outcome.reason, hand_counted
     db.add(vote)
     db.flush()
-    record(db, actor_id=actor_id, action="vote.closed", obj=vote, tally=counts.as_dict(), registered=registered,
-           present=electorate.present, participants=taking_part, adopted=outcome.adopted, reason=outcome.reason,
-           hand_counted=hand_counted)
+    record(
+        db,
+        actor_id=actor_id,
+        action="vote.closed",
+        obj=vote,
+        tally=counts.as_dict(),
+        registered=registered,
+        present=electorate.present,
+        participants=taking_part,
+        adopted=outcome.adopted,
+        reason=outcome.reason,
+        hand_counted=hand_counted,
+    )
     from .outcomes import apply_outcome
 
     apply_outcome(db, vote=vote)
-    events.queue(db, events.vote_closed, vote_id=vote.id, forum_id=vote.forum_id, agenda_item_id=vote.agenda_item_id,
-                 subject=vote.subject, adopted=outcome.adopted, tally=counts.as_dict(), actor_id=actor_id)
+    events.queue(
+        db,
+        events.vote_closed,
+        vote_id=vote.id,
+        forum_id=vote.forum_id,
+        agenda_item_id=vote.agenda_item_id,
+        subject=vote.subject,
+        adopted=outcome.adopted,
+        tally=counts.as_dict(),
+        actor_id=actor_id,
+    )
     live.publish(db, forum_id=vote.forum_id, kind="vote-closed", vote_id=vote.id, adopted=bool(outcome.adopted))
     return vote
 

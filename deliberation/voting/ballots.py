@@ -41,8 +41,13 @@ class VoteNotOpen(Conflict):
 
 def _bad_receipt() -> ValidationError:
     # One message, one status and one path for a mistyped code and for another delegate's code.
-    return ValidationError({"receipt": DomainError("bad_receipt", N_("This receipt code does not match a ballot "
-                                                                     "in this vote."), field="receipt")})
+    return ValidationError(
+        {
+            "receipt": DomainError(
+                "bad_receipt", N_("This receipt code does not match a ballot in this vote."), field="receipt"
+            )
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -66,8 +71,15 @@ class Request:
     device_secret: str = ""
 
 
-def cast(db: Session, *, vote: Vote, actor: User, request: Request, participated: bool | None = None,
-         before_writes: Callable[[], None] | None = None) -> Cast:
+def cast(
+    db: Session,
+    *,
+    vote: Vote,
+    actor: User,
+    request: Request,
+    participated: bool | None = None,
+    before_writes: Callable[[], None] | None = None,
+) -> Cast:
     """``participated``: whether the voter had voted when the caller read it (None: not read).
 
     A first ballot reads nothing here: a stored idempotency key always comes with its voter's
@@ -91,14 +103,24 @@ def _conclude(db: Session, vote: Vote, actor: User, request: Request, key: str, 
     if key:
         # Never duplicated: a key already stored (the same form sent again with another choice,
         # or twice at once) keeps the answer it was first given.
-        db.execute(insert_unless_present(db, BallotKey).values(vote_id=vote.id, voter_id=request.voter_id, key=key,
-                                                               changed=cast.changed))
-    record_now(db, actor_id=actor.id, action="ballot.changed" if cast.changed else "ballot.cast", obj=vote,
-               voter_id=request.voter_id, **details)
+        db.execute(
+            insert_unless_present(db, BallotKey).values(
+                vote_id=vote.id, voter_id=request.voter_id, key=key, changed=cast.changed
+            )
+        )
+    record_now(
+        db,
+        actor_id=actor.id,
+        action="ballot.changed" if cast.changed else "ballot.cast",
+        obj=vote,
+        voter_id=request.voter_id,
+        **details,
+    )
     return cast
 
 
 # --- idempotency -----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _KnownKey:
@@ -108,8 +130,9 @@ class _KnownKey:
 def _known_key(db: Session, vote: Vote, request: Request, key: str) -> _KnownKey | None:
     if not key:
         return None
-    row = db.exec(select(BallotKey.voter_id, BallotKey.changed)
-                  .where(BallotKey.vote_id == vote.id, BallotKey.key == key)).first()
+    row = db.exec(
+        select(BallotKey.voter_id, BallotKey.changed).where(BallotKey.vote_id == vote.id, BallotKey.key == key)
+    ).first()
     return _KnownKey(changed=row[1]) if row is not None and row[0] == request.voter_id else None
 
 
@@ -123,8 +146,11 @@ def _replay(db: Session, vote: Vote, request: Request, known: _KnownKey) -> Cast
         if looks_like_receipt(secret):
             current = queries.secret_choice(db, vote=vote, voter_id=request.voter_id, receipt=secret)
             if current is not None:
-                return Cast(voter_id=request.voter_id, changed=known.changed, receipt=secret) \
-                    if current == request.choice else None
+                return (
+                    Cast(voter_id=request.voter_id, changed=known.changed, receipt=secret)
+                    if current == request.choice
+                    else None
+                )
     # The secret went with a lost answer to a browser that kept no cookie: the ballot stands.
     return Cast(voter_id=request.voter_id, changed=known.changed)
 
@@ -136,15 +162,18 @@ def _replay(db: Session, vote: Vote, request: Request, known: _KnownKey) -> Cast
 # refused statement undoes only itself; PostgreSQL aborts the whole transaction, so there the
 # statements the triggers may refuse run in a savepoint.
 
+
 def _guarded(db: Session):
     return nullcontext() if is_sqlite(db) else db.begin_nested()
 
 
 def _insert_participation(db: Session, vote: Vote, voter_id: int, actor: User) -> bool:
     """Record that the voter's vote was cast; False if it already was (the unique constraint says so)."""
-    statement = (insert_unless_present(db, Participation).values(vote_id=vote.id, voter_id=voter_id, cast_by=actor.id,
-                                                                 cast_at=db_now(db))
-                 .returning(Participation.id))
+    statement = (
+        insert_unless_present(db, Participation)
+        .values(vote_id=vote.id, voter_id=voter_id, cast_by=actor.id, cast_at=db_now(db))
+        .returning(Participation.id)
+    )
     try:
         # The returned row says whether it went in (a row count is not reliable with RETURNING).
         with _guarded(db):
@@ -181,13 +210,16 @@ def _replay_after_race(db: Session, vote: Vote, request: Request, key: str) -> C
 def _cast_roll_call(db: Session, vote: Vote, actor: User, request: Request, key: str) -> Cast:
     voter_id, choice = request.voter_id, request.choice
     if _insert_participation(db, vote, voter_id, actor):
-        _write(db, insert(Ballot).values(id=_ballot_id(), vote_id=vote.id, voter_id=voter_id, choice=choice,
-                                         changes=0))
+        _write(db, insert(Ballot).values(id=_ballot_id(), vote_id=vote.id, voter_id=voter_id, choice=choice, changes=0))
         return _conclude(db, vote, actor, request, key, Cast(voter_id=voter_id, changed=False), choice=choice)
     if (replay := _replay_after_race(db, vote, request, key)) is not None:
         return replay
-    changed = _write(db, update(Ballot).where(Ballot.vote_id == vote.id, Ballot.voter_id == voter_id)
-                     .values(choice=choice, changes=Ballot.changes + 1))
+    changed = _write(
+        db,
+        update(Ballot)
+        .where(Ballot.vote_id == vote.id, Ballot.voter_id == voter_id)
+        .values(choice=choice, changes=Ballot.changes + 1),
+    )
     if changed != 1:  # pragma: no cover - a participation always comes with its ballot
         raise VoteNotOpen()
     return _conclude(db, vote, actor, request, key, Cast(voter_id=voter_id, changed=True), choice=choice)
@@ -198,11 +230,21 @@ def _cast_secret(db: Session, vote: Vote, actor: User, request: Request, key: st
     voter_id = request.voter_id
     if _insert_participation(db, vote, voter_id, actor):
         code = request.device_secret if looks_like_receipt(request.device_secret) else new_receipt()
-        _write(db, insert(Ballot).values(id=_ballot_id(), vote_id=vote.id, voter_id=None, choice=request.choice,
-                                         receipt_hash=receipt_hash(vote.id, voter_id, code), changes=0))
+        _write(
+            db,
+            insert(Ballot).values(
+                id=_ballot_id(),
+                vote_id=vote.id,
+                voter_id=None,
+                choice=request.choice,
+                receipt_hash=receipt_hash(vote.id, voter_id, code),
+                changes=0,
+            ),
+        )
         # The audit log says who voted, never how.
-        return _conclude(db, vote, actor, request, key, Cast(voter_id=voter_id, changed=False, receipt=code),
-                         secret=True)
+        return _conclude(
+            db, vote, actor, request, key, Cast(voter_id=voter_id, changed=False, receipt=code), secret=True
+        )
     if (replay := _replay_after_race(db, vote, request, key)) is not None:
         return replay
     if request.receipt:
@@ -212,21 +254,30 @@ def _cast_secret(db: Session, vote: Vote, actor: User, request: Request, key: st
 
 
 def _already_voted() -> Conflict:
-    return Conflict("already_voted", N_("This vote has already been cast. To change the choice, enter the "
-                                        "receipt code that was shown when it was cast."))
+    return Conflict(
+        "already_voted",
+        N_(
+            "This vote has already been cast. To change the choice, enter the "
+            "receipt code that was shown when it was cast."
+        ),
+    )
 
 
 def _change_secret(db: Session, vote: Vote, actor: User, request: Request, key: str, code: str, *, refuse) -> Cast:
     if not looks_like_receipt(code):
         raise refuse()
     # Only the choice changes: a change counter on the ballot could be matched with the audit log.
-    changed = _write(db, update(Ballot).where(Ballot.vote_id == vote.id,
-                                              Ballot.receipt_hash == receipt_hash(vote.id, request.voter_id, code))
-                     .values(choice=request.choice))
+    changed = _write(
+        db,
+        update(Ballot)
+        .where(Ballot.vote_id == vote.id, Ballot.receipt_hash == receipt_hash(vote.id, request.voter_id, code))
+        .values(choice=request.choice),
+    )
     if changed != 1:
         raise refuse()
-    return _conclude(db, vote, actor, request, key, Cast(voter_id=request.voter_id, changed=True, receipt=code),
-                     secret=True)
+    return _conclude(
+        db, vote, actor, request, key, Cast(voter_id=request.voter_id, changed=True, receipt=code), secret=True
+    )
 
 
 def _ballot_id() -> str:

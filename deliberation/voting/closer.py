@@ -31,8 +31,15 @@ def due_vote_ids(sessions: SessionFactory) -> list[int]:
     token = sqlite_write_intent.set(False)
     try:
         with sessions.begin() as db:
-            return list(db.exec(select(Vote.id).where(Vote.status == "open", Vote.closes_at != None,  # noqa: E711
-                                                      Vote.closes_at <= db_now(db))).all())
+            return list(
+                db.exec(
+                    select(Vote.id).where(
+                        Vote.status == "open",
+                        Vote.closes_at != None,  # noqa: E711
+                        Vote.closes_at <= db_now(db),
+                    )
+                ).all()
+            )
     finally:
         sqlite_write_intent.reset(token)
 

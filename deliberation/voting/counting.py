@@ -138,8 +138,7 @@ class Rule:
 
         ``"cast_majority;quorum=1/2;base=registered;secret=0"``
         """
-        return (f"{self.threshold};quorum={self.quorum_text};base={self.quorum_base};"
-                f"secret={int(self.secret)}")
+        return f"{self.threshold};quorum={self.quorum_text};base={self.quorum_base};secret={int(self.secret)}"
 
     def describe(self) -> dict[str, Any]:
         """The rule as frozen into a resolution's record (JSON-ready, no floats).
@@ -159,10 +158,12 @@ class Rule:
     def from_description(cls, description: Mapping[str, Any]) -> Rule:
         """The inverse of ``describe()``; refuses a description whose condition does not match."""
         try:
-            rule = cls(threshold=description["threshold"],
-                       quorum_share=description["quorum_share"],
-                       quorum_base=description["quorum_base"],
-                       secret=description["secret"])
+            rule = cls(
+                threshold=description["threshold"],
+                quorum_share=description["quorum_share"],
+                quorum_base=description["quorum_base"],
+                secret=description["secret"],
+            )
         except KeyError as exc:
             raise CountingError("invalid_rule_description", str(exc)) from None
         if dict(description) != rule.describe():
@@ -244,8 +245,7 @@ def _threshold_met(rule: Rule, counts: Counts, electorate: Electorate) -> bool:
 def decide(rule: Rule, counts: Counts, electorate: Electorate) -> Outcome:
     """Apply ``rule`` to ``counts``. ``participants`` is taken as given (it may differ from
     ``counts.cast`` for a hand count); only ``cast <= registered`` is checked between them."""
-    if not isinstance(rule, Rule) or not isinstance(counts, Counts) \
-            or not isinstance(electorate, Electorate):
+    if not isinstance(rule, Rule) or not isinstance(counts, Counts) or not isinstance(electorate, Electorate):
         raise CountingError("invalid_arguments")
     if counts.cast > electorate.registered:
         raise CountingError("cast_exceeds_registered")
@@ -262,8 +262,13 @@ def decide(rule: Rule, counts: Counts, electorate: Electorate) -> Outcome:
         reason = "not_enough_for"
     else:
         reason = "adopted"
-    return Outcome(adopted=reason == "adopted", quorum_reached=quorum_reached,
-                   required=required, reason=reason, quorum_required=quorum_required)
+    return Outcome(
+        adopted=reason == "adopted",
+        quorum_reached=quorum_reached,
+        required=required,
+        reason=reason,
+        quorum_required=quorum_required,
+    )
 
 
 def tally(ballots: Iterable[str]) -> Counts:
@@ -282,9 +287,12 @@ def _delegate_id(value: Any, code: str) -> int:
     return value
 
 
-def resolve_proxies(delegates: set[int] | frozenset[int],
-                    proxies: Mapping[int, int] | Iterable[tuple[int, int]],
-                    *, present: set[int] | frozenset[int] | None = None) -> dict[int, int]:
+def resolve_proxies(
+    delegates: set[int] | frozenset[int],
+    proxies: Mapping[int, int] | Iterable[tuple[int, int]],
+    *,
+    present: set[int] | frozenset[int] | None = None,
+) -> dict[int, int]:
     """Check proxies and return them as {giver: holder}, ordered by giver.
 
     ``proxies`` is a mapping giver -> holder or an iterable of (giver, holder) pairs (so duplicate

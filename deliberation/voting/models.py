@@ -26,13 +26,20 @@ CHOICES: tuple[str, ...] = ("for", "against", "abstain")
 
 def choice_label(choice: str) -> str:
     """За, проти, утримався, in the reader's language."""
-    return {"for": pgettext("vote choice", "For"), "against": pgettext("vote choice", "Against"),
-            "abstain": pgettext("vote choice", "Abstain")}[choice]
+    return {
+        "for": pgettext("vote choice", "For"),
+        "against": pgettext("vote choice", "Against"),
+        "abstain": pgettext("vote choice", "Abstain"),
+    }[choice]
+
 
 def total_label(choice: str) -> str:
     """A total said of many people: за, проти, утрималися (the ballot's button says утримався)."""
-    return {"for": pgettext("vote totals", "For"), "against": pgettext("vote totals", "Against"),
-            "abstain": pgettext("vote totals", "Abstained")}[choice]
+    return {
+        "for": pgettext("vote totals", "For"),
+        "against": pgettext("vote totals", "Against"),
+        "abstain": pgettext("vote totals", "Abstained"),
+    }[choice]
 
 
 VOTE_SUBJECTS: dict[str, str] = {
@@ -131,8 +138,7 @@ class Ballot(SQLModel, table=True):
     """A choice. ``voter_id`` only in a roll-call vote; a secret ballot is found by its receipt."""
 
     __tablename__ = "delib_ballot"
-    __table_args__ = (UniqueConstraint("vote_id", "voter_id"),
-                      {"sqlite_with_rowid": False})
+    __table_args__ = (UniqueConstraint("vote_id", "voter_id"), {"sqlite_with_rowid": False})
 
     #: Random, so the order of the rows tells nothing about the order of the voters.
     id: str = Field(primary_key=True, max_length=32)

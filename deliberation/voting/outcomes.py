@@ -25,8 +25,14 @@ def _amendment_decided(db: Session, vote: Vote, item: AgendaItem) -> None:
     from ..discussion.queries import get_amendment
 
     document = get_document(db, item.document_id)
-    do_settle_amendment_by_assembly(db, amendment=get_amendment(db, vote.amendment_id), document=document,
-                                    adopted=bool(vote.is_adopted), vote_id=vote.id, actor_id=vote.closed_by)
+    do_settle_amendment_by_assembly(
+        db,
+        amendment=get_amendment(db, vote.amendment_id),
+        document=document,
+        adopted=bool(vote.is_adopted),
+        vote_id=vote.id,
+        actor_id=vote.closed_by,
+    )
 
 
 def _final_decided(db: Session, vote: Vote, item: AgendaItem) -> None:
@@ -49,9 +55,14 @@ def _final_decided(db: Session, vote: Vote, item: AgendaItem) -> None:
     from ..search.index import index_document_status
 
     index_document_status(db, document)
-    record(db, actor_id=vote.closed_by, action="document.returned_after_vote", obj=document, vote_id=vote.id,
-           reason=vote.reason)
+    record(
+        db,
+        actor_id=vote.closed_by,
+        action="document.returned_after_vote",
+        obj=document,
+        vote_id=vote.id,
+        reason=vote.reason,
+    )
     from .. import events
 
-    events.queue(db, events.document_status_changed, document_id=document.id, status="draft",
-                 actor_id=vote.closed_by)
+    events.queue(db, events.document_status_changed, document_id=document.id, status="draft", actor_id=vote.closed_by)

@@ -20,8 +20,12 @@ def get_vote(db: Session, vote_id: int) -> Vote | None:
 
 
 def rule_of(vote: Vote) -> Rule:
-    return Rule(threshold=vote.threshold, quorum_share=f"{vote.quorum_num}/{vote.quorum_den}",
-                quorum_base=vote.quorum_base, secret=vote.is_secret)
+    return Rule(
+        threshold=vote.threshold,
+        quorum_share=f"{vote.quorum_num}/{vote.quorum_den}",
+        quorum_base=vote.quorum_base,
+        secret=vote.is_secret,
+    )
 
 
 def list_item_votes(db: Session, item_id: int) -> list[Vote]:
@@ -36,9 +40,14 @@ def list_document_votes(db: Session, document_id: int) -> list[Vote]:
     """Every vote on a document's final text or on its amendments, for the record a workshop keeps."""
     from ..forums.models import AgendaItem
 
-    return list(db.exec(select(Vote).join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)
-                        .where(AgendaItem.document_id == document_id, Vote.status == "closed")
-                        .order_by(Vote.id)).all())
+    return list(
+        db.exec(
+            select(Vote)
+            .join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)
+            .where(AgendaItem.document_id == document_id, Vote.status == "closed")
+            .order_by(Vote.id)
+        ).all()
+    )
 
 
 def open_vote(db: Session, forum_id: int) -> Vote | None:
@@ -60,11 +69,11 @@ def turnout(db: Session, vote_id: int) -> int:
 
 def counted(db: Session, vote_id: int) -> Counts:
     """The ballots of a vote, counted by the database."""
-    rows = db.exec(select(Ballot.choice, func.count()).where(Ballot.vote_id == vote_id)
-                   .group_by(Ballot.choice)).all()
+    rows = db.exec(select(Ballot.choice, func.count()).where(Ballot.vote_id == vote_id).group_by(Ballot.choice)).all()
     by_choice = dict(rows)
-    return Counts(for_=by_choice.get("for", 0), against=by_choice.get("against", 0),
-                  abstain=by_choice.get("abstain", 0))
+    return Counts(
+        for_=by_choice.get("for", 0), against=by_choice.get("against", 0), abstain=by_choice.get("abstain", 0)
+    )
 
 
 def participant_ids(db: Session, vote_id: int) -> set[int]:
@@ -82,20 +91,30 @@ class Standing:
 
 def standing(db: Session, *, vote: Vote, user_id: int) -> Standing:
     """One indexed read instead of three (delegate, proxy given, participation)."""
-    holder = (select(Proxy.holder_id).where(Proxy.forum_id == vote.forum_id, Proxy.giver_id == user_id,
-                                            Proxy.revoked_at == None)  # noqa: E711
-              .limit(1).scalar_subquery())
+    holder = (
+        select(Proxy.holder_id)
+        .where(Proxy.forum_id == vote.forum_id, Proxy.giver_id == user_id, Proxy.revoked_at == None)  # noqa: E711
+        .limit(1)
+        .scalar_subquery()
+    )
     voted = select(Participation.id).where(Participation.vote_id == vote.id, Participation.voter_id == user_id).exists()
-    row = db.exec(select(Delegate.is_registered, holder, voted)
-                  .where(Delegate.forum_id == vote.forum_id, Delegate.user_id == user_id)).first()
+    row = db.exec(
+        select(Delegate.is_registered, holder, voted).where(
+            Delegate.forum_id == vote.forum_id, Delegate.user_id == user_id
+        )
+    ).first()
     if row is None:
         return Standing(registered=False, proxy_holder=None, participated=False)
     return Standing(registered=bool(row[0]), proxy_holder=row[1], participated=bool(row[2]))
 
 
 def has_participated(db: Session, *, vote_id: int, voter_id: int) -> bool:
-    return db.exec(select(Participation.id).where(Participation.vote_id == vote_id,
-                                                  Participation.voter_id == voter_id)).first() is not None
+    return (
+        db.exec(
+            select(Participation.id).where(Participation.vote_id == vote_id, Participation.voter_id == voter_id)
+        ).first()
+        is not None
+    )
 
 
 @dataclass(frozen=True)
@@ -110,9 +129,13 @@ class VoterRow:
 def list_voters(db: Session, vote: Vote, *, with_choices: bool) -> list[VoterRow]:
     """Who voted, by name; with each choice only when the caller may publish it."""
     holder = aliased(User)
-    query = (select(Participation, User, holder).join(User, User.id == Participation.voter_id)
-             .join(holder, holder.id == Participation.cast_by)
-             .where(Participation.vote_id == vote.id).order_by(User.display_name, User.id))
+    query = (
+        select(Participation, User, holder)
+        .join(User, User.id == Participation.voter_id)
+        .join(holder, holder.id == Participation.cast_by)
+        .where(Participation.vote_id == vote.id)
+        .order_by(User.display_name, User.id)
+    )
     rows = db.exec(query).all()
     choices: dict[int, str] = {}
     if with_choices and not vote.is_secret:
@@ -129,24 +152,36 @@ def own_choice(db: Session, *, vote: Vote, voter_id: int) -> str | None:
 
 def secret_choice(db: Session, *, vote: Vote, voter_id: int, receipt: str) -> str | None:
     """The choice behind a voter's receipt, shown only to whoever presents it, while the vote is open."""
-    return db.exec(select(Ballot.choice).where(Ballot.vote_id == vote.id,
-                                               Ballot.receipt_hash == receipt_hash(vote.id, voter_id, receipt))).first()
+    return db.exec(
+        select(Ballot.choice).where(
+            Ballot.vote_id == vote.id, Ballot.receipt_hash == receipt_hash(vote.id, voter_id, receipt)
+        )
+    ).first()
 
 
 def receipt_voters(db: Session, *, vote: Vote, actor_id: int) -> list[int]:
     """Whose receipts the actor may check: their own ballot, and the ones they cast as a proxy holder
     (the published participations say so)."""
-    return sorted(set(db.exec(select(Participation.voter_id).where(
-        Participation.vote_id == vote.id,
-        (Participation.voter_id == actor_id) | (Participation.cast_by == actor_id))).all()) | {actor_id})
+    return sorted(
+        set(
+            db.exec(
+                select(Participation.voter_id).where(
+                    Participation.vote_id == vote.id,
+                    (Participation.voter_id == actor_id) | (Participation.cast_by == actor_id),
+                )
+            ).all()
+        )
+        | {actor_id}
+    )
 
 
 def receipt_counted(db: Session, *, vote: Vote, voter_ids: list[int], receipt: str) -> bool:
     """Whether a ballot of one of these voters with this receipt is among the vote's ballots; says
     nothing of its choice. Another delegate's receipt matches nothing, exactly like a wrong one."""
     hashes = [receipt_hash(vote.id, voter_id, receipt) for voter_id in voter_ids]
-    return db.exec(select(Ballot.id).where(Ballot.vote_id == vote.id,
-                                           Ballot.receipt_hash.in_(hashes))).first() is not None
+    return (
+        db.exec(select(Ballot.id).where(Ballot.vote_id == vote.id, Ballot.receipt_hash.in_(hashes))).first() is not None
+    )
 
 
 @dataclass(frozen=True)
@@ -170,16 +205,29 @@ def get_live_state(db: Session, forum) -> LiveState:
     item = db.get(AgendaItem, forum.current_item_id) if forum.current_item_id else None
     vote = open_vote(db, forum.id)
     if vote is None and item is not None:
-        vote = db.exec(select(Vote).where(Vote.agenda_item_id == item.id, Vote.status == "closed")
-                       .order_by(Vote.closed_at.desc(), Vote.id.desc())).first()
+        vote = db.exec(
+            select(Vote)
+            .where(Vote.agenda_item_id == item.id, Vote.status == "closed")
+            .order_by(Vote.closed_at.desc(), Vote.id.desc())
+        ).first()
     speaker = speaker_user = None
     if item is not None:
-        row = db.exec(select(Speaker, User).join(User, User.id == Speaker.user_id)
-                      .where(Speaker.agenda_item_id == item.id, Speaker.status == "speaking")).first()
+        row = db.exec(
+            select(Speaker, User)
+            .join(User, User.id == Speaker.user_id)
+            .where(Speaker.agenda_item_id == item.id, Speaker.status == "speaking")
+        ).first()
         if row:
             speaker, speaker_user = row
-    return LiveState(forum=forum, item=item, vote=vote, turnout=turnout(db, vote.id) if vote else 0,
-                     registered=len(registered_ids(db, forum.id)), speaker=speaker, speaker_user=speaker_user)
+    return LiveState(
+        forum=forum,
+        item=item,
+        vote=vote,
+        turnout=turnout(db, vote.id) if vote else 0,
+        registered=len(registered_ids(db, forum.id)),
+        speaker=speaker,
+        speaker_user=speaker_user,
+    )
 
 
 @dataclass(frozen=True)
@@ -199,26 +247,37 @@ def booth_lines(db: Session, *, vote: Vote, actor: User) -> list[BoothLine]:
     if actor.id not in registered:
         return []
     proxies = live_proxies(db, vote.forum_id)
-    voter_ids = ([] if actor.id in proxies else [actor.id]) + \
-        sorted(giver for giver, holder in proxies.items() if holder == actor.id and giver in registered)
+    voter_ids = ([] if actor.id in proxies else [actor.id]) + sorted(
+        giver for giver, holder in proxies.items() if holder == actor.id and giver in registered
+    )
     if not voter_ids:
         return []
     users = {u.id: u for u in db.exec(select(User).where(User.id.in_(voter_ids))).all()}
-    voted = set(db.exec(select(Participation.voter_id).where(Participation.vote_id == vote.id,
-                                                             Participation.voter_id.in_(voter_ids))).all())
+    voted = set(
+        db.exec(
+            select(Participation.voter_id).where(
+                Participation.vote_id == vote.id, Participation.voter_id.in_(voter_ids)
+            )
+        ).all()
+    )
     choices: dict[int, str] = {}
     if not vote.is_secret:
-        choices = dict(db.exec(select(Ballot.voter_id, Ballot.choice).where(Ballot.vote_id == vote.id,
-                                                                          Ballot.voter_id.in_(voter_ids))).all())
-    return [BoothLine(voter=users[v], is_own=v == actor.id, has_voted=v in voted, choice=choices.get(v))
-            for v in voter_ids]
+        choices = dict(
+            db.exec(
+                select(Ballot.voter_id, Ballot.choice).where(Ballot.vote_id == vote.id, Ballot.voter_id.in_(voter_ids))
+            ).all()
+        )
+    return [
+        BoothLine(voter=users[v], is_own=v == actor.id, has_voted=v in voted, choice=choices.get(v)) for v in voter_ids
+    ]
 
 
 def votes_by_item(db: Session, forum_id: int) -> dict[int, list[Vote]]:
     """Closed votes of a forum grouped by agenda item, for the minutes."""
     grouped: dict[int, list[Vote]] = {}
-    for vote in db.exec(select(Vote).where(Vote.forum_id == forum_id, Vote.status == "closed")
-                        .order_by(Vote.closed_at, Vote.id)).all():
+    for vote in db.exec(
+        select(Vote).where(Vote.forum_id == forum_id, Vote.status == "closed").order_by(Vote.closed_at, Vote.id)
+    ).all():
         grouped.setdefault(vote.agenda_item_id, []).append(vote)
     return grouped
 
@@ -229,7 +288,9 @@ def item_vote_panel(db: Session, *, item, forum, actor) -> dict:
     from .rules import can_chair
 
     chair = can_chair(actor, forum) and item.status == "scheduled"
-    votes = [v for v in list_item_votes(db, item.id) if v.status not in ("cancelled",) and (chair or v.status != "draft")]
+    votes = [
+        v for v in list_item_votes(db, item.id) if v.status not in ("cancelled",) and (chair or v.status != "draft")
+    ]
     groups: list[list] = []
     if chair and item.document_id is not None:
         from ..discussion.queries import list_amendments
@@ -263,9 +324,11 @@ def vote_call(db: Session, *, forum_id: int, actor: User | None) -> VoteCall:
     vote = open_vote(db, forum_id)
     if vote is None:
         since = datetime.now(UTC) - timedelta(seconds=RECENT_CLOSE_SECONDS)
-        recent = db.exec(select(Vote).where(Vote.forum_id == forum_id, Vote.status == "closed",
-                                            Vote.closed_at >= since)
-                         .order_by(Vote.closed_at.desc(), Vote.id.desc())).first()
+        recent = db.exec(
+            select(Vote)
+            .where(Vote.forum_id == forum_id, Vote.status == "closed", Vote.closed_at >= since)
+            .order_by(Vote.closed_at.desc(), Vote.id.desc())
+        ).first()
         return VoteCall(vote=recent)
     from ..forums.queries import count_registered
 
@@ -273,5 +336,6 @@ def vote_call(db: Session, *, forum_id: int, actor: User | None) -> VoteCall:
     if actor is None:
         return VoteCall(vote=vote, **counts)
     lines = booth_lines(db, vote=vote, actor=actor)
-    return VoteCall(vote=vote, can_vote=bool(lines), has_voted=bool(lines) and all(line.has_voted for line in lines),
-                    **counts)
+    return VoteCall(
+        vote=vote, can_vote=bool(lines), has_voted=bool(lines) and all(line.has_voted for line in lines), **counts
+    )

@@ -27,7 +27,7 @@ _CLEAN = re.compile(r"[^A-Z2-7]")
 def new_receipt() -> str:
     """A fresh secret in groups of four base32 letters, e.g. ``K7QF-2M9X-…`` (16 letters)."""
     letters = base64.b32encode(secrets.token_bytes(_RECEIPT_BYTES)).decode("ascii")
-    return "-".join(letters[i:i + _GROUP] for i in range(0, len(letters), _GROUP))
+    return "-".join(letters[i : i + _GROUP] for i in range(0, len(letters), _GROUP))
 
 
 def normalize_receipt(code: str) -> str:

@@ -22,8 +22,9 @@ def recount_problems(db: Session, *, batch: int = BATCH) -> tuple[int, list[Prob
     problems: list[Problem] = []
     checked, after = 0, 0
     while True:
-        votes = db.exec(select(Vote).where(Vote.status == "closed", Vote.id > after)
-                        .order_by(Vote.id).limit(batch)).all()
+        votes = db.exec(
+            select(Vote).where(Vote.status == "closed", Vote.id > after).order_by(Vote.id).limit(batch)
+        ).all()
         if not votes:
             return checked, problems
         for vote in votes:
@@ -43,12 +44,21 @@ def _recount(db: Session, vote: Vote) -> list[Problem]:
         participants = len(queries.participant_ids(db, vote.id))
         if participants != vote.participants_count:
             problems.append(Problem(name, "participants_mismatch", str(participants), str(vote.participants_count)))
-    electorate = Electorate(registered=vote.registered_count or 0, present=vote.present_count or 0,
-                            participants=vote.participants_count or 0)
+    electorate = Electorate(
+        registered=vote.registered_count or 0,
+        present=vote.present_count or 0,
+        participants=vote.participants_count or 0,
+    )
     outcome = decide(queries.rule_of(vote), stored, electorate)
     if (outcome.adopted, outcome.quorum_reached) != (vote.is_adopted, vote.quorum_reached):
-        problems.append(Problem(name, "outcome_mismatch", f"adopted={outcome.adopted} quorum={outcome.quorum_reached}",
-                                f"adopted={vote.is_adopted} quorum={vote.quorum_reached}"))
+        problems.append(
+            Problem(
+                name,
+                "outcome_mismatch",
+                f"adopted={outcome.adopted} quorum={outcome.quorum_reached}",
+                f"adopted={vote.is_adopted} quorum={vote.quorum_reached}",
+            )
+        )
     return problems
 
 

@@ -49,9 +49,14 @@ def login(ctx: Ctx) -> Response:
     if ctx.request.method == "GET":
         return ctx.render("accounts/login.html", {"next": next_url, "email": "", "failed": False})
     email = ctx.form.get("email", "")
-    user = actions.check_login(ctx.db, email=email, password=ctx.form.get("password", ""),
-                               address=ctx.client_address(), max_failures=ctx.settings.login_max_failures,
-                               window_seconds=ctx.settings.login_window_seconds)
+    user = actions.check_login(
+        ctx.db,
+        email=email,
+        password=ctx.form.get("password", ""),
+        address=ctx.client_address(),
+        max_failures=ctx.settings.login_max_failures,
+        window_seconds=ctx.settings.login_window_seconds,
+    )
     if user is None:
         return ctx.render("accounts/login.html", {"next": next_url, "email": email[:254], "failed": True}, status=400)
     _sign_in(ctx, user)
@@ -74,13 +79,13 @@ def register(ctx: Ctx) -> Response:
     token = ctx.request.query_params.get("invite", "") or ctx.form.get("invite", "")
     mode = queries.get_registration_mode(ctx.db)
     invitation = queries.get_valid_invitation(ctx.db, token) if token else None
-    context = {"mode": mode, "invite": token, "invitation_valid": invitation is not None,
-               "values": {}, "errors": {}}
+    context = {"mode": mode, "invite": token, "invitation_valid": invitation is not None, "values": {}, "errors": {}}
     if ctx.request.method == "GET":
         return ctx.render("accounts/register.html", context)
     try:
-        user = actions.check_register_user(ctx.db, data=ctx.form, invitation_token=token,
-                                           locale=ctx.request.scope.get("delib_locale", ""))
+        user = actions.check_register_user(
+            ctx.db, data=ctx.form, invitation_token=token, locale=ctx.request.scope.get("delib_locale", "")
+        )
     except ValidationError as error:
         values = {k: v for k, v in ctx.form.items() if "password" not in k and isinstance(v, str)}
         return ctx.render("accounts/register.html", context | {"values": values, "errors": error.errors}, status=422)
@@ -93,11 +98,14 @@ def register(ctx: Ctx) -> Response:
 def password_forgot(ctx: Ctx) -> Response:
     if ctx.request.method == "GET":
         return ctx.render("accounts/password_forgot.html", {"sent": False})
-    found = actions.do_request_password_reset(ctx.db, email=ctx.form.get("email", "")[:254],
-                                              valid_hours=ctx.settings.password_reset_hours,
-                                              address=ctx.client_address(),
-                                              max_requests=ctx.settings.reset_max_requests,
-                                              window_seconds=ctx.settings.reset_window_seconds)
+    found = actions.do_request_password_reset(
+        ctx.db,
+        email=ctx.form.get("email", "")[:254],
+        valid_hours=ctx.settings.password_reset_hours,
+        address=ctx.client_address(),
+        max_requests=ctx.settings.reset_max_requests,
+        window_seconds=ctx.settings.reset_window_seconds,
+    )
     response = ctx.render("accounts/password_forgot.html", {"sent": True})
     link = ctx.mail_link(ctx.url("password_reset", token=found[1])) if found else None
     if found and link is None:
@@ -115,10 +123,14 @@ def _reset_message(ctx: Ctx, user, link: str) -> mail.Message:
         return mail.Message(
             to=user.email,
             subject=gettext("Resetting your password"),
-            body=gettext("Hello, %(name)s!\n\nSomeone (we hope you) asked to reset the password for your account. "
-                         "Open this link within %(hours)s hours to choose a new one:\n\n%(link)s\n\n"
-                         "If it was not you, ignore this letter: your password stays as it is.",
-                         name=user.display_name, hours=ctx.settings.password_reset_hours, link=link),
+            body=gettext(
+                "Hello, %(name)s!\n\nSomeone (we hope you) asked to reset the password for your account. "
+                "Open this link within %(hours)s hours to choose a new one:\n\n%(link)s\n\n"
+                "If it was not you, ignore this letter: your password stays as it is.",
+                name=user.display_name,
+                hours=ctx.settings.password_reset_hours,
+                link=link,
+            ),
         )
     finally:
         reset_locale(token)
@@ -150,7 +162,9 @@ def account(ctx: Ctx) -> Response:
     try:
         actions.check_update_profile(ctx.db, user=user, data=ctx.form)
     except ValidationError as error:
-        return ctx.render("accounts/account.html", context | {"values": dict(ctx.form), "errors": error.errors}, status=422)
+        return ctx.render(
+            "accounts/account.html", context | {"values": dict(ctx.form), "errors": error.errors}, status=422
+        )
     ctx.flash(gettext("Your profile is saved."))
     return ctx.redirect("account")
 
@@ -161,9 +175,15 @@ def account_password(ctx: Ctx) -> Response:
     if ctx.request.method == "GET":
         return ctx.render("accounts/password_change.html", {"errors": {}})
     try:
-        actions.check_change_password(ctx.db, user=user, data=ctx.form, keep_session=ctx.session.get("sid", ""),
-                                      address=ctx.client_address(), max_failures=ctx.settings.login_max_failures,
-                                      window_seconds=ctx.settings.login_window_seconds)
+        actions.check_change_password(
+            ctx.db,
+            user=user,
+            data=ctx.form,
+            keep_session=ctx.session.get("sid", ""),
+            address=ctx.client_address(),
+            max_failures=ctx.settings.login_max_failures,
+            window_seconds=ctx.settings.login_window_seconds,
+        )
     except ValidationError as error:
         return ctx.render("accounts/password_change.html", {"errors": error.errors}, status=422)
     ctx.flash(gettext("Your password is changed. Other devices have been signed out."))

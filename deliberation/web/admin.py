@@ -52,8 +52,9 @@ def registration(ctx: Ctx) -> Response:
 def invitations(ctx: Ctx) -> Response:
     ctx.require(can_manage_network(ctx.actor))
     try:
-        _, token = actions.check_create_invitation(ctx.db, actor=ctx.actor, data=ctx.form,
-                                                   valid_days=ctx.settings.invitation_days)
+        _, token = actions.check_create_invitation(
+            ctx.db, actor=ctx.actor, data=ctx.form, valid_days=ctx.settings.invitation_days
+        )
     except ValidationError as error:
         return ctx.render("admin/overview.html", _overview_context(ctx) | {"errors": error.errors}, status=422)
     # The link is shown once, now: only its hash is stored.
@@ -82,5 +83,6 @@ def audit(ctx: Ctx) -> Response:
     ctx.require(can_manage_network(ctx.actor))
     before = params.optional_number(ctx.request.query_params.get("before"), name="before")
     entries = audit_queries.list_entries(ctx.db, limit=100, before_id=before)
-    return ctx.render("admin/audit.html", {"entries": entries,
-                                           "older": entries[-1][0].id if len(entries) == 100 else None})
+    return ctx.render(
+        "admin/audit.html", {"entries": entries, "older": entries[-1][0].id if len(entries) == 100 else None}
+    )

@@ -46,19 +46,26 @@ LIST_CACHE = "public, max-age=60"
 
 
 def routes() -> list[Mount]:
-    return [Mount(PREFIX, name="api", routes=[
-        Route("/", api_index, name="index"),
-        Route("/openapi.json", openapi_document, name="openapi"),
-        Route("/resolutions", resolution_list, name="resolutions"),
-        Route("/resolutions/{year:int}/{n:int}", resolution_detail, name="resolution"),
-        Route("/forums", forum_list, name="forums"),
-        Route("/forums/{forum_id:int}", forum_detail, name="forum"),
-        Route("/workshops", workshop_list, name="workshops"),
-        Route("/workshops/{workshop_id:int}", workshop_detail, name="workshop"),
-    ], middleware=[
-        Middleware(OpenCORSMiddleware),
-        Middleware(ExceptionMiddleware, handlers={HTTPException: _http_error, Exception: _server_error}),
-    ])]
+    return [
+        Mount(
+            PREFIX,
+            name="api",
+            routes=[
+                Route("/", api_index, name="index"),
+                Route("/openapi.json", openapi_document, name="openapi"),
+                Route("/resolutions", resolution_list, name="resolutions"),
+                Route("/resolutions/{year:int}/{n:int}", resolution_detail, name="resolution"),
+                Route("/forums", forum_list, name="forums"),
+                Route("/forums/{forum_id:int}", forum_detail, name="forum"),
+                Route("/workshops", workshop_list, name="workshops"),
+                Route("/workshops/{workshop_id:int}", workshop_detail, name="workshop"),
+            ],
+            middleware=[
+                Middleware(OpenCORSMiddleware),
+                Middleware(ExceptionMiddleware, handlers={HTTPException: _http_error, Exception: _server_error}),
+            ],
+        )
+    ]
 
 
 class JSONResponse(Response):
@@ -69,8 +76,9 @@ class JSONResponse(Response):
         return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
-def error_json(status: int, code: str, message: str, *, parameter: str | None = None,
-               headers: dict[str, str] | None = None) -> JSONResponse:
+def error_json(
+    status: int, code: str, message: str, *, parameter: str | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
     error = {"code": code, "message": message}
     if parameter:
         error["parameter"] = parameter
@@ -108,8 +116,11 @@ class OpenCORSMiddleware:
         await self.app(scope, receive, send_wrapper)
 
     async def _preflight(self, headers: dict[str, str], scope: Scope, receive: Receive, send: Send) -> None:
-        allow = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
-                 "Access-Control-Max-Age": "86400"}
+        allow = {
+            "Access-Control-Allow-Origin": "*",
+            "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+            "Access-Control-Max-Age": "86400",
+        }
         if headers.get("access-control-request-headers"):
             # Nothing here depends on a request header a page could use to harm anyone, so any is allowed.
             allow["Access-Control-Allow-Headers"] = headers["access-control-request-headers"]
@@ -121,8 +132,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 404:
         return error_json(404, "not_found", gettext(N_("There is nothing at this address.")))
     if exc.status_code == 405:
-        return error_json(405, "method_not_allowed", gettext(N_("This address only answers GET requests.")),
-                          headers=dict(exc.headers or {}))
+        return error_json(
+            405,
+            "method_not_allowed",
+            gettext(N_("This address only answers GET requests.")),
+            headers=dict(exc.headers or {}),
+        )
     return error_json(exc.status_code, "http_error", str(exc.detail), headers=dict(exc.headers or {}))
 
 
@@ -133,8 +148,13 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     if outage is not None:
         return outage
     log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_json(500, "server_error", gettext(N_(
-        "Something broke on our side. Please try again in a minute; if it keeps happening, tell a coordinator.")))
+    return error_json(
+        500,
+        "server_error",
+        gettext(
+            N_("Something broke on our side. Please try again in a minute; if it keeps happening, tell a coordinator.")
+        ),
+    )
 
 
 def api_endpoint(handler: Callable[[Ctx], Response]) -> Callable[[Request], Response]:
@@ -144,6 +164,7 @@ def api_endpoint(handler: Callable[[Ctx], Response]) -> Callable[[Request], Resp
     API is the same for everyone) and nothing is committed: the session is closed, which rolls
     back. A domain error becomes ``{"error": {"code", "message"}}`` with its status.
     """
+
     @wraps(handler)
     def run(request: Request) -> Response:
         app_state = request.app.state.delib
@@ -187,31 +208,36 @@ def api_index(ctx: Ctx) -> Response:
 @api_endpoint
 def openapi_document(ctx: Ctx) -> Response:
     # Relative, so the document is right behind any proxy; it keeps the host's mount path.
-    return JSONResponse(build_openapi(server_url=_app_root(ctx.request) + PREFIX),
-                        headers={"Cache-Control": "public, max-age=3600"})
+    return JSONResponse(
+        build_openapi(server_url=_app_root(ctx.request) + PREFIX), headers={"Cache-Control": "public, max-age=3600"}
+    )
 
 
 @api_endpoint
 def resolution_list(ctx: Ctx) -> Response:
     pairs = ctx.request.query_params.multi_items()
     params = parse_resolution_list(pairs, secret_key=ctx.settings.secret_key)
-    rows, more = queries.list_resolution_page(ctx.db, filters=params.filters, before_sequence=params.before_sequence,
-                                              limit=params.limit)
+    rows, more = queries.list_resolution_page(
+        ctx.db, filters=params.filters, before_sequence=params.before_sequence, limit=params.limit
+    )
     url = _urls(ctx)
     here = _address(ctx, "api:resolutions")
     next_cursor = encode_cursor(before_sequence=rows[-1].sequence, secret_key=ctx.settings.secret_key) if more else None
     kept = [(name, value) for name, value in pairs if name != "cursor"]
     head = get_last_resolution(ctx.db)
-    return JSONResponse({
-        "items": [serializers.resolution_summary(r, url) for r in rows],
-        "next_cursor": next_cursor,
-        # The whole chain's head, whatever the filters: keep it, `deliberation verify --expect` checks it.
-        "chain_head": head.hash if head is not None else None,
-        "links": {
-            "self": here + (f"?{urlencode(pairs)}" if pairs else ""),
-            "next": f"{here}?{urlencode([*kept, ('cursor', next_cursor)])}" if next_cursor else None,
+    return JSONResponse(
+        {
+            "items": [serializers.resolution_summary(r, url) for r in rows],
+            "next_cursor": next_cursor,
+            # The whole chain's head, whatever the filters: keep it, `deliberation verify --expect` checks it.
+            "chain_head": head.hash if head is not None else None,
+            "links": {
+                "self": here + (f"?{urlencode(pairs)}" if pairs else ""),
+                "next": f"{here}?{urlencode([*kept, ('cursor', next_cursor)])}" if next_cursor else None,
+            },
         },
-    }, headers={"Cache-Control": LIST_CACHE})
+        headers={"Cache-Control": LIST_CACHE},
+    )
 
 
 def _etag(ctx: Ctx, resolution_hash: str) -> str:
@@ -249,8 +275,10 @@ def forum_detail(ctx: Ctx) -> Response:
     if forum is None:
         raise NotFound("forum_not_found", N_("There is no such forum."))
     refs = queries.list_resolution_refs(ctx.db, forum_id=forum.id)
-    return JSONResponse(serializers.forum(forum, _urls(ctx), resolution_count=len(refs), resolutions=refs),
-                        headers={"Cache-Control": LIST_CACHE})
+    return JSONResponse(
+        serializers.forum(forum, _urls(ctx), resolution_count=len(refs), resolutions=refs),
+        headers={"Cache-Control": LIST_CACHE},
+    )
 
 
 @api_endpoint
@@ -259,8 +287,9 @@ def workshop_list(ctx: Ctx) -> Response:
     for ref in queries.list_resolution_refs(ctx.db):
         by_workshop[ref.workshop_id].append(ref)
     url = _urls(ctx)
-    items = [serializers.workshop(s.workshop, url, resolutions=by_workshop[s.workshop.id])
-             for s in list_workshops(ctx.db)]
+    items = [
+        serializers.workshop(s.workshop, url, resolutions=by_workshop[s.workshop.id]) for s in list_workshops(ctx.db)
+    ]
     return JSONResponse({"items": items}, headers={"Cache-Control": LIST_CACHE})
 
 
@@ -271,5 +300,6 @@ def workshop_detail(ctx: Ctx) -> Response:
     if workshop is None:
         raise NotFound("workshop_not_found", N_("There is no such workshop."))
     refs = queries.list_resolution_refs(ctx.db, workshop_id=workshop.id)
-    return JSONResponse(serializers.workshop(workshop, _urls(ctx), resolutions=refs),
-                        headers={"Cache-Control": LIST_CACHE})
+    return JSONResponse(
+        serializers.workshop(workshop, _urls(ctx), resolutions=refs), headers={"Cache-Control": LIST_CACHE}
+    )

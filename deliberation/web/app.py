@@ -27,7 +27,20 @@ from ..notifications.queries import unread_count
 from ..outbox.senders import deliverer
 from ..outbox.sweeper import Sweeper
 from ..settings import LOCALES, Settings, check_secret_key
-from . import accounts, admin, api, assembly, discussion, drafting, exports, forums, home, notifications, voting, workshops
+from . import (
+    accounts,
+    admin,
+    api,
+    assembly,
+    discussion,
+    drafting,
+    exports,
+    forums,
+    home,
+    notifications,
+    voting,
+    workshops,
+)
 from . import resolutions
 from . import feeds, health
 from . import console
@@ -65,17 +78,30 @@ class _LateDeliverer:
 class AppState:
     """Everything one app instance needs, kept on ``app.state.delib`` (no import-time globals)."""
 
-    def __init__(self, settings: Settings, bind: Engine | Connection, identity: IdentityProvider | None,
-                 *, join_transaction_mode: str | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        bind: Engine | Connection,
+        identity: IdentityProvider | None,
+        *,
+        join_transaction_mode: str | None = None,
+    ) -> None:
         self.settings = settings
         self.bind = bind
         self.identity = identity
-        self.sessions = SessionFactory(bind, join_transaction_mode=join_transaction_mode,
-                                       outbox_lease=timedelta(seconds=settings.outbox_lease_seconds))
+        self.sessions = SessionFactory(
+            bind,
+            join_transaction_mode=join_transaction_mode,
+            outbox_lease=timedelta(seconds=settings.outbox_lease_seconds),
+        )
         # Only an app on its own engine sweeps: a test's app lives inside one connection's transaction.
         interval = settings.outbox_interval_seconds if isinstance(bind, Engine) else 0
-        self.outbox = Sweeper(self.sessions, _LateDeliverer(self), interval=interval,
-                              lease=timedelta(seconds=settings.outbox_lease_seconds))
+        self.outbox = Sweeper(
+            self.sessions,
+            _LateDeliverer(self),
+            interval=interval,
+            lease=timedelta(seconds=settings.outbox_lease_seconds),
+        )
         if isinstance(bind, Engine):
             # Whoever disposes of the engine is done with this app (a test, a command): so is its sweeper.
             event.listen(bind, "engine_disposed", lambda _engine: self.outbox.stop())
@@ -93,8 +119,9 @@ class AppState:
         broker = self._broker
         if broker is None or (broker.loop is not None and broker.loop is not loop):
             engine = self.bind.engine if isinstance(self.bind, Connection) else self.bind
-            broker = self._broker = Broker(engine, poll_seconds=self.settings.live_poll_seconds,
-                                           turnout_seconds=self.settings.live_turnout_seconds)
+            broker = self._broker = Broker(
+                engine, poll_seconds=self.settings.live_poll_seconds, turnout_seconds=self.settings.live_turnout_seconds
+            )
         return broker
 
     def base_context(self, ctx: Ctx) -> dict:
@@ -125,22 +152,39 @@ class AppState:
 
         A form refused for its token (a session that ended while someone typed) shows the longer texts
         it carried, read-only, so nothing typed is lost; nothing is sent again from here."""
-        kept = [(name, value) for name, value in scope.get("state", {}).get("refused_form", {}).items()
-                if isinstance(value, str) and "password" not in name and name != "csrf_token"
-                and ("\n" in value or len(value) > 80)]
+        kept = [
+            (name, value)
+            for name, value in scope.get("state", {}).get("refused_form", {}).items()
+            if isinstance(value, str)
+            and "password" not in name
+            and name != "csrf_token"
+            and ("\n" in value or len(value) > 80)
+        ]
         return self.render_plain(Request(scope), status, _GUARD_ERRORS[code], kept=kept)
 
-    def render_plain(self, request: Request, status: int, message: str, *, kept: list | None = None,
-                     extra: dict | None = None) -> Response:
+    def render_plain(
+        self, request: Request, status: int, message: str, *, kept: list | None = None, extra: dict | None = None
+    ) -> Response:
         """An error page that needs no database and no actor."""
         error = DomainError("http_error", message)
         context = {
-            "request": request, "actor": None, "csrf_token": csrf_token(request.scope), "locale": get_locale(),
-            "builtin_accounts": self.identity is None, "site_name": self.settings.site_name,
-            "flashes": [], "current_path": request.url.path, "current_url": _path_with_query(request),
-            "unread_count": 0, "live_url": "",
-            "error": error, "status": status,
-            "message": error.message(), "errors": {}, "kept": kept or [], **(extra or {}),
+            "request": request,
+            "actor": None,
+            "csrf_token": csrf_token(request.scope),
+            "locale": get_locale(),
+            "builtin_accounts": self.identity is None,
+            "site_name": self.settings.site_name,
+            "flashes": [],
+            "current_path": request.url.path,
+            "current_url": _path_with_query(request),
+            "unread_count": 0,
+            "live_url": "",
+            "error": error,
+            "status": status,
+            "message": error.message(),
+            "errors": {},
+            "kept": kept or [],
+            **(extra or {}),
         }
         return self.templates.TemplateResponse(request, "errors/error.html", context, status_code=status)
 
@@ -195,8 +239,12 @@ class CachedStaticFiles(StaticFiles):
         return response
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine | Connection | None = None,
-               identity: IdentityProvider | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | Connection | None = None,
+    identity: IdentityProvider | None = None,
+) -> Starlette:
     """The Deliberation app, standalone or for a host to mount.
 
     ``settings`` default to the environment (``Settings.from_env``). ``engine`` is the host's (or a
@@ -226,16 +274,29 @@ def create_app(settings: Settings | None = None, *, engine: Engine | Connection 
             # A request for a host we do not serve never reaches a handler, so nothing it builds
             # (a link, a redirect, a page) can carry that host.
             Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts), www_redirect=False),
-            Middleware(SessionMiddleware, secret_key=settings.secret_key, secure=settings.secure_cookies,
-                       max_age=settings.session_max_hours * 3600),
+            Middleware(
+                SessionMiddleware,
+                secret_key=settings.secret_key,
+                secure=settings.secure_cookies,
+                max_age=settings.session_max_hours * 3600,
+            ),
             Middleware(LocaleMiddleware, default=settings.default_locale),
             # The API only reads and answers every other method with its own JSON 405, so it needs
             # no token (a tokenless POST must not get the site's HTML 403 page).
-            Middleware(FormGuardMiddleware, max_body_bytes=settings.max_body_bytes,
-                       render_error=state.render_guard_error, csrf_exempt=_is_api),
+            Middleware(
+                FormGuardMiddleware,
+                max_body_bytes=settings.max_body_bytes,
+                render_error=state.render_guard_error,
+                csrf_exempt=_is_api,
+            ),
         ],
-        exception_handlers={404: _not_found, 405: _not_allowed, sa_exc.DBAPIError: _database_error,
-                            sa_exc.TimeoutError: _database_error, Exception: _server_error},
+        exception_handlers={
+            404: _not_found,
+            405: _not_allowed,
+            sa_exc.DBAPIError: _database_error,
+            sa_exc.TimeoutError: _database_error,
+            Exception: _server_error,
+        },
     )
     app.state.delib = state
     state.sessions.sender = app
@@ -250,7 +311,9 @@ def _is_api(scope: Scope) -> bool:
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
-    return await _plain_error(request, 404, N_("This page does not exist. It may have moved, or the address may be mistyped."))
+    return await _plain_error(
+        request, 404, N_("This page does not exist. It may have moved, or the address may be mistyped.")
+    )
 
 
 async def _not_allowed(request: Request, exc: Exception) -> Response:
@@ -267,8 +330,13 @@ async def _server_error(request: Request, exc: Exception) -> Response:
         response = health.outage_response(request, exc)
         if response is None:
             log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-            response = request.app.state.delib.render_plain(request, 500, N_(
-                "Something broke on our side. Please try again in a minute; if it keeps happening, tell a coordinator."))
+            response = request.app.state.delib.render_plain(
+                request,
+                500,
+                N_(
+                    "Something broke on our side. Please try again in a minute; if it keeps happening, tell a coordinator."
+                ),
+            )
     finally:
         reset_locale(token)
     response.headers.update(SECURITY_HEADERS)

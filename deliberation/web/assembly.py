@@ -37,10 +37,15 @@ def routes() -> list[Route]:
         Route("/documents/{document_id:id}/submit", document_submit, methods=["POST"], name="document_submit"),
         Route(FORUM + "/delegates", forum_delegates, name="forum_delegates"),
         Route(FORUM + "/delegates", delegate_register, methods=["POST"], name="delegate_register"),
-        Route(FORUM + "/delegates/{user_id:id}/unregister", delegate_unregister, methods=["POST"],
-              name="delegate_unregister"),
-        Route(FORUM + "/delegates/{user_id:id}/presence", delegate_presence, methods=["POST"],
-              name="delegate_presence"),
+        Route(
+            FORUM + "/delegates/{user_id:id}/unregister",
+            delegate_unregister,
+            methods=["POST"],
+            name="delegate_unregister",
+        ),
+        Route(
+            FORUM + "/delegates/{user_id:id}/presence", delegate_presence, methods=["POST"], name="delegate_presence"
+        ),
         Route(FORUM + "/proxies", proxy_give, methods=["POST"], name="proxy_give"),
         Route(FORUM + "/proxies/{proxy_id:id}/revoke", proxy_revoke, methods=["POST"], name="proxy_revoke"),
         Route(ITEM + "/speakers", speaker_request, methods=["POST"], name="speaker_request"),
@@ -54,6 +59,7 @@ def routes() -> list[Route]:
 
 
 # --- loading what the path names ----------------------------------------------------------------------
+
 
 def _forum(ctx: Ctx) -> Forum:
     forum = queries.get_forum(ctx.db, ctx.request.path_params["forum_id"])
@@ -92,6 +98,7 @@ def _to_item(ctx: Ctx, forum_id: int, item_id: int) -> Response:
 
 # --- the agenda --------------------------------------------------------------------------------------
 
+
 @endpoint
 def agenda_item(ctx: Ctx) -> Response:
     forum = _forum(ctx)
@@ -100,23 +107,34 @@ def agenda_item(ctx: Ctx) -> Response:
     speakers = queries.list_speakers(ctx.db, item.id)
     current = next(((s, u) for s, u in speakers if s.status == "speaking"), None)
     me = queries.get_delegate(ctx.db, forum_id=forum.id, user_id=ctx.actor.id) if ctx.actor else None
-    mine = next((s for s, _ in speakers if ctx.actor and s.user_id == ctx.actor.id
-                 and s.status in ("waiting", "speaking")), None)
-    return ctx.render("forums/agenda_item.html", {
-        "forum": forum, "entry": entry, "item": item, "speakers": speakers, "current": current,
-        "ends_at": floor.speech_ends_at(current[0], item.speaking_seconds) if current else None,
-        # A decided item may still be on the hall's screen; it is no longer "before the assembly".
-        "is_current": forum.current_item_id == item.id and item.status == "scheduled",
-        "my_request": mine,
-        "is_delegate": rules.is_delegate(me),
-        "can_request": mine is None and rules.can_request_floor(ctx.actor, me, forum, item),
-        "can_chair": rules.can_chair_floor(ctx.actor, forum) and item.status == "scheduled",
-        "can_manage": rules.can_manage_agenda(ctx.actor, forum),
-        "can_read_document": entry.document is not None and can_read_document(ctx.actor, entry.document),
-        "AGENDA_KINDS": AGENDA_KINDS, "AGENDA_STATUSES": AGENDA_STATUSES, "SPEAKER_STATUSES": SPEAKER_STATUSES,
-        **_vote_panel(ctx, item, forum),
-        **vote_call_context(ctx, forum),
-    })
+    mine = next(
+        (s for s, _ in speakers if ctx.actor and s.user_id == ctx.actor.id and s.status in ("waiting", "speaking")),
+        None,
+    )
+    return ctx.render(
+        "forums/agenda_item.html",
+        {
+            "forum": forum,
+            "entry": entry,
+            "item": item,
+            "speakers": speakers,
+            "current": current,
+            "ends_at": floor.speech_ends_at(current[0], item.speaking_seconds) if current else None,
+            # A decided item may still be on the hall's screen; it is no longer "before the assembly".
+            "is_current": forum.current_item_id == item.id and item.status == "scheduled",
+            "my_request": mine,
+            "is_delegate": rules.is_delegate(me),
+            "can_request": mine is None and rules.can_request_floor(ctx.actor, me, forum, item),
+            "can_chair": rules.can_chair_floor(ctx.actor, forum) and item.status == "scheduled",
+            "can_manage": rules.can_manage_agenda(ctx.actor, forum),
+            "can_read_document": entry.document is not None and can_read_document(ctx.actor, entry.document),
+            "AGENDA_KINDS": AGENDA_KINDS,
+            "AGENDA_STATUSES": AGENDA_STATUSES,
+            "SPEAKER_STATUSES": SPEAKER_STATUSES,
+            **_vote_panel(ctx, item, forum),
+            **vote_call_context(ctx, forum),
+        },
+    )
 
 
 def _vote_panel(ctx: Ctx, item, forum: Forum) -> dict:
@@ -186,12 +204,17 @@ def document_submit(ctx: Ctx) -> Response:
         raise NotFound("forum_not_found", N_("There is no such forum."))
     membership = get_membership(ctx.db, workshop_id=view.workshop.id, user_id=ctx.actor.id)
     agenda.do_submit_document(ctx.db, forum=forum, document=view.document, actor=ctx.actor, membership=membership)
-    ctx.flash(gettext("The document is submitted to «%(forum)s». Its text is frozen until the forum decides or "
-                      "returns it.", forum=forum.title))
+    ctx.flash(
+        gettext(
+            "The document is submitted to «%(forum)s». Its text is frozen until the forum decides or returns it.",
+            forum=forum.title,
+        )
+    )
     return ctx.redirect("document", document_id=view.document.id)
 
 
 # --- delegates and proxies ---------------------------------------------------------------------------
+
 
 @endpoint
 def forum_delegates(ctx: Ctx) -> Response:
@@ -206,24 +229,33 @@ def forum_delegates(ctx: Ctx) -> Response:
     proxies_open = rules.agenda_is_open(forum) and not vote_open
     chair = rules.is_chair(actor)
     registered = {d.user_id for d, _ in listed}
-    return ctx.render("forums/delegates.html", {
-        "forum": forum, "delegates": listed, "proxies": proxies,
-        "gives": {row.proxy.giver_id: row for row in proxies},
-        "holds": {row.proxy.holder_id: row for row in proxies},
-        "me": me, "vote_open": vote_open,
-        "registration_open": rules.registration_is_open(forum),
-        "can_register_self": actor is not None and me is None and rules.can_register(actor, forum, actor.id),
-        "can_unregister_self": me is not None and rules.can_register(actor, forum, actor.id),
-        "can_register_others": chair and rules.registration_is_open(forum),
-        "candidates": [u for u in list_users(ctx.db) if u.is_active and u.id not in registered]
-        if chair and rules.registration_is_open(forum) else [],
-        "can_mark_presence": rules.can_mark_presence(actor, forum),
-        "can_give_mine": me is not None and proxies_open and me.user_id not in taken,
-        "can_record_proxy": chair and proxies_open,
-        "free": [(d, u) for d, u in listed if d.user_id not in taken],
-        "proxies_open": proxies_open,
-        "can_revoke": {row.proxy.id for row in proxies if proxies_open and rules.can_revoke_proxy(actor, row.proxy)},
-    })
+    return ctx.render(
+        "forums/delegates.html",
+        {
+            "forum": forum,
+            "delegates": listed,
+            "proxies": proxies,
+            "gives": {row.proxy.giver_id: row for row in proxies},
+            "holds": {row.proxy.holder_id: row for row in proxies},
+            "me": me,
+            "vote_open": vote_open,
+            "registration_open": rules.registration_is_open(forum),
+            "can_register_self": actor is not None and me is None and rules.can_register(actor, forum, actor.id),
+            "can_unregister_self": me is not None and rules.can_register(actor, forum, actor.id),
+            "can_register_others": chair and rules.registration_is_open(forum),
+            "candidates": [u for u in list_users(ctx.db) if u.is_active and u.id not in registered]
+            if chair and rules.registration_is_open(forum)
+            else [],
+            "can_mark_presence": rules.can_mark_presence(actor, forum),
+            "can_give_mine": me is not None and proxies_open and me.user_id not in taken,
+            "can_record_proxy": chair and proxies_open,
+            "free": [(d, u) for d, u in listed if d.user_id not in taken],
+            "proxies_open": proxies_open,
+            "can_revoke": {
+                row.proxy.id for row in proxies if proxies_open and rules.can_revoke_proxy(actor, row.proxy)
+            },
+        },
+    )
 
 
 def _to_delegates(ctx: Ctx, forum: Forum) -> Response:
@@ -236,8 +268,11 @@ def delegate_register(ctx: Ctx) -> Response:
     forum = _forum(ctx)
     user = _person(ctx, ctx.form["user_id"]) if ctx.form.get("user_id") else actor
     delegates.do_register_delegate(ctx.db, forum=forum, user=user, actor=actor)
-    ctx.flash(gettext("You are registered as a delegate.") if user.id == actor.id
-              else gettext("%(name)s is registered as a delegate.", name=user.display_name))
+    ctx.flash(
+        gettext("You are registered as a delegate.")
+        if user.id == actor.id
+        else gettext("%(name)s is registered as a delegate.", name=user.display_name)
+    )
     return _to_delegates(ctx, forum)
 
 
@@ -267,8 +302,9 @@ def proxy_give(ctx: Ctx) -> Response:
     giver = _person(ctx, ctx.form["giver_id"]) if ctx.form.get("giver_id") else actor
     holder = _person(ctx, ctx.form.get("holder_id"))
     delegates.do_give_proxy(ctx.db, forum=forum, giver=giver, holder=holder, actor=actor)
-    ctx.flash(gettext("%(giver)s gives their vote to %(holder)s.", giver=giver.display_name,
-                      holder=holder.display_name))
+    ctx.flash(
+        gettext("%(giver)s gives their vote to %(holder)s.", giver=giver.display_name, holder=holder.display_name)
+    )
     return _to_delegates(ctx, forum)
 
 
@@ -285,6 +321,7 @@ def proxy_revoke(ctx: Ctx) -> Response:
 
 
 # --- the speakers' list ------------------------------------------------------------------------------
+
 
 @endpoint
 def speaker_request(ctx: Ctx) -> Response:
@@ -338,9 +375,16 @@ def speaker_end(ctx: Ctx) -> Response:
 
 # --- minutes -----------------------------------------------------------------------------------------
 
+
 @endpoint
 def forum_minutes(ctx: Ctx) -> Response:
     forum = _forum(ctx)
-    return ctx.render("forums/minutes.html", {"forum": forum, "minutes": queries.list_minutes(ctx.db, forum.id),
-                                              "AGENDA_KINDS": AGENDA_KINDS,
-                                              "votes_by_item": voting_queries.votes_by_item(ctx.db, forum.id)})
+    return ctx.render(
+        "forums/minutes.html",
+        {
+            "forum": forum,
+            "minutes": queries.list_minutes(ctx.db, forum.id),
+            "AGENDA_KINDS": AGENDA_KINDS,
+            "votes_by_item": voting_queries.votes_by_item(ctx.db, forum.id),
+        },
+    )

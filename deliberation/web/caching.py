@@ -22,8 +22,7 @@ from weakref import WeakKeyDictionary
 from starlette.requests import Request
 from starlette.responses import Response
 
-__all__ = ["IMMUTABLE", "ProcessCache", "cache_of", "etag_matches", "immutable_response", "strong_etag",
-           "with_etag"]
+__all__ = ["IMMUTABLE", "ProcessCache", "cache_of", "etag_matches", "immutable_response", "strong_etag", "with_etag"]
 
 #: For responses whose bytes can never change at their address.
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -52,8 +51,14 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     return False
 
 
-def immutable_response(request: Request, body: bytes, *, media_type: str, headers: Mapping[str, str] | None = None,
-                       cache_control: str = IMMUTABLE) -> Response:
+def immutable_response(
+    request: Request,
+    body: bytes,
+    *,
+    media_type: str,
+    headers: Mapping[str, str] | None = None,
+    cache_control: str = IMMUTABLE,
+) -> Response:
     """``body`` with a strong ETag, or 304 with no body when the client already has these bytes.
 
     ``headers`` (e.g. Content-Disposition) go only on the full answer; a 304 carries what a cache

@@ -49,19 +49,27 @@ def _forum(ctx: Ctx) -> Forum:
 
 # --- what each region shows (loaded up front: the templates never query) -------------------------
 
+
 def _agenda(ctx: Ctx, forum: Forum) -> dict:
-    return {"agenda": queries.list_agenda(ctx.db, forum.id), "AGENDA_STATUSES": AGENDA_STATUSES,
-            "can_set_current": rules.can_manage_agenda(ctx.actor, forum) and rules.is_in_session(forum)}
+    return {
+        "agenda": queries.list_agenda(ctx.db, forum.id),
+        "AGENDA_STATUSES": AGENDA_STATUSES,
+        "can_set_current": rules.can_manage_agenda(ctx.actor, forum) and rules.is_in_session(forum),
+    }
 
 
 def _floor(ctx: Ctx, forum: Forum) -> dict:
     item = queries.get_agenda_item(ctx.db, forum.current_item_id) if forum.current_item_id else None
     speakers = queries.list_speakers(ctx.db, item.id) if item else []
     current = next(((s, u) for s, u in speakers if s.status == "speaking"), None)
-    return {"item": item, "speakers": speakers, "current": current,
-            "ends_at": speech_ends_at(current[0], item.speaking_seconds) if current else None,
-            "can_chair": item is not None and rules.can_chair_floor(ctx.actor, forum) and item.status == "scheduled",
-            "can_settle": item is not None and rules.can_manage_agenda(ctx.actor, forum)}
+    return {
+        "item": item,
+        "speakers": speakers,
+        "current": current,
+        "ends_at": speech_ends_at(current[0], item.speaking_seconds) if current else None,
+        "can_chair": item is not None and rules.can_chair_floor(ctx.actor, forum) and item.status == "scheduled",
+        "can_settle": item is not None and rules.can_manage_agenda(ctx.actor, forum),
+    }
 
 
 def _presence(ctx: Ctx, forum: Forum) -> dict:
@@ -69,10 +77,15 @@ def _presence(ctx: Ctx, forum: Forum) -> dict:
     present = queries.present_ids(ctx.db, forum.id)
     proxies = queries.live_proxies(ctx.db, forum.id)
     represented = {giver for giver, holder in proxies.items() if holder in present and giver in registered} - present
-    return {"registered_count": len(registered), "present_count": len(present),
-            "represented_count": len(represented), "checkin_code": presence.checkin_code(forum),
-            "code_until": presence.code_valid_until(), "checkin_on": forum.checkin_secret is not None,
-            "can_mark_presence": rules.can_mark_presence(ctx.actor, forum)}
+    return {
+        "registered_count": len(registered),
+        "present_count": len(present),
+        "represented_count": len(represented),
+        "checkin_code": presence.checkin_code(forum),
+        "code_until": presence.code_valid_until(),
+        "checkin_on": forum.checkin_secret is not None,
+        "can_mark_presence": rules.can_mark_presence(ctx.actor, forum),
+    }
 
 
 def _vote(ctx: Ctx, forum: Forum) -> dict:
@@ -84,8 +97,11 @@ def _vote(ctx: Ctx, forum: Forum) -> dict:
     drafts: list[Vote] = []
     if item is not None:
         drafts = [v for v in voting_queries.list_item_votes(ctx.db, item.id) if v.status == "draft"]
-    return {"state": state, "drafts": drafts, "can_prepare": item is not None and item.status == "scheduled"
-            and rules.is_in_session(forum)}
+    return {
+        "state": state,
+        "drafts": drafts,
+        "can_prepare": item is not None and item.status == "scheduled" and rules.is_in_session(forum),
+    }
 
 
 _BUILDERS = {"agenda": _agenda, "floor": _floor, "presence": _presence, "vote": _vote}
@@ -101,6 +117,7 @@ def _template(region: str) -> str:
 
 # --- the page and its regions -------------------------------------------------------------------
 
+
 def _require_console(ctx: Ctx, forum: Forum) -> None:
     ctx.require(rules.can_run_sitting(ctx.actor))
 
@@ -111,11 +128,17 @@ def forum_console(ctx: Ctx) -> Response:
     _require_console(ctx, forum)
     base = page_context(ctx)
     regions = {name: region_html(ctx, base, _template(name), _region_context(ctx, forum, name)) for name in REGIONS}
-    return ctx.render("forums/console.html", {
-        **base, "forum": forum, "regions": regions, "live_url": stream_url(ctx, forum.id),
-        "delegates": queries.list_delegates(ctx.db, forum.id),
-        "can_mark_presence": rules.can_mark_presence(ctx.actor, forum),
-    })
+    return ctx.render(
+        "forums/console.html",
+        {
+            **base,
+            "forum": forum,
+            "regions": regions,
+            "live_url": stream_url(ctx, forum.id),
+            "delegates": queries.list_delegates(ctx.db, forum.id),
+            "can_mark_presence": rules.can_mark_presence(ctx.actor, forum),
+        },
+    )
 
 
 @endpoint
@@ -156,8 +179,9 @@ def refusal_in_region(ctx: Ctx, error: DomainError) -> Response | None:
         return None
     if region == "checkin":
         return _presence_page_part(ctx, forum, error.message(), refused=True)
-    return region_fresh(ctx, _template(region), {**_region_context(ctx, forum, region), "notice": error.message(),
-                                                 "refused": True})
+    return region_fresh(
+        ctx, _template(region), {**_region_context(ctx, forum, region), "notice": error.message(), "refused": True}
+    )
 
 
 def wants_console(ctx: Ctx) -> bool:
@@ -165,6 +189,7 @@ def wants_console(ctx: Ctx) -> bool:
 
 
 # --- actions ------------------------------------------------------------------------------------
+
 
 @endpoint
 def agenda_clear_current(ctx: Ctx) -> Response:
@@ -185,11 +210,12 @@ def presence_mark_many(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
     forum = _forum(ctx)
     present = ctx.form.get("present", "1") != "0"
-    changed = presence.do_mark_present_many(ctx.db, forum=forum, user_ids=_user_ids(ctx), present=present,
-                                            actor=actor)
-    message = (ngettext("%(num)s delegate is marked present.", "%(num)s delegates are marked present.", len(changed))
-               if present else
-               ngettext("%(num)s delegate is marked absent.", "%(num)s delegates are marked absent.", len(changed)))
+    changed = presence.do_mark_present_many(ctx.db, forum=forum, user_ids=_user_ids(ctx), present=present, actor=actor)
+    message = (
+        ngettext("%(num)s delegate is marked present.", "%(num)s delegates are marked present.", len(changed))
+        if present
+        else ngettext("%(num)s delegate is marked absent.", "%(num)s delegates are marked absent.", len(changed))
+    )
     if ctx.is_htmx:
         return _presence_page_part(ctx, forum, message)
     ctx.flash(message)
@@ -198,9 +224,16 @@ def presence_mark_many(ctx: Ctx) -> Response:
 
 def _presence_page_part(ctx: Ctx, forum: Forum, message: str, *, refused: bool = False) -> Response:
     """The bulk check-in form, swapped in place after it was sent."""
-    return ctx.render("forums/console/_checkin_form.html", {
-        "forum": forum, "delegates": queries.list_delegates(ctx.db, forum.id), "notice": message,
-        "refused": refused, "can_mark_presence": rules.can_mark_presence(ctx.actor, forum)})
+    return ctx.render(
+        "forums/console/_checkin_form.html",
+        {
+            "forum": forum,
+            "delegates": queries.list_delegates(ctx.db, forum.id),
+            "notice": message,
+            "refused": refused,
+            "can_mark_presence": rules.can_mark_presence(ctx.actor, forum),
+        },
+    )
 
 
 @endpoint
@@ -227,22 +260,35 @@ def delegate_checkin(ctx: Ctx) -> Response:
     if outcome.present:
         message = gettext("You are checked in: the forum counts you as present.")
         if ctx.is_htmx:
-            return ctx.render("forums/_checkin.html", {"forum": forum, "checkin": _checkin_box(True), "notice": message})
+            return ctx.render(
+                "forums/_checkin.html", {"forum": forum, "checkin": _checkin_box(True), "notice": message}
+            )
         ctx.flash(message)
         return ctx.redirect("forum", forum_id=forum.id, fragment="checkin")
     # A wrong code was counted, and is committed with this answer, so the throttle holds.
-    return _checkin_answer(ctx, forum, status=422, error=ngettext(
-        "This is not the code shown in the hall. %(num)s try left.",
-        "This is not the code shown in the hall. %(num)s tries left.", outcome.tries_left))
+    return _checkin_answer(
+        ctx,
+        forum,
+        status=422,
+        error=ngettext(
+            "This is not the code shown in the hall. %(num)s try left.",
+            "This is not the code shown in the hall. %(num)s tries left.",
+            outcome.tries_left,
+        ),
+    )
 
 
 def _checkin_answer(ctx: Ctx, forum: Forum, *, error: str, status: int) -> Response:
     # htmx swaps only 2xx answers into the box; a plain form gets the page with the real status.
     if ctx.is_htmx:
-        return ctx.render("forums/_checkin.html", {"forum": forum, "checkin": _checkin_box(False), "error": error,
-                                                   "notice": ""})
-    return ctx.render("forums/checkin.html", {"forum": forum, "checkin": _checkin_box(False), "error": error,
-                                              "notice": ""}, status=status)
+        return ctx.render(
+            "forums/_checkin.html", {"forum": forum, "checkin": _checkin_box(False), "error": error, "notice": ""}
+        )
+    return ctx.render(
+        "forums/checkin.html",
+        {"forum": forum, "checkin": _checkin_box(False), "error": error, "notice": ""},
+        status=status,
+    )
 
 
 def _checkin_box(present: bool) -> dict:

@@ -106,7 +106,9 @@ class Ctx:
         return origin + path if origin else None
 
     def redirect(self, name: str, /, *, query: dict | None = None, fragment: str = "", **params: Any) -> Response:
-        target = self.url(name, **params) + (f"?{urlencode(query)}" if query else "") + (f"#{fragment}" if fragment else "")
+        target = (
+            self.url(name, **params) + (f"?{urlencode(query)}" if query else "") + (f"#{fragment}" if fragment else "")
+        )
         return self.redirect_to(target)
 
     def redirect_to(self, target: str) -> Response:
@@ -124,7 +126,7 @@ class Ctx:
 
         Kept in the cookie, so bounded: the newest few, each cut short, never a cookie the
         browser drops for being too large (which would sign the person out)."""
-        flashes = list(self.session.get("flash", []))[-(MAX_FLASHES - 1):]
+        flashes = list(self.session.get("flash", []))[-(MAX_FLASHES - 1) :]
         flashes.append([kind[:20], message[:MAX_FLASH_LENGTH]])
         self.session["flash"] = flashes
 
@@ -188,9 +190,12 @@ def resolve_actor(ctx: Ctx) -> User | None:
         if identity is None:
             return None
         if isinstance(identity, dict):
-            identity = HostIdentity(external_id=str(identity["external_id"]),
-                                    display_name=str(identity["display_name"]),
-                                    roles=frozenset(identity.get("roles", ())), email=identity.get("email"))
+            identity = HostIdentity(
+                external_id=str(identity["external_id"]),
+                display_name=str(identity["display_name"]),
+                roles=frozenset(identity.get("roles", ())),
+                email=identity.get("email"),
+            )
         if ctx.request.method in ("GET", "HEAD"):
             return _host_user_for_read(ctx, identity)
         return do_sync_host_user(ctx.db, identity=identity)
@@ -222,9 +227,13 @@ def _host_user_for_read(ctx: Ctx, identity: HostIdentity) -> User:
     return account_queries.get_user(ctx.db, user_id)
 
 
-def endpoint(handler: Callable[[Ctx], Response] | None = None, *,
-             unavailable: Callable[[Ctx], Response] | None = None, private: bool = False,
-             reads_first: bool = False):
+def endpoint(
+    handler: Callable[[Ctx], Response] | None = None,
+    *,
+    unavailable: Callable[[Ctx], Response] | None = None,
+    private: bool = False,
+    reads_first: bool = False,
+):
     """Use as ``@endpoint``; ``@endpoint(unavailable=page)`` shows ``page(ctx)`` instead of the plain
     503 page when the database fails for a moment (it must not touch the database), and
     ``@endpoint(private=True)`` marks a page about one person even before sign-in (a reset link's
@@ -303,8 +312,11 @@ def _letters_to_outbox(ctx: Ctx) -> list[Pending]:
     origin = ctx.mail_origin()
     messages = take_mail(ctx.db, lambda link: (origin or "") + link.path(ctx.url))
     if messages and origin is None:
-        log.warning("Not sending %d e-mail(s): set DELIBERATION_BASE_URL or DELIBERATION_ALLOWED_HOSTS "
-                    "so links in them point at this site", len(messages))
+        log.warning(
+            "Not sending %d e-mail(s): set DELIBERATION_BASE_URL or DELIBERATION_ALLOWED_HOSTS "
+            "so links in them point at this site",
+            len(messages),
+        )
         return []
     lease = ctx.app_state.sessions.outbox_lease
     return [add_mail(ctx.db, message, **({"lease": lease} if lease else {})) for message in messages]
@@ -333,5 +345,8 @@ def error_response(ctx: Ctx, error: DomainError) -> Response:
     if isinstance(error, SignInRequired) and ctx.app_state.identity is None and ctx.request.method == "GET":
         return RedirectResponse(ctx.url("login") + "?" + urlencode({"next": ctx.request.url.path}), status_code=303)
     errors = error.errors if isinstance(error, ValidationError) else {}
-    return ctx.render("errors/error.html", {"error": error, "message": error.message(), "errors": errors,
-                                            "status": error.status}, status=error.status)
+    return ctx.render(
+        "errors/error.html",
+        {"error": error, "message": error.message(), "errors": errors, "status": error.status},
+        status=error.status,
+    )

@@ -33,15 +33,17 @@ def routes() -> list[Route]:
         Route("/comments/{comment_id:id}/resolve", comment_resolve, methods=["POST"], name="comment_resolve"),
         Route("/comments/{comment_id:id}/hide", comment_hide, methods=["POST"], name="comment_hide"),
         Route("/documents/{document_id:id}/amendments", amendments_page, name="amendments"),
-        Route("/documents/{document_id:id}/amendments/new", amendment_new, methods=["GET", "POST"],
-              name="amendment_new"),
+        Route(
+            "/documents/{document_id:id}/amendments/new", amendment_new, methods=["GET", "POST"], name="amendment_new"
+        ),
         Route("/amendments/{amendment_id:id}", amendment_page, methods=["GET", "POST"], name="amendment"),
         Route("/amendments/{amendment_id:id}/edit", amendment_edit, methods=["GET", "POST"], name="amendment_edit"),
         Route("/amendments/{amendment_id:id}/stance", amendment_stance, methods=["POST"], name="amendment_stance"),
         Route("/amendments/{amendment_id:id}/accept", amendment_accept, methods=["POST"], name="amendment_accept"),
         Route("/amendments/{amendment_id:id}/reject", amendment_reject, methods=["POST"], name="amendment_reject"),
-        Route("/amendments/{amendment_id:id}/withdraw", amendment_withdraw, methods=["POST"],
-              name="amendment_withdraw"),
+        Route(
+            "/amendments/{amendment_id:id}/withdraw", amendment_withdraw, methods=["POST"], name="amendment_withdraw"
+        ),
     ]
 
 
@@ -121,31 +123,57 @@ def comments_page(ctx: Ctx) -> Response:
     scope = ctx.request.query_params.get("show", "")
     if scope not in ("document", "outdated"):
         scope = ""
-    filters = {"pid": pid, "include_hidden": moderator, "outdated": scope == "outdated",
-               "whole_document": scope == "document"}
+    filters = {
+        "pid": pid,
+        "include_hidden": moderator,
+        "outdated": scope == "outdated",
+        "whole_document": scope == "document",
+    }
     total = queries.count_threads(ctx.db, document_id=view.document.id, **filters)
     pages = max(1, -(-total // COMMENTS_PER_PAGE))
-    page = min(_comment_page(ctx, view, membership, filters) or params.number_or_none(ctx.request.query_params.get("page"), maximum=params.PAGE_MAX) or 1,
-               pages)
-    threads = queries.list_threads(ctx.db, document_id=view.document.id, offset=(page - 1) * COMMENTS_PER_PAGE,
-                                   limit=COMMENTS_PER_PAGE, **filters)
-    return ctx.render("discussion/comments.html", {
-        "document": view.document, "workshop": view.workshop, "revision": view.revision, "selection": selection,
-        "threads": threads, "total": total, "page": page, "pages": pages,
-        "page_hrefs": {n: _page_href(ctx, view.document.id, n, pid, scope) for n in _pager(page, pages)},
-        "scope": scope, "membership": membership, "moderator": moderator,
-        "can_comment": rules.can_comment(ctx.actor, view.document), "errors": errors,
-        "values": ctx.form if errors else {}, "counts": queries.margin_counts(ctx.db, document_id=view.document.id),
-        "rules": rules,
-    }, status=422 if errors else 200)
+    page = min(
+        _comment_page(ctx, view, membership, filters)
+        or params.number_or_none(ctx.request.query_params.get("page"), maximum=params.PAGE_MAX)
+        or 1,
+        pages,
+    )
+    threads = queries.list_threads(
+        ctx.db, document_id=view.document.id, offset=(page - 1) * COMMENTS_PER_PAGE, limit=COMMENTS_PER_PAGE, **filters
+    )
+    return ctx.render(
+        "discussion/comments.html",
+        {
+            "document": view.document,
+            "workshop": view.workshop,
+            "revision": view.revision,
+            "selection": selection,
+            "threads": threads,
+            "total": total,
+            "page": page,
+            "pages": pages,
+            "page_hrefs": {n: _page_href(ctx, view.document.id, n, pid, scope) for n in _pager(page, pages)},
+            "scope": scope,
+            "membership": membership,
+            "moderator": moderator,
+            "can_comment": rules.can_comment(ctx.actor, view.document),
+            "errors": errors,
+            "values": ctx.form if errors else {},
+            "counts": queries.margin_counts(ctx.db, document_id=view.document.id),
+            "rules": rules,
+        },
+        status=422 if errors else 200,
+    )
 
 
 def _comment_page(ctx: Ctx, view, membership, filters: dict) -> int | None:
     """The page holding ``?comment=``'s thread, so a permalink finds its comment among the pages."""
     wanted = params.id_or_none(ctx.request.query_params.get("comment"))
     comment = queries.get_comment(ctx.db, wanted) if wanted else None
-    if comment is None or comment.document_id != view.document.id or not rules.can_see_comment(
-            ctx.actor, membership, comment):
+    if (
+        comment is None
+        or comment.document_id != view.document.id
+        or not rules.can_see_comment(ctx.actor, membership, comment)
+    ):
         return None
     position = queries.thread_position(ctx.db, comment=comment, document_id=view.document.id, **filters)
     return None if position is None else position // COMMENTS_PER_PAGE + 1
@@ -157,8 +185,9 @@ def _pager(page: int, pages: int) -> list[int]:
 
 
 def _page_href(ctx: Ctx, document_id: int, page: int, pid: str | None, scope: str) -> str:
-    query = {key: value for key, value in (("pid", pid), ("show", scope), ("page", page if page > 1 else None))
-             if value}
+    query = {
+        key: value for key, value in (("pid", pid), ("show", scope), ("page", page if page > 1 else None)) if value
+    }
     return ctx.url("comments", document_id=document_id) + (f"?{urlencode(query)}" if query else "")
 
 
@@ -167,13 +196,18 @@ def comment_edit(ctx: Ctx) -> Response:
     comment, view, _ = _comment(ctx)
     ctx.require(rules.can_edit_comment(ctx.actor, comment))
     if ctx.request.method == "GET":
-        return ctx.render("discussion/comment_edit.html", {"comment": comment, "document": view.document,
-                                                           "values": {"body": comment.body}, "errors": {}})
+        return ctx.render(
+            "discussion/comment_edit.html",
+            {"comment": comment, "document": view.document, "values": {"body": comment.body}, "errors": {}},
+        )
     try:
         actions.check_edit_comment(ctx.db, comment=comment, actor=ctx.actor, data=ctx.form)
     except ValidationError as error:
-        return ctx.render("discussion/comment_edit.html", {"comment": comment, "document": view.document,
-                                                           "values": ctx.form, "errors": error.errors}, status=422)
+        return ctx.render(
+            "discussion/comment_edit.html",
+            {"comment": comment, "document": view.document, "values": ctx.form, "errors": error.errors},
+            status=422,
+        )
     ctx.flash(gettext("Your comment is saved; its earlier text is kept in its history."))
     return _back_to_comment(ctx, comment)
 
@@ -182,17 +216,23 @@ def comment_edit(ctx: Ctx) -> Response:
 def comment_history(ctx: Ctx) -> Response:
     comment, view, _ = _comment(ctx)
     ctx.require_actor()
-    return ctx.render("discussion/comment_history.html", {
-        "comment": comment, "document": view.document,
-        "edits": queries.list_comment_edits(ctx.db, comment_id=comment.id)})
+    return ctx.render(
+        "discussion/comment_history.html",
+        {
+            "comment": comment,
+            "document": view.document,
+            "edits": queries.list_comment_edits(ctx.db, comment_id=comment.id),
+        },
+    )
 
 
 @endpoint
 def comment_resolve(ctx: Ctx) -> Response:
     comment, _, membership = _comment(ctx)
     ctx.require_actor()
-    actions.do_resolve_comment(ctx.db, comment=comment, actor=ctx.actor, membership=membership,
-                               resolved=ctx.form.get("resolved") == "1")
+    actions.do_resolve_comment(
+        ctx.db, comment=comment, actor=ctx.actor, membership=membership, resolved=ctx.form.get("resolved") == "1"
+    )
     return _back_to_comment(ctx, comment)
 
 
@@ -206,6 +246,7 @@ def comment_hide(ctx: Ctx) -> Response:
 
 
 # --- amendments ----------------------------------------------------------------------------------
+
 
 def _amendment(ctx: Ctx) -> tuple[Amendment, object, object]:
     amendment = queries.get_amendment(ctx.db, ctx.request.path_params["amendment_id"])
@@ -227,14 +268,22 @@ def _groups(summaries) -> list[list]:
 def amendments_page(ctx: Ctx) -> Response:
     view = _document_view(ctx, ctx.request.path_params["document_id"])
     status = ctx.request.query_params.get("status", "open")
-    summaries = queries.list_amendments(ctx.db, document_id=view.document.id,
-                                        status=None if status == "all" else status)
+    summaries = queries.list_amendments(
+        ctx.db, document_id=view.document.id, status=None if status == "all" else status
+    )
     order = {p.pid: i for i, p in enumerate(drafting_queries.paragraphs_of(view.revision))}
     summaries.sort(key=lambda s: (order.get(s.amendment.target_pid, -1), s.amendment.id))
-    return ctx.render("discussion/amendments.html", {
-        "document": view.document, "workshop": view.workshop, "groups": _groups(summaries), "status": status,
-        "paragraph_texts": {p.pid: p.text for p in drafting_queries.paragraphs_of(view.revision)},
-        "can_propose": rules.can_propose_amendment(ctx.actor, view.document)})
+    return ctx.render(
+        "discussion/amendments.html",
+        {
+            "document": view.document,
+            "workshop": view.workshop,
+            "groups": _groups(summaries),
+            "status": status,
+            "paragraph_texts": {p.pid: p.text for p in drafting_queries.paragraphs_of(view.revision)},
+            "can_propose": rules.can_propose_amendment(ctx.actor, view.document),
+        },
+    )
 
 
 @endpoint
@@ -244,9 +293,15 @@ def amendment_new(ctx: Ctx) -> Response:
     selection = _selection(ctx, view)
     source = ctx.form if ctx.request.method == "POST" else ctx.request.query_params
     kind = source.get("kind", "replace")
-    context = {"document": view.document, "workshop": view.workshop, "revision": view.revision,
-               "selection": selection, "kind": kind, "errors": {},
-               "paragraphs": drafting_queries.paragraphs_of(view.revision)}
+    context = {
+        "document": view.document,
+        "workshop": view.workshop,
+        "revision": view.revision,
+        "selection": selection,
+        "kind": kind,
+        "errors": {},
+        "paragraphs": drafting_queries.paragraphs_of(view.revision),
+    }
     if ctx.request.method == "GET":
         proposed = selection["quote"] or (selection["paragraph"].text if selection["paragraph"] else "")
         if kind == "whole":
@@ -257,8 +312,9 @@ def amendment_new(ctx: Ctx) -> Response:
     try:
         amendment = actions.check_propose_amendment(ctx.db, document=view.document, actor=ctx.actor, data=ctx.form)
     except ValidationError as error:
-        return ctx.render("discussion/amendment_form.html", context | {"values": ctx.form, "errors": error.errors},
-                          status=422)
+        return ctx.render(
+            "discussion/amendment_form.html", context | {"values": ctx.form, "errors": error.errors}, status=422
+        )
     ctx.flash(gettext("Your amendment is proposed. Members can now support or oppose it."))
     return ctx.redirect("amendment", amendment_id=amendment.id)
 
@@ -267,24 +323,41 @@ def _amendment_context(ctx: Ctx, amendment: Amendment, view, membership) -> dict
     document = view.document
     result, head = actions.rebase(ctx.db, amendment=amendment, document=document)
     summaries = queries.list_amendments(ctx.db, document_id=document.id, status="open")
-    competing = [s for s in summaries if s.amendment.id != amendment.id and amendment.target_pid
-                 and s.amendment.target_pid == amendment.target_pid]
+    competing = [
+        s
+        for s in summaries
+        if s.amendment.id != amendment.id and amendment.target_pid and s.amendment.target_pid == amendment.target_pid
+    ]
     context = {
-        "amendment": amendment, "document": document, "workshop": view.workshop, "head": head,
-        "clean": result.clean, "conflicts": result.conflicts, "inline_html": "", "summary": None,
+        "amendment": amendment,
+        "document": document,
+        "workshop": view.workshop,
+        "head": head,
+        "clean": result.clean,
+        "conflicts": result.conflicts,
+        "inline_html": "",
+        "summary": None,
         "author": get_user(ctx.db, amendment.author_id),
         "stances": queries.list_stances(ctx.db, amendment_id=amendment.id),
         "counts": queries.stance_counts(ctx.db, amendment_ids=[amendment.id]).get(amendment.id, queries.StanceCount()),
         "my_stance": queries.get_stance(ctx.db, amendment_id=amendment.id, user_id=ctx.actor.id if ctx.actor else None),
         "competing": competing,
-        "threads": queries.list_threads(ctx.db, document_id=document.id, amendment_id=amendment.id,
-                                        include_hidden=rules.is_moderator(ctx.actor, membership)),
+        "threads": queries.list_threads(
+            ctx.db,
+            document_id=document.id,
+            amendment_id=amendment.id,
+            include_hidden=rules.is_moderator(ctx.actor, membership),
+        ),
         "can_stance": rules.can_take_stance(ctx.actor, amendment),
         "can_edit": rules.can_edit_amendment(ctx.actor, amendment),
         "can_decide": rules.can_decide_amendment(ctx.actor, membership, amendment, document),
         "can_comment": rules.can_comment(ctx.actor, document),
-        "moderator": rules.is_moderator(ctx.actor, membership), "membership": membership, "rules": rules,
-        "errors": {}, "values": {}, "accept_error": "",
+        "moderator": rules.is_moderator(ctx.actor, membership),
+        "membership": membership,
+        "rules": rules,
+        "errors": {},
+        "values": {},
+        "accept_error": "",
     }
     if result.clean:
         ops = word_diff(head.body, result.text)
@@ -300,11 +373,13 @@ def amendment_page(ctx: Ctx) -> Response:
     if ctx.request.method == "POST":
         ctx.require_actor()
         try:
-            comment = actions.check_post_comment(ctx.db, document=view.document, actor=ctx.actor, data=ctx.form,
-                                                 amendment=amendment)
+            comment = actions.check_post_comment(
+                ctx.db, document=view.document, actor=ctx.actor, data=ctx.form, amendment=amendment
+            )
         except ValidationError as error:
-            return ctx.render("discussion/amendment.html", context | {"errors": error.errors, "values": ctx.form},
-                              status=422)
+            return ctx.render(
+                "discussion/amendment.html", context | {"errors": error.errors, "values": ctx.form}, status=422
+            )
         ctx.flash(gettext("Your comment is posted."))
         return _back_to_comment(ctx, comment)
     return ctx.render("discussion/amendment.html", context)
@@ -316,14 +391,18 @@ def amendment_edit(ctx: Ctx) -> Response:
     ctx.require(rules.can_edit_amendment(ctx.actor, amendment))
     context = {"amendment": amendment, "document": view.document, "errors": {}}
     if ctx.request.method == "GET":
-        return ctx.render("discussion/amendment_edit.html", context | {
-            "values": {"proposed": amendment.proposed, "rationale": amendment.rationale}})
+        return ctx.render(
+            "discussion/amendment_edit.html",
+            context | {"values": {"proposed": amendment.proposed, "rationale": amendment.rationale}},
+        )
     try:
-        actions.check_edit_amendment(ctx.db, amendment=amendment, document=view.document, actor=ctx.actor,
-                                     data=ctx.form)
+        actions.check_edit_amendment(
+            ctx.db, amendment=amendment, document=view.document, actor=ctx.actor, data=ctx.form
+        )
     except ValidationError as error:
-        return ctx.render("discussion/amendment_edit.html", context | {"values": ctx.form, "errors": error.errors},
-                          status=422)
+        return ctx.render(
+            "discussion/amendment_edit.html", context | {"values": ctx.form, "errors": error.errors}, status=422
+        )
     ctx.flash(gettext("The amendment is updated. Stances given to the earlier version wait for confirmation."))
     return ctx.redirect("amendment", amendment_id=amendment.id)
 
@@ -341,8 +420,9 @@ def amendment_accept(ctx: Ctx) -> Response:
     amendment, view, membership = _amendment(ctx)
     ctx.require_actor()
     try:
-        revision = actions.do_accept_amendment(ctx.db, amendment=amendment, document=view.document, actor=ctx.actor,
-                                               membership=membership)
+        revision = actions.do_accept_amendment(
+            ctx.db, amendment=amendment, document=view.document, actor=ctx.actor, membership=membership
+        )
     except AmendmentConflict as conflict:
         context = _amendment_context(ctx, amendment, view, membership)
         return ctx.render("discussion/amendment.html", context | {"accept_error": conflict.message()}, status=409)
@@ -354,8 +434,9 @@ def amendment_accept(ctx: Ctx) -> Response:
 def amendment_reject(ctx: Ctx) -> Response:
     amendment, view, membership = _amendment(ctx)
     ctx.require_actor()
-    actions.check_reject_amendment(ctx.db, amendment=amendment, document=view.document, actor=ctx.actor,
-                                   membership=membership, data=ctx.form)
+    actions.check_reject_amendment(
+        ctx.db, amendment=amendment, document=view.document, actor=ctx.actor, membership=membership, data=ctx.form
+    )
     ctx.flash(gettext("The amendment is rejected."))
     return ctx.redirect("amendment", amendment_id=amendment.id)
 

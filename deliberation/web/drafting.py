@@ -34,8 +34,12 @@ def routes() -> list[Route]:
         Route("/documents/{document_id:id}/resolve", document_resolve, methods=["POST"], name="document_resolve"),
         Route("/documents/{document_id:id}/history", document_history, name="document_history"),
         Route("/documents/{document_id:id}/revisions/{number:id}", revision_page, name="revision"),
-        Route("/documents/{document_id:id}/revisions/{number:id}/restore", revision_restore, methods=["POST"],
-              name="revision_restore"),
+        Route(
+            "/documents/{document_id:id}/revisions/{number:id}/restore",
+            revision_restore,
+            methods=["POST"],
+            name="revision_restore",
+        ),
         Route("/documents/{document_id:id}/compare", document_compare, name="document_compare"),
         Route("/documents/{document_id:id}/attribution", document_attribution, name="document_attribution"),
         Route("/documents/{document_id:id}/head", document_head, name="document_head"),
@@ -51,7 +55,9 @@ def _not_found() -> NotFound:
 def _view(ctx: Ctx, number: int | None = None):
     view = queries.get_document_view(ctx.db, document_id=ctx.request.path_params["document_id"], number=number)
     if view is None:
-        raise NotFound("revision_not_found", N_("There is no such version of this document.")) if number else _not_found()
+        raise (
+            NotFound("revision_not_found", N_("There is no such version of this document.")) if number else _not_found()
+        )
     if not rules.can_read_document(ctx.actor, view.document):
         # Drafts are for members: to everyone else they do not exist.
         if ctx.actor is None and ctx.app_state.identity is None:
@@ -78,13 +84,19 @@ def _document_context(ctx: Ctx, view) -> dict:
         "amendment_counts": open_amendment_counts(ctx.db, document_id=document.id) if is_head else {},
         "can_discuss": can_comment(ctx.actor, document),
         "following": is_following(ctx.db, user_id=ctx.actor.id, document_id=document.id) if ctx.actor else False,
-        "view": view, "document": document, "workshop": view.workshop, "revision": view.revision,
+        "view": view,
+        "document": document,
+        "workshop": view.workshop,
+        "revision": view.revision,
         "units": _units(view.revision),
         "is_head": view.revision.number == document.head_number,
         "can_edit": rules.can_edit_document(ctx.actor, membership, document),
         "saved_draft": ctx.session.pop("saved_draft", ""),
-        "status_changes": [s for s in rules.WORKSHOP_STATUS_CHANGES.get(document.status, ())
-                           if rules.can_change_status(ctx.actor, membership, document, s)],
+        "status_changes": [
+            s
+            for s in rules.WORKSHOP_STATUS_CHANGES.get(document.status, ())
+            if rules.can_change_status(ctx.actor, membership, document, s)
+        ],
         **_submit_context(ctx, membership, document),
         # The forum's record stays with the text: the votes on it and, once adopted, its resolution.
         "forum_votes": list_document_votes(ctx.db, document.id),
@@ -95,8 +107,10 @@ def _document_context(ctx: Ctx, view) -> dict:
 def _submit_context(ctx: Ctx, membership, document: Document) -> dict:
     """The forums a facilitator may submit this draft to (forums/_submit.html), loaded only for them."""
     can_submit = forum_rules.can_submit_document(ctx.actor, membership, document)
-    return {"can_submit": can_submit,
-            "submit_forums": forum_queries.list_forums_open_for_submission(ctx.db) if can_submit else []}
+    return {
+        "can_submit": can_submit,
+        "submit_forums": forum_queries.list_forums_open_for_submission(ctx.db) if can_submit else [],
+    }
 
 
 @endpoint
@@ -109,14 +123,30 @@ def document_new(ctx: Ctx) -> Response:
     if ctx.request.method == "GET":
         kind = ctx.request.query_params.get("kind", "")
         values = {"kind": kind, "body": gettext(STARTERS[kind]) if kind in STARTERS else ""}
-        return ctx.render("drafting/new.html", {"workshop": workshop, "values": values, "errors": {},
-                                                "starters": {k: gettext(v) for k, v in STARTERS.items()}})
+        return ctx.render(
+            "drafting/new.html",
+            {
+                "workshop": workshop,
+                "values": values,
+                "errors": {},
+                "starters": {k: gettext(v) for k, v in STARTERS.items()},
+            },
+        )
     try:
-        document = actions.check_create_document(ctx.db, workshop=workshop, actor=ctx.actor, membership=membership,
-                                                 data=ctx.form)
+        document = actions.check_create_document(
+            ctx.db, workshop=workshop, actor=ctx.actor, membership=membership, data=ctx.form
+        )
     except ValidationError as error:
-        return ctx.render("drafting/new.html", {"workshop": workshop, "values": ctx.form, "errors": error.errors,
-                                                "starters": {k: gettext(v) for k, v in STARTERS.items()}}, status=422)
+        return ctx.render(
+            "drafting/new.html",
+            {
+                "workshop": workshop,
+                "values": ctx.form,
+                "errors": error.errors,
+                "starters": {k: gettext(v) for k, v in STARTERS.items()},
+            },
+            status=422,
+        )
     ctx.flash(gettext("The document is created. Everyone in the workshop can now edit it."))
     return ctx.redirect("document", document_id=document.id)
 
@@ -139,11 +169,13 @@ def document_edit(ctx: Ctx) -> Response:
     membership = _membership(ctx, view.workshop.id)
     ctx.require(rules.can_edit_document(ctx.actor, membership, view.document))
     if ctx.request.method == "GET":
-        return _edit_form(ctx, view, {"title": view.revision.title, "body": view.revision.body,
-                                      "base": view.revision.number})
+        return _edit_form(
+            ctx, view, {"title": view.revision.title, "body": view.revision.body, "base": view.revision.number}
+        )
     try:
-        saved = actions.check_save_revision(ctx.db, document=view.document, actor=ctx.actor, membership=membership,
-                                            data=ctx.form)
+        saved = actions.check_save_revision(
+            ctx.db, document=view.document, actor=ctx.actor, membership=membership, data=ctx.form
+        )
     except ValidationError as error:
         return _edit_form(ctx, view, ctx.form, error.errors, status=422)
     except MergeConflict as conflict:
@@ -155,8 +187,13 @@ def document_edit(ctx: Ctx) -> Response:
 
 def _after_save(ctx: Ctx, document: Document, saved) -> Response:
     if saved.merged:
-        ctx.flash(gettext("Someone saved in the meantime; your changes did not overlap theirs, so both are kept "
-                          "in version %(number)s.", number=saved.revision.number))
+        ctx.flash(
+            gettext(
+                "Someone saved in the meantime; your changes did not overlap theirs, so both are kept "
+                "in version %(number)s.",
+                number=saved.revision.number,
+            )
+        )
     else:
         ctx.flash(gettext("Version %(number)s is saved.", number=saved.revision.number))
     # The page after a save tells the browser it may forget the copy it kept while typing.
@@ -165,17 +202,36 @@ def _after_save(ctx: Ctx, document: Document, saved) -> Response:
 
 
 def _edit_form(ctx: Ctx, view, values, errors=None, *, status: int = 200) -> Response:
-    return ctx.render("drafting/edit.html", {"document": view.document, "workshop": view.workshop,
-                                             "revision": view.revision, "values": values, "errors": errors or {}},
-                      status=status)
+    return ctx.render(
+        "drafting/edit.html",
+        {
+            "document": view.document,
+            "workshop": view.workshop,
+            "revision": view.revision,
+            "values": values,
+            "errors": errors or {},
+        },
+        status=status,
+    )
 
 
 def _conflict_page(ctx: Ctx, view, conflict: MergeConflict) -> Response:
-    return ctx.render("drafting/conflict.html", {
-        "document": view.document, "workshop": view.workshop, "conflict": conflict,
-        "chunks": conflict.result.chunks, "base": conflict.base, "head": conflict.head,
-        "mine": conflict.mine, "title": conflict.title, "summary": conflict.summary, "errors": conflict.errors,
-    }, status=422 if conflict.errors else 409)
+    return ctx.render(
+        "drafting/conflict.html",
+        {
+            "document": view.document,
+            "workshop": view.workshop,
+            "conflict": conflict,
+            "chunks": conflict.result.chunks,
+            "base": conflict.base,
+            "head": conflict.head,
+            "mine": conflict.mine,
+            "title": conflict.title,
+            "summary": conflict.summary,
+            "errors": conflict.errors,
+        },
+        status=422 if conflict.errors else 409,
+    )
 
 
 @endpoint
@@ -183,8 +239,9 @@ def document_resolve(ctx: Ctx) -> Response:
     view = _view(ctx)
     membership = _membership(ctx, view.workshop.id)
     try:
-        saved = actions.check_resolve_conflict(ctx.db, document=view.document, actor=ctx.actor,
-                                               membership=membership, data=ctx.form)
+        saved = actions.check_resolve_conflict(
+            ctx.db, document=view.document, actor=ctx.actor, membership=membership, data=ctx.form
+        )
     except MergeConflict as conflict:
         return _conflict_page(ctx, view, conflict)
     return _after_save(ctx, view.document, saved)
@@ -194,10 +251,16 @@ def document_resolve(ctx: Ctx) -> Response:
 def revision_restore(ctx: Ctx) -> Response:
     view = _view(ctx)
     membership = _membership(ctx, view.workshop.id)
-    saved = actions.do_restore_revision(ctx.db, document=view.document, actor=ctx.actor, membership=membership,
-                                        number=ctx.request.path_params["number"])
-    ctx.flash(gettext("Version %(old)s is restored as version %(number)s.", old=ctx.request.path_params["number"],
-                      number=saved.revision.number))
+    saved = actions.do_restore_revision(
+        ctx.db, document=view.document, actor=ctx.actor, membership=membership, number=ctx.request.path_params["number"]
+    )
+    ctx.flash(
+        gettext(
+            "Version %(old)s is restored as version %(number)s.",
+            old=ctx.request.path_params["number"],
+            number=saved.revision.number,
+        )
+    )
     return ctx.redirect("document", document_id=view.document.id)
 
 
@@ -207,9 +270,15 @@ def document_history(ctx: Ctx) -> Response:
     page = params.page(ctx.request.query_params.get("page"))
     history = queries.list_history(ctx.db, document_id=view.document.id, page=page)
     membership = _membership(ctx, view.workshop.id)
-    return ctx.render("drafting/history.html", {
-        "document": view.document, "workshop": view.workshop, "history": history,
-        "can_edit": rules.can_edit_document(ctx.actor, membership, view.document)})
+    return ctx.render(
+        "drafting/history.html",
+        {
+            "document": view.document,
+            "workshop": view.workshop,
+            "history": history,
+            "can_edit": rules.can_edit_document(ctx.actor, membership, view.document),
+        },
+    )
 
 
 @endpoint
@@ -224,14 +293,22 @@ def document_compare(ctx: Ctx) -> Response:
     old, new = revisions[old_number], revisions[new_number]
     mode = "side" if ctx.request.query_params.get("view") == "side" else "inline"
     ops = queries.diff_cache.diff(old, new)
-    return ctx.render("drafting/compare.html", {
-        "document": view.document, "workshop": view.workshop, "old": old, "new": new, "mode": mode,
-        "summary": diff_summary(old.body, new.body),
-        "inline_html": render_inline_html(ops, ins_label=gettext("added:"), del_label=gettext("removed:"))
-        if mode == "inline" else "",
-        "rows": side_by_side(old.body, new.body) if mode == "side" else [],
-        "numbers": list(range(head, 0, -1)),
-    })
+    return ctx.render(
+        "drafting/compare.html",
+        {
+            "document": view.document,
+            "workshop": view.workshop,
+            "old": old,
+            "new": new,
+            "mode": mode,
+            "summary": diff_summary(old.body, new.body),
+            "inline_html": render_inline_html(ops, ins_label=gettext("added:"), del_label=gettext("removed:"))
+            if mode == "inline"
+            else "",
+            "rows": side_by_side(old.body, new.body) if mode == "side" else [],
+            "numbers": list(range(head, 0, -1)),
+        },
+    )
 
 
 @endpoint
@@ -242,9 +319,16 @@ def document_attribution(ctx: Ctx) -> Response:
     paragraphs = attribution.by_paragraph(revision.body, spans)
     origins = {origin for paragraph in paragraphs for _, origin in paragraph}
     authors = queries.list_revision_authors(ctx.db, document_id=view.document.id, numbers=origins)
-    return ctx.render("drafting/attribution.html", {
-        "document": view.document, "workshop": view.workshop, "revision": revision,
-        "paragraphs": paragraphs, "authors": authors})
+    return ctx.render(
+        "drafting/attribution.html",
+        {
+            "document": view.document,
+            "workshop": view.workshop,
+            "revision": revision,
+            "paragraphs": paragraphs,
+            "authors": authors,
+        },
+    )
 
 
 @endpoint
@@ -254,8 +338,10 @@ def document_head(ctx: Ctx) -> Response:
     known = params.number(ctx.request.query_params.get("known"), name="known", minimum=0, default=0)
     if view.document.head_number <= known:
         return Response(status_code=204)
-    return ctx.render("drafting/_newer.html", {"document": view.document, "known": known,
-                                                "head": view.revision, "head_author": view.author})
+    return ctx.render(
+        "drafting/_newer.html",
+        {"document": view.document, "known": known, "head": view.revision, "head_author": view.author},
+    )
 
 
 @endpoint
@@ -271,7 +357,8 @@ def document_tags(ctx: Ctx) -> Response:
 def document_status(ctx: Ctx) -> Response:
     view = _view(ctx)
     membership = _membership(ctx, view.workshop.id)
-    actions.do_set_document_status(ctx.db, document=view.document, actor=ctx.actor, membership=membership,
-                                   status=ctx.form.get("status", ""))
+    actions.do_set_document_status(
+        ctx.db, document=view.document, actor=ctx.actor, membership=membership, status=ctx.form.get("status", "")
+    )
     ctx.flash(gettext("The document's status is changed."))
     return ctx.redirect("document", document_id=view.document.id)

@@ -51,10 +51,15 @@ def routes() -> list[Route]:
         Route("/resolutions/{year:id}/{n:id}/table", resolution_table, name="resolution_table"),
         Route("/resolutions/{year:id}/{n:id}/table.docx", resolution_table_docx, name="resolution_table_docx"),
         Route("/documents/{document_id:id}/compare/table", document_table, name="document_compare_table"),
-        Route("/documents/{document_id:id}/compare/table.docx", document_table_docx,
-              name="document_compare_table_docx"),
-        Route("/workshops/{workshop_id:id}/documents/import", document_import, methods=["GET", "POST"],
-              name="document_import"),
+        Route(
+            "/documents/{document_id:id}/compare/table.docx", document_table_docx, name="document_compare_table_docx"
+        ),
+        Route(
+            "/workshops/{workshop_id:id}/documents/import",
+            document_import,
+            methods=["GET", "POST"],
+            name="document_import",
+        ),
     ]
 
 
@@ -83,7 +88,8 @@ def _source(ctx: Ctx) -> ResolutionSource:
     year, n = params["year"], params["n"]
     # Absence is never cached: the number may be given to a resolution adopted later.
     source = cache_of(ctx.app_state, "resolution-sources").get_or_compute(
-        (year, n), lambda: get_resolution_source(ctx.db, year=year, n=n))
+        (year, n), lambda: get_resolution_source(ctx.db, year=year, n=n)
+    )
     if source is None:
         raise NotFound("resolution_not_found", N_("There is no resolution with this number."))
     return source
@@ -101,49 +107,78 @@ def _export(ctx: Ctx, fmt: str, render: Callable[[Ctx, ResolutionSource], Render
                 return render(ctx, source)
 
         rendered = cache.get_or_compute((params["year"], params["n"], fmt), compute)
-    return immutable_response(ctx.request, rendered.body, media_type=rendered.media_type, headers={
-        "Content-Disposition": f'{rendered.disposition}; filename="{rendered.filename}"'})
+    return immutable_response(
+        ctx.request,
+        rendered.body,
+        media_type=rendered.media_type,
+        headers={"Content-Disposition": f'{rendered.disposition}; filename="{rendered.filename}"'},
+    )
 
 
 def _links(ctx: Ctx, source: ResolutionSource) -> dict[str, str]:
     numbers = {"year": source.year, "n": source.n}
-    return {"html": ctx.url("resolution", **numbers), "md": ctx.url("resolution_md", **numbers),
-            "txt": ctx.url("resolution_txt", **numbers), "docx": ctx.url("resolution_docx", **numbers),
-            "json": ctx.url("resolution_json", **numbers), "akn": ctx.url("resolution_akn", **numbers),
-            "print": ctx.url("resolution_print", **numbers), "table": ctx.url("resolution_table", **numbers)}
+    return {
+        "html": ctx.url("resolution", **numbers),
+        "md": ctx.url("resolution_md", **numbers),
+        "txt": ctx.url("resolution_txt", **numbers),
+        "docx": ctx.url("resolution_docx", **numbers),
+        "json": ctx.url("resolution_json", **numbers),
+        "akn": ctx.url("resolution_akn", **numbers),
+        "print": ctx.url("resolution_print", **numbers),
+        "table": ctx.url("resolution_table", **numbers),
+    }
 
 
 @endpoint
 def resolution_md(ctx: Ctx) -> Response:
-    return _export(ctx, "md", lambda ctx, s: Rendered(text_out.resolution_markdown(s).encode(),
-                                                      "text/markdown; charset=utf-8; variant=CommonMark",
-                                                      f"{s.stem}.md"))
+    return _export(
+        ctx,
+        "md",
+        lambda ctx, s: Rendered(
+            text_out.resolution_markdown(s).encode(), "text/markdown; charset=utf-8; variant=CommonMark", f"{s.stem}.md"
+        ),
+    )
 
 
 @endpoint
 def resolution_txt(ctx: Ctx) -> Response:
-    return _export(ctx, "txt", lambda ctx, s: Rendered(text_out.resolution_text(s).encode(),
-                                                       "text/plain; charset=utf-8", f"{s.stem}.txt"))
+    return _export(
+        ctx,
+        "txt",
+        lambda ctx, s: Rendered(text_out.resolution_text(s).encode(), "text/plain; charset=utf-8", f"{s.stem}.txt"),
+    )
 
 
 @endpoint
 def resolution_docx(ctx: Ctx) -> Response:
-    return _export(ctx, "docx", lambda ctx, s: Rendered(docx_out.resolution_docx(s), DOCX, f"{s.stem}.docx",
-                                                        "attachment"))
+    return _export(
+        ctx, "docx", lambda ctx, s: Rendered(docx_out.resolution_docx(s), DOCX, f"{s.stem}.docx", "attachment")
+    )
 
 
 @endpoint
 def resolution_json(ctx: Ctx) -> Response:
-    return _export(ctx, "json", lambda ctx, s: Rendered(json_out.resolution_json(s, links=_links(ctx, s)),
-                                                        "application/json", f"{s.stem}.json"))
+    return _export(
+        ctx,
+        "json",
+        lambda ctx, s: Rendered(
+            json_out.resolution_json(s, links=_links(ctx, s)), "application/json", f"{s.stem}.json"
+        ),
+    )
 
 
 @endpoint
 def resolution_akn(ctx: Ctx) -> Response:
     # application/akn+xml is the media type OASIS LegalDocML registered for Akoma Ntoso.
-    return _export(ctx, "akn", lambda ctx, s: Rendered(akn.resolution_akn(s, page=ctx.url("resolution", year=s.year,
-                                                                                           n=s.n)),
-                                                       "application/akn+xml", f"{s.stem}.akn.xml"))
+    return _export(
+        ctx,
+        "akn",
+        lambda ctx, s: Rendered(
+            akn.resolution_akn(s, page=ctx.url("resolution", year=s.year, n=s.n)),
+            "application/akn+xml",
+            f"{s.stem}.akn.xml",
+        ),
+    )
 
 
 @endpoint
@@ -157,15 +192,19 @@ def _print_page(ctx: Ctx, source: ResolutionSource) -> Rendered:
     labels = number_points(paragraphs)
     shown = {unit.pid for unit in source.body_units}  # without a heading that repeats the title
     template = ctx.app_state.templates.env.get_template("exports/print.html")
-    html = template.render({
-        # No base context: no visitor, no CSRF token, no flashes, so the page is the same for all.
-        "request": ctx.request, "source": source, "site_name": ctx.settings.site_name,
-        "locale": ctx.settings.default_locale,
-        # An absolute address only from the settings: taken from the request, the first visitor's
-        # Host header would be frozen into the page everyone else is served.
-        "permanent_url": ctx.settings.base_url.rstrip("/") + ctx.url("resolution", year=source.year, n=source.n),
-        "units": [unit for unit in render_units(paragraphs, point_labels=labels) if unit.pid in shown],
-    })
+    html = template.render(
+        {
+            # No base context: no visitor, no CSRF token, no flashes, so the page is the same for all.
+            "request": ctx.request,
+            "source": source,
+            "site_name": ctx.settings.site_name,
+            "locale": ctx.settings.default_locale,
+            # An absolute address only from the settings: taken from the request, the first visitor's
+            # Host header would be frozen into the page everyone else is served.
+            "permanent_url": ctx.settings.base_url.rstrip("/") + ctx.url("resolution", year=source.year, n=source.n),
+            "units": [unit for unit in render_units(paragraphs, point_labels=labels) if unit.pid in shown],
+        }
+    )
     return Rendered(html.encode(), "text/html; charset=utf-8", f"{source.stem}.html")
 
 
@@ -183,8 +222,9 @@ def _resolution_table(ctx: Ctx, source: ResolutionSource) -> ComparativeTable:
 def _resolution_table_words(source: ResolutionSource) -> dict[str, str]:
     return {
         "title": source.title,
-        "caption": gettext("The first version of the draft and the text adopted as resolution %(number)s",
-                           number=source.number),
+        "caption": gettext(
+            "The first version of the draft and the text adopted as resolution %(number)s", number=source.number
+        ),
         "old_heading": gettext("Current or earlier wording"),
         "old_version": gettext("Version %(number)s of the draft", number=1),
         "new_heading": gettext("Proposed wording"),
@@ -196,11 +236,18 @@ def _resolution_table_words(source: ResolutionSource) -> dict[str, str]:
 def resolution_table(ctx: Ctx) -> Response:
     source = _source(ctx)
     numbers = {"year": source.year, "n": source.n}
-    return ctx.render("exports/table.html", {
-        "table": _resolution_table(ctx, source), "words": _resolution_table_words(source),
-        "back_url": ctx.url("resolution", **numbers), "back_label": source.heading(),
-        "docx_url": ctx.url("resolution_table_docx", **numbers), "document": None, "workshop": None,
-    })
+    return ctx.render(
+        "exports/table.html",
+        {
+            "table": _resolution_table(ctx, source),
+            "words": _resolution_table_words(source),
+            "back_url": ctx.url("resolution", **numbers),
+            "back_label": source.heading(),
+            "docx_url": ctx.url("resolution_table_docx", **numbers),
+            "document": None,
+            "workshop": None,
+        },
+    )
 
 
 @endpoint
@@ -208,10 +255,14 @@ def resolution_table_docx(ctx: Ctx) -> Response:
     def render(ctx: Ctx, source: ResolutionSource) -> Rendered:
         words = _resolution_table_words(source)
         body = docx_out.table_docx(
-            _resolution_table(ctx, source), title=words["title"], caption=words["caption"],
+            _resolution_table(ctx, source),
+            title=words["title"],
+            caption=words["caption"],
             old_heading=f"{words['old_heading']} ({words['old_version']})",
             new_heading=f"{words['new_heading']} ({words['new_version']})",
-            header=f"{source.heading()} · {source.date_label()}", moment=source.adopted_at)
+            header=f"{source.heading()} · {source.date_label()}",
+            moment=source.adopted_at,
+        )
         return Rendered(body, DOCX, f"{source.stem}-table.docx", "attachment")
 
     return _export(ctx, "table.docx", render)
@@ -256,27 +307,40 @@ def _document_table_words(document, old, new) -> dict[str, str]:
 def document_table(ctx: Ctx) -> Response:
     view, old, new = _document_revisions(ctx)
     query = f"?from={old.number}&to={new.number}"
-    return ctx.render("exports/table.html", {
-        "table": _document_table(old, new), "words": _document_table_words(view.document, old, new),
-        "back_url": ctx.url("document_compare", document_id=view.document.id) + query,
-        "back_label": gettext("Compare versions"),
-        "docx_url": ctx.url("document_compare_table_docx", document_id=view.document.id) + query,
-        "document": view.document, "workshop": view.workshop,
-    })
+    return ctx.render(
+        "exports/table.html",
+        {
+            "table": _document_table(old, new),
+            "words": _document_table_words(view.document, old, new),
+            "back_url": ctx.url("document_compare", document_id=view.document.id) + query,
+            "back_label": gettext("Compare versions"),
+            "docx_url": ctx.url("document_compare_table_docx", document_id=view.document.id) + query,
+            "document": view.document,
+            "workshop": view.workshop,
+        },
+    )
 
 
 @endpoint
 def document_table_docx(ctx: Ctx) -> Response:
     view, old, new = _document_revisions(ctx)
     words = _document_table_words(view.document, old, new)
-    body = docx_out.table_docx(_document_table(old, new), title=words["title"], caption=words["caption"],
-                               old_heading=f"{words['old_heading']} ({words['old_version']})",
-                               new_heading=f"{words['new_heading']} ({words['new_version']})",
-                               header=view.workshop.title, moment=new.created_at)
+    body = docx_out.table_docx(
+        _document_table(old, new),
+        title=words["title"],
+        caption=words["caption"],
+        old_heading=f"{words['old_heading']} ({words['old_version']})",
+        new_heading=f"{words['new_heading']} ({words['new_version']})",
+        header=view.workshop.title,
+        moment=new.created_at,
+    )
     filename = f"document-{view.document.id}-{old.number}-{new.number}-table.docx"
     # A draft is for members only: no shared cache may keep it.
-    return Response(body, media_type=DOCX, headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                                                    "Cache-Control": "private, no-store"})
+    return Response(
+        body,
+        media_type=DOCX,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"},
+    )
 
 
 # --- Import ---------------------------------------------------------------------------------------
@@ -297,20 +361,31 @@ def _document_import(ctx: Ctx) -> Response:
     workshop = workshop_queries.get_workshop(ctx.db, ctx.request.path_params["workshop_id"])
     if workshop is None:
         raise NotFound("workshop_not_found", N_("There is no such workshop."))
-    membership = workshop_queries.get_membership(ctx.db, workshop_id=workshop.id,
-                                                 user_id=ctx.actor.id if ctx.actor else None)
+    membership = workshop_queries.get_membership(
+        ctx.db, workshop_id=workshop.id, user_id=ctx.actor.id if ctx.actor else None
+    )
     ctx.require(drafting_rules.can_create_document(ctx.actor, membership))
     if ctx.request.method == "GET":
         values = {"kind": ctx.request.query_params.get("kind", "")}
-        return ctx.render("exports/import.html", {"workshop": workshop, "values": values, "errors": {},
-                                                  "max_mb": MAX_BYTES // (1024 * 1024)})
+        return ctx.render(
+            "exports/import.html",
+            {"workshop": workshop, "values": values, "errors": {}, "max_mb": MAX_BYTES // (1024 * 1024)},
+        )
     try:
-        document = check_import_document(ctx.db, workshop=workshop, actor=ctx.actor, membership=membership,
-                                         data=ctx.form)
+        document = check_import_document(
+            ctx.db, workshop=workshop, actor=ctx.actor, membership=membership, data=ctx.form
+        )
     except ValidationError as error:
         values = {k: v for k, v in ctx.form.items() if k != "file"}
-        return ctx.render("exports/import.html", {"workshop": workshop, "values": values, "errors": error.errors,
-                                                  "max_mb": MAX_BYTES // (1024 * 1024)}, status=422)
-    ctx.flash(gettext("The document is created from the Word file. Please read it through: check the headings, "
-                      "points and emphasis before you share it."))
+        return ctx.render(
+            "exports/import.html",
+            {"workshop": workshop, "values": values, "errors": error.errors, "max_mb": MAX_BYTES // (1024 * 1024)},
+            status=422,
+        )
+    ctx.flash(
+        gettext(
+            "The document is created from the Word file. Please read it through: check the headings, "
+            "points and emphasis before you share it."
+        )
+    )
     return ctx.redirect("document", document_id=document.id)

@@ -120,8 +120,15 @@ def _key(scope: Scope) -> tuple[tuple | None, str | None]:
             if name.startswith(OWN_COOKIE_PREFIXES):
                 own.append((name, value))
     # HEAD and GET share the stored answer, so the method is not part of the key.
-    key = (scope.get("scheme"), host, scope.get("root_path", ""), scope["path"], scope.get("query_string", b""), hx,
-           tuple(sorted(own)))
+    key = (
+        scope.get("scheme"),
+        host,
+        scope.get("root_path", ""),
+        scope["path"],
+        scope.get("query_string", b""),
+        hx,
+        tuple(sorted(own)),
+    )
     return key, if_none_match
 
 

@@ -60,8 +60,9 @@ def feed_resolutions(ctx: Ctx) -> Response:
     head = get_last_resolution(ctx.db)
     if head is not None:
         # The chain's head for anyone to keep: `deliberation verify --expect HASH` checks it later.
-        subtitle += " " + gettext("Head of the chain: %(hash)s (resolution %(number)s).", hash=head.hash,
-                                  number=head.number)
+        subtitle += " " + gettext(
+            "Head of the chain: %(hash)s (resolution %(number)s).", hash=head.hash, number=head.number
+        )
     feed.subtitle(subtitle)
     feed.author({"name": site})
     feed.link(href=self_url, rel="self", type="application/atom+xml")
@@ -91,8 +92,11 @@ def feed_resolutions(ctx: Ctx) -> Response:
         for code in resolution.themes or ():
             if code in THEMES:
                 entry.category(term=code, label=gettext(THEMES[code]))
-    return Response(feed.atom_str(pretty=True), media_type=ATOM_TYPE,
-                    headers={"Cache-Control": FEED_CACHE_CONTROL, "Vary": "Cookie"})
+    return Response(
+        feed.atom_str(pretty=True),
+        media_type=ATOM_TYPE,
+        headers={"Cache-Control": FEED_CACHE_CONTROL, "Vary": "Cookie"},
+    )
 
 
 def _feed_title(ctx: Ctx, query: queries.LibraryQuery, site: str) -> str:

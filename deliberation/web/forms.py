@@ -54,6 +54,7 @@ def body_limit(path: str, default: int) -> int:
     """The most bytes a request to ``path`` may send: the site-wide limit or a long text's."""
     return max([default, *(limit for route, limit in _BODY_LIMITS if route.fullmatch(path))])
 
+
 ErrorRenderer = Callable[[Scope, int, str], Awaitable[Response]]
 
 
@@ -80,8 +81,14 @@ class BodyTooLarge(Exception):
 
 
 class FormGuardMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, render_error: ErrorRenderer,
-                 csrf_exempt: Callable[[Scope], bool] = lambda scope: False) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        render_error: ErrorRenderer,
+        csrf_exempt: Callable[[Scope], bool] = lambda scope: False,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.render_error = render_error
@@ -158,8 +165,13 @@ class FormGuardMiddleware:
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type == "application/x-www-form-urlencoded":
             # strict: text that is not valid UTF-8 is refused, never stored half-decoded.
-            pairs = parse_qsl(body.decode("ascii"), keep_blank_values=True, encoding="utf-8",
-                              errors="strict", max_num_fields=MAX_FIELDS)
+            pairs = parse_qsl(
+                body.decode("ascii"),
+                keep_blank_values=True,
+                encoding="utf-8",
+                errors="strict",
+                max_num_fields=MAX_FIELDS,
+            )
             return _first_values(pairs)
         if content_type == "multipart/form-data":
             sent = False

@@ -36,11 +36,14 @@ def _forum(ctx: Ctx) -> Forum:
 def forum_list(ctx: Ctx) -> Response:
     status = ctx.request.query_params.get("status", "")
     status = status if status in FORUM_STATUSES else ""
-    return ctx.render("forums/list.html", {
-        "forums": queries.list_forums(ctx.db, status=status or None),
-        "status": status,
-        "can_create": rules.can_manage_forums(ctx.actor),
-    })
+    return ctx.render(
+        "forums/list.html",
+        {
+            "forums": queries.list_forums(ctx.db, status=status or None),
+            "status": status,
+            "can_create": rules.can_manage_forums(ctx.actor),
+        },
+    )
 
 
 @endpoint
@@ -75,26 +78,30 @@ def forum_edit(ctx: Ctx) -> Response:
 @endpoint
 def forum_page(ctx: Ctx) -> Response:
     forum = _forum(ctx)
-    return ctx.render("forums/page.html", {
-        "forum": forum,
-        "can_manage": rules.can_manage_forums(ctx.actor),
-        "next_statuses": FORUM_TRANSITIONS[forum.status],
-        # The assembly: its agenda, what waits for the committee, what went back, how many delegates.
-        "agenda": queries.list_agenda(ctx.db, forum.id),
-        "submissions": queries.list_submissions(ctx.db, forum.id),
-        "returned": queries.list_returned(ctx.db, forum.id),
-        "delegate_count": queries.count_registered(ctx.db, forum.id),
-        # What the forum decided: its resolutions, and the texts it voted on and did not adopt.
-        "adopted": library_queries.list_forum_resolutions(ctx.db, forum_id=forum.id),
-        "rejected": library_queries.list_forum_rejections(ctx.db, forum_id=forum.id),
-        "can_manage_agenda": rules.can_manage_agenda(ctx.actor, forum),
-        "can_set_current": rules.can_manage_agenda(ctx.actor, forum) and rules.is_in_session(forum),
-        "can_run_sitting": rules.can_run_sitting(ctx.actor),
-        "checkin": checkin_box(ctx, forum),
-        "AGENDA_KINDS": AGENDA_KINDS, "AGENDA_STATUSES": AGENDA_STATUSES,
-        # The call to vote, and the forum's event stream that brings the next one.
-        **vote_call_context(ctx, forum),
-    })
+    return ctx.render(
+        "forums/page.html",
+        {
+            "forum": forum,
+            "can_manage": rules.can_manage_forums(ctx.actor),
+            "next_statuses": FORUM_TRANSITIONS[forum.status],
+            # The assembly: its agenda, what waits for the committee, what went back, how many delegates.
+            "agenda": queries.list_agenda(ctx.db, forum.id),
+            "submissions": queries.list_submissions(ctx.db, forum.id),
+            "returned": queries.list_returned(ctx.db, forum.id),
+            "delegate_count": queries.count_registered(ctx.db, forum.id),
+            # What the forum decided: its resolutions, and the texts it voted on and did not adopt.
+            "adopted": library_queries.list_forum_resolutions(ctx.db, forum_id=forum.id),
+            "rejected": library_queries.list_forum_rejections(ctx.db, forum_id=forum.id),
+            "can_manage_agenda": rules.can_manage_agenda(ctx.actor, forum),
+            "can_set_current": rules.can_manage_agenda(ctx.actor, forum) and rules.is_in_session(forum),
+            "can_run_sitting": rules.can_run_sitting(ctx.actor),
+            "checkin": checkin_box(ctx, forum),
+            "AGENDA_KINDS": AGENDA_KINDS,
+            "AGENDA_STATUSES": AGENDA_STATUSES,
+            # The call to vote, and the forum's event stream that brings the next one.
+            **vote_call_context(ctx, forum),
+        },
+    )
 
 
 @endpoint

@@ -19,10 +19,14 @@ from ..readiness import probe, trouble_of
 log = logging.getLogger("deliberation.web")
 
 RETRY_AFTER = "30"
-_CANNOT_WRITE = N_("The site cannot save anything just now: its database is read-only or full. "
-                   "If you were sending something, it was not saved. Please try again later.")
-_CANNOT_REACH = N_("The site cannot reach its database just now. If you were sending something, it was not "
-                   "saved. Please try again in a few minutes.")
+_CANNOT_WRITE = N_(
+    "The site cannot save anything just now: its database is read-only or full. "
+    "If you were sending something, it was not saved. Please try again later."
+)
+_CANNOT_REACH = N_(
+    "The site cannot reach its database just now. If you were sending something, it was not "
+    "saved. Please try again in a few minutes."
+)
 
 
 async def ready(request: Request) -> Response:
@@ -30,8 +34,11 @@ async def ready(request: Request) -> Response:
     headers = {"Cache-Control": "no-store"}
     if trouble is not None:
         log.warning("Not ready: database %s", trouble)
-        return JSONResponse({"status": "unavailable", "database": trouble.kind}, status_code=503,
-                            headers=headers | {"Retry-After": RETRY_AFTER})
+        return JSONResponse(
+            {"status": "unavailable", "database": trouble.kind},
+            status_code=503,
+            headers=headers | {"Retry-After": RETRY_AFTER},
+        )
     return JSONResponse({"status": "ready"}, headers=headers)
 
 
@@ -56,5 +63,8 @@ def outage_json(request: Request, error: BaseException) -> Response | None:
         return None
     log.error("Database unavailable on %s %s: %s", request.method, request.url.path, trouble)
     message = gettext(_CANNOT_WRITE if trouble.cannot_write else _CANNOT_REACH)
-    return JSONResponse({"error": {"code": "unavailable", "message": message}}, status_code=503,
-                        headers={"Cache-Control": "no-store", "Retry-After": RETRY_AFTER})
+    return JSONResponse(
+        {"error": {"code": "unavailable", "message": message}},
+        status_code=503,
+        headers={"Cache-Control": "no-store", "Retry-After": RETRY_AFTER},
+    )

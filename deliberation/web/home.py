@@ -15,10 +15,13 @@ from .locale import COOKIE_NAME as LANG_COOKIE
 
 @endpoint
 def index(ctx: Ctx) -> Response:
-    return ctx.render("home/index.html", {
-        "workshops": workshop_queries.list_workshops(ctx.db)[:8],
-        "forums": forum_queries.list_forums(ctx.db)[:5],
-    })
+    return ctx.render(
+        "home/index.html",
+        {
+            "workshops": workshop_queries.list_workshops(ctx.db)[:8],
+            "forums": forum_queries.list_forums(ctx.db)[:5],
+        },
+    )
 
 
 @endpoint
@@ -35,9 +38,15 @@ def set_language(ctx: Ctx) -> Response:
 
 
 def set_language_cookie(ctx: Ctx, response: Response, locale: str) -> None:
-    response.set_cookie(LANG_COOKIE, locale, max_age=365 * 24 * 3600, path=ctx.request.scope.get("root_path") or "/",
-                        samesite="lax", httponly=True,
-                        secure=ctx.request.url.scheme == "https" or ctx.settings.secure_cookies == "always")
+    response.set_cookie(
+        LANG_COOKIE,
+        locale,
+        max_age=365 * 24 * 3600,
+        path=ctx.request.scope.get("root_path") or "/",
+        samesite="lax",
+        httponly=True,
+        secure=ctx.request.url.scheme == "https" or ctx.settings.secure_cookies == "always",
+    )
 
 
 def safe_next(ctx: Ctx, target: str) -> str:
@@ -48,8 +57,6 @@ def safe_next(ctx: Ctx, target: str) -> str:
     if root and not (target == root or target.startswith(root + "/")):
         return ""
     return target
-
-
 
 
 async def health(request: Request) -> Response:

@@ -58,6 +58,7 @@ def stream_url(ctx: Ctx, forum_id: int) -> str:
 
 # --- the stream ---------------------------------------------------------------------------------------
 
+
 def _requested_start(request: Request) -> int | None:
     raw = request.headers.get("last-event-id") or request.query_params.get("after") or ""
     return params.number_or_none(raw.strip(), minimum=0, maximum=10**18 - 1)
@@ -117,18 +118,33 @@ async def forum_events(request: Request) -> Response:
         return state.render_plain(request, 404, N_("There is no such forum."))
     first_id = live_last if start is None or reload else start
     settings = state.settings
-    body = _stream(broker, subscription, missed, first_id=first_id, reload=reload,
-                   heartbeat=settings.live_heartbeat_seconds, lifetime=settings.live_stream_seconds)
+    body = _stream(
+        broker,
+        subscription,
+        missed,
+        first_id=first_id,
+        reload=reload,
+        heartbeat=settings.live_heartbeat_seconds,
+        lifetime=settings.live_stream_seconds,
+    )
     return StreamingResponse(body, media_type="text/event-stream", headers=HEADERS)
 
 
-async def _stream(broker: Broker, subscription: Subscription, missed: list[Event], *, first_id: int,
-                  reload: bool, heartbeat: float, lifetime: float) -> AsyncIterator[bytes]:
+async def _stream(
+    broker: Broker,
+    subscription: Subscription,
+    missed: list[Event],
+    *,
+    first_id: int,
+    reload: bool,
+    heartbeat: float,
+    lifetime: float,
+) -> AsyncIterator[bytes]:
     try:
         # The id-only message sets the browser's Last-Event-ID without firing any event.
         yield f"retry: {RETRY_MS}\nid: {first_id}\n\n".encode()
         if reload:
-            yield b'event: reload\ndata: {}\n\n'
+            yield b"event: reload\ndata: {}\n\n"
             return
         sent = first_id
         for event in missed:
@@ -159,6 +175,7 @@ async def _stream(broker: Broker, subscription: Subscription, missed: list[Event
 
 # --- fragments ----------------------------------------------------------------------------------------
 
+
 @endpoint
 def forum_vote_call(ctx: Ctx) -> Response:
     """The call to vote on a forum's pages: fetched when a vote opens or closes."""
@@ -173,6 +190,7 @@ def forum_vote_call(ctx: Ctx) -> Response:
 
 def vote_call_context(ctx: Ctx, forum) -> dict:
     """What a forum page needs to show the call to vote and to listen for the next one."""
-    return {"vote_call": voting_queries.vote_call(ctx.db, forum_id=forum.id, actor=ctx.actor),
-            "live_url": stream_url(ctx, forum.id)}
-
+    return {
+        "vote_call": voting_queries.vote_call(ctx.db, forum_id=forum.id, actor=ctx.actor),
+        "live_url": stream_url(ctx, forum.id),
+    }

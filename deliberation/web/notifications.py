@@ -32,18 +32,28 @@ def notifications_page(ctx: Ctx) -> Response:
     ctx.require(rules.can_read_notifications(ctx.actor))
     before = params.optional_number(ctx.request.query_params.get("before"), name="before")
     rows = queries.list_notifications(ctx.db, user_id=ctx.actor.id, limit=PAGE_SIZE + 1, before_id=before)
-    entries = [{
-        "id": row.notification.id,
-        "unread": row.notification.read_at is None,
-        "created_at": row.notification.created_at,
-        "text": describe(row.notification.kind, row.notification.details, title=row.document_title,
-                         actor_name=row.actor_name),
-        "href": link_for(row.notification.kind, row.notification.document_id, row.notification.details).path(ctx.url),
-    } for row in rows[:PAGE_SIZE]]
-    return ctx.render("notifications/list.html", {
-        "entries": entries, "paged": before is not None,
-        "older": entries[-1]["id"] if len(rows) > PAGE_SIZE else None,
-    })
+    entries = [
+        {
+            "id": row.notification.id,
+            "unread": row.notification.read_at is None,
+            "created_at": row.notification.created_at,
+            "text": describe(
+                row.notification.kind, row.notification.details, title=row.document_title, actor_name=row.actor_name
+            ),
+            "href": link_for(row.notification.kind, row.notification.document_id, row.notification.details).path(
+                ctx.url
+            ),
+        }
+        for row in rows[:PAGE_SIZE]
+    ]
+    return ctx.render(
+        "notifications/list.html",
+        {
+            "entries": entries,
+            "paged": before is not None,
+            "older": entries[-1]["id"] if len(rows) > PAGE_SIZE else None,
+        },
+    )
 
 
 @endpoint
@@ -60,9 +70,14 @@ def notifications_read(ctx: Ctx) -> Response:
 
 
 def _settings_context(ctx: Ctx, values: dict, errors: dict) -> dict:
-    return {"values": values, "errors": errors, "kinds": NOTIFICATION_KINDS, "deliveries": DELIVERY,
-            "smtp_configured": bool(ctx.settings.smtp_host),
-            "has_email": bool(ctx.actor.email)}
+    return {
+        "values": values,
+        "errors": errors,
+        "kinds": NOTIFICATION_KINDS,
+        "deliveries": DELIVERY,
+        "smtp_configured": bool(ctx.settings.smtp_host),
+        "has_email": bool(ctx.actor.email),
+    }
 
 
 @endpoint
@@ -75,7 +90,8 @@ def notification_settings(ctx: Ctx) -> Response:
         actions.check_set_preferences(ctx.db, user=ctx.actor, data=ctx.form)
     except ValidationError as error:
         values = queries.get_preferences(ctx.db, ctx.actor.id) | {
-            k: v for k, v in ctx.form.items() if isinstance(v, str)}
+            k: v for k, v in ctx.form.items() if isinstance(v, str)
+        }
         return ctx.render("notifications/settings.html", _settings_context(ctx, values, error.errors), status=422)
     ctx.flash(gettext("Your notification settings are saved."))
     return ctx.redirect("notification_settings")

@@ -10,8 +10,22 @@ from __future__ import annotations
 
 from starlette.convertors import Convertor, register_url_convertor
 
-from ..params import (ID_MAX, LIST_MAX, PAGE_MAX, BadValue, choice, day, flag, id_or_none, ids,  # noqa: F401
-                      number, number_or_default, number_or_none, optional_number, page)
+from ..params import (
+    ID_MAX,
+    LIST_MAX,
+    PAGE_MAX,
+    BadValue,
+    choice,
+    day,
+    flag,
+    id_or_none,
+    ids,  # noqa: F401
+    number,
+    number_or_default,
+    number_or_none,
+    optional_number,
+    page,
+)
 
 
 def digits_up_to(limit: str) -> str:

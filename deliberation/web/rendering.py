@@ -45,10 +45,17 @@ def url_for(request: Request, name: str, /, **params: Any) -> str:
 
 
 def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
-    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader([str(d) for d in extra_dirs]),
-                                  jinja2.FileSystemLoader(str(TEMPLATE_DIR))])
-    env = jinja2.Environment(loader=loader, autoescape=True, extensions=["jinja2.ext.i18n"],
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    loader = jinja2.ChoiceLoader(
+        [jinja2.FileSystemLoader([str(d) for d in extra_dirs]), jinja2.FileSystemLoader(str(TEMPLATE_DIR))]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_callables(
         lambda message: i18n.translations(i18n.get_locale()).gettext(message),
@@ -91,10 +98,17 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
 def _voting_globals() -> dict:
     from ..voting import models as voting
 
-    return dict(VOTE_MODES=voting.VOTE_MODES, VOTE_STATUSES=voting.VOTE_STATUSES, VOTE_SUBJECTS=voting.VOTE_SUBJECTS,
-                THRESHOLD_LABELS=voting.THRESHOLD_LABELS, QUORUM_BASE_LABELS=voting.QUORUM_BASE_LABELS,
-                REASON_LABELS=voting.REASON_LABELS, VOTE_CHOICES=voting.CHOICES, choice_label=voting.choice_label,
-                total_label=voting.total_label)
+    return dict(
+        VOTE_MODES=voting.VOTE_MODES,
+        VOTE_STATUSES=voting.VOTE_STATUSES,
+        VOTE_SUBJECTS=voting.VOTE_SUBJECTS,
+        THRESHOLD_LABELS=voting.THRESHOLD_LABELS,
+        QUORUM_BASE_LABELS=voting.QUORUM_BASE_LABELS,
+        REASON_LABELS=voting.REASON_LABELS,
+        VOTE_CHOICES=voting.CHOICES,
+        choice_label=voting.choice_label,
+        total_label=voting.total_label,
+    )
 
 
 @jinja2.pass_context

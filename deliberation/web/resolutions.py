@@ -60,6 +60,7 @@ def routes() -> list[Route]:
 
 # --- the list -------------------------------------------------------------------------------------
 
+
 @endpoint
 def library(ctx: Ctx) -> Response:
     query = queries.LibraryQuery.parse(ctx.request.query_params)
@@ -75,13 +76,19 @@ def library(ctx: Ctx) -> Response:
         "feed_url": _href(ctx.url("feed_resolutions"), page.query.feed_params()),
         "sorts": _sort_options(page.query),
         # Signed-in members also find the drafts they may read (every member reads drafts).
-        "drafts": (search(ctx.db, page.query.q, public_only=False, member_id=ctx.actor.id, kinds=("document",),
-                          limit=DRAFT_HITS) if ctx.actor is not None and page.query.q else None),
+        "drafts": (
+            search(
+                ctx.db, page.query.q, public_only=False, member_id=ctx.actor.id, kinds=("document",), limit=DRAFT_HITS
+            )
+            if ctx.actor is not None and page.query.q
+            else None
+        ),
     }
     # A history restore asks with HX-Request too, but wants the whole page back.
     partial = ctx.is_htmx and ctx.request.headers.get("hx-history-restore-request") != "true"
-    response = ctx.render("resolutions/_results.html" if partial else "resolutions/list.html",
-                          context | {"oob_status": partial})
+    response = ctx.render(
+        "resolutions/_results.html" if partial else "resolutions/list.html", context | {"oob_status": partial}
+    )
     response.headers["Vary"] = "HX-Request, Cookie"
     if ctx.actor is not None:
         response.headers["Cache-Control"] = "private, no-cache"
@@ -93,8 +100,11 @@ def _href(base: str, params: list[tuple[str, str]]) -> str:
 
 
 def _sort_options(query: queries.LibraryQuery) -> list[tuple[str, str]]:
-    options = [("newest", gettext("Newest first")), ("oldest", gettext("Oldest first")),
-               ("number", gettext("By number"))]
+    options = [
+        ("newest", gettext("Newest first")),
+        ("oldest", gettext("Oldest first")),
+        ("number", gettext("By number")),
+    ]
     if query.q:
         options.insert(0, ("relevance", gettext("Most relevant first")))
     return options
@@ -123,6 +133,7 @@ def library_language(ctx: Ctx) -> Response:
 
 
 # --- one resolution -------------------------------------------------------------------------------
+
 
 def _record(ctx: Ctx) -> queries.ResolutionRecord:
     params = ctx.request.path_params
@@ -175,9 +186,12 @@ def _page_context(ctx: Ctx, record: queries.ResolutionRecord) -> dict:
 
 
 def _legislation(ctx: Ctx, record: queries.ResolutionRecord) -> dict:
-    return legislation(record, url=_canonical(ctx, record),
-                       forum_url=ctx.absolute(ctx.url("forum", forum_id=record.forum_id)),
-                       kind_label=_translated(DOCUMENT_KINDS.get(record.kind, record.kind)))
+    return legislation(
+        record,
+        url=_canonical(ctx, record),
+        forum_url=ctx.absolute(ctx.url("forum", forum_id=record.forum_id)),
+        kind_label=_translated(DOCUMENT_KINDS.get(record.kind, record.kind)),
+    )
 
 
 @endpoint
@@ -207,20 +221,29 @@ def resolution_page(ctx: Ctx) -> Response:
     params = ctx.request.path_params
     # The page's own address (origin and mount path included) and the language are all that can
     # differ between two anonymous copies of one resolution.
-    key = (params["year"], params["n"], get_locale(),
-           ctx.absolute(ctx.url("resolution", year=params["year"], n=params["n"])))
+    key = (
+        params["year"],
+        params["n"],
+        get_locale(),
+        ctx.absolute(ctx.url("resolution", year=params["year"], n=params["n"])),
+    )
     copies = cache_of(ctx.app_state, "public resolution pages", size=PAGES_CACHED)
     copy = copies.get(key)
     response = None
     if copy is None:
         record = _record(ctx)
         response = ctx.app_state.templates.TemplateResponse(
-            ctx.request, "resolutions/page.html",
-            _public_context(ctx) | _page_context(ctx, record) | {"public_copy": True})
+            ctx.request,
+            "resolutions/page.html",
+            _public_context(ctx) | _page_context(ctx, record) | {"public_copy": True},
+        )
         copy = copies.get_or_compute(key, lambda: _PublicCopy(body=response.body, etag=strong_etag(response.body)))
-    headers = {"ETag": copy.etag, "Cache-Control": IMMUTABLE,
-               # The language cookie and signing in change what this address shows.
-               "Vary": "Cookie"}
+    headers = {
+        "ETag": copy.etag,
+        "Cache-Control": IMMUTABLE,
+        # The language cookie and signing in change what this address shows.
+        "Vary": "Cookie",
+    }
     if etag_matches(ctx.request.headers.get("if-none-match"), copy.etag):
         return Response(status_code=304, headers=headers)
     if response is None or response.body != copy.body:
@@ -239,20 +262,34 @@ def _public_context(ctx: Ctx) -> dict:
     scope = {**ctx.request.scope, "delib_session": CookieSession()}
     shadow = Ctx(request=Request(scope, ctx.request.receive), db=ctx.db, app_state=ctx.app_state)
     path = ctx.request.url.path
-    return ctx.app_state.base_context(shadow) | {"request": ctx.request, "csrf_token": "", "flashes": [],
-                                                 "current_path": path, "current_url": path}
+    return ctx.app_state.base_context(shadow) | {
+        "request": ctx.request,
+        "csrf_token": "",
+        "flashes": [],
+        "current_path": path,
+        "current_url": path,
+    }
 
 
 # --- the drafting history, up to the adopted text -------------------------------------------------
 
+
 @endpoint
 def resolution_history(ctx: Ctx) -> Response:
     record = _record(ctx)
-    history = queries.list_adopted_history(ctx.db, record=record, page=params.page(ctx.request.query_params.get("page")))
-    return ctx.render("resolutions/history.html", {
-        "resolution": record, "kind": _translated(DOCUMENT_KINDS.get(record.kind, record.kind)), "history": history,
-        "default_from": max(1, record.revision_number - 1), "default_to": record.revision_number,
-    })
+    history = queries.list_adopted_history(
+        ctx.db, record=record, page=params.page(ctx.request.query_params.get("page"))
+    )
+    return ctx.render(
+        "resolutions/history.html",
+        {
+            "resolution": record,
+            "kind": _translated(DOCUMENT_KINDS.get(record.kind, record.kind)),
+            "history": history,
+            "default_from": max(1, record.revision_number - 1),
+            "default_to": record.revision_number,
+        },
+    )
 
 
 @endpoint
@@ -268,15 +305,24 @@ def resolution_compare(ctx: Ctx) -> Response:
         raise NotFound("revision_not_found", N_("There is no such version in this resolution's drafting history."))
     old, new = revisions[old_number], revisions[new_number]
     mode = "side" if ctx.request.query_params.get("view") == "side" else "inline"
-    return ctx.render("resolutions/compare.html", {
-        "resolution": record, "kind": _translated(DOCUMENT_KINDS.get(record.kind, record.kind)),
-        "old": old, "new": new, "mode": mode,
-        "summary": diff_summary(old.body, new.body),
-        "inline_html": render_inline_html(diff_cache.diff(old, new), ins_label=gettext("added:"),
-                                          del_label=gettext("removed:")) if mode == "inline" else "",
-        "rows": side_by_side(old.body, new.body) if mode == "side" else [],
-        "numbers": list(range(adopted, 0, -1)),
-    })
+    return ctx.render(
+        "resolutions/compare.html",
+        {
+            "resolution": record,
+            "kind": _translated(DOCUMENT_KINDS.get(record.kind, record.kind)),
+            "old": old,
+            "new": new,
+            "mode": mode,
+            "summary": diff_summary(old.body, new.body),
+            "inline_html": render_inline_html(
+                diff_cache.diff(old, new), ins_label=gettext("added:"), del_label=gettext("removed:")
+            )
+            if mode == "inline"
+            else "",
+            "rows": side_by_side(old.body, new.body) if mode == "side" else [],
+            "numbers": list(range(adopted, 0, -1)),
+        },
+    )
 
 
 def _translated(msgid: str) -> str:

@@ -7,18 +7,20 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # No inline script or style anywhere: htmx is configured by a <meta> element and its indicator
 # styles ship in our own stylesheet.
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'self'",
-    "base-uri 'none'",
-    "object-src 'none'",
-])
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
 
 HSTS_NAME = "Strict-Transport-Security"
 #: Without includeSubDomains: the app may be mounted in a host whose other subdomains it cannot vouch for.

@@ -29,8 +29,9 @@ RECEIPT_COOKIE = "delib_receipt_{vote}_{voter}"
 
 def routes() -> list[Route]:
     return [
-        Route("/forums/{forum_id:id}/agenda/{item_id:id}/votes/new", vote_new, methods=["GET", "POST"],
-              name="vote_new"),
+        Route(
+            "/forums/{forum_id:id}/agenda/{item_id:id}/votes/new", vote_new, methods=["GET", "POST"], name="vote_new"
+        ),
         Route("/votes/{vote_id:id}", vote_page, name="vote"),
         Route("/votes/{vote_id:id}/edit", vote_edit, methods=["GET", "POST"], name="vote_edit"),
         Route("/votes/{vote_id:id}/open", vote_open, methods=["POST"], name="vote_open"),
@@ -47,6 +48,7 @@ def routes() -> list[Route]:
 
 
 # --- loading --------------------------------------------------------------------------------------
+
 
 def _forum(ctx: Ctx, forum_id: int) -> Forum:
     forum = forum_queries.get_forum(ctx.db, forum_id)
@@ -77,19 +79,30 @@ def _amendment_choices(ctx: Ctx, item: AgendaItem) -> dict[str, str]:
         return {}
     from ..discussion.queries import list_amendments
 
-    return {str(s.amendment.id): gettext("Amendment %(n)s by %(name)s", n=s.amendment.id, name=s.author.display_name)
-            for s in list_amendments(ctx.db, document_id=item.document_id, status="open")}
+    return {
+        str(s.amendment.id): gettext("Amendment %(n)s by %(name)s", n=s.amendment.id, name=s.author.display_name)
+        for s in list_amendments(ctx.db, document_id=item.document_id, status="open")
+    }
 
 
 def _vote_values(vote: Vote) -> dict:
     closes = vote.closes_at.astimezone(DISPLAY_ZONE).strftime("%Y-%m-%dT%H:%M") if vote.closes_at else ""
-    return {"title": vote.title, "subject": vote.subject, "threshold": vote.threshold, "quorum_num": str(vote.quorum_num),
-            "quorum_den": str(vote.quorum_den), "quorum_base": vote.quorum_base, "mode": vote.mode,
-            "is_secret": vote.is_secret, "closes_at": closes,
-            "amendment_id": str(vote.amendment_id) if vote.amendment_id else ""}
+    return {
+        "title": vote.title,
+        "subject": vote.subject,
+        "threshold": vote.threshold,
+        "quorum_num": str(vote.quorum_num),
+        "quorum_den": str(vote.quorum_den),
+        "quorum_base": vote.quorum_base,
+        "mode": vote.mode,
+        "is_secret": vote.is_secret,
+        "closes_at": closes,
+        "amendment_id": str(vote.amendment_id) if vote.amendment_id else "",
+    }
 
 
 # --- preparing and running ------------------------------------------------------------------------
+
 
 @endpoint
 def vote_new(ctx: Ctx) -> Response:
@@ -98,9 +111,16 @@ def vote_new(ctx: Ctx) -> Response:
     context = {"forum": forum, "item": item, "vote": None, "amendments": _amendment_choices(ctx, item)}
     if ctx.request.method == "GET":
         subject = ctx.request.query_params.get("subject") or ("final" if item.document_id else "motion")
-        values = {"subject": subject, "amendment_id": ctx.request.query_params.get("amendment", ""),
-                  "threshold": "cast_majority", "quorum_num": "1", "quorum_den": "2", "quorum_base": "registered",
-                  "mode": "hall", "back": ctx.request.query_params.get("back", "")}
+        values = {
+            "subject": subject,
+            "amendment_id": ctx.request.query_params.get("amendment", ""),
+            "threshold": "cast_majority",
+            "quorum_num": "1",
+            "quorum_den": "2",
+            "quorum_base": "registered",
+            "mode": "hall",
+            "back": ctx.request.query_params.get("back", ""),
+        }
         return ctx.render("voting/form.html", {**context, "values": values, "errors": {}})
     try:
         vote = actions.check_prepare_vote(ctx.db, item=item, forum=forum, actor=ctx.actor, data=ctx.form)
@@ -168,24 +188,32 @@ def vote_hand_count(ctx: Ctx) -> Response:
     try:
         actions.check_record_hand_count(ctx.db, vote=vote, forum=forum, actor=ctx.actor, data=ctx.form)
     except ValidationError as error:
-        return ctx.render("voting/vote.html", {**_vote_context(ctx, vote, forum, item), "errors": error.errors,
-                                               "values": ctx.form}, status=422)
+        return ctx.render(
+            "voting/vote.html",
+            {**_vote_context(ctx, vote, forum, item), "errors": error.errors, "values": ctx.form},
+            status=422,
+        )
     return _after_chair_action(ctx, vote, gettext("The totals are recorded and the vote is closed."))
 
 
 def _vote_context(ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem) -> dict:
     published = rules.can_see_voters(ctx.actor, vote)
     return {
-        "vote": vote, "forum": forum, "item": item,
+        "vote": vote,
+        "forum": forum,
+        "item": item,
         "rule": queries.rule_of(vote),
         "turnout": queries.turnout(ctx.db, vote.id),
         "registered": len(forum_queries.registered_ids(ctx.db, forum.id)),
         "voters": queries.list_voters(ctx.db, vote, with_choices=rules.can_see_choices(vote)) if published else [],
         "show_choices": rules.can_see_choices(vote),
         "can_chair": rules.can_chair(ctx.actor, forum),
-        "can_vote": bool(ctx.actor) and rules.takes_ballots(vote) and
-        forum_queries.is_registered_delegate(ctx.db, forum_id=forum.id, user_id=ctx.actor.id),
-        "values": {}, "errors": {}, "refused": "",
+        "can_vote": bool(ctx.actor)
+        and rules.takes_ballots(vote)
+        and forum_queries.is_registered_delegate(ctx.db, forum_id=forum.id, user_id=ctx.actor.id),
+        "values": {},
+        "errors": {},
+        "refused": "",
     }
 
 
@@ -215,7 +243,7 @@ def _device_secrets(ctx: Ctx, vote: Vote) -> dict[int, str]:
     prefix = RECEIPT_COOKIE.format(vote=vote.id, voter="")
     found = {}
     for name, value in ctx.request.cookies.items():
-        voter = name[len(prefix):]
+        voter = name[len(prefix) :]
         voter_id = params.id_or_none(voter) if name.startswith(prefix) else None
         if voter_id is not None and looks_like_receipt(value):
             found[voter_id] = value
@@ -223,13 +251,20 @@ def _device_secrets(ctx: Ctx, vote: Vote) -> dict[int, str]:
 
 
 def _keep_secret(ctx: Ctx, response: Response, vote: Vote, voter_id: int, secret: str) -> None:
-    response.set_cookie(RECEIPT_COOKIE.format(vote=vote.id, voter=voter_id), secret, max_age=RECEIPT_MAX_AGE,
-                        path=ctx.url("vote", vote_id=vote.id), httponly=True, samesite="strict",
-                        secure=ctx.request.url.scheme == "https")
+    response.set_cookie(
+        RECEIPT_COOKIE.format(vote=vote.id, voter=voter_id),
+        secret,
+        max_age=RECEIPT_MAX_AGE,
+        path=ctx.url("vote", vote_id=vote.id),
+        httponly=True,
+        samesite="strict",
+        secure=ctx.request.url.scheme == "https",
+    )
 
 
-def _booth_context(ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem, *, just_cast=None, done: str = "",
-                   refused: bool = False) -> dict:
+def _booth_context(
+    ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem, *, just_cast=None, done: str = "", refused: bool = False
+) -> dict:
     lines = queries.booth_lines(ctx.db, vote=vote, actor=ctx.actor)
     secrets = _device_secrets(ctx, vote)
     if just_cast is not None and just_cast.receipt:
@@ -246,11 +281,20 @@ def _booth_context(ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem, *, just
                 receipts[line.voter.id] = secret
     if just_cast is None and done in ("cast", "changed") and any(line.has_voted for line in lines):
         just_cast = actions.Cast(voter_id=0, changed=done == "changed")
-    return {"vote": vote, "forum": forum, "item": item, "lines": lines, "receipts": receipts, "choices": choices,
-            "ballot_keys": {line.voter.id: new_ballot_key() for line in lines},
-            "turnout": queries.turnout(ctx.db, vote.id),
-            "registered": len(forum_queries.registered_ids(ctx.db, forum.id)),
-            "just_cast": just_cast, "refused": refused, "rule": queries.rule_of(vote)}
+    return {
+        "vote": vote,
+        "forum": forum,
+        "item": item,
+        "lines": lines,
+        "receipts": receipts,
+        "choices": choices,
+        "ballot_keys": {line.voter.id: new_ballot_key() for line in lines},
+        "turnout": queries.turnout(ctx.db, vote.id),
+        "registered": len(forum_queries.registered_ids(ctx.db, forum.id)),
+        "just_cast": just_cast,
+        "refused": refused,
+        "rule": queries.rule_of(vote),
+    }
 
 
 def _new_device_secrets(ctx: Ctx, vote: Vote, lines) -> dict[int, str]:
@@ -268,8 +312,10 @@ def vote_booth(ctx: Ctx) -> Response:
     ctx.require_actor()
     if vote.status == "draft":
         raise NotFound("vote_not_found", N_("There is no such vote."))
-    context = {**_booth_context(ctx, vote, forum, item, done=ctx.request.query_params.get("done", "")),
-               "live_url": stream_url(ctx, forum.id)}
+    context = {
+        **_booth_context(ctx, vote, forum, item, done=ctx.request.query_params.get("done", "")),
+        "live_url": stream_url(ctx, forum.id),
+    }
     response = ctx.render("voting/booth.html", context)
     for voter_id, secret in _new_device_secrets(ctx, vote, context["lines"]).items():
         _keep_secret(ctx, response, vote, voter_id, secret)
@@ -282,14 +328,33 @@ def _ballot_unavailable(ctx: Ctx) -> Response:
     form, vote_id = ctx.form, ctx.request.path_params["vote_id"]
     fields = {name: str(form.get(name, "") or "") for name in ("voter", "ballot_key", "receipt")}
     sent = str(form.get("choice", "") or "")
-    retry = {"action": ctx.url("vote_ballot", vote_id=vote_id), "fields": {k: v for k, v in fields.items() if v},
-             "legend": gettext("Try again"), "buttons_class": "ballot-buttons",
-             "buttons": [{"name": "choice", "value": choice, "label": choice_label(choice), "pressed": choice == sent,
-                          "class": f"ballot-button ballot-{choice}"} for choice in CHOICES],
-             "back": ctx.url("vote_booth", vote_id=vote_id), "back_label": gettext("Back to the ballot")}
+    retry = {
+        "action": ctx.url("vote_ballot", vote_id=vote_id),
+        "fields": {k: v for k, v in fields.items() if v},
+        "legend": gettext("Try again"),
+        "buttons_class": "ballot-buttons",
+        "buttons": [
+            {
+                "name": "choice",
+                "value": choice,
+                "label": choice_label(choice),
+                "pressed": choice == sent,
+                "class": f"ballot-button ballot-{choice}",
+            }
+            for choice in CHOICES
+        ],
+        "back": ctx.url("vote_booth", vote_id=vote_id),
+        "back_label": gettext("Back to the ballot"),
+    }
     return ctx.app_state.render_plain(
-        ctx.request, 503, N_("Your ballot was not recorded: the server could not reach its database just now. "
-                             "Nothing was counted. Please try again."), extra={"retry": retry})
+        ctx.request,
+        503,
+        N_(
+            "Your ballot was not recorded: the server could not reach its database just now. "
+            "Nothing was counted. Please try again."
+        ),
+        extra={"retry": retry},
+    )
 
 
 @endpoint(unavailable=_ballot_unavailable, reads_first=True)
@@ -303,8 +368,9 @@ def vote_ballot(ctx: Ctx) -> Response:
     try:
         # Read and check without SQLite's write lock; take it only for the few inserts, and let it go
         # before the answer is rendered.
-        cast = actions.check_cast_ballot(ctx.db, vote=vote, actor=ctx.actor, data=ctx.form, device_secrets=held,
-                                         before_writes=ctx.begin_writes)
+        cast = actions.check_cast_ballot(
+            ctx.db, vote=vote, actor=ctx.actor, data=ctx.form, device_secrets=held, before_writes=ctx.begin_writes
+        )
         ctx.commit_writes()
     except actions.VoteNotOpen:
         # Only a vote that really closed says so, with its result: read it again, as it is now. The
@@ -323,8 +389,9 @@ def vote_ballot(ctx: Ctx) -> Response:
         forum, item = _forum(ctx, vote.forum_id), ctx.db.get(AgendaItem, vote.agenda_item_id)
         response = ctx.render("voting/_booth.html", _booth_context(ctx, vote, forum, item, just_cast=cast))
     else:
-        response = ctx.redirect("vote_booth", vote_id=vote.id, query={"done": "changed" if cast.changed else "cast"},
-                                fragment="booth")
+        response = ctx.redirect(
+            "vote_booth", vote_id=vote.id, query={"done": "changed" if cast.changed else "cast"}, fragment="booth"
+        )
     if cast.receipt and held.get(cast.voter_id) != cast.receipt:
         # The browser keeps the secret (HttpOnly, this vote's pages only); the database keeps its hash.
         _keep_secret(ctx, response, vote, cast.voter_id, cast.receipt)
@@ -343,13 +410,16 @@ def vote_receipt(ctx: Ctx) -> Response:
     if code:
         # Only the actor's own ballot and those they cast as a proxy holder: a code is bound to its voter.
         voters = queries.receipt_voters(ctx.db, vote=vote, actor_id=ctx.actor.id)
-        counted = looks_like_receipt(code) and queries.receipt_counted(ctx.db, vote=vote, voter_ids=voters,
-                                                                       receipt=code)
-    return ctx.render("voting/receipt.html", {"vote": vote, "forum": forum, "item": item, "code": code,
-                                              "counted": counted})
+        counted = looks_like_receipt(code) and queries.receipt_counted(
+            ctx.db, vote=vote, voter_ids=voters, receipt=code
+        )
+    return ctx.render(
+        "voting/receipt.html", {"vote": vote, "forum": forum, "item": item, "code": code, "counted": counted}
+    )
 
 
 # --- the hall's screen ---------------------------------------------------------------------------
+
 
 def _state(ctx: Ctx, forum: Forum) -> dict:
     state = queries.get_live_state(ctx.db, forum)
@@ -359,8 +429,14 @@ def _state(ctx: Ctx, forum: Forum) -> dict:
     # The hall screen's address is public: the check-in code shows only on a chair's own screen,
     # or anyone at home could read it and be counted present.
     code = checkin_code(forum) if forum_rules.can_run_sitting(ctx.actor) else None
-    return {"forum": forum, "state": state, "speaker_ends_at": ends_at, "checkin_code": code,
-            "AGENDA_STATUSES": AGENDA_STATUSES, "AGENDA_OUTCOMES": AGENDA_OUTCOMES}
+    return {
+        "forum": forum,
+        "state": state,
+        "speaker_ends_at": ends_at,
+        "checkin_code": code,
+        "AGENDA_STATUSES": AGENDA_STATUSES,
+        "AGENDA_OUTCOMES": AGENDA_OUTCOMES,
+    }
 
 
 @endpoint
@@ -374,8 +450,15 @@ def forum_projector(ctx: Ctx) -> Response:
     forum = _forum(ctx, ctx.request.path_params["forum_id"])
     base = page_context(ctx)
     context = _state(ctx, forum)
-    return ctx.render("voting/projector.html", {**base, **context, "live_url": stream_url(ctx, forum.id),
-                                                "state_html": region_html(ctx, base, "voting/_state.html", context)})
+    return ctx.render(
+        "voting/projector.html",
+        {
+            **base,
+            **context,
+            "live_url": stream_url(ctx, forum.id),
+            "state_html": region_html(ctx, base, "voting/_state.html", context),
+        },
+    )
 
 
 @endpoint

@@ -25,10 +25,18 @@ def routes() -> list[Route]:
         Route("/workshops/{workshop_id:id}/edit", workshop_edit, methods=["GET", "POST"], name="workshop_edit"),
         Route("/workshops/{workshop_id:id}/join", workshop_join, methods=["POST"], name="workshop_join"),
         Route("/workshops/{workshop_id:id}/leave", workshop_leave, methods=["POST"], name="workshop_leave"),
-        Route("/workshops/{workshop_id:id}/requests/{user_id:id}", workshop_decide, methods=["POST"],
-              name="workshop_decide"),
-        Route("/workshops/{workshop_id:id}/facilitators", workshop_facilitator, methods=["POST"],
-              name="workshop_facilitator"),
+        Route(
+            "/workshops/{workshop_id:id}/requests/{user_id:id}",
+            workshop_decide,
+            methods=["POST"],
+            name="workshop_decide",
+        ),
+        Route(
+            "/workshops/{workshop_id:id}/facilitators",
+            workshop_facilitator,
+            methods=["POST"],
+            name="workshop_facilitator",
+        ),
     ]
 
 
@@ -43,11 +51,14 @@ def _workshop(ctx: Ctx) -> Workshop:
 def workshop_list(ctx: Ctx) -> Response:
     kind = ctx.request.query_params.get("kind", "")
     kind = kind if kind in WORKSHOP_KINDS else ""
-    return ctx.render("workshops/list.html", {
-        "summaries": queries.list_workshops(ctx.db, kind=kind or None),
-        "kind": kind,
-        "can_create": rules.can_create_workshop(ctx.actor),
-    })
+    return ctx.render(
+        "workshops/list.html",
+        {
+            "summaries": queries.list_workshops(ctx.db, kind=kind or None),
+            "kind": kind,
+            "can_create": rules.can_create_workshop(ctx.actor),
+        },
+    )
 
 
 @endpoint
@@ -59,8 +70,9 @@ def workshop_new(ctx: Ctx) -> Response:
     try:
         workshop = actions.check_create_workshop(ctx.db, actor=ctx.actor, data=ctx.form)
     except ValidationError as error:
-        return ctx.render("workshops/form.html", {"values": ctx.form, "errors": error.errors, "workshop": None},
-                          status=422)
+        return ctx.render(
+            "workshops/form.html", {"values": ctx.form, "errors": error.errors, "workshop": None}, status=422
+        )
     ctx.flash(gettext("The workshop is created. Appoint its facilitators on its page."))
     return ctx.redirect("workshop", workshop_id=workshop.id)
 
@@ -71,14 +83,17 @@ def workshop_edit(ctx: Ctx) -> Response:
     workshop = _workshop(ctx)
     if ctx.request.method == "GET":
         values = {k: getattr(workshop, k) for k in ("kind", "title", "topic", "description", "place", "is_online")}
-        values |= {"starts_on": workshop.starts_on.isoformat() if workshop.starts_on else "",
-                   "ends_on": workshop.ends_on.isoformat() if workshop.ends_on else ""}
+        values |= {
+            "starts_on": workshop.starts_on.isoformat() if workshop.starts_on else "",
+            "ends_on": workshop.ends_on.isoformat() if workshop.ends_on else "",
+        }
         return ctx.render("workshops/form.html", {"values": values, "errors": {}, "workshop": workshop})
     try:
         actions.check_update_workshop(ctx.db, workshop=workshop, actor=ctx.actor, data=ctx.form)
     except ValidationError as error:
-        return ctx.render("workshops/form.html", {"values": ctx.form, "errors": error.errors, "workshop": workshop},
-                          status=422)
+        return ctx.render(
+            "workshops/form.html", {"values": ctx.form, "errors": error.errors, "workshop": workshop}, status=422
+        )
     ctx.flash(gettext("The workshop is saved."))
     return ctx.redirect("workshop", workshop_id=workshop.id)
 
@@ -97,8 +112,9 @@ def _page_context(ctx: Ctx, workshop_id: int) -> dict:
         "can_edit": rules.can_edit_workshop(ctx.actor),
         "can_appoint": rules.can_appoint_facilitator(ctx.actor),
         "candidates": _facilitator_candidates(ctx, page) if rules.can_appoint_facilitator(ctx.actor) else [],
-        "documents": [d for d in list_workshop_documents(ctx.db, workshop_id=workshop_id)
-                      if can_read_document(ctx.actor, d)],
+        "documents": [
+            d for d in list_workshop_documents(ctx.db, workshop_id=workshop_id) if can_read_document(ctx.actor, d)
+        ],
         "can_create_document": can_create_document(ctx.actor, membership),
         "resolutions": list_workshop_resolutions(ctx.db, workshop_id=workshop_id),
     }
@@ -141,8 +157,9 @@ def workshop_decide(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
     workshop = _workshop(ctx)
     approve = ctx.form.get("decision") == "approve"
-    actions.do_decide_membership(ctx.db, workshop=workshop, user_id=ctx.request.path_params["user_id"],
-                                 approve=approve, actor=actor)
+    actions.do_decide_membership(
+        ctx.db, workshop=workshop, user_id=ctx.request.path_params["user_id"], approve=approve, actor=actor
+    )
     if ctx.is_htmx:
         return ctx.render("workshops/_people.html", _page_context(ctx, workshop.id))
     ctx.flash(gettext("The request is approved.") if approve else gettext("The request is declined."))

@@ -48,8 +48,14 @@ def check_create_workshop(db: Session, *, actor: User, data: Mapping[str, str]) 
     db.add(workshop)
     db.flush()
     record(db, actor_id=actor.id, action="workshop.created", obj=workshop, kind=workshop.kind, title=workshop.title)
-    events.queue(db, events.workshop_created, workshop_id=workshop.id, kind=workshop.kind,
-                 title=workshop.title, actor_id=actor.id)
+    events.queue(
+        db,
+        events.workshop_created,
+        workshop_id=workshop.id,
+        kind=workshop.kind,
+        title=workshop.title,
+        actor_id=actor.id,
+    )
     return workshop
 
 
@@ -110,10 +116,17 @@ def do_decide_membership(db: Session, *, workshop: Workshop, user_id: int, appro
     membership.decided_at, membership.decided_by = utcnow(), actor.id
     db.add(membership)
     db.flush()
-    record(db, actor_id=actor.id, action="membership.approved" if approve else "membership.declined",
-           obj=membership, workshop_id=workshop.id, user_id=user_id)
-    events.queue(db, events.membership_decided, workshop_id=workshop.id, user_id=user_id,
-                 approved=approve, actor_id=actor.id)
+    record(
+        db,
+        actor_id=actor.id,
+        action="membership.approved" if approve else "membership.declined",
+        obj=membership,
+        workshop_id=workshop.id,
+        user_id=user_id,
+    )
+    events.queue(
+        db, events.membership_decided, workshop_id=workshop.id, user_id=user_id, approved=approve, actor_id=actor.id
+    )
     return membership
 
 
@@ -129,12 +142,22 @@ def do_set_facilitator(db: Session, *, workshop: Workshop, user_id: int, appoint
         membership = Membership(workshop_id=workshop.id, user_id=user_id)
     if appoint:
         membership.status = "approved"
-        membership.decided_at, membership.decided_by = membership.decided_at or utcnow(), membership.decided_by or actor.id
+        membership.decided_at, membership.decided_by = (
+            membership.decided_at or utcnow(),
+            membership.decided_by or actor.id,
+        )
     membership.is_facilitator = appoint
     db.add(membership)
     db.flush()
-    record(db, actor_id=actor.id, action="facilitator.appointed" if appoint else "facilitator.removed",
-           obj=membership, workshop_id=workshop.id, user_id=user_id)
-    events.queue(db, events.facilitator_appointed, workshop_id=workshop.id, user_id=user_id,
-                 appointed=appoint, actor_id=actor.id)
+    record(
+        db,
+        actor_id=actor.id,
+        action="facilitator.appointed" if appoint else "facilitator.removed",
+        obj=membership,
+        workshop_id=workshop.id,
+        user_id=user_id,
+    )
+    events.queue(
+        db, events.facilitator_appointed, workshop_id=workshop.id, user_id=user_id, appointed=appoint, actor_id=actor.id
+    )
     return membership

@@ -30,10 +30,15 @@ def get_workshop(db: Session, workshop_id: int) -> Workshop | None:
 
 
 def list_workshops(db: Session, *, kind: str | None = None) -> list[WorkshopSummary]:
-    counts = (select(Membership.workshop_id, func.count().label("n"))
-              .where(Membership.status == "approved").group_by(Membership.workshop_id).subquery())
-    query = (select(Workshop, func.coalesce(counts.c.n, 0))
-             .join(counts, counts.c.workshop_id == Workshop.id, isouter=True))
+    counts = (
+        select(Membership.workshop_id, func.count().label("n"))
+        .where(Membership.status == "approved")
+        .group_by(Membership.workshop_id)
+        .subquery()
+    )
+    query = select(Workshop, func.coalesce(counts.c.n, 0)).join(
+        counts, counts.c.workshop_id == Workshop.id, isouter=True
+    )
     if kind:
         query = query.where(Workshop.kind == kind)
     rows = db.exec(query.order_by(Workshop.starts_on.desc(), Workshop.id.desc())).all()
@@ -43,26 +48,39 @@ def list_workshops(db: Session, *, kind: str | None = None) -> list[WorkshopSumm
 def get_membership(db: Session, *, workshop_id: int, user_id: int | None) -> Membership | None:
     if user_id is None:
         return None
-    return db.exec(select(Membership).where(Membership.workshop_id == workshop_id,
-                                            Membership.user_id == user_id)).first()
+    return db.exec(
+        select(Membership).where(Membership.workshop_id == workshop_id, Membership.user_id == user_id)
+    ).first()
 
 
 def get_workshop_page(db: Session, *, workshop_id: int, viewer: User | None) -> WorkshopPage | None:
     workshop = db.get(Workshop, workshop_id)
     if workshop is None:
         return None
-    rows = db.exec(select(Membership, User).join(User, User.id == Membership.user_id)
-                   .where(Membership.workshop_id == workshop_id,
-                          Membership.status.in_(("approved", "pending")))
-                   .order_by(Membership.is_facilitator.desc(), User.display_name)).all()
+    rows = db.exec(
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.workshop_id == workshop_id, Membership.status.in_(("approved", "pending")))
+        .order_by(Membership.is_facilitator.desc(), User.display_name)
+    ).all()
     members = [(m, u) for m, u in rows if m.status == "approved"]
     pending = [(m, u) for m, u in rows if m.status == "pending"]
     viewer_membership = get_membership(db, workshop_id=workshop_id, user_id=viewer.id) if viewer else None
-    return WorkshopPage(workshop=workshop, members=members, pending=pending,
-                        viewer_membership=viewer_membership,
-                        facilitators=[u for m, u in members if m.is_facilitator])
+    return WorkshopPage(
+        workshop=workshop,
+        members=members,
+        pending=pending,
+        viewer_membership=viewer_membership,
+        facilitators=[u for m, u in members if m.is_facilitator],
+    )
 
 
 def list_user_memberships(db: Session, *, user_id: int) -> list[tuple[Membership, Workshop]]:
-    return list(db.exec(select(Membership, Workshop).join(Workshop, Workshop.id == Membership.workshop_id)
-                        .where(Membership.user_id == user_id).order_by(Workshop.title)).all())
+    return list(
+        db.exec(
+            select(Membership, Workshop)
+            .join(Workshop, Workshop.id == Membership.workshop_id)
+            .where(Membership.user_id == user_id)
+            .order_by(Workshop.title)
+        ).all()
+    )

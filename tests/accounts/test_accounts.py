@@ -13,8 +13,15 @@ from deliberation.audit.models import AuditEntry
 from deliberation.testing import PASSWORD, csrf_token, make_user, post, sign_in
 from deliberation.web.sessions import COOKIE_NAME
 
-NEW = {"email": "olha@example.org", "display_name": "Ольга Руденко", "occupation": "advocate", "hromada": "Березнівська",
-       "region": "rivne", "password": "дуже надійний пароль", "password_confirm": "дуже надійний пароль"}
+NEW = {
+    "email": "olha@example.org",
+    "display_name": "Ольга Руденко",
+    "occupation": "advocate",
+    "hromada": "Березнівська",
+    "region": "rivne",
+    "password": "дуже надійний пароль",
+    "password_confirm": "дуже надійний пароль",
+}
 
 
 def _actions(db) -> list[str]:
@@ -102,8 +109,11 @@ def test_changing_the_password_signs_out_other_sessions(app, client, db):
     with TestClient(app) as other_device:
         sign_in(other_device, user.email)
         assert other_device.get("/account", follow_redirects=False).status_code == 200
-        response = post(client, "/account/password", {"current_password": PASSWORD, "password": "новий пароль 2026",
-                                                      "password_confirm": "новий пароль 2026"})
+        response = post(
+            client,
+            "/account/password",
+            {"current_password": PASSWORD, "password": "новий пароль 2026", "password_confirm": "новий пароль 2026"},
+        )
         assert response.status_code == 303
         assert client.get("/account", follow_redirects=False).status_code == 200
         assert other_device.get("/account", follow_redirects=False).status_code == 303
@@ -137,8 +147,11 @@ def test_sign_in_never_redirects_off_site(client, db, target):
     user = make_user(db)
     db.commit()
     token = csrf_token(client, "/login")
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token,
-                                           "next": target}, follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={"email": user.email, "password": PASSWORD, "csrf_token": token, "next": target},
+        follow_redirects=False,
+    )
     assert response.headers["location"] == "/"
 
 

@@ -12,8 +12,9 @@ from deliberation.validation import bounded
 
 
 def test_a_host_identity_with_control_characters_and_a_long_name_is_stored_clean(db):
-    identity = HostIdentity(external_id="ext\x00-42", display_name="Олена\u202e " + "Я" * 300 + "\x00",
-                            email="Olena\x00@Example.org")
+    identity = HostIdentity(
+        external_id="ext\x00-42", display_name="Олена\u202e " + "Я" * 300 + "\x00", email="Olena\x00@Example.org"
+    )
     user = do_sync_host_user(db, identity=identity)
     db.flush()  # PostgreSQL refuses a NUL or an over-long value here
     assert user.external_id == "ext-42" and user.email == "olena@example.org"

@@ -11,8 +11,13 @@ from deliberation.accounts.models import PasswordReset, User
 from deliberation.accounts.strength import password_problem
 from deliberation.testing import PASSWORD, make_user, post, sign_in
 
-FORM = {"email": "olha.rudenko@example.org", "display_name": "Ольга Руденко", "occupation": "advocate",
-        "hromada": "Березнівська", "region": "rivne"}
+FORM = {
+    "email": "olha.rudenko@example.org",
+    "display_name": "Ольга Руденко",
+    "occupation": "advocate",
+    "hromada": "Березнівська",
+    "region": "rivne",
+}
 
 
 def _register(client, password: str, locale: str = "en"):
@@ -20,15 +25,18 @@ def _register(client, password: str, locale: str = "en"):
     return post(client, "/register", {**FORM, "password": password, "password_confirm": password})
 
 
-@pytest.mark.parametrize("password, reason", [
-    ("password1234", "most common passwords"),
-    ("qwertyuiop12", "most common passwords"),
-    ("йцукенгшщзхї", "Keyboard patterns"),
-    ("aaaaaaaaaaaaaa", "Repeated characters"),
-    ("abcdefghijklm", "Sequences such as"),
-    ("OlhaRudenko1", "your name or e-mail"),
-    ("руденко ольга", "your name or e-mail"),
-])
+@pytest.mark.parametrize(
+    "password, reason",
+    [
+        ("password1234", "most common passwords"),
+        ("qwertyuiop12", "most common passwords"),
+        ("йцукенгшщзхї", "Keyboard patterns"),
+        ("aaaaaaaaaaaaaa", "Repeated characters"),
+        ("abcdefghijklm", "Sequences such as"),
+        ("OlhaRudenko1", "your name or e-mail"),
+        ("руденко ольга", "your name or e-mail"),
+    ],
+)
 def test_registration_refuses_a_guessable_password_and_says_why(client, db, password, reason):
     response = _register(client, password)
     assert response.status_code == 422
@@ -47,8 +55,10 @@ def test_a_passphrase_of_unrelated_words_is_accepted(client, db):
 
 
 def test_every_kind_of_weakness_has_its_own_message():
-    kinds = {password_problem(p, ["olha@example.org"])[0]
-             for p in ("password1234", "фівапролдж", "aaaaaaaaaaaa", "abcdefghijk", "olha2026!!", "Марія1990")}
+    kinds = {
+        password_problem(p, ["olha@example.org"])[0]
+        for p in ("password1234", "фівапролдж", "aaaaaaaaaaaa", "abcdefghijk", "olha2026!!", "Марія1990")
+    }
     assert kinds >= {"common", "keyboard", "repeat", "sequence", "personal"}
 
 
@@ -56,8 +66,11 @@ def test_a_new_password_by_reset_or_change_must_not_be_guessable(client, db):
     user = make_user(db)
     db.commit()
     sign_in(client, user.email)
-    response = post(client, "/account/password", {"current_password": PASSWORD, "password": "password1234",
-                                                  "password_confirm": "password1234"})
+    response = post(
+        client,
+        "/account/password",
+        {"current_password": PASSWORD, "password": "password1234", "password_confirm": "password1234"},
+    )
     assert response.status_code == 422
 
 

@@ -91,8 +91,11 @@ def test_changing_the_password_ends_other_sessions_and_voids_reset_links(app, cl
     assert post(client, "/password/forgot", {"email": user.email}).status_code == 200
     with TestClient(app) as other_device:
         sign_in(other_device, user.email)
-        response = post(client, "/account/password", {"current_password": PASSWORD, "password": NEW_PASSWORD,
-                                                      "password_confirm": NEW_PASSWORD})
+        response = post(
+            client,
+            "/account/password",
+            {"current_password": PASSWORD, "password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD},
+        )
         assert response.status_code == 303
         assert client.get("/account", follow_redirects=False).status_code == 200
         assert other_device.get("/account", follow_redirects=False).status_code == 303
@@ -120,8 +123,9 @@ def test_session_cookie_takes_the_host_prefix_over_https_at_the_root(app, db):
     db.commit()
     with TestClient(app, base_url="https://testserver") as secure_client:
         token = csrf_token(secure_client, "/login")
-        response = secure_client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token},
-                                      follow_redirects=False)
+        response = secure_client.post(
+            "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}, follow_redirects=False
+        )
         cookie = response.headers["set-cookie"]
         assert cookie.startswith(HOST_COOKIE_NAME + "=") and "Secure" in cookie and "path=/;" in cookie
         assert "domain" not in cookie.lower()
@@ -158,8 +162,15 @@ def test_public_pages_for_visitors_keep_their_caching(client):
 
 
 def test_flash_messages_kept_in_the_cookie_are_bounded(app):
-    scope = {"type": "http", "method": "GET", "path": "/", "headers": [], "query_string": b"",
-             "delib_session": CookieSession(), "app": app}
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/",
+        "headers": [],
+        "query_string": b"",
+        "delib_session": CookieSession(),
+        "app": app,
+    }
     ctx = Ctx(request=Request(scope), db=None, app_state=app.state.delib)
     for n in range(50):
         ctx.flash(f"{n} " + "ї" * 5000)
@@ -171,8 +182,11 @@ def test_flash_messages_kept_in_the_cookie_are_bounded(app):
 
 def test_host_platform_sessions_are_not_ours_to_keep(settings, connection, db):
     # With a host identity provider, no session rows are made: the host signs people in and out.
-    app = create_app(replace(settings), engine=connection,
-                     identity=lambda request: {"external_id": "h-1", "display_name": "Марія Савчук"})
+    app = create_app(
+        replace(settings),
+        engine=connection,
+        identity=lambda request: {"external_id": "h-1", "display_name": "Марія Савчук"},
+    )
     with TestClient(app) as client:
         response = client.get("/account")
         assert response.status_code == 200 and response.headers["cache-control"] == "no-store"

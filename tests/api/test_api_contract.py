@@ -18,10 +18,15 @@ from .world import NUMBERS_NEWEST_FIRST, SECRET_TITLES
 def _every_get(library) -> list[tuple[str, str]]:
     """(path, schema of its 200 response) for every endpoint and resource of the library."""
     forum, workshop = library.forums["autumn"].id, library.workshops["deputies"].id
-    paths = [("/api/v1/", "Index"), ("/api/v1/resolutions", "Page"), ("/api/v1/resolutions?limit=2", "Page"),
-             (f"/api/v1/resolutions?forum={forum}&workshop={workshop}&theme=budget&limit=1", "Page"),
-             ("/api/v1/resolutions?q=бюджет", "Page"), ("/api/v1/forums", "ForumList"),
-             ("/api/v1/workshops", "WorkshopList")]
+    paths = [
+        ("/api/v1/", "Index"),
+        ("/api/v1/resolutions", "Page"),
+        ("/api/v1/resolutions?limit=2", "Page"),
+        (f"/api/v1/resolutions?forum={forum}&workshop={workshop}&theme=budget&limit=1", "Page"),
+        ("/api/v1/resolutions?q=бюджет", "Page"),
+        ("/api/v1/forums", "ForumList"),
+        ("/api/v1/workshops", "WorkshopList"),
+    ]
     paths += [(f"/api/v1/resolutions/{n}", "Resolution") for n in NUMBERS_NEWEST_FIRST]
     paths += [(f"/api/v1/forums/{f.id}", "Forum") for f in library.forums.values()]
     paths += [(f"/api/v1/workshops/{w.id}", "Workshop") for w in library.workshops.values()]
@@ -43,8 +48,14 @@ def test_openapi_document_lists_the_choices_and_bounds_the_api_enforces(openapi)
     parameters = openapi["components"]["parameters"]
     assert parameters["kind"]["schema"]["enum"][:2] == ["council_decision", "petition"]
     assert len(parameters["kind"]["schema"]["enum"]) == 9
-    assert parameters["sector"]["schema"]["enum"] == ["education", "housing", "environment", "culture",
-                                                      "youth_sport", "small_business"]
+    assert parameters["sector"]["schema"]["enum"] == [
+        "education",
+        "housing",
+        "environment",
+        "culture",
+        "youth_sport",
+        "small_business",
+    ]
     assert parameters["theme"]["schema"]["enum"] == ["budget", "admin_services", "strategic_planning"]
     assert parameters["limit"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}
     assert parameters["year"]["schema"]["minimum"] == 1 and parameters["year"]["schema"]["maximum"] == 9999
@@ -65,9 +76,17 @@ def test_every_response_matches_its_schema_in_the_openapi_document(client, libra
     assert_matches(openapi, "Page", client.get("/api/v1/resolutions?sector=culture").json())
 
 
-@pytest.mark.parametrize("path", ["/api/v1/resolutions?limit=0", "/api/v1/resolutions?cursor=x",
-                                  "/api/v1/resolutions/2026/77", "/api/v1/forums/424242", "/api/v1/nowhere",
-                                  "/api/v1/resolutions/2026"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/resolutions?limit=0",
+        "/api/v1/resolutions?cursor=x",
+        "/api/v1/resolutions/2026/77",
+        "/api/v1/forums/424242",
+        "/api/v1/nowhere",
+        "/api/v1/resolutions/2026",
+    ],
+)
 def test_every_error_is_json_matching_the_error_schema(client, openapi, path):
     response = client.get(path)
     assert response.status_code in (400, 404)
@@ -133,16 +152,26 @@ def test_every_api_response_allows_any_origin(client, library):
             response = client.get(path, headers=headers)
             assert response.headers["access-control-allow-origin"] == "*", path
             assert "access-control-allow-credentials" not in response.headers
-    not_modified = client.get("/api/v1/resolutions/2026/1", headers={
-        "If-None-Match": client.get("/api/v1/resolutions/2026/1").headers["etag"], "Origin": "https://x.example"})
+    not_modified = client.get(
+        "/api/v1/resolutions/2026/1",
+        headers={
+            "If-None-Match": client.get("/api/v1/resolutions/2026/1").headers["etag"],
+            "Origin": "https://x.example",
+        },
+    )
     assert not_modified.status_code == 304 and not_modified.headers["access-control-allow-origin"] == "*"
     assert "ETag" in not_modified.headers["access-control-expose-headers"]
 
 
 def test_a_cors_preflight_is_answered_without_reaching_a_handler(client):
-    response = client.options("/api/v1/resolutions/2026/1", headers={
-        "Origin": "https://data.example.org", "Access-Control-Request-Method": "GET",
-        "Access-Control-Request-Headers": "if-none-match"})
+    response = client.options(
+        "/api/v1/resolutions/2026/1",
+        headers={
+            "Origin": "https://data.example.org",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
     assert response.status_code == 204
     assert response.headers["access-control-allow-origin"] == "*"
     assert "GET" in response.headers["access-control-allow-methods"]

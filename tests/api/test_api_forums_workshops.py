@@ -14,9 +14,17 @@ def test_forum_list_gives_status_dates_place_and_resolution_counts(client, libra
     autumn = by_title["Форум громад"]
     forum = library.forums["autumn"]
     assert autumn == {
-        "id": forum.id, "title": "Форум громад", "theme": forum.theme, "description": "", "status": "open",
-        "starts_on": "2026-03-14", "ends_on": "2026-05-01", "place": "Полтава", "is_online": False,
-        "resolution_count": 3, "url": f"http://testserver/forums/{forum.id}",
+        "id": forum.id,
+        "title": "Форум громад",
+        "theme": forum.theme,
+        "description": "",
+        "status": "open",
+        "starts_on": "2026-03-14",
+        "ends_on": "2026-05-01",
+        "place": "Полтава",
+        "is_online": False,
+        "resolution_count": 3,
+        "url": f"http://testserver/forums/{forum.id}",
         "api_url": f"http://testserver/api/v1/forums/{forum.id}",
     }
     assert by_title["Весняний форум"]["resolution_count"] == 2
@@ -28,10 +36,18 @@ def test_a_forum_lists_its_resolutions_as_numbers_and_addresses(client, library)
     body = client.get(f"/api/v1/forums/{forum.id}").json()
     assert body["status"] == "closed" and body["resolution_count"] == 2
     assert body["resolutions"] == [
-        {"number": "2025/2", "title": "Петиція про ремонт шкіл", "url": "http://testserver/resolutions/2025/2",
-         "api_url": "http://testserver/api/v1/resolutions/2025/2"},
-        {"number": "2025/1", "title": "Звернення про громадський бюджет",
-         "url": "http://testserver/resolutions/2025/1", "api_url": "http://testserver/api/v1/resolutions/2025/1"},
+        {
+            "number": "2025/2",
+            "title": "Петиція про ремонт шкіл",
+            "url": "http://testserver/resolutions/2025/2",
+            "api_url": "http://testserver/api/v1/resolutions/2025/2",
+        },
+        {
+            "number": "2025/1",
+            "title": "Звернення про громадський бюджет",
+            "url": "http://testserver/resolutions/2025/1",
+            "api_url": "http://testserver/api/v1/resolutions/2025/1",
+        },
     ]
 
 
@@ -57,8 +73,15 @@ def test_no_member_facilitator_or_creator_is_named_by_a_workshop_or_forum(client
         assert "member" not in text and "created_by" not in text and "facilitator" not in text
 
 
-@pytest.mark.parametrize("path", ["/api/v1/forums/999999", "/api/v1/workshops/999999",
-                                  "/api/v1/forums/99999999999999999999999", "/api/v1/workshops/0"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/forums/999999",
+        "/api/v1/workshops/999999",
+        "/api/v1/forums/99999999999999999999999",
+        "/api/v1/workshops/0",
+    ],
+)
 def test_an_unknown_forum_or_workshop_is_a_404_json_error(client, path):
     response = client.get(path)
     assert response.status_code == 404

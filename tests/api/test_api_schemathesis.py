@@ -24,9 +24,16 @@ from .world import build_library
 
 def _app(engine, directory=None):
     # Schemathesis talks to the app as Starlette's test client does, for the host "testserver".
-    return create_app(Settings.from_env({}, database_url=str(engine.url), secret_key="schemathesis-secret-key-of-32-bytes-or-more",
-                                        var_dir=directory or "var", allowed_hosts=("testserver", "localhost")),
-                      engine=engine)
+    return create_app(
+        Settings.from_env(
+            {},
+            database_url=str(engine.url),
+            secret_key="schemathesis-secret-key-of-32-bytes-or-more",
+            var_dir=directory or "var",
+            allowed_hosts=("testserver", "localhost"),
+        ),
+        engine=engine,
+    )
 
 
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", _app(make_engine("sqlite://")))

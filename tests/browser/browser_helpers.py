@@ -22,11 +22,14 @@ from deliberation.db import SessionFactory
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-               "resultTypes": ["violations"]}
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 
 
 # --- console errors -----------------------------------------------------------------------------
+
 
 @dataclass
 class ConsoleLog:
@@ -71,13 +74,19 @@ def new_page(browser, base_url: str, *, viewport: dict | None = None, **context_
     Relative ``page.goto("/x")`` resolves against ``base_url``; for a prefixed app pass the full
     prefixed address and use absolute paths. Console errors are recorded for the current test.
     """
-    context = browser.new_context(base_url=base_url, viewport=viewport or PHONE, locale="en-US",
-                                  **context_options)
+    context = browser.new_context(base_url=base_url, viewport=viewport or PHONE, locale="en-US", **context_options)
     context.set_default_timeout(10_000)
     _log.contexts.append(context)
     page = context.new_page()
-    page.on("console", lambda msg: msg.type == "error" and _log.errors.append(
-        f"console error on {page.url}: {msg.text} (source: {msg.location.get('url') or '?'})"))
+    page.on(
+        "console",
+        lambda msg: (
+            msg.type == "error"
+            and _log.errors.append(
+                f"console error on {page.url}: {msg.text} (source: {msg.location.get('url') or '?'})"
+            )
+        ),
+    )
     page.on("pageerror", lambda exc: _log.errors.append(f"page error on {page.url}: {exc}"))
     return page
 
@@ -146,6 +155,7 @@ MEMBER = "You are a member of this workshop."
 
 # --- page checks --------------------------------------------------------------------------------
 
+
 def t(message: str, locale: str = "uk", **params) -> str:
     """What the app shows for ``message`` in ``locale``, read from its own catalogs."""
     from deliberation.i18n import gettext, reset_locale, set_locale
@@ -179,9 +189,16 @@ def page_addresses(page) -> list[tuple[str, str]]:
 
 
 def assert_all_under(page, prefix: str) -> None:
-    outside = [(what, address) for what, address in page_addresses(page)
-               if not (address == prefix or address.startswith(prefix + "/") or address.startswith(prefix + "?")
-                       or address.startswith("#"))]
+    outside = [
+        (what, address)
+        for what, address in page_addresses(page)
+        if not (
+            address == prefix
+            or address.startswith(prefix + "/")
+            or address.startswith(prefix + "?")
+            or address.startswith("#")
+        )
+    ]
     assert not outside, f"{page.url} has addresses outside {prefix}: {outside}"
 
 
@@ -200,6 +217,7 @@ def same_document(page) -> bool:
 
 
 # --- steps shared by the flows ------------------------------------------------------------------
+
 
 def html_lang(page) -> str:
     return page.evaluate("() => document.documentElement.lang")

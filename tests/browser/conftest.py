@@ -22,8 +22,14 @@ from .browser_helpers import assert_no_console_errors, reset_console_log, serve
 HERE = Path(__file__).resolve().parent
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true")
 
 
@@ -83,7 +89,9 @@ def engine(tmp_path):
 
 @pytest.fixture
 def settings(tmp_path, engine):
-    return Settings.from_env({}, database_url=str(engine.url), secret_key="browser-test-secret-key-of-32-bytes-or-more", var_dir=tmp_path)
+    return Settings.from_env(
+        {}, database_url=str(engine.url), secret_key="browser-test-secret-key-of-32-bytes-or-more", var_dir=tmp_path
+    )
 
 
 @pytest.fixture

@@ -33,14 +33,30 @@ def _seed(engine):
         for n in (1, 2, 3):
             make_user(db, email=f"d{n}@example.org", display_name=f"Делегатка {n}")
         workshop = make_workshop(db, creator=chair, facilitators=(facilitator,), members=(amender,))
-        document = make_document(db, workshop=workshop, author=facilitator, kind="council_decision",
-                                 title="Про відкритість бюджету", body=BODY)
+        document = make_document(
+            db,
+            workshop=workshop,
+            author=facilitator,
+            kind="council_decision",
+            title="Про відкритість бюджету",
+            body=BODY,
+        )
         view = get_document_view(db, document_id=document.id)
         paragraph = next(p for p in paragraphs_of(view.revision) if PASSAGE in p.text)
         start = paragraph.text.index(PASSAGE)
-        check_propose_amendment(db, document=document, actor=amender, data={
-            "kind": "replace", "pid": paragraph.pid, "start": str(start), "end": str(start + len(PASSAGE)),
-            "proposed": "за тридцять днів", "rationale": "Двадцяти днів замало для сільських громад."})
+        check_propose_amendment(
+            db,
+            document=document,
+            actor=amender,
+            data={
+                "kind": "replace",
+                "pid": paragraph.pid,
+                "start": str(start),
+                "end": str(start + len(PASSAGE)),
+                "proposed": "за тридцять днів",
+                "rationale": "Двадцяти днів замало для сільських громад.",
+            },
+        )
         forum = make_forum(db, creator=chair, title="Форум громад Чернігівщини")
         return document.id, forum.id
 
@@ -85,8 +101,9 @@ def test_a_forum_votes_an_amendment_and_adopts_the_text_as_a_resolution(browser,
     chair = _person(browser, standalone, "chair@example.org", viewport=DESKTOP)
     chair.goto(f"/forums/{forum_id}")
     submit(chair, "#submissions form[action$='/accept']")
-    item_id = int(re.search(r"/agenda/(\d+)", chair.locator("#agenda a[href*='/agenda/']").first
-                            .get_attribute("href")).group(1))
+    item_id = int(
+        re.search(r"/agenda/(\d+)", chair.locator("#agenda a[href*='/agenda/']").first.get_attribute("href")).group(1)
+    )
 
     # Three delegates register from their phones before the forum opens.
     phones = [_person(browser, standalone, f"d{n}@example.org") for n in (1, 2, 3)]
@@ -117,8 +134,9 @@ def test_a_forum_votes_an_amendment_and_adopts_the_text_as_a_resolution(browser,
     submit(chair, "form[action$='/end']")
 
     # The amendment goes to the vote first.
-    vote_id = _prepare_and_open(chair, forum_id, item_id, link_selector="a[href*='subject=amendment']",
-                                look="assembly-03c-vote-form")
+    vote_id = _prepare_and_open(
+        chair, forum_id, item_id, link_selector="a[href*='subject=amendment']", look="assembly-03c-vote-form"
+    )
     expect(projector.locator(".live-turnout")).to_contain_text("0 з 3")
     _vote_from_phones(phones, vote_id, ["for", "for", "against"])
     inspect(phones[2], "assembly-02-booth")
@@ -171,12 +189,19 @@ def test_a_secret_vote_booth_shows_the_receipt_and_checks_it(browser, engine, st
         voter = make_user(db, email="voter@example.org", display_name="Ганна Таємна")
         forum = make_forum(db, creator=chair, status="open")
         db.add(Delegate(forum_id=forum.id, user_id=voter.id, registered_by=chair.id))
-        item = AgendaItem(forum_id=forum.id, kind="discussion", title="Обрання лічильної комісії",
-                          status="scheduled", position=1, submitted_by=chair.id)
+        item = AgendaItem(
+            forum_id=forum.id,
+            kind="discussion",
+            title="Обрання лічильної комісії",
+            status="scheduled",
+            position=1,
+            submitted_by=chair.id,
+        )
         db.add(item)
         db.flush()
-        vote = actions.check_prepare_vote(db, item=item, forum=forum, actor=chair,
-                                          data={"subject": "motion", "is_secret": "1"})
+        vote = actions.check_prepare_vote(
+            db, item=item, forum=forum, actor=chair, data={"subject": "motion", "is_secret": "1"}
+        )
         actions.do_open_vote(db, vote=vote, forum=forum, actor=chair)
         vote_id = vote.id
 
@@ -208,8 +233,9 @@ def test_the_booth_weighs_under_60_kb_compressed(browser, engine, standalone):
     document_id, forum_id = _seed(engine)
     phone = _person(browser, standalone, "d1@example.org")
     responses = []
-    phone.on("response", lambda r: r.request.resource_type in ("document", "stylesheet", "script")
-             and responses.append(r))
+    phone.on(
+        "response", lambda r: r.request.resource_type in ("document", "stylesheet", "script") and responses.append(r)
+    )
     phone.goto(f"/forums/{forum_id}/projector", wait_until="load")
     total = sum(len(gzip.compress(r.body())) for r in responses)
     assert total < 60 * 1024, f"the projector weighs {total} B compressed"

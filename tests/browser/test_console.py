@@ -21,12 +21,20 @@ LONG_NAME = "Христина-Олександра Велико­багато­�
 def _seed(engine):
     with seed(engine) as db:
         chair = make_user(db, coordinator=True, email="chair@example.org", display_name="Олена Головуюча")
-        people = [make_user(db, email=f"d{n}@example.org", display_name=name)
-                  for n, name in enumerate(["Ірина Делегатка", LONG_NAME, "Богдан Делегат", "Оксана Делегатка"], 1)]
+        people = [
+            make_user(db, email=f"d{n}@example.org", display_name=name)
+            for n, name in enumerate(["Ірина Делегатка", LONG_NAME, "Богдан Делегат", "Оксана Делегатка"], 1)
+        ]
         forum = make_forum(db, creator=chair, status="open", title=f"Форум громад {LONG_WORD}")
         db.add_all([Delegate(forum_id=forum.id, user_id=p.id, registered_by=chair.id) for p in people])
-        item = AgendaItem(forum_id=forum.id, kind="discussion", title=f"Про {LONG_WORD} і бюджет участі",
-                          status="scheduled", position=1, submitted_by=chair.id)
+        item = AgendaItem(
+            forum_id=forum.id,
+            kind="discussion",
+            title=f"Про {LONG_WORD} і бюджет участі",
+            status="scheduled",
+            position=1,
+            submitted_by=chair.id,
+        )
         db.add(item)
         db.flush()
         for person in people[:2]:

@@ -20,7 +20,8 @@ PASSAGE = "до кінця року"
 
 def _select(page, words: str) -> None:
     """Select ``words`` inside the document text the way a mouse would, then release the button."""
-    page.evaluate("""(words) => {
+    page.evaluate(
+        """(words) => {
         const article = document.querySelector("article[data-annotate]");
         const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
         let node;
@@ -38,7 +39,9 @@ def _select(page, words: str) -> None:
             }
         }
         throw new Error("words not found: " + words);
-    }""", words)
+    }""",
+        words,
+    )
 
 
 def _person(browser, base, email):
@@ -51,8 +54,12 @@ def test_select_comment_reply_amend_support_accept_and_attribute(browser, engine
     with seed(engine) as db:
         coordinator = make_user(db, coordinator=True)
         facilitator = make_user(db, email="fac@example.org", display_name="Олена Фасилітаторка")
-        for email, name in [("a@example.org", "Андрій Коментатор"), ("b@example.org", "Богдана Відповідь"),
-                            ("c@example.org", "Василь Поправка"), ("d@example.org", "Галина Підтримка")]:
+        for email, name in [
+            ("a@example.org", "Андрій Коментатор"),
+            ("b@example.org", "Богдана Відповідь"),
+            ("c@example.org", "Василь Поправка"),
+            ("d@example.org", "Галина Підтримка"),
+        ]:
             make_user(db, email=email, display_name=name)
         workshop = make_workshop(db, creator=coordinator, facilitators=(facilitator,))
         document_id = make_document(db, workshop=workshop, author=facilitator, body=BODY).id

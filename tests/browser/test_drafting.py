@@ -40,7 +40,10 @@ def _edit(page, document_id, old, new):
 
 def test_two_people_editing_different_passages_both_keep_their_words(browser, engine, standalone):
     document_id = _team(engine)
-    olena, petro = _open_editor(browser, standalone, "olena@example.org"), _open_editor(browser, standalone, "petro@example.org")
+    olena, petro = (
+        _open_editor(browser, standalone, "olena@example.org"),
+        _open_editor(browser, standalone, "petro@example.org"),
+    )
     _edit(olena, document_id, "до кінця весни", "до кінця квітня")
     _edit(petro, document_id, "наступного року", "на 2027 рік")
     inspect(olena, "drafting-01-edit")
@@ -66,7 +69,10 @@ def test_two_people_editing_different_passages_both_keep_their_words(browser, en
 
 def test_overlapping_edits_show_the_conflict_and_overwrite_nothing(browser, engine, standalone):
     document_id = _team(engine)
-    olena, petro = _open_editor(browser, standalone, "olena@example.org"), _open_editor(browser, standalone, "petro@example.org")
+    olena, petro = (
+        _open_editor(browser, standalone, "olena@example.org"),
+        _open_editor(browser, standalone, "petro@example.org"),
+    )
     _edit(olena, document_id, "відремонтувати водогін", "терміново відремонтувати водогін")
     _edit(petro, document_id, "відремонтувати водогін", "замінити водогін")
     submit(olena, "form[data-keep-draft]")

@@ -43,8 +43,13 @@ def test_a_forum_day_console_hall_and_three_phones_one_without_javascript(browse
     with seed(engine) as db:
         sitting = make_sitting(db, delegates=3)
         sitting.forum.current_item_id = sitting.item.id
-        vote = actions.check_prepare_vote(db, item=sitting.item, forum=sitting.forum, actor=sitting.chair,
-                                          data={"title": "Про відкритість місцевого бюджету"})
+        vote = actions.check_prepare_vote(
+            db,
+            item=sitting.item,
+            forum=sitting.forum,
+            actor=sitting.chair,
+            data={"title": "Про відкритість місцевого бюджету"},
+        )
         forum_id, vote_id = sitting.forum.id, vote.id
         chair_user, delegates = _cookies(sitting.chair), [_cookies(user) for user in sitting.delegates]
 

@@ -11,9 +11,25 @@ from playwright.sync_api import expect
 
 from deliberation.testing import PASSWORD, make_forum, make_user, make_workshop
 
-from .browser_helpers import (DESKTOP, MEMBER, PENDING, ask_to_join, decide, expect_console_error, html_lang,
-                              inspect, new_page, register, seed, sign_in, sign_out, signed_in_as, submit,
-                              switch_language, t)
+from .browser_helpers import (
+    DESKTOP,
+    MEMBER,
+    PENDING,
+    ask_to_join,
+    decide,
+    expect_console_error,
+    html_lang,
+    inspect,
+    new_page,
+    register,
+    seed,
+    sign_in,
+    sign_out,
+    signed_in_as,
+    submit,
+    switch_language,
+    t,
+)
 
 NEW_EMAIL = "oksana@example.org"
 NEW_NAME = "Оксана Мельник"
@@ -24,8 +40,12 @@ def _seed(engine) -> dict:
     with seed(engine) as db:
         coordinator = make_user(db, coordinator=True, email="coord@example.org", display_name="Ганна Координаторка")
         facilitator = make_user(db, email="fac@example.org", display_name="Богдан Фасилітатор")
-        workshop = make_workshop(db, creator=coordinator, facilitators=(facilitator,),
-                                 description="Перший абзац опису.\n\nДругий абзац опису.")
+        workshop = make_workshop(
+            db,
+            creator=coordinator,
+            facilitators=(facilitator,),
+            description="Перший абзац опису.\n\nДругий абзац опису.",
+        )
         forum = make_forum(db, creator=coordinator)
         return {"workshop_id": workshop.id, "forum_id": forum.id}
 

@@ -12,8 +12,19 @@ from playwright.sync_api import expect
 from deliberation.testing import make_user, make_workshop
 from examples.host_app import HOST_PEOPLE, PREFIX, create_host_app
 
-from .browser_helpers import (MEMBER, PENDING, ask_to_join, assert_all_under, decide, expect_console_error, inspect,
-                              new_page, seed, serve, t)
+from .browser_helpers import (
+    MEMBER,
+    PENDING,
+    ask_to_join,
+    assert_all_under,
+    decide,
+    expect_console_error,
+    inspect,
+    new_page,
+    seed,
+    serve,
+    t,
+)
 
 
 @pytest.fixture
@@ -45,8 +56,10 @@ def test_host_people_ask_and_a_host_coordinator_approves(browser, engine, host):
     _host_sign_in(maria, host, "h-maria")
     maria.goto(workshop_url)
     # The host owns accounts: no sign-in, sign-out or registration of our own.
-    assert maria.locator(f"a[href='{PREFIX}/login'], a[href='{PREFIX}/register'], "
-                         f"form[action='{PREFIX}/logout']").count() == 0
+    assert (
+        maria.locator(f"a[href='{PREFIX}/login'], a[href='{PREFIX}/register'], form[action='{PREFIX}/logout']").count()
+        == 0
+    )
     expect(maria.locator(f"header a[href='{PREFIX}/account']")).to_have_text(maria_name)
     assert_all_under(maria, PREFIX)
     inspect(maria, "host-01-workshop-maria")

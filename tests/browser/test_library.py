@@ -30,19 +30,29 @@ def _seed(engine):
         author = make_user(db, display_name="Петро Гнатюк")
         workshop = make_workshop(db, creator=chair, facilitators=(author,))
         forum = make_forum(db, creator=chair, title="Форум громад Чернігівщини", status="open")
-        water = make_document(db, workshop=workshop, author=author, kind="council_decision",
-                              title="Про ремонт сільських водогонів", body=BODY)
+        water = make_document(
+            db,
+            workshop=workshop,
+            author=author,
+            kind="council_decision",
+            title="Про ремонт сільських водогонів",
+            body=BODY,
+        )
         # A second version, so the comparative table has a changed point to show.
         from deliberation.drafting.actions import check_save_revision
         from deliberation.workshops.queries import get_membership
 
-        check_save_revision(db, document=water, actor=author,
-                            membership=get_membership(db, workshop_id=workshop.id, user_id=author.id),
-                            data={"base": "1", "title": water.title,
-                                  "body": BODY.replace("до кінця року", "до 1 жовтня")})
+        check_save_revision(
+            db,
+            document=water,
+            actor=author,
+            membership=get_membership(db, workshop_id=workshop.id, user_id=author.id),
+            data={"base": "1", "title": water.title, "body": BODY.replace("до кінця року", "до 1 жовтня")},
+        )
         resolution = make_resolution(db, forum=forum, document=water, actor=chair)
-        shelter = make_document(db, workshop=workshop, author=author, kind="petition", title="Про укриття у школах",
-                                body=OTHER)
+        shelter = make_document(
+            db, workshop=workshop, author=author, kind="petition", title="Про укриття у школах", body=OTHER
+        )
         make_resolution(db, forum=forum, document=shelter, actor=chair)
         return resolution.number
 

@@ -28,8 +28,9 @@ def _signed_in(browser, base, cookies, **options):
 def test_phones_are_called_to_vote_at_once_and_their_booths_turn_into_the_result(browser, engine, standalone):
     with seed(engine) as db:
         sitting = make_sitting(db, delegates=3)
-        vote = actions.check_prepare_vote(db, item=sitting.item, forum=sitting.forum, actor=sitting.chair,
-                                          data={"title": "Про відкритість бюджету"})
+        vote = actions.check_prepare_vote(
+            db, item=sitting.item, forum=sitting.forum, actor=sitting.chair, data={"title": "Про відкритість бюджету"}
+        )
         forum_id, item_id, vote_id = sitting.forum.id, sitting.item.id, vote.id
         chair_user, delegates = _cookies(sitting.chair), [_cookies(user) for user in sitting.delegates]
 

@@ -12,9 +12,26 @@ from playwright.sync_api import expect
 from deliberation.testing import PASSWORD, make_forum, make_user, make_workshop
 from examples.host_app import PREFIX, create_host_app
 
-from .browser_helpers import (MEMBER, PENDING, ask_to_join, assert_all_under, decide, expect_console_error,
-                              html_lang, inspect, new_page, register, seed, serve, sign_in, sign_out, signed_in_as,
-                              submit, switch_language, t)
+from .browser_helpers import (
+    MEMBER,
+    PENDING,
+    ask_to_join,
+    assert_all_under,
+    decide,
+    expect_console_error,
+    html_lang,
+    inspect,
+    new_page,
+    register,
+    seed,
+    serve,
+    sign_in,
+    sign_out,
+    signed_in_as,
+    submit,
+    switch_language,
+    t,
+)
 
 
 @pytest.fixture
@@ -25,8 +42,9 @@ def mounted(engine, settings):
 
 def _styled(page) -> None:
     """The stylesheet came from under the prefix and applies: system fonts, the dark header."""
-    assert page.evaluate("() => [...document.styleSheets].some(s => s.href && s.cssRules.length > 0)"), \
+    assert page.evaluate("() => [...document.styleSheets].some(s => s.href && s.cssRules.length > 0)"), (
         f"no stylesheet applied on {page.url}"
+    )
     font = page.evaluate("() => getComputedStyle(document.body).fontFamily")
     assert "system-ui" in font, f"body font is {font!r}: site.css did not load on {page.url}"
     header = page.evaluate("() => getComputedStyle(document.querySelector('.site-header')).backgroundColor")

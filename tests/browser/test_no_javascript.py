@@ -6,8 +6,19 @@ from playwright.sync_api import expect
 
 from deliberation.testing import PASSWORD, make_user, make_workshop
 
-from .browser_helpers import (MEMBER, PENDING, html_lang, new_page, seed, shot, sign_in, signed_in_as, submit,
-                              switch_language, t)
+from .browser_helpers import (
+    MEMBER,
+    PENDING,
+    html_lang,
+    new_page,
+    seed,
+    shot,
+    sign_in,
+    signed_in_as,
+    submit,
+    switch_language,
+    t,
+)
 
 
 def test_sign_in_switch_language_ask_and_approve_without_javascript(browser, engine, standalone):

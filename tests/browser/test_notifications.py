@@ -8,7 +8,17 @@ from deliberation.notifications.actions import ensure_following
 from deliberation.testing import PASSWORD, make_document, make_user, make_workshop
 from tests.notifications.helpers import save_version
 
-from .browser_helpers import inspect, mark_document, new_page, same_document, seed, sign_in, submit, t, wait_for_htmx_idle
+from .browser_helpers import (
+    inspect,
+    mark_document,
+    new_page,
+    same_document,
+    seed,
+    sign_in,
+    submit,
+    t,
+    wait_for_htmx_idle,
+)
 
 
 def _team(engine):

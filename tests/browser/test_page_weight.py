@@ -15,15 +15,21 @@ def test_workshop_page_weighs_under_60_kb_compressed(browser, engine, standalone
     with seed(engine) as db:
         coordinator = make_user(db, coordinator=True, email="coord@example.org")
         people = [make_user(db) for _ in range(12)]
-        workshop = make_workshop(db, creator=coordinator, facilitators=tuple(people[:2]), members=tuple(people[2:]),
-                                 description="\n\n".join(["Абзац опису майстерні, досить довгий. " * 8] * 4))
+        workshop = make_workshop(
+            db,
+            creator=coordinator,
+            facilitators=tuple(people[:2]),
+            members=tuple(people[2:]),
+            description="\n\n".join(["Абзац опису майстерні, досить довгий. " * 8] * 4),
+        )
 
     page = new_page(browser, standalone)
     # The heaviest variant: a coordinator sees the edit button and the appoint form too.
     sign_in(page, standalone, "", "coord@example.org", PASSWORD)
     responses = []
-    page.on("response", lambda r: r.request.resource_type in ("document", "stylesheet", "script")
-            and responses.append(r))
+    page.on(
+        "response", lambda r: r.request.resource_type in ("document", "stylesheet", "script") and responses.append(r)
+    )
     page.goto(f"/workshops/{workshop.id}", wait_until="load")
 
     rows, total, raw = [], 0, 0

@@ -7,8 +7,18 @@ import re
 
 from deliberation.testing import PASSWORD, make_user, make_workshop
 
-from .browser_helpers import (ask_to_join, console_log, expect_console_error, html_lang, new_page, seed, sign_in,
-                              switch_language, t, wait_for_htmx_idle)
+from .browser_helpers import (
+    ask_to_join,
+    console_log,
+    expect_console_error,
+    html_lang,
+    new_page,
+    seed,
+    sign_in,
+    switch_language,
+    t,
+    wait_for_htmx_idle,
+)
 
 
 def test_the_console_guard_catches_csp_violations(browser, standalone):
@@ -42,8 +52,10 @@ def test_pages_name_an_icon_so_the_browser_does_not_fetch_a_missing_favicon(brow
     page = new_page(browser, standalone)
     page.goto("/")
     icons = page.locator("link[rel~='icon']")
-    assert icons.count() >= 1, ('templates/base.html: no <link rel="icon">; Chromium requests /favicon.ico and gets a '
-                                '404 on every page. Add e.g. <link rel="icon" href="{{ static(\'favicon.svg\') }}">')
+    assert icons.count() >= 1, (
+        'templates/base.html: no <link rel="icon">; Chromium requests /favicon.ico and gets a '
+        '404 on every page. Add e.g. <link rel="icon" href="{{ static(\'favicon.svg\') }}">'
+    )
     href = icons.first.get_attribute("href")
     if not href.startswith("data:"):
         assert page.request.get(href).status == 200, f"the icon {href} does not load"
@@ -58,7 +70,8 @@ def test_language_switch_keeps_the_query_string(browser, standalone):
     assert html_lang(page) == "en"
     assert page.url == f"{standalone}/workshops?kind=deputies", (
         f"switching the language on /workshops?kind=deputies landed on {page.url}: the language form in "
-        "templates/base.html sends next={{ current_path }} (the path only); send the path with its query string")
+        "templates/base.html sends next={{ current_path }} (the path only); send the path with its query string"
+    )
 
 
 def test_a_refused_htmx_request_is_shown_to_the_person(browser, engine, standalone):
@@ -90,7 +103,8 @@ def test_a_refused_htmx_request_is_shown_to_the_person(browser, engine, standalo
         "htmx-config add responseHandling that swaps 4xx answers, e.g. "
         '{"code":"[45]..","swap":true,"error":true} with hx-target-error/HX-Retarget to main, or have '
         "deliberation/web/context.py error_response() answer htmx requests with HX-Retarget: #content / "
-        "HX-Reswap: innerHTML (and HX-Redirect to the sign-in page for SignInRequired)")
+        "HX-Reswap: innerHTML (and HX-Redirect to the sign-in page for SignInRequired)"
+    )
 
 
 def test_keyboard_focus_survives_the_htmx_swap_after_asking_to_join(browser, engine, standalone):
@@ -105,10 +119,13 @@ def test_keyboard_focus_survives_the_htmx_swap_after_asking_to_join(browser, eng
     sign_in(page, standalone, "", "member@example.org", PASSWORD)
     page.goto(f"/workshops/{workshop.id}")
     ask_to_join(page, "Клавіатурою.")
-    focused = page.evaluate("() => document.activeElement.closest('#membership') ? 'membership' : "
-                            "document.activeElement.tagName.toLowerCase()")
+    focused = page.evaluate(
+        "() => document.activeElement.closest('#membership') ? 'membership' : "
+        "document.activeElement.tagName.toLowerCase()"
+    )
     assert focused == "membership", (
         f"after the htmx swap focus is on <{focused}>, not in #membership. Suggested fix: "
         "templates/workshops/_membership.html:21 and :26 give the join and the withdraw/leave buttons the same "
-        "id (e.g. id=\"membership-action\") so htmx restores focus to it after the swap, and swap the box's "
-        "contents (hx-swap=\"innerHTML\", hx-select) so the aria-live region stays in the page and is announced")
+        'id (e.g. id="membership-action") so htmx restores focus to it after the swap, and swap the box\'s '
+        'contents (hx-swap="innerHTML", hx-select) so the aria-live region stays in the page and is announced'
+    )

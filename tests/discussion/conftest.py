@@ -21,8 +21,14 @@ def people(db):
     guest = make_user(db, display_name="Гість мережі")
     other = make_user(db, display_name="Ще одна учасниця")
     workshop = make_workshop(db, creator=coordinator, facilitators=(facilitator,), members=(member,))
-    return {"coordinator": coordinator, "facilitator": facilitator, "member": member, "guest": guest,
-            "other": other, "workshop": workshop}
+    return {
+        "coordinator": coordinator,
+        "facilitator": facilitator,
+        "member": member,
+        "guest": guest,
+        "other": other,
+        "workshop": workshop,
+    }
 
 
 @pytest.fixture

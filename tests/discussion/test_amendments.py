@@ -19,9 +19,18 @@ def _pid(db, document, startswith):
 
 @pytest.fixture
 def amendment(db, people, document):
-    return actions.check_propose_amendment(db, document=document, actor=people["guest"], data={
-        "kind": "replace", "pid": _pid(db, document, "1."), "proposed": "1. Провести обстеження мереж до 1 травня.",
-        "rationale": "Потрібен строк.", "base": "1"})
+    return actions.check_propose_amendment(
+        db,
+        document=document,
+        actor=people["guest"],
+        data={
+            "kind": "replace",
+            "pid": _pid(db, document, "1."),
+            "proposed": "1. Провести обстеження мереж до 1 травня.",
+            "rationale": "Потрібен строк.",
+            "base": "1",
+        },
+    )
 
 
 def _counts(db, amendment):
@@ -34,8 +43,16 @@ STANCE_TABLE = [
     ("changed to oppose", [("member", "support"), ("member", "oppose")], (0, 1, 0)),
     ("two support", [("member", "support"), ("other", "support")], (2, 0, 0)),
     ("edit puts stances on hold", [("member", "support"), ("other", "oppose"), ("guest", "edit")], (0, 0, 2)),
-    ("confirming after an edit counts again", [("member", "support"), ("guest", "edit"), ("member", "support")], (1, 0, 0)),
-    ("changing after an edit counts the new stance", [("member", "support"), ("guest", "edit"), ("member", "oppose")], (0, 1, 0)),
+    (
+        "confirming after an edit counts again",
+        [("member", "support"), ("guest", "edit"), ("member", "support")],
+        (1, 0, 0),
+    ),
+    (
+        "changing after an edit counts the new stance",
+        [("member", "support"), ("guest", "edit"), ("member", "oppose")],
+        (0, 1, 0),
+    ),
 ]
 
 
@@ -43,8 +60,13 @@ STANCE_TABLE = [
 def test_stance_table(db, people, document, amendment, name, steps, expected):
     for n, (who, action) in enumerate(steps):
         if action == "edit":
-            actions.check_edit_amendment(db, amendment=amendment, document=document, actor=people[who], data={
-                "proposed": f"1. Провести обстеження мереж до {n + 1} травня.", "rationale": "Уточнено строк."})
+            actions.check_edit_amendment(
+                db,
+                amendment=amendment,
+                document=document,
+                actor=people[who],
+                data={"proposed": f"1. Провести обстеження мереж до {n + 1} травня.", "rationale": "Уточнено строк."},
+            )
         else:
             actions.do_take_stance(db, amendment=amendment, actor=people[who], stance=action)
     counts = _counts(db, amendment)
@@ -62,38 +84,69 @@ def test_withdrawn_amendment_takes_no_stances_and_cannot_be_accepted(db, people,
     with pytest.raises(Forbidden):
         actions.do_take_stance(db, amendment=amendment, actor=people["member"], stance="support")
     with pytest.raises(Forbidden):
-        actions.do_accept_amendment(db, amendment=amendment, document=document, actor=people["facilitator"],
-                                    membership=membership_of("facilitator"))
+        actions.do_accept_amendment(
+            db,
+            amendment=amendment,
+            document=document,
+            actor=people["facilitator"],
+            membership=membership_of("facilitator"),
+        )
 
 
 def test_only_a_facilitator_or_coordinator_accepts(db, people, document, amendment, membership_of):
     with pytest.raises(Forbidden):
-        actions.do_accept_amendment(db, amendment=amendment, document=document, actor=people["member"],
-                                    membership=membership_of("member"))
+        actions.do_accept_amendment(
+            db, amendment=amendment, document=document, actor=people["member"], membership=membership_of("member")
+        )
 
 
 def test_accepting_credits_the_author_in_a_new_revision(db, people, document, amendment, membership_of):
-    revision = actions.do_accept_amendment(db, amendment=amendment, document=document, actor=people["facilitator"],
-                                           membership=membership_of("facilitator"))
+    revision = actions.do_accept_amendment(
+        db, amendment=amendment, document=document, actor=people["facilitator"], membership=membership_of("facilitator")
+    )
     assert revision.author_id == people["guest"].id and revision.origin == "amendment"
     assert "до 1 травня" in revision.body and amendment.accepted_number == revision.number
 
 
 def test_accepting_against_an_old_revision_rebases_cleanly(db, people, document, amendment, membership_of):
-    check_save_revision(db, document=document, actor=people["member"], membership=membership_of("member"), data={
-        "base": "1", "title": document.title, "body": BODY.replace("Передбачити кошти", "Передбачити достатні кошти")})
-    revision = actions.do_accept_amendment(db, amendment=amendment, document=document, actor=people["facilitator"],
-                                           membership=membership_of("facilitator"))
+    check_save_revision(
+        db,
+        document=document,
+        actor=people["member"],
+        membership=membership_of("member"),
+        data={
+            "base": "1",
+            "title": document.title,
+            "body": BODY.replace("Передбачити кошти", "Передбачити достатні кошти"),
+        },
+    )
+    revision = actions.do_accept_amendment(
+        db, amendment=amendment, document=document, actor=people["facilitator"], membership=membership_of("facilitator")
+    )
     assert revision.number == 3
     assert "до 1 травня" in revision.body and "достатні кошти" in revision.body
 
 
 def test_accepting_an_amendment_whose_passage_changed_is_a_conflict(db, people, document, amendment, membership_of):
-    check_save_revision(db, document=document, actor=people["member"], membership=membership_of("member"), data={
-        "base": "1", "title": document.title, "body": BODY.replace("обстеження мереж.", "обстеження мереж водопостачання.")})
+    check_save_revision(
+        db,
+        document=document,
+        actor=people["member"],
+        membership=membership_of("member"),
+        data={
+            "base": "1",
+            "title": document.title,
+            "body": BODY.replace("обстеження мереж.", "обстеження мереж водопостачання."),
+        },
+    )
     with pytest.raises(actions.AmendmentConflict) as raised:
-        actions.do_accept_amendment(db, amendment=amendment, document=document, actor=people["facilitator"],
-                                    membership=membership_of("facilitator"))
+        actions.do_accept_amendment(
+            db,
+            amendment=amendment,
+            document=document,
+            actor=people["facilitator"],
+            membership=membership_of("facilitator"),
+        )
     assert raised.value.result.conflicts
     assert amendment.status == "open"
     assert document.head_number == 2
@@ -103,18 +156,43 @@ def test_rejecting_needs_a_reason(db, people, document, amendment, membership_of
     from deliberation.errors import ValidationError
 
     with pytest.raises(ValidationError):
-        actions.check_reject_amendment(db, amendment=amendment, document=document, actor=people["facilitator"],
-                                       membership=membership_of("facilitator"), data={"reason": ""})
-    actions.check_reject_amendment(db, amendment=amendment, document=document, actor=people["facilitator"],
-                                   membership=membership_of("facilitator"), data={"reason": "Строк нереальний."})
+        actions.check_reject_amendment(
+            db,
+            amendment=amendment,
+            document=document,
+            actor=people["facilitator"],
+            membership=membership_of("facilitator"),
+            data={"reason": ""},
+        )
+    actions.check_reject_amendment(
+        db,
+        amendment=amendment,
+        document=document,
+        actor=people["facilitator"],
+        membership=membership_of("facilitator"),
+        data={"reason": "Строк нереальний."},
+    )
     assert amendment.status == "rejected"
 
 
 def test_amendment_kinds_apply_to_the_text(db, people, document, membership_of):
-    insert = actions.check_propose_amendment(db, document=document, actor=people["guest"], data={
-        "kind": "insert", "pid": _pid(db, document, "2."), "proposed": "3. Оприлюднити звіт.", "rationale": "Прозорість."})
-    delete = actions.check_propose_amendment(db, document=document, actor=people["other"], data={
-        "kind": "delete", "pid": _pid(db, document, "1."), "rationale": "Зайве."})
+    insert = actions.check_propose_amendment(
+        db,
+        document=document,
+        actor=people["guest"],
+        data={
+            "kind": "insert",
+            "pid": _pid(db, document, "2."),
+            "proposed": "3. Оприлюднити звіт.",
+            "rationale": "Прозорість.",
+        },
+    )
+    delete = actions.check_propose_amendment(
+        db,
+        document=document,
+        actor=people["other"],
+        data={"kind": "delete", "pid": _pid(db, document, "1."), "rationale": "Зайве."},
+    )
     result, _ = actions.rebase(db, amendment=insert, document=document)
     assert result.text.endswith("3. Оприлюднити звіт.")
     result, _ = actions.rebase(db, amendment=delete, document=document)

@@ -9,8 +9,9 @@ from deliberation.testing import make_user, sign_in
 def test_a_name_with_a_right_to_left_override_cannot_flip_the_page(client, db, people, document):
     # Stored before names lost such characters (or typed in a right-to-left script): shown isolated.
     trickster = make_user(db, display_name="Олена\u202eнедобра")
-    db.add(Comment(document_id=document.id, author_id=trickster.id, body="\u202eперевернуто\n\nдалі",
-                   revision_number=1))
+    db.add(
+        Comment(document_id=document.id, author_id=trickster.id, body="\u202eперевернуто\n\nдалі", revision_number=1)
+    )
     document.title = "Петиція\u202e про водогін"
     db.add(document)
     db.commit()

@@ -19,10 +19,16 @@ def _fill(db, document, people, n: int, *, pid_every: int = 0) -> list[Comment]:
     comments = []
     for i in range(n):
         on_document = pid_every and i % pid_every == 0
-        comment = Comment(document_id=document.id, author_id=people["guest"].id, body=f"Коментар {i}",
-                          revision_number=head.number, anchor=None if on_document else {"pid": pid},
-                          anchor_pid=None if on_document else pid, anchor_status=None if on_document else "exact",
-                          anchor_revision=head.number)
+        comment = Comment(
+            document_id=document.id,
+            author_id=people["guest"].id,
+            body=f"Коментар {i}",
+            revision_number=head.number,
+            anchor=None if on_document else {"pid": pid},
+            anchor_pid=None if on_document else pid,
+            anchor_status=None if on_document else "exact",
+            anchor_revision=head.number,
+        )
         db.add(comment)
         comments.append(comment)
     db.commit()
@@ -42,7 +48,7 @@ def test_a_long_discussion_is_shown_a_page_at_a_time(client, db, people, documen
     assert f"{2 * COMMENTS_PER_PAGE + 7} коментар" in first.text  # the heading counts them all
     assert f'href="/documents/{document.id}/comments?page=3"' in first.text
     last = client.get(f"/documents/{document.id}/comments?page=3")
-    assert _shown(last.text) == [str(c.id) for c in comments[2 * COMMENTS_PER_PAGE:]]
+    assert _shown(last.text) == [str(c.id) for c in comments[2 * COMMENTS_PER_PAGE :]]
     assert len(_shown(client.get(f"/documents/{document.id}/comments?page=99").text)) == 7
 
 
@@ -51,9 +57,10 @@ def test_a_comments_link_finds_the_page_it_is_on(client, db, people, document):
     target = comments[COMMENTS_PER_PAGE + 3]
     sign_in(client, people["member"].email)
     page = client.get(f"/documents/{document.id}/comments?comment={target.id}")
-    assert f'id="comment-{target.id}"' in page.text and "aria-current=\"page\"" in page.text
-    response = post(client, f"/documents/{document.id}/comments", {"body": "Відповідь", "parent": str(target.id),
-                                                                   "revision": "1"})
+    assert f'id="comment-{target.id}"' in page.text and 'aria-current="page"' in page.text
+    response = post(
+        client, f"/documents/{document.id}/comments", {"body": "Відповідь", "parent": str(target.id), "revision": "1"}
+    )
     assert response.status_code == 303
     reply = db.exec(select(Comment).where(Comment.parent_id == target.id)).one()
     assert f"comment={reply.id}" in response.headers["location"]

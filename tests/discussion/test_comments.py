@@ -28,14 +28,28 @@ def _comment_on(db, people, document, who, words, startswith="Просимо"):
     pid = _pid(db, document, startswith)
     text = next(p.text for p in drafting_queries.paragraphs_of(_head(db, document)) if p.pid == pid)
     start = text.index(words)
-    return actions.check_post_comment(db, document=document, actor=people[who], data={
-        "body": "Чому саме до кінця року?", "pid": pid, "start": str(start), "end": str(start + len(words)),
-        "revision": str(document.head_number)})
+    return actions.check_post_comment(
+        db,
+        document=document,
+        actor=people[who],
+        data={
+            "body": "Чому саме до кінця року?",
+            "pid": pid,
+            "start": str(start),
+            "end": str(start + len(words)),
+            "revision": str(document.head_number),
+        },
+    )
 
 
 def _save(db, people, document, body, membership_of):
-    check_save_revision(db, document=document, actor=people["member"], membership=membership_of("member"),
-                        data={"base": str(document.head_number), "title": document.title, "body": body})
+    check_save_revision(
+        db,
+        document=document,
+        actor=people["member"],
+        membership=membership_of("member"),
+        data={"base": str(document.head_number), "title": document.title, "body": body},
+    )
 
 
 def test_passage_comment_stores_the_quote(db, people, document):
@@ -62,8 +76,12 @@ def test_comment_is_outdated_when_its_passage_is_deleted(db, people, document, m
 
 def test_reply_goes_under_its_thread(db, people, document):
     comment = _comment_on(db, people, document, "guest", "до кінця року")
-    reply = actions.check_post_comment(db, document=document, actor=people["member"],
-                                       data={"body": "Бо бюджет ухвалюють у грудні.", "parent": str(comment.id)})
+    reply = actions.check_post_comment(
+        db,
+        document=document,
+        actor=people["member"],
+        data={"body": "Бо бюджет ухвалюють у грудні.", "parent": str(comment.id)},
+    )
     [thread] = queries.list_threads(db, document_id=document.id, pid=comment.anchor_pid)
     assert [r.id for r, _ in thread.replies] == [reply.id]
 
@@ -82,8 +100,13 @@ def test_nobody_edits_another_persons_comment(db, people, document):
 
 def test_hiding_keeps_the_comment_for_moderators_and_logs_why(db, people, document, membership_of):
     comment = _comment_on(db, people, document, "guest", "до кінця року")
-    actions.check_hide_comment(db, comment=comment, actor=people["facilitator"], membership=membership_of("facilitator"),
-                               data={"reason": "Образливі вислови"})
+    actions.check_hide_comment(
+        db,
+        comment=comment,
+        actor=people["facilitator"],
+        membership=membership_of("facilitator"),
+        data={"reason": "Образливі вислови"},
+    )
     assert queries.list_threads(db, document_id=document.id) == []
     assert len(queries.list_threads(db, document_id=document.id, include_hidden=True)) == 1
     entry = db.exec(select(AuditEntry).where(AuditEntry.action == "comment.hidden")).one()
@@ -93,13 +116,20 @@ def test_hiding_keeps_the_comment_for_moderators_and_logs_why(db, people, docume
 def test_plain_member_cannot_hide(db, people, document, membership_of):
     comment = _comment_on(db, people, document, "guest", "до кінця року")
     with pytest.raises(Forbidden):
-        actions.check_hide_comment(db, comment=comment, actor=people["member"], membership=membership_of("member"),
-                                   data={"reason": "Не подобається"})
+        actions.check_hide_comment(
+            db,
+            comment=comment,
+            actor=people["member"],
+            membership=membership_of("member"),
+            data={"reason": "Не подобається"},
+        )
 
 
 def test_resolve_and_reopen(db, people, document, membership_of):
     comment = _comment_on(db, people, document, "guest", "до кінця року")
-    actions.do_resolve_comment(db, comment=comment, actor=people["member"], membership=membership_of("member"), resolved=True)
+    actions.do_resolve_comment(
+        db, comment=comment, actor=people["member"], membership=membership_of("member"), resolved=True
+    )
     assert comment.is_resolved
     actions.do_resolve_comment(db, comment=comment, actor=people["guest"], membership=None, resolved=False)
     assert not comment.is_resolved

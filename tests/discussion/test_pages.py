@@ -35,10 +35,17 @@ def hidden_comment(app, db, people, document):
 
 
 def _pages(document, hidden, pid):
-    return [f"/documents/{document.id}", f"/documents/{document.id}/comments",
-            f"/documents/{document.id}/comments?pid={pid}", f"/documents/{document.id}/comments?show=outdated",
-            f"/documents/{document.id}/comments?show=document", f"/documents/{document.id}/amendments",
-            f"/comments/{hidden.id}/history", f"/comments/{hidden.id}/edit", "/notifications"]
+    return [
+        f"/documents/{document.id}",
+        f"/documents/{document.id}/comments",
+        f"/documents/{document.id}/comments?pid={pid}",
+        f"/documents/{document.id}/comments?show=outdated",
+        f"/documents/{document.id}/comments?show=document",
+        f"/documents/{document.id}/amendments",
+        f"/comments/{hidden.id}/history",
+        f"/comments/{hidden.id}/edit",
+        "/notifications",
+    ]
 
 
 def test_hidden_comment_never_reaches_members(client, db, people, document, hidden_comment):
@@ -73,14 +80,33 @@ def _fill(db, document, people, comments: int, amendments: int) -> None:
     paragraphs = drafting_queries.paragraphs_of(head)
     for n in range(comments):
         p = paragraphs[n % len(paragraphs)]
-        db.add(Comment(document_id=document.id, author_id=people["guest"].id, body=f"Коментар {n}",
-                       revision_number=head.number, anchor={"pid": p.pid}, anchor_pid=p.pid, anchor_status="exact",
-                       anchor_revision=head.number))
+        db.add(
+            Comment(
+                document_id=document.id,
+                author_id=people["guest"].id,
+                body=f"Коментар {n}",
+                revision_number=head.number,
+                anchor={"pid": p.pid},
+                anchor_pid=p.pid,
+                anchor_status="exact",
+                anchor_revision=head.number,
+            )
+        )
     for n in range(amendments):
         p = paragraphs[n % len(paragraphs)]
-        db.add(Amendment(document_id=document.id, author_id=people["other"].id, kind="replace",
-                         base_number=head.number, target_pid=p.pid, original=p.text, original_start=0,
-                         proposed=p.text + f" ({n})", rationale="Уточнення"))
+        db.add(
+            Amendment(
+                document_id=document.id,
+                author_id=people["other"].id,
+                kind="replace",
+                base_number=head.number,
+                target_pid=p.pid,
+                original=p.text,
+                original_start=0,
+                proposed=p.text + f" ({n})",
+                rationale="Уточнення",
+            )
+        )
     db.commit()
 
 
@@ -91,8 +117,12 @@ def test_document_page_queries_do_not_grow_with_comments_and_amendments(client, 
     sign_in(client, people["member"].email)
     counts = []
     for comments, amendments in ((5, 1), (2000, 200)):
-        document = make_document(db, workshop=people["workshop"], author=people["facilitator"],
-                                 body="Перший абзац.\n\nДругий абзац.\n\n1. Пункт.\n2. Ще пункт.")
+        document = make_document(
+            db,
+            workshop=people["workshop"],
+            author=people["facilitator"],
+            body="Перший абзац.\n\nДругий абзац.\n\n1. Пункт.\n2. Ще пункт.",
+        )
         _fill(db, document, people, comments, amendments)
         url = page.format(id=document.id)
         client.get(url)

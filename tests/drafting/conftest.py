@@ -30,8 +30,18 @@ def document(db, team):
     from deliberation.workshops.queries import get_membership
 
     membership = get_membership(db, workshop_id=team["workshop"].id, user_id=team["olena"].id)
-    doc = actions.check_create_document(db, workshop=team["workshop"], actor=team["olena"], membership=membership,
-                                        data={"kind": "council_decision", "title": "Про громадський бюджет",
-                                              "body": BODY, "sectors": "housing", "themes": "budget"})
+    doc = actions.check_create_document(
+        db,
+        workshop=team["workshop"],
+        actor=team["olena"],
+        membership=membership,
+        data={
+            "kind": "council_decision",
+            "title": "Про громадський бюджет",
+            "body": BODY,
+            "sectors": "housing",
+            "themes": "budget",
+        },
+    )
     db.commit()
     return doc

@@ -50,9 +50,16 @@ def test_a_text_over_the_character_limit_comes_back_in_the_form(editor, db):
 
 def test_a_new_document_with_control_and_invisible_characters_is_stored_clean(client, db, team):
     sign_in(client, team["olena"].email)
-    response = post(client, f"/workshops/{team['workshop'].id}/documents/new", {
-        "kind": "council_decision", "title": "Про\u202e бюджет\u200b\x00 участі\ufeff",
-        "body": "Текст\x00 рішення\x07.\n\nДругий\tабзац\x1b.", "summary": "Перша\x00 версія"})
+    response = post(
+        client,
+        f"/workshops/{team['workshop'].id}/documents/new",
+        {
+            "kind": "council_decision",
+            "title": "Про\u202e бюджет\u200b\x00 участі\ufeff",
+            "body": "Текст\x00 рішення\x07.\n\nДругий\tабзац\x1b.",
+            "summary": "Перша\x00 версія",
+        },
+    )
     assert response.status_code == 303, response.text[:300]
     db.expire_all()
     document = db.exec(select(Document).order_by(Document.id.desc())).first()
@@ -79,8 +86,10 @@ def test_a_text_of_too_many_paragraphs_is_refused_with_the_text_kept(editor, db)
 def test_a_text_refused_for_an_expired_form_is_shown_to_copy(editor, db):
     client, document = editor
     body = "Мій довгий текст, набраний годину.\n\nДругий абзац, який шкода втратити."
-    response = client.post(f"/documents/{document.id}/edit", data={
-        "csrf_token": "expired", "base": "1", "title": document.title, "body": body, "password": "секрет"})
+    response = client.post(
+        f"/documents/{document.id}/edit",
+        data={"csrf_token": "expired", "base": "1", "title": document.title, "body": body, "password": "секрет"},
+    )
     assert response.status_code == 403
     assert f'readonly dir="auto">{body}</textarea>' in response.text
     assert "секрет" not in response.text

@@ -15,10 +15,21 @@ def _grow(db, document, total: int) -> None:
 
     template = db.exec(select(Revision).where(Revision.document_id == document.id, Revision.number == 1)).one()
     for number in range(2, total + 1):
-        db.add(Revision(document_id=document.id, number=number, parent_number=number - 1,
-                        author_id=template.author_id, summary=f"правка {number}", origin="edit", title=template.title,
-                        body=template.body, body_sha256=template.body_sha256, paragraph_ids=template.paragraph_ids,
-                        attribution=template.attribution))
+        db.add(
+            Revision(
+                document_id=document.id,
+                number=number,
+                parent_number=number - 1,
+                author_id=template.author_id,
+                summary=f"правка {number}",
+                origin="edit",
+                title=template.title,
+                body=template.body,
+                body_sha256=template.body_sha256,
+                paragraph_ids=template.paragraph_ids,
+                attribution=template.attribution,
+            )
+        )
     document.head_number = total
     db.add(document)
     db.commit()
@@ -41,8 +52,15 @@ def _queries_for(reader, connection, db, team, total: int, path: str) -> int:
     return len(statements)
 
 
-@pytest.mark.parametrize("path", ["/documents/{id}", "/documents/{id}/history", "/documents/{id}/attribution",
-                                  "/documents/{id}/compare?from=1&to=4"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/documents/{id}",
+        "/documents/{id}/history",
+        "/documents/{id}/attribution",
+        "/documents/{id}/compare?from=1&to=4",
+    ],
+)
 def test_page_query_count_does_not_grow_with_history(reader, connection, db, team, path):
     few = _queries_for(reader, connection, db, team, 5, path)
     many = _queries_for(reader, connection, db, team, 500, path)

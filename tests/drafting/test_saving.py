@@ -18,8 +18,13 @@ from .conftest import BODY
 
 def _save(db, team, document, who, base, body, title="Про громадський бюджет"):
     membership = get_membership(db, workshop_id=team["workshop"].id, user_id=team[who].id)
-    return actions.check_save_revision(db, document=document, actor=team[who], membership=membership,
-                                       data={"base": str(base), "title": title, "body": body})
+    return actions.check_save_revision(
+        db,
+        document=document,
+        actor=team[who],
+        membership=membership,
+        data={"base": str(base), "title": title, "body": body},
+    )
 
 
 def test_first_revision_is_normalised_and_tagged(db, document):
@@ -58,8 +63,13 @@ def test_resolving_a_conflict_saves_the_chosen_text(db, team, document):
         _save(db, team, document, "petro", 1, mine)
     index = raised.value.result.conflicts[0].index
     membership = get_membership(db, workshop_id=team["workshop"].id, user_id=team["petro"].id)
-    saved = actions.check_resolve_conflict(db, document=document, actor=team["petro"], membership=membership, data={
-        "base": "1", "head": "2", "mine": mine, "title": "Про громадський бюджет", f"choice-{index}": "mine"})
+    saved = actions.check_resolve_conflict(
+        db,
+        document=document,
+        actor=team["petro"],
+        membership=membership,
+        data={"base": "1", "head": "2", "mine": mine, "title": "Про громадський бюджет", f"choice-{index}": "mine"},
+    )
     assert "Прийняти Положення" in saved.revision.body and saved.revision.origin == "resolve"
 
 
@@ -68,8 +78,13 @@ def test_resolving_without_choosing_asks_again(db, team, document):
     mine = BODY.replace("Затвердити", "Прийняти")
     membership = get_membership(db, workshop_id=team["workshop"].id, user_id=team["petro"].id)
     with pytest.raises(MergeConflict) as raised:
-        actions.check_resolve_conflict(db, document=document, actor=team["petro"], membership=membership,
-                                       data={"base": "1", "head": "2", "mine": mine, "title": "Про бюджет"})
+        actions.check_resolve_conflict(
+            db,
+            document=document,
+            actor=team["petro"],
+            membership=membership,
+            data={"base": "1", "head": "2", "mine": mine, "title": "Про бюджет"},
+        )
     assert raised.value.errors
 
 
@@ -85,7 +100,9 @@ def test_outsider_cannot_edit(db, team, document):
 
 def test_withdrawn_document_is_frozen(db, team, document):
     membership = get_membership(db, workshop_id=team["workshop"].id, user_id=team["olena"].id)
-    actions.do_set_document_status(db, document=document, actor=team["olena"], membership=membership, status="withdrawn")
+    actions.do_set_document_status(
+        db, document=document, actor=team["olena"], membership=membership, status="withdrawn"
+    )
     with pytest.raises(Forbidden):
         _save(db, team, document, "petro", 1, BODY + "\n\nЩе абзац.")
 
@@ -102,12 +119,17 @@ def test_restoring_makes_a_new_revision_and_keeps_history(db, team, document):
 def test_paragraph_ids_survive_a_point_inserted_before(db, team, document):
     first = queries.get_revision(db, document_id=document.id, number=1)
     old = {p.text: p.pid for p in paragraphs_of(first)}
-    body = BODY.replace("1. Затвердити", "1. Провести громадське обговорення.\n2. Затвердити").replace(
-        "2. Доручити", "3. Доручити").replace("3. Контроль", "4. Контроль")
+    body = (
+        BODY.replace("1. Затвердити", "1. Провести громадське обговорення.\n2. Затвердити")
+        .replace("2. Доручити", "3. Доручити")
+        .replace("3. Контроль", "4. Контроль")
+    )
     saved = _save(db, team, document, "petro", 1, body)
     new = {p.text: p.pid for p in paragraphs_of(saved.revision)}
-    assert new["3. Доручити виконавчому комітету провести інформаційну кампанію."] == \
-        old["2. Доручити виконавчому комітету провести інформаційну кампанію."]
+    assert (
+        new["3. Доручити виконавчому комітету провести інформаційну кампанію."]
+        == old["2. Доручити виконавчому комітету провести інформаційну кампанію."]
+    )
     assert new["1. Провести громадське обговорення."] not in old.values()
 
 
@@ -116,7 +138,7 @@ def test_attribution_credits_each_author(db, team, document):
     from deliberation.text.attribution import expand, segments
 
     parts = segments(saved.revision.body, expand(saved.revision.attribution))
-    assert ("Оприлюднити" in "".join(t for t, origin in parts if origin == 2))
+    assert "Оприлюднити" in "".join(t for t, origin in parts if origin == 2)
     assert "Затвердити" in "".join(t for t, origin in parts if origin == 1)
 
 

@@ -35,10 +35,12 @@ ADOPTED = """# Про громадський бюджет
 
 Рішення набирає чинності з дня оприлюднення."""
 
-POINTS = ["Затвердити Положення про громадський бюджет.",
-          "Доручити виконавчому комітету провести широку кампанію щомісяця.",
-          "Оприлюднити звіт про виконання бюджету до 1 березня.",
-          "Контроль покласти на постійну комісію з питань бюджету."]
+POINTS = [
+    "Затвердити Положення про громадський бюджет.",
+    "Доручити виконавчому комітету провести широку кампанію щомісяця.",
+    "Оприлюднити звіт про виконання бюджету до 1 березня.",
+    "Контроль покласти на постійну комісію з питань бюджету.",
+]
 
 MARCH = datetime(2026, 3, 14, 10, 15, tzinfo=UTC)
 
@@ -49,19 +51,37 @@ def people(db):
     facilitator = make_user(db, display_name="Петро Гнатюк")
     member = make_user(db, display_name="Василь Ткачук")
     outsider = make_user(db, display_name="Марія Савчук")
-    workshop = make_workshop(db, creator=coordinator, facilitators=(facilitator,), members=(member,),
-                             title="Майстерня депутатів")
+    workshop = make_workshop(
+        db, creator=coordinator, facilitators=(facilitator,), members=(member,), title="Майстерня депутатів"
+    )
     forum = make_forum(db, creator=coordinator, title="Форум громад")
-    return {"coordinator": coordinator, "facilitator": facilitator, "member": member, "outsider": outsider,
-            "workshop": workshop, "forum": forum}
+    return {
+        "coordinator": coordinator,
+        "facilitator": facilitator,
+        "member": member,
+        "outsider": outsider,
+        "workshop": workshop,
+        "forum": forum,
+    }
 
 
 def two_versions(db, people, *, kind="council_decision"):
-    document = make_document(db, workshop=people["workshop"], author=people["facilitator"], kind=kind,
-                             title="Про громадський бюджет", body=FIRST)
+    document = make_document(
+        db,
+        workshop=people["workshop"],
+        author=people["facilitator"],
+        kind=kind,
+        title="Про громадський бюджет",
+        body=FIRST,
+    )
     membership = get_membership(db, workshop_id=people["workshop"].id, user_id=people["member"].id)
-    check_save_revision(db, document=document, actor=people["member"], membership=membership,
-                        data={"base": "1", "title": document.title, "body": ADOPTED})
+    check_save_revision(
+        db,
+        document=document,
+        actor=people["member"],
+        membership=membership,
+        data={"base": "1", "title": document.title, "body": ADOPTED},
+    )
     return document
 
 
@@ -75,8 +95,18 @@ def draft(db, people):
 @pytest.fixture
 def resolution(db, people):
     document = two_versions(db, people)
-    adopted = make_resolution(db, forum=people["forum"], document=document, actor=people["coordinator"],
-                              closed_at=MARCH, for_=31, against=4, abstain=5, registered=60, present=45)
+    adopted = make_resolution(
+        db,
+        forum=people["forum"],
+        document=document,
+        actor=people["coordinator"],
+        closed_at=MARCH,
+        for_=31,
+        against=4,
+        abstain=5,
+        registered=60,
+        present=45,
+    )
     db.commit()
     return adopted
 

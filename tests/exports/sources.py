@@ -13,16 +13,39 @@ from deliberation.voting.counting import Rule
 from .conftest import ADOPTED, FIRST
 
 
-def fake_source(*, kind: str = "council_decision", text: str = ADOPTED, number: str = "2026/3",
-                previous_hash: str | None = None, first_text: str | None = FIRST,
-                title: str = "Про громадський бюджет") -> ResolutionSource:
+def fake_source(
+    *,
+    kind: str = "council_decision",
+    text: str = ADOPTED,
+    number: str = "2026/3",
+    previous_hash: str | None = None,
+    first_text: str | None = FIRST,
+    title: str = "Про громадський бюджет",
+) -> ResolutionSource:
     resolution = SimpleNamespace(
-        number=number, title=title, kind=kind, text=text,
-        adopted_at=datetime(2026, 3, 14, 10, 15, tzinfo=UTC), forum_id=7, forum_title="Форум громад",
+        number=number,
+        title=title,
+        kind=kind,
+        text=text,
+        adopted_at=datetime(2026, 3, 14, 10, 15, tzinfo=UTC),
+        forum_id=7,
+        forum_title="Форум громад",
         rule=Rule().describe(),
-        tally={"for": 31, "against": 4, "abstain": 5, "registered": 60, "present": 45, "participants": 40,
-               "quorum_reached": True, "hand_counted": False},
+        tally={
+            "for": 31,
+            "against": 4,
+            "abstain": 5,
+            "registered": 60,
+            "present": 45,
+            "participants": 40,
+            "quorum_reached": True,
+            "hand_counted": False,
+        },
         contributors=[{"id": 3, "name": "Ігор Мельник"}, {"id": 12, "name": "Олена Коваль"}],
-        document_id=41, revision_number=2, previous_hash=previous_hash, hash="")
+        document_id=41,
+        revision_number=2,
+        previous_hash=previous_hash,
+        hash="",
+    )
     resolution.hash = resolution_hash(record_of(resolution))
     return source_of(resolution, first_text=first_text)

@@ -36,8 +36,10 @@ def _with_member(data: bytes, name: str, content: bytes) -> bytes:
 def _many_paragraphs(n: int, text: str = "Пункт.") -> bytes:
     """A Word file of ``n`` paragraphs, written straight as XML (python-docx is slow at this)."""
     body = "".join(f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>" for _ in range(n))
-    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w='
-           f'"http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>')
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w='
+        f'"http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>'
+    )
     return _with_member(_word(1), "word/document.xml", xml.encode())
 
 
@@ -88,4 +90,5 @@ def test_a_conversion_over_its_memory_is_ended_and_explained(monkeypatch):
 
 def test_an_ordinary_file_still_converts_in_the_child():
     assert docx_to_markdown(_word(3, "Перший пункт рішення."), filename="рішення.docx") == (
-        "Перший пункт рішення.\n\nПерший пункт рішення.\n\nПерший пункт рішення.\n")
+        "Перший пункт рішення.\n\nПерший пункт рішення.\n\nПерший пункт рішення.\n"
+    )

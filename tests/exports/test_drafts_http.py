@@ -80,8 +80,12 @@ def _word_file() -> bytes:
 
 def _upload(client, workshop, *, files, **data):
     token = csrf_token(client, f"/workshops/{workshop.id}/documents/import")
-    return client.post(f"/workshops/{workshop.id}/documents/import", data={"csrf_token": token, **data},
-                       files=files, follow_redirects=False)
+    return client.post(
+        f"/workshops/{workshop.id}/documents/import",
+        data={"csrf_token": token, **data},
+        files=files,
+        follow_redirects=False,
+    )
 
 
 def _documents(db) -> list[Document]:
@@ -104,8 +108,13 @@ def test_the_import_form_is_multipart_with_a_labelled_file_field(client, people)
 
 def test_a_member_starts_a_draft_from_a_docx_with_headings_points_and_bold(client, db, people):
     sign_in(client, people["member"].email)
-    response = _upload(client, people["workshop"], kind="petition", title="Петиція про водогін",
-                       files={"file": ("петиція.docx", _word_file(), "application/octet-stream")})
+    response = _upload(
+        client,
+        people["workshop"],
+        kind="petition",
+        title="Петиція про водогін",
+        files={"file": ("петиція.docx", _word_file(), "application/octet-stream")},
+    )
     assert response.status_code == 303
     (document,) = _documents(db)
     view = get_document_view(db, document_id=document.id)
@@ -117,7 +126,8 @@ def test_a_member_starts_a_draft_from_a_docx_with_headings_points_and_bold(clien
         "Громада села Іванівка **терміново** просить відремонтувати водогін (будь-який обʼєкт мережі).\n\n"
         "## Пропозиції\n\n"
         "1. Замінити труби на вулиці Шевченка.\n"
-        "2. Передбачити кошти в бюджеті.")
+        "2. Передбачити кошти в бюджеті."
+    )
     # Each point is a paragraph of its own, with its own id, as if typed on the site.
     assert len(view.revision.paragraph_ids) == 5
     page = client.get(f"/documents/{document.id}").text
@@ -126,20 +136,33 @@ def test_a_member_starts_a_draft_from_a_docx_with_headings_points_and_bold(clien
 
 def test_without_a_title_the_first_heading_is_used(client, db, people):
     sign_in(client, people["member"].email)
-    response = _upload(client, people["workshop"], kind="petition", title="",
-                       files={"file": ("x.docx", _word_file(), "application/octet-stream")})
+    response = _upload(
+        client,
+        people["workshop"],
+        kind="petition",
+        title="",
+        files={"file": ("x.docx", _word_file(), "application/octet-stream")},
+    )
     assert response.status_code == 303
     assert [d.title for d in _documents(db)] == ["Про ремонт водогону"]
 
 
-@pytest.mark.parametrize("name, content, code", [
-    ("нотатки.txt", b"just text", "not_docx"),
-    ("зламаний.docx", b"PK\x03\x04 this is no zip", "unreadable_docx"),
-])
+@pytest.mark.parametrize(
+    "name, content, code",
+    [
+        ("нотатки.txt", b"just text", "not_docx"),
+        ("зламаний.docx", b"PK\x03\x04 this is no zip", "unreadable_docx"),
+    ],
+)
 def test_a_file_that_is_not_a_docx_is_refused_and_nothing_is_written(client, db, people, name, content, code):
     sign_in(client, people["member"].email)
-    response = _upload(client, people["workshop"], kind="petition", title="Петиція про водогін",
-                       files={"file": (name, content, "application/octet-stream")})
+    response = _upload(
+        client,
+        people["workshop"],
+        kind="petition",
+        title="Петиція про водогін",
+        files={"file": (name, content, "application/octet-stream")},
+    )
     assert response.status_code == 422
     assert response.context["errors"]["file"].code == code
     assert response.context["errors"]["file"].message() in response.text
@@ -149,8 +172,13 @@ def test_a_file_that_is_not_a_docx_is_refused_and_nothing_is_written(client, db,
 def test_a_file_over_2_mb_is_refused_in_the_form_and_nothing_is_written(client, db, people):
     sign_in(client, people["member"].email)
     big = _word_file() + b"\0" * (2 * 1024 * 1024)
-    response = _upload(client, people["workshop"], kind="petition", title="Петиція про водогін",
-                       files={"file": ("великий.docx", big, "application/octet-stream")})
+    response = _upload(
+        client,
+        people["workshop"],
+        kind="petition",
+        title="Петиція про водогін",
+        files={"file": ("великий.docx", big, "application/octet-stream")},
+    )
     # The body limit of the import leaves room for a whole 2 MB file, so the form says why, keeping the title.
     assert response.status_code == 422
     assert "2 МБ" in response.text or "2 MB" in response.text
@@ -161,8 +189,13 @@ def test_a_file_over_2_mb_is_refused_in_the_form_and_nothing_is_written(client, 
 def test_the_refusal_speaks_the_readers_language(app, db, people):
     with TestClient(app, cookies={"delib_lang": "en"}) as english:
         sign_in(english, people["member"].email)
-        response = _upload(english, people["workshop"], kind="petition", title="Petition",
-                           files={"file": ("notes.txt", b"text", "text/plain")})
+        response = _upload(
+            english,
+            people["workshop"],
+            kind="petition",
+            title="Petition",
+            files={"file": ("notes.txt", b"text", "text/plain")},
+        )
     assert "Please choose a Word document saved as .docx." in response.text
 
 
@@ -175,7 +208,12 @@ def test_every_problem_is_reported_at_once(client, db, people):
 
 def test_only_members_of_the_workshop_may_import(client, db, people):
     sign_in(client, people["outsider"].email)
-    response = _upload(client, people["workshop"], kind="petition", title="Петиція про водогін",
-                       files={"file": ("x.docx", _word_file(), "application/octet-stream")})
+    response = _upload(
+        client,
+        people["workshop"],
+        kind="petition",
+        title="Петиція про водогін",
+        files={"file": ("x.docx", _word_file(), "application/octet-stream")},
+    )
     assert response.status_code == 403
     assert _documents(db) == []

@@ -18,8 +18,11 @@ from deliberation.web.fastpath import PublicFastPathMiddleware
 
 from .conftest import address
 
-IMMUTABLE = [(b"cache-control", b"public, max-age=31536000, immutable"), (b"etag", b'"abc"'),
-             (b"content-type", b"text/plain")]
+IMMUTABLE = [
+    (b"cache-control", b"public, max-age=31536000, immutable"),
+    (b"etag", b'"abc"'),
+    (b"content-type", b"text/plain"),
+]
 
 
 class CountingApp:
@@ -65,13 +68,17 @@ def test_head_and_if_none_match_are_answered_from_the_stored_copy():
     assert not_modified.headers["etag"] == '"abc"'
 
 
-@pytest.mark.parametrize("headers", [
-    [(b"cache-control", b"private, no-cache"), (b"etag", b'"abc"')],
-    [(b"cache-control", b"public, max-age=60"), (b"etag", b'"abc"')],
-    [(b"cache-control", b"public, max-age=31536000, immutable")],
-    [(b"cache-control", b"public, max-age=31536000, immutable"), (b"etag", b'W/"abc"')],
-    [*IMMUTABLE, (b"set-cookie", b"delib_session=x")],
-], ids=["private", "not-immutable", "no-etag", "weak-etag", "sets-a-cookie"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [(b"cache-control", b"private, no-cache"), (b"etag", b'"abc"')],
+        [(b"cache-control", b"public, max-age=60"), (b"etag", b'"abc"')],
+        [(b"cache-control", b"public, max-age=31536000, immutable")],
+        [(b"cache-control", b"public, max-age=31536000, immutable"), (b"etag", b'W/"abc"')],
+        [*IMMUTABLE, (b"set-cookie", b"delib_session=x")],
+    ],
+    ids=["private", "not-immutable", "no-etag", "weak-etag", "sets-a-cookie"],
+)
 def test_answers_that_are_not_public_immutable_and_strongly_tagged_are_never_kept(headers):
     inner = CountingApp(headers=headers)
     with _client(inner) as client:
@@ -132,8 +139,7 @@ def _fast_path_of(app) -> PublicFastPathMiddleware:
     return layer
 
 
-def test_the_real_resolution_page_and_exports_come_back_identical_with_their_security_headers(app, client,
-                                                                                               resolution):
+def test_the_real_resolution_page_and_exports_come_back_identical_with_their_security_headers(app, client, resolution):
     for path in (address(resolution), address(resolution) + ".md", address(resolution) + ".json"):
         first, second = client.get(path), client.get(path)
         assert first.status_code == second.status_code == 200

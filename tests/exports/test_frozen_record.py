@@ -27,7 +27,8 @@ def _fetch(app, base: str) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("renamed", ["workshop", "forum", "contributor"])
 def test_renaming_after_adoption_changes_no_byte_of_the_page_or_an_export_in_a_fresh_process(
-        app, settings, connection, db, people, resolution, renamed):
+    app, settings, connection, db, people, resolution, renamed
+):
     before = _fetch(app, address(resolution))
     assert "Майстерня депутатів".encode() in before[""]
     if renamed == "workshop":

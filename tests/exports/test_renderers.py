@@ -65,7 +65,7 @@ def test_plain_text_wraps_long_points_under_their_text_and_never_splits_a_word()
     text = resolution_text(fake_source(text=f"Рада вирішила:\n\n1. Коротко.\n{long_point}"))
     lines = text.split("\n")
     start = lines.index(next(line for line in lines if line.startswith("2. ")))
-    point = lines[start:lines.index("", start)]
+    point = lines[start : lines.index("", start)]
     assert len(point) > 1
     assert all(len(line) <= WIDTH for line in point)
     assert all(line.startswith("   ") for line in point[1:])
@@ -110,15 +110,30 @@ def test_docx_of_the_same_resolution_is_the_same_bytes():
 def test_docx_converts_to_pdf_with_libreoffice(tmp_path):
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
-        pytest.skip("LibreOffice (soffice) is not installed, so the DOCX is not converted to PDF; "
-                    "apt-get install libreoffice-writer-nogui to run this check")
+        pytest.skip(
+            "LibreOffice (soffice) is not installed, so the DOCX is not converted to PDF; "
+            "apt-get install libreoffice-writer-nogui to run this check"
+        )
     path = tmp_path / "resolution-2026-3.docx"
     path.write_bytes(docx_out.resolution_docx(fake_source()))
     # A profile of its own, so a LibreOffice already running for someone else is never reused.
     profile = (tmp_path / "profile").as_uri()
     started = time.monotonic()
-    subprocess.run([office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            office,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     pdf = tmp_path / "resolution-2026-3.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF"), f"no PDF after {time.monotonic() - started:.1f} s"
 
@@ -179,8 +194,10 @@ def test_council_decision_is_an_act_valid_against_the_strict_schema(akn_schema):
 
 @pytest.mark.parametrize("kind", ["petition", "appeal", "declaration", "memorandum"])
 def test_other_kinds_are_docs_valid_against_the_strict_schema(akn_schema, kind):
-    text = ("# Петиція\n\n## Що ми просимо\n\nВідремонтувати водогін.\n\n## Пропозиції\n\n1. Перше.\n"
-            "2. Друге\n2.1. Підпункт.\n\n## Порожній розділ\n\n| А | Б |\n| --- | --- |\n| 1 | 2 |")
+    text = (
+        "# Петиція\n\n## Що ми просимо\n\nВідремонтувати водогін.\n\n## Пропозиції\n\n1. Перше.\n"
+        "2. Друге\n2.1. Підпункт.\n\n## Порожній розділ\n\n| А | Б |\n| --- | --- |\n| 1 | 2 |"
+    )
     root = etree.fromstring(akn.resolution_akn(fake_source(kind=kind, text=text)))
     akn_schema.assertValid(root)
     doc = root.find("a:doc", NS)

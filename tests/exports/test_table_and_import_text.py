@@ -24,8 +24,9 @@ def _units(*texts, ids):
 
 def test_rows_are_aligned_by_paragraph_id_so_an_inserted_point_shifts_nothing():
     old = _units("Рада вирішила:", "1. Перше.", "2. Друге.", "3. Третє.", ids=OLD)
-    new = _units("Рада вирішила:", "1. Перше.", "2. Нове друге.", "3. Друге.", "4. Третє.",
-                 ids=["a", "b", "x", "c", "d"])
+    new = _units(
+        "Рада вирішила:", "1. Перше.", "2. Нове друге.", "3. Друге.", "4. Третє.", ids=["a", "b", "x", "c", "d"]
+    )
     table = comparative_table(old, new)
     assert [type(item).__name__ for item in table.items] == ["Gap", "Row", "Gap"]
     (row,) = table.rows
@@ -61,8 +62,14 @@ def test_only_formatting_changed_is_no_change_of_wording():
 def test_table_docx_strikes_removed_words_and_bolds_added_ones():
     old = _units("1. Провести інформаційну кампанію.", "2. Без змін.", ids=["a", "b"])
     new = _units("1. Провести широку кампанію.", "2. Без змін.", ids=["a", "b"])
-    raw = table_docx(comparative_table(old, new), title="Про бюджет", caption="Версія 1 і версія 2",
-                     old_heading="Чинна редакція", new_heading="Запропонована редакція", header="Майстерня")
+    raw = table_docx(
+        comparative_table(old, new),
+        title="Про бюджет",
+        caption="Версія 1 і версія 2",
+        old_heading="Чинна редакція",
+        new_heading="Запропонована редакція",
+        header="Майстерня",
+    )
     (grid,) = docx.Document(io.BytesIO(raw)).tables
     assert len(grid.columns) == 2
     assert [cell.text for cell in grid.rows[0].cells] == ["Чинна редакція", "Запропонована редакція"]
@@ -73,20 +80,26 @@ def test_table_docx_strikes_removed_words_and_bolds_added_ones():
 
 # --- mammoth's Markdown -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, stored", [
-    ("водогін \\(див\\. додаток\\!\\)\\.", "водогін (див. додаток!)."),
-    ("будь\\-який обʼєкт", "будь-який обʼєкт"),
-    ("a\\_b і \\*зірка\\*", "a\\_b і \\*зірка\\*"),
-    ("\\# не заголовок", "\\# не заголовок"),
-    ("\\- не пункт", "\\- не пункт"),
-    ("2026\\. рік почався", "2026\\. рік почався"),
-    ("1\\. Пункт, набраний вручну\\.", "1. Пункт, набраний вручну."),
-    ("2\\.1\\. Підпункт", "2.1. Підпункт"),
-    ("Громада __просить__ і п__рос__ить", "Громада **просить** і п**рос**ить"),
-    ('<a id="_Toc1"></a>Розділ з закладкою', "Розділ з закладкою"),
-    ("1. Перше\n2. Друге\n\t1. Вкладене\n\t2. Ще одне\n3. Третє",
-     "1. Перше\n2. Друге\n2.1. Вкладене\n2.2. Ще одне\n3. Третє"),
-])
+
+@pytest.mark.parametrize(
+    "raw, stored",
+    [
+        ("водогін \\(див\\. додаток\\!\\)\\.", "водогін (див. додаток!)."),
+        ("будь\\-який обʼєкт", "будь-який обʼєкт"),
+        ("a\\_b і \\*зірка\\*", "a\\_b і \\*зірка\\*"),
+        ("\\# не заголовок", "\\# не заголовок"),
+        ("\\- не пункт", "\\- не пункт"),
+        ("2026\\. рік почався", "2026\\. рік почався"),
+        ("1\\. Пункт, набраний вручну\\.", "1. Пункт, набраний вручну."),
+        ("2\\.1\\. Підпункт", "2.1. Підпункт"),
+        ("Громада __просить__ і п__рос__ить", "Громада **просить** і п**рос**ить"),
+        ('<a id="_Toc1"></a>Розділ з закладкою', "Розділ з закладкою"),
+        (
+            "1. Перше\n2. Друге\n\t1. Вкладене\n\t2. Ще одне\n3. Третє",
+            "1. Перше\n2. Друге\n2.1. Вкладене\n2.2. Ще одне\n3. Третє",
+        ),
+    ],
+)
 def test_mammoth_markdown_is_tidied(raw, stored):
     assert tidy_markdown(raw) == stored + "\n"
 
@@ -121,5 +134,9 @@ def _one_pixel_png() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )

@@ -21,8 +21,13 @@ def people(db):
     facilitator, member = make_user(db), make_user(db)
     workshop = make_workshop(db, creator=coordinator, facilitators=(facilitator,), members=(member,))
     forum = make_forum(db, creator=coordinator)
-    return {"coordinator": coordinator, "facilitator": facilitator, "member": member, "workshop": workshop,
-            "forum": forum}
+    return {
+        "coordinator": coordinator,
+        "facilitator": facilitator,
+        "member": member,
+        "workshop": workshop,
+        "forum": forum,
+    }
 
 
 def _document(db, people, title="Петиція про ремонт водогону"):
@@ -35,13 +40,18 @@ def _membership(db, people, who="facilitator"):
 
 def _submit(db, people, document=None, who="facilitator"):
     document = document or _document(db, people)
-    return agenda.do_submit_document(db, forum=people["forum"], document=document, actor=people[who],
-                                     membership=_membership(db, people, who))
+    return agenda.do_submit_document(
+        db, forum=people["forum"], document=document, actor=people[who], membership=_membership(db, people, who)
+    )
 
 
 def _scheduled(db, people, count):
-    return [agenda.check_add_discussion_point(db, forum=people["forum"], actor=people["coordinator"],
-                                              data={"title": f"Питання {n}"}) for n in range(1, count + 1)]
+    return [
+        agenda.check_add_discussion_point(
+            db, forum=people["forum"], actor=people["coordinator"], data={"title": f"Питання {n}"}
+        )
+        for n in range(1, count + 1)
+    ]
 
 
 def _audit(db, action):
@@ -55,8 +65,10 @@ def test_facilitator_submits_a_draft_and_drafting_freezes(db, people, events_hea
     assert (item.status, item.kind, item.document_id, item.revision_number) == ("submitted", "document", document.id, 2)
     assert item.title == document.title and document.status == "submitted"
     assert not drafting_rules.can_edit_document(people["member"], _membership(db, people, "member"), document)
-    assert ("document status changed", {"document_id": document.id, "status": "submitted",
-                                        "actor_id": people["facilitator"].id}) in events_heard
+    assert (
+        "document status changed",
+        {"document_id": document.id, "status": "submitted", "actor_id": people["facilitator"].id},
+    ) in events_heard
     assert _audit(db, "agenda.submitted")[-1].details["revision_number"] == 2
     assert [e.item.id for e in queries.list_submissions(db, people["forum"].id)] == [item.id]
 
@@ -83,8 +95,13 @@ def test_a_facilitator_of_another_workshop_cannot_submit(db, people):
     other = make_workshop(db, creator=people["coordinator"], facilitators=(people["member"],), title="Інша")
     document = _document(db, people)
     with pytest.raises(Forbidden):
-        agenda.do_submit_document(db, forum=people["forum"], document=document, actor=people["member"],
-                                  membership=get_membership(db, workshop_id=other.id, user_id=people["member"].id))
+        agenda.do_submit_document(
+            db,
+            forum=people["forum"],
+            document=document,
+            actor=people["member"],
+            membership=get_membership(db, workshop_id=other.id, user_id=people["member"].id),
+        )
 
 
 def test_a_document_that_is_not_a_draft_cannot_be_submitted(db, people):
@@ -104,7 +121,7 @@ def test_submission_is_refused_once_the_forum_is_closed(db, people):
 
 def test_accepted_texts_go_to_the_end_of_the_agenda_in_order(db, people):
     first, second = _submit(db, people), _submit(db, people, _document(db, people, "Звернення до ради"))
-    point, = _scheduled(db, people, 1)
+    (point,) = _scheduled(db, people, 1)
     agenda.do_accept_item(db, item=second, actor=people["coordinator"])
     agenda.do_accept_item(db, item=first, actor=people["coordinator"])
     entries = queries.list_agenda(db, people["forum"].id)
@@ -142,14 +159,17 @@ def test_only_coordinators_accept_return_move_and_add(db, people, who):
 def test_returning_sends_the_text_back_to_drafting_with_the_reason(db, people, events_heard):
     document = _document(db, people)
     item = _submit(db, people, document)
-    agenda.check_return_item(db, item=item, actor=people["coordinator"],
-                             data={"reason": "Бракує фінансового обґрунтування."})
+    agenda.check_return_item(
+        db, item=item, actor=people["coordinator"], data={"reason": "Бракує фінансового обґрунтування."}
+    )
     db.commit()
     assert (item.status, item.return_reason, item.position) == ("returned", "Бракує фінансового обґрунтування.", None)
     assert document.status == "draft"
     assert drafting_rules.can_edit_document(people["member"], _membership(db, people, "member"), document)
-    assert ("document status changed", {"document_id": document.id, "status": "draft",
-                                        "actor_id": people["coordinator"].id}) in events_heard
+    assert (
+        "document status changed",
+        {"document_id": document.id, "status": "draft", "actor_id": people["coordinator"].id},
+    ) in events_heard
     assert _audit(db, "agenda.returned")[-1].details["reason"] == "Бракує фінансового обґрунтування."
     returned = queries.list_returned(db, people["forum"].id)
     assert [e.item.id for e in returned] == [item.id]
@@ -167,8 +187,13 @@ def test_returning_needs_a_reason(db, people):
 def test_a_scheduled_item_is_returned_only_while_no_vote_on_it_has_opened(db, people):
     item = _submit(db, people)
     agenda.do_accept_item(db, item=item, actor=people["coordinator"])
-    draft = Vote(forum_id=item.forum_id, agenda_item_id=item.id, title=item.title,
-                 created_by=people["coordinator"].id, status="draft")
+    draft = Vote(
+        forum_id=item.forum_id,
+        agenda_item_id=item.id,
+        title=item.title,
+        created_by=people["coordinator"].id,
+        status="draft",
+    )
     db.add(draft)
     db.flush()
     agenda.check_return_item(db, item=item, actor=people["coordinator"], data={"reason": "Ще раз у майстерню."})
@@ -176,8 +201,15 @@ def test_a_scheduled_item_is_returned_only_while_no_vote_on_it_has_opened(db, pe
 
     again = _submit(db, people, db.get(Document, item.document_id))
     agenda.do_accept_item(db, item=again, actor=people["coordinator"])
-    db.add(Vote(forum_id=again.forum_id, agenda_item_id=again.id, title=again.title,
-                created_by=people["coordinator"].id, status="open"))
+    db.add(
+        Vote(
+            forum_id=again.forum_id,
+            agenda_item_id=again.id,
+            title=again.title,
+            created_by=people["coordinator"].id,
+            status="open",
+        )
+    )
     db.flush()
     with pytest.raises(Conflict) as refused:
         agenda.check_return_item(db, item=again, actor=people["coordinator"], data={"reason": "Запізно."})
@@ -206,13 +238,19 @@ def test_the_first_item_cannot_move_up_nor_the_last_down(db, people):
 def test_a_discussion_point_needs_a_title_of_three_characters(db, people):
     with pytest.raises(ValidationError):
         agenda.check_add_discussion_point(db, forum=people["forum"], actor=people["coordinator"], data={"title": "Та"})
-    point = agenda.check_add_discussion_point(db, forum=people["forum"], actor=people["coordinator"],
-                                              data={"title": "Різне", "description": "Оголошення."})
-    assert (point.kind, point.status, point.position, point.description) == ("discussion", "scheduled", 1, "Оголошення.")
+    point = agenda.check_add_discussion_point(
+        db, forum=people["forum"], actor=people["coordinator"], data={"title": "Різне", "description": "Оголошення."}
+    )
+    assert (point.kind, point.status, point.position, point.description) == (
+        "discussion",
+        "scheduled",
+        1,
+        "Оголошення.",
+    )
 
 
 def test_an_item_is_put_before_the_assembly_only_while_the_forum_is_open(db, people):
-    point, = _scheduled(db, people, 1)
+    (point,) = _scheduled(db, people, 1)
     with pytest.raises(Conflict):
         agenda.do_set_current_item(db, forum=people["forum"], item=point, actor=people["coordinator"])
     people["forum"].status = "open"
@@ -246,7 +284,9 @@ def test_the_agenda_no_longer_changes_once_the_forum_is_closed(db, people):
         lambda: agenda.do_accept_item(db, item=submitted, actor=coordinator),
         lambda: agenda.check_return_item(db, item=submitted, actor=coordinator, data={"reason": "Пізно."}),
         lambda: agenda.do_move_item(db, item=second, actor=coordinator, direction="up"),
-        lambda: agenda.check_add_discussion_point(db, forum=people["forum"], actor=coordinator, data={"title": "Різне"}),
+        lambda: agenda.check_add_discussion_point(
+            db, forum=people["forum"], actor=coordinator, data={"title": "Різне"}
+        ),
     ]
     for attempt in attempts:
         with pytest.raises(Conflict) as refused:

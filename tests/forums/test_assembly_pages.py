@@ -20,8 +20,14 @@ def world(db):
     forum = make_forum(db, creator=coordinator, title="Осінній форум")
     document = make_document(db, workshop=workshop, author=facilitator, revisions=2)
     db.commit()
-    return {"coordinator": coordinator, "facilitator": facilitator, "member": member, "workshop": workshop,
-            "forum": forum, "document": document}
+    return {
+        "coordinator": coordinator,
+        "facilitator": facilitator,
+        "member": member,
+        "workshop": workshop,
+        "forum": forum,
+        "document": document,
+    }
 
 
 def _as(app, user) -> TestClient:
@@ -53,8 +59,9 @@ def test_the_forum_page_shows_the_agenda_and_the_submissions_with_controls_for_t
     from deliberation.workshops.queries import get_membership
 
     membership = get_membership(db, workshop_id=world["workshop"].id, user_id=world["facilitator"].id)
-    submitted = agenda.do_submit_document(db, forum=forum, document=world["document"], actor=world["facilitator"],
-                                          membership=membership)
+    submitted = agenda.do_submit_document(
+        db, forum=forum, document=world["document"], actor=world["facilitator"], membership=membership
+    )
     make_delegates(db, forum=forum, count=3, registered_by=coordinator)
     db.commit()
 
@@ -89,8 +96,9 @@ def test_returning_without_a_reason_is_refused_and_nothing_changes(app, db, worl
     from deliberation.workshops.queries import get_membership
 
     membership = get_membership(db, workshop_id=world["workshop"].id, user_id=world["facilitator"].id)
-    item = agenda.do_submit_document(db, forum=world["forum"], document=world["document"],
-                                     actor=world["facilitator"], membership=membership)
+    item = agenda.do_submit_document(
+        db, forum=world["forum"], document=world["document"], actor=world["facilitator"], membership=membership
+    )
     db.commit()
     client = _as(app, world["coordinator"])
     response = post(client, f"/forums/{world['forum'].id}/agenda/{item.id}/return", {"reason": ""})
@@ -101,7 +109,7 @@ def test_returning_without_a_reason_is_refused_and_nothing_changes(app, db, worl
 
 def test_delegates_register_and_give_their_proxy_through_the_page(app, db, world):
     forum = world["forum"]
-    other, = make_delegates(db, forum=forum, count=1, registered_by=world["coordinator"])
+    (other,) = make_delegates(db, forum=forum, count=1, registered_by=world["coordinator"])
     db.commit()
     member = _as(app, world["member"])
     page = member.get(f"/forums/{forum.id}/delegates")
@@ -112,7 +120,7 @@ def test_delegates_register_and_give_their_proxy_through_the_page(app, db, world
     assert f'<option value="{other.id}">' in page.text
     assert post(member, f"/forums/{forum.id}/proxies", {"holder_id": str(other.id)}).status_code == 303
     page = TestClient(app).get(f"/forums/{forum.id}/delegates")
-    row, = page.context["proxies"]
+    (row,) = page.context["proxies"]
     assert (row.giver.id, row.holder.id) == (world["member"].id, other.id)
     assert "Василь Ткачук" in page.text and other.display_name in page.text and "Гадяцька громада" in page.text
 
@@ -192,7 +200,7 @@ def test_the_minutes_page_lists_the_agenda_in_order(app, db, world):
     coordinator, forum = world["coordinator"], world["forum"]
     first = agenda.check_add_discussion_point(db, forum=forum, actor=coordinator, data={"title": "Перше питання"})
     agenda.check_add_discussion_point(db, forum=forum, actor=coordinator, data={"title": "Друге питання"})
-    speaker_user, = make_delegates(db, forum=forum, count=1, registered_by=coordinator)
+    (speaker_user,) = make_delegates(db, forum=forum, count=1, registered_by=coordinator)
     forum.status = "open"
     speaker = floor.do_request_floor(db, item=first, actor=speaker_user)
     floor.do_give_floor(db, speaker=speaker, actor=coordinator)
@@ -200,5 +208,5 @@ def test_the_minutes_page_lists_the_agenda_in_order(app, db, world):
     page = TestClient(app).get(f"/forums/{forum.id}/minutes")
     assert page.text.index("Перше питання") < page.text.index("Друге питання")
     assert speaker_user.display_name in page.text
-    (speech, person), = page.context["minutes"][0].speeches
+    ((speech, person),) = page.context["minutes"][0].speeches
     assert person.id == speaker_user.id and speech.ended_at is None and page.context["minutes"][1].speeches == []

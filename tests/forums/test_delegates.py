@@ -51,8 +51,9 @@ def test_a_member_cannot_register_someone_else(db, forum):
 def test_a_coordinator_registers_any_member(db, forum, coordinator):
     member = make_user(db)
     delegate = delegates.do_register_delegate(db, forum=forum, user=member, actor=coordinator)
-    assert delegate.registered_by == coordinator.id and queries.is_registered_delegate(db, forum_id=forum.id,
-                                                                                        user_id=member.id)
+    assert delegate.registered_by == coordinator.id and queries.is_registered_delegate(
+        db, forum_id=forum.id, user_id=member.id
+    )
 
 
 def test_registering_twice_is_refused(db, forum):
@@ -123,7 +124,7 @@ def test_a_delegate_gives_their_vote_to_another_delegate(db, forum, four):
     proxy = delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
     assert queries.live_proxies(db, forum.id) == {a.id: b.id} and proxy.created_by == a.id
     assert _actions(db, "proxy.given") == [{"forum_id": forum.id, "giver_id": a.id, "holder_id": b.id}]
-    row, = queries.list_live_proxies(db, forum.id)
+    (row,) = queries.list_live_proxies(db, forum.id)
     assert (row.giver.id, row.holder.id) == (a.id, b.id)
 
 
@@ -213,12 +214,26 @@ def test_proxies_do_not_change_while_a_vote_of_the_forum_is_open(db, forum, coor
     proxy = delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
     from deliberation.forums.models import AgendaItem
 
-    item = AgendaItem(forum_id=forum.id, kind="discussion", status="scheduled", title="Процедурне питання",
-                      position=1, submitted_by=coordinator.id)
+    item = AgendaItem(
+        forum_id=forum.id,
+        kind="discussion",
+        status="scheduled",
+        title="Процедурне питання",
+        position=1,
+        submitted_by=coordinator.id,
+    )
     db.add(item)
     db.flush()
-    db.add(Vote(forum_id=forum.id, agenda_item_id=item.id, subject="motion", title="Регламент",
-                created_by=coordinator.id, status="open"))
+    db.add(
+        Vote(
+            forum_id=forum.id,
+            agenda_item_id=item.id,
+            subject="motion",
+            title="Регламент",
+            created_by=coordinator.id,
+            status="open",
+        )
+    )
     db.flush()
     with pytest.raises(Conflict) as give:
         delegates.do_give_proxy(db, forum=forum, giver=c, holder=d, actor=c)

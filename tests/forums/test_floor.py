@@ -44,13 +44,13 @@ def test_someone_who_is_not_a_delegate_cannot_ask_for_the_floor(db, sitting):
 
 def test_one_request_per_person_per_item_until_it_is_withdrawn(db, sitting):
     a, *_ = sitting["delegates"]
-    request, = _ask(db, sitting, a)
+    (request,) = _ask(db, sitting, a)
     with pytest.raises(Conflict) as refused:
         _ask(db, sitting, a)
     assert refused.value.code == "already_listed"
     _ask(db, sitting, a, item=sitting["second"])  # another item is another list
     floor.do_withdraw_request(db, speaker=request, actor=a)
-    again, = _ask(db, sitting, a)
+    (again,) = _ask(db, sitting, a)
     assert request.status == "withdrawn" and again.position == 2
 
 
@@ -104,7 +104,7 @@ def test_giving_the_floor_ends_the_previous_speech(db, sitting):
 
 
 def test_the_chair_ends_a_speech(db, sitting):
-    speaker, = _ask(db, sitting, sitting["delegates"][0])
+    (speaker,) = _ask(db, sitting, sitting["delegates"][0])
     with pytest.raises(Conflict):
         floor.do_end_speech(db, speaker=speaker, actor=sitting["chair"])
     floor.do_give_floor(db, speaker=speaker, actor=sitting["chair"])
@@ -129,7 +129,7 @@ def test_only_the_chair_runs_the_floor(db, sitting):
 
 def test_only_the_requester_withdraws_and_only_while_waiting(db, sitting):
     a, b, _ = sitting["delegates"]
-    speaker, = _ask(db, sitting, a)
+    (speaker,) = _ask(db, sitting, a)
     with pytest.raises(Forbidden):
         floor.do_withdraw_request(db, speaker=speaker, actor=b)
     floor.do_give_floor(db, speaker=speaker, actor=sitting["chair"])
@@ -157,7 +157,7 @@ def test_minutes_list_who_spoke_on_each_item_in_agenda_order(db, sitting):
     floor.do_give_floor(db, speaker=second, actor=chair)
     floor.do_give_floor(db, speaker=first, actor=chair)  # b's speech ends here
     floor.do_withdraw_request(db, speaker=third, actor=c)
-    on_second, = _ask(db, sitting, c, item=sitting["second"])
+    (on_second,) = _ask(db, sitting, c, item=sitting["second"])
     floor.do_give_floor(db, speaker=on_second, actor=chair)
     floor.do_end_speech(db, speaker=on_second, actor=chair)
     _ask(db, sitting, a, item=sitting["second"])  # still waiting: not in the minutes

@@ -8,8 +8,13 @@ from deliberation.errors import Conflict, Forbidden
 from deliberation.forums import actions
 from deliberation.testing import make_forum, make_user
 
-FORM = {"title": "Форум мережі", "theme": "Бюджетний процес", "place": "Полтава",
-        "starts_on": "2027-03-01", "ends_on": "2027-03-02"}
+FORM = {
+    "title": "Форум мережі",
+    "theme": "Бюджетний процес",
+    "place": "Полтава",
+    "starts_on": "2027-03-01",
+    "ends_on": "2027-03-02",
+}
 
 
 def test_coordinator_creates_a_planned_forum(db, events_heard):
@@ -25,10 +30,16 @@ def test_member_cannot_create_a_forum(db):
         actions.check_create_forum(db, actor=make_user(db), data=FORM)
 
 
-@pytest.mark.parametrize("path,allowed", [
-    (("open",), True), (("open", "closed"), True), (("closed",), False), (("open", "planned"), False),
-    (("open", "closed", "open"), False),
-])
+@pytest.mark.parametrize(
+    "path,allowed",
+    [
+        (("open",), True),
+        (("open", "closed"), True),
+        (("closed",), False),
+        (("open", "planned"), False),
+        (("open", "closed", "open"), False),
+    ],
+)
 def test_forum_status_moves_forward_only(db, path, allowed):
     coordinator = make_user(db, coordinator=True)
     forum = make_forum(db, creator=coordinator)

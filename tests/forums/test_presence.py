@@ -32,8 +32,9 @@ def _audit(db, action):
 
 def test_the_chair_checks_in_many_delegates_at_once_each_with_an_audit_entry(db, sitting):
     chair, forum, people = sitting
-    changed = presence.do_mark_present_many(db, forum=forum, user_ids=[p.id for p in people[:3]], present=True,
-                                            actor=chair)
+    changed = presence.do_mark_present_many(
+        db, forum=forum, user_ids=[p.id for p in people[:3]], present=True, actor=chair
+    )
     assert {d.user_id for d in changed} == {p.id for p in people[:3]}
     assert queries.present_ids(db, forum.id) == {p.id for p in people[:3]}
     entries = _audit(db, "delegate.presence_marked")
@@ -98,7 +99,7 @@ def test_guessing_is_throttled_per_delegate_and_counted_even_when_wrong(db, sitt
     chair, forum, people = sitting
     presence.do_start_checkin(db, forum=forum, actor=chair)
     right = checkin_code(forum)
-    wrong = str((int(right) + 1) % 10 ** 6).zfill(6)
+    wrong = str((int(right) + 1) % 10**6).zfill(6)
     for attempt in range(MAX_ATTEMPTS):
         outcome = check_self_check_in(db, forum=forum, actor=people[0], data={"code": wrong})
         assert not outcome.present and outcome.tries_left == MAX_ATTEMPTS - attempt - 1
@@ -114,7 +115,7 @@ def test_the_throttle_forgets_attempts_after_its_window(db, sitting):
     chair, forum, people = sitting
     presence.do_start_checkin(db, forum=forum, actor=chair)
     right = checkin_code(forum)
-    wrong = str((int(right) + 1) % 10 ** 6).zfill(6)
+    wrong = str((int(right) + 1) % 10**6).zfill(6)
     for _ in range(MAX_ATTEMPTS):
         check_self_check_in(db, forum=forum, actor=people[0], data={"code": wrong})
     delegate = queries.get_delegate(db, forum_id=forum.id, user_id=people[0].id)

@@ -24,16 +24,36 @@ class Shelf:
     resolutions: dict = field(default_factory=dict)
     draft: object = None
 
-    def adopt(self, key: str, *, title: str, forum: str = "spring", workshop: str = "deputies", kind: str = "petition",
-              sectors: tuple[str, ...] = (), themes: tuple[str, ...] = (), when: datetime, body: str | None = None,
-              revisions: int = 1, **vote):
-        document = make_document(self.db, workshop=self.workshops[workshop], author=self.author, kind=kind,
-                                 title=title, body=body, revisions=revisions)
+    def adopt(
+        self,
+        key: str,
+        *,
+        title: str,
+        forum: str = "spring",
+        workshop: str = "deputies",
+        kind: str = "petition",
+        sectors: tuple[str, ...] = (),
+        themes: tuple[str, ...] = (),
+        when: datetime,
+        body: str | None = None,
+        revisions: int = 1,
+        **vote,
+    ):
+        document = make_document(
+            self.db,
+            workshop=self.workshops[workshop],
+            author=self.author,
+            kind=kind,
+            title=title,
+            body=body,
+            revisions=revisions,
+        )
         document.sectors, document.themes = list(sectors), list(themes)
         self.db.add(document)
         self.db.flush()
-        resolution = make_resolution(self.db, forum=self.forums[forum], document=document, actor=self.coordinator,
-                                     closed_at=when, **vote)
+        resolution = make_resolution(
+            self.db, forum=self.forums[forum], document=document, actor=self.coordinator, closed_at=when, **vote
+        )
         self.resolutions[key] = resolution
         return resolution
 
@@ -53,14 +73,22 @@ def empty_shelf(db):
     shelf = Shelf(db=db, coordinator=coordinator, author=author)
     shelf.workshops = {
         "deputies": make_workshop(db, creator=coordinator, facilitators=(author,), title="Майстерня депутатів"),
-        "experts": make_workshop(db, creator=coordinator, facilitators=(author,), kind="experts",
-                                 title="Експертна гільдія"),
+        "experts": make_workshop(
+            db, creator=coordinator, facilitators=(author,), kind="experts", title="Експертна гільдія"
+        ),
     }
-    shelf.forums = {"spring": make_forum(db, creator=coordinator, title="Весняний форум"),
-                    "autumn": make_forum(db, creator=coordinator, title="Осінній форум")}
+    shelf.forums = {
+        "spring": make_forum(db, creator=coordinator, title="Весняний форум"),
+        "autumn": make_forum(db, creator=coordinator, title="Осінній форум"),
+    }
     # A draft of the same workshop, tagged like the resolutions: nothing public may show it.
-    shelf.draft = make_document(db, workshop=shelf.workshops["deputies"], author=author, title=DRAFT_TITLE,
-                                body=f"Просимо відремонтувати водогін.\n\n{DRAFT_WORDS}")
+    shelf.draft = make_document(
+        db,
+        workshop=shelf.workshops["deputies"],
+        author=author,
+        title=DRAFT_TITLE,
+        body=f"Просимо відремонтувати водогін.\n\n{DRAFT_WORDS}",
+    )
     shelf.draft.sectors = ["housing"]
     db.add(shelf.draft)
     db.flush()
@@ -82,15 +110,47 @@ def shelf(empty_shelf, db):
     ============  ======  ========  ==============  ============================  ====
     """
     s = empty_shelf
-    s.adopt("water", title="Петиція про водогін", sectors=("housing",), themes=("budget",),
-            when=datetime(2025, 4, 10, 12, tzinfo=UTC), body="Просимо відремонтувати водогін у селі. Це важливо.")
-    s.adopt("school", title="Звернення про шкільний автобус", workshop="experts", kind="appeal",
-            sectors=("education",), when=datetime(2025, 9, 1, 9, tzinfo=UTC))
-    s.adopt("budget", title="Петиція про громадський бюджет", forum="autumn", sectors=("housing", "youth_sport"),
-            themes=("budget",), when=datetime(2026, 3, 14, 10, tzinfo=UTC))
-    s.adopt("museum", title="Декларація про музей", forum="autumn", workshop="experts", kind="declaration",
-            sectors=("culture",), themes=("strategic_planning",), when=datetime(2026, 5, 1, 9, tzinfo=UTC))
-    s.adopt("youth", title="Звернення про молодіжний центр", forum="autumn", kind="appeal",
-            sectors=("youth_sport",), when=datetime(2026, 6, 20, 15, tzinfo=UTC))
+    s.adopt(
+        "water",
+        title="Петиція про водогін",
+        sectors=("housing",),
+        themes=("budget",),
+        when=datetime(2025, 4, 10, 12, tzinfo=UTC),
+        body="Просимо відремонтувати водогін у селі. Це важливо.",
+    )
+    s.adopt(
+        "school",
+        title="Звернення про шкільний автобус",
+        workshop="experts",
+        kind="appeal",
+        sectors=("education",),
+        when=datetime(2025, 9, 1, 9, tzinfo=UTC),
+    )
+    s.adopt(
+        "budget",
+        title="Петиція про громадський бюджет",
+        forum="autumn",
+        sectors=("housing", "youth_sport"),
+        themes=("budget",),
+        when=datetime(2026, 3, 14, 10, tzinfo=UTC),
+    )
+    s.adopt(
+        "museum",
+        title="Декларація про музей",
+        forum="autumn",
+        workshop="experts",
+        kind="declaration",
+        sectors=("culture",),
+        themes=("strategic_planning",),
+        when=datetime(2026, 5, 1, 9, tzinfo=UTC),
+    )
+    s.adopt(
+        "youth",
+        title="Звернення про молодіжний центр",
+        forum="autumn",
+        kind="appeal",
+        sectors=("youth_sport",),
+        when=datetime(2026, 6, 20, 15, tzinfo=UTC),
+    )
     db.commit()
     return s

@@ -44,14 +44,17 @@ def test_the_feed_is_atom_with_every_resolution_newest_first(client, shelf):
     assert feed.xpath("a:updated/text()", namespaces=ATOM)[0].startswith("2026-06-20T15:00:00")
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("forum={spring}", ["school", "water"]),
-    ("kind=appeal", ["youth", "school"]),
-    ("sector=housing", ["budget", "water"]),
-    ("forum={autumn}&sector=youth_sport", ["youth", "budget"]),
-    ("kind=declaration&sector=housing", []),
-    ("kind=nonsense&forum=abc", ["youth", "museum", "budget", "school", "water"]),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("forum={spring}", ["school", "water"]),
+        ("kind=appeal", ["youth", "school"]),
+        ("sector=housing", ["budget", "water"]),
+        ("forum={autumn}&sector=youth_sport", ["youth", "budget"]),
+        ("kind=declaration&sector=housing", []),
+        ("kind=nonsense&forum=abc", ["youth", "museum", "budget", "school", "water"]),
+    ],
+)
 def test_a_filtered_feed_has_the_right_entries(client, shelf, query, expected):
     query = query.format(spring=shelf.forums["spring"].id, autumn=shelf.forums["autumn"].id)
     feed = _feed(client, query)
@@ -84,8 +87,14 @@ def test_the_sitemap_lists_the_public_pages_and_every_resolution_with_its_date(c
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/xml")
     urlset = etree.fromstring(response.content)
     locations = urlset.xpath("s:url/s:loc/text()", namespaces=SITEMAP)
-    for path in ("/", "/library", "/forums", "/workshops", f"/forums/{shelf.forums['spring'].id}",
-                 f"/workshops/{shelf.workshops['experts'].id}"):
+    for path in (
+        "/",
+        "/library",
+        "/forums",
+        "/workshops",
+        f"/forums/{shelf.forums['spring'].id}",
+        f"/workshops/{shelf.workshops['experts'].id}",
+    ):
         assert "http://testserver" + path in locations
     for resolution in shelf.resolutions.values():
         assert _url(resolution) in locations
@@ -96,8 +105,12 @@ def test_the_sitemap_lists_the_public_pages_and_every_resolution_with_its_date(c
 
 def test_no_draft_reaches_the_feeds_or_the_sitemap(client, shelf):
     deputies = shelf.workshops["deputies"].id
-    for path in ("/feeds/resolutions.atom", "/feeds/resolutions.atom?sector=housing",
-                 f"/feeds/resolutions.atom?workshop={deputies}", "/sitemap.xml"):
+    for path in (
+        "/feeds/resolutions.atom",
+        "/feeds/resolutions.atom?sector=housing",
+        f"/feeds/resolutions.atom?workshop={deputies}",
+        "/sitemap.xml",
+    ):
         text = client.get(path).text
         assert DRAFT_TITLE not in text and DRAFT_WORDS not in text, path
         assert f"/documents/{shelf.draft.id}" not in text, path

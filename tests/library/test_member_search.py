@@ -11,10 +11,13 @@ def test_a_member_finds_matching_drafts_in_the_library_and_the_public_does_not(c
     reader = make_user(db)
     workshop = make_workshop(db, creator=chair, facilitators=(author,))
     forum = make_forum(db, creator=chair, status="open")
-    adopted = make_document(db, workshop=workshop, author=author, title="Про сквер", body="Облаштувати сквер у громаді.")
+    adopted = make_document(
+        db, workshop=workshop, author=author, title="Про сквер", body="Облаштувати сквер у громаді."
+    )
     make_resolution(db, forum=forum, document=adopted, actor=chair)
-    draft = make_document(db, workshop=workshop, author=author, title="Чернетка про сквери",
-                          body="Сквери громад потребують лавок.")
+    draft = make_document(
+        db, workshop=workshop, author=author, title="Чернетка про сквери", body="Сквери громад потребують лавок."
+    )
     db.commit()
     anonymous = client.get("/library", params={"q": "сквер"})
     assert "Про сквер" in anonymous.text and "Чернетка про сквери" not in anonymous.text

@@ -31,6 +31,7 @@ CARDS = f"//*[@id='library-results']//li[{_css('card')}]"
 
 # --- the list ------------------------------------------------------------------------------------
 
+
 def test_the_library_is_public_with_a_form_that_works_without_javascript(client, shelf):
     response = client.get("/library")
     assert response.status_code == 200 and response.template.name == "resolutions/list.html"
@@ -40,8 +41,16 @@ def test_the_library_is_public_with_a_form_that_works_without_javascript(client,
     # Every control is labelled, and htmx only enhances the plain GET form.
     for control in form.xpath(".//input[not(@type='hidden')] | .//select"):
         assert tree.xpath(f"//label[@for='{control.get('id')}']"), control.get("name")
-    assert {c.get("name") for c in form.xpath(".//input | .//select")} >= {"q", "kind", "forum", "workshop", "sector",
-                                                                       "theme", "year", "sort"}
+    assert {c.get("name") for c in form.xpath(".//input | .//select")} >= {
+        "q",
+        "kind",
+        "forum",
+        "workshop",
+        "sector",
+        "theme",
+        "year",
+        "sort",
+    }
     assert form.get("hx-get") == "/library" and form.get("hx-target") == "#library-results"
     assert form.get("hx-push-url") == "true"
     assert len(tree.xpath(CARDS)) == 5
@@ -73,7 +82,9 @@ def test_htmx_gets_only_the_results_and_the_count_for_the_live_region(client, sh
 
 def test_pages_are_linked_by_number_in_an_accessible_navigation(client, empty_shelf, db):
     for i in range(45):  # three pages of 20
-        empty_shelf.adopt(f"r{i}", title=f"Петиція номер {i}", when=datetime(2026, 1, 1, tzinfo=UTC).replace(day=1 + i % 28))
+        empty_shelf.adopt(
+            f"r{i}", title=f"Петиція номер {i}", when=datetime(2026, 1, 1, tzinfo=UTC).replace(day=1 + i % 28)
+        )
     db.commit()
     tree = _tree(client.get("/library?kind=petition&page=2"))
     nav = tree.xpath(f"//nav[{_css('library-pager')}]")[0]
@@ -90,8 +101,16 @@ def test_pages_are_linked_by_number_in_an_accessible_navigation(client, empty_sh
 
 
 def test_bad_query_values_never_break_the_library(client, shelf):
-    for query in ("kind=%00", "forum=abc&page=-4", "year=0&sort=<b>", "page=99999999999999999999", "q=" + "я" * 500,
-                  "forum=1&forum=2", "sector[]=housing", "theme=%ZZ"):
+    for query in (
+        "kind=%00",
+        "forum=abc&page=-4",
+        "year=0&sort=<b>",
+        "page=99999999999999999999",
+        "q=" + "я" * 500,
+        "forum=1&forum=2",
+        "sector[]=housing",
+        "theme=%ZZ",
+    ):
         response = client.get(f"/library?{query}")
         assert response.status_code == 200, query
 
@@ -114,6 +133,7 @@ def test_the_library_page_links_its_atom_feed_with_the_same_filters(client, shel
 
 
 # --- one resolution --------------------------------------------------------------------------------
+
 
 def test_the_resolution_page_has_legislation_json_ld(client, shelf):
     water = shelf.resolutions["water"]
@@ -209,8 +229,9 @@ def test_the_anonymous_page_carries_nothing_of_the_visitor(client, shelf):
 
 
 def test_the_language_switch_refuses_to_send_anyone_elsewhere(client, shelf):
-    response = client.get("/library/language", params={"lang": "en", "next": "https://evil.example/"},
-                          follow_redirects=False)
+    response = client.get(
+        "/library/language", params={"lang": "en", "next": "https://evil.example/"}, follow_redirects=False
+    )
     assert response.status_code == 303 and response.headers["location"] == "/library"
 
 
@@ -245,6 +266,7 @@ def test_the_page_has_no_inline_script_under_its_strict_csp(client, shelf):
 
 # --- the drafting history ---------------------------------------------------------------------------
 
+
 @pytest.fixture
 def revised(empty_shelf, db):
     """A document with four versions, of which the forum adopted the third: the fourth is a later draft."""
@@ -257,9 +279,17 @@ def revised(empty_shelf, db):
     db.add(document)
     db.flush()
     membership = get_membership(db, workshop_id=document.workshop_id, user_id=empty_shelf.author.id)
-    check_save_revision(db, document=document, actor=empty_shelf.author, membership=membership,
-                        data={"base": "3", "title": document.title,
-                              "body": "Просимо відремонтувати водогін.\n\nПІЗНІША ЧЕРНЕТКА після ухвалення."})
+    check_save_revision(
+        db,
+        document=document,
+        actor=empty_shelf.author,
+        membership=membership,
+        data={
+            "base": "3",
+            "title": document.title,
+            "body": "Просимо відремонтувати водогін.\n\nПІЗНІША ЧЕРНЕТКА після ухвалення.",
+        },
+    )
     db.commit()
     return resolution
 
@@ -306,6 +336,7 @@ def test_a_missing_resolution_has_no_history(client, shelf):
 
 # --- forums and workshops ---------------------------------------------------------------------------
 
+
 def test_a_forum_page_lists_what_it_adopted_and_what_it_did_not(client, shelf, db):
     from deliberation.forums.models import AgendaItem
     from deliberation.testing import make_document
@@ -320,7 +351,10 @@ def test_a_forum_page_lists_what_it_adopted_and_what_it_did_not(client, shelf, d
     tree = _tree(client.get(f"/forums/{forum.id}"))
     adopted = [a.text_content() for a in tree.xpath("//*[@id='adopted']//li/a")]
     assert [text.split(": ", 1)[1] for text in adopted] == [
-        "Петиція про громадський бюджет", "Декларація про музей", "Звернення про молодіжний центр"]
+        "Петиція про громадський бюджет",
+        "Декларація про музей",
+        "Звернення про молодіжний центр",
+    ]
     assert "2026/1" in adopted[0] and "2026/3" in adopted[2]
     assert tree.xpath("//*[@id='adopted']//li/a/@href")[0] == path_of(shelf.resolutions["budget"])
     rejected = tree.xpath("//*[@id='rejected']//li")
@@ -341,8 +375,13 @@ def test_a_workshop_page_lists_its_adopted_documents_for_everyone(client, shelf)
 
 
 def test_no_public_page_of_the_library_shows_a_draft(client, shelf):
-    pages = ["/library", "/library?sector=housing", f"/library?workshop={shelf.workshops['deputies'].id}",
-             f"/workshops/{shelf.workshops['deputies'].id}", f"/forums/{shelf.forums['spring'].id}"]
+    pages = [
+        "/library",
+        "/library?sector=housing",
+        f"/library?workshop={shelf.workshops['deputies'].id}",
+        f"/workshops/{shelf.workshops['deputies'].id}",
+        f"/forums/{shelf.forums['spring'].id}",
+    ]
     pages += [path_of(r, suffix) for r in shelf.resolutions.values() for suffix in ("", "/history", "/compare")]
     for path in pages:
         text = client.get(path).text

@@ -20,13 +20,30 @@ from .conftest import DRAFT_TITLE  # noqa: E402
 @pytest.fixture
 def searchable(empty_shelf, db):
     s = empty_shelf
-    s.adopt("roof", title="Петиція про дах школи", kind="petition", sectors=("education",),
-            when=datetime(2025, 3, 1, tzinfo=UTC),
-            body="Просимо відремонтувати дах школи в селі Іванівка. Школа чекає ремонту давно.")
-    s.adopt("water", title="Звернення про водогін", kind="appeal", sectors=("housing",),
-            when=datetime(2026, 2, 1, tzinfo=UTC), body="Просимо відремонтувати водогін біля школи.")
-    s.adopt("park", title="Декларація про парк", kind="declaration", sectors=("environment",),
-            when=datetime(2026, 4, 1, tzinfo=UTC), body="Парк належить громаді.")
+    s.adopt(
+        "roof",
+        title="Петиція про дах школи",
+        kind="petition",
+        sectors=("education",),
+        when=datetime(2025, 3, 1, tzinfo=UTC),
+        body="Просимо відремонтувати дах школи в селі Іванівка. Школа чекає ремонту давно.",
+    )
+    s.adopt(
+        "water",
+        title="Звернення про водогін",
+        kind="appeal",
+        sectors=("housing",),
+        when=datetime(2026, 2, 1, tzinfo=UTC),
+        body="Просимо відремонтувати водогін біля школи.",
+    )
+    s.adopt(
+        "park",
+        title="Декларація про парк",
+        kind="declaration",
+        sectors=("environment",),
+        when=datetime(2026, 4, 1, tzinfo=UTC),
+        body="Парк належить громаді.",
+    )
     db.commit()
     return s
 
@@ -40,8 +57,10 @@ def test_a_search_lists_the_matching_resolutions_in_rank_order(searchable, db):
 
     page = list_library(db, LibraryQuery.parse({"q": "школа"}))
     ranked = resolution_ids_matching(db, "школа")
-    assert _ids(page) == ranked and set(ranked) == {searchable.resolutions["roof"].id,
-                                                     searchable.resolutions["water"].id}
+    assert _ids(page) == ranked and set(ranked) == {
+        searchable.resolutions["roof"].id,
+        searchable.resolutions["water"].id,
+    }
     assert page.query.order == "relevance" and page.total == 2
 
 
@@ -84,9 +103,13 @@ def test_a_search_costs_the_same_queries_with_3_and_with_60_resolutions(empty_sh
     def count(total: int) -> int:
         while len(empty_shelf.resolutions) < total:
             i = len(empty_shelf.resolutions)
-            empty_shelf.adopt(f"r{i}", title=f"Петиція про школу номер {i}", sectors=("education",),
-                              when=datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=5 * i),
-                              body=f"Школа номер {i} просить ремонту.")
+            empty_shelf.adopt(
+                f"r{i}",
+                title=f"Петиція про школу номер {i}",
+                sectors=("education",),
+                when=datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=5 * i),
+                body=f"Школа номер {i} просить ремонту.",
+            )
         db.commit()
         with counted_queries(connection) as statements:
             page = list_library(db, LibraryQuery.parse({"q": "школа", "sector": "education", "page": "2"}))

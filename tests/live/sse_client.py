@@ -54,8 +54,15 @@ class EventStream:
                 for line in response.iter_lines():
                     if line == "":
                         if fields["data"] or comments or "id" in fields or "retry" in fields:
-                            self.messages.put(Message(fields.get("id"), fields.get("event"), "\n".join(fields["data"]),
-                                                      comments, fields.get("retry")))
+                            self.messages.put(
+                                Message(
+                                    fields.get("id"),
+                                    fields.get("event"),
+                                    "\n".join(fields["data"]),
+                                    comments,
+                                    fields.get("retry"),
+                                )
+                            )
                         fields, comments = {"data": []}, []
                     elif line.startswith(":"):
                         comments.append(line[1:].strip())

@@ -54,12 +54,27 @@ def app_processes(database_url: str, var_dir, count: int = 2) -> Iterator[list[t
     try:
         for number in range(count):
             port, log_path = _free_port(), var_dir / f"serve-{number}.log"
-            env = dict(os.environ, DELIBERATION_DATABASE_URL=database_url, DELIBERATION_SECRET_KEY=SECRET_KEY,
-                       DELIBERATION_VAR_DIR=str(var_dir))
+            env = dict(
+                os.environ,
+                DELIBERATION_DATABASE_URL=database_url,
+                DELIBERATION_SECRET_KEY=SECRET_KEY,
+                DELIBERATION_VAR_DIR=str(var_dir),
+            )
             with log_path.open("wb") as log:
                 process = subprocess.Popen(
-                    [sys.executable, "-c", "from deliberation.cli import main; raise SystemExit(main())",
-                     "serve", "--port", str(port), "--no-access-log"], env=env, stdout=subprocess.DEVNULL, stderr=log)
+                    [
+                        sys.executable,
+                        "-c",
+                        "from deliberation.cli import main; raise SystemExit(main())",
+                        "serve",
+                        "--port",
+                        str(port),
+                        "--no-access-log",
+                    ],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=log,
+                )
             started.append((f"http://127.0.0.1:{port}", process, log_path))
         deadline = time.monotonic() + 120  # a loaded machine imports slowly
         for base_url, process, log_path in started:
@@ -90,8 +105,10 @@ def sitting(backend, tmp_path_factory, tmp_path):
         with committed(engine) as db:
             s = make_sitting(db, delegates=DELEGATES)
             vote = actions.check_prepare_vote(db, item=s.item, forum=s.forum, actor=s.chair, data={})
-            people = {"chair": signed_in_session(SECRET_KEY, s.chair),
-                      "delegates": [signed_in_session(SECRET_KEY, user) for user in s.delegates]}
+            people = {
+                "chair": signed_in_session(SECRET_KEY, s.chair),
+                "delegates": [signed_in_session(SECRET_KEY, user) for user in s.delegates],
+            }
             ids = {"forum": s.forum.id, "vote": vote.id}
         yield _database_url(backend, engine), ids, people
     finally:

@@ -25,8 +25,10 @@ def _open(db, s):
 
 
 def _listens(html: str, forum_id: int) -> bool:
-    return bool(re.search(rf'<body[^>]* hx-ext="sse" sse-connect="/forums/{forum_id}/events\?after=\d+"', html)) \
+    return (
+        bool(re.search(rf'<body[^>]* hx-ext="sse" sse-connect="/forums/{forum_id}/events\?after=\d+"', html))
         and "/static/vendor/htmx-ext-sse.js" in html
+    )
 
 
 def test_forum_and_agenda_item_pages_listen_and_announce_the_call_politely(client, sitting):
@@ -42,11 +44,15 @@ def test_a_delegate_is_called_to_the_booth_in_one_tap_once_a_vote_opens(client, 
     sign_in(client, sitting.delegates[0].email)
     assert "vote-call-button" not in client.get(f"/forums/{sitting.forum.id}").text
     _open(db, sitting)
-    for path in (f"/forums/{sitting.forum.id}", f"/forums/{sitting.forum.id}/agenda/{sitting.item.id}",
-                 f"/forums/{sitting.forum.id}/vote-call"):
+    for path in (
+        f"/forums/{sitting.forum.id}",
+        f"/forums/{sitting.forum.id}/agenda/{sitting.item.id}",
+        f"/forums/{sitting.forum.id}/vote-call",
+    ):
         html = client.get(path).text
-        assert re.search(rf'<a class="button vote-call-button" href="/votes/{sitting.vote.id}/booth">Голосувати</a>',
-                         html), path
+        assert re.search(
+            rf'<a class="button vote-call-button" href="/votes/{sitting.vote.id}/booth">Голосувати</a>', html
+        ), path
 
 
 def test_a_reader_who_does_not_vote_is_told_of_the_vote_without_a_booth_button(client, db, sitting):

@@ -46,9 +46,15 @@ def site(backend, tmp_path_factory, tmp_path) -> Iterator[Site]:
         with committed(engine) as db:
             chair = make_user(db, coordinator=True)
             forum_id, other_id = make_forum(db, creator=chair).id, make_forum(db, creator=chair).id
-        settings = Settings.from_env({}, database_url=str(engine.url), secret_key="live-secret-key-of-32-bytes-or-more", var_dir=tmp_path,
-                                     live_heartbeat_seconds=HEARTBEAT, live_poll_seconds=0.05,
-                                     live_turnout_seconds=TURNOUT_INTERVAL)
+        settings = Settings.from_env(
+            {},
+            database_url=str(engine.url),
+            secret_key="live-secret-key-of-32-bytes-or-more",
+            var_dir=tmp_path,
+            live_heartbeat_seconds=HEARTBEAT,
+            live_poll_seconds=0.05,
+            live_turnout_seconds=TURNOUT_INTERVAL,
+        )
         with serve(create_app(settings, engine=engine)) as base_url:
             yield Site(engine, base_url, forum_id, other_id)
             close_all_streams()
@@ -120,8 +126,10 @@ def test_resuming_with_last_event_id_replays_what_was_missed(site):
     site.publish("floor", item_id=2, speaker_id=3)
     resumed = site.stream(**{"Last-Event-ID": seen.id})
     messages = resumed.events_until(lambda m: m.event == "floor")
-    assert [(m.event, m.facts) for m in messages] == [("speakers", {"item_id": 2}),
-                                                      ("floor", {"item_id": 2, "speaker_id": 3})]
+    assert [(m.event, m.facts) for m in messages] == [
+        ("speakers", {"item_id": 2}),
+        ("floor", {"item_id": 2, "speaker_id": 3}),
+    ]
     assert int(messages[0].id) > int(seen.id)
     # And it goes on live after the replay.
     site.publish("item", item_id=None)

@@ -17,8 +17,14 @@ def team(db):
     workshop = make_workshop(db, creator=coordinator, facilitators=(olena,), members=(petro,))
     document = make_document(db, workshop=workshop, author=olena)
     db.commit()
-    return {"coordinator": coordinator, "olena": olena, "petro": petro, "iryna": iryna, "workshop": workshop,
-            "document": document}
+    return {
+        "coordinator": coordinator,
+        "olena": olena,
+        "petro": petro,
+        "iryna": iryna,
+        "workshop": workshop,
+        "document": document,
+    }
 
 
 @pytest.fixture
@@ -28,5 +34,3 @@ def prefer(db):
         db.commit()
 
     return choose
-
-

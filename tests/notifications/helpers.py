@@ -11,7 +11,12 @@ def save_version(db, document, author, extra: str = "Ще один абзац п
     """Save a new revision as ``author`` through the drafting code; returns its number."""
     membership = get_membership(db, workshop_id=document.workshop_id, user_id=author.id)
     head = get_revision(db, document_id=document.id, number=document.head_number)
-    saved = drafting.check_save_revision(db, document=document, actor=author, membership=membership, data={
-        "base": str(head.number), "title": head.title, "body": f"{head.body}\n\n{extra} ({head.number + 1})"})
+    saved = drafting.check_save_revision(
+        db,
+        document=document,
+        actor=author,
+        membership=membership,
+        data={"base": str(head.number), "title": head.title, "body": f"{head.body}\n\n{extra} ({head.number + 1})"},
+    )
     db.commit()
     return saved.revision.number

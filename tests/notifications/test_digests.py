@@ -22,8 +22,14 @@ from deliberation.testing import make_document, make_user, make_workshop
 def _notify(db, team, kind: str, to: str, n: int = 1) -> list[Notification]:
     created = []
     for i in range(n):
-        created += actions.notify(db, kind=kind, document_id=team["document"].id, actor_id=team["olena"].id,
-                                  recipients=[team[to].id], details={"amendment_id": i + 1, "comment_id": i + 1})
+        created += actions.notify(
+            db,
+            kind=kind,
+            document_id=team["document"].id,
+            actor_id=team["olena"].id,
+            recipients=[team[to].id],
+            details={"amendment_id": i + 1, "comment_id": i + 1},
+        )
     db.commit()
     return created
 
@@ -42,8 +48,8 @@ def test_collects_only_daily_kinds_not_yet_emailed(db, team, prefer):
     prefer(team["petro"], "amendment", "daily")
     prefer(team["iryna"], "amendment", "immediate")
     daily = _notify(db, team, "amendment", "petro", 2)
-    _notify(db, team, "reply", "petro")            # reply stays "app" for Petro
-    _notify(db, team, "amendment", "iryna")        # e-mailed at once, not in a digest
+    _notify(db, team, "reply", "petro")  # reply stays "app" for Petro
+    _notify(db, team, "amendment", "iryna")  # e-mailed at once, not in a digest
     digests = collect_digests(db)
     assert [(user.id, [n.id for n in batch]) for user, batch in digests] == [(team["petro"].id, [n.id for n in daily])]
 
@@ -92,8 +98,11 @@ def test_a_digest_already_claimed_by_another_run_is_not_sent_again(db, team, pre
     def collect_then_lose_the_race(db):
         found = collected(db)
         # Another cron run claims the same notifications after we read them.
-        db.execute(Notification.__table__.update().where(Notification.id == notification.id)
-                   .values(emailed_at=notification.created_at))
+        db.execute(
+            Notification.__table__.update()
+            .where(Notification.id == notification.id)
+            .values(emailed_at=notification.created_at)
+        )
         return found
 
     monkeypatch.setattr(delivery, "collect_digests", collect_then_lose_the_race)
@@ -105,8 +114,14 @@ def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     environ.pop("DELIBERATION_DATABASE_URL", None)
     environ.pop("DELIBERATION_BASE_URL", None)
     environ.pop("DELIBERATION_SMTP_HOST", None)
-    return subprocess.run([sys.executable, "-m", "deliberation.cli", *args], cwd=tmp_path, env=environ,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "deliberation.cli", *args],
+        cwd=tmp_path,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_send_digests_command_sends_to_the_log_once_and_needs_the_sites_address(tmp_path):
@@ -120,8 +135,14 @@ def test_send_digests_command_sends_to_the_log_once_and_needs_the_sites_address(
         workshop = make_workshop(db, creator=coordinator, facilitators=(olena,))
         document = make_document(db, workshop=workshop, author=olena)
         db.add(NotificationPreference(user_id=petro.id, kind="amendment", delivery="daily"))
-        actions.notify(db, kind="amendment", document_id=document.id, actor_id=olena.id, recipients=[petro.id],
-                       details={"amendment_id": 5})
+        actions.notify(
+            db,
+            kind="amendment",
+            document_id=document.id,
+            actor_id=olena.id,
+            recipients=[petro.id],
+            details={"amendment_id": 5},
+        )
     engine.dispose()
 
     refused = _cli(tmp_path, "send-digests")

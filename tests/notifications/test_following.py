@@ -50,9 +50,11 @@ def test_follow_and_unfollow_over_http_are_audited(client, db, team):
     assert queries.is_following(db, user_id=team["iryna"].id, document_id=team["document"].id)
     client.post(url, data={"follow": "0", "csrf_token": csrf_token(client)})
     assert not queries.is_following(db, user_id=team["iryna"].id, document_id=team["document"].id)
-    audited = db.exec(select(AuditEntry.action).where(AuditEntry.actor_id == team["iryna"].id,
-                                                      AuditEntry.object_type == "document")
-                      .order_by(AuditEntry.id)).all()
+    audited = db.exec(
+        select(AuditEntry.action)
+        .where(AuditEntry.actor_id == team["iryna"].id, AuditEntry.object_type == "document")
+        .order_by(AuditEntry.id)
+    ).all()
     assert audited == ["document.followed", "document.unfollowed"]
 
 
@@ -66,8 +68,11 @@ def test_following_twice_records_one_audit_entry(client, db, team):
 
 def test_follow_with_htmx_answers_with_the_partial_in_the_live_region(client, db, team):
     sign_in(client, team["iryna"].email)
-    response = client.post(f"/documents/{team['document'].id}/follow", data={"follow": "1"},
-                           headers={"HX-Request": "true", "X-CSRF-Token": csrf_token(client)})
+    response = client.post(
+        f"/documents/{team['document'].id}/follow",
+        data={"follow": "1"},
+        headers={"HX-Request": "true", "X-CSRF-Token": csrf_token(client)},
+    )
     assert response.status_code == 200 and response.template.name == "notifications/_follow.html"
     assert 'id="follow"' in response.text and 'aria-live="polite"' in response.text
     assert response.context["following"] is True

@@ -31,8 +31,9 @@ class Inbox:
         return "250 Message accepted for delivery"
 
     def messages(self):
-        return [(env.rcpt_tos, email.message_from_bytes(env.content, policy=email.policy.default))
-                for env in self.envelopes]
+        return [
+            (env.rcpt_tos, email.message_from_bytes(env.content, policy=email.policy.default)) for env in self.envelopes
+        ]
 
 
 def _free_port() -> int:
@@ -65,17 +66,29 @@ def _save_over_http(client, document, author_email: str, *, language: str = "uk"
     client.post("/language", data={"lang": language, "csrf_token": csrf_token(client)})
     page = client.get(f"/documents/{document.id}/edit")
     body = page.context["values"]["body"] + "\n\nДодати пункт про громадський контроль за ремонтом."
-    response = client.post(f"/documents/{document.id}/edit", data={
-        "base": str(document.head_number), "title": document.title, "body": body,
-        "csrf_token": csrf_token(client)}, follow_redirects=False)
+    response = client.post(
+        f"/documents/{document.id}/edit",
+        data={
+            "base": str(document.head_number),
+            "title": document.title,
+            "body": body,
+            "csrf_token": csrf_token(client),
+        },
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text[:300]
     return response
 
 
 def test_new_version_reaches_a_follower_by_smtp_in_ukrainian(smtp_server, settings, connection, db, team, prefer):
     controller, inbox = smtp_server
-    smtp_settings = replace(settings, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_starttls=False,
-                            smtp_sender="deliberation@civic.example")
+    smtp_settings = replace(
+        settings,
+        smtp_host="127.0.0.1",
+        smtp_port=controller.port,
+        smtp_starttls=False,
+        smtp_sender="deliberation@civic.example",
+    )
     petro, document = team["petro"], team["document"]
     actions.ensure_following(db, user_id=petro.id, document_id=document.id)
     db.commit()
@@ -87,8 +100,9 @@ def test_new_version_reaches_a_follower_by_smtp_in_ukrainian(smtp_server, settin
     received = inbox.messages()
     assert [to for to, _ in received] == [[petro.email]]
     message = received[0][1]
-    subject = _in_ukrainian("New version %(number)s of «%(title)s», saved by %(name)s", number=2,
-                            title=document.title, name="Олена")
+    subject = _in_ukrainian(
+        "New version %(number)s of «%(title)s», saved by %(name)s", number=2, title=document.title, name="Олена"
+    )
     assert subject != "New version 2 of «%s», saved by Олена" % document.title
     assert str(make_header(decode_header(message["Subject"]))) == subject and message["To"] == petro.email
     assert message["From"] == "deliberation@civic.example"
@@ -107,8 +121,10 @@ def test_a_long_ukrainian_subject_keeps_every_space(smtp_server, settings):
     smtp_settings = replace(settings, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_starttls=False)
     subject = "Нова версія 2 документа «Петиція про ремонт водогону», автор — Олена"
     # In a thread of its own: another test's browser may hold an event loop in this one.
-    sender = threading.Thread(target=asyncio.run, args=(
-        mail.send(smtp_settings, mail.Message(to="petro@example.org", subject=subject, body="Текст")),))
+    sender = threading.Thread(
+        target=asyncio.run,
+        args=(mail.send(smtp_settings, mail.Message(to="petro@example.org", subject=subject, body="Текст")),),
+    )
     sender.start()
     sender.join(timeout=30)
     [(_, message)] = inbox.messages()
@@ -117,8 +133,13 @@ def test_a_long_ukrainian_subject_keeps_every_space(smtp_server, settings):
 
 def test_links_in_letters_carry_the_configured_base_url(smtp_server, settings, connection, db, team, prefer):
     controller, inbox = smtp_server
-    smtp_settings = replace(settings, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_starttls=False,
-                            base_url="https://civic.example")
+    smtp_settings = replace(
+        settings,
+        smtp_host="127.0.0.1",
+        smtp_port=controller.port,
+        smtp_starttls=False,
+        base_url="https://civic.example",
+    )
     actions.ensure_following(db, user_id=team["petro"].id, document_id=team["document"].id)
     db.commit()
     prefer(team["petro"], "revision", "immediate")
@@ -137,8 +158,15 @@ def test_without_smtp_the_letter_goes_to_the_log(client, db, team, prefer, caplo
     logged = [r.getMessage() for r in caplog.records if r.name == "deliberation.mail"]
     assert len(logged) == 1
     assert team["petro"].email in logged[0]
-    assert _in_ukrainian("New version %(number)s of «%(title)s», saved by %(name)s", number=2,
-                         title=team["document"].title, name="Олена") in logged[0]
+    assert (
+        _in_ukrainian(
+            "New version %(number)s of «%(title)s», saved by %(name)s",
+            number=2,
+            title=team["document"].title,
+            name="Олена",
+        )
+        in logged[0]
+    )
 
 
 def test_followers_who_chose_the_app_or_daily_get_no_letter_now(client, db, team, prefer, caplog):
@@ -157,7 +185,9 @@ def test_a_save_that_fails_sends_no_letter(client, db, team, prefer, caplog):
     prefer(team["petro"], "revision", "immediate")
     sign_in(client, team["olena"].email)
     with caplog.at_level(logging.INFO, logger="deliberation.mail"):
-        response = client.post(f"/documents/{team['document'].id}/edit", data={
-            "base": "1", "title": "", "body": "Текст", "csrf_token": csrf_token(client)})
+        response = client.post(
+            f"/documents/{team['document'].id}/edit",
+            data={"base": "1", "title": "", "body": "Текст", "csrf_token": csrf_token(client)},
+        )
     assert response.status_code == 422
     assert [r for r in caplog.records if r.name == "deliberation.mail"] == []

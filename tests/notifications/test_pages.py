@@ -18,8 +18,14 @@ def _send(db, team, n: int, *, to="petro", kind="amendment", actors=None) -> lis
     actors = actors or [team["olena"]]
     created = []
     for i in range(n):
-        created += actions.notify(db, kind=kind, document_id=team["document"].id, actor_id=actors[i % len(actors)].id,
-                                  recipients=[team[to].id], details={"amendment_id": i + 1})
+        created += actions.notify(
+            db,
+            kind=kind,
+            document_id=team["document"].id,
+            actor_id=actors[i % len(actors)].id,
+            recipients=[team[to].id],
+            details={"amendment_id": i + 1},
+        )
     db.commit()
     return created
 
@@ -77,8 +83,9 @@ def test_nobody_sees_another_persons_notifications(client, db, team):
 def test_mark_one_read_leaves_the_others_unread(client, db, team):
     first, second = _send(db, team, 2)
     sign_in(client, team["petro"].email)
-    response = client.post("/notifications/read", data={"id": str(first.id), "csrf_token": csrf_token(client)},
-                           follow_redirects=False)
+    response = client.post(
+        "/notifications/read", data={"id": str(first.id), "csrf_token": csrf_token(client)}, follow_redirects=False
+    )
     assert response.status_code == 303 and response.headers["location"].endswith("/notifications")
     assert queries.unread_count(db, team["petro"].id) == 1
 
@@ -142,8 +149,10 @@ def test_settings_page_offers_every_delivery_for_every_kind(client, db, team):
     assert page.context["smtp_configured"] is False and "no mail server" not in page.text  # shown in uk
     token = i18n.set_locale("uk")
     try:
-        note = i18n.gettext("This site has no mail server set up yet: e-mails are written to the server's log for "
-                            "the administrator instead of reaching your inbox.")
+        note = i18n.gettext(
+            "This site has no mail server set up yet: e-mails are written to the server's log for "
+            "the administrator instead of reaching your inbox."
+        )
     finally:
         i18n.reset_locale(token)
     assert note.replace("'", "&#39;") in page.text
@@ -151,12 +160,24 @@ def test_settings_page_offers_every_delivery_for_every_kind(client, db, team):
 
 def test_saving_preferences_keeps_them_and_audits_the_change(client, db, team):
     sign_in(client, team["petro"].email)
-    response = client.post("/account/notifications", data={
-        "revision": "immediate", "reply": "daily", "amendment": "off", "decision": "app",
-        "csrf_token": csrf_token(client)}, follow_redirects=False)
+    response = client.post(
+        "/account/notifications",
+        data={
+            "revision": "immediate",
+            "reply": "daily",
+            "amendment": "off",
+            "decision": "app",
+            "csrf_token": csrf_token(client),
+        },
+        follow_redirects=False,
+    )
     assert response.status_code == 303
-    assert queries.get_preferences(db, team["petro"].id) == {"revision": "immediate", "reply": "daily",
-                                                             "amendment": "off", "decision": "app"}
+    assert queries.get_preferences(db, team["petro"].id) == {
+        "revision": "immediate",
+        "reply": "daily",
+        "amendment": "off",
+        "decision": "app",
+    }
     [entry] = db.exec(select(AuditEntry).where(AuditEntry.action == "notifications.preferences_set")).all()
     assert entry.details == {"changes": {"revision": "immediate", "reply": "daily", "amendment": "off"}}
     client.post("/account/notifications", data={"revision": "app", "csrf_token": csrf_token(client)})
@@ -167,8 +188,9 @@ def test_saving_preferences_keeps_them_and_audits_the_change(client, db, team):
 @pytest.mark.parametrize("bad", ["weekly", "OFF", "app'; --"])
 def test_a_delivery_that_is_not_offered_is_refused_and_nothing_is_written(client, db, team, bad):
     sign_in(client, team["petro"].email)
-    response = client.post("/account/notifications", data={
-        "revision": "immediate", "reply": bad, "csrf_token": csrf_token(client)})
+    response = client.post(
+        "/account/notifications", data={"revision": "immediate", "reply": bad, "csrf_token": csrf_token(client)}
+    )
     assert response.status_code == 422 and "reply" in response.context["errors"]
     assert response.context["values"]["revision"] == "immediate"
     assert db.exec(select(NotificationPreference).where(NotificationPreference.user_id == team["petro"].id)).all() == []

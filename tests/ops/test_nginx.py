@@ -74,7 +74,7 @@ def site_config(tmp: Path, *, upstreams: list[int], plain: int, tls: int) -> str
         "cert": f"ssl_certificate {cert};",
         "key": f"ssl_certificate_key {key};",
         "cache": f"proxy_cache_path {tmp / 'cache'} levels=1:2 keys_zone=deliberation:10m max_size=100m "
-                 "inactive=1d use_temp_path=off;",
+        "inactive=1d use_temp_path=off;",
     }
     ports = iter(upstreams)
     lines = []
@@ -91,15 +91,17 @@ def site_config(tmp: Path, *, upstreams: list[int], plain: int, tls: int) -> str
 
 def main_config(tmp: Path, site: Path) -> str:
     run_as = "user root;\n" if os.geteuid() == 0 else ""
-    temp = "\n".join(f"    {kind}_temp_path {tmp / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temp = "\n".join(
+        f"    {kind}_temp_path {tmp / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     return f"""{run_as}worker_processes 1;
 daemon off;
-pid {tmp / 'nginx.pid'};
-error_log {tmp / 'error.log'} warn;
+pid {tmp / "nginx.pid"};
+error_log {tmp / "error.log"} warn;
 events {{ worker_connections 256; }}
 http {{
     include /etc/nginx/mime.types;
-    access_log {tmp / 'access.log'};
+    access_log {tmp / "access.log"};
 {temp}
     include {site};
 }}
@@ -156,29 +158,74 @@ def site(tmp_path_factory) -> Iterator[Site]:
             vote = actions.check_prepare_vote(db, item=sitting.item, forum=sitting.forum, actor=sitting.chair, data={})
             actions.do_open_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
             delegate = sitting.delegates[0]
-            world = dict(resolution_path=f"/resolutions/{resolution.number}",
-                         vote_id=vote.id, delegate_email=delegate.email, delegate_id=delegate.id)
-        env = {**os.environ, "DELIBERATION_DATABASE_URL": _database_url(engine),
-               "DELIBERATION_SECRET_KEY": SECRET_KEY, "DELIBERATION_VAR_DIR": str(tmp_path / "var"),
-               "DELIBERATION_ALLOWED_HOSTS": f"{HOST},127.0.0.1,localhost"}
+            world = dict(
+                resolution_path=f"/resolutions/{resolution.number}",
+                vote_id=vote.id,
+                delegate_email=delegate.email,
+                delegate_id=delegate.id,
+            )
+        env = {
+            **os.environ,
+            "DELIBERATION_DATABASE_URL": _database_url(engine),
+            "DELIBERATION_SECRET_KEY": SECRET_KEY,
+            "DELIBERATION_VAR_DIR": str(tmp_path / "var"),
+            "DELIBERATION_ALLOWED_HOSTS": f"{HOST},127.0.0.1,localhost",
+        }
         upstreams = [_free_port(), _free_port()]
         for port in upstreams:
             logs.append((tmp_path / f"app-{port}.log").open("wb"))
-            processes.append(subprocess.Popen(
-                [sys.executable, "-m", "deliberation.cli", "serve", "--port", str(port), "--proxy-headers",
-                 "--no-access-log"], env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=logs[-1]))
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
-                        f"/CN={HOST}", "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
-                       check=True, capture_output=True)
+            processes.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "deliberation.cli",
+                        "serve",
+                        "--port",
+                        str(port),
+                        "--proxy-headers",
+                        "--no-access-log",
+                    ],
+                    env=env,
+                    cwd=tmp_path,
+                    stdout=subprocess.DEVNULL,
+                    stderr=logs[-1],
+                )
+            )
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                f"/CN={HOST}",
+                "-keyout",
+                str(tmp_path / "key.pem"),
+                "-out",
+                str(tmp_path / "cert.pem"),
+            ],
+            check=True,
+            capture_output=True,
+        )
         plain, tls = _free_port(), _free_port()
         site_file = tmp_path / "deliberation.conf"
         site_file.write_text(site_config(tmp_path, upstreams=upstreams, plain=plain, tls=tls), encoding="utf-8")
         main_file = tmp_path / "nginx.conf"
         main_file.write_text(main_config(tmp_path, site_file), encoding="utf-8")
-        checked = subprocess.run([nginx, "-t", "-c", str(main_file), "-p", str(tmp_path)], capture_output=True, text=True)
+        checked = subprocess.run(
+            [nginx, "-t", "-c", str(main_file), "-p", str(tmp_path)], capture_output=True, text=True
+        )
         assert checked.returncode == 0, checked.stderr
-        processes.append(subprocess.Popen([nginx, "-c", str(main_file), "-p", str(tmp_path)],
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        processes.append(
+            subprocess.Popen(
+                [nginx, "-c", str(main_file), "-p", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+        )
         for port in (*upstreams, tls):
             _wait_for(port, processes[-1] if port == tls else processes[upstreams.index(port)])
         yield Site(base=f"https://127.0.0.1:{tls}", tls_port=tls, engine=engine, **world)
@@ -240,8 +287,11 @@ def test_a_delegate_signs_in_and_votes_through_the_proxy(site):
         ballot = member.post(f"/votes/{site.vote_id}/ballot", data={**fields, "choice": "for"})
         assert ballot.status_code == 303, ballot.text[:500]
     with committed(site.engine) as db:
-        voted = db.exec(select(func.count()).select_from(Participation).where(
-            Participation.vote_id == site.vote_id, Participation.voter_id == site.delegate_id)).one()
+        voted = db.exec(
+            select(func.count())
+            .select_from(Participation)
+            .where(Participation.vote_id == site.vote_id, Participation.voter_id == site.delegate_id)
+        ).one()
     assert voted == 1
 
 

@@ -37,28 +37,38 @@ def people(db):
     facilitator = make_user(db, display_name="Петро Гнатюк")
     member = make_user(db, display_name="Василь Ткачук")
     guest = make_user(db, display_name="Марія Савчук")
-    workshop = make_workshop(db, creator=coordinator, facilitators=(facilitator,), members=(member,),
-                             title="Майстерня депутатів")
+    workshop = make_workshop(
+        db, creator=coordinator, facilitators=(facilitator,), members=(member,), title="Майстерня депутатів"
+    )
     forum = make_forum(db, creator=coordinator, title="Форум громад")
-    return {"coordinator": coordinator, "facilitator": facilitator, "member": member, "guest": guest,
-            "workshop": workshop, "forum": forum}
+    return {
+        "coordinator": coordinator,
+        "facilitator": facilitator,
+        "member": member,
+        "guest": guest,
+        "workshop": workshop,
+        "forum": forum,
+    }
 
 
 def _document(db, people, title="Звернення про громадський бюджет", **fields):
-    return make_document(db, workshop=people["workshop"], author=people["facilitator"], kind="appeal",
-                         title=title, body=BODY, **fields)
+    return make_document(
+        db, workshop=people["workshop"], author=people["facilitator"], kind="appeal", title=title, body=BODY, **fields
+    )
 
 
 def _adopt(db, people, closed_at, document=None, **vote):
     document = document or _document(db, people)
-    return make_resolution(db, forum=people["forum"], document=document, actor=people["coordinator"],
-                           closed_at=closed_at, **vote)
+    return make_resolution(
+        db, forum=people["forum"], document=document, actor=people["coordinator"], closed_at=closed_at, **vote
+    )
 
 
 def _stored(db, resolution_id) -> Resolution:
     """The row as the database has it, not the session's copy."""
-    return db.exec(select(Resolution).where(Resolution.id == resolution_id)
-                   .execution_options(populate_existing=True)).one()
+    return db.exec(
+        select(Resolution).where(Resolution.id == resolution_id).execution_options(populate_existing=True)
+    ).one()
 
 
 def test_resolutions_of_a_year_are_numbered_from_1(db, people):
@@ -88,21 +98,47 @@ def test_each_resolution_links_to_the_hash_of_the_one_before(db, people):
 def test_the_stored_hash_is_the_hash_of_the_stored_record(db, people):
     document = _document(db, people)
     db.commit()
-    resolution = _adopt(db, people, MARCH, document=document, for_=31, against=4, abstain=5, registered=60,
-                        present=45, participants=40, quorum=(1, 2), secret=True, hand_counted=True)
+    resolution = _adopt(
+        db,
+        people,
+        MARCH,
+        document=document,
+        for_=31,
+        against=4,
+        abstain=5,
+        registered=60,
+        present=45,
+        participants=40,
+        quorum=(1, 2),
+        secret=True,
+        hand_counted=True,
+    )
     db.commit()
     stored = _stored(db, resolution.id)
     assert stored.hash == record.resolution_hash(record_of(stored)) == resolution.hash
     assert len(stored.hash) == 64 and stored.previous_hash is None
     assert (stored.title, stored.kind, stored.text) == (document.title, "appeal", BODY)
     assert (stored.document_id, stored.revision_number, stored.workshop_id) == (document.id, 1, people["workshop"].id)
-    assert (stored.forum_id, stored.forum_title, stored.vote_id) == (people["forum"].id, "Форум громад",
-                                                                      resolution.vote_id)
+    assert (stored.forum_id, stored.forum_title, stored.vote_id) == (
+        people["forum"].id,
+        "Форум громад",
+        resolution.vote_id,
+    )
     assert stored.adopted_at.replace(tzinfo=stored.adopted_at.tzinfo or UTC) == MARCH
-    assert stored.rule == Rule(threshold="cast_majority", quorum_share="1/2", quorum_base="registered",
-                               secret=True).describe()
-    assert stored.tally == {"for": 31, "against": 4, "abstain": 5, "registered": 60, "present": 45,
-                            "participants": 40, "quorum_reached": True, "hand_counted": True}
+    assert (
+        stored.rule
+        == Rule(threshold="cast_majority", quorum_share="1/2", quorum_base="registered", secret=True).describe()
+    )
+    assert stored.tally == {
+        "for": 31,
+        "against": 4,
+        "abstain": 5,
+        "registered": 60,
+        "present": 45,
+        "participants": 40,
+        "quorum_reached": True,
+        "hand_counted": True,
+    }
     assert stored.contributors == [{"id": people["facilitator"].id, "name": "Петро Гнатюк"}]
 
 
@@ -118,22 +154,38 @@ def test_contributors_are_every_author_up_to_the_adopted_revision_with_amendment
     document = _document(db, people)
     head = drafting_queries.get_revision(db, document_id=document.id, number=1)
     pid = next(p.pid for p in drafting_queries.paragraphs_of(head) if p.text.startswith("1."))
-    amendment = discussion.check_propose_amendment(db, document=document, actor=people["guest"], data={
-        "kind": "replace", "pid": pid, "proposed": "1. Запровадити громадський бюджет у 2027 році.",
-        "rationale": "Потрібен строк.", "base": "1"})
+    amendment = discussion.check_propose_amendment(
+        db,
+        document=document,
+        actor=people["guest"],
+        data={
+            "kind": "replace",
+            "pid": pid,
+            "proposed": "1. Запровадити громадський бюджет у 2027 році.",
+            "rationale": "Потрібен строк.",
+            "base": "1",
+        },
+    )
     membership = get_membership(db, workshop_id=people["workshop"].id, user_id=people["facilitator"].id)
-    accepted = discussion.do_accept_amendment(db, amendment=amendment, document=document,
-                                              actor=people["facilitator"], membership=membership)
+    accepted = discussion.do_accept_amendment(
+        db, amendment=amendment, document=document, actor=people["facilitator"], membership=membership
+    )
     assert accepted.number == 2 and accepted.author_id == people["guest"].id
     # A later revision by someone else is not part of the adopted text.
     member = people["member"]
-    check_save_revision(db, document=document, actor=member,
-                        membership=get_membership(db, workshop_id=people["workshop"].id, user_id=member.id),
-                        data={"base": "2", "title": document.title, "body": accepted.body + "\n\nЩе один абзац."})
+    check_save_revision(
+        db,
+        document=document,
+        actor=member,
+        membership=get_membership(db, workshop_id=people["workshop"].id, user_id=member.id),
+        data={"base": "2", "title": document.title, "body": accepted.body + "\n\nЩе один абзац."},
+    )
     resolution = _adopt(db, people, MARCH, document=document, revision_number=2)
     assert resolution.revision_number == 2 and "2027 році" in resolution.text
-    expected = sorted([{"id": people["facilitator"].id, "name": "Петро Гнатюк"},
-                       {"id": people["guest"].id, "name": "Марія Савчук"}], key=lambda p: p["id"])
+    expected = sorted(
+        [{"id": people["facilitator"].id, "name": "Петро Гнатюк"}, {"id": people["guest"].id, "name": "Марія Савчук"}],
+        key=lambda p: p["id"],
+    )
     assert resolution.contributors == expected
 
 
@@ -142,8 +194,11 @@ def test_the_document_becomes_adopted_and_the_audit_log_says_so(db, people):
     resolution = _adopt(db, people, MARCH, document=document)
     assert document.status == "adopted"
     entry = db.exec(select(AuditEntry).where(AuditEntry.action == "resolution.adopted")).one()
-    assert (entry.actor_id, entry.object_type, entry.object_id) == (people["coordinator"].id, "resolution",
-                                                                   resolution.id)
+    assert (entry.actor_id, entry.object_type, entry.object_id) == (
+        people["coordinator"].id,
+        "resolution",
+        resolution.id,
+    )
     assert entry.details == {"number": "2026/1", "hash": resolution.hash}
 
 
@@ -152,8 +207,16 @@ def test_the_event_is_sent_after_commit(db, people, events_heard):
     assert not [name for name, _ in events_heard if name == "resolution adopted"]
     db.commit()
     heard = [payload for name, payload in events_heard if name == "resolution adopted"]
-    assert heard == [{"resolution_id": resolution.id, "number": "2026/1", "document_id": resolution.document_id,
-                      "forum_id": people["forum"].id, "vote_id": resolution.vote_id, "hash": resolution.hash}]
+    assert heard == [
+        {
+            "resolution_id": resolution.id,
+            "number": "2026/1",
+            "document_id": resolution.document_id,
+            "forum_id": people["forum"].id,
+            "vote_id": resolution.vote_id,
+            "hash": resolution.hash,
+        }
+    ]
 
 
 def test_the_event_is_dropped_when_the_transaction_rolls_back(db, people, events_heard):
@@ -186,8 +249,16 @@ def test_an_adoption_that_lost_a_race_retries_at_the_next_place(db, people, monk
 
 def test_a_vote_that_did_not_adopt_the_text_makes_no_resolution(db, people):
     document = _document(db, people)
-    vote = make_closed_vote(db, forum=people["forum"], document=document, actor=people["coordinator"],
-                            for_=2, against=10, abstain=1, closed_at=MARCH)
+    vote = make_closed_vote(
+        db,
+        forum=people["forum"],
+        document=document,
+        actor=people["coordinator"],
+        for_=2,
+        against=10,
+        abstain=1,
+        closed_at=MARCH,
+    )
     revision = drafting_queries.get_revision(db, document_id=document.id, number=1)
     with pytest.raises(Conflict) as error:
         actions.do_adopt_resolution(db, vote=vote, document=document, revision=revision, forum=people["forum"])
@@ -208,8 +279,9 @@ def test_one_vote_makes_one_resolution(db, people):
 def test_queries_find_resolutions_by_number_document_and_forum(db, people):
     first = _adopt(db, people, MARCH)
     other_forum = make_forum(db, creator=people["coordinator"], title="Інший форум")
-    second = make_resolution(db, forum=other_forum, document=_document(db, people), actor=people["coordinator"],
-                             closed_at=MAY)
+    second = make_resolution(
+        db, forum=other_forum, document=_document(db, people), actor=people["coordinator"], closed_at=MAY
+    )
     assert queries.get_resolution(db, first.id) is first
     assert queries.get_resolution_by_number(db, 2026, 2) is second
     assert queries.get_resolution_by_number(db, 2026, 3) is None
@@ -221,6 +293,7 @@ def test_queries_find_resolutions_by_number_document_and_forum(db, people):
 
 
 # --- the public pages ----------------------------------------------------------------------------
+
 
 def test_the_resolution_page_is_public_and_shows_the_whole_record(client, db, people):
     first = _adopt(db, people, MARCH)
@@ -235,7 +308,7 @@ def test_the_resolution_page_is_public_and_shows_the_whole_record(client, db, pe
     for pid in revision.paragraph_ids:  # the same stable paragraph ids as the document's page
         assert f'id="p-{pid}"' in page
     assert "<h1" in page and "<script>" not in page and "style=" not in page
-    for group in (second.hash[i:i + 16] for i in range(0, 64, 16)):
+    for group in (second.hash[i : i + 16] for i in range(0, 64, 16)):
         assert group in page
     assert first.hash[:16] in page  # the previous hash
     assert response.context["tally_rows"][0][1] == 31 and response.context["quorum_reached"] is True

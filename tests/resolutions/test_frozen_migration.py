@@ -34,8 +34,9 @@ def test_resolutions_adopted_before_0007_get_their_workshop_title_and_keep_their
     migrate.downgrade(engine, "0012", force=True)
     migrate.upgrade(engine)
     with engine.begin() as conn:
-        row = conn.execute(text("SELECT workshop_title, hash FROM delib_resolution WHERE number = :n"),
-                           {"n": number}).one()
+        row = conn.execute(
+            text("SELECT workshop_title, hash FROM delib_resolution WHERE number = :n"), {"n": number}
+        ).one()
     assert tuple(row) == ("Майстерня старост", stored_hash)
     with SessionFactory(engine).begin() as db:
         assert verify(db) == []

@@ -21,22 +21,25 @@ def resolution(db):
     workshop = make_workshop(db, creator=coordinator, facilitators=(facilitator,))
     forum = make_forum(db, creator=coordinator)
     document = make_document(db, workshop=workshop, author=facilitator)
-    adopted = make_resolution(db, forum=forum, document=document, actor=coordinator,
-                              closed_at=datetime(2026, 3, 14, 10, 15, tzinfo=UTC))
+    adopted = make_resolution(
+        db, forum=forum, document=document, actor=coordinator, closed_at=datetime(2026, 3, 14, 10, 15, tzinfo=UTC)
+    )
     db.commit()
     return adopted
 
 
 def _stored_title(connection, resolution) -> str:
-    return connection.execute(text("SELECT title FROM delib_resolution WHERE id = :id"),
-                              {"id": resolution.id}).scalar()
+    return connection.execute(text("SELECT title FROM delib_resolution WHERE id = :id"), {"id": resolution.id}).scalar()
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE delib_resolution SET title = 'x'",
-    "UPDATE delib_resolution SET hash = previous_hash",
-    "DELETE FROM delib_resolution",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE delib_resolution SET title = 'x'",
+        "UPDATE delib_resolution SET hash = previous_hash",
+        "DELETE FROM delib_resolution",
+    ],
+)
 def test_the_database_refuses_to_change_or_delete_a_resolution(connection, resolution, statement):
     savepoint = connection.begin_nested()
     with pytest.raises(DBAPIError, match="append-only"):
@@ -50,8 +53,9 @@ def test_the_database_refuses_to_change_or_delete_a_resolution(connection, resol
 def test_the_database_refuses_an_update_from_a_session_savepoint(db, connection, resolution):
     with pytest.raises(DBAPIError):
         with db.begin_nested():
-            db.connection().execute(text("UPDATE delib_resolution SET title = 'x' WHERE id = :id"),
-                                    {"id": resolution.id})
+            db.connection().execute(
+                text("UPDATE delib_resolution SET title = 'x' WHERE id = :id"), {"id": resolution.id}
+            )
     assert _stored_title(connection, resolution) == resolution.title
 
 

@@ -57,8 +57,16 @@ def example() -> dict:
         "adopted_at": "2026-03-14T10:15:00Z",
         "forum": {"id": 7, "title": "Форум громад"},
         "rule": Rule().describe(),
-        "tally": {"for": 31, "against": 4, "abstain": 5, "registered": 60, "present": 45,
-                  "participants": 40, "quorum_reached": True, "hand_counted": False},
+        "tally": {
+            "for": 31,
+            "against": 4,
+            "abstain": 5,
+            "registered": 60,
+            "present": 45,
+            "participants": 40,
+            "quorum_reached": True,
+            "hand_counted": False,
+        },
         "contributors": [{"id": 12, "name": "Олена Коваль"}, {"id": 3, "name": "Ігор Мельник"}],
         "revision": {"document_id": 41, "number": 5},
         "previous_hash": None,
@@ -130,21 +138,27 @@ def test_nfd_text_equals_nfc_text():
     assert resolution_hash({**example(), "text": nfd}) == KNOWN_HASH
 
 
-@pytest.mark.parametrize("text", [
-    pytest.param(TEXT, id="LF"),
-    pytest.param(TEXT.replace("\n", "\r"), id="CR"),
-    pytest.param(TEXT.replace("\n", "\r\n", 1), id="mixed CRLF and LF"),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(TEXT, id="LF"),
+        pytest.param(TEXT.replace("\n", "\r"), id="CR"),
+        pytest.param(TEXT.replace("\n", "\r\n", 1), id="mixed CRLF and LF"),
+    ],
+)
 def test_line_endings_do_not_matter(text):
     assert resolution_hash({**example(), "text": text}) == KNOWN_HASH
 
 
-@pytest.mark.parametrize("moment", [
-    pytest.param(datetime(2026, 3, 14, 10, 15, tzinfo=UTC), id="aware UTC"),
-    pytest.param(datetime(2026, 3, 14, 12, 15, tzinfo=timezone(timedelta(hours=2))), id="Kyiv"),
-    pytest.param(datetime(2026, 3, 14, 10, 15), id="naive taken as UTC"),
-    pytest.param(datetime(2026, 3, 14, 10, 15, 0, 999999, tzinfo=UTC), id="microseconds dropped"),
-])
+@pytest.mark.parametrize(
+    "moment",
+    [
+        pytest.param(datetime(2026, 3, 14, 10, 15, tzinfo=UTC), id="aware UTC"),
+        pytest.param(datetime(2026, 3, 14, 12, 15, tzinfo=timezone(timedelta(hours=2))), id="Kyiv"),
+        pytest.param(datetime(2026, 3, 14, 10, 15), id="naive taken as UTC"),
+        pytest.param(datetime(2026, 3, 14, 10, 15, 0, 999999, tzinfo=UTC), id="microseconds dropped"),
+    ],
+)
 def test_adoption_time_forms(moment):
     assert resolution_hash({**example(), "adopted_at": moment}) == KNOWN_HASH
 
@@ -158,8 +172,7 @@ def test_keys_outside_the_form_are_not_covered():
 
 
 def test_tally_record_builds_the_tally_member():
-    tally = tally_record(Counts(31, 4, 5), Electorate(60, 45, 40), quorum_reached=True,
-                         hand_counted=False)
+    tally = tally_record(Counts(31, 4, 5), Electorate(60, 45, 40), quorum_reached=True, hand_counted=False)
     assert tally == example()["tally"]
 
 
@@ -172,12 +185,14 @@ def _set(path, value):
         for key in path[:-1]:
             target = target[key]
         target[path[-1]] = value
+
     return change
 
 
 def _contributors(change_list):
     def change(record):
         change_list(record["contributors"])
+
     return change
 
 
@@ -195,8 +210,10 @@ CHANGES = [
     ("rule quorum share", _set(["rule"], Rule(quorum_share="2/3").describe())),
     ("rule quorum base", _set(["rule"], Rule(quorum_base="present").describe())),
     ("rule secret", _set(["rule"], Rule(secret=True).describe())),
-    *[(f"tally {key}", _set(["tally", key], 30)) for key in
-      ("for", "against", "abstain", "registered", "present", "participants")],
+    *[
+        (f"tally {key}", _set(["tally", key], 30))
+        for key in ("for", "against", "abstain", "registered", "present", "participants")
+    ],
     ("tally quorum_reached", _set(["tally", "quorum_reached"], False)),
     ("tally hand_counted", _set(["tally", "hand_counted"], True)),
     ("contributors added", _contributors(lambda c: c.append({"id": 20, "name": "Тарас"}))),
@@ -233,17 +250,20 @@ def test_all_changes_give_different_hashes():
 # --- refusals -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("change", [
-    pytest.param(_set(["tally", "for"], 31.0), id="tally count"),
-    pytest.param(_set(["forum", "id"], 7.0), id="forum id"),
-    pytest.param(_set(["revision", "number"], 5.0), id="revision number"),
-    pytest.param(_set(["contributors", 0, "id"], 12.0), id="contributor id"),
-    pytest.param(_set(["rule", "quorum_share"], 0.5), id="rule share"),
-    pytest.param(_set(["rule", "extra"], {"weights": [1, 0.5]}), id="nested in rule"),
-    pytest.param(_set(["adopted_at"], 1773483300.0), id="timestamp"),
-    pytest.param(_set(["title"], 1.5), id="title"),
-    pytest.param(_set(["tally", "quorum_reached"], 1.0), id="flag"),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(_set(["tally", "for"], 31.0), id="tally count"),
+        pytest.param(_set(["forum", "id"], 7.0), id="forum id"),
+        pytest.param(_set(["revision", "number"], 5.0), id="revision number"),
+        pytest.param(_set(["contributors", 0, "id"], 12.0), id="contributor id"),
+        pytest.param(_set(["rule", "quorum_share"], 0.5), id="rule share"),
+        pytest.param(_set(["rule", "extra"], {"weights": [1, 0.5]}), id="nested in rule"),
+        pytest.param(_set(["adopted_at"], 1773483300.0), id="timestamp"),
+        pytest.param(_set(["title"], 1.5), id="title"),
+        pytest.param(_set(["tally", "quorum_reached"], 1.0), id="flag"),
+    ],
+)
 def test_a_float_is_refused(change):
     record = example()
     change(record)
@@ -253,31 +273,30 @@ def test_a_float_is_refused(change):
     assert isinstance(exc.value, ValueError)
 
 
-@pytest.mark.parametrize(("change", "code"), [
-    pytest.param(lambda r: r.pop("kind"), "missing_field", id="missing field"),
-    pytest.param(_set(["tally", "adopted"], True), "invalid_keys", id="extra tally key"),
-    pytest.param(_set(["forum"], {"id": 7}), "invalid_keys", id="forum without title"),
-    pytest.param(_set(["tally", "for"], -1), "invalid_integer", id="negative count"),
-    pytest.param(_set(["tally", "for"], True), "invalid_integer", id="bool as count"),
-    pytest.param(_set(["tally", "hand_counted"], 0), "invalid_boolean", id="int as flag"),
-    pytest.param(_set(["forum", "id"], "7"), "invalid_integer", id="string id"),
-    pytest.param(_set(["forum", "id"], 2**53), "invalid_integer", id="id beyond JSON"),
-    pytest.param(_set(["revision", "number"], 0), "invalid_integer", id="revision zero"),
-    pytest.param(_set(["rule", "quorum_share"], Fraction(1, 2)), "invalid_value",
-                 id="Fraction object in rule"),
-    pytest.param(_set(["title"], "  "), "invalid_string", id="blank title"),
-    pytest.param(_set(["text"], "lone \ud800 surrogate"), "invalid_string", id="lone surrogate"),
-    pytest.param(_set(["adopted_at"], "2026-03-14T10:15:00+00:00"), "invalid_time",
-                 id="offset instead of Z"),
-    pytest.param(_set(["adopted_at"], "2026-03-14T10:15:00.5Z"), "invalid_time",
-                 id="fractional seconds"),
-    pytest.param(_set(["adopted_at"], "2026-02-30T10:15:00Z"), "invalid_time", id="no such day"),
-    pytest.param(_set(["previous_hash"], OTHER_HASH.upper()), "invalid_hash", id="uppercase hash"),
-    pytest.param(_set(["previous_hash"], "ab"), "invalid_hash", id="short hash"),
-    pytest.param(_set(["contributors", 1, "id"], 12), "duplicate_contributor",
-                 id="duplicate contributor"),
-    pytest.param(_set(["contributors"], {"id": 1}), "invalid_list", id="contributors not list"),
-])
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        pytest.param(lambda r: r.pop("kind"), "missing_field", id="missing field"),
+        pytest.param(_set(["tally", "adopted"], True), "invalid_keys", id="extra tally key"),
+        pytest.param(_set(["forum"], {"id": 7}), "invalid_keys", id="forum without title"),
+        pytest.param(_set(["tally", "for"], -1), "invalid_integer", id="negative count"),
+        pytest.param(_set(["tally", "for"], True), "invalid_integer", id="bool as count"),
+        pytest.param(_set(["tally", "hand_counted"], 0), "invalid_boolean", id="int as flag"),
+        pytest.param(_set(["forum", "id"], "7"), "invalid_integer", id="string id"),
+        pytest.param(_set(["forum", "id"], 2**53), "invalid_integer", id="id beyond JSON"),
+        pytest.param(_set(["revision", "number"], 0), "invalid_integer", id="revision zero"),
+        pytest.param(_set(["rule", "quorum_share"], Fraction(1, 2)), "invalid_value", id="Fraction object in rule"),
+        pytest.param(_set(["title"], "  "), "invalid_string", id="blank title"),
+        pytest.param(_set(["text"], "lone \ud800 surrogate"), "invalid_string", id="lone surrogate"),
+        pytest.param(_set(["adopted_at"], "2026-03-14T10:15:00+00:00"), "invalid_time", id="offset instead of Z"),
+        pytest.param(_set(["adopted_at"], "2026-03-14T10:15:00.5Z"), "invalid_time", id="fractional seconds"),
+        pytest.param(_set(["adopted_at"], "2026-02-30T10:15:00Z"), "invalid_time", id="no such day"),
+        pytest.param(_set(["previous_hash"], OTHER_HASH.upper()), "invalid_hash", id="uppercase hash"),
+        pytest.param(_set(["previous_hash"], "ab"), "invalid_hash", id="short hash"),
+        pytest.param(_set(["contributors", 1, "id"], 12), "duplicate_contributor", id="duplicate contributor"),
+        pytest.param(_set(["contributors"], {"id": 1}), "invalid_list", id="contributors not list"),
+    ],
+)
 def test_invalid_records_are_refused(change, code):
     record = example()
     change(record)
@@ -292,8 +311,12 @@ def test_invalid_records_are_refused(change, code):
 def chain(n: int = 3) -> list[dict]:
     records, previous = [], None
     for i in range(1, n + 1):
-        record = {**example(), "number": f"2026/{i}", "previous_hash": previous,
-                  "revision": {"document_id": 40 + i, "number": 1}}
+        record = {
+            **example(),
+            "number": f"2026/{i}",
+            "previous_hash": previous,
+            "revision": {"document_id": 40 + i, "number": 1},
+        }
         record["hash"] = previous = resolution_hash(record)
         records.append(record)
     return records
@@ -308,8 +331,7 @@ def test_a_tampered_text_is_found():
     records = chain()
     stored = records[1]["hash"]
     records[1]["text"] = records[1]["text"].replace("Підтримати", "Відхилити")
-    assert verify_chain(records) == [
-        Problem("2026/2", "hash_mismatch", resolution_hash(records[1]), stored)]
+    assert verify_chain(records) == [Problem("2026/2", "hash_mismatch", resolution_hash(records[1]), stored)]
 
 
 def test_a_tampered_and_rehashed_record_breaks_the_next_link():
@@ -324,8 +346,7 @@ def test_a_broken_link_is_found():
     records = chain()
     records[2]["previous_hash"] = OTHER_HASH
     records[2]["hash"] = resolution_hash(records[2])
-    assert verify_chain(records) == [
-        Problem("2026/3", "chain_broken", records[1]["hash"], OTHER_HASH)]
+    assert verify_chain(records) == [Problem("2026/3", "chain_broken", records[1]["hash"], OTHER_HASH)]
 
 
 def test_a_removed_record_breaks_the_chain():
@@ -348,7 +369,8 @@ def test_the_tail_of_a_chain_verifies_from_a_known_hash():
     records = chain(4)
     assert verify_chain(records[2:], previous_hash=records[1]["hash"]) == []
     assert verify_chain(records[2:], previous_hash=OTHER_HASH) == [
-        Problem("2026/3", "chain_broken", OTHER_HASH, records[1]["hash"])]
+        Problem("2026/3", "chain_broken", OTHER_HASH, records[1]["hash"])
+    ]
 
 
 def test_a_record_without_canonical_form_is_reported_not_raised():
@@ -358,8 +380,10 @@ def test_a_record_without_canonical_form_is_reported_not_raised():
 
 
 def test_module_needs_no_database_or_web():
-    code = ("import sys, deliberation.resolutions.record; "
-            "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'starlette') if m in sys.modules))")
+    code = (
+        "import sys, deliberation.resolutions.record; "
+        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'starlette') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -372,8 +396,7 @@ def test_any_text_hashes_the_same_in_nfc_and_nfd(text):
     nfc = {**example(), "text": unicodedata.normalize("NFC", text)}
     nfd = {**example(), "text": unicodedata.normalize("NFD", text)}
     assert resolution_hash(nfc) == resolution_hash(nfd)
-    assert canonical_record(nfd)["text"] == \
-        unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    assert canonical_record(nfd)["text"] == unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 @given(st.permutations(FIELDS))

@@ -18,8 +18,11 @@ from deliberation.resolutions.chain import record_of
 from deliberation.resolutions.verify import verify, verify_report
 from deliberation.testing import make_document, make_forum, make_resolution, make_user, make_workshop
 
-MOMENTS = [datetime(2026, 3, 14, 10, 15, tzinfo=UTC), datetime(2026, 5, 1, 9, 0, tzinfo=UTC),
-           datetime(2026, 6, 20, 15, 30, tzinfo=UTC)]
+MOMENTS = [
+    datetime(2026, 3, 14, 10, 15, tzinfo=UTC),
+    datetime(2026, 5, 1, 9, 0, tzinfo=UTC),
+    datetime(2026, 6, 20, 15, 30, tzinfo=UTC),
+]
 FORGED = "0" * 64
 
 
@@ -46,8 +49,9 @@ def _drop_append_only_trigger(connection) -> None:
 def _tamper(connection, resolution, **values) -> None:
     _drop_append_only_trigger(connection)
     assignments = ", ".join(f"{name} = :{name}" for name in values)
-    connection.execute(text(f"UPDATE delib_resolution SET {assignments} WHERE id = :id"),
-                       {**values, "id": resolution.id})
+    connection.execute(
+        text(f"UPDATE delib_resolution SET {assignments} WHERE id = :id"), {**values, "id": resolution.id}
+    )
 
 
 @pytest.fixture
@@ -78,8 +82,10 @@ def test_a_changed_text_under_the_stored_hash_is_a_hash_mismatch(db, connection,
 def test_a_changed_stored_hash_breaks_the_next_link(db, connection, chain):
     original = chain[0].hash
     _tamper(connection, chain[0], hash=FORGED)
-    assert verify(db) == [record.Problem("2026/1", "hash_mismatch", original, FORGED),
-                          record.Problem("2026/2", "chain_broken", FORGED, original)]
+    assert verify(db) == [
+        record.Problem("2026/1", "hash_mismatch", original, FORGED),
+        record.Problem("2026/2", "chain_broken", FORGED, original),
+    ]
 
 
 @pytest.mark.parametrize("batch", [1, 2])
@@ -87,15 +93,16 @@ def test_links_are_followed_across_the_slices_the_chain_is_read_in(db, connectio
     assert verify_report(db, batch=batch).problems == []
     original = chain[1].hash
     _tamper(connection, chain[1], hash=FORGED)
-    assert verify_report(db, batch=batch).problems == [record.Problem("2026/2", "hash_mismatch", original, FORGED),
-                                                        record.Problem("2026/3", "chain_broken", FORGED, original)]
+    assert verify_report(db, batch=batch).problems == [
+        record.Problem("2026/2", "hash_mismatch", original, FORGED),
+        record.Problem("2026/3", "chain_broken", FORGED, original),
+    ]
 
 
 def test_a_first_resolution_pointing_somewhere_is_reported(db, connection, chain):
     _tamper(connection, chain[0], previous_hash=FORGED)
     problems = verify(db)
     assert [(p.number, p.code) for p in problems] == [("2026/1", "hash_mismatch"), ("2026/1", "first_has_previous")]
-
 
 
 def test_the_trigger_is_back_once_a_tampering_test_rolled_back(connection, chain):
@@ -107,10 +114,16 @@ def test_the_trigger_is_back_once_a_tampering_test_rolled_back(connection, chain
 
 # --- the command ---------------------------------------------------------------------------------
 
+
 def _verify_command(database: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DELIBERATION_DATABASE_URL": database}
-    return subprocess.run([sys.executable, "-m", "deliberation.cli", "verify", *args], env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "deliberation.cli", "verify", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -145,8 +158,9 @@ def test_the_command_prints_each_problem_and_fails(database_file):
     url, engine, hashes = database_file
     with engine.begin() as connection:  # a throwaway file: the tampering is committed
         _drop_append_only_trigger(connection)
-        connection.execute(text("UPDATE delib_resolution SET hash = :forged WHERE number = '2026/1'"),
-                           {"forged": FORGED})
+        connection.execute(
+            text("UPDATE delib_resolution SET hash = :forged WHERE number = '2026/1'"), {"forged": FORGED}
+        )
         connection.execute(text("UPDATE delib_resolution SET title = 'Підмінена назва' WHERE number = '2026/3'"))
     result = _verify_command(url)
     assert result.returncode == 1

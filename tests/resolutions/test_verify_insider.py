@@ -23,8 +23,13 @@ from tests.resolutions.test_verify import _make_chain, _verify_command, database
 def _lift_guards(connection, table: str) -> None:
     """What an insider with the database's owner rights does first (inside the test's transaction)."""
     if is_sqlite(connection):
-        for name in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
-                                            "tbl_name = :t"), {"t": table}).scalars().all():
+        for name in (
+            connection.execute(
+                text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"), {"t": table}
+            )
+            .scalars()
+            .all()
+        ):
             connection.execute(text(f"DROP TRIGGER {name}"))
     else:
         connection.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
@@ -40,9 +45,10 @@ def _rewrite_and_rehash(connection, db, chain, index: int, title: str) -> None:
         if n == index:
             fields["title"] = title
         digest = record.resolution_hash(fields)
-        connection.execute(text("UPDATE delib_resolution SET title = :title, hash = :hash, previous_hash = :prev "
-                                "WHERE id = :id"), {"title": fields["title"], "hash": digest, "prev": previous,
-                                                    "id": resolution.id})
+        connection.execute(
+            text("UPDATE delib_resolution SET title = :title, hash = :hash, previous_hash = :prev WHERE id = :id"),
+            {"title": fields["title"], "hash": digest, "prev": previous, "id": resolution.id},
+        )
         previous = digest
     db.expire_all()
 
@@ -71,8 +77,11 @@ def test_the_command_fails_when_a_kept_head_is_gone(database_file):  # noqa: F81
     assert _verify_command(url, "--expect", hashes[-1]).returncode == 0
     with engine.begin() as connection:  # a throwaway file: the rewrite is committed
         with SessionFactory(connection)() as db:
-            chain = db.exec(select(__import__("deliberation.resolutions.models", fromlist=["Resolution"]).Resolution)
-                            .order_by(text("sequence"))).all()
+            chain = db.exec(
+                select(__import__("deliberation.resolutions.models", fromlist=["Resolution"]).Resolution).order_by(
+                    text("sequence")
+                )
+            ).all()
             _rewrite_and_rehash(connection, db, chain, 0, "Підмінена назва")
     result = _verify_command(url, "--expect", hashes[-1])
     assert result.returncode == 1
@@ -83,8 +92,9 @@ def test_verify_recounts_every_closed_vote_from_its_ballots(db, connection, chai
     assert verify(db) == []
     vote_id = chain[0].vote_id
     _lift_guards(connection, "delib_ballot")
-    ballot_id = connection.execute(text("SELECT id FROM delib_ballot WHERE vote_id = :v AND choice = 'for' LIMIT 1"),
-                                   {"v": vote_id}).scalar()
+    ballot_id = connection.execute(
+        text("SELECT id FROM delib_ballot WHERE vote_id = :v AND choice = 'for' LIMIT 1"), {"v": vote_id}
+    ).scalar()
     connection.execute(text("UPDATE delib_ballot SET choice = 'against' WHERE id = :id"), {"id": ballot_id})
     problems = verify(db)
     assert [(p.number, p.code) for p in problems] == [(f"vote {vote_id}", "tally_mismatch")]
@@ -93,8 +103,10 @@ def test_verify_recounts_every_closed_vote_from_its_ballots(db, connection, chai
 def test_verify_finds_a_participation_without_its_ballot(db, connection, chain):
     vote_id = chain[1].vote_id
     _lift_guards(connection, "delib_participation")
-    connection.execute(text("DELETE FROM delib_participation WHERE id = (SELECT min(id) FROM delib_participation "
-                            "WHERE vote_id = :v)"), {"v": vote_id})
+    connection.execute(
+        text("DELETE FROM delib_participation WHERE id = (SELECT min(id) FROM delib_participation WHERE vote_id = :v)"),
+        {"v": vote_id},
+    )
     assert [(p.number, p.code) for p in verify(db)] == [(f"vote {vote_id}", "participants_mismatch")]
 
 
@@ -106,10 +118,13 @@ def test_every_audit_entry_is_chained_to_the_one_before(db, chain):
     assert report.audit_checked == len(entries) and report.audit_head == entries[-1].hash
 
 
-@pytest.mark.parametrize("tamper", [
-    "UPDATE delib_audit_entry SET action = 'user.nothing' WHERE id = (SELECT min(id) FROM delib_audit_entry)",
-    "DELETE FROM delib_audit_entry WHERE id = (SELECT min(id) + 1 FROM delib_audit_entry)",
-])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "UPDATE delib_audit_entry SET action = 'user.nothing' WHERE id = (SELECT min(id) FROM delib_audit_entry)",
+        "DELETE FROM delib_audit_entry WHERE id = (SELECT min(id) + 1 FROM delib_audit_entry)",
+    ],
+)
 def test_a_changed_or_removed_audit_entry_is_found(db, connection, chain, tamper):
     _lift_guards(connection, "delib_audit_entry")
     connection.execute(text(tamper))
@@ -156,6 +171,7 @@ def test_entries_written_by_concurrent_transactions_do_not_fork_the_chain(backen
 
 # --- the head, published for anyone to keep ------------------------------------------------------
 
+
 def test_the_api_publishes_the_chain_head_whatever_the_filters(client, db, chain):
     for query in ("", "?limit=1"):
         body = client.get("/api/v1/resolutions" + query).json()
@@ -181,4 +197,4 @@ def test_each_resolution_page_shows_its_hash_as_the_head_at_adoption(client, db,
     assert "Head of the chain at adoption" in page or "Голова ланцюжка на момент ухвалення" in page
     # The command and the hash to keep, the hash broken into groups so a phone need not scroll.
     assert "deliberation verify --expect</code>" in page
-    assert "<wbr>".join(first.hash[i:i + 16] for i in range(0, 64, 16)) in page
+    assert "<wbr>".join(first.hash[i : i + 16] for i in range(0, 64, 16)) in page

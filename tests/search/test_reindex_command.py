@@ -19,10 +19,16 @@ def test_reindex_command_rebuilds_the_index_and_prints_its_progress(tmp_path):
         workshop = make_workshop(db, creator=chair, facilitators=(author,))
         forum = make_forum(db, creator=chair)
         for n in range(3):
-            make_document(db, workshop=workshop, author=author, title=f"Петиція {n}",
-                          body=f"Громади просять про водогін номер {n}.")
-        adopted = make_document(db, workshop=workshop, author=author, title="Звернення",
-                                body="Рішення громад про відкритість.")
+            make_document(
+                db,
+                workshop=workshop,
+                author=author,
+                title=f"Петиція {n}",
+                body=f"Громади просять про водогін номер {n}.",
+            )
+        adopted = make_document(
+            db, workshop=workshop, author=author, title="Звернення", body="Рішення громад про відкритість."
+        )
         make_resolution(db, forum=forum, document=adopted, actor=chair)
         # Texts written before the index existed: nothing is found until the rebuild.
         db.execute(text("DELETE FROM delib_search_entry"))

@@ -16,8 +16,10 @@ from deliberation.search.queries import SNIPPET_CHARS, resolution_ids_matching, 
 from deliberation.testing import counted_queries, make_document, make_forum, make_resolution, make_user, make_workshop
 from deliberation.workshops.queries import get_membership
 
-LETTER = ("Форум звертається до рад у громадах області. Просимо ухвалити кілька рішень про відкритість "
-          "і передати обʼєкт комунальної власності під громадський простір.")
+LETTER = (
+    "Форум звертається до рад у громадах області. Просимо ухвалити кілька рішень про відкритість "
+    "і передати обʼєкт комунальної власності під громадський простір."
+)
 
 
 @pytest.fixture
@@ -27,13 +29,20 @@ def world(db):
     member = make_user(db)
     workshop = make_workshop(db, creator=coordinator, facilitators=(author,))
     forum = make_forum(db, creator=coordinator)
-    return {"db": db, "coordinator": coordinator, "author": author, "member": member, "workshop": workshop,
-            "forum": forum}
+    return {
+        "db": db,
+        "coordinator": coordinator,
+        "author": author,
+        "member": member,
+        "workshop": workshop,
+        "forum": forum,
+    }
 
 
 def _draft(world, *, title="Проєкт звернення", body=LETTER):
-    return make_document(world["db"], workshop=world["workshop"], author=world["author"], title=title, body=body,
-                         kind="appeal")
+    return make_document(
+        world["db"], workshop=world["workshop"], author=world["author"], title=title, body=body, kind="appeal"
+    )
 
 
 def _resolution(world, *, title="Звернення до рад", body=LETTER):
@@ -99,7 +108,9 @@ def test_an_ambiguous_query_word_finds_each_word_it_can_be(world):
 
 
 def test_a_text_with_more_matches_ranks_first(world):
-    once = _resolution(world, title="Звернення перше", body="Громада просить про бюджет. Інше питання, інша тема, ще тема.")
+    once = _resolution(
+        world, title="Звернення перше", body="Громада просить про бюджет. Інше питання, інша тема, ще тема."
+    )
     often = _resolution(world, title="Звернення друге", body="Громада і громади: громадам потрібен бюджет громади.")
     page = _public(world["db"], "громада")
     assert _found(page) == [("resolution", often.id), ("resolution", once.id)]
@@ -141,8 +152,13 @@ def test_a_new_revision_is_found_by_its_new_words_and_not_by_removed_ones(world)
     document = _draft(world, body="Просимо відремонтувати водогін у селі.")
     assert _found(_as_member(db, world, "водогін")) == [("document", document.id)]
     membership = get_membership(db, workshop_id=world["workshop"].id, user_id=world["author"].id)
-    check_save_revision(db, document=document, actor=world["author"], membership=membership,
-                        data={"base": "1", "title": "Проєкт звернення", "body": "Просимо збудувати каналізацію в селі."})
+    check_save_revision(
+        db,
+        document=document,
+        actor=world["author"],
+        membership=membership,
+        data={"base": "1", "title": "Проєкт звернення", "body": "Просимо збудувати каналізацію в селі."},
+    )
     assert _as_member(db, world, "водогін").total == 0
     page = _as_member(db, world, "каналізація")
     assert _found(page) == [("document", document.id)]
@@ -153,8 +169,13 @@ def test_an_older_revision_never_replaces_the_indexed_head(world):
     db = world["db"]
     document = _draft(world, body="Перша версія про водогін.")
     membership = get_membership(db, workshop_id=world["workshop"].id, user_id=world["author"].id)
-    saved = check_save_revision(db, document=document, actor=world["author"], membership=membership,
-                                data={"base": "1", "title": "Проєкт звернення", "body": "Друга версія про каналізацію."})
+    saved = check_save_revision(
+        db,
+        document=document,
+        actor=world["author"],
+        membership=membership,
+        data={"base": "1", "title": "Проєкт звернення", "body": "Друга версія про каналізацію."},
+    )
     from deliberation.drafting.queries import get_revision
 
     assert index_document(db, document, get_revision(db, document_id=document.id, number=1)) is None
@@ -198,8 +219,22 @@ def test_pages_of_hits_count_every_match(world):
     assert sorted(resolution_ids_matching(db, "громада")) == sorted(ids)
 
 
-@pytest.mark.parametrize("query", ['"громада', "громада OR", "NOT громада", "громада*", "громада:1", "(громада",
-                                   "громада & !", "громада'", "громада -рада", "громада NEAR(рада)", "\\"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"громада',
+        "громада OR",
+        "NOT громада",
+        "громада*",
+        "громада:1",
+        "(громада",
+        "громада & !",
+        "громада'",
+        "громада -рада",
+        "громада NEAR(рада)",
+        "\\",
+    ],
+)
 def test_query_syntax_typed_by_a_person_is_taken_as_words(world, query):
     _resolution(world)
     page = _public(world["db"], query)
@@ -261,23 +296,40 @@ def test_reindex_repairs_a_backend_index_that_fell_out_of_step(world, backend):
 def test_entries_keep_the_document_workshop_and_revision(world):
     db = world["db"]
     document = _draft(world)
-    entry = db.exec(select(SearchEntry).where(SearchEntry.kind == "document", SearchEntry.object_id == document.id)).one()
-    assert (entry.visibility, entry.workshop_id, entry.revision_number, entry.status) == \
-        ("members", world["workshop"].id, 1, "draft")
+    entry = db.exec(
+        select(SearchEntry).where(SearchEntry.kind == "document", SearchEntry.object_id == document.id)
+    ).one()
+    assert (entry.visibility, entry.workshop_id, entry.revision_number, entry.status) == (
+        "members",
+        world["workshop"].id,
+        1,
+        "draft",
+    )
     assert entry.lemmas.startswith("проєкт звернення форум звертати звертатися")
 
 
 def test_the_backend_index_keeps_apostrophe_and_hyphen_words_whole(world, backend):
     db = world["db"]
-    entry_id = db.exec(select(SearchEntry.id).where(SearchEntry.object_id == _resolution(
-        world, title="Звернення", body="Будь-який обʼєкт.").id, SearchEntry.kind == "resolution")).one()
+    entry_id = db.exec(
+        select(SearchEntry.id).where(
+            SearchEntry.object_id == _resolution(world, title="Звернення", body="Будь-який обʼєкт.").id,
+            SearchEntry.kind == "resolution",
+        )
+    ).one()
     if backend == "sqlite":
-        db.execute(text("CREATE VIRTUAL TABLE temp.delib_search_terms USING fts5vocab(main, delib_search_fts, instance)"))
-        terms = set(db.execute(text("SELECT term FROM temp.delib_search_terms WHERE doc = :id"), {"id": entry_id})
-                    .scalars())
+        db.execute(
+            text("CREATE VIRTUAL TABLE temp.delib_search_terms USING fts5vocab(main, delib_search_fts, instance)")
+        )
+        terms = set(
+            db.execute(text("SELECT term FROM temp.delib_search_terms WHERE doc = :id"), {"id": entry_id}).scalars()
+        )
         db.execute(text("DROP TABLE temp.delib_search_terms"))
     else:
-        terms = set(db.execute(text("SELECT unnest(tsvector_to_array(lemma_vector)) FROM delib_search_entry "
-                                    "WHERE id = :id"), {"id": entry_id}).scalars())
+        terms = set(
+            db.execute(
+                text("SELECT unnest(tsvector_to_array(lemma_vector)) FROM delib_search_entry WHERE id = :id"),
+                {"id": entry_id},
+            ).scalars()
+        )
     assert {"будь-який", "обʼєкт"} <= terms
     assert _found(_public(db, "будь-який об'єкт")) != []

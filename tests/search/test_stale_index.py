@@ -21,8 +21,13 @@ def _texts(db, count=3):
     forum = make_forum(db, creator=chair)
     resolutions = []
     for n in range(count):
-        document = make_document(db, workshop=workshop, author=author, title=f"Програма {n}",
-                                 body=f"Програма розвитку молоді громади номер {n}.")
+        document = make_document(
+            db,
+            workshop=workshop,
+            author=author,
+            title=f"Програма {n}",
+            body=f"Програма розвитку молоді громади номер {n}.",
+        )
         resolutions.append(make_resolution(db, forum=forum, document=document, actor=chair))
     return resolutions
 
@@ -39,8 +44,11 @@ def test_an_index_in_the_one_lemma_form_is_stale_and_rebuilt_so_every_form_is_fo
     resolutions = _texts(db)
     # What the simplemma-only folding stored for these texts.
     for n, resolution in enumerate(resolutions):
-        db.execute(update(SearchEntry).where(SearchEntry.kind == "resolution", SearchEntry.object_id == resolution.id)
-                   .values(lemmas=f"програма {n} програма розвиток молоді громада номер {n}"))
+        db.execute(
+            update(SearchEntry)
+            .where(SearchEntry.kind == "resolution", SearchEntry.object_id == resolution.id)
+            .values(lemmas=f"програма {n} програма розвиток молоді громада номер {n}")
+        )
     assert search(db, "молодь", public_only=True).total == 0
     assert stale_entries(db) == len(resolutions)
     heard = []
@@ -61,8 +69,11 @@ def test_texts_written_before_the_index_existed_make_it_stale(db):
 def test_the_check_compares_a_sample_spread_over_the_whole_index(db):
     resolutions = _texts(db, count=6)
     last = resolutions[-1]
-    db.execute(update(SearchEntry).where(SearchEntry.kind == "resolution", SearchEntry.object_id == last.id)
-               .values(lemmas="програма розвиток молоді"))
+    db.execute(
+        update(SearchEntry)
+        .where(SearchEntry.kind == "resolution", SearchEntry.object_id == last.id)
+        .values(lemmas="програма розвиток молоді")
+    )
     assert stale_entries(db) == 1
     # With a sample of two out of twelve entries, the first and the seventh are compared.
     assert stale_entries(db, sample=2) == 0

@@ -25,15 +25,23 @@ def test_replacing_a_passage_inside_a_point():
     paragraphs = _paragraphs(TEXT)
     pid = paragraphs[3].pid
     start = paragraphs[3].text.index("положення")
-    result = apply_change(TEXT, paragraphs, kind="replace", pid=pid, start=start, end=start + len("положення"),
-                          proposed="Положення про громадський бюджет")
+    result = apply_change(
+        TEXT,
+        paragraphs,
+        kind="replace",
+        pid=pid,
+        start=start,
+        end=start + len("положення"),
+        proposed="Положення про громадський бюджет",
+    )
     assert "1. Затвердити Положення про громадський бюджет." in result
 
 
 def test_inserting_a_point_after_another():
     paragraphs = _paragraphs(TEXT)
-    result = apply_change(TEXT, paragraphs, kind="insert", pid=paragraphs[3].pid, start=None, end=None,
-                          proposed="2. Оприлюднити звіт.")
+    result = apply_change(
+        TEXT, paragraphs, kind="insert", pid=paragraphs[3].pid, start=None, end=None, proposed="2. Оприлюднити звіт."
+    )
     assert split_units(result)[4] == "2. Оприлюднити звіт."
 
 
@@ -58,8 +66,9 @@ def test_replacing_a_paragraph_changes_only_that_paragraph(units, data):
     text = "\n\n".join(units)
     paragraphs = _paragraphs(text)
     index = data.draw(st.integers(0, len(paragraphs) - 1))
-    result = apply_change(text, paragraphs, kind="replace", pid=paragraphs[index].pid, start=None, end=None,
-                          proposed="нова редакція")
+    result = apply_change(
+        text, paragraphs, kind="replace", pid=paragraphs[index].pid, start=None, end=None, proposed="нова редакція"
+    )
     expected = [p.text for p in paragraphs]
     expected[index] = "нова редакція"
     assert split_units(result) == expected

@@ -8,10 +8,7 @@ from text_strategies import OTHER_WORDS, SETTINGS, distinct_paragraphs, edited_w
 from deliberation.text.anchors import Anchor, make_anchor, reanchor
 from deliberation.text.paragraphs import Paragraph
 
-LONG = (
-    "Контроль за виконанням цього рішення покласти на постійну комісію "
-    "з питань бюджету та фінансів."
-)
+LONG = "Контроль за виконанням цього рішення покласти на постійну комісію з питань бюджету та фінансів."
 
 
 def as_paragraphs(texts, prefix="id"):
@@ -99,9 +96,7 @@ def test_anchor_follows_a_unique_quote_into_another_paragraph(case, data):
 def removed_quote(draw):
     texts = draw(distinct_paragraphs(min_size=2))
     k = draw(st.integers(0, len(texts) - 1))
-    phrase = " ".join(
-        draw(st.lists(st.sampled_from(OTHER_WORDS), min_size=1, max_size=3, unique=True))
-    )
+    phrase = " ".join(draw(st.lists(st.sampled_from(OTHER_WORDS), min_size=1, max_size=3, unique=True)))
     ws = texts[k].split(" ")
     at = draw(st.integers(1, len(ws)))
     with_phrase = " ".join([*ws[:at], phrase, *ws[at:]])
@@ -138,10 +133,7 @@ def test_fuzzy_anchor_finds_a_slightly_edited_long_quote():
     edited = text.replace("з питань бюджету", "з питань місцевого бюджету")
     r = reanchor(anchor, [Paragraph("a", edited)])
     assert r.status == "fuzzy"
-    assert (
-        edited[r.start : r.end]
-        == "покласти на постійну комісію з питань місцевого бюджету та фінансів"
-    )
+    assert edited[r.start : r.end] == "покласти на постійну комісію з питань місцевого бюджету та фінансів"
 
 
 def test_whole_word_quote_never_lands_inside_a_longer_word_exactly():

@@ -100,9 +100,7 @@ def test_compact_and_expand_round_trip_through_json():
     assert compact([(2, 1), (0, 3), (3, 1)]) == [[5, 1]]
 
 
-@pytest.mark.parametrize(
-    "bad", [[[1]], [[1, 2, 3]], [[-1, 2]], [["1", 2]], [[1, None]], [[True, 1]]]
-)
+@pytest.mark.parametrize("bad", [[[1]], [[1, 2, 3]], [[-1, 2]], [["1", 2]], [[1, None]], [[True, 1]]])
 def test_expand_rejects_malformed_data(bad):
     with pytest.raises((ValueError, TypeError)):
         expand(bad)
@@ -189,7 +187,5 @@ def test_attribution_module_imports_no_database_or_web_framework():
         "import sys, deliberation.text.attribution\n"
         "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'starlette') if m in sys.modules))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

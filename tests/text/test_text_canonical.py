@@ -47,6 +47,4 @@ def test_normalize_is_idempotent(text):
 
 
 def test_normalize_apostrophes_maps_all_variants_to_modifier_letter():
-    assert {normalize_apostrophes(w) for w in ["обʼєкт", "об'єкт", "об’єкт", "об`єкт"]} == {
-        "обʼєкт"
-    }
+    assert {normalize_apostrophes(w) for w in ["обʼєкт", "об'єкт", "об’єкт", "об`єкт"]} == {"обʼєкт"}

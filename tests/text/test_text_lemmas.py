@@ -13,22 +13,34 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 from text_strategies import SETTINGS, WORDS, ukr_text
 
-from deliberation.text.lemmas import (APOSTROPHE, fold, highlight, lemma_text, lemmas, query_lemmas, query_terms,
-                                      query_word_lemmas, word_lemmas)
+from deliberation.text.lemmas import (
+    APOSTROPHE,
+    fold,
+    highlight,
+    lemma_text,
+    lemmas,
+    query_lemmas,
+    query_terms,
+    query_word_lemmas,
+    word_lemmas,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 APOSTROPHES = ["'", "\u2019", "\u02bc", "\u2018", "`"]
 
 
-@pytest.mark.parametrize(("inflected", "base"), [
-    ("громадах", "громада"),
-    ("громади", "громада"),
-    ("рішень", "рішення"),
-    ("депутатів", "депутат"),
-    ("сесії", "сесія"),
-    ("з’їзду", "з'їзд"),
-    ("пам'яті", "пам’ять"),
-])
+@pytest.mark.parametrize(
+    ("inflected", "base"),
+    [
+        ("громадах", "громада"),
+        ("громади", "громада"),
+        ("рішень", "рішення"),
+        ("депутатів", "депутат"),
+        ("сесії", "сесія"),
+        ("з’їзду", "з'їзд"),
+        ("пам'яті", "пам’ять"),
+    ],
+)
 def test_inflected_forms_share_the_lemma_of_the_base_form(inflected, base):
     assert set(query_word_lemmas(base)) & set(word_lemmas(inflected))
 
@@ -88,8 +100,11 @@ def _visible(snippet: str) -> str:
 
 
 @SETTINGS
-@given(ukr_text(), st.lists(st.sampled_from(APOSTROPHES), min_size=1, max_size=4),
-       st.sampled_from([str.upper, str.lower, str.swapcase, str.title]))
+@given(
+    ukr_text(),
+    st.lists(st.sampled_from(APOSTROPHES), min_size=1, max_size=4),
+    st.sampled_from([str.upper, str.lower, str.swapcase, str.title]),
+)
 def test_apostrophe_variants_and_letter_case_never_change_the_lemmas(text, apostrophes, recase):
     variants = iter(apostrophes * len(text))
     respelled = re.sub(r"['\u2019\u02bc]", lambda _: next(variants), text)
@@ -101,9 +116,11 @@ _HOSTILE = st.sampled_from(list("<>&\"'/ =") + ["script", "mark", "<mark>", "г�
 
 
 @SETTINGS
-@given(st.lists(st.one_of(_HOSTILE, st.sampled_from(WORDS), st.text(max_size=3)), max_size=40).map("".join),
-       st.lists(st.sampled_from(["громада", "рішення", "script", "mark"]), max_size=3),
-       st.integers(20, 300))
+@given(
+    st.lists(st.one_of(_HOSTILE, st.sampled_from(WORDS), st.text(max_size=3)), max_size=40).map("".join),
+    st.lists(st.sampled_from(["громада", "рішення", "script", "mark"]), max_size=3),
+    st.integers(20, 300),
+)
 def test_highlight_never_returns_unescaped_user_text(text, wanted, max_chars):
     snippet = highlight(text, [query_word_lemmas(w) for w in wanted], max_chars=max_chars)
     markup_free = re.sub(r"</?mark>", "", str(snippet))
@@ -114,7 +131,9 @@ def test_highlight_never_returns_unescaped_user_text(text, wanted, max_chars):
 
 
 def test_lemmas_module_imports_no_database_or_web_framework():
-    code = ("import sys\nimport deliberation.text.lemmas\n"
-            "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'starlette') if m in sys.modules))")
+    code = (
+        "import sys\nimport deliberation.text.lemmas\n"
+        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'starlette') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -162,9 +162,7 @@ def test_heading_ids_are_slugs_unique_per_document():
 
 
 def test_slug_drops_markup_and_keeps_link_text():
-    assert Tags(render("## **Бюджет** [громади](https://x.ua) `2025`")).attr("id") == [
-        "бюджет-громади-2025"
-    ]
+    assert Tags(render("## **Бюджет** [громади](https://x.ua) `2025`")).attr("id") == ["бюджет-громади-2025"]
     assert slugify("  Розділ   II — Ґрунти  ") == "розділ-ii-ґрунти"
 
 
@@ -177,10 +175,7 @@ def test_heading_ids_render_unescaped_only_as_slugs():
 
 
 def test_render_units_kinds_and_wrappers():
-    text = (
-        "# Рішення\n\nВИРІШИЛА:\n\n- перше\n- друге\n\n> Цитата\n\n"
-        "| a |\n|---|\n| 1 |\n\n1. Пункт\n\n---"
-    )
+    text = "# Рішення\n\nВИРІШИЛА:\n\n- перше\n- друге\n\n> Цитата\n\n| a |\n|---|\n| 1 |\n\n1. Пункт\n\n---"
     got = render_all(text)
     assert [u.kind for u in got] == [
         "heading", "paragraph", "list", "quote", "table", "point", "other"
@@ -274,7 +269,5 @@ def test_markdown_module_imports_no_database_or_web_framework():
         "import sys, deliberation.text.markdown\n"
         "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'starlette') if m in sys.modules))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -42,11 +42,7 @@ def test_merge_of_identical_edits_takes_them_once(base, both):
 @st.composite
 def disjoint_paragraph_edits(draw):
     paras = draw(distinct_paragraphs(min_size=2))
-    owners = draw(
-        st.lists(
-            st.sampled_from(["mine", "theirs", None]), min_size=len(paras), max_size=len(paras)
-        )
-    )
+    owners = draw(st.lists(st.sampled_from(["mine", "theirs", None]), min_size=len(paras), max_size=len(paras)))
     mine, theirs = list(paras), list(paras)
     for i, owner in enumerate(owners):
         if owner == "mine":
@@ -70,10 +66,7 @@ def test_merge_of_distant_edits_in_one_paragraph_keeps_both():
     base = "Рада вирішила затвердити програму розвитку громади на наступний рік."
     mine = "Сесія вирішила затвердити програму розвитку громади на наступний рік."
     theirs = "Рада вирішила затвердити програму розвитку громади на наступний період."
-    assert (
-        merge3(base, mine, theirs).text
-        == "Сесія вирішила затвердити програму розвитку громади на наступний період."
-    )
+    assert merge3(base, mine, theirs).text == "Сесія вирішила затвердити програму розвитку громади на наступний період."
 
 
 def test_merge_of_different_edits_to_one_word_is_a_conflict():
@@ -88,15 +81,11 @@ def test_merge_of_different_edits_to_one_word_is_a_conflict():
     assert (c.base_text, c.mine_text, c.theirs_text) == ("2025", "2026", "2027")
     assert base[c.base_start : c.base_end] == "2025"
     assert [ch.kind for ch in r.chunks] == ["stable", "conflict", "stable"]
-    assert (
-        r.chunks[0].text == "Затвердити бюджет на " and r.chunks[2].text == " рік.\n\nІнший абзац!"
-    )
+    assert r.chunks[0].text == "Затвердити бюджет на " and r.chunks[2].text == " рік.\n\nІнший абзац!"
     assert resolve(r.chunks, {0: "theirs"}) == "Затвердити бюджет на 2027 рік.\n\nІнший абзац!"
     assert resolve(r.chunks, {0: "both"}) == "Затвердити бюджет на 2026 2027 рік.\n\nІнший абзац!"
     assert resolve(r.chunks, {0: "2028"}) == "Затвердити бюджет на 2028 рік.\n\nІнший абзац!"
-    assert (
-        resolve(r.chunks, {0: Custom("mine")}) == "Затвердити бюджет на mine рік.\n\nІнший абзац!"
-    )
+    assert resolve(r.chunks, {0: Custom("mine")}) == "Затвердити бюджет на mine рік.\n\nІнший абзац!"
 
 
 def test_resolve_refuses_to_guess_a_missing_choice():

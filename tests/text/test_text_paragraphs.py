@@ -28,9 +28,7 @@ def pid_of(paragraphs, text):
 
 
 def test_split_units_splits_blank_lines_and_numbered_points():
-    text = (
-        "Рішення.\n\nВИРІШИЛА:\n1. Затвердити.\n2) Доручити\nкомітету.\n2.1. Звіт.\n\n  \n\nКінець."
-    )
+    text = "Рішення.\n\nВИРІШИЛА:\n1. Затвердити.\n2) Доручити\nкомітету.\n2.1. Звіт.\n\n  \n\nКінець."
     assert split_units(text) == [
         "Рішення.", "ВИРІШИЛА:", "1. Затвердити.", "2) Доручити\nкомітету.", "2.1. Звіт.", "Кінець."
     ]  # fmt: skip
@@ -149,10 +147,7 @@ def test_fresh_id_colliding_with_an_existing_one_is_refused():
 
 def test_rewritten_paragraph_gets_a_new_id():
     old = assign_ids(None, "Затвердити бюджет громади на рік.", new_id=lambda: "a")
-    assert (
-        assign_ids(old, "Провести громадські слухання щодо парку.", new_id=lambda: "b")[0].pid
-        == "b"
-    )
+    assert assign_ids(old, "Провести громадські слухання щодо парку.", new_id=lambda: "b")[0].pid == "b"
 
 
 def test_number_points_numbers_by_position_and_depth():

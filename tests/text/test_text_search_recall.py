@@ -19,8 +19,15 @@ from text_strategies import SETTINGS, WORDS, ukr_text
 
 from deliberation.text import morphology
 from deliberation.text.tokens import WORD_RE
-from deliberation.text.lemmas import (APOSTROPHE, highlight, lemma_text, lemmas, query_terms, query_word_lemmas,
-                                      word_lemmas)
+from deliberation.text.lemmas import (
+    APOSTROPHE,
+    highlight,
+    lemma_text,
+    lemmas,
+    query_terms,
+    query_word_lemmas,
+    word_lemmas,
+)
 
 CASES = json.loads((Path(__file__).parent / "cases_search_recall.json").read_text(encoding="utf-8"))
 
@@ -98,7 +105,8 @@ def test_lemmas_use_the_one_apostrophe_whatever_the_dictionary_spells():
 def test_highlight_marks_the_forms_of_the_word_asked_for_and_not_its_neighbours():
     text = "Програма розвитку молоді. Молодий спеціаліст. Молодь громади."
     assert str(highlight(text, query_terms("молодь"))) == (
-        "Програма розвитку <mark>молоді</mark>. Молодий спеціаліст. <mark>Молодь</mark> громади.")
+        "Програма розвитку <mark>молоді</mark>. Молодий спеціаліст. <mark>Молодь</mark> громади."
+    )
     assert str(highlight(text, query_terms("молоді"))).count("<mark>") == 3
 
 
@@ -108,8 +116,9 @@ def test_highlight_window_prefers_the_stretch_where_every_query_word_matches():
     assert "<mark>Молоді</mark> <mark>громади</mark>" in snippet and snippet.startswith("…")
 
 
-_CASE_WORDS = sorted({m for case in CASES["positive"] + CASES["negative"]
-                      for m in (case["query"] + " " + case["text"]).split()})
+_CASE_WORDS = sorted(
+    {m for case in CASES["positive"] + CASES["negative"] for m in (case["query"] + " " + case["text"]).split()}
+)
 
 
 @SETTINGS

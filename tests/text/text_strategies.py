@@ -82,15 +82,10 @@ def ukr_text(draw, max_paragraphs: int = 6) -> str:
 
 
 @st.composite
-def distinct_paragraphs(
-    draw, min_size: int = 2, max_size: int = 6, min_words: int = 6
-) -> list[str]:
+def distinct_paragraphs(draw, min_size: int = 2, max_size: int = 6, min_words: int = 6) -> list[str]:
     """Normalised paragraphs made unique by a marker word "абзацN" at the start."""
     n = draw(st.integers(min_size, max_size))
-    return [
-        f"абзац{i} " + " ".join(draw(st.lists(words, min_size=min_words, max_size=12)))
-        for i in range(n)
-    ]
+    return [f"абзац{i} " + " ".join(draw(st.lists(words, min_size=min_words, max_size=12))) for i in range(n)]
 
 
 @st.composite

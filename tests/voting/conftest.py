@@ -43,5 +43,11 @@ class Assembly:
 @pytest.fixture
 def assembly(db) -> Assembly:
     sitting = make_sitting(db, delegates=10)
-    return Assembly(chair=sitting.chair, author=sitting.author, forum=sitting.forum, document=sitting.document,
-                    item=sitting.item, delegates=sitting.delegates)
+    return Assembly(
+        chair=sitting.chair,
+        author=sitting.author,
+        forum=sitting.forum,
+        document=sitting.document,
+        item=sitting.item,
+        delegates=sitting.delegates,
+    )

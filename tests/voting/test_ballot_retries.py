@@ -25,8 +25,19 @@ def ready(db, assembly):
 def _open_vote(client, assembly, **form) -> int:
     sign_in(client, assembly.chair.email)
     path = f"/forums/{assembly.forum.id}/agenda/{assembly.item.id}/votes/new"
-    response = post(client, path, {"subject": "final", "threshold": "cast_majority", "quorum_num": "1",
-                                   "quorum_den": "2", "quorum_base": "registered", "mode": "hall", **form})
+    response = post(
+        client,
+        path,
+        {
+            "subject": "final",
+            "threshold": "cast_majority",
+            "quorum_num": "1",
+            "quorum_den": "2",
+            "quorum_base": "registered",
+            "mode": "hall",
+            **form,
+        },
+    )
     vote_id = int(response.headers["location"].rsplit("/", 1)[1])
     assert post(client, f"/votes/{vote_id}/open").status_code == 303
     client.cookies.clear()
@@ -41,8 +52,10 @@ def _form(html: str) -> dict[str, str]:
 
 def _ballot_count(db, vote_id) -> tuple[int, int]:
     db.expire_all()
-    return (len(db.exec(select(Participation).where(Participation.vote_id == vote_id)).all()),
-            len(db.exec(select(Ballot).where(Ballot.vote_id == vote_id)).all()))
+    return (
+        len(db.exec(select(Participation).where(Participation.vote_id == vote_id)).all()),
+        len(db.exec(select(Ballot).where(Ballot.vote_id == vote_id)).all()),
+    )
 
 
 def _receipt(html: str) -> str | None:
@@ -81,8 +94,10 @@ def test_a_lost_answer_is_recovered_from_the_same_device_without_javascript(clie
 
     # The ballot reaches the server, the answer never reaches the phone: nothing of it is kept.
     kept = list(client.cookies.jar)
-    assert client.post(f"/votes/{vote_id}/ballot", data={**form, "choice": "against"},
-                       follow_redirects=False).status_code == 303
+    assert (
+        client.post(f"/votes/{vote_id}/ballot", data={**form, "choice": "against"}, follow_redirects=False).status_code
+        == 303
+    )
     client.cookies.jar.clear()
     for cookie in kept:
         client.cookies.jar.set_cookie(cookie)
@@ -119,8 +134,9 @@ def test_a_closed_votes_booth_shows_the_result_to_a_tap(client, ready, db):
     assert tapped.status_code == 200 and 'class="tally"' in tapped.text
     form["csrf_token"] = csrf_from(tapped.text)  # a new sign-in, a new session
     for headers in ({}, HTMX):
-        response = client.post(f"/votes/{vote_id}/ballot", data={**form, "choice": "for"}, headers=headers,
-                               follow_redirects=False)
+        response = client.post(
+            f"/votes/{vote_id}/ballot", data={**form, "choice": "for"}, headers=headers, follow_redirects=False
+        )
         assert response.status_code == 409
         assert 'class="tally"' in response.text and 'class="vote-result' in response.text
         assert "Не вдалося виконати дію" not in response.text and '<div id="booth"' in response.text

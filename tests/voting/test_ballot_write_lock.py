@@ -40,8 +40,9 @@ def _statements_of_one_ballot(engine, tmp_path, *, secret: bool, htmx: bool) -> 
         actions.do_open_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
         vote_id = vote.id
         cookies, token = signed_in_session(SECRET_KEY, sitting.delegates[7])
-    settings = Settings.from_env({}, database_url=str(engine.url), secret_key=SECRET_KEY, var_dir=tmp_path,
-                                 allowed_hosts=("testserver",))
+    settings = Settings.from_env(
+        {}, database_url=str(engine.url), secret_key=SECRET_KEY, var_dir=tmp_path, allowed_hosts=("testserver",)
+    )
     seen: list[str] = []
 
     def statement(conn, cursor, text, parameters, context, executemany):
@@ -52,9 +53,12 @@ def _statements_of_one_ballot(engine, tmp_path, *, secret: bool, htmx: bool) -> 
         event.listen(engine, "before_cursor_execute", statement)
         event.listen(engine, "commit", lambda conn: seen.append("COMMIT"))
         try:
-            response = client.post(f"/votes/{vote_id}/ballot", follow_redirects=False,
-                                   data={"choice": "for", "ballot_key": new_ballot_key(), "csrf_token": token},
-                                   headers={"HX-Request": "true"} if htmx else {})
+            response = client.post(
+                f"/votes/{vote_id}/ballot",
+                follow_redirects=False,
+                data={"choice": "for", "ballot_key": new_ballot_key(), "csrf_token": token},
+                headers={"HX-Request": "true"} if htmx else {},
+            )
         finally:
             event.remove(engine, "before_cursor_execute", statement)
     assert response.status_code == (200 if htmx else 303), response.text[-3000:]
@@ -63,7 +67,7 @@ def _statements_of_one_ballot(engine, tmp_path, *, secret: bool, htmx: bool) -> 
 
 def _under_the_write_lock(statements: list[str]) -> list[str]:
     start = statements.index("BEGIN IMMEDIATE")
-    return statements[start + 1:statements.index("COMMIT", start)]
+    return statements[start + 1 : statements.index("COMMIT", start)]
 
 
 @pytest.mark.parametrize("secret", [False, True], ids=["roll-call", "secret"])
@@ -77,21 +81,31 @@ def test_on_sqlite_a_ballot_holds_the_write_lock_only_for_its_inserts(engine, ba
     # Participation, ballot, idempotency key, the audit entry linked to the chain's head, and the
     # turnout event for the live pages (counted in the same transaction, stored in the outbox):
     # no other read, no savepoint, nothing rendered.
-    assert [re.match(r"(INSERT INTO \"?\w+|SELECT HASH FROM \w+|SELECT COUNT\(\*\) AS COUNT_1 FROM \w+)", s).group(0)
-            for s in locked] == [
-        "INSERT INTO DELIB_PARTICIPATION", "INSERT INTO DELIB_BALLOT", "INSERT INTO DELIB_BALLOT_KEY",
-        "SELECT HASH FROM DELIB_AUDIT_ENTRY", "INSERT INTO DELIB_AUDIT_ENTRY",
-        "SELECT COUNT(*) AS COUNT_1 FROM DELIB_PARTICIPATION", "SELECT COUNT(*) AS COUNT_1 FROM DELIB_DELEGATE",
-        "INSERT INTO DELIB_LIVE_EVENT"]
+    assert [
+        re.match(r"(INSERT INTO \"?\w+|SELECT HASH FROM \w+|SELECT COUNT\(\*\) AS COUNT_1 FROM \w+)", s).group(0)
+        for s in locked
+    ] == [
+        "INSERT INTO DELIB_PARTICIPATION",
+        "INSERT INTO DELIB_BALLOT",
+        "INSERT INTO DELIB_BALLOT_KEY",
+        "SELECT HASH FROM DELIB_AUDIT_ENTRY",
+        "INSERT INTO DELIB_AUDIT_ENTRY",
+        "SELECT COUNT(*) AS COUNT_1 FROM DELIB_PARTICIPATION",
+        "SELECT COUNT(*) AS COUNT_1 FROM DELIB_DELEGATE",
+        "INSERT INTO DELIB_LIVE_EVENT",
+    ]
     # The checks came before it: the delegate, the proxy and the participation were read unlocked.
-    before = statements[:statements.index("BEGIN IMMEDIATE")]
+    before = statements[: statements.index("BEGIN IMMEDIATE")]
     assert any("FROM DELIB_DELEGATE" in s and "DELIB_PARTICIPATION" in s for s in before)
 
 
 def test_a_first_ballot_costs_a_handful_of_statements(engine, backend, tmp_path):
-    statements = [s for s in _statements_of_one_ballot(engine, tmp_path, secret=True, htmx=False)
-                  if s not in ("COMMIT", "BEGIN", "BEGIN IMMEDIATE")
-                  and not s.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "SELECT 1"))]
+    statements = [
+        s
+        for s in _statements_of_one_ballot(engine, tmp_path, secret=True, htmx=False)
+        if s not in ("COMMIT", "BEGIN", "BEGIN IMMEDIATE")
+        and not s.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "SELECT 1"))
+    ]
     # Due votes, the sign-in session, the actor, the vote, the delegate's standing; four inserts,
     # the audit chain's head; the turnout event (two counts, one insert). PostgreSQL adds the chain's
     # and the outbox's advisory locks and the NOTIFY.

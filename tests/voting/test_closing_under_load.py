@@ -90,21 +90,35 @@ def crowd(backend, tmp_path_factory, tmp_path) -> Iterator[Crowd]:
         with committed(engine) as db:
             sitting = make_sitting(db, delegates=DELEGATES)
             # A draft in the same workshop, being edited while the forum votes, with a comment on a passage.
-            draft = make_document(db, workshop=_workshop(db, sitting.document), author=sitting.author,
-                                  title="Робочий проєкт положення", body=_body(0))
+            draft = make_document(
+                db,
+                workshop=_workshop(db, sitting.document),
+                author=sitting.author,
+                title="Робочий проєкт положення",
+                body=_body(0),
+            )
             head = get_revision(db, document_id=draft.id, number=draft.head_number)
-            check_post_comment(db, document=draft, actor=sitting.author,
-                               data={"body": "Уточнити строки.", "pid": head.paragraph_ids[1], "start": "0",
-                                     "end": "6"})
+            check_post_comment(
+                db,
+                document=draft,
+                actor=sitting.author,
+                data={"body": "Уточнити строки.", "pid": head.paragraph_ids[1], "start": "0", "end": "6"},
+            )
             people = [(u.id, *signed_in_session(SECRET_KEY, u)) for u in [sitting.author, *sitting.delegates]]
-            ids = dict(forum_id=sitting.forum.id, item_id=sitting.item.id, chair_id=sitting.chair.id,
-                       document_id=draft.id)
+            ids = dict(
+                forum_id=sitting.forum.id, item_id=sitting.item.id, chair_id=sitting.chair.id, document_id=draft.id
+            )
         settings = Settings.from_env({}, database_url=str(engine.url), secret_key=SECRET_KEY, var_dir=tmp_path)
         tls = ssl.create_default_context()
         with serve(create_app(settings, engine=engine)) as base_url:
-            persons = [Person(uid, token, httpx.Client(base_url=base_url, cookies=cookies, follow_redirects=False,
-                                                       timeout=60, verify=tls))
-                       for uid, cookies, token in people]
+            persons = [
+                Person(
+                    uid,
+                    token,
+                    httpx.Client(base_url=base_url, cookies=cookies, follow_redirects=False, timeout=60, verify=tls),
+                )
+                for uid, cookies, token in people
+            ]
             try:
                 yield Crowd(engine, base_url, author=persons[0], delegates=persons[1:], **ids)
             finally:
@@ -121,9 +135,11 @@ def _workshop(db, document):
 
 
 def _body(n: int) -> str:
-    return (f"Редакція {n}: громада оприлюднює проєкти рішень.\n\n"
-            "Строки оприлюднення: двадцять днів до розгляду.\n\n"
-            f"Прикінцеві положення, версія {n}.")
+    return (
+        f"Редакція {n}: громада оприлюднює проєкти рішень.\n\n"
+        "Строки оприлюднення: двадцять днів до розгляду.\n\n"
+        f"Прикінцеві положення, версія {n}."
+    )
 
 
 def _open_remote_vote(crowd: Crowd) -> tuple[int, float]:
@@ -135,8 +151,13 @@ def _open_remote_vote(crowd: Crowd) -> tuple[int, float]:
     later = (utcnow() + timedelta(minutes=5)).astimezone(DISPLAY_ZONE).replace(tzinfo=None).isoformat()
     with committed(crowd.engine) as db:
         chair, forum = db.get(User, crowd.chair_id), db.get(Forum, crowd.forum_id)
-        vote = actions.check_prepare_vote(db, item=db.get(AgendaItem, crowd.item_id), forum=forum, actor=chair,
-                                          data={"subject": "final", "mode": "remote", "closes_at": later})
+        vote = actions.check_prepare_vote(
+            db,
+            item=db.get(AgendaItem, crowd.item_id),
+            forum=forum,
+            actor=chair,
+            data={"subject": "final", "mode": "remote", "closes_at": later},
+        )
         # The closing time is set at the last moment (a draft's rule may change), so however slow
         # this machine is, the vote still opens before it.
         vote.closes_at = closes = utcnow() + timedelta(seconds=CLOSES_AFTER_S)
@@ -154,8 +175,9 @@ def _ballots(crowd: Crowd, vote_id: int, start: float) -> dict[int, str]:
     def send(n: int, person: Person) -> None:
         time.sleep(max(0.0, start + n * BALLOT_SPREAD_S / DELEGATES - time.monotonic()))
         choice = choices[n % 3]
-        response = crowd.heard("ballot", person.client.post(f"/votes/{vote_id}/ballot",
-                                                            data={"csrf_token": person.csrf, "choice": choice}))
+        response = crowd.heard(
+            "ballot", person.client.post(f"/votes/{vote_id}/ballot", data={"csrf_token": person.csrf, "choice": choice})
+        )
         if response.status_code == 303:
             with crowd.lock:
                 accepted[person.user_id] = choice
@@ -170,11 +192,25 @@ def _saves(crowd: Crowd, *, readers: int) -> None:
     author, path = crowd.author, f"/documents/{crowd.document_id}"
     with ThreadPoolExecutor(max_workers=max(readers, 1)) as pool:
         for n in range(1, SAVES + 1):
-            crowd.heard("save", author.client.post(f"{path}/edit", data={
-                "csrf_token": author.csrf, "title": "Робочий проєкт положення", "body": _body(n),
-                "base": str(n), "summary": f"Правка {n}"}))
-            list(pool.map(lambda person: crowd.heard("read", person.client.get(path)),
-                          crowd.delegates[-readers:] if readers else []))
+            crowd.heard(
+                "save",
+                author.client.post(
+                    f"{path}/edit",
+                    data={
+                        "csrf_token": author.csrf,
+                        "title": "Робочий проєкт положення",
+                        "body": _body(n),
+                        "base": str(n),
+                        "summary": f"Правка {n}",
+                    },
+                ),
+            )
+            list(
+                pool.map(
+                    lambda person: crowd.heard("read", person.client.get(path)),
+                    crowd.delegates[-readers:] if readers else [],
+                )
+            )
 
 
 def _run(crowd: Crowd, *, readers: int) -> tuple[int, dict[int, str]]:
@@ -202,13 +238,17 @@ def _check(crowd: Crowd, vote_id: int, accepted: dict[int, str], *, readers: int
     with committed(crowd.engine) as db:
         vote = db.get(Vote, vote_id)
         ballots = db.exec(select(func.count()).select_from(Ballot).where(Ballot.vote_id == vote_id)).one()
-        participations = db.exec(select(func.count()).select_from(Participation)
-                                 .where(Participation.vote_id == vote_id)).one()
+        participations = db.exec(
+            select(func.count()).select_from(Participation).where(Participation.vote_id == vote_id)
+        ).one()
     tally = Counter(accepted.values())
     assert vote.status == "closed" and vote.closed_at is not None
     assert (ballots, participations, vote.participants_count) == (len(accepted),) * 3
-    assert (vote.for_count, vote.against_count, vote.abstain_count) == \
-        (tally["for"], tally["against"], tally["abstain"])
+    assert (vote.for_count, vote.against_count, vote.abstain_count) == (
+        tally["for"],
+        tally["against"],
+        tally["abstain"],
+    )
 
 
 def test_a_remote_vote_closing_in_a_burst_of_ballots_and_saves_stalls_no_writer_and_gives_no_500(crowd):

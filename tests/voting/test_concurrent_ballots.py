@@ -78,8 +78,10 @@ def sitting(backend, tmp_path_factory, tmp_path) -> Iterator[Sitting]:
         # Plain HTTP, but a client builds a TLS context unless handed one (some 50 ms each): share one.
         tls = ssl.create_default_context()
         with serve(app) as base_url:
-            voters = [Voter(user_id, cookies, token, _client(base_url, cookies, tls), _client(base_url, cookies, tls))
-                      for user_id, cookies, token in sessions]
+            voters = [
+                Voter(user_id, cookies, token, _client(base_url, cookies, tls), _client(base_url, cookies, tls))
+                for user_id, cookies, token in sessions
+            ]
             try:
                 yield Sitting(engine, base_url, *ids, voters=voters)
             finally:
@@ -97,14 +99,16 @@ def _client(base_url: str, cookies: dict[str, str], tls: ssl.SSLContext) -> http
 def _open_vote_with_delegates(db):
     """A submitted appeal on the agenda of an open forum, 200 registered delegates, its final vote open."""
     sitting = make_sitting(db, delegates=DELEGATES)
-    vote = actions.check_prepare_vote(db, item=sitting.item, forum=sitting.forum, actor=sitting.chair,
-                                      data={"subject": "final"})
+    vote = actions.check_prepare_vote(
+        db, item=sitting.item, forum=sitting.forum, actor=sitting.chair, data={"subject": "final"}
+    )
     actions.do_open_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
     return sitting.chair, vote, sitting.forum, sitting.delegates
 
 
-def _send(sitting: Sitting, voter: Voter, choice: str, *, twin: bool = False,
-          together: threading.Barrier | None = None) -> tuple[int, int, str]:
+def _send(
+    sitting: Sitting, voter: Voter, choice: str, *, twin: bool = False, together: threading.Barrier | None = None
+) -> tuple[int, int, str]:
     """POST one ballot as the voting page's form does; returns (voter, status, start of the body)."""
     client = voter.twin if twin else voter.client
     if together is not None:
@@ -132,8 +136,9 @@ def _round(sitting: Sitting, ballots: list[tuple[Voter, str]], doubled: set[int]
 def _stored(sitting: Sitting) -> dict[int, tuple[str, int]]:
     """Each voter's stored ballot: (choice, how many times it was changed)."""
     with committed(sitting.engine) as db:
-        rows = db.exec(select(Ballot.voter_id, Ballot.choice, Ballot.changes)
-                       .where(Ballot.vote_id == sitting.vote_id)).all()
+        rows = db.exec(
+            select(Ballot.voter_id, Ballot.choice, Ballot.changes).where(Ballot.vote_id == sitting.vote_id)
+        ).all()
     return {voter_id: (choice, changes) for voter_id, choice, changes in rows}
 
 
@@ -169,8 +174,10 @@ def test_two_hundred_delegates_voting_at_once_are_each_counted_once_with_their_l
     stored = _stored(sitting)
     assert {voter_id: choice for voter_id, (choice, _) in stored.items()} == last
     # Every accepted submission after the first was recorded as a change of the one ballot.
-    expected_changes = {voter_id: (voter_id in doubled_first) + (voter_id in changed) + (voter_id in doubled_change)
-                        for voter_id in last}
+    expected_changes = {
+        voter_id: (voter_id in doubled_first) + (voter_id in changed) + (voter_id in doubled_change)
+        for voter_id in last
+    }
     assert {voter_id: changes for voter_id, (_, changes) in stored.items()} == expected_changes
 
     with committed(sitting.engine) as db:
@@ -180,8 +187,11 @@ def test_two_hundred_delegates_voting_at_once_are_each_counted_once_with_their_l
         vote = db.get(Vote, sitting.vote_id)
         tally = Counter(last.values())
         assert (vote.status, vote.participants_count) == ("closed", DELEGATES)
-        assert (vote.for_count, vote.against_count, vote.abstain_count) == \
-            (tally["for"], tally["against"], tally["abstain"])
+        assert (vote.for_count, vote.against_count, vote.abstain_count) == (
+            tally["for"],
+            tally["against"],
+            tally["abstain"],
+        )
         audit_before = db.exec(select(func.count()).select_from(AuditEntry)).one()
 
     late = voters[-1]
@@ -195,6 +205,7 @@ def test_two_hundred_delegates_voting_at_once_are_each_counted_once_with_their_l
 
 
 # --- the minted session ---------------------------------------------------------------------------
+
 
 def test_minted_session_signs_in_and_its_token_passes_the_csrf_check(client, db, settings):
     user = make_user(db)

@@ -78,17 +78,19 @@ def _failing_at_the_ballot_insert(engine) -> Iterator[None]:
 
 def _counts(engine, vote_id) -> tuple[int, int, int, int]:
     with committed(engine) as db:
-        return tuple(db.exec(select(func.count()).select_from(model).where(model.vote_id == vote_id)).one()
-                     for model in (Participation, Ballot, BallotKey)) + (
-            db.exec(select(func.count()).select_from(AuditEntry).where(AuditEntry.action.like("ballot.%"))).one(),)
+        return tuple(
+            db.exec(select(func.count()).select_from(model).where(model.vote_id == vote_id)).one()
+            for model in (Participation, Ballot, BallotKey)
+        ) + (db.exec(select(func.count()).select_from(AuditEntry).where(AuditEntry.action.like("ballot.%"))).one(),)
 
 
 def _sitting(engine, **rule) -> tuple[int, dict]:
     """An open final vote among three delegates; the first delegate's signed-in cookies."""
     with committed(engine) as db:
         sitting = make_sitting(db, delegates=3)
-        vote = actions.check_prepare_vote(db, item=sitting.item, forum=sitting.forum, actor=sitting.chair,
-                                          data={"subject": "final", **rule})
+        vote = actions.check_prepare_vote(
+            db, item=sitting.item, forum=sitting.forum, actor=sitting.chair, data={"subject": "final", **rule}
+        )
         actions.do_open_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
         cookies, _ = signed_in_session(SECRET_KEY, sitting.delegates[0])
         return vote.id, cookies
@@ -96,8 +98,9 @@ def _sitting(engine, **rule) -> tuple[int, dict]:
 
 @contextmanager
 def _client(engine, tmp_path, cookies) -> Iterator[TestClient]:
-    settings = Settings.from_env({}, database_url=str(engine.url), secret_key=SECRET_KEY, var_dir=tmp_path,
-                                 allowed_hosts=("testserver",))
+    settings = Settings.from_env(
+        {}, database_url=str(engine.url), secret_key=SECRET_KEY, var_dir=tmp_path, allowed_hosts=("testserver",)
+    )
     with TestClient(create_app(settings, engine=engine), base_url="http://testserver") as client:
         client.cookies.update(cookies)
         yield client
@@ -109,8 +112,7 @@ def test_a_database_failure_during_a_ballot_answers_503_not_closed_and_the_retry
         booth = client.get(f"/votes/{vote_id}/booth").text
         form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', booth))
         with _failing_at_the_ballot_insert(engine):
-            failed = client.post(f"/votes/{vote_id}/ballot", data={**form, "choice": "against"},
-                                 follow_redirects=False)
+            failed = client.post(f"/votes/{vote_id}/ballot", data={**form, "choice": "against"}, follow_redirects=False)
         assert failed.status_code == 503
         assert "Ваш бюлетень не записано" in failed.text and "закрит" not in failed.text
         assert f'name="ballot_key" value="{form["ballot_key"]}"' in failed.text
@@ -121,8 +123,7 @@ def test_a_database_failure_during_a_ballot_answers_503_not_closed_and_the_retry
         retry = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', failed.text))
         assert retry["csrf_token"] == csrf_from(booth)
         for _ in range(2):
-            done = client.post(f"/votes/{vote_id}/ballot", data={**retry, "choice": "against"},
-                               follow_redirects=False)
+            done = client.post(f"/votes/{vote_id}/ballot", data={**retry, "choice": "against"}, follow_redirects=False)
             assert done.status_code == 303 and done.headers["location"].endswith("?done=cast#booth")
         assert _counts(engine, vote_id) == (1, 1, 1, 1)
 
@@ -140,11 +141,14 @@ def test_a_ballot_the_closing_time_refuses_on_its_way_in_shows_the_result_not_an
                 time.sleep(0.05)
 
     with _client(engine, tmp_path, cookies) as client:
-        form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', client.get(f"/votes/{vote_id}/booth").text))
+        form = dict(
+            re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', client.get(f"/votes/{vote_id}/booth").text)
+        )
         event.listen(engine, "before_cursor_execute", arrive_late)
         try:
-            response = client.post(f"/votes/{vote_id}/ballot", data={**form, "choice": "against"},
-                                   headers={"HX-Request": "true"})
+            response = client.post(
+                f"/votes/{vote_id}/ballot", data={**form, "choice": "against"}, headers={"HX-Request": "true"}
+            )
         finally:
             event.remove(engine, "before_cursor_execute", arrive_late)
     assert response.status_code == 409

@@ -33,8 +33,10 @@ def test_another_delegates_receipt_is_refused_like_a_wrong_code_and_their_ballot
 
     assert _refusal(assembly, db, vote, other, stolen) == _refusal(assembly, db, vote, other, WRONG)
     assert queries.secret_choice(db, vote=vote, voter_id=victim.id, receipt=stolen) == "against"
-    assert sorted(b.choice for b in db.exec(select(Ballot).where(Ballot.vote_id == vote.id)).all()) == \
-        ["against", "for"]
+    assert sorted(b.choice for b in db.exec(select(Ballot).where(Ballot.vote_id == vote.id)).all()) == [
+        "against",
+        "for",
+    ]
     assert db.exec(select(AuditEntry)).all() == audit_before
     # The code checks nothing for anyone else either.
     assert not queries.receipt_counted(db, vote=vote, voter_ids=[other.id], receipt=stolen)
@@ -68,6 +70,7 @@ def test_a_proxy_holder_uses_the_receipt_of_the_givers_ballot_but_not_a_third_de
 
 # --- over HTTP --------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def ready(db, assembly):
     db.commit()
@@ -77,8 +80,19 @@ def ready(db, assembly):
 def _open_secret_vote(client, assembly) -> int:
     sign_in(client, assembly.chair.email)
     path = f"/forums/{assembly.forum.id}/agenda/{assembly.item.id}/votes/new"
-    response = post(client, path, {"subject": "final", "threshold": "cast_majority", "quorum_num": "1",
-                                   "quorum_den": "2", "quorum_base": "registered", "mode": "hall", "is_secret": "1"})
+    response = post(
+        client,
+        path,
+        {
+            "subject": "final",
+            "threshold": "cast_majority",
+            "quorum_num": "1",
+            "quorum_den": "2",
+            "quorum_base": "registered",
+            "mode": "hall",
+            "is_secret": "1",
+        },
+    )
     vote_id = int(response.headers["location"].rsplit("/", 1)[1])
     assert post(client, f"/votes/{vote_id}/open").status_code == 303
     client.cookies.clear()
@@ -87,8 +101,9 @@ def _open_secret_vote(client, assembly) -> int:
 
 def _cast(client, vote_id, choice, **extra):
     token = csrf_token(client, f"/votes/{vote_id}/booth")
-    return client.post(f"/votes/{vote_id}/ballot", data={"choice": choice, "csrf_token": token, **extra},
-                       follow_redirects=False)
+    return client.post(
+        f"/votes/{vote_id}/ballot", data={"choice": choice, "csrf_token": token, **extra}, follow_redirects=False
+    )
 
 
 def _message(response) -> str:
@@ -105,7 +120,10 @@ def test_over_http_another_delegates_code_gets_the_wrong_code_answer_and_checks_
 
     sign_in(client, other.email)
     assert _cast(client, vote_id, "for").status_code == 303
-    with_stolen, with_wrong = _cast(client, vote_id, "for", receipt=stolen), _cast(client, vote_id, "for", receipt=WRONG)
+    with_stolen, with_wrong = (
+        _cast(client, vote_id, "for", receipt=stolen),
+        _cast(client, vote_id, "for", receipt=WRONG),
+    )
     assert (with_stolen.status_code, _message(with_stolen)) == (with_wrong.status_code, _message(with_wrong))
     assert with_stolen.status_code == 422
     checked = post(client, f"/votes/{vote_id}/receipt", {"code": stolen}, token_page=f"/votes/{vote_id}/receipt")

@@ -19,8 +19,19 @@ def ready(db, assembly):
 def _prepare(client, assembly, **form) -> Vote:
     sign_in(client, assembly.chair.email)
     path = f"/forums/{assembly.forum.id}/agenda/{assembly.item.id}/votes/new"
-    response = post(client, path, {"subject": "final", "threshold": "cast_majority", "quorum_num": "1",
-                                   "quorum_den": "2", "quorum_base": "registered", "mode": "hall", **form})
+    response = post(
+        client,
+        path,
+        {
+            "subject": "final",
+            "threshold": "cast_majority",
+            "quorum_num": "1",
+            "quorum_den": "2",
+            "quorum_base": "registered",
+            "mode": "hall",
+            **form,
+        },
+    )
     assert response.status_code == 303, response.text[:400]
     vote_id = int(response.headers["location"].rsplit("/", 1)[1])
     assert post(client, f"/votes/{vote_id}/open").status_code == 303
@@ -30,8 +41,9 @@ def _prepare(client, assembly, **form) -> Vote:
 
 def _ballot(client, vote_id, choice, **extra):
     token = csrf_token(client, f"/votes/{vote_id}/booth")
-    return client.post(f"/votes/{vote_id}/ballot", data={"choice": choice, "csrf_token": token, **extra},
-                       follow_redirects=False)
+    return client.post(
+        f"/votes/{vote_id}/ballot", data={"choice": choice, "csrf_token": token, **extra}, follow_redirects=False
+    )
 
 
 def test_a_delegate_votes_from_the_booth_and_may_change_their_choice(client, ready):
@@ -104,10 +116,20 @@ def test_a_secret_ballot_receipt_is_kept_by_the_browser_and_checks_inclusion(cli
     page = client.get(f"/votes/{vote_id}").text
     audit = client.get("/admin/audit").text
     forum, item, document = ready.forum.id, ready.item.id, ready.document.id
-    pages = {path: client.get(path).text for path in (
-        f"/votes/{vote_id}", f"/votes/{vote_id}/booth", f"/forums/{forum}/projector", f"/forums/{forum}/live",
-        f"/forums/{forum}/live/state", f"/forums/{forum}/minutes", f"/forums/{forum}/agenda/{item}",
-        f"/documents/{document}", "/admin/audit")}
+    pages = {
+        path: client.get(path).text
+        for path in (
+            f"/votes/{vote_id}",
+            f"/votes/{vote_id}/booth",
+            f"/forums/{forum}/projector",
+            f"/forums/{forum}/live",
+            f"/forums/{forum}/live/state",
+            f"/forums/{forum}/minutes",
+            f"/forums/{forum}/agenda/{item}",
+            f"/documents/{document}",
+            "/admin/audit",
+        )
+    }
     for path, html in pages.items():
         # A roll-call vote shows "name: <strong>choice</strong>"; a secret one never pairs a name and a choice.
         assert f"{ready.delegates[0].display_name}: <strong>" not in html, path
@@ -149,7 +171,8 @@ def test_a_text_not_adopted_returns_to_its_workshop_with_the_vote_on_its_page(cl
 
 
 def test_past_its_closing_time_a_remote_vote_reads_as_closed_and_a_late_ballot_gets_409_with_the_result(
-        client, ready, db, settings):
+    client, ready, db, settings
+):
     import time
     from datetime import timedelta
 
@@ -174,8 +197,9 @@ def test_past_its_closing_time_a_remote_vote_reads_as_closed_and_a_late_ballot_g
     assert 'class="tally"' in page
     db.expire_all()
     assert db.get(Vote, vote_id).status == "open"
-    late = client.post(f"/votes/{vote_id}/ballot", data={"choice": "against", "csrf_token": token},
-                       follow_redirects=False)
+    late = client.post(
+        f"/votes/{vote_id}/ballot", data={"choice": "against", "csrf_token": token}, follow_redirects=False
+    )
     assert late.status_code == 409 and 'class="tally"' in late.text and 'role="alert"' in late.text
     db.expire_all()
     vote = db.get(Vote, vote_id)

@@ -58,15 +58,25 @@ def test_votes_after_closing_are_refused_by_the_app_and_by_the_database(db, asse
 
 def test_the_rule_cannot_change_once_the_vote_opens(db, assembly):
     vote = assembly.vote(db, threshold="cast_majority")
-    actions.check_update_vote(db, vote=vote, forum=assembly.forum, actor=assembly.chair,
-                              data={"threshold": "two_thirds", "quorum_num": "2", "quorum_den": "3"})
+    actions.check_update_vote(
+        db,
+        vote=vote,
+        forum=assembly.forum,
+        actor=assembly.chair,
+        data={"threshold": "two_thirds", "quorum_num": "2", "quorum_den": "3"},
+    )
     assert (vote.threshold, vote.quorum_num, vote.quorum_den) == ("two_thirds", 2, 3)
     actions.do_open_vote(db, vote=vote, forum=assembly.forum, actor=assembly.chair)
     with pytest.raises(Conflict):
-        actions.check_update_vote(db, vote=vote, forum=assembly.forum, actor=assembly.chair,
-                                  data={"threshold": "cast_majority"})
-    for column, value in (("threshold", "'cast_majority'"), ("quorum_num", "0"), ("is_secret", "TRUE"),
-                          ("closes_at", "CURRENT_TIMESTAMP")):
+        actions.check_update_vote(
+            db, vote=vote, forum=assembly.forum, actor=assembly.chair, data={"threshold": "cast_majority"}
+        )
+    for column, value in (
+        ("threshold", "'cast_majority'"),
+        ("quorum_num", "0"),
+        ("is_secret", "TRUE"),
+        ("closes_at", "CURRENT_TIMESTAMP"),
+    ):
         with pytest.raises(DBAPIError):
             with db.begin_nested():
                 db.execute(text(f"UPDATE delib_vote SET {column} = {value} WHERE id = {vote.id}"))
@@ -156,10 +166,12 @@ def test_a_hand_count_is_recorded_as_such_and_cannot_exceed_who_is_present(db, a
     with pytest.raises(Conflict):
         assembly.cast(db, vote, assembly.delegates[0], "for")
     with pytest.raises(ValidationError):
-        actions.check_record_hand_count(db, vote=vote, forum=assembly.forum, actor=assembly.chair,
-                                        data={"for": "9", "against": "2", "abstain": "0"})
-    actions.check_record_hand_count(db, vote=vote, forum=assembly.forum, actor=assembly.chair,
-                                    data={"for": "6", "against": "3", "abstain": "1"})
+        actions.check_record_hand_count(
+            db, vote=vote, forum=assembly.forum, actor=assembly.chair, data={"for": "9", "against": "2", "abstain": "0"}
+        )
+    actions.check_record_hand_count(
+        db, vote=vote, forum=assembly.forum, actor=assembly.chair, data={"for": "6", "against": "3", "abstain": "1"}
+    )
     assert vote.hand_counted and vote.is_adopted and vote.participants_count == 10
     assert db.exec(Participation.__table__.select().where(Participation.vote_id == vote.id)).all() == []
 
@@ -183,8 +195,14 @@ def test_present_counts_proxies_and_those_who_voted(db, assembly):
         db.execute(text(f"UPDATE delib_delegate SET is_present = FALSE WHERE id = {person_row[0]}"))
         absent.append(person)
     db.execute(text(f"UPDATE delib_delegate SET is_present = FALSE WHERE user_id = {late.id}"))
-    db.add(Proxy(forum_id=assembly.forum.id, giver_id=assembly.delegates[5].id, holder_id=assembly.delegates[0].id,
-                 created_by=assembly.chair.id))
+    db.add(
+        Proxy(
+            forum_id=assembly.forum.id,
+            giver_id=assembly.delegates[5].id,
+            holder_id=assembly.delegates[0].id,
+            created_by=assembly.chair.id,
+        )
+    )
     db.flush()
     vote = assembly.opened(db, quorum_base="present")
     assembly.cast(db, vote, late, "for")
@@ -200,10 +218,13 @@ def test_events_and_audit_follow_the_vote(db, assembly, events_heard):
     db.commit()
     names = [name for name, _ in events_heard]
     assert "vote opened" in names and "vote closed" in names
-    actions_logged = [e.action for e in db.exec(AuditEntry.__table__.select()
-                                                .where(AuditEntry.object_type == "vote").order_by(AuditEntry.id)).all()]
+    actions_logged = [
+        e.action
+        for e in db.exec(
+            AuditEntry.__table__.select().where(AuditEntry.object_type == "vote").order_by(AuditEntry.id)
+        ).all()
+    ]
     assert actions_logged[:4] == ["vote.prepared", "vote.opened", "ballot.cast", "vote.closed"]
-
 
 
 def test_a_ballot_arriving_after_the_close_it_did_not_see_is_refused_not_reported_as_a_change(db, assembly):

@@ -13,9 +13,11 @@ from deliberation.resolutions.record import resolution_hash
 from deliberation.testing import make_document, make_forum, make_user, make_workshop, post, sign_in
 from deliberation.voting.models import Vote
 
-BODY = ("Ічнянська міська рада вирішила:\n\n"
-        "1. Створити молодіжну раду при міській раді.\n\n"
-        "2. Виділити приміщення для її засідань у центрі громади.")
+BODY = (
+    "Ічнянська міська рада вирішила:\n\n"
+    "1. Створити молодіжну раду при міській раді.\n\n"
+    "2. Виділити приміщення для її засідань у центрі громади."
+)
 
 
 def _as(client, user):
@@ -25,9 +27,18 @@ def _as(client, user):
 
 def _vote(client, chair, forum, item, **form) -> int:
     _as(client, chair)
-    response = post(client, f"/forums/{forum.id}/agenda/{item}/votes/new",
-                    {"threshold": "cast_majority", "quorum_num": "1", "quorum_den": "2",
-                     "quorum_base": "registered", "mode": "hall", **form})
+    response = post(
+        client,
+        f"/forums/{forum.id}/agenda/{item}/votes/new",
+        {
+            "threshold": "cast_majority",
+            "quorum_num": "1",
+            "quorum_den": "2",
+            "quorum_base": "registered",
+            "mode": "hall",
+            **form,
+        },
+    )
     assert response.status_code == 303, response.text[:300]
     vote_id = int(response.headers["location"].rsplit("/", 1)[1])
     assert post(client, f"/votes/{vote_id}/open").status_code == 303
@@ -37,8 +48,12 @@ def _vote(client, chair, forum, item, **form) -> int:
 def _ballots(client, vote_id, delegates, choices):
     for person, choice in zip(delegates, choices):
         _as(client, person)
-        assert post(client, f"/votes/{vote_id}/ballot", {"choice": choice},
-                    token_page=f"/votes/{vote_id}/booth").status_code == 303
+        assert (
+            post(
+                client, f"/votes/{vote_id}/ballot", {"choice": choice}, token_page=f"/votes/{vote_id}/booth"
+            ).status_code
+            == 303
+        )
 
 
 def test_from_submission_to_a_resolution_with_its_tally_hash_and_contributors(client, db, events_heard):
@@ -47,14 +62,28 @@ def test_from_submission_to_a_resolution_with_its_tally_hash_and_contributors(cl
     amender = make_user(db, display_name="Марія Савчук")
     delegates = [make_user(db, display_name=f"Делегат {n}") for n in range(1, 6)]
     workshop = make_workshop(db, creator=chair, facilitators=(facilitator,))
-    document = make_document(db, workshop=workshop, author=facilitator, kind="council_decision",
-                             title="Про молодіжну раду", body=BODY)
-    paragraph = next(p for p in paragraphs_of(get_document_view(db, document_id=document.id).revision)
-                     if "у центрі громади" in p.text)
+    document = make_document(
+        db, workshop=workshop, author=facilitator, kind="council_decision", title="Про молодіжну раду", body=BODY
+    )
+    paragraph = next(
+        p
+        for p in paragraphs_of(get_document_view(db, document_id=document.id).revision)
+        if "у центрі громади" in p.text
+    )
     start = paragraph.text.index("у центрі громади")
-    amendment = check_propose_amendment(db, document=document, actor=amender, data={
-        "kind": "replace", "pid": paragraph.pid, "start": str(start), "end": str(start + len("у центрі громади")),
-        "proposed": "у будинку культури", "rationale": "Там уже є зала."})
+    amendment = check_propose_amendment(
+        db,
+        document=document,
+        actor=amender,
+        data={
+            "kind": "replace",
+            "pid": paragraph.pid,
+            "start": str(start),
+            "end": str(start + len("у центрі громади")),
+            "proposed": "у будинку культури",
+            "rationale": "Там уже є зала.",
+        },
+    )
     forum = make_forum(db, creator=chair, title="Форум молоді")
     db.commit()
 
@@ -85,8 +114,16 @@ def test_from_submission_to_a_resolution_with_its_tally_hash_and_contributors(cl
     resolution = resolutions.get_resolution_for_document(db, document.id)
     assert resolution.vote_id == vote.id and resolution.number.endswith("/1")
     assert "у будинку культури" in resolution.text and "у центрі громади" not in resolution.text
-    assert resolution.tally == {"for": 4, "against": 1, "abstain": 0, "registered": 5, "present": 5,
-                                "participants": 5, "quorum_reached": True, "hand_counted": False}
+    assert resolution.tally == {
+        "for": 4,
+        "against": 1,
+        "abstain": 0,
+        "registered": 5,
+        "present": 5,
+        "participants": 5,
+        "quorum_reached": True,
+        "hand_counted": False,
+    }
     assert resolution.rule["threshold"] == "two_thirds"
     assert {c["name"] for c in resolution.contributors} == {"Петро Гнатюк", "Марія Савчук"}
     assert resolution.hash == resolution_hash(record_of(resolution)) and resolution.previous_hash is None

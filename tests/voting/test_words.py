@@ -18,14 +18,28 @@ from deliberation.voting.counting import Counts, Electorate, Rule, decide
 FORMULA = re.compile(r"\d\s*\*\s*for|for\s*\+\s*against|>=|&gt;=|&gt;\s*for")
 
 WORDS = {
-    "uk": {"threshold": "Не менше двох третин поданих голосів", "open": "триває", "closed": "завершене",
-           "turnout": "проголосувало делегатів: 1 з 6", "abstained": "Утрималися",
-           "present": "присутні або представлені", "forum_open": "Триває", "start": "Розпочати голосування",
-           "end": "Завершити голосування й підрахувати голоси"},
-    "en": {"threshold": "At least two thirds of the votes cast", "open": "open", "closed": "closed",
-           "turnout": "1 of 6 delegates have voted", "abstained": "Abstained",
-           "present": "present or represented", "forum_open": "Open", "start": "Start the vote",
-           "end": "End the vote and count the votes"},
+    "uk": {
+        "threshold": "Не менше двох третин поданих голосів",
+        "open": "триває",
+        "closed": "завершене",
+        "turnout": "проголосувало делегатів: 1 з 6",
+        "abstained": "Утрималися",
+        "present": "присутні або представлені",
+        "forum_open": "Триває",
+        "start": "Розпочати голосування",
+        "end": "Завершити голосування й підрахувати голоси",
+    },
+    "en": {
+        "threshold": "At least two thirds of the votes cast",
+        "open": "open",
+        "closed": "closed",
+        "turnout": "1 of 6 delegates have voted",
+        "abstained": "Abstained",
+        "present": "present or represented",
+        "forum_open": "Open",
+        "start": "Start the vote",
+        "end": "End the vote and count the votes",
+    },
 }
 NOT_FOR_STATUS = ("відкрите голосування", "закрите голосування", "Відкрите голосування", "Закрите голосування")
 
@@ -52,10 +66,16 @@ def _text(html: str) -> str:
 
 @pytest.mark.parametrize("locale", ["uk", "en"])
 def test_a_running_and_a_finished_vote_are_said_in_the_assemblys_words_and_the_rule_never_as_a_formula(
-        app, db, sitting, locale):
+    app, db, sitting, locale
+):
     words = WORDS[locale]
-    vote = voting.check_prepare_vote(db, item=sitting.item, forum=sitting.forum, actor=sitting.chair,
-                                     data={"subject": "final", "threshold": "two_thirds"})
+    vote = voting.check_prepare_vote(
+        db,
+        item=sitting.item,
+        forum=sitting.forum,
+        actor=sitting.chair,
+        data={"subject": "final", "threshold": "two_thirds"},
+    )
     db.commit()
     chair = _client(app, locale, sitting.chair)
     draft_page = chair.get(f"/votes/{vote.id}").text
@@ -63,9 +83,11 @@ def test_a_running_and_a_finished_vote_are_said_in_the_assemblys_words_and_the_r
     voting.do_open_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
     voting.check_cast_ballot(db, vote=vote, actor=sitting.delegates[0], data={"choice": "abstain"})
     db.commit()
-    pages = {"vote": chair.get(f"/votes/{vote.id}").text,
-             "console": chair.get(f"/forums/{sitting.forum.id}/console").text,
-             "projector": chair.get(f"/forums/{sitting.forum.id}/projector").text}
+    pages = {
+        "vote": chair.get(f"/votes/{vote.id}").text,
+        "console": chair.get(f"/forums/{sitting.forum.id}/console").text,
+        "projector": chair.get(f"/forums/{sitting.forum.id}/projector").text,
+    }
     for name, html in pages.items():
         text = _text(html)
         assert words["threshold"] in text, name
@@ -77,9 +99,11 @@ def test_a_running_and_a_finished_vote_are_said_in_the_assemblys_words_and_the_r
 
     voting.do_close_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
     db.commit()
-    closed = {"vote": chair.get(f"/votes/{vote.id}").text,
-              "projector": chair.get(f"/forums/{sitting.forum.id}/projector").text,
-              "minutes": chair.get(f"/forums/{sitting.forum.id}/minutes").text}
+    closed = {
+        "vote": chair.get(f"/votes/{vote.id}").text,
+        "projector": chair.get(f"/forums/{sitting.forum.id}/projector").text,
+        "minutes": chair.get(f"/forums/{sitting.forum.id}/minutes").text,
+    }
     for name, html in closed.items():
         text = _text(html)
         assert not FORMULA.search(text), f"{name} shows the rule as a formula"
@@ -96,8 +120,16 @@ def test_a_resolution_and_its_print_page_say_the_rule_in_words_only(app, db, loc
     chair = make_user(db, coordinator=True)
     workshop = make_workshop(db, creator=chair, facilitators=(chair,))
     forum = make_forum(db, creator=chair)
-    resolution = make_resolution(db, forum=forum, actor=chair, threshold="two_thirds", for_=12, against=3, abstain=1,
-                                 document=make_document(db, workshop=workshop, author=chair, title="Звернення"))
+    resolution = make_resolution(
+        db,
+        forum=forum,
+        actor=chair,
+        threshold="two_thirds",
+        for_=12,
+        against=3,
+        abstain=1,
+        document=make_document(db, workshop=workshop, author=chair, title="Звернення"),
+    )
     db.commit()
     reader = _client(app, locale)
     year, n = resolution.number.split("/")
@@ -115,24 +147,40 @@ def test_a_resolution_and_its_print_page_say_the_rule_in_words_only(app, db, loc
 def test_two_thirds_means_at_least_two_thirds_of_the_votes_cast_abstentions_included():
     rule = Rule("two_thirds", quorum_share="0/1")
     everyone = Electorate(registered=9, present=9, participants=9)
-    assert decide(rule, Counts(for_=6, against=3), everyone).adopted          # exactly two thirds
-    assert decide(rule, Counts(for_=6, against=2, abstain=1), everyone).adopted       # 6 of 9 cast
-    assert not decide(rule, Counts(for_=5, against=2, abstain=2), everyone).adopted   # 5 of 9 cast
+    assert decide(rule, Counts(for_=6, against=3), everyone).adopted  # exactly two thirds
+    assert decide(rule, Counts(for_=6, against=2, abstain=1), everyone).adopted  # 6 of 9 cast
+    assert not decide(rule, Counts(for_=5, against=2, abstain=2), everyone).adopted  # 5 of 9 cast
     assert decide(rule, Counts(for_=6, abstain=3), everyone).adopted
 
 
-@pytest.mark.parametrize("locale,expected", [("uk", "Поправка № {n} до «{title}»"), ("en", "Amendment No. {n} to «{title}»")])
+@pytest.mark.parametrize(
+    "locale,expected", [("uk", "Поправка № {n} до «{title}»"), ("en", "Amendment No. {n} to «{title}»")]
+)
 def test_an_amendment_votes_default_title_is_translated_and_fits_its_column(db, sitting, locale, expected):
-    amendment = check_propose_amendment(db, document=sitting.document, actor=sitting.delegates[0], data={
-        "kind": "whole", "proposed": "Нова редакція звернення.", "rationale": "Коротше."})
+    amendment = check_propose_amendment(
+        db,
+        document=sitting.document,
+        actor=sitting.delegates[0],
+        data={"kind": "whole", "proposed": "Нова редакція звернення.", "rationale": "Коротше."},
+    )
     token = set_locale(locale)
     try:
-        vote = voting.check_prepare_vote(db, item=sitting.item, forum=sitting.forum, actor=sitting.chair,
-                                         data={"subject": "amendment", "amendment_id": str(amendment.id)})
+        vote = voting.check_prepare_vote(
+            db,
+            item=sitting.item,
+            forum=sitting.forum,
+            actor=sitting.chair,
+            data={"subject": "amendment", "amendment_id": str(amendment.id)},
+        )
         assert vote.title == expected.format(n=amendment.id, title=sitting.item.title)
         sitting.item.title = "Дуже" * 75
-        long = voting.check_prepare_vote(db, item=sitting.item, forum=sitting.forum, actor=sitting.chair,
-                                         data={"subject": "amendment", "amendment_id": str(amendment.id)})
+        long = voting.check_prepare_vote(
+            db,
+            item=sitting.item,
+            forum=sitting.forum,
+            actor=sitting.chair,
+            data={"subject": "amendment", "amendment_id": str(amendment.id)},
+        )
     finally:
         reset_locale(token)
     assert len(long.title) <= 300 and long.title.endswith("…»") and str(amendment.id) in long.title

@@ -10,9 +10,15 @@ from deliberation.audit.models import AuditEntry
 from deliberation.testing import csrf_token, make_user, sign_in
 from deliberation.workshops.models import Workshop
 
-VALID_REGISTRATION = {"email": "new@example.org", "display_name": "Тарас Бойко", "occupation": "journalist",
-                      "hromada": "Бахмацька", "region": "chernihiv", "password": "довгий пароль 2026",
-                      "password_confirm": "довгий пароль 2026"}
+VALID_REGISTRATION = {
+    "email": "new@example.org",
+    "display_name": "Тарас Бойко",
+    "occupation": "journalist",
+    "hromada": "Бахмацька",
+    "region": "chernihiv",
+    "password": "довгий пароль 2026",
+    "password_confirm": "довгий пароль 2026",
+}
 
 
 def _count(db, model) -> int:
@@ -47,9 +53,16 @@ def test_missing_fields_are_named_in_english_after_switching(client, db):
 
 def test_overlong_text_is_refused_and_writes_nothing(coordinator_client, db):
     before = _count(db, Workshop), _count(db, AuditEntry)
-    response = coordinator_client.post("/workshops/new", data={
-        "csrf_token": csrf_token(coordinator_client), "kind": "deputies", "title": "Б" * 201, "topic": "Тема",
-        "place": "Ічня"})
+    response = coordinator_client.post(
+        "/workshops/new",
+        data={
+            "csrf_token": csrf_token(coordinator_client),
+            "kind": "deputies",
+            "title": "Б" * 201,
+            "topic": "Тема",
+            "place": "Ічня",
+        },
+    )
     assert response.status_code == 422
     assert "200" in response.text and "201" in response.text
     assert (_count(db, Workshop), _count(db, AuditEntry)) == before
@@ -112,17 +125,33 @@ def test_duplicate_email_is_refused_whatever_its_case(client, db):
 
 
 def test_end_date_before_start_date_is_refused(coordinator_client, db):
-    response = coordinator_client.post("/forums/new", data={
-        "csrf_token": csrf_token(coordinator_client), "title": "Форум", "theme": "Тема", "place": "Полтава",
-        "starts_on": "2026-12-10", "ends_on": "2026-12-01"})
+    response = coordinator_client.post(
+        "/forums/new",
+        data={
+            "csrf_token": csrf_token(coordinator_client),
+            "title": "Форум",
+            "theme": "Тема",
+            "place": "Полтава",
+            "starts_on": "2026-12-10",
+            "ends_on": "2026-12-01",
+        },
+    )
     assert response.status_code == 422
     assert 'id="e-ends_on"' in response.text
 
 
 def test_malformed_date_is_refused(coordinator_client, db):
-    response = coordinator_client.post("/forums/new", data={
-        "csrf_token": csrf_token(coordinator_client), "title": "Форум", "theme": "Тема", "place": "Полтава",
-        "starts_on": "завтра", "ends_on": "2026-12-01"})
+    response = coordinator_client.post(
+        "/forums/new",
+        data={
+            "csrf_token": csrf_token(coordinator_client),
+            "title": "Форум",
+            "theme": "Тема",
+            "place": "Полтава",
+            "starts_on": "завтра",
+            "ends_on": "2026-12-01",
+        },
+    )
     assert response.status_code == 422
     assert 'id="e-starts_on"' in response.text
 

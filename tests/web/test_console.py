@@ -95,9 +95,11 @@ def test_putting_and_clearing_the_current_item_come_back_to_the_console_without_
 def test_console_actions_without_a_csrf_token_are_refused_and_change_nothing(app, db, sitting):
     chair = _as(app, sitting.chair)
     forum_id = sitting.forum.id
-    for path, data in [(f"/forums/{forum_id}/current/clear", {}),
-                       (f"/forums/{forum_id}/presence", {"user_id": str(sitting.delegates[0].id), "present": "1"}),
-                       (f"/forums/{forum_id}/checkin/code", {"action": "start"})]:
+    for path, data in [
+        (f"/forums/{forum_id}/current/clear", {}),
+        (f"/forums/{forum_id}/presence", {"user_id": str(sitting.delegates[0].id), "present": "1"}),
+        (f"/forums/{forum_id}/checkin/code", {"action": "start"}),
+    ]:
         assert chair.post(path, data=data, follow_redirects=False).status_code == 403
     db.expire_all()
     assert queries.present_ids(db, forum_id) == set() and queries.get_forum(db, forum_id).checkin_secret is None
@@ -107,22 +109,33 @@ def test_bulk_check_in_marks_every_ticked_delegate_in_one_post(app, db, sitting)
     chair = _as(app, sitting.chair)
     forum_id, people = sitting.forum.id, sitting.delegates
     token = csrf_token(chair, "/")
-    response = chair.post(f"/forums/{forum_id}/presence", follow_redirects=False,
-                          data={"csrf_token": token, "present": "1", "user_id": [str(p.id) for p in people[:3]]})
+    response = chair.post(
+        f"/forums/{forum_id}/presence",
+        follow_redirects=False,
+        data={"csrf_token": token, "present": "1", "user_id": [str(p.id) for p in people[:3]]},
+    )
     assert response.status_code == 303 and response.headers["location"].endswith("/console#console-checkin")
     db.expire_all()
     assert queries.present_ids(db, forum_id) == {p.id for p in people[:3]}
     assert len(_audit(db, "delegate.presence_marked")) == 3
-    swapped = chair.post(f"/forums/{forum_id}/presence", headers=HTMX, follow_redirects=False,
-                         data={"csrf_token": token, "present": "0", "user_id": str(people[0].id)})
+    swapped = chair.post(
+        f"/forums/{forum_id}/presence",
+        headers=HTMX,
+        follow_redirects=False,
+        data={"csrf_token": token, "present": "0", "user_id": str(people[0].id)},
+    )
     assert swapped.status_code == 200 and swapped.text.lstrip().startswith('<section id="console-checkin"')
     db.expire_all()
     assert queries.present_ids(db, forum_id) == {p.id for p in people[1:3]}
     member = _as(app, people[3])
     assert post(member, f"/forums/{forum_id}/presence", {"user_id": str(people[3].id)}).status_code == 403
     # Nobody ticked: with htmx the form says so in place; without, the error page with its status.
-    empty = chair.post(f"/forums/{forum_id}/presence", headers={**HTMX, "HX-Target": "console-checkin"},
-                       follow_redirects=False, data={"csrf_token": token, "present": "1", "back": "console"})
+    empty = chair.post(
+        f"/forums/{forum_id}/presence",
+        headers={**HTMX, "HX-Target": "console-checkin"},
+        follow_redirects=False,
+        data={"csrf_token": token, "present": "1", "back": "console"},
+    )
     assert empty.status_code == 200 and "notice-refused" in empty.text
     assert post(chair, f"/forums/{forum_id}/presence", {"present": "1"}).status_code == 422
 
@@ -142,7 +155,7 @@ def test_a_delegate_checks_in_from_the_forum_page_with_the_code_and_a_wrong_code
     phone = _as(app, sitting.delegates[0])
     page = phone.get(f"/forums/{forum_id}").text
     assert f'action="/forums/{forum_id}/checkin"' in page
-    wrong = str((int(code) + 1) % 10 ** 6).zfill(6)
+    wrong = str((int(code) + 1) % 10**6).zfill(6)
     refused = post(phone, f"/forums/{forum_id}/checkin", {"code": wrong})
     assert refused.status_code == 422 and 'aria-invalid="true"' in refused.text
     db.expire_all()
@@ -164,7 +177,7 @@ def test_self_check_in_is_throttled_over_http(app, db, sitting):
     post(chair, f"/forums/{forum_id}/checkin/code", {"action": "start"})
     db.expire_all()
     code = checkin_code(queries.get_forum(db, forum_id))
-    wrong = str((int(code) + 1) % 10 ** 6).zfill(6)
+    wrong = str((int(code) + 1) % 10**6).zfill(6)
     phone = _as(app, sitting.delegates[0])
     for _ in range(presence.MAX_ATTEMPTS):
         assert post(phone, f"/forums/{forum_id}/checkin", {"code": wrong}).status_code == 422
@@ -183,7 +196,7 @@ def test_the_floor_is_run_from_the_console(app, db, sitting):
     db.commit()
     chair = _as(app, sitting.chair)
     region = chair.get(f"/forums/{forum.id}/console/floor").text
-    assert sitting.delegates[0].display_name in region and f'/speakers/{first.id}/floor' in region
+    assert sitting.delegates[0].display_name in region and f"/speakers/{first.id}/floor" in region
     moved = _htmx_post(chair, f"/speakers/{second.id}/move", {"direction": "up", "back": "console"})
     assert moved.status_code == 200 and moved.text.lstrip().startswith('<section id="console-floor"')
     given = post(chair, f"/speakers/{second.id}/floor", {"back": "console"})
@@ -192,7 +205,9 @@ def test_the_floor_is_run_from_the_console(app, db, sitting):
     assert ended.status_code == 200
     closed = post(chair, f"/forums/{forum.id}/agenda/{item.id}/speakers/settings", {"closed": "1", "back": "console"})
     assert closed.status_code == 303
-    timed = _htmx_post(chair, f"/forums/{forum.id}/agenda/{item.id}/speakers/settings", {"seconds": "120", "back": "console"})
+    timed = _htmx_post(
+        chair, f"/forums/{forum.id}/agenda/{item.id}/speakers/settings", {"seconds": "120", "back": "console"}
+    )
     assert timed.status_code == 200 and 'value="120"' in timed.text
     db.expire_all()
     assert queries.get_agenda_item(db, item.id).speakers_closed
@@ -207,17 +222,28 @@ def test_a_vote_is_prepared_started_and_ended_from_the_console(app, db, sitting)
     chair = _as(app, sitting.chair)
     form = chair.get(f"/forums/{forum.id}/agenda/{item.id}/votes/new?back=console").text
     assert 'name="back" value="console"' in form
-    prepared = post(chair, f"/forums/{forum.id}/agenda/{item.id}/votes/new",
-                    {"subject": "final", "threshold": "two_thirds", "quorum_num": "1", "quorum_den": "2",
-                     "quorum_base": "registered", "mode": "hall", "back": "console"})
+    prepared = post(
+        chair,
+        f"/forums/{forum.id}/agenda/{item.id}/votes/new",
+        {
+            "subject": "final",
+            "threshold": "two_thirds",
+            "quorum_num": "1",
+            "quorum_den": "2",
+            "quorum_base": "registered",
+            "mode": "hall",
+            "back": "console",
+        },
+    )
     assert prepared.headers["location"] == f"/forums/{forum.id}/console#console-vote"
     region = chair.get(f"/forums/{forum.id}/console/vote").text
     vote_id = int(re.search(r"/votes/(\d+)/open", region).group(1))
     opened = _htmx_post(chair, f"/votes/{vote_id}/open", {"back": "console"})
     assert opened.status_code == 200 and opened.text.lstrip().startswith('<section id="console-vote"')
     assert f"/votes/{vote_id}/close" in opened.text
-    voting.check_cast_ballot(db, vote=voting.get_vote_or_404(db, vote_id), actor=sitting.delegates[0],
-                             data={"choice": "for"})
+    voting.check_cast_ballot(
+        db, vote=voting.get_vote_or_404(db, vote_id), actor=sitting.delegates[0], data={"choice": "for"}
+    )
     db.commit()
     closed = post(chair, f"/votes/{vote_id}/close", {"back": "console"})
     assert closed.status_code == 303 and closed.headers["location"] == f"/forums/{forum.id}/console#console-vote"
@@ -273,9 +299,12 @@ def test_a_refused_console_action_under_htmx_comes_back_in_its_region_and_change
     db.commit()
     chair = _as(app, sitting.chair)
     token = csrf_token(chair, "/")
-    refused = chair.post(f"/speakers/{first.id}/move", follow_redirects=False,
-                         headers={**HTMX, "HX-Target": "console-floor"},
-                         data={"direction": "up", "back": "console", "console_forum": str(forum.id), "csrf_token": token})
+    refused = chair.post(
+        f"/speakers/{first.id}/move",
+        follow_redirects=False,
+        headers={**HTMX, "HX-Target": "console-floor"},
+        data={"direction": "up", "back": "console", "console_forum": str(forum.id), "csrf_token": token},
+    )
     assert refused.status_code == 200 and refused.text.lstrip().startswith('<section id="console-floor"')
     assert 'role="alert"' in refused.text and "notice-refused" in refused.text
     # Without htmx the same refusal is the usual error page with its status.
@@ -283,7 +312,15 @@ def test_a_refused_console_action_under_htmx_comes_back_in_its_region_and_change
     assert plain.status_code == 409
     # Someone who may not run the console gets the plain refusal, not a region.
     member = _as(app, sitting.delegates[0])
-    other = member.post(f"/speakers/{first.id}/move", follow_redirects=False, headers={**HTMX, "HX-Target": "console-floor"},
-                        data={"direction": "up", "back": "console", "console_forum": str(forum.id),
-                              "csrf_token": csrf_token(member, "/")})
+    other = member.post(
+        f"/speakers/{first.id}/move",
+        follow_redirects=False,
+        headers={**HTMX, "HX-Target": "console-floor"},
+        data={
+            "direction": "up",
+            "back": "console",
+            "console_forum": str(forum.id),
+            "csrf_token": csrf_token(member, "/"),
+        },
+    )
     assert other.status_code == 403

@@ -52,16 +52,84 @@ COMBINED = [
 RAW_MARKERS = ("<script>alert('x9')", "<img src=x onerror", "90900909")
 
 # Every name a handler or domain function reads from a form (grep data.get / form.get / check.*).
-FORM_FIELDS = sorted({
-    "amendment_id", "appoint", "back", "ballot_key", "base", "body", "choice", "closed", "closes_at", "code",
-    "current_password", "decision", "description", "direction", "display_name", "email", "ends_on", "follow",
-    "forum_id", "giver_id", "head", "holder_id", "hromada", "id", "invite", "is_online", "is_secret", "kind", "lang",
-    "message", "mode", "next", "note", "occupation", "parent", "password", "password_confirm", "pid", "place",
-    "present", "proposed", "quorum_base", "quorum_den", "quorum_num", "rationale", "reason", "receipt", "region",
-    "resolved", "revision", "seconds", "stance", "starts_on", "status", "subject", "summary", "theme", "threshold",
-    "title", "topic", "user_id", "value", "voter", "quote", "start", "end", "mine", "sectors", "themes", "for",
-    "against", "abstain", "mode", "reply",
-})
+FORM_FIELDS = sorted(
+    {
+        "amendment_id",
+        "appoint",
+        "back",
+        "ballot_key",
+        "base",
+        "body",
+        "choice",
+        "closed",
+        "closes_at",
+        "code",
+        "current_password",
+        "decision",
+        "description",
+        "direction",
+        "display_name",
+        "email",
+        "ends_on",
+        "follow",
+        "forum_id",
+        "giver_id",
+        "head",
+        "holder_id",
+        "hromada",
+        "id",
+        "invite",
+        "is_online",
+        "is_secret",
+        "kind",
+        "lang",
+        "message",
+        "mode",
+        "next",
+        "note",
+        "occupation",
+        "parent",
+        "password",
+        "password_confirm",
+        "pid",
+        "place",
+        "present",
+        "proposed",
+        "quorum_base",
+        "quorum_den",
+        "quorum_num",
+        "rationale",
+        "reason",
+        "receipt",
+        "region",
+        "resolved",
+        "revision",
+        "seconds",
+        "stance",
+        "starts_on",
+        "status",
+        "subject",
+        "summary",
+        "theme",
+        "threshold",
+        "title",
+        "topic",
+        "user_id",
+        "value",
+        "voter",
+        "quote",
+        "start",
+        "end",
+        "mine",
+        "sectors",
+        "themes",
+        "for",
+        "against",
+        "abstain",
+        "mode",
+        "reply",
+    }
+)
 # Fields a form has beyond the ones its row in the permission table fills.
 EXTRA_FIELDS = {
     "register": ("display_name", "occupation", "hromada", "region", "password", "password_confirm"),
@@ -77,8 +145,31 @@ EXTRA_FIELDS = {
     "speakers_settings": ("seconds",),
     "document_tags": ("themes",),
 }
-QUERY_PARAMS = ("page", "from", "to", "known", "before", "q", "kind", "sort", "forum", "workshop", "year", "sector",
-                "theme", "view", "lang", "next", "pid", "start", "end", "quote", "cursor", "limit", "id")
+QUERY_PARAMS = (
+    "page",
+    "from",
+    "to",
+    "known",
+    "before",
+    "q",
+    "kind",
+    "sort",
+    "forum",
+    "workshop",
+    "year",
+    "sector",
+    "theme",
+    "view",
+    "lang",
+    "next",
+    "pid",
+    "start",
+    "end",
+    "quote",
+    "cursor",
+    "limit",
+    "id",
+)
 BAD_IDS = ("0", "2147483648", "99999999999999999999", "²", "٣", "-1", "01")
 # Rows a refused request writes by design: a wrong password is counted so that guessing is throttled.
 REQUEST_RECORDS = {"delib_login_failure"}
@@ -154,8 +245,12 @@ def test_hostile_form_values_never_break_a_form(raw_client, connection, world, n
     def send(form: dict | bytes, what: str) -> None:
         before = sweep.counts()
         if isinstance(form, bytes):
-            response = client.post(url, content=b"csrf_token=" + token.encode() + b"&" + form, follow_redirects=False,
-                                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+            response = client.post(
+                url,
+                content=b"csrf_token=" + token.encode() + b"&" + form,
+                follow_redirects=False,
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
         else:
             response = client.post(url, data={**form, "csrf_token": token}, follow_redirects=False)
         sweep.check(what, response, before)
@@ -181,10 +276,20 @@ class _Raw:
 def raw_get(client, path: str, query: bytes) -> _Raw:
     """A GET whose query string holds bytes no URL library sends as they are: straight to the ASGI app."""
     cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items()).encode("latin-1")
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-             "path": path, "raw_path": path.encode(), "root_path": "", "query_string": query,
-             "headers": [(b"host", b"testserver"), (b"cookie", cookie)], "client": ("127.0.0.1", 50000),
-             "server": ("testserver", 80)}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": query,
+        "headers": [(b"host", b"testserver"), (b"cookie", cookie)],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
     sent: list[dict] = []
 
     async def receive():
@@ -213,9 +318,13 @@ def test_hostile_query_values_and_impossible_ids_never_break_a_page(raw_client, 
         bare, _, given = url.partition("?")
         for value in COMBINED:
             value = value[:300]  # every parameter at once: the whole URL stays under httpx's 64 KB
-            query = urlencode({**dict(p.split("=", 1) for p in given.split("&") if p), **{q: value for q in QUERY_PARAMS}})
-            sweep.check(f"GET {path} as {role}, every parameter = {_short(value)}",
-                        client.get(f"{bare}?{query}", follow_redirects=False))
+            query = urlencode(
+                {**dict(p.split("=", 1) for p in given.split("&") if p), **{q: value for q in QUERY_PARAMS}}
+            )
+            sweep.check(
+                f"GET {path} as {role}, every parameter = {_short(value)}",
+                client.get(f"{bare}?{query}", follow_redirects=False),
+            )
         for i, param in enumerate(QUERY_PARAMS):
             value = HOSTILE[(i + len(path)) % len(HOSTILE)][:5000]
             # The row's own query stays (the event stream ends at once only with its ``after``).
@@ -238,4 +347,3 @@ def test_every_row_of_the_permission_table_is_swept():
     skipped = {(r[1], r[2]) for r in TABLE} - swept
     # Signing out ends the session the sweep runs in; static files read no values.
     assert skipped == {("POST", "/logout"), ("GET", "/static/css/site.css")}
-

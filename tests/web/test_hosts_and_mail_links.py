@@ -19,8 +19,9 @@ EVIL = {"Host": "evil.example"}
 
 def _forgot(client, email: str, headers: dict | None = None):
     token = csrf_token(client, "/password/forgot")
-    return client.post("/password/forgot", data={"email": email, "csrf_token": token}, headers=headers or {},
-                       follow_redirects=False)
+    return client.post(
+        "/password/forgot", data={"email": email, "csrf_token": token}, headers=headers or {}, follow_redirects=False
+    )
 
 
 def test_a_request_for_a_host_that_is_not_allowed_is_refused_and_mails_nothing(client, db, caplog):
@@ -28,8 +29,9 @@ def test_a_request_for_a_host_that_is_not_allowed_is_refused_and_mails_nothing(c
     db.commit()
     token = csrf_token(client, "/password/forgot")
     with caplog.at_level(logging.INFO, logger="deliberation.mail"):
-        response = client.post("/password/forgot", data={"email": "victim@example.org", "csrf_token": token},
-                               headers=EVIL)
+        response = client.post(
+            "/password/forgot", data={"email": "victim@example.org", "csrf_token": token}, headers=EVIL
+        )
     assert response.status_code == 400
     assert "evil.example" not in caplog.text and "password/reset" not in caplog.text
     assert db.exec(select(PasswordReset)).all() == []
@@ -46,8 +48,9 @@ def test_reset_link_comes_from_the_configured_origin_whatever_the_host(settings,
     assert len(links) == 1 and links[0].startswith("https://civic.example/password/reset/")
 
 
-def test_without_a_configured_origin_a_host_allowed_only_by_the_catch_all_gets_no_link(settings, connection, db,
-                                                                                      caplog):
+def test_without_a_configured_origin_a_host_allowed_only_by_the_catch_all_gets_no_link(
+    settings, connection, db, caplog
+):
     make_user(db, email="victim@example.org")
     db.commit()
     app = create_app(replace(settings, allowed_hosts=("*",), base_url=""), engine=connection)

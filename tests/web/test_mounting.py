@@ -22,9 +22,19 @@ def test_standalone_flow_register_join_approve(client, app, db, events_heard):
     facilitator = make_user(db)
     workshop = make_workshop(db, creator=coordinator, facilitators=(facilitator,))
     db.commit()
-    response = post(client, "/register", {"email": "taras@example.org", "display_name": "Тарас Бойко",
-                                          "occupation": "journalist", "hromada": "Бахмацька", "region": "chernihiv",
-                                          "password": "пароль для тесту", "password_confirm": "пароль для тесту"})
+    response = post(
+        client,
+        "/register",
+        {
+            "email": "taras@example.org",
+            "display_name": "Тарас Бойко",
+            "occupation": "journalist",
+            "hromada": "Бахмацька",
+            "region": "chernihiv",
+            "password": "пароль для тесту",
+            "password_confirm": "пароль для тесту",
+        },
+    )
     assert response.status_code == 303
     assert post(client, f"/workshops/{workshop.id}/join", {"message": "Пишу про громадський бюджет"}).status_code == 303
     with TestClient(app) as facilitator_client:
@@ -32,8 +42,12 @@ def test_standalone_flow_register_join_approve(client, app, db, events_heard):
         page = facilitator_client.get(f"/workshops/{workshop.id}").text
         assert "Тарас Бойко" in page and "Пишу про громадський бюджет" in page
         [taras_id] = re.findall(rf'/workshops/{workshop.id}/requests/(\d+)"', page)[:1]
-        decided = post(facilitator_client, f"/workshops/{workshop.id}/requests/{taras_id}", {"decision": "approve"},
-                       headers={"HX-Request": "true"})
+        decided = post(
+            facilitator_client,
+            f"/workshops/{workshop.id}/requests/{taras_id}",
+            {"decision": "approve"},
+            headers={"HX-Request": "true"},
+        )
         assert decided.status_code == 200 and decided.template.name == "workshops/_people.html"
     assert "Тарас Бойко" in client.get(f"/workshops/{workshop.id}").text
     assert [n for n, _ in events_heard] == ["user joined", "membership requested", "membership decided"]
@@ -55,9 +69,17 @@ def test_mounted_flow_with_host_identity_and_event_subscriber(host, db):
     coordinator_view = TestClient(app)
     _host_sign_in(coordinator_view, "h-olena")
     token = csrf_token(coordinator_view, PREFIX + "/workshops/new")
-    created = coordinator_view.post(PREFIX + "/workshops/new", data={
-        "csrf_token": token, "kind": "journalists", "title": "Місцева демократія зрозумілою мовою",
-        "topic": "Як висвітлювати сесії рад", "is_online": "1"}, follow_redirects=False)
+    created = coordinator_view.post(
+        PREFIX + "/workshops/new",
+        data={
+            "csrf_token": token,
+            "kind": "journalists",
+            "title": "Місцева демократія зрозумілою мовою",
+            "topic": "Як висвітлювати сесії рад",
+            "is_online": "1",
+        },
+        follow_redirects=False,
+    )
     assert created.status_code == 303
     location = created.headers["location"]
     assert location.startswith(PREFIX + "/workshops/")
@@ -72,9 +94,11 @@ def test_mounted_flow_with_host_identity_and_event_subscriber(host, db):
 
     requests_page = coordinator_view.get(location).text
     maria_id = re.search(rf'{location}/requests/(\d+)"', requests_page).group(1)
-    approved = coordinator_view.post(f"{location}/requests/{maria_id}",
-                                     data={"decision": "approve", "csrf_token": csrf_token(coordinator_view, location)},
-                                     follow_redirects=False)
+    approved = coordinator_view.post(
+        f"{location}/requests/{maria_id}",
+        data={"decision": "approve", "csrf_token": csrf_token(coordinator_view, location)},
+        follow_redirects=False,
+    )
     assert approved.status_code == 303
     assert client.get(location).context["page"].viewer_membership.status == "approved"
     heard = [name for name, _ in reversed(app.state.heard)]  # the host keeps the newest first

@@ -16,10 +16,14 @@ from deliberation.testing import make_document, make_user, make_workshop, signed
 from deliberation.web.locale import COOKIE_NAME as LANG_COOKIE
 
 MESSAGES = {
-    "read_only": {"uk": "база даних доступна лише для читання або переповнена",
-                  "en": "its database is read-only or full"},
-    "unreachable": {"uk": "Сайт зараз не може з’єднатися зі своєю базою даних",
-                    "en": "The site cannot reach its database just now"},
+    "read_only": {
+        "uk": "база даних доступна лише для читання або переповнена",
+        "en": "its database is read-only or full",
+    },
+    "unreachable": {
+        "uk": "Сайт зараз не може з’єднатися зі своєю базою даних",
+        "en": "The site cannot reach its database just now",
+    },
 }
 MESSAGES["full"] = MESSAGES["read_only"]
 
@@ -51,8 +55,9 @@ def _client(settings, engine, locale: str, member=None) -> TestClient:
 
 def _comment(client, ids):
     # Longer than a page, so a file that cannot grow cannot take it.
-    return client.post(f"/documents/{ids['document']}/comments",
-                       data={"csrf_token": client.csrf, "body": "Слово " * 800})
+    return client.post(
+        f"/documents/{ids['document']}/comments", data={"csrf_token": client.csrf, "body": "Слово " * 800}
+    )
 
 
 def _one_line_in_the_log(caplog, kind: str) -> None:
@@ -136,9 +141,15 @@ def test_postgresql_sessions_carry_the_configured_timeouts(backend, tmp_path):
     from tests.databases import database_url
 
     with database_url(backend, tmp_path) as url:
-        settings = Settings.from_env({"DELIBERATION_DATABASE_URL": url, "DELIBERATION_PG_STATEMENT_TIMEOUT": "1500",
-                                      "DELIBERATION_PG_IDLE_IN_TRANSACTION_TIMEOUT": "4000"},
-                                     secret_key="k-padded-to-thirty-two-bytes-or-more", var_dir=tmp_path)
+        settings = Settings.from_env(
+            {
+                "DELIBERATION_DATABASE_URL": url,
+                "DELIBERATION_PG_STATEMENT_TIMEOUT": "1500",
+                "DELIBERATION_PG_IDLE_IN_TRANSACTION_TIMEOUT": "4000",
+            },
+            secret_key="k-padded-to-thirty-two-bytes-or-more",
+            var_dir=tmp_path,
+        )
         for engine in (engine_for(settings), create_app(settings).state.delib.bind):
             with engine.connect() as conn:
                 assert conn.execute(text("SHOW statement_timeout")).scalar() == "1500ms"

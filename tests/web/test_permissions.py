@@ -12,8 +12,15 @@ from types import SimpleNamespace
 import pytest
 from starlette.routing import Mount, Route
 
-from deliberation.testing import (csrf_token, make_document, make_forum, make_resolution, make_user, make_workshop,
-                                  sign_in)
+from deliberation.testing import (
+    csrf_token,
+    make_document,
+    make_forum,
+    make_resolution,
+    make_user,
+    make_workshop,
+    sign_in,
+)
 from deliberation.discussion.actions import check_post_comment as post_comment
 from deliberation.discussion.actions import check_propose_amendment as propose_amendment
 from deliberation.workshops.models import Membership
@@ -21,10 +28,21 @@ from deliberation.workshops.models import Membership
 ROLES = ("anonymous", "member", "facilitator", "coordinator")
 SOON = (date.today() + timedelta(days=10)).isoformat()
 LATER = (date.today() + timedelta(days=11)).isoformat()
-WORKSHOP_FORM = {"kind": "experts", "title": "Експертна майстерня", "topic": "Статут громади", "place": "Полтава",
-                 "starts_on": SOON, "ends_on": LATER}
-FORUM_FORM = {"title": "Осінній форум", "theme": "Бюджетний процес", "place": "Житомир",
-              "starts_on": SOON, "ends_on": LATER}
+WORKSHOP_FORM = {
+    "kind": "experts",
+    "title": "Експертна майстерня",
+    "topic": "Статут громади",
+    "place": "Полтава",
+    "starts_on": SOON,
+    "ends_on": LATER,
+}
+FORUM_FORM = {
+    "title": "Осінній форум",
+    "theme": "Бюджетний процес",
+    "place": "Житомир",
+    "starts_on": SOON,
+    "ends_on": LATER,
+}
 DOCUMENT_FORM = {"kind": "petition", "title": "Петиція про водогін", "body": "Просимо відремонтувати водогін у селі."}
 PROFILE_FORM = {"display_name": "Нове імʼя", "occupation": "expert", "hromada": "Гадяцька", "region": "poltava"}
 
@@ -33,130 +51,461 @@ TABLE = [
     ("home", "GET", "/", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
     ("health", "GET", "/healthz", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
     ("ready", "GET", "/readyz", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
-    ("language", "POST", "/language", {"lang": "en"}, dict(anonymous=303, member=303, facilitator=303, coordinator=303)),
+    (
+        "language",
+        "POST",
+        "/language",
+        {"lang": "en"},
+        dict(anonymous=303, member=303, facilitator=303, coordinator=303),
+    ),
     ("login", "GET", "/login", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
-    ("login", "POST", "/login", {"email": "nobody@example.org", "password": "wrong password"},
-     dict(anonymous=400, member=400, facilitator=400, coordinator=400)),
+    (
+        "login",
+        "POST",
+        "/login",
+        {"email": "nobody@example.org", "password": "wrong password"},
+        dict(anonymous=400, member=400, facilitator=400, coordinator=400),
+    ),
     ("logout", "POST", "/logout", {}, dict(anonymous=303, member=303, facilitator=303, coordinator=303)),
     ("register", "GET", "/register", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
-    ("register", "POST", "/register", {"email": "bad"}, dict(anonymous=422, member=422, facilitator=422, coordinator=422)),
-    ("password_forgot", "GET", "/password/forgot", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
-    ("password_forgot", "POST", "/password/forgot", {"email": "nobody@example.org"},
-     dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
-    ("password_reset", "GET", "/password/reset/not-a-token", None,
-     dict(anonymous=404, member=404, facilitator=404, coordinator=404)),
-    ("password_reset", "POST", "/password/reset/not-a-token", {"password": "x" * 12, "password_confirm": "x" * 12},
-     dict(anonymous=404, member=404, facilitator=404, coordinator=404)),
+    (
+        "register",
+        "POST",
+        "/register",
+        {"email": "bad"},
+        dict(anonymous=422, member=422, facilitator=422, coordinator=422),
+    ),
+    (
+        "password_forgot",
+        "GET",
+        "/password/forgot",
+        None,
+        dict(anonymous=200, member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "password_forgot",
+        "POST",
+        "/password/forgot",
+        {"email": "nobody@example.org"},
+        dict(anonymous=200, member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "password_reset",
+        "GET",
+        "/password/reset/not-a-token",
+        None,
+        dict(anonymous=404, member=404, facilitator=404, coordinator=404),
+    ),
+    (
+        "password_reset",
+        "POST",
+        "/password/reset/not-a-token",
+        {"password": "x" * 12, "password_confirm": "x" * 12},
+        dict(anonymous=404, member=404, facilitator=404, coordinator=404),
+    ),
     ("account", "GET", "/account", None, dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
     ("account", "POST", "/account", PROFILE_FORM, dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
-    ("account_password", "GET", "/account/password", None, dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
-    ("account_password", "POST", "/account/password", {"current_password": "wrong"},
-     dict(anonymous=401, member=422, facilitator=422, coordinator=422)),
+    (
+        "account_password",
+        "GET",
+        "/account/password",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "account_password",
+        "POST",
+        "/account/password",
+        {"current_password": "wrong"},
+        dict(anonymous=401, member=422, facilitator=422, coordinator=422),
+    ),
     ("workshops", "GET", "/workshops", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
-    ("workshop_new", "GET", "/workshops/new", None, dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
-    ("workshop_new", "POST", "/workshops/new", WORKSHOP_FORM, dict(anonymous=401, member=403, facilitator=403, coordinator=303)),
-    ("workshop", "GET", "/workshops/{workshop}", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
-    ("workshop_edit", "GET", "/workshops/{workshop}/edit", None, dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
-    ("workshop_edit", "POST", "/workshops/{workshop}/edit", {**WORKSHOP_FORM, "kind": "deputies"},
-     dict(anonymous=401, member=403, facilitator=403, coordinator=303)),
-    ("workshop_join", "POST", "/workshops/{workshop}/join", {}, dict(anonymous=401, member=303, facilitator=409, coordinator=303)),
-    ("workshop_leave", "POST", "/workshops/{workshop}/leave", {}, dict(anonymous=401, member=403, facilitator=303, coordinator=403)),
-    ("workshop_decide", "POST", "/workshops/{workshop}/requests/{requester}", {"decision": "approve"},
-     dict(anonymous=401, member=403, facilitator=303, coordinator=303)),
-    ("workshop_facilitator", "POST", "/workshops/{workshop}/facilitators", {"user_id": "{requester}", "appoint": "1"},
-     dict(anonymous=401, member=403, facilitator=403, coordinator=303)),
+    (
+        "workshop_new",
+        "GET",
+        "/workshops/new",
+        None,
+        dict(anonymous="login", member=403, facilitator=403, coordinator=200),
+    ),
+    (
+        "workshop_new",
+        "POST",
+        "/workshops/new",
+        WORKSHOP_FORM,
+        dict(anonymous=401, member=403, facilitator=403, coordinator=303),
+    ),
+    (
+        "workshop",
+        "GET",
+        "/workshops/{workshop}",
+        None,
+        dict(anonymous=200, member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "workshop_edit",
+        "GET",
+        "/workshops/{workshop}/edit",
+        None,
+        dict(anonymous="login", member=403, facilitator=403, coordinator=200),
+    ),
+    (
+        "workshop_edit",
+        "POST",
+        "/workshops/{workshop}/edit",
+        {**WORKSHOP_FORM, "kind": "deputies"},
+        dict(anonymous=401, member=403, facilitator=403, coordinator=303),
+    ),
+    (
+        "workshop_join",
+        "POST",
+        "/workshops/{workshop}/join",
+        {},
+        dict(anonymous=401, member=303, facilitator=409, coordinator=303),
+    ),
+    (
+        "workshop_leave",
+        "POST",
+        "/workshops/{workshop}/leave",
+        {},
+        dict(anonymous=401, member=403, facilitator=303, coordinator=403),
+    ),
+    (
+        "workshop_decide",
+        "POST",
+        "/workshops/{workshop}/requests/{requester}",
+        {"decision": "approve"},
+        dict(anonymous=401, member=403, facilitator=303, coordinator=303),
+    ),
+    (
+        "workshop_facilitator",
+        "POST",
+        "/workshops/{workshop}/facilitators",
+        {"user_id": "{requester}", "appoint": "1"},
+        dict(anonymous=401, member=403, facilitator=403, coordinator=303),
+    ),
     ("forums", "GET", "/forums", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
     ("forum_new", "GET", "/forums/new", None, dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
     ("forum_new", "POST", "/forums/new", FORUM_FORM, dict(anonymous=401, member=403, facilitator=403, coordinator=303)),
     ("forum", "GET", "/forums/{forum}", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
-    ("forum_edit", "GET", "/forums/{forum}/edit", None, dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
-    ("forum_edit", "POST", "/forums/{forum}/edit", FORUM_FORM, dict(anonymous=401, member=403, facilitator=403, coordinator=303)),
-    ("forum_status", "POST", "/forums/{forum}/status", {"status": "open"},
-     dict(anonymous=401, member=403, facilitator=403, coordinator=303)),
+    (
+        "forum_edit",
+        "GET",
+        "/forums/{forum}/edit",
+        None,
+        dict(anonymous="login", member=403, facilitator=403, coordinator=200),
+    ),
+    (
+        "forum_edit",
+        "POST",
+        "/forums/{forum}/edit",
+        FORUM_FORM,
+        dict(anonymous=401, member=403, facilitator=403, coordinator=303),
+    ),
+    (
+        "forum_status",
+        "POST",
+        "/forums/{forum}/status",
+        {"status": "open"},
+        dict(anonymous=401, member=403, facilitator=403, coordinator=303),
+    ),
     ("admin", "GET", "/admin", None, dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
-    ("admin_registration", "POST", "/admin/registration", {"mode": "invitation"},
-     dict(anonymous=401, member=403, facilitator=403, coordinator=303)),
-    ("admin_invitations", "POST", "/admin/invitations", {"note": "для депутата з Ічні"},
-     dict(anonymous=401, member=403, facilitator=403, coordinator=201)),
-    ("admin_people", "GET", "/admin/people", None, dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
-    ("admin_coordinator", "POST", "/admin/people/{requester}/coordinator", {"value": "1"},
-     dict(anonymous=401, member=403, facilitator=403, coordinator=303)),
+    (
+        "admin_registration",
+        "POST",
+        "/admin/registration",
+        {"mode": "invitation"},
+        dict(anonymous=401, member=403, facilitator=403, coordinator=303),
+    ),
+    (
+        "admin_invitations",
+        "POST",
+        "/admin/invitations",
+        {"note": "для депутата з Ічні"},
+        dict(anonymous=401, member=403, facilitator=403, coordinator=201),
+    ),
+    (
+        "admin_people",
+        "GET",
+        "/admin/people",
+        None,
+        dict(anonymous="login", member=403, facilitator=403, coordinator=200),
+    ),
+    (
+        "admin_coordinator",
+        "POST",
+        "/admin/people/{requester}/coordinator",
+        {"value": "1"},
+        dict(anonymous=401, member=403, facilitator=403, coordinator=303),
+    ),
     ("admin_audit", "GET", "/admin/audit", None, dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
-    ("document_new", "GET", "/workshops/{workshop}/documents/new", None,
-     dict(anonymous="login", member=403, facilitator=200, coordinator=403)),
-    ("document_new", "POST", "/workshops/{workshop}/documents/new", DOCUMENT_FORM,
-     dict(anonymous=401, member=403, facilitator=303, coordinator=403)),
-    ("document", "GET", "/documents/{document}", None, dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
-    ("document_edit", "GET", "/documents/{document}/edit", None,
-     dict(anonymous="login", member=403, facilitator=200, coordinator=403)),
-    ("document_edit", "POST", "/documents/{document}/edit", {**DOCUMENT_FORM, "base": "2"},
-     dict(anonymous=401, member=403, facilitator=303, coordinator=403)),
-    ("document_resolve", "POST", "/documents/{document}/resolve",
-     {"title": "Положення", "mine": DOCUMENT_FORM["body"], "base": "2", "head": "2"},
-     dict(anonymous=401, member=403, facilitator=303, coordinator=403)),
-    ("document_history", "GET", "/documents/{document}/history", None,
-     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
-    ("revision", "GET", "/documents/{document}/revisions/1", None,
-     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
-    ("revision_restore", "POST", "/documents/{document}/revisions/1/restore", {},
-     dict(anonymous=401, member=403, facilitator=303, coordinator=403)),
-    ("document_compare", "GET", "/documents/{document}/compare?from=1&to=2&view=side", None,
-     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
-    ("document_attribution", "GET", "/documents/{document}/attribution", None,
-     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
-    ("document_head", "GET", "/documents/{document}/head?known=1", None,
-     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
-    ("document_tags", "POST", "/documents/{document}/tags", {"sectors": "education"},
-     dict(anonymous=401, member=403, facilitator=303, coordinator=403)),
-    ("document_status", "POST", "/documents/{document}/status", {"status": "withdrawn"},
-     dict(anonymous=401, member=403, facilitator=303, coordinator=303)),
-    ("comments", "GET", "/documents/{document}/comments", None,
-     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
-    ("comments", "POST", "/documents/{document}/comments", {"body": "Слушне зауваження."},
-     dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
-    ("comment_edit", "GET", "/comments/{comment}/edit", None,
-     dict(anonymous="login", member=200, facilitator=403, coordinator=403)),
-    ("comment_edit", "POST", "/comments/{comment}/edit", {"body": "Виправлене зауваження."},
-     dict(anonymous=401, member=303, facilitator=403, coordinator=403)),
-    ("comment_history", "GET", "/comments/{comment}/history", None,
-     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
-    ("comment_resolve", "POST", "/comments/{comment}/resolve", {"resolved": "1"},
-     dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
-    ("comment_hide", "POST", "/comments/{comment}/hide", {"reason": "Не по темі"},
-     dict(anonymous=401, member=403, facilitator=303, coordinator=303)),
-    ("amendments", "GET", "/documents/{document}/amendments", None,
-     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
-    ("amendment_new", "GET", "/documents/{document}/amendments/new?kind=whole", None,
-     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
-    ("amendment_new", "POST", "/documents/{document}/amendments/new",
-     {"kind": "whole", "proposed": "Зовсім нова редакція петиції.", "rationale": "Коротше."},
-     dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
-    ("amendment", "GET", "/amendments/{amendment}", None, dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
-    ("amendment", "POST", "/amendments/{amendment}", {"body": "Підтримую ідею."},
-     dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
-    ("amendment_edit", "GET", "/amendments/{amendment}/edit", None,
-     dict(anonymous="login", member=200, facilitator=403, coordinator=403)),
-    ("amendment_edit", "POST", "/amendments/{amendment}/edit", {"proposed": "Інша редакція.", "rationale": "Точніше."},
-     dict(anonymous=401, member=303, facilitator=403, coordinator=403)),
-    ("amendment_stance", "POST", "/amendments/{amendment}/stance", {"stance": "support"},
-     dict(anonymous=401, member=403, facilitator=303, coordinator=303)),
-    ("amendment_accept", "POST", "/amendments/{amendment}/accept", {},
-     dict(anonymous=401, member=403, facilitator=303, coordinator=303)),
-    ("amendment_reject", "POST", "/amendments/{amendment}/reject", {"reason": "Не відповідає меті."},
-     dict(anonymous=401, member=403, facilitator=303, coordinator=303)),
-    ("amendment_withdraw", "POST", "/amendments/{amendment}/withdraw", {},
-     dict(anonymous=401, member=303, facilitator=403, coordinator=403)),
-    ("notifications", "GET", "/notifications", None, dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
-    ("notifications_read", "POST", "/notifications/read", {}, dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
-    ("notification_settings", "GET", "/account/notifications", None,
-     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
-    ("notification_settings", "POST", "/account/notifications", {"revision": "immediate", "reply": "daily"},
-     dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
-    ("document_follow", "POST", "/documents/{document}/follow", {"follow": "1"},
-     dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
+    (
+        "document_new",
+        "GET",
+        "/workshops/{workshop}/documents/new",
+        None,
+        dict(anonymous="login", member=403, facilitator=200, coordinator=403),
+    ),
+    (
+        "document_new",
+        "POST",
+        "/workshops/{workshop}/documents/new",
+        DOCUMENT_FORM,
+        dict(anonymous=401, member=403, facilitator=303, coordinator=403),
+    ),
+    (
+        "document",
+        "GET",
+        "/documents/{document}",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "document_edit",
+        "GET",
+        "/documents/{document}/edit",
+        None,
+        dict(anonymous="login", member=403, facilitator=200, coordinator=403),
+    ),
+    (
+        "document_edit",
+        "POST",
+        "/documents/{document}/edit",
+        {**DOCUMENT_FORM, "base": "2"},
+        dict(anonymous=401, member=403, facilitator=303, coordinator=403),
+    ),
+    (
+        "document_resolve",
+        "POST",
+        "/documents/{document}/resolve",
+        {"title": "Положення", "mine": DOCUMENT_FORM["body"], "base": "2", "head": "2"},
+        dict(anonymous=401, member=403, facilitator=303, coordinator=403),
+    ),
+    (
+        "document_history",
+        "GET",
+        "/documents/{document}/history",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "revision",
+        "GET",
+        "/documents/{document}/revisions/1",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "revision_restore",
+        "POST",
+        "/documents/{document}/revisions/1/restore",
+        {},
+        dict(anonymous=401, member=403, facilitator=303, coordinator=403),
+    ),
+    (
+        "document_compare",
+        "GET",
+        "/documents/{document}/compare?from=1&to=2&view=side",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "document_attribution",
+        "GET",
+        "/documents/{document}/attribution",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "document_head",
+        "GET",
+        "/documents/{document}/head?known=1",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "document_tags",
+        "POST",
+        "/documents/{document}/tags",
+        {"sectors": "education"},
+        dict(anonymous=401, member=403, facilitator=303, coordinator=403),
+    ),
+    (
+        "document_status",
+        "POST",
+        "/documents/{document}/status",
+        {"status": "withdrawn"},
+        dict(anonymous=401, member=403, facilitator=303, coordinator=303),
+    ),
+    (
+        "comments",
+        "GET",
+        "/documents/{document}/comments",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "comments",
+        "POST",
+        "/documents/{document}/comments",
+        {"body": "Слушне зауваження."},
+        dict(anonymous=401, member=303, facilitator=303, coordinator=303),
+    ),
+    (
+        "comment_edit",
+        "GET",
+        "/comments/{comment}/edit",
+        None,
+        dict(anonymous="login", member=200, facilitator=403, coordinator=403),
+    ),
+    (
+        "comment_edit",
+        "POST",
+        "/comments/{comment}/edit",
+        {"body": "Виправлене зауваження."},
+        dict(anonymous=401, member=303, facilitator=403, coordinator=403),
+    ),
+    (
+        "comment_history",
+        "GET",
+        "/comments/{comment}/history",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "comment_resolve",
+        "POST",
+        "/comments/{comment}/resolve",
+        {"resolved": "1"},
+        dict(anonymous=401, member=303, facilitator=303, coordinator=303),
+    ),
+    (
+        "comment_hide",
+        "POST",
+        "/comments/{comment}/hide",
+        {"reason": "Не по темі"},
+        dict(anonymous=401, member=403, facilitator=303, coordinator=303),
+    ),
+    (
+        "amendments",
+        "GET",
+        "/documents/{document}/amendments",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "amendment_new",
+        "GET",
+        "/documents/{document}/amendments/new?kind=whole",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "amendment_new",
+        "POST",
+        "/documents/{document}/amendments/new",
+        {"kind": "whole", "proposed": "Зовсім нова редакція петиції.", "rationale": "Коротше."},
+        dict(anonymous=401, member=303, facilitator=303, coordinator=303),
+    ),
+    (
+        "amendment",
+        "GET",
+        "/amendments/{amendment}",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "amendment",
+        "POST",
+        "/amendments/{amendment}",
+        {"body": "Підтримую ідею."},
+        dict(anonymous=401, member=303, facilitator=303, coordinator=303),
+    ),
+    (
+        "amendment_edit",
+        "GET",
+        "/amendments/{amendment}/edit",
+        None,
+        dict(anonymous="login", member=200, facilitator=403, coordinator=403),
+    ),
+    (
+        "amendment_edit",
+        "POST",
+        "/amendments/{amendment}/edit",
+        {"proposed": "Інша редакція.", "rationale": "Точніше."},
+        dict(anonymous=401, member=303, facilitator=403, coordinator=403),
+    ),
+    (
+        "amendment_stance",
+        "POST",
+        "/amendments/{amendment}/stance",
+        {"stance": "support"},
+        dict(anonymous=401, member=403, facilitator=303, coordinator=303),
+    ),
+    (
+        "amendment_accept",
+        "POST",
+        "/amendments/{amendment}/accept",
+        {},
+        dict(anonymous=401, member=403, facilitator=303, coordinator=303),
+    ),
+    (
+        "amendment_reject",
+        "POST",
+        "/amendments/{amendment}/reject",
+        {"reason": "Не відповідає меті."},
+        dict(anonymous=401, member=403, facilitator=303, coordinator=303),
+    ),
+    (
+        "amendment_withdraw",
+        "POST",
+        "/amendments/{amendment}/withdraw",
+        {},
+        dict(anonymous=401, member=303, facilitator=403, coordinator=403),
+    ),
+    (
+        "notifications",
+        "GET",
+        "/notifications",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "notifications_read",
+        "POST",
+        "/notifications/read",
+        {},
+        dict(anonymous=401, member=303, facilitator=303, coordinator=303),
+    ),
+    (
+        "notification_settings",
+        "GET",
+        "/account/notifications",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "notification_settings",
+        "POST",
+        "/account/notifications",
+        {"revision": "immediate", "reply": "daily"},
+        dict(anonymous=401, member=303, facilitator=303, coordinator=303),
+    ),
+    (
+        "document_follow",
+        "POST",
+        "/documents/{document}/follow",
+        {"follow": "1"},
+        dict(anonymous=401, member=303, facilitator=303, coordinator=303),
+    ),
     ("resolutions", "GET", "/resolutions", None, dict(anonymous=301, member=301, facilitator=301, coordinator=301)),
     # The world has no resolution (adopting would freeze its document); tests/resolutions read real ones.
-    ("resolution", "GET", "/resolutions/1900/1", None, dict(anonymous=404, member=404, facilitator=404, coordinator=404)),
+    (
+        "resolution",
+        "GET",
+        "/resolutions/1900/1",
+        None,
+        dict(anonymous=404, member=404, facilitator=404, coordinator=404),
+    ),
     ("static", "GET", "/static/css/site.css", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
 ]
 
@@ -168,67 +517,171 @@ TABLE += [
     ("agenda_item", "GET", "/forums/{assembly}/agenda/{point}", None, _EVERYONE),
     ("agenda_add", "POST", "/forums/{forum}/agenda", {"title": "Різне"}, _CHAIR),
     ("agenda_accept", "POST", "/forums/{forum}/agenda/{submission}/accept", {}, _CHAIR),
-    ("agenda_return", "POST", "/forums/{forum}/agenda/{submission}/return", {"reason": "Бракує обґрунтування."}, _CHAIR),
+    (
+        "agenda_return",
+        "POST",
+        "/forums/{forum}/agenda/{submission}/return",
+        {"reason": "Бракує обґрунтування."},
+        _CHAIR,
+    ),
     ("agenda_move", "POST", "/forums/{assembly}/agenda/{point2}/move", {"direction": "up"}, _CHAIR),
     ("agenda_current", "POST", "/forums/{assembly}/agenda/{point}/current", {}, _CHAIR),
-    ("document_submit", "POST", "/documents/{document}/submit", {"forum_id": "{forum}"},
-     dict(anonymous=401, member=403, facilitator=303, coordinator=403)),
+    (
+        "document_submit",
+        "POST",
+        "/documents/{document}/submit",
+        {"forum_id": "{forum}"},
+        dict(anonymous=401, member=403, facilitator=303, coordinator=403),
+    ),
     ("forum_delegates", "GET", "/forums/{forum}/delegates", None, _EVERYONE),
-    ("delegate_register", "POST", "/forums/{forum}/delegates", {},
-     dict(anonymous=401, member=303, facilitator=303, coordinator=303)),
+    (
+        "delegate_register",
+        "POST",
+        "/forums/{forum}/delegates",
+        {},
+        dict(anonymous=401, member=303, facilitator=303, coordinator=303),
+    ),
     ("delegate_unregister", "POST", "/forums/{forum}/delegates/{requester}/unregister", {}, _CHAIR),
     ("delegate_presence", "POST", "/forums/{forum}/delegates/{requester}/presence", {"present": "1"}, _CHAIR),
-    ("proxy_give", "POST", "/forums/{assembly}/proxies", {"giver_id": "{member}", "holder_id": "{requester}"},
-     dict(anonymous=401, member=303, facilitator=403, coordinator=303)),
+    (
+        "proxy_give",
+        "POST",
+        "/forums/{assembly}/proxies",
+        {"giver_id": "{member}", "holder_id": "{requester}"},
+        dict(anonymous=401, member=303, facilitator=403, coordinator=303),
+    ),
     ("proxy_revoke", "POST", "/forums/{assembly}/proxies/{proxy}/revoke", {}, _CHAIR),
-    ("speaker_request", "POST", "/forums/{assembly}/agenda/{point2}/speakers", {},
-     dict(anonymous=401, member=303, facilitator=403, coordinator=403)),
+    (
+        "speaker_request",
+        "POST",
+        "/forums/{assembly}/agenda/{point2}/speakers",
+        {},
+        dict(anonymous=401, member=303, facilitator=403, coordinator=403),
+    ),
     ("speakers_settings", "POST", "/forums/{assembly}/agenda/{point}/speakers/settings", {"closed": "1"}, _CHAIR),
-    ("speaker_withdraw", "POST", "/speakers/{speaker}/withdraw", {},
-     dict(anonymous=401, member=303, facilitator=403, coordinator=403)),
+    (
+        "speaker_withdraw",
+        "POST",
+        "/speakers/{speaker}/withdraw",
+        {},
+        dict(anonymous=401, member=303, facilitator=403, coordinator=403),
+    ),
     ("speaker_move", "POST", "/speakers/{speaker}/move", {"direction": "down"}, _CHAIR),
     ("speaker_floor", "POST", "/speakers/{speaker}/floor", {}, _CHAIR),
     ("speaker_end", "POST", "/speakers/{speaking}/end", {}, _CHAIR),
     ("forum_minutes", "GET", "/forums/{assembly}/minutes", None, _EVERYONE),
     # Votes: a draft vote in the assembly, and an open secret vote in another open forum, "hall",
     # whose delegates are member and requester.
-    ("vote_new", "GET", "/forums/{assembly}/agenda/{point}/votes/new", None,
-     dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
-    ("vote_new", "POST", "/forums/{assembly}/agenda/{point}/votes/new",
-     {"subject": "motion", "title": "Оголосити перерву", "threshold": "cast_majority", "quorum_num": "1",
-      "quorum_den": "2", "quorum_base": "registered", "mode": "hall"}, _CHAIR),
+    (
+        "vote_new",
+        "GET",
+        "/forums/{assembly}/agenda/{point}/votes/new",
+        None,
+        dict(anonymous="login", member=403, facilitator=403, coordinator=200),
+    ),
+    (
+        "vote_new",
+        "POST",
+        "/forums/{assembly}/agenda/{point}/votes/new",
+        {
+            "subject": "motion",
+            "title": "Оголосити перерву",
+            "threshold": "cast_majority",
+            "quorum_num": "1",
+            "quorum_den": "2",
+            "quorum_base": "registered",
+            "mode": "hall",
+        },
+        _CHAIR,
+    ),
     ("vote", "GET", "/votes/{open_vote}", None, _EVERYONE),
-    ("vote_edit", "GET", "/votes/{draft_vote}/edit", None,
-     dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
-    ("vote_edit", "POST", "/votes/{draft_vote}/edit", {"threshold": "two_thirds", "quorum_num": "2", "quorum_den": "3"},
-     _CHAIR),
+    (
+        "vote_edit",
+        "GET",
+        "/votes/{draft_vote}/edit",
+        None,
+        dict(anonymous="login", member=403, facilitator=403, coordinator=200),
+    ),
+    (
+        "vote_edit",
+        "POST",
+        "/votes/{draft_vote}/edit",
+        {"threshold": "two_thirds", "quorum_num": "2", "quorum_den": "3"},
+        _CHAIR,
+    ),
     ("vote_open", "POST", "/votes/{draft_vote}/open", {}, _CHAIR),
     ("vote_close", "POST", "/votes/{open_vote}/close", {}, _CHAIR),
     ("vote_cancel", "POST", "/votes/{draft_vote}/cancel", {}, _CHAIR),
     # Permission first, then the domain: the open vote is electronic, so a hand count is refused.
-    ("vote_hand_count", "POST", "/votes/{open_vote}/hand-count", {"for": "1", "against": "0", "abstain": "0"},
-     dict(anonymous=401, member=403, facilitator=403, coordinator=409)),
-    ("vote_booth", "GET", "/votes/{open_vote}/booth", None,
-     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
-    ("vote_ballot", "POST", "/votes/{open_vote}/ballot", {"choice": "for"},
-     dict(anonymous=401, member=303, facilitator=403, coordinator=403)),
+    (
+        "vote_hand_count",
+        "POST",
+        "/votes/{open_vote}/hand-count",
+        {"for": "1", "against": "0", "abstain": "0"},
+        dict(anonymous=401, member=403, facilitator=403, coordinator=409),
+    ),
+    (
+        "vote_booth",
+        "GET",
+        "/votes/{open_vote}/booth",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "vote_ballot",
+        "POST",
+        "/votes/{open_vote}/ballot",
+        {"choice": "for"},
+        dict(anonymous=401, member=303, facilitator=403, coordinator=403),
+    ),
     # A receipt is bound to its voter: checking one needs the delegate (or proxy holder) signed in.
-    ("vote_receipt", "GET", "/votes/{open_vote}/receipt", None,
-     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
-    ("vote_receipt", "POST", "/votes/{open_vote}/receipt", {"code": "AAAA-BBBB-CCCC-DDDD"},
-     dict(anonymous=401, member=200, facilitator=200, coordinator=200)),
+    (
+        "vote_receipt",
+        "GET",
+        "/votes/{open_vote}/receipt",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "vote_receipt",
+        "POST",
+        "/votes/{open_vote}/receipt",
+        {"code": "AAAA-BBBB-CCCC-DDDD"},
+        dict(anonymous=401, member=200, facilitator=200, coordinator=200),
+    ),
     # The old chair's screen is the console now; the console is the chair's alone.
-    ("forum_live", "GET", "/forums/{assembly}/live", None, dict(anonymous=301, member=301, facilitator=301, coordinator=301)),
-    ("forum_console", "GET", "/forums/{assembly}/console", None,
-     dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
-    ("forum_console_region", "GET", "/forums/{assembly}/console/vote", None,
-     dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
+    (
+        "forum_live",
+        "GET",
+        "/forums/{assembly}/live",
+        None,
+        dict(anonymous=301, member=301, facilitator=301, coordinator=301),
+    ),
+    (
+        "forum_console",
+        "GET",
+        "/forums/{assembly}/console",
+        None,
+        dict(anonymous="login", member=403, facilitator=403, coordinator=200),
+    ),
+    (
+        "forum_console_region",
+        "GET",
+        "/forums/{assembly}/console/vote",
+        None,
+        dict(anonymous="login", member=403, facilitator=403, coordinator=200),
+    ),
     ("agenda_clear_current", "POST", "/forums/{assembly}/current/clear", {}, _CHAIR),
     ("presence_mark_many", "POST", "/forums/{assembly}/presence", {"user_id": "{member}", "present": "1"}, _CHAIR),
     ("checkin_code", "POST", "/forums/{assembly}/checkin/code", {"action": "start"}, _CHAIR),
     # Only a delegate checks in; member is one, but the chair has not started self check-in (409).
-    ("delegate_checkin", "POST", "/forums/{assembly}/checkin", {"code": "123456"},
-     dict(anonymous=401, member=409, facilitator=403, coordinator=403)),
+    (
+        "delegate_checkin",
+        "POST",
+        "/forums/{assembly}/checkin",
+        {"code": "123456"},
+        dict(anonymous=401, member=409, facilitator=403, coordinator=403),
+    ),
     ("forum_live_state", "GET", "/forums/{assembly}/live/state", None, _EVERYONE),
     ("forum_projector", "GET", "/forums/{assembly}/projector", None, _EVERYONE),
     # Public like the forum page: ids and counts only. An id from the future ends the stream at once
@@ -241,8 +694,13 @@ TABLE += [
 # drafting history, the feeds and the sitemap.
 TABLE += [
     ("library", "GET", "/library?kind=petition&sort=oldest&page=2", None, _EVERYONE),
-    ("library_language", "GET", "/library/language?lang=en&next=/library",
-     None, dict(anonymous=303, member=303, facilitator=303, coordinator=303)),
+    (
+        "library_language",
+        "GET",
+        "/library/language?lang=en&next=/library",
+        None,
+        dict(anonymous=303, member=303, facilitator=303, coordinator=303),
+    ),
     ("resolution", "GET", "/resolutions/{year}/{n}", None, _EVERYONE),
     ("resolution_jsonld", "GET", "/resolutions/{year}/{n}.jsonld", None, _EVERYONE),
     ("resolution_history", "GET", "/resolutions/{year}/{n}/history", None, _EVERYONE),
@@ -256,8 +714,13 @@ TABLE += [
     ("api:index", "GET", "/api/v1/", None, _EVERYONE),
     ("api:openapi", "GET", "/api/v1/openapi.json", None, _EVERYONE),
     ("api:resolutions", "GET", "/api/v1/resolutions?kind=petition&sector=housing&limit=5", None, _EVERYONE),
-    ("api:resolution", "GET", "/api/v1/resolutions/1900/1", None,
-     dict(anonymous=404, member=404, facilitator=404, coordinator=404)),
+    (
+        "api:resolution",
+        "GET",
+        "/api/v1/resolutions/1900/1",
+        None,
+        dict(anonymous=404, member=404, facilitator=404, coordinator=404),
+    ),
     ("api:forums", "GET", "/api/v1/forums", None, _EVERYONE),
     ("api:forum", "GET", "/api/v1/forums/{forum}", None, _EVERYONE),
     ("api:workshops", "GET", "/api/v1/workshops", None, _EVERYONE),
@@ -277,14 +740,34 @@ TABLE += [
     ("resolution_print", "GET", "/resolutions/1900/1/print", None, _NO_SUCH_RESOLUTION),
     ("resolution_table", "GET", "/resolutions/1900/1/table", None, _NO_SUCH_RESOLUTION),
     ("resolution_table_docx", "GET", "/resolutions/1900/1/table.docx", None, _NO_SUCH_RESOLUTION),
-    ("document_compare_table", "GET", "/documents/{document}/compare/table?from=1&to=2", None,
-     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
-    ("document_compare_table_docx", "GET", "/documents/{document}/compare/table.docx?from=1&to=2", None,
-     dict(anonymous="login", member=200, facilitator=200, coordinator=200)),
-    ("document_import", "GET", "/workshops/{workshop}/documents/import", None,
-     dict(anonymous="login", member=403, facilitator=200, coordinator=403)),
-    ("document_import", "POST", "/workshops/{workshop}/documents/import", {"kind": "petition", "title": "Петиція"},
-     dict(anonymous=401, member=403, facilitator=422, coordinator=403)),
+    (
+        "document_compare_table",
+        "GET",
+        "/documents/{document}/compare/table?from=1&to=2",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "document_compare_table_docx",
+        "GET",
+        "/documents/{document}/compare/table.docx?from=1&to=2",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "document_import",
+        "GET",
+        "/workshops/{workshop}/documents/import",
+        None,
+        dict(anonymous="login", member=403, facilitator=200, coordinator=403),
+    ),
+    (
+        "document_import",
+        "POST",
+        "/workshops/{workshop}/documents/import",
+        {"kind": "petition", "title": "Петиція"},
+        dict(anonymous=401, member=403, facilitator=422, coordinator=403),
+    ),
 ]
 
 
@@ -299,18 +782,43 @@ def world(db):
     forum = make_forum(db, creator=coordinator)
     document = make_document(db, workshop=workshop, author=facilitator, revisions=2)
     comment = post_comment(db, document=document, actor=member, data={"body": "Зауваження учасника."})
-    amendment = propose_amendment(db, document=document, actor=member, data={
-        "kind": "whole", "proposed": "Нова редакція петиції.", "rationale": "Простіше."})
-    assembly = _assembly(db, coordinator=coordinator, facilitator=facilitator, member=member, requester=requester,
-                         workshop=workshop, forum=forum)
-    resolution = make_resolution(db, forum=forum, actor=coordinator, document=make_document(
-        db, workshop=workshop, author=facilitator, title="Ухвалене звернення"))
+    amendment = propose_amendment(
+        db,
+        document=document,
+        actor=member,
+        data={"kind": "whole", "proposed": "Нова редакція петиції.", "rationale": "Простіше."},
+    )
+    assembly = _assembly(
+        db,
+        coordinator=coordinator,
+        facilitator=facilitator,
+        member=member,
+        requester=requester,
+        workshop=workshop,
+        forum=forum,
+    )
+    resolution = make_resolution(
+        db,
+        forum=forum,
+        actor=coordinator,
+        document=make_document(db, workshop=workshop, author=facilitator, title="Ухвалене звернення"),
+    )
     db.commit()
-    return {"coordinator": coordinator, "facilitator": facilitator, "member": member, "requester": requester,
-            "workshop": workshop, "forum": forum, "document": document, "comment": comment, "amendment": amendment,
-            # _fill reads .id: the resolution's address is its year and its number within the year.
-            "year": SimpleNamespace(id=resolution.year), "n": SimpleNamespace(id=int(resolution.number.split("/")[1])),
-            **assembly}
+    return {
+        "coordinator": coordinator,
+        "facilitator": facilitator,
+        "member": member,
+        "requester": requester,
+        "workshop": workshop,
+        "forum": forum,
+        "document": document,
+        "comment": comment,
+        "amendment": amendment,
+        # _fill reads .id: the resolution's address is its year and its number within the year.
+        "year": SimpleNamespace(id=resolution.year),
+        "n": SimpleNamespace(id=int(resolution.number.split("/")[1])),
+        **assembly,
+    }
 
 
 def _assembly(db, *, coordinator, facilitator, member, requester, workshop, forum) -> dict:
@@ -321,16 +829,26 @@ def _assembly(db, *, coordinator, facilitator, member, requester, workshop, foru
     from deliberation.workshops.queries import get_membership
 
     text = make_document(db, workshop=workshop, author=facilitator, title="Звернення до міської ради")
-    submission = agenda.do_submit_document(db, forum=forum, document=text, actor=facilitator,
-                                           membership=get_membership(db, workshop_id=workshop.id,
-                                                                     user_id=facilitator.id))
+    submission = agenda.do_submit_document(
+        db,
+        forum=forum,
+        document=text,
+        actor=facilitator,
+        membership=get_membership(db, workshop_id=workshop.id, user_id=facilitator.id),
+    )
     assembly = make_forum(db, creator=coordinator, title="Форум у розпалі")
-    point, point2 = (agenda.check_add_discussion_point(db, forum=assembly, actor=coordinator, data={"title": t})
-                     for t in ("Звіт координаторів", "Різне"))
+    point, point2 = (
+        agenda.check_add_discussion_point(db, forum=assembly, actor=coordinator, data={"title": t})
+        for t in ("Звіт координаторів", "Різне")
+    )
     absent, holder = make_user(db), make_user(db)
     db.add(Delegate(forum_id=forum.id, user_id=requester.id, registered_by=coordinator.id))
-    db.add_all([Delegate(forum_id=assembly.id, user_id=u.id, registered_by=coordinator.id)
-                for u in (member, requester, absent, holder)])
+    db.add_all(
+        [
+            Delegate(forum_id=assembly.id, user_id=u.id, registered_by=coordinator.id)
+            for u in (member, requester, absent, holder)
+        ]
+    )
     db.flush()
     proxy = delegates.do_give_proxy(db, forum=assembly, giver=absent, holder=holder, actor=absent)
     assembly.status = "open"
@@ -339,9 +857,16 @@ def _assembly(db, *, coordinator, facilitator, member, requester, workshop, foru
     floor.do_request_floor(db, item=point, actor=requester)
     speaking = floor.do_request_floor(db, item=point2, actor=requester)
     floor.do_give_floor(db, speaker=speaking, actor=coordinator)
-    return {"submission": submission, "assembly": assembly, "point": point, "point2": point2, "proxy": proxy,
-            "speaker": speaker, "speaking": speaking,
-            **_votes(db, coordinator=coordinator, delegates=(member, requester), assembly=assembly, point=point)}
+    return {
+        "submission": submission,
+        "assembly": assembly,
+        "point": point,
+        "point2": point2,
+        "proxy": proxy,
+        "speaker": speaker,
+        "speaking": speaking,
+        **_votes(db, coordinator=coordinator, delegates=(member, requester), assembly=assembly, point=point),
+    }
 
 
 def _votes(db, *, coordinator, delegates, assembly, point) -> dict:
@@ -356,8 +881,9 @@ def _votes(db, *, coordinator, delegates, assembly, point) -> dict:
     db.add_all([Delegate(forum_id=hall.id, user_id=u.id, registered_by=coordinator.id) for u in delegates])
     hall.status = "open"
     db.flush()
-    open_vote = voting.check_prepare_vote(db, item=hall_point, forum=hall, actor=coordinator,
-                                          data={**motion, "is_secret": "1"})
+    open_vote = voting.check_prepare_vote(
+        db, item=hall_point, forum=hall, actor=coordinator, data={**motion, "is_secret": "1"}
+    )
     voting.do_open_vote(db, vote=open_vote, forum=hall, actor=coordinator)
     return {"draft_vote": draft_vote, "open_vote": open_vote}
 
@@ -392,7 +918,9 @@ def test_table_covers_every_route_and_method(app):
             # A Mount of our own routes (the API) needs a row for each of them; one of static files, one row.
             for sub in route.routes:
                 for method in sub.methods - {"HEAD"}:
-                    assert (f"{route.name}:{sub.name}", method) in covered, f"{method} {route.path}{sub.path} has no row"
+                    assert (f"{route.name}:{sub.name}", method) in covered, (
+                        f"{method} {route.path}{sub.path} has no row"
+                    )
             if not route.routes:
                 assert (route.name, "GET") in covered
             continue

@@ -31,19 +31,34 @@ def stale_world(db, world):
     and the assembly's prepared vote turned into a remote vote whose closing time has just passed."""
     document, facilitator = world["document"], world["facilitator"]
     head = document.head_number
-    check_post_comment(db, document=document, actor=world["member"],
-                       data={"body": "Про водогін.", "pid": _first_pid(db, document), "start": "0", "end": "7",
-                             "revision": str(head)})
+    check_post_comment(
+        db,
+        document=document,
+        actor=world["member"],
+        data={"body": "Про водогін.", "pid": _first_pid(db, document), "start": "0", "end": "7", "revision": str(head)},
+    )
     membership = get_membership(db, workshop_id=world["workshop"].id, user_id=facilitator.id)
-    check_save_revision(db, document=document, actor=facilitator, membership=membership,
-                        data={"title": document.title, "base": str(head),
-                              "body": "Вступ до петиції.\n\n" + _body(db, document)})
+    check_save_revision(
+        db,
+        document=document,
+        actor=facilitator,
+        membership=membership,
+        data={"title": document.title, "base": str(head), "body": "Вступ до петиції.\n\n" + _body(db, document)},
+    )
     # A vote opened an hour ago that closed a minute ago: written as the row would be (the
     # application refuses to open a vote whose time is already past, the database does not).
     past = utcnow() - timedelta(minutes=1)
-    db.execute(update(Vote).where(Vote.id == world["draft_vote"].id)
-               .values(status="open", mode="remote", closes_at=past, opened_at=past - timedelta(hours=1),
-                       opened_by=world["coordinator"].id))
+    db.execute(
+        update(Vote)
+        .where(Vote.id == world["draft_vote"].id)
+        .values(
+            status="open",
+            mode="remote",
+            closes_at=past,
+            opened_at=past - timedelta(hours=1),
+            opened_by=world["coordinator"].id,
+        )
+    )
     db.commit()
     return world
 
@@ -61,8 +76,7 @@ def _body(db, document) -> str:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_get_route_writes_for_any_role_after_a_save_and_past_a_closing_time(client, connection, stale_world,
-                                                                               role):
+def test_no_get_route_writes_for_any_role_after_a_save_and_past_a_closing_time(client, connection, stale_world, role):
     if role != "anonymous":
         sign_in(client, stale_world[role].email)
     writes: list[str] = []
@@ -89,6 +103,7 @@ def test_no_get_route_writes_for_any_role_after_a_save_and_past_a_closing_time(c
 
 
 # --- a host's person met on a GET ------------------------------------------------------------------
+
 
 @pytest.fixture
 def own_engine(backend, tmp_path_factory):
@@ -138,5 +153,4 @@ def test_a_host_person_first_seen_on_a_get_is_written_in_a_write_transaction_of_
     with SessionFactory(own_engine).begin() as db:
         from sqlmodel import select
 
-        assert db.exec(select(User.display_name).where(User.external_id == "host-17")).all() == \
-            ["Ніна Гребенюк-Коваль"]
+        assert db.exec(select(User.display_name).where(User.external_id == "host-17")).all() == ["Ніна Гребенюк-Коваль"]

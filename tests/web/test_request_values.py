@@ -16,17 +16,27 @@ def document(db):
     return facilitator, workshop, document
 
 
-@pytest.mark.parametrize("path", ["/workshops/99999999999999999999", "/workshops/2147483648", "/forums/0",
-                                  "/documents/99999999999999999999/history", "/votes/99999999999999999999",
-                                  "/resolutions/99999999999999999999/1", "/workshops/01"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/workshops/99999999999999999999",
+        "/workshops/2147483648",
+        "/forums/0",
+        "/documents/99999999999999999999/history",
+        "/votes/99999999999999999999",
+        "/resolutions/99999999999999999999/1",
+        "/workshops/01",
+    ],
+)
 def test_an_id_no_column_can_hold_is_a_404_page(client, db, path):
     response = client.get(path)
     assert response.status_code == 404
     assert '<html lang="uk">' in response.text
 
 
-@pytest.mark.parametrize("query", ["page=²", "page=٣", "page=+1", "page=%201", "page=99999999999999999999",
-                                   "page=10001", "page=0"])
+@pytest.mark.parametrize(
+    "query", ["page=²", "page=٣", "page=+1", "page=%201", "page=99999999999999999999", "page=10001", "page=0"]
+)
 def test_a_page_that_is_not_a_page_number_is_a_400_naming_it(client, db, document, query):
     facilitator, _, doc = document
     sign_in(client, facilitator.email)
@@ -46,9 +56,16 @@ def test_compare_and_head_refuse_numbers_that_are_not_ascii_digits(client, db, d
 def test_a_huge_revision_in_a_comment_form_falls_back_to_the_current_version(client, db, document):
     facilitator, _, doc = document
     sign_in(client, facilitator.email)
-    response = client.post(f"/documents/{doc.id}/comments", data={
-        "body": "Зауваження", "revision": "99999999999999999999", "parent": "99999999999999999999",
-        "csrf_token": csrf_token(client)}, follow_redirects=False)
+    response = client.post(
+        f"/documents/{doc.id}/comments",
+        data={
+            "body": "Зауваження",
+            "revision": "99999999999999999999",
+            "parent": "99999999999999999999",
+            "csrf_token": csrf_token(client),
+        },
+        follow_redirects=False,
+    )
     assert response.status_code == 404  # the parent cannot exist; before, SQLite overflowed (500)
 
 

@@ -23,7 +23,9 @@ def test_refused_request_carries_the_csp_too(client):
     assert response.status_code == 403 and "content-security-policy" in response.headers
 
 
-@pytest.mark.parametrize("template", sorted(p.relative_to(TEMPLATE_DIR).as_posix() for p in TEMPLATE_DIR.rglob("*.html")))
+@pytest.mark.parametrize(
+    "template", sorted(p.relative_to(TEMPLATE_DIR).as_posix() for p in TEMPLATE_DIR.rglob("*.html"))
+)
 def test_template_has_no_inline_script_style_or_handlers(template):
     source = (TEMPLATE_DIR / template).read_text(encoding="utf-8")
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", source)

@@ -11,8 +11,15 @@ from deliberation.testing import make_user, make_workshop
 from deliberation.workshops import actions, queries
 from deliberation.workshops.models import Membership
 
-FORM = {"kind": "advocates", "title": "Чиста вода для сіл", "topic": "Петиція про водогони", "place": "",
-        "is_online": "1", "starts_on": "2026-12-01", "ends_on": "2026-12-02"}
+FORM = {
+    "kind": "advocates",
+    "title": "Чиста вода для сіл",
+    "topic": "Петиція про водогони",
+    "place": "",
+    "is_online": "1",
+    "starts_on": "2026-12-01",
+    "ends_on": "2026-12-02",
+}
 
 
 @pytest.fixture
@@ -56,8 +63,9 @@ def test_offline_workshop_needs_a_place(db, people):
 def test_join_request_then_facilitator_approves(db, people, events_heard):
     workshop = make_workshop(db, creator=people["coordinator"], facilitators=(people["facilitator"],))
     actions.check_request_membership(db, workshop=workshop, actor=people["member"], message="Хочу долучитися")
-    actions.do_decide_membership(db, workshop=workshop, user_id=people["member"].id, approve=True,
-                                 actor=people["facilitator"])
+    actions.do_decide_membership(
+        db, workshop=workshop, user_id=people["member"].id, approve=True, actor=people["facilitator"]
+    )
     db.commit()
     page = queries.get_workshop_page(db, workshop_id=workshop.id, viewer=people["member"])
     assert [u.id for _, u in page.members] == [people["facilitator"].id, people["member"].id]
@@ -77,8 +85,9 @@ def test_asking_twice_is_refused(db, people):
 def test_declined_member_may_ask_again(db, people):
     workshop = make_workshop(db, creator=people["coordinator"], facilitators=(people["facilitator"],))
     actions.check_request_membership(db, workshop=workshop, actor=people["member"])
-    actions.do_decide_membership(db, workshop=workshop, user_id=people["member"].id, approve=False,
-                                 actor=people["facilitator"])
+    actions.do_decide_membership(
+        db, workshop=workshop, user_id=people["member"].id, approve=False, actor=people["facilitator"]
+    )
     membership = actions.check_request_membership(db, workshop=workshop, actor=people["member"])
     assert membership.status == "pending"
 
@@ -93,8 +102,9 @@ def test_plain_member_cannot_decide_requests(db, people):
 
 def test_appointing_a_non_member_facilitator_makes_them_a_member(db, people):
     workshop = make_workshop(db, creator=people["coordinator"])
-    membership = actions.do_set_facilitator(db, workshop=workshop, user_id=people["member"].id, appoint=True,
-                                            actor=people["coordinator"])
+    membership = actions.do_set_facilitator(
+        db, workshop=workshop, user_id=people["member"].id, appoint=True, actor=people["coordinator"]
+    )
     assert membership.status == "approved" and membership.is_facilitator
 
 

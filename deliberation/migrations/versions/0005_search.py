@@ -18,12 +18,13 @@ apostrophe and lemmatised, joined by single spaces). Each backend matches that t
 None of these objects is in the models (``deliberation.search.models.is_backend_only`` keeps the
 drift check away from them).
 """
+
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005'
-down_revision = '0004'
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -84,23 +85,26 @@ _PG_DOWN = [
 
 
 def upgrade() -> None:
-    op.create_table('delib_search_entry',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=12), nullable=False),
-    sa.Column('object_id', sa.Integer(), nullable=False),
-    sa.Column('visibility', sa.String(length=8), nullable=False),
-    sa.Column('workshop_id', sa.Integer(), nullable=True),
-    sa.Column('revision_number', sa.Integer(), nullable=True),
-    sa.Column('status', sa.String(length=12), nullable=False),
-    sa.Column('title', sa.String(length=300), nullable=False),
-    sa.Column('lemmas', sa.Text(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['workshop_id'], ['delib_workshop.id'], name=op.f('fk_delib_search_entry_workshop_id_delib_workshop')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_delib_search_entry')),
-    sa.UniqueConstraint('kind', 'object_id', name=op.f('uq_delib_search_entry_kind_object_id'))
+    op.create_table(
+        "delib_search_entry",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("object_id", sa.Integer(), nullable=False),
+        sa.Column("visibility", sa.String(length=8), nullable=False),
+        sa.Column("workshop_id", sa.Integer(), nullable=True),
+        sa.Column("revision_number", sa.Integer(), nullable=True),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("lemmas", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["workshop_id"], ["delib_workshop.id"], name=op.f("fk_delib_search_entry_workshop_id_delib_workshop")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_delib_search_entry")),
+        sa.UniqueConstraint("kind", "object_id", name=op.f("uq_delib_search_entry_kind_object_id")),
     )
-    with op.batch_alter_table('delib_search_entry', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_delib_search_entry_workshop_id'), ['workshop_id'], unique=False)
+    with op.batch_alter_table("delib_search_entry", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_delib_search_entry_workshop_id"), ["workshop_id"], unique=False)
     for statement in _PG_UP if op.get_bind().dialect.name == "postgresql" else _SQLITE_UP:
         op.execute(statement)
     # Texts written before this migration are indexed by `deliberation reindex`; the migration
@@ -110,7 +114,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for statement in _PG_DOWN if op.get_bind().dialect.name == "postgresql" else _SQLITE_DOWN:
         op.execute(statement)
-    with op.batch_alter_table('delib_search_entry', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_delib_search_entry_workshop_id'))
+    with op.batch_alter_table("delib_search_entry", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_delib_search_entry_workshop_id"))
 
-    op.drop_table('delib_search_entry')
+    op.drop_table("delib_search_entry")

@@ -12,29 +12,31 @@ Receipts of secret ballots are now hashed with the voter too (``receipt_hash(vot
 secret)``); ballots of votes cast before this revision keep their old hashes, which no receipt
 matches any more, so their receipts can no longer be checked.
 """
+
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0006'
-down_revision = '0005'
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table('delib_ballot_key',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('vote_id', sa.Integer(), nullable=False),
-    sa.Column('voter_id', sa.Integer(), nullable=False),
-    sa.Column('key', sa.String(length=22), nullable=False),
-    sa.Column('changed', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['vote_id'], ['delib_vote.id'], name=op.f('fk_delib_ballot_key_vote_id_delib_vote')),
-    sa.ForeignKeyConstraint(['voter_id'], ['delib_user.id'], name=op.f('fk_delib_ballot_key_voter_id_delib_user')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_delib_ballot_key')),
-    sa.UniqueConstraint('vote_id', 'key', name=op.f('uq_delib_ballot_key_vote_id_key'))
+    op.create_table(
+        "delib_ballot_key",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("vote_id", sa.Integer(), nullable=False),
+        sa.Column("voter_id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=22), nullable=False),
+        sa.Column("changed", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(["vote_id"], ["delib_vote.id"], name=op.f("fk_delib_ballot_key_vote_id_delib_vote")),
+        sa.ForeignKeyConstraint(["voter_id"], ["delib_user.id"], name=op.f("fk_delib_ballot_key_voter_id_delib_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_delib_ballot_key")),
+        sa.UniqueConstraint("vote_id", "key", name=op.f("uq_delib_ballot_key_vote_id_key")),
     )
 
 
 def downgrade() -> None:
-    op.drop_table('delib_ballot_key')
+    op.drop_table("delib_ballot_key")

@@ -17,13 +17,14 @@ Existing rows get the workshop's title as it is now, the best that is known. The
 append-only (triggers refuse UPDATE), so the backfill drops the guard, updates, and puts the guard
 back, all inside this migration's transaction.
 """
+
 from alembic import op
 import sqlalchemy as sa
 
 from deliberation.migrations import append_only
 
-revision = '0007'
-down_revision = '0012'
+revision = "0007"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
@@ -31,10 +32,12 @@ TABLE = "delib_resolution"
 
 
 def upgrade() -> None:
-    op.add_column(TABLE, sa.Column('workshop_title', sa.String(length=300), nullable=True))
+    op.add_column(TABLE, sa.Column("workshop_title", sa.String(length=300), nullable=True))
     append_only.drop(TABLE)
-    op.execute(f"UPDATE {TABLE} SET workshop_title = "
-               f"(SELECT title FROM delib_workshop WHERE delib_workshop.id = {TABLE}.workshop_id)")
+    op.execute(
+        f"UPDATE {TABLE} SET workshop_title = "
+        f"(SELECT title FROM delib_workshop WHERE delib_workshop.id = {TABLE}.workshop_id)"
+    )
     append_only.create(TABLE)
 
 

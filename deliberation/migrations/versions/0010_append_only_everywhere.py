@@ -13,6 +13,7 @@ The audit log becomes a hash chain (``deliberation.audit.chain``): each entry st
 the entry before and its own. Entries already written are chained here, in id order, with the
 append-only trigger lifted for that one backfill inside the migration's transaction.
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -21,21 +22,23 @@ from deliberation.audit.chain import hash_of
 from deliberation.migrations import append_only
 
 
-revision = '0010'
-down_revision = '0009'
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column('delib_audit_entry', sa.Column('previous_hash', sa.String(length=64), nullable=True))
-    op.add_column('delib_audit_entry', sa.Column('hash', sa.String(length=64), nullable=True))
+    op.add_column("delib_audit_entry", sa.Column("previous_hash", sa.String(length=64), nullable=True))
+    op.add_column("delib_audit_entry", sa.Column("hash", sa.String(length=64), nullable=True))
     _chain_existing_entries()
     for table, keys in append_only.REPLACE_KEYS.items():
         append_only.refuse_replace(table, keys)
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("CREATE TRIGGER delib_vote_no_truncate BEFORE TRUNCATE ON delib_vote "
-                   "FOR EACH STATEMENT EXECUTE FUNCTION delib_refuse_change()")
+        op.execute(
+            "CREATE TRIGGER delib_vote_no_truncate BEFORE TRUNCATE ON delib_vote "
+            "FOR EACH STATEMENT EXECUTE FUNCTION delib_refuse_change()"
+        )
 
 
 def _chain_existing_entries() -> None:
@@ -45,11 +48,18 @@ def _chain_existing_entries() -> None:
         op.execute("ALTER TABLE delib_audit_entry DISABLE TRIGGER delib_audit_entry_append_only")
     else:
         op.execute("DROP TRIGGER delib_audit_entry_no_update")
-    entries = sa.table('delib_audit_entry', sa.column('id', sa.Integer), sa.column('at', sa.DateTime(timezone=True)),
-                       sa.column('actor_id', sa.Integer), sa.column('action', sa.String),
-                       sa.column('object_type', sa.String), sa.column('object_id', sa.Integer),
-                       sa.column('details', sa.JSON), sa.column('previous_hash', sa.String),
-                       sa.column('hash', sa.String))
+    entries = sa.table(
+        "delib_audit_entry",
+        sa.column("id", sa.Integer),
+        sa.column("at", sa.DateTime(timezone=True)),
+        sa.column("actor_id", sa.Integer),
+        sa.column("action", sa.String),
+        sa.column("object_type", sa.String),
+        sa.column("object_id", sa.Integer),
+        sa.column("details", sa.JSON),
+        sa.column("previous_hash", sa.String),
+        sa.column("hash", sa.String),
+    )
     head, after = None, 0
     while True:
         rows = bind.execute(sa.select(entries).where(entries.c.id > after).order_by(entries.c.id).limit(500)).all()
@@ -62,8 +72,10 @@ def _chain_existing_entries() -> None:
     if postgresql:
         op.execute("ALTER TABLE delib_audit_entry ENABLE TRIGGER delib_audit_entry_append_only")
     else:
-        op.execute("CREATE TRIGGER delib_audit_entry_no_update BEFORE UPDATE ON delib_audit_entry "
-                   "BEGIN SELECT RAISE(ABORT, 'delib_audit_entry is append-only: UPDATE refused'); END")
+        op.execute(
+            "CREATE TRIGGER delib_audit_entry_no_update BEFORE UPDATE ON delib_audit_entry "
+            "BEGIN SELECT RAISE(ABORT, 'delib_audit_entry is append-only: UPDATE refused'); END"
+        )
 
 
 def downgrade() -> None:
@@ -72,9 +84,9 @@ def downgrade() -> None:
     for table in reversed(append_only.REPLACE_KEYS):
         append_only.allow_replace(table)
     # Dropping the columns rebuilds the table on SQLite, which loses its triggers: put them back.
-    with op.batch_alter_table('delib_audit_entry', schema=None) as batch_op:
-        batch_op.drop_column('hash')
-        batch_op.drop_column('previous_hash')
+    with op.batch_alter_table("delib_audit_entry", schema=None) as batch_op:
+        batch_op.drop_column("hash")
+        batch_op.drop_column("previous_hash")
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS delib_audit_entry_no_update")
         op.execute("DROP TRIGGER IF EXISTS delib_audit_entry_no_delete")

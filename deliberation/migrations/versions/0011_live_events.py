@@ -8,33 +8,35 @@ The forum's live event log (``deliberation.live``): written in the transaction t
 read by one listener per process, its ids the ``id:`` lines of the event stream. On SQLite the
 table is AUTOINCREMENT so an id is never reused after pruning.
 """
+
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0011'
-down_revision = '0010'
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table('delib_live_event',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('forum_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('facts', sa.Text(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_delib_live_event')),
-    sqlite_autoincrement=True,
+    op.create_table(
+        "delib_live_event",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("forum_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("facts", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_delib_live_event")),
+        sqlite_autoincrement=True,
     )
-    with op.batch_alter_table('delib_live_event', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_delib_live_event_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_delib_live_event_forum_id'), ['forum_id'], unique=False)
+    with op.batch_alter_table("delib_live_event", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_delib_live_event_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_delib_live_event_forum_id"), ["forum_id"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('delib_live_event', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_delib_live_event_forum_id'))
-        batch_op.drop_index(batch_op.f('ix_delib_live_event_created_at'))
-    op.drop_table('delib_live_event')
+    with op.batch_alter_table("delib_live_event", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_delib_live_event_forum_id"))
+        batch_op.drop_index(batch_op.f("ix_delib_live_event_created_at"))
+    op.drop_table("delib_live_event")

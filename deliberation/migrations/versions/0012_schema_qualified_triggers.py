@@ -15,11 +15,12 @@ come from pg_catalog, which is always searched first). SQLite has no schemas; no
 
 New trigger functions should do the same: qualify the tables they read.
 """
+
 from alembic import op
 
 
-revision = '0012'
-down_revision = '0006'
+revision = "0012"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
@@ -51,6 +52,7 @@ BEGIN
 END
 $$
 """
+
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
