@@ -3,9 +3,10 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-PYTEST_ARGS ?=
+# Two workers: CI has two cores, and most tests wait on a database or a browser, not the CPU.
+PYTEST_ARGS ?= -n 2
 
-.PHONY: run test setup chromium lock catalogs clean bench-diff bench-vote
+.PHONY: run test check format setup chromium lock catalogs clean bench-diff bench-vote bench-pages screenshots
 
 run: setup
 	$(BIN)/deliberation migrate
@@ -14,6 +15,17 @@ run: setup
 
 test: setup chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The gate before the tests (see the README's Development section).
+check: setup
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: setup
+	$(BIN)/ruff check --fix --select I .
+	$(BIN)/ruff format .
 
 setup: $(VENV)/.installed static/vendor/htmx.min.js static/vendor/htmx-ext-sse.js
 
@@ -62,3 +74,11 @@ bench-diff: setup
 # 500 ballots over HTTP to `deliberation serve`, on SQLite and (when one answers) PostgreSQL.
 bench-vote: setup
 	$(BIN)/python bench/forum_vote.py
+
+# The ten main pages at 360×740 into docs/screenshots/ (shown in the README).
+screenshots: setup chromium
+	$(BIN)/python tools/screenshots.py
+
+# Bytes on a first and a second visit and first contentful paint on slow 3G, for every page type.
+bench-pages: setup chromium
+	$(BIN)/python bench/pages.py

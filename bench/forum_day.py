@@ -11,7 +11,16 @@ the trivial endpoint (``GET /healthz``) and single-row insert-and-commit into th
 with the ratios. The vote is then closed through the domain code and its stored tally must equal
 the ballots sent (exit 1 otherwise). Nothing here asserts on time.
 
+Three phases, each on a fresh database, all by default: the plain burst (``--plain``); the burst while
+one of the two workers is SIGKILLed (``--kill-worker``; uvicorn's supervisor starts another, the
+bench goes on against whichever workers live); and, on PostgreSQL, the burst while every connection
+of the app to its database is ended by ``pg_terminate_backend`` three times (``--terminate-connections``).
+Ballots are sent as phones send them (bench/crowd_failures.py): an unanswered ballot or a 503 is
+sent again with the same idempotency key. Printed beside the figures: every acknowledged ballot
+stored once, the 503s, and whether any answer said "closed" while the vote was open.
+
     .venv/bin/python bench/forum_day.py [--delegates 2000] [--in-flight 200] [--readers 20]
+                                        [--plain] [--kill-worker] [--terminate-connections]
 
 PostgreSQL as in bench/forum_vote.py (DELIBERATION_BENCH_DATABASE_URL, DELIBERATION_TEST_DATABASE_URL
 or the default address); skipped, saying so, when nothing answers.
@@ -33,7 +42,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import crowd_failures as cf  # noqa: E402  (phones that retry, and the failures injected)
 import forum_vote as fv  # noqa: E402  (its database, server and client pieces)
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from deliberation import migrate  # noqa: E402
 from deliberation.db import SessionFactory, make_engine  # noqa: E402
@@ -55,6 +66,9 @@ class Server(fv.Server):
     """``deliberation serve --workers 2``: the kernel spreads connections over the two processes."""
 
     def __init__(self, database_url: str, var_dir: Path) -> None:
+        if not database_url.startswith("sqlite"):
+            self.admin_url = cf.admin_url(database_url)
+            self.application_name = make_url(database_url).query.get("application_name")
         self.port = fv.free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = var_dir / "server.log"
@@ -113,7 +127,7 @@ def seed(engine, delegates: int):
             sitting.forum.id,
             sitting.chair.id,
             session(sitting.chair),
-            [session(u) for u in sitting.delegates],
+            [(u.id, *session(u)) for u in sitting.delegates],
         )
 
 
@@ -166,11 +180,14 @@ async def library_reader(connection: fv.Connection, stop: asyncio.Event, done: C
         done[status] += 1
 
 
-async def forum_day(port: int, vote_id: int, forum_id: int, chair, sessions, choices, args) -> dict:
+async def forum_day(server, vote_id: int, forum_id: int, chair, sessions, choices, args, failure) -> dict:
+    port = server.port
     streams = [Stream() for _ in sessions]
     path = f"/forums/{forum_id}/events"
     for start in range(0, len(streams), CONNECT_BATCH):
-        for stream, (cookie, _) in zip(streams[start : start + CONNECT_BATCH], sessions[start : start + CONNECT_BATCH]):
+        for stream, (_, cookie, _) in zip(
+            streams[start : start + CONNECT_BATCH], sessions[start : start + CONNECT_BATCH]
+        ):
             stream.task = asyncio.create_task(stream.run(port, path, cookie))
         await asyncio.wait_for(
             asyncio.gather(*(s.connected.wait() for s in streams[start : start + CONNECT_BATCH])), fv.PHASE_TIMEOUT_S
@@ -189,20 +206,22 @@ async def forum_day(port: int, vote_id: int, forum_id: int, chair, sessions, cho
             await asyncio.sleep(0.01)
         reach = sorted((s.opened_at - opened) for s in streams if s.opened_at is not None)
 
-        stop, reads = asyncio.Event(), Counter()
+        stop, reads, outcome, report = asyncio.Event(), Counter(), cf.Outcome(), {}
         reading = [asyncio.create_task(library_reader(c, stop, reads)) for c in readers]
+        injecting = asyncio.create_task(inject(failure, server, outcome, len(sessions), report))
         read_start = time.perf_counter()
         try:
-            ballots = await fv.hammer(
+            ballots = await cf.send_ballots(
+                port,
                 voters,
-                [
-                    fv.post_form(f"/votes/{vote_id}/ballot", {"csrf_token": token, "choice": choice}, cookie)
-                    for (cookie, token), choice in zip(sessions, choices)
-                ],
+                vote_id,
+                [(voter_id, cookie, token, choice) for (voter_id, cookie, token), choice in zip(sessions, choices)],
+                outcome,
             )
         finally:
             stop.set()
             await asyncio.gather(*reading)
+            injecting.cancel()
         read_wall = time.perf_counter() - read_start
         # The last turnout reaches the streams at most one coalescing interval later.
         await asyncio.sleep(1.5)
@@ -225,14 +244,27 @@ async def forum_day(port: int, vote_id: int, forum_id: int, chair, sessions, cho
         "turnouts": turnouts,
         "reads": reads,
         "read_wall": read_wall,
+        "outcome": outcome,
+        "report": report,
     }
+
+
+async def inject(failure: str, server, outcome: cf.Outcome, total: int, report: dict) -> None:
+    """The failure of this phase, during the burst: none, one worker SIGKILLed a third of the way in,
+    or every connection of the app terminated at a fifth, two fifths and three fifths."""
+    if failure == "kill-worker":
+        await cf.kill_one_worker(server.process.pid, outcome, total // 3, report)
+    elif failure == "terminate-connections":
+        await cf.terminate_connections(
+            server.admin_url, server.application_name, outcome, [total // 5, 2 * total // 5, 3 * total // 5], report
+        )
 
 
 def share(ordered: list[float], part: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(part * len(ordered)) - 1))]
 
 
-def run_backend(name: str, database_url: str, var_dir: Path, args) -> bool:
+def run_backend(name: str, database_url: str, var_dir: Path, args, failure: str) -> bool:
     engine = make_engine(database_url)
     try:
         migrate.upgrade(engine)
@@ -243,21 +275,52 @@ def run_backend(name: str, database_url: str, var_dir: Path, args) -> bool:
         try:
             server.wait_started()
             try:
-                day = fv.run_loop(forum_day(server.port, vote_id, forum_id, chair, sessions, choices, args))
+                day = fv.run_loop(forum_day(server, vote_id, forum_id, chair, sessions, choices, args, failure))
             except BaseException:
                 print(f"the run failed; the end of the server's log:\n{server.log_path.read_text()[-3000:]}")
                 raise
         finally:
             server.stop()
         raw = fv.raw_inserts(database_url, args.inserts)
+        once, once_line = cf.stored_once(engine, vote_id, day["outcome"])
         stored, took_part = fv.close_and_count(engine, vote_id, forum_id, chair_id)
     finally:
         engine.dispose()
-    ballots, trivial = day["ballots"], day["trivial"]
     print(
-        f"\n{name}: {args.delegates} delegates with an open event stream each, {args.in_flight} ballots in "
-        f"flight, {args.readers} library readers; deliberation serve --workers {WORKERS} on 127.0.0.1"
+        f"\n{name}, {FAILURES[failure]}: {args.delegates} delegates with an open event stream each, "
+        f"{args.in_flight} ballots in flight, {args.readers} library readers; deliberation serve --workers "
+        f"{WORKERS} on 127.0.0.1"
     )
+    print_day(day, raw)
+    outcome = day["outcome"]
+    sent = Counter(choices)
+    exact = stored == sent and took_part == len(choices)
+    tally = ", ".join(f"{c} {stored[c]}" for c in CHOICES)
+    print(
+        f"tally stored after closing: {tally}; {took_part} took part: "
+        + ("equals the ballots sent" if exact else "WRONG, sent " + ", ".join(f"{c} {sent[c]}" for c in CHOICES))
+    )
+    print(f"stored exactly once: {'yes' if once else 'NO'}: {once_line}")
+    print(
+        f"answers: {dict(sorted(outcome.statuses.items()))}; 503s {outcome.statuses[503]}, no answer "
+        f"{outcome.no_answer}, retried {outcome.retried}, given up {outcome.gave_up}; told 'closed' while "
+        f"open: {outcome.told_closed}" + "".join(f"; {k}: {v}" for k, v in day["report"].items())
+    )
+    clean = failure != "none" or set(outcome.statuses) == {303}
+    if not clean:
+        print(f"REFUSED or FAILED: ballots answered {dict(outcome.statuses)} (server log: {server.log_path})")
+    return (
+        exact
+        and once
+        and clean
+        and not outcome.told_closed
+        and not outcome.gave_up
+        and len(day["reach"]) == day["streams"]
+    )
+
+
+def print_day(day: dict, raw: fv.Timed) -> None:
+    ballots, trivial = day["ballots"], day["trivial"]
     print(f"{'measure':<46}{'per s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'ballots / this':>16}")
     for label, timed in (
         (f"ballots: POST /votes/{{id}}/ballot ({ballots.count:,})", ballots),
@@ -285,17 +348,54 @@ def run_backend(name: str, database_url: str, var_dir: Path, args) -> bool:
     )
     reads = sum(day["reads"].values())
     print(f"library reads during the burst: {reads / day['read_wall']:.1f}/s ({dict(day['reads'])})")
-    sent = Counter(choices)
-    exact = stored == sent and took_part == len(choices)
-    accepted = ballots.statuses == Counter({303: len(choices)})
-    tally = ", ".join(f"{c} {stored[c]}" for c in CHOICES)
-    print(
-        f"tally stored after closing: {tally}; {took_part} took part: "
-        + ("equals the ballots sent" if exact else "WRONG, sent " + ", ".join(f"{c} {sent[c]}" for c in CHOICES))
+
+
+FAILURES = {
+    "none": "no failure",
+    "kill-worker": "one worker SIGKILLed during the burst",
+    "terminate-connections": "the app's database connections terminated 3 times during the burst",
+}
+
+
+def phases(args) -> list[str]:
+    chosen = [
+        name
+        for name, flag in (
+            ("none", args.plain),
+            ("kill-worker", args.kill_worker),
+            ("terminate-connections", args.terminate_connections),
+        )
+        if flag
+    ]
+    return chosen or list(FAILURES)
+
+
+def run_sqlite(tmp: Path, args, failure: str) -> bool:
+    if failure == "terminate-connections":
+        print("\nSQLite, the app's connections terminated: not applicable (no server to end them)")
+        return True
+    directory = tmp / f"sqlite-{failure}"
+    directory.mkdir()
+    return run_backend(
+        "SQLite (a file in a temporary directory)",
+        f"sqlite:///{(directory / 'bench.sqlite3').as_posix()}",
+        directory,
+        args,
+        failure,
     )
-    if not accepted:
-        print(f"REFUSED: ballots answered {dict(ballots.statuses)} (server log: {server.log_path})")
-    return exact and accepted and len(reach) == streams
+
+
+def run_postgres(tmp: Path, url: str, why: str, args, failure: str) -> bool:
+    scoped, drop = fv.fresh_schema(url)
+    directory = tmp / f"postgresql-{failure}"
+    directory.mkdir()
+    name = f"delib-bench-{os.getpid()}-{failure}"
+    try:
+        return run_backend(
+            f"PostgreSQL ({why}, a fresh schema)", cf.application_url(scoped, name), directory, args, failure
+        )
+    finally:
+        drop()
 
 
 def main() -> int:
@@ -305,6 +405,13 @@ def main() -> int:
     parser.add_argument("--readers", type=int, default=20)
     parser.add_argument("--inserts", type=int, default=fv.RAW_INSERTS)
     parser.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both")
+    parser.add_argument("--plain", action="store_true", help="the burst without a failure")
+    parser.add_argument("--kill-worker", action="store_true", help="SIGKILL one worker during the burst")
+    parser.add_argument(
+        "--terminate-connections",
+        action="store_true",
+        help="pg_terminate_backend the app's connections during the burst (PostgreSQL)",
+    )
     args = parser.parse_args()
     if not (1 <= args.delegates <= fv.MAX_DELEGATES and 1 <= args.in_flight <= 500 and 0 <= args.readers <= 200):
         parser.error(f"at most {fv.MAX_DELEGATES} delegates, 500 in flight and 200 readers")
@@ -312,27 +419,16 @@ def main() -> int:
     need = args.delegates + args.in_flight + args.readers + 256
     if soft < need:
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(need * 2, hard), hard))  # the server inherits it
+    url, why = fv.postgres_url() if args.backend != "sqlite" else (None, "not asked for")
     ok = True
     with tempfile.TemporaryDirectory(prefix="delib-forum-day-") as tmp:
-        sqlite_dir = Path(tmp) / "sqlite"
-        sqlite_dir.mkdir()
-        ok &= args.backend == "postgresql" or run_backend(
-            "SQLite (a file in a temporary directory)",
-            f"sqlite:///{(sqlite_dir / 'bench.sqlite3').as_posix()}",
-            sqlite_dir,
-            args,
-        )
-        url, why = fv.postgres_url() if args.backend != "sqlite" else (None, "not asked for")
+        for failure in phases(args):
+            if args.backend != "postgresql":
+                ok &= run_sqlite(Path(tmp), args, failure)
+            if url is not None:
+                ok &= run_postgres(Path(tmp), url, why, args, failure)
         if url is None:
             print(f"\nPostgreSQL: SKIPPED, {why}. Set DELIBERATION_BENCH_DATABASE_URL to measure it.")
-        else:
-            scoped, drop = fv.fresh_schema(url)
-            pg_dir = Path(tmp) / "postgresql"
-            pg_dir.mkdir()
-            try:
-                ok &= run_backend(f"PostgreSQL ({why}, a fresh schema)", scoped, pg_dir, args)
-            finally:
-                drop()
     return 0 if ok else 1
 
 

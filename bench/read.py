@@ -334,7 +334,7 @@ def search_backend(name: str, engine, documents: int, repeats: int) -> None:
     with SessionFactory(engine)() as db:
         for q in QUERIES:
             app_times += _timed(
-                lambda: queries.search(db, q, public_only=False, member_id=member_id, kinds=("document",)), repeats
+                lambda q=q: queries.search(db, q, public_only=False, member_id=member_id, kinds=("document",)), repeats
             )
             terms = query_terms(q)
             if is_sqlite(db):
@@ -348,7 +348,7 @@ def search_backend(name: str, engine, documents: int, repeats: int) -> None:
                     f"ORDER BY ts_rank({VECTOR_COLUMN}, CAST(:q AS tsquery)) DESC LIMIT 20"
                 )
                 params = {"q": queries._tsquery(terms)}
-            bare_times += _timed(lambda: db.execute(bare, params).all(), repeats)
+            bare_times += _timed(lambda bare=bare, params=params: db.execute(bare, params).all(), repeats)
     app_median, bare_median = statistics.median(app_times), statistics.median(bare_times)
     print(f"  {'':<22} {'median ms':>10} {'p95 ms':>8}")
     print(f"  {'search() (page-ready)':<22} {app_median:>10.2f} {_p95(app_times):>8.2f}")

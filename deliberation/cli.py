@@ -75,7 +75,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print("The database is not empty; refusing to load the demo into it.", file=sys.stderr)
             return 1
         logins = load_demo(db)
-    print("Demo network loaded. Sign in with any of these (password for all: %s):" % logins.password)
+    print(f"Demo network loaded. Sign in with any of these (password for all: {logins.password}):")
     for email, what in logins.accounts:
         print(f"  {email:32} {what}")
     return 0
@@ -306,7 +306,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def app_factory():
     from . import create_app
-
     from .web.fastpath import PublicFastPathMiddleware
 
     _end_streams_on_exit()

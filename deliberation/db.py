@@ -5,17 +5,18 @@ Times are aware UTC datetimes (SQLModel refuses naive ones); ``utcnow()`` is the
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, event, MetaData, make_url
+from sqlalchemy import Engine, MetaData, event, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, SQLModel, create_engine
+
+from .write_gate import WriteGate, gate_path
 
 TABLE_PREFIX = "delib_"
 VERSION_TABLE = "delib_alembic_version"
@@ -58,6 +59,10 @@ def make_engine(
         connect_args.setdefault("check_same_thread", False)
         # How long a writer waits for the write lock; tests set it far lower to prove nobody waits.
         timeout = connect_args.setdefault("timeout", 30)
+        if ":memory:" not in url and url.rstrip("/") != "sqlite:":
+            # A connection for each of the server's request threads (40): past the pool, each
+            # checkout would open a new connection and set its pragmas, again and again under a crowd.
+            kwargs.setdefault("pool_size", 40)
         engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(
             engine,
@@ -76,6 +81,10 @@ def make_engine(
         connect_args["options"] = " ".join(o for o in options if isinstance(o, str) and o)
     if connect_timeout_s is not None:
         connect_args.setdefault("connect_timeout", int(connect_timeout_s))
+    # Past the pool, each checkout opens a new server process and closes it again: under a crowd
+    # of requests (40 threads) that churn cost more than the requests. Two workers keep 20 each.
+    kwargs.setdefault("pool_size", 20)
+    kwargs.setdefault("max_overflow", 10)
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
@@ -101,6 +110,9 @@ def _sqlite_pragmas(dbapi_connection, *, busy_ms: int) -> None:
     if not _is_memory(dbapi_connection):
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted and overwritten rows are zeroed in the file, not left in free space: the ballot box
+    # of a secret vote is emptied at its close (voting.mixing) and must leave nothing behind.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -147,17 +159,16 @@ class SessionFactory:
             options["join_transaction_mode"] = join_transaction_mode
         self.bind = bind
         self.sender = sender
-        #: Writers of this process that opt in (web.context.Ctx.begin_writes) queue here, in order,
-        #: for SQLite's one write lock: waiting in SQLite's busy handler means sleeping in steps of
-        #: up to 100 ms while the lock may already be free, which under a crowd costs more than the
-        #: writes. Other processes and other writers still meet the busy timeout as before.
-        self.write_gate = threading.Lock()
+        #: Writers that opt in (web.context.Ctx.begin_writes, the turnout publisher) queue here for
+        #: SQLite's one write lock, in this process and across the site's processes (see write_gate).
+        self.write_gate = WriteGate(_gate_path(bind))
         self.outbox_lease = outbox_lease
         #: False in commands run from cron: nobody listens there, so their events wait in the
         #: outbox for a serving process (see deliberation.outbox.sweeper).
         self.deliver_events = True
         self._maker = sessionmaker(bind=bind, **options)
-        event.listen(self._maker, "after_commit", _send_queued_events)
+        event.listen(self._maker, "after_commit", _hold_for_delivery)
+        event.listen(self._maker, "after_transaction_end", _deliver_held)
         event.listen(self._maker, "after_soft_rollback", _drop_queued_events)
 
     def __call__(self) -> Session:
@@ -186,17 +197,46 @@ class SessionFactory:
             session.close()
 
 
-def _send_queued_events(session: Session) -> None:
-    """Deliver the events this transaction wrote to the outbox, now that it has committed.
+def _gate_path(bind: Engine | Connection) -> str | None:
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    return gate_path(engine.url.database) if engine.dialect.name == "sqlite" else None
 
-    A receiver that raises does not undo the change (it is committed): its row is retried later.
+
+def _hold_for_delivery(session: Session) -> None:
+    """The transaction has committed, but its connection is not yet back in the pool: keep what is
+    to be delivered and run until it is (``_deliver_held``).
+
+    Delivering here would take a second connection while holding the first; thirty requests
+    committing at once would then each wait for a connection another of them holds, and the pool
+    runs dry (a PostgreSQL crowd saw 30 s stalls and 503s from exactly that).
     """
     if session.in_nested_transaction():
         # A savepoint was released (SQLAlchemy calls after_commit for those too): the transaction
         # that decides goes on, and so does the queue.
         return
-    queued = session.info.get("delib_events") or []
+    # The outermost transaction ends right after its commit, so one commit is held at a time.
+    session.info["delib_held"] = (
+        session.info.get("delib_events") or [],
+        session.info.pop("delib_after_commit", None) or [],
+    )
     session.info["delib_events"] = []
+
+
+def _deliver_held(session: Session, transaction) -> None:
+    """After the outermost transaction has ended and given its connection back: what its commit held."""
+    if transaction.parent is not None or "delib_held" not in session.info:
+        return
+    queued, tasks = session.info.pop("delib_held")
+    _send_queued_events(session, queued)
+    for task in tasks:
+        task(session.get_bind())
+
+
+def _send_queued_events(session: Session, queued: list) -> None:
+    """Deliver the events a committed transaction wrote to the outbox.
+
+    A receiver that raises does not undo the change (it is committed): its row is retried later.
+    """
     factory = session.info.get("delib_factory")
     if not queued or factory is None or not factory.deliver_events:
         return
@@ -212,6 +252,16 @@ def _send_queued_events(session: Session) -> None:
 def _drop_queued_events(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:
         session.info["delib_events"] = []
+        session.info.pop("delib_after_commit", None)
+
+
+def after_commit(session: Session, task: Callable[[Engine | Connection], None]) -> None:
+    """Run ``task(bind)`` once this session's transaction has committed (not when a savepoint is
+    released), at most once per task; forgotten if the transaction rolls back. For housekeeping that
+    cannot run inside a transaction (PostgreSQL's VACUUM); a task that fails is the task's to log."""
+    tasks = session.info.setdefault("delib_after_commit", [])
+    if task not in tasks:
+        tasks.append(task)
 
 
 def db_now(bind: Engine | Connection | Session):

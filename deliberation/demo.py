@@ -12,18 +12,20 @@ from datetime import date, timedelta
 from sqlmodel import Session, func, select
 
 from .accounts.actions import check_register_user
-from .drafting.actions import check_create_document, check_save_revision
-from .workshops.queries import get_membership
 from .accounts.models import User
+from .dates import local
+from .db import utcnow
+from .drafting.actions import check_create_document, check_save_revision
 from .forums.actions import check_create_forum, do_set_forum_status
 from .workshops.actions import check_create_workshop, check_request_membership, do_decide_membership, do_set_facilitator
+from .workshops.queries import get_membership
 
 PASSWORD = "demo-pass-2026"
 
 PEOPLE = [
     # email, name, occupation, hromada, region, coordinator
     ("coordinator@demo.example", "Олена Коваленко", "advocate", "Ічнянська міська громада", "chernihiv", True),
-    ("deputy@demo.example", "Петро Гнатюк", "deputy", "Новоград-Волинська міська громада", "zhytomyr", False),
+    ("deputy@demo.example", "Петро Гнатюк", "deputy", "Звягельська міська громада", "zhytomyr", False),
     ("deputy2@demo.example", "Василь Ткачук", "deputy", "Вознесенська міська громада", "mykolaiv", False),
     ("advocate@demo.example", "Марія Савчук", "advocate", "Березнівська міська громада", "rivne", False),
     ("journalist@demo.example", "Андрій Литвин", "journalist", "Бахмацька міська громада", "chernihiv", False),
@@ -57,7 +59,7 @@ WORKSHOPS = [
         kind="journalists",
         title="Місцева демократія зрозумілою мовою",
         topic="Як висвітлювати сесії рад, бюджет і громадські слухання",
-        description="Напрацьовуємо пам'ятку для редакцій районних газет і місцевих телеграм-каналів: що дивитися "
+        description="Напрацьовуємо пам’ятку для редакцій районних газет і місцевих телеграм-каналів: що дивитися "
         "в порядку денному сесії, як читати бюджет громади, як не загубити голос мешканців.",
         place="Бахмач, редакція газети «Порадник»",
         is_online=True,
@@ -87,7 +89,7 @@ FORUMS = [
         status="planned",
     ),
     dict(
-        title="Весняний форум: бюджетний процес і адміністративні послуги",
+        title="Форум мережі: бюджетний процес і адміністративні послуги",
         theme="Прозорий бюджет і доступні послуги в малих містах",
         description="Підсумки роботи майстерень з бюджетного процесу та адміністративних послуг.",
         place="Житомир",
@@ -97,16 +99,30 @@ FORUMS = [
 ]
 
 
-BUDGET_DECISION = """# Про затвердження Положення про громадський бюджет
+BUDGET_DECISION = """ПРОЄКТ
 
-Відповідно до статті 26 Закону України «Про місцеве самоврядування в Україні», з метою залучення мешканців громади до розподілу частини коштів місцевого бюджету, міська рада
+**ЗВЯГЕЛЬСЬКА МІСЬКА РАДА**
+
+**… сесія восьмого скликання**
+
+**РІШЕННЯ**
+
+… 2026 р. № …
+
+м. Звягель
+
+# Про затвердження Положення про громадський бюджет
+
+Відповідно до пункту 22 частини першої статті 26 Закону України «Про місцеве самоврядування в Україні», з метою залучення мешканців громади до розподілу частини коштів місцевого бюджету міська рада
 
 **вирішила:**
 
-1. Затвердити Положення про громадський бюджет міської територіальної громади (додається).
+1. Затвердити Положення про громадський бюджет Звягельської міської територіальної громади (додається).
 2. Передбачати щороку на громадський бюджет не менше одного відсотка видатків загального фонду.
-3. Доручити виконавчому комітету забезпечити голосування за проєкти як онлайн, так і в паперовій формі в старостинських округах.
-4. Контроль за виконанням цього рішення покласти на постійну комісію з питань бюджету."""
+3. Доручити виконавчому комітету міської ради забезпечити голосування за проєкти як онлайн, так і в паперовій формі в старостинських округах.
+4. Контроль за виконанням цього рішення покласти на постійну комісію з питань бюджету.
+
+Міський голова ________ Власне ім’я ПРІЗВИЩЕ"""
 
 BUDGET_EDITS = [
     (
@@ -173,7 +189,7 @@ WATER_DECLARATION = """# Декларація про право кожного �
 3. Кошти на ремонт сільських водогонів передбачаються в бюджеті громади окремим рядком і обговорюються на громадських слуханнях.
 4. Мережа надає громадам методичну допомогу в підготовці проєктів для державних і міжнародних програм."""
 
-# Who came to the spring forum, and how they voted on the declaration.
+# Who came to the past forum, and how they voted on the declaration.
 SPRING_BALLOTS = [
     ("coordinator@demo.example", "for"),
     ("deputy@demo.example", "for"),
@@ -244,7 +260,8 @@ def network_is_empty(db: Session) -> bool:
 
 
 def load_demo(db: Session, *, today: date | None = None) -> DemoLogins:
-    today = today or date.today()
+    # Kyiv's day, as every date is shown: the past forum's vote happens today there.
+    today = today or local(utcnow()).date()
     users = {}
     for email, name, occupation, hromada, region, coordinator in PEOPLE:
         users[email] = check_register_user(
@@ -289,10 +306,11 @@ def load_demo(db: Session, *, today: date | None = None) -> DemoLogins:
                 message="Працюю в центрі надання адмінпослуг, хочу долучитися до розробки положення.",
             )
             _demo_document(db, workshop, users, facilitator)
-    for index, spec in enumerate(FORUMS):
+    for spec in FORUMS:
         spec = dict(spec)
         status = spec.pop("status")
-        starts = today + timedelta(days=45) if status == "planned" else today - timedelta(days=200)
+        # A past forum ends today: its vote runs now, and its resolution must bear a day of the forum.
+        starts = today + timedelta(days=45) if status == "planned" else today - timedelta(days=1)
         forum = check_create_forum(
             db,
             actor=coordinator,

@@ -9,24 +9,27 @@ from __future__ import annotations
 import gettext as _gettext
 from contextvars import ContextVar
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 from io import BytesIO
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date as _babel_date, format_datetime as _babel_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from . import dates
 from .settings import LOCALES
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
-DISPLAY_ZONE = ZoneInfo("Europe/Kyiv")
+DISPLAY_ZONE = dates.DISPLAY_ZONE
 LANGUAGE_NAMES = {"uk": "Українська", "en": "English"}
+#: The language of what people write here (titles, names, comments, documents): one for the whole
+#: network today. Pages mark such text with it when the interface speaks another language; a
+#: per-text language field would be passed where this constant is the default.
+CONTENT_LANGUAGE = "uk"
 
 _current: ContextVar[str] = ContextVar("delib_locale", default="uk")
 
@@ -41,7 +44,7 @@ def Nn_(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(locale: str) -> _gettext.NullTranslations:
     po_path = LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
     if not po_path.exists():
@@ -66,6 +69,13 @@ def get_locale() -> str:
     return _current.get()
 
 
+def content_lang_attr(lang: str | None = None) -> str:
+    """`` lang="uk"`` for text in ``lang`` (the content language by default) when the interface
+    speaks another language; empty when they are the same, so the page's own ``lang`` holds."""
+    lang = lang or CONTENT_LANGUAGE
+    return "" if lang == get_locale() else f' lang="{lang}"'
+
+
 def gettext(message: str, **params) -> str:
     text = translations(get_locale()).gettext(message)
     return text % params if params else text
@@ -85,27 +95,21 @@ def pgettext(context: str, message: str, **params) -> str:
 _ = gettext
 
 
-def _local(value: datetime) -> datetime:
-    # Stored times are naive UTC; people read them in Kyiv time.
-    if value.tzinfo is None:
-        from datetime import UTC
-
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(DISPLAY_ZONE)
+# Dates have one module (``dates``); these bind it to the request's language.
+def format_date(value: date | datetime | None) -> str:
+    return dates.format_date(value, get_locale())
 
 
-def format_date(value: date | datetime | None, format: str = "long") -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = _local(value).date()
-    return _babel_date(value, format=format, locale=get_locale())
+def format_datetime(value: datetime | None) -> str:
+    return dates.format_datetime(value, get_locale())
 
 
-def format_datetime(value: datetime | None, format: str = "medium") -> str:
-    if value is None:
-        return ""
-    return _babel_datetime(_local(value), format=format, locale=get_locale())
+def format_time(value: datetime | None) -> str:
+    return dates.format_time(value, get_locale())
+
+
+def format_range(start: date | datetime | None, end: date | datetime | None) -> str:
+    return dates.format_range(start, end, get_locale())
 
 
 def format_number(value: int | float) -> str:

@@ -1,6 +1,6 @@
 """Imports every table model so ``metadata`` knows them all (Alembic and the drift test use it)."""
 
-from .accounts.models import Invitation, LoginFailure, PasswordReset, SiteSetting, User
+from .accounts.models import Invitation, LoginFailure, PasswordReset, PendingRegistration, SiteSetting, User
 from .audit.models import AuditEntry
 from .db import metadata
 from .forums.models import Forum
@@ -13,6 +13,7 @@ __all__ = [
     "LoginFailure",
     "Membership",
     "PasswordReset",
+    "PendingRegistration",
     "SiteSetting",
     "User",
     "Workshop",
@@ -36,11 +37,22 @@ __all__ += [
 ]
 from .forums.models import AgendaItem, Delegate, Proxy, Speaker  # noqa: E402
 from .resolutions.models import Resolution  # noqa: E402
-from .voting.models import Ballot, BallotKey, Participation, Vote  # noqa: E402
+from .voting.models import Ballot, BallotBox, BallotKey, Participation, Vote  # noqa: E402
 
-__all__ += ["AgendaItem", "Delegate", "Proxy", "Speaker", "Vote", "Participation", "Ballot", "BallotKey", "Resolution"]
-from .search.models import SearchEntry  # noqa: E402
+__all__ += [
+    "AgendaItem",
+    "Delegate",
+    "Proxy",
+    "Speaker",
+    "Vote",
+    "Participation",
+    "Ballot",
+    "BallotBox",
+    "BallotKey",
+    "Resolution",
+]
 from .outbox.models import OutboxEntry  # noqa: E402
+from .search.models import SearchEntry  # noqa: E402
 
 __all__ += ["SearchEntry", "OutboxEntry"]
 from .live.models import LiveEvent  # noqa: E402

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, exc as sa_exc, text
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy import exc as sa_exc
 
 # SQLite result codes (Python's sqlite_errorname) and PostgreSQL SQLSTATEs (or their classes).
 _SQLITE_KINDS = {

@@ -30,6 +30,8 @@ class Settings:
     login_max_failures: int = 5
     login_window_seconds: int = 15 * 60
     password_reset_hours: int = 2
+    #: How long the link that finishes a registration works.
+    registration_link_hours: int = 24
     invitation_days: int = 14
     site_name: str = ""
     smtp_host: str = ""
@@ -51,7 +53,8 @@ class Settings:
     #: A signed-in session ends after this long without a request, and this long after sign-in.
     session_idle_minutes: int = 4 * 60
     session_max_hours: int = 7 * 24
-    #: Password-reset requests for one e-mail, and from one address (times 4), per window.
+    #: Password-reset requests for one e-mail, and from one address (times 4), per window; the
+    #: same limits hold, counted apart, for registrations (each sends a letter too).
     reset_max_requests: int = 3
     reset_window_seconds: int = 60 * 60
     #: How often each process delivers what is due in the outbox (0: never; commands run from cron).
@@ -69,7 +72,7 @@ class Settings:
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, environ: os._Environ | dict | None = None, **overrides) -> "Settings":
+    def from_env(cls, environ: os._Environ | dict | None = None, **overrides) -> Settings:
         env = os.environ if environ is None else environ
         var_dir = Path(env.get("DELIBERATION_VAR_DIR", "var"))
         values = dict(

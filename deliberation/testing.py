@@ -9,11 +9,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from .accounts.models import User
 from .accounts.passwords import hash_password
 from .forums.models import Forum
+from .outbox.models import OutboxEntry
 from .workshops.models import Membership, Workshop
 
 PASSWORD = "correct horse battery"
@@ -145,6 +146,24 @@ def post(client, path: str, data: dict | None = None, **kwargs):
     return client.post(path, data={**(data or {}), "csrf_token": token}, follow_redirects=False, **kwargs)
 
 
+def letters_to(db: Session, address: str) -> list[dict]:
+    """The e-mails written to the outbox for ``address``, oldest first, as {"to", "subject", "body"}."""
+    rows = db.exec(select(OutboxEntry).where(OutboxEntry.channel == "mail").order_by(OutboxEntry.id)).all()
+    return [dict(row.payload) for row in rows if row.payload.get("to") == address]
+
+
+def mailed_path(db: Session, address: str, path: str, *, origin: str = "http://testserver") -> str:
+    """The path of the last link to ``origin`` + ``path``… mailed to ``address`` (the token with it)."""
+    links = [
+        link
+        for letter in letters_to(db, address)
+        for link in re.findall(re.escape(origin + path) + r"\S*", letter["body"])
+    ]
+    if not links:
+        raise AssertionError(f"no letter to {address} links to {origin}{path}")
+    return links[-1].removeprefix(origin)
+
+
 @contextmanager
 def counted_queries(bind) -> Iterator[list[str]]:
     """The SQL statements run on ``bind`` (an engine or connection) inside the block, savepoints aside."""
@@ -191,6 +210,7 @@ def make_closed_vote(
     from .db import utcnow
     from .forums.models import AgendaItem
     from .voting.counting import Counts, Electorate, Rule, decide
+    from .voting.mixing import mix
     from .voting.models import Vote
 
     number = revision_number or document.head_number
@@ -225,6 +245,12 @@ def make_closed_vote(
     db.flush()
     if not hand_counted:
         _cast_ballots(db, vote=vote, choices=["for"] * for_ + ["against"] * against + ["abstain"] * abstain)
+    if secret:
+        # Claimed, then mixed, as a close does (the triggers accept a secret ballot only then).
+        vote.closed_at = closed_at or utcnow()
+        db.add(vote)
+        db.flush()
+        mix(db, vote)
     counts = Counts(for_=for_, against=against, abstain=abstain)
     electorate = Electorate(
         registered=registered, present=present, participants=counts.cast if participants is None else participants
@@ -251,19 +277,16 @@ def _cast_ballots(db: Session, *, vote, choices: list[str]) -> None:
     import secrets
 
     from .db import utcnow
-    from .voting.models import Ballot, Participation
+    from .voting.models import Ballot, BallotBox, Participation
 
     for choice in choices:
         voter = make_user(db)
         db.add(Participation(vote_id=vote.id, voter_id=voter.id, cast_by=voter.id, cast_at=utcnow()))
+        # A secret vote's choices wait in the ballot box; the close mixes them into the record.
         db.add(
-            Ballot(
-                id=secrets.token_hex(16),
-                vote_id=vote.id,
-                choice=choice,
-                voter_id=None if vote.is_secret else voter.id,
-                receipt_hash=secrets.token_hex(32) if vote.is_secret else None,
-            )
+            BallotBox(id=secrets.token_hex(16), vote_id=vote.id, choice=choice, receipt_hash=secrets.token_hex(32))
+            if vote.is_secret
+            else Ballot(id=secrets.token_hex(16), vote_id=vote.id, choice=choice, voter_id=voter.id)
         )
     db.flush()
 
@@ -292,7 +315,8 @@ def signed_in_session(secret_key: str, user: User) -> tuple[dict[str, str], str]
     from sqlalchemy.orm import object_session
 
     from .accounts.sessions import Lifetime, do_start_session
-    from .web.sessions import COOKIE_NAME, Session as CookieSession, SessionMiddleware
+    from .web.sessions import COOKIE_NAME, SessionMiddleware
+    from .web.sessions import Session as CookieSession
 
     db = object_session(user)
     if db is None:

@@ -20,6 +20,13 @@ PG_URL = os.environ.get("DELIBERATION_TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+def pytest_make_parametrize_id(config, val, argname):
+    """Sets named in a fixed order: pytest-xdist's workers must collect the same ids, whatever the hash seed."""
+    if isinstance(val, (set, frozenset)):
+        return "{" + ", ".join(sorted(map(repr, val))) + "}"
+    return None
+
+
 def _unavailable(reason: str):
     if IN_CI:
         pytest.fail(f"{reason} (CI must run every backend)")

@@ -144,7 +144,14 @@ PAGES = [
     "/amendments/{amendment}",
     "/amendments/{amendment}/edit",
 ]
-ANONYMOUS_PAGES = ["/login", "/register", "/password/forgot", "/password/reset/expired", "/missing-page"]
+ANONYMOUS_PAGES = [
+    "/login",
+    "/register",
+    "/register/confirm/expired",
+    "/password/forgot",
+    "/password/reset/expired",
+    "/missing-page",
+]
 
 
 def _every_template() -> set[str]:

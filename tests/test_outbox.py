@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from deliberation import events, migrate
-from deliberation.db import SessionFactory, utcnow
+from deliberation.db import SessionFactory, make_engine, utcnow
 from deliberation.mail import Message
 from deliberation.outbox.delivery import (
     BATCH,
@@ -31,7 +31,6 @@ from deliberation.outbox.delivery import (
     add_mail,
     backoff,
     claim_due,
-    deliver,
     pending_counts,
     sweep,
 )
@@ -296,3 +295,41 @@ def test_a_released_savepoint_delivers_nothing_before_the_transaction_commits(db
     assert events_heard == []
     db.commit()
     assert [name for name, _ in events_heard] == ["forum created"]
+
+
+def test_delivery_after_a_commit_needs_no_second_connection_while_the_first_is_held(backend, tmp_path_factory):
+    """Delivering while the committed transaction still held its connection took a second one from the
+    pool: thirty requests committing at once each waited for a connection another of them held (a
+    PostgreSQL crowd saw 30 s stalls). With a pool of one connection, delivery must still go through."""
+    engine, cleanup = fresh_engine(backend, tmp_path_factory)
+    try:
+        migrate.upgrade(engine)
+        connect_args = {}
+        if backend == "postgresql":
+            with engine.connect() as connection:
+                schema = connection.exec_driver_sql("SHOW search_path").scalar()
+            connect_args = {"options": f"-csearch_path={schema}"}
+        one = make_engine(
+            str(engine.url.render_as_string(hide_password=False)),
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=2,
+            connect_args=connect_args,
+        )
+        heard = []
+
+        def receiver(sender, **payload):
+            heard.append(payload["forum_id"])
+
+        events.forum_created.connect(receiver)
+        try:
+            with SessionFactory(one).begin() as db:
+                events.queue(db, events.forum_created, forum_id=7, title="Форум громад", actor_id=None)
+        finally:
+            events.forum_created.disconnect(receiver)
+            one.dispose()
+        assert heard == [7]
+        with SessionFactory(engine).begin() as db:
+            assert all(row.delivered_at is not None for row in _rows(db))
+    finally:
+        cleanup()

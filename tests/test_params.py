@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from deliberation import params
 from deliberation.params import ID_MAX, PAGE_MAX, BadValue

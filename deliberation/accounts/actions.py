@@ -35,7 +35,7 @@ class HostIdentity:
     email: str | None = None
 
 
-def _profile_fields(check: Checker) -> dict:
+def profile_fields(check: Checker) -> dict:
     return dict(
         display_name=check.text("display_name", max_length=120, min_length=2),
         occupation=check.choice("occupation", OCCUPATIONS, default="other"),
@@ -56,9 +56,9 @@ def check_register_user(
     """Create a member from a registration form (or the command line, with ``bypass_policy``)."""
     check = Checker(data)
     email = check.email()
-    fields = _profile_fields(check)
+    fields = profile_fields(check)
     password = check.password()
-    _check_strength(check, password, (email, fields["display_name"]))
+    refuse_guessable(check, password, (email, fields["display_name"]))
     invitation = queries.get_valid_invitation(db, invitation_token) if invitation_token else None
     if not bypass_policy and queries.get_registration_mode(db) == "invitation" and invitation is None:
         check.fail(
@@ -81,7 +81,7 @@ def check_register_user(
         **fields,
     )
     db.add(user)
-    _flush_unique(
+    flush_unique(
         db, "email", N_("An account with this e-mail already exists. Try signing in or resetting the password.")
     )
     via = "invitation" if invitation else "registration"
@@ -93,7 +93,7 @@ def check_register_user(
     return user
 
 
-def _check_strength(check: Checker, password: str, user_inputs: tuple[str | None, ...]) -> None:
+def refuse_guessable(check: Checker, password: str, user_inputs: tuple[str | None, ...]) -> None:
     """Refuse a guessable password, saying why in the visitor's language."""
     if "password" in check.errors:
         return
@@ -102,7 +102,7 @@ def _check_strength(check: Checker, password: str, user_inputs: tuple[str | None
         check.fail("password", f"guessable_password_{problem[0]}", problem[1])
 
 
-def _flush_unique(db: Session, field: str, message: str) -> None:
+def flush_unique(db: Session, field: str, message: str) -> None:
     # Two registrations racing for one address both pass the check; the unique index decides.
     try:
         with db.begin_nested():
@@ -164,7 +164,7 @@ def check_change_password(
         db.add(LoginFailure(email=_change_key(user), address=address[:64], kind="password_change"))
         db.flush()
     password = check.password()
-    _check_strength(check, password, (user.email, user.display_name))
+    refuse_guessable(check, password, (user.email, user.display_name))
     check.done()
     _set_password(db, user, password, keep_session=keep_session)
     record(db, actor_id=user.id, action="user.password_changed", obj=user)
@@ -201,23 +201,17 @@ def do_request_password_reset(
 ) -> tuple[User, str] | None:
     """A reset token for the account with this e-mail, or None when there is no such account.
 
-    Every request is counted, known address or not (so the throttle itself reveals nothing), per
-    e-mail and per network address: the form must not become a way to flood someone's mailbox."""
+    Every request is counted, known address or not (see ``count_mail_request``)."""
     email = strip_controls(email).strip().lower()[:254]
-    by_email, by_address = queries.recent_login_failures(
-        db, email=email, address=address, window_seconds=window_seconds, kind="password_reset"
+    count_mail_request(
+        db,
+        kind="password_reset",
+        email=email,
+        address=address,
+        max_requests=max_requests,
+        window_seconds=window_seconds,
+        code="reset_throttled",
     )
-    if by_email >= max_requests or by_address >= max_requests * 4:
-        raise TooManyRequests(
-            "reset_throttled",
-            Nn_(
-                "Too many requests. Please wait %(num)s minute and try again.",
-                "Too many requests. Please wait %(num)s minutes and try again.",
-            ),
-            n=max(1, window_seconds // 60),
-        )
-    db.add(LoginFailure(email=email, address=address[:64], kind="password_reset"))
-    db.flush()
     user = queries.get_user_by_email(db, email)
     if user is None or not user.is_active or user.password_hash is None:
         return None
@@ -227,6 +221,30 @@ def do_request_password_reset(
     db.flush()
     record(db, actor_id=None, action="user.password_reset_requested", obj=user)
     return user, token
+
+
+def count_mail_request(
+    db: Session, *, kind: str, email: str, address: str, max_requests: int, window_seconds: int, code: str
+) -> None:
+    """Count one request that sends a letter, or refuse it when there were too many lately.
+
+    Counted per e-mail and per network address (an address gets four times as many: a village
+    library shares one), whether the e-mail has an account or not, so the count reveals nothing
+    while the form cannot become a way to flood someone's mailbox."""
+    by_email, by_address = queries.recent_login_failures(
+        db, email=email, address=address, window_seconds=window_seconds, kind=kind
+    )
+    if by_email >= max_requests or by_address >= max_requests * 4:
+        raise TooManyRequests(
+            code,
+            Nn_(
+                "Too many requests. Please wait %(num)s minute and try again.",
+                "Too many requests. Please wait %(num)s minutes and try again.",
+            ),
+            n=max(1, window_seconds // 60),
+        )
+    db.add(LoginFailure(email=email, address=address[:64], kind=kind))
+    db.flush()
 
 
 def get_valid_reset(db: Session, token: str) -> PasswordReset | None:
@@ -243,7 +261,7 @@ def check_reset_password(db: Session, *, token: str, data: Mapping[str, str]) ->
     user = db.get(User, reset.user_id)
     check = Checker(data)
     password = check.password()
-    _check_strength(check, password, (user.email, user.display_name))
+    refuse_guessable(check, password, (user.email, user.display_name))
     check.done()
     reset.used_at = utcnow()
     db.add(reset)
@@ -254,7 +272,7 @@ def check_reset_password(db: Session, *, token: str, data: Mapping[str, str]) ->
 
 def check_update_profile(db: Session, *, user: User, data: Mapping[str, str]) -> User:
     check = Checker(data)
-    fields = _profile_fields(check)
+    fields = profile_fields(check)
     check.done()
     changed = {k: v for k, v in fields.items() if getattr(user, k) != v}
     for key, value in changed.items():

@@ -79,6 +79,29 @@ class PasswordReset(SQLModel, table=True):
     used_at: datetime | None = None
 
 
+class PendingRegistration(SQLModel, table=True):
+    """A registration waiting for its address to be confirmed: the form's answers, no password.
+
+    The password is chosen on the page the e-mailed link opens, so whoever typed someone else's
+    address never knows the password of the account that may come of it. Only the token's hash is
+    stored; the row is deleted when the link is used (or expires), so it holds nobody's data long."""
+
+    __tablename__ = "delib_pending_registration"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    email: str = Field(max_length=254, index=True)
+    display_name: str = Field(max_length=120)
+    occupation: str = Field(default="other", max_length=20)
+    hromada: str = Field(default="", max_length=120)
+    region: str = Field(default="", max_length=40)
+    locale: str = Field(default="", max_length=5)
+    #: The invitation the form came with; it is spent when the account is made.
+    invitation_id: int | None = Field(default=None, foreign_key="delib_invitation.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
+
+
 class Invitation(SQLModel, table=True):
     __tablename__ = "delib_invitation"
 

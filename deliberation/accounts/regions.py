@@ -1,8 +1,10 @@
-"""Ukraine's regions (oblasts and the cities with special status), as stored codes."""
+"""Ukraine's regions as stored codes, in the order of the Constitution's article 133: the Autonomous
+Republic of Crimea, the oblasts, then the cities with special status (Kyiv, Sevastopol)."""
 
 from ..i18n import N_
 
 REGIONS: dict[str, str] = {
+    "crimea": N_("Autonomous Republic of Crimea"),
     "vinnytsia": N_("Vinnytsia Oblast"),
     "volyn": N_("Volyn Oblast"),
     "dnipropetrovsk": N_("Dnipropetrovsk Oblast"),
@@ -28,6 +30,5 @@ REGIONS: dict[str, str] = {
     "chernivtsi": N_("Chernivtsi Oblast"),
     "chernihiv": N_("Chernihiv Oblast"),
     "kyiv-city": N_("Kyiv (city)"),
-    "crimea": N_("Autonomous Republic of Crimea"),
     "sevastopol": N_("Sevastopol (city)"),
 }

@@ -29,7 +29,7 @@ class Lifetime:
     absolute: timedelta
 
     @classmethod
-    def of(cls, settings) -> "Lifetime":
+    def of(cls, settings) -> Lifetime:
         return cls(
             idle=timedelta(minutes=settings.session_idle_minutes), absolute=timedelta(hours=settings.session_max_hours)
         )

@@ -17,6 +17,14 @@ AMENDMENT_KINDS: dict[str, str] = {
     "whole": N_("A whole new text"),
 }
 
+#: The same kinds as headings: what an amendment is, not what to do («заміна фрагмента»).
+AMENDMENT_KIND_HEADINGS: dict[str, str] = {
+    "replace": N_("Replacement of a passage"),
+    "insert": N_("New paragraph"),
+    "delete": N_("Deletion of a passage"),
+    "whole": N_("New wording of the whole text"),
+}
+
 AMENDMENT_STATUSES: dict[str, str] = {
     "open": N_("Under discussion"),
     "accepted": N_("Accepted"),

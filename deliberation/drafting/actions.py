@@ -28,8 +28,8 @@ from ..text.paragraphs import Paragraph, assign_ids, split_units
 from ..validation import Checker, strip_controls
 from ..workshops.models import Membership, Workshop
 from . import queries, rules
-from .queries import paragraphs_of
 from .models import DOCUMENT_KINDS, MAX_BODY_CHARS, MAX_PARAGRAPHS, Document, Revision
+from .queries import paragraphs_of
 
 # Saving retries this often when another save lands between reading the head and writing.
 SAVE_ATTEMPTS = 3

@@ -3,15 +3,25 @@
 from ..i18n import N_
 
 STARTERS: dict[str, str] = {
+    # The official parts of a council's decision: the draft mark, the heading block (council,
+    # session, convocation), the kind, date, number and place, the legal basis (a point of part
+    # one of article 26 of the Law on local self-government) and the signature line.
     "council_decision": N_(
+        "DRAFT\n\n"
+        "**… COUNCIL**\n\n"
+        "**… session of the … convocation**\n\n"
+        "**DECISION**\n\n"
+        "… 20…, No. …\n\n"
+        "… (place)\n\n"
         "# On …\n\n"
-        "Pursuant to Article 26 of the Law of Ukraine “On Local Self-Government in Ukraine”, "
-        "in order to …, taking into account the recommendations of the standing committee on …, "
-        "the council\n\n"
+        "Pursuant to point … of part one of Article 26 of the Law of Ukraine “On Local Self-Government in "
+        "Ukraine”, in order to …, taking into account the recommendations of the standing committee on …, "
+        "the … council\n\n"
         "**resolved:**\n\n"
         "1. To approve …\n"
-        "2. To instruct the executive committee to …\n"
-        "3. To entrust control over the implementation of this decision to the standing committee on …"
+        "2. To instruct the executive committee of the … council to …\n"
+        "3. To entrust control over the implementation of this decision to the standing committee on …\n\n"
+        "Head of the … ________ First name SURNAME"
     ),
     "petition": N_(
         "# Petition on …\n\n"

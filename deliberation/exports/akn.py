@@ -34,7 +34,7 @@ from .structure import Line, Run, Unit
 __all__ = ["AKN_NS", "DOC_NAMES", "resolution_akn"]
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
-_A = "{%s}" % AKN_NS
+_A = f"{{{AKN_NS}}}"
 
 #: ``name`` of the document element per kind; only a council decision is an act.
 DOC_NAMES = {

@@ -143,6 +143,18 @@ def get_agenda_entry(db: Session, item_id: int) -> AgendaEntry | None:
     return entries[0] if entries else None
 
 
+def last_return(db: Session, document_id: int) -> tuple[AgendaItem, Forum] | None:
+    """The latest time a forum sent this document back to its workshop, with that forum."""
+    row = db.exec(
+        select(AgendaItem, Forum)
+        .join(Forum, Forum.id == AgendaItem.forum_id)
+        .where(AgendaItem.document_id == document_id, AgendaItem.status == "returned")
+        .order_by(AgendaItem.decided_at.desc(), AgendaItem.id.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
 def list_forums_open_for_submission(db: Session) -> list[Forum]:
     """Forums whose agenda still takes texts, soonest first."""
     return list(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from ..accounts.models import User
 from ..accounts.rules import is_coordinator, is_signed_in
 from ..drafting.models import Document
@@ -41,6 +43,11 @@ def agenda_is_open(forum: Forum) -> bool:
 def registration_is_open(forum: Forum) -> bool:
     """Delegates register until the forum opens: the electorate is fixed for the whole sitting."""
     return forum.status == "planned"
+
+
+def is_outside_dates(forum: Forum, day: date) -> bool:
+    """Whether ``day`` falls outside the forum's announced dates: opening it then needs a second thought."""
+    return not forum.starts_on <= day <= forum.ends_on
 
 
 def is_in_session(forum: Forum) -> bool:

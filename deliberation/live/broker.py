@@ -31,7 +31,7 @@ QUEUE_LIMIT = 1000
 #: The listener stops this long after the last stream closed, and starts again with the next one.
 IDLE_SECONDS = 30.0
 
-_brokers: "weakref.WeakSet[Broker]" = weakref.WeakSet()
+_brokers: weakref.WeakSet[Broker] = weakref.WeakSet()
 
 
 @dataclass(eq=False)
@@ -68,6 +68,7 @@ class Broker:
         self._ready: asyncio.Event | None = None
         self._turnout_sent: dict[tuple[int, object], float] = {}
         self._held: dict[tuple[int, object], Event] = {}
+        self._turnout_largest: dict[tuple[int, object], int] = {}
         self._closing = False
         self.loop: asyncio.AbstractEventLoop | None = None
         _brokers.add(self)
@@ -169,12 +170,14 @@ class Broker:
     def _coalesce(self, event: Event) -> None:
         key = (event.forum_id, event.facts.get("vote_id"))
         loop = asyncio.get_running_loop()
-        held = self._held.get(key)
-        if held is not None:
-            # Participations are never removed, so the largest count seen is the truest.
-            facts = dict(event.facts)
-            facts["participants"] = max(held.facts.get("participants") or 0, facts.get("participants") or 0)
-            self._held[key] = Event(event.id, event.forum_id, event.kind, facts)
+        # Participations are never removed, so the largest count seen is the truest: each process
+        # publishes its own turnout (voting.turnout), and one counted a moment earlier may commit later.
+        largest = max(self._turnout_largest.get(key, 0), event.facts.get("participants") or 0)
+        self._turnout_largest[key] = largest
+        if largest != event.facts.get("participants"):
+            event = Event(event.id, event.forum_id, event.kind, {**event.facts, "participants": largest})
+        if key in self._held:
+            self._held[key] = event
             return
         sent = self._turnout_sent.get(key)
         if sent is None or loop.time() - sent >= self.turnout_seconds:

@@ -14,16 +14,17 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy import update
 from sqlmodel import Session
 
 from .. import mail
 from ..accounts.models import User
 from ..db import SessionFactory, utcnow
-from ..i18n import gettext, ngettext, reset_locale, set_locale
-from ..settings import Settings
+from ..i18n import N_, gettext, ngettext, reset_locale, set_locale
 from ..outbox.delivery import Pending, add_mail, deliver
 from ..outbox.senders import deliverer
+from ..settings import Settings
 from . import queries
 from .models import Notification
 
@@ -72,25 +73,31 @@ def link_for(kind: str, document_id: int, details: dict) -> Link:
     return Link("document", document)
 
 
-def describe(kind: str, details: dict, *, title: str, actor_name: str | None) -> str:
-    """One sentence in the current locale; the same words on the page and in e-mails."""
-    name = actor_name or gettext("a member of the network")
-    if kind == "revision":
-        return gettext(
-            "New version %(number)s of «%(title)s», saved by %(name)s",
-            number=details.get("number", ""),
-            title=title,
-            name=name,
-        )
-    if kind == "reply":
-        return gettext("%(name)s replied to your comment on «%(title)s»", name=name, title=title)
-    if kind == "amendment":
-        return gettext("New amendment to «%(title)s», proposed by %(name)s", title=title, name=name)
+SENTENCES = {
+    "revision": N_("New version %(number)s of «%(title)s», saved by %(name)s"),
+    "reply": N_("%(name)s replied to your comment on «%(title)s»"),
+    "amendment": N_("New amendment to «%(title)s», proposed by %(name)s"),
+    "accepted": N_("The amendment to «%(title)s» is accepted (decided by %(name)s)"),
+    "rejected": N_("The amendment to «%(title)s» is rejected (decided by %(name)s)"),
+}
+
+
+def describe(
+    kind: str, details: dict, *, title: str, actor_name: str | None, mark: Callable[[str], Markup] | None = None
+) -> str:
+    """One sentence in the current locale; the same words on the page and in e-mails.
+
+    A page passes ``mark``, which wraps what people wrote (the title, the person's name) as escaped
+    HTML marked with its language; the sentence is then HTML (Markup) with the rest escaped."""
     if kind == "decision":
-        if details.get("accepted"):
-            return gettext("The amendment to «%(title)s» is accepted (decided by %(name)s)", title=title, name=name)
-        return gettext("The amendment to «%(title)s» is rejected (decided by %(name)s)", title=title, name=name)
-    return title
+        kind = "accepted" if details.get("accepted") else "rejected"
+    title = mark(title) if mark else title
+    if kind not in SENTENCES:
+        return title
+    name = (mark(actor_name) if mark else actor_name) if actor_name else gettext("a member of the network")
+    values = {"number": details.get("number", ""), "title": title, "name": name}
+    sentence = gettext(SENTENCES[kind])
+    return sentence % values if mark is None else Markup.escape(sentence) % values
 
 
 @dataclass(frozen=True)
@@ -104,7 +111,7 @@ class Entry:
     actor_name: str | None
 
     @classmethod
-    def of(cls, notification: Notification, *, title: str, actor_name: str | None) -> "Entry":
+    def of(cls, notification: Notification, *, title: str, actor_name: str | None) -> Entry:
         return cls(
             kind=notification.kind,
             document_id=notification.document_id,
@@ -136,20 +143,20 @@ class Letter:
     def render(self, resolve: Resolve) -> mail.Message:
         token = set_locale(self.locale)
         try:
-            greeting = gettext("Hello, %(name)s!", name=self.name)
+            greeting = gettext("Hello!")
             items = "\n\n".join(f"{entry.text()}\n{resolve(entry.link())}" for entry in self.entries)
             if self.daily:
                 subject = ngettext("%(num)s new notification", "%(num)s new notifications", len(self.entries))
-                intro = gettext("Here is what happened in the documents you follow since the last letter:")
+                intro = gettext("Here is what happened in the documents you follow since the last e-mail:")
                 why = gettext(
-                    "You receive this letter once a day because you chose a daily e-mail for these "
+                    "You receive this e-mail once a day because you chose a daily e-mail for these "
                     "notifications. To change what you receive, open:"
                 )
                 body = f"{greeting}\n\n{intro}\n\n{items}\n\n-- \n{why}\n{resolve(SETTINGS_LINK)}\n"
             else:
                 subject = self.entries[0].text()
                 why = gettext(
-                    "You receive this letter because you chose an e-mail at once for these notifications. "
+                    "You receive this e-mail because you chose an e-mail at once for these notifications. "
                     "To change what you receive, open:"
                 )
                 body = f"{greeting}\n\n{items}\n\n-- \n{why}\n{resolve(SETTINGS_LINK)}\n"

@@ -17,8 +17,8 @@ from sqlalchemy.orm import object_session
 from sqlmodel import Session
 
 from .. import events
-from ..db import utcnow
 from ..audit.actions import record as audit
+from ..db import utcnow
 from ..drafting.models import Document, Revision
 from ..errors import Conflict
 from ..forums.models import Forum

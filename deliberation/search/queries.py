@@ -18,7 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import Float, and_, bindparam, cast, func, literal_column, select as sa_select, table, column
+from sqlalchemy import Float, and_, bindparam, cast, column, func, literal_column, table
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select

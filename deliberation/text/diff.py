@@ -55,7 +55,7 @@ def word_diff(a: str, b: str) -> list[Op]:
         elif len(old) == len(new):
             # As many paragraphs on each side: edited in place, so each pair is diffed on its own
             # and only its changed middle is tokenised.
-            for before, after in zip(old, new):
+            for before, after in zip(old, new, strict=True):
                 ops.extend(_token_diff(before, after, deadline))
         else:
             ops.extend(_token_diff("".join(old), "".join(new), deadline))
@@ -205,12 +205,13 @@ def inline_segments(ops: list[Op]) -> list[Segment]:
     return [Segment(_KIND[op], text) for op, text in _coalesce(ops)]
 
 
-def render_inline_html(ops: list[Op], *, ins_label: str, del_label: str) -> str:
+def render_inline_html(ops: list[Op], *, ins_label: str, del_label: str, label_lang: str = "") -> str:
     """Render ops as escaped HTML with <ins>/<del>, each led by a visually hidden label.
 
     The labels ("added:", "removed:" in the reader's language) are parameters
     because colour and strike-through alone mean nothing to a screen reader;
-    translating them is the template's job. Line breaks are kept as they are:
+    translating them is the template's job. ``label_lang`` marks them with the
+    reader's language, since the text around them is in the document's. Line breaks are kept as they are:
     the surrounding element is expected to use ``white-space: pre-wrap``.
     """
     parts = []
@@ -220,7 +221,8 @@ def render_inline_html(ops: list[Op], *, ins_label: str, del_label: str) -> str:
             parts.append(text)
         else:
             tag, label = ("ins", ins_label) if seg.kind == "insert" else ("del", del_label)
-            hidden = f'<span class="visually-hidden">{html.escape(label)}</span>'
+            lang = f' lang="{html.escape(label_lang)}"' if label_lang else ""
+            hidden = f'<span class="visually-hidden"{lang}>{html.escape(label)}</span>'
             parts.append(f"<{tag}>{hidden}{text}</{tag}>")
     return "".join(parts)
 

@@ -102,10 +102,16 @@ def _image_as_alt(self, tokens: Sequence[Token], idx: int, options, env) -> str:
 
 
 def _postprocess(state: StateCore) -> None:
-    """Give headings unique slug ids and turn table alignment styles into classes."""
+    """Give headings unique slug ids, one level below the page's own, and turn table alignment
+    styles into classes.
+
+    A page shows a text under its title, the page's one <h1>; a text's "# Про …" is a heading
+    inside it, so it becomes <h2> (and "##" <h3>, down to <h6>)."""
     used = state.env.setdefault(_IDS, set())
     tokens = state.tokens
     for i, tok in enumerate(tokens):
+        if tok.type in ("heading_open", "heading_close"):
+            tok.tag = f"h{min(int(tok.tag[1]) + 1, 6)}"
         if tok.type == "heading_open":
             tok.attrSet("id", _unique(slugify(_inline_text(tokens[i + 1].children)), used))
         elif tok.type in ("th_open", "td_open") and "style" in tok.attrs:
@@ -204,13 +210,13 @@ def _render_units(paragraphs: Sequence[Paragraph], point_labels: Mapping[str, st
         parsed.append(spent <= PARSE_BUDGET)
     env: dict[str, Any] = {_IDS: {f"p-{p.pid}" for p in paragraphs}}
     refs_env: dict[str, Any] = {_IDS: set()}  # scratch ids: this pass renders nothing
-    for p, ok in zip(paragraphs, parsed):
+    for p, ok in zip(paragraphs, parsed, strict=True):
         if ok and "]:" in p.text:  # only a unit with "]:" can define a link reference
             _MD.parse(p.text, refs_env)
     env["references"] = refs_env.get("references", {})
     return [
         _render_unit(p, point_labels, env) if ok else _unit_as_typed(p, point_labels)
-        for p, ok in zip(paragraphs, parsed)
+        for p, ok in zip(paragraphs, parsed, strict=True)
     ]
 
 

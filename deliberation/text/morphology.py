@@ -36,7 +36,7 @@ import simplemma
 
 from .tokens import WORD_RE
 
-__all__ = ["query_word_lemmas", "word_lemmas"]
+__all__ = ["name_is_feminine", "query_word_lemmas", "word_lemmas"]
 
 #: The apostrophe of folded text, and the one the dictionary spells its words with.
 _FOLDED_APOSTROPHE, _DICTIONARY_APOSTROPHE = "\u02bc", "'"
@@ -203,3 +203,21 @@ def query_word_lemmas(word: str) -> tuple[str, ...]:
         }
         return _single_words(chosen) or word_lemmas(word)
     return _single_words((lemma for lemma, _ in readings)) or word_lemmas(word)
+
+
+def name_is_feminine(name: str) -> bool:
+    """Whether a person's name, as they wrote it, reads as a woman's: the first of its words that
+    the dictionary knows as a first name in the nominative decides (Олена Гнатюк, Гнатюк Олена).
+    A name it does not know (a Latin one, a nickname) is not: Ukrainian's generic person is
+    masculine. For the agreement of a verb with its subject («Олена подала», «Петро подав»)."""
+    for word in WORD_RE.findall(name):
+        genders = {
+            g
+            for p in _morph().parse(_fold(word).replace(_FOLDED_APOSTROPHE, _DICTIONARY_APOSTROPHE))
+            if {"Name", "nomn"} <= p[1].grammemes
+            for g in ("femn", "masc")
+            if g in p[1].grammemes
+        }
+        if genders:
+            return genders == {"femn"}
+    return False

@@ -26,8 +26,9 @@ from ..forums.models import AgendaItem, Forum
 from ..i18n import DISPLAY_ZONE, N_, gettext
 from ..params import number_or_none
 from ..validation import Checker
-from . import ballots, queries, rules
-from .ballots import Cast, Request as BallotRequest, VoteNotOpen
+from . import ballots, mixing, queries, rules
+from .ballots import Cast, VoteNotOpen
+from .ballots import Request as BallotRequest
 from .counting import CHOICES, Counts, Electorate, decide
 from .models import THRESHOLD_LABELS, VOTE_MODES, VOTE_SUBJECTS, Vote
 
@@ -227,7 +228,8 @@ def do_open_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
 def _check_subject_ready(db: Session, vote: Vote) -> None:
     """An amendment must still apply to the text; the final text goes to the vote once no amendment
     is pending, and the vote records which revision it is."""
-    from ..discussion import actions as discussion, queries as discussion_queries
+    from ..discussion import actions as discussion
+    from ..discussion import queries as discussion_queries
     from ..drafting.queries import get_document
 
     item = db.get(AgendaItem, vote.agenda_item_id)
@@ -299,15 +301,15 @@ def check_cast_ballot(
         receipt=str(data.get("receipt", "") or "").strip(),
         device_secret=(device_secrets or {}).get(voter_id, ""),
     )
-    cast = ballots.cast(
+    # The turnout the live pages show is published after the commit, coalesced (voting.turnout).
+    return ballots.cast(
         db, vote=vote, actor=actor, request=request, participated=participated, before_writes=before_writes
     )
-    _publish_turnout(db, vote)
-    return cast
 
 
-def _publish_turnout(db: Session, vote: Vote) -> None:
-    # Counted in this transaction; the listener coalesces bursts and keeps the largest count.
+def publish_turnout(db: Session, vote: Vote) -> None:
+    """Tell the vote's live pages how many have voted, counted in this transaction; called after
+    ballots committed (voting.turnout), never in a ballot's own transaction."""
     live.publish(
         db,
         forum_id=vote.forum_id,
@@ -415,12 +417,15 @@ def check_record_hand_count(db: Session, *, vote: Vote, forum: Forum, actor: Use
 
 def _claim_close(db: Session, vote: Vote, *, due_only: bool) -> bool:
     """Compare-and-set on the vote row: of two closers exactly one wins, and on PostgreSQL the
-    update waits for every ballot being written to commit (they hold a share lock on the row)."""
+    update waits for every ballot being written to commit (they hold a share lock on the row).
+    The winner mixes a secret vote's ballots into the permanent record before anything counts."""
     condition = [Vote.id == vote.id, Vote.status == "open"]
     if due_only:
         condition.append(Vote.closes_at <= db_now(db))
-    claimed = db.execute(update(Vote).where(*condition).values(closed_at=utcnow())).rowcount
-    return claimed == 1
+    claimed = db.execute(update(Vote).where(*condition).values(closed_at=utcnow())).rowcount == 1
+    if claimed and vote.is_secret:
+        mixing.mix(db, vote)
+    return claimed
 
 
 def _aware(moment: datetime) -> datetime:

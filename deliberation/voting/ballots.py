@@ -5,7 +5,8 @@ vote closed under us (``VoteNotOpen``, and the page re-reads the vote to show it
 duplicate participation means the vote was already cast; anything else (a dropped connection, a
 lock timeout) propagates, and the web layer says "not recorded, try again".
 
-Secret ballots carry ``receipt_hash(vote, voter, secret)`` and nothing else that names anyone. The
+Secret ballots carry ``receipt_hash(vote, voter, secret)`` and nothing else that names anyone; they
+wait in the ballot box until the close mixes them into the permanent record (``mixing``). The
 secret is the device secret the booth gave this browser before the vote (so a delegate whose
 answer was lost still holds it), or a fresh one when the browser had none.
 """
@@ -28,7 +29,7 @@ from ..db_errors import is_refusal
 from ..errors import Conflict, DomainError, ValidationError
 from ..i18n import N_
 from . import queries
-from .models import Ballot, BallotKey, Participation, Vote
+from .models import Ballot, BallotBox, BallotKey, Participation, Vote
 from .receipts import looks_like_ballot_key, looks_like_receipt, new_receipt, receipt_hash
 
 
@@ -230,15 +231,14 @@ def _cast_secret(db: Session, vote: Vote, actor: User, request: Request, key: st
     voter_id = request.voter_id
     if _insert_participation(db, vote, voter_id, actor):
         code = request.device_secret if looks_like_receipt(request.device_secret) else new_receipt()
+        # Into the ballot box: the close mixes it into the permanent record (voting.mixing).
         _write(
             db,
-            insert(Ballot).values(
+            insert(BallotBox).values(
                 id=_ballot_id(),
                 vote_id=vote.id,
-                voter_id=None,
                 choice=request.choice,
                 receipt_hash=receipt_hash(vote.id, voter_id, code),
-                changes=0,
             ),
         )
         # The audit log says who voted, never how.
@@ -269,8 +269,8 @@ def _change_secret(db: Session, vote: Vote, actor: User, request: Request, key: 
     # Only the choice changes: a change counter on the ballot could be matched with the audit log.
     changed = _write(
         db,
-        update(Ballot)
-        .where(Ballot.vote_id == vote.id, Ballot.receipt_hash == receipt_hash(vote.id, request.voter_id, code))
+        update(BallotBox)
+        .where(BallotBox.vote_id == vote.id, BallotBox.receipt_hash == receipt_hash(vote.id, request.voter_id, code))
         .values(choice=request.choice),
     )
     if changed != 1:

@@ -8,7 +8,9 @@ time, so the database itself cannot tell whose choice it is.
 
 Database triggers (migration 0004) accept a participation or a ballot only while its vote is open
 and before its closing time, by the database clock, and refuse any change once the vote has
-closed; a ballot is never deleted. A vote's rule cannot change once it has opened.
+closed; a ballot is never deleted. A vote's rule cannot change once it has opened. A secret
+vote's choices wait in ``BallotBox`` while it runs and become ``Ballot`` rows only at the close,
+mixed (migration 0016).
 """
 
 from __future__ import annotations
@@ -135,7 +137,8 @@ class Participation(SQLModel, table=True):
 
 
 class Ballot(SQLModel, table=True):
-    """A choice. ``voter_id`` only in a roll-call vote; a secret ballot is found by its receipt."""
+    """A choice. ``voter_id`` only in a roll-call vote; a secret ballot is found by its receipt and is
+    written only by the mixing at its vote's close (``mixing``), never while the vote runs."""
 
     __tablename__ = "delib_ballot"
     __table_args__ = (UniqueConstraint("vote_id", "voter_id"), {"sqlite_with_rowid": False})
@@ -150,6 +153,23 @@ class Ballot(SQLModel, table=True):
     #: How often a roll-call voter changed their choice; stays 0 on a secret ballot, where a count
     #: could be matched with the audit log's "ballot.changed" entries, which name the voter.
     changes: int = Field(default=0)
+
+
+class BallotBox(SQLModel, table=True):
+    """A secret vote's choice while the vote runs: found by its receipt, changeable until the close.
+
+    At the close ``voting.mixing`` moves every one of them into ``Ballot`` in a random order with
+    fresh keys, in the close's transaction, and removes them here (migration 0016 has the rules).
+    """
+
+    __tablename__ = "delib_ballot_box"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    #: Random, and never carried into the permanent record.
+    id: str = Field(primary_key=True, max_length=32)
+    vote_id: int = Field(foreign_key="delib_vote.id", index=True)
+    choice: str = Field(max_length=10)
+    receipt_hash: str = Field(max_length=64, unique=True)
 
 
 class BallotKey(SQLModel, table=True):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from ..accounts.models import User
 from ..forums.models import Delegate, Proxy
 from .counting import Counts, Rule
-from .models import Ballot, Participation, Vote
+from .models import Ballot, BallotBox, Participation, Vote
 from .receipts import receipt_hash
 
 
@@ -68,8 +68,13 @@ def turnout(db: Session, vote_id: int) -> int:
 
 
 def counted(db: Session, vote_id: int) -> Counts:
-    """The ballots of a vote, counted by the database."""
-    rows = db.exec(select(Ballot.choice, func.count()).where(Ballot.vote_id == vote_id).group_by(Ballot.choice)).all()
+    """The ballots of a vote, counted by the database: the permanent ones and, while a secret vote
+    runs (or is due but not closed yet), those still in its ballot box."""
+    cast = union_all(
+        select(Ballot.choice).where(Ballot.vote_id == vote_id),
+        select(BallotBox.choice).where(BallotBox.vote_id == vote_id),
+    ).subquery()
+    rows = db.exec(select(cast.c.choice, func.count()).group_by(cast.c.choice)).all()
     by_choice = dict(rows)
     return Counts(
         for_=by_choice.get("for", 0), against=by_choice.get("against", 0), abstain=by_choice.get("abstain", 0)
@@ -151,12 +156,14 @@ def own_choice(db: Session, *, vote: Vote, voter_id: int) -> str | None:
 
 
 def secret_choice(db: Session, *, vote: Vote, voter_id: int, receipt: str) -> str | None:
-    """The choice behind a voter's receipt, shown only to whoever presents it, while the vote is open."""
-    return db.exec(
-        select(Ballot.choice).where(
-            Ballot.vote_id == vote.id, Ballot.receipt_hash == receipt_hash(vote.id, voter_id, receipt)
-        )
-    ).first()
+    """The choice behind a voter's receipt, shown only to whoever presents it: in the ballot box while
+    the vote runs, in the permanent record (the receipt hash carried over) once it closed."""
+    digest = receipt_hash(vote.id, voter_id, receipt)
+    found = union_all(
+        select(BallotBox.choice).where(BallotBox.vote_id == vote.id, BallotBox.receipt_hash == digest),
+        select(Ballot.choice).where(Ballot.vote_id == vote.id, Ballot.receipt_hash == digest),
+    )
+    return db.execute(found.limit(1)).scalar()
 
 
 def receipt_voters(db: Session, *, vote: Vote, actor_id: int) -> list[int]:
@@ -179,9 +186,12 @@ def receipt_counted(db: Session, *, vote: Vote, voter_ids: list[int], receipt: s
     """Whether a ballot of one of these voters with this receipt is among the vote's ballots; says
     nothing of its choice. Another delegate's receipt matches nothing, exactly like a wrong one."""
     hashes = [receipt_hash(vote.id, voter_id, receipt) for voter_id in voter_ids]
-    return (
-        db.exec(select(Ballot.id).where(Ballot.vote_id == vote.id, Ballot.receipt_hash.in_(hashes))).first() is not None
+    # In the ballot box while the vote runs, in the permanent record (the hash carried over) after.
+    found = union_all(
+        select(Ballot.id).where(Ballot.vote_id == vote.id, Ballot.receipt_hash.in_(hashes)),
+        select(BallotBox.id).where(BallotBox.vote_id == vote.id, BallotBox.receipt_hash.in_(hashes)),
     )
+    return db.execute(found.limit(1)).first() is not None
 
 
 @dataclass(frozen=True)

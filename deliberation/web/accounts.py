@@ -8,18 +8,21 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import mail
-from ..accounts import actions, queries, sessions
+from ..accounts import actions, queries, registration, sessions
 from ..errors import ValidationError
 from ..i18n import gettext, reset_locale, set_locale
 from ..notifications.delivery import queue_mail
 from ..workshops import queries as workshop_queries
+from . import registration_mail
 from .context import Ctx, endpoint
 from .home import safe_next, set_language_cookie
 
 log = logging.getLogger("deliberation.accounts")
 
 # Routes that make no sense when the host platform manages identities.
-BUILTIN_ONLY = frozenset({"login", "logout", "register", "password_forgot", "password_reset", "account_password"})
+BUILTIN_ONLY = frozenset(
+    {"login", "logout", "register", "register_confirm", "password_forgot", "password_reset", "account_password"}
+)
 
 
 def routes() -> list[Route]:
@@ -27,6 +30,7 @@ def routes() -> list[Route]:
         Route("/login", login, methods=["GET", "POST"], name="login"),
         Route("/logout", logout, methods=["POST"], name="logout"),
         Route("/register", register, methods=["GET", "POST"], name="register"),
+        Route("/register/confirm/{token}", register_confirm, methods=["GET", "POST"], name="register_confirm"),
         Route("/password/forgot", password_forgot, methods=["GET", "POST"], name="password_forgot"),
         Route("/password/reset/{token}", password_reset, methods=["GET", "POST"], name="password_reset"),
         Route("/account", account, methods=["GET", "POST"], name="account"),
@@ -79,16 +83,52 @@ def register(ctx: Ctx) -> Response:
     token = ctx.request.query_params.get("invite", "") or ctx.form.get("invite", "")
     mode = queries.get_registration_mode(ctx.db)
     invitation = queries.get_valid_invitation(ctx.db, token) if token else None
-    context = {"mode": mode, "invite": token, "invitation_valid": invitation is not None, "values": {}, "errors": {}}
+    context = {
+        "mode": mode,
+        "invite": token,
+        "invitation_valid": invitation is not None,
+        "values": {},
+        "errors": {},
+        "sent_to": "",
+        "link_hours": ctx.settings.registration_link_hours,
+    }
     if ctx.request.method == "GET":
         return ctx.render("accounts/register.html", context)
     try:
-        user = actions.check_register_user(
-            ctx.db, data=ctx.form, invitation_token=token, locale=ctx.request.scope.get("delib_locale", "")
+        requested = registration.check_request_registration(
+            ctx.db,
+            data=ctx.form,
+            invitation_token=token,
+            locale=ctx.request.scope.get("delib_locale", ""),
+            address=ctx.client_address(),
+            valid_hours=ctx.settings.registration_link_hours,
+            max_requests=ctx.settings.reset_max_requests,
+            window_seconds=ctx.settings.reset_window_seconds,
         )
     except ValidationError as error:
         values = {k: v for k, v in ctx.form.items() if "password" not in k and isinstance(v, str)}
         return ctx.render("accounts/register.html", context | {"values": values, "errors": error.errors}, status=422)
+    message = registration_mail.letter(ctx, requested)
+    if message is None:
+        log.warning("No registration e-mail sent: set DELIBERATION_BASE_URL so its links point at this site")
+    else:
+        queue_mail(ctx.db, message)
+    # The same page whether the address is new or taken: the form cannot probe for members.
+    return ctx.render("accounts/register.html", context | {"sent_to": requested.email})
+
+
+@endpoint(private=True)
+def register_confirm(ctx: Ctx) -> Response:
+    token = ctx.request.path_params["token"]
+    pending = registration.get_valid_pending(ctx.db, token)
+    if pending is None:
+        return ctx.render("accounts/register_confirm.html", {"pending": None, "errors": {}}, status=404)
+    if ctx.request.method == "GET":
+        return ctx.render("accounts/register_confirm.html", {"pending": pending, "errors": {}})
+    try:
+        user = registration.check_confirm_registration(ctx.db, token=token, data=ctx.form)
+    except ValidationError as error:
+        return ctx.render("accounts/register_confirm.html", {"pending": pending, "errors": error.errors}, status=422)
     _sign_in(ctx, user)
     ctx.flash(gettext("Welcome! Your account is ready. Find a workshop to join below."))
     return ctx.redirect("workshops")
@@ -124,10 +164,9 @@ def _reset_message(ctx: Ctx, user, link: str) -> mail.Message:
             to=user.email,
             subject=gettext("Resetting your password"),
             body=gettext(
-                "Hello, %(name)s!\n\nSomeone (we hope you) asked to reset the password for your account. "
+                "Hello!\n\nSomeone (we hope you) asked to reset the password for your account. "
                 "Open this link within %(hours)s hours to choose a new one:\n\n%(link)s\n\n"
-                "If it was not you, ignore this letter: your password stays as it is.",
-                name=user.display_name,
+                "If it was not you, ignore this e-mail: your password stays as it is.",
                 hours=ctx.settings.password_reset_hours,
                 link=link,
             ),

@@ -8,6 +8,7 @@ from starlette.routing import Route
 from ..accounts import actions, queries
 from ..accounts.rules import can_manage_network
 from ..audit import queries as audit_queries
+from ..audit import words as audit_words
 from ..errors import ValidationError
 from ..i18n import gettext
 from . import params
@@ -26,6 +27,7 @@ def routes() -> list[Route]:
 
 
 def _overview_context(ctx: Ctx) -> dict:
+    ctx.keep_uncompressed()  # a new invitation link is a one-time secret
     return {
         "mode": queries.get_registration_mode(ctx.db),
         "invitations": queries.list_invitations(ctx.db),
@@ -83,6 +85,16 @@ def audit(ctx: Ctx) -> Response:
     ctx.require(can_manage_network(ctx.actor))
     before = params.optional_number(ctx.request.query_params.get("before"), name="before")
     entries = audit_queries.list_entries(ctx.db, limit=100, before_id=before)
-    return ctx.render(
-        "admin/audit.html", {"entries": entries, "older": entries[-1][0].id if len(entries) == 100 else None}
-    )
+    rows = [
+        (
+            entry,
+            audit_words.sentence(
+                action=entry.action,
+                details=entry.details,
+                object_id=entry.object_id,
+                actor_name=who.display_name if who else None,
+            ),
+        )
+        for entry, who in entries
+    ]
+    return ctx.render("admin/audit.html", {"rows": rows, "older": entries[-1][0].id if len(entries) == 100 else None})

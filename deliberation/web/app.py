@@ -5,14 +5,16 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, event, exc as sa_exc
+import anyio
+from sqlalchemy import Engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,30 +29,34 @@ from ..notifications.queries import unread_count
 from ..outbox.senders import deliverer
 from ..outbox.sweeper import Sweeper
 from ..settings import LOCALES, Settings, check_secret_key
+from ..voting.turnout import TurnoutPublisher
 from . import (
     accounts,
     admin,
     api,
     assembly,
+    console,
     discussion,
     drafting,
     exports,
+    feeds,
     forums,
+    health,
     home,
+    live,
     notifications,
+    resolutions,
     voting,
     workshops,
 )
-from . import resolutions
-from . import feeds, health
-from . import console
-from . import live
+from .compression import CompressionMiddleware
 from .context import Ctx
+from .fastpath import PublicFastPathMiddleware
 from .forms import FormGuardMiddleware, csrf_token
 from .locale import LocaleMiddleware
 from .rendering import STATIC_DIR, make_templates
-from .fastpath import PublicFastPathMiddleware
-from .security import HEADERS as SECURITY_HEADERS, SecurityHeadersMiddleware
+from .security import HEADERS as SECURITY_HEADERS
+from .security import SecurityHeadersMiddleware
 from .sessions import SessionMiddleware
 
 IdentityProvider = Callable[[Request], Any]
@@ -68,11 +74,15 @@ _GUARD_ERRORS = {
 class _LateDeliverer:
     """The outbox's deliverer for this app, made when first needed (the app exists only by then)."""
 
-    def __init__(self, state: "AppState") -> None:
+    def __init__(self, state: AppState) -> None:
         self.state = state
+        self._deliver = None
 
     def __call__(self, row):
-        return deliverer(sender=self.state.sessions.sender, settings=self.state.settings)(row)
+        # Made once, not per row: the sweep delivers batches of a hundred.
+        if self._deliver is None:
+            self._deliver = deliverer(sender=self.state.sessions.sender, settings=self.state.settings)
+        return self._deliver(row)
 
 
 class AppState:
@@ -102,12 +112,20 @@ class AppState:
             interval=interval,
             lease=timedelta(seconds=settings.outbox_lease_seconds),
         )
+        # An app inside a test's connection publishes each turnout at once, in the request's thread.
+        self.turnout = TurnoutPublisher(
+            self.sessions, interval=settings.live_turnout_seconds if isinstance(bind, Engine) else 0
+        )
         if isinstance(bind, Engine):
-            # Whoever disposes of the engine is done with this app (a test, a command): so is its sweeper.
-            event.listen(bind, "engine_disposed", lambda _engine: self.outbox.stop())
+            # Whoever disposes of the engine is done with this app (a test, a command): so are its threads.
+            event.listen(bind, "engine_disposed", lambda _engine: self._stop_threads())
         self.templates = make_templates(settings.template_dirs)
         self.static_version = _static_version()
         self._broker = None
+
+    def _stop_threads(self) -> None:
+        self.outbox.stop()
+        self.turnout.stop()
 
     def live_broker(self):
         """This process's live event hub, for the running event loop (made on first use)."""
@@ -225,8 +243,7 @@ def routes() -> list:
         *discussion.routes(),
         *notifications.routes(),
         *admin.routes(),
-        # Static files only: compressing pages that carry a CSRF token would invite BREACH.
-        Mount("/static", app=GZipMiddleware(CachedStaticFiles(directory=STATIC_DIR), minimum_size=500), name="static"),
+        Mount("/static", app=CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
 
 
@@ -267,9 +284,13 @@ def create_app(
         all_routes = [r for r in all_routes if getattr(r, "name", None) not in accounts.BUILTIN_ONLY]
     app = Starlette(
         routes=all_routes,
+        lifespan=_lifespan(state),
         middleware=[
             # First, so a public immutable answer is given again before anything else runs.
             Middleware(PublicFastPathMiddleware),
+            # Pages too (the CSRF token is masked per page; pages with other secrets opt out), inside
+            # the fast path so it keeps the compressed bytes and does not compress them again.
+            Middleware(CompressionMiddleware),
             Middleware(SecurityHeadersMiddleware),
             # A request for a host we do not serve never reaches a handler, so nothing it builds
             # (a link, a redirect, a page) can carry that host.
@@ -302,6 +323,21 @@ def create_app(
     state.sessions.sender = app
     state.app = app
     return app
+
+
+def _lifespan(state: AppState):
+    """A server (or a test's client) that runs the lifespan stops the turnout publisher before it lets
+    go of the database; mounted in a host, which does not run ours, the engine's disposal does."""
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        state.turnout.start()
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(state.turnout.stop)
+
+    return lifespan
 
 
 def _is_api(scope: Scope) -> bool:

@@ -9,12 +9,13 @@ from ..accounts.models import User
 from ..accounts.queries import get_user, list_users
 from ..drafting import queries as drafting_queries
 from ..drafting.rules import can_read_document
-from ..errors import NotFound
+from ..errors import DomainError, NotFound, ValidationError
 from ..forums import agenda, delegates, floor, queries, rules
 from ..forums.models import AGENDA_KINDS, AGENDA_STATUSES, SPEAKER_STATUSES, Forum, Speaker
 from ..forums.queries import AgendaEntry
 from ..i18n import N_, gettext
-from ..voting import actions as voting_actions, queries as voting_queries
+from ..voting import actions as voting_actions
+from ..voting import queries as voting_queries
 from ..workshops.queries import get_membership
 from . import params
 from .console import back_to_console, wants_console
@@ -198,6 +199,24 @@ def document_submit(ctx: Ctx) -> Response:
     if view is None or not can_read_document(ctx.actor, view.document):
         raise NotFound("document_not_found", N_("There is no such document, or it is not public."))
     raw = ctx.form.get("forum_id", "")
+    if not raw.strip():
+        raise ValidationError(
+            {
+                "forum_id": DomainError(
+                    "forum_missing", N_("Please choose the forum to submit the text to."), field="forum_id"
+                )
+            }
+        )
+    if ctx.form.get("confirm") != "1":
+        raise ValidationError(
+            {
+                "confirm": DomainError(
+                    "not_confirmed",
+                    N_("Please confirm that the text goes to the forum: it can no longer be edited then."),
+                    field="confirm",
+                )
+            }
+        )
     forum_id = params.id_or_none(raw)
     forum = queries.get_forum(ctx.db, forum_id) if forum_id else None
     if forum is None:

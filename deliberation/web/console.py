@@ -18,7 +18,8 @@ from ..forums import agenda, presence, queries, rules
 from ..forums.floor import speech_ends_at
 from ..forums.models import AGENDA_STATUSES, Forum
 from ..i18n import N_, gettext, ngettext
-from ..voting import actions as voting_actions, queries as voting_queries
+from ..voting import actions as voting_actions
+from ..voting import queries as voting_queries
 from ..voting.models import Vote
 from . import params
 from .context import Ctx, endpoint
@@ -77,6 +78,7 @@ def _presence(ctx: Ctx, forum: Forum) -> dict:
     present = queries.present_ids(ctx.db, forum.id)
     proxies = queries.live_proxies(ctx.db, forum.id)
     represented = {giver for giver, holder in proxies.items() if holder in present and giver in registered} - present
+    ctx.keep_uncompressed()  # the hall's check-in code, beside delegates' names
     return {
         "registered_count": len(registered),
         "present_count": len(present),

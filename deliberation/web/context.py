@@ -20,7 +20,8 @@ from starlette.background import BackgroundTasks
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from ..accounts import queries as account_queries, sessions
+from ..accounts import queries as account_queries
+from ..accounts import sessions
 from ..accounts.actions import HostIdentity, do_sync_host_user, host_user_in_step
 from ..accounts.models import User
 from ..db import is_sqlite, sqlite_write_intent
@@ -32,6 +33,7 @@ from ..outbox.delivery import Pending, add_mail, deliver
 from ..outbox.senders import deliverer
 from ..settings import host_allowed
 from ..voting.closer import close_due_votes_quietly
+from .compression import keep_uncompressed
 from .health import RETRY_AFTER, outage_response
 from .rendering import url_for
 
@@ -144,6 +146,11 @@ class Ctx:
     def render(self, template: str, context: dict | None = None, *, status: int = 200) -> Response:
         return self.app_state.render(self, template, context or {}, status=status)
 
+    def keep_uncompressed(self) -> None:
+        """The answer shows a secret of one person (a receipt, an invitation or reset token, the
+        hall's code) beside text others can influence: it is sent uncompressed (web/compression.py)."""
+        keep_uncompressed(self.request)
+
     def begin_writes(self) -> None:
         """For a handler declared ``@endpoint(reads_first=True)``: its reads and checks are done, its
         writes begin. On SQLite the reading transaction ends (it held no lock) and the next statement
@@ -254,6 +261,9 @@ def endpoint(
         sqlite_write_intent.set(writes and not reads_first)
         db = app_state.sessions()
         ctx = Ctx(request=request, db=db, app_state=app_state, private=private)
+        if private:
+            # A page about one person may carry their token (an invitation, a reset link).
+            ctx.keep_uncompressed()
         try:
             app_state.outbox.ensure_running()
             ctx.actor = resolve_actor(ctx)

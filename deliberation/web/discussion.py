@@ -15,11 +15,11 @@ from ..drafting import queries as drafting_queries
 from ..drafting.rules import can_read_document
 from ..errors import NotFound, ValidationError
 from ..i18n import N_, gettext
-from ..text.diff import diff_summary, render_inline_html, word_diff
+from ..text.diff import diff_summary, word_diff
 from ..workshops.queries import get_membership
 from . import params
 from .context import Ctx, endpoint
-
+from .rendering import inline_diff_html
 
 # Threads per page of a document's comments: 2,000 comments on one page were 2.6 MB of HTML.
 COMMENTS_PER_PAGE = 50
@@ -361,7 +361,7 @@ def _amendment_context(ctx: Ctx, amendment: Amendment, view, membership) -> dict
     }
     if result.clean:
         ops = word_diff(head.body, result.text)
-        context["inline_html"] = render_inline_html(ops, ins_label=gettext("added:"), del_label=gettext("removed:"))
+        context["inline_html"] = inline_diff_html(ops)
         context["summary"] = diff_summary(head.body, result.text)
     return context
 

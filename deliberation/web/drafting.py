@@ -12,18 +12,20 @@ from ..drafting.actions import MergeConflict, paragraphs_of
 from ..drafting.models import Document
 from ..drafting.starters import STARTERS
 from ..errors import NotFound, ValidationError
-from ..forums import queries as forum_queries, rules as forum_rules
+from ..forums import queries as forum_queries
+from ..forums import rules as forum_rules
 from ..i18n import N_, gettext
 from ..notifications.queries import is_following
 from ..resolutions.queries import get_resolution_for_document
 from ..text import attribution
-from ..text.diff import diff_summary, render_inline_html, side_by_side
+from ..text.diff import diff_summary, side_by_side
 from ..text.markdown import render_units
 from ..text.paragraphs import number_points
 from ..voting.queries import list_document_votes
 from ..workshops import queries as workshop_queries
 from . import params
 from .context import Ctx, endpoint
+from .rendering import inline_diff_html
 
 
 def routes() -> list[Route]:
@@ -98,6 +100,8 @@ def _document_context(ctx: Ctx, view) -> dict:
             if rules.can_change_status(ctx.actor, membership, document, s)
         ],
         **_submit_context(ctx, membership, document),
+        # Why the forum sent the text back, while it is a draft again: what the workshop has to fix.
+        "returned": forum_queries.last_return(ctx.db, document.id) if document.status == "draft" else None,
         # The forum's record stays with the text: the votes on it and, once adopted, its resolution.
         "forum_votes": list_document_votes(ctx.db, document.id),
         "resolution": get_resolution_for_document(ctx.db, document.id) if document.status == "adopted" else None,
@@ -302,9 +306,7 @@ def document_compare(ctx: Ctx) -> Response:
             "new": new,
             "mode": mode,
             "summary": diff_summary(old.body, new.body),
-            "inline_html": render_inline_html(ops, ins_label=gettext("added:"), del_label=gettext("removed:"))
-            if mode == "inline"
-            else "",
+            "inline_html": inline_diff_html(ops) if mode == "inline" else "",
             "rows": side_by_side(old.body, new.body) if mode == "side" else [],
             "numbers": list(range(head, 0, -1)),
         },

@@ -21,9 +21,11 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..drafting import queries as drafting_queries, rules as drafting_rules
+from ..drafting import queries as drafting_queries
+from ..drafting import rules as drafting_rules
 from ..errors import NotFound, ValidationError
-from ..exports import akn, docx_out, json_out, text as text_out
+from ..exports import akn, docx_out, json_out
+from ..exports import text as text_out
 from ..exports.docx_in import MAX_BYTES, check_import_document
 from ..exports.queries import get_resolution_source
 from ..exports.source import ResolutionSource
@@ -33,8 +35,8 @@ from ..i18n import N_, gettext, reset_locale, set_locale
 from ..text.markdown import render_units
 from ..text.paragraphs import Paragraph, number_points, split_units
 from ..workshops import queries as workshop_queries
-from .caching import cache_of, immutable_response
 from . import params
+from .caching import cache_of, immutable_response
 from .context import Ctx, endpoint
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -9,8 +9,8 @@ included) and answers the same request again from memory, before any of that run
 
 What makes two requests "the same" is everything the stack could have looked at: the method, the
 path and query, the mount path, the scheme and host (absolute links in the page), the HX-Request
-header, and the app's own cookies (the language). A request that carries a session cookie is
-never answered from here and never stored: a member's view of a page may differ. A response is
+header, whether the browser accepts gzip, and the app's own cookies (the language). A request that
+carries a session cookie is never answered from here and never stored: a member's view of a page may differ. A response is
 stored only if it was a 200 to a GET, marked public and immutable, with a strong ETag and no
 Set-Cookie; nothing else is ever served from here. Memory is bounded by bytes.
 """
@@ -101,6 +101,7 @@ class PublicFastPathMiddleware:
 def _key(scope: Scope) -> tuple[tuple | None, str | None]:
     """What identifies the answer, or None when this request must go through the app."""
     host = hx = if_none_match = None
+    gzip = False
     cookies: list[str] = []
     for name, value in scope["headers"]:
         if name == b"host":
@@ -111,6 +112,9 @@ def _key(scope: Scope) -> tuple[tuple | None, str | None]:
             hx = value
         elif name == b"if-none-match":
             if_none_match = value.decode("latin-1")
+        elif name == b"accept-encoding":
+            # The app compresses for browsers that accept gzip (web/compression.py): two answers.
+            gzip = gzip or b"gzip" in value.lower()
     own = []
     for header in cookies:
         for part in header.split(";"):
@@ -127,6 +131,7 @@ def _key(scope: Scope) -> tuple[tuple | None, str | None]:
         scope["path"],
         scope.get("query_string", b""),
         hx,
+        gzip,
         tuple(sorted(own)),
     )
     return key, if_none_match

@@ -9,6 +9,7 @@ and leaves the parsed form in ``request.state.form`` so handlers can stay synchr
 
 from __future__ import annotations
 
+import base64
 import hmac
 import re
 import secrets
@@ -18,8 +19,8 @@ from urllib.parse import parse_qsl
 from starlette.datastructures import FormData, Headers
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
-from starlette.routing import get_route_path
 from starlette.responses import Response
+from starlette.routing import get_route_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..drafting.models import MAX_BODY_CHARS
@@ -58,14 +59,41 @@ def body_limit(path: str, default: int) -> int:
 ErrorRenderer = Callable[[Scope, int, str], Awaitable[Response]]
 
 
-def csrf_token(scope: Scope) -> str:
-    """The session's token, created on first use."""
+def csrf_secret(scope: Scope) -> str:
+    """The session's secret token, created on first use; it never appears in a page as it is."""
     session = scope["delib_session"]
     token = session.get("csrf")
     if not token:
         token = secrets.token_urlsafe(32)
         session["csrf"] = token
     return token
+
+
+def csrf_token(scope: Scope) -> str:
+    """The token for one page: the secret masked afresh (as Django does), so compressed pages leak nothing.
+
+    A page is compressed with what it reflects (a search, a title someone chose); were the same token
+    in every page, an attacker who can make a browser load many guesses and watch the sizes would read
+    it off byte by byte (BREACH). A fresh random mask XORed with the secret, sent beside it, makes the
+    bytes of every page's token new, while ``csrf_matches`` still recovers the one secret."""
+    secret = csrf_secret(scope).encode()
+    mask = secrets.token_bytes(len(secret))
+    return base64.urlsafe_b64encode(mask + bytes(a ^ b for a, b in zip(mask, secret, strict=True))).decode().rstrip("=")
+
+
+def csrf_matches(sent: str, secret: str) -> bool:
+    """Whether ``sent`` (a masked token from a page, or the secret itself) stands for ``secret``."""
+    if not secret or not isinstance(sent, str) or not sent.isascii():
+        return False
+    expected = secret.encode()
+    try:
+        raw = base64.urlsafe_b64decode(sent + "=" * (-len(sent) % 4))
+    except ValueError:
+        raw = b""
+    if len(raw) == 2 * len(expected):
+        mask, masked = raw[: len(expected)], raw[len(expected) :]
+        return hmac.compare_digest(bytes(a ^ b for a, b in zip(mask, masked, strict=True)), expected)
+    return hmac.compare_digest(sent.encode(), expected)
 
 
 def _is_utf8(raw: bytes) -> bool:
@@ -128,8 +156,7 @@ class FormGuardMiddleware:
             return
         if method not in SAFE_METHODS and not self.csrf_exempt(scope):
             sent = headers.get(CSRF_HEADER) or form.get(CSRF_FIELD, "")
-            expected = scope["delib_session"].get("csrf", "")
-            if not expected or not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), expected.encode()):
+            if not csrf_matches(sent, scope["delib_session"].get("csrf", "")):
                 scope["state"]["refused_form"] = form  # shown read-only, so the typed text is not lost
                 await self._refuse(scope, receive, send, 403, "csrf")
                 return

@@ -5,7 +5,9 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..errors import NotFound, ValidationError
+from ..dates import local
+from ..db import utcnow
+from ..errors import DomainError, NotFound, ValidationError
 from ..forums import actions, queries, rules
 from ..forums.models import AGENDA_KINDS, AGENDA_STATUSES, FORUM_STATUSES, FORUM_TRANSITIONS, Forum
 from ..i18n import N_, gettext
@@ -84,6 +86,7 @@ def forum_page(ctx: Ctx) -> Response:
             "forum": forum,
             "can_manage": rules.can_manage_forums(ctx.actor),
             "next_statuses": FORUM_TRANSITIONS[forum.status],
+            "opens_outside_dates": "open" in FORUM_TRANSITIONS[forum.status] and _outside_dates(forum),
             # The assembly: its agenda, what waits for the committee, what went back, how many delegates.
             "agenda": queries.list_agenda(ctx.db, forum.id),
             "submissions": queries.list_submissions(ctx.db, forum.id),
@@ -108,6 +111,25 @@ def forum_page(ctx: Ctx) -> Response:
 def forum_status(ctx: Ctx) -> Response:
     ctx.require(rules.can_manage_forums(ctx.actor))
     forum = _forum(ctx)
-    actions.do_set_forum_status(ctx.db, forum=forum, status=ctx.form.get("status", ""), actor=ctx.actor)
+    status = ctx.form.get("status", "")
+    if status == "open" and _outside_dates(forum) and ctx.form.get("outside_dates") != "1":
+        raise ValidationError(
+            {
+                "outside_dates": DomainError(
+                    "outside_dates",
+                    N_(
+                        "Today is outside the forum's dates. To open it anyway, tick the box below the "
+                        "warning and press the button again."
+                    ),
+                    field="outside_dates",
+                )
+            }
+        )
+    actions.do_set_forum_status(ctx.db, forum=forum, status=status, actor=ctx.actor)
     ctx.flash(gettext("The forum's status is changed."))
     return ctx.redirect("forum", forum_id=forum.id)
+
+
+def _outside_dates(forum: Forum) -> bool:
+    # The forum's dates are Kyiv days, as they are shown.
+    return rules.is_outside_dates(forum, local(utcnow()).date())

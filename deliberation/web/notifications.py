@@ -14,6 +14,7 @@ from ..notifications.delivery import describe, link_for
 from ..notifications.models import DELIVERY, NOTIFICATION_KINDS
 from . import params
 from .context import Ctx, endpoint
+from .rendering import bdi
 
 PAGE_SIZE = 50
 
@@ -38,7 +39,11 @@ def notifications_page(ctx: Ctx) -> Response:
             "unread": row.notification.read_at is None,
             "created_at": row.notification.created_at,
             "text": describe(
-                row.notification.kind, row.notification.details, title=row.document_title, actor_name=row.actor_name
+                row.notification.kind,
+                row.notification.details,
+                title=row.document_title,
+                actor_name=row.actor_name,
+                mark=bdi,
             ),
             "href": link_for(row.notification.kind, row.notification.document_id, row.notification.details).path(
                 ctx.url

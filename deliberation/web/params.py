@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from starlette.convertors import Convertor, register_url_convertor
 
-from ..params import (
+from ..params import (  # noqa: F401 (re-exported for handlers)
     ID_MAX,
     LIST_MAX,
     PAGE_MAX,
@@ -19,7 +19,7 @@ from ..params import (
     day,
     flag,
     id_or_none,
-    ids,  # noqa: F401
+    ids,
     number,
     number_or_default,
     number_or_none,

@@ -19,6 +19,7 @@ from .context import Ctx
 
 #: Stands for the token while the region is rendered; the token is the hash of that rendering.
 VERSION_SLOT = "region-version-slot"
+CSRF_SLOT = "region-csrf-slot"
 
 
 def page_context(ctx: Ctx) -> dict:
@@ -28,12 +29,15 @@ def page_context(ctx: Ctx) -> dict:
 
 def _rendered(ctx: Ctx, base: dict, template: str, context: dict) -> tuple[str, str]:
     page = ctx.app_state.templates.env.get_template(template)
-    html = page.render({**base, "notice": "", **context, "version": VERSION_SLOT})
+    # The CSRF token is masked afresh for every page (web/forms.py): hashed as it is, no region would
+    # ever be unchanged. It is hashed as a placeholder and put in afterwards.
+    slots = {**base, "csrf_token": CSRF_SLOT}
+    html = page.render({**slots, "notice": "", **context, "version": VERSION_SLOT})
     token = hashlib.blake2b(html.encode(), digest_size=8).hexdigest()
     if context.get("notice"):
         # The token is the region's without the one-off notice, so the next poll does not swap it again.
-        html = page.render({**base, **context, "version": VERSION_SLOT})
-    return html.replace(VERSION_SLOT, token), token
+        html = page.render({**slots, **context, "version": VERSION_SLOT})
+    return html.replace(VERSION_SLOT, token).replace(CSRF_SLOT, base.get("csrf_token", "")), token
 
 
 def region_html(ctx: Ctx, base: dict, template: str, context: dict) -> Markup:

@@ -13,11 +13,12 @@ from starlette.templating import Jinja2Templates
 from .. import i18n
 from ..accounts.models import OCCUPATIONS, REGISTRATION_MODES
 from ..accounts.regions import REGIONS
-from ..discussion.models import AMENDMENT_KINDS, AMENDMENT_STATUSES, STANCES
+from ..discussion.models import AMENDMENT_KIND_HEADINGS, AMENDMENT_KINDS, AMENDMENT_STATUSES, STANCES
 from ..drafting.models import DOCUMENT_KINDS, DOCUMENT_STATUSES, REVISION_ORIGINS
 from ..forums.models import FORUM_STATUSES
-from ..taxonomy import SECTORS, THEMES
 from ..settings import LOCALES
+from ..taxonomy import SECTORS, THEMES
+from ..text.diff import Op, render_inline_html
 from ..validation import PASSWORD_MIN_LENGTH
 from ..workshops.models import WORKSHOP_KINDS, WORKSHOP_PURPOSES
 
@@ -66,15 +67,18 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
     env.filters.update(
         date=i18n.format_date,
         datetime=i18n.format_datetime,
+        time=i18n.format_time,
+        daterange=i18n.format_range,
         number=i18n.format_number,
         paragraphs=_paragraphs,
-        bdi=_bdi,
+        bdi=bdi,
     )
     env.globals.update(
         url=_url_global,
         static=_static_global,
         LOCALES=LOCALES,
         locale_name=i18n.locale_display_name,
+        content_lang=content_lang,
         WORKSHOP_KINDS=WORKSHOP_KINDS,
         WORKSHOP_PURPOSES=WORKSHOP_PURPOSES,
         OCCUPATIONS=OCCUPATIONS,
@@ -87,6 +91,7 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
         REVISION_ORIGINS=REVISION_ORIGINS,
         SECTORS=SECTORS,
         AMENDMENT_KINDS=AMENDMENT_KINDS,
+        AMENDMENT_KIND_HEADINGS=AMENDMENT_KIND_HEADINGS,
         AMENDMENT_STATUSES=AMENDMENT_STATUSES,
         STANCES=STANCES,
         THEMES=THEMES,
@@ -123,13 +128,31 @@ def _static_global(context, path: str) -> str:
     return url_for(request, "static", path=path) + f"?v={version}"
 
 
-def _bdi(text: object) -> Markup:
+def content_lang(lang: str | None = None) -> Markup:
+    """The ``lang`` attribute for an element holding people's text (see i18n.CONTENT_LANGUAGE):
+    ``<div{{ content_lang() }}>``. Screen readers then read a Ukrainian title in the English
+    interface with Ukrainian pronunciation, and browsers hyphenate and spell-check it as Ukrainian."""
+    return Markup(i18n.content_lang_attr(lang))
+
+
+def bdi(text: object, lang: str | None = None) -> Markup:
     """User text (a name, a title) isolated from what surrounds it, escaped: a right-to-left name or a
-    direction character left in old data cannot reorder the words after it. Not for attributes or <title>."""
-    return Markup("<bdi>%s</bdi>") % text
+    direction character left in old data cannot reorder the words after it; marked with its language
+    when the interface speaks another. Not for attributes or <title>."""
+    return Markup("<bdi%s>%s</bdi>") % (content_lang(lang), text)
 
 
 def _paragraphs(text: str) -> Markup:
-    """Plain text with blank-line paragraphs, escaped; for descriptions that are not Markdown."""
+    """Plain text with blank-line paragraphs, escaped, in the content language; for descriptions
+    and comments, which are not Markdown."""
     parts = [p.strip() for p in (text or "").split("\n\n") if p.strip()]
-    return Markup("".join(f"<p>{Markup.escape(p)}</p>" for p in parts))
+    lang = content_lang()
+    return Markup("".join(f"<p{lang}>{Markup.escape(p)}</p>" for p in parts))
+
+
+def inline_diff_html(ops: list[Op]) -> str:
+    """A word diff as HTML, its hidden "added:"/"removed:" labels in the reader's language and
+    marked so: the text around them is the document's (see i18n.CONTENT_LANGUAGE)."""
+    return render_inline_html(
+        ops, ins_label=i18n.gettext("added:"), del_label=i18n.gettext("removed:"), label_lang=i18n.get_locale()
+    )

@@ -28,14 +28,15 @@ from ..library.describe import first_sentence, legislation
 from ..resolutions.wording import rule_in_words
 from ..search.queries import search
 from ..settings import LOCALES
-from ..text.diff import diff_summary, render_inline_html, side_by_side
+from ..text.diff import diff_summary, side_by_side
 from ..text.markdown import RenderedUnit, render_units
 from ..text.paragraphs import Paragraph, number_points, split_units
 from ..voting.models import VOTE_MODES, total_label
-from .caching import IMMUTABLE, cache_of, etag_matches, immutable_response, strong_etag
 from . import params
+from .caching import IMMUTABLE, cache_of, etag_matches, immutable_response, strong_etag
 from .context import Ctx, endpoint
 from .home import safe_next, set_language_cookie
+from .rendering import inline_diff_html
 from .sessions import Session as CookieSession
 
 PRIVATE_CACHE_CONTROL = "private, no-cache"
@@ -314,11 +315,7 @@ def resolution_compare(ctx: Ctx) -> Response:
             "new": new,
             "mode": mode,
             "summary": diff_summary(old.body, new.body),
-            "inline_html": render_inline_html(
-                diff_cache.diff(old, new), ins_label=gettext("added:"), del_label=gettext("removed:")
-            )
-            if mode == "inline"
-            else "",
+            "inline_html": inline_diff_html(diff_cache.diff(old, new)) if mode == "inline" else "",
             "rows": side_by_side(old.body, new.body) if mode == "side" else [],
             "numbers": list(range(adopted, 0, -1)),
         },

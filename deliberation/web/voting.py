@@ -10,9 +10,9 @@ from starlette.routing import Route
 from ..db import sqlite_write_intent
 from ..errors import NotFound, ValidationError
 from ..forums import queries as forum_queries
+from ..forums import rules as forum_rules
 from ..forums.floor import speech_ends_at
 from ..forums.models import AGENDA_OUTCOMES, AGENDA_STATUSES, AgendaItem, Forum
-from ..forums import rules as forum_rules
 from ..forums.presence import checkin_code
 from ..i18n import DISPLAY_ZONE, N_, gettext
 from ..voting import actions, queries, rules
@@ -266,6 +266,7 @@ def _booth_context(
     ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem, *, just_cast=None, done: str = "", refused: bool = False
 ) -> dict:
     lines = queries.booth_lines(ctx.db, vote=vote, actor=ctx.actor)
+    ctx.keep_uncompressed()  # receipt codes, beside a title and names others wrote
     secrets = _device_secrets(ctx, vote)
     if just_cast is not None and just_cast.receipt:
         secrets[just_cast.voter_id] = just_cast.receipt
@@ -372,6 +373,7 @@ def vote_ballot(ctx: Ctx) -> Response:
             ctx.db, vote=vote, actor=ctx.actor, data=ctx.form, device_secrets=held, before_writes=ctx.begin_writes
         )
         ctx.commit_writes()
+        ctx.app_state.turnout.changed(vote.id)
     except actions.VoteNotOpen:
         # Only a vote that really closed says so, with its result: read it again, as it is now. The
         # rest of this request only reads, so on SQLite it must not hold the write lock that closing
@@ -406,6 +408,7 @@ def vote_receipt(ctx: Ctx) -> Response:
     ctx.require_actor()
     # Sent by POST, so the code never lands in an access log or the browser's history.
     code = str(ctx.form.get("code", "") or "") if ctx.request.method == "POST" else ""
+    ctx.keep_uncompressed()
     counted = None
     if code:
         # Only the actor's own ballot and those they cast as a proxy holder: a code is bound to its voter.
@@ -429,6 +432,8 @@ def _state(ctx: Ctx, forum: Forum) -> dict:
     # The hall screen's address is public: the check-in code shows only on a chair's own screen,
     # or anyone at home could read it and be counted present.
     code = checkin_code(forum) if forum_rules.can_run_sitting(ctx.actor) else None
+    if code:
+        ctx.keep_uncompressed()
     return {
         "forum": forum,
         "state": state,

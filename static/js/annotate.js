@@ -47,6 +47,8 @@
   function init() {
     var article = document.querySelector("article[data-annotate]");
     if (!article) return;
+    // Selecting words does something only with this file, so only now is the hint true.
+    document.querySelectorAll(".selection-hint").forEach(function (hint) { hint.hidden = false; });
     article.addEventListener("mouseup", function () { window.setTimeout(function () { offer(article); }, 0); });
     article.addEventListener("keyup", function (event) { if (event.shiftKey) offer(article); });
     article.addEventListener("touchend", function () { window.setTimeout(function () { offer(article); }, 300); });

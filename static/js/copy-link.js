@@ -15,6 +15,28 @@
       window.setTimeout(function () { status.textContent = text; }, 100);
     }
 
+    // Seen as well as heard, in the button itself: its sign turns into a tick and its words say
+    // "Link copied" for a few seconds (on a phone, where only the sign shows, the tick does).
+    function shown(button, text) {
+      var words = button.querySelector(".copy-link-text");
+      if (!button.doneTimer) {
+        // The sign is swapped out, not hidden: its own display rule would win over [hidden].
+        var tick = document.createElement("span");
+        tick.className = "copy-done";
+        tick.setAttribute("aria-hidden", "true");
+        tick.textContent = "\u2713";
+        button.sign = button.replaceChild(tick, button.querySelector(".copy-sign"));
+        button.words = words.textContent;
+      }
+      words.textContent = " " + text;
+      window.clearTimeout(button.doneTimer);
+      button.doneTimer = window.setTimeout(function () {
+        button.replaceChild(button.sign, button.querySelector(".copy-done"));
+        words.textContent = button.words;
+        button.doneTimer = 0;
+      }, 3000);
+    }
+
     document.querySelectorAll("a.permalink[data-copy-url]").forEach(function (link) {
       var button = document.createElement("button");
       button.type = "button";
@@ -31,6 +53,7 @@
       button.addEventListener("click", function () {
         navigator.clipboard.writeText(link.getAttribute("data-copy-url")).then(function () {
           announce(status.getAttribute("data-copied"));
+          shown(button, status.getAttribute("data-copied"));
         }, function () {
           announce(status.getAttribute("data-failed"));
         });

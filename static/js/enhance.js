@@ -30,6 +30,19 @@
     target.focus({ preventScroll: false });
   });
 
+  // After a plain redirect (a form posted without htmx, or htmx's HX-Redirect) the page says what
+  // happened in a message at its top: focus goes there, so it is read first and Tab goes on from
+  // it. When the address names a part of the page (the new comment), focus goes to that instead.
+  function focusMessage() {
+    var flash = document.querySelector("#content > .flash[tabindex]");
+    var active = document.activeElement;
+    if (!flash || (active && active !== document.body)) return;
+    var named = window.location.hash && document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    var target = named || flash;
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus({ preventScroll: !!named });
+  }
+
   // A draft in progress survives a lost connection: the text of a form marked data-keep-draft is
   // kept in this browser while typing, offered back if the page is opened again before the save
   // went through, and forgotten once the server confirms the save (data-forget-draft).
@@ -64,6 +77,8 @@
     });
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", keepDrafts);
-  else keepDrafts();
+  function start() { focusMessage(); keepDrafts(); }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();

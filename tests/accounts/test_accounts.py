@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from deliberation.accounts.models import LoginFailure, User
 from deliberation.audit.models import AuditEntry
-from deliberation.testing import PASSWORD, csrf_token, make_user, post, sign_in
+from deliberation.testing import PASSWORD, csrf_token, mailed_path, make_user, post, sign_in
 from deliberation.web.sessions import COOKIE_NAME
 
 NEW = {
@@ -29,8 +29,16 @@ def _actions(db) -> list[str]:
     return [e.action for e in db.exec(select(AuditEntry).order_by(AuditEntry.id)).all()]
 
 
+def _register_and_confirm(client, db, form: dict = NEW):
+    """Register, then open the mailed link and choose the password there; the last answer."""
+    profile = {k: v for k, v in form.items() if "password" not in k}
+    assert post(client, "/register", profile).status_code == 200
+    path = mailed_path(db, form["email"], "/register/confirm/")
+    return post(client, path, {"password": form["password"], "password_confirm": form["password_confirm"]})
+
+
 def test_registration_stores_an_argon2_hash_and_signs_in(client, db, events_heard):
-    response = post(client, "/register", NEW)
+    response = _register_and_confirm(client, db)
     assert response.status_code == 303
     user = db.exec(select(User).where(User.email == "olha@example.org")).one()
     assert user.password_hash.startswith("$argon2id$")
@@ -40,18 +48,22 @@ def test_registration_stores_an_argon2_hash_and_signs_in(client, db, events_hear
     assert ("user joined", {"user_id": user.id, "display_name": "Ольга Руденко", "via": "registration"}) in events_heard
 
 
-def test_session_cookie_is_httponly_and_samesite_lax(client):
-    response = post(client, "/register", NEW)
+def test_session_cookie_is_httponly_and_samesite_lax(client, db):
+    response = _register_and_confirm(client, db)
     cookie = response.headers["set-cookie"]
     assert cookie.startswith(COOKIE_NAME) and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Secure" not in cookie  # served over plain http here
 
 
-def test_session_cookie_is_secure_over_https(app):
+def test_session_cookie_is_secure_over_https(app, db):
     from starlette.testclient import TestClient
 
     with TestClient(app, base_url="https://testserver") as secure_client:
-        response = post(secure_client, "/register", NEW)
+        assert (
+            post(secure_client, "/register", {k: v for k, v in NEW.items() if "password" not in k}).status_code == 200
+        )
+        path = mailed_path(db, NEW["email"], "/register/confirm/", origin="https://testserver")
+        response = post(secure_client, path, {"password": NEW["password"], "password_confirm": NEW["password"]})
     assert "Secure" in response.headers["set-cookie"]
 
 
@@ -75,7 +87,7 @@ def test_invitation_link_works_once(client, db):
     link = re.search(r'value="(http://testserver/register\?invite=[^"]+)"', page.text).group(1)
     token = link.split("invite=")[1]
     client.post("/logout", data={"csrf_token": csrf_token(client)})
-    assert post(client, "/register", {**NEW, "invite": token}).status_code == 303
+    assert _register_and_confirm(client, db, {**NEW, "invite": token}).status_code == 303
     client.post("/logout", data={"csrf_token": csrf_token(client)})
     second = post(client, "/register", {**NEW, "email": "other@example.org", "invite": token})
     assert second.status_code == 422

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 from sqlmodel import select
 
 from deliberation.accounts.models import PasswordReset, User
 from deliberation.accounts.strength import password_problem
-from deliberation.testing import PASSWORD, make_user, post, sign_in
+from deliberation.testing import PASSWORD, mailed_path, make_user, post, sign_in
 
 FORM = {
     "email": "olha.rudenko@example.org",
@@ -20,9 +18,12 @@ FORM = {
 }
 
 
-def _register(client, password: str, locale: str = "en"):
+def _register(client, db, password: str, locale: str = "en"):
+    """Register and choose ``password`` on the page the mailed link opens (where it is checked)."""
     client.cookies.set("delib_lang", locale)
-    return post(client, "/register", {**FORM, "password": password, "password_confirm": password})
+    assert post(client, "/register", FORM).status_code == 200
+    path = mailed_path(db, FORM["email"], "/register/confirm/")
+    return post(client, path, {"password": password, "password_confirm": password})
 
 
 @pytest.mark.parametrize(
@@ -38,20 +39,20 @@ def _register(client, password: str, locale: str = "en"):
     ],
 )
 def test_registration_refuses_a_guessable_password_and_says_why(client, db, password, reason):
-    response = _register(client, password)
+    response = _register(client, db, password)
     assert response.status_code == 422
     assert reason in response.text
     assert db.exec(select(User).where(User.email == FORM["email"])).first() is None
 
 
 def test_the_reason_is_given_in_ukrainian_by_default(client, db):
-    response = _register(client, "password1234", locale="uk")
+    response = _register(client, db, "password1234", locale="uk")
     assert response.status_code == 422
     assert "найпоширеніших паролів" in response.text
 
 
 def test_a_passphrase_of_unrelated_words_is_accepted(client, db):
-    assert _register(client, "вишня липа каштан 42").status_code == 303
+    assert _register(client, db, "вишня липа каштан 42").status_code == 303
 
 
 def test_every_kind_of_weakness_has_its_own_message():

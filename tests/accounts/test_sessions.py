@@ -17,7 +17,8 @@ from deliberation.accounts.models import LoginSession, PasswordReset
 from deliberation.db import utcnow
 from deliberation.testing import PASSWORD, counted_queries, csrf_token, make_user, post, sign_in
 from deliberation.web.context import MAX_FLASH_LENGTH, MAX_FLASHES, Ctx
-from deliberation.web.sessions import COOKIE_NAME, HOST_COOKIE_NAME, Session as CookieSession
+from deliberation.web.sessions import COOKIE_NAME, HOST_COOKIE_NAME
+from deliberation.web.sessions import Session as CookieSession
 
 NEW_PASSWORD = "Зелений трамвай їде до Ічні 2026"
 

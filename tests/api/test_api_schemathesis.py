@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from deliberation import create_app, migrate
-from deliberation.db import make_engine, SessionFactory
+from deliberation.db import SessionFactory, make_engine
 from deliberation.settings import Settings
 
 from .world import build_library

@@ -4,6 +4,7 @@ phones, the projector following without reload, and the resolution frozen with i
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
@@ -57,7 +58,13 @@ def _seed(engine):
                 "rationale": "Двадцяти днів замало для сільських громад.",
             },
         )
-        forum = make_forum(db, creator=chair, title="Форум громад Чернігівщини")
+        forum = make_forum(
+            db,
+            creator=chair,
+            title="Форум громад Чернігівщини",
+            starts_on=date.today(),
+            ends_on=date.today() + timedelta(days=1),
+        )  # it meets today
         return document.id, forum.id
 
 
@@ -97,6 +104,9 @@ def test_a_forum_votes_an_amendment_and_adopts_the_text_as_a_resolution(browser,
     fac = _person(browser, standalone, "fac@example.org")
     fac.goto(f"/documents/{document_id}")
     fac.locator("#submit summary").click()
+    # No forum is chosen for them, and the text freezes only once they confirm it.
+    fac.select_option("#f-forum", str(forum_id))
+    fac.check("#submit input[name=confirm]")
     submit(fac, "#submit form")
     chair = _person(browser, standalone, "chair@example.org", viewport=DESKTOP)
     chair.goto(f"/forums/{forum_id}")

@@ -1,6 +1,6 @@
 """The foundation's flow in a real browser, the app standing alone at the site root.
 
-Register, sign out, sign in, switch the language there and back, ask to join a workshop (htmx),
+Register (the page says a letter went; its link leads to choosing the password), sign out, sign in, switch the language there and back, ask to join a workshop (htmx),
 a facilitator approves (htmx); then every kind of page a coordinator sees. Every distinct page is
 checked with axe (WCAG 2.1 A/AA), for sideways scrolling on a 390 px phone, and photographed.
 """
@@ -16,11 +16,14 @@ from .browser_helpers import (
     MEMBER,
     PENDING,
     ask_to_join,
+    choose_password,
     decide,
     expect_console_error,
     html_lang,
     inspect,
     new_page,
+    open_mailed_link,
+    open_menu,
     register,
     seed,
     sign_in,
@@ -61,10 +64,22 @@ def test_register_sign_in_switch_language_join_and_approve(browser, engine, stan
     assert html_lang(page) == "uk"
     inspect(page, "standalone-01-home")
 
-    # Register through the front page's link.
-    register(page, "", email=NEW_EMAIL, name=NEW_NAME, password=NEW_PASSWORD)
+    # Register through the front page's link: the page says a letter went, whoever owns the address.
+    register(page, "", email=NEW_EMAIL, name=NEW_NAME)
     inspect(page, "standalone-02-register")
     submit(page, "main form[action='/register']")
+    assert page.url == f"{base}/register"
+    expect(page.locator("main [role=status]")).to_contain_text(NEW_EMAIL)
+    assert signed_in_as(page, "") == ""
+    inspect(page, "standalone-02a-register-sent")
+
+    # The mailed link opens the page where the password is chosen; then the account exists.
+    open_mailed_link(page, engine, email=NEW_EMAIL, path="/register/confirm/")
+    expect(page.locator("main h1")).to_have_text(t("Finish your registration"))
+    expect(page.locator("main")).to_contain_text(NEW_NAME)
+    inspect(page, "standalone-02b-register-confirm")
+    choose_password(page, NEW_PASSWORD)
+    submit(page, "main form[action^='/register/confirm/']")
     assert page.url == f"{base}/workshops"
     assert signed_in_as(page, "") == NEW_NAME
     welcome = t("Welcome! Your account is ready. Find a workshop to join below.")
@@ -102,6 +117,7 @@ def test_register_sign_in_switch_language_join_and_approve(browser, engine, stan
     inspect(page, "standalone-06-workshop-pending")
 
     # The account page lists the pending request.
+    open_menu(page)
     page.locator("header a[href='/account']").click()
     page.wait_for_url(f"{base}/account")
     expect(page.locator("main")).to_contain_text(t("request pending"))
@@ -155,7 +171,8 @@ def test_coordination_pages_on_a_wide_screen(browser, engine, standalone):
         page.wait_for_url(f"{standalone}{path}")
         expect(page.locator(f"main nav a[href='{path}']")).to_have_attribute("aria-current", "page")
         inspect(page, name)
-    expect(page.locator("main table tbody tr").first).to_contain_text("registration")
+    # The entry reads as a sentence, its verb agreeing with the coordinator («змінила»).
+    expect(page.locator("main table tbody tr").first).to_contain_text("Ганна Координаторка змінила порядок реєстрації")
 
     page.goto("/workshops")
     page.locator("main a[href='/workshops/new']").click()

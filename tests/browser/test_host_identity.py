@@ -21,6 +21,7 @@ from .browser_helpers import (
     expect_console_error,
     inspect,
     new_page,
+    open_menu,
     seed,
     serve,
     t,
@@ -69,6 +70,7 @@ def test_host_people_ask_and_a_host_coordinator_approves(browser, engine, host):
     olena = new_page(browser, host)
     _host_sign_in(olena, host, "h-olena")
     olena.goto(workshop_url)
+    open_menu(olena)
     expect(olena.locator(f"header a[href='{PREFIX}/admin']")).to_be_visible()
     expect(olena.locator("#people ul.requests")).to_contain_text(maria_name)
     inspect(olena, "host-02-workshop-olena")

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from deliberation.testing import make_document, make_forum, make_resolution, make_user, make_workshop
 
-from .browser_helpers import DESKTOP, inspect, new_page, seed
+from .browser_helpers import DESKTOP, inspect, new_page, open_menu, seed
 
 BODY = """Ічнянська міська рада
 
@@ -61,6 +61,7 @@ def test_a_visitor_finds_reads_cites_and_downloads_a_resolution(browser, engine,
     number = _seed(engine)
     page = new_page(browser, standalone)
     page.goto("/")
+    open_menu(page)
     page.locator("header nav a[href='/library']").click()
     page.wait_for_url("**/library")
     inspect(page, "library-01-list")
@@ -106,3 +107,21 @@ def test_a_visitor_finds_reads_cites_and_downloads_a_resolution(browser, engine,
     inspect(wide, "library-05-comparative-table")
     wide.goto(f"/resolutions/{number}/print")
     inspect(wide, "library-06-print")
+
+
+def test_copying_a_points_link_says_so_where_the_reader_looks(browser, engine, standalone):
+    """On a phone the button shows only its sign: the sign turns into a tick where the reader looks."""
+    number = _seed(engine)
+    page = new_page(browser, standalone, permissions=["clipboard-read", "clipboard-write"])
+    page.goto(f"/resolutions/{number}")
+    point = page.locator(".unit", has_text="щокварталу").first
+    point.locator("button.copy-link").click()
+    done = point.locator("button.copy-link .copy-done")
+    expect(done).to_be_visible()
+    expect(done).to_have_text("✓")
+    expect(point.locator("button.copy-link .copy-sign")).to_have_count(0)
+    expect(point.locator("button.copy-link")).to_contain_text("Посилання скопійовано")
+    assert page.evaluate("navigator.clipboard.readText()").endswith("#" + point.get_attribute("id"))
+    inspect(page, "library-05-copied")
+    expect(done).to_have_count(0, timeout=5000)  # and back to the sign after a few seconds
+    expect(point.locator("button.copy-link .copy-sign")).to_be_visible()

@@ -17,11 +17,13 @@ from .browser_helpers import (
     PENDING,
     ask_to_join,
     assert_all_under,
+    choose_password,
     decide,
     expect_console_error,
     html_lang,
     inspect,
     new_page,
+    open_mailed_link,
     register,
     seed,
     serve,
@@ -80,9 +82,14 @@ def test_flow_under_a_prefix_keeps_every_address_inside_it(browser, engine, moun
     assert page.locator("main input[name=next]").input_value() == f"{PREFIX}/account"
 
     page.goto(f"{base}/")
-    register(page, PREFIX, email="oksana@example.org", name="Оксана Мельник", password="вишня липа каштан 42")
+    register(page, PREFIX, email="oksana@example.org", name="Оксана Мельник")
     check("prefix-02-register")
     submit(page, f"main form[action='{PREFIX}/register']")
+    check("prefix-02a-register-sent")
+    open_mailed_link(page, engine, email="oksana@example.org", path=f"{PREFIX}/register/confirm/")
+    check("prefix-02b-register-confirm")
+    choose_password(page, "вишня липа каштан 42")
+    submit(page, f"main form[action^='{PREFIX}/register/confirm/']")
     assert page.url == f"{base}/workshops"
     assert signed_in_as(page, PREFIX) == "Оксана Мельник"
     check("prefix-03-workshops")

@@ -25,7 +25,7 @@ def test_sign_in_switch_language_ask_and_approve_without_javascript(browser, eng
     with seed(engine) as db:
         coordinator = make_user(db, coordinator=True)
         facilitator = make_user(db, email="fac@example.org")
-        member = make_user(db, email="member@example.org", display_name="Лідія Без Скриптів")
+        make_user(db, email="member@example.org", display_name="Лідія Без Скриптів")
         workshop = make_workshop(db, creator=coordinator, facilitators=(facilitator,))
     workshop_path = f"/workshops/{workshop.id}"
 

@@ -13,6 +13,7 @@ from .browser_helpers import (
     expect_console_error,
     html_lang,
     new_page,
+    open_menu,
     seed,
     sign_in,
     switch_language,
@@ -87,6 +88,7 @@ def test_a_refused_htmx_request_is_shown_to_the_person(browser, engine, standalo
     other_tab = page.context.new_page()
     other_tab.goto("/")
     with other_tab.expect_navigation():
+        open_menu(other_tab)
         other_tab.locator("header form[action='/logout'] button").click()
 
     expect_console_error(r"status of 403 .*/join\)$")  # the refusal itself is expected

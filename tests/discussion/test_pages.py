@@ -9,8 +9,8 @@ from starlette.testclient import TestClient
 
 from deliberation.discussion.models import Amendment, Comment
 from deliberation.drafting import queries as drafting_queries
-from deliberation.testing import post, sign_in
 from deliberation.testing import counted_queries as counted
+from deliberation.testing import post, sign_in
 
 HIDDEN_TEXT = "Цей коментар модератор приховав"
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from deliberation.drafting.models import Revision
-from deliberation.testing import counted_queries as counted, make_document, sign_in
+from deliberation.testing import counted_queries as counted
+from deliberation.testing import make_document, sign_in
 
 
 def _grow(db, document, total: int) -> None:

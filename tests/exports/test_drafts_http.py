@@ -24,7 +24,10 @@ def test_members_get_the_table_of_two_versions_with_both_columns_and_marks(clien
     headings = response.context["words"]
     assert page.count('<th scope="col">') == 2
     assert headings["old_heading"] in page and headings["new_heading"] in page
-    assert '<del><span class="visually-hidden">' in page and '<ins><span class="visually-hidden">' in page
+    assert (
+        '<del><span class="visually-hidden" lang="uk">' in page
+        and '<ins><span class="visually-hidden" lang="uk">' in page
+    )
     assert f"/documents/{draft.id}/compare/table.docx?from=1&amp;to=2" in page
 
 

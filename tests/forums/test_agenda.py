@@ -78,7 +78,7 @@ def test_edit_route_refuses_a_document_once_it_is_submitted(client, db, people):
     db.commit()
     sign_in(client, people["facilitator"].email)
     assert client.get(f"/documents/{document.id}/edit").status_code == 200
-    response = post(client, f"/documents/{document.id}/submit", {"forum_id": str(people["forum"].id)})
+    response = post(client, f"/documents/{document.id}/submit", {"forum_id": str(people["forum"].id), "confirm": "1"})
     assert response.status_code == 303
     assert client.get(f"/documents/{document.id}/edit").status_code == 403
     edit = post(client, f"/documents/{document.id}/edit", {"base": "2", "title": "Інша назва", "body": "Інший текст."})

@@ -41,7 +41,9 @@ def test_a_facilitator_submits_from_the_document_page(app, db, world):
     page = facilitator.get(f"/documents/{world['document'].id}")
     assert page.context["can_submit"] and [f.id for f in page.context["submit_forums"]] == [world["forum"].id]
     assert f'action="/documents/{world["document"].id}/submit"' in page.text
-    response = post(facilitator, f"/documents/{world['document'].id}/submit", {"forum_id": str(world["forum"].id)})
+    response = post(
+        facilitator, f"/documents/{world['document'].id}/submit", {"forum_id": str(world["forum"].id), "confirm": "1"}
+    )
     assert response.status_code == 303 and response.headers["location"] == f"/documents/{world['document'].id}"
     after = facilitator.get(f"/documents/{world['document'].id}")
     assert not after.context["can_submit"] and "/submit" not in after.text

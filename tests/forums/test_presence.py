@@ -8,10 +8,10 @@ import pytest
 from sqlmodel import select
 
 from deliberation.audit.models import AuditEntry
+from deliberation.db import utcnow
 from deliberation.errors import Conflict, Forbidden, TooManyRequests, ValidationError
 from deliberation.forums import agenda, presence, queries
-from deliberation.forums.presence import MAX_ATTEMPTS, CODE_WINDOW, check_self_check_in, checkin_code
-from deliberation.db import utcnow
+from deliberation.forums.presence import CODE_WINDOW, MAX_ATTEMPTS, check_self_check_in, checkin_code
 from deliberation.testing import make_delegates, make_forum, make_user
 
 

@@ -134,7 +134,9 @@ def test_a_stream_on_one_process_hears_a_vote_run_through_another(sitting, tmp_p
 
         for number, delegate in enumerate(people["delegates"], start=1):
             assert _post(acting, f"/votes/{vote}/ballot", delegate, choice="for") == 303
-            turnout = stream.events_until(lambda m: m.event == "turnout" and m.facts["participants"] >= number)[-1]
+            turnout = stream.events_until(
+                lambda m, number=number: m.event == "turnout" and m.facts["participants"] >= number
+            )[-1]
             assert turnout.facts == {"vote_id": vote, "participants": number, "registered": DELEGATES}
 
         assert _post(acting, f"/votes/{vote}/close", people["chair"]) == 303

@@ -182,6 +182,19 @@ def test_a_burst_of_turnout_events_is_coalesced_and_ends_on_the_latest_count(sit
     stream.close()
 
 
+def test_a_turnout_counted_earlier_but_stored_later_never_lowers_a_streams_count(site):
+    # Each process publishes its own turnout (voting.turnout): one counted a moment before another
+    # may commit after it. Participations are never removed, so the larger count is the true one.
+    stream = site.stream()
+    stream.next()
+    site.publish("turnout", vote_id=4, participants=7, registered=200)
+    site.publish("turnout", vote_id=4, participants=5, registered=200)
+    site.publish("vote-closed", vote_id=4, adopted=False)
+    turnouts = [m for m in stream.events_until(lambda m: m.event == "vote-closed") if m.event == "turnout"]
+    assert [m.facts["participants"] for m in turnouts] == [7, 7]
+    stream.close()
+
+
 def test_streams_end_when_the_server_stops_them(site):
     streams = [site.stream(), site.stream(site.other_forum_id)]
     for stream in streams:

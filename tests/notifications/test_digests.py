@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from deliberation import i18n, migrate
 from deliberation.db import SessionFactory, make_engine
-from deliberation.notifications import actions
 from deliberation.mail import Message
+from deliberation.notifications import actions
 from deliberation.notifications.delivery import absolute_links, claim_digests, collect_digests
 from deliberation.notifications.models import Notification, NotificationPreference
 from deliberation.testing import make_document, make_user, make_workshop

@@ -10,6 +10,7 @@ from deliberation.discussion.models import Comment
 from deliberation.notifications import actions
 from deliberation.notifications.delivery import Letter, Link, absolute_links, describe, link_for, take_mail
 from deliberation.notifications.models import Notification
+from deliberation.web.rendering import bdi
 
 from .helpers import save_version
 
@@ -220,6 +221,17 @@ def test_every_kind_reads_differently_in_both_languages():
         finally:
             i18n.reset_locale(token)
         assert len(texts) == 5 and all("Петиція" in text for text in texts)
+
+
+def test_on_a_page_the_title_and_the_name_are_marked_with_their_language_and_the_rest_is_escaped():
+    token = i18n.set_locale("en")
+    try:
+        html = describe("revision", {"number": 2}, title="Петиція <b>", actor_name="Олена", mark=bdi)
+        mail = describe("revision", {"number": 2}, title="Петиція <b>", actor_name="Олена")
+    finally:
+        i18n.reset_locale(token)
+    assert html == ('New version 2 of “<bdi lang="uk">Петиція &lt;b&gt;</bdi>”, saved by <bdi lang="uk">Олена</bdi>')
+    assert mail == "New version 2 of “Петиція <b>”, saved by Олена"
 
 
 def test_a_letter_is_written_when_sent_not_when_queued():

@@ -9,9 +9,8 @@ from deliberation import i18n
 from deliberation.audit.models import AuditEntry
 from deliberation.notifications import actions, queries
 from deliberation.notifications.models import Notification, NotificationPreference
-from deliberation.testing import csrf_token, make_user, sign_in
-
 from deliberation.testing import counted_queries as counted
+from deliberation.testing import csrf_token, make_user, sign_in
 
 
 def _send(db, team, n: int, *, to="petro", kind="amendment", actors=None) -> list[Notification]:

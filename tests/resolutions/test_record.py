@@ -15,7 +15,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from deliberation.resolutions import record as record_module
-from deliberation.voting.counting import Counts, Electorate, Rule
 from deliberation.resolutions.record import (
     EXAMPLE_HASH,
     FIELDS,
@@ -27,6 +26,7 @@ from deliberation.resolutions.record import (
     tally_record,
     verify_chain,
 )
+from deliberation.voting.counting import Counts, Electorate, Rule
 
 # Computed once from the example in record.py's docstring and frozen here: if this test fails, the
 # canonical form has changed and every stored resolution hash would stop verifying.

@@ -15,7 +15,6 @@ from deliberation.db import SessionFactory, is_sqlite
 from deliberation.resolutions import record
 from deliberation.resolutions.chain import record_of
 from deliberation.resolutions.verify import verify, verify_report
-from deliberation.voting.models import Ballot
 from tests.conftest import fresh_engine
 from tests.resolutions.test_verify import _make_chain, _verify_command, database_file  # noqa: F401
 

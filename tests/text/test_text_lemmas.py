@@ -18,9 +18,7 @@ from deliberation.text.lemmas import (
     fold,
     highlight,
     lemma_text,
-    lemmas,
     query_lemmas,
-    query_terms,
     query_word_lemmas,
     word_lemmas,
 )

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from text_strategies import SETTINGS, WORDS, ukr_text
 
 from deliberation.text import morphology
-from deliberation.text.tokens import WORD_RE
 from deliberation.text.lemmas import (
     APOSTROPHE,
     highlight,
@@ -28,6 +27,7 @@ from deliberation.text.lemmas import (
     query_word_lemmas,
     word_lemmas,
 )
+from deliberation.text.tokens import WORD_RE
 
 CASES = json.loads((Path(__file__).parent / "cases_search_recall.json").read_text(encoding="utf-8"))
 

@@ -150,6 +150,14 @@ def test_render_inline_html_contains_no_hard_coded_words():
     assert html == f"<del>{hidden}x</del><ins>{hidden}y</ins>"
 
 
+def test_render_inline_html_marks_the_labels_with_the_readers_language():
+    html = render_inline_html([(-1, "x"), (1, "y")], ins_label="added:", del_label="removed:", label_lang="en")
+    assert html == (
+        '<del><span class="visually-hidden" lang="en">removed:</span>x</del>'
+        '<ins><span class="visually-hidden" lang="en">added:</span>y</ins>'
+    )
+
+
 def test_side_by_side_pairs_edited_paragraphs_and_shows_added_and_removed():
     a = "Рада вирішила затвердити бюджет.\n\nВилучений абзац тут.\n\nТретій абзац."
     b = "Рада вирішила затвердити новий бюджет.\n\nТретій абзац.\n\nДоданий абзац."

@@ -22,7 +22,7 @@ class Assembly:
     item: AgendaItem
     delegates: list[User] = field(default_factory=list)
 
-    def vote(self, db, **rule) -> "actions.Vote":
+    def vote(self, db, **rule) -> actions.Vote:
         data = {"subject": "final", **{k: str(v) for k, v in rule.items()}}
         if data.pop("is_secret", "False") == "True":
             data["is_secret"] = "1"

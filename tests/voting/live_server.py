@@ -44,6 +44,8 @@ def serve(app, *, start_timeout: float = 10) -> Iterator[str]:
         log_level="warning",
         lifespan="off",
         backlog=512,
+        # A browser's live stream stays open until its page closes: do not wait for it.
+        timeout_graceful_shutdown=1,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name=f"uvicorn-{port}")

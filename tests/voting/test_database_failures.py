@@ -9,6 +9,7 @@ write lock for longer than the app waits for it.
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ from deliberation.i18n import DISPLAY_ZONE
 from deliberation.settings import Settings
 from deliberation.testing import csrf_from, make_sitting, signed_in_session
 from deliberation.voting import actions
-from deliberation.voting.models import Ballot, BallotKey, Participation, Vote
+from deliberation.voting.models import Ballot, BallotBox, BallotKey, Participation, Vote
 
 from ..conftest import fresh_engine
 from .live_server import committed
@@ -54,7 +55,9 @@ def _failing_at_the_ballot_insert(engine) -> Iterator[None]:
         armed = [True]
 
         def terminate(conn, cursor, statement, parameters, context, executemany):
-            if armed[0] and statement.lstrip().upper().startswith("INSERT INTO DELIB_BALLOT "):
+            if armed[0] and statement.lstrip().upper().startswith(
+                ("INSERT INTO DELIB_BALLOT ", "INSERT INTO DELIB_BALLOT_BOX ")
+            ):
                 armed[0] = False
                 pid = cursor.connection.info.backend_pid
                 # The second argument waits until the backend has really gone.
@@ -78,10 +81,13 @@ def _failing_at_the_ballot_insert(engine) -> Iterator[None]:
 
 def _counts(engine, vote_id) -> tuple[int, int, int, int]:
     with committed(engine) as db:
-        return tuple(
+        participations, ballots, in_box, keys = (
             db.exec(select(func.count()).select_from(model).where(model.vote_id == vote_id)).one()
-            for model in (Participation, Ballot, BallotKey)
-        ) + (db.exec(select(func.count()).select_from(AuditEntry).where(AuditEntry.action.like("ballot.%"))).one(),)
+            for model in (Participation, Ballot, BallotBox, BallotKey)
+        )
+        return (participations, ballots + in_box, keys) + (
+            db.exec(select(func.count()).select_from(AuditEntry).where(AuditEntry.action.like("ballot.%"))).one(),
+        )
 
 
 def _sitting(engine, **rule) -> tuple[int, dict]:
@@ -121,7 +127,8 @@ def test_a_database_failure_during_a_ballot_answers_503_not_closed_and_the_retry
 
         # The form the 503 page offers, sent as it is: counted once, and a second time still once.
         retry = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', failed.text))
-        assert retry["csrf_token"] == csrf_from(booth)
+        # Masked afresh per page (web/forms.py), the token still stands for the same session's secret.
+        assert _unmasked(retry["csrf_token"]) == _unmasked(csrf_from(booth))
         for _ in range(2):
             done = client.post(f"/votes/{vote_id}/ballot", data={**retry, "choice": "against"}, follow_redirects=False)
             assert done.status_code == 303 and done.headers["location"].endswith("?done=cast#booth")
@@ -158,3 +165,10 @@ def test_a_ballot_the_closing_time_refuses_on_its_way_in_shows_the_result_not_an
         vote = db.get(Vote, vote_id)
         assert (vote.status, vote.participants_count) == ("closed", 0)
     assert _counts(engine, vote_id) == (0, 0, 0, 0)
+
+
+def _unmasked(token: str) -> bytes:
+    """The session's secret behind a page's token: the page carries a fresh mask and the secret XORed with it."""
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    half = len(raw) // 2
+    return bytes(a ^ b for a, b in zip(raw[:half], raw[half:]))

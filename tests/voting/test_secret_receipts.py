@@ -13,7 +13,7 @@ from deliberation.errors import ValidationError
 from deliberation.forums.models import Proxy
 from deliberation.testing import csrf_token, post, sign_in
 from deliberation.voting import queries
-from deliberation.voting.models import Ballot
+from deliberation.voting.models import BallotBox
 
 WRONG = "AAAA-BBBB-CCCC-DDDD"
 
@@ -33,7 +33,7 @@ def test_another_delegates_receipt_is_refused_like_a_wrong_code_and_their_ballot
 
     assert _refusal(assembly, db, vote, other, stolen) == _refusal(assembly, db, vote, other, WRONG)
     assert queries.secret_choice(db, vote=vote, voter_id=victim.id, receipt=stolen) == "against"
-    assert sorted(b.choice for b in db.exec(select(Ballot).where(Ballot.vote_id == vote.id)).all()) == [
+    assert sorted(b.choice for b in db.exec(select(BallotBox).where(BallotBox.vote_id == vote.id)).all()) == [
         "against",
         "for",
     ]

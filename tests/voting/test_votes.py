@@ -14,7 +14,7 @@ from deliberation.db import utcnow
 from deliberation.errors import Conflict, Forbidden, ValidationError
 from deliberation.forums.models import Proxy
 from deliberation.voting import actions, queries
-from deliberation.voting.models import Ballot, Participation, Vote
+from deliberation.voting.models import Ballot, BallotBox, Participation, Vote
 
 
 def test_a_roll_call_vote_counts_each_delegate_once_and_keeps_the_last_choice(db, assembly):
@@ -118,10 +118,12 @@ def test_a_secret_ballot_names_nobody_and_changes_only_with_its_receipt(db, asse
     again = assembly.cast(db, vote, assembly.delegates[0], "for", receipt=first.receipt.lower().replace("-", " "))
     assert again.changed
     assert queries.secret_choice(db, vote=vote, voter_id=assembly.delegates[0].id, receipt=first.receipt) == "for"
-    ballots = db.exec(Ballot.__table__.select().where(Ballot.vote_id == vote.id)).all()
-    assert [b.voter_id for b in ballots] == [None]
-    assert first.receipt not in str(ballots)
+    in_box = db.exec(BallotBox.__table__.select().where(BallotBox.vote_id == vote.id)).all()
+    assert [b.choice for b in in_box] == ["for"] and first.receipt not in str(in_box)
     assembly.close(db, vote)
+    ballots = db.exec(Ballot.__table__.select().where(Ballot.vote_id == vote.id)).all()
+    assert [(b.voter_id, b.choice, b.changes) for b in ballots] == [(None, "for", 0)]
+    assert first.receipt not in str(ballots)
     own = [assembly.delegates[0].id]
     assert queries.receipt_counted(db, vote=vote, voter_ids=own, receipt=first.receipt)
     assert not queries.receipt_counted(db, vote=vote, voter_ids=own, receipt="AAAA-BBBB-CCCC-DDDD")

@@ -88,7 +88,9 @@ def test_from_submission_to_a_resolution_with_its_tally_hash_and_contributors(cl
     db.commit()
 
     _as(client, facilitator)
-    assert post(client, f"/documents/{document.id}/submit", {"forum_id": str(forum.id)}).status_code == 303
+    assert (
+        post(client, f"/documents/{document.id}/submit", {"forum_id": str(forum.id), "confirm": "1"}).status_code == 303
+    )
     _as(client, chair)
     page = client.get(f"/forums/{forum.id}").text
     item = int(re.search(r"/agenda/(\d+)/accept", page).group(1))
@@ -97,7 +99,8 @@ def test_from_submission_to_a_resolution_with_its_tally_hash_and_contributors(cl
         _as(client, person)
         assert post(client, f"/forums/{forum.id}/delegates").status_code == 303
     _as(client, chair)
-    assert post(client, f"/forums/{forum.id}/status", {"status": "open"}).status_code == 303
+    # The forum meets a month from now: opening it today takes the tick that it opens outside its dates.
+    assert post(client, f"/forums/{forum.id}/status", {"status": "open", "outside_dates": "1"}).status_code == 303
 
     amendment_vote = _vote(client, chair, forum, item, subject="amendment", amendment_id=str(amendment.id))
     _ballots(client, amendment_vote, delegates, ["for", "for", "for", "against", "abstain"])

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
-from deliberation.accounts.models import User
+from deliberation.accounts.models import PendingRegistration, User
 from deliberation.audit.models import AuditEntry
-from deliberation.testing import csrf_token, make_user, sign_in
+from deliberation.testing import csrf_token, letters_to, make_user, sign_in
 from deliberation.workshops.models import Workshop
 
 VALID_REGISTRATION = {
@@ -16,8 +16,6 @@ VALID_REGISTRATION = {
     "occupation": "journalist",
     "hromada": "Бахмацька",
     "region": "chernihiv",
-    "password": "довгий пароль 2026",
-    "password_confirm": "довгий пароль 2026",
 }
 
 
@@ -74,25 +72,25 @@ def test_wrong_or_missing_csrf_token_is_refused(client, db, token):
     data = dict(VALID_REGISTRATION)
     if token is not None:
         data["csrf_token"] = token
-    before = _count(db, User)
+    before = _count(db, PendingRegistration)
     response = client.post("/register", data=data)
     assert response.status_code == 403
     assert "Форма застаріла" in response.text or "форма" in response.text.lower()
-    assert _count(db, User) == before
+    assert _count(db, PendingRegistration) == before
 
 
 def test_htmx_request_with_header_token_passes_csrf(client, db):
     token = csrf_token(client)
     response = client.post("/register", data=VALID_REGISTRATION, headers={"X-CSRF-Token": token, "HX-Request": "true"})
-    assert response.status_code in (204, 303)
-    assert _count(db, User) == 1
+    assert response.status_code == 200
+    assert _count(db, PendingRegistration) == 1
 
 
 def test_htmx_request_without_token_is_refused(client, db):
     client.get("/")
     response = client.post("/register", data=VALID_REGISTRATION, headers={"HX-Request": "true"})
     assert response.status_code == 403
-    assert _count(db, User) == 0
+    assert _count(db, PendingRegistration) == 0
 
 
 def test_invalid_utf8_is_refused_and_writes_nothing(client, db):
@@ -113,15 +111,16 @@ def test_ten_megabyte_body_is_refused_before_it_is_read(client, db):
     assert _count(db, User) == 0
 
 
-def test_duplicate_email_is_refused_whatever_its_case(client, db):
+def test_a_taken_email_whatever_its_case_makes_nothing_and_only_warns_its_owner(client, db):
     make_user(db, email="taken@example.org")
     db.commit()
-    before = _count(db, User), _count(db, AuditEntry)
+    before = _count(db, User), _count(db, AuditEntry), _count(db, PendingRegistration)
     data = {**VALID_REGISTRATION, "email": "Taken@Example.org", "csrf_token": csrf_token(client)}
     response = client.post("/register", data=data)
-    assert response.status_code == 422
-    assert "вже існує" in response.text
-    assert (_count(db, User), _count(db, AuditEntry)) == before
+    assert response.status_code == 200
+    assert "вже існує" not in response.text
+    assert (_count(db, User), _count(db, AuditEntry), _count(db, PendingRegistration)) == before
+    assert len(letters_to(db, "taken@example.org")) == 1
 
 
 def test_end_date_before_start_date_is_refused(coordinator_client, db):

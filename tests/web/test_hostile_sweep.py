@@ -126,13 +126,13 @@ FORM_FIELDS = sorted(
         "for",
         "against",
         "abstain",
-        "mode",
         "reply",
     }
 )
 # Fields a form has beyond the ones its row in the permission table fills.
 EXTRA_FIELDS = {
-    "register": ("display_name", "occupation", "hromada", "region", "password", "password_confirm"),
+    "register": ("display_name", "occupation", "hromada", "region", "invite"),
+    "register_confirm": ("password_confirm",),
     "login": ("next",),
     "account_password": ("password", "password_confirm"),
     "password_reset": ("password_confirm",),
@@ -307,7 +307,7 @@ def raw_get(client, path: str, query: bytes) -> _Raw:
 def test_hostile_query_values_and_impossible_ids_never_break_a_page(raw_client, connection, world):
     client, sweep = raw_client, Sweep(raw_client, connection)
     signed_in = None
-    for name, method, path, data, expected in sorted(GETS, key=lambda row: _role(row[4])):
+    for _name, _method, path, _data, expected in sorted(GETS, key=lambda row: _role(row[4])):
         role = _role(expected)
         if role != signed_in:
             client.cookies.clear()

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from deliberation import create_app
 from deliberation.accounts.models import PasswordReset
 from deliberation.settings import Settings
-from deliberation.testing import csrf_token, make_user
+from deliberation.testing import csrf_token, letters_to, make_user
 
 EVIL = {"Host": "evil.example"}
 
@@ -85,3 +85,38 @@ def test_allowed_hosts_are_read_from_the_environment(tmp_path):
     env = {"DELIBERATION_ALLOWED_HOSTS": " civic.example, *.civic.example ", "DELIBERATION_SECRET_KEY": "k" * 40}
     settings = Settings.from_env(env, var_dir=tmp_path)
     assert settings.allowed_hosts == ("civic.example", "*.civic.example")
+
+
+def _register(client, email: str):
+    token = csrf_token(client, "/register")
+    return client.post(
+        "/register", data={"email": email, "display_name": "Ольга Руденко", "csrf_token": token}, follow_redirects=False
+    )
+
+
+def test_registration_letters_link_only_to_the_configured_origin_whatever_the_host(settings, connection, db):
+    make_user(db, email="member@example.org")
+    db.commit()
+    app = create_app(replace(settings, allowed_hosts=("*",), base_url="https://civic.example"), engine=connection)
+    with TestClient(app) as client:
+        client.headers.update(EVIL)
+        assert (
+            _register(client, "new@example.org").status_code
+            == _register(client, "member@example.org").status_code
+            == 200
+        )
+    bodies = [letter["body"] for email in ("new@example.org", "member@example.org") for letter in letters_to(db, email)]
+    assert len(bodies) == 2 and "evil.example" not in "".join(bodies)
+    assert "https://civic.example/register/confirm/" in bodies[0]
+    assert "https://civic.example/login" in bodies[1] and "https://civic.example/password/forgot" in bodies[1]
+
+
+def test_without_a_trustworthy_origin_registration_mails_nothing_for_a_new_or_a_taken_address(settings, connection, db):
+    make_user(db, email="member@example.org")
+    db.commit()
+    app = create_app(replace(settings, allowed_hosts=("*",), base_url=""), engine=connection)
+    with TestClient(app) as client:
+        client.headers.update(EVIL)
+        new, taken = _register(client, "new@example.org"), _register(client, "member@example.org")
+    assert new.status_code == taken.status_code == 200
+    assert letters_to(db, "new@example.org") == letters_to(db, "member@example.org") == []

@@ -7,7 +7,7 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from deliberation.testing import csrf_token, make_user, make_workshop, post, sign_in
+from deliberation.testing import csrf_token, mailed_path, make_user, make_workshop, post, sign_in
 from examples.host_app import PREFIX, create_host_app
 
 HREFS = re.compile(r'(?:href|action|src|hx-post|hx-get)="([^"#][^"]*)"')
@@ -31,11 +31,13 @@ def test_standalone_flow_register_join_approve(client, app, db, events_heard):
             "occupation": "journalist",
             "hromada": "Бахмацька",
             "region": "chernihiv",
-            "password": "пароль для тесту",
-            "password_confirm": "пароль для тесту",
         },
     )
-    assert response.status_code == 303
+    assert response.status_code == 200
+    path = mailed_path(db, "taras@example.org", "/register/confirm/")
+    assert (
+        post(client, path, {"password": "пароль для тесту", "password_confirm": "пароль для тесту"}).status_code == 303
+    )
     assert post(client, f"/workshops/{workshop.id}/join", {"message": "Пишу про громадський бюджет"}).status_code == 303
     with TestClient(app) as facilitator_client:
         sign_in(facilitator_client, facilitator.email)

@@ -12,6 +12,8 @@ from types import SimpleNamespace
 import pytest
 from starlette.routing import Mount, Route
 
+from deliberation.discussion.actions import check_post_comment as post_comment
+from deliberation.discussion.actions import check_propose_amendment as propose_amendment
 from deliberation.testing import (
     csrf_token,
     make_document,
@@ -21,8 +23,6 @@ from deliberation.testing import (
     make_workshop,
     sign_in,
 )
-from deliberation.discussion.actions import check_post_comment as post_comment
-from deliberation.discussion.actions import check_propose_amendment as propose_amendment
 from deliberation.workshops.models import Membership
 
 ROLES = ("anonymous", "member", "facilitator", "coordinator")
@@ -74,6 +74,20 @@ TABLE = [
         "/register",
         {"email": "bad"},
         dict(anonymous=422, member=422, facilitator=422, coordinator=422),
+    ),
+    (
+        "register_confirm",
+        "GET",
+        "/register/confirm/not-a-token",
+        None,
+        dict(anonymous=404, member=404, facilitator=404, coordinator=404),
+    ),
+    (
+        "register_confirm",
+        "POST",
+        "/register/confirm/not-a-token",
+        {"password": "x" * 12, "password_confirm": "x" * 12},
+        dict(anonymous=404, member=404, facilitator=404, coordinator=404),
     ),
     (
         "password_forgot",
@@ -205,7 +219,7 @@ TABLE = [
         "forum_status",
         "POST",
         "/forums/{forum}/status",
-        {"status": "open"},
+        {"status": "open", "outside_dates": "1"},
         dict(anonymous=401, member=403, facilitator=403, coordinator=303),
     ),
     ("admin", "GET", "/admin", None, dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
@@ -530,7 +544,7 @@ TABLE += [
         "document_submit",
         "POST",
         "/documents/{document}/submit",
-        {"forum_id": "{forum}"},
+        {"forum_id": "{forum}", "confirm": "1"},
         dict(anonymous=401, member=403, facilitator=303, coordinator=403),
     ),
     ("forum_delegates", "GET", "/forums/{forum}/delegates", None, _EVERYONE),

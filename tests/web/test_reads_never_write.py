@@ -89,7 +89,7 @@ def test_no_get_route_writes_for_any_role_after_a_save_and_past_a_closing_time(c
             writes.append(statement.split("\n")[0][:120])
 
     failures = []
-    for name, _method, path, _data, _expected in GET_ROWS:
+    for _name, _method, path, _data, _expected in GET_ROWS:
         url = _fill(path, stale_world)
         event.listen(connection, "before_cursor_execute", listen)
         try:

@@ -7,11 +7,10 @@ Create Date: 2026-11-23
 The audit log is append-only in the database itself (see migrations/append_only.py).
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from deliberation.migrations import append_only
-
 
 revision = "0001"
 down_revision = None

@@ -7,11 +7,10 @@ Create Date: 2026-11-23
 Revisions are append-only in the database itself.
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from deliberation.migrations import append_only
-
 
 revision = "0002"
 down_revision = "0001"

@@ -8,11 +8,10 @@ Comments, amendments with versions and stances, follows and notifications. Earli
 edited comments and earlier versions of amendments are append-only.
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from deliberation.migrations import append_only
-
 
 revision = "0003"
 down_revision = "0002"

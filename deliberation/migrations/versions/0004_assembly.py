@@ -10,11 +10,10 @@ and ballots only while the vote is open and before its closing time, no change o
 no deletion ever, a rule fixed once the vote opened; resolutions are append-only.
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from deliberation.migrations import append_only, vote_guards
-
 
 revision = "0004"
 down_revision = "0003"

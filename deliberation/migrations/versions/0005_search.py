@@ -19,9 +19,8 @@ None of these objects is in the models (``deliberation.search.models.is_backend_
 drift check away from them).
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0005"
 down_revision = "0004"

@@ -13,9 +13,8 @@ secret)``); ballots of votes cast before this revision keep their old hashes, wh
 matches any more, so their receipts can no longer be checked.
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0006"
 down_revision = "0005"

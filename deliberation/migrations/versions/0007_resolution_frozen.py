@@ -18,8 +18,8 @@ append-only (triggers refuse UPDATE), so the backfill drops the guard, updates, 
 back, all inside this migration's transaction.
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from deliberation.migrations import append_only
 

@@ -9,9 +9,8 @@ codes are derived from (none while self check-in is off), each delegate row coun
 that guessing is throttled.
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0008"
 down_revision = "0007"

@@ -10,9 +10,8 @@ for a copy of the cookie. Throttled attempts (``delib_login_failure``) get a ``k
 logins, wrong current passwords on the change page and password-reset requests.
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0009"
 down_revision = "0008"

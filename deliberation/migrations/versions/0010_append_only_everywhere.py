@@ -14,13 +14,11 @@ the entry before and its own. Entries already written are chained here, in id or
 append-only trigger lifted for that one backfill inside the migration's transaction.
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from deliberation.audit.chain import hash_of
-
 from deliberation.migrations import append_only
-
 
 revision = "0010"
 down_revision = "0009"

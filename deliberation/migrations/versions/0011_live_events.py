@@ -9,9 +9,8 @@ read by one listener per process, its ids the ``id:`` lines of the event stream.
 table is AUTOINCREMENT so an id is never reused after pruning.
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0011"
 down_revision = "0010"

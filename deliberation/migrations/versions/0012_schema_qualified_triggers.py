@@ -18,7 +18,6 @@ New trigger functions should do the same: qualify the tables they read.
 
 from alembic import op
 
-
 revision = "0012"
 down_revision = "0006"
 branch_labels = None

@@ -9,9 +9,8 @@ after the commit (``deliberation.outbox``). Rows are marked when delivered, so t
 append-only; delivered rows are removed after a week.
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0015"
 down_revision = "0011"

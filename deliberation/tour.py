@@ -1,0 +1,236 @@
+"""Every page type of the site at an address in the demo network, with who looks at it.
+
+The layout sweep (tests/browser/test_layout.py), the page-weight bench (bench/pages.py) and the
+screenshots (tools/screenshots.py) walk the same list, so a page type added here is measured,
+checked at 320 px and photographed alike. ``build_tour`` loads the demo network into an empty
+database and adds what the demo lacks: a comment and an amendment on its draft, and an open forum
+with a secret vote under way, its check-in started.
+"""
+
+from __future__ import annotations
+
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import uvicorn
+from sqlmodel import Session, select
+
+from . import create_app, migrate
+from .accounts.models import User
+from .db import SessionFactory, make_engine
+from .demo import load_demo
+from .discussion.actions import check_post_comment, check_propose_amendment
+from .drafting.models import Document, Revision
+from .forums import presence
+from .forums.models import AgendaItem, Forum
+from .resolutions.models import Resolution
+from .settings import Settings
+from .testing import make_sitting, signed_in_session
+from .voting import actions as voting
+from .voting.models import Vote
+from .workshops.models import Workshop
+
+#: Who looks: a member of the deputies' workshop, its facilitator, the coordinator, and the chair
+#: and a delegate of the sitting under way.
+ROLES = ("anonymous", "member", "facilitator", "coordinator", "chair", "delegate")
+
+
+@dataclass(frozen=True)
+class Stop:
+    name: str
+    path: str
+    role: str = "anonymous"
+    #: One of the ten pages shown in the README's screenshots.
+    main: bool = False
+
+
+@dataclass
+class Tour:
+    stops: list[Stop]
+    #: Session cookies of each role but the anonymous one, valid for the app's secret key.
+    cookies: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def main(self) -> list[Stop]:
+        return [stop for stop in self.stops if stop.main]
+
+
+def build_tour(db: Session, *, secret_key: str) -> Tour:
+    load_demo(db)
+    people = {
+        role: _user(db, email)
+        for role, email in (
+            ("member", "deputy2@demo.example"),
+            ("facilitator", "deputy@demo.example"),
+            ("coordinator", "coordinator@demo.example"),
+        )
+    }
+    document = db.exec(select(Document).order_by(Document.id)).first()
+    workshop_id = document.workshop_id
+    comment, amendment = _discussion(db, document, people["member"])
+    sitting = make_sitting(db, delegates=12)
+    vote = voting.check_prepare_vote(
+        db, item=sitting.item, forum=sitting.forum, actor=sitting.chair, data={"subject": "final", "is_secret": "1"}
+    )
+    voting.do_open_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
+    presence.do_start_checkin(db, forum=sitting.forum, actor=sitting.chair)
+    people |= {"chair": sitting.chair, "delegate": sitting.delegates[0]}
+    ids = _ids(db) | {
+        "workshop": workshop_id,
+        "document": document.id,
+        "comment": comment.id,
+        "amendment": amendment.id,
+        "open_forum": sitting.forum.id,
+        "open_item": sitting.item.id,
+        "open_vote": vote.id,
+        "other_workshop": _other_workshop(db, workshop_id),
+    }
+    stops = [Stop(name, path.format(**ids), role, main) for name, path, role, main in STOPS]
+    cookies = {role: signed_in_session(secret_key, user)[0] for role, user in people.items()}
+    return Tour(stops=stops, cookies=cookies)
+
+
+# name, address (filled from the ids), role, one of the ten main pages
+STOPS = [
+    ("home", "/", "anonymous", True),
+    ("login", "/login", "anonymous", False),
+    ("register", "/register", "anonymous", False),
+    ("password-forgot", "/password/forgot", "anonymous", False),
+    ("not-found", "/no-such-page", "anonymous", False),
+    ("workshops", "/workshops", "anonymous", True),
+    ("workshop", "/workshops/{workshop}", "facilitator", True),
+    ("forums", "/forums", "anonymous", False),
+    ("forum-adopted", "/forums/{closed_forum}", "anonymous", False),
+    ("forum-under-way", "/forums/{open_forum}", "delegate", True),
+    ("agenda-item", "/forums/{closed_forum}/agenda/{closed_item}", "anonymous", False),
+    ("delegates", "/forums/{open_forum}/delegates", "chair", False),
+    ("minutes", "/forums/{closed_forum}/minutes", "anonymous", False),
+    ("vote-closed", "/votes/{closed_vote}", "anonymous", False),
+    ("vote-open", "/votes/{open_vote}", "delegate", False),
+    ("booth", "/votes/{open_vote}/booth", "delegate", True),
+    ("receipt", "/votes/{open_vote}/receipt", "delegate", False),
+    ("console", "/forums/{open_forum}/console", "chair", False),
+    ("projector", "/forums/{open_forum}/projector", "anonymous", True),
+    ("vote-new", "/forums/{open_forum}/agenda/{open_item}/votes/new", "chair", False),
+    ("library", "/library", "anonymous", True),
+    ("resolution", "/resolutions/{resolution}", "anonymous", True),
+    ("resolution-history", "/resolutions/{resolution}/history", "anonymous", False),
+    ("resolution-compare", "/resolutions/{resolution}/compare?from=1&to=1&view=side", "anonymous", False),
+    ("resolution-print", "/resolutions/{resolution}/print", "anonymous", False),
+    ("resolution-table", "/resolutions/{resolution}/table", "anonymous", False),
+    ("document", "/documents/{document}", "member", True),
+    ("document-new", "/workshops/{workshop}/documents/new", "facilitator", False),
+    ("document-import", "/workshops/{workshop}/documents/import", "facilitator", False),
+    ("document-edit", "/documents/{document}/edit", "member", False),
+    ("document-history", "/documents/{document}/history", "member", False),
+    ("revision", "/documents/{document}/revisions/1", "member", False),
+    ("compare-inline", "/documents/{document}/compare?from=1&to={head}", "member", False),
+    ("compare-side", "/documents/{document}/compare?from=1&to={head}&view=side", "member", False),
+    ("compare-table", "/documents/{document}/compare/table?from=1&to={head}", "member", False),
+    ("attribution", "/documents/{document}/attribution", "member", False),
+    ("comments", "/documents/{document}/comments", "member", True),
+    ("comment-edit", "/comments/{comment}/edit", "member", False),
+    ("comment-history", "/comments/{comment}/history", "member", False),
+    ("amendments", "/documents/{document}/amendments", "member", False),
+    ("amendment-new", "/documents/{document}/amendments/new?kind=whole", "member", False),
+    ("amendment", "/amendments/{amendment}", "member", False),
+    ("amendment-edit", "/amendments/{amendment}/edit", "member", False),
+    ("notifications", "/notifications", "facilitator", False),
+    ("notification-settings", "/account/notifications", "member", False),
+    ("account", "/account", "member", False),
+    ("account-password", "/account/password", "member", False),
+    ("admin", "/admin", "coordinator", False),
+    ("admin-people", "/admin/people", "coordinator", False),
+    ("admin-audit", "/admin/audit", "coordinator", False),
+    ("workshop-new", "/workshops/new", "coordinator", False),
+    ("workshop-edit", "/workshops/{other_workshop}/edit", "coordinator", False),
+    ("forum-new", "/forums/new", "coordinator", False),
+    ("forum-edit", "/forums/{planned_forum}/edit", "coordinator", False),
+]
+
+
+def _user(db: Session, email: str):
+    return db.exec(select(User).where(User.email == email)).one()
+
+
+def _discussion(db: Session, document: Document, member):
+    head = db.exec(
+        select(Revision).where(Revision.document_id == document.id, Revision.number == document.head_number)
+    ).one()
+    pid = head.paragraph_ids[1]
+    comment = check_post_comment(
+        db,
+        document=document,
+        actor=member,
+        data={
+            "body": "Пропоную уточнити, хто саме подає проєкти: ініціативна група чи окремий мешканець.",
+            "pid": pid,
+            "revision": str(head.number),
+        },
+    )
+    amendment = check_propose_amendment(
+        db,
+        document=document,
+        actor=member,
+        data={
+            "kind": "whole",
+            "base": str(head.number),
+            "rationale": "Коротше й зрозуміліше для мешканців.",
+            "proposed": head.body.replace("громадського бюджету", "бюджету участі", 1),
+        },
+    )
+    return comment, amendment
+
+
+def _ids(db: Session) -> dict:
+    resolution = db.exec(select(Resolution).order_by(Resolution.id)).first()
+    closed = db.exec(select(Forum).where(Forum.status == "closed")).first()
+    planned = db.exec(select(Forum).where(Forum.status == "planned")).first()
+    item = db.exec(select(AgendaItem).where(AgendaItem.forum_id == closed.id)).first()
+    vote = db.exec(select(Vote).where(Vote.forum_id == closed.id)).first()
+    document = db.exec(select(Document).order_by(Document.id)).first()
+    return {
+        "resolution": resolution.number,
+        "closed_forum": closed.id,
+        "planned_forum": planned.id,
+        "closed_item": item.id,
+        "closed_vote": vote.id,
+        "head": document.head_number,
+    }
+
+
+def _other_workshop(db: Session, workshop_id: int) -> int:
+    return db.exec(select(Workshop.id).where(Workshop.id != workshop_id).order_by(Workshop.id)).first()
+
+
+@contextmanager
+def serve_tour(folder: Path) -> Iterator[tuple[str, Tour]]:
+    """The demo network with the tour's additions, in a new SQLite file in ``folder``, served by
+    uvicorn on a free local port in a thread (``make screenshots`` and ``bench/pages.py``).
+    Yields the base URL and the tour."""
+    engine = make_engine(f"sqlite:///{folder / 'tour.sqlite3'}")
+    migrate.upgrade(engine)
+    settings = Settings.from_env({}, database_url=str(engine.url), secret_key=secrets.token_urlsafe(32), var_dir=folder)
+    with SessionFactory(engine).begin() as db:
+        tour = build_tour(db, secret_key=settings.secret_key)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, engine=engine), log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}", tour
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        engine.dispose()
