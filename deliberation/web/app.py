@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Callable
@@ -54,7 +55,7 @@ from .context import Ctx
 from .fastpath import PublicFastPathMiddleware
 from .forms import FormGuardMiddleware, csrf_token
 from .locale import LocaleMiddleware
-from .rendering import STATIC_DIR, make_templates
+from .rendering import STATIC_DIR, make_templates, url_for
 from .security import HEADERS as SECURITY_HEADERS
 from .security import SecurityHeadersMiddleware
 from .sessions import SessionMiddleware
@@ -147,6 +148,9 @@ class AppState:
         flashes = session.pop("flash", []) if session.get("flash") else []
         return {
             "request": ctx.request,
+            # The request bound once: the global ``url`` reads it from the template's context, and a
+            # call that takes the context inside a loop copies the whole context first.
+            "url": functools.partial(url_for, ctx.request),
             "actor": ctx.actor,
             "csrf_token": csrf_token(ctx.request.scope),
             "locale": get_locale(),
