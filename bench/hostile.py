@@ -11,8 +11,10 @@ deflated, of many short paragraphs: the child's CPU limit ends it) and an ordina
 For each request it prints the server's CPU seconds (utime + stime from /proc/<pid>/stat), the peak
 resident memory of the server during that request (VmHWM after writing 5 to /proc/<pid>/clear_refs
 before it), for an import also the conversion child's CPU (cutime + cstime) and peak memory (polled),
-and the median latency of an ordinary small page requested meanwhile, beside the same page idle
-(that page's own CPU, measured idle, is taken out of the server's CPU for the request).
+and the median latency of an ordinary small page requested meanwhile, beside the same page idle just
+before (that page's own CPU, measured idle, is taken out of the server's CPU for the request). A page
+already seen is requested again for a second, so the probe has enough samples; its figures are then
+per request.
 Targets: under 1 s of server CPU and under 200 MB for any request, and no other request slowed by
 more than 2x meanwhile. Nothing here asserts on time.
 
@@ -149,10 +151,17 @@ def latency(client: Client, path: str, stop: threading.Event | None = None, coun
 
 
 def measure_one(
-    server_pid: int, client: Client, probe: str, idle: float, label: str, call, probe_cpu: float = 0.0
+    server_pid: int, client: Client, probe: str, label: str, call, probe_cpu: float = 0.0, repeat_for: float = 0.0
 ) -> dict:
     """One request with the probe running beside it; the probe's own CPU (``probe_cpu`` a request,
-    measured idle) is taken out of the server's CPU for this request."""
+    measured idle) is taken out of the server's CPU for this request.
+
+    The probe's idle latency is measured again just before each row: on a machine whose load drifts
+    (other processes come and go), a reference taken once at the start compares unlike moments.
+    A request that may be repeated (``repeat_for`` seconds, for pages already seen) is sent again
+    until that time has passed, so the probe's median rests on enough samples; its CPU is then
+    given per request."""
+    idle = statistics.median(latency(client, probe, count=15))
     reset_peak(server_pid)
     own0, kids0 = cpu(server_pid)
     stop, meanwhile, child_peak = threading.Event(), [], [0]
@@ -172,9 +181,13 @@ def measure_one(
     ]
     for thread in threads:
         thread.start()
-    start = time.perf_counter()
-    status, size = call()
-    wall = time.perf_counter() - start
+    start, calls = time.perf_counter(), 0
+    while True:
+        status, size = call()
+        calls += 1
+        if time.perf_counter() - start >= repeat_for:
+            break
+    wall = (time.perf_counter() - start) / calls
     stop.set()
     for thread in threads:
         thread.join()
@@ -185,7 +198,7 @@ def measure_one(
         "status": status,
         "bytes": size,
         "wall": wall,
-        "cpu": max(0.0, own1 - own0 - probe_cpu * len(meanwhile)),
+        "cpu": max(0.0, own1 - own0 - probe_cpu * len(meanwhile)) / calls,
         "peak_mb": status_kb(server_pid, "VmHWM") / 1024,
         "child_cpu": kids1 - kids0,
         "child_mb": child_peak[0] / 1024,
@@ -194,7 +207,8 @@ def measure_one(
     print(
         f"{label:34} {status:>4} {size / 1024:8.0f} KB {wall:7.2f} s wall {row['cpu']:6.2f} s CPU "
         f"{row['peak_mb']:6.0f} MB peak | child {row['child_cpu']:5.1f} s {row['child_mb']:5.0f} MB | "
-        f"others x{slowed:.2f}",
+        f"others x{slowed:.2f} ({statistics.median(meanwhile) * 1000 if meanwhile else 0:.0f} ms against "
+        f"{idle * 1000:.0f} ms idle, {len(meanwhile)} probes)",
         flush=True,
     )
     return row
@@ -302,9 +316,9 @@ def main() -> int:
                             pid,
                             client,
                             probe,
-                            idle,
                             f"{label}, {view}",
                             lambda d=document_id: client.get(f"/documents/{d}"),
+                            repeat_for=1.0 if view == "again" else 0.0,
                         )
                     )
             rows.append(
@@ -312,9 +326,9 @@ def main() -> int:
                     pid,
                     client,
                     probe,
-                    idle,
                     "2,000 comments, page 1",
                     lambda: client.get(f"/documents/{discussed}/comments"),
+                    repeat_for=1.0,
                 )
             )
             rows.append(
@@ -322,9 +336,9 @@ def main() -> int:
                     pid,
                     client,
                     probe,
-                    idle,
                     "2,000 comments, last page",
                     lambda: client.get(f"/documents/{discussed}/comments?page=40"),
+                    repeat_for=1.0,
                 )
             )
             # Loads what the first import in a process loads (mammoth's child aside, the search lemmas).
@@ -344,7 +358,6 @@ def main() -> int:
                         pid,
                         client,
                         probe,
-                        idle,
                         label,
                         lambda d=data: client.upload(
                             f"/workshops/{workshop_id}/documents/import",

@@ -309,9 +309,23 @@ def app_factory():
     from .web.fastpath import PublicFastPathMiddleware
 
     _end_streams_on_exit()
+    _share_the_interpreter_fairly()
     # In front of Starlette itself: a public immutable page already sent costs no framework at all
     # (the app's own copy of this middleware, for hosts that mount it, then lets requests through).
     return PublicFastPathMiddleware(create_app(_settings()))
+
+
+# How long a busy thread may keep the interpreter while another waits for it (CPython's default is
+# 5 ms). A request that renders a long text is busy for a tenth of a second; every other request of
+# the process waits for the interpreter again after each database call and each hand-over between
+# the event loop and a worker thread, a dozen times for an ordinary page, so at 5 ms an ordinary
+# page took up to five times as long meanwhile (bench/hostile.py). At 0.5 ms each wait is a tenth as
+# long; the busy thread pays for the extra switches.
+SWITCH_INTERVAL_SECONDS = 0.0005
+
+
+def _share_the_interpreter_fairly() -> None:
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
 
 
 def _end_streams_on_exit() -> None:
