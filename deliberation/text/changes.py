@@ -248,6 +248,7 @@ class _Writer:
         self.out: list[str] = []
         self.open: list[str] = []  # names of the elements open at this point
         self.pending: list[str] = []  # removals waiting for a place where text may stand
+        self.spaces: list[str] = []  # spaces after an insertion's last word so far
         self.ins_label, self.del_label = ins_label, del_label
         self.in_ins = False
 
@@ -273,20 +274,28 @@ class _Writer:
         self.out.append(tag)
 
     def text(self, token: str, *, inserted: bool, first: bool) -> None:
-        if not token.isspace():  # the line breaks between blocks are no place for a removal either
-            self.flush()
         escaped = html.escape(token, quote=False)
-        if inserted and not token.isspace() and not self.in_ins:
+        if token.isspace():
+            # Spaces join an insertion only between its words: an underline does not run on past
+            # its last word. Nor are the line breaks between blocks a place for a removal.
+            (self.spaces if self.in_ins and inserted else self.out).append(escaped)
+            return
+        self.flush()
+        if inserted and not self.in_ins:
             self.out.append("<ins>" + (self.ins_label if first else ""))
             self.in_ins = True
         elif not inserted:
             self.close_ins()
+        self.out += self.spaces
+        self.spaces = []
         self.out.append(escaped)
 
     def close_ins(self) -> None:
         if self.in_ins:
             self.out.append("</ins>")
             self.in_ins = False
+        self.out += self.spaces
+        self.spaces = []
 
     def removed(self, tokens: list[str]) -> None:
         self.close_ins()

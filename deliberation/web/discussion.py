@@ -15,11 +15,12 @@ from ..drafting import queries as drafting_queries
 from ..drafting.rules import can_read_document
 from ..errors import NotFound, ValidationError
 from ..i18n import N_, gettext
-from ..text.diff import diff_summary, word_diff
+from ..text.changes import group_changes
+from ..text.diff import diff_summary
 from ..workshops.queries import get_membership
 from . import params
 from .context import Ctx, endpoint
-from .rendering import inline_diff_html
+from .rendering import change_rows, clash_views
 
 # Threads per page of a document's comments: 2,000 comments on one page were 2.6 MB of HTML.
 COMMENTS_PER_PAGE = 50
@@ -321,7 +322,7 @@ def amendment_new(ctx: Ctx) -> Response:
 
 def _amendment_context(ctx: Ctx, amendment: Amendment, view, membership) -> dict:
     document = view.document
-    result, head = actions.rebase(ctx.db, amendment=amendment, document=document)
+    change = actions.amendment_change(ctx.db, amendment=amendment, document=document)
     summaries = queries.list_amendments(ctx.db, document_id=document.id, status="open")
     competing = [
         s
@@ -332,10 +333,10 @@ def _amendment_context(ctx: Ctx, amendment: Amendment, view, membership) -> dict
         "amendment": amendment,
         "document": document,
         "workshop": view.workshop,
-        "head": head,
-        "clean": result.clean,
-        "conflicts": result.conflicts,
-        "inline_html": "",
+        "change": change,
+        "excerpts": [],
+        "whole": [],
+        "clashes": clash_views(change.merge.chunks)[0] if change.after is None and change.merge else [],
         "summary": None,
         "author": get_user(ctx.db, amendment.author_id),
         "stances": queries.list_stances(ctx.db, amendment_id=amendment.id),
@@ -359,10 +360,11 @@ def _amendment_context(ctx: Ctx, amendment: Amendment, view, membership) -> dict
         "values": {},
         "accept_error": "",
     }
-    if result.clean:
-        ops = word_diff(head.body, result.text)
-        context["inline_html"] = inline_diff_html(ops)
-        context["summary"] = diff_summary(head.body, result.text)
+    if change.after is not None:
+        rows = change_rows(change.before, change.after)
+        context["excerpts"] = group_changes(rows)
+        context["whole"] = group_changes(rows, context=None)
+        context["summary"] = diff_summary(change.before, change.after)
     return context
 
 

@@ -25,7 +25,7 @@ from ..voting.queries import list_document_votes
 from ..workshops import queries as workshop_queries
 from . import params
 from .context import Ctx, endpoint
-from .rendering import inline_diff_html
+from .rendering import clash_views, inline_diff_html
 
 
 def routes() -> list[Route]:
@@ -220,6 +220,7 @@ def _edit_form(ctx: Ctx, view, values, errors=None, *, status: int = 200) -> Res
 
 
 def _conflict_page(ctx: Ctx, view, conflict: MergeConflict) -> Response:
+    clashes, rest = clash_views(conflict.result.chunks)
     return ctx.render(
         "drafting/conflict.html",
         {
@@ -227,6 +228,8 @@ def _conflict_page(ctx: Ctx, view, conflict: MergeConflict) -> Response:
             "workshop": view.workshop,
             "conflict": conflict,
             "chunks": conflict.result.chunks,
+            "clashes": clashes,
+            "rest": rest,
             "base": conflict.base,
             "head": conflict.head,
             "mine": conflict.mine,
