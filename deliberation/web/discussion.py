@@ -20,7 +20,7 @@ from ..text.diff import diff_summary
 from ..workshops.queries import get_membership
 from . import params
 from .context import Ctx, endpoint
-from .rendering import change_rows, clash_views
+from .rendering import NO_PREVIEW, change_rows, clash_views, preview_context
 
 # Threads per page of a document's comments: 2,000 comments on one page were 2.6 MB of HTML.
 COMMENTS_PER_PAGE = 50
@@ -302,7 +302,7 @@ def amendment_new(ctx: Ctx) -> Response:
         "kind": kind,
         "errors": {},
         "paragraphs": drafting_queries.paragraphs_of(view.revision),
-    }
+    } | NO_PREVIEW
     if ctx.request.method == "GET":
         proposed = selection["quote"] or (selection["paragraph"].text if selection["paragraph"] else "")
         if kind == "whole":
@@ -310,6 +310,11 @@ def amendment_new(ctx: Ctx) -> Response:
         elif kind in ("insert", "delete"):
             proposed = ""
         return ctx.render("discussion/amendment_form.html", context | {"values": {"proposed": proposed}})
+    if ctx.form.get("preview"):
+        # The preview button without JavaScript: the same form again, as filled in, nothing saved.
+        return ctx.render(
+            "discussion/amendment_form.html", context | {"values": ctx.form} | preview_context(ctx.form, "proposed")
+        )
     try:
         amendment = actions.check_propose_amendment(ctx.db, document=view.document, actor=ctx.actor, data=ctx.form)
     except ValidationError as error:
@@ -391,11 +396,15 @@ def amendment_page(ctx: Ctx) -> Response:
 def amendment_edit(ctx: Ctx) -> Response:
     amendment, view, _ = _amendment(ctx)
     ctx.require(rules.can_edit_amendment(ctx.actor, amendment))
-    context = {"amendment": amendment, "document": view.document, "errors": {}}
+    context = {"amendment": amendment, "document": view.document, "errors": {}} | NO_PREVIEW
     if ctx.request.method == "GET":
         return ctx.render(
             "discussion/amendment_edit.html",
             context | {"values": {"proposed": amendment.proposed, "rationale": amendment.rationale}},
+        )
+    if ctx.form.get("preview"):
+        return ctx.render(
+            "discussion/amendment_edit.html", context | {"values": ctx.form} | preview_context(ctx.form, "proposed")
         )
     try:
         actions.check_edit_amendment(

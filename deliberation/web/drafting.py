@@ -25,7 +25,7 @@ from ..voting.queries import list_document_votes
 from ..workshops import queries as workshop_queries
 from . import params
 from .context import Ctx, endpoint
-from .rendering import clash_views, inline_diff_html
+from .rendering import NO_PREVIEW, clash_views, inline_diff_html, preview_context
 
 
 def routes() -> list[Route]:
@@ -33,6 +33,7 @@ def routes() -> list[Route]:
         Route("/workshops/{workshop_id:id}/documents/new", document_new, methods=["GET", "POST"], name="document_new"),
         Route("/documents/{document_id:id}", document_page, name="document"),
         Route("/documents/{document_id:id}/edit", document_edit, methods=["GET", "POST"], name="document_edit"),
+        Route("/documents/{document_id:id}/preview", document_preview, methods=["POST"], name="document_preview"),
         Route("/documents/{document_id:id}/resolve", document_resolve, methods=["POST"], name="document_resolve"),
         Route("/documents/{document_id:id}/history", document_history, name="document_history"),
         Route("/documents/{document_id:id}/revisions/{number:id}", revision_page, name="revision"),
@@ -176,6 +177,9 @@ def document_edit(ctx: Ctx) -> Response:
         return _edit_form(
             ctx, view, {"title": view.revision.title, "body": view.revision.body, "base": view.revision.number}
         )
+    if ctx.form.get("preview"):
+        # The preview button without JavaScript: the same form again, the text as typed, nothing saved.
+        return _edit_form(ctx, view, ctx.form, preview=preview_context(ctx.form, "body"))
     try:
         saved = actions.check_save_revision(
             ctx.db, document=view.document, actor=ctx.actor, membership=membership, data=ctx.form
@@ -205,7 +209,7 @@ def _after_save(ctx: Ctx, document: Document, saved) -> Response:
     return ctx.redirect("document", document_id=document.id)
 
 
-def _edit_form(ctx: Ctx, view, values, errors=None, *, status: int = 200) -> Response:
+def _edit_form(ctx: Ctx, view, values, errors=None, *, status: int = 200, preview: dict | None = None) -> Response:
     return ctx.render(
         "drafting/edit.html",
         {
@@ -214,9 +218,21 @@ def _edit_form(ctx: Ctx, view, values, errors=None, *, status: int = 200) -> Res
             "revision": view.revision,
             "values": values,
             "errors": errors or {},
-        },
+        }
+        | (preview or NO_PREVIEW),
         status=status,
     )
+
+
+@endpoint
+def document_preview(ctx: Ctx) -> Response:
+    """The text being written, rendered as it will read: the editors' live preview (an htmx
+    fragment). The document editor sends ``body``, the amendment forms ``proposed``."""
+    view = _view(ctx)
+    ctx.require_actor()
+    name = "body" if "body" in ctx.form else "proposed"
+    context = preview_context(ctx.form, name) | {"document": view.document}
+    return ctx.render("drafting/_preview.html", context, status=422 if context["preview_error"] else 200)
 
 
 def _conflict_page(ctx: Ctx, view, conflict: MergeConflict) -> Response:

@@ -17,7 +17,9 @@ from .. import i18n
 from ..accounts.models import OCCUPATIONS, REGISTRATION_MODES
 from ..accounts.regions import REGIONS
 from ..discussion.models import AMENDMENT_KIND_HEADINGS, AMENDMENT_KINDS, AMENDMENT_STATUSES, STANCES
+from ..drafting.actions import check_preview_text
 from ..drafting.models import DOCUMENT_KINDS, DOCUMENT_STATUSES, REVISION_ORIGINS
+from ..errors import ValidationError
 from ..forums.models import FORUM_STATUSES
 from ..settings import LOCALES
 from ..taxonomy import SECTORS, THEMES
@@ -243,3 +245,16 @@ def clash_views(chunks: Sequence[Chunk]) -> tuple[list[ClashView], list[Rendered
         for clash in found
     ]
     return views, render_text_units(rest, numbered=False)
+
+
+#: What the editing pages get when no preview was asked for.
+NO_PREVIEW: dict = {"preview": None, "preview_error": ""}
+
+
+def preview_context(form, name: str) -> dict:
+    """The ``preview`` (rendered units) of a form's text field, or why it cannot be shown."""
+    try:
+        text = check_preview_text(form, name=name)
+    except ValidationError as error:
+        return {"preview": [], "preview_error": error.errors[name].message()}
+    return {"preview": render_text_units(text), "preview_error": ""}

@@ -128,3 +128,39 @@ def test_a_clashing_amendment_shows_both_passages_rendered(client, db, people, d
     # One insertion, "замінити **весь**", crosses a tag: closed before it, opened after, labelled once.
     assert re.search(r"<ins><span[^>]*>додано: </span>замінити</ins> <strong><ins>весь</ins></strong>", current_side)
     assert "**" not in section
+
+
+def test_previewing_a_new_amendment_without_javascript_keeps_the_form_and_proposes_nothing(
+    client, db, people, document
+):
+    from sqlmodel import select
+
+    from deliberation.discussion.models import Amendment
+    from deliberation.testing import post
+
+    sign_in(client, people["member"].email)
+    pid = _pid(db, document, "1.")
+    page = post(
+        client,
+        f"/documents/{document.id}/amendments/new",
+        {"kind": "replace", "pid": pid, "base": "1", "proposed": "1. Провести **повне** обстеження.", "preview": "1"},
+    )
+    assert page.status_code == 200 and page.template.name == "discussion/amendment_form.html"
+    assert "<strong>повне</strong>" in page.text.split('<div id="preview"')[1]
+    assert "1. Провести **повне** обстеження.</textarea>" in page.text
+    db.expire_all()
+    assert db.exec(select(Amendment).where(Amendment.document_id == document.id)).all() == []
+
+
+def test_previewing_an_edited_amendment_without_javascript_changes_nothing(client, db, people, amendment):
+    from deliberation.testing import post
+
+    sign_in(client, people["guest"].email)
+    page = post(
+        client,
+        f"/amendments/{amendment.id}/edit",
+        {"proposed": "Просимо *негайно* відремонтувати.", "rationale": "Інакше.", "preview": "1"},
+    )
+    assert page.status_code == 200 and "<em>негайно</em>" in page.text.split('<div id="preview"')[1]
+    db.refresh(amendment)
+    assert amendment.proposed == PROPOSED and amendment.version == 1
