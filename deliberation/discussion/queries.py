@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
@@ -228,3 +229,36 @@ def list_competing(db: Session, *, amendment: Amendment) -> list[Amendment]:
             .order_by(Amendment.id)
         ).all()
     )
+
+
+@dataclass(frozen=True)
+class AcceptedAmendment:
+    """An amendment that made a version of its document, with its author and, when a forum's vote
+    adopted it, that vote's number."""
+
+    amendment: Amendment
+    author: User
+    vote_number: int | None
+
+
+def list_accepted_amendments(
+    db: Session, *, document_id: int, numbers: Collection[int]
+) -> dict[int, AcceptedAmendment]:
+    """The amendments accepted into the given versions of a document, by version number, in one query."""
+    if not numbers:
+        return {}
+    rows = db.exec(
+        select(Amendment, User)
+        .join(User, User.id == Amendment.author_id)
+        .where(Amendment.document_id == document_id, Amendment.accepted_number.in_(sorted(numbers)))
+    ).all()
+    return {
+        amendment.accepted_number: AcceptedAmendment(amendment, author, _vote_number(amendment.decision_reason))
+        for amendment, author in rows
+    }
+
+
+def _vote_number(reason: str) -> int | None:
+    """A forum's vote that decided an amendment is stored as its reason, ``vote:<id>``."""
+    kind, _, value = (reason or "").partition(":")
+    return int(value) if kind == "vote" and value.isdigit() else None

@@ -5,12 +5,13 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..discussion.queries import margin_counts, open_amendment_counts
+from ..discussion.queries import AcceptedAmendment, list_accepted_amendments, margin_counts, open_amendment_counts
 from ..discussion.rules import can_comment
 from ..drafting import actions, queries, rules
 from ..drafting.actions import MergeConflict, paragraphs_of
 from ..drafting.models import Document
 from ..drafting.starters import STARTERS
+from ..drafting.words import revision_words
 from ..errors import NotFound, ValidationError
 from ..forums import queries as forum_queries
 from ..forums import rules as forum_rules
@@ -293,14 +294,33 @@ def document_history(ctx: Ctx) -> Response:
     page = params.page(ctx.request.query_params.get("page"))
     history = queries.list_history(ctx.db, document_id=view.document.id, page=page)
     membership = _membership(ctx, view.workshop.id)
+    accepted = list_accepted_amendments(
+        ctx.db,
+        document_id=view.document.id,
+        numbers={e.revision.number for e in history.entries if e.revision.origin == "amendment"},
+    )
     return ctx.render(
         "drafting/history.html",
         {
             "document": view.document,
             "workshop": view.workshop,
             "history": history,
+            "words": {e.revision.number: _revision_words(e.revision, accepted) for e in history.entries},
+            "amendments": {number: a.amendment.id for number, a in accepted.items()},
             "can_edit": rules.can_edit_document(ctx.actor, membership, view.document),
         },
+    )
+
+
+def _revision_words(revision, accepted: dict[int, AcceptedAmendment]):
+    """How a version came to be, in words; an accepted amendment named with its author."""
+    found = accepted.get(revision.number)
+    return revision_words(
+        origin=revision.origin,
+        source_number=revision.source_number,
+        amendment_number=found.amendment.id if found else None,
+        amendment_author=found.author.display_name if found else None,
+        vote_number=found.vote_number if found else None,
     )
 
 
