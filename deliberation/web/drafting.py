@@ -93,6 +93,7 @@ def _document_context(ctx: Ctx, view) -> dict:
         "workshop": view.workshop,
         "revision": view.revision,
         "units": _units(view.revision),
+        "revision_words": _amendment_words(ctx, document.id, view.revision),
         "is_head": view.revision.number == document.head_number,
         "can_edit": rules.can_edit_document(ctx.actor, membership, document),
         "saved_draft": ctx.session.pop("saved_draft", ""),
@@ -310,6 +311,14 @@ def document_history(ctx: Ctx) -> Response:
             "can_edit": rules.can_edit_document(ctx.actor, membership, view.document),
         },
     )
+
+
+def _amendment_words(ctx: Ctx, document_id: int, revision):
+    """For a version an accepted amendment made, what the page says instead of its stored note («#7»)."""
+    if revision.origin != "amendment":
+        return None
+    accepted = list_accepted_amendments(ctx.db, document_id=document_id, numbers={revision.number})
+    return _revision_words(revision, accepted)
 
 
 def _revision_words(revision, accepted: dict[int, AcceptedAmendment]):

@@ -63,7 +63,7 @@ def _rows(client, document) -> list[str]:
     page = client.get(f"/documents/{document.id}/history").text
     return [
         re.sub(r"<[^>]+>", "", cell.replace("<br>", "\n")).strip()
-        for cell in re.findall(r"<tr>.*?<td>.*?</td>.*?<td>.*?</td>.*?<td>.*?</td>\s*<td>(.*?)</td>", page, re.S)
+        for cell in re.findall(r'<td class="history-what">(.*?)</td>', page, re.S)
     ]
 
 
@@ -126,3 +126,10 @@ def test_every_origin_has_its_words(origin, source, expected):
         assert str(revision_words(origin=origin, source_number=source)) == expected
     finally:
         i18n.reset_locale(token)
+
+
+def test_the_page_of_a_version_an_amendment_made_says_so_in_words(client, team, document, history):
+    sign_in(client, team["petro"].email)
+    page = client.get(f"/documents/{document.id}/revisions/3").text
+    meta = re.search(r'<p class="meta">Версія 3.*?</p>', page, re.S).group(0)
+    assert f"Прийнято поправку № {history['Марія Савчук']} (авторка — " in meta and "«#" not in meta
