@@ -15,7 +15,7 @@ from ..drafting import queries as drafting_queries
 from ..drafting.rules import can_read_document
 from ..errors import NotFound, ValidationError
 from ..i18n import N_, gettext
-from ..text.diff import diff_summary, word_diff
+from ..text.diff import rows_of, summary_of, word_diff
 from ..workshops.queries import get_membership
 from . import params
 from .context import Ctx, endpoint
@@ -356,7 +356,7 @@ def _amendment_context(ctx: Ctx, amendment: Amendment, view, membership) -> dict
     if result.clean:
         ops = word_diff(head.body, result.text)
         context["inline_html"] = inline_diff_html(ops)
-        context["summary"] = diff_summary(head.body, result.text)
+        context["summary"] = summary_of(ops, rows_of(ops))
     return context
 
 

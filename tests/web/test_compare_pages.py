@@ -3,13 +3,11 @@ changes shown for the same two versions on either page."""
 
 from __future__ import annotations
 
-import sys
 import uuid
 
 import pytest
 
 from deliberation.testing import make_document, make_forum, make_resolution, make_user, make_workshop, sign_in
-from deliberation.text import diff as text_diff
 
 
 @pytest.fixture
@@ -24,25 +22,6 @@ def adopted(db):
     resolution = make_resolution(db, forum=make_forum(db, creator=coordinator), document=document, actor=coordinator)
     db.commit()
     return author, document, resolution
-
-
-@pytest.fixture
-def diff_calls(monkeypatch) -> list[tuple[str, str]]:
-    """Every call of the word diff, wherever a module imported it from."""
-    calls: list[tuple[str, str]] = []
-    original = text_diff.word_diff
-
-    def counted(a: str, b: str):
-        calls.append((a, b))
-        return original(a, b)
-
-    for module in list(sys.modules.values()):
-        if (
-            getattr(module, "__name__", "").startswith("deliberation")
-            and getattr(module, "word_diff", None) is original
-        ):
-            monkeypatch.setattr(module, "word_diff", counted)
-    return calls
 
 
 def _path(page: str, document, resolution) -> str:
