@@ -405,7 +405,7 @@ def do_settle_amendment_by_assembly(
     db: Session, *, amendment: Amendment, document: Document, adopted: bool, vote_id: int, actor_id: int | None
 ) -> Revision | None:
     """A forum's vote decided: an adopted amendment is merged onto the text as a revision credited
-    to its author, and the open amendments competing for the same passage lapse; a rejected one is
+    to its author, and the amendments competing with it lapse (see :mod:`.competition`); a rejected one is
     closed with the vote as its reason. Called by the vote's closing, which checked permissions."""
     amendment.decided_by, amendment.decided_at = actor_id, utcnow()
     if not adopted:
@@ -436,7 +436,7 @@ def do_settle_amendment_by_assembly(
         f"vote:{vote_id}",
     )
     db.add(amendment)
-    for rival in queries.list_competing(db, amendment=amendment):
+    for rival in (s.amendment for s in queries.list_competing(db, amendment=amendment)):
         rival.status, rival.decided_at, rival.decided_by = "lapsed", utcnow(), actor_id
         rival.decision_reason = f"lapsed:{amendment.id}"
         db.add(rival)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from ..accounts.models import User
+from ..discussion.queries import OpenAmendment, list_open_with_rivals
 from ..forums.models import Delegate, Proxy
 from .counting import Counts, Rule
 from .models import Ballot, BallotBox, Participation, Vote
@@ -294,20 +295,19 @@ def votes_by_item(db: Session, forum_id: int) -> dict[int, list[Vote]]:
 
 def item_vote_panel(db: Session, *, item, forum, actor) -> dict:
     """What an agenda item's page shows of its votes: the votes (a draft one only to the chair),
-    and for the chair the pending amendments to put first, competing ones grouped together."""
+    and for the chair the pending amendments to put first, grouped by passage, each with the
+    amendments adopting it would lapse."""
     from .rules import can_chair
 
     chair = can_chair(actor, forum) and item.status == "scheduled"
     votes = [
         v for v in list_item_votes(db, item.id) if v.status not in ("cancelled",) and (chair or v.status != "draft")
     ]
-    groups: list[list] = []
+    groups: list[list[OpenAmendment]] = []
     if chair and item.document_id is not None:
-        from ..discussion.queries import list_amendments
-
-        by_passage: dict[str | None, list] = {}
-        for summary in list_amendments(db, document_id=item.document_id, status="open"):
-            by_passage.setdefault(summary.amendment.target_pid, []).append(summary)
+        by_passage: dict[str | None, list[OpenAmendment]] = {}
+        for entry in list_open_with_rivals(db, document_id=item.document_id):
+            by_passage.setdefault(entry.summary.amendment.target_pid, []).append(entry)
         groups = list(by_passage.values())
     return {"votes": votes, "can_prepare_vote": chair, "pending_amendments": groups}
 

@@ -15,7 +15,7 @@ from ..drafting import queries as drafting_queries
 from ..drafting.rules import can_read_document
 from ..errors import NotFound, ValidationError
 from ..i18n import N_, gettext
-from ..text.diff import diff_summary, word_diff
+from ..text.diff import rows_of, summary_of, word_diff
 from ..workshops.queries import get_membership
 from . import params
 from .context import Ctx, endpoint
@@ -322,12 +322,6 @@ def amendment_new(ctx: Ctx) -> Response:
 def _amendment_context(ctx: Ctx, amendment: Amendment, view, membership) -> dict:
     document = view.document
     result, head = actions.rebase(ctx.db, amendment=amendment, document=document)
-    summaries = queries.list_amendments(ctx.db, document_id=document.id, status="open")
-    competing = [
-        s
-        for s in summaries
-        if s.amendment.id != amendment.id and amendment.target_pid and s.amendment.target_pid == amendment.target_pid
-    ]
     context = {
         "amendment": amendment,
         "document": document,
@@ -341,7 +335,7 @@ def _amendment_context(ctx: Ctx, amendment: Amendment, view, membership) -> dict
         "stances": queries.list_stances(ctx.db, amendment_id=amendment.id),
         "counts": queries.stance_counts(ctx.db, amendment_ids=[amendment.id]).get(amendment.id, queries.StanceCount()),
         "my_stance": queries.get_stance(ctx.db, amendment_id=amendment.id, user_id=ctx.actor.id if ctx.actor else None),
-        "competing": competing,
+        "competing": queries.list_competing(ctx.db, amendment=amendment),
         "threads": queries.list_threads(
             ctx.db,
             document_id=document.id,
@@ -362,7 +356,7 @@ def _amendment_context(ctx: Ctx, amendment: Amendment, view, membership) -> dict
     if result.clean:
         ops = word_diff(head.body, result.text)
         context["inline_html"] = inline_diff_html(ops)
-        context["summary"] = diff_summary(head.body, result.text)
+        context["summary"] = summary_of(ops, rows_of(ops))
     return context
 
 
