@@ -1,0 +1,75 @@
+"""One named permission per policy, enforced once: every refusal goes through ``errors.require``, and
+what it is given is a predicate named in a rules module, never the rule spelled out again.
+
+The source is read with regular expressions, not ast.parse: CPython 3.11's parser keeps a recursion
+counter that other threads compiling at the same moment (a live server's templates) can upset.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from deliberation.errors import Forbidden, require
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "deliberation"
+# Where ``require`` itself is defined: errors.require, and the page's variant that asks a signed-out
+# visitor to sign in before refusing (web.context.Ctx.require).
+DEFINITIONS = {PACKAGE / "errors.py", PACKAGE / "web" / "context.py"}
+
+_CALL = re.compile(r"(?<![\w])(?:ctx\.)?require\(")
+_PERMISSION_HELPER = re.compile(r"def \w+\(\s*allowed\s*:\s*bool\s*\)")
+_FORBIDDEN = re.compile(r"Forbidden\(\s*\"forbidden\"")
+
+
+def _modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def _argument(source: str, start: int) -> str:
+    """The text between the parenthesis that opens at ``start`` and the one that closes it."""
+    depth = 0
+    for index in range(start, len(source)):
+        depth += {"(": 1, ")": -1}.get(source[index], 0)
+        if depth == 0:
+            return source[start + 1 : index]
+    raise AssertionError("unbalanced parentheses")
+
+
+def _require_arguments() -> list[tuple[str, str]]:
+    found = []
+    for path in _modules():
+        if path in DEFINITIONS:
+            continue
+        source = path.read_text(encoding="utf-8")
+        for match in _CALL.finditer(source):
+            argument = " ".join(_argument(source, match.end() - 1).split())
+            found.append((str(path.relative_to(ROOT)), argument))
+    return found
+
+
+def test_the_require_helper_refuses_with_the_one_forbidden_answer():
+    require(True)
+    try:
+        require(False)
+    except Forbidden as refused:
+        assert (refused.code, refused.status) == ("forbidden", 403)
+    else:
+        raise AssertionError("require(False) let the action through")
+
+
+def test_every_action_enforces_through_the_one_require_helper():
+    copies = [str(p.relative_to(ROOT)) for p in _modules() if _PERMISSION_HELPER.search(p.read_text("utf-8"))]
+    assert copies == ["deliberation/errors.py"], f"a permission helper of its own in {copies}"
+    raised = [
+        str(p.relative_to(ROOT))
+        for p in _modules()
+        if p != PACKAGE / "errors.py" and _FORBIDDEN.search(p.read_text(encoding="utf-8"))
+    ]
+    assert raised == [], f"a permission refused without errors.require in {raised}"
+
+
+def test_the_actions_of_every_capability_use_the_helper():
+    callers = {path.split("/")[1] for path, _ in _require_arguments()}
+    assert {"discussion", "drafting", "forums", "notifications", "voting", "workshops"} <= callers
