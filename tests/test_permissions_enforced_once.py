@@ -21,6 +21,9 @@ DEFINITIONS = {PACKAGE / "errors.py", PACKAGE / "web" / "context.py"}
 _CALL = re.compile(r"(?<![\w])(?:ctx\.)?require\(")
 _PERMISSION_HELPER = re.compile(r"def \w+\(\s*allowed\s*:\s*bool\s*\)")
 _FORBIDDEN = re.compile(r"Forbidden\(\s*\"forbidden\"")
+_PREDICATE_CALL = re.compile(r"^[A-Za-z_][\w.]*\(.*\)$", re.S)
+# At the top level of the argument: a rule spelled out instead of named.
+_SPELLED_OUT = re.compile(r"\band\b|\bor\b|\bnot\b|==|!=|\bis\b|\bin\b")
 
 
 def _modules() -> list[Path]:
@@ -35,6 +38,17 @@ def _argument(source: str, start: int) -> str:
         if depth == 0:
             return source[start + 1 : index]
     raise AssertionError("unbalanced parentheses")
+
+
+def _top_level(text: str) -> str:
+    """``text`` without whatever is inside parentheses: the argument's own operators only."""
+    kept, depth = [], 0
+    for char in text:
+        depth += char == "("
+        if depth == 0:
+            kept.append(char)
+        depth -= char == ")"
+    return "".join(kept)
 
 
 def _require_arguments() -> list[tuple[str, str]]:
@@ -73,3 +87,14 @@ def test_every_action_enforces_through_the_one_require_helper():
 def test_the_actions_of_every_capability_use_the_helper():
     callers = {path.split("/")[1] for path, _ in _require_arguments()}
     assert {"discussion", "drafting", "forums", "notifications", "voting", "workshops"} <= callers
+
+
+def test_require_is_given_a_named_predicate_never_a_rule_spelled_out():
+    spelled = [
+        (path, argument)
+        for path, argument in _require_arguments()
+        if not _PREDICATE_CALL.match(argument) or _SPELLED_OUT.search(_top_level(argument))
+    ]
+    assert spelled == [], "name the rule in the capability's rules module and require that:\n" + "\n".join(
+        f"{path}: require({argument})" for path, argument in spelled
+    )

@@ -9,7 +9,6 @@ from sqlmodel import Session
 
 from .. import events, live
 from ..accounts.models import User
-from ..accounts.rules import is_signed_in
 from ..audit.actions import record
 from ..db import utcnow
 from ..drafting.models import Document
@@ -45,7 +44,7 @@ def do_submit_document(
     db: Session, *, forum: Forum, document: Document, actor: User, membership: Membership | None
 ) -> AgendaItem:
     """Submit the current revision of a draft to a forum; drafting is frozen from now on."""
-    require(is_signed_in(actor) and rules.is_facilitator_of(membership, document))
+    require(rules.may_submit_document(actor, membership, document))
     _locked_forum(db, forum.id)
     # Compare-and-set: of two facilitators submitting the same draft at once, only one succeeds.
     claimed = db.execute(

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from .. import events, live
 from ..accounts.models import User
+from ..accounts.rules import is_signed_in
 from ..audit.actions import record
 from ..db import db_now, utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError, require
@@ -281,9 +282,8 @@ def check_cast_ballot(
     the triggers refuse a ballot once the vote closed, the unique participation takes one per
     delegate; the electorate and the proxies cannot change while a vote is open.
     """
-    if not rules.may_try_to_vote(actor, vote):
-        if actor is None:
-            require(False)
+    require(is_signed_in(actor))
+    if not rules.takes_ballots(vote):
         raise VoteNotOpen()
     choice = str(data.get("choice", "") or "")
     if choice not in CHOICES:

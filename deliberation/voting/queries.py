@@ -297,19 +297,19 @@ def item_vote_panel(db: Session, *, item, forum, actor) -> dict:
     """What an agenda item's page shows of its votes: the votes (a draft one only to the chair),
     and for the chair the pending amendments to put first, grouped by passage, each with the
     amendments adopting it would lapse."""
-    from .rules import can_chair
+    from .rules import can_prepare_vote
 
-    chair = can_chair(actor, forum) and item.status == "scheduled"
+    preparing = can_prepare_vote(actor, forum, item)
     votes = [
-        v for v in list_item_votes(db, item.id) if v.status not in ("cancelled",) and (chair or v.status != "draft")
+        v for v in list_item_votes(db, item.id) if v.status not in ("cancelled",) and (preparing or v.status != "draft")
     ]
     groups: list[list[OpenAmendment]] = []
-    if chair and item.document_id is not None:
+    if preparing and item.document_id is not None:
         by_passage: dict[str | None, list[OpenAmendment]] = {}
         for entry in list_open_with_rivals(db, document_id=item.document_id):
             by_passage.setdefault(entry.summary.amendment.target_pid, []).append(entry)
         groups = list(by_passage.values())
-    return {"votes": votes, "can_prepare_vote": chair, "pending_amendments": groups}
+    return {"votes": votes, "can_prepare_vote": preparing, "pending_amendments": groups}
 
 
 @dataclass(frozen=True)

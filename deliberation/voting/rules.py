@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from ..accounts.models import User
 from ..accounts.rules import is_coordinator, is_signed_in
-from ..forums.models import Forum
+from ..forums.models import AgendaItem, Forum
 from .models import Vote
 
 
 def can_chair(actor: User | None, forum: Forum) -> bool:
     """A member of the coordination committee chairs the forum's sittings."""
     return is_coordinator(actor) and forum.status != "closed"
+
+
+def can_prepare_vote(actor: User | None, forum: Forum, item: AgendaItem) -> bool:
+    """The chair puts an item that is on the agenda to the vote."""
+    return can_chair(actor, forum) and item.status == "scheduled"
 
 
 def is_open(vote: Vote) -> bool:
