@@ -8,6 +8,7 @@ counter that other threads compiling at the same moment (a live server's templat
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from deliberation.errors import Forbidden, require
@@ -98,3 +99,17 @@ def test_require_is_given_a_named_predicate_never_a_rule_spelled_out():
     assert spelled == [], "name the rule in the capability's rules module and require that:\n" + "\n".join(
         f"{path}: require({argument})" for path, argument in spelled
     )
+
+
+def test_every_predicate_a_rules_module_names_is_asked_by_the_app():
+    """A predicate nothing asks is a policy nobody enforces: it goes, or an action requires it."""
+    sources = [p.read_text(encoding="utf-8") for p in _modules()]
+    sources += [p.read_text(encoding="utf-8") for p in (ROOT / "templates").rglob("*.html")]
+    words = Counter(re.findall(r"\w+", "\n".join(sources)))
+    unused = [
+        f"{rules.relative_to(ROOT)}: {name}"
+        for rules in sorted(PACKAGE.glob("*/rules.py"))
+        for name in re.findall(r"^def (\w+)\(", rules.read_text(encoding="utf-8"), re.M)
+        if words[name] < 2  # its own definition is one
+    ]
+    assert unused == []

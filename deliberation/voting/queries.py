@@ -33,10 +33,6 @@ def list_item_votes(db: Session, item_id: int) -> list[Vote]:
     return list(db.exec(select(Vote).where(Vote.agenda_item_id == item_id).order_by(Vote.id)).all())
 
 
-def list_forum_votes(db: Session, forum_id: int) -> list[Vote]:
-    return list(db.exec(select(Vote).where(Vote.forum_id == forum_id).order_by(Vote.id)).all())
-
-
 def list_document_votes(db: Session, document_id: int) -> list[Vote]:
     """Every vote on a document's final text or on its amendments, for the record a workshop keeps."""
     from ..forums.models import AgendaItem
@@ -150,7 +146,8 @@ def list_voters(db: Session, vote: Vote, *, with_choices: bool) -> list[VoterRow
 
 
 def own_choice(db: Session, *, vote: Vote, voter_id: int) -> str | None:
-    """A roll-call voter's current choice, shown back to them while the vote is open."""
+    """A roll-call voter's current choice: a form sent again with its idempotency key is the same
+    submission only if it asks for this choice (ballots._replay)."""
     if vote.is_secret:
         return None
     return db.exec(select(Ballot.choice).where(Ballot.vote_id == vote.id, Ballot.voter_id == voter_id)).first()

@@ -32,11 +32,6 @@ def can_see_choices(vote: Vote) -> bool:
     return vote.status == "closed" and not vote.is_secret and not vote.hand_counted
 
 
-def can_see_tally(vote: Vote) -> bool:
-    """While a vote is open everyone sees turnout, never the running tally."""
-    return vote.status == "closed"
-
-
 def can_see_voters(actor: User | None, vote: Vote) -> bool:
     """Who voted (never how, in a secret vote) is public, so no ballot can be added unseen."""
     return vote.status in ("open", "closed")
