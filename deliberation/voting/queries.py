@@ -33,10 +33,6 @@ def list_item_votes(db: Session, item_id: int) -> list[Vote]:
     return list(db.exec(select(Vote).where(Vote.agenda_item_id == item_id).order_by(Vote.id)).all())
 
 
-def list_forum_votes(db: Session, forum_id: int) -> list[Vote]:
-    return list(db.exec(select(Vote).where(Vote.forum_id == forum_id).order_by(Vote.id)).all())
-
-
 def list_document_votes(db: Session, document_id: int) -> list[Vote]:
     """Every vote on a document's final text or on its amendments, for the record a workshop keeps."""
     from ..forums.models import AgendaItem
@@ -150,7 +146,8 @@ def list_voters(db: Session, vote: Vote, *, with_choices: bool) -> list[VoterRow
 
 
 def own_choice(db: Session, *, vote: Vote, voter_id: int) -> str | None:
-    """A roll-call voter's current choice, shown back to them while the vote is open."""
+    """A roll-call voter's current choice: a form sent again with its idempotency key is the same
+    submission only if it asks for this choice (ballots._replay)."""
     if vote.is_secret:
         return None
     return db.exec(select(Ballot.choice).where(Ballot.vote_id == vote.id, Ballot.voter_id == voter_id)).first()
@@ -297,19 +294,19 @@ def item_vote_panel(db: Session, *, item, forum, actor) -> dict:
     """What an agenda item's page shows of its votes: the votes (a draft one only to the chair),
     and for the chair the pending amendments to put first, grouped by passage, each with the
     amendments adopting it would lapse."""
-    from .rules import can_chair
+    from .rules import can_prepare_vote
 
-    chair = can_chair(actor, forum) and item.status == "scheduled"
+    preparing = can_prepare_vote(actor, forum, item)
     votes = [
-        v for v in list_item_votes(db, item.id) if v.status not in ("cancelled",) and (chair or v.status != "draft")
+        v for v in list_item_votes(db, item.id) if v.status not in ("cancelled",) and (preparing or v.status != "draft")
     ]
     groups: list[list[OpenAmendment]] = []
-    if chair and item.document_id is not None:
+    if preparing and item.document_id is not None:
         by_passage: dict[str | None, list[OpenAmendment]] = {}
         for entry in list_open_with_rivals(db, document_id=item.document_id):
             by_passage.setdefault(entry.summary.amendment.target_pid, []).append(entry)
         groups = list(by_passage.values())
-    return {"votes": votes, "can_prepare_vote": chair, "pending_amendments": groups}
+    return {"votes": votes, "can_prepare_vote": preparing, "pending_amendments": groups}
 
 
 @dataclass(frozen=True)
