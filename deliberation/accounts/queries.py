@@ -23,10 +23,6 @@ def list_users(db: Session, *, limit: int = 500) -> list[User]:
     return list(db.exec(select(User).order_by(User.display_name).limit(limit)).all())
 
 
-def count_users(db: Session) -> int:
-    return db.exec(select(func.count()).select_from(User)).one()
-
-
 def get_setting(db: Session, key: str, default: str) -> str:
     row = db.get(SiteSetting, key)
     return row.value if row else default

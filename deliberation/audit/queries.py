@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from ..accounts.models import User
 from .models import AuditEntry
@@ -14,10 +14,6 @@ def list_entries(db: Session, *, limit: int = 50, before_id: int | None = None) 
     if before_id:
         query = query.where(AuditEntry.id < before_id)
     return list(db.exec(query.order_by(AuditEntry.id.desc()).limit(limit)).all())
-
-
-def count_entries(db: Session) -> int:
-    return db.exec(select(func.count()).select_from(AuditEntry)).one()
 
 
 def audit_chain_problems(db: Session, *, batch: int = 500) -> tuple[int, str | None, list]:

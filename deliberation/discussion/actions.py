@@ -15,7 +15,7 @@ from ..db import utcnow
 from ..drafting.actions import MergeConflict, save_text
 from ..drafting.models import Document, Revision
 from ..drafting.queries import get_revision, paragraphs_of
-from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
+from ..errors import Conflict, DomainError, NotFound, ValidationError, require
 from ..i18n import N_
 from ..notifications.actions import ensure_following, notify_amendment, notify_decision, notify_reply
 from ..params import id_or_none, number_or_none
@@ -30,11 +30,6 @@ from .anchoring import place
 from .models import AMENDMENT_KINDS, STANCES, Amendment, AmendmentVersion, Comment, CommentEdit, Stance
 
 MAX_COMMENT_CHARS = 5000
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise Forbidden("forbidden", N_("You do not have permission to do this."))
 
 
 def _revision(db: Session, document: Document, number: int | None) -> Revision:
@@ -72,7 +67,7 @@ def _anchor(db: Session, document: Document, data: Mapping) -> tuple[dict | None
 def check_post_comment(
     db: Session, *, document: Document, actor: User, data: Mapping, amendment: Amendment | None = None
 ) -> Comment:
-    _require(rules.can_comment(actor, document))
+    require(rules.can_comment(actor, document))
     check = Checker(data)
     body = check.text("body", max_length=MAX_COMMENT_CHARS, multiline=True)
     check.done()
@@ -123,7 +118,7 @@ def check_post_comment(
 
 
 def check_edit_comment(db: Session, *, comment: Comment, actor: User, data: Mapping) -> Comment:
-    _require(rules.can_edit_comment(actor, comment))
+    require(rules.can_edit_comment(actor, comment))
     check = Checker(data)
     body = check.text("body", max_length=MAX_COMMENT_CHARS, multiline=True)
     check.done()
@@ -140,7 +135,7 @@ def check_edit_comment(db: Session, *, comment: Comment, actor: User, data: Mapp
 def do_resolve_comment(
     db: Session, *, comment: Comment, actor: User, membership: Membership | None, resolved: bool
 ) -> Comment:
-    _require(rules.can_resolve_comment(actor, membership, comment))
+    require(rules.can_resolve_comment(actor, membership, comment))
     if comment.is_resolved != resolved:
         comment.is_resolved = resolved
         comment.resolved_by, comment.resolved_at = (actor.id, utcnow()) if resolved else (None, None)
@@ -154,7 +149,7 @@ def check_hide_comment(
     db: Session, *, comment: Comment, actor: User, membership: Membership | None, data: Mapping
 ) -> Comment:
     """Hidden, never deleted: moderators still see it, with the reason, and the audit log keeps why."""
-    _require(rules.can_hide_comment(actor, membership, comment))
+    require(rules.can_hide_comment(actor, membership, comment))
     check = Checker(data)
     reason = check.text("reason", max_length=500)
     check.done()
@@ -227,7 +222,7 @@ def _change(db: Session, document: Document, data: Mapping, check: Checker) -> d
 
 
 def check_propose_amendment(db: Session, *, document: Document, actor: User, data: Mapping) -> Amendment:
-    _require(rules.can_propose_amendment(actor, document))
+    require(rules.can_propose_amendment(actor, document))
     fields = _change(db, document, data, Checker(data))
     amendment = Amendment(document_id=document.id, author_id=actor.id, **fields)
     db.add(amendment)
@@ -257,7 +252,7 @@ def check_edit_amendment(
     db: Session, *, amendment: Amendment, document: Document, actor: User, data: Mapping
 ) -> Amendment:
     """A new version of the proposal; stances given to the old one stop counting until confirmed."""
-    _require(rules.can_edit_amendment(actor, amendment))
+    require(rules.can_edit_amendment(actor, amendment))
     check = Checker(data)
     proposed = normalize(strip_controls(str(data.get("proposed", "") or "")))
     rationale = check.text("rationale", max_length=5000, multiline=True)
@@ -278,7 +273,7 @@ def check_edit_amendment(
 
 def do_take_stance(db: Session, *, amendment: Amendment, actor: User, stance: str) -> Stance:
     """Support or oppose the current version; the same call confirms a stance on an earlier one."""
-    _require(rules.can_take_stance(actor, amendment))
+    require(rules.can_take_stance(actor, amendment))
     if stance not in STANCES:
         raise ValidationError(
             {"stance": DomainError("invalid_choice", N_("Please choose one of the options."), field="stance")}
@@ -374,7 +369,7 @@ def do_accept_amendment(
     db: Session, *, amendment: Amendment, document: Document, actor: User, membership: Membership | None
 ) -> Revision:
     """Merge the amendment onto the current text as a new revision credited to its author."""
-    _require(rules.can_decide_amendment(actor, membership, amendment, document))
+    require(rules.can_decide_amendment(actor, membership, amendment, document))
     author = db.get(User, amendment.author_id)
     base = _revision(db, document, amendment.base_number)
     try:
@@ -402,7 +397,7 @@ def do_accept_amendment(
 def check_reject_amendment(
     db: Session, *, amendment: Amendment, document: Document, actor: User, membership: Membership | None, data: Mapping
 ) -> Amendment:
-    _require(rules.can_decide_amendment(actor, membership, amendment, document))
+    require(rules.can_decide_amendment(actor, membership, amendment, document))
     check = Checker(data)
     reason = check.text("reason", max_length=2000, multiline=True)
     check.done()
@@ -415,7 +410,7 @@ def check_reject_amendment(
 
 
 def do_withdraw_amendment(db: Session, *, amendment: Amendment, actor: User) -> Amendment:
-    _require(rules.can_withdraw_amendment(actor, amendment))
+    require(rules.can_withdraw_amendment(actor, amendment))
     amendment.status, amendment.decided_at = "withdrawn", utcnow()
     db.add(amendment)
     db.flush()
@@ -431,7 +426,7 @@ def do_settle_amendment_by_assembly(
     db: Session, *, amendment: Amendment, document: Document, adopted: bool, vote_id: int, actor_id: int | None
 ) -> Revision | None:
     """A forum's vote decided: an adopted amendment is merged onto the text as a revision credited
-    to its author, and the open amendments competing for the same passage lapse; a rejected one is
+    to its author, and the amendments competing with it lapse (see :mod:`.competition`); a rejected one is
     closed with the vote as its reason. Called by the vote's closing, which checked permissions."""
     amendment.decided_by, amendment.decided_at = actor_id, utcnow()
     if not adopted:
@@ -462,7 +457,7 @@ def do_settle_amendment_by_assembly(
         f"vote:{vote_id}",
     )
     db.add(amendment)
-    for rival in queries.list_competing(db, amendment=amendment):
+    for rival in (s.amendment for s in queries.list_competing(db, amendment=amendment)):
         rival.status, rival.decided_at, rival.decided_by = "lapsed", utcnow(), actor_id
         rival.decision_reason = f"lapsed:{amendment.id}"
         db.add(rival)

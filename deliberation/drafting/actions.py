@@ -15,7 +15,7 @@ from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
 from ..db import utcnow
-from ..errors import Conflict, DomainError, Forbidden, NotFound
+from ..errors import Conflict, DomainError, NotFound, require
 from ..i18n import N_, Nn_
 from ..notifications.actions import ensure_following, notify_revision
 from ..params import number_or_none
@@ -77,11 +77,6 @@ class Saved:
     merged: bool
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise Forbidden("forbidden", N_("You do not have permission to do this."))
-
-
 def _new_pid() -> str:
     return secrets.token_hex(4)
 
@@ -117,7 +112,7 @@ def _body(check: Checker, data: Mapping, name: str = "body") -> str:
 def check_create_document(
     db: Session, *, workshop: Workshop, actor: User, membership: Membership | None, data: Mapping
 ) -> Document:
-    _require(rules.can_create_document(actor, membership))
+    require(rules.can_create_document(actor, membership))
     check = Checker(data)
     kind = check.choice("kind", DOCUMENT_KINDS)
     title = check.text("title", max_length=300, min_length=3)
@@ -231,7 +226,7 @@ def check_save_revision(
     A clean three-way merge is saved as a revision that says so. Overlapping changes raise
     MergeConflict with both texts and the conflicting passages, and nothing is written.
     """
-    _require(rules.can_edit_document(actor, membership, document))
+    require(rules.can_edit_document(actor, membership, document))
     check = Checker(data)
     title = check.text("title", max_length=300, min_length=3)
     summary = check.text("summary", max_length=300, required=False)
@@ -267,7 +262,7 @@ def check_resolve_conflict(
     db: Session, *, document: Document, actor: User, membership: Membership | None, data: Mapping
 ) -> Saved:
     """Save the text a person assembled on the conflict page, from base, their text and the head."""
-    _require(rules.can_edit_document(actor, membership, document))
+    require(rules.can_edit_document(actor, membership, document))
     from ..text.merge import Custom, resolve
 
     check = Checker(data)
@@ -315,7 +310,7 @@ def do_restore_revision(
     db: Session, *, document: Document, actor: User, membership: Membership | None, number: int
 ) -> Saved:
     """Bring an old text back as a new revision; history is never rewritten."""
-    _require(rules.can_edit_document(actor, membership, document))
+    require(rules.can_edit_document(actor, membership, document))
     old = _existing(db, document, number)
     head = _existing(db, document, document.head_number)
     if old.body == head.body and old.title == head.title:
@@ -419,7 +414,7 @@ class _LostRace(Exception):
 def check_update_tags(
     db: Session, *, document: Document, actor: User, membership: Membership | None, data: Mapping
 ) -> Document:
-    _require(rules.can_edit_document(actor, membership, document))
+    require(rules.can_edit_document(actor, membership, document))
     check = Checker(data)
     sectors, themes = _tags(check, data, "sectors", SECTORS), _tags(check, data, "themes", THEMES)
     check.done()
@@ -434,7 +429,7 @@ def check_update_tags(
 def do_set_document_status(
     db: Session, *, document: Document, actor: User, membership: Membership | None, status: str
 ) -> Document:
-    _require(rules.can_change_status(actor, membership, document, status))
+    require(rules.can_change_status(actor, membership, document, status))
     previous, document.status, document.updated_at = document.status, status, utcnow()
     db.add(document)
     db.flush()

@@ -7,10 +7,9 @@ from sqlmodel import Session
 
 from .. import live
 from ..accounts.models import User
-from ..accounts.rules import is_signed_in
 from ..audit.actions import record
 from ..db import utcnow
-from ..errors import Conflict, Forbidden, NotFound
+from ..errors import Conflict, NotFound, require
 from ..i18n import N_
 from ..voting.counting import CountingError, resolve_proxies
 from . import queries, rules
@@ -26,11 +25,6 @@ _PROXY_REFUSALS = {
 }
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise Forbidden("forbidden", N_("You do not have permission to do this."))
-
-
 def _require_registration_open(db: Session, forum: Forum) -> None:
     # Locked and read afresh: a registration racing the forum's opening waits for it and sees it.
     forum = queries.get_forum_for_update(db, forum.id)
@@ -43,7 +37,7 @@ def _require_registration_open(db: Session, forum: Forum) -> None:
 
 def do_register_delegate(db: Session, *, forum: Forum, user: User, actor: User) -> Delegate:
     """Register a member as a delegate; a row once unregistered is registered again, never duplicated."""
-    _require(rules.is_self(actor, user.id) or rules.is_chair(actor))
+    require(rules.may_act_for(actor, user.id))
     _require_registration_open(db, forum)
     if not user.is_active:
         raise Conflict("inactive_user", N_("This account is switched off, so it cannot be registered."))
@@ -68,7 +62,7 @@ def do_register_delegate(db: Session, *, forum: Forum, user: User, actor: User) 
 
 def do_unregister_delegate(db: Session, *, forum: Forum, user: User, actor: User) -> Delegate:
     """Unregister a delegate (the row stays); proxies they give or hold are revoked with it."""
-    _require(rules.is_self(actor, user.id) or rules.is_chair(actor))
+    require(rules.may_act_for(actor, user.id))
     _require_registration_open(db, forum)
     delegate = _registered(db, forum, user)
     delegate.is_registered, delegate.is_present = False, False
@@ -91,7 +85,7 @@ def _registered(db: Session, forum: Forum, user: User) -> Delegate:
 
 def do_mark_present(db: Session, *, forum: Forum, user: User, present: bool, actor: User) -> Delegate:
     """The chair records who is in the hall (it matters for quorums counted on those present)."""
-    _require(rules.is_chair(actor))
+    require(rules.is_chair(actor))
     if not rules.agenda_is_open(forum):
         raise Conflict("forum_closed", N_("This forum is closed: presence can no longer be changed."))
     delegate = _registered(db, forum, user)
@@ -121,18 +115,23 @@ def _lock_for_proxies(db: Session, forum_id: int) -> Forum:
     forum = queries.get_forum_for_update(db, forum_id)
     if forum is None:
         raise NotFound("forum_not_found", N_("There is no such forum."))
-    if not rules.agenda_is_open(forum):
-        raise Conflict("forum_closed", N_("This forum is closed: proxies can no longer change."))
-    if queries.has_open_vote(db, forum_id):
-        raise Conflict(
-            "vote_open", N_("A vote is open in this forum. Proxies can be given or revoked only between votes.")
-        )
+    if not rules.proxies_may_change(forum, vote_open=queries.has_open_vote(db, forum_id)):
+        raise _proxies_frozen(forum)
     return forum
+
+
+def _proxies_frozen(forum: Forum) -> Conflict:
+    """Why proxies may not change now: the rule is in rules.proxies_may_change, this only explains it."""
+    if not rules.agenda_is_open(forum):
+        return Conflict("forum_closed", N_("This forum is closed: proxies can no longer change."))
+    return Conflict(
+        "vote_open", N_("A vote is open in this forum. Proxies can be given or revoked only between votes.")
+    )
 
 
 def do_give_proxy(db: Session, *, forum: Forum, giver: User, holder: User, actor: User) -> Proxy:
     """``giver`` gives their vote to ``holder``: both delegates, one proxy each way, never chained."""
-    _require(rules.is_self(actor, giver.id) or rules.is_chair(actor))
+    require(rules.may_act_for(actor, giver.id))
     _lock_for_proxies(db, forum.id)
     live = queries.live_proxies(db, forum.id)
     _check_proxies(registered=queries.registered_ids(db, forum.id), live=live, giver=giver.id, holder=holder.id)
@@ -176,7 +175,7 @@ def _check_proxies(*, registered: set[int], live: dict[int, int], giver: int, ho
 
 def do_revoke_proxy(db: Session, *, proxy: Proxy, actor: User) -> Proxy:
     """The giver, the holder or a coordinator ends a proxy; the row stays, marked revoked."""
-    _require(is_signed_in(actor) and rules.can_revoke_proxy(actor, proxy))
+    require(rules.may_revoke_proxy(actor, proxy))
     _lock_for_proxies(db, proxy.forum_id)
     db.refresh(proxy)
     if proxy.revoked_at is not None:

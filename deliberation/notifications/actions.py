@@ -18,17 +18,11 @@ from ..audit.actions import record
 from ..db import utcnow
 from ..discussion.models import Comment
 from ..drafting.models import Document
-from ..errors import Forbidden
-from ..i18n import N_
+from ..errors import require
 from ..validation import Checker
 from . import queries, rules
 from .delivery import Entry, letter_to, queue_mail
 from .models import DELIVERY, NOTIFICATION_KINDS, Follow, Notification, NotificationPreference
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise Forbidden("forbidden", N_("You do not have permission to do this."))
 
 
 def _follow(db: Session, *, user_id: int, document_id: int) -> bool:
@@ -53,13 +47,13 @@ def ensure_following(db: Session, *, user_id: int, document_id: int) -> None:
 
 
 def do_follow(db: Session, *, user: User, document: Document) -> None:
-    _require(rules.can_follow(user, document))
+    require(rules.can_follow(user, document))
     if _follow(db, user_id=user.id, document_id=document.id):
         record(db, actor_id=user.id, action="document.followed", obj=document)
 
 
 def do_unfollow(db: Session, *, user: User, document: Document) -> None:
-    _require(rules.can_follow(user, document))
+    require(rules.can_follow(user, document))
     removed = db.execute(delete(Follow).where(Follow.user_id == user.id, Follow.document_id == document.id))
     if removed.rowcount:
         record(db, actor_id=user.id, action="document.unfollowed", obj=document)

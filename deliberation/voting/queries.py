@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from ..accounts.models import User
+from ..discussion.queries import OpenAmendment, list_open_with_rivals
 from ..forums.models import Delegate, Proxy
 from .counting import Counts, Rule
 from .models import Ballot, BallotBox, Participation, Vote
@@ -30,10 +31,6 @@ def rule_of(vote: Vote) -> Rule:
 
 def list_item_votes(db: Session, item_id: int) -> list[Vote]:
     return list(db.exec(select(Vote).where(Vote.agenda_item_id == item_id).order_by(Vote.id)).all())
-
-
-def list_forum_votes(db: Session, forum_id: int) -> list[Vote]:
-    return list(db.exec(select(Vote).where(Vote.forum_id == forum_id).order_by(Vote.id)).all())
 
 
 def list_document_votes(db: Session, document_id: int) -> list[Vote]:
@@ -149,7 +146,8 @@ def list_voters(db: Session, vote: Vote, *, with_choices: bool) -> list[VoterRow
 
 
 def own_choice(db: Session, *, vote: Vote, voter_id: int) -> str | None:
-    """A roll-call voter's current choice, shown back to them while the vote is open."""
+    """A roll-call voter's current choice: a form sent again with its idempotency key is the same
+    submission only if it asks for this choice (ballots._replay)."""
     if vote.is_secret:
         return None
     return db.exec(select(Ballot.choice).where(Ballot.vote_id == vote.id, Ballot.voter_id == voter_id)).first()
@@ -294,22 +292,21 @@ def votes_by_item(db: Session, forum_id: int) -> dict[int, list[Vote]]:
 
 def item_vote_panel(db: Session, *, item, forum, actor) -> dict:
     """What an agenda item's page shows of its votes: the votes (a draft one only to the chair),
-    and for the chair the pending amendments to put first, competing ones grouped together."""
-    from .rules import can_chair
+    and for the chair the pending amendments to put first, grouped by passage, each with the
+    amendments adopting it would lapse."""
+    from .rules import can_prepare_vote
 
-    chair = can_chair(actor, forum) and item.status == "scheduled"
+    preparing = can_prepare_vote(actor, forum, item)
     votes = [
-        v for v in list_item_votes(db, item.id) if v.status not in ("cancelled",) and (chair or v.status != "draft")
+        v for v in list_item_votes(db, item.id) if v.status not in ("cancelled",) and (preparing or v.status != "draft")
     ]
-    groups: list[list] = []
-    if chair and item.document_id is not None:
-        from ..discussion.queries import list_amendments
-
-        by_passage: dict[str | None, list] = {}
-        for summary in list_amendments(db, document_id=item.document_id, status="open"):
-            by_passage.setdefault(summary.amendment.target_pid, []).append(summary)
+    groups: list[list[OpenAmendment]] = []
+    if preparing and item.document_id is not None:
+        by_passage: dict[str | None, list[OpenAmendment]] = {}
+        for entry in list_open_with_rivals(db, document_id=item.document_id):
+            by_passage.setdefault(entry.summary.amendment.target_pid, []).append(entry)
         groups = list(by_passage.values())
-    return {"votes": votes, "can_prepare_vote": chair, "pending_amendments": groups}
+    return {"votes": votes, "can_prepare_vote": preparing, "pending_amendments": groups}
 
 
 @dataclass(frozen=True)

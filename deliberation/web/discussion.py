@@ -328,12 +328,6 @@ def amendment_new(ctx: Ctx) -> Response:
 def _amendment_context(ctx: Ctx, amendment: Amendment, view, membership) -> dict:
     document = view.document
     change = actions.amendment_change(ctx.db, amendment=amendment, document=document)
-    summaries = queries.list_amendments(ctx.db, document_id=document.id, status="open")
-    competing = [
-        s
-        for s in summaries
-        if s.amendment.id != amendment.id and amendment.target_pid and s.amendment.target_pid == amendment.target_pid
-    ]
     context = {
         "amendment": amendment,
         "document": document,
@@ -347,7 +341,7 @@ def _amendment_context(ctx: Ctx, amendment: Amendment, view, membership) -> dict
         "stances": queries.list_stances(ctx.db, amendment_id=amendment.id),
         "counts": queries.stance_counts(ctx.db, amendment_ids=[amendment.id]).get(amendment.id, queries.StanceCount()),
         "my_stance": queries.get_stance(ctx.db, amendment_id=amendment.id, user_id=ctx.actor.id if ctx.actor else None),
-        "competing": competing,
+        "competing": queries.list_competing(ctx.db, amendment=amendment),
         "threads": queries.list_threads(
             ctx.db,
             document_id=document.id,

@@ -19,14 +19,14 @@ from ..i18n import N_, gettext
 from ..notifications.queries import is_following
 from ..resolutions.queries import get_resolution_for_document
 from ..text import attribution
-from ..text.diff import diff_summary, side_by_side
 from ..text.markdown import render_units
 from ..text.paragraphs import number_points
 from ..voting.queries import list_document_votes
 from ..workshops import queries as workshop_queries
 from . import params
+from .compare import render_compare
 from .context import Ctx, endpoint
-from .rendering import NO_PREVIEW, clash_views, inline_diff_html, preview_context
+from .rendering import NO_PREVIEW, clash_views, preview_context
 
 
 def routes() -> list[Route]:
@@ -342,22 +342,13 @@ def document_compare(ctx: Ctx) -> Response:
     revisions = queries.get_revisions(ctx.db, document_id=view.document.id, numbers=[old_number, new_number])
     if old_number not in revisions or new_number not in revisions:
         raise NotFound("revision_not_found", N_("There is no such version of this document."))
-    old, new = revisions[old_number], revisions[new_number]
-    mode = "side" if ctx.request.query_params.get("view") == "side" else "inline"
-    ops = queries.diff_cache.diff(old, new)
-    return ctx.render(
+    return render_compare(
+        ctx,
         "drafting/compare.html",
-        {
-            "document": view.document,
-            "workshop": view.workshop,
-            "old": old,
-            "new": new,
-            "mode": mode,
-            "summary": diff_summary(old.body, new.body),
-            "inline_html": inline_diff_html(ops) if mode == "inline" else "",
-            "rows": side_by_side(old.body, new.body) if mode == "side" else [],
-            "numbers": list(range(head, 0, -1)),
-        },
+        {"document": view.document, "workshop": view.workshop},
+        old=revisions[old_number],
+        new=revisions[new_number],
+        newest=head,
     )
 
 

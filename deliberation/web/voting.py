@@ -159,24 +159,24 @@ def _after_chair_action(ctx: Ctx, vote: Vote, message: str) -> Response:
 @endpoint
 def vote_open(ctx: Ctx) -> Response:
     vote, forum, _ = _vote(ctx)
-    ctx.require(rules.can_chair(ctx.actor, forum))
-    actions.do_open_vote(ctx.db, vote=vote, forum=forum, actor=ctx.actor)
+    actor = ctx.require_actor()  # the action decides whether they may
+    actions.do_open_vote(ctx.db, vote=vote, forum=forum, actor=actor)
     return _after_chair_action(ctx, vote, gettext("The vote is open."))
 
 
 @endpoint
 def vote_close(ctx: Ctx) -> Response:
     vote, forum, _ = _vote(ctx)
-    ctx.require(rules.can_chair(ctx.actor, forum))
-    actions.do_close_vote(ctx.db, vote=vote, forum=forum, actor=ctx.actor)
+    actor = ctx.require_actor()  # the action decides whether they may
+    actions.do_close_vote(ctx.db, vote=vote, forum=forum, actor=actor)
     return _after_chair_action(ctx, vote, gettext("The vote is closed and counted."))
 
 
 @endpoint
 def vote_cancel(ctx: Ctx) -> Response:
     vote, forum, item = _vote(ctx)
-    ctx.require(rules.can_chair(ctx.actor, forum))
-    actions.do_cancel_vote(ctx.db, vote=vote, forum=forum, actor=ctx.actor)
+    actor = ctx.require_actor()  # the action decides whether they may
+    actions.do_cancel_vote(ctx.db, vote=vote, forum=forum, actor=actor)
     ctx.flash(gettext("The vote is cancelled."))
     return ctx.redirect("agenda_item", forum_id=forum.id, item_id=item.id)
 
@@ -184,9 +184,9 @@ def vote_cancel(ctx: Ctx) -> Response:
 @endpoint
 def vote_hand_count(ctx: Ctx) -> Response:
     vote, forum, item = _vote(ctx)
-    ctx.require(rules.can_chair(ctx.actor, forum))
+    actor = ctx.require_actor()  # the action decides whether they may
     try:
-        actions.check_record_hand_count(ctx.db, vote=vote, forum=forum, actor=ctx.actor, data=ctx.form)
+        actions.check_record_hand_count(ctx.db, vote=vote, forum=forum, actor=actor, data=ctx.form)
     except ValidationError as error:
         return ctx.render(
             "voting/vote.html",
@@ -208,8 +208,7 @@ def _vote_context(ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem) -> dict:
         "voters": queries.list_voters(ctx.db, vote, with_choices=rules.can_see_choices(vote)) if published else [],
         "show_choices": rules.can_see_choices(vote),
         "can_chair": rules.can_chair(ctx.actor, forum),
-        "can_vote": bool(ctx.actor)
-        and rules.takes_ballots(vote)
+        "can_vote": rules.may_try_to_vote(ctx.actor, vote)
         and forum_queries.is_registered_delegate(ctx.db, forum_id=forum.id, user_id=ctx.actor.id),
         "values": {},
         "errors": {},
