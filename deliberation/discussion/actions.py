@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -21,7 +22,7 @@ from ..params import id_or_none, number_or_none
 from ..text.amend import AmendError, apply_change
 from ..text.anchors import make_anchor
 from ..text.canonical import normalize
-from ..text.merge import merge3
+from ..text.merge import MergeResult, merge3
 from ..validation import Checker, strip_controls
 from ..workshops.models import Membership
 from . import queries, rules
@@ -311,6 +312,31 @@ def rebase(db: Session, *, amendment: Amendment, document: Document):
     head = _revision(db, document, document.head_number)
     amended = amended_text(base, amendment)
     return merge3(base.body, amended, head.body), head
+
+
+@dataclass(frozen=True)
+class AmendmentChange:
+    """What an amendment changes, in the text it is read against.
+
+    While it is open, that is the current text, onto which it is carried by the merge; ``after``
+    is None when the merge clashes (``merge`` then holds the conflicts). Once decided (accepted,
+    rejected, withdrawn, lapsed) it is the version it was written against, with the change exactly
+    as proposed: the current text may since have moved on for other reasons.
+    """
+
+    against: Revision
+    current: bool
+    before: str
+    after: str | None
+    merge: MergeResult | None = None
+
+
+def amendment_change(db: Session, *, amendment: Amendment, document: Document) -> AmendmentChange:
+    if amendment.status == "open":
+        result, head = rebase(db, amendment=amendment, document=document)
+        return AmendmentChange(head, True, head.body, result.text if result.clean else None, result)
+    base = _revision(db, document, amendment.base_number)
+    return AmendmentChange(base, False, base.body, amended_text(base, amendment))
 
 
 def amended_text(base: Revision, amendment: Amendment) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
@@ -237,3 +237,36 @@ def list_open_with_rivals(db: Session, *, document_id: int) -> list[OpenAmendmen
     """A text's open amendments, each with its competitors: two queries however many there are."""
     summaries = list_amendments(db, document_id=document_id, status="open")
     return [OpenAmendment(s, competing_in(s.amendment, summaries)) for s in summaries]
+
+
+@dataclass(frozen=True)
+class AcceptedAmendment:
+    """An amendment that made a version of its document, with its author and, when a forum's vote
+    adopted it, that vote's number."""
+
+    amendment: Amendment
+    author: User
+    vote_number: int | None
+
+
+def list_accepted_amendments(
+    db: Session, *, document_id: int, numbers: Collection[int]
+) -> dict[int, AcceptedAmendment]:
+    """The amendments accepted into the given versions of a document, by version number, in one query."""
+    if not numbers:
+        return {}
+    rows = db.exec(
+        select(Amendment, User)
+        .join(User, User.id == Amendment.author_id)
+        .where(Amendment.document_id == document_id, Amendment.accepted_number.in_(sorted(numbers)))
+    ).all()
+    return {
+        amendment.accepted_number: AcceptedAmendment(amendment, author, _vote_number(amendment.decision_reason))
+        for amendment, author in rows
+    }
+
+
+def _vote_number(reason: str) -> int | None:
+    """A forum's vote that decided an amendment is stored as its reason, ``vote:<id>``."""
+    kind, _, value = (reason or "").partition(":")
+    return int(value) if kind == "vote" and value.isdigit() else None

@@ -249,6 +249,15 @@ def check_save_revision(
     )
 
 
+def check_preview_text(data: Mapping, *, name: str = "body") -> str:
+    """The text an editor asks to see rendered before saving, held to the limits of a save (its
+    length and its number of paragraphs); an empty text is no error here. Nothing is written."""
+    check = Checker(data)
+    body = _body(check, data, name) if str(data.get(name, "") or "").strip() else ""
+    check.done()
+    return body
+
+
 def check_resolve_conflict(
     db: Session, *, document: Document, actor: User, membership: Membership | None, data: Mapping
 ) -> Saved:
