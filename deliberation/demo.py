@@ -17,6 +17,7 @@ from .dates import local
 from .db import utcnow
 from .drafting.actions import check_create_document, check_save_revision
 from .forums.actions import check_create_forum, do_set_forum_status
+from .wiring import wire
 from .workshops.actions import check_create_workshop, check_request_membership, do_decide_membership, do_set_facilitator
 from .workshops.queries import get_membership
 
@@ -260,6 +261,9 @@ def network_is_empty(db: Session) -> bool:
 
 
 def load_demo(db: Session, *, today: date | None = None) -> DemoLogins:
+    # The demo is made through the domain code, which tells the capabilities above what it did
+    # (a saved text is indexed, the adopting vote makes a resolution): their handlers must be in.
+    wire()
     # Kyiv's day, as every date is shown: the past forum's vote happens today there.
     today = today or local(utcnow()).date()
     users = {}

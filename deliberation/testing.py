@@ -15,7 +15,12 @@ from .accounts.models import User
 from .accounts.passwords import hash_password
 from .forums.models import Forum
 from .outbox.models import OutboxEntry
+from .wiring import wire
 from .workshops.models import Membership, Workshop
+
+# The factories below change things through the domain code, which announces what it did to the
+# capabilities above (deliberation.hooks): a host's tests get the same handlers as the app.
+wire()
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)

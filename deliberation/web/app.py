@@ -31,6 +31,7 @@ from ..outbox.senders import deliverer
 from ..outbox.sweeper import Sweeper
 from ..settings import LOCALES, Settings, check_secret_key
 from ..voting.turnout import TurnoutPublisher
+from ..wiring import wire
 from . import (
     accounts,
     admin,
@@ -277,6 +278,7 @@ def create_app(
     """
     settings = settings or Settings.from_env()
     check_secret_key(settings.secret_key)
+    wire()
     if settings.default_locale not in LOCALES:
         raise ValueError(f"default_locale must be one of {LOCALES}")
     bind = engine if engine is not None else engine_for(settings)
