@@ -6,7 +6,7 @@ was saved: notify the followers, index the new words, move the comments along), 
 fact here, made of plain values; the handlers the higher capabilities registered run at once:
 
 - in the same session and transaction, so their writes commit or roll back with the change, and a
-  handler that raises refuses the change;
+  handler that raises refuses the change (proxies cannot change while a vote is open);
 - in the order ``deliberation.wiring`` registers them, whatever was imported first;
 - a fact nobody registered for is announced to nobody.
 
@@ -77,6 +77,20 @@ class AmendmentDecided:
     actor_id: int | None
 
 
+@dataclass(frozen=True)
+class ProxiesChanging:
+    """A proxy is about to be given or revoked at a forum whose row is locked; a handler raises to refuse."""
+
+    forum_id: int
+
+
+@dataclass(frozen=True)
+class AgendaItemReturning:
+    """A scheduled agenda item is about to go back to its workshop; a handler raises to refuse."""
+
+    item_id: int
+
+
 #: Every fact, in the order of the capabilities that announce them (tests/test_hooks.py checks that
 #: each is announced by the code, heard by someone and documented).
 FACTS: tuple[type, ...] = (
@@ -85,6 +99,8 @@ FACTS: tuple[type, ...] = (
     CommentPosted,
     AmendmentProposed,
     AmendmentDecided,
+    ProxiesChanging,
+    AgendaItemReturning,
 )
 
 

@@ -14,11 +14,13 @@ import threading
 from .discussion.anchoring import refresh_saved_anchors
 from .hooks import (
     HOOKS,
+    AgendaItemReturning,
     AmendmentDecided,
     AmendmentProposed,
     CommentPosted,
     DocumentStatusChanged,
     HookList,
+    ProxiesChanging,
     RevisionSaved,
 )
 from .notifications.actions import (
@@ -28,12 +30,14 @@ from .notifications.actions import (
     notify_saved_revision,
 )
 from .search.index import index_saved_revision, index_status_change
+from .voting.guards import refuse_proxies_during_vote, refuse_return_after_vote
 
 _lock = threading.Lock()
 
 
 def register_all(hooks: HookList) -> None:
-    """Every handler of the site, in order."""
+    """Every handler of the site, in order. A handler that raises refuses the change, so refusals
+    come before work."""
     # A new head: its author follows the document and the followers hear of it, search finds the
     # new words, the comments move to their passages in it.
     hooks.register(RevisionSaved, notify_saved_revision)
@@ -43,6 +47,8 @@ def register_all(hooks: HookList) -> None:
     hooks.register(CommentPosted, notify_posted_comment)
     hooks.register(AmendmentProposed, notify_proposed_amendment)
     hooks.register(AmendmentDecided, notify_decided_amendment)
+    hooks.register(ProxiesChanging, refuse_proxies_during_vote)
+    hooks.register(AgendaItemReturning, refuse_return_after_vote)
 
 
 def wire() -> None:

@@ -119,6 +119,8 @@ EXPECTED_ORDER = {
     "CommentPosted": ["deliberation.notifications.actions.notify_posted_comment"],
     "AmendmentProposed": ["deliberation.notifications.actions.notify_proposed_amendment"],
     "AmendmentDecided": ["deliberation.notifications.actions.notify_decided_amendment"],
+    "ProxiesChanging": ["deliberation.voting.guards.refuse_proxies_during_vote"],
+    "AgendaItemReturning": ["deliberation.voting.guards.refuse_return_after_vote"],
 }
 
 PRINT_ORDER = """
