@@ -91,6 +91,21 @@ class AgendaItemReturning:
     item_id: int
 
 
+@dataclass(frozen=True)
+class FinalTextAdopted:
+    """A closed final vote adopted the revision it was about, of ``document_id``."""
+
+    vote_id: int
+    document_id: int
+
+
+@dataclass(frozen=True)
+class ResolutionRecorded:
+    """An adopted text was frozen as a resolution."""
+
+    resolution_id: int
+
+
 #: Every fact, in the order of the capabilities that announce them (tests/test_hooks.py checks that
 #: each is announced by the code, heard by someone and documented).
 FACTS: tuple[type, ...] = (
@@ -101,6 +116,8 @@ FACTS: tuple[type, ...] = (
     AmendmentDecided,
     ProxiesChanging,
     AgendaItemReturning,
+    FinalTextAdopted,
+    ResolutionRecorded,
 )
 
 

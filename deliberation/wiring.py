@@ -19,8 +19,10 @@ from .hooks import (
     AmendmentProposed,
     CommentPosted,
     DocumentStatusChanged,
+    FinalTextAdopted,
     HookList,
     ProxiesChanging,
+    ResolutionRecorded,
     RevisionSaved,
 )
 from .notifications.actions import (
@@ -29,7 +31,8 @@ from .notifications.actions import (
     notify_proposed_amendment,
     notify_saved_revision,
 )
-from .search.index import index_saved_revision, index_status_change
+from .resolutions.actions import adopt_final_text
+from .search.index import index_recorded_resolution, index_saved_revision, index_status_change
 from .voting.guards import refuse_proxies_during_vote, refuse_return_after_vote
 
 _lock = threading.Lock()
@@ -49,6 +52,8 @@ def register_all(hooks: HookList) -> None:
     hooks.register(AmendmentDecided, notify_decided_amendment)
     hooks.register(ProxiesChanging, refuse_proxies_during_vote)
     hooks.register(AgendaItemReturning, refuse_return_after_vote)
+    hooks.register(FinalTextAdopted, adopt_final_text)
+    hooks.register(ResolutionRecorded, index_recorded_resolution)
 
 
 def wire() -> None:

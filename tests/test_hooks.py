@@ -121,6 +121,8 @@ EXPECTED_ORDER = {
     "AmendmentDecided": ["deliberation.notifications.actions.notify_decided_amendment"],
     "ProxiesChanging": ["deliberation.voting.guards.refuse_proxies_during_vote"],
     "AgendaItemReturning": ["deliberation.voting.guards.refuse_return_after_vote"],
+    "FinalTextAdopted": ["deliberation.resolutions.actions.adopt_final_text"],
+    "ResolutionRecorded": ["deliberation.search.index.index_recorded_resolution"],
 }
 
 PRINT_ORDER = """

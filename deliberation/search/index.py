@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from ..db import is_sqlite, utcnow
 from ..drafting.models import Document, Revision
-from ..hooks import DocumentStatusChanged, RevisionSaved
+from ..hooks import DocumentStatusChanged, ResolutionRecorded, RevisionSaved
 from ..resolutions.models import Resolution
 from ..text.lemmas import lemma_text
 from .models import FTS_TABLE, VISIBILITIES, SearchEntry
@@ -123,6 +123,11 @@ def index_saved_revision(db: Session, saved: RevisionSaved) -> None:
 
 def index_status_change(db: Session, changed: DocumentStatusChanged) -> None:
     index_document_status(db, db.get(Document, changed.document_id))
+
+
+def index_recorded_resolution(db: Session, recorded: ResolutionRecorded) -> None:
+    """The resolution is public from this commit on."""
+    index_resolution(db, db.get(Resolution, recorded.resolution_id))
 
 
 def _batches(ids: Sequence[int]) -> Iterable[Sequence[int]]:
