@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import logging
@@ -26,6 +27,7 @@ from starlette.types import Scope
 from ..db import SessionFactory, engine_for
 from ..errors import DomainError
 from ..i18n import N_, get_locale, reset_locale, set_locale
+from ..live.broker import Broker
 from ..notifications.queries import unread_count
 from ..outbox.senders import deliverer
 from ..outbox.sweeper import Sweeper
@@ -131,10 +133,6 @@ class AppState:
 
     def live_broker(self):
         """This process's live event hub, for the running event loop (made on first use)."""
-        import asyncio
-
-        from ..live.broker import Broker
-
         loop = asyncio.get_running_loop()
         broker = self._broker
         if broker is None or (broker.loop is not None and broker.loop is not loop):

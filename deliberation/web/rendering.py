@@ -22,6 +22,7 @@ from ..settings import LOCALES
 from ..taxonomy import SECTORS, THEMES
 from ..text.diff import Op, render_inline_html
 from ..validation import PASSWORD_MIN_LENGTH
+from ..voting import models as voting
 from ..workshops.models import WORKSHOP_KINDS, WORKSHOP_PURPOSES
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -147,8 +148,6 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
 
 
 def _voting_globals() -> dict:
-    from ..voting import models as voting
-
     return dict(
         VOTE_MODES=voting.VOTE_MODES,
         VOTE_STATUSES=voting.VOTE_STATUSES,
