@@ -17,6 +17,11 @@ from deliberation import create_app, migrate
 from deliberation.db import SessionFactory, make_engine
 from deliberation.settings import Settings
 from deliberation.text.diff import word_diff
+from deliberation.wiring import wire
+
+# The domain code announces what it did to the capabilities above it (deliberation.hooks): tests
+# run with the handlers the app and the command line register.
+wire()
 
 PG_URL = os.environ.get("DELIBERATION_TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

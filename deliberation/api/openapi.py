@@ -21,6 +21,7 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_json_schema
 from pydantic_core import core_schema
 
+from ..exports.json_out import RESOLUTION_JSON_SCHEMA
 from . import shapes
 from .params import ID_MAX, LIMIT_DEFAULT, LIMIT_MAX, Q_MAX_LENGTH
 
@@ -56,8 +57,6 @@ class _Components(GenerateJsonSchema):
 
 
 def _export_schema() -> dict[str, Any]:
-    from ..exports.json_out import RESOLUTION_JSON_SCHEMA
-
     schema = {k: v for k, v in copy.deepcopy(RESOLUTION_JSON_SCHEMA).items() if k != "$schema"}
     schema["description"] = "The JSON download of a resolution, at its page's address plus .json. " + schema.get(
         "description", ""

@@ -16,8 +16,8 @@ from ..drafting.actions import MergeConflict, save_text
 from ..drafting.models import Document, Revision
 from ..drafting.queries import get_revision, paragraphs_of
 from ..errors import Conflict, DomainError, NotFound, ValidationError, require
+from ..hooks import AmendmentDecided, AmendmentProposed, CommentPosted, announce
 from ..i18n import N_
-from ..notifications.actions import ensure_following, notify_amendment, notify_decision, notify_reply
 from ..params import id_or_none, number_or_none
 from ..text.amend import AmendError, apply_change
 from ..text.anchors import make_anchor
@@ -100,11 +100,15 @@ def check_post_comment(
     record(
         db, actor_id=actor.id, action="comment.posted", obj=comment, document_id=document.id, reply_to=comment.parent_id
     )
-    ensure_following(db, user_id=actor.id, document_id=document.id)
-    if parent is not None:
-        notify_reply(
-            db, document_id=document.id, comment_id=comment.id, parent_author_id=parent.author_id, actor_id=actor.id
-        )
+    announce(
+        db,
+        CommentPosted(
+            document_id=document.id,
+            comment_id=comment.id,
+            author_id=actor.id,
+            parent_author_id=parent.author_id if parent is not None else None,
+        ),
+    )
     events.queue(
         db,
         events.comment_posted,
@@ -235,8 +239,7 @@ def check_propose_amendment(db: Session, *, document: Document, actor: User, dat
     record(
         db, actor_id=actor.id, action="amendment.proposed", obj=amendment, document_id=document.id, kind=amendment.kind
     )
-    ensure_following(db, user_id=actor.id, document_id=document.id)
-    notify_amendment(db, document_id=document.id, amendment_id=amendment.id, actor_id=actor.id)
+    announce(db, AmendmentProposed(document_id=document.id, amendment_id=amendment.id, author_id=actor.id))
     events.queue(
         db,
         events.amendment_proposed,
@@ -476,14 +479,8 @@ def _settled(db: Session, amendment: Amendment, document: Document, actor_id: in
         revision=amendment.accepted_number,
         reason=amendment.decision_reason,
     )
-    recipients = {amendment.author_id} | {s.user_id for s, _ in queries.list_stances(db, amendment_id=amendment.id)}
-    notify_decision(
-        db,
-        document_id=document.id,
-        amendment_id=amendment.id,
-        accepted=accepted,
-        actor_id=actor_id,
-        recipients=recipients,
+    announce(
+        db, AmendmentDecided(document_id=document.id, amendment_id=amendment.id, accepted=accepted, actor_id=actor_id)
     )
     events.queue(
         db,

@@ -16,14 +16,13 @@ from ..accounts.models import User
 from ..audit.actions import record
 from ..db import utcnow
 from ..errors import Conflict, DomainError, NotFound, require
+from ..hooks import DocumentStatusChanged, RevisionSaved, announce
 from ..i18n import N_, Nn_
-from ..notifications.actions import ensure_following, notify_revision
 from ..params import number_or_none
-from ..search.index import index_document, index_document_status
 from ..taxonomy import SECTORS, THEMES
 from ..text import attribution
 from ..text.canonical import normalize
-from ..text.merge import MergeResult, merge3
+from ..text.merge import Custom, MergeResult, merge3, resolve
 from ..text.paragraphs import Paragraph, assign_ids, split_units
 from ..validation import Checker, strip_controls
 from ..workshops.models import Membership, Workshop
@@ -206,16 +205,14 @@ def _revised(db: Session, document: Document, revision: Revision) -> None:
         author_id=revision.author_id,
         origin=revision.origin,
     )
-    # Authors follow what they write; followers hear of every new version.
-    ensure_following(db, user_id=revision.author_id, document_id=document.id)
-    notify_revision(db, document=document, revision_number=revision.number, author_id=revision.author_id)
-    # In the same transaction: a search never finds words the text no longer has.
-    index_document(db, document, revision)
-    # Comments follow their passages into the new version here, with the save, so that pages only
-    # read stored places: a page that re-placed them would write while serving a read.
-    from ..discussion.anchoring import refresh_anchors
-
-    refresh_anchors(db, document=document, head=revision)
+    # Followers hear of it, the search index and the comments' places follow it, all in this
+    # transaction (deliberation.wiring lists who does what).
+    announce(
+        db,
+        RevisionSaved(
+            document_id=document.id, revision_id=revision.id, number=revision.number, author_id=revision.author_id
+        ),
+    )
 
 
 def check_save_revision(
@@ -263,8 +260,6 @@ def check_resolve_conflict(
 ) -> Saved:
     """Save the text a person assembled on the conflict page, from base, their text and the head."""
     require(rules.can_edit_document(actor, membership, document))
-    from ..text.merge import Custom, resolve
-
     check = Checker(data)
     title = check.text("title", max_length=300, min_length=3)
     summary = check.text("summary", max_length=300, required=False)
@@ -434,6 +429,6 @@ def do_set_document_status(
     db.add(document)
     db.flush()
     record(db, actor_id=actor.id, action="document.status_set", obj=document, previous=previous, status=status)
-    index_document_status(db, document)
+    announce(db, DocumentStatusChanged(document_id=document.id))
     events.queue(db, events.document_status_changed, document_id=document.id, status=status, actor_id=actor.id)
     return document

@@ -13,8 +13,8 @@ from ..audit.actions import record
 from ..db import utcnow
 from ..drafting.models import Document
 from ..errors import Conflict, NotFound, require
+from ..hooks import AgendaItemReturning, DocumentStatusChanged, announce
 from ..i18n import N_
-from ..search.index import index_document_status
 from ..validation import Checker
 from ..workshops.models import Membership
 from . import queries, rules
@@ -57,7 +57,7 @@ def do_submit_document(
             "not_a_draft", N_("Only a draft can be submitted to a forum, and this document is not a draft now.")
         )
     db.refresh(document)
-    index_document_status(db, document)
+    announce(db, DocumentStatusChanged(document_id=document.id))
     item = AgendaItem(
         forum_id=forum.id,
         kind="document",
@@ -103,11 +103,9 @@ def check_return_item(db: Session, *, item: AgendaItem, actor: User, data: Mappi
     check.done()
     forum = _locked_forum(db, item.forum_id)
     _require_status(item, "submitted", "scheduled")
-    if item.status == "scheduled" and queries.has_vote_begun(db, item.id):
-        raise Conflict(
-            "vote_begun",
-            N_("A vote on this item has already been opened, so it can no longer be returned to the workshop."),
-        )
+    if item.status == "scheduled":
+        # Voting refuses once a vote on the item has begun.
+        announce(db, AgendaItemReturning(item_id=item.id))
     previous = item.status
     item.status, item.return_reason, item.position = "returned", reason, None
     item.decided_by, item.decided_at = actor.id, utcnow()
@@ -130,7 +128,7 @@ def _reopen_document(db: Session, *, item: AgendaItem, actor: User) -> None:
     document.status, document.updated_at = "draft", utcnow()
     db.add(document)
     db.flush()
-    index_document_status(db, document)
+    announce(db, DocumentStatusChanged(document_id=document.id))
     events.queue(db, events.document_status_changed, document_id=document.id, status="draft", actor_id=actor.id)
 
 

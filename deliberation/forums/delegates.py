@@ -10,10 +10,11 @@ from ..accounts.models import User
 from ..audit.actions import record
 from ..db import utcnow
 from ..errors import Conflict, NotFound, require
+from ..hooks import ProxiesChanging, announce
 from ..i18n import N_
-from ..voting.counting import CountingError, resolve_proxies
 from . import queries, rules
 from .models import Delegate, Forum, Proxy
+from .proxies import ProxyError, resolve_proxies
 
 # What resolve_proxies' codes mean to the person giving a proxy.
 _PROXY_REFUSALS = {
@@ -110,23 +111,17 @@ def _lock_for_proxies(db: Session, forum_id: int) -> Forum:
     """Lock the forum and check that proxies may change now.
 
     The lock makes proxy changes and the opening of a vote (which locks the same row) happen one
-    after the other, so a vote's electorate never changes under it.
+    after the other, so a vote's electorate never changes under it. The rule the pages ask,
+    ``rules.proxies_may_change``, is held here in its two halves: a closed forum refuses here, and
+    voting refuses while a vote is open (``voting.guards``, which hears ``ProxiesChanging``).
     """
     forum = queries.get_forum_for_update(db, forum_id)
     if forum is None:
         raise NotFound("forum_not_found", N_("There is no such forum."))
-    if not rules.proxies_may_change(forum, vote_open=queries.has_open_vote(db, forum_id)):
-        raise _proxies_frozen(forum)
-    return forum
-
-
-def _proxies_frozen(forum: Forum) -> Conflict:
-    """Why proxies may not change now: the rule is in rules.proxies_may_change, this only explains it."""
     if not rules.agenda_is_open(forum):
-        return Conflict("forum_closed", N_("This forum is closed: proxies can no longer change."))
-    return Conflict(
-        "vote_open", N_("A vote is open in this forum. Proxies can be given or revoked only between votes.")
-    )
+        raise Conflict("forum_closed", N_("This forum is closed: proxies can no longer change."))
+    announce(db, ProxiesChanging(forum_id=forum_id))
+    return forum
 
 
 def do_give_proxy(db: Session, *, forum: Forum, giver: User, holder: User, actor: User) -> Proxy:
@@ -161,7 +156,7 @@ def _check_proxies(*, registered: set[int], live: dict[int, int], giver: int, ho
     # The live proxies were valid; the new pair goes last, so any refusal is about it.
     try:
         resolve_proxies(registered, [*live.items(), (giver, holder)])
-    except CountingError as error:
+    except ProxyError as error:
         if error.code == "proxy_chained":
             message = (
                 N_("This delegate has given their own vote to someone, so they cannot hold a proxy.")

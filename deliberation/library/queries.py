@@ -21,7 +21,9 @@ from ..drafting.models import DOCUMENT_KINDS, Revision
 from ..forums.models import AgendaItem, Forum
 from ..params import ID_MAX, number_or_none
 from ..resolutions.models import Resolution
+from ..search.queries import SNIPPET_CHARS, resolution_ids_matching
 from ..taxonomy import SECTORS, THEMES
+from ..text.lemmas import highlight, query_terms
 from ..voting.models import Vote
 from ..workshops.models import Workshop
 
@@ -291,8 +293,6 @@ def list_library(db: Session, query: LibraryQuery, *, per_page: int = PER_PAGE) 
 
 
 def _ranked_ids(db: Session, q: str) -> list[int]:
-    from ..search.queries import resolution_ids_matching
-
     return list(resolution_ids_matching(db, q))
 
 
@@ -303,9 +303,6 @@ def _snippets(db: Session, q: str, *, ids: list[int]) -> dict[int, Markup]:
     query for the listed texts: asking search for the hits would mean fetching every hit down to
     the deepest listed one, which filters can push far down the ranking.
     """
-    from ..search.queries import SNIPPET_CHARS
-    from ..text.lemmas import highlight, query_terms
-
     terms = query_terms(q)
     texts = db.exec(select(Resolution.id, Resolution.text).where(Resolution.id.in_(ids))).all()
     return {rid: highlight(text, terms, max_chars=SNIPPET_CHARS) for rid, text in texts}

@@ -21,6 +21,9 @@ from ..accounts.models import User
 from ..accounts.rules import is_signed_in
 from ..audit.actions import record
 from ..db import db_now, utcnow
+from ..discussion.actions import rebase
+from ..discussion.queries import get_amendment, open_amendment_counts
+from ..drafting.queries import get_document
 from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError, require
 from ..forums import queries as forum_queries
 from ..forums.models import AgendaItem, Forum
@@ -32,6 +35,7 @@ from .ballots import Cast, VoteNotOpen
 from .ballots import Request as BallotRequest
 from .counting import CHOICES, Counts, Electorate, decide
 from .models import THRESHOLD_LABELS, VOTE_MODES, VOTE_SUBJECTS, Vote
+from .outcomes import apply_outcome
 
 MAX_QUORUM_DEN = 100
 TITLE_MAX = 300
@@ -126,8 +130,6 @@ def check_prepare_vote(db: Session, *, item: AgendaItem, forum: Forum, actor: Us
 def _subject_amendment(db: Session, item: AgendaItem, subject: str, data: Mapping):
     if subject != "amendment":
         return None
-    from ..discussion.queries import get_amendment
-
     amendment = get_amendment(db, _int(data.get("amendment_id")) or 0)
     if amendment is None or amendment.document_id != item.document_id or amendment.status != "open":
         raise _field_error(
@@ -224,19 +226,15 @@ def do_open_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
 def _check_subject_ready(db: Session, vote: Vote) -> None:
     """An amendment must still apply to the text; the final text goes to the vote once no amendment
     is pending, and the vote records which revision it is."""
-    from ..discussion import actions as discussion
-    from ..discussion import queries as discussion_queries
-    from ..drafting.queries import get_document
-
     item = db.get(AgendaItem, vote.agenda_item_id)
     if item.document_id is None:
         return
     document = get_document(db, item.document_id)
     if vote.subject == "amendment":
-        amendment = discussion_queries.get_amendment(db, vote.amendment_id)
+        amendment = get_amendment(db, vote.amendment_id)
         if amendment is None or amendment.status != "open":
             raise Conflict("amendment_not_open", N_("This amendment is no longer open."))
-        result, _ = discussion.rebase(db, amendment=amendment, document=document)
+        result, _ = rebase(db, amendment=amendment, document=document)
         if not result.clean:
             raise Conflict(
                 "amendment_conflict",
@@ -246,7 +244,7 @@ def _check_subject_ready(db: Session, vote: Vote) -> None:
                 ),
             )
     elif vote.subject == "final":
-        if sum(discussion_queries.open_amendment_counts(db, document_id=document.id).values()):
+        if sum(open_amendment_counts(db, document_id=document.id).values()):
             raise Conflict(
                 "amendments_pending",
                 N_(
@@ -485,8 +483,6 @@ def _finish(
         reason=outcome.reason,
         hand_counted=hand_counted,
     )
-    from .outcomes import apply_outcome
-
     apply_outcome(db, vote=vote)
     events.queue(
         db,

@@ -10,10 +10,12 @@ from sqlmodel import Session, select
 
 from ..accounts.models import User
 from ..discussion.queries import OpenAmendment, list_open_with_rivals
-from ..forums.models import Delegate, Proxy
+from ..forums.models import AgendaItem, Delegate, Proxy, Speaker
+from ..forums.queries import count_registered, live_proxies, registered_ids
 from .counting import Counts, Rule
 from .models import Ballot, BallotBox, Participation, Vote
 from .receipts import receipt_hash
+from .rules import can_prepare_vote
 
 
 def get_vote(db: Session, vote_id: int) -> Vote | None:
@@ -35,8 +37,6 @@ def list_item_votes(db: Session, item_id: int) -> list[Vote]:
 
 def list_document_votes(db: Session, document_id: int) -> list[Vote]:
     """Every vote on a document's final text or on its amendments, for the record a workshop keeps."""
-    from ..forums.models import AgendaItem
-
     return list(
         db.exec(
             select(Vote)
@@ -50,6 +50,20 @@ def list_document_votes(db: Session, document_id: int) -> list[Vote]:
 def open_vote(db: Session, forum_id: int) -> Vote | None:
     """The vote now open in a forum: the chair runs one at a time."""
     return db.exec(select(Vote).where(Vote.forum_id == forum_id, Vote.status == "open")).first()
+
+
+def has_open_vote(db: Session, forum_id: int) -> bool:
+    return db.exec(select(Vote.id).where(Vote.forum_id == forum_id, Vote.status == "open").limit(1)).first() is not None
+
+
+def has_vote_begun(db: Session, item_id: int) -> bool:
+    """Whether any vote on the item was opened (a draft or a cancelled vote does not count)."""
+    return (
+        db.exec(
+            select(Vote.id).where(Vote.agenda_item_id == item_id, Vote.status.not_in(("draft", "cancelled"))).limit(1)
+        ).first()
+        is not None
+    )
 
 
 def due_votes(db: Session, *, forum_id: int | None = None) -> list[Vote]:
@@ -207,9 +221,6 @@ class LiveState:
 
 
 def get_live_state(db: Session, forum) -> LiveState:
-    from ..forums.models import AgendaItem, Speaker
-    from ..forums.queries import registered_ids
-
     item = db.get(AgendaItem, forum.current_item_id) if forum.current_item_id else None
     vote = open_vote(db, forum.id)
     if vote is None and item is not None:
@@ -249,8 +260,6 @@ class BoothLine:
 
 
 def booth_lines(db: Session, *, vote: Vote, actor: User) -> list[BoothLine]:
-    from ..forums.queries import live_proxies, registered_ids
-
     registered = registered_ids(db, vote.forum_id)
     if actor.id not in registered:
         return []
@@ -294,8 +303,6 @@ def item_vote_panel(db: Session, *, item, forum, actor) -> dict:
     """What an agenda item's page shows of its votes: the votes (a draft one only to the chair),
     and for the chair the pending amendments to put first, grouped by passage, each with the
     amendments adopting it would lapse."""
-    from .rules import can_prepare_vote
-
     preparing = can_prepare_vote(actor, forum, item)
     votes = [
         v for v in list_item_votes(db, item.id) if v.status not in ("cancelled",) and (preparing or v.status != "draft")
@@ -337,8 +344,6 @@ def vote_call(db: Session, *, forum_id: int, actor: User | None) -> VoteCall:
             .order_by(Vote.closed_at.desc(), Vote.id.desc())
         ).first()
         return VoteCall(vote=recent)
-    from ..forums.queries import count_registered
-
     counts = {"participants": turnout(db, vote.id), "registered": count_registered(db, forum_id)}
     if actor is None:
         return VoteCall(vote=vote, **counts)

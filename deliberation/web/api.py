@@ -37,6 +37,7 @@ from ..resolutions.queries import get_last_resolution, get_resolution_view
 from ..workshops.queries import get_workshop, list_workshops
 from .caching import etag_matches
 from .context import Ctx
+from .health import outage_json
 
 log = logging.getLogger("deliberation.web")
 
@@ -150,8 +151,6 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
-    from .health import outage_json
-
     outage = outage_json(request, exc)
     if outage is not None:
         return outage

@@ -244,7 +244,7 @@ def forum_delegates(ctx: Ctx) -> Response:
     taken = {row.proxy.giver_id for row in proxies} | {row.proxy.holder_id for row in proxies}
     actor = ctx.actor
     me = next((d for d, _ in listed if actor and d.user_id == actor.id), None)
-    vote_open = queries.has_open_vote(ctx.db, forum.id)
+    vote_open = voting_queries.has_open_vote(ctx.db, forum.id)
     registered = {d.user_id for d, _ in listed}
     can_register_others = rules.can_register_others(actor, forum)
     return ctx.render(

@@ -348,6 +348,8 @@ def _deliver_after_response(ctx: Ctx, response: Response, letters: list[Pending]
 
 def error_response(ctx: Ctx, error: DomainError) -> Response:
     if ctx.is_htmx and ctx.request.method == "POST" and getattr(ctx.request.state, "form", {}).get("back") == "console":
+        # import here: the console's pages are built on this module (Ctx, endpoint), and a console
+        # action refused under htmx is answered with the console region it aimed at.
         from .console import refusal_in_region
 
         refused = refusal_in_region(ctx, error)

@@ -29,6 +29,7 @@ from ..text.markdown import RenderedUnit, render_text_units
 from ..text.merge import Chunk, Conflict
 from ..text.paragraphs import split_units
 from ..validation import PASSWORD_MIN_LENGTH
+from ..voting import models as voting
 from ..workshops.models import WORKSHOP_KINDS, WORKSHOP_PURPOSES
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -154,8 +155,6 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
 
 
 def _voting_globals() -> dict:
-    from ..voting import models as voting
-
     return dict(
         VOTE_MODES=voting.VOTE_MODES,
         VOTE_STATUSES=voting.VOTE_STATUSES,

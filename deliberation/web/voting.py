@@ -8,6 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..db import sqlite_write_intent
+from ..discussion.queries import list_amendments
 from ..errors import NotFound, ValidationError
 from ..forums import queries as forum_queries
 from ..forums import rules as forum_rules
@@ -20,6 +21,7 @@ from ..voting.closer import close_due_votes_quietly
 from ..voting.models import CHOICES, Vote, choice_label
 from ..voting.receipts import looks_like_receipt, new_ballot_key, new_receipt
 from . import params
+from .console import back_to_console
 from .context import Ctx, endpoint
 from .live import stream_url
 from .regions import page_context, region_html, region_response
@@ -77,8 +79,6 @@ def _item(ctx: Ctx) -> tuple[AgendaItem, Forum]:
 def _amendment_choices(ctx: Ctx, item: AgendaItem) -> dict[str, str]:
     if item.document_id is None:
         return {}
-    from ..discussion.queries import list_amendments
-
     return {
         str(s.amendment.id): gettext("Amendment %(n)s by %(name)s", n=s.amendment.id, name=s.author.display_name)
         for s in list_amendments(ctx.db, document_id=item.document_id, status="open")
@@ -149,8 +149,6 @@ def vote_edit(ctx: Ctx) -> Response:
 
 def _after_chair_action(ctx: Ctx, vote: Vote, message: str) -> Response:
     if ctx.form.get("back", "") == "console":
-        from .console import back_to_console
-
         return back_to_console(ctx, vote.forum_id, "vote", message)
     ctx.flash(message)
     return ctx.redirect("vote", vote_id=vote.id)
