@@ -16,6 +16,7 @@ nothing from the site, so the child starts fast.
 from __future__ import annotations
 
 import io
+import os
 import resource
 import sys
 import zipfile
@@ -24,6 +25,7 @@ MAX_UNPACKED_BYTES = 20 * 1024 * 1024
 CPU_SECONDS = 20
 ADDRESS_SPACE_BYTES = 1024 * 1024 * 1024
 EXIT_UNREADABLE, EXIT_TOO_LARGE = 3, 4
+NICENESS = 19  # the lowest priority: it runs when the CPU would otherwise idle
 _CHUNK = 64 * 1024
 
 
@@ -32,7 +34,10 @@ class TooLarge(Exception):
 
 
 def limit_self(cpu_seconds: int = CPU_SECONDS, address_space: int = ADDRESS_SPACE_BYTES) -> None:
-    """Cap this process's CPU time (SIGXCPU, then SIGKILL a second later) and memory."""
+    """Cap this process's CPU time (SIGXCPU, then SIGKILL a second later) and memory, and let every
+    other process run first: a conversion may use its seconds, but never at the cost of the pages
+    the server is answering meanwhile (on a two-core machine it would take one core of two)."""
+    os.nice(NICENESS)
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

@@ -92,3 +92,20 @@ def test_an_ordinary_file_still_converts_in_the_child():
     assert docx_to_markdown(_word(3, "Перший пункт рішення."), filename="рішення.docx") == (
         "Перший пункт рішення.\n\nПерший пункт рішення.\n\nПерший пункт рішення.\n"
     )
+
+
+def test_the_conversion_child_runs_at_the_lowest_priority_so_pages_go_first():
+    import subprocess
+    import sys
+
+    niceness = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os; from deliberation.exports import docx_convert as c; c.limit_self(); print(os.nice(0))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert int(niceness) == 19
