@@ -136,6 +136,12 @@ def _make_md() -> MarkdownIt:
 
 
 _MD = _make_md()
+# markdown-it's core rules in order, split after "block": the rules that build the blocks (and read
+# link reference definitions), then those that parse inline content and post-process.
+_CORE_RULES = [(rule.name, rule.fn) for rule in _MD.core.ruler.__rules__ if rule.enabled]
+_SPLIT = [name for name, _ in _CORE_RULES].index("block") + 1
+_BLOCK_RULES = [fn for _, fn in _CORE_RULES[:_SPLIT]]
+_AFTER_BLOCK_RULES = [fn for _, fn in _CORE_RULES[_SPLIT:]]
 
 
 # --- Slugs ---------------------------------------------------------------------
@@ -231,14 +237,36 @@ def _render_units(
         parsed.append(spent <= PARSE_BUDGET)
     env: dict[str, Any] = {_IDS: {f"p-{p.pid}" for p in paragraphs}, _EXCERPT: excerpt}
     refs_env: dict[str, Any] = {_IDS: set()}  # scratch ids: this pass renders nothing
+    blocks: dict[str, StateCore] = {}
     for p, ok in zip(paragraphs, parsed, strict=True):
         if ok and "]:" in p.text:  # only a unit with "]:" can define a link reference
-            _MD.parse(p.text, refs_env)
+            if point_marker(p.text) is None:
+                # Its block structure is what the rendering parses too: keep it, so the unit is
+                # split into blocks once, not once for the references and again to render.
+                blocks[p.pid] = _parse_blocks(p.text, refs_env)
+            else:
+                _MD.parse(p.text, refs_env)
     env["references"] = refs_env.get("references", {})
     return [
-        _render_unit(p, point_labels, env) if ok else _unit_as_typed(p, point_labels)
+        _render_unit(p, point_labels, env, blocks.get(p.pid)) if ok else _unit_as_typed(p, point_labels)
         for p, ok in zip(paragraphs, parsed, strict=True)
     ]
+
+
+def _parse_blocks(text: str, env: MutableMapping) -> StateCore:
+    """Parse ``text`` up to its blocks: link reference definitions land in ``env``, inline content
+    waits (``_finish_parse``) until every unit's references are known."""
+    state = StateCore(text, _MD, env)
+    for rule in _BLOCK_RULES:
+        rule(state)
+    return state
+
+
+def _finish_parse(state: StateCore, env: MutableMapping) -> list[Token]:
+    state.env = env
+    for rule in _AFTER_BLOCK_RULES:
+        rule(state)
+    return state.tokens
 
 
 def _unit_as_typed(p: Paragraph, point_labels: Mapping[str, str]) -> RenderedUnit:
@@ -290,10 +318,12 @@ class _BytesLRU:
 _CACHE = _BytesLRU(_CACHE_BYTES)
 
 
-def _render_unit(p: Paragraph, point_labels: Mapping[str, str], env: MutableMapping) -> RenderedUnit:
+def _render_unit(
+    p: Paragraph, point_labels: Mapping[str, str], env: MutableMapping, blocks: StateCore | None = None
+) -> RenderedUnit:
     marker = point_marker(p.text)
     if marker is None:
-        tokens = _MD.parse(p.text, env)
+        tokens = _MD.parse(p.text, env) if blocks is None else _finish_parse(blocks, env)
         return RenderedUnit(p.pid, _render_tokens(tokens, env), None, _kind(tokens))
     # The typed number only shows if the caller has no label (it should have one).
     label = point_labels.get(p.pid) or marker[:-1]

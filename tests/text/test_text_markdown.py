@@ -233,6 +233,15 @@ def test_reference_links_resolve_across_units():
     assert Tags(u.html).attr("href") == ["https://zakon.rada.gov.ua"]
 
 
+def test_a_unit_that_defines_a_reference_also_uses_one_defined_after_it():
+    # Such a unit is split into blocks before the later units' references are known; its links
+    # are resolved once they all are, and the first definition of a label wins, as in CommonMark.
+    text = "[1]: https://zakon.rada.gov.ua\nДив. [кодекс][2] і [закон][1].\n\n[2]: https://kodeks.ua\n[1]: https://pizno.ua"
+    units = render_all(text)
+    assert Tags(units[0].html).attr("href") == ["https://kodeks.ua", "https://zakon.rada.gov.ua"]
+    assert units[1].html == ""
+
+
 def test_units_are_as_safe_as_documents():
     unit = Paragraph("x", "3. <script>x</script> [a](javascript:1)")
     (u,) = render_units([unit], point_labels={})
