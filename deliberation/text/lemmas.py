@@ -290,8 +290,13 @@ class Highlighter:
 
     def _marks(self, scan: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         """The spans of matching words within ``[start, end)``, clipped to it."""
+        seen = self._seen
         for match in WORD_RE.finditer(scan, start):
             if match.start() >= end:
                 return
-            if self._hits(match.group()):
+            word = match.group()
+            hits = seen.get(word)
+            if hits is None:
+                hits = self._hits(word)
+            if hits:
                 yield match.start(), min(match.end(), end)
