@@ -290,13 +290,17 @@ class Highlighter:
 
     def _marks(self, scan: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         """The spans of matching words within ``[start, end)``, clipped to it."""
-        seen = self._seen
+        seen, wanted = self._seen, self._wanted
         for match in WORD_RE.finditer(scan, start):
             if match.start() >= end:
                 return
+            # As in __call__: the words after the first matches are new here, and most match nothing.
             word = match.group()
             hits = seen.get(word)
             if hits is None:
-                hits = self._hits(word)
+                if len(word) > MAX_WORD_CHARS or wanted.isdisjoint(word_lemmas(word)):
+                    hits = seen[word] = _NONE
+                else:
+                    hits = self._hits(word)
             if hits:
                 yield match.start(), min(match.end(), end)
