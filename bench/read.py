@@ -8,14 +8,15 @@ returns them from memory (uvicorn, two workers, httptools and uvloop like the ap
 serving them as a static file (two workers). Printed: requests per second and latency of each, and
 the app's ratio to each. Target: at least 0.8x the bare ASGI app.
 
-Part 2, search (SQLite, then PostgreSQL when one answers): 20,000 generated Ukrainian documents
-(words drawn by Zipf's law from a real vocabulary, see ``read_search._vocabulary``) are indexed by the app's
-own code (``deliberation.search.index.reindex``); then each query of a fixed list runs through
-``deliberation.search.queries.search`` (ranking, total, snippets: what a page needs), and the bare
-full-text query on the same index (FTS5 ``MATCH`` ordered by bm25, or the tsvector ``@@`` ordered
-by ts_rank, ties by id, first 20 ids) with the same match expression, alternately. Printed: the
-share of documents the queries match, median and p95 of each, the ratio of the medians, and
-whether search() returned the bare query's very page. Target: at most 2x.
+Part 2, search (``read_search.py``; SQLite, then PostgreSQL when one answers): 20,000 generated
+Ukrainian documents (words drawn by Zipf's law from a real vocabulary, see
+``read_search._vocabulary``) are indexed by the app's own code (``search.index.reindex``); then
+each query of a fixed list runs through ``deliberation.search.queries.search`` (ranking, total,
+snippets: what a page needs), and the bare full-text query on the same index (FTS5 ``MATCH``
+ordered by bm25, or the tsvector ``@@`` ordered by ts_rank, ties by id, first 20 ids) with the
+same match expression, alternately. Printed: the share of documents the queries match, median and
+p95 of each, the ratio of the medians, the page's snippets alone, and whether search() returned
+the bare query's very page. Target: at most 2x.
 
     .venv/bin/python bench/read.py [--seconds 10] [--connections 64] [--documents 20000] [--repeats 20]
                                    [--skip-pages|--skip-search] [--backend both|sqlite|postgresql]
