@@ -57,7 +57,8 @@ WORDS = (
 ).split()
 
 #: Where the civic words sit in the frequency ranking: spread evenly on a log scale between these
-#: ranks, so the commonest is in most texts and the rarest in a few in a thousand.
+#: ranks, so the commonest is in most texts and the rarest in a few in a thousand. Ranks the
+#: function words hold push the first ones down to just after them (rank 36 on).
 CIVIC_RANKS = (12, 5000)
 #: Every how many-th word form of the pymorphy3 Ukrainian dictionary fills the rest of the ranking
 #: (about 30,000 forms: the long tail of a real vocabulary).
