@@ -151,7 +151,14 @@ def latency(client: Client, path: str, stop: threading.Event | None = None, coun
 
 
 def measure_one(
-    server_pid: int, client: Client, probe: str, label: str, call, probe_cpu: float = 0.0, repeat_for: float = 0.0
+    server_pid: int,
+    client: Client,
+    probe: str,
+    label: str,
+    call,
+    probe_cpu: float = 0.0,
+    repeat_for: float = 0.0,
+    alone: bool = False,
 ) -> dict:
     """One request with the probe running beside it; the probe's own CPU (``probe_cpu`` a request,
     measured idle) is taken out of the server's CPU for this request.
@@ -160,8 +167,30 @@ def measure_one(
     (other processes come and go), a reference taken once at the start compares unlike moments.
     A request that may be repeated (``repeat_for`` seconds, for pages already seen) is sent again
     until that time has passed, so the probe's median rests on enough samples; its CPU is then
-    given per request."""
+    given per request. A long request (``alone``: an import that runs for seconds) is sent once
+    without the probe for its CPU and memory, since hundreds of probes' estimated CPU taken out of
+    its own would leave mostly the estimate's error, and once more beside the probe."""
     idle = statistics.median(latency(client, probe, count=15))
+    if alone:
+        row = _measure(server_pid, client, probe, call, repeat_for, with_probe=False)
+        beside = _measure(server_pid, client, probe, call, repeat_for, with_probe=True)
+    else:
+        row = beside = _measure(server_pid, client, probe, call, repeat_for, with_probe=True, probe_cpu=probe_cpu)
+    during, probes = beside["during"], beside["probes"]
+    row["slowed"], row["label"] = during / idle, label
+    print(
+        f"{label:34} {row['status']:>4} {row['bytes'] / 1024:8.0f} KB {row['wall']:7.2f} s wall "
+        f"{row['cpu']:6.2f} s CPU {row['peak_mb']:6.0f} MB peak | child {row['child_cpu']:5.1f} s "
+        f"{row['child_mb']:5.0f} MB | others x{row['slowed']:.2f} ({during * 1000:.0f} ms against "
+        f"{idle * 1000:.0f} ms idle, {probes} probes)",
+        flush=True,
+    )
+    return row
+
+
+def _measure(
+    server_pid: int, client: Client, probe: str, call, repeat_for: float, *, with_probe: bool, probe_cpu: float = 0.0
+) -> dict:
     reset_peak(server_pid)
     own0, kids0 = cpu(server_pid)
     stop, meanwhile, child_peak = threading.Event(), [], [0]
@@ -175,10 +204,9 @@ def measure_one(
                     pass
             time.sleep(0.05)
 
-    threads = [
-        threading.Thread(target=lambda: meanwhile.extend(latency(client, probe, stop))),
-        threading.Thread(target=watch),
-    ]
+    threads = [threading.Thread(target=watch)]
+    if with_probe:
+        threads.append(threading.Thread(target=lambda: meanwhile.extend(latency(client, probe, stop))))
     for thread in threads:
         thread.start()
     start, calls = time.perf_counter(), 0
@@ -192,9 +220,8 @@ def measure_one(
     for thread in threads:
         thread.join()
     own1, kids1 = cpu(server_pid)
-    slowed = statistics.median(meanwhile) / idle if meanwhile else float("nan")
-    row = {
-        "label": label,
+    during = statistics.median(meanwhile) if meanwhile else float("nan")
+    return {
         "status": status,
         "bytes": size,
         "wall": wall,
@@ -202,16 +229,9 @@ def measure_one(
         "peak_mb": status_kb(server_pid, "VmHWM") / 1024,
         "child_cpu": kids1 - kids0,
         "child_mb": child_peak[0] / 1024,
-        "slowed": slowed,
+        "during": during,
+        "probes": len(meanwhile),
     }
-    print(
-        f"{label:34} {status:>4} {size / 1024:8.0f} KB {wall:7.2f} s wall {row['cpu']:6.2f} s CPU "
-        f"{row['peak_mb']:6.0f} MB peak | child {row['child_cpu']:5.1f} s {row['child_mb']:5.0f} MB | "
-        f"others x{slowed:.2f} ({statistics.median(meanwhile) * 1000 if meanwhile else 0:.0f} ms against "
-        f"{idle * 1000:.0f} ms idle, {len(meanwhile)} probes)",
-        flush=True,
-    )
-    return row
 
 
 # --- Word files -------------------------------------------------------------------------------------
@@ -365,6 +385,7 @@ def main() -> int:
                             d,
                             {"kind": "petition", "title": "Імпорт"},
                         ),
+                        alone=True,
                     )
                 )
         finally:

@@ -1,5 +1,10 @@
 """The ``deliberation`` command: serve, migrate, demo, create-user, send-digests, verify, reindex,
-backup, restore, close-votes."""
+backup, restore, close-votes.
+
+Each command imports what it uses inside its own function: ``close-votes`` runs from cron every
+minute and ``backup`` beside a busy site, and neither should load the web app and every
+capability first.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,11 @@ import logging
 import sys
 from pathlib import Path
 
-from .db import SessionFactory, engine_for
+from sqlalchemy.exc import OperationalError
+
+from .db import SessionFactory, engine_for, sqlite_write_intent
+from .errors import ValidationError
+from .readiness import trouble_of
 from .settings import Settings
 
 
@@ -27,6 +36,7 @@ def _maintenance_engine():
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
+    # import here: a command loads only what it uses (see the module docstring)
     from . import migrate
 
     engine = _maintenance_engine()
@@ -63,6 +73,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    # import here: a command loads only what it uses (see the module docstring)
     from .demo import load_demo, network_is_empty
 
     engine = _engine()
@@ -82,8 +93,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_create_user(args: argparse.Namespace) -> int:
+    # import here: a command loads only what it uses (see the module docstring)
     from .accounts.actions import check_register_user
-    from .errors import ValidationError
 
     password = args.password or getpass.getpass("Password (10 characters or more): ")
     engine = _engine()
@@ -110,6 +121,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 
 
 def cmd_send_digests(args: argparse.Namespace) -> int:
+    # import here: a command loads only what it uses (see the module docstring)
     from . import create_app
     from .notifications.delivery import absolute_links, send_digests
 
@@ -142,6 +154,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _verify(engine, *, expect=()) -> int:
+    # import here: a command loads only what it uses (see the module docstring)
     from .resolutions.verify import verify_report
 
     with SessionFactory(engine).begin() as db:
@@ -182,7 +195,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def _rebuild_search_index(engine) -> None:
-    from .db import sqlite_write_intent
+    # import here: a command loads only what it uses (see the module docstring)
     from .search.index import reindex
 
     sqlite_write_intent.set(True)
@@ -192,7 +205,7 @@ def _rebuild_search_index(engine) -> None:
 
 
 def _rebuild_search_index_if_stale(engine) -> None:
-    from .db import sqlite_write_intent
+    # import here: a command loads only what it uses (see the module docstring)
     from .search.index import reindex_if_stale
 
     sqlite_write_intent.set(True)
@@ -204,6 +217,7 @@ def _rebuild_search_index_if_stale(engine) -> None:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """A consistent copy while the site runs; see deliberation/backup.py for how."""
+    # import here: a command loads only what it uses (see the module docstring)
     from .backup import backup
 
     engine = _maintenance_engine()
@@ -216,6 +230,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    # import here: a command loads only what it uses (see the module docstring)
     from . import migrate
     from .backup import restore
 
@@ -236,6 +251,7 @@ def cmd_close_votes(args: argparse.Namespace) -> int:
     """Close remote votes whose time has passed. Every write request closes them too, before its own
     work (pages only show them closed); run this from cron every minute so that hosts hear "vote
     closed" on time even when nobody writes."""
+    # import here: a command loads only what it uses (see the module docstring)
     from . import create_app
     from .voting.closer import close_due_votes_apart
 
@@ -256,6 +272,7 @@ def cmd_deliver(args: argparse.Namespace) -> int:
     """Send the e-mails that are due in the outbox now (serving processes do it every few seconds)
     and say what is still waiting. Host events are left to a serving process: only it has the
     host's receivers."""
+    # import here: a command loads only what it uses (see the module docstring)
     from . import create_app
     from .outbox.delivery import last_delivery_error, pending_counts, sweep
     from .outbox.senders import deliverer
@@ -280,74 +297,12 @@ def cmd_deliver(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    # import here: a command loads only what it uses (see the module docstring)
+    from .serving import serve
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    # httptools sets TCP_NODELAY; with several workers the default stack would leave Nagle's
-    # algorithm on and every keep-alive request would wait about 40 ms.
-    uvicorn.run(
-        "deliberation.cli:app_factory",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        http="httptools",
-        loop="uvloop",
-        proxy_headers=args.proxy_headers,
-        forwarded_allow_ips=args.forwarded_allow_ips,
-        log_level="info",
-        access_log=args.access_log,
-        # A busy worker (thousands of open event streams, a burst of ballots) may answer the
-        # supervisor's ping late; after the default 5 s it would be killed with every stream.
-        timeout_worker_healthcheck=30,
-    )
+    serve(args)
     return 0
-
-
-def app_factory():
-    from . import create_app
-    from .web.fastpath import PublicFastPathMiddleware
-
-    _end_streams_on_exit()
-    _share_the_interpreter_fairly()
-    # In front of Starlette itself: a public immutable page already sent costs no framework at all
-    # (the app's own copy of this middleware, for hosts that mount it, then lets requests through).
-    return PublicFastPathMiddleware(create_app(_settings()))
-
-
-# How long a busy thread may keep the interpreter while another waits for it (CPython's default is
-# 5 ms). A request that renders a long text is busy for a tenth of a second; every other request of
-# the process waits for the interpreter again after each database call and each hand-over between
-# the event loop and a worker thread, a dozen times for an ordinary page, so at 5 ms an ordinary
-# page took up to five times as long meanwhile (bench/hostile.py). At 0.5 ms each wait is a tenth as
-# long; the busy thread pays for the extra switches.
-SWITCH_INTERVAL_SECONDS = 0.0005
-
-
-def _share_the_interpreter_fairly() -> None:
-    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
-
-
-def _end_streams_on_exit() -> None:
-    """On SIGTERM or SIGINT, end the open event streams first: uvicorn waits for every open
-    response before it stops, and a browser reconnects (to another worker) at once."""
-    import signal
-    import threading
-
-    from .live.broker import close_all_streams
-
-    if threading.current_thread() is not threading.main_thread():
-        return
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        previous = signal.getsignal(sig)
-        if not callable(previous):
-            continue
-
-        def handler(signum, frame, previous=previous):
-            close_all_streams()
-            previous(signum, frame)
-
-        signal.signal(sig, handler)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -429,10 +384,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from sqlalchemy.exc import OperationalError
-
+    # import here: a command loads only what it uses (see the module docstring)
     from .backup import BackupError
-    from .readiness import trouble_of
 
     args = parser().parse_args(argv)
     try:

@@ -1,4 +1,4 @@
-"""Database plumbing: engines, the ``delib_`` table prefix, sessions and the after-commit hook.
+"""Database plumbing: engines, the ``delib_`` table prefix, sessions and what runs after a commit.
 
 Times are aware UTC datetimes (SQLModel refuses naive ones); ``utcnow()`` is the one clock.
 """
@@ -142,8 +142,8 @@ def is_sqlite(bind: Engine | Connection | Session) -> bool:
 class SessionFactory:
     """Makes sessions bound to one engine (or one connection, in tests) for one app.
 
-    Domain code queues events on the session; they are sent only after a successful commit, so a
-    subscriber never hears of a change that was rolled back.
+    Domain code queues events on the session (``deliver_after_commit``); they are sent only after a
+    successful commit, so a subscriber never hears of a change that was rolled back.
     """
 
     def __init__(
@@ -174,7 +174,7 @@ class SessionFactory:
     def __call__(self) -> Session:
         session = self._maker()
         session.info["delib_sender"] = self.sender
-        session.info["delib_events"] = []
+        session.info["delib_deliveries"] = []
         session.info["delib_factory"] = self
         if not self.deliver_events:
             # Written for someone else to deliver: not claimed by this process at all.
@@ -216,10 +216,10 @@ def _hold_for_delivery(session: Session) -> None:
         return
     # The outermost transaction ends right after its commit, so one commit is held at a time.
     session.info["delib_held"] = (
-        session.info.get("delib_events") or [],
+        session.info.get("delib_deliveries") or [],
         session.info.pop("delib_after_commit", None) or [],
     )
-    session.info["delib_events"] = []
+    session.info["delib_deliveries"] = []
 
 
 def _deliver_held(session: Session, transaction) -> None:
@@ -227,32 +227,39 @@ def _deliver_held(session: Session, transaction) -> None:
     if transaction.parent is not None or "delib_held" not in session.info:
         return
     queued, tasks = session.info.pop("delib_held")
-    _send_queued_events(session, queued)
+    _deliver_queued(session, queued)
     for task in tasks:
         task(session.get_bind())
 
 
-def _send_queued_events(session: Session, queued: list) -> None:
-    """Deliver the events a committed transaction wrote to the outbox.
+def _deliver_queued(session: Session, queued: list) -> None:
+    """Hand each deliverer what a committed transaction held for it, in the order first queued.
 
-    A receiver that raises does not undo the change (it is committed): its row is retried later.
+    A deliverer that fails does not undo the change (it is committed): the outbox retries its rows.
     """
     factory = session.info.get("delib_factory")
     if not queued or factory is None or not factory.deliver_events:
         return
-    # The outbox is built on this module, so it is imported when first needed, not at the top.
-    from .outbox.delivery import deliver, still_written
-    from .outbox.senders import deliverer
-
-    # A savepoint rolled back inside the transaction took its rows with it: only what was
-    # committed is delivered.
-    deliver(factory, still_written(factory, queued), deliverer(sender=factory.sender, settings=None))
+    batches: dict[Callable[[SessionFactory, list], None], list] = {}
+    for deliver, item in queued:
+        batches.setdefault(deliver, []).append(item)
+    for deliver, items in batches.items():
+        deliver(factory, items)
 
 
 def _drop_queued_events(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:
-        session.info["delib_events"] = []
+        session.info["delib_deliveries"] = []
         session.info.pop("delib_after_commit", None)
+
+
+def deliver_after_commit(session: Session, item: Any, deliver: Callable[[SessionFactory, list], None]) -> None:
+    """Hand ``item`` to ``deliver(factory, items)`` once this session's transaction has committed
+    and given its connection back, together with every other item held for the same ``deliver``;
+    forgotten if the transaction rolls back. ``deliberation.events.queue`` holds its outbox rows
+    here. A factory that does not deliver (``deliver_events`` off: commands run from cron) hands
+    nothing over: the rows wait in the outbox for a serving process."""
+    session.info.setdefault("delib_deliveries", []).append((deliver, item))
 
 
 def after_commit(session: Session, task: Callable[[Engine | Connection], None]) -> None:

@@ -17,8 +17,13 @@ from .dates import local
 from .db import utcnow
 from .drafting.actions import check_create_document, check_save_revision
 from .forums.actions import check_create_forum, do_set_forum_status
+from .forums.agenda import do_accept_item, do_set_current_item, do_submit_document
+from .forums.delegates import do_register_delegate
+from .voting.actions import check_cast_ballot, check_prepare_vote, do_close_vote, do_open_vote
+from .wiring import wire
 from .workshops.actions import check_create_workshop, check_request_membership, do_decide_membership, do_set_facilitator
-from .workshops.queries import get_membership
+from .workshops.models import Membership
+from .workshops.queries import get_membership, get_workshop
 
 PASSWORD = "demo-pass-2026"
 
@@ -203,14 +208,8 @@ SPRING_BALLOTS = [
 def _spring_forum(db: Session, forum, users: dict, coordinator) -> None:
     """A past forum with its history: the advocates' declaration submitted, put on the agenda, voted
     by roll call and adopted as the network's first resolution; then the forum closed."""
-    from .forums.agenda import do_accept_item, do_set_current_item, do_submit_document
-    from .forums.delegates import do_register_delegate
-    from .voting.actions import check_cast_ballot, check_prepare_vote, do_close_vote, do_open_vote
-
     advocate = users["advocate@demo.example"]
     workshop_id = next(m.workshop_id for m in _memberships(db, advocate.id) if m.is_facilitator)
-    from .workshops.queries import get_workshop
-
     workshop = get_workshop(db, workshop_id)
     membership = get_membership(db, workshop_id=workshop.id, user_id=advocate.id)
     document = check_create_document(
@@ -242,15 +241,11 @@ def _spring_forum(db: Session, forum, users: dict, coordinator) -> None:
 
 
 def _memberships(db: Session, user_id: int):
-    from .workshops.models import Membership
-
     return db.exec(select(Membership).where(Membership.user_id == user_id)).all()
 
 
 def _planned_forum(db: Session, forum, users: dict) -> None:
     """Delegates already registered, so a coordinator can open the forum and run a vote at once."""
-    from .forums.delegates import do_register_delegate
-
     for email, _ in SPRING_BALLOTS:
         do_register_delegate(db, forum=forum, user=users[email], actor=users[email])
 
@@ -260,6 +255,9 @@ def network_is_empty(db: Session) -> bool:
 
 
 def load_demo(db: Session, *, today: date | None = None) -> DemoLogins:
+    # The demo is made through the domain code, which tells the capabilities above what it did
+    # (a saved text is indexed, the adopting vote makes a resolution): their handlers must be in.
+    wire()
     # Kyiv's day, as every date is shown: the past forum's vote happens today there.
     today = today or local(utcnow()).date()
     users = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .i18n import gettext, ngettext
+from .i18n import N_, gettext, ngettext
 
 
 class DomainError(Exception):
@@ -40,6 +40,17 @@ class NotFound(DomainError):
 
 class Forbidden(DomainError):
     status = 403
+
+
+def require(allowed: bool) -> None:
+    """Enforce a permission: every action refuses through here, with the named predicate of its policy.
+
+    ``require(rules.can_comment(actor, document))`` asks the same predicate the page asked to offer the
+    form, so what a page shows and what an action accepts cannot drift apart, and a refusal reads
+    the same everywhere.
+    """
+    if not allowed:
+        raise Forbidden("forbidden", N_("You do not have permission to do this."))
 
 
 class Conflict(DomainError):

@@ -13,7 +13,9 @@ from typing import Any
 
 from blinker import Namespace, Signal
 
-from .outbox.delivery import LEASE, add_event
+from .db import SessionFactory, deliver_after_commit
+from .outbox import delivery
+from .outbox.delivery import LEASE, Pending, add_event, still_written
 
 _signals = Namespace()
 
@@ -97,6 +99,9 @@ ALL: tuple[Signal, ...] = (
 )
 
 
+_BY_NAME: dict[str, Signal] = {signal.name: signal for signal in ALL}
+
+
 def queue(db: Any, signal: Signal, **payload: Any) -> None:
     """Send ``signal`` once the session's transaction commits (dropped if it rolls back).
 
@@ -104,4 +109,16 @@ def queue(db: Any, signal: Signal, **payload: Any) -> None:
     survives a crash between the commit and its delivery; receivers also get ``delivery_id``.
     """
     row = add_event(db, name=signal.name, payload=payload, lease=db.info.get("delib_outbox_lease", LEASE))
-    db.info.setdefault("delib_events", []).append(row)
+    deliver_after_commit(db, row, _deliver_committed)
+
+
+def send(sender: Any, row: Pending) -> None:
+    """An outbox row of the event channel, sent through its signal with the row's ``delivery_id``."""
+    _BY_NAME[row.name].send(sender, **row.payload, delivery_id=row.delivery_id)
+
+
+def _deliver_committed(sessions: SessionFactory, rows: list[Pending]) -> None:
+    # A savepoint rolled back inside the transaction took its rows with it: only what was
+    # committed is delivered.
+    # Looked up at each commit, not bound at import, so a test can stand in for it (tests/test_outbox.py).
+    delivery.deliver(sessions, still_written(sessions, rows), lambda row: send(sessions.sender, row))

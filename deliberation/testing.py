@@ -4,18 +4,37 @@ from __future__ import annotations
 
 import itertools
 import re
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy import event
+from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 
 from .accounts.models import User
 from .accounts.passwords import hash_password
-from .forums.models import Forum
+from .accounts.sessions import Lifetime, do_start_session
+from .db import utcnow
+from .drafting.actions import check_create_document, check_save_revision
+from .drafting.queries import get_revision
+from .forums.models import AgendaItem, Delegate, Forum
 from .outbox.models import OutboxEntry
+from .resolutions.actions import do_adopt_resolution
+from .voting.counting import Counts, Electorate, Rule, decide
+from .voting.mixing import mix
+from .voting.models import Ballot, BallotBox, Participation, Vote
+from .web.sessions import COOKIE_NAME, SessionMiddleware
+from .web.sessions import Session as CookieSession
+from .wiring import wire
 from .workshops.models import Membership, Workshop
+from .workshops.queries import get_membership
+
+# The factories below change things through the domain code, which announces what it did to the
+# capabilities above (deliberation.hooks): a host's tests get the same handlers as the app.
+wire()
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -96,17 +115,14 @@ def make_document(
     body: str | None = None,
 ):
     """A document with ``revisions`` saved versions, each adding a paragraph, through the domain code."""
-    from .drafting import actions
-    from .workshops.queries import get_membership
-
     membership = get_membership(db, workshop_id=workshop.id, user_id=author.id)
     text = body or "Просимо міську раду відремонтувати водогін у селі Іванівка."
-    document = actions.check_create_document(
+    document = check_create_document(
         db, workshop=workshop, actor=author, membership=membership, data={"kind": kind, "title": title, "body": text}
     )
     for n in range(2, revisions + 1):
         text += f"\n\nАбзац {n}: доповнення до петиції щодо водопостачання."
-        actions.check_save_revision(
+        check_save_revision(
             db,
             document=document,
             actor=author,
@@ -167,8 +183,6 @@ def mailed_path(db: Session, address: str, path: str, *, origin: str = "http://t
 @contextmanager
 def counted_queries(bind) -> Iterator[list[str]]:
     """The SQL statements run on ``bind`` (an engine or connection) inside the block, savepoints aside."""
-    from sqlalchemy import event
-
     statements: list[str] = []
 
     def count(conn, cursor, statement, parameters, context, executemany):
@@ -207,12 +221,6 @@ def make_closed_vote(
     The row goes draft, open, closed as the vote triggers require: a closed vote never changes
     and an open one keeps its rule, so each step is flushed on its own.
     """
-    from .db import utcnow
-    from .forums.models import AgendaItem
-    from .voting.counting import Counts, Electorate, Rule, decide
-    from .voting.mixing import mix
-    from .voting.models import Vote
-
     number = revision_number or document.head_number
     item = AgendaItem(
         forum_id=forum.id,
@@ -274,11 +282,6 @@ def make_closed_vote(
 def _cast_ballots(db: Session, *, vote, choices: list[str]) -> None:
     """A ballot and a participation per choice, each by a new member, while ``vote`` is open: so
     ``deliberation verify`` recounts the stored tally from them and finds it right."""
-    import secrets
-
-    from .db import utcnow
-    from .voting.models import Ballot, BallotBox, Participation
-
     for choice in choices:
         voter = make_user(db)
         db.add(Participation(vote_id=vote.id, voter_id=voter.id, cast_by=voter.id, cast_at=utcnow()))
@@ -293,9 +296,6 @@ def _cast_ballots(db: Session, *, vote, choices: list[str]) -> None:
 
 def make_resolution(db: Session, *, forum: Forum, document, actor: User, closed_at=None, **vote_fields):
     """Adopt ``document``'s newest revision in a vote closed at ``closed_at``: the next resolution."""
-    from .drafting.queries import get_revision
-    from .resolutions.actions import do_adopt_resolution
-
     vote = make_closed_vote(db, forum=forum, document=document, actor=actor, closed_at=closed_at, **vote_fields)
     revision = get_revision(db, document_id=document.id, number=vote.revision_number)
     return do_adopt_resolution(db, vote=vote, document=document, revision=revision, forum=forum)
@@ -309,15 +309,6 @@ def signed_in_session(secret_key: str, user: User) -> tuple[dict[str, str], str]
     is made by the session middleware's own code with the app's secret key, so the app checks it
     like any other (signature, the session on the server, its age) and POSTs still need the token.
     """
-    import secrets
-    from datetime import timedelta
-
-    from sqlalchemy.orm import object_session
-
-    from .accounts.sessions import Lifetime, do_start_session
-    from .web.sessions import COOKIE_NAME, SessionMiddleware
-    from .web.sessions import Session as CookieSession
-
     db = object_session(user)
     if db is None:
         raise ValueError("signed_in_session needs a user still attached to a database session")
@@ -331,8 +322,6 @@ def signed_in_session(secret_key: str, user: User) -> tuple[dict[str, str], str]
 
 def make_delegates(db: Session, *, forum: Forum, count: int, registered_by: User) -> list[User]:
     """``count`` new members registered as delegates of ``forum``, written directly (whatever its status)."""
-    from .forums.models import Delegate
-
     users = [make_user(db) for _ in range(count)]
     for user in users:
         db.add(Delegate(forum_id=forum.id, user_id=user.id, registered_by=registered_by.id))
@@ -360,8 +349,6 @@ class Sitting:
 
 
 def make_sitting(db: Session, *, delegates: int = 10, present: bool = True) -> Sitting:
-    from .forums.models import AgendaItem, Delegate
-
     chair = make_user(db, coordinator=True, display_name="Олена Коваленко")
     author = make_user(db, display_name="Петро Гнатюк")
     workshop = make_workshop(db, creator=chair, facilitators=(author,))

@@ -7,6 +7,7 @@ points at PostgreSQL, on PostgreSQL too. Under CI a missing PostgreSQL fails ins
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 
 import pytest
@@ -15,6 +16,12 @@ from sqlalchemy import text
 from deliberation import create_app, migrate
 from deliberation.db import SessionFactory, make_engine
 from deliberation.settings import Settings
+from deliberation.text.diff import word_diff
+from deliberation.wiring import wire
+
+# The domain code announces what it did to the capabilities above it (deliberation.hooks): tests
+# run with the handlers the app and the command line register.
+wire()
 
 PG_URL = os.environ.get("DELIBERATION_TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -140,3 +147,23 @@ def events_heard():
     yield heard
     for signal, receiver in receivers:
         signal.disconnect(receiver)
+
+
+@pytest.fixture
+def diff_calls(monkeypatch) -> list[tuple[str, str]]:
+    """Every call of the word diff from here on, as (old text, new text), wherever a module imported
+    it from: to prove a page diffs a pair of texts once."""
+    calls: list[tuple[str, str]] = []
+    original = word_diff
+
+    def counted(a: str, b: str):
+        calls.append((a, b))
+        return original(a, b)
+
+    for module in list(sys.modules.values()):
+        if (
+            getattr(module, "__name__", "").startswith("deliberation")
+            and getattr(module, "word_diff", None) is original
+        ):
+            monkeypatch.setattr(module, "word_diff", counted)
+    return calls

@@ -364,6 +364,10 @@ def _included(html: str) -> set[str]:
         'id="submit"': "forums/_submit.html",
         'id="downloads-heading"': "exports/_links.html",
         'id="library-results"': "resolutions/_results.html",
+        'class="compare-form"': "drafting/_compare_form.html",
+        'id="preview"': "drafting/_preview.html",
+        'class="md-toolbar"': "drafting/_editor.html",
+        'class="change-text"': "drafting/_changes.html",
     }
     found.update(template for marker, template in markers.items() if marker in html)
     if "<h3>" in html and "/votes/" in html and "minutes-item" in html:

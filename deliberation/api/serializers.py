@@ -1,4 +1,4 @@
-"""The JSON shapes of the API, from rows the queries loaded. Pure: no database, no web.
+"""The API's responses as the models of ``shapes``, from rows the queries loaded. Pure: no database, no web.
 
 Codes, never labels: kinds, sectors, themes and statuses are the stable codes the OpenAPI
 document lists, so the same response serves readers of every language (and may be cached once).
@@ -8,8 +8,8 @@ so anyone can recompute the hash from the API alone (see ``deliberation.resoluti
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -20,6 +20,7 @@ from ..resolutions.queries import ResolutionView
 from ..resolutions.record import canonical_record
 from ..text.paragraphs import Paragraph, number_points, split_units
 from ..workshops.models import Workshop
+from . import shapes
 from .queries import ResolutionRef
 
 #: The absolute address of a route by name and parameters: "resolution" (the public page),
@@ -38,16 +39,12 @@ def _time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _date(day: date | None) -> str | None:
-    return day.isoformat() if day is not None else None
-
-
 def resolution_links(number: str, url: UrlMaker) -> dict[str, str]:
     year, n = _year_n(number)
     return {"url": url("resolution", year=year, n=n), "api_url": url("api:resolution", year=year, n=n)}
 
 
-def resolution_summary(resolution: Resolution, url: UrlMaker) -> dict[str, Any]:
+def _summary_fields(resolution: Resolution, url: UrlMaker) -> dict[str, Any]:
     year, n = _year_n(resolution.number)
     return {
         "number": resolution.number,
@@ -67,6 +64,10 @@ def resolution_summary(resolution: Resolution, url: UrlMaker) -> dict[str, Any]:
     }
 
 
+def resolution_summary(resolution: Resolution, url: UrlMaker) -> shapes.ResolutionSummary:
+    return shapes.ResolutionSummary(**_summary_fields(resolution, url))
+
+
 @lru_cache(maxsize=256)
 def _units(text: str, paragraph_ids: tuple[str, ...]) -> tuple[tuple[str, str | None, str], ...]:
     # A resolution never changes, so its paragraphs are worked out once per process.
@@ -78,64 +79,89 @@ def _units(text: str, paragraph_ids: tuple[str, ...]) -> tuple[tuple[str, str | 
     return tuple((p.pid, labels.get(p.pid), p.text) for p in items)
 
 
-def paragraphs(text: str, paragraph_ids: list[str]) -> list[dict[str, Any]]:
+def paragraphs(text: str, paragraph_ids: list[str]) -> list[shapes.Paragraph]:
     """The units of the text with their stable ids (``#p-…`` on the page) and point numbers."""
-    return [{"id": pid, "label": label, "text": unit} for pid, label, unit in _units(text, tuple(paragraph_ids))]
+    return [shapes.Paragraph(id=pid, label=label, text=unit) for pid, label, unit in _units(text, tuple(paragraph_ids))]
 
 
-def resolution_detail(view: ResolutionView, url: UrlMaker) -> dict[str, Any]:
+def resolution_detail(view: ResolutionView, url: UrlMaker) -> shapes.Resolution:
     resolution = view.resolution
     covered = canonical_record(record_of(resolution))
+    return shapes.Resolution(
+        **_summary_fields(resolution, url),
+        text=covered["text"],
+        paragraphs=paragraphs(covered["text"], view.paragraph_ids),
+        rule=covered["rule"],
+        tally=covered["tally"],
+        contributors=covered["contributors"],
+        revision=covered["revision"],
+    )
+
+
+def resolution_ref(ref: ResolutionRef, url: UrlMaker) -> shapes.ResolutionRef:
+    return shapes.ResolutionRef(number=ref.number, title=ref.title, **resolution_links(ref.number, url))
+
+
+def _forum_fields(row: Forum, url: UrlMaker, *, resolution_count: int) -> dict[str, Any]:
     return {
-        **resolution_summary(resolution, url),
-        "text": covered["text"],
-        "paragraphs": paragraphs(covered["text"], view.paragraph_ids),
-        "rule": covered["rule"],
-        "tally": covered["tally"],
-        "contributors": covered["contributors"],
-        "revision": covered["revision"],
-    }
-
-
-def resolution_ref(ref: ResolutionRef, url: UrlMaker) -> dict[str, Any]:
-    return {"number": ref.number, "title": ref.title, **resolution_links(ref.number, url)}
-
-
-def forum(
-    row: Forum, url: UrlMaker, *, resolution_count: int, resolutions: Iterable[ResolutionRef] | None = None
-) -> dict[str, Any]:
-    data = {
         "id": row.id,
         "title": row.title,
         "theme": row.theme,
         "description": row.description,
         "status": row.status,
-        "starts_on": _date(row.starts_on),
-        "ends_on": _date(row.ends_on),
+        "starts_on": row.starts_on,
+        "ends_on": row.ends_on,
         "place": row.place,
         "is_online": row.is_online,
         "resolution_count": resolution_count,
         "url": url("forum", forum_id=row.id),
         "api_url": url("api:forum", forum_id=row.id),
     }
-    if resolutions is not None:
-        data["resolutions"] = [resolution_ref(ref, url) for ref in resolutions]
-    return data
 
 
-def workshop(row: Workshop, url: UrlMaker, *, resolutions: list[ResolutionRef]) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "kind": row.kind,
-        "title": row.title,
-        "topic": row.topic,
-        "description": row.description,
-        "starts_on": _date(row.starts_on),
-        "ends_on": _date(row.ends_on),
-        "place": row.place,
-        "is_online": row.is_online,
-        "resolution_count": len(resolutions),
-        "resolutions": [resolution_ref(ref, url) for ref in resolutions],
-        "url": url("workshop", workshop_id=row.id),
-        "api_url": url("api:workshop", workshop_id=row.id),
-    }
+def forum_summary(row: Forum, url: UrlMaker, *, resolution_count: int) -> shapes.ForumSummary:
+    return shapes.ForumSummary(**_forum_fields(row, url, resolution_count=resolution_count))
+
+
+def forum(row: Forum, url: UrlMaker, *, resolutions: list[ResolutionRef]) -> shapes.Forum:
+    return shapes.Forum(
+        **_forum_fields(row, url, resolution_count=len(resolutions)),
+        resolutions=[resolution_ref(ref, url) for ref in resolutions],
+    )
+
+
+def workshop(row: Workshop, url: UrlMaker, *, resolutions: list[ResolutionRef]) -> shapes.Workshop:
+    assert row.id is not None  # a row the queries loaded is saved (and the model refuses None anyway)
+    return shapes.Workshop(
+        id=row.id,
+        kind=row.kind,
+        title=row.title,
+        topic=row.topic,
+        description=row.description,
+        starts_on=row.starts_on,
+        ends_on=row.ends_on,
+        place=row.place,
+        is_online=row.is_online,
+        resolution_count=len(resolutions),
+        resolutions=[resolution_ref(ref, url) for ref in resolutions],
+        url=url("workshop", workshop_id=row.id),
+        api_url=url("api:workshop", workshop_id=row.id),
+    )
+
+
+def resolution_page(
+    rows: list[Resolution],
+    url: UrlMaker,
+    *,
+    next_cursor: str | None,
+    chain_head: str | None,
+    self_url: str,
+    next_url: str | None,
+) -> shapes.Page:
+    return shapes.Page(
+        items=[resolution_summary(row, url) for row in rows],
+        next_cursor=next_cursor,
+        chain_head=chain_head,
+        # From a mapping: `self` is the field's name, which a constructor cannot take as a keyword.
+        links=shapes.PageLinks.model_validate({"self": self_url, "next": next_url}),
+    )

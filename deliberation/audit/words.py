@@ -18,9 +18,6 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..accounts.models import REGISTRATION_MODES
-from ..drafting.models import DOCUMENT_STATUSES
-from ..forums.models import FORUM_STATUSES
 from ..i18n import N_, get_locale, gettext
 from ..text.morphology import name_is_feminine
 
@@ -114,8 +111,6 @@ UNKNOWN = N_("%(who)s: %(action)s")
 #: Who did it when no person did: the host platform or the system itself (a feminine noun in Ukrainian).
 NOBODY = N_("The system")
 
-#: Detail keys a sentence may show, and the label tables that put a stored value into words.
-_LABELS: dict[str, Mapping[str, str]] = {"status": {**DOCUMENT_STATUSES, **FORUM_STATUSES}, "mode": REGISTRATION_MODES}
 _DETAIL_NUMBERS = {
     "forum": ("forum_id",),
     "document": ("document_id",),
@@ -141,8 +136,20 @@ def template_for(action: str, details: Mapping[str, Any]) -> str:
     return chosen(details) if callable(chosen) else chosen
 
 
-def sentence(*, action: str, details: Mapping[str, Any], object_id: int | None, actor_name: str | None) -> Markup:
-    """The entry as one sentence in the current language, escaped, the person's name isolated (<bdi>)."""
+def sentence(
+    *,
+    action: str,
+    details: Mapping[str, Any],
+    object_id: int | None,
+    actor_name: str | None,
+    labels: Mapping[str, Mapping[str, str]],
+) -> Markup:
+    """The entry as one sentence in the current language, escaped, the person's name isolated (<bdi>).
+
+    ``labels``: for each detail a sentence may show as a word (``status``, ``mode``), the table
+    putting a stored value into words. The capabilities that own the values hand them in: the
+    audit log sits below them all, so it never imports them.
+    """
     template = gettext(template_for(action, details))
     who = Markup("<bdi>%s</bdi>") % actor_name if actor_name else gettext(NOBODY)
     if get_locale() == "uk" and (actor_name is None or name_is_feminine(actor_name)):
@@ -150,7 +157,7 @@ def sentence(*, action: str, details: Mapping[str, Any], object_id: int | None, 
     values: dict[str, Any] = {"who": who, "id": object_id if object_id is not None else "—", "action": action}
     for name, keys in _DETAIL_NUMBERS.items():
         values[name] = next((details[key] for key in keys if details.get(key) is not None), "—")
-    for name, labels in _LABELS.items():
+    for name, table in labels.items():
         value = details.get(name, "")
-        values[name] = gettext(labels[value]) if value in labels else value
+        values[name] = gettext(table[value]) if value in table else value
     return Markup.escape(template) % values

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -14,14 +15,14 @@ from ..db import utcnow
 from ..drafting.actions import MergeConflict, save_text
 from ..drafting.models import Document, Revision
 from ..drafting.queries import get_revision, paragraphs_of
-from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
+from ..errors import Conflict, DomainError, NotFound, ValidationError, require
+from ..hooks import AmendmentDecided, AmendmentProposed, CommentPosted, announce
 from ..i18n import N_
-from ..notifications.actions import ensure_following, notify_amendment, notify_decision, notify_reply
 from ..params import id_or_none, number_or_none
 from ..text.amend import AmendError, apply_change
 from ..text.anchors import make_anchor
 from ..text.canonical import normalize
-from ..text.merge import merge3
+from ..text.merge import MergeResult, merge3
 from ..validation import Checker, strip_controls
 from ..workshops.models import Membership
 from . import queries, rules
@@ -29,11 +30,6 @@ from .anchoring import place
 from .models import AMENDMENT_KINDS, STANCES, Amendment, AmendmentVersion, Comment, CommentEdit, Stance
 
 MAX_COMMENT_CHARS = 5000
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise Forbidden("forbidden", N_("You do not have permission to do this."))
 
 
 def _revision(db: Session, document: Document, number: int | None) -> Revision:
@@ -71,7 +67,7 @@ def _anchor(db: Session, document: Document, data: Mapping) -> tuple[dict | None
 def check_post_comment(
     db: Session, *, document: Document, actor: User, data: Mapping, amendment: Amendment | None = None
 ) -> Comment:
-    _require(rules.can_comment(actor, document))
+    require(rules.can_comment(actor, document))
     check = Checker(data)
     body = check.text("body", max_length=MAX_COMMENT_CHARS, multiline=True)
     check.done()
@@ -104,11 +100,15 @@ def check_post_comment(
     record(
         db, actor_id=actor.id, action="comment.posted", obj=comment, document_id=document.id, reply_to=comment.parent_id
     )
-    ensure_following(db, user_id=actor.id, document_id=document.id)
-    if parent is not None:
-        notify_reply(
-            db, document_id=document.id, comment_id=comment.id, parent_author_id=parent.author_id, actor_id=actor.id
-        )
+    announce(
+        db,
+        CommentPosted(
+            document_id=document.id,
+            comment_id=comment.id,
+            author_id=actor.id,
+            parent_author_id=parent.author_id if parent is not None else None,
+        ),
+    )
     events.queue(
         db,
         events.comment_posted,
@@ -122,7 +122,7 @@ def check_post_comment(
 
 
 def check_edit_comment(db: Session, *, comment: Comment, actor: User, data: Mapping) -> Comment:
-    _require(rules.can_edit_comment(actor, comment))
+    require(rules.can_edit_comment(actor, comment))
     check = Checker(data)
     body = check.text("body", max_length=MAX_COMMENT_CHARS, multiline=True)
     check.done()
@@ -139,7 +139,7 @@ def check_edit_comment(db: Session, *, comment: Comment, actor: User, data: Mapp
 def do_resolve_comment(
     db: Session, *, comment: Comment, actor: User, membership: Membership | None, resolved: bool
 ) -> Comment:
-    _require(rules.can_resolve_comment(actor, membership, comment))
+    require(rules.can_resolve_comment(actor, membership, comment))
     if comment.is_resolved != resolved:
         comment.is_resolved = resolved
         comment.resolved_by, comment.resolved_at = (actor.id, utcnow()) if resolved else (None, None)
@@ -153,7 +153,7 @@ def check_hide_comment(
     db: Session, *, comment: Comment, actor: User, membership: Membership | None, data: Mapping
 ) -> Comment:
     """Hidden, never deleted: moderators still see it, with the reason, and the audit log keeps why."""
-    _require(rules.can_hide_comment(actor, membership, comment))
+    require(rules.can_hide_comment(actor, membership, comment))
     check = Checker(data)
     reason = check.text("reason", max_length=500)
     check.done()
@@ -226,7 +226,7 @@ def _change(db: Session, document: Document, data: Mapping, check: Checker) -> d
 
 
 def check_propose_amendment(db: Session, *, document: Document, actor: User, data: Mapping) -> Amendment:
-    _require(rules.can_propose_amendment(actor, document))
+    require(rules.can_propose_amendment(actor, document))
     fields = _change(db, document, data, Checker(data))
     amendment = Amendment(document_id=document.id, author_id=actor.id, **fields)
     db.add(amendment)
@@ -239,8 +239,7 @@ def check_propose_amendment(db: Session, *, document: Document, actor: User, dat
     record(
         db, actor_id=actor.id, action="amendment.proposed", obj=amendment, document_id=document.id, kind=amendment.kind
     )
-    ensure_following(db, user_id=actor.id, document_id=document.id)
-    notify_amendment(db, document_id=document.id, amendment_id=amendment.id, actor_id=actor.id)
+    announce(db, AmendmentProposed(document_id=document.id, amendment_id=amendment.id, author_id=actor.id))
     events.queue(
         db,
         events.amendment_proposed,
@@ -256,7 +255,7 @@ def check_edit_amendment(
     db: Session, *, amendment: Amendment, document: Document, actor: User, data: Mapping
 ) -> Amendment:
     """A new version of the proposal; stances given to the old one stop counting until confirmed."""
-    _require(rules.can_edit_amendment(actor, amendment))
+    require(rules.can_edit_amendment(actor, amendment))
     check = Checker(data)
     proposed = normalize(strip_controls(str(data.get("proposed", "") or "")))
     rationale = check.text("rationale", max_length=5000, multiline=True)
@@ -277,7 +276,7 @@ def check_edit_amendment(
 
 def do_take_stance(db: Session, *, amendment: Amendment, actor: User, stance: str) -> Stance:
     """Support or oppose the current version; the same call confirms a stance on an earlier one."""
-    _require(rules.can_take_stance(actor, amendment))
+    require(rules.can_take_stance(actor, amendment))
     if stance not in STANCES:
         raise ValidationError(
             {"stance": DomainError("invalid_choice", N_("Please choose one of the options."), field="stance")}
@@ -318,6 +317,31 @@ def rebase(db: Session, *, amendment: Amendment, document: Document):
     return merge3(base.body, amended, head.body), head
 
 
+@dataclass(frozen=True)
+class AmendmentChange:
+    """What an amendment changes, in the text it is read against.
+
+    While it is open, that is the current text, onto which it is carried by the merge; ``after``
+    is None when the merge clashes (``merge`` then holds the conflicts). Once decided (accepted,
+    rejected, withdrawn, lapsed) it is the version it was written against, with the change exactly
+    as proposed: the current text may since have moved on for other reasons.
+    """
+
+    against: Revision
+    current: bool
+    before: str
+    after: str | None
+    merge: MergeResult | None = None
+
+
+def amendment_change(db: Session, *, amendment: Amendment, document: Document) -> AmendmentChange:
+    if amendment.status == "open":
+        result, head = rebase(db, amendment=amendment, document=document)
+        return AmendmentChange(head, True, head.body, result.text if result.clean else None, result)
+    base = _revision(db, document, amendment.base_number)
+    return AmendmentChange(base, False, base.body, amended_text(base, amendment))
+
+
 def amended_text(base: Revision, amendment: Amendment) -> str:
     start = amendment.original_start
     end = None if start is None else start + len(amendment.original)
@@ -348,7 +372,7 @@ def do_accept_amendment(
     db: Session, *, amendment: Amendment, document: Document, actor: User, membership: Membership | None
 ) -> Revision:
     """Merge the amendment onto the current text as a new revision credited to its author."""
-    _require(rules.can_decide_amendment(actor, membership, amendment, document))
+    require(rules.can_decide_amendment(actor, membership, amendment, document))
     author = db.get(User, amendment.author_id)
     base = _revision(db, document, amendment.base_number)
     try:
@@ -376,7 +400,7 @@ def do_accept_amendment(
 def check_reject_amendment(
     db: Session, *, amendment: Amendment, document: Document, actor: User, membership: Membership | None, data: Mapping
 ) -> Amendment:
-    _require(rules.can_decide_amendment(actor, membership, amendment, document))
+    require(rules.can_decide_amendment(actor, membership, amendment, document))
     check = Checker(data)
     reason = check.text("reason", max_length=2000, multiline=True)
     check.done()
@@ -389,7 +413,7 @@ def check_reject_amendment(
 
 
 def do_withdraw_amendment(db: Session, *, amendment: Amendment, actor: User) -> Amendment:
-    _require(rules.can_withdraw_amendment(actor, amendment))
+    require(rules.can_withdraw_amendment(actor, amendment))
     amendment.status, amendment.decided_at = "withdrawn", utcnow()
     db.add(amendment)
     db.flush()
@@ -405,7 +429,7 @@ def do_settle_amendment_by_assembly(
     db: Session, *, amendment: Amendment, document: Document, adopted: bool, vote_id: int, actor_id: int | None
 ) -> Revision | None:
     """A forum's vote decided: an adopted amendment is merged onto the text as a revision credited
-    to its author, and the open amendments competing for the same passage lapse; a rejected one is
+    to its author, and the amendments competing with it lapse (see :mod:`.competition`); a rejected one is
     closed with the vote as its reason. Called by the vote's closing, which checked permissions."""
     amendment.decided_by, amendment.decided_at = actor_id, utcnow()
     if not adopted:
@@ -436,7 +460,7 @@ def do_settle_amendment_by_assembly(
         f"vote:{vote_id}",
     )
     db.add(amendment)
-    for rival in queries.list_competing(db, amendment=amendment):
+    for rival in (s.amendment for s in queries.list_competing(db, amendment=amendment)):
         rival.status, rival.decided_at, rival.decided_by = "lapsed", utcnow(), actor_id
         rival.decision_reason = f"lapsed:{amendment.id}"
         db.add(rival)
@@ -455,14 +479,8 @@ def _settled(db: Session, amendment: Amendment, document: Document, actor_id: in
         revision=amendment.accepted_number,
         reason=amendment.decision_reason,
     )
-    recipients = {amendment.author_id} | {s.user_id for s, _ in queries.list_stances(db, amendment_id=amendment.id)}
-    notify_decision(
-        db,
-        document_id=document.id,
-        amendment_id=amendment.id,
-        accepted=accepted,
-        actor_id=actor_id,
-        recipients=recipients,
+    announce(
+        db, AmendmentDecided(document_id=document.id, amendment_id=amendment.id, accepted=accepted, actor_id=actor_id)
     )
     events.queue(
         db,

@@ -1,7 +1,7 @@
 """Keeping comments attached to their passages as the text changes.
 
 Where each comment's passage is in the newest revision is stored on the comment and re-placed
-when a revision is saved, in the save's transaction (drafting.actions._revised): one query finds
+when a revision is saved, in the save's transaction (``refresh_saved_anchors`` hears it): one query finds
 the comments placed on an older revision, one statement writes their new places. Pages only read
 stored positions; a GET never writes.
 """
@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from ..drafting.models import Document, Revision
 from ..drafting.queries import paragraphs_of
+from ..hooks import RevisionSaved
 from ..text.anchors import Anchor, reanchor
 from ..text.paragraphs import Paragraph
 from .models import Comment
@@ -70,3 +71,9 @@ def refresh_anchors(db: Session, *, document: Document, head: Revision) -> int:
         rows,
     )
     return len(rows)
+
+
+def refresh_saved_anchors(db: Session, saved: RevisionSaved) -> None:
+    """Comments follow their passages into the new version with the save, so that pages only read
+    stored places: a page that re-placed them would write while serving a read."""
+    refresh_anchors(db, document=db.get(Document, saved.document_id), head=db.get(Revision, saved.revision_id))

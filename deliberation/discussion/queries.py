@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
@@ -10,6 +11,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from ..accounts.models import User
+from .competition import is_rival
 from .models import Amendment, Comment, CommentEdit, Stance
 
 
@@ -212,19 +214,59 @@ def open_amendment_counts(db: Session, *, document_id: int) -> dict[str | None, 
     return dict(rows)
 
 
-def list_competing(db: Session, *, amendment: Amendment) -> list[Amendment]:
-    """Open amendments on the same passage (or other whole new texts): adopting one excludes them."""
-    return list(
-        db.exec(
-            select(Amendment)
-            .where(
-                Amendment.document_id == amendment.document_id,
-                Amendment.status == "open",
-                Amendment.id != amendment.id,
-                Amendment.target_pid == amendment.target_pid
-                if amendment.target_pid is not None
-                else Amendment.target_pid == None,
-            )  # noqa: E711
-            .order_by(Amendment.id)
-        ).all()
-    )
+def list_competing(db: Session, *, amendment: Amendment) -> list[AmendmentSummary]:
+    """The open amendments that compete with ``amendment`` (see :mod:`.competition`), with their
+    authors: two queries. Filtered here rather than in SQL so the rule is written once."""
+    return competing_in(amendment, list_amendments(db, document_id=amendment.document_id, status="open"))
+
+
+def competing_in(amendment: Amendment, summaries: Iterable[AmendmentSummary]) -> list[AmendmentSummary]:
+    """Those of ``summaries`` that compete with ``amendment``, in their order."""
+    return [s for s in summaries if is_rival(amendment, s.amendment)]
+
+
+@dataclass(frozen=True)
+class OpenAmendment:
+    """An open amendment and the ones it competes with: adopting it lapses them, and any of them it."""
+
+    summary: AmendmentSummary
+    rivals: list[AmendmentSummary]
+
+
+def list_open_with_rivals(db: Session, *, document_id: int) -> list[OpenAmendment]:
+    """A text's open amendments, each with its competitors: two queries however many there are."""
+    summaries = list_amendments(db, document_id=document_id, status="open")
+    return [OpenAmendment(s, competing_in(s.amendment, summaries)) for s in summaries]
+
+
+@dataclass(frozen=True)
+class AcceptedAmendment:
+    """An amendment that made a version of its document, with its author and, when a forum's vote
+    adopted it, that vote's number."""
+
+    amendment: Amendment
+    author: User
+    vote_number: int | None
+
+
+def list_accepted_amendments(
+    db: Session, *, document_id: int, numbers: Collection[int]
+) -> dict[int, AcceptedAmendment]:
+    """The amendments accepted into the given versions of a document, by version number, in one query."""
+    if not numbers:
+        return {}
+    rows = db.exec(
+        select(Amendment, User)
+        .join(User, User.id == Amendment.author_id)
+        .where(Amendment.document_id == document_id, Amendment.accepted_number.in_(sorted(numbers)))
+    ).all()
+    return {
+        amendment.accepted_number: AcceptedAmendment(amendment, author, _vote_number(amendment.decision_reason))
+        for amendment, author in rows
+    }
+
+
+def _vote_number(reason: str) -> int | None:
+    """A forum's vote that decided an amendment is stored as its reason, ``vote:<id>``."""
+    kind, _, value = (reason or "").partition(":")
+    return int(value) if kind == "vote" and value.isdigit() else None

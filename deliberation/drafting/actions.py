@@ -15,15 +15,14 @@ from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
 from ..db import utcnow
-from ..errors import Conflict, DomainError, Forbidden, NotFound
+from ..errors import Conflict, DomainError, NotFound, require
+from ..hooks import DocumentStatusChanged, RevisionSaved, announce
 from ..i18n import N_, Nn_
-from ..notifications.actions import ensure_following, notify_revision
 from ..params import number_or_none
-from ..search.index import index_document, index_document_status
 from ..taxonomy import SECTORS, THEMES
 from ..text import attribution
 from ..text.canonical import normalize
-from ..text.merge import MergeResult, merge3
+from ..text.merge import Custom, MergeResult, merge3, resolve
 from ..text.paragraphs import Paragraph, assign_ids, split_units
 from ..validation import Checker, strip_controls
 from ..workshops.models import Membership, Workshop
@@ -77,11 +76,6 @@ class Saved:
     merged: bool
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise Forbidden("forbidden", N_("You do not have permission to do this."))
-
-
 def _new_pid() -> str:
     return secrets.token_hex(4)
 
@@ -117,7 +111,7 @@ def _body(check: Checker, data: Mapping, name: str = "body") -> str:
 def check_create_document(
     db: Session, *, workshop: Workshop, actor: User, membership: Membership | None, data: Mapping
 ) -> Document:
-    _require(rules.can_create_document(actor, membership))
+    require(rules.can_create_document(actor, membership))
     check = Checker(data)
     kind = check.choice("kind", DOCUMENT_KINDS)
     title = check.text("title", max_length=300, min_length=3)
@@ -211,16 +205,14 @@ def _revised(db: Session, document: Document, revision: Revision) -> None:
         author_id=revision.author_id,
         origin=revision.origin,
     )
-    # Authors follow what they write; followers hear of every new version.
-    ensure_following(db, user_id=revision.author_id, document_id=document.id)
-    notify_revision(db, document=document, revision_number=revision.number, author_id=revision.author_id)
-    # In the same transaction: a search never finds words the text no longer has.
-    index_document(db, document, revision)
-    # Comments follow their passages into the new version here, with the save, so that pages only
-    # read stored places: a page that re-placed them would write while serving a read.
-    from ..discussion.anchoring import refresh_anchors
-
-    refresh_anchors(db, document=document, head=revision)
+    # Followers hear of it, the search index and the comments' places follow it, all in this
+    # transaction (deliberation.wiring lists who does what).
+    announce(
+        db,
+        RevisionSaved(
+            document_id=document.id, revision_id=revision.id, number=revision.number, author_id=revision.author_id
+        ),
+    )
 
 
 def check_save_revision(
@@ -231,7 +223,7 @@ def check_save_revision(
     A clean three-way merge is saved as a revision that says so. Overlapping changes raise
     MergeConflict with both texts and the conflicting passages, and nothing is written.
     """
-    _require(rules.can_edit_document(actor, membership, document))
+    require(rules.can_edit_document(actor, membership, document))
     check = Checker(data)
     title = check.text("title", max_length=300, min_length=3)
     summary = check.text("summary", max_length=300, required=False)
@@ -254,13 +246,20 @@ def check_save_revision(
     )
 
 
+def check_preview_text(data: Mapping, *, name: str = "body") -> str:
+    """The text an editor asks to see rendered before saving, held to the limits of a save (its
+    length and its number of paragraphs); an empty text is no error here. Nothing is written."""
+    check = Checker(data)
+    body = _body(check, data, name) if str(data.get(name, "") or "").strip() else ""
+    check.done()
+    return body
+
+
 def check_resolve_conflict(
     db: Session, *, document: Document, actor: User, membership: Membership | None, data: Mapping
 ) -> Saved:
     """Save the text a person assembled on the conflict page, from base, their text and the head."""
-    _require(rules.can_edit_document(actor, membership, document))
-    from ..text.merge import Custom, resolve
-
+    require(rules.can_edit_document(actor, membership, document))
     check = Checker(data)
     title = check.text("title", max_length=300, min_length=3)
     summary = check.text("summary", max_length=300, required=False)
@@ -306,7 +305,7 @@ def do_restore_revision(
     db: Session, *, document: Document, actor: User, membership: Membership | None, number: int
 ) -> Saved:
     """Bring an old text back as a new revision; history is never rewritten."""
-    _require(rules.can_edit_document(actor, membership, document))
+    require(rules.can_edit_document(actor, membership, document))
     old = _existing(db, document, number)
     head = _existing(db, document, document.head_number)
     if old.body == head.body and old.title == head.title:
@@ -410,7 +409,7 @@ class _LostRace(Exception):
 def check_update_tags(
     db: Session, *, document: Document, actor: User, membership: Membership | None, data: Mapping
 ) -> Document:
-    _require(rules.can_edit_document(actor, membership, document))
+    require(rules.can_edit_document(actor, membership, document))
     check = Checker(data)
     sectors, themes = _tags(check, data, "sectors", SECTORS), _tags(check, data, "themes", THEMES)
     check.done()
@@ -425,11 +424,11 @@ def check_update_tags(
 def do_set_document_status(
     db: Session, *, document: Document, actor: User, membership: Membership | None, status: str
 ) -> Document:
-    _require(rules.can_change_status(actor, membership, document, status))
+    require(rules.can_change_status(actor, membership, document, status))
     previous, document.status, document.updated_at = document.status, status, utcnow()
     db.add(document)
     db.flush()
     record(db, actor_id=actor.id, action="document.status_set", obj=document, previous=previous, status=status)
-    index_document_status(db, document)
+    announce(db, DocumentStatusChanged(document_id=document.id))
     events.queue(db, events.document_status_changed, document_id=document.id, status=status, actor_id=actor.id)
     return document

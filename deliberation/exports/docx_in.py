@@ -42,7 +42,7 @@ from sqlmodel import Session
 from ..accounts.models import User
 from ..drafting import actions, rules
 from ..drafting.models import DOCUMENT_KINDS, Document
-from ..errors import DomainError, Forbidden, ValidationError
+from ..errors import DomainError, ValidationError, require
 from ..i18n import N_
 from ..validation import Checker, bounded, clean_line
 from ..workshops.models import Membership, Workshop
@@ -233,8 +233,7 @@ def check_import_document(
     Without a title the file's first heading is used. Every problem (with the file, the kind or
     the title) is reported at once, and nothing is written unless the document is created.
     """
-    if not rules.can_create_document(actor, membership):
-        raise Forbidden("forbidden", N_("You do not have permission to do this."))
+    require(rules.can_create_document(actor, membership))
     upload = data.get("file")
     body, file_error = "", None
     if upload is None or isinstance(upload, str) or not getattr(upload, "filename", ""):

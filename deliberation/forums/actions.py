@@ -9,16 +9,11 @@ from sqlmodel import Session
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..errors import Conflict, Forbidden
+from ..errors import Conflict, require
 from ..i18n import N_
 from ..validation import Checker
 from . import rules
 from .models import FORUM_TRANSITIONS, Forum
-
-
-def _require_manager(actor: User | None) -> None:
-    if not rules.can_manage_forums(actor):
-        raise Forbidden("forbidden", N_("You do not have permission to do this."))
 
 
 def _forum_fields(data: Mapping[str, str]) -> dict:
@@ -40,7 +35,7 @@ def _forum_fields(data: Mapping[str, str]) -> dict:
 
 
 def check_create_forum(db: Session, *, actor: User, data: Mapping[str, str]) -> Forum:
-    _require_manager(actor)
+    require(rules.can_manage_forums(actor))
     forum = Forum(created_by=actor.id, **_forum_fields(data))
     db.add(forum)
     db.flush()
@@ -50,7 +45,7 @@ def check_create_forum(db: Session, *, actor: User, data: Mapping[str, str]) -> 
 
 
 def check_update_forum(db: Session, *, forum: Forum, actor: User, data: Mapping[str, str]) -> Forum:
-    _require_manager(actor)
+    require(rules.can_manage_forums(actor))
     fields = _forum_fields(data)
     changed = sorted(k for k, v in fields.items() if getattr(forum, k) != v)
     for key in changed:
@@ -64,7 +59,7 @@ def check_update_forum(db: Session, *, forum: Forum, actor: User, data: Mapping[
 
 
 def do_set_forum_status(db: Session, *, forum: Forum, status: str, actor: User) -> Forum:
-    _require_manager(actor)
+    require(rules.can_manage_forums(actor))
     if status not in FORUM_TRANSITIONS.get(forum.status, ()):
         raise Conflict("bad_transition", N_("A forum cannot move from this status to that one."))
     previous, forum.status = forum.status, status

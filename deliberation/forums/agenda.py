@@ -9,24 +9,18 @@ from sqlmodel import Session
 
 from .. import events, live
 from ..accounts.models import User
-from ..accounts.rules import is_signed_in
 from ..audit.actions import record
 from ..db import utcnow
 from ..drafting.models import Document
-from ..errors import Conflict, Forbidden, NotFound
+from ..errors import Conflict, NotFound, require
+from ..hooks import AgendaItemReturning, DocumentStatusChanged, announce
 from ..i18n import N_
-from ..search.index import index_document_status
 from ..validation import Checker
 from ..workshops.models import Membership
 from . import queries, rules
 from .models import AgendaItem, Forum
 
 DIRECTIONS = ("up", "down")
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise Forbidden("forbidden", N_("You do not have permission to do this."))
 
 
 def _locked_forum(db: Session, forum_id: int) -> Forum:
@@ -50,7 +44,7 @@ def do_submit_document(
     db: Session, *, forum: Forum, document: Document, actor: User, membership: Membership | None
 ) -> AgendaItem:
     """Submit the current revision of a draft to a forum; drafting is frozen from now on."""
-    _require(is_signed_in(actor) and rules.is_facilitator_of(membership, document))
+    require(rules.may_submit_document(actor, membership, document))
     _locked_forum(db, forum.id)
     # Compare-and-set: of two facilitators submitting the same draft at once, only one succeeds.
     claimed = db.execute(
@@ -63,7 +57,7 @@ def do_submit_document(
             "not_a_draft", N_("Only a draft can be submitted to a forum, and this document is not a draft now.")
         )
     db.refresh(document)
-    index_document_status(db, document)
+    announce(db, DocumentStatusChanged(document_id=document.id))
     item = AgendaItem(
         forum_id=forum.id,
         kind="document",
@@ -90,7 +84,7 @@ def do_submit_document(
 
 def do_accept_item(db: Session, *, item: AgendaItem, actor: User) -> AgendaItem:
     """Put a submitted text on the agenda, at the end."""
-    _require(rules.is_chair(actor))
+    require(rules.is_chair(actor))
     forum = _locked_forum(db, item.forum_id)
     _require_status(item, "submitted")
     item.status, item.position = "scheduled", queries.last_agenda_position(db, forum.id) + 1
@@ -103,17 +97,15 @@ def do_accept_item(db: Session, *, item: AgendaItem, actor: User) -> AgendaItem:
 
 def check_return_item(db: Session, *, item: AgendaItem, actor: User, data: Mapping[str, str]) -> AgendaItem:
     """Send a text back to its workshop with the reason; it becomes a draft again."""
-    _require(rules.is_chair(actor))
+    require(rules.is_chair(actor))
     check = Checker(data)
     reason = check.text("reason", max_length=2000, multiline=True)
     check.done()
     forum = _locked_forum(db, item.forum_id)
     _require_status(item, "submitted", "scheduled")
-    if item.status == "scheduled" and queries.has_vote_begun(db, item.id):
-        raise Conflict(
-            "vote_begun",
-            N_("A vote on this item has already been opened, so it can no longer be returned to the workshop."),
-        )
+    if item.status == "scheduled":
+        # Voting refuses once a vote on the item has begun.
+        announce(db, AgendaItemReturning(item_id=item.id))
     previous = item.status
     item.status, item.return_reason, item.position = "returned", reason, None
     item.decided_by, item.decided_at = actor.id, utcnow()
@@ -136,13 +128,13 @@ def _reopen_document(db: Session, *, item: AgendaItem, actor: User) -> None:
     document.status, document.updated_at = "draft", utcnow()
     db.add(document)
     db.flush()
-    index_document_status(db, document)
+    announce(db, DocumentStatusChanged(document_id=document.id))
     events.queue(db, events.document_status_changed, document_id=document.id, status="draft", actor_id=actor.id)
 
 
 def check_add_discussion_point(db: Session, *, forum: Forum, actor: User, data: Mapping[str, str]) -> AgendaItem:
     """A point for discussion, put straight on the agenda at the end."""
-    _require(rules.is_chair(actor))
+    require(rules.is_chair(actor))
     check = Checker(data)
     title = check.text("title", max_length=300, min_length=3)
     description = check.text("description", max_length=5000, required=False, multiline=True)
@@ -171,7 +163,7 @@ def check_add_discussion_point(db: Session, *, forum: Forum, actor: User, data: 
 
 def do_move_item(db: Session, *, item: AgendaItem, actor: User, direction: str) -> AgendaItem:
     """Swap a scheduled item with the one before or after it."""
-    _require(rules.is_chair(actor))
+    require(rules.is_chair(actor))
     check = Checker({"direction": direction})
     check.choice("direction", DIRECTIONS)
     check.done()
@@ -202,7 +194,7 @@ def do_move_item(db: Session, *, item: AgendaItem, actor: User, direction: str) 
 
 def do_set_current_item(db: Session, *, forum: Forum, item: AgendaItem, actor: User) -> Forum:
     """Put a scheduled item before the assembly (what the hall's screen shows)."""
-    _require(rules.is_chair(actor))
+    require(rules.is_chair(actor))
     if item.forum_id != forum.id:
         raise NotFound("item_not_found", N_("There is no such item on this forum's agenda."))
     forum = _locked_forum(db, forum.id)
@@ -219,7 +211,7 @@ def do_set_current_item(db: Session, *, forum: Forum, item: AgendaItem, actor: U
 
 def do_clear_current_item(db: Session, *, forum: Forum, actor: User) -> Forum:
     """Take the current item off the hall's screen (a break, or the item is done)."""
-    _require(rules.is_chair(actor))
+    require(rules.is_chair(actor))
     forum = _locked_forum(db, forum.id)
     if forum.current_item_id is None:
         raise Conflict("no_current_item", N_("No item is before the assembly now."))

@@ -7,14 +7,14 @@ from sqlmodel import Session
 
 from .. import live
 from ..accounts.models import User
-from ..accounts.rules import is_signed_in
 from ..audit.actions import record
 from ..db import utcnow
-from ..errors import Conflict, Forbidden, NotFound
+from ..errors import Conflict, NotFound, require
+from ..hooks import ProxiesChanging, announce
 from ..i18n import N_
-from ..voting.counting import CountingError, resolve_proxies
 from . import queries, rules
 from .models import Delegate, Forum, Proxy
+from .proxies import ProxyError, resolve_proxies
 
 # What resolve_proxies' codes mean to the person giving a proxy.
 _PROXY_REFUSALS = {
@@ -24,11 +24,6 @@ _PROXY_REFUSALS = {
     "proxy_given_twice": N_("This delegate has already given their vote to someone. Revoke that proxy first."),
     "proxy_held_twice": N_("This delegate already holds a proxy; each delegate may hold only one."),
 }
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise Forbidden("forbidden", N_("You do not have permission to do this."))
 
 
 def _require_registration_open(db: Session, forum: Forum) -> None:
@@ -43,7 +38,7 @@ def _require_registration_open(db: Session, forum: Forum) -> None:
 
 def do_register_delegate(db: Session, *, forum: Forum, user: User, actor: User) -> Delegate:
     """Register a member as a delegate; a row once unregistered is registered again, never duplicated."""
-    _require(rules.is_self(actor, user.id) or rules.is_chair(actor))
+    require(rules.may_act_for(actor, user.id))
     _require_registration_open(db, forum)
     if not user.is_active:
         raise Conflict("inactive_user", N_("This account is switched off, so it cannot be registered."))
@@ -68,7 +63,7 @@ def do_register_delegate(db: Session, *, forum: Forum, user: User, actor: User) 
 
 def do_unregister_delegate(db: Session, *, forum: Forum, user: User, actor: User) -> Delegate:
     """Unregister a delegate (the row stays); proxies they give or hold are revoked with it."""
-    _require(rules.is_self(actor, user.id) or rules.is_chair(actor))
+    require(rules.may_act_for(actor, user.id))
     _require_registration_open(db, forum)
     delegate = _registered(db, forum, user)
     delegate.is_registered, delegate.is_present = False, False
@@ -91,7 +86,7 @@ def _registered(db: Session, forum: Forum, user: User) -> Delegate:
 
 def do_mark_present(db: Session, *, forum: Forum, user: User, present: bool, actor: User) -> Delegate:
     """The chair records who is in the hall (it matters for quorums counted on those present)."""
-    _require(rules.is_chair(actor))
+    require(rules.is_chair(actor))
     if not rules.agenda_is_open(forum):
         raise Conflict("forum_closed", N_("This forum is closed: presence can no longer be changed."))
     delegate = _registered(db, forum, user)
@@ -116,23 +111,22 @@ def _lock_for_proxies(db: Session, forum_id: int) -> Forum:
     """Lock the forum and check that proxies may change now.
 
     The lock makes proxy changes and the opening of a vote (which locks the same row) happen one
-    after the other, so a vote's electorate never changes under it.
+    after the other, so a vote's electorate never changes under it. The rule the pages ask,
+    ``rules.proxies_may_change``, is held here in its two halves: a closed forum refuses here, and
+    voting refuses while a vote is open (``voting.guards``, which hears ``ProxiesChanging``).
     """
     forum = queries.get_forum_for_update(db, forum_id)
     if forum is None:
         raise NotFound("forum_not_found", N_("There is no such forum."))
     if not rules.agenda_is_open(forum):
         raise Conflict("forum_closed", N_("This forum is closed: proxies can no longer change."))
-    if queries.has_open_vote(db, forum_id):
-        raise Conflict(
-            "vote_open", N_("A vote is open in this forum. Proxies can be given or revoked only between votes.")
-        )
+    announce(db, ProxiesChanging(forum_id=forum_id))
     return forum
 
 
 def do_give_proxy(db: Session, *, forum: Forum, giver: User, holder: User, actor: User) -> Proxy:
     """``giver`` gives their vote to ``holder``: both delegates, one proxy each way, never chained."""
-    _require(rules.is_self(actor, giver.id) or rules.is_chair(actor))
+    require(rules.may_act_for(actor, giver.id))
     _lock_for_proxies(db, forum.id)
     live = queries.live_proxies(db, forum.id)
     _check_proxies(registered=queries.registered_ids(db, forum.id), live=live, giver=giver.id, holder=holder.id)
@@ -162,7 +156,7 @@ def _check_proxies(*, registered: set[int], live: dict[int, int], giver: int, ho
     # The live proxies were valid; the new pair goes last, so any refusal is about it.
     try:
         resolve_proxies(registered, [*live.items(), (giver, holder)])
-    except CountingError as error:
+    except ProxyError as error:
         if error.code == "proxy_chained":
             message = (
                 N_("This delegate has given their own vote to someone, so they cannot hold a proxy.")
@@ -176,7 +170,7 @@ def _check_proxies(*, registered: set[int], live: dict[int, int], giver: int, ho
 
 def do_revoke_proxy(db: Session, *, proxy: Proxy, actor: User) -> Proxy:
     """The giver, the holder or a coordinator ends a proxy; the row stays, marked revoked."""
-    _require(is_signed_in(actor) and rules.can_revoke_proxy(actor, proxy))
+    require(rules.may_revoke_proxy(actor, proxy))
     _lock_for_proxies(db, proxy.forum_id)
     db.refresh(proxy)
     if proxy.revoked_at is not None:

@@ -16,7 +16,7 @@ from ..accounts.models import User
 from ..accounts.rules import is_signed_in
 from ..audit.actions import record
 from ..db import utcnow
-from ..errors import Conflict, Forbidden, NotFound
+from ..errors import Conflict, NotFound, require
 from ..i18n import N_, Nn_
 from ..params import number_or_none
 from ..validation import Checker
@@ -25,11 +25,6 @@ from .agenda import DIRECTIONS
 from .models import AgendaItem, Forum, Speaker
 
 MIN_SPEAKING_SECONDS, MAX_SPEAKING_SECONDS = 30, 1800
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise Forbidden("forbidden", N_("You do not have permission to do this."))
 
 
 def _locked(db: Session, item_id: int) -> tuple[AgendaItem, Forum]:
@@ -48,7 +43,7 @@ def _require_session(forum: Forum, item: AgendaItem) -> None:
 
 
 def _chairing(db: Session, actor: User, item_id: int) -> tuple[AgendaItem, Forum]:
-    _require(rules.is_chair(actor))
+    require(rules.is_chair(actor))
     item, forum = _locked(db, item_id)
     _require_session(forum, item)
     return item, forum
@@ -56,9 +51,9 @@ def _chairing(db: Session, actor: User, item_id: int) -> tuple[AgendaItem, Forum
 
 def do_request_floor(db: Session, *, item: AgendaItem, actor: User) -> Speaker:
     """A delegate joins the end of the item's speakers' list."""
-    _require(is_signed_in(actor))
+    require(is_signed_in(actor))
     item, forum = _locked(db, item.id)
-    _require(rules.is_delegate(queries.get_delegate(db, forum_id=forum.id, user_id=actor.id)))
+    require(rules.is_delegate(queries.get_delegate(db, forum_id=forum.id, user_id=actor.id)))
     _require_session(forum, item)
     if item.speakers_closed:
         raise Conflict("speakers_closed", N_("The list of speakers on this item is closed."))
@@ -81,7 +76,7 @@ def do_request_floor(db: Session, *, item: AgendaItem, actor: User) -> Speaker:
 
 def do_withdraw_request(db: Session, *, speaker: Speaker, actor: User) -> Speaker:
     """The requester leaves the list while still waiting."""
-    _require(rules.is_self(actor, speaker.user_id))
+    require(rules.is_self(actor, speaker.user_id))
     item, forum = _locked(db, speaker.agenda_item_id)
     db.refresh(speaker)
     _require_waiting(speaker)
@@ -179,7 +174,7 @@ def _finish(db: Session, speaker: Speaker, actor: User, now) -> None:
 
 def _settings_target(db: Session, actor: User, item: AgendaItem) -> AgendaItem:
     # The list may be prepared before the sitting, but not changed once the forum has closed.
-    _require(rules.is_chair(actor))
+    require(rules.is_chair(actor))
     item, forum = _locked(db, item.id)
     if not rules.agenda_is_open(forum):
         raise Conflict("forum_closed", N_("This forum is closed: its agenda can no longer change."))
@@ -200,7 +195,7 @@ def do_close_speakers(db: Session, *, item: AgendaItem, closed: bool, actor: Use
 
 def check_set_speaking_time(db: Session, *, item: AgendaItem, actor: User, data: Mapping[str, str]) -> AgendaItem:
     """How long each speech on the item may last, in seconds."""
-    _require(rules.is_chair(actor))
+    require(rules.is_chair(actor))
     check = Checker(data)
     raw = str(data.get("seconds", "") or "").strip()
     seconds = number_or_none(raw, minimum=0)

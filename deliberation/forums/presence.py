@@ -22,9 +22,10 @@ from sqlmodel import Session
 
 from .. import live
 from ..accounts.models import User
+from ..accounts.rules import is_signed_in
 from ..audit.actions import record
 from ..db import utcnow
-from ..errors import Conflict, DomainError, Forbidden, NotFound, TooManyRequests, ValidationError
+from ..errors import Conflict, DomainError, NotFound, TooManyRequests, ValidationError, require
 from ..i18n import N_, Nn_
 from . import queries, rules
 from .models import Delegate, Forum
@@ -34,11 +35,6 @@ CODE_WINDOW = timedelta(minutes=5)
 #: Attempts a delegate may make within THROTTLE_WINDOW; a right code starts the count again.
 MAX_ATTEMPTS = 5
 THROTTLE_WINDOW = timedelta(minutes=10)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise Forbidden("forbidden", N_("You do not have permission to do this."))
 
 
 def _open_forum(db: Session, forum: Forum) -> Forum:
@@ -61,7 +57,7 @@ def do_mark_present_many(
     Every id must be a registered delegate of this forum, or nothing changes: a list the chair
     prepared on a stale page must not half-apply.
     """
-    _require(rules.can_mark_presence(actor, forum))
+    require(rules.is_chair(actor))
     chosen = sorted(set(user_ids))
     if not chosen:
         raise ValidationError(
@@ -118,7 +114,7 @@ def _code_for(secret: str, window: int) -> str:
 
 def checkin_code(forum: Forum, *, at: datetime | None = None) -> str | None:
     """The code the hall's screen shows now; None while self check-in is off."""
-    if not forum.checkin_secret or not rules.is_in_session(forum):
+    if not rules.checkin_is_open(forum):
         return None
     return _code_for(forum.checkin_secret, _window(at or utcnow()))
 
@@ -136,7 +132,7 @@ def _accepted(forum: Forum, code: str, now: datetime) -> bool:
 
 def do_start_checkin(db: Session, *, forum: Forum, actor: User) -> Forum:
     """Start self check-in with a fresh secret; a code seen before (on a photo, say) stops working."""
-    _require(rules.can_mark_presence(actor, forum))
+    require(rules.is_chair(actor))
     forum = _open_forum(db, forum)
     if not rules.is_in_session(forum):
         raise Conflict("not_in_session", N_("Delegates check themselves in only while the forum is open."))
@@ -150,7 +146,7 @@ def do_start_checkin(db: Session, *, forum: Forum, actor: User) -> Forum:
 
 
 def do_stop_checkin(db: Session, *, forum: Forum, actor: User) -> Forum:
-    _require(rules.can_mark_presence(actor, forum))
+    require(rules.is_chair(actor))
     forum = _open_forum(db, forum)
     if forum.checkin_secret is not None:
         forum.checkin_secret = None
@@ -175,9 +171,9 @@ def check_self_check_in(db: Session, *, forum: Forum, actor: User, data: Mapping
     A wrong code is an answer, not an error: the attempt it used is written (the caller commits),
     so the throttle holds across requests.
     """
-    _require(actor is not None)
+    require(is_signed_in(actor))
     delegate = queries.get_delegate(db, forum_id=forum.id, user_id=actor.id)
-    _require(rules.is_delegate(delegate))
+    require(rules.is_delegate(delegate))
     code = "".join(ch for ch in str(data.get("code", "") or "") if ch.isdigit())
     if len(code) != CODE_DIGITS:
         raise ValidationError(
@@ -193,7 +189,7 @@ def check_self_check_in(db: Session, *, forum: Forum, actor: User, data: Mapping
                 )
             }
         )
-    if not rules.is_in_session(forum) or not forum.checkin_secret:
+    if not rules.checkin_is_open(forum):
         raise Conflict("checkin_off", N_("Self check-in is not open now. Please ask the chair."))
     if delegate.is_present:
         return CheckIn(present=True, tries_left=MAX_ATTEMPTS)

@@ -9,7 +9,6 @@ from sqlmodel import Session, func, select
 
 from ..accounts.models import User
 from ..drafting.models import Document
-from ..voting.models import Vote
 from ..workshops.models import Workshop
 from .models import AgendaItem, Delegate, Forum, Proxy, Speaker
 
@@ -204,23 +203,6 @@ def get_item_for_update(db: Session, item_id: int) -> AgendaItem | None:
     return db.exec(
         select(AgendaItem).where(AgendaItem.id == item_id).with_for_update().execution_options(populate_existing=True)
     ).first()
-
-
-# --- votes, as far as the agenda and the proxies care ---------------------------------------------------
-
-
-def has_open_vote(db: Session, forum_id: int) -> bool:
-    return db.exec(select(Vote.id).where(Vote.forum_id == forum_id, Vote.status == "open").limit(1)).first() is not None
-
-
-def has_vote_begun(db: Session, item_id: int) -> bool:
-    """Whether any vote on the item was opened (a draft or a cancelled vote does not count)."""
-    return (
-        db.exec(
-            select(Vote.id).where(Vote.agenda_item_id == item_id, Vote.status.not_in(("draft", "cancelled"))).limit(1)
-        ).first()
-        is not None
-    )
 
 
 # --- delegates and proxies ------------------------------------------------------------------------------

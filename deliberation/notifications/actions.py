@@ -16,19 +16,15 @@ from sqlmodel import Session, select
 from ..accounts.models import User
 from ..audit.actions import record
 from ..db import utcnow
-from ..discussion.models import Comment
+from ..discussion.models import Amendment, Comment
+from ..discussion.queries import list_stances
 from ..drafting.models import Document
-from ..errors import Forbidden
-from ..i18n import N_
+from ..errors import require
+from ..hooks import AmendmentDecided, AmendmentProposed, CommentPosted, RevisionSaved
 from ..validation import Checker
 from . import queries, rules
 from .delivery import Entry, letter_to, queue_mail
 from .models import DELIVERY, NOTIFICATION_KINDS, Follow, Notification, NotificationPreference
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise Forbidden("forbidden", N_("You do not have permission to do this."))
 
 
 def _follow(db: Session, *, user_id: int, document_id: int) -> bool:
@@ -53,13 +49,13 @@ def ensure_following(db: Session, *, user_id: int, document_id: int) -> None:
 
 
 def do_follow(db: Session, *, user: User, document: Document) -> None:
-    _require(rules.can_follow(user, document))
+    require(rules.can_follow(user, document))
     if _follow(db, user_id=user.id, document_id=document.id):
         record(db, actor_id=user.id, action="document.followed", obj=document)
 
 
 def do_unfollow(db: Session, *, user: User, document: Document) -> None:
-    _require(rules.can_follow(user, document))
+    require(rules.can_follow(user, document))
     removed = db.execute(delete(Follow).where(Follow.user_id == user.id, Follow.document_id == document.id))
     if removed.rowcount:
         record(db, actor_id=user.id, action="document.unfollowed", obj=document)
@@ -162,7 +158,13 @@ def notify_amendment(db: Session, *, document_id: int, amendment_id: int, actor_
 
 
 def notify_decision(
-    db: Session, *, document_id: int, amendment_id: int, accepted: bool, actor_id: int, recipients: Iterable[int]
+    db: Session,
+    *,
+    document_id: int,
+    amendment_id: int,
+    accepted: bool,
+    actor_id: int | None,
+    recipients: Iterable[int],
 ) -> list[Notification]:
     """An amendment was accepted or rejected: tell its author and those who took a stance."""
     return notify(
@@ -172,6 +174,52 @@ def notify_decision(
         actor_id=actor_id,
         recipients=recipients,
         details={"amendment_id": amendment_id, "accepted": bool(accepted)},
+    )
+
+
+# --- what the capabilities below announce (deliberation.wiring registers these) ---------------
+
+
+def notify_saved_revision(db: Session, saved: RevisionSaved) -> None:
+    """Authors follow what they write; followers hear of every new version."""
+    ensure_following(db, user_id=saved.author_id, document_id=saved.document_id)
+    notify_revision(
+        db, document=db.get(Document, saved.document_id), revision_number=saved.number, author_id=saved.author_id
+    )
+
+
+def notify_posted_comment(db: Session, posted: CommentPosted) -> None:
+    """Commenters follow what they comment on; the author of the comment answered hears of a reply."""
+    ensure_following(db, user_id=posted.author_id, document_id=posted.document_id)
+    if posted.parent_author_id is not None:
+        notify_reply(
+            db,
+            document_id=posted.document_id,
+            comment_id=posted.comment_id,
+            parent_author_id=posted.parent_author_id,
+            actor_id=posted.author_id,
+        )
+
+
+def notify_proposed_amendment(db: Session, proposed: AmendmentProposed) -> None:
+    """Proposers follow the document; its followers hear of the amendment."""
+    ensure_following(db, user_id=proposed.author_id, document_id=proposed.document_id)
+    notify_amendment(
+        db, document_id=proposed.document_id, amendment_id=proposed.amendment_id, actor_id=proposed.author_id
+    )
+
+
+def notify_decided_amendment(db: Session, decided: AmendmentDecided) -> None:
+    """The amendment's author and everyone who took a stance on it hear the decision."""
+    amendment = db.get(Amendment, decided.amendment_id)
+    stances = list_stances(db, amendment_id=decided.amendment_id)
+    notify_decision(
+        db,
+        document_id=decided.document_id,
+        amendment_id=decided.amendment_id,
+        accepted=decided.accepted,
+        actor_id=decided.actor_id,
+        recipients={amendment.author_id} | {stance.user_id for stance, _ in stances},
     )
 
 

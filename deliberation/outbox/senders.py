@@ -12,11 +12,9 @@ from .delivery import Deliver, Pending
 
 
 def deliverer(*, sender: Any, settings: Settings) -> Deliver:
-    signals = {signal.name: signal for signal in events.ALL}
-
     def deliver_one(row: Pending) -> None:
         if row.channel == "event":
-            signals[row.name].send(sender, **row.payload, delivery_id=row.delivery_id)
+            events.send(sender, row)
         else:
             asyncio.run(mail.send(settings, mail.Message(**row.payload)))
 

@@ -20,10 +20,11 @@ from .. import events
 from ..audit.actions import record as audit
 from ..db import utcnow
 from ..drafting.models import Document, Revision
+from ..drafting.queries import get_revision
 from ..errors import Conflict
 from ..forums.models import Forum
+from ..hooks import DocumentStatusChanged, FinalTextAdopted, ResolutionRecorded, announce
 from ..i18n import DISPLAY_ZONE, N_
-from ..search.index import index_document_status, index_resolution
 from ..voting.counting import Counts, Electorate, Rule
 from ..voting.models import Vote
 from ..workshops.models import Workshop
@@ -184,8 +185,8 @@ def do_adopt_resolution(db: Session, *, vote: Vote, document: Document, revision
     )
     db.flush()
     # The resolution is public from this commit on; the document stays a members' hit.
-    index_resolution(db, resolution)
-    index_document_status(db, document)
+    announce(db, ResolutionRecorded(resolution_id=resolution.id))
+    announce(db, DocumentStatusChanged(document_id=document.id))
     events.queue(
         db,
         events.resolution_adopted,
@@ -197,3 +198,11 @@ def do_adopt_resolution(db: Session, *, vote: Vote, document: Document, revision
         hash=resolution.hash,
     )
     return resolution
+
+
+def adopt_final_text(db: Session, adopted: FinalTextAdopted) -> None:
+    """A final vote adopted its revision (voting announces it as the vote closes): freeze it."""
+    vote = db.get(Vote, adopted.vote_id)
+    document = db.get(Document, adopted.document_id)
+    revision = get_revision(db, document_id=document.id, number=vote.revision_number)
+    do_adopt_resolution(db, vote=vote, document=document, revision=revision, forum=db.get(Forum, vote.forum_id))

@@ -83,13 +83,14 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import rfc8785
 
-if TYPE_CHECKING:  # record.py imports nothing from the app at run time, so it loads on its own
+from ..problems import Problem
+
+if TYPE_CHECKING:  # at run time record.py imports only the pure ``problems``, so it loads on its own
     from ..voting.counting import Counts, Electorate
 
 __all__ = [
@@ -297,24 +298,14 @@ def tally_record(counts: Counts, electorate: Electorate, *, quorum_reached: bool
     }
 
 
-@dataclass(frozen=True)
-class Problem:
-    """What ``verify_chain`` found wrong with one record.
-
-    ``code``: ``"hash_mismatch"`` (expected: recomputed hash, found: stored ``hash``),
-    ``"chain_broken"`` (expected: the previous record's stored hash, found: ``previous_hash``),
-    ``"first_has_previous"`` (expected: the hash the chain starts from, normally None; found:
-    ``previous_hash``), ``"invalid_record"`` (no canonical form; found: the ``RecordError`` code).
-    """
-
-    number: Any
-    code: str
-    expected: str | None
-    found: str | None
-
-
 def verify_chain(records: Sequence[Mapping[str, Any]], *, previous_hash: str | None = None) -> list[Problem]:
     """Check records, ordered by sequence, each with its stored ``hash``; [] means all is well.
+
+    A ``Problem``'s ``code``: ``"hash_mismatch"`` (expected: recomputed hash, found: stored
+    ``hash``), ``"chain_broken"`` (expected: the previous record's stored hash, found:
+    ``previous_hash``), ``"first_has_previous"`` (expected: the hash the chain starts from,
+    normally None; found: ``previous_hash``), ``"invalid_record"`` (no canonical form; found: the
+    ``RecordError`` code).
 
     ``previous_hash`` is what the first record must link to: None for a whole chain, or the hash
     of the record just before when checking only the tail of a chain.

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
+from ..audit.queries import audit_chain_problems
+from ..problems import Problem
+from ..voting.recount import recount_problems
 from . import queries, record
 from .chain import record_of
 
@@ -23,7 +26,7 @@ BATCH = 200
 class Report:
     checked: int
     last_hash: str | None
-    problems: list[record.Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     votes_checked: int = 0
     audit_checked: int = 0
     audit_head: str | None = None
@@ -37,13 +40,10 @@ def verify_report(db: Session, *, batch: int = BATCH, expect: Sequence[str] = ()
     every hash after a rewrite makes a chain that checks out on its own; it cannot make a kept
     hash reappear, so each one must still be in the chain.
     """
-    from ..audit.queries import audit_chain_problems
-    from ..voting.recount import recount_problems
-
     checked, last_hash, problems, seen = _chain(db, batch)
     for kept in expect:
         if kept.strip().lower() not in seen:
-            problems.append(record.Problem(None, "expected_hash_missing", kept, None))
+            problems.append(Problem(None, "expected_hash_missing", kept, None))
     votes_checked, vote_problems = recount_problems(db)
     audit_checked, audit_head, audit_problems = audit_chain_problems(db)
     return Report(
@@ -56,8 +56,8 @@ def verify_report(db: Session, *, batch: int = BATCH, expect: Sequence[str] = ()
     )
 
 
-def _chain(db: Session, batch: int) -> tuple[int, str | None, list[record.Problem], set[str]]:
-    problems: list[record.Problem] = []
+def _chain(db: Session, batch: int) -> tuple[int, str | None, list[Problem], set[str]]:
+    problems: list[Problem] = []
     seen: set[str] = set()
     checked, after, previous = 0, 0, None
     while True:
@@ -73,6 +73,6 @@ def _chain(db: Session, batch: int) -> tuple[int, str | None, list[record.Proble
     return checked, previous, problems, seen
 
 
-def verify(db: Session, *, expect: Sequence[str] = ()) -> list[record.Problem]:
+def verify(db: Session, *, expect: Sequence[str] = ()) -> list[Problem]:
     """Every problem found; [] when every hash, link and recount is right."""
     return verify_report(db, expect=expect).problems

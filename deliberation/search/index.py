@@ -1,7 +1,8 @@
 """Keeping the search index current, and rebuilding it. Flushes, never commits.
 
 Every change that alters what a search would find writes the index in the same transaction:
-a new revision (``drafting.actions._revised``), a status change, an adoption. A rolled-back
+a new revision, a status change, an adoption. The capabilities below announce those
+(``deliberation.hooks``) and the handlers at the end of this module hear them. A rolled-back
 change leaves the index as it was, and a search never shows text that is no longer there.
 """
 
@@ -15,6 +16,7 @@ from sqlmodel import Session, select
 
 from ..db import is_sqlite, utcnow
 from ..drafting.models import Document, Revision
+from ..hooks import DocumentStatusChanged, ResolutionRecorded, RevisionSaved
 from ..resolutions.models import Resolution
 from ..text.lemmas import lemma_text
 from .models import FTS_TABLE, VISIBILITIES, SearchEntry
@@ -109,6 +111,23 @@ def index_document_status(db: Session, document: Document) -> None:
 
 def unindex_document(db: Session, document_id: int) -> None:
     db.execute(delete(SearchEntry).where(SearchEntry.kind == "document", SearchEntry.object_id == document_id))
+
+
+# --- what the capabilities below announce (deliberation.wiring registers these) ---------------
+
+
+def index_saved_revision(db: Session, saved: RevisionSaved) -> None:
+    """A search never finds words the text no longer has."""
+    index_document(db, db.get(Document, saved.document_id), db.get(Revision, saved.revision_id))
+
+
+def index_status_change(db: Session, changed: DocumentStatusChanged) -> None:
+    index_document_status(db, db.get(Document, changed.document_id))
+
+
+def index_recorded_resolution(db: Session, recorded: ResolutionRecorded) -> None:
+    """The resolution is public from this commit on."""
+    index_resolution(db, db.get(Resolution, recorded.resolution_id))
 
 
 def _batches(ids: Sequence[int]) -> Iterable[Sequence[int]]:

@@ -33,8 +33,8 @@ __all__ = [
     "DELETE", "DIFF_BUDGET_S", "EQUAL", "INSERT",
     "DiffSummary", "Op", "PatchError", "Row", "Segment",
     "apply_patch_text", "diff_summary", "inline_segments", "make_patch_text",
-    "render_inline_html", "side_by_side", "source_text", "split_paragraphs",
-    "target_text", "word_diff",
+    "render_inline_html", "rows_of", "side_by_side", "source_text", "split_paragraphs",
+    "summary_of", "target_text", "word_diff",
 ]  # fmt: skip
 
 DELETE, EQUAL, INSERT = -1, 0, 1
@@ -228,13 +228,19 @@ def render_inline_html(ops: list[Op], *, ins_label: str, del_label: str, label_l
 
 
 def side_by_side(a: str, b: str) -> list[Row]:
-    """Align paragraphs of ``a`` and ``b`` into rows for a two-column view.
+    """Align paragraphs of ``a`` and ``b`` into rows for a two-column view (see :func:`rows_of`)."""
+    return rows_of(word_diff(a, b))
+
+
+def rows_of(ops: list[Op]) -> list[Row]:
+    """Align the paragraphs of a diff's two texts into rows for a two-column view.
 
     A row pairs an old paragraph with the new one it became (word-level
     segments on both sides); a removed paragraph has an empty right side, an
-    added one an empty left side. Paragraph separators are not shown.
+    added one an empty left side. Paragraph separators are not shown. Built
+    from the ops, so a page that already has them never diffs again.
     """
-    return align_rows(word_diff(a, b), split_paragraphs(a), split_paragraphs(b))
+    return align_rows(ops, split_paragraphs(source_text(ops)), split_paragraphs(target_text(ops)))
 
 
 @dataclass(frozen=True)
@@ -251,7 +257,12 @@ class DiffSummary:
 def diff_summary(a: str, b: str) -> DiffSummary:
     """Count added/removed words and touched/added/removed paragraphs from ``a`` to ``b``."""
     ops = word_diff(a, b)
-    rows = align_rows(ops, split_paragraphs(a), split_paragraphs(b))
+    return summary_of(ops, rows_of(ops))
+
+
+def summary_of(ops: list[Op], rows: list[Row]) -> DiffSummary:
+    """The counts of :func:`diff_summary` from a diff's ops and their :func:`rows_of`, computed once
+    by the caller because a page that shows the summary usually shows the rows too."""
     return DiffSummary(
         words_added=_count_words(ops, INSERT),
         words_removed=_count_words(ops, DELETE),

@@ -41,7 +41,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from .paragraphs import Paragraph, point_marker
+from .paragraphs import Paragraph, number_points, point_marker, split_units
 
 __all__ = [
     "MAX_NESTING",
@@ -51,6 +51,7 @@ __all__ = [
     "parse_cost",
     "plain_text",
     "render",
+    "render_text_units",
     "render_units",
     "slugify",
 ]
@@ -59,6 +60,7 @@ UnitKind = Literal["heading", "point", "paragraph", "list", "table", "quote", "o
 
 _ALLOWED_SCHEMES = ("http:", "https:", "mailto:")
 _IDS = "heading_ids"  # env key: ids already used in the document being rendered
+_EXCERPT = "excerpt"  # env key: headings without ids, two levels below the page's title
 _SLUG_MAX = 80
 
 MAX_NESTING = 20  # blocks in blocks (quotes, lists) and inline in inline; deeper is text
@@ -106,13 +108,17 @@ def _postprocess(state: StateCore) -> None:
     styles into classes.
 
     A page shows a text under its title, the page's one <h1>; a text's "# Про …" is a heading
-    inside it, so it becomes <h2> (and "##" <h3>, down to <h6>)."""
+    inside it, so it becomes <h2> (and "##" <h3>, down to <h6>). An excerpt (a change, a preview)
+    sits in a section of its page, so its headings go one level further down, and they get no id:
+    the same passage may show twice on one page (the change and the whole text around it)."""
     used = state.env.setdefault(_IDS, set())
+    excerpt = state.env.get(_EXCERPT, False)
+    shift = 2 if excerpt else 1
     tokens = state.tokens
     for i, tok in enumerate(tokens):
         if tok.type in ("heading_open", "heading_close"):
-            tok.tag = f"h{min(int(tok.tag[1]) + 1, 6)}"
-        if tok.type == "heading_open":
+            tok.tag = f"h{min(int(tok.tag[1]) + shift, 6)}"
+        if tok.type == "heading_open" and not excerpt:
             tok.attrSet("id", _unique(slugify(_inline_text(tokens[i + 1].children)), used))
         elif tok.type in ("th_open", "td_open") and "style" in tok.attrs:
             align = str(tok.attrs.pop("style")).removeprefix("text-align:")
@@ -183,7 +189,9 @@ def render(text: str) -> str:
     return _MD.render(text, {})
 
 
-def render_units(paragraphs: Sequence[Paragraph], *, point_labels: Mapping[str, str]) -> list[RenderedUnit]:
+def render_units(
+    paragraphs: Sequence[Paragraph], *, point_labels: Mapping[str, str], excerpt: bool = False
+) -> list[RenderedUnit]:
     """Render each unit separately, for pages that wrap units in permalinked elements.
 
     Points (units starting with a list marker) lose the author's marker and
@@ -194,21 +202,34 @@ def render_units(paragraphs: Sequence[Paragraph], *, point_labels: Mapping[str, 
     definitions apply across units, as in the whole document; heading ids
     are unique across the list and never equal a unit wrapper id ``p-{pid}``.
     Units past the parse budget are shown as typed. The result is cached by content.
+
+    ``excerpt`` is for units shown inside a section of a page rather than as the page's text (a
+    change, a preview): their headings sit one level lower and carry no id.
     """
-    key = _units_key(paragraphs, point_labels)
+    key = _units_key(paragraphs, point_labels, excerpt)
     cached = _CACHE.get(key)
     if cached is None:
-        cached = tuple(_render_units(paragraphs, point_labels))
+        cached = tuple(_render_units(paragraphs, point_labels, excerpt))
         _CACHE.put(key, cached, sum(len(u.html) + len(u.pid) + 200 for u in cached))
     return list(cached)
 
 
-def _render_units(paragraphs: Sequence[Paragraph], point_labels: Mapping[str, str]) -> list[RenderedUnit]:
+def render_text_units(text: str, *, numbered: bool = True) -> list[RenderedUnit]:
+    """A text that is no stored revision (what an editor is typing, a passage of a text) unit by
+    unit as an excerpt. ``numbered`` numbers its points as the page of a whole text does; a passage
+    keeps the numbers typed in it, since it does not start where the text starts."""
+    paragraphs = [Paragraph(str(n), unit) for n, unit in enumerate(split_units(text))]
+    return render_units(paragraphs, point_labels=number_points(paragraphs) if numbered else {}, excerpt=True)
+
+
+def _render_units(
+    paragraphs: Sequence[Paragraph], point_labels: Mapping[str, str], excerpt: bool
+) -> list[RenderedUnit]:
     spent, parsed = 0, []
     for p in paragraphs:  # in order, so the budget is spent on the beginning of the text
         spent += parse_cost(p.text)
         parsed.append(spent <= PARSE_BUDGET)
-    env: dict[str, Any] = {_IDS: {f"p-{p.pid}" for p in paragraphs}}
+    env: dict[str, Any] = {_IDS: {f"p-{p.pid}" for p in paragraphs}, _EXCERPT: excerpt}
     refs_env: dict[str, Any] = {_IDS: set()}  # scratch ids: this pass renders nothing
     for p, ok in zip(paragraphs, parsed, strict=True):
         if ok and "]:" in p.text:  # only a unit with "]:" can define a link reference
@@ -228,8 +249,8 @@ def _unit_as_typed(p: Paragraph, point_labels: Mapping[str, str]) -> RenderedUni
     return RenderedUnit(p.pid, _as_typed(_item_body(p.text, marker)), label, "point")
 
 
-def _units_key(paragraphs: Sequence[Paragraph], point_labels: Mapping[str, str]) -> bytes:
-    digest = hashlib.sha256()
+def _units_key(paragraphs: Sequence[Paragraph], point_labels: Mapping[str, str], excerpt: bool) -> bytes:
+    digest = hashlib.sha256(b"excerpt\0" if excerpt else b"")
     for p in paragraphs:
         for part in (p.pid, point_labels.get(p.pid) or "", p.text):
             digest.update(part.encode("utf-8", "surrogatepass"))

@@ -18,9 +18,13 @@ from sqlmodel import Session
 
 from .. import events, live
 from ..accounts.models import User
+from ..accounts.rules import is_signed_in
 from ..audit.actions import record
 from ..db import db_now, utcnow
-from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
+from ..discussion.actions import rebase
+from ..discussion.queries import get_amendment, open_amendment_counts
+from ..drafting.queries import get_document
+from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError, require
 from ..forums import queries as forum_queries
 from ..forums.models import AgendaItem, Forum
 from ..i18n import DISPLAY_ZONE, N_, gettext
@@ -31,14 +35,10 @@ from .ballots import Cast, VoteNotOpen
 from .ballots import Request as BallotRequest
 from .counting import CHOICES, Counts, Electorate, decide
 from .models import THRESHOLD_LABELS, VOTE_MODES, VOTE_SUBJECTS, Vote
+from .outcomes import apply_outcome
 
 MAX_QUORUM_DEN = 100
 TITLE_MAX = 300
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise Forbidden("forbidden", N_("You do not have permission to do this."))
 
 
 def _field_error(name: str, code: str, message: str, **params) -> ValidationError:
@@ -90,7 +90,7 @@ def _closing_time(check: Checker, data: Mapping) -> datetime | None:
 
 def check_prepare_vote(db: Session, *, item: AgendaItem, forum: Forum, actor: User, data: Mapping) -> Vote:
     """The chair states the question and its rule; nothing is open yet, so it can still be edited."""
-    _require(rules.can_chair(actor, forum))
+    require(rules.can_chair(actor, forum))
     if item.status != "scheduled":
         raise Conflict("item_not_scheduled", N_("Only an item on the agenda can be put to the vote."))
     check = Checker(data)
@@ -130,8 +130,6 @@ def check_prepare_vote(db: Session, *, item: AgendaItem, forum: Forum, actor: Us
 def _subject_amendment(db: Session, item: AgendaItem, subject: str, data: Mapping):
     if subject != "amendment":
         return None
-    from ..discussion.queries import get_amendment
-
     amendment = get_amendment(db, _int(data.get("amendment_id")) or 0)
     if amendment is None or amendment.document_id != item.document_id or amendment.status != "open":
         raise _field_error(
@@ -151,7 +149,7 @@ def _default_title(item: AgendaItem, subject: str, amendment) -> str:
 
 def check_update_vote(db: Session, *, vote: Vote, forum: Forum, actor: User, data: Mapping) -> Vote:
     """Change the rule while the vote is still being prepared; once open, it is fixed."""
-    _require(rules.can_chair(actor, forum))
+    require(rules.can_chair(actor, forum))
     if vote.status != "draft":
         raise Conflict("rule_fixed", N_("The rule of a vote cannot change once the vote has opened."))
     check = Checker(data)
@@ -170,7 +168,7 @@ def check_update_vote(db: Session, *, vote: Vote, forum: Forum, actor: User, dat
 
 
 def do_cancel_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
-    _require(rules.can_chair(actor, forum))
+    require(rules.can_chair(actor, forum))
     if vote.status != "draft":
         raise Conflict("vote_not_draft", N_("Only a vote that has not opened can be cancelled."))
     vote.status = "cancelled"
@@ -184,7 +182,7 @@ def do_cancel_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vot
 
 
 def do_open_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
-    _require(rules.can_chair(actor, forum))
+    require(rules.can_chair(actor, forum))
     if forum.status != "open":
         raise Conflict("forum_not_open", N_("Votes take place while the forum is open."))
     if vote.status != "draft":
@@ -228,19 +226,15 @@ def do_open_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
 def _check_subject_ready(db: Session, vote: Vote) -> None:
     """An amendment must still apply to the text; the final text goes to the vote once no amendment
     is pending, and the vote records which revision it is."""
-    from ..discussion import actions as discussion
-    from ..discussion import queries as discussion_queries
-    from ..drafting.queries import get_document
-
     item = db.get(AgendaItem, vote.agenda_item_id)
     if item.document_id is None:
         return
     document = get_document(db, item.document_id)
     if vote.subject == "amendment":
-        amendment = discussion_queries.get_amendment(db, vote.amendment_id)
+        amendment = get_amendment(db, vote.amendment_id)
         if amendment is None or amendment.status != "open":
             raise Conflict("amendment_not_open", N_("This amendment is no longer open."))
-        result, _ = discussion.rebase(db, amendment=amendment, document=document)
+        result, _ = rebase(db, amendment=amendment, document=document)
         if not result.clean:
             raise Conflict(
                 "amendment_conflict",
@@ -250,7 +244,7 @@ def _check_subject_ready(db: Session, vote: Vote) -> None:
                 ),
             )
     elif vote.subject == "final":
-        if sum(discussion_queries.open_amendment_counts(db, document_id=document.id).values()):
+        if sum(open_amendment_counts(db, document_id=document.id).values()):
             raise Conflict(
                 "amendments_pending",
                 N_(
@@ -286,9 +280,8 @@ def check_cast_ballot(
     the triggers refuse a ballot once the vote closed, the unique participation takes one per
     delegate; the electorate and the proxies cannot change while a vote is open.
     """
-    if not rules.may_try_to_vote(actor, vote):
-        if actor is None:
-            _require(False)
+    require(is_signed_in(actor))
+    if not rules.takes_ballots(vote):
         raise VoteNotOpen()
     choice = str(data.get("choice", "") or "")
     if choice not in CHOICES:
@@ -341,7 +334,7 @@ def _voter(db: Session, vote: Vote, actor: User, voter_id: int | None) -> tuple[
 
 
 def do_close_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
-    _require(rules.can_chair(actor, forum))
+    require(rules.can_chair(actor, forum))
     if vote.mode == "hand":
         raise Conflict("hand_count", N_("A vote counted by hand is closed by entering its totals."))
     if not _claim_close(db, vote, due_only=False):
@@ -390,7 +383,7 @@ def as_seen(db: Session, vote: Vote) -> Vote:
 
 def check_record_hand_count(db: Session, *, vote: Vote, forum: Forum, actor: User, data: Mapping) -> Vote:
     """The chair enters the totals counted in the hall; the record says they were counted by hand."""
-    _require(rules.can_chair(actor, forum))
+    require(rules.can_chair(actor, forum))
     if vote.mode != "hand" or vote.status != "open":
         raise Conflict("vote_not_open", N_("This vote is not open."))
     values, errors = {}, {}
@@ -490,8 +483,6 @@ def _finish(
         reason=outcome.reason,
         hand_counted=hand_counted,
     )
-    from .outcomes import apply_outcome
-
     apply_outcome(db, vote=vote)
     events.queue(
         db,

@@ -1,14 +1,19 @@
 """What a closed vote changes: an adopted amendment is merged into the text, competing ones lapse;
-an adopted final text is frozen as a resolution, a rejected one returns to its workshop."""
+an adopted final text is frozen as a resolution (resolutions hears ``FinalTextAdopted``), a
+rejected one returns to its workshop."""
 
 from __future__ import annotations
 
 from sqlmodel import Session
 
+from .. import events
 from ..audit.actions import record
 from ..db import utcnow
-from ..drafting.queries import get_document, get_revision
+from ..discussion.actions import do_settle_amendment_by_assembly
+from ..discussion.queries import get_amendment
+from ..drafting.queries import get_document
 from ..forums.models import AgendaItem
+from ..hooks import DocumentStatusChanged, FinalTextAdopted, announce
 from .models import Vote
 
 
@@ -21,9 +26,6 @@ def apply_outcome(db: Session, *, vote: Vote) -> None:
 
 
 def _amendment_decided(db: Session, vote: Vote, item: AgendaItem) -> None:
-    from ..discussion.actions import do_settle_amendment_by_assembly
-    from ..discussion.queries import get_amendment
-
     document = get_document(db, item.document_id)
     do_settle_amendment_by_assembly(
         db,
@@ -36,25 +38,18 @@ def _amendment_decided(db: Session, vote: Vote, item: AgendaItem) -> None:
 
 
 def _final_decided(db: Session, vote: Vote, item: AgendaItem) -> None:
-    from ..forums.models import Forum
-
     document = get_document(db, item.document_id)
     item.status, item.outcome = "decided", "adopted" if vote.is_adopted else "rejected"
     item.decided_at = utcnow()
     db.add(item)
     if vote.is_adopted:
-        from ..resolutions.actions import do_adopt_resolution
-
-        revision = get_revision(db, document_id=document.id, number=vote.revision_number)
-        do_adopt_resolution(db, vote=vote, document=document, revision=revision, forum=db.get(Forum, vote.forum_id))
+        announce(db, FinalTextAdopted(vote_id=vote.id, document_id=document.id))
         return
     # Not adopted: the text goes back to its workshop as a draft; the vote stays on its record.
     document.status, document.updated_at = "draft", utcnow()
     db.add(document)
     db.flush()
-    from ..search.index import index_document_status
-
-    index_document_status(db, document)
+    announce(db, DocumentStatusChanged(document_id=document.id))
     record(
         db,
         actor_id=vote.closed_by,
@@ -63,6 +58,4 @@ def _final_decided(db: Session, vote: Vote, item: AgendaItem) -> None:
         vote_id=vote.id,
         reason=vote.reason,
     )
-    from .. import events
-
     events.queue(db, events.document_status_changed, document_id=document.id, status="draft", actor_id=vote.closed_by)

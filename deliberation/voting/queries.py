@@ -9,10 +9,13 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from ..accounts.models import User
-from ..forums.models import Delegate, Proxy
+from ..discussion.queries import OpenAmendment, list_open_with_rivals
+from ..forums.models import AgendaItem, Delegate, Proxy, Speaker
+from ..forums.queries import count_registered, live_proxies, registered_ids
 from .counting import Counts, Rule
 from .models import Ballot, BallotBox, Participation, Vote
 from .receipts import receipt_hash
+from .rules import can_prepare_vote
 
 
 def get_vote(db: Session, vote_id: int) -> Vote | None:
@@ -32,14 +35,8 @@ def list_item_votes(db: Session, item_id: int) -> list[Vote]:
     return list(db.exec(select(Vote).where(Vote.agenda_item_id == item_id).order_by(Vote.id)).all())
 
 
-def list_forum_votes(db: Session, forum_id: int) -> list[Vote]:
-    return list(db.exec(select(Vote).where(Vote.forum_id == forum_id).order_by(Vote.id)).all())
-
-
 def list_document_votes(db: Session, document_id: int) -> list[Vote]:
     """Every vote on a document's final text or on its amendments, for the record a workshop keeps."""
-    from ..forums.models import AgendaItem
-
     return list(
         db.exec(
             select(Vote)
@@ -53,6 +50,20 @@ def list_document_votes(db: Session, document_id: int) -> list[Vote]:
 def open_vote(db: Session, forum_id: int) -> Vote | None:
     """The vote now open in a forum: the chair runs one at a time."""
     return db.exec(select(Vote).where(Vote.forum_id == forum_id, Vote.status == "open")).first()
+
+
+def has_open_vote(db: Session, forum_id: int) -> bool:
+    return db.exec(select(Vote.id).where(Vote.forum_id == forum_id, Vote.status == "open").limit(1)).first() is not None
+
+
+def has_vote_begun(db: Session, item_id: int) -> bool:
+    """Whether any vote on the item was opened (a draft or a cancelled vote does not count)."""
+    return (
+        db.exec(
+            select(Vote.id).where(Vote.agenda_item_id == item_id, Vote.status.not_in(("draft", "cancelled"))).limit(1)
+        ).first()
+        is not None
+    )
 
 
 def due_votes(db: Session, *, forum_id: int | None = None) -> list[Vote]:
@@ -149,7 +160,8 @@ def list_voters(db: Session, vote: Vote, *, with_choices: bool) -> list[VoterRow
 
 
 def own_choice(db: Session, *, vote: Vote, voter_id: int) -> str | None:
-    """A roll-call voter's current choice, shown back to them while the vote is open."""
+    """A roll-call voter's current choice: a form sent again with its idempotency key is the same
+    submission only if it asks for this choice (ballots._replay)."""
     if vote.is_secret:
         return None
     return db.exec(select(Ballot.choice).where(Ballot.vote_id == vote.id, Ballot.voter_id == voter_id)).first()
@@ -209,9 +221,6 @@ class LiveState:
 
 
 def get_live_state(db: Session, forum) -> LiveState:
-    from ..forums.models import AgendaItem, Speaker
-    from ..forums.queries import registered_ids
-
     item = db.get(AgendaItem, forum.current_item_id) if forum.current_item_id else None
     vote = open_vote(db, forum.id)
     if vote is None and item is not None:
@@ -251,8 +260,6 @@ class BoothLine:
 
 
 def booth_lines(db: Session, *, vote: Vote, actor: User) -> list[BoothLine]:
-    from ..forums.queries import live_proxies, registered_ids
-
     registered = registered_ids(db, vote.forum_id)
     if actor.id not in registered:
         return []
@@ -294,22 +301,19 @@ def votes_by_item(db: Session, forum_id: int) -> dict[int, list[Vote]]:
 
 def item_vote_panel(db: Session, *, item, forum, actor) -> dict:
     """What an agenda item's page shows of its votes: the votes (a draft one only to the chair),
-    and for the chair the pending amendments to put first, competing ones grouped together."""
-    from .rules import can_chair
-
-    chair = can_chair(actor, forum) and item.status == "scheduled"
+    and for the chair the pending amendments to put first, grouped by passage, each with the
+    amendments adopting it would lapse."""
+    preparing = can_prepare_vote(actor, forum, item)
     votes = [
-        v for v in list_item_votes(db, item.id) if v.status not in ("cancelled",) and (chair or v.status != "draft")
+        v for v in list_item_votes(db, item.id) if v.status not in ("cancelled",) and (preparing or v.status != "draft")
     ]
-    groups: list[list] = []
-    if chair and item.document_id is not None:
-        from ..discussion.queries import list_amendments
-
-        by_passage: dict[str | None, list] = {}
-        for summary in list_amendments(db, document_id=item.document_id, status="open"):
-            by_passage.setdefault(summary.amendment.target_pid, []).append(summary)
+    groups: list[list[OpenAmendment]] = []
+    if preparing and item.document_id is not None:
+        by_passage: dict[str | None, list[OpenAmendment]] = {}
+        for entry in list_open_with_rivals(db, document_id=item.document_id):
+            by_passage.setdefault(entry.summary.amendment.target_pid, []).append(entry)
         groups = list(by_passage.values())
-    return {"votes": votes, "can_prepare_vote": chair, "pending_amendments": groups}
+    return {"votes": votes, "can_prepare_vote": preparing, "pending_amendments": groups}
 
 
 @dataclass(frozen=True)
@@ -340,8 +344,6 @@ def vote_call(db: Session, *, forum_id: int, actor: User | None) -> VoteCall:
             .order_by(Vote.closed_at.desc(), Vote.id.desc())
         ).first()
         return VoteCall(vote=recent)
-    from ..forums.queries import count_registered
-
     counts = {"participants": turnout(db, vote.id), "registered": count_registered(db, forum_id)}
     if actor is None:
         return VoteCall(vote=vote, **counts)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from ..resolutions.record import Problem
+from ..problems import Problem
 from . import queries
 from .counting import Counts, Electorate, decide
 from .models import Vote

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from ..accounts.models import User
 from ..accounts.rules import is_coordinator, is_signed_in
-from ..forums.models import Forum
+from ..forums.models import AgendaItem, Forum
 from .models import Vote
 
 
 def can_chair(actor: User | None, forum: Forum) -> bool:
     """A member of the coordination committee chairs the forum's sittings."""
     return is_coordinator(actor) and forum.status != "closed"
+
+
+def can_prepare_vote(actor: User | None, forum: Forum, item: AgendaItem) -> bool:
+    """The chair puts an item that is on the agenda to the vote."""
+    return can_chair(actor, forum) and item.status == "scheduled"
 
 
 def is_open(vote: Vote) -> bool:
@@ -25,11 +30,6 @@ def takes_ballots(vote: Vote) -> bool:
 def can_see_choices(vote: Vote) -> bool:
     """A roll-call vote publishes each delegate's choice once it has closed; a secret one never."""
     return vote.status == "closed" and not vote.is_secret and not vote.hand_counted
-
-
-def can_see_tally(vote: Vote) -> bool:
-    """While a vote is open everyone sees turnout, never the running tally."""
-    return vote.status == "closed"
 
 
 def can_see_voters(actor: User | None, vote: Vote) -> bool:

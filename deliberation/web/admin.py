@@ -6,13 +6,19 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..accounts import actions, queries
+from ..accounts.models import REGISTRATION_MODES
 from ..accounts.rules import can_manage_network
 from ..audit import queries as audit_queries
 from ..audit import words as audit_words
+from ..drafting.models import DOCUMENT_STATUSES
 from ..errors import ValidationError
+from ..forums.models import FORUM_STATUSES
 from ..i18n import gettext
 from . import params
 from .context import Ctx, endpoint
+
+#: Stored values the audit log's sentences put into words, from the capabilities that own them.
+_AUDIT_LABELS = {"status": {**DOCUMENT_STATUSES, **FORUM_STATUSES}, "mode": REGISTRATION_MODES}
 
 
 def routes() -> list[Route]:
@@ -85,6 +91,7 @@ def audit(ctx: Ctx) -> Response:
     ctx.require(can_manage_network(ctx.actor))
     before = params.optional_number(ctx.request.query_params.get("before"), name="before")
     entries = audit_queries.list_entries(ctx.db, limit=100, before_id=before)
+    names = queries.display_names(ctx.db, {entry.actor_id for entry in entries if entry.actor_id is not None})
     rows = [
         (
             entry,
@@ -92,9 +99,10 @@ def audit(ctx: Ctx) -> Response:
                 action=entry.action,
                 details=entry.details,
                 object_id=entry.object_id,
-                actor_name=who.display_name if who else None,
+                actor_name=names.get(entry.actor_id) if entry.actor_id is not None else None,
+                labels=_AUDIT_LABELS,
             ),
         )
-        for entry, who in entries
+        for entry in entries
     ]
-    return ctx.render("admin/audit.html", {"rows": rows, "older": entries[-1][0].id if len(entries) == 100 else None})
+    return ctx.render("admin/audit.html", {"rows": rows, "older": entries[-1].id if len(entries) == 100 else None})

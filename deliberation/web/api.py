@@ -25,7 +25,7 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..api import queries, serializers
+from ..api import queries, serializers, shapes
 from ..api.cursor import encode_cursor
 from ..api.openapi import API_VERSION, IMMUTABLE, build_openapi
 from ..api.params import ID_MAX, YEAR_MAX, parse_resolution_list
@@ -37,6 +37,7 @@ from ..resolutions.queries import get_last_resolution, get_resolution_view
 from ..workshops.queries import get_workshop, list_workshops
 from .caching import etag_matches
 from .context import Ctx
+from .health import outage_json
 
 log = logging.getLogger("deliberation.web")
 
@@ -68,22 +69,30 @@ def routes() -> list[Mount]:
     ]
 
 
+def _json_bytes(data: Any) -> bytes:
+    # Ukrainian stays readable (UTF-8, not \u escapes); NaN is not JSON and never sent.
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+
+
 class JSONResponse(Response):
+    """One of the API's shapes (``api/shapes.py``), so only what the OpenAPI document names."""
+
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        # Ukrainian stays readable (UTF-8, not \u escapes); NaN is not JSON and never sent.
-        return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+        if not isinstance(content, shapes.Shape):
+            raise TypeError(f"The API answers with one of its shapes, not {type(content).__name__}")
+        return _json_bytes(content.model_dump(mode="json"))
 
 
 def error_json(
     status: int, code: str, message: str, *, parameter: str | None = None, headers: dict[str, str] | None = None
 ) -> JSONResponse:
-    error = {"code": code, "message": message}
-    if parameter:
-        error["parameter"] = parameter
+    error = shapes.ErrorDetail(code=code, message=message, parameter=parameter or None)
     # The message is in the reader's language, so an error is never cached for someone else.
-    return JSONResponse({"error": error}, status_code=status, headers={"Cache-Control": "no-store", **(headers or {})})
+    return JSONResponse(
+        shapes.Error(error=error), status_code=status, headers={"Cache-Control": "no-store", **(headers or {})}
+    )
 
 
 class OpenCORSMiddleware:
@@ -142,8 +151,6 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
-    from .health import outage_json
-
     outage = outage_json(request, exc)
     if outage is not None:
         return outage
@@ -202,14 +209,17 @@ def _urls(ctx: Ctx) -> serializers.UrlMaker:
 @api_endpoint
 def api_index(ctx: Ctx) -> Response:
     names = ("openapi", "resolutions", "forums", "workshops")
-    return JSONResponse({name: _address(ctx, f"api:{name}") for name in names}, headers={"Cache-Control": LIST_CACHE})
+    index = shapes.Index.model_validate({name: _address(ctx, f"api:{name}") for name in names})
+    return JSONResponse(index, headers={"Cache-Control": LIST_CACHE})
 
 
 @api_endpoint
 def openapi_document(ctx: Ctx) -> Response:
     # Relative, so the document is right behind any proxy; it keeps the host's mount path.
-    return JSONResponse(
-        build_openapi(server_url=_app_root(ctx.request) + PREFIX), headers={"Cache-Control": "public, max-age=3600"}
+    return Response(
+        _json_bytes(build_openapi(server_url=_app_root(ctx.request) + PREFIX)),
+        media_type="application/json",
+        headers={"Cache-Control": "public, max-age=3600"},
     )
 
 
@@ -225,19 +235,16 @@ def resolution_list(ctx: Ctx) -> Response:
     next_cursor = encode_cursor(before_sequence=rows[-1].sequence, secret_key=ctx.settings.secret_key) if more else None
     kept = [(name, value) for name, value in pairs if name != "cursor"]
     head = get_last_resolution(ctx.db)
-    return JSONResponse(
-        {
-            "items": [serializers.resolution_summary(r, url) for r in rows],
-            "next_cursor": next_cursor,
-            # The whole chain's head, whatever the filters: keep it, `deliberation verify --expect` checks it.
-            "chain_head": head.hash if head is not None else None,
-            "links": {
-                "self": here + (f"?{urlencode(pairs)}" if pairs else ""),
-                "next": f"{here}?{urlencode([*kept, ('cursor', next_cursor)])}" if next_cursor else None,
-            },
-        },
-        headers={"Cache-Control": LIST_CACHE},
+    page = serializers.resolution_page(
+        rows,
+        url,
+        next_cursor=next_cursor,
+        # The whole chain's head, whatever the filters: keep it, `deliberation verify --expect` checks it.
+        chain_head=head.hash if head is not None else None,
+        self_url=here + (f"?{urlencode(pairs)}" if pairs else ""),
+        next_url=f"{here}?{urlencode([*kept, ('cursor', next_cursor)])}" if next_cursor else None,
     )
+    return JSONResponse(page, headers={"Cache-Control": LIST_CACHE})
 
 
 def _etag(ctx: Ctx, resolution_hash: str) -> str:
@@ -264,8 +271,8 @@ def resolution_detail(ctx: Ctx) -> Response:
 def forum_list(ctx: Ctx) -> Response:
     counts = queries.count_resolutions_by_forum(ctx.db)
     url = _urls(ctx)
-    items = [serializers.forum(f, url, resolution_count=counts.get(f.id, 0)) for f in list_forums(ctx.db)]
-    return JSONResponse({"items": items}, headers={"Cache-Control": LIST_CACHE})
+    items = [serializers.forum_summary(f, url, resolution_count=counts.get(f.id, 0)) for f in list_forums(ctx.db)]
+    return JSONResponse(shapes.ForumList(items=items), headers={"Cache-Control": LIST_CACHE})
 
 
 @api_endpoint
@@ -275,10 +282,7 @@ def forum_detail(ctx: Ctx) -> Response:
     if forum is None:
         raise NotFound("forum_not_found", N_("There is no such forum."))
     refs = queries.list_resolution_refs(ctx.db, forum_id=forum.id)
-    return JSONResponse(
-        serializers.forum(forum, _urls(ctx), resolution_count=len(refs), resolutions=refs),
-        headers={"Cache-Control": LIST_CACHE},
-    )
+    return JSONResponse(serializers.forum(forum, _urls(ctx), resolutions=refs), headers={"Cache-Control": LIST_CACHE})
 
 
 @api_endpoint
@@ -290,7 +294,7 @@ def workshop_list(ctx: Ctx) -> Response:
     items = [
         serializers.workshop(s.workshop, url, resolutions=by_workshop[s.workshop.id]) for s in list_workshops(ctx.db)
     ]
-    return JSONResponse({"items": items}, headers={"Cache-Control": LIST_CACHE})
+    return JSONResponse(shapes.WorkshopList(items=items), headers={"Cache-Control": LIST_CACHE})
 
 
 @api_endpoint

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import logging
@@ -26,11 +27,13 @@ from starlette.types import Scope
 from ..db import SessionFactory, engine_for
 from ..errors import DomainError
 from ..i18n import N_, get_locale, reset_locale, set_locale
+from ..live.broker import Broker
 from ..notifications.queries import unread_count
 from ..outbox.senders import deliverer
 from ..outbox.sweeper import Sweeper
 from ..settings import LOCALES, Settings, check_secret_key
 from ..voting.turnout import TurnoutPublisher
+from ..wiring import wire
 from . import (
     accounts,
     admin,
@@ -130,10 +133,6 @@ class AppState:
 
     def live_broker(self):
         """This process's live event hub, for the running event loop (made on first use)."""
-        import asyncio
-
-        from ..live.broker import Broker
-
         loop = asyncio.get_running_loop()
         broker = self._broker
         if broker is None or (broker.loop is not None and broker.loop is not loop):
@@ -277,6 +276,7 @@ def create_app(
     """
     settings = settings or Settings.from_env()
     check_secret_key(settings.secret_key)
+    wire()
     if settings.default_locale not in LOCALES:
         raise ValueError(f"default_locale must be one of {LOCALES}")
     bind = engine if engine is not None else engine_for(settings)

@@ -126,7 +126,7 @@ def agenda_item(ctx: Ctx) -> Response:
             "my_request": mine,
             "is_delegate": rules.is_delegate(me),
             "can_request": mine is None and rules.can_request_floor(ctx.actor, me, forum, item),
-            "can_chair": rules.can_chair_floor(ctx.actor, forum) and item.status == "scheduled",
+            "can_chair": rules.can_chair_floor(ctx.actor, forum, item),
             "can_manage": rules.can_manage_agenda(ctx.actor, forum),
             "can_read_document": entry.document is not None and can_read_document(ctx.actor, entry.document),
             "AGENDA_KINDS": AGENDA_KINDS,
@@ -244,10 +244,9 @@ def forum_delegates(ctx: Ctx) -> Response:
     taken = {row.proxy.giver_id for row in proxies} | {row.proxy.holder_id for row in proxies}
     actor = ctx.actor
     me = next((d for d, _ in listed if actor and d.user_id == actor.id), None)
-    vote_open = queries.has_open_vote(ctx.db, forum.id)
-    proxies_open = rules.agenda_is_open(forum) and not vote_open
-    chair = rules.is_chair(actor)
+    vote_open = voting_queries.has_open_vote(ctx.db, forum.id)
     registered = {d.user_id for d, _ in listed}
+    can_register_others = rules.can_register_others(actor, forum)
     return ctx.render(
         "forums/delegates.html",
         {
@@ -261,17 +260,19 @@ def forum_delegates(ctx: Ctx) -> Response:
             "registration_open": rules.registration_is_open(forum),
             "can_register_self": actor is not None and me is None and rules.can_register(actor, forum, actor.id),
             "can_unregister_self": me is not None and rules.can_register(actor, forum, actor.id),
-            "can_register_others": chair and rules.registration_is_open(forum),
+            "can_register_others": can_register_others,
             "candidates": [u for u in list_users(ctx.db) if u.is_active and u.id not in registered]
-            if chair and rules.registration_is_open(forum)
+            if can_register_others
             else [],
             "can_mark_presence": rules.can_mark_presence(actor, forum),
-            "can_give_mine": me is not None and proxies_open and me.user_id not in taken,
-            "can_record_proxy": chair and proxies_open,
+            # Who already gives or holds a proxy would be refused another, so is not offered one.
+            "can_give_mine": me is not None
+            and me.user_id not in taken
+            and rules.can_give_proxy(actor, forum, me.user_id, vote_open=vote_open),
+            "can_record_proxy": rules.can_record_proxy(actor, forum, vote_open=vote_open),
             "free": [(d, u) for d, u in listed if d.user_id not in taken],
-            "proxies_open": proxies_open,
             "can_revoke": {
-                row.proxy.id for row in proxies if proxies_open and rules.can_revoke_proxy(actor, row.proxy)
+                row.proxy.id for row in proxies if rules.can_revoke_proxy(actor, forum, row.proxy, vote_open=vote_open)
             },
         },
     )

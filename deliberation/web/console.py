@@ -20,6 +20,7 @@ from ..forums.models import AGENDA_STATUSES, Forum
 from ..i18n import N_, gettext, ngettext
 from ..voting import actions as voting_actions
 from ..voting import queries as voting_queries
+from ..voting import rules as voting_rules
 from ..voting.models import Vote
 from . import params
 from .context import Ctx, endpoint
@@ -55,7 +56,7 @@ def _agenda(ctx: Ctx, forum: Forum) -> dict:
     return {
         "agenda": queries.list_agenda(ctx.db, forum.id),
         "AGENDA_STATUSES": AGENDA_STATUSES,
-        "can_set_current": rules.can_manage_agenda(ctx.actor, forum) and rules.is_in_session(forum),
+        "can_set_current": rules.can_set_current_item(ctx.actor, forum),
     }
 
 
@@ -68,7 +69,7 @@ def _floor(ctx: Ctx, forum: Forum) -> dict:
         "speakers": speakers,
         "current": current,
         "ends_at": speech_ends_at(current[0], item.speaking_seconds) if current else None,
-        "can_chair": item is not None and rules.can_chair_floor(ctx.actor, forum) and item.status == "scheduled",
+        "can_chair": item is not None and rules.can_chair_floor(ctx.actor, forum, item),
         "can_settle": item is not None and rules.can_manage_agenda(ctx.actor, forum),
     }
 
@@ -102,7 +103,7 @@ def _vote(ctx: Ctx, forum: Forum) -> dict:
     return {
         "state": state,
         "drafts": drafts,
-        "can_prepare": item is not None and item.status == "scheduled" and rules.is_in_session(forum),
+        "can_prepare": item is not None and voting_rules.can_prepare_vote(ctx.actor, forum, item),
     }
 
 
@@ -299,9 +300,10 @@ def _checkin_box(present: bool) -> dict:
 
 def checkin_box(ctx: Ctx, forum: Forum) -> dict:
     """Whether the forum page offers the signed-in delegate self check-in, for web/forums.py."""
-    if ctx.actor is None or not rules.is_in_session(forum) or forum.checkin_secret is None:
+    # Asked before the delegate's row is read: a forum without check-in needs no query.
+    if ctx.actor is None or not rules.checkin_is_open(forum):
         return {"show": False, "present": False}
     delegate = queries.get_delegate(ctx.db, forum_id=forum.id, user_id=ctx.actor.id)
-    if not rules.is_delegate(delegate):
+    if not rules.can_check_in(ctx.actor, delegate, forum):
         return {"show": False, "present": False}
     return {"show": True, "present": delegate.is_present}

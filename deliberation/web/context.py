@@ -26,7 +26,7 @@ from ..accounts.actions import HostIdentity, do_sync_host_user, host_user_in_ste
 from ..accounts.models import User
 from ..db import is_sqlite, sqlite_write_intent
 from ..db_errors import is_transient
-from ..errors import DomainError, Forbidden, ValidationError
+from ..errors import DomainError, ValidationError, require
 from ..i18n import N_
 from ..notifications.delivery import take_mail
 from ..outbox.delivery import Pending, add_mail, deliver
@@ -138,10 +138,11 @@ class Ctx:
         return self.actor
 
     def require(self, allowed: bool) -> None:
-        if not allowed:
-            if self.actor is None:
-                raise SignInRequired("sign_in_required", N_("Please sign in to continue."))
-            raise Forbidden("forbidden", N_("You do not have permission to do this."))
+        """A page's own permission check: someone signed out is asked to sign in first, since the
+        page may well be theirs once they have; everyone else is refused as an action refuses."""
+        if not allowed and self.actor is None:
+            raise SignInRequired("sign_in_required", N_("Please sign in to continue."))
+        require(allowed)
 
     def render(self, template: str, context: dict | None = None, *, status: int = 200) -> Response:
         return self.app_state.render(self, template, context or {}, status=status)
@@ -347,6 +348,8 @@ def _deliver_after_response(ctx: Ctx, response: Response, letters: list[Pending]
 
 def error_response(ctx: Ctx, error: DomainError) -> Response:
     if ctx.is_htmx and ctx.request.method == "POST" and getattr(ctx.request.state, "form", {}).get("back") == "console":
+        # import here: the console's pages are built on this module (Ctx, endpoint), and a console
+        # action refused under htmx is answered with the console region it aimed at.
         from .console import refusal_in_region
 
         refused = refusal_in_region(ctx, error)

@@ -15,11 +15,12 @@ from ..drafting import queries as drafting_queries
 from ..drafting.rules import can_read_document
 from ..errors import NotFound, ValidationError
 from ..i18n import N_, gettext
-from ..text.diff import diff_summary, word_diff
+from ..text.changes import group_changes
+from ..text.diff import diff_summary
 from ..workshops.queries import get_membership
 from . import params
 from .context import Ctx, endpoint
-from .rendering import inline_diff_html
+from .rendering import NO_PREVIEW, change_rows, clash_views, preview_context
 
 # Threads per page of a document's comments: 2,000 comments on one page were 2.6 MB of HTML.
 COMMENTS_PER_PAGE = 50
@@ -301,7 +302,7 @@ def amendment_new(ctx: Ctx) -> Response:
         "kind": kind,
         "errors": {},
         "paragraphs": drafting_queries.paragraphs_of(view.revision),
-    }
+    } | NO_PREVIEW
     if ctx.request.method == "GET":
         proposed = selection["quote"] or (selection["paragraph"].text if selection["paragraph"] else "")
         if kind == "whole":
@@ -309,6 +310,11 @@ def amendment_new(ctx: Ctx) -> Response:
         elif kind in ("insert", "delete"):
             proposed = ""
         return ctx.render("discussion/amendment_form.html", context | {"values": {"proposed": proposed}})
+    if ctx.form.get("preview"):
+        # The preview button without JavaScript: the same form again, as filled in, nothing saved.
+        return ctx.render(
+            "discussion/amendment_form.html", context | {"values": ctx.form} | preview_context(ctx.form, "proposed")
+        )
     try:
         amendment = actions.check_propose_amendment(ctx.db, document=view.document, actor=ctx.actor, data=ctx.form)
     except ValidationError as error:
@@ -321,27 +327,21 @@ def amendment_new(ctx: Ctx) -> Response:
 
 def _amendment_context(ctx: Ctx, amendment: Amendment, view, membership) -> dict:
     document = view.document
-    result, head = actions.rebase(ctx.db, amendment=amendment, document=document)
-    summaries = queries.list_amendments(ctx.db, document_id=document.id, status="open")
-    competing = [
-        s
-        for s in summaries
-        if s.amendment.id != amendment.id and amendment.target_pid and s.amendment.target_pid == amendment.target_pid
-    ]
+    change = actions.amendment_change(ctx.db, amendment=amendment, document=document)
     context = {
         "amendment": amendment,
         "document": document,
         "workshop": view.workshop,
-        "head": head,
-        "clean": result.clean,
-        "conflicts": result.conflicts,
-        "inline_html": "",
+        "change": change,
+        "excerpts": [],
+        "whole": [],
+        "clashes": clash_views(change.merge.chunks)[0] if change.after is None and change.merge else [],
         "summary": None,
         "author": get_user(ctx.db, amendment.author_id),
         "stances": queries.list_stances(ctx.db, amendment_id=amendment.id),
         "counts": queries.stance_counts(ctx.db, amendment_ids=[amendment.id]).get(amendment.id, queries.StanceCount()),
         "my_stance": queries.get_stance(ctx.db, amendment_id=amendment.id, user_id=ctx.actor.id if ctx.actor else None),
-        "competing": competing,
+        "competing": queries.list_competing(ctx.db, amendment=amendment),
         "threads": queries.list_threads(
             ctx.db,
             document_id=document.id,
@@ -359,10 +359,11 @@ def _amendment_context(ctx: Ctx, amendment: Amendment, view, membership) -> dict
         "values": {},
         "accept_error": "",
     }
-    if result.clean:
-        ops = word_diff(head.body, result.text)
-        context["inline_html"] = inline_diff_html(ops)
-        context["summary"] = diff_summary(head.body, result.text)
+    if change.after is not None:
+        rows = change_rows(change.before, change.after)
+        context["excerpts"] = group_changes(rows)
+        context["whole"] = group_changes(rows, context=None)
+        context["summary"] = diff_summary(change.before, change.after)
     return context
 
 
@@ -389,11 +390,15 @@ def amendment_page(ctx: Ctx) -> Response:
 def amendment_edit(ctx: Ctx) -> Response:
     amendment, view, _ = _amendment(ctx)
     ctx.require(rules.can_edit_amendment(ctx.actor, amendment))
-    context = {"amendment": amendment, "document": view.document, "errors": {}}
+    context = {"amendment": amendment, "document": view.document, "errors": {}} | NO_PREVIEW
     if ctx.request.method == "GET":
         return ctx.render(
             "discussion/amendment_edit.html",
             context | {"values": {"proposed": amendment.proposed, "rationale": amendment.rationale}},
+        )
+    if ctx.form.get("preview"):
+        return ctx.render(
+            "discussion/amendment_edit.html", context | {"values": ctx.form} | preview_context(ctx.form, "proposed")
         )
     try:
         actions.check_edit_amendment(

@@ -5,12 +5,13 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..discussion.queries import margin_counts, open_amendment_counts
+from ..discussion.queries import AcceptedAmendment, list_accepted_amendments, margin_counts, open_amendment_counts
 from ..discussion.rules import can_comment
 from ..drafting import actions, queries, rules
 from ..drafting.actions import MergeConflict, paragraphs_of
 from ..drafting.models import Document
 from ..drafting.starters import STARTERS
+from ..drafting.words import revision_words
 from ..errors import NotFound, ValidationError
 from ..forums import queries as forum_queries
 from ..forums import rules as forum_rules
@@ -18,14 +19,14 @@ from ..i18n import N_, gettext
 from ..notifications.queries import is_following
 from ..resolutions.queries import get_resolution_for_document
 from ..text import attribution
-from ..text.diff import diff_summary, side_by_side
 from ..text.markdown import render_units
 from ..text.paragraphs import number_points
 from ..voting.queries import list_document_votes
 from ..workshops import queries as workshop_queries
 from . import params
+from .compare import render_compare
 from .context import Ctx, endpoint
-from .rendering import inline_diff_html
+from .rendering import NO_PREVIEW, clash_views, preview_context
 
 
 def routes() -> list[Route]:
@@ -33,6 +34,7 @@ def routes() -> list[Route]:
         Route("/workshops/{workshop_id:id}/documents/new", document_new, methods=["GET", "POST"], name="document_new"),
         Route("/documents/{document_id:id}", document_page, name="document"),
         Route("/documents/{document_id:id}/edit", document_edit, methods=["GET", "POST"], name="document_edit"),
+        Route("/documents/{document_id:id}/preview", document_preview, methods=["POST"], name="document_preview"),
         Route("/documents/{document_id:id}/resolve", document_resolve, methods=["POST"], name="document_resolve"),
         Route("/documents/{document_id:id}/history", document_history, name="document_history"),
         Route("/documents/{document_id:id}/revisions/{number:id}", revision_page, name="revision"),
@@ -91,6 +93,7 @@ def _document_context(ctx: Ctx, view) -> dict:
         "workshop": view.workshop,
         "revision": view.revision,
         "units": _units(view.revision),
+        "revision_words": _amendment_words(ctx, document.id, view.revision),
         "is_head": view.revision.number == document.head_number,
         "can_edit": rules.can_edit_document(ctx.actor, membership, document),
         "saved_draft": ctx.session.pop("saved_draft", ""),
@@ -176,6 +179,9 @@ def document_edit(ctx: Ctx) -> Response:
         return _edit_form(
             ctx, view, {"title": view.revision.title, "body": view.revision.body, "base": view.revision.number}
         )
+    if ctx.form.get("preview"):
+        # The preview button without JavaScript: the same form again, the text as typed, nothing saved.
+        return _edit_form(ctx, view, ctx.form, preview=preview_context(ctx.form, "body"))
     try:
         saved = actions.check_save_revision(
             ctx.db, document=view.document, actor=ctx.actor, membership=membership, data=ctx.form
@@ -205,7 +211,7 @@ def _after_save(ctx: Ctx, document: Document, saved) -> Response:
     return ctx.redirect("document", document_id=document.id)
 
 
-def _edit_form(ctx: Ctx, view, values, errors=None, *, status: int = 200) -> Response:
+def _edit_form(ctx: Ctx, view, values, errors=None, *, status: int = 200, preview: dict | None = None) -> Response:
     return ctx.render(
         "drafting/edit.html",
         {
@@ -214,12 +220,25 @@ def _edit_form(ctx: Ctx, view, values, errors=None, *, status: int = 200) -> Res
             "revision": view.revision,
             "values": values,
             "errors": errors or {},
-        },
+        }
+        | (preview or NO_PREVIEW),
         status=status,
     )
 
 
+@endpoint
+def document_preview(ctx: Ctx) -> Response:
+    """The text being written, rendered as it will read: the editors' live preview (an htmx
+    fragment). The document editor sends ``body``, the amendment forms ``proposed``."""
+    view = _view(ctx)
+    ctx.require_actor()
+    name = "body" if "body" in ctx.form else "proposed"
+    context = preview_context(ctx.form, name) | {"document": view.document}
+    return ctx.render("drafting/_preview.html", context, status=422 if context["preview_error"] else 200)
+
+
 def _conflict_page(ctx: Ctx, view, conflict: MergeConflict) -> Response:
+    clashes, rest = clash_views(conflict.result.chunks)
     return ctx.render(
         "drafting/conflict.html",
         {
@@ -227,6 +246,8 @@ def _conflict_page(ctx: Ctx, view, conflict: MergeConflict) -> Response:
             "workshop": view.workshop,
             "conflict": conflict,
             "chunks": conflict.result.chunks,
+            "clashes": clashes,
+            "rest": rest,
             "base": conflict.base,
             "head": conflict.head,
             "mine": conflict.mine,
@@ -274,14 +295,41 @@ def document_history(ctx: Ctx) -> Response:
     page = params.page(ctx.request.query_params.get("page"))
     history = queries.list_history(ctx.db, document_id=view.document.id, page=page)
     membership = _membership(ctx, view.workshop.id)
+    accepted = list_accepted_amendments(
+        ctx.db,
+        document_id=view.document.id,
+        numbers={e.revision.number for e in history.entries if e.revision.origin == "amendment"},
+    )
     return ctx.render(
         "drafting/history.html",
         {
             "document": view.document,
             "workshop": view.workshop,
             "history": history,
+            "words": {e.revision.number: _revision_words(e.revision, accepted) for e in history.entries},
+            "amendments": {number: a.amendment.id for number, a in accepted.items()},
             "can_edit": rules.can_edit_document(ctx.actor, membership, view.document),
         },
+    )
+
+
+def _amendment_words(ctx: Ctx, document_id: int, revision):
+    """For a version an accepted amendment made, what the page says instead of its stored note («#7»)."""
+    if revision.origin != "amendment":
+        return None
+    accepted = list_accepted_amendments(ctx.db, document_id=document_id, numbers={revision.number})
+    return _revision_words(revision, accepted)
+
+
+def _revision_words(revision, accepted: dict[int, AcceptedAmendment]):
+    """How a version came to be, in words; an accepted amendment named with its author."""
+    found = accepted.get(revision.number)
+    return revision_words(
+        origin=revision.origin,
+        source_number=revision.source_number,
+        amendment_number=found.amendment.id if found else None,
+        amendment_author=found.author.display_name if found else None,
+        vote_number=found.vote_number if found else None,
     )
 
 
@@ -294,22 +342,13 @@ def document_compare(ctx: Ctx) -> Response:
     revisions = queries.get_revisions(ctx.db, document_id=view.document.id, numbers=[old_number, new_number])
     if old_number not in revisions or new_number not in revisions:
         raise NotFound("revision_not_found", N_("There is no such version of this document."))
-    old, new = revisions[old_number], revisions[new_number]
-    mode = "side" if ctx.request.query_params.get("view") == "side" else "inline"
-    ops = queries.diff_cache.diff(old, new)
-    return ctx.render(
+    return render_compare(
+        ctx,
         "drafting/compare.html",
-        {
-            "document": view.document,
-            "workshop": view.workshop,
-            "old": old,
-            "new": new,
-            "mode": mode,
-            "summary": diff_summary(old.body, new.body),
-            "inline_html": inline_diff_html(ops) if mode == "inline" else "",
-            "rows": side_by_side(old.body, new.body) if mode == "side" else [],
-            "numbers": list(range(head, 0, -1)),
-        },
+        {"document": view.document, "workshop": view.workshop},
+        old=revisions[old_number],
+        new=revisions[new_number],
+        newest=head,
     )
 
 

@@ -43,6 +43,8 @@ LONG_TEXT_BODY_BYTES = MAX_BODY_CHARS * ENCODED_BYTES_PER_CHAR + _MARGIN
 _BODY_LIMITS = (
     (re.compile(r"/workshops/\d+/documents/new"), LONG_TEXT_BODY_BYTES),
     (re.compile(r"/documents/\d+/edit"), LONG_TEXT_BODY_BYTES),
+    # The editors' preview sends what the edit forms send.
+    (re.compile(r"/documents/\d+/preview"), LONG_TEXT_BODY_BYTES),
     # The conflict form sends the whole text and, again, each passage in conflict.
     (re.compile(r"/documents/\d+/resolve"), 2 * LONG_TEXT_BODY_BYTES),
     (re.compile(r"/documents/\d+/amendments/new"), LONG_TEXT_BODY_BYTES),

@@ -96,7 +96,7 @@ def forum_page(ctx: Ctx) -> Response:
             "adopted": library_queries.list_forum_resolutions(ctx.db, forum_id=forum.id),
             "rejected": library_queries.list_forum_rejections(ctx.db, forum_id=forum.id),
             "can_manage_agenda": rules.can_manage_agenda(ctx.actor, forum),
-            "can_set_current": rules.can_manage_agenda(ctx.actor, forum) and rules.is_in_session(forum),
+            "can_set_current": rules.can_set_current_item(ctx.actor, forum),
             "can_run_sitting": rules.can_run_sitting(ctx.actor),
             "checkin": checkin_box(ctx, forum),
             "AGENDA_KINDS": AGENDA_KINDS,

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from ..api.shapes import Error, ErrorDetail
 from ..i18n import N_, gettext
 from ..readiness import probe, trouble_of
 
@@ -64,7 +65,7 @@ def outage_json(request: Request, error: BaseException) -> Response | None:
     log.error("Database unavailable on %s %s: %s", request.method, request.url.path, trouble)
     message = gettext(_CANNOT_WRITE if trouble.cannot_write else _CANNOT_REACH)
     return JSONResponse(
-        {"error": {"code": "unavailable", "message": message}},
+        Error(error=ErrorDetail(code="unavailable", message=message)).model_dump(mode="json"),
         status_code=503,
         headers={"Cache-Control": "no-store", "Retry-After": RETRY_AFTER},
     )

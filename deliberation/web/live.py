@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from ..errors import NotFound
 from ..forums import queries as forum_queries
 from ..i18n import N_
 from ..live import store
@@ -181,8 +182,6 @@ def forum_vote_call(ctx: Ctx) -> Response:
     """The call to vote on a forum's pages: fetched when a vote opens or closes."""
     forum = forum_queries.get_forum(ctx.db, ctx.request.path_params["forum_id"])
     if forum is None:
-        from ..errors import NotFound
-
         raise NotFound("forum_not_found", N_("There is no such forum."))
     call = voting_queries.vote_call(ctx.db, forum_id=forum.id, actor=ctx.actor)
     return ctx.render("voting/_vote_call.html", {"forum": forum, "call": call})

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,19 @@ from .. import i18n
 from ..accounts.models import OCCUPATIONS, REGISTRATION_MODES
 from ..accounts.regions import REGIONS
 from ..discussion.models import AMENDMENT_KIND_HEADINGS, AMENDMENT_KINDS, AMENDMENT_STATUSES, STANCES
+from ..drafting.actions import check_preview_text
 from ..drafting.models import DOCUMENT_KINDS, DOCUMENT_STATUSES, REVISION_ORIGINS
+from ..errors import ValidationError
 from ..forums.models import FORUM_STATUSES
 from ..settings import LOCALES
 from ..taxonomy import SECTORS, THEMES
+from ..text.changes import Excerpt, ShownRow, clashes, group_changes, render_changes
 from ..text.diff import Op, render_inline_html
+from ..text.markdown import RenderedUnit, render_text_units
+from ..text.merge import Chunk, Conflict
+from ..text.paragraphs import split_units
 from ..validation import PASSWORD_MIN_LENGTH
+from ..voting import models as voting
 from ..workshops.models import WORKSHOP_KINDS, WORKSHOP_PURPOSES
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -147,8 +155,6 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
 
 
 def _voting_globals() -> dict:
-    from ..voting import models as voting
-
     return dict(
         VOTE_MODES=voting.VOTE_MODES,
         VOTE_STATUSES=voting.VOTE_STATUSES,
@@ -202,3 +208,52 @@ def inline_diff_html(ops: list[Op]) -> str:
     return render_inline_html(
         ops, ins_label=i18n.gettext("added:"), del_label=i18n.gettext("removed:"), label_lang=i18n.get_locale()
     )
+
+
+def _change_labels() -> dict[str, str]:
+    return {"ins_label": i18n.gettext("added:"), "del_label": i18n.gettext("removed:"), "label_lang": i18n.get_locale()}
+
+
+def change_rows(before: str, after: str, *, numbered: bool = True) -> list[ShownRow]:
+    """Every paragraph from ``before`` to ``after``, rendered, changes marked (``group_changes``
+    cuts them into excerpts); the hidden labels in the reader's language."""
+    return render_changes(split_units(before), split_units(after), numbered=numbered, **_change_labels())
+
+
+@dataclass(frozen=True)
+class ClashView:
+    """A conflict for a page: the agreed paragraphs before it, then each side's paragraphs with the
+    words it changed since the common version marked."""
+
+    conflict: Conflict
+    before: list[RenderedUnit]
+    mine: list[Excerpt[ShownRow]]
+    theirs: list[Excerpt[ShownRow]]
+
+
+def clash_views(chunks: Sequence[Chunk]) -> tuple[list[ClashView], list[RenderedUnit]]:
+    """Each conflict of a merge rendered in whole paragraphs, and the agreed text after the last."""
+    found, rest = clashes(chunks)
+    views = [
+        ClashView(
+            clash.conflict,
+            render_text_units(clash.before, numbered=False),
+            group_changes(change_rows(clash.base, clash.mine, numbered=False), context=None),
+            group_changes(change_rows(clash.base, clash.theirs, numbered=False), context=None),
+        )
+        for clash in found
+    ]
+    return views, render_text_units(rest, numbered=False)
+
+
+#: What the editing pages get when no preview was asked for.
+NO_PREVIEW: dict = {"preview": None, "preview_error": ""}
+
+
+def preview_context(form, name: str) -> dict:
+    """The ``preview`` (rendered units) of a form's text field, or why it cannot be shown."""
+    try:
+        text = check_preview_text(form, name=name)
+    except ValidationError as error:
+        return {"preview": [], "preview_error": error.errors[name].message()}
+    return {"preview": render_text_units(text), "preview_error": ""}

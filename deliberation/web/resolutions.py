@@ -20,7 +20,6 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..drafting.models import DOCUMENT_KINDS
-from ..drafting.queries import diff_cache
 from ..errors import NotFound
 from ..i18n import N_, get_locale, gettext
 from ..library import queries, record_queries
@@ -28,15 +27,14 @@ from ..library.describe import first_sentence, legislation
 from ..resolutions.wording import rule_in_words
 from ..search.queries import search
 from ..settings import LOCALES
-from ..text.diff import diff_summary, side_by_side
 from ..text.markdown import RenderedUnit, render_units
 from ..text.paragraphs import Paragraph, number_points, split_units
 from ..voting.models import VOTE_MODES, total_label
 from . import params
 from .caching import IMMUTABLE, cache_of, etag_matches, immutable_response, strong_etag
+from .compare import render_compare
 from .context import Ctx, endpoint
 from .home import safe_next, set_language_cookie
-from .rendering import inline_diff_html
 from .sessions import Session as CookieSession
 
 PRIVATE_CACHE_CONTROL = "private, no-cache"
@@ -304,21 +302,13 @@ def resolution_compare(ctx: Ctx) -> Response:
     revisions = record_queries.get_adopted_revisions(ctx.db, record=record, numbers=[old_number, new_number])
     if old_number not in revisions or new_number not in revisions:
         raise NotFound("revision_not_found", N_("There is no such version in this resolution's drafting history."))
-    old, new = revisions[old_number], revisions[new_number]
-    mode = "side" if ctx.request.query_params.get("view") == "side" else "inline"
-    return ctx.render(
+    return render_compare(
+        ctx,
         "resolutions/compare.html",
-        {
-            "resolution": record,
-            "kind": _translated(DOCUMENT_KINDS.get(record.kind, record.kind)),
-            "old": old,
-            "new": new,
-            "mode": mode,
-            "summary": diff_summary(old.body, new.body),
-            "inline_html": inline_diff_html(diff_cache.diff(old, new)) if mode == "inline" else "",
-            "rows": side_by_side(old.body, new.body) if mode == "side" else [],
-            "numbers": list(range(adopted, 0, -1)),
-        },
+        {"resolution": record, "kind": _translated(DOCUMENT_KINDS.get(record.kind, record.kind))},
+        old=revisions[old_number],
+        new=revisions[new_number],
+        newest=adopted,
     )
 
 

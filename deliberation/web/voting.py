@@ -8,6 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..db import sqlite_write_intent
+from ..discussion.queries import list_amendments
 from ..errors import NotFound, ValidationError
 from ..forums import queries as forum_queries
 from ..forums import rules as forum_rules
@@ -20,6 +21,7 @@ from ..voting.closer import close_due_votes_quietly
 from ..voting.models import CHOICES, Vote, choice_label
 from ..voting.receipts import looks_like_receipt, new_ballot_key, new_receipt
 from . import params
+from .console import back_to_console
 from .context import Ctx, endpoint
 from .live import stream_url
 from .regions import page_context, region_html, region_response
@@ -77,8 +79,6 @@ def _item(ctx: Ctx) -> tuple[AgendaItem, Forum]:
 def _amendment_choices(ctx: Ctx, item: AgendaItem) -> dict[str, str]:
     if item.document_id is None:
         return {}
-    from ..discussion.queries import list_amendments
-
     return {
         str(s.amendment.id): gettext("Amendment %(n)s by %(name)s", n=s.amendment.id, name=s.author.display_name)
         for s in list_amendments(ctx.db, document_id=item.document_id, status="open")
@@ -149,8 +149,6 @@ def vote_edit(ctx: Ctx) -> Response:
 
 def _after_chair_action(ctx: Ctx, vote: Vote, message: str) -> Response:
     if ctx.form.get("back", "") == "console":
-        from .console import back_to_console
-
         return back_to_console(ctx, vote.forum_id, "vote", message)
     ctx.flash(message)
     return ctx.redirect("vote", vote_id=vote.id)
@@ -159,24 +157,24 @@ def _after_chair_action(ctx: Ctx, vote: Vote, message: str) -> Response:
 @endpoint
 def vote_open(ctx: Ctx) -> Response:
     vote, forum, _ = _vote(ctx)
-    ctx.require(rules.can_chair(ctx.actor, forum))
-    actions.do_open_vote(ctx.db, vote=vote, forum=forum, actor=ctx.actor)
+    actor = ctx.require_actor()  # the action decides whether they may
+    actions.do_open_vote(ctx.db, vote=vote, forum=forum, actor=actor)
     return _after_chair_action(ctx, vote, gettext("The vote is open."))
 
 
 @endpoint
 def vote_close(ctx: Ctx) -> Response:
     vote, forum, _ = _vote(ctx)
-    ctx.require(rules.can_chair(ctx.actor, forum))
-    actions.do_close_vote(ctx.db, vote=vote, forum=forum, actor=ctx.actor)
+    actor = ctx.require_actor()  # the action decides whether they may
+    actions.do_close_vote(ctx.db, vote=vote, forum=forum, actor=actor)
     return _after_chair_action(ctx, vote, gettext("The vote is closed and counted."))
 
 
 @endpoint
 def vote_cancel(ctx: Ctx) -> Response:
     vote, forum, item = _vote(ctx)
-    ctx.require(rules.can_chair(ctx.actor, forum))
-    actions.do_cancel_vote(ctx.db, vote=vote, forum=forum, actor=ctx.actor)
+    actor = ctx.require_actor()  # the action decides whether they may
+    actions.do_cancel_vote(ctx.db, vote=vote, forum=forum, actor=actor)
     ctx.flash(gettext("The vote is cancelled."))
     return ctx.redirect("agenda_item", forum_id=forum.id, item_id=item.id)
 
@@ -184,9 +182,9 @@ def vote_cancel(ctx: Ctx) -> Response:
 @endpoint
 def vote_hand_count(ctx: Ctx) -> Response:
     vote, forum, item = _vote(ctx)
-    ctx.require(rules.can_chair(ctx.actor, forum))
+    actor = ctx.require_actor()  # the action decides whether they may
     try:
-        actions.check_record_hand_count(ctx.db, vote=vote, forum=forum, actor=ctx.actor, data=ctx.form)
+        actions.check_record_hand_count(ctx.db, vote=vote, forum=forum, actor=actor, data=ctx.form)
     except ValidationError as error:
         return ctx.render(
             "voting/vote.html",
@@ -208,8 +206,7 @@ def _vote_context(ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem) -> dict:
         "voters": queries.list_voters(ctx.db, vote, with_choices=rules.can_see_choices(vote)) if published else [],
         "show_choices": rules.can_see_choices(vote),
         "can_chair": rules.can_chair(ctx.actor, forum),
-        "can_vote": bool(ctx.actor)
-        and rules.takes_ballots(vote)
+        "can_vote": rules.may_try_to_vote(ctx.actor, vote)
         and forum_queries.is_registered_delegate(ctx.db, forum_id=forum.id, user_id=ctx.actor.id),
         "values": {},
         "errors": {},

@@ -11,7 +11,7 @@ from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
 from ..db import utcnow
-from ..errors import Conflict, Forbidden, NotFound
+from ..errors import Conflict, NotFound, require
 from ..i18n import N_
 from ..validation import Checker
 from . import queries, rules
@@ -37,13 +37,8 @@ def _workshop_fields(data: Mapping[str, str]) -> dict:
     return fields
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise Forbidden("forbidden", N_("You do not have permission to do this."))
-
-
 def check_create_workshop(db: Session, *, actor: User, data: Mapping[str, str]) -> Workshop:
-    _require(rules.can_create_workshop(actor))
+    require(rules.can_create_workshop(actor))
     workshop = Workshop(created_by=actor.id, **_workshop_fields(data))
     db.add(workshop)
     db.flush()
@@ -60,7 +55,7 @@ def check_create_workshop(db: Session, *, actor: User, data: Mapping[str, str]) 
 
 
 def check_update_workshop(db: Session, *, workshop: Workshop, actor: User, data: Mapping[str, str]) -> Workshop:
-    _require(rules.can_edit_workshop(actor))
+    require(rules.can_edit_workshop(actor))
     fields = _workshop_fields(data)
     changed = sorted(k for k, v in fields.items() if getattr(workshop, k) != v)
     for key in changed:
@@ -98,7 +93,7 @@ def check_request_membership(db: Session, *, workshop: Workshop, actor: User, me
 
 def do_leave_workshop(db: Session, *, workshop: Workshop, actor: User) -> Membership:
     membership = queries.get_membership(db, workshop_id=workshop.id, user_id=actor.id)
-    _require(rules.can_leave(actor, membership))
+    require(rules.can_leave(actor, membership))
     membership.status, membership.is_facilitator = "left", False
     db.add(membership)
     db.flush()
@@ -108,7 +103,7 @@ def do_leave_workshop(db: Session, *, workshop: Workshop, actor: User) -> Member
 
 def do_decide_membership(db: Session, *, workshop: Workshop, user_id: int, approve: bool, actor: User) -> Membership:
     actor_membership = queries.get_membership(db, workshop_id=workshop.id, user_id=actor.id)
-    _require(rules.can_decide_membership(actor, actor_membership))
+    require(rules.can_decide_membership(actor, actor_membership))
     membership = queries.get_membership(db, workshop_id=workshop.id, user_id=user_id)
     if membership is None or membership.status != "pending":
         raise NotFound("no_request", N_("There is no pending request from this person."))
@@ -132,7 +127,7 @@ def do_decide_membership(db: Session, *, workshop: Workshop, user_id: int, appro
 
 def do_set_facilitator(db: Session, *, workshop: Workshop, user_id: int, appoint: bool, actor: User) -> Membership:
     """Appointing someone who is not yet a member makes them one."""
-    _require(rules.can_appoint_facilitator(actor))
+    require(rules.can_appoint_facilitator(actor))
     if db.get(User, user_id) is None:
         raise NotFound("user_not_found", N_("There is no such person."))
     membership = queries.get_membership(db, workshop_id=workshop.id, user_id=user_id)

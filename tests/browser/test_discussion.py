@@ -100,7 +100,7 @@ def test_select_comment_reply_amend_support_accept_and_attribute(browser, engine
     inspect(c, "discussion-04-amendment-form")
     submit(c, "form[action$='/amendments/new']")
     amendment_url = c.url
-    expect(c.locator(".diff-inline ins")).to_contain_text("1 жовтня")
+    expect(c.locator(".change-excerpt ins").first).to_contain_text("1 жовтня")
     inspect(c, "discussion-05-amendment")
 
     # A and D support it.

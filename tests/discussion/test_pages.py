@@ -7,10 +7,13 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
+from deliberation.discussion.actions import check_propose_amendment, rebase
 from deliberation.discussion.models import Amendment, Comment
 from deliberation.drafting import queries as drafting_queries
+from deliberation.drafting.actions import check_save_revision
 from deliberation.testing import counted_queries as counted
 from deliberation.testing import post, sign_in
+from deliberation.workshops.queries import get_membership
 
 HIDDEN_TEXT = "Цей коментар модератор приховав"
 
@@ -145,3 +148,29 @@ def test_margin_shows_comment_counts_beside_paragraphs(client, db, people, docum
     finally:
         reset_locale(token)
     assert re.search(rf">{re.escape(two)}<", page)
+
+
+def test_an_amendment_page_diffs_its_change_against_the_current_text_once(client, db, people, document, diff_calls):
+    first = drafting_queries.get_revision(db, document_id=document.id, number=1)
+    amendment = check_propose_amendment(
+        db,
+        document=document,
+        actor=people["member"],
+        data={
+            "kind": "replace",
+            "pid": drafting_queries.paragraphs_of(first)[1].pid,
+            "proposed": "Просимо замінити водогін.",
+            "rationale": "Так.",
+        },
+    )
+    # The text moves on after the amendment: its page shows the change rebased onto the newer text.
+    membership = get_membership(db, workshop_id=document.workshop_id, user_id=people["facilitator"].id)
+    data = {"base": "1", "title": document.title, "body": first.body + "\n3. Звітувати громаді."}
+    check_save_revision(db, document=document, actor=people["facilitator"], membership=membership, data=data)
+    db.commit()
+    result, head = rebase(db, amendment=amendment, document=document)
+    diff_calls.clear()
+    sign_in(client, people["other"].email)
+    response = client.get(f"/amendments/{amendment.id}")
+    assert response.status_code == 200 and head.number == 2
+    assert diff_calls.count((head.body, result.text)) == 1

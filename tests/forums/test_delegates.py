@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from deliberation.audit.models import AuditEntry
 from deliberation.errors import Conflict, Forbidden
-from deliberation.forums import actions, delegates, queries
+from deliberation.forums import actions, delegates, queries, rules
 from deliberation.forums.models import Proxy
 from deliberation.testing import make_delegates, make_forum, make_user
 from deliberation.voting.models import Vote
@@ -209,9 +209,7 @@ def test_someone_else_cannot_revoke_a_proxy_and_none_is_revoked_twice(db, forum,
         delegates.do_revoke_proxy(db, proxy=proxy, actor=a)
 
 
-def test_proxies_do_not_change_while_a_vote_of_the_forum_is_open(db, forum, coordinator, four):
-    a, b, c, d = four
-    proxy = delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+def _open_a_vote(db, forum, coordinator) -> None:
     from deliberation.forums.models import AgendaItem
 
     item = AgendaItem(
@@ -235,6 +233,12 @@ def test_proxies_do_not_change_while_a_vote_of_the_forum_is_open(db, forum, coor
         )
     )
     db.flush()
+
+
+def test_proxies_do_not_change_while_a_vote_of_the_forum_is_open(db, forum, coordinator, four):
+    a, b, c, d = four
+    proxy = delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+    _open_a_vote(db, forum, coordinator)
     with pytest.raises(Conflict) as give:
         delegates.do_give_proxy(db, forum=forum, giver=c, holder=d, actor=c)
     with pytest.raises(Conflict) as revoke:
@@ -270,3 +274,81 @@ def test_the_partial_unique_index_ignores_revoked_proxies(db, forum, four):
     with pytest.raises(IntegrityError), db.begin_nested():
         db.add(Proxy(forum_id=forum.id, giver_id=a.id, holder_id=b.id, created_by=a.id))
         db.flush()
+
+
+# --- what the delegates page offers is what the actions accept ------------------------------------
+# The page asks rules.can_*; the action requires who may act, then checks the forum's state. Each
+# state of the forum, for each kind of actor, must give the same answer both ways.
+
+STATES = ["planned", "open", "open with a vote running", "closed"]
+
+
+def _in_state(db, forum, coordinator, state: str) -> bool:
+    """Put the forum in ``state``; whether a vote is open."""
+    if state == "open with a vote running":
+        _open_a_vote(db, forum, coordinator)
+    forum.status = state.split()[0]
+    db.add(forum)
+    db.flush()
+    return state.endswith("running")
+
+
+def _accepted(db, action, **kwargs) -> bool:
+    try:
+        with db.begin_nested():
+            action(db, **kwargs)
+    except (Forbidden, Conflict):
+        return False
+    return True
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("who", ["giver", "another delegate", "coordinator"])
+def test_a_proxy_is_offered_exactly_when_giving_it_is_accepted(db, forum, coordinator, four, state, who):
+    a, b, c, _ = four
+    vote_open = _in_state(db, forum, coordinator, state)
+    actor = {"giver": a, "another delegate": c, "coordinator": coordinator}[who]
+    offered = rules.can_give_proxy(actor, forum, a.id, vote_open=vote_open)
+    accepted = _accepted(db, delegates.do_give_proxy, forum=forum, giver=a, holder=b, actor=actor)
+    assert offered == accepted == (who != "another delegate" and state in ("planned", "open"))
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("who", ["holder", "another delegate", "coordinator"])
+def test_revoking_is_offered_exactly_when_it_is_accepted(db, forum, coordinator, four, state, who):
+    a, b, c, _ = four
+    proxy = delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+    vote_open = _in_state(db, forum, coordinator, state)
+    actor = {"holder": b, "another delegate": c, "coordinator": coordinator}[who]
+    offered = rules.can_revoke_proxy(actor, forum, proxy, vote_open=vote_open)
+    assert offered == _accepted(db, delegates.do_revoke_proxy, proxy=proxy, actor=actor)
+
+
+@pytest.mark.parametrize("state", ["planned", "open", "closed"])
+@pytest.mark.parametrize("who", ["themselves", "another member", "coordinator"])
+def test_registration_is_offered_exactly_when_it_is_accepted(db, forum, coordinator, state, who):
+    member, other = make_user(db), make_user(db)
+    _in_state(db, forum, coordinator, state)
+    actor = {"themselves": member, "another member": other, "coordinator": coordinator}[who]
+    offered = rules.can_register(actor, forum, member.id)
+    assert offered == _accepted(db, delegates.do_register_delegate, forum=forum, user=member, actor=actor)
+
+
+def test_who_may_act_is_asked_before_the_state_of_the_forum(db, forum, coordinator, four):
+    """Someone who may not act is refused (403) even when the forum is closed; whoever may is told why (409)."""
+    a, b, c, _ = four
+    _in_state(db, forum, coordinator, "closed")
+    with pytest.raises(Forbidden):
+        delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=c)
+    with pytest.raises(Conflict) as told:
+        delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=coordinator)
+    assert told.value.code == "forum_closed"
+
+
+def test_a_refused_proxy_writes_neither_the_proxy_nor_an_audit_entry(db, forum, four):
+    a, b, c, _ = four
+    with pytest.raises(Forbidden) as refused:
+        delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=c)
+    assert refused.value.code == "forbidden"
+    assert db.exec(select(Proxy).where(Proxy.forum_id == forum.id)).all() == []
+    assert _actions(db, "proxy.given") == []

@@ -61,6 +61,38 @@ def test_only_the_chair_checks_delegates_in_and_an_empty_choice_is_refused(db, s
         presence.do_mark_present_many(db, forum=forum, user_ids=[], present=True, actor=chair)
 
 
+def test_a_refused_bulk_check_in_marks_nobody_and_writes_nothing(db, sitting):
+    chair, forum, people = sitting
+    with pytest.raises(Forbidden) as refused:
+        presence.do_mark_present_many(db, forum=forum, user_ids=[p.id for p in people], present=True, actor=people[0])
+    assert refused.value.code == "forbidden"
+    assert queries.present_ids(db, forum.id) == set()
+    assert _audit(db, "delegate.presence_marked") == []
+
+
+def test_the_chair_is_told_a_closed_forum_takes_no_presence_and_a_delegate_is_refused_first(db, sitting):
+    """Presence follows the assembly's order, as marking one delegate does: who may act is asked first
+    (403), then whether the forum still allows it (409), so the chair learns why rather than that they may not."""
+    chair, forum, people = sitting
+    forum.status = "closed"
+    db.add(forum)
+    db.flush()
+    chair_actions = {
+        "bulk": lambda actor: presence.do_mark_present_many(
+            db, forum=forum, user_ids=[people[1].id], present=True, actor=actor
+        ),
+        "start": lambda actor: presence.do_start_checkin(db, forum=forum, actor=actor),
+        "stop": lambda actor: presence.do_stop_checkin(db, forum=forum, actor=actor),
+    }
+    for name, action in chair_actions.items():
+        with pytest.raises(Forbidden):
+            action(people[0])
+        with pytest.raises(Conflict) as told:
+            action(chair)
+        assert told.value.code == "forum_closed", name
+    assert queries.present_ids(db, forum.id) == set()
+
+
 def test_a_delegate_checks_in_with_the_code_the_hall_shows(db, sitting):
     chair, forum, people = sitting
     assert checkin_code(forum) is None

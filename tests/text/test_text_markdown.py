@@ -271,3 +271,21 @@ def test_markdown_module_imports_no_database_or_web_framework():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_excerpt_units_have_headings_one_level_lower_without_ids_and_are_cached_apart():
+    paragraphs = [Paragraph("a", "# Про бюджет"), Paragraph("b", "1. Пункт **перший**")]
+    page = render_units(paragraphs, point_labels={"b": "1"})
+    excerpt = render_units(paragraphs, point_labels={"b": "1"}, excerpt=True)
+    assert page[0].html == '<h2 id="про-бюджет">Про бюджет</h2>\n'
+    assert excerpt[0].html == "<h3>Про бюджет</h3>\n"
+    assert excerpt[1].html == page[1].html and excerpt[1].label == "1"
+
+
+def test_a_text_being_written_renders_unit_by_unit_numbered_or_as_typed():
+    from deliberation.text.markdown import render_text_units
+
+    numbered = render_text_units("Вступ\n\n3. Перший\n7. Другий")
+    typed = render_text_units("Вступ\n\n3. Перший\n7. Другий", numbered=False)
+    assert [u.label for u in numbered] == [None, "1", "2"]
+    assert [u.label for u in typed] == [None, "3", "7"]

@@ -17,9 +17,11 @@ from deliberation.text.diff import (
     inline_segments,
     make_patch_text,
     render_inline_html,
+    rows_of,
     side_by_side,
     source_text,
     split_paragraphs,
+    summary_of,
     target_text,
     word_diff,
 )
@@ -129,6 +131,22 @@ def test_diff_summary_word_balance_matches_the_texts(a, b):
         return sum(map(is_word, tokenize(t)))
 
     assert s.words_added - s.words_removed == count(b) - count(a)
+
+
+def test_rows_and_summary_are_built_from_the_given_ops_without_diffing_again():
+    # Not the ops word_diff would choose for these texts: the views follow the diff they are given,
+    # so a page that shows the summary, the inline view and the rows diffs once.
+    ops = [(0, "Рада вирішила затвердити "), (1, "новий "), (0, "бюджет."), (-1, "\n\nЗайвий абзац.")]
+    rows = rows_of(ops)
+    assert [(r.left_index, r.right_index, r.changed) for r in rows] == [(0, 0, True), (1, None, True)]
+    assert rows[0].right == (
+        Segment("equal", "Рада вирішила затвердити "),
+        Segment("insert", "новий "),
+        Segment("equal", "бюджет."),
+    )
+    s = summary_of(ops, rows)
+    assert (s.words_added, s.words_removed) == (1, 2)
+    assert (s.paragraphs_touched, s.paragraphs_added, s.paragraphs_removed) == (1, 0, 1)
 
 
 def test_inline_segments_groups_by_kind():

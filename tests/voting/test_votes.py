@@ -238,3 +238,36 @@ def test_a_ballot_arriving_after_the_close_it_did_not_see_is_refused_not_reporte
     assert refused.value.code == "vote_not_open"
     assert queries.turnout(db, vote.id) == 0
     assert not db.exec(AuditEntry.__table__.select().where(AuditEntry.action.like("ballot.%"))).all()
+
+
+def _vote_audit(db, vote) -> list[str]:
+    query = AuditEntry.__table__.select().where(AuditEntry.object_type == "vote", AuditEntry.object_id == vote.id)
+    return [e.action for e in db.exec(query).all()]
+
+
+def test_only_the_chair_runs_a_vote_and_a_refused_step_changes_nothing(db, assembly):
+    """The vote pages leave the refusal to the actions: each refuses a delegate and writes nothing."""
+    delegate, forum = assembly.delegates[0], assembly.forum
+    draft = assembly.vote(db, mode="hand")
+    for step in (actions.do_open_vote, actions.do_cancel_vote):
+        with pytest.raises(Forbidden):
+            step(db, vote=draft, forum=forum, actor=delegate)
+    assert draft.status == "draft" and _vote_audit(db, draft) == ["vote.prepared"]
+    opened = actions.do_open_vote(db, vote=draft, forum=forum, actor=assembly.chair)
+    with pytest.raises(Forbidden):
+        actions.do_close_vote(db, vote=opened, forum=forum, actor=delegate)
+    with pytest.raises(Forbidden):
+        actions.check_record_hand_count(
+            db, vote=opened, forum=forum, actor=delegate, data={"for": "6", "against": "3", "abstain": "1"}
+        )
+    assert opened.status == "open" and _vote_audit(db, opened) == ["vote.prepared", "vote.opened"]
+
+
+def test_a_signed_out_ballot_is_refused_before_the_vote_is_asked_whether_it_takes_ballots(db, assembly):
+    draft = assembly.vote(db)
+    with pytest.raises(Forbidden):
+        actions.check_cast_ballot(db, vote=draft, actor=None, data={"choice": "for"})
+    with pytest.raises(Conflict) as not_open:
+        assembly.cast(db, draft, assembly.delegates[0], "for")
+    assert not_open.value.code == "vote_not_open"
+    assert queries.turnout(db, draft.id) == 0

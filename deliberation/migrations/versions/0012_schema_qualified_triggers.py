@@ -18,6 +18,8 @@ New trigger functions should do the same: qualify the tables they read.
 
 from alembic import op
 
+from deliberation.migrations import vote_guards
+
 revision = "0012"
 down_revision = "0006"
 branch_labels = None
@@ -60,6 +62,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        from deliberation.migrations import vote_guards
-
         op.execute(vote_guards._PG_CAST_GUARD)
