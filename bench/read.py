@@ -8,33 +8,34 @@ returns them from memory (uvicorn, two workers, httptools and uvloop like the ap
 serving them as a static file (two workers). Printed: requests per second and latency of each, and
 the app's ratio to each. Target: at least 0.8x the bare ASGI app.
 
-Part 2, search (SQLite, then PostgreSQL when one answers): 20,000 generated Ukrainian documents
-are indexed by the app's own code (``deliberation.search.index.reindex``); then each query of a
-fixed list runs through ``deliberation.search.queries.search`` (ranking, total, snippets: what a
-page needs), and the bare full-text query on the same index (FTS5 ``MATCH`` ordered by bm25, or the
-tsvector ``@@`` ordered by ts_rank, first 20 ids) with the same match expression. Printed: median
-and p95 of each and the ratio of the medians. Target: at most 2x.
+Part 2, search (``read_search.py``; SQLite, then PostgreSQL when one answers): 20,000 generated
+Ukrainian documents (words drawn by Zipf's law from a real vocabulary, see
+``read_search._vocabulary``) are indexed by the app's own code (``search.index.reindex``); then
+each query of a fixed list runs through ``deliberation.search.queries.search`` (ranking, total,
+snippets: what a page needs), and the bare full-text query on the same index (FTS5 ``MATCH``
+ordered by bm25, or the tsvector ``@@`` ordered by ts_rank, ties by id, first 20 ids) with the
+same match expression, alternately. Printed: the share of documents the queries match, median and
+p95 of each, the ratio of the medians, the page's snippets alone, and whether search() returned
+the bare query's very page. Target: at most 2x.
 
-    .venv/bin/python bench/read.py [--seconds 10] [--connections 64] [--documents 20000] [--skip-pages|--skip-search]
+    .venv/bin/python bench/read.py [--seconds 10] [--connections 64] [--documents 20000] [--repeats 20]
+                                   [--skip-pages|--skip-search] [--backend both|sqlite|postgresql]
 
-Nothing here asserts on time; the run exits 1 only if a server did not answer as expected.
+Nothing here asserts on time; the run exits 1 only if a server did not answer as expected
+or search() returned another page than the bare query.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
-import random
 import re
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.request import Request, urlopen
@@ -42,25 +43,7 @@ from urllib.request import Request, urlopen
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 SECRET_KEY = "bench-read-secret-key-0123456789abcdef"
-QUERIES = [
-    "громада",
-    "бюджет громади",
-    "молоді",
-    "водопостачання",
-    "рішення сесії",
-    "прозорість закупівель",
-    "депутатів",
-    "освіта",
-    "екологічна",
-    "старостинських округів",
-    "оприлюднення",
-    "соціальний захист",
-    "ремонт доріг",
-    "енергоефективність",
-    "петиції",
-]
 
 
 # --- servers ------------------------------------------------------------------------------------
@@ -237,165 +220,6 @@ def pages(args: argparse.Namespace) -> bool:
     return all(r["errors"] == 0 for r in results.values())
 
 
-# --- search -------------------------------------------------------------------------------------
-
-WORDS = (
-    "громада громади громаді громадою міська сільська селищна рада ради раді рішення рішенням сесії "
-    "депутатів депутати комісії бюджет бюджету бюджетних коштів програма програми розвитку молоді молодь "
-    "освіта освіти закладів школи дитячих садків водопостачання водовідведення доріг ремонт ремонту "
-    "енергоефективність енергоефективності будівель прозорість прозорості закупівель оприлюднення "
-    "оприлюднити звіт звіту звітів старостинських округів старости петиції петицію звернення звернень "
-    "мешканців жителів соціальний соціального захисту ветеранів ветеранам внутрішньо переміщених осіб "
-    "екологічна екологічної безпеки довкілля відходів сортування культура культури спорту туризму "
-    "громадський громадського контролю участі участь слухання слухань консультацій"
-).split()
-
-
-def _document_text(rng: random.Random) -> tuple[str, str]:
-    title = " ".join(rng.choice(WORDS) for _ in range(5)).capitalize()
-    paragraphs = [
-        " ".join(rng.choice(WORDS) for _ in range(rng.randint(15, 40))).capitalize() + "."
-        for _ in range(rng.randint(3, 8))
-    ]
-    return title, "\n\n".join(paragraphs)
-
-
-def _fill(engine, documents: int) -> None:
-    from deliberation.db import SessionFactory, utcnow
-    from deliberation.drafting.models import Document, Revision
-    from deliberation.search.index import reindex
-    from deliberation.testing import make_user, make_workshop
-
-    rng = random.Random(2026)
-    with SessionFactory(engine).begin() as db:
-        author = make_user(db, coordinator=True)
-        workshop = make_workshop(db, creator=author)
-        now = utcnow()
-        for start in range(0, documents, 1000):
-            batch = [_document_text(rng) for _ in range(min(1000, documents - start))]
-            docs = [
-                Document(
-                    workshop_id=workshop.id,
-                    kind="appeal",
-                    title=title,
-                    head_number=1,
-                    created_by=author.id,
-                    created_at=now,
-                    updated_at=now,
-                )
-                for title, _ in batch
-            ]
-            db.add_all(docs)
-            db.flush()
-            db.add_all(
-                [
-                    Revision(
-                        document_id=doc.id,
-                        number=1,
-                        author_id=author.id,
-                        created_at=now,
-                        origin="create",
-                        title=title,
-                        body=body,
-                        body_sha256=hashlib.sha256(body.encode()).hexdigest(),
-                    )
-                    for doc, (title, body) in zip(docs, batch, strict=True)
-                ]
-            )
-            db.flush()
-            db.expunge_all()
-        started = time.perf_counter()
-        reindex(db)
-        print(f"  indexed {documents:,} documents in {time.perf_counter() - started:.1f} s")
-    return author.id
-
-
-def _timed(run, repeats: int) -> list[float]:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
-def search_backend(name: str, engine, documents: int, repeats: int) -> None:
-    from sqlalchemy import text
-
-    from deliberation import migrate
-    from deliberation.db import SessionFactory, is_sqlite
-    from deliberation.search import queries
-    from deliberation.search.models import FTS_TABLE, VECTOR_COLUMN
-    from deliberation.text.lemmas import query_terms
-
-    migrate.upgrade(engine)
-    member_id = _fill(engine, documents)
-    app_times, bare_times = [], []
-    with SessionFactory(engine)() as db:
-        for q in QUERIES:
-            app_times += _timed(
-                lambda q=q: queries.search(db, q, public_only=False, member_id=member_id, kinds=("document",)), repeats
-            )
-            terms = query_terms(q)
-            if is_sqlite(db):
-                bare = text(
-                    f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q ORDER BY bm25({FTS_TABLE}) LIMIT 20"
-                )
-                params = {"q": queries._fts5_query(terms)}
-            else:
-                bare = text(
-                    f"SELECT id FROM delib_search_entry WHERE {VECTOR_COLUMN} @@ CAST(:q AS tsquery) "
-                    f"ORDER BY ts_rank({VECTOR_COLUMN}, CAST(:q AS tsquery)) DESC LIMIT 20"
-                )
-                params = {"q": queries._tsquery(terms)}
-            bare_times += _timed(lambda bare=bare, params=params: db.execute(bare, params).all(), repeats)
-    app_median, bare_median = statistics.median(app_times), statistics.median(bare_times)
-    print(f"  {'':<22} {'median ms':>10} {'p95 ms':>8}")
-    print(f"  {'search() (page-ready)':<22} {app_median:>10.2f} {_p95(app_times):>8.2f}")
-    print(f"  {'bare full-text query':<22} {bare_median:>10.2f} {_p95(bare_times):>8.2f}")
-    print(f"  ratio of medians: {app_median / bare_median:.2f}x (target: at most 2x)")
-
-
-def _p95(values: list[float]) -> float:
-    return sorted(values)[int(0.95 * (len(values) - 1))]
-
-
-def search(args: argparse.Namespace) -> None:
-    from sqlalchemy import text
-
-    from deliberation.db import make_engine
-
-    with tempfile.TemporaryDirectory() as tmp:
-        print(f"\nsearch, SQLite, {args.documents:,} documents, {len(QUERIES)} queries x {args.repeats}")
-        engine = make_engine(f"sqlite:///{Path(tmp) / 'search.sqlite3'}")
-        try:
-            search_backend("sqlite", engine, args.documents, args.repeats)
-        finally:
-            engine.dispose()
-    url = (
-        os.environ.get("DELIBERATION_BENCH_DATABASE_URL")
-        or os.environ.get("DELIBERATION_TEST_DATABASE_URL")
-        or DEFAULT_PG
-    )
-    admin = make_engine(url)
-    schema = f"delib_bench_{uuid.uuid4().hex[:8]}"
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # noqa: BLE001 - any failure to reach PostgreSQL means: skip it
-        print(f"\nPostgreSQL at {url} does not answer ({type(error).__name__}); skipped")
-        return
-    print(f"\nsearch, PostgreSQL, {args.documents:,} documents, {len(QUERIES)} queries x {args.repeats}")
-    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        search_backend("postgresql", engine, args.documents, args.repeats)
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=10, choices=range(1, 61), metavar="1..60")
@@ -404,12 +228,15 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=20, choices=range(1, 201), metavar="1..200")
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--skip-search", action="store_true")
+    parser.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both", help="search only")
     args = parser.parse_args()
     ok = True
     if not args.skip_pages:
         ok = pages(args)
     if not args.skip_search:
-        search(args)
+        import read_search
+
+        ok = read_search.search(args) and ok
     return 0 if ok else 1
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import Text, cast
 from sqlmodel import Session, func, select
 
 from ..resolutions.models import Resolution
-from ..search.queries import resolution_ids_matching
+from ..search.queries import resolutions_matching
 from .params import ResolutionFilters
 
 
@@ -55,9 +55,10 @@ def list_resolution_page(
     query = _filtered(select(Resolution), filters)
     if filters.q is not None:
         # Search decides what matches (every word, in any inflection); the order stays the chain's,
-        # so that a cursor keeps its meaning from page to page.
-        matching = resolution_ids_matching(db, filters.q)
-        if not matching:
+        # so that a cursor keeps its meaning from page to page. The index gives the matching ids as
+        # a subquery, never as a list of every match.
+        matching = resolutions_matching(db, filters.q)
+        if matching is None:
             return [], False
         query = query.where(Resolution.id.in_(matching))
     if before_sequence is not None:

@@ -1,112 +1,30 @@
 """Reading the public library: adopted resolutions only, in a fixed number of queries.
 
-Everything here reads ``delib_resolution`` (frozen adopted texts) or, for a resolution's drafting
-history, the revisions of its document up to the adopted one. Nothing returns a draft: a later
-revision of the same document, or any document that never became a resolution, is out of reach.
+Everything here reads ``delib_resolution`` (frozen adopted texts), never a document: a draft is out
+of reach. The list's query string is read in ``params``, a search within the list runs in
+``search_queries``, and one resolution's record and history are read in ``record_queries``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import String, and_, cast, func
+from sqlalchemy import String, cast, func
 from sqlmodel import Session, select
 
-from ..drafting.models import DOCUMENT_KINDS, Revision
 from ..forums.models import AgendaItem, Forum
-from ..params import ID_MAX, number_or_none
 from ..resolutions.models import Resolution
-from ..search.queries import SNIPPET_CHARS, resolution_ids_matching
-from ..taxonomy import SECTORS, THEMES
-from ..text.lemmas import highlight, query_terms
 from ..voting.models import Vote
 from ..workshops.models import Workshop
+from . import search_queries
+from .params import LibraryQuery, page_count
+from .record_queries import number_in_year
 
 PER_PAGE = 20
-HISTORY_PER_PAGE = 100
 FEED_LIMIT = 50
-#: Sort orders of the list; "relevance" only means something with a search query.
-SORTS = ("newest", "oldest", "number", "relevance")
-_MAX_PAGE = 100_000
-
-
-# --- the query string -----------------------------------------------------------------------------
-
-
-def _positive(raw: str | None, *, upper: int = ID_MAX) -> int | None:
-    # Lenient on purpose (a bad filter is dropped), but numbers are read the one way.
-    return number_or_none((raw or "").strip(), minimum=1, maximum=upper)
-
-
-@dataclass(frozen=True)
-class LibraryQuery:
-    """What a reader asked the library for. Parsed leniently: a bad value is dropped, never an error."""
-
-    kind: str = ""
-    forum_id: int | None = None
-    workshop_id: int | None = None
-    sector: str = ""
-    theme: str = ""
-    year: int | None = None
-    q: str = ""
-    sort: str = ""
-    page: int = 1
-
-    @classmethod
-    def parse(cls, params: Mapping[str, str]) -> LibraryQuery:
-        def choice(name: str, allowed) -> str:
-            value = (params.get(name) or "").strip()
-            return value if value in allowed else ""
-
-        year = _positive(params.get("year"), upper=9999)
-        sort = choice("sort", SORTS)
-        q = " ".join((params.get("q") or "").split())[:200]
-        return cls(
-            kind=choice("kind", DOCUMENT_KINDS),
-            forum_id=_positive(params.get("forum")),
-            workshop_id=_positive(params.get("workshop")),
-            sector=choice("sector", SECTORS),
-            theme=choice("theme", THEMES),
-            year=year if year and year >= 1900 else None,
-            q=q,
-            # Relevance without a query has no order of its own: the default applies.
-            sort=sort if sort != "relevance" or q else "",
-            page=_positive(params.get("page"), upper=_MAX_PAGE) or 1,
-        )
-
-    @property
-    def order(self) -> str:
-        """The sort in effect: the one asked for, else relevance for a search and newest otherwise."""
-        return self.sort or ("relevance" if self.q else "newest")
-
-    @property
-    def filtered(self) -> bool:
-        return bool(self.kind or self.forum_id or self.workshop_id or self.sector or self.theme or self.year or self.q)
-
-    def params(self, **changes: Any) -> list[tuple[str, str]]:
-        """The query string for this query (with ``changes``), leaving out what is the default."""
-        query = replace(self, **changes)
-        pairs = [
-            ("q", query.q),
-            ("kind", query.kind),
-            ("forum", query.forum_id),
-            ("workshop", query.workshop_id),
-            ("sector", query.sector),
-            ("theme", query.theme),
-            ("year", query.year),
-            ("sort", query.sort),
-            ("page", query.page if query.page != 1 else None),
-        ]
-        return [(name, str(value)) for name, value in pairs if value]
-
-    def feed_params(self) -> list[tuple[str, str]]:
-        """The filters a feed follows: everything but the search, the order and the page."""
-        return self.params(q="", sort="", page=1)
 
 
 # --- what the pages get ---------------------------------------------------------------------------
@@ -185,11 +103,6 @@ _ITEM_COLUMNS = (
 )
 
 
-def number_in_year(number: str) -> int:
-    """ "2026/3" -> 3, for the resolution's address."""
-    return int(number.rpartition("/")[2])
-
-
 def _item(row, snippet: Markup | None = None) -> LibraryItem:
     (id_, number, year, title, kind, forum_id, forum_title, workshop_id, adopted_at, sectors, themes) = row
     return LibraryItem(
@@ -242,70 +155,43 @@ def _ordering(order: str) -> tuple:
     return Resolution.adopted_at.desc(), Resolution.sequence.desc()
 
 
-def _pages(total: int, per_page: int) -> int:
-    return max(1, -(-total // per_page))
-
-
 def list_library(db: Session, query: LibraryQuery, *, per_page: int = PER_PAGE) -> LibraryPage:
     """One page of the library for ``query``: filters combined, searched, sorted, paginated.
 
-    The same handful of statements whatever the size of the library: with a search, the ranked ids
-    come from ``deliberation.search`` and are intersected with the filters in one statement; the
-    snippets of the page's resolutions come from one more.
+    The same handful of statements whatever the size of the library: the count, the page (with a
+    search, ranked and cut by the index, each resolution with its snippet: ``search_queries``), and
+    the facets.
     """
     conditions = _conditions(query)
-    snippets: dict[int, Markup] = {}
     if query.q:
-        ranked = _ranked_ids(db, query.q)
-        conditions.append(Resolution.id.in_(ranked) if ranked else Resolution.id.is_(None))
-    if query.q and query.order == "relevance":
-        matching = set(db.exec(select(Resolution.id).where(*conditions)).all())
-        ordered = [rid for rid in ranked if rid in matching]
-        total = len(ordered)
-        pages = _pages(total, per_page)
-        page = min(query.page, pages)
-        page_ids = ordered[(page - 1) * per_page : page * per_page]
-        rows = db.exec(select(*_ITEM_COLUMNS).where(Resolution.id.in_(page_ids))).all() if page_ids else []
-        position = {rid: i for i, rid in enumerate(page_ids)}
-        rows = sorted(rows, key=lambda row: position[row[0]])
+        total = search_queries.count_found(db, query.q, where=conditions)
     else:
         total = db.exec(select(func.count()).select_from(Resolution).where(*conditions)).one()
-        pages = _pages(total, per_page)
-        page = min(query.page, pages)
+    pages = page_count(total, per_page)
+    page = min(query.page, pages)
+    offset = (page - 1) * per_page
+    if query.q and total:
+        order = None if query.order == "relevance" else _ordering(query.order)
+        found = search_queries.list_found(
+            db, query.q, columns=_ITEM_COLUMNS, where=conditions, order_by=order, limit=per_page, offset=offset
+        )
+        items = [_item(row, snippet) for row, snippet in found]
+    elif query.q:
+        items = []
+    else:
         rows = db.exec(
-            select(*_ITEM_COLUMNS)
-            .where(*conditions)
-            .order_by(*_ordering(query.order))
-            .offset((page - 1) * per_page)
-            .limit(per_page)
+            select(*_ITEM_COLUMNS).where(*conditions).order_by(*_ordering(query.order)).offset(offset).limit(per_page)
         ).all()
-    if query.q and rows:
-        snippets = _snippets(db, query.q, ids=[row[0] for row in rows])
+        items = [_item(row) for row in rows]
     return LibraryPage(
         query=replace(query, page=page),
-        items=[_item(row, snippets.get(row[0])) for row in rows],
+        items=items,
         total=total,
         page=page,
         pages=pages,
         facets=list_facets(db),
         per_page=per_page,
     )
-
-
-def _ranked_ids(db: Session, q: str) -> list[int]:
-    return list(resolution_ids_matching(db, q))
-
-
-def _snippets(db: Session, q: str, *, ids: list[int]) -> dict[int, Markup]:
-    """The passage of each listed resolution that matches ``q``, with the matching words marked.
-
-    Highlighted as search highlights its own hits (the same lemmas, the same window), from one
-    query for the listed texts: asking search for the hits would mean fetching every hit down to
-    the deepest listed one, which filters can push far down the ranking.
-    """
-    terms = query_terms(q)
-    texts = db.exec(select(Resolution.id, Resolution.text).where(Resolution.id.in_(ids))).all()
-    return {rid: highlight(text, terms, max_chars=SNIPPET_CHARS) for rid, text in texts}
 
 
 def list_facets(db: Session) -> Facets:
@@ -334,161 +220,6 @@ def list_feed_resolutions(db: Session, query: LibraryQuery, *, limit: int = FEED
             .limit(limit)
         ).all()
     )
-
-
-# --- one resolution -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ResolutionRecord:
-    """Everything a resolution's page shows, read in one statement and kept: none of it changes.
-
-    A snapshot rather than the ORM row, so it can be shared between requests and threads.
-    """
-
-    id: int
-    sequence: int
-    number: str
-    year: int
-    n: int
-    title: str
-    kind: str
-    text: str
-    document_id: int
-    revision_number: int
-    workshop_id: int
-    workshop_title: str
-    forum_id: int
-    forum_title: str
-    vote_id: int
-    adopted_at: datetime
-    sectors: tuple[str, ...]
-    themes: tuple[str, ...]
-    rule: dict
-    tally: dict
-    contributors: tuple[dict, ...]
-    hash: str
-    previous_hash: str | None
-    #: The adopted revision's stable paragraph ids, so ``#p-…`` links match the document's.
-    paragraph_ids: tuple[str, ...] = field(default=())
-
-
-def get_resolution_record(db: Session, *, year: int, n: int) -> ResolutionRecord | None:
-    row = db.exec(
-        select(Resolution, Revision.paragraph_ids)
-        .join(
-            Revision,
-            and_(Revision.document_id == Resolution.document_id, Revision.number == Resolution.revision_number),
-            isouter=True,
-        )
-        .where(Resolution.number == f"{year}/{n}")
-    ).first()
-    if row is None:
-        return None
-    # Only what was frozen at adoption: the page is cached as immutable, so a workshop renamed
-    # since must not show (see migration 0007).
-    r, paragraph_ids = row
-    workshop_title = r.workshop_title
-    return ResolutionRecord(
-        id=r.id,
-        sequence=r.sequence,
-        number=r.number,
-        year=r.year,
-        n=number_in_year(r.number),
-        title=r.title,
-        kind=r.kind,
-        text=r.text,
-        document_id=r.document_id,
-        revision_number=r.revision_number,
-        workshop_id=r.workshop_id,
-        workshop_title=workshop_title or "",
-        forum_id=r.forum_id,
-        forum_title=r.forum_title,
-        vote_id=r.vote_id,
-        adopted_at=r.adopted_at,
-        sectors=tuple(r.sectors or ()),
-        themes=tuple(r.themes or ()),
-        rule=dict(r.rule),
-        tally=dict(r.tally),
-        contributors=tuple(dict(c) for c in r.contributors or ()),
-        hash=r.hash,
-        previous_hash=r.previous_hash,
-        paragraph_ids=tuple(paragraph_ids or ()),
-    )
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    number: int
-    created_at: datetime
-    author_name: str
-    summary: str
-    origin: str
-    source_number: int | None
-
-
-@dataclass(frozen=True)
-class AdoptedHistory:
-    rows: list[HistoryRow]
-    page: int
-    pages: int
-    total: int
-
-
-def list_adopted_history(
-    db: Session, *, record: ResolutionRecord, page: int = 1, per_page: int = HISTORY_PER_PAGE
-) -> AdoptedHistory:
-    """The document's revisions up to the adopted one, newest first, without their texts.
-
-    Authors are named as the resolution froze them: every author of these revisions is one of its
-    contributors, so no account is read and a later change of name does not rewrite the record.
-    """
-    up_to = (Revision.document_id == record.document_id, Revision.number <= record.revision_number)
-    total = db.exec(select(func.count()).select_from(Revision).where(*up_to)).one()
-    pages = _pages(total, per_page)
-    page = min(max(1, page), pages)
-    rows = db.exec(
-        select(
-            Revision.number,
-            Revision.created_at,
-            Revision.author_id,
-            Revision.summary,
-            Revision.origin,
-            Revision.source_number,
-        )
-        .where(*up_to)
-        .order_by(Revision.number.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    names = {c.get("id"): c.get("name", "") for c in record.contributors}
-    return AdoptedHistory(
-        rows=[
-            HistoryRow(
-                number=number,
-                created_at=created_at,
-                author_name=names.get(author_id, ""),
-                summary=summary,
-                origin=origin,
-                source_number=source_number,
-            )
-            for number, created_at, author_id, summary, origin, source_number in rows
-        ],
-        page=page,
-        pages=pages,
-        total=total,
-    )
-
-
-def get_adopted_revisions(db: Session, *, record: ResolutionRecord, numbers: list[int]) -> dict[int, Revision]:
-    """Revisions of the resolution's document by number, only those up to the adopted one."""
-    allowed = sorted({n for n in numbers if 1 <= n <= record.revision_number})
-    if not allowed:
-        return {}
-    rows = db.exec(
-        select(Revision).where(Revision.document_id == record.document_id, Revision.number.in_(allowed))
-    ).all()
-    return {r.number: r for r in rows}
 
 
 # --- around the library: forums, workshops, the sitemap -------------------------------------------

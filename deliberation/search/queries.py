@@ -8,27 +8,37 @@ receive the lemmas as literal terms (an FTS5 string each, a quoted tsquery lexem
 by operators we write, so no query syntax a person types (quotes, NOT, *, :, &) ever reaches the
 database's parser, and both see the very words the index holds.
 
-A search costs the same handful of queries whatever it finds: the page of hits with its total,
-then the original texts of that page only (resolutions, documents' head revisions) for snippets.
+What a search costs: one statement, whatever it finds (a second only for a page past the end).
+The page is ranked and cut inside the index query (the backend's own top-N sort, as a bare
+full-text query does it), and only the page's rows then meet their entries and original texts
+(resolutions, documents' head revisions) for titles and snippets. The total rides along as a
+count of the same matches, unranked. Nothing is read for a match that is not on the page. The
+statement is built once per backend and scope and kept; a search only executes it.
+
+Who sees what is a set of kinds: the public sees resolutions, a signed-in member drafts too
+(``drafting.rules.can_read_document``). An entry's visibility follows from its kind
+(``models.VISIBILITIES``, written with the entry), so the kinds asked for, less those the asker may
+not see, are the whole scope.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from markupsafe import Markup
-from sqlalchemy import Float, and_, bindparam, cast, column, func, literal_column, table
+from sqlalchemy import Float, Integer, String, and_, bindparam, cast, column, func, literal_column, table
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, select
+from sqlalchemy.sql import ColumnElement, FromClause, Select, Subquery
+from sqlmodel import Session
 
 from ..db import is_sqlite
 from ..drafting.models import Document, Revision
 from ..resolutions.models import Resolution
-from ..text.lemmas import highlight, query_terms
-from .models import FTS_TABLE, KINDS, VECTOR_COLUMN, SearchEntry
+from ..text.lemmas import Highlighter, query_terms
+from .models import FTS_TABLE, KINDS, VECTOR_COLUMN, VISIBILITIES, SearchEntry
 
 SNIPPET_CHARS = 240
 MAX_LIMIT = 100
@@ -58,6 +68,8 @@ class SearchPage:
     lemmas: tuple[str, ...] = ()
 
 
+_entry = SearchEntry.__table__
+_resolution, _document, _revision = Resolution.__table__, Document.__table__, Revision.__table__
 _fts = table(FTS_TABLE, column("rowid"))
 _FTS = literal_column(FTS_TABLE)
 _VECTOR = literal_column(f"{SearchEntry.__tablename__}.{VECTOR_COLUMN}")
@@ -82,37 +94,130 @@ def _tsquery(terms: Terms) -> str:
     )
 
 
-def _matching(db: Session, terms: Terms):
-    """A select of matching entries' columns with ``rank`` (larger is better), and its ordering."""
-    entry = SearchEntry.__table__
-    if is_sqlite(db):
-        # bm25 is smaller for better matches.
-        rank = (-func.bm25(_FTS)).label("score")
-        stmt = (
-            sa_select(
-                entry.c.id, entry.c.kind, entry.c.object_id, entry.c.title, entry.c.workshop_id, entry.c.status, rank
-            )
-            .select_from(_fts)
-            .join(entry, entry.c.id == _fts.c.rowid)
-            .where(_FTS.op("MATCH")(bindparam("fts_query", _fts5_query(terms))))
+@dataclass(frozen=True)
+class _Match:
+    """One backend's index asked one match expression: where the matches come from, which entry
+    each is, how good it is. Every statement here is built from these, so both backends answer the
+    same way."""
+
+    source: FromClause
+    #: The matching entry's id (``delib_search_entry.id``).
+    entry_id: ColumnElement
+    condition: ColumnElement[bool]
+    #: Larger is better; ties are broken by ``entry_id``, smaller first.
+    score: ColumnElement[float]
+    sqlite: bool
+
+
+def _match(sqlite: bool, expression: str | None = None) -> _Match:
+    """The index of one backend, matched against ``expression`` (``_fts5_query`` or ``_tsquery``),
+    or, when it is None, against the value of the parameter ``query`` given at execution: a
+    statement built so can be built once and kept."""
+    value = bindparam("query", type_=String) if expression is None else bindparam("query", expression, type_=String)
+    if sqlite:
+        return _Match(
+            source=_fts,
+            entry_id=_fts.c.rowid,
+            condition=_FTS.op("MATCH")(value),
+            # bm25 is smaller for better matches.
+            score=-func.bm25(_FTS, type_=Float),
+            sqlite=True,
         )
-        return stmt, rank
-    query = cast(bindparam("ts_query", _tsquery(terms)), postgresql.TSQUERY)
-    rank = cast(func.ts_rank(_VECTOR, query), Float).label("score")
-    stmt = sa_select(
-        entry.c.id, entry.c.kind, entry.c.object_id, entry.c.title, entry.c.workshop_id, entry.c.status, rank
-    ).where(_VECTOR.op("@@")(query))
-    return stmt, rank
+    query = cast(value, postgresql.TSQUERY)
+    return _Match(
+        source=_entry,
+        entry_id=_entry.c.id,
+        condition=_VECTOR.op("@@")(query),
+        score=func.ts_rank(_VECTOR, query, type_=Float),
+        sqlite=False,
+    )
 
 
-def _scope(*, public_only: bool, member_id: int | None, kinds: Iterable[str]) -> list[ColumnElement[bool]]:
-    entry = SearchEntry.__table__
-    conditions = [entry.c.kind.in_([k for k in kinds if k in KINDS])]
+def _expression(sqlite: bool, terms: Terms) -> str:
+    return _fts5_query(terms) if sqlite else _tsquery(terms)
+
+
+def _of_kinds(match: _Match, kinds: tuple[str, ...]) -> list[ColumnElement[bool]]:
+    """Conditions that keep ``match`` to entries of ``kinds`` (some of ``KINDS``, at least one)."""
+    if set(kinds) >= set(KINDS):
+        return []
+    if not match.sqlite:
+        # The entry's row is the one matched: its kind costs nothing to read.
+        return [_entry.c.kind.in_(kinds)]
+    # The FTS5 table holds no kind, and reading each match's entry to learn it costs a B-tree
+    # lookup per match, several times what ranking it does. Instead each match's id is looked up
+    # in a list of entry ids that the statement builds once, from the (kind, object_id) index. The
+    # list names the resolutions' entries, included or left out, since each resolution is an
+    # adopted document and they are the fewer. "+ 0" keeps SQLite from handing the list to FTS5 as
+    # rowids to look up, one MATCH per id.
+    rowid = match.entry_id + 0
+    if "resolution" in kinds:
+        return [rowid.in_(sa_select(_entry.c.id).where(_entry.c.kind.in_(kinds)))]
+    others = [k for k in KINDS if k not in kinds]
+    return [rowid.not_in(sa_select(_entry.c.id).where(_entry.c.kind.in_(others)))]
+
+
+def _visible_kinds(*, public_only: bool, member_id: int | None, kinds: Iterable[str]) -> tuple[str, ...]:
+    wanted = set(kinds)
     # Drafts are for signed-in members only (drafting.rules.can_read_document); the public, and
     # any caller that says public_only, gets resolutions alone.
-    if public_only or member_id is None:
-        conditions.append(entry.c.visibility == "public")
-    return conditions
+    public = public_only or member_id is None
+    return tuple(k for k in KINDS if k in wanted and (not public or VISIBILITIES[k] == "public"))
+
+
+def _ranked(match: _Match, conditions: Sequence[ColumnElement[bool]], *, limit, offset) -> Subquery:
+    """The matches' entry ids and scores, best first, ``limit`` from ``offset`` (numbers, or
+    parameters given at execution): the page is cut by the index query itself, before anything
+    else is read."""
+    entry_id, score = match.entry_id.label("entry_id"), match.score.label("score")
+    return (
+        sa_select(entry_id, score)
+        .select_from(match.source)
+        .where(match.condition, *conditions)
+        .order_by(score.desc(), entry_id)
+        .limit(limit)
+        .offset(offset)
+        .subquery("ranked")
+    )
+
+
+@lru_cache(maxsize=16)
+def _statements(sqlite: bool, kinds: tuple[str, ...]) -> tuple[Select, Select]:
+    """The page of hits with the total beside it, and the count alone, for a backend and a scope;
+    built once each (a few shapes in all), then only executed with the parameters ``query``,
+    ``limit`` and ``offset``."""
+    match = _match(sqlite)
+    scope = _of_kinds(match, kinds)
+    count = sa_select(func.count()).select_from(match.source).where(match.condition, *scope)
+    ranked = _ranked(match, scope, limit=bindparam("limit", type_=Integer), offset=bindparam("offset", type_=Integer))
+    return _page(ranked).add_columns(count.scalar_subquery().label("total")), count
+
+
+def _page(ranked: Subquery) -> Select:
+    """The ranked rows with what a hit shows: the entry's title and status, and the original text
+    for the snippet (the resolution's, or the document's head revision: the text as it is now)."""
+    return (
+        sa_select(
+            ranked.c.score,
+            _entry.c.kind,
+            _entry.c.object_id,
+            _entry.c.title,
+            _entry.c.workshop_id,
+            _entry.c.status,
+            _resolution.c.number,
+            _resolution.c.text.label("resolution_text"),
+            _revision.c.body.label("document_text"),
+        )
+        .select_from(ranked)
+        .join(_entry, _entry.c.id == ranked.c.entry_id)
+        .outerjoin(_resolution, and_(_entry.c.kind == "resolution", _resolution.c.id == _entry.c.object_id))
+        .outerjoin(_document, and_(_entry.c.kind == "document", _document.c.id == _entry.c.object_id))
+        .outerjoin(
+            _revision,
+            and_(_revision.c.document_id == _document.c.id, _revision.c.number == _document.c.head_number),
+        )
+        .order_by(ranked.c.score.desc(), ranked.c.entry_id)
+    )
 
 
 def search(
@@ -135,69 +240,91 @@ def search(
     terms = query_terms(query or "")
     if not terms:
         return SearchPage()
+    lemmas = tuple(dict.fromkeys(lemma for term in terms for lemma in term))
     limit, offset = max(1, min(int(limit), MAX_LIMIT)), max(0, int(offset))
-    stmt, _ = _matching(db, terms)
-    matches = stmt.where(*_scope(public_only=public_only, member_id=member_id, kinds=kinds)).subquery("matches")
-    # The total rides along with the page (a window over all matches), so one query does both;
-    # only a page past the end needs a second query to count. The window sits outside the
-    # match: FTS5 refuses bm25 in a query that has one.
-    paged = (
-        sa_select(matches, func.count().over().label("total"))
-        .order_by(matches.c.score.desc(), matches.c.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    rows = db.execute(paged).all()
-    if rows:
-        total = rows[0].total
-    else:
-        total = db.execute(sa_select(func.count()).select_from(matches)).scalar_one() if offset else 0
-    originals = _originals(db, rows)
-    hits = []
-    for row in rows:
-        body, number = originals.get((row.kind, row.object_id), ("", None))
-        hits.append(
-            Hit(
-                kind=row.kind,
-                object_id=row.object_id,
-                title=row.title,
-                rank=float(row.score),
-                snippet=highlight(body, terms, max_chars=SNIPPET_CHARS),
-                number=number,
-                workshop_id=row.workshop_id,
-                status=row.status,
-            )
+    visible = _visible_kinds(public_only=public_only, member_id=member_id, kinds=kinds)
+    if not visible:
+        return SearchPage(lemmas=lemmas)
+    sqlite = is_sqlite(db)
+    page, count = _statements(sqlite, visible)
+    params = {"query": _expression(sqlite, terms), "limit": limit, "offset": offset}
+    rows = db.execute(page, params).all()
+    # The total rides on every row of the page; only a page past the end needs its own count.
+    total = rows[0].total if rows else (db.execute(count, params).scalar_one() if offset else 0)
+    snippet = Highlighter(terms, max_chars=SNIPPET_CHARS)
+    hits = [
+        Hit(
+            kind=row.kind,
+            object_id=row.object_id,
+            title=row.title,
+            rank=float(row.score),
+            snippet=snippet(row.resolution_text or row.document_text or ""),
+            number=row.number,
+            workshop_id=row.workshop_id,
+            status=row.status,
         )
-    return SearchPage(hits=hits, total=total, lemmas=tuple(dict.fromkeys(lemma for term in terms for lemma in term)))
+        for row in rows
+    ]
+    return SearchPage(hits=hits, total=total, lemmas=lemmas)
 
 
-def _originals(db: Session, rows) -> dict[tuple[str, int], tuple[str, str | None]]:
-    """The original text of each hit on the page, for its snippet: two queries at most."""
-    out: dict[tuple[str, int], tuple[str, str | None]] = {}
-    resolution_ids = [row.object_id for row in rows if row.kind == "resolution"]
-    document_ids = [row.object_id for row in rows if row.kind == "document"]
-    if resolution_ids:
-        for rid, body, number in db.execute(
-            select(Resolution.id, Resolution.text, Resolution.number).where(Resolution.id.in_(resolution_ids))
-        ):
-            out[("resolution", rid)] = (body, number)
-    if document_ids:
-        # The head revision: the text as it is now, never an older one.
-        for did, body in db.execute(
-            select(Revision.document_id, Revision.body)
-            .join(Document, and_(Document.id == Revision.document_id, Document.head_number == Revision.number))
-            .where(Document.id.in_(document_ids))
-        ):
-            out[("document", did)] = (body, None)
-    return out
+# --- resolutions, for lists that add their own filters (the library, the API) ----------------------
+
+
+def _public_resolutions(match: _Match, among: Select | None) -> list[ColumnElement[bool]]:
+    """Conditions that keep ``match`` to public resolutions, and to those whose id ``among``
+    (a select of resolution ids) gives, if given."""
+    if not match.sqlite:
+        conditions = [_entry.c.kind == "resolution", _entry.c.visibility == "public"]
+        return conditions + ([_entry.c.object_id.in_(among)] if among is not None else [])
+    entries = sa_select(_entry.c.id).where(_entry.c.kind == "resolution")
+    if among is not None:
+        entries = entries.where(_entry.c.object_id.in_(among))
+    # As in _of_kinds: a list built once per statement, not a lookup per match.
+    return [(match.entry_id + 0).in_(entries)]
+
+
+def resolutions_matching(db: Session, query: str) -> Select | None:
+    """A select of the ids of the resolutions matching ``query``, unranked, for
+    ``Resolution.id.in_(...)`` beside other filters; None when the query has no words."""
+    terms = query_terms(query or "")
+    if not terms:
+        return None
+    sqlite = is_sqlite(db)
+    match = _match(sqlite, _expression(sqlite, terms))
+    conditions = [match.condition, *_public_resolutions(match, None)]
+    if not sqlite:
+        return sa_select(_entry.c.object_id).where(*conditions)
+    return sa_select(_entry.c.object_id).where(_entry.c.id.in_(sa_select(match.entry_id).where(*conditions)))
+
+
+def rank_resolutions(
+    db: Session, query: str, *, among: Select | None = None, limit: int | None = None, offset: int = 0
+) -> Subquery | None:
+    """The resolutions matching ``query``, best first, ``limit`` from ``offset``: a subquery of
+    ``resolution_id``, ``score`` (larger is better) and ``entry_id`` (smaller first among equal
+    scores), to join and order by. ``among`` (a select of resolution ids) keeps the ranking to those,
+    before the page is cut. None when the query has no words.
+    """
+    terms = query_terms(query or "")
+    if not terms:
+        return None
+    sqlite = is_sqlite(db)
+    match = _match(sqlite, _expression(sqlite, terms))
+    ranked = _ranked(match, _public_resolutions(match, among), limit=limit, offset=offset)
+    return (
+        sa_select(_entry.c.object_id.label("resolution_id"), ranked.c.score, ranked.c.entry_id)
+        .select_from(ranked)
+        .join(_entry, _entry.c.id == ranked.c.entry_id)
+        .subquery("ranked_resolutions")
+    )
 
 
 def resolution_ids_matching(db: Session, query: str) -> list[int]:
-    """The ids of the resolutions matching ``query``, best first, for lists that add their own filters."""
-    terms = query_terms(query or "")
-    if not terms:
+    """The ids of every resolution matching ``query``, best first (for small lists and tests)."""
+    ranked = rank_resolutions(db, query)
+    if ranked is None:
         return []
-    stmt, rank = _matching(db, terms)
-    entry = SearchEntry.__table__
-    stmt = stmt.where(entry.c.kind == "resolution", entry.c.visibility == "public")
-    return [row.object_id for row in db.execute(stmt.order_by(rank.desc(), entry.c.id))]
+    return list(
+        db.execute(sa_select(ranked.c.resolution_id).order_by(ranked.c.score.desc(), ranked.c.entry_id)).scalars()
+    )

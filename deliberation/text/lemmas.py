@@ -27,6 +27,7 @@ from .tokens import WORD_RE
 
 __all__ = [
     "APOSTROPHE",
+    "Highlighter",
     "fold",
     "highlight",
     "lemma_text",
@@ -44,19 +45,26 @@ APOSTROPHE = "\u02bc"
 # Every spelling of the apostrophe met in Ukrainian texts (typewriter, typographic, modifier
 # letter, left quote and backtick from keyboards without one, acute and prime from word
 # processors), and the non-breaking hyphen. One code point for one, so offsets never move.
-_SAME_LENGTH = str.maketrans(
-    {
-        "'": APOSTROPHE,
-        "\u2019": APOSTROPHE,
-        "\u2018": APOSTROPHE,
-        "`": APOSTROPHE,
-        "\u00b4": APOSTROPHE,
-        "\u2032": APOSTROPHE,
-        "\u02b9": APOSTROPHE,
-        "\u02bb": APOSTROPHE,
-        "\u2011": "-",
-    }
-)
+_ONE_FOR_ONE = {
+    "'": APOSTROPHE,
+    "\u2019": APOSTROPHE,
+    "\u2018": APOSTROPHE,
+    "`": APOSTROPHE,
+    "\u00b4": APOSTROPHE,
+    "\u2032": APOSTROPHE,
+    "\u02b9": APOSTROPHE,
+    "\u02bb": APOSTROPHE,
+    "\u2011": "-",
+}
+# Found by a regular expression, which skips the rest in C: str.translate with a table looks up
+# every character of the text, some 25 times slower on a page of Cyrillic.
+_OTHER_SPELLINGS = re.compile("[" + "".join(re.escape(c) for c in _ONE_FOR_ONE) + "]")
+
+
+def _one_for_one(text: str) -> str:
+    return _OTHER_SPELLINGS.sub(lambda m: _ONE_FOR_ONE[m.group()], text)
+
+
 # Stress accents and other combining marks left over after NFC (й and ї compose and stay).
 _MARKS = re.compile(r"[\u0300-\u036f\u0483-\u0489]")
 
@@ -67,13 +75,13 @@ MAX_WORD_CHARS = 120
 
 def _scannable(text: str) -> str:
     """``text`` in NFC with one apostrophe; positions are those of ``unicodedata.normalize("NFC", text)``."""
-    return unicodedata.normalize("NFC", text).translate(_SAME_LENGTH)
+    return _one_for_one(unicodedata.normalize("NFC", text))
 
 
 def fold(text: str) -> str:
     """``text`` as matching sees it: NFC, casefolded, without stress marks, with one apostrophe."""
     folded = _MARKS.sub("", _scannable(text).casefold())
-    return unicodedata.normalize("NFC", folded).translate(_SAME_LENGTH)
+    return _one_for_one(unicodedata.normalize("NFC", folded))
 
 
 def _words(text: str) -> Iterator[re.Match]:
@@ -137,35 +145,48 @@ def _terms(wanted: Iterable[str | Iterable[str]]) -> list[frozenset[str]]:
     return [frozenset((item,) if isinstance(item, str) else item) for item in wanted]
 
 
-def _hit(word: str, terms: list[frozenset[str]]) -> frozenset[int]:
-    """The indexes of the terms that ``word`` matches (empty if none)."""
+_NONE: frozenset[int] = frozenset()
+
+
+def _hit(word: str, terms: list[frozenset[str]], wanted: frozenset[str]) -> frozenset[int]:
+    """The indexes of the terms that ``word`` matches (empty if none); ``wanted`` is every term's
+    lemmas, which most words of a text share none of."""
     if not _indexable(word):
-        return frozenset()
+        return _NONE
     found = word_lemmas(word)
+    if wanted.isdisjoint(found):
+        return _NONE
     return frozenset(i for i, term in enumerate(terms) if not term.isdisjoint(found))
 
 
 def _best_start(found: list[tuple[int, int, frozenset[int]]], reach: int) -> int:
-    """The index of the match that begins the window holding the most distinct query terms."""
+    """The index of the match that begins the window holding the most distinct query terms.
+
+    The window slides: each match enters it once and leaves it once, so a long text with many
+    matches costs in proportion to them, not to their square.
+    """
     best, best_count = 0, -1
-    end = 0
-    for i, (start, _, _) in enumerate(found):
-        end = max(end, i)
+    counts: dict[int, int] = {}
+    end = -1  # the window is found[i : end + 1]
+
+    def enter(hits: frozenset[int]) -> None:
+        for term in hits:
+            counts[term] = counts.get(term, 0) + 1
+
+    for i, (start, _, hits) in enumerate(found):
+        if end < i:
+            end = i
+            enter(hits)
         while end + 1 < len(found) and found[end + 1][1] <= start + reach:
             end += 1
-        count = len(frozenset().union(*(f[2] for f in found[i : end + 1])))
-        if count > best_count:
-            best, best_count = i, count
+            enter(found[end][2])
+        if len(counts) > best_count:
+            best, best_count = i, len(counts)
+        for term in hits:
+            counts[term] -= 1
+            if not counts[term]:
+                del counts[term]
     return best
-
-
-def _marks(scan: str, terms: list[frozenset[str]], start: int, end: int) -> Iterator[tuple[int, int]]:
-    """The spans of matching words within ``[start, end)``, clipped to it."""
-    for match in WORD_RE.finditer(scan, start):
-        if match.start() >= end:
-            return
-        if _hit(match.group(), terms):
-            yield match.start(), min(match.end(), end)
 
 
 def _covers(found: list[tuple[int, int, frozenset[int]]], reach: int, count: int) -> bool:
@@ -203,38 +224,83 @@ def highlight(original_text: str, lemmas: Iterable[str | Iterable[str]], *, max_
     stretch (the most distinct terms within ``max_chars``); without a match it is the start of
     the text.
     """
-    terms = _terms(lemmas)
-    text = unicodedata.normalize("NFC", original_text)
-    scan = text.translate(_SAME_LENGTH)
-    found: list[tuple[int, int, frozenset[int]]] = []
-    reach = max_chars * 3 // 4
-    if terms:
-        for match in WORD_RE.finditer(scan):
-            hits = _hit(match.group(), terms)
+    return Highlighter(lemmas, max_chars=max_chars)(original_text)
+
+
+class Highlighter:
+    """``highlight`` for one query and many texts, such as a page of hits: each distinct word of
+    the texts is looked up once, however many texts it is in."""
+
+    def __init__(self, lemmas: Iterable[str | Iterable[str]], *, max_chars: int = 240) -> None:
+        self.terms = _terms(lemmas)
+        self.max_chars = max_chars
+        self._wanted: frozenset[str] = frozenset().union(*self.terms)
+        self._seen: dict[str, frozenset[int]] = {}
+
+    def _hits(self, word: str) -> frozenset[int]:
+        hits = self._seen.get(word)
+        if hits is None:
+            hits = self._seen[word] = _hit(word, self.terms, self._wanted)
+        return hits
+
+    def __call__(self, original_text: str) -> Markup:
+        terms, max_chars, seen, wanted = self.terms, self.max_chars, self._seen, self._wanted
+        text = unicodedata.normalize("NFC", original_text)
+        scan = _one_for_one(text)
+        found: list[tuple[int, int, frozenset[int]]] = []
+        reach = max_chars * 3 // 4
+        if terms:
+            # Once per word of the text, so a word already seen costs a dictionary lookup, and a
+            # new one that matches nothing (most of them) a lookup of its lemmas; no call more.
+            for match in WORD_RE.finditer(scan):
+                word = match.group()
+                hits = seen.get(word)
+                if hits is None:
+                    if len(word) > MAX_WORD_CHARS or wanted.isdisjoint(word_lemmas(word)):
+                        hits = seen[word] = _NONE
+                    else:
+                        hits = self._hits(word)
+                if hits:
+                    found.append((match.start(), match.end(), hits))
+                    # A window with every query term cannot be beaten: stop reading a long text here.
+                    if _covers(found, reach, len(terms)):
+                        break
+        if found:
+            first = found[_best_start(found, reach)][0]
+            start = _snap_left(text, max(0, first - max_chars // 5), max(0, first - max_chars // 3))
+        else:
+            start = 0
+        # A word cut at the end would be half a word; a word longer than the window is cut anyway.
+        end = min(len(text), start + max_chars)
+        if end < len(text) and not text[end].isspace():
+            snapped = _snap_right(text, end, min(len(text), end + 30))
+            end = snapped if snapped < min(len(text), end + 30) else end
+        while start < end and text[start].isspace():
+            start += 1
+        pieces: list[str] = ["…"] if text[:start].strip() else []
+        cursor = start
+        for m_start, m_end in self._marks(scan, start, end) if found else ():
+            pieces.append(str(escape(_SPACE.sub(" ", text[cursor:m_start]))))
+            pieces.append(f"<mark>{escape(text[m_start:m_end])}</mark>")
+            cursor = m_end
+        pieces.append(str(escape(_SPACE.sub(" ", text[cursor:end]).rstrip())))
+        if text[end:].strip():
+            pieces.append("…")
+        return Markup("".join(pieces))
+
+    def _marks(self, scan: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+        """The spans of matching words within ``[start, end)``, clipped to it."""
+        seen, wanted = self._seen, self._wanted
+        for match in WORD_RE.finditer(scan, start):
+            if match.start() >= end:
+                return
+            # As in __call__: the words after the first matches are new here, and most match nothing.
+            word = match.group()
+            hits = seen.get(word)
+            if hits is None:
+                if len(word) > MAX_WORD_CHARS or wanted.isdisjoint(word_lemmas(word)):
+                    hits = seen[word] = _NONE
+                else:
+                    hits = self._hits(word)
             if hits:
-                found.append((match.start(), match.end(), hits))
-                # A window with every query term cannot be beaten: stop reading a long text here.
-                if _covers(found, reach, len(terms)):
-                    break
-    if found:
-        first = found[_best_start(found, reach)][0]
-        start = _snap_left(text, max(0, first - max_chars // 5), max(0, first - max_chars // 3))
-    else:
-        start = 0
-    # A word cut at the end would be half a word; a word longer than the window is cut anyway.
-    end = min(len(text), start + max_chars)
-    if end < len(text) and not text[end].isspace():
-        snapped = _snap_right(text, end, min(len(text), end + 30))
-        end = snapped if snapped < min(len(text), end + 30) else end
-    while start < end and text[start].isspace():
-        start += 1
-    pieces: list[str] = ["…"] if text[:start].strip() else []
-    cursor = start
-    for m_start, m_end in _marks(scan, terms, start, end) if found else ():
-        pieces.append(str(escape(_SPACE.sub(" ", text[cursor:m_start]))))
-        pieces.append(f"<mark>{escape(text[m_start:m_end])}</mark>")
-        cursor = m_end
-    pieces.append(str(escape(_SPACE.sub(" ", text[cursor:end]).rstrip())))
-    if text[end:].strip():
-        pieces.append("…")
-    return Markup("".join(pieces))
+                yield match.start(), min(match.end(), end)

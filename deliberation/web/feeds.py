@@ -18,7 +18,7 @@ from starlette.routing import Route
 from ..drafting.models import DOCUMENT_KINDS
 from ..forums.queries import get_forum
 from ..i18n import gettext
-from ..library import queries
+from ..library import queries, record_queries
 from ..library.describe import adoption_date, aware, first_paragraph
 from ..resolutions.queries import get_last_resolution
 from ..taxonomy import SECTORS, THEMES
@@ -72,7 +72,9 @@ def feed_resolutions(ctx: Ctx) -> Response:
     if resolutions:
         feed.updated(aware(resolutions[0].adopted_at))
     for resolution in resolutions:
-        url = ctx.absolute(ctx.url("resolution", year=resolution.year, n=queries.number_in_year(resolution.number)))
+        url = ctx.absolute(
+            ctx.url("resolution", year=resolution.year, n=record_queries.number_in_year(resolution.number))
+        )
         entry = feed.add_entry(order="append")
         # The page's address never changes meaning: a resolution keeps its number forever.
         entry.id(url)

@@ -22,7 +22,7 @@ from starlette.routing import Route
 from ..drafting.models import DOCUMENT_KINDS
 from ..errors import NotFound
 from ..i18n import N_, get_locale, gettext
-from ..library import queries
+from ..library import queries, record_queries
 from ..library.describe import first_sentence, legislation
 from ..resolutions.wording import rule_in_words
 from ..search.queries import search
@@ -134,11 +134,11 @@ def library_language(ctx: Ctx) -> Response:
 # --- one resolution -------------------------------------------------------------------------------
 
 
-def _record(ctx: Ctx) -> queries.ResolutionRecord:
+def _record(ctx: Ctx) -> record_queries.ResolutionRecord:
     params = ctx.request.path_params
     year, n = params["year"], params["n"]
     records = cache_of(ctx.app_state, "resolution records", size=RECORDS_CACHED)
-    record = records.get_or_compute((year, n), lambda: queries.get_resolution_record(ctx.db, year=year, n=n))
+    record = records.get_or_compute((year, n), lambda: record_queries.get_resolution_record(ctx.db, year=year, n=n))
     if record is None:
         raise NotFound("resolution_not_found", N_("There is no resolution with this number."))
     return record
@@ -165,7 +165,7 @@ def tally_rows(tally: dict[str, Any]) -> list[tuple[str, int]]:
     ]
 
 
-def _page_context(ctx: Ctx, record: queries.ResolutionRecord) -> dict:
+def _page_context(ctx: Ctx, record: record_queries.ResolutionRecord) -> dict:
     tally = record.tally
     kind = _translated(DOCUMENT_KINDS.get(record.kind, record.kind))
     url = _canonical(ctx, record)
@@ -184,7 +184,7 @@ def _page_context(ctx: Ctx, record: queries.ResolutionRecord) -> dict:
     }
 
 
-def _legislation(ctx: Ctx, record: queries.ResolutionRecord) -> dict:
+def _legislation(ctx: Ctx, record: record_queries.ResolutionRecord) -> dict:
     return legislation(
         record,
         url=_canonical(ctx, record),
@@ -201,7 +201,7 @@ def resolution_jsonld(ctx: Ctx) -> Response:
     return immutable_response(ctx.request, body, media_type="application/ld+json")
 
 
-def _canonical(ctx: Ctx, record: queries.ResolutionRecord) -> str:
+def _canonical(ctx: Ctx, record: record_queries.ResolutionRecord) -> str:
     return ctx.absolute(ctx.url("resolution", year=record.year, n=record.n))
 
 
@@ -276,7 +276,7 @@ def _public_context(ctx: Ctx) -> dict:
 @endpoint
 def resolution_history(ctx: Ctx) -> Response:
     record = _record(ctx)
-    history = queries.list_adopted_history(
+    history = record_queries.list_adopted_history(
         ctx.db, record=record, page=params.page(ctx.request.query_params.get("page"))
     )
     return ctx.render(
@@ -299,7 +299,7 @@ def resolution_compare(ctx: Ctx) -> Response:
     new_number = params.number_or_default(ctx.request.query_params.get("to"), minimum=0, default=adopted)
     # Public and linked from anywhere: nonsense falls back to the adopted version and the one before it.
     # Only versions up to the adopted one: anything later would be a draft.
-    revisions = queries.get_adopted_revisions(ctx.db, record=record, numbers=[old_number, new_number])
+    revisions = record_queries.get_adopted_revisions(ctx.db, record=record, numbers=[old_number, new_number])
     if old_number not in revisions or new_number not in revisions:
         raise NotFound("revision_not_found", N_("There is no such version in this resolution's drafting history."))
     return render_compare(

@@ -97,7 +97,31 @@ def test_the_search_page_shows_snippets(client, searchable):
     assert "<mark>" in response.text and "Петиція про дах школи" in response.text
 
 
-def test_a_search_costs_the_same_queries_with_3_and_with_60_resolutions(empty_shelf, db, connection):
+def test_filters_are_applied_before_the_ranked_page_is_cut(searchable, db):
+    # «roof» says «школа» more often and ranks first, but is a petition: the one appeal must
+    # still be page 1, alone, and the count must not include the petition.
+    page = list_library(db, LibraryQuery.parse({"q": "школа", "kind": "appeal"}), per_page=1)
+    assert _ids(page) == [searchable.resolutions["water"].id] and page.total == 1 and page.pages == 1
+    first = list_library(db, LibraryQuery.parse({"q": "школа"}), per_page=1)
+    second = list_library(db, LibraryQuery.parse({"q": "школа", "page": "2"}), per_page=1)
+    assert _ids(first) + _ids(second) == [searchable.resolutions["roof"].id, searchable.resolutions["water"].id]
+    assert first.total == second.total == 2 and "<mark>" in str(second.items[0].snippet)
+
+
+def test_a_page_past_the_last_of_a_search_shows_the_last(searchable, db):
+    page = list_library(db, LibraryQuery.parse({"q": "школа", "page": "7"}), per_page=1)
+    assert page.page == 2 and _ids(page) == [searchable.resolutions["water"].id]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "школа", "sector": "education", "page": "2"},
+        {"q": "школа"},
+        {"q": "школа", "kind": "petition", "sort": "oldest"},
+    ],
+)
+def test_a_search_costs_the_same_queries_with_3_and_with_60_resolutions(empty_shelf, db, connection, params):
     from datetime import timedelta
 
     def count(total: int) -> int:
@@ -112,8 +136,9 @@ def test_a_search_costs_the_same_queries_with_3_and_with_60_resolutions(empty_sh
             )
         db.commit()
         with counted_queries(connection) as statements:
-            page = list_library(db, LibraryQuery.parse({"q": "школа", "sector": "education", "page": "2"}))
-        assert page.total == total
+            page = list_library(db, LibraryQuery.parse(params))
+        assert page.total == total and len(page.items) == min(total, 20)
+        assert all("<mark>" in str(item.snippet) for item in page.items)
         return len(statements)
 
     few, many = count(3), count(60)

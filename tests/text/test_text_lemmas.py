@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from text_strategies import SETTINGS, WORDS, ukr_text
 
 from deliberation.text.lemmas import (
     APOSTROPHE,
+    Highlighter,
     fold,
     highlight,
     lemma_text,
@@ -22,6 +23,7 @@ from deliberation.text.lemmas import (
     query_word_lemmas,
     word_lemmas,
 )
+from deliberation.text.tokens import WORD_RE
 
 ROOT = Path(__file__).resolve().parents[2]
 APOSTROPHES = ["'", "\u2019", "\u02bc", "\u2018", "`"]
@@ -126,6 +128,67 @@ def test_highlight_never_returns_unescaped_user_text(text, wanted, max_chars):
     assert re.fullmatch(r"(?:[^&]|&(?:lt|gt|amp|#34|#39);)*", markup_free)
     # What shows is the original text (spaces collapsed), not something else.
     assert _visible(snippet).strip() in re.sub(r"\s+", " ", unicodedata.normalize("NFC", text))
+
+
+def _escaped(text: str) -> str:
+    return str(escape(text))
+
+
+def _reference_highlight(text: str, terms, max_chars: int) -> str:
+    """What ``highlight`` must show, the slow plain way: every word read and looked up, every
+    window tried. The highlighter stops early and remembers words; it must land on this window."""
+    text = unicodedata.normalize("NFC", text)
+    scan = re.sub(r"['\u2019\u2018`\u00b4\u2032\u02b9\u02bb]", APOSTROPHE, text).replace("\u2011", "-")
+    terms = [frozenset(term) for term in terms]
+
+    def hits(word):
+        lemmas = set(word_lemmas(word)) if len(word) <= 120 else set()
+        return frozenset(i for i, term in enumerate(terms) if term & lemmas)
+
+    found = [(m.start(), m.end(), hits(m.group())) for m in WORD_RE.finditer(scan)]
+    found = [f for f in found if f[2]]
+    reach = max_chars * 3 // 4
+
+    def window(i):
+        return frozenset().union(found[i][2], *(h for _, e, h in found[i + 1 :] if e <= found[i][0] + reach))
+
+    counts = [len(window(i)) for i in range(len(found))]
+    start = 0
+    if found:
+        first = found[counts.index(max(counts))][0]
+        start, floor = max(0, first - max_chars // 5), max(0, first - max_chars // 3)
+        while start > floor and not text[start - 1].isspace():
+            start -= 1
+    end = min(len(text), start + max_chars)
+    if end < len(text) and not text[end].isspace():
+        snapped = end
+        while snapped < min(len(text), end + 30) and not text[snapped].isspace():
+            snapped += 1
+        end = snapped if snapped < min(len(text), end + 30) else end
+    while start < end and text[start].isspace():
+        start += 1
+    out, cursor = ["…"] if text[:start].strip() else [], start
+    for m in WORD_RE.finditer(scan, start):
+        if m.start() >= end:
+            break
+        if found and hits(m.group()):
+            out += [_escaped(re.sub(r"\s+", " ", text[cursor : m.start()])), "<mark>"]
+            out += [_escaped(text[m.start() : min(m.end(), end)]), "</mark>"]
+            cursor = min(m.end(), end)
+    out.append(_escaped(re.sub(r"\s+", " ", text[cursor:end]).rstrip()))
+    return "".join(out) + ("…" if text[end:].strip() else "")
+
+
+@SETTINGS
+@given(
+    st.lists(ukr_text(), min_size=1, max_size=4),
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=3),
+    st.integers(20, 300),
+)
+def test_one_highlighter_for_many_texts_shows_each_the_window_reading_every_word_finds(texts, words, max_chars):
+    terms = [query_word_lemmas(w) for w in words]
+    shared = Highlighter(terms, max_chars=max_chars)
+    assert [str(shared(text)) for text in texts] == [_reference_highlight(text, terms, max_chars) for text in texts]
 
 
 def test_lemmas_module_imports_no_database_or_web_framework():
