@@ -244,7 +244,7 @@ class Highlighter:
         return hits
 
     def __call__(self, original_text: str) -> Markup:
-        terms, max_chars, seen, wanted = self.terms, self.max_chars, self._seen, self._wanted
+        terms, max_chars = self.terms, self.max_chars
         text = unicodedata.normalize("NFC", original_text)
         scan = _one_for_one(text)
         found: list[tuple[int, int, frozenset[int]]] = []
@@ -253,13 +253,7 @@ class Highlighter:
             # Once per word of the text, so a word already seen costs a dictionary lookup, and a
             # new one that matches nothing (most of them) a lookup of its lemmas; no call more.
             for match in WORD_RE.finditer(scan):
-                word = match.group()
-                hits = seen.get(word)
-                if hits is None:
-                    if len(word) > MAX_WORD_CHARS or wanted.isdisjoint(word_lemmas(word)):
-                        hits = seen[word] = _NONE
-                    else:
-                        hits = self._hits(word)
+                hits = self._lookup(match.group())
                 if hits:
                     found.append((match.start(), match.end(), hits))
                     # A window with every query term cannot be beaten: stop reading a long text here.
@@ -290,17 +284,20 @@ class Highlighter:
 
     def _marks(self, scan: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         """The spans of matching words within ``[start, end)``, clipped to it."""
-        seen, wanted = self._seen, self._wanted
+        # As in __call__: the words after the first matches are new here, and most match nothing.
         for match in WORD_RE.finditer(scan, start):
             if match.start() >= end:
                 return
-            # As in __call__: the words after the first matches are new here, and most match nothing.
-            word = match.group()
-            hits = seen.get(word)
-            if hits is None:
-                if len(word) > MAX_WORD_CHARS or wanted.isdisjoint(word_lemmas(word)):
-                    hits = seen[word] = _NONE
-                else:
-                    hits = self._hits(word)
-            if hits:
+            if self._lookup(match.group()):
                 yield match.start(), min(match.end(), end)
+
+    def _lookup(self, word: str) -> frozenset[int]:
+        """The query terms ``word`` matches: a dictionary lookup for a word already seen, a lookup
+        of its lemmas for a new one (most match nothing, and are remembered as such)."""
+        hits = self._seen.get(word)
+        if hits is None:
+            if len(word) > MAX_WORD_CHARS or self._wanted.isdisjoint(word_lemmas(word)):
+                hits = self._seen[word] = _NONE
+            else:
+                hits = self._hits(word)
+        return hits
