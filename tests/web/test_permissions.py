@@ -288,6 +288,14 @@ TABLE = [
         dict(anonymous=401, member=403, facilitator=303, coordinator=403),
     ),
     (
+        # Renders what is being typed and saves nothing: anyone who may read the text may preview.
+        "document_preview",
+        "POST",
+        "/documents/{document}/preview",
+        {"body": DOCUMENT_FORM["body"]},
+        dict(anonymous=401, member=200, facilitator=200, coordinator=200),
+    ),
+    (
         "document_resolve",
         "POST",
         "/documents/{document}/resolve",
