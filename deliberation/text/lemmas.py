@@ -237,12 +237,6 @@ class Highlighter:
         self._wanted: frozenset[str] = frozenset().union(*self.terms)
         self._seen: dict[str, frozenset[int]] = {}
 
-    def _hits(self, word: str) -> frozenset[int]:
-        hits = self._seen.get(word)
-        if hits is None:
-            hits = self._seen[word] = _hit(word, self.terms, self._wanted)
-        return hits
-
     def __call__(self, original_text: str) -> Markup:
         terms, max_chars = self.terms, self.max_chars
         text = unicodedata.normalize("NFC", original_text)
@@ -299,5 +293,5 @@ class Highlighter:
             if len(word) > MAX_WORD_CHARS or self._wanted.isdisjoint(word_lemmas(word)):
                 hits = self._seen[word] = _NONE
             else:
-                hits = self._hits(word)
+                hits = self._seen[word] = _hit(word, self.terms, self._wanted)
         return hits
