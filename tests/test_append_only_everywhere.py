@@ -13,6 +13,7 @@ from deliberation.drafting import queries as drafting_queries
 from deliberation.migrations.append_only import REPLACE_KEYS
 from deliberation.testing import make_resolution, make_sitting
 from deliberation.voting import actions as voting
+from deliberation.voting import closing
 
 TABLES = sorted(REPLACE_KEYS)
 
@@ -48,7 +49,7 @@ def world(db):
     voting.do_open_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
     for delegate in sitting.delegates[:2]:
         voting.check_cast_ballot(db, vote=vote, actor=delegate, data={"choice": "for"})
-    voting.do_close_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
+    closing.do_close_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
     document = sitting.document
     document.status = "draft"  # open for discussion again
     db.add(document)

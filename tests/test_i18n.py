@@ -293,6 +293,7 @@ def _assembly_pages(db, *, coordinator, requester, workshop) -> dict:
     from deliberation.resolutions.queries import get_resolution_for_document
     from deliberation.testing import make_document, make_forum
     from deliberation.voting import actions as voting
+    from deliberation.voting import closing
     from deliberation.workshops.queries import get_membership
 
     hall = make_forum(db, creator=coordinator, title="Форум у залі")
@@ -320,7 +321,7 @@ def _assembly_pages(db, *, coordinator, requester, workshop) -> dict:
     voting.do_open_vote(db, vote=final, forum=hall, actor=coordinator)
     for person in (coordinator, requester):
         voting.check_cast_ballot(db, vote=final, actor=person, data={"choice": "for"})
-    voting.do_close_vote(db, vote=final, forum=hall, actor=coordinator)
+    closing.do_close_vote(db, vote=final, forum=hall, actor=coordinator)
     secret = voting.check_prepare_vote(
         db,
         item=point,
