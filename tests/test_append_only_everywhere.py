@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 
 from deliberation.db import is_sqlite
 from deliberation.discussion import actions as discussion
+from deliberation.discussion import comments
 from deliberation.drafting import queries as drafting_queries
 from deliberation.migrations.append_only import REPLACE_KEYS
 from deliberation.testing import make_resolution, make_sitting
@@ -54,8 +55,8 @@ def world(db):
     document.status = "draft"  # open for discussion again
     db.add(document)
     db.flush()
-    comment = discussion.check_post_comment(db, document=document, actor=sitting.author, data={"body": "Питання."})
-    discussion.check_edit_comment(db, comment=comment, actor=sitting.author, data={"body": "Уточнене питання."})
+    comment = comments.check_post_comment(db, document=document, actor=sitting.author, data={"body": "Питання."})
+    comments.check_edit_comment(db, comment=comment, actor=sitting.author, data={"body": "Уточнене питання."})
     head = drafting_queries.get_revision(db, document_id=document.id, number=document.head_number)
     pid = drafting_queries.paragraphs_of(head)[-1].pid
     discussion.check_propose_amendment(

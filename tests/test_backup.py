@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from deliberation import migrate
 from deliberation.db import SessionFactory, make_engine, sqlite_write_intent
-from deliberation.discussion.actions import check_post_comment
+from deliberation.discussion.comments import check_post_comment
 from deliberation.drafting.actions import check_save_revision
 from deliberation.testing import make_document, make_resolution, make_sitting
 from deliberation.voting import actions as voting

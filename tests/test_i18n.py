@@ -170,14 +170,15 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
     forum = make_forum(db, creator=coordinator)
     document = make_document(db, workshop=workshop, author=coordinator, revisions=2)
     from deliberation.discussion import actions as discussion
+    from deliberation.discussion import comments
     from deliberation.drafting.queries import get_revision, paragraphs_of
 
     pid = paragraphs_of(get_revision(db, document_id=document.id, number=2))[0].pid
-    comment = discussion.check_post_comment(
+    comment = comments.check_post_comment(
         db, document=document, actor=coordinator, data={"body": "Зауваження", "pid": pid, "start": "0", "end": "7"}
     )
-    discussion.check_edit_comment(db, comment=comment, actor=coordinator, data={"body": "Уточнене зауваження"})
-    discussion.check_post_comment(
+    comments.check_edit_comment(db, comment=comment, actor=coordinator, data={"body": "Уточнене зауваження"})
+    comments.check_post_comment(
         db, document=document, actor=requester, data={"body": "Відповідь", "parent": str(comment.id)}
     )
     amendment = discussion.check_propose_amendment(
