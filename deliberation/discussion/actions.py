@@ -15,9 +15,9 @@ from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
 from ..db import utcnow
-from ..drafting.actions import MergeConflict, save_text
 from ..drafting.models import Document, Revision
 from ..drafting.queries import get_revision, paragraphs_of
+from ..drafting.saving import MergeConflict, save_text
 from ..errors import Conflict, DomainError, NotFound, ValidationError, require
 from ..hooks import AmendmentDecided, AmendmentProposed, announce
 from ..i18n import N_
