@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from typing import Generic, Literal, Protocol, TypeVar
 
 from ._encode import Codec, deadline_after, diff_units
-from .markdown import RenderedUnit, render_units
 from .marking import _label, mark_changes
 from .paragraphs import Paragraph, number_points, point_marker
 from .tokens import WORD_RE
+from .units import RenderedUnit, render_units
 
 __all__ = [
     "PAIR_THRESHOLD", "Excerpt", "Row", "RowKind", "ShownRow",

@@ -20,8 +20,8 @@ from ..i18n import N_, gettext
 from ..notifications.queries import is_following
 from ..resolutions.queries import get_resolution_for_document
 from ..text import attribution
-from ..text.markdown import render_units
 from ..text.paragraphs import number_points
+from ..text.units import render_units
 from ..voting.queries import list_document_votes
 from ..workshops import queries as workshop_queries
 from . import params
