@@ -428,14 +428,14 @@ def _state(ctx: Ctx, forum: Forum) -> dict:
     ends_at = speech_ends_at(state.speaker, state.item.speaking_seconds) if state.item else None
     # The hall screen's address is public: the check-in code shows only on a chair's own screen,
     # or anyone at home could read it and be counted present.
-    code = checkin_code(forum) if forum_rules.can_run_sitting(ctx.actor) else None
-    if code:
-        ctx.keep_uncompressed()
+    # Only whether it shows: the code comes in its own small answer (console.checkin_code_shown),
+    # so this page can be compressed.
+    code_shown = forum_rules.can_run_sitting(ctx.actor) and checkin_code(forum) is not None
     return {
         "forum": forum,
         "state": state,
         "speaker_ends_at": ends_at,
-        "checkin_code": code,
+        "code_shown": code_shown,
         "AGENDA_STATUSES": AGENDA_STATUSES,
         "AGENDA_OUTCOMES": AGENDA_OUTCOMES,
     }
