@@ -8,7 +8,7 @@ page. Two rules keep that from mattering:
   (``forms.mask_token``, unmasked by the handler it comes back to);
 - a secret a person must read is shown in an answer of its own, tiny and uncompressed: the hall's
   check-in code (``console.checkin_code_shown``, fetched into the console and the chair's screen);
-- the rest (a secret ballot's receipt codes, a new invitation link shown once) calls
+- the rest (a secret ballot's receipt code in the booth, a new invitation link shown once) calls
   ``keep_uncompressed``, and that answer goes out as it is.
 
 Everything else is compressed when the browser accepts gzip and the body is large enough to gain.

@@ -263,7 +263,6 @@ def _booth_context(
     ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem, *, just_cast=None, done: str = "", refused: bool = False
 ) -> dict:
     lines = queries.booth_lines(ctx.db, vote=vote, actor=ctx.actor)
-    ctx.keep_uncompressed()  # receipt codes, beside a title and names others wrote
     secrets = _device_secrets(ctx, vote)
     if just_cast is not None and just_cast.receipt:
         secrets[just_cast.voter_id] = just_cast.receipt
@@ -277,6 +276,10 @@ def _booth_context(
             choices[line.voter.id] = queries.secret_choice(ctx.db, vote=vote, voter_id=line.voter.id, receipt=secret)
             if choices[line.voter.id] is not None:
                 receipts[line.voter.id] = secret
+    if receipts:
+        # A receipt code, and with it the secret choice, beside a title and names others wrote: this
+        # answer goes out uncompressed. A booth with no receipt to show is compressed like any page.
+        ctx.keep_uncompressed()
     if just_cast is None and done in ("cast", "changed") and any(line.has_voted for line in lines):
         just_cast = actions.Cast(voter_id=0, changed=done == "changed")
     return {

@@ -68,8 +68,14 @@ def test_pages_showing_a_persons_secret_are_never_compressed(client, db, setting
     db.commit()
     delegate_cookies, _ = signed_in_session(settings.secret_key, sitting.delegates[0])
     client.cookies.update(delegate_cookies)
+    # Before the ballot the booth shows no receipt, and is compressed; once it shows one, never.
     booth = client.get(f"/votes/{vote.id}/booth", headers=GZIP)
-    assert booth.status_code == 200 and _encoding(booth) == ""
+    assert booth.status_code == 200 and _encoding(booth) == "gzip" and "receipt-code" not in booth.text
+    form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', booth.text))
+    cast = client.post(f"/votes/{vote.id}/ballot", data={**form, "choice": "for"}, headers=GZIP)
+    assert cast.status_code == 200 and "receipt-code" in cast.text and _encoding(cast) == ""
+    booth = client.get(f"/votes/{vote.id}/booth", headers=GZIP)
+    assert "receipt-code" in booth.text and _encoding(booth) == ""
     receipt = client.get(f"/votes/{vote.id}/receipt", headers=GZIP)
     assert receipt.status_code == 200 and _encoding(receipt) == ""
     # The same delegate's other pages are compressed: the exclusion is the page's, not the person's.
