@@ -18,7 +18,7 @@ from ..accounts.models import OCCUPATIONS, REGISTRATION_MODES
 from ..accounts.regions import REGIONS
 from ..discussion.models import AMENDMENT_KIND_HEADINGS, AMENDMENT_KINDS, AMENDMENT_STATUSES, STANCES
 from ..drafting.actions import check_preview_text
-from ..drafting.models import DOCUMENT_KINDS, DOCUMENT_STATUSES, REVISION_ORIGINS
+from ..drafting.models import DOCUMENT_KINDS, DOCUMENT_STATUSES
 from ..errors import ValidationError
 from ..forums.models import FORUM_STATUSES
 from ..settings import LOCALES
@@ -143,7 +143,6 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
         PASSWORD_MIN_LENGTH=PASSWORD_MIN_LENGTH,
         DOCUMENT_KINDS=DOCUMENT_KINDS,
         DOCUMENT_STATUSES=DOCUMENT_STATUSES,
-        REVISION_ORIGINS=REVISION_ORIGINS,
         SECTORS=SECTORS,
         AMENDMENT_KINDS=AMENDMENT_KINDS,
         AMENDMENT_KIND_HEADINGS=AMENDMENT_KIND_HEADINGS,
