@@ -1,6 +1,10 @@
 """Database plumbing: engines, the ``delib_`` table prefix, sessions and what runs after a commit.
 
-Times are aware UTC datetimes (SQLModel refuses naive ones); ``utcnow()`` is the one clock.
+Times are aware UTC datetimes, and ``utcnow()`` is the one clock. Every ``datetime`` field's column is
+SQLModel's ``UTCDateTime`` (``tests/test_stored_times.py`` holds that): it refuses a naive datetime,
+in a row or a comparison, converts an aware one to UTC, and hands back aware UTC on both backends
+(SQLite keeps UTC wall-clock digits, PostgreSQL a ``timestamptz``). Code reading a stored time never
+converts it or guesses its zone.
 """
 
 from __future__ import annotations
