@@ -35,14 +35,7 @@ class Lifetime:
         )
 
     def alive(self, row: LoginSession, now: datetime) -> bool:
-        return now - _aware(row.last_seen_at) < self.idle and now - _aware(row.created_at) < self.absolute
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every time stored here is UTC.
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return now - row.last_seen_at < self.idle and now - row.created_at < self.absolute
 
 
 def do_start_session(db: Session, *, user: User, lifetime: Lifetime) -> str:
@@ -95,7 +88,7 @@ def do_end_other_sessions(db: Session, *, user: User, keep_token: str = "") -> N
 
 
 def touch_due(row: LoginSession, now: datetime | None = None) -> bool:
-    return (now or utcnow()) - _aware(row.last_seen_at) >= TOUCH_EVERY
+    return (now or utcnow()) - row.last_seen_at >= TOUCH_EVERY
 
 
 def touch_session(bind: Engine | Connection, *, id_hash: str) -> bool:

@@ -226,8 +226,8 @@ def _new_document(*, header: str, title: str, author: str, moment: datetime, lan
 
 
 def _utc(moment: datetime) -> datetime:
-    # Stored times are naive UTC.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    # Word keeps UTC without a zone, and a ZIP entry's time has none either.
+    return moment.astimezone(UTC)
 
 
 def _page_number(paragraph: DocxParagraph) -> None:
