@@ -293,7 +293,9 @@ def insert_unless_present(bind: Engine | Connection | Session, table: Any):
     whether the row went in, where a savepoint and a caught unique violation would take three (and
     on PostgreSQL a concurrent insert of the same key is waited for, then skipped)."""
     if is_sqlite(bind):
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    return dialect_insert(table).on_conflict_do_nothing()
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+    return postgresql_insert(table).on_conflict_do_nothing()
