@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, event, make_url
+from sqlalchemy import Engine, MetaData, Table, event, inspect, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, SQLModel, create_engine
@@ -40,6 +40,14 @@ metadata: MetaData = SQLModel.metadata
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's Core table, for statements that skip the ORM. SQLModel sets ``__table__``
+    but its typing does not declare it."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table)
+    return table
 
 
 def make_engine(
