@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, MetaData, Table, event, inspect, make_url
 from sqlalchemy.engine import Connection
@@ -40,6 +40,17 @@ metadata: MetaData = SQLModel.metadata
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class _Row(Protocol):
+    id: int | None
+
+
+def saved_id(row: _Row) -> int:
+    """The id of a row that has been flushed: SQLModel types ``id`` as ``int | None`` until then."""
+    row_id = row.id
+    assert row_id is not None, f"{type(row).__name__} has no id yet: flush it first"
+    return row_id
 
 
 def table_of(model: type[SQLModel]) -> Table:
