@@ -132,7 +132,7 @@ def check_login(
         db.add(LoginFailure(email=email, address=address[:64]))
         db.flush()
         return None
-    if needs_rehash(user.password_hash):
+    if user.password_hash is not None and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         db.add(user)
     return user
@@ -215,6 +215,7 @@ def do_request_password_reset(
     user = queries.get_user_by_email(db, email)
     if user is None or not user.is_active or user.password_hash is None:
         return None
+    assert user.id is not None
     token, digest = new_token()
     reset = PasswordReset(user_id=user.id, token_hash=digest, expires_at=utcnow() + timedelta(hours=valid_hours))
     db.add(reset)
@@ -259,6 +260,7 @@ def check_reset_password(db: Session, *, token: str, data: Mapping[str, str]) ->
     if reset is None:
         raise NotFound("reset_invalid", N_("This reset link is not valid any more. Please ask for a new one."))
     user = db.get(User, reset.user_id)
+    assert user is not None  # a foreign key
     check = Checker(data)
     password = check.password()
     refuse_guessable(check, password, (user.email, user.display_name))
@@ -309,6 +311,7 @@ def check_create_invitation(
     check = Checker(data)
     note = check.text("note", max_length=200, required=False)
     check.done()
+    assert actor.id is not None
     token, digest = new_token()
     invitation = Invitation(
         token_hash=digest, note=note, created_by=actor.id, expires_at=utcnow() + timedelta(days=valid_days)
