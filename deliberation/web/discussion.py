@@ -20,7 +20,8 @@ from ..text.diff import diff_summary
 from ..workshops.queries import get_membership
 from . import params
 from .context import Ctx, endpoint
-from .rendering import NO_PREVIEW, change_rows, clash_views, preview_context
+from .form_page import form_page
+from .rendering import change_rows, clash_views
 
 # Threads per page of a document's comments: 2,000 comments on one page were 2.6 MB of HTML.
 COMMENTS_PER_PAGE = 50
@@ -196,21 +197,15 @@ def _page_href(ctx: Ctx, document_id: int, page: int, pid: str | None, scope: st
 def comment_edit(ctx: Ctx) -> Response:
     comment, view, _ = _comment(ctx)
     ctx.require(rules.can_edit_comment(ctx.actor, comment))
-    if ctx.request.method == "GET":
-        return ctx.render(
-            "discussion/comment_edit.html",
-            {"comment": comment, "document": view.document, "values": {"body": comment.body}, "errors": {}},
-        )
-    try:
-        actions.check_edit_comment(ctx.db, comment=comment, actor=ctx.actor, data=ctx.form)
-    except ValidationError as error:
-        return ctx.render(
-            "discussion/comment_edit.html",
-            {"comment": comment, "document": view.document, "values": ctx.form, "errors": error.errors},
-            status=422,
-        )
-    ctx.flash(gettext("Your comment is saved; its earlier text is kept in its history."))
-    return _back_to_comment(ctx, comment)
+    return form_page(
+        ctx,
+        "discussion/comment_edit.html",
+        {"comment": comment, "document": view.document},
+        initial=lambda: {"body": comment.body},
+        save=lambda: actions.check_edit_comment(ctx.db, comment=comment, actor=ctx.actor, data=ctx.form),
+        flash=gettext("Your comment is saved; its earlier text is kept in its history."),
+        done=lambda _: _back_to_comment(ctx, comment),
+    )
 
 
 @endpoint
@@ -294,35 +289,32 @@ def amendment_new(ctx: Ctx) -> Response:
     selection = _selection(ctx, view)
     source = ctx.form if ctx.request.method == "POST" else ctx.request.query_params
     kind = source.get("kind", "replace")
-    context = {
-        "document": view.document,
-        "workshop": view.workshop,
-        "revision": view.revision,
-        "selection": selection,
-        "kind": kind,
-        "errors": {},
-        "paragraphs": drafting_queries.paragraphs_of(view.revision),
-    } | NO_PREVIEW
-    if ctx.request.method == "GET":
+
+    def initial() -> dict:
         proposed = selection["quote"] or (selection["paragraph"].text if selection["paragraph"] else "")
         if kind == "whole":
             proposed = view.revision.body
         elif kind in ("insert", "delete"):
             proposed = ""
-        return ctx.render("discussion/amendment_form.html", context | {"values": {"proposed": proposed}})
-    if ctx.form.get("preview"):
-        # The preview button without JavaScript: the same form again, as filled in, nothing saved.
-        return ctx.render(
-            "discussion/amendment_form.html", context | {"values": ctx.form} | preview_context(ctx.form, "proposed")
-        )
-    try:
-        amendment = actions.check_propose_amendment(ctx.db, document=view.document, actor=ctx.actor, data=ctx.form)
-    except ValidationError as error:
-        return ctx.render(
-            "discussion/amendment_form.html", context | {"values": ctx.form, "errors": error.errors}, status=422
-        )
-    ctx.flash(gettext("Your amendment is proposed. Members can now support or oppose it."))
-    return ctx.redirect("amendment", amendment_id=amendment.id)
+        return {"proposed": proposed}
+
+    return form_page(
+        ctx,
+        "discussion/amendment_form.html",
+        {
+            "document": view.document,
+            "workshop": view.workshop,
+            "revision": view.revision,
+            "selection": selection,
+            "kind": kind,
+            "paragraphs": drafting_queries.paragraphs_of(view.revision),
+        },
+        initial=initial,
+        preview="proposed",
+        save=lambda: actions.check_propose_amendment(ctx.db, document=view.document, actor=ctx.actor, data=ctx.form),
+        flash=gettext("Your amendment is proposed. Members can now support or oppose it."),
+        done=lambda amendment: ctx.redirect("amendment", amendment_id=amendment.id),
+    )
 
 
 def _amendment_context(ctx: Ctx, amendment: Amendment, view, membership) -> dict:
@@ -370,46 +362,39 @@ def _amendment_context(ctx: Ctx, amendment: Amendment, view, membership) -> dict
 @endpoint
 def amendment_page(ctx: Ctx) -> Response:
     amendment, view, membership = _amendment(ctx)
-    context = _amendment_context(ctx, amendment, view, membership)
-    if ctx.request.method == "POST":
-        ctx.require_actor()
-        try:
-            comment = actions.check_post_comment(
-                ctx.db, document=view.document, actor=ctx.actor, data=ctx.form, amendment=amendment
-            )
-        except ValidationError as error:
-            return ctx.render(
-                "discussion/amendment.html", context | {"errors": error.errors, "values": ctx.form}, status=422
-            )
-        ctx.flash(gettext("Your comment is posted."))
-        return _back_to_comment(ctx, comment)
-    return ctx.render("discussion/amendment.html", context)
+
+    def post_comment() -> Comment:
+        actor = ctx.require_actor()
+        return actions.check_post_comment(
+            ctx.db, document=view.document, actor=actor, data=ctx.form, amendment=amendment
+        )
+
+    return form_page(
+        ctx,
+        "discussion/amendment.html",
+        _amendment_context(ctx, amendment, view, membership),
+        save=post_comment,
+        flash=gettext("Your comment is posted."),
+        done=lambda comment: _back_to_comment(ctx, comment),
+    )
 
 
 @endpoint
 def amendment_edit(ctx: Ctx) -> Response:
     amendment, view, _ = _amendment(ctx)
     ctx.require(rules.can_edit_amendment(ctx.actor, amendment))
-    context = {"amendment": amendment, "document": view.document, "errors": {}} | NO_PREVIEW
-    if ctx.request.method == "GET":
-        return ctx.render(
-            "discussion/amendment_edit.html",
-            context | {"values": {"proposed": amendment.proposed, "rationale": amendment.rationale}},
-        )
-    if ctx.form.get("preview"):
-        return ctx.render(
-            "discussion/amendment_edit.html", context | {"values": ctx.form} | preview_context(ctx.form, "proposed")
-        )
-    try:
-        actions.check_edit_amendment(
+    return form_page(
+        ctx,
+        "discussion/amendment_edit.html",
+        {"amendment": amendment, "document": view.document},
+        initial=lambda: {"proposed": amendment.proposed, "rationale": amendment.rationale},
+        preview="proposed",
+        save=lambda: actions.check_edit_amendment(
             ctx.db, amendment=amendment, document=view.document, actor=ctx.actor, data=ctx.form
-        )
-    except ValidationError as error:
-        return ctx.render(
-            "discussion/amendment_edit.html", context | {"values": ctx.form, "errors": error.errors}, status=422
-        )
-    ctx.flash(gettext("The amendment is updated. Stances given to the earlier version wait for confirmation."))
-    return ctx.redirect("amendment", amendment_id=amendment.id)
+        ),
+        flash=gettext("The amendment is updated. Stances given to the earlier version wait for confirmation."),
+        done=lambda _: ctx.redirect("amendment", amendment_id=amendment.id),
+    )
 
 
 @endpoint

@@ -26,6 +26,7 @@ from ..workshops import queries as workshop_queries
 from . import params
 from .compare import render_compare
 from .context import Ctx, endpoint
+from .form_page import form_page
 from .rendering import NO_PREVIEW, clash_views, preview_context
 
 
@@ -127,35 +128,22 @@ def document_new(ctx: Ctx) -> Response:
         raise NotFound("workshop_not_found", N_("There is no such workshop."))
     membership = _membership(ctx, workshop.id)
     ctx.require(rules.can_create_document(ctx.actor, membership))
-    if ctx.request.method == "GET":
+
+    def initial() -> dict:
         kind = ctx.request.query_params.get("kind", "")
-        values = {"kind": kind, "body": gettext(STARTERS[kind]) if kind in STARTERS else ""}
-        return ctx.render(
-            "drafting/new.html",
-            {
-                "workshop": workshop,
-                "values": values,
-                "errors": {},
-                "starters": {k: gettext(v) for k, v in STARTERS.items()},
-            },
-        )
-    try:
-        document = actions.check_create_document(
+        return {"kind": kind, "body": gettext(STARTERS[kind]) if kind in STARTERS else ""}
+
+    return form_page(
+        ctx,
+        "drafting/new.html",
+        {"workshop": workshop, "starters": {k: gettext(v) for k, v in STARTERS.items()}},
+        initial=initial,
+        save=lambda: actions.check_create_document(
             ctx.db, workshop=workshop, actor=ctx.actor, membership=membership, data=ctx.form
-        )
-    except ValidationError as error:
-        return ctx.render(
-            "drafting/new.html",
-            {
-                "workshop": workshop,
-                "values": ctx.form,
-                "errors": error.errors,
-                "starters": {k: gettext(v) for k, v in STARTERS.items()},
-            },
-            status=422,
-        )
-    ctx.flash(gettext("The document is created. Everyone in the workshop can now edit it."))
-    return ctx.redirect("document", document_id=document.id)
+        ),
+        flash=gettext("The document is created. Everyone in the workshop can now edit it."),
+        done=lambda document: ctx.redirect("document", document_id=document.id),
+    )
 
 
 @endpoint

@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from ..drafting import queries as drafting_queries
 from ..drafting import rules as drafting_rules
-from ..errors import NotFound, ValidationError
+from ..errors import NotFound
 from ..exports import akn, docx_out, json_out
 from ..exports import text as text_out
 from ..exports.docx_in import MAX_BYTES, check_import_document
@@ -38,6 +38,7 @@ from ..workshops import queries as workshop_queries
 from . import params
 from .caching import cache_of, immutable_response
 from .context import Ctx, endpoint
+from .form_page import form_page
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -367,27 +368,19 @@ def _document_import(ctx: Ctx) -> Response:
         ctx.db, workshop_id=workshop.id, user_id=ctx.actor.id if ctx.actor else None
     )
     ctx.require(drafting_rules.can_create_document(ctx.actor, membership))
-    if ctx.request.method == "GET":
-        values = {"kind": ctx.request.query_params.get("kind", "")}
-        return ctx.render(
-            "exports/import.html",
-            {"workshop": workshop, "values": values, "errors": {}, "max_mb": MAX_BYTES // (1024 * 1024)},
-        )
-    try:
-        document = check_import_document(
+    return form_page(
+        ctx,
+        "exports/import.html",
+        {"workshop": workshop, "max_mb": MAX_BYTES // (1024 * 1024)},
+        initial=lambda: {"kind": ctx.request.query_params.get("kind", "")},
+        # The file does not come back: a browser never fills a file field in again.
+        kept=lambda form: {k: v for k, v in form.items() if k != "file"},
+        save=lambda: check_import_document(
             ctx.db, workshop=workshop, actor=ctx.actor, membership=membership, data=ctx.form
-        )
-    except ValidationError as error:
-        values = {k: v for k, v in ctx.form.items() if k != "file"}
-        return ctx.render(
-            "exports/import.html",
-            {"workshop": workshop, "values": values, "errors": error.errors, "max_mb": MAX_BYTES // (1024 * 1024)},
-            status=422,
-        )
-    ctx.flash(
-        gettext(
+        ),
+        flash=gettext(
             "The document is created from the Word file. Please read it through: check the headings, "
             "points and emphasis before you share it."
-        )
+        ),
+        done=lambda document: ctx.redirect("document", document_id=document.id),
     )
-    return ctx.redirect("document", document_id=document.id)

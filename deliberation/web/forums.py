@@ -14,6 +14,7 @@ from ..i18n import N_, gettext
 from ..library import queries as library_queries
 from .console import checkin_box
 from .context import Ctx, endpoint
+from .form_page import form_page
 from .live import vote_call_context
 
 
@@ -51,30 +52,34 @@ def forum_list(ctx: Ctx) -> Response:
 @endpoint
 def forum_new(ctx: Ctx) -> Response:
     ctx.require(rules.can_manage_forums(ctx.actor))
-    if ctx.request.method == "GET":
-        return ctx.render("forums/form.html", {"values": {}, "errors": {}, "forum": None})
-    try:
-        forum = actions.check_create_forum(ctx.db, actor=ctx.actor, data=ctx.form)
-    except ValidationError as error:
-        return ctx.render("forums/form.html", {"values": ctx.form, "errors": error.errors, "forum": None}, status=422)
-    ctx.flash(gettext("The forum is created."))
-    return ctx.redirect("forum", forum_id=forum.id)
+    return form_page(
+        ctx,
+        "forums/form.html",
+        {"forum": None},
+        save=lambda: actions.check_create_forum(ctx.db, actor=ctx.actor, data=ctx.form),
+        flash=gettext("The forum is created."),
+        done=lambda forum: ctx.redirect("forum", forum_id=forum.id),
+    )
 
 
 @endpoint
 def forum_edit(ctx: Ctx) -> Response:
     ctx.require(rules.can_manage_forums(ctx.actor))
     forum = _forum(ctx)
-    if ctx.request.method == "GET":
-        values = {k: getattr(forum, k) for k in ("title", "theme", "description", "place", "is_online")}
-        values |= {"starts_on": forum.starts_on.isoformat(), "ends_on": forum.ends_on.isoformat()}
-        return ctx.render("forums/form.html", {"values": values, "errors": {}, "forum": forum})
-    try:
-        actions.check_update_forum(ctx.db, forum=forum, actor=ctx.actor, data=ctx.form)
-    except ValidationError as error:
-        return ctx.render("forums/form.html", {"values": ctx.form, "errors": error.errors, "forum": forum}, status=422)
-    ctx.flash(gettext("The forum is saved."))
-    return ctx.redirect("forum", forum_id=forum.id)
+    return form_page(
+        ctx,
+        "forums/form.html",
+        {"forum": forum},
+        initial=lambda: _values(forum),
+        save=lambda: actions.check_update_forum(ctx.db, forum=forum, actor=ctx.actor, data=ctx.form),
+        flash=gettext("The forum is saved."),
+        done=lambda _: ctx.redirect("forum", forum_id=forum.id),
+    )
+
+
+def _values(forum: Forum) -> dict:
+    values = {k: getattr(forum, k) for k in ("title", "theme", "description", "place", "is_online")}
+    return values | {"starts_on": forum.starts_on.isoformat(), "ends_on": forum.ends_on.isoformat()}
 
 
 @endpoint

@@ -23,6 +23,7 @@ from ..voting.receipts import looks_like_receipt, new_ballot_key, new_receipt
 from . import params
 from .console import back_to_console
 from .context import Ctx, endpoint
+from .form_page import form_page
 from .live import stream_url
 from .regions import page_context, region_html, region_response
 
@@ -108,43 +109,50 @@ def _vote_values(vote: Vote) -> dict:
 def vote_new(ctx: Ctx) -> Response:
     item, forum = _item(ctx)
     ctx.require(rules.can_chair(ctx.actor, forum))
-    context = {"forum": forum, "item": item, "vote": None, "amendments": _amendment_choices(ctx, item)}
-    if ctx.request.method == "GET":
-        subject = ctx.request.query_params.get("subject") or ("final" if item.document_id else "motion")
-        values = {
-            "subject": subject,
-            "amendment_id": ctx.request.query_params.get("amendment", ""),
-            "threshold": "cast_majority",
-            "quorum_num": "1",
-            "quorum_den": "2",
-            "quorum_base": "registered",
-            "mode": "hall",
-            "back": ctx.request.query_params.get("back", ""),
-        }
-        return ctx.render("voting/form.html", {**context, "values": values, "errors": {}})
-    try:
-        vote = actions.check_prepare_vote(ctx.db, item=item, forum=forum, actor=ctx.actor, data=ctx.form)
-    except ValidationError as error:
-        return ctx.render("voting/form.html", {**context, "values": ctx.form, "errors": error.errors}, status=422)
-    ctx.flash(gettext("The vote is prepared. Check its rule, then start it."))
-    if ctx.form.get("back") == "console":
-        return ctx.redirect("forum_console", forum_id=forum.id, fragment="console-vote")
-    return ctx.redirect("vote", vote_id=vote.id)
+
+    def done(vote: Vote) -> Response:
+        if ctx.form.get("back") == "console":
+            return ctx.redirect("forum_console", forum_id=forum.id, fragment="console-vote")
+        return ctx.redirect("vote", vote_id=vote.id)
+
+    return form_page(
+        ctx,
+        "voting/form.html",
+        {"forum": forum, "item": item, "vote": None, "amendments": _amendment_choices(ctx, item)},
+        initial=lambda: _new_vote_values(ctx, item),
+        save=lambda: actions.check_prepare_vote(ctx.db, item=item, forum=forum, actor=ctx.actor, data=ctx.form),
+        flash=gettext("The vote is prepared. Check its rule, then start it."),
+        done=done,
+    )
+
+
+def _new_vote_values(ctx: Ctx, item: AgendaItem) -> dict:
+    query = ctx.request.query_params
+    return {
+        "subject": query.get("subject") or ("final" if item.document_id else "motion"),
+        "amendment_id": query.get("amendment", ""),
+        "threshold": "cast_majority",
+        "quorum_num": "1",
+        "quorum_den": "2",
+        "quorum_base": "registered",
+        "mode": "hall",
+        "back": query.get("back", ""),
+    }
 
 
 @endpoint
 def vote_edit(ctx: Ctx) -> Response:
     vote, forum, item = _vote(ctx)
     ctx.require(rules.can_chair(ctx.actor, forum))
-    context = {"forum": forum, "item": item, "vote": vote, "amendments": _amendment_choices(ctx, item)}
-    if ctx.request.method == "GET":
-        return ctx.render("voting/form.html", {**context, "values": _vote_values(vote), "errors": {}})
-    try:
-        actions.check_update_vote(ctx.db, vote=vote, forum=forum, actor=ctx.actor, data=ctx.form)
-    except ValidationError as error:
-        return ctx.render("voting/form.html", {**context, "values": ctx.form, "errors": error.errors}, status=422)
-    ctx.flash(gettext("The vote is saved."))
-    return ctx.redirect("vote", vote_id=vote.id)
+    return form_page(
+        ctx,
+        "voting/form.html",
+        {"forum": forum, "item": item, "vote": vote, "amendments": _amendment_choices(ctx, item)},
+        initial=lambda: _vote_values(vote),
+        save=lambda: actions.check_update_vote(ctx.db, vote=vote, forum=forum, actor=ctx.actor, data=ctx.form),
+        flash=gettext("The vote is saved."),
+        done=lambda _: ctx.redirect("vote", vote_id=vote.id),
+    )
 
 
 def _after_chair_action(ctx: Ctx, vote: Vote, message: str) -> Response:

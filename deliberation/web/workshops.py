@@ -8,13 +8,14 @@ from starlette.routing import Route
 from ..accounts.queries import list_users
 from ..drafting.queries import list_workshop_documents
 from ..drafting.rules import can_create_document, can_read_document
-from ..errors import NotFound, ValidationError
+from ..errors import NotFound
 from ..i18n import N_, gettext
 from ..library.queries import list_workshop_resolutions
 from ..workshops import actions, queries, rules
 from ..workshops.models import WORKSHOP_KINDS, Workshop
 from . import params
 from .context import Ctx, endpoint
+from .form_page import form_page
 
 
 def routes() -> list[Route]:
@@ -64,38 +65,38 @@ def workshop_list(ctx: Ctx) -> Response:
 @endpoint
 def workshop_new(ctx: Ctx) -> Response:
     ctx.require(rules.can_create_workshop(ctx.actor))
-    if ctx.request.method == "GET":
-        kind = ctx.request.query_params.get("kind", "")
-        return ctx.render("workshops/form.html", {"values": {"kind": kind}, "errors": {}, "workshop": None})
-    try:
-        workshop = actions.check_create_workshop(ctx.db, actor=ctx.actor, data=ctx.form)
-    except ValidationError as error:
-        return ctx.render(
-            "workshops/form.html", {"values": ctx.form, "errors": error.errors, "workshop": None}, status=422
-        )
-    ctx.flash(gettext("The workshop is created. Appoint its facilitators on its page."))
-    return ctx.redirect("workshop", workshop_id=workshop.id)
+    return form_page(
+        ctx,
+        "workshops/form.html",
+        {"workshop": None},
+        initial=lambda: {"kind": ctx.request.query_params.get("kind", "")},
+        save=lambda: actions.check_create_workshop(ctx.db, actor=ctx.actor, data=ctx.form),
+        flash=gettext("The workshop is created. Appoint its facilitators on its page."),
+        done=lambda workshop: ctx.redirect("workshop", workshop_id=workshop.id),
+    )
 
 
 @endpoint
 def workshop_edit(ctx: Ctx) -> Response:
     ctx.require(rules.can_edit_workshop(ctx.actor))
     workshop = _workshop(ctx)
-    if ctx.request.method == "GET":
-        values = {k: getattr(workshop, k) for k in ("kind", "title", "topic", "description", "place", "is_online")}
-        values |= {
-            "starts_on": workshop.starts_on.isoformat() if workshop.starts_on else "",
-            "ends_on": workshop.ends_on.isoformat() if workshop.ends_on else "",
-        }
-        return ctx.render("workshops/form.html", {"values": values, "errors": {}, "workshop": workshop})
-    try:
-        actions.check_update_workshop(ctx.db, workshop=workshop, actor=ctx.actor, data=ctx.form)
-    except ValidationError as error:
-        return ctx.render(
-            "workshops/form.html", {"values": ctx.form, "errors": error.errors, "workshop": workshop}, status=422
-        )
-    ctx.flash(gettext("The workshop is saved."))
-    return ctx.redirect("workshop", workshop_id=workshop.id)
+    return form_page(
+        ctx,
+        "workshops/form.html",
+        {"workshop": workshop},
+        initial=lambda: _values(workshop),
+        save=lambda: actions.check_update_workshop(ctx.db, workshop=workshop, actor=ctx.actor, data=ctx.form),
+        flash=gettext("The workshop is saved."),
+        done=lambda _: ctx.redirect("workshop", workshop_id=workshop.id),
+    )
+
+
+def _values(workshop: Workshop) -> dict:
+    values = {k: getattr(workshop, k) for k in ("kind", "title", "topic", "description", "place", "is_online")}
+    return values | {
+        "starts_on": workshop.starts_on.isoformat() if workshop.starts_on else "",
+        "ends_on": workshop.ends_on.isoformat() if workshop.ends_on else "",
+    }
 
 
 def _page_context(ctx: Ctx, workshop_id: int) -> dict:
