@@ -7,7 +7,6 @@ from starlette.routing import Route
 
 from ..accounts.models import User
 from ..accounts.queries import get_user, list_users
-from ..drafting import queries as drafting_queries
 from ..drafting.rules import can_read_document
 from ..errors import DomainError, NotFound, ValidationError
 from ..forums import agenda, delegates, floor, queries, rules
@@ -16,8 +15,7 @@ from ..forums.queries import AgendaEntry
 from ..i18n import N_, gettext
 from ..voting import actions as voting_actions
 from ..voting import queries as voting_queries
-from ..workshops.queries import get_membership
-from . import params
+from . import loaders, params
 from .console import back_to_console, wants_console
 from .context import Ctx, endpoint
 from .live import vote_call_context
@@ -62,13 +60,6 @@ def routes() -> list[Route]:
 # --- loading what the path names ----------------------------------------------------------------------
 
 
-def _forum(ctx: Ctx) -> Forum:
-    forum = queries.get_forum(ctx.db, ctx.request.path_params["forum_id"])
-    if forum is None:
-        raise NotFound("forum_not_found", N_("There is no such forum."))
-    return forum
-
-
 def _entry(ctx: Ctx, forum: Forum) -> AgendaEntry:
     entry = queries.get_agenda_entry(ctx.db, ctx.request.path_params["item_id"])
     if entry is None or entry.item.forum_id != forum.id:
@@ -102,7 +93,7 @@ def _to_item(ctx: Ctx, forum_id: int, item_id: int) -> Response:
 
 @endpoint
 def agenda_item(ctx: Ctx) -> Response:
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     entry = _entry(ctx, forum)
     item = entry.item
     speakers = queries.list_speakers(ctx.db, item.id)
@@ -147,7 +138,7 @@ def _vote_panel(ctx: Ctx, item, forum: Forum) -> dict:
 @endpoint
 def agenda_add(ctx: Ctx) -> Response:
     ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     agenda.check_add_discussion_point(ctx.db, forum=forum, actor=ctx.actor, data=ctx.form)
     ctx.flash(gettext("The point is added at the end of the agenda."))
     return ctx.redirect("forum", forum_id=forum.id, fragment="agenda")
@@ -156,7 +147,7 @@ def agenda_add(ctx: Ctx) -> Response:
 @endpoint
 def agenda_accept(ctx: Ctx) -> Response:
     ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     agenda.do_accept_item(ctx.db, item=_entry(ctx, forum).item, actor=ctx.actor)
     ctx.flash(gettext("The text is on the agenda."))
     return ctx.redirect("forum", forum_id=forum.id, fragment="agenda")
@@ -165,7 +156,7 @@ def agenda_accept(ctx: Ctx) -> Response:
 @endpoint
 def agenda_return(ctx: Ctx) -> Response:
     ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     agenda.check_return_item(ctx.db, item=_entry(ctx, forum).item, actor=ctx.actor, data=ctx.form)
     ctx.flash(gettext("The text is returned to its workshop with your reason; it is a draft again."))
     return ctx.redirect("forum", forum_id=forum.id, fragment="returned")
@@ -174,7 +165,7 @@ def agenda_return(ctx: Ctx) -> Response:
 @endpoint
 def agenda_move(ctx: Ctx) -> Response:
     ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     item = _entry(ctx, forum).item
     agenda.do_move_item(ctx.db, item=item, actor=ctx.actor, direction=ctx.form.get("direction", ""))
     return ctx.redirect("forum", forum_id=forum.id, fragment=f"item-{item.id}")
@@ -183,7 +174,7 @@ def agenda_move(ctx: Ctx) -> Response:
 @endpoint
 def agenda_current(ctx: Ctx) -> Response:
     ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     item = _entry(ctx, forum).item
     agenda.do_set_current_item(ctx.db, forum=forum, item=item, actor=ctx.actor)
     if wants_console(ctx):
@@ -195,9 +186,7 @@ def agenda_current(ctx: Ctx) -> Response:
 @endpoint
 def document_submit(ctx: Ctx) -> Response:
     ctx.require_actor()
-    view = drafting_queries.get_document_view(ctx.db, document_id=ctx.request.path_params["document_id"])
-    if view is None or not can_read_document(ctx.actor, view.document):
-        raise NotFound("document_not_found", N_("There is no such document, or it is not public."))
+    view = loaders.document_view(ctx)
     raw = ctx.form.get("forum_id", "")
     if not raw.strip():
         raise ValidationError(
@@ -221,7 +210,7 @@ def document_submit(ctx: Ctx) -> Response:
     forum = queries.get_forum(ctx.db, forum_id) if forum_id else None
     if forum is None:
         raise NotFound("forum_not_found", N_("There is no such forum."))
-    membership = get_membership(ctx.db, workshop_id=view.workshop.id, user_id=ctx.actor.id)
+    membership = loaders.membership(ctx, view.workshop.id)
     agenda.do_submit_document(ctx.db, forum=forum, document=view.document, actor=ctx.actor, membership=membership)
     ctx.flash(
         gettext(
@@ -237,7 +226,7 @@ def document_submit(ctx: Ctx) -> Response:
 
 @endpoint
 def forum_delegates(ctx: Ctx) -> Response:
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     listed = queries.list_delegates(ctx.db, forum.id)
     proxies = queries.list_live_proxies(ctx.db, forum.id)
     # Proxies go one way each and are never chained: who already gives or holds one is taken.
@@ -285,7 +274,7 @@ def _to_delegates(ctx: Ctx, forum: Forum) -> Response:
 @endpoint
 def delegate_register(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     user = _person(ctx, ctx.form["user_id"]) if ctx.form.get("user_id") else actor
     delegates.do_register_delegate(ctx.db, forum=forum, user=user, actor=actor)
     ctx.flash(
@@ -299,7 +288,7 @@ def delegate_register(ctx: Ctx) -> Response:
 @endpoint
 def delegate_unregister(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     user = _person(ctx, ctx.request.path_params["user_id"])
     delegates.do_unregister_delegate(ctx.db, forum=forum, user=user, actor=actor)
     ctx.flash(gettext("The registration is withdrawn."))
@@ -309,7 +298,7 @@ def delegate_unregister(ctx: Ctx) -> Response:
 @endpoint
 def delegate_presence(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     user = _person(ctx, ctx.request.path_params["user_id"])
     delegates.do_mark_present(ctx.db, forum=forum, user=user, present=ctx.form.get("present") == "1", actor=actor)
     return ctx.redirect("forum_delegates", forum_id=forum.id, fragment=f"delegate-{user.id}")
@@ -318,7 +307,7 @@ def delegate_presence(ctx: Ctx) -> Response:
 @endpoint
 def proxy_give(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     giver = _person(ctx, ctx.form["giver_id"]) if ctx.form.get("giver_id") else actor
     holder = _person(ctx, ctx.form.get("holder_id"))
     delegates.do_give_proxy(ctx.db, forum=forum, giver=giver, holder=holder, actor=actor)
@@ -331,7 +320,7 @@ def proxy_give(ctx: Ctx) -> Response:
 @endpoint
 def proxy_revoke(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     proxy = queries.get_proxy(ctx.db, ctx.request.path_params["proxy_id"])
     if proxy is None or proxy.forum_id != forum.id:
         raise NotFound("proxy_not_found", N_("There is no such proxy."))
@@ -346,7 +335,7 @@ def proxy_revoke(ctx: Ctx) -> Response:
 @endpoint
 def speaker_request(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     item = _entry(ctx, forum).item
     floor.do_request_floor(ctx.db, item=item, actor=actor)
     ctx.flash(gettext("You are on the list of speakers."))
@@ -356,7 +345,7 @@ def speaker_request(ctx: Ctx) -> Response:
 @endpoint
 def speakers_settings(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     item = _entry(ctx, forum).item
     if ctx.form.get("closed") in ("0", "1"):
         floor.do_close_speakers(ctx.db, item=item, closed=ctx.form["closed"] == "1", actor=actor)
@@ -398,7 +387,7 @@ def speaker_end(ctx: Ctx) -> Response:
 
 @endpoint
 def forum_minutes(ctx: Ctx) -> Response:
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     return ctx.render(
         "forums/minutes.html",
         {

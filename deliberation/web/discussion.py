@@ -12,13 +12,11 @@ from ..discussion import actions, queries, rules
 from ..discussion.actions import AmendmentConflict
 from ..discussion.models import Amendment, Comment
 from ..drafting import queries as drafting_queries
-from ..drafting.rules import can_read_document
 from ..errors import NotFound, ValidationError
 from ..i18n import N_, gettext
 from ..text.changes import group_changes
 from ..text.diff import diff_summary
-from ..workshops.queries import get_membership
-from . import params
+from . import loaders, params
 from .context import Ctx, endpoint
 from .form_page import form_page
 from .rendering import change_rows, clash_views
@@ -49,25 +47,12 @@ def routes() -> list[Route]:
     ]
 
 
-def _document_view(ctx: Ctx, document_id: int):
-    view = drafting_queries.get_document_view(ctx.db, document_id=document_id)
-    if view is None or not can_read_document(ctx.actor, view.document):
-        if view is not None and ctx.actor is None and ctx.app_state.identity is None:
-            ctx.require_actor()
-        raise NotFound("document_not_found", N_("There is no such document, or it is not public."))
-    return view
-
-
-def _membership(ctx: Ctx, workshop_id: int):
-    return get_membership(ctx.db, workshop_id=workshop_id, user_id=ctx.actor.id if ctx.actor else None)
-
-
 def _comment(ctx: Ctx) -> tuple[Comment, object, object]:
     comment = queries.get_comment(ctx.db, ctx.request.path_params["comment_id"])
     if comment is None:
         raise NotFound("comment_not_found", N_("There is no such comment."))
-    view = _document_view(ctx, comment.document_id)
-    membership = _membership(ctx, view.workshop.id)
+    view = loaders.document_view(ctx, comment.document_id)
+    membership = loaders.membership(ctx, view.workshop.id)
     if not rules.can_see_comment(ctx.actor, membership, comment):
         # Hidden comments do not exist for anyone but moderators.
         raise NotFound("comment_not_found", N_("There is no such comment."))
@@ -107,8 +92,8 @@ def _selection(ctx: Ctx, view) -> dict:
 
 @endpoint
 def comments_page(ctx: Ctx) -> Response:
-    view = _document_view(ctx, ctx.request.path_params["document_id"])
-    membership = _membership(ctx, view.workshop.id)
+    view = loaders.document_view(ctx, ctx.request.path_params["document_id"])
+    membership = loaders.membership(ctx, view.workshop.id)
     moderator = rules.is_moderator(ctx.actor, membership)
     errors = {}
     if ctx.request.method == "POST":
@@ -248,8 +233,8 @@ def _amendment(ctx: Ctx) -> tuple[Amendment, object, object]:
     amendment = queries.get_amendment(ctx.db, ctx.request.path_params["amendment_id"])
     if amendment is None:
         raise NotFound("amendment_not_found", N_("There is no such amendment."))
-    view = _document_view(ctx, amendment.document_id)
-    return amendment, view, _membership(ctx, view.workshop.id)
+    view = loaders.document_view(ctx, amendment.document_id)
+    return amendment, view, loaders.membership(ctx, view.workshop.id)
 
 
 def _groups(summaries) -> list[list]:
@@ -262,7 +247,7 @@ def _groups(summaries) -> list[list]:
 
 @endpoint
 def amendments_page(ctx: Ctx) -> Response:
-    view = _document_view(ctx, ctx.request.path_params["document_id"])
+    view = loaders.document_view(ctx, ctx.request.path_params["document_id"])
     status = ctx.request.query_params.get("status", "open")
     summaries = queries.list_amendments(
         ctx.db, document_id=view.document.id, status=None if status == "all" else status
@@ -284,7 +269,7 @@ def amendments_page(ctx: Ctx) -> Response:
 
 @endpoint
 def amendment_new(ctx: Ctx) -> Response:
-    view = _document_view(ctx, ctx.request.path_params["document_id"])
+    view = loaders.document_view(ctx, ctx.request.path_params["document_id"])
     ctx.require(rules.can_propose_amendment(ctx.actor, view.document))
     selection = _selection(ctx, view)
     source = ctx.form if ctx.request.method == "POST" else ctx.request.query_params

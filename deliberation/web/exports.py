@@ -21,7 +21,6 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..drafting import queries as drafting_queries
 from ..drafting import rules as drafting_rules
 from ..errors import NotFound
 from ..exports import akn, docx_out, json_out
@@ -34,8 +33,7 @@ from ..exports.table import ComparativeTable, comparative_table
 from ..i18n import N_, gettext, reset_locale, set_locale
 from ..text.markdown import render_units
 from ..text.paragraphs import Paragraph, number_points, split_units
-from ..workshops import queries as workshop_queries
-from . import params
+from . import loaders
 from .caching import cache_of, immutable_response
 from .context import Ctx, endpoint
 from .form_page import form_page
@@ -273,22 +271,8 @@ def resolution_table_docx(ctx: Ctx) -> Response:
 
 def _document_revisions(ctx: Ctx):
     """The document and the two revisions to compare, for whoever may read the compare page."""
-    view = drafting_queries.get_document_view(ctx.db, document_id=ctx.request.path_params["document_id"])
-    missing = NotFound("document_not_found", N_("There is no such document, or it is not public."))
-    if view is None:
-        raise missing
-    if not drafting_rules.can_read_document(ctx.actor, view.document):
-        # As on the compare page: drafts are for members, and to everyone else they do not exist.
-        if ctx.actor is None and ctx.app_state.identity is None:
-            ctx.require_actor()
-        raise missing
-    head = view.document.head_number
-    old_number = params.number(ctx.request.query_params.get("from"), name="from", minimum=0, default=max(1, head - 1))
-    new_number = params.number(ctx.request.query_params.get("to"), name="to", minimum=0, default=head)
-    revisions = drafting_queries.get_revisions(ctx.db, document_id=view.document.id, numbers=[old_number, new_number])
-    if old_number not in revisions or new_number not in revisions:
-        raise NotFound("revision_not_found", N_("There is no such version of this document."))
-    return view, revisions[old_number], revisions[new_number]
+    view = loaders.document_view(ctx)
+    return view, *loaders.compared_revisions(ctx, view)
 
 
 def _document_table(old, new) -> ComparativeTable:
@@ -361,12 +345,8 @@ def document_import(ctx: Ctx) -> Response:
 
 
 def _document_import(ctx: Ctx) -> Response:
-    workshop = workshop_queries.get_workshop(ctx.db, ctx.request.path_params["workshop_id"])
-    if workshop is None:
-        raise NotFound("workshop_not_found", N_("There is no such workshop."))
-    membership = workshop_queries.get_membership(
-        ctx.db, workshop_id=workshop.id, user_id=ctx.actor.id if ctx.actor else None
-    )
+    workshop = loaders.workshop(ctx)
+    membership = loaders.membership(ctx, workshop.id)
     ctx.require(drafting_rules.can_create_document(ctx.actor, membership))
     return form_page(
         ctx,

@@ -7,11 +7,12 @@ from starlette.routing import Route
 
 from ..dates import local
 from ..db import utcnow
-from ..errors import DomainError, NotFound, ValidationError
+from ..errors import DomainError, ValidationError
 from ..forums import actions, queries, rules
 from ..forums.models import AGENDA_KINDS, AGENDA_STATUSES, FORUM_STATUSES, FORUM_TRANSITIONS, Forum
 from ..i18n import N_, gettext
 from ..library import queries as library_queries
+from . import loaders
 from .console import checkin_box
 from .context import Ctx, endpoint
 from .form_page import form_page
@@ -26,13 +27,6 @@ def routes() -> list[Route]:
         Route("/forums/{forum_id:id}/edit", forum_edit, methods=["GET", "POST"], name="forum_edit"),
         Route("/forums/{forum_id:id}/status", forum_status, methods=["POST"], name="forum_status"),
     ]
-
-
-def _forum(ctx: Ctx) -> Forum:
-    forum = queries.get_forum(ctx.db, ctx.request.path_params["forum_id"])
-    if forum is None:
-        raise NotFound("forum_not_found", N_("There is no such forum."))
-    return forum
 
 
 @endpoint
@@ -65,7 +59,7 @@ def forum_new(ctx: Ctx) -> Response:
 @endpoint
 def forum_edit(ctx: Ctx) -> Response:
     ctx.require(rules.can_manage_forums(ctx.actor))
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     return form_page(
         ctx,
         "forums/form.html",
@@ -84,7 +78,7 @@ def _values(forum: Forum) -> dict:
 
 @endpoint
 def forum_page(ctx: Ctx) -> Response:
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     return ctx.render(
         "forums/page.html",
         {
@@ -115,7 +109,7 @@ def forum_page(ctx: Ctx) -> Response:
 @endpoint
 def forum_status(ctx: Ctx) -> Response:
     ctx.require(rules.can_manage_forums(ctx.actor))
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     status = ctx.form.get("status", "")
     if status == "open" and _outside_dates(forum) and ctx.form.get("outside_dates") != "1":
         raise ValidationError(

@@ -20,7 +20,7 @@ from ..voting import actions, queries, rules
 from ..voting.closer import close_due_votes_quietly
 from ..voting.models import CHOICES, Vote, choice_label
 from ..voting.receipts import looks_like_receipt, new_ballot_key, new_receipt
-from . import params
+from . import loaders, params
 from .console import back_to_console
 from .context import Ctx, endpoint
 from .form_page import form_page
@@ -53,24 +53,17 @@ def routes() -> list[Route]:
 # --- loading --------------------------------------------------------------------------------------
 
 
-def _forum(ctx: Ctx, forum_id: int) -> Forum:
-    forum = forum_queries.get_forum(ctx.db, forum_id)
-    if forum is None:
-        raise NotFound("forum_not_found", N_("There is no such forum."))
-    return forum
-
-
 def _vote(ctx: Ctx) -> tuple[Vote, Forum, AgendaItem]:
     vote = actions.get_vote_or_404(ctx.db, ctx.request.path_params["vote_id"])
     if ctx.request.method in ("GET", "HEAD"):
         # A write request closed any due vote before it began (voting.closer); a read only shows it.
         vote = actions.as_seen(ctx.db, vote)
-    forum = _forum(ctx, vote.forum_id)
+    forum = loaders.forum(ctx, vote.forum_id)
     return vote, forum, ctx.db.get(AgendaItem, vote.agenda_item_id)
 
 
 def _item(ctx: Ctx) -> tuple[AgendaItem, Forum]:
-    forum = _forum(ctx, ctx.request.path_params["forum_id"])
+    forum = loaders.forum(ctx, ctx.request.path_params["forum_id"])
     item = forum_queries.get_agenda_item(ctx.db, ctx.request.path_params["item_id"])
     if item is None or item.forum_id != forum.id:
         raise NotFound("item_not_found", N_("There is no such agenda item."))
@@ -393,7 +386,7 @@ def vote_ballot(ctx: Ctx) -> Response:
         vote = actions.as_seen(ctx.db, vote)
         return ctx.render("voting/booth.html", _booth_context(ctx, vote, forum, item, refused=True), status=409)
     if ctx.is_htmx:
-        forum, item = _forum(ctx, vote.forum_id), ctx.db.get(AgendaItem, vote.agenda_item_id)
+        forum, item = loaders.forum(ctx, vote.forum_id), ctx.db.get(AgendaItem, vote.agenda_item_id)
         response = ctx.render("voting/_booth.html", _booth_context(ctx, vote, forum, item, just_cast=cast))
     else:
         response = ctx.redirect(
@@ -457,7 +450,7 @@ def forum_live(ctx: Ctx) -> Response:
 
 @endpoint
 def forum_projector(ctx: Ctx) -> Response:
-    forum = _forum(ctx, ctx.request.path_params["forum_id"])
+    forum = loaders.forum(ctx, ctx.request.path_params["forum_id"])
     base = page_context(ctx)
     context = _state(ctx, forum)
     return ctx.render(
@@ -474,5 +467,5 @@ def forum_projector(ctx: Ctx) -> Response:
 @endpoint
 def forum_live_state(ctx: Ctx) -> Response:
     """The hall screen's state: 204 while it is what the screen already shows."""
-    forum = _forum(ctx, ctx.request.path_params["forum_id"])
+    forum = loaders.forum(ctx, ctx.request.path_params["forum_id"])
     return region_response(ctx, "voting/_state.html", _state(ctx, forum))

@@ -13,7 +13,7 @@ from ..i18n import N_, gettext
 from ..library.queries import list_workshop_resolutions
 from ..workshops import actions, queries, rules
 from ..workshops.models import WORKSHOP_KINDS, Workshop
-from . import params
+from . import loaders, params
 from .context import Ctx, endpoint
 from .form_page import form_page
 
@@ -39,13 +39,6 @@ def routes() -> list[Route]:
             name="workshop_facilitator",
         ),
     ]
-
-
-def _workshop(ctx: Ctx) -> Workshop:
-    workshop = queries.get_workshop(ctx.db, ctx.request.path_params["workshop_id"])
-    if workshop is None:
-        raise NotFound("workshop_not_found", N_("There is no such workshop."))
-    return workshop
 
 
 @endpoint
@@ -79,7 +72,7 @@ def workshop_new(ctx: Ctx) -> Response:
 @endpoint
 def workshop_edit(ctx: Ctx) -> Response:
     ctx.require(rules.can_edit_workshop(ctx.actor))
-    workshop = _workshop(ctx)
+    workshop = loaders.workshop(ctx)
     return form_page(
         ctx,
         "workshops/form.html",
@@ -134,7 +127,7 @@ def workshop_page(ctx: Ctx) -> Response:
 @endpoint
 def workshop_join(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    workshop = _workshop(ctx)
+    workshop = loaders.workshop(ctx)
     actions.check_request_membership(ctx.db, workshop=workshop, actor=actor, message=ctx.form.get("message", ""))
     if ctx.is_htmx:
         return ctx.render("workshops/_membership.html", _page_context(ctx, workshop.id))
@@ -145,7 +138,7 @@ def workshop_join(ctx: Ctx) -> Response:
 @endpoint
 def workshop_leave(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    workshop = _workshop(ctx)
+    workshop = loaders.workshop(ctx)
     actions.do_leave_workshop(ctx.db, workshop=workshop, actor=actor)
     if ctx.is_htmx:
         return ctx.render("workshops/_membership.html", _page_context(ctx, workshop.id))
@@ -156,7 +149,7 @@ def workshop_leave(ctx: Ctx) -> Response:
 @endpoint
 def workshop_decide(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    workshop = _workshop(ctx)
+    workshop = loaders.workshop(ctx)
     approve = ctx.form.get("decision") == "approve"
     actions.do_decide_membership(
         ctx.db, workshop=workshop, user_id=ctx.request.path_params["user_id"], approve=approve, actor=actor
@@ -170,7 +163,7 @@ def workshop_decide(ctx: Ctx) -> Response:
 @endpoint
 def workshop_facilitator(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    workshop = _workshop(ctx)
+    workshop = loaders.workshop(ctx)
     user_id = params.id_or_none(ctx.form.get("user_id"))
     if user_id is None:
         raise NotFound("user_not_found", N_("There is no such person."))
