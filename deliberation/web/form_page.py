@@ -3,26 +3,13 @@
 The handler keeps what differs from page to page: it loads what the path names (a 404 when it is
 not there) and checks the permission itself, in the order its page needs (some pages refuse before
 they load, some can only decide once they have), and says where a saved form leads. The rest is
-the same everywhere and is here::
-
-    @endpoint
-    def forum_edit(ctx: Ctx) -> Response:
-        ctx.require(rules.can_manage_forums(ctx.actor))
-        forum = _forum(ctx)
-        return form_page(
-            ctx,
-            "forums/form.html",
-            {"forum": forum},
-            initial=lambda: _values(forum),
-            save=lambda: actions.check_update_forum(ctx.db, forum=forum, actor=ctx.actor, data=ctx.form),
-            flash=gettext("The forum is saved."),
-            done=lambda _: ctx.redirect("forum", forum_id=forum.id),
-        )
+the same everywhere and is here. ``forums.forum_edit`` is a plain example: it checks the
+permission, loads the forum, and names the template, the forum's values, the check that saves
+them, the message and the forum's page to go to.
 
 The template gets ``context`` with ``values`` (what the fields show) and ``errors`` (field name to
 DomainError). The CSRF token was checked before any handler ran (web/forms.py), and the request's
-transaction is the endpoint's: a refused form renders with status 422 after a check that wrote
-nothing.
+transaction is the endpoint's, as for any handler.
 """
 
 from __future__ import annotations
@@ -39,7 +26,7 @@ from .rendering import NO_PREVIEW, preview_context
 T = TypeVar("T")
 
 
-def _as_typed(form: Mapping[str, Any]) -> Mapping[str, Any]:
+def _everything(form: Mapping[str, Any]) -> Mapping[str, Any]:
     return form
 
 
@@ -52,7 +39,7 @@ def form_page(
     done: Callable[[T], Response],
     flash: str = "",
     initial: Callable[[], Mapping[str, Any]] = dict,
-    kept: Callable[[Mapping[str, Any]], Mapping[str, Any]] = _as_typed,
+    kept: Callable[[Mapping[str, Any]], Mapping[str, Any]] = _everything,
     preview: str = "",
 ) -> Response:
     """Show the form at ``template``, or save it and answer with ``done(what save returned)``.

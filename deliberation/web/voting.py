@@ -5,6 +5,8 @@ The delegate's booth is in web/booth.py, the hall's screen in web/projector.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -140,20 +142,22 @@ def _after_chair_action(ctx: Ctx, vote: Vote, message: str) -> Response:
     return ctx.redirect("vote", vote_id=vote.id)
 
 
-@endpoint
-def vote_open(ctx: Ctx) -> Response:
+def _run_vote(ctx: Ctx, do: Callable[..., object], message: str) -> Response:
+    """Open or close the vote the path names, then back to where the chair pressed the button."""
     vote, forum, _ = load_vote(ctx)
     actor = ctx.require_actor()  # the action decides whether they may
-    actions.do_open_vote(ctx.db, vote=vote, forum=forum, actor=actor)
-    return _after_chair_action(ctx, vote, gettext("The vote is open."))
+    do(ctx.db, vote=vote, forum=forum, actor=actor)
+    return _after_chair_action(ctx, vote, message)
+
+
+@endpoint
+def vote_open(ctx: Ctx) -> Response:
+    return _run_vote(ctx, actions.do_open_vote, gettext("The vote is open."))
 
 
 @endpoint
 def vote_close(ctx: Ctx) -> Response:
-    vote, forum, _ = load_vote(ctx)
-    actor = ctx.require_actor()  # the action decides whether they may
-    actions.do_close_vote(ctx.db, vote=vote, forum=forum, actor=actor)
-    return _after_chair_action(ctx, vote, gettext("The vote is closed and counted."))
+    return _run_vote(ctx, actions.do_close_vote, gettext("The vote is closed and counted."))
 
 
 @endpoint

@@ -124,15 +124,25 @@ def workshop_page(ctx: Ctx) -> Response:
     return ctx.render("workshops/page.html", _page_context(ctx, ctx.request.path_params["workshop_id"]))
 
 
+def _answer(ctx: Ctx, workshop: Workshop, partial: str, message: str) -> Response:
+    """Under htmx, the part of the workshop's page that changed; a plain form goes back to the page."""
+    if ctx.is_htmx:
+        return ctx.render(partial, _page_context(ctx, workshop.id))
+    ctx.flash(message)
+    return ctx.redirect("workshop", workshop_id=workshop.id)
+
+
 @endpoint
 def workshop_join(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
     workshop = loaders.workshop(ctx)
     actions.check_request_membership(ctx.db, workshop=workshop, actor=actor, message=ctx.form.get("message", ""))
-    if ctx.is_htmx:
-        return ctx.render("workshops/_membership.html", _page_context(ctx, workshop.id))
-    ctx.flash(gettext("Your request is sent. A facilitator of the workshop will answer it."))
-    return ctx.redirect("workshop", workshop_id=workshop.id)
+    return _answer(
+        ctx,
+        workshop,
+        "workshops/_membership.html",
+        gettext("Your request is sent. A facilitator of the workshop will answer it."),
+    )
 
 
 @endpoint
@@ -140,10 +150,7 @@ def workshop_leave(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
     workshop = loaders.workshop(ctx)
     actions.do_leave_workshop(ctx.db, workshop=workshop, actor=actor)
-    if ctx.is_htmx:
-        return ctx.render("workshops/_membership.html", _page_context(ctx, workshop.id))
-    ctx.flash(gettext("You have left the workshop."))
-    return ctx.redirect("workshop", workshop_id=workshop.id)
+    return _answer(ctx, workshop, "workshops/_membership.html", gettext("You have left the workshop."))
 
 
 @endpoint
@@ -154,10 +161,12 @@ def workshop_decide(ctx: Ctx) -> Response:
     actions.do_decide_membership(
         ctx.db, workshop=workshop, user_id=ctx.request.path_params["user_id"], approve=approve, actor=actor
     )
-    if ctx.is_htmx:
-        return ctx.render("workshops/_people.html", _page_context(ctx, workshop.id))
-    ctx.flash(gettext("The request is approved.") if approve else gettext("The request is declined."))
-    return ctx.redirect("workshop", workshop_id=workshop.id)
+    return _answer(
+        ctx,
+        workshop,
+        "workshops/_people.html",
+        gettext("The request is approved.") if approve else gettext("The request is declined."),
+    )
 
 
 @endpoint
