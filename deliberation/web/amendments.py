@@ -6,7 +6,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..accounts.queries import get_user
-from ..discussion import actions, queries, rules
+from ..discussion import actions, comments, queries, rules
 from ..discussion.actions import AmendmentConflict
 from ..discussion.models import Amendment, Comment
 from ..drafting import queries as drafting_queries
@@ -159,7 +159,7 @@ def amendment_page(ctx: Ctx) -> Response:
 
     def post_comment() -> Comment:
         actor = ctx.require_actor()
-        return actions.check_post_comment(
+        return comments.check_post_comment(
             ctx.db, document=view.document, actor=actor, data=ctx.form, amendment=amendment
         )
 

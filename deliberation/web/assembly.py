@@ -13,7 +13,7 @@ from ..forums import agenda, floor, queries, rules
 from ..forums.models import AGENDA_KINDS, AGENDA_STATUSES, SPEAKER_STATUSES, Forum, Speaker
 from ..forums.queries import AgendaEntry
 from ..i18n import N_, gettext
-from ..voting import actions as voting_actions
+from ..voting import closing as voting_closing
 from ..voting import queries as voting_queries
 from . import loaders, params
 from .console import back_to_console, wants_console
@@ -111,7 +111,7 @@ def agenda_item(ctx: Ctx) -> Response:
 def _vote_panel(ctx: Ctx, item, forum: Forum) -> dict:
     panel = voting_queries.item_vote_panel(ctx.db, item=item, forum=forum, actor=ctx.actor)
     # A vote past its closing time shows as closed; the next write request closes its row.
-    return {**panel, "votes": [voting_actions.as_seen(ctx.db, vote) for vote in panel["votes"]]}
+    return {**panel, "votes": [voting_closing.as_seen(ctx.db, vote) for vote in panel["votes"]]}
 
 
 @endpoint

@@ -10,7 +10,7 @@ from ..errors import NotFound
 from ..forums import queries as forum_queries
 from ..forums.models import AgendaItem, Forum
 from ..i18n import N_, gettext
-from ..voting import actions, queries, rules
+from ..voting import actions, closing, queries, rules
 from ..voting.closer import close_due_votes_quietly
 from ..voting.models import CHOICES, Vote, choice_label
 from ..voting.receipts import looks_like_receipt, new_ballot_key, new_receipt
@@ -188,7 +188,7 @@ def vote_ballot(ctx: Ctx) -> Response:
         close_due_votes_quietly(ctx.app_state.sessions)
         vote, forum, item = load_vote(ctx)
         # Refused because its time ran out while this ballot was on its way: show it as closed.
-        vote = actions.as_seen(ctx.db, vote)
+        vote = closing.as_seen(ctx.db, vote)
         return ctx.render("voting/booth.html", _booth_context(ctx, vote, forum, item, refused=True), status=409)
     if ctx.is_htmx:
         forum, item = loaders.forum(ctx, vote.forum_id), ctx.db.get(AgendaItem, vote.agenda_item_id)

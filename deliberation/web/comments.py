@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..discussion import actions, queries, rules
+from ..discussion import comments, queries, rules
 from ..discussion.models import Comment
 from ..drafting import queries as drafting_queries
 from ..errors import NotFound, ValidationError
@@ -83,7 +83,7 @@ def comments_page(ctx: Ctx) -> Response:
     if ctx.request.method == "POST":
         ctx.require_actor()
         try:
-            comment = actions.check_post_comment(ctx.db, document=view.document, actor=ctx.actor, data=ctx.form)
+            comment = comments.check_post_comment(ctx.db, document=view.document, actor=ctx.actor, data=ctx.form)
         except ValidationError as error:
             errors = error.errors
         else:
@@ -171,7 +171,7 @@ def comment_edit(ctx: Ctx) -> Response:
         "discussion/comment_edit.html",
         {"comment": comment, "document": view.document},
         initial=lambda: {"body": comment.body},
-        save=lambda: actions.check_edit_comment(ctx.db, comment=comment, actor=ctx.actor, data=ctx.form),
+        save=lambda: comments.check_edit_comment(ctx.db, comment=comment, actor=ctx.actor, data=ctx.form),
         flash=gettext("Your comment is saved; its earlier text is kept in its history."),
         done=lambda _: back_to_comment(ctx, comment),
     )
@@ -195,7 +195,7 @@ def comment_history(ctx: Ctx) -> Response:
 def comment_resolve(ctx: Ctx) -> Response:
     comment, _, membership = _comment(ctx)
     ctx.require_actor()
-    actions.do_resolve_comment(
+    comments.do_resolve_comment(
         ctx.db, comment=comment, actor=ctx.actor, membership=membership, resolved=ctx.form.get("resolved") == "1"
     )
     return back_to_comment(ctx, comment)
@@ -205,6 +205,6 @@ def comment_resolve(ctx: Ctx) -> Response:
 def comment_hide(ctx: Ctx) -> Response:
     comment, _, membership = _comment(ctx)
     ctx.require_actor()
-    actions.check_hide_comment(ctx.db, comment=comment, actor=ctx.actor, membership=membership, data=ctx.form)
+    comments.check_hide_comment(ctx.db, comment=comment, actor=ctx.actor, membership=membership, data=ctx.form)
     ctx.flash(gettext("The comment is hidden. Moderators still see it, with the reason."))
     return back_to_comment(ctx, comment)

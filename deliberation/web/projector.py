@@ -11,7 +11,7 @@ from ..forums import rules as forum_rules
 from ..forums.floor import speech_ends_at
 from ..forums.models import AGENDA_OUTCOMES, AGENDA_STATUSES, Forum
 from ..forums.presence import checkin_code
-from ..voting import actions, queries
+from ..voting import closing, queries
 from . import loaders
 from .context import Ctx, endpoint
 from .live import stream_url
@@ -29,7 +29,7 @@ def routes() -> list[Route]:
 def _state(ctx: Ctx, forum: Forum) -> dict:
     state = queries.get_live_state(ctx.db, forum)
     if state.vote is not None:
-        state = replace(state, vote=actions.as_seen(ctx.db, state.vote))
+        state = replace(state, vote=closing.as_seen(ctx.db, state.vote))
     ends_at = speech_ends_at(state.speaker, state.item.speaking_seconds) if state.item else None
     # The hall screen's address is public: the check-in code shows only on a chair's own screen,
     # or anyone at home could read it and be counted present.

@@ -15,7 +15,7 @@ from ..errors import NotFound, ValidationError
 from ..forums import queries as forum_queries
 from ..forums.models import AgendaItem, Forum
 from ..i18n import DISPLAY_ZONE, N_, gettext
-from ..voting import actions, queries, rules
+from ..voting import actions, closing, queries, rules
 from ..voting.models import Vote
 from . import loaders
 from .console import back_to_console
@@ -44,7 +44,7 @@ def load_vote(ctx: Ctx) -> tuple[Vote, Forum, AgendaItem]:
     vote = actions.get_vote_or_404(ctx.db, ctx.request.path_params["vote_id"])
     if ctx.request.method in ("GET", "HEAD"):
         # A write request closed any due vote before it began (voting.closer); a read only shows it.
-        vote = actions.as_seen(ctx.db, vote)
+        vote = closing.as_seen(ctx.db, vote)
     forum = loaders.forum(ctx, vote.forum_id)
     return vote, forum, ctx.db.get(AgendaItem, vote.agenda_item_id)
 
@@ -157,7 +157,7 @@ def vote_open(ctx: Ctx) -> Response:
 
 @endpoint
 def vote_close(ctx: Ctx) -> Response:
-    return _run_vote(ctx, actions.do_close_vote, gettext("The vote is closed and counted."))
+    return _run_vote(ctx, closing.do_close_vote, gettext("The vote is closed and counted."))
 
 
 @endpoint
@@ -174,7 +174,7 @@ def vote_hand_count(ctx: Ctx) -> Response:
     vote, forum, item = load_vote(ctx)
     actor = ctx.require_actor()  # the action decides whether they may
     try:
-        actions.check_record_hand_count(ctx.db, vote=vote, forum=forum, actor=actor, data=ctx.form)
+        closing.check_record_hand_count(ctx.db, vote=vote, forum=forum, actor=actor, data=ctx.form)
     except ValidationError as error:
         return ctx.render(
             "voting/vote.html",
