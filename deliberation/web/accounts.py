@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import mail
 from ..accounts import actions, queries, registration, sessions
-from ..errors import ValidationError
 from ..i18n import gettext, reset_locale, set_locale
 from ..notifications.delivery import queue_mail
 from ..workshops import queries as workshop_queries
 from . import registration_mail
 from .context import Ctx, endpoint
+from .form_page import form_page
 from .forms import mask_token, unmask_token
 from .home import safe_next, set_language_cookie
 
@@ -87,8 +89,6 @@ def register(ctx: Ctx) -> Response:
     context = {
         "mode": mode,
         "invitation_valid": invitation is not None,
-        "values": {},
-        "errors": {},
         "sent_to": "",
         "link_hours": ctx.settings.registration_link_hours,
     }
@@ -99,10 +99,9 @@ def register(ctx: Ctx) -> Response:
         context |= {"invite": masked, "current_url": ctx.url("register") + f"?invite={masked}"}
     else:
         context["invite"] = ""
-    if ctx.request.method == "GET":
-        return ctx.render("accounts/register.html", context)
-    try:
-        requested = registration.check_request_registration(
+
+    def save() -> registration.Requested:
+        return registration.check_request_registration(
             ctx.db,
             data=ctx.form,
             invitation_token=token,
@@ -112,16 +111,21 @@ def register(ctx: Ctx) -> Response:
             max_requests=ctx.settings.reset_max_requests,
             window_seconds=ctx.settings.reset_window_seconds,
         )
-    except ValidationError as error:
-        values = {k: v for k, v in ctx.form.items() if "password" not in k and isinstance(v, str)}
-        return ctx.render("accounts/register.html", context | {"values": values, "errors": error.errors}, status=422)
-    message = registration_mail.letter(ctx, requested)
-    if message is None:
-        log.warning("No registration e-mail sent: set DELIBERATION_BASE_URL so its links point at this site")
-    else:
-        queue_mail(ctx.db, message)
-    # The same page whether the address is new or taken: the form cannot probe for members.
-    return ctx.render("accounts/register.html", context | {"sent_to": requested.email})
+
+    def done(requested: registration.Requested) -> Response:
+        message = registration_mail.letter(ctx, requested)
+        if message is None:
+            log.warning("No registration e-mail sent: set DELIBERATION_BASE_URL so its links point at this site")
+        else:
+            queue_mail(ctx.db, message)
+        # The same page whether the address is new or taken: the form cannot probe for members.
+        return ctx.render("accounts/register.html", context | {"values": {}, "errors": {}, "sent_to": requested.email})
+
+    return form_page(ctx, "accounts/register.html", context, kept=_without_passwords, save=save, done=done)
+
+
+def _without_passwords(form: Mapping[str, Any]) -> dict:
+    return {k: v for k, v in form.items() if "password" not in k and isinstance(v, str)}
 
 
 @endpoint(private=True)
@@ -130,18 +134,28 @@ def register_confirm(ctx: Ctx) -> Response:
     pending = registration.get_valid_pending(ctx.db, token)
     if pending is None:
         return ctx.render("accounts/register_confirm.html", {"pending": None, "errors": {}}, status=404)
-    here = _masked_address(ctx, "register_confirm", token)
-    if ctx.request.method == "GET":
-        return ctx.render("accounts/register_confirm.html", here | {"pending": pending, "errors": {}})
-    try:
-        user = registration.check_confirm_registration(ctx.db, token=token, data=ctx.form)
-    except ValidationError as error:
-        return ctx.render(
-            "accounts/register_confirm.html", here | {"pending": pending, "errors": error.errors}, status=422
-        )
+    return form_page(
+        ctx,
+        "accounts/register_confirm.html",
+        _masked_address(ctx, "register_confirm", token) | {"pending": pending},
+        kept=_no_passwords,
+        save=lambda: registration.check_confirm_registration(ctx.db, token=token, data=ctx.form),
+        done=lambda user: _welcome(
+            ctx, user, gettext("Welcome! Your account is ready. Find a workshop to join below."), "workshops"
+        ),
+    )
+
+
+def _no_passwords(form: Mapping[str, Any]) -> dict:
+    """A form of passwords comes back empty: a password is never sent back in a page."""
+    return {}
+
+
+def _welcome(ctx: Ctx, user, message: str, page: str) -> Response:
     _sign_in(ctx, user)
-    ctx.flash(gettext("Welcome! Your account is ready. Find a workshop to join below."))
-    return ctx.redirect("workshops")
+    # After signing in: the new session starts empty, so the message goes into it.
+    ctx.flash(message)
+    return ctx.redirect(page)
 
 
 @endpoint(private=True)
@@ -197,42 +211,38 @@ def password_reset(ctx: Ctx) -> Response:
     token = unmask_token(ctx.request.path_params["token"])
     if actions.get_valid_reset(ctx.db, token) is None:
         return ctx.render("accounts/password_reset.html", {"valid": False, "errors": {}}, status=404)
-    here = _masked_address(ctx, "password_reset", token)
-    if ctx.request.method == "GET":
-        return ctx.render("accounts/password_reset.html", here | {"valid": True, "errors": {}})
-    try:
-        user = actions.check_reset_password(ctx.db, token=token, data=ctx.form)
-    except ValidationError as error:
-        return ctx.render("accounts/password_reset.html", here | {"valid": True, "errors": error.errors}, status=422)
-    _sign_in(ctx, user)
-    ctx.flash(gettext("Your new password is set and you are signed in."))
-    return ctx.redirect("home")
+    return form_page(
+        ctx,
+        "accounts/password_reset.html",
+        _masked_address(ctx, "password_reset", token) | {"valid": True},
+        kept=_no_passwords,
+        save=lambda: actions.check_reset_password(ctx.db, token=token, data=ctx.form),
+        done=lambda user: _welcome(ctx, user, gettext("Your new password is set and you are signed in."), "home"),
+    )
 
 
 @endpoint(private=True)
 def account(ctx: Ctx) -> Response:
     user = ctx.require_actor()
     memberships = workshop_queries.list_user_memberships(ctx.db, user_id=user.id)
-    context = {"values": {}, "errors": {}, "memberships": memberships}
-    if ctx.request.method == "GET":
-        return ctx.render("accounts/account.html", context)
-    try:
-        actions.check_update_profile(ctx.db, user=user, data=ctx.form)
-    except ValidationError as error:
-        return ctx.render(
-            "accounts/account.html", context | {"values": dict(ctx.form), "errors": error.errors}, status=422
-        )
-    ctx.flash(gettext("Your profile is saved."))
-    return ctx.redirect("account")
+    return form_page(
+        ctx,
+        "accounts/account.html",
+        {"memberships": memberships},
+        save=lambda: actions.check_update_profile(ctx.db, user=user, data=ctx.form),
+        flash=gettext("Your profile is saved."),
+        done=lambda _: ctx.redirect("account"),
+    )
 
 
 @endpoint(private=True)
 def account_password(ctx: Ctx) -> Response:
     user = ctx.require_actor()
-    if ctx.request.method == "GET":
-        return ctx.render("accounts/password_change.html", {"errors": {}})
-    try:
-        actions.check_change_password(
+    return form_page(
+        ctx,
+        "accounts/password_change.html",
+        kept=_no_passwords,
+        save=lambda: actions.check_change_password(
             ctx.db,
             user=user,
             data=ctx.form,
@@ -240,8 +250,7 @@ def account_password(ctx: Ctx) -> Response:
             address=ctx.client_address(),
             max_failures=ctx.settings.login_max_failures,
             window_seconds=ctx.settings.login_window_seconds,
-        )
-    except ValidationError as error:
-        return ctx.render("accounts/password_change.html", {"errors": error.errors}, status=422)
-    ctx.flash(gettext("Your password is changed. Other devices have been signed out."))
-    return ctx.redirect("account")
+        ),
+        flash=gettext("Your password is changed. Other devices have been signed out."),
+        done=lambda _: ctx.redirect("account"),
+    )

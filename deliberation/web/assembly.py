@@ -1,23 +1,21 @@
-"""Forum assembly pages: the agenda, delegates and proxies, and the speakers' lists."""
+"""Forum assembly pages: the agenda, submitting a text to it, the speakers' lists and the minutes.
+
+Delegates and proxies are in web/delegates.py."""
 
 from __future__ import annotations
 
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..accounts.models import User
-from ..accounts.queries import get_user, list_users
-from ..drafting import queries as drafting_queries
 from ..drafting.rules import can_read_document
 from ..errors import DomainError, NotFound, ValidationError
-from ..forums import agenda, delegates, floor, queries, rules
+from ..forums import agenda, floor, queries, rules
 from ..forums.models import AGENDA_KINDS, AGENDA_STATUSES, SPEAKER_STATUSES, Forum, Speaker
 from ..forums.queries import AgendaEntry
 from ..i18n import N_, gettext
 from ..voting import closing as voting_closing
 from ..voting import queries as voting_queries
-from ..workshops.queries import get_membership
-from . import params
+from . import loaders, params
 from .console import back_to_console, wants_console
 from .context import Ctx, endpoint
 from .live import vote_call_context
@@ -36,19 +34,6 @@ def routes() -> list[Route]:
         Route(ITEM + "/move", agenda_move, methods=["POST"], name="agenda_move"),
         Route(ITEM + "/current", agenda_current, methods=["POST"], name="agenda_current"),
         Route("/documents/{document_id:id}/submit", document_submit, methods=["POST"], name="document_submit"),
-        Route(FORUM + "/delegates", forum_delegates, name="forum_delegates"),
-        Route(FORUM + "/delegates", delegate_register, methods=["POST"], name="delegate_register"),
-        Route(
-            FORUM + "/delegates/{user_id:id}/unregister",
-            delegate_unregister,
-            methods=["POST"],
-            name="delegate_unregister",
-        ),
-        Route(
-            FORUM + "/delegates/{user_id:id}/presence", delegate_presence, methods=["POST"], name="delegate_presence"
-        ),
-        Route(FORUM + "/proxies", proxy_give, methods=["POST"], name="proxy_give"),
-        Route(FORUM + "/proxies/{proxy_id:id}/revoke", proxy_revoke, methods=["POST"], name="proxy_revoke"),
         Route(ITEM + "/speakers", speaker_request, methods=["POST"], name="speaker_request"),
         Route(ITEM + "/speakers/settings", speakers_settings, methods=["POST"], name="speakers_settings"),
         Route(SPEAKER + "/withdraw", speaker_withdraw, methods=["POST"], name="speaker_withdraw"),
@@ -60,13 +45,6 @@ def routes() -> list[Route]:
 
 
 # --- loading what the path names ----------------------------------------------------------------------
-
-
-def _forum(ctx: Ctx) -> Forum:
-    forum = queries.get_forum(ctx.db, ctx.request.path_params["forum_id"])
-    if forum is None:
-        raise NotFound("forum_not_found", N_("There is no such forum."))
-    return forum
 
 
 def _entry(ctx: Ctx, forum: Forum) -> AgendaEntry:
@@ -83,14 +61,6 @@ def _speaker(ctx: Ctx) -> Speaker:
     return speaker
 
 
-def _person(ctx: Ctx, raw) -> User:
-    user_id = params.id_or_none(raw)
-    user = get_user(ctx.db, user_id) if user_id else None
-    if user is None:
-        raise NotFound("user_not_found", N_("There is no such person."))
-    return user
-
-
 def _to_item(ctx: Ctx, forum_id: int, item_id: int) -> Response:
     if wants_console(ctx):
         return back_to_console(ctx, forum_id, "floor")
@@ -102,7 +72,7 @@ def _to_item(ctx: Ctx, forum_id: int, item_id: int) -> Response:
 
 @endpoint
 def agenda_item(ctx: Ctx) -> Response:
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     entry = _entry(ctx, forum)
     item = entry.item
     speakers = queries.list_speakers(ctx.db, item.id)
@@ -147,7 +117,7 @@ def _vote_panel(ctx: Ctx, item, forum: Forum) -> dict:
 @endpoint
 def agenda_add(ctx: Ctx) -> Response:
     ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     agenda.check_add_discussion_point(ctx.db, forum=forum, actor=ctx.actor, data=ctx.form)
     ctx.flash(gettext("The point is added at the end of the agenda."))
     return ctx.redirect("forum", forum_id=forum.id, fragment="agenda")
@@ -156,7 +126,7 @@ def agenda_add(ctx: Ctx) -> Response:
 @endpoint
 def agenda_accept(ctx: Ctx) -> Response:
     ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     agenda.do_accept_item(ctx.db, item=_entry(ctx, forum).item, actor=ctx.actor)
     ctx.flash(gettext("The text is on the agenda."))
     return ctx.redirect("forum", forum_id=forum.id, fragment="agenda")
@@ -165,7 +135,7 @@ def agenda_accept(ctx: Ctx) -> Response:
 @endpoint
 def agenda_return(ctx: Ctx) -> Response:
     ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     agenda.check_return_item(ctx.db, item=_entry(ctx, forum).item, actor=ctx.actor, data=ctx.form)
     ctx.flash(gettext("The text is returned to its workshop with your reason; it is a draft again."))
     return ctx.redirect("forum", forum_id=forum.id, fragment="returned")
@@ -174,7 +144,7 @@ def agenda_return(ctx: Ctx) -> Response:
 @endpoint
 def agenda_move(ctx: Ctx) -> Response:
     ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     item = _entry(ctx, forum).item
     agenda.do_move_item(ctx.db, item=item, actor=ctx.actor, direction=ctx.form.get("direction", ""))
     return ctx.redirect("forum", forum_id=forum.id, fragment=f"item-{item.id}")
@@ -183,7 +153,7 @@ def agenda_move(ctx: Ctx) -> Response:
 @endpoint
 def agenda_current(ctx: Ctx) -> Response:
     ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     item = _entry(ctx, forum).item
     agenda.do_set_current_item(ctx.db, forum=forum, item=item, actor=ctx.actor)
     if wants_console(ctx):
@@ -195,9 +165,7 @@ def agenda_current(ctx: Ctx) -> Response:
 @endpoint
 def document_submit(ctx: Ctx) -> Response:
     ctx.require_actor()
-    view = drafting_queries.get_document_view(ctx.db, document_id=ctx.request.path_params["document_id"])
-    if view is None or not can_read_document(ctx.actor, view.document):
-        raise NotFound("document_not_found", N_("There is no such document, or it is not public."))
+    view = loaders.document_view(ctx)
     raw = ctx.form.get("forum_id", "")
     if not raw.strip():
         raise ValidationError(
@@ -221,7 +189,7 @@ def document_submit(ctx: Ctx) -> Response:
     forum = queries.get_forum(ctx.db, forum_id) if forum_id else None
     if forum is None:
         raise NotFound("forum_not_found", N_("There is no such forum."))
-    membership = get_membership(ctx.db, workshop_id=view.workshop.id, user_id=ctx.actor.id)
+    membership = loaders.membership(ctx, view.workshop.id)
     agenda.do_submit_document(ctx.db, forum=forum, document=view.document, actor=ctx.actor, membership=membership)
     ctx.flash(
         gettext(
@@ -232,121 +200,13 @@ def document_submit(ctx: Ctx) -> Response:
     return ctx.redirect("document", document_id=view.document.id)
 
 
-# --- delegates and proxies ---------------------------------------------------------------------------
-
-
-@endpoint
-def forum_delegates(ctx: Ctx) -> Response:
-    forum = _forum(ctx)
-    listed = queries.list_delegates(ctx.db, forum.id)
-    proxies = queries.list_live_proxies(ctx.db, forum.id)
-    # Proxies go one way each and are never chained: who already gives or holds one is taken.
-    taken = {row.proxy.giver_id for row in proxies} | {row.proxy.holder_id for row in proxies}
-    actor = ctx.actor
-    me = next((d for d, _ in listed if actor and d.user_id == actor.id), None)
-    vote_open = voting_queries.has_open_vote(ctx.db, forum.id)
-    registered = {d.user_id for d, _ in listed}
-    can_register_others = rules.can_register_others(actor, forum)
-    return ctx.render(
-        "forums/delegates.html",
-        {
-            "forum": forum,
-            "delegates": listed,
-            "proxies": proxies,
-            "gives": {row.proxy.giver_id: row for row in proxies},
-            "holds": {row.proxy.holder_id: row for row in proxies},
-            "me": me,
-            "vote_open": vote_open,
-            "registration_open": rules.registration_is_open(forum),
-            "can_register_self": actor is not None and me is None and rules.can_register(actor, forum, actor.id),
-            "can_unregister_self": me is not None and rules.can_register(actor, forum, actor.id),
-            "can_register_others": can_register_others,
-            "candidates": [u for u in list_users(ctx.db) if u.is_active and u.id not in registered]
-            if can_register_others
-            else [],
-            "can_mark_presence": rules.can_mark_presence(actor, forum),
-            # Who already gives or holds a proxy would be refused another, so is not offered one.
-            "can_give_mine": me is not None
-            and me.user_id not in taken
-            and rules.can_give_proxy(actor, forum, me.user_id, vote_open=vote_open),
-            "can_record_proxy": rules.can_record_proxy(actor, forum, vote_open=vote_open),
-            "free": [(d, u) for d, u in listed if d.user_id not in taken],
-            "can_revoke": {
-                row.proxy.id for row in proxies if rules.can_revoke_proxy(actor, forum, row.proxy, vote_open=vote_open)
-            },
-        },
-    )
-
-
-def _to_delegates(ctx: Ctx, forum: Forum) -> Response:
-    return ctx.redirect("forum_delegates", forum_id=forum.id)
-
-
-@endpoint
-def delegate_register(ctx: Ctx) -> Response:
-    actor = ctx.require_actor()
-    forum = _forum(ctx)
-    user = _person(ctx, ctx.form["user_id"]) if ctx.form.get("user_id") else actor
-    delegates.do_register_delegate(ctx.db, forum=forum, user=user, actor=actor)
-    ctx.flash(
-        gettext("You are registered as a delegate.")
-        if user.id == actor.id
-        else gettext("%(name)s is registered as a delegate.", name=user.display_name)
-    )
-    return _to_delegates(ctx, forum)
-
-
-@endpoint
-def delegate_unregister(ctx: Ctx) -> Response:
-    actor = ctx.require_actor()
-    forum = _forum(ctx)
-    user = _person(ctx, ctx.request.path_params["user_id"])
-    delegates.do_unregister_delegate(ctx.db, forum=forum, user=user, actor=actor)
-    ctx.flash(gettext("The registration is withdrawn."))
-    return _to_delegates(ctx, forum)
-
-
-@endpoint
-def delegate_presence(ctx: Ctx) -> Response:
-    actor = ctx.require_actor()
-    forum = _forum(ctx)
-    user = _person(ctx, ctx.request.path_params["user_id"])
-    delegates.do_mark_present(ctx.db, forum=forum, user=user, present=ctx.form.get("present") == "1", actor=actor)
-    return ctx.redirect("forum_delegates", forum_id=forum.id, fragment=f"delegate-{user.id}")
-
-
-@endpoint
-def proxy_give(ctx: Ctx) -> Response:
-    actor = ctx.require_actor()
-    forum = _forum(ctx)
-    giver = _person(ctx, ctx.form["giver_id"]) if ctx.form.get("giver_id") else actor
-    holder = _person(ctx, ctx.form.get("holder_id"))
-    delegates.do_give_proxy(ctx.db, forum=forum, giver=giver, holder=holder, actor=actor)
-    ctx.flash(
-        gettext("%(giver)s gives their vote to %(holder)s.", giver=giver.display_name, holder=holder.display_name)
-    )
-    return _to_delegates(ctx, forum)
-
-
-@endpoint
-def proxy_revoke(ctx: Ctx) -> Response:
-    actor = ctx.require_actor()
-    forum = _forum(ctx)
-    proxy = queries.get_proxy(ctx.db, ctx.request.path_params["proxy_id"])
-    if proxy is None or proxy.forum_id != forum.id:
-        raise NotFound("proxy_not_found", N_("There is no such proxy."))
-    delegates.do_revoke_proxy(ctx.db, proxy=proxy, actor=actor)
-    ctx.flash(gettext("The proxy is revoked."))
-    return _to_delegates(ctx, forum)
-
-
 # --- the speakers' list ------------------------------------------------------------------------------
 
 
 @endpoint
 def speaker_request(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     item = _entry(ctx, forum).item
     floor.do_request_floor(ctx.db, item=item, actor=actor)
     ctx.flash(gettext("You are on the list of speakers."))
@@ -356,7 +216,7 @@ def speaker_request(ctx: Ctx) -> Response:
 @endpoint
 def speakers_settings(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     item = _entry(ctx, forum).item
     if ctx.form.get("closed") in ("0", "1"):
         floor.do_close_speakers(ctx.db, item=item, closed=ctx.form["closed"] == "1", actor=actor)
@@ -398,7 +258,7 @@ def speaker_end(ctx: Ctx) -> Response:
 
 @endpoint
 def forum_minutes(ctx: Ctx) -> Response:
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     return ctx.render(
         "forums/minutes.html",
         {

@@ -22,7 +22,7 @@ from ..voting import closing as voting_closing
 from ..voting import queries as voting_queries
 from ..voting import rules as voting_rules
 from ..voting.models import Vote
-from . import params
+from . import loaders, params
 from .context import Ctx, endpoint
 from .live import stream_url
 from .regions import page_context, region_fresh, region_html, region_response
@@ -41,13 +41,6 @@ def routes() -> list[Route]:
         Route(FORUM + "/checkin/shown", checkin_code_shown, name="checkin_code_shown"),
         Route(FORUM + "/checkin", delegate_checkin, methods=["POST"], name="delegate_checkin"),
     ]
-
-
-def _forum(ctx: Ctx) -> Forum:
-    forum = queries.get_forum(ctx.db, ctx.request.path_params["forum_id"])
-    if forum is None:
-        raise NotFound("forum_not_found", N_("There is no such forum."))
-    return forum
 
 
 # --- what each region shows (loaded up front: the templates never query) -------------------------
@@ -127,7 +120,7 @@ def _require_console(ctx: Ctx, forum: Forum) -> None:
 
 @endpoint
 def forum_console(ctx: Ctx) -> Response:
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     _require_console(ctx, forum)
     base = page_context(ctx)
     regions = {name: region_html(ctx, base, _template(name), _region_context(ctx, forum, name)) for name in REGIONS}
@@ -146,7 +139,7 @@ def forum_console(ctx: Ctx) -> Response:
 
 @endpoint
 def forum_console_region(ctx: Ctx) -> Response:
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     _require_console(ctx, forum)
     region = ctx.request.path_params["region"]
     if region not in REGIONS:
@@ -197,7 +190,7 @@ def wants_console(ctx: Ctx) -> bool:
 @endpoint
 def agenda_clear_current(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     agenda.do_clear_current_item(ctx.db, forum=forum, actor=actor)
     return back_to_console(ctx, forum.id, "agenda", gettext("No item is before the assembly now."))
 
@@ -211,7 +204,7 @@ def _user_ids(ctx: Ctx) -> list[int]:
 @endpoint
 def presence_mark_many(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     present = ctx.form.get("present", "1") != "0"
     changed = presence.do_mark_present_many(ctx.db, forum=forum, user_ids=_user_ids(ctx), present=present, actor=actor)
     message = (
@@ -242,7 +235,7 @@ def _presence_page_part(ctx: Ctx, forum: Forum, message: str, *, refused: bool =
 @endpoint
 def checkin_code(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     if ctx.form.get("action") == "stop":
         presence.do_stop_checkin(ctx.db, forum=forum, actor=actor)
         message = gettext("Self check-in is stopped.")
@@ -260,7 +253,7 @@ def checkin_code_shown(ctx: Ctx) -> Response:
     and titles others wrote it would let a compressed page leak it (BREACH, web/compression.py). In an
     answer of its own, a few hundred bytes sent uncompressed, it leaves those pages free to be
     compressed. Without JavaScript the pages link here instead, and this is a small page."""
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     _require_console(ctx, forum)
     ctx.keep_uncompressed()
     context = {"forum": forum, "checkin_code": presence.checkin_code(forum)}
@@ -272,7 +265,7 @@ def checkin_code_shown(ctx: Ctx) -> Response:
 @endpoint
 def delegate_checkin(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     try:
         outcome = presence.check_self_check_in(ctx.db, forum=forum, actor=actor, data=ctx.form)
     except (ValidationError, TooManyRequests) as error:

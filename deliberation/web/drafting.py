@@ -13,20 +13,20 @@ from ..drafting.queries import paragraphs_of
 from ..drafting.saving import MergeConflict
 from ..drafting.starters import STARTERS
 from ..drafting.words import revision_words
-from ..errors import NotFound, ValidationError
+from ..errors import ValidationError
 from ..forums import queries as forum_queries
 from ..forums import rules as forum_rules
-from ..i18n import N_, gettext
+from ..i18n import gettext
 from ..notifications.queries import is_following
 from ..resolutions.queries import get_resolution_for_document
 from ..text import attribution
 from ..text.paragraphs import number_points
 from ..text.units import render_units
 from ..voting.queries import list_document_votes
-from ..workshops import queries as workshop_queries
-from . import params
+from . import loaders, params
 from .compare import render_compare
 from .context import Ctx, endpoint
+from .form_page import form_page
 from .rendering import NO_PREVIEW, clash_views, preview_context
 
 
@@ -53,35 +53,13 @@ def routes() -> list[Route]:
     ]
 
 
-def _not_found() -> NotFound:
-    return NotFound("document_not_found", N_("There is no such document, or it is not public."))
-
-
-def _view(ctx: Ctx, number: int | None = None):
-    view = queries.get_document_view(ctx.db, document_id=ctx.request.path_params["document_id"], number=number)
-    if view is None:
-        raise (
-            NotFound("revision_not_found", N_("There is no such version of this document.")) if number else _not_found()
-        )
-    if not rules.can_read_document(ctx.actor, view.document):
-        # Drafts are for members: to everyone else they do not exist.
-        if ctx.actor is None and ctx.app_state.identity is None:
-            ctx.require_actor()
-        raise _not_found()
-    return view
-
-
-def _membership(ctx: Ctx, workshop_id: int):
-    return workshop_queries.get_membership(ctx.db, workshop_id=workshop_id, user_id=ctx.actor.id if ctx.actor else None)
-
-
 def _units(revision):
     paragraphs = paragraphs_of(revision)
     return render_units(paragraphs, point_labels=number_points(paragraphs))
 
 
 def _document_context(ctx: Ctx, view) -> dict:
-    membership = _membership(ctx, view.workshop.id)
+    membership = loaders.membership(ctx, view.workshop.id)
     document = view.document
     is_head = view.revision.number == document.head_number
     return {
@@ -123,58 +101,43 @@ def _submit_context(ctx: Ctx, membership, document: Document) -> dict:
 
 @endpoint
 def document_new(ctx: Ctx) -> Response:
-    workshop = workshop_queries.get_workshop(ctx.db, ctx.request.path_params["workshop_id"])
-    if workshop is None:
-        raise NotFound("workshop_not_found", N_("There is no such workshop."))
-    membership = _membership(ctx, workshop.id)
+    workshop = loaders.workshop(ctx)
+    membership = loaders.membership(ctx, workshop.id)
     ctx.require(rules.can_create_document(ctx.actor, membership))
-    if ctx.request.method == "GET":
+
+    def initial() -> dict:
         kind = ctx.request.query_params.get("kind", "")
-        values = {"kind": kind, "body": gettext(STARTERS[kind]) if kind in STARTERS else ""}
-        return ctx.render(
-            "drafting/new.html",
-            {
-                "workshop": workshop,
-                "values": values,
-                "errors": {},
-                "starters": {k: gettext(v) for k, v in STARTERS.items()},
-            },
-        )
-    try:
-        document = actions.check_create_document(
+        return {"kind": kind, "body": gettext(STARTERS[kind]) if kind in STARTERS else ""}
+
+    return form_page(
+        ctx,
+        "drafting/new.html",
+        {"workshop": workshop, "starters": {k: gettext(v) for k, v in STARTERS.items()}},
+        initial=initial,
+        save=lambda: actions.check_create_document(
             ctx.db, workshop=workshop, actor=ctx.actor, membership=membership, data=ctx.form
-        )
-    except ValidationError as error:
-        return ctx.render(
-            "drafting/new.html",
-            {
-                "workshop": workshop,
-                "values": ctx.form,
-                "errors": error.errors,
-                "starters": {k: gettext(v) for k, v in STARTERS.items()},
-            },
-            status=422,
-        )
-    ctx.flash(gettext("The document is created. Everyone in the workshop can now edit it."))
-    return ctx.redirect("document", document_id=document.id)
+        ),
+        flash=gettext("The document is created. Everyone in the workshop can now edit it."),
+        done=lambda document: ctx.redirect("document", document_id=document.id),
+    )
 
 
 @endpoint
 def document_page(ctx: Ctx) -> Response:
-    view = _view(ctx)
+    view = loaders.document_view(ctx)
     return ctx.render("drafting/document.html", _document_context(ctx, view))
 
 
 @endpoint
 def revision_page(ctx: Ctx) -> Response:
-    view = _view(ctx, ctx.request.path_params["number"])
+    view = loaders.document_view(ctx, number=ctx.request.path_params["number"])
     return ctx.render("drafting/document.html", _document_context(ctx, view))
 
 
 @endpoint
 def document_edit(ctx: Ctx) -> Response:
-    view = _view(ctx)
-    membership = _membership(ctx, view.workshop.id)
+    view = loaders.document_view(ctx)
+    membership = loaders.membership(ctx, view.workshop.id)
     ctx.require(rules.can_edit_document(ctx.actor, membership, view.document))
     if ctx.request.method == "GET":
         return _edit_form(
@@ -231,7 +194,7 @@ def _edit_form(ctx: Ctx, view, values, errors=None, *, status: int = 200, previe
 def document_preview(ctx: Ctx) -> Response:
     """The text being written, rendered as it will read: the editors' live preview (an htmx
     fragment). The document editor sends ``body``, the amendment forms ``proposed``."""
-    view = _view(ctx)
+    view = loaders.document_view(ctx)
     ctx.require_actor()
     name = "body" if "body" in ctx.form else "proposed"
     context = preview_context(ctx.form, name) | {"document": view.document}
@@ -262,8 +225,8 @@ def _conflict_page(ctx: Ctx, view, conflict: MergeConflict) -> Response:
 
 @endpoint
 def document_resolve(ctx: Ctx) -> Response:
-    view = _view(ctx)
-    membership = _membership(ctx, view.workshop.id)
+    view = loaders.document_view(ctx)
+    membership = loaders.membership(ctx, view.workshop.id)
     try:
         saved = actions.check_resolve_conflict(
             ctx.db, document=view.document, actor=ctx.actor, membership=membership, data=ctx.form
@@ -275,8 +238,8 @@ def document_resolve(ctx: Ctx) -> Response:
 
 @endpoint
 def revision_restore(ctx: Ctx) -> Response:
-    view = _view(ctx)
-    membership = _membership(ctx, view.workshop.id)
+    view = loaders.document_view(ctx)
+    membership = loaders.membership(ctx, view.workshop.id)
     saved = actions.do_restore_revision(
         ctx.db, document=view.document, actor=ctx.actor, membership=membership, number=ctx.request.path_params["number"]
     )
@@ -292,10 +255,10 @@ def revision_restore(ctx: Ctx) -> Response:
 
 @endpoint
 def document_history(ctx: Ctx) -> Response:
-    view = _view(ctx)
+    view = loaders.document_view(ctx)
     page = params.page(ctx.request.query_params.get("page"))
     history = queries.list_history(ctx.db, document_id=view.document.id, page=page)
-    membership = _membership(ctx, view.workshop.id)
+    membership = loaders.membership(ctx, view.workshop.id)
     accepted = list_accepted_amendments(
         ctx.db,
         document_id=view.document.id,
@@ -336,26 +299,21 @@ def _revision_words(revision, accepted: dict[int, AcceptedAmendment]):
 
 @endpoint
 def document_compare(ctx: Ctx) -> Response:
-    view = _view(ctx)
-    head = view.document.head_number
-    old_number = params.number(ctx.request.query_params.get("from"), name="from", minimum=0, default=max(1, head - 1))
-    new_number = params.number(ctx.request.query_params.get("to"), name="to", minimum=0, default=head)
-    revisions = queries.get_revisions(ctx.db, document_id=view.document.id, numbers=[old_number, new_number])
-    if old_number not in revisions or new_number not in revisions:
-        raise NotFound("revision_not_found", N_("There is no such version of this document."))
+    view = loaders.document_view(ctx)
+    old, new = loaders.compared_revisions(ctx, view)
     return render_compare(
         ctx,
         "drafting/compare.html",
         {"document": view.document, "workshop": view.workshop},
-        old=revisions[old_number],
-        new=revisions[new_number],
-        newest=head,
+        old=old,
+        new=new,
+        newest=view.document.head_number,
     )
 
 
 @endpoint
 def document_attribution(ctx: Ctx) -> Response:
-    view = _view(ctx)
+    view = loaders.document_view(ctx)
     revision = view.revision
     spans = attribution.expand(revision.attribution)
     paragraphs = attribution.by_paragraph(revision.body, spans)
@@ -376,7 +334,7 @@ def document_attribution(ctx: Ctx) -> Response:
 @endpoint
 def document_head(ctx: Ctx) -> Response:
     """Polled by open pages: 204 while the reader's version is the newest, a notice once it is not."""
-    view = _view(ctx)
+    view = loaders.document_view(ctx)
     known = params.number(ctx.request.query_params.get("known"), name="known", minimum=0, default=0)
     if view.document.head_number <= known:
         return Response(status_code=204)
@@ -388,8 +346,8 @@ def document_head(ctx: Ctx) -> Response:
 
 @endpoint
 def document_tags(ctx: Ctx) -> Response:
-    view = _view(ctx)
-    membership = _membership(ctx, view.workshop.id)
+    view = loaders.document_view(ctx)
+    membership = loaders.membership(ctx, view.workshop.id)
     actions.check_update_tags(ctx.db, document=view.document, actor=ctx.actor, membership=membership, data=ctx.form)
     ctx.flash(gettext("The tags are saved."))
     return ctx.redirect("document", document_id=view.document.id)
@@ -397,8 +355,8 @@ def document_tags(ctx: Ctx) -> Response:
 
 @endpoint
 def document_status(ctx: Ctx) -> Response:
-    view = _view(ctx)
-    membership = _membership(ctx, view.workshop.id)
+    view = loaders.document_view(ctx)
+    membership = loaders.membership(ctx, view.workshop.id)
     actions.do_set_document_status(
         ctx.db, document=view.document, actor=ctx.actor, membership=membership, status=ctx.form.get("status", "")
     )

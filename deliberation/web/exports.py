@@ -21,9 +21,8 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..drafting import queries as drafting_queries
 from ..drafting import rules as drafting_rules
-from ..errors import NotFound, ValidationError
+from ..errors import NotFound
 from ..exports import akn, docx_out, json_out
 from ..exports import text as text_out
 from ..exports.docx_in import MAX_BYTES, check_import_document
@@ -34,10 +33,10 @@ from ..exports.table import ComparativeTable, comparative_table
 from ..i18n import N_, gettext, reset_locale, set_locale
 from ..text.paragraphs import Paragraph, number_points, split_units
 from ..text.units import render_units
-from ..workshops import queries as workshop_queries
-from . import params
+from . import loaders
 from .caching import cache_of, immutable_response
 from .context import Ctx, endpoint
+from .form_page import form_page
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -272,22 +271,8 @@ def resolution_table_docx(ctx: Ctx) -> Response:
 
 def _document_revisions(ctx: Ctx):
     """The document and the two revisions to compare, for whoever may read the compare page."""
-    view = drafting_queries.get_document_view(ctx.db, document_id=ctx.request.path_params["document_id"])
-    missing = NotFound("document_not_found", N_("There is no such document, or it is not public."))
-    if view is None:
-        raise missing
-    if not drafting_rules.can_read_document(ctx.actor, view.document):
-        # As on the compare page: drafts are for members, and to everyone else they do not exist.
-        if ctx.actor is None and ctx.app_state.identity is None:
-            ctx.require_actor()
-        raise missing
-    head = view.document.head_number
-    old_number = params.number(ctx.request.query_params.get("from"), name="from", minimum=0, default=max(1, head - 1))
-    new_number = params.number(ctx.request.query_params.get("to"), name="to", minimum=0, default=head)
-    revisions = drafting_queries.get_revisions(ctx.db, document_id=view.document.id, numbers=[old_number, new_number])
-    if old_number not in revisions or new_number not in revisions:
-        raise NotFound("revision_not_found", N_("There is no such version of this document."))
-    return view, revisions[old_number], revisions[new_number]
+    view = loaders.document_view(ctx)
+    return view, *loaders.compared_revisions(ctx, view)
 
 
 def _document_table(old, new) -> ComparativeTable:
@@ -360,34 +345,22 @@ def document_import(ctx: Ctx) -> Response:
 
 
 def _document_import(ctx: Ctx) -> Response:
-    workshop = workshop_queries.get_workshop(ctx.db, ctx.request.path_params["workshop_id"])
-    if workshop is None:
-        raise NotFound("workshop_not_found", N_("There is no such workshop."))
-    membership = workshop_queries.get_membership(
-        ctx.db, workshop_id=workshop.id, user_id=ctx.actor.id if ctx.actor else None
-    )
+    workshop = loaders.workshop(ctx)
+    membership = loaders.membership(ctx, workshop.id)
     ctx.require(drafting_rules.can_create_document(ctx.actor, membership))
-    if ctx.request.method == "GET":
-        values = {"kind": ctx.request.query_params.get("kind", "")}
-        return ctx.render(
-            "exports/import.html",
-            {"workshop": workshop, "values": values, "errors": {}, "max_mb": MAX_BYTES // (1024 * 1024)},
-        )
-    try:
-        document = check_import_document(
+    return form_page(
+        ctx,
+        "exports/import.html",
+        {"workshop": workshop, "max_mb": MAX_BYTES // (1024 * 1024)},
+        initial=lambda: {"kind": ctx.request.query_params.get("kind", "")},
+        # The file does not come back: a browser never fills a file field in again.
+        kept=lambda form: {k: v for k, v in form.items() if k != "file"},
+        save=lambda: check_import_document(
             ctx.db, workshop=workshop, actor=ctx.actor, membership=membership, data=ctx.form
-        )
-    except ValidationError as error:
-        values = {k: v for k, v in ctx.form.items() if k != "file"}
-        return ctx.render(
-            "exports/import.html",
-            {"workshop": workshop, "values": values, "errors": error.errors, "max_mb": MAX_BYTES // (1024 * 1024)},
-            status=422,
-        )
-    ctx.flash(
-        gettext(
+        ),
+        flash=gettext(
             "The document is created from the Word file. Please read it through: check the headings, "
             "points and emphasis before you share it."
-        )
+        ),
+        done=lambda document: ctx.redirect("document", document_id=document.id),
     )
-    return ctx.redirect("document", document_id=document.id)

@@ -7,13 +7,15 @@ from starlette.routing import Route
 
 from ..dates import local
 from ..db import utcnow
-from ..errors import DomainError, NotFound, ValidationError
+from ..errors import DomainError, ValidationError
 from ..forums import actions, queries, rules
 from ..forums.models import AGENDA_KINDS, AGENDA_STATUSES, FORUM_STATUSES, FORUM_TRANSITIONS, Forum
 from ..i18n import N_, gettext
 from ..library import queries as library_queries
+from . import loaders
 from .console import checkin_box
 from .context import Ctx, endpoint
+from .form_page import form_page
 from .live import vote_call_context
 
 
@@ -25,13 +27,6 @@ def routes() -> list[Route]:
         Route("/forums/{forum_id:id}/edit", forum_edit, methods=["GET", "POST"], name="forum_edit"),
         Route("/forums/{forum_id:id}/status", forum_status, methods=["POST"], name="forum_status"),
     ]
-
-
-def _forum(ctx: Ctx) -> Forum:
-    forum = queries.get_forum(ctx.db, ctx.request.path_params["forum_id"])
-    if forum is None:
-        raise NotFound("forum_not_found", N_("There is no such forum."))
-    return forum
 
 
 @endpoint
@@ -51,35 +46,39 @@ def forum_list(ctx: Ctx) -> Response:
 @endpoint
 def forum_new(ctx: Ctx) -> Response:
     ctx.require(rules.can_manage_forums(ctx.actor))
-    if ctx.request.method == "GET":
-        return ctx.render("forums/form.html", {"values": {}, "errors": {}, "forum": None})
-    try:
-        forum = actions.check_create_forum(ctx.db, actor=ctx.actor, data=ctx.form)
-    except ValidationError as error:
-        return ctx.render("forums/form.html", {"values": ctx.form, "errors": error.errors, "forum": None}, status=422)
-    ctx.flash(gettext("The forum is created."))
-    return ctx.redirect("forum", forum_id=forum.id)
+    return form_page(
+        ctx,
+        "forums/form.html",
+        {"forum": None},
+        save=lambda: actions.check_create_forum(ctx.db, actor=ctx.actor, data=ctx.form),
+        flash=gettext("The forum is created."),
+        done=lambda forum: ctx.redirect("forum", forum_id=forum.id),
+    )
 
 
 @endpoint
 def forum_edit(ctx: Ctx) -> Response:
     ctx.require(rules.can_manage_forums(ctx.actor))
-    forum = _forum(ctx)
-    if ctx.request.method == "GET":
-        values = {k: getattr(forum, k) for k in ("title", "theme", "description", "place", "is_online")}
-        values |= {"starts_on": forum.starts_on.isoformat(), "ends_on": forum.ends_on.isoformat()}
-        return ctx.render("forums/form.html", {"values": values, "errors": {}, "forum": forum})
-    try:
-        actions.check_update_forum(ctx.db, forum=forum, actor=ctx.actor, data=ctx.form)
-    except ValidationError as error:
-        return ctx.render("forums/form.html", {"values": ctx.form, "errors": error.errors, "forum": forum}, status=422)
-    ctx.flash(gettext("The forum is saved."))
-    return ctx.redirect("forum", forum_id=forum.id)
+    forum = loaders.forum(ctx)
+    return form_page(
+        ctx,
+        "forums/form.html",
+        {"forum": forum},
+        initial=lambda: _values(forum),
+        save=lambda: actions.check_update_forum(ctx.db, forum=forum, actor=ctx.actor, data=ctx.form),
+        flash=gettext("The forum is saved."),
+        done=lambda _: ctx.redirect("forum", forum_id=forum.id),
+    )
+
+
+def _values(forum: Forum) -> dict:
+    values = {k: getattr(forum, k) for k in ("title", "theme", "description", "place", "is_online")}
+    return values | {"starts_on": forum.starts_on.isoformat(), "ends_on": forum.ends_on.isoformat()}
 
 
 @endpoint
 def forum_page(ctx: Ctx) -> Response:
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     return ctx.render(
         "forums/page.html",
         {
@@ -110,7 +109,7 @@ def forum_page(ctx: Ctx) -> Response:
 @endpoint
 def forum_status(ctx: Ctx) -> Response:
     ctx.require(rules.can_manage_forums(ctx.actor))
-    forum = _forum(ctx)
+    forum = loaders.forum(ctx)
     status = ctx.form.get("status", "")
     if status == "open" and _outside_dates(forum) and ctx.form.get("outside_dates") != "1":
         raise ValidationError(

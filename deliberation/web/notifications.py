@@ -7,13 +7,14 @@ from starlette.routing import Route
 
 from ..drafting import queries as drafting_queries
 from ..drafting.rules import can_read_document
-from ..errors import NotFound, ValidationError
+from ..errors import NotFound
 from ..i18n import N_, gettext
 from ..notifications import actions, queries, rules
 from ..notifications.delivery import describe, link_for
 from ..notifications.models import DELIVERY, NOTIFICATION_KINDS
 from . import params
 from .context import Ctx, endpoint
+from .form_page import form_page
 from .rendering import bdi
 
 PAGE_SIZE = 50
@@ -74,32 +75,27 @@ def notifications_read(ctx: Ctx) -> Response:
     return ctx.redirect("notifications")
 
 
-def _settings_context(ctx: Ctx, values: dict, errors: dict) -> dict:
-    return {
-        "values": values,
-        "errors": errors,
-        "kinds": NOTIFICATION_KINDS,
-        "deliveries": DELIVERY,
-        "smtp_configured": bool(ctx.settings.smtp_host),
-        "has_email": bool(ctx.actor.email),
-    }
-
-
 @endpoint
 def notification_settings(ctx: Ctx) -> Response:
     ctx.require(rules.can_read_notifications(ctx.actor))
-    if ctx.request.method == "GET":
-        preferences = queries.get_preferences(ctx.db, ctx.actor.id)
-        return ctx.render("notifications/settings.html", _settings_context(ctx, preferences, {}))
-    try:
-        actions.check_set_preferences(ctx.db, user=ctx.actor, data=ctx.form)
-    except ValidationError as error:
-        values = queries.get_preferences(ctx.db, ctx.actor.id) | {
-            k: v for k, v in ctx.form.items() if isinstance(v, str)
-        }
-        return ctx.render("notifications/settings.html", _settings_context(ctx, values, error.errors), status=422)
-    ctx.flash(gettext("Your notification settings are saved."))
-    return ctx.redirect("notification_settings")
+    return form_page(
+        ctx,
+        "notifications/settings.html",
+        {
+            "kinds": NOTIFICATION_KINDS,
+            "deliveries": DELIVERY,
+            "smtp_configured": bool(ctx.settings.smtp_host),
+            "has_email": bool(ctx.actor.email),
+        },
+        initial=lambda: queries.get_preferences(ctx.db, ctx.actor.id),
+        # A refused form shows the stored choices with what was sent over them.
+        kept=lambda form: (
+            queries.get_preferences(ctx.db, ctx.actor.id) | {k: v for k, v in form.items() if isinstance(v, str)}
+        ),
+        save=lambda: actions.check_set_preferences(ctx.db, user=ctx.actor, data=ctx.form),
+        flash=gettext("Your notification settings are saved."),
+        done=lambda _: ctx.redirect("notification_settings"),
+    )
 
 
 @endpoint

@@ -1,32 +1,26 @@
-"""Votes: preparing, opening and closing them, ballots, receipts, and the live assembly screens."""
+"""Votes: preparing them, opening, closing and counting them by hand, and the vote's page.
+
+The delegate's booth is in web/booth.py, the hall's screen in web/projector.py.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
 
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from ..db import sqlite_write_intent
 from ..discussion.queries import list_amendments
 from ..errors import NotFound, ValidationError
 from ..forums import queries as forum_queries
-from ..forums import rules as forum_rules
-from ..forums.floor import speech_ends_at
-from ..forums.models import AGENDA_OUTCOMES, AGENDA_STATUSES, AgendaItem, Forum
-from ..forums.presence import checkin_code
+from ..forums.models import AgendaItem, Forum
 from ..i18n import DISPLAY_ZONE, N_, gettext
 from ..voting import actions, closing, queries, rules
-from ..voting.closer import close_due_votes_quietly
-from ..voting.models import CHOICES, Vote, choice_label
-from ..voting.receipts import looks_like_receipt, new_ballot_key, new_receipt
-from . import params
+from ..voting.models import Vote
+from . import loaders
 from .console import back_to_console
 from .context import Ctx, endpoint
-from .live import stream_url
-from .regions import page_context, region_html, region_response
-
-RECEIPT_COOKIE = "delib_receipt_{vote}_{voter}"
+from .form_page import form_page
 
 
 def routes() -> list[Route]:
@@ -40,36 +34,23 @@ def routes() -> list[Route]:
         Route("/votes/{vote_id:id}/close", vote_close, methods=["POST"], name="vote_close"),
         Route("/votes/{vote_id:id}/cancel", vote_cancel, methods=["POST"], name="vote_cancel"),
         Route("/votes/{vote_id:id}/hand-count", vote_hand_count, methods=["POST"], name="vote_hand_count"),
-        Route("/votes/{vote_id:id}/booth", vote_booth, name="vote_booth"),
-        Route("/votes/{vote_id:id}/ballot", vote_ballot, methods=["POST"], name="vote_ballot"),
-        Route("/votes/{vote_id:id}/receipt", vote_receipt, methods=["GET", "POST"], name="vote_receipt"),
-        Route("/forums/{forum_id:id}/live", forum_live, name="forum_live"),
-        Route("/forums/{forum_id:id}/live/state", forum_live_state, name="forum_live_state"),
-        Route("/forums/{forum_id:id}/projector", forum_projector, name="forum_projector"),
     ]
 
 
 # --- loading --------------------------------------------------------------------------------------
 
 
-def _forum(ctx: Ctx, forum_id: int) -> Forum:
-    forum = forum_queries.get_forum(ctx.db, forum_id)
-    if forum is None:
-        raise NotFound("forum_not_found", N_("There is no such forum."))
-    return forum
-
-
-def _vote(ctx: Ctx) -> tuple[Vote, Forum, AgendaItem]:
+def load_vote(ctx: Ctx) -> tuple[Vote, Forum, AgendaItem]:
     vote = actions.get_vote_or_404(ctx.db, ctx.request.path_params["vote_id"])
     if ctx.request.method in ("GET", "HEAD"):
         # A write request closed any due vote before it began (voting.closer); a read only shows it.
         vote = closing.as_seen(ctx.db, vote)
-    forum = _forum(ctx, vote.forum_id)
+    forum = loaders.forum(ctx, vote.forum_id)
     return vote, forum, ctx.db.get(AgendaItem, vote.agenda_item_id)
 
 
 def _item(ctx: Ctx) -> tuple[AgendaItem, Forum]:
-    forum = _forum(ctx, ctx.request.path_params["forum_id"])
+    forum = loaders.forum(ctx, ctx.request.path_params["forum_id"])
     item = forum_queries.get_agenda_item(ctx.db, ctx.request.path_params["item_id"])
     if item is None or item.forum_id != forum.id:
         raise NotFound("item_not_found", N_("There is no such agenda item."))
@@ -108,43 +89,50 @@ def _vote_values(vote: Vote) -> dict:
 def vote_new(ctx: Ctx) -> Response:
     item, forum = _item(ctx)
     ctx.require(rules.can_chair(ctx.actor, forum))
-    context = {"forum": forum, "item": item, "vote": None, "amendments": _amendment_choices(ctx, item)}
-    if ctx.request.method == "GET":
-        subject = ctx.request.query_params.get("subject") or ("final" if item.document_id else "motion")
-        values = {
-            "subject": subject,
-            "amendment_id": ctx.request.query_params.get("amendment", ""),
-            "threshold": "cast_majority",
-            "quorum_num": "1",
-            "quorum_den": "2",
-            "quorum_base": "registered",
-            "mode": "hall",
-            "back": ctx.request.query_params.get("back", ""),
-        }
-        return ctx.render("voting/form.html", {**context, "values": values, "errors": {}})
-    try:
-        vote = actions.check_prepare_vote(ctx.db, item=item, forum=forum, actor=ctx.actor, data=ctx.form)
-    except ValidationError as error:
-        return ctx.render("voting/form.html", {**context, "values": ctx.form, "errors": error.errors}, status=422)
-    ctx.flash(gettext("The vote is prepared. Check its rule, then start it."))
-    if ctx.form.get("back") == "console":
-        return ctx.redirect("forum_console", forum_id=forum.id, fragment="console-vote")
-    return ctx.redirect("vote", vote_id=vote.id)
+
+    def done(vote: Vote) -> Response:
+        if ctx.form.get("back") == "console":
+            return ctx.redirect("forum_console", forum_id=forum.id, fragment="console-vote")
+        return ctx.redirect("vote", vote_id=vote.id)
+
+    return form_page(
+        ctx,
+        "voting/form.html",
+        {"forum": forum, "item": item, "vote": None, "amendments": _amendment_choices(ctx, item)},
+        initial=lambda: _new_vote_values(ctx, item),
+        save=lambda: actions.check_prepare_vote(ctx.db, item=item, forum=forum, actor=ctx.actor, data=ctx.form),
+        flash=gettext("The vote is prepared. Check its rule, then start it."),
+        done=done,
+    )
+
+
+def _new_vote_values(ctx: Ctx, item: AgendaItem) -> dict:
+    query = ctx.request.query_params
+    return {
+        "subject": query.get("subject") or ("final" if item.document_id else "motion"),
+        "amendment_id": query.get("amendment", ""),
+        "threshold": "cast_majority",
+        "quorum_num": "1",
+        "quorum_den": "2",
+        "quorum_base": "registered",
+        "mode": "hall",
+        "back": query.get("back", ""),
+    }
 
 
 @endpoint
 def vote_edit(ctx: Ctx) -> Response:
-    vote, forum, item = _vote(ctx)
+    vote, forum, item = load_vote(ctx)
     ctx.require(rules.can_chair(ctx.actor, forum))
-    context = {"forum": forum, "item": item, "vote": vote, "amendments": _amendment_choices(ctx, item)}
-    if ctx.request.method == "GET":
-        return ctx.render("voting/form.html", {**context, "values": _vote_values(vote), "errors": {}})
-    try:
-        actions.check_update_vote(ctx.db, vote=vote, forum=forum, actor=ctx.actor, data=ctx.form)
-    except ValidationError as error:
-        return ctx.render("voting/form.html", {**context, "values": ctx.form, "errors": error.errors}, status=422)
-    ctx.flash(gettext("The vote is saved."))
-    return ctx.redirect("vote", vote_id=vote.id)
+    return form_page(
+        ctx,
+        "voting/form.html",
+        {"forum": forum, "item": item, "vote": vote, "amendments": _amendment_choices(ctx, item)},
+        initial=lambda: _vote_values(vote),
+        save=lambda: actions.check_update_vote(ctx.db, vote=vote, forum=forum, actor=ctx.actor, data=ctx.form),
+        flash=gettext("The vote is saved."),
+        done=lambda _: ctx.redirect("vote", vote_id=vote.id),
+    )
 
 
 def _after_chair_action(ctx: Ctx, vote: Vote, message: str) -> Response:
@@ -154,25 +142,27 @@ def _after_chair_action(ctx: Ctx, vote: Vote, message: str) -> Response:
     return ctx.redirect("vote", vote_id=vote.id)
 
 
+def _run_vote(ctx: Ctx, do: Callable[..., object], message: str) -> Response:
+    """Open or close the vote the path names, then back to where the chair pressed the button."""
+    vote, forum, _ = load_vote(ctx)
+    actor = ctx.require_actor()  # the action decides whether they may
+    do(ctx.db, vote=vote, forum=forum, actor=actor)
+    return _after_chair_action(ctx, vote, message)
+
+
 @endpoint
 def vote_open(ctx: Ctx) -> Response:
-    vote, forum, _ = _vote(ctx)
-    actor = ctx.require_actor()  # the action decides whether they may
-    actions.do_open_vote(ctx.db, vote=vote, forum=forum, actor=actor)
-    return _after_chair_action(ctx, vote, gettext("The vote is open."))
+    return _run_vote(ctx, actions.do_open_vote, gettext("The vote is open."))
 
 
 @endpoint
 def vote_close(ctx: Ctx) -> Response:
-    vote, forum, _ = _vote(ctx)
-    actor = ctx.require_actor()  # the action decides whether they may
-    closing.do_close_vote(ctx.db, vote=vote, forum=forum, actor=actor)
-    return _after_chair_action(ctx, vote, gettext("The vote is closed and counted."))
+    return _run_vote(ctx, closing.do_close_vote, gettext("The vote is closed and counted."))
 
 
 @endpoint
 def vote_cancel(ctx: Ctx) -> Response:
-    vote, forum, item = _vote(ctx)
+    vote, forum, item = load_vote(ctx)
     actor = ctx.require_actor()  # the action decides whether they may
     actions.do_cancel_vote(ctx.db, vote=vote, forum=forum, actor=actor)
     ctx.flash(gettext("The vote is cancelled."))
@@ -181,7 +171,7 @@ def vote_cancel(ctx: Ctx) -> Response:
 
 @endpoint
 def vote_hand_count(ctx: Ctx) -> Response:
-    vote, forum, item = _vote(ctx)
+    vote, forum, item = load_vote(ctx)
     actor = ctx.require_actor()  # the action decides whether they may
     try:
         closing.check_record_hand_count(ctx.db, vote=vote, forum=forum, actor=actor, data=ctx.form)
@@ -216,258 +206,7 @@ def _vote_context(ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem) -> dict:
 
 @endpoint
 def vote_page(ctx: Ctx) -> Response:
-    vote, forum, item = _vote(ctx)
+    vote, forum, item = load_vote(ctx)
     if vote.status == "draft":
         ctx.require(rules.can_chair(ctx.actor, forum))
     return ctx.render("voting/vote.html", _vote_context(ctx, vote, forum, item))
-
-
-# --- the delegate's booth -------------------------------------------------------------------------
-#
-# A secret ballot is bound to a secret this browser holds before it votes: the booth sets one
-# HttpOnly, SameSite=Strict cookie per ballot the delegate may cast (their own, a proxy giver's),
-# scoped to this vote's pages. The server stores only hash(vote, voter, secret) on the ballot, so a
-# delegate whose answer was lost finds their ballot again from the same device, with or without
-# JavaScript, and nothing stored links them to their choice. The secret is also the receipt code.
-
-RECEIPT_MAX_AGE = 60 * 60 * 24 * 90
-
-
-def _device_secrets(ctx: Ctx, vote: Vote) -> dict[int, str]:
-    """The secrets this browser holds for this vote's ballots, by voter."""
-    if not vote.is_secret:
-        return {}
-    prefix = RECEIPT_COOKIE.format(vote=vote.id, voter="")
-    found = {}
-    for name, value in ctx.request.cookies.items():
-        voter = name[len(prefix) :]
-        voter_id = params.id_or_none(voter) if name.startswith(prefix) else None
-        if voter_id is not None and looks_like_receipt(value):
-            found[voter_id] = value
-    return found
-
-
-def _keep_secret(ctx: Ctx, response: Response, vote: Vote, voter_id: int, secret: str) -> None:
-    response.set_cookie(
-        RECEIPT_COOKIE.format(vote=vote.id, voter=voter_id),
-        secret,
-        max_age=RECEIPT_MAX_AGE,
-        path=ctx.url("vote", vote_id=vote.id),
-        httponly=True,
-        samesite="strict",
-        secure=ctx.request.url.scheme == "https",
-    )
-
-
-def _booth_context(
-    ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem, *, just_cast=None, done: str = "", refused: bool = False
-) -> dict:
-    lines = queries.booth_lines(ctx.db, vote=vote, actor=ctx.actor)
-    secrets = _device_secrets(ctx, vote)
-    if just_cast is not None and just_cast.receipt:
-        secrets[just_cast.voter_id] = just_cast.receipt
-    receipts, choices = {}, {}
-    for line in lines:
-        secret = secrets.get(line.voter.id)
-        if not vote.is_secret:
-            choices[line.voter.id] = line.choice
-        elif line.has_voted and secret:
-            # Only a secret that finds this voter's ballot is a receipt; a device secret before voting is not.
-            choices[line.voter.id] = queries.secret_choice(ctx.db, vote=vote, voter_id=line.voter.id, receipt=secret)
-            if choices[line.voter.id] is not None:
-                receipts[line.voter.id] = secret
-    if receipts:
-        # A receipt code, and with it the secret choice, beside a title and names others wrote: this
-        # answer goes out uncompressed. A booth with no receipt to show is compressed like any page.
-        ctx.keep_uncompressed()
-    if just_cast is None and done in ("cast", "changed") and any(line.has_voted for line in lines):
-        just_cast = actions.Cast(voter_id=0, changed=done == "changed")
-    return {
-        "vote": vote,
-        "forum": forum,
-        "item": item,
-        "lines": lines,
-        "receipts": receipts,
-        "choices": choices,
-        "ballot_keys": {line.voter.id: new_ballot_key() for line in lines},
-        "turnout": queries.turnout(ctx.db, vote.id),
-        "registered": len(forum_queries.registered_ids(ctx.db, forum.id)),
-        "just_cast": just_cast,
-        "refused": refused,
-        "rule": queries.rule_of(vote),
-    }
-
-
-def _new_device_secrets(ctx: Ctx, vote: Vote, lines) -> dict[int, str]:
-    """A secret for each ballot still to be cast from this browser. A ballot already cast keeps
-    whatever this browser had: replacing it would lose the way back to that ballot."""
-    if not (vote.is_secret and rules.takes_ballots(vote)):
-        return {}
-    held = _device_secrets(ctx, vote)
-    return {line.voter.id: new_receipt() for line in lines if not line.has_voted and line.voter.id not in held}
-
-
-@endpoint
-def vote_booth(ctx: Ctx) -> Response:
-    vote, forum, item = _vote(ctx)
-    ctx.require_actor()
-    if vote.status == "draft":
-        raise NotFound("vote_not_found", N_("There is no such vote."))
-    context = {
-        **_booth_context(ctx, vote, forum, item, done=ctx.request.query_params.get("done", "")),
-        "live_url": stream_url(ctx, forum.id),
-    }
-    response = ctx.render("voting/booth.html", context)
-    for voter_id, secret in _new_device_secrets(ctx, vote, context["lines"]).items():
-        _keep_secret(ctx, response, vote, voter_id, secret)
-    return response
-
-
-def _ballot_unavailable(ctx: Ctx) -> Response:
-    """The ballot was not recorded (the database failed for a moment): the same form again, with
-    the same idempotency key, so trying again can never count twice. Needs no database."""
-    form, vote_id = ctx.form, ctx.request.path_params["vote_id"]
-    fields = {name: str(form.get(name, "") or "") for name in ("voter", "ballot_key", "receipt")}
-    sent = str(form.get("choice", "") or "")
-    retry = {
-        "action": ctx.url("vote_ballot", vote_id=vote_id),
-        "fields": {k: v for k, v in fields.items() if v},
-        "legend": gettext("Try again"),
-        "buttons_class": "ballot-buttons",
-        "buttons": [
-            {
-                "name": "choice",
-                "value": choice,
-                "label": choice_label(choice),
-                "pressed": choice == sent,
-                "class": f"ballot-button ballot-{choice}",
-            }
-            for choice in CHOICES
-        ],
-        "back": ctx.url("vote_booth", vote_id=vote_id),
-        "back_label": gettext("Back to the ballot"),
-    }
-    return ctx.app_state.render_plain(
-        ctx.request,
-        503,
-        N_(
-            "Your ballot was not recorded: the server could not reach its database just now. "
-            "Nothing was counted. Please try again."
-        ),
-        extra={"retry": retry},
-    )
-
-
-@endpoint(unavailable=_ballot_unavailable, reads_first=True)
-def vote_ballot(ctx: Ctx) -> Response:
-    # The forum and the agenda item only for an answer that shows the booth.
-    vote = actions.get_vote_or_404(ctx.db, ctx.request.path_params["vote_id"])
-    ctx.require_actor()
-    if vote.status == "draft":
-        raise NotFound("vote_not_found", N_("There is no such vote."))
-    held = _device_secrets(ctx, vote)
-    try:
-        # Read and check without SQLite's write lock; take it only for the few inserts, and let it go
-        # before the answer is rendered.
-        cast = actions.check_cast_ballot(
-            ctx.db, vote=vote, actor=ctx.actor, data=ctx.form, device_secrets=held, before_writes=ctx.begin_writes
-        )
-        ctx.commit_writes()
-        ctx.app_state.turnout.changed(vote.id)
-    except actions.VoteNotOpen:
-        # Only a vote that really closed says so, with its result: read it again, as it is now. The
-        # rest of this request only reads, so on SQLite it must not hold the write lock that closing
-        # a due vote (in its own transaction) needs.
-        ctx.db.rollback()
-        ctx.release_gate()
-        sqlite_write_intent.set(False)
-        # Refused by the closing time: close it now, in a unit of its own, so the answer is its result.
-        close_due_votes_quietly(ctx.app_state.sessions)
-        vote, forum, item = _vote(ctx)
-        # Refused because its time ran out while this ballot was on its way: show it as closed.
-        vote = closing.as_seen(ctx.db, vote)
-        return ctx.render("voting/booth.html", _booth_context(ctx, vote, forum, item, refused=True), status=409)
-    if ctx.is_htmx:
-        forum, item = _forum(ctx, vote.forum_id), ctx.db.get(AgendaItem, vote.agenda_item_id)
-        response = ctx.render("voting/_booth.html", _booth_context(ctx, vote, forum, item, just_cast=cast))
-    else:
-        response = ctx.redirect(
-            "vote_booth", vote_id=vote.id, query={"done": "changed" if cast.changed else "cast"}, fragment="booth"
-        )
-    if cast.receipt and held.get(cast.voter_id) != cast.receipt:
-        # The browser keeps the secret (HttpOnly, this vote's pages only); the database keeps its hash.
-        _keep_secret(ctx, response, vote, cast.voter_id, cast.receipt)
-    return response
-
-
-@endpoint
-def vote_receipt(ctx: Ctx) -> Response:
-    vote, forum, item = _vote(ctx)
-    if not rules.can_check_receipt(ctx.actor, vote):
-        raise NotFound("vote_not_found", N_("There is no such vote."))
-    ctx.require_actor()
-    # Sent by POST, so the code never lands in an access log or the browser's history.
-    code = str(ctx.form.get("code", "") or "") if ctx.request.method == "POST" else ""
-    ctx.keep_uncompressed()
-    counted = None
-    if code:
-        # Only the actor's own ballot and those they cast as a proxy holder: a code is bound to its voter.
-        voters = queries.receipt_voters(ctx.db, vote=vote, actor_id=ctx.actor.id)
-        counted = looks_like_receipt(code) and queries.receipt_counted(
-            ctx.db, vote=vote, voter_ids=voters, receipt=code
-        )
-    return ctx.render(
-        "voting/receipt.html", {"vote": vote, "forum": forum, "item": item, "code": code, "counted": counted}
-    )
-
-
-# --- the hall's screen ---------------------------------------------------------------------------
-
-
-def _state(ctx: Ctx, forum: Forum) -> dict:
-    state = queries.get_live_state(ctx.db, forum)
-    if state.vote is not None:
-        state = replace(state, vote=closing.as_seen(ctx.db, state.vote))
-    ends_at = speech_ends_at(state.speaker, state.item.speaking_seconds) if state.item else None
-    # The hall screen's address is public: the check-in code shows only on a chair's own screen,
-    # or anyone at home could read it and be counted present.
-    # Only whether it shows: the code comes in its own small answer (console.checkin_code_shown),
-    # so this page can be compressed.
-    code_shown = forum_rules.can_run_sitting(ctx.actor) and checkin_code(forum) is not None
-    return {
-        "forum": forum,
-        "state": state,
-        "speaker_ends_at": ends_at,
-        "code_shown": code_shown,
-        "AGENDA_STATUSES": AGENDA_STATUSES,
-        "AGENDA_OUTCOMES": AGENDA_OUTCOMES,
-    }
-
-
-@endpoint
-def forum_live(ctx: Ctx) -> Response:
-    """The old chair's screen: the console has taken its place."""
-    return RedirectResponse(ctx.url("forum_console", forum_id=ctx.request.path_params["forum_id"]), status_code=301)
-
-
-@endpoint
-def forum_projector(ctx: Ctx) -> Response:
-    forum = _forum(ctx, ctx.request.path_params["forum_id"])
-    base = page_context(ctx)
-    context = _state(ctx, forum)
-    return ctx.render(
-        "voting/projector.html",
-        {
-            **base,
-            **context,
-            "live_url": stream_url(ctx, forum.id),
-            "state_html": region_html(ctx, base, "voting/_state.html", context),
-        },
-    )
-
-
-@endpoint
-def forum_live_state(ctx: Ctx) -> Response:
-    """The hall screen's state: 204 while it is what the screen already shows."""
-    forum = _forum(ctx, ctx.request.path_params["forum_id"])
-    return region_response(ctx, "voting/_state.html", _state(ctx, forum))

@@ -8,13 +8,14 @@ from starlette.routing import Route
 from ..accounts.queries import list_users
 from ..drafting.queries import list_workshop_documents
 from ..drafting.rules import can_create_document, can_read_document
-from ..errors import NotFound, ValidationError
+from ..errors import NotFound
 from ..i18n import N_, gettext
 from ..library.queries import list_workshop_resolutions
 from ..workshops import actions, queries, rules
 from ..workshops.models import WORKSHOP_KINDS, Workshop
-from . import params
+from . import loaders, params
 from .context import Ctx, endpoint
+from .form_page import form_page
 
 
 def routes() -> list[Route]:
@@ -40,13 +41,6 @@ def routes() -> list[Route]:
     ]
 
 
-def _workshop(ctx: Ctx) -> Workshop:
-    workshop = queries.get_workshop(ctx.db, ctx.request.path_params["workshop_id"])
-    if workshop is None:
-        raise NotFound("workshop_not_found", N_("There is no such workshop."))
-    return workshop
-
-
 @endpoint
 def workshop_list(ctx: Ctx) -> Response:
     kind = ctx.request.query_params.get("kind", "")
@@ -64,38 +58,38 @@ def workshop_list(ctx: Ctx) -> Response:
 @endpoint
 def workshop_new(ctx: Ctx) -> Response:
     ctx.require(rules.can_create_workshop(ctx.actor))
-    if ctx.request.method == "GET":
-        kind = ctx.request.query_params.get("kind", "")
-        return ctx.render("workshops/form.html", {"values": {"kind": kind}, "errors": {}, "workshop": None})
-    try:
-        workshop = actions.check_create_workshop(ctx.db, actor=ctx.actor, data=ctx.form)
-    except ValidationError as error:
-        return ctx.render(
-            "workshops/form.html", {"values": ctx.form, "errors": error.errors, "workshop": None}, status=422
-        )
-    ctx.flash(gettext("The workshop is created. Appoint its facilitators on its page."))
-    return ctx.redirect("workshop", workshop_id=workshop.id)
+    return form_page(
+        ctx,
+        "workshops/form.html",
+        {"workshop": None},
+        initial=lambda: {"kind": ctx.request.query_params.get("kind", "")},
+        save=lambda: actions.check_create_workshop(ctx.db, actor=ctx.actor, data=ctx.form),
+        flash=gettext("The workshop is created. Appoint its facilitators on its page."),
+        done=lambda workshop: ctx.redirect("workshop", workshop_id=workshop.id),
+    )
 
 
 @endpoint
 def workshop_edit(ctx: Ctx) -> Response:
     ctx.require(rules.can_edit_workshop(ctx.actor))
-    workshop = _workshop(ctx)
-    if ctx.request.method == "GET":
-        values = {k: getattr(workshop, k) for k in ("kind", "title", "topic", "description", "place", "is_online")}
-        values |= {
-            "starts_on": workshop.starts_on.isoformat() if workshop.starts_on else "",
-            "ends_on": workshop.ends_on.isoformat() if workshop.ends_on else "",
-        }
-        return ctx.render("workshops/form.html", {"values": values, "errors": {}, "workshop": workshop})
-    try:
-        actions.check_update_workshop(ctx.db, workshop=workshop, actor=ctx.actor, data=ctx.form)
-    except ValidationError as error:
-        return ctx.render(
-            "workshops/form.html", {"values": ctx.form, "errors": error.errors, "workshop": workshop}, status=422
-        )
-    ctx.flash(gettext("The workshop is saved."))
-    return ctx.redirect("workshop", workshop_id=workshop.id)
+    workshop = loaders.workshop(ctx)
+    return form_page(
+        ctx,
+        "workshops/form.html",
+        {"workshop": workshop},
+        initial=lambda: _values(workshop),
+        save=lambda: actions.check_update_workshop(ctx.db, workshop=workshop, actor=ctx.actor, data=ctx.form),
+        flash=gettext("The workshop is saved."),
+        done=lambda _: ctx.redirect("workshop", workshop_id=workshop.id),
+    )
+
+
+def _values(workshop: Workshop) -> dict:
+    values = {k: getattr(workshop, k) for k in ("kind", "title", "topic", "description", "place", "is_online")}
+    return values | {
+        "starts_on": workshop.starts_on.isoformat() if workshop.starts_on else "",
+        "ends_on": workshop.ends_on.isoformat() if workshop.ends_on else "",
+    }
 
 
 def _page_context(ctx: Ctx, workshop_id: int) -> dict:
@@ -130,46 +124,55 @@ def workshop_page(ctx: Ctx) -> Response:
     return ctx.render("workshops/page.html", _page_context(ctx, ctx.request.path_params["workshop_id"]))
 
 
+def _answer(ctx: Ctx, workshop: Workshop, partial: str, message: str) -> Response:
+    """Under htmx, the part of the workshop's page that changed; a plain form goes back to the page."""
+    if ctx.is_htmx:
+        return ctx.render(partial, _page_context(ctx, workshop.id))
+    ctx.flash(message)
+    return ctx.redirect("workshop", workshop_id=workshop.id)
+
+
 @endpoint
 def workshop_join(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    workshop = _workshop(ctx)
+    workshop = loaders.workshop(ctx)
     actions.check_request_membership(ctx.db, workshop=workshop, actor=actor, message=ctx.form.get("message", ""))
-    if ctx.is_htmx:
-        return ctx.render("workshops/_membership.html", _page_context(ctx, workshop.id))
-    ctx.flash(gettext("Your request is sent. A facilitator of the workshop will answer it."))
-    return ctx.redirect("workshop", workshop_id=workshop.id)
+    return _answer(
+        ctx,
+        workshop,
+        "workshops/_membership.html",
+        gettext("Your request is sent. A facilitator of the workshop will answer it."),
+    )
 
 
 @endpoint
 def workshop_leave(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    workshop = _workshop(ctx)
+    workshop = loaders.workshop(ctx)
     actions.do_leave_workshop(ctx.db, workshop=workshop, actor=actor)
-    if ctx.is_htmx:
-        return ctx.render("workshops/_membership.html", _page_context(ctx, workshop.id))
-    ctx.flash(gettext("You have left the workshop."))
-    return ctx.redirect("workshop", workshop_id=workshop.id)
+    return _answer(ctx, workshop, "workshops/_membership.html", gettext("You have left the workshop."))
 
 
 @endpoint
 def workshop_decide(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    workshop = _workshop(ctx)
+    workshop = loaders.workshop(ctx)
     approve = ctx.form.get("decision") == "approve"
     actions.do_decide_membership(
         ctx.db, workshop=workshop, user_id=ctx.request.path_params["user_id"], approve=approve, actor=actor
     )
-    if ctx.is_htmx:
-        return ctx.render("workshops/_people.html", _page_context(ctx, workshop.id))
-    ctx.flash(gettext("The request is approved.") if approve else gettext("The request is declined."))
-    return ctx.redirect("workshop", workshop_id=workshop.id)
+    return _answer(
+        ctx,
+        workshop,
+        "workshops/_people.html",
+        gettext("The request is approved.") if approve else gettext("The request is declined."),
+    )
 
 
 @endpoint
 def workshop_facilitator(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
-    workshop = _workshop(ctx)
+    workshop = loaders.workshop(ctx)
     user_id = params.id_or_none(ctx.form.get("user_id"))
     if user_id is None:
         raise NotFound("user_not_found", N_("There is no such person."))

@@ -9,7 +9,7 @@ from sqlmodel import select
 from deliberation.discussion.models import Comment
 from deliberation.drafting import queries as drafting_queries
 from deliberation.testing import post, sign_in
-from deliberation.web.discussion import COMMENTS_PER_PAGE
+from deliberation.web.comments import COMMENTS_PER_PAGE
 
 
 def _fill(db, document, people, n: int, *, pid_every: int = 0) -> list[Comment]:

@@ -1,0 +1,85 @@
+"""What a page's path names, loaded or a 404: one loader for each, shared by every page that names it.
+
+A draft is for its workshop's members: to everyone else it does not exist (404, never 403, so its
+address tells nothing). Someone signed out with the built-in accounts is asked to sign in first
+instead, since the draft may well be theirs once they have.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+from ..drafting import queries as drafting_queries
+from ..drafting.models import Revision
+from ..drafting.queries import DocumentView
+from ..drafting.rules import can_read_document
+from ..errors import NotFound
+from ..forums import queries as forum_queries
+from ..forums.models import Forum
+from ..i18n import N_
+from ..workshops import queries as workshop_queries
+from ..workshops.models import Membership, Workshop
+from . import params
+from .context import Ctx
+
+
+def _path_id(request: Request, name: str) -> int:
+    value: int = request.path_params[name]
+    return value
+
+
+def forum(ctx: Ctx, forum_id: int | None = None) -> Forum:
+    """The forum ``forum_id``, or else the one the path names."""
+    found = forum_queries.get_forum(ctx.db, _path_id(ctx.request, "forum_id") if forum_id is None else forum_id)
+    if found is None:
+        raise NotFound("forum_not_found", N_("There is no such forum."))
+    return found
+
+
+def workshop(ctx: Ctx) -> Workshop:
+    found = workshop_queries.get_workshop(ctx.db, _path_id(ctx.request, "workshop_id"))
+    if found is None:
+        raise NotFound("workshop_not_found", N_("There is no such workshop."))
+    return found
+
+
+def membership(ctx: Ctx, workshop_id: int) -> Membership | None:
+    """The actor's membership of the workshop, if they have one."""
+    return workshop_queries.get_membership(ctx.db, workshop_id=workshop_id, user_id=ctx.actor.id if ctx.actor else None)
+
+
+def document_not_found() -> NotFound:
+    return NotFound("document_not_found", N_("There is no such document, or it is not public."))
+
+
+def revision_not_found() -> NotFound:
+    return NotFound("revision_not_found", N_("There is no such version of this document."))
+
+
+def document_view(ctx: Ctx, document_id: int | None = None, number: int | None = None) -> DocumentView:
+    """The document ``document_id`` (else the path's) as the actor may read it, at version ``number``
+    (else its newest)."""
+    wanted = _path_id(ctx.request, "document_id") if document_id is None else document_id
+    view = drafting_queries.get_document_view(ctx.db, document_id=wanted, number=number)
+    if view is None:
+        raise revision_not_found() if number else document_not_found()
+    if not can_read_document(ctx.actor, view.document):
+        # Drafts are for members: to everyone else they do not exist.
+        if ctx.actor is None and ctx.app_state.identity is None:
+            ctx.require_actor()
+        raise document_not_found()
+    return view
+
+
+def compared_revisions(ctx: Ctx, view: DocumentView) -> tuple[Revision, Revision]:
+    """The two versions of ``view``'s document that ``?from=`` and ``?to=`` name: by default the
+    newest and the one before it."""
+    document_id, head = view.document.id, view.document.head_number
+    assert document_id is not None  # read from the table, so saved
+    query = ctx.request.query_params
+    old_number = params.number(query.get("from"), name="from", minimum=0, default=max(1, head - 1))
+    new_number = params.number(query.get("to"), name="to", minimum=0, default=head)
+    revisions = drafting_queries.get_revisions(ctx.db, document_id=document_id, numbers=[old_number, new_number])
+    if old_number not in revisions or new_number not in revisions:
+        raise revision_not_found()
+    return revisions[old_number], revisions[new_number]
