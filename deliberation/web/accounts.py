@@ -53,7 +53,7 @@ def _sign_in(ctx: Ctx, user) -> None:
 @endpoint(private=True)
 def login(ctx: Ctx) -> Response:
     next_url = safe_next(ctx, ctx.request.query_params.get("next", "") or ctx.form.get("next", ""))
-    if ctx.request.method == "GET":
+    if ctx.reads:
         return ctx.render("accounts/login.html", {"next": next_url, "email": "", "failed": False})
     email = ctx.form.get("email", "")
     user = actions.check_login(
@@ -160,7 +160,7 @@ def _welcome(ctx: Ctx, user, message: str, page: str) -> Response:
 
 @endpoint(private=True)
 def password_forgot(ctx: Ctx) -> Response:
-    if ctx.request.method == "GET":
+    if ctx.reads:
         return ctx.render("accounts/password_forgot.html", {"sent": False})
     found = actions.do_request_password_reset(
         ctx.db,

@@ -120,6 +120,13 @@ class Ctx:
         return RedirectResponse(target, status_code=303)
 
     @property
+    def reads(self) -> bool:
+        """GET or HEAD: Starlette routes HEAD to the GET handler, and a page that is also a form
+        must show the form for it. HEAD is a safe method, so CSRF does not guard it: taking the
+        form's POST path for it would let a bare HEAD write."""
+        return self.request.method in ("GET", "HEAD")
+
+    @property
     def is_htmx(self) -> bool:
         return self.request.headers.get("hx-request") == "true" and self.request.headers.get("hx-boosted") != "true"
 
@@ -352,7 +359,7 @@ def error_response(ctx: Ctx, error: DomainError) -> Response:
         refused = refusal_in_region(ctx, error)
         if refused is not None:
             return refused
-    if isinstance(error, SignInRequired) and ctx.app_state.identity is None and ctx.request.method == "GET":
+    if isinstance(error, SignInRequired) and ctx.app_state.identity is None and ctx.reads:
         return RedirectResponse(ctx.url("login") + "?" + urlencode({"next": ctx.request.url.path}), status_code=303)
     errors = error.errors if isinstance(error, ValidationError) else {}
     return ctx.render(

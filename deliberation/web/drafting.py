@@ -139,7 +139,7 @@ def document_edit(ctx: Ctx) -> Response:
     view = loaders.document_view(ctx)
     membership = loaders.membership(ctx, view.workshop.id)
     ctx.require(rules.can_edit_document(ctx.actor, membership, view.document))
-    if ctx.request.method == "GET":
+    if ctx.reads:
         return _edit_form(
             ctx, view, {"title": view.revision.title, "body": view.revision.body, "base": view.revision.number}
         )

@@ -53,7 +53,7 @@ def form_page(
       JavaScript that button posts the form, which comes back as filled in, nothing saved.
     """
     base = {**(context or {}), **(NO_PREVIEW if preview else {})}
-    if ctx.request.method == "GET":
+    if ctx.reads:
         return ctx.render(template, {**base, "values": initial(), "errors": {}})
     if preview and ctx.form.get("preview"):
         return ctx.render(template, {**base, "values": ctx.form, "errors": {}, **preview_context(ctx.form, preview)})

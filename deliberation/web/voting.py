@@ -42,7 +42,7 @@ def routes() -> list[Route]:
 
 def load_vote(ctx: Ctx) -> tuple[Vote, Forum, AgendaItem]:
     vote = actions.get_vote_or_404(ctx.db, ctx.request.path_params["vote_id"])
-    if ctx.request.method in ("GET", "HEAD"):
+    if ctx.reads:
         # A write request closed any due vote before it began (voting.closer); a read only shows it.
         vote = closing.as_seen(ctx.db, vote)
     forum = loaders.forum(ctx, vote.forum_id)

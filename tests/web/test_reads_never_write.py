@@ -154,3 +154,34 @@ def test_a_host_person_first_seen_on_a_get_is_written_in_a_write_transaction_of_
         from sqlmodel import select
 
         assert db.exec(select(User.display_name).where(User.external_id == "host-17")).all() == ["Ніна Гребенюк-Коваль"]
+
+
+# --- HEAD is a read too ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["coordinator", "facilitator", "member"])
+def test_a_head_request_to_any_get_route_writes_nothing_and_answers_as_the_get_would(
+    client, connection, stale_world, role
+):
+    """Starlette routes HEAD to the GET handler: a page that is also a form must show the form for
+    it, never run the form's POST path (which CSRF does not guard for HEAD, a safe method)."""
+    sign_in(client, stale_world[role].email)
+    writes: list[str] = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith(WRITES) and "delib_login_session" not in statement:
+            writes.append(statement.split("\n")[0][:120])
+
+    failures = []
+    for _name, _method, path, _data, _expected in GET_ROWS:
+        url = _fill(path, stale_world)
+        got = client.get(url, follow_redirects=False).status_code
+        event.listen(connection, "before_cursor_execute", listen)
+        try:
+            response = client.head(url, follow_redirects=False)
+        finally:
+            event.remove(connection, "before_cursor_execute", listen)
+        if writes or response.status_code != got:
+            failures.append((url, got, response.status_code, list(writes)))
+        writes.clear()
+    assert not failures, "\n".join(f"HEAD {url}: GET {g}, HEAD {h}: {stmts}" for url, g, h, stmts in failures)
