@@ -17,7 +17,7 @@ from ..i18n import N_, Nn_
 from ..settings import LOCALES
 from ..validation import Checker, bounded, clean_line, strip_controls
 from . import queries
-from .models import OCCUPATIONS, REGISTRATION_MODES, Invitation, LoginFailure, PasswordReset, SiteSetting, User
+from .models import Invitation, LoginFailure, Occupation, PasswordReset, RegistrationMode, SiteSetting, User
 from .passwords import hash_password, needs_rehash, verify_password
 from .regions import REGIONS
 from .sessions import do_end_other_sessions
@@ -38,7 +38,7 @@ class HostIdentity:
 def profile_fields(check: Checker) -> dict:
     return dict(
         display_name=check.text("display_name", max_length=120, min_length=2),
-        occupation=check.choice("occupation", OCCUPATIONS, default="other"),
+        occupation=check.choice("occupation", Occupation, default=Occupation.OTHER),
         hromada=check.text("hromada", max_length=120, required=False),
         region=check.choice("region", {"": "", **REGIONS}, default=""),
     )
@@ -292,7 +292,7 @@ def do_set_locale(db: Session, *, user: User, locale: str) -> None:
 
 
 def do_set_registration_mode(db: Session, *, mode: str, actor: User) -> None:
-    if mode not in REGISTRATION_MODES:
+    if mode not in RegistrationMode.__members__.values():
         raise ValidationError(
             {"mode": DomainError("invalid_choice", N_("Please choose one of the options."), field="mode")}
         )

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from ..i18n import content_lang_attr, get_locale, gettext, pgettext
 from ..text.morphology import name_is_feminine
-from .models import REVISION_ORIGINS
+from .models import RevisionOrigin
 
 
 def _said(template: str, **values: object) -> Markup:
@@ -52,8 +52,7 @@ def revision_words(
         return _said(gettext("Changes made, with clashing passages settled by hand"))
     if origin == "edit":
         return _said(gettext("Changes made"))
-    label = REVISION_ORIGINS.get(origin)
-    return _said(gettext(label) if label else origin)
+    return _said(RevisionOrigin(origin).label)
 
 
 def _amendment_words(number: int | None, author: str | None, vote: int | None) -> Markup:

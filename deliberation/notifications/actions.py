@@ -24,7 +24,7 @@ from ..hooks import AmendmentDecided, AmendmentProposed, CommentPosted, Revision
 from ..validation import Checker
 from . import queries, rules
 from .delivery import Entry, letter_to, queue_mail
-from .models import DELIVERY, NOTIFICATION_KINDS, Follow, Notification, NotificationPreference
+from .models import Delivery, Follow, Notification, NotificationKind, NotificationPreference
 
 
 def _follow(db: Session, *, user_id: int, document_id: int) -> bool:
@@ -69,7 +69,7 @@ def notify(
     "off" gets nothing; "app" and "daily" get the row (the daily letter picks it up later);
     "immediate" also gets an e-mail in their own language, queued to go out after the commit.
     """
-    if kind not in NOTIFICATION_KINDS:
+    if kind not in NotificationKind.__members__.values():
         raise ValueError(f"unknown notification kind {kind!r}")
     wanted = [user_id for user_id in recipients if user_id is not None and user_id != actor_id]
     targets = [
@@ -239,7 +239,7 @@ def check_set_preferences(db: Session, *, user: User, data: Mapping) -> dict[str
     """Delivery per kind from a form (field name = kind); a kind left out keeps its setting."""
     current = queries.get_preferences(db, user.id)
     check = Checker(data)
-    chosen = {kind: check.choice(kind, DELIVERY, default=current[kind]) for kind in NOTIFICATION_KINDS}
+    chosen = {kind: check.choice(kind, Delivery, default=current[kind]) for kind in NotificationKind}
     check.done()
     changed = {kind: delivery for kind, delivery in chosen.items() if delivery != current[kind]}
     if not changed:

@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 
 from ..accounts.models import User
 from ..drafting.models import Document
-from .models import DEFAULT_DELIVERY, NOTIFICATION_KINDS, Follow, Notification, NotificationPreference
+from .models import DEFAULT_DELIVERY, Follow, Notification, NotificationKind, NotificationPreference
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def get_preferences(db: Session, user_id: int) -> dict[str, str]:
             )
         ).all()
     )
-    return {kind: chosen.get(kind, DEFAULT_DELIVERY) for kind in NOTIFICATION_KINDS}
+    return {kind: chosen.get(kind, DEFAULT_DELIVERY) for kind in NotificationKind}
 
 
 def list_recipients(db: Session, *, kind: str, user_ids: Iterable[int]) -> list[tuple[User, str]]:

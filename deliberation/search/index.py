@@ -19,7 +19,7 @@ from ..drafting.models import Document, Revision
 from ..hooks import DocumentStatusChanged, ResolutionRecorded, RevisionSaved
 from ..resolutions.models import Resolution
 from ..text.lemmas import lemma_text
-from .models import FTS_TABLE, VISIBILITIES, SearchEntry
+from .models import FTS_TABLE, SearchEntry, SearchKind
 
 #: Rows lemmatised and written per flush when rebuilding; bounds memory, not correctness.
 REINDEX_BATCH = 100
@@ -49,7 +49,7 @@ def _write(
     updated_at: datetime,
 ) -> SearchEntry:
     if entry is None:
-        entry = SearchEntry(kind=kind, object_id=object_id, visibility=VISIBILITIES[kind])
+        entry = SearchEntry(kind=kind, object_id=object_id, visibility=SearchKind(kind).visibility)
     lemmas = _searchable(title, body)
     # Written only when it changed: the triggers rebuild the backend's index on a write of it.
     if entry.lemmas != lemmas:
@@ -230,7 +230,7 @@ def _row(
     return dict(
         kind=kind,
         object_id=object_id,
-        visibility=VISIBILITIES[kind],
+        visibility=SearchKind(kind).visibility,
         workshop_id=workshop_id,
         revision_number=revision_number,
         status=status,

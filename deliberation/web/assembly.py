@@ -11,7 +11,7 @@ from ..drafting import queries as drafting_queries
 from ..drafting.rules import can_read_document
 from ..errors import DomainError, NotFound, ValidationError
 from ..forums import agenda, delegates, floor, queries, rules
-from ..forums.models import AGENDA_KINDS, AGENDA_STATUSES, SPEAKER_STATUSES, Forum, Speaker
+from ..forums.models import Forum, Speaker
 from ..forums.queries import AgendaEntry
 from ..i18n import N_, gettext
 from ..voting import actions as voting_actions
@@ -129,9 +129,6 @@ def agenda_item(ctx: Ctx) -> Response:
             "can_chair": rules.can_chair_floor(ctx.actor, forum, item),
             "can_manage": rules.can_manage_agenda(ctx.actor, forum),
             "can_read_document": entry.document is not None and can_read_document(ctx.actor, entry.document),
-            "AGENDA_KINDS": AGENDA_KINDS,
-            "AGENDA_STATUSES": AGENDA_STATUSES,
-            "SPEAKER_STATUSES": SPEAKER_STATUSES,
             **_vote_panel(ctx, item, forum),
             **vote_call_context(ctx, forum),
         },
@@ -404,7 +401,6 @@ def forum_minutes(ctx: Ctx) -> Response:
         {
             "forum": forum,
             "minutes": queries.list_minutes(ctx.db, forum.id),
-            "AGENDA_KINDS": AGENDA_KINDS,
             "votes_by_item": voting_queries.votes_by_item(ctx.db, forum.id),
         },
     )

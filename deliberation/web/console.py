@@ -16,7 +16,7 @@ from starlette.routing import Route
 from ..errors import DomainError, NotFound, TooManyRequests, ValidationError
 from ..forums import agenda, presence, queries, rules
 from ..forums.floor import speech_ends_at
-from ..forums.models import AGENDA_STATUSES, Forum
+from ..forums.models import Forum
 from ..i18n import N_, gettext, ngettext
 from ..voting import actions as voting_actions
 from ..voting import queries as voting_queries
@@ -55,7 +55,6 @@ def _forum(ctx: Ctx) -> Forum:
 def _agenda(ctx: Ctx, forum: Forum) -> dict:
     return {
         "agenda": queries.list_agenda(ctx.db, forum.id),
-        "AGENDA_STATUSES": AGENDA_STATUSES,
         "can_set_current": rules.can_set_current_item(ctx.actor, forum),
     }
 

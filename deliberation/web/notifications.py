@@ -11,7 +11,7 @@ from ..errors import NotFound, ValidationError
 from ..i18n import N_, gettext
 from ..notifications import actions, queries, rules
 from ..notifications.delivery import describe, link_for
-from ..notifications.models import DELIVERY, NOTIFICATION_KINDS
+from ..notifications.models import Delivery, NotificationKind
 from . import params
 from .context import Ctx, endpoint
 from .rendering import bdi
@@ -78,8 +78,8 @@ def _settings_context(ctx: Ctx, values: dict, errors: dict) -> dict:
     return {
         "values": values,
         "errors": errors,
-        "kinds": NOTIFICATION_KINDS,
-        "deliveries": DELIVERY,
+        "kinds": NotificationKind.options(),
+        "deliveries": Delivery.options(),
         "smtp_configured": bool(ctx.settings.smtp_host),
         "has_email": bool(ctx.actor.email),
     }

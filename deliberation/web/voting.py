@@ -13,12 +13,12 @@ from ..errors import NotFound, ValidationError
 from ..forums import queries as forum_queries
 from ..forums import rules as forum_rules
 from ..forums.floor import speech_ends_at
-from ..forums.models import AGENDA_OUTCOMES, AGENDA_STATUSES, AgendaItem, Forum
+from ..forums.models import AgendaItem, Forum
 from ..forums.presence import checkin_code
 from ..i18n import DISPLAY_ZONE, N_, gettext
 from ..voting import actions, queries, rules
 from ..voting.closer import close_due_votes_quietly
-from ..voting.models import CHOICES, Vote, choice_label
+from ..voting.models import Choice, Vote
 from ..voting.receipts import looks_like_receipt, new_ballot_key, new_receipt
 from . import params
 from .console import back_to_console
@@ -335,11 +335,11 @@ def _ballot_unavailable(ctx: Ctx) -> Response:
             {
                 "name": "choice",
                 "value": choice,
-                "label": choice_label(choice),
+                "label": choice.label,
                 "pressed": choice == sent,
                 "class": f"ballot-button ballot-{choice}",
             }
-            for choice in CHOICES
+            for choice in Choice
         ],
         "back": ctx.url("vote_booth", vote_id=vote_id),
         "back_label": gettext("Back to the ballot"),
@@ -436,8 +436,6 @@ def _state(ctx: Ctx, forum: Forum) -> dict:
         "state": state,
         "speaker_ends_at": ends_at,
         "checkin_code": code,
-        "AGENDA_STATUSES": AGENDA_STATUSES,
-        "AGENDA_OUTCOMES": AGENDA_OUTCOMES,
     }
 
 

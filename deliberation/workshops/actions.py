@@ -15,13 +15,13 @@ from ..errors import Conflict, NotFound, require
 from ..i18n import N_
 from ..validation import Checker
 from . import queries, rules
-from .models import WORKSHOP_KINDS, Membership, Workshop
+from .models import Membership, Workshop, WorkshopKind
 
 
 def _workshop_fields(data: Mapping[str, str]) -> dict:
     check = Checker(data)
     fields = dict(
-        kind=check.choice("kind", WORKSHOP_KINDS),
+        kind=check.choice("kind", WorkshopKind),
         title=check.text("title", max_length=200, min_length=3),
         topic=check.text("topic", max_length=200),
         description=check.text("description", max_length=5000, required=False, multiline=True),
