@@ -21,7 +21,7 @@ from .db import utcnow
 from .drafting.actions import check_create_document, check_save_revision
 from .drafting.queries import get_revision
 from .forums.models import AgendaItem, Delegate, Forum
-from .outbox.models import OutboxEntry
+from .outbox.models import Channel, OutboxEntry
 from .resolutions.actions import do_adopt_resolution
 from .voting.counting import Counts, Electorate, Rule, decide
 from .voting.mixing import mix
@@ -164,7 +164,7 @@ def post(client, path: str, data: dict | None = None, **kwargs):
 
 def letters_to(db: Session, address: str) -> list[dict]:
     """The e-mails written to the outbox for ``address``, oldest first, as {"to", "subject", "body"}."""
-    rows = db.exec(select(OutboxEntry).where(OutboxEntry.channel == "mail").order_by(OutboxEntry.id)).all()
+    rows = db.exec(select(OutboxEntry).where(OutboxEntry.channel == Channel.MAIL).order_by(OutboxEntry.id)).all()
     return [dict(row.payload) for row in rows if row.payload.get("to") == address]
 
 

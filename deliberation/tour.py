@@ -28,7 +28,7 @@ from .demo import load_demo
 from .discussion.actions import check_post_comment, check_propose_amendment
 from .drafting.models import Document, Revision
 from .forums import presence
-from .forums.models import AgendaItem, Forum
+from .forums.models import AgendaItem, Forum, ForumStatus
 from .resolutions.models import Resolution
 from .settings import Settings
 from .testing import make_sitting, signed_in_session
@@ -189,8 +189,8 @@ def _discussion(db: Session, document: Document, member):
 
 def _ids(db: Session) -> dict:
     resolution = db.exec(select(Resolution).order_by(Resolution.id)).first()
-    closed = db.exec(select(Forum).where(Forum.status == "closed")).first()
-    planned = db.exec(select(Forum).where(Forum.status == "planned")).first()
+    closed = db.exec(select(Forum).where(Forum.status == ForumStatus.CLOSED)).first()
+    planned = db.exec(select(Forum).where(Forum.status == ForumStatus.PLANNED)).first()
     item = db.exec(select(AgendaItem).where(AgendaItem.forum_id == closed.id)).first()
     vote = db.exec(select(Vote).where(Vote.forum_id == closed.id)).first()
     document = db.exec(select(Document).order_by(Document.id)).first()

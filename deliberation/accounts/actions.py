@@ -60,7 +60,7 @@ def check_register_user(
     password = check.password()
     refuse_guessable(check, password, (email, fields["display_name"]))
     invitation = queries.get_valid_invitation(db, invitation_token) if invitation_token else None
-    if not bypass_policy and queries.get_registration_mode(db) == "invitation" and invitation is None:
+    if not bypass_policy and queries.get_registration_mode(db) == RegistrationMode.INVITATION and invitation is None:
         check.fail(
             "invitation",
             "invitation_required",

@@ -42,7 +42,8 @@ class RevisionOrigin(Labelled):
     AMENDMENT = "amendment", N_("accepted an amendment")
 
 
-DOCUMENT_KINDS = DocumentKind  # until drafting/actions.py is split (then it names the enum)
+#: The codes the open data API publishes, under the name its tests read (``tests/api``).
+DOCUMENT_KINDS = DocumentKind
 
 MAX_BODY_CHARS = 400_000
 # Paragraphs (units) of one text: every unit is a permalinked block with its margin on the page, and

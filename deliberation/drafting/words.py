@@ -38,19 +38,19 @@ def revision_words(
     vote_number: int | None = None,
 ) -> Markup:
     """One sentence, in the current language, escaped, saying how a version came to be."""
-    if origin == "amendment":
+    if origin == RevisionOrigin.AMENDMENT:
         return _amendment_words(amendment_number, amendment_author, vote_number)
-    if origin == "create":
+    if origin == RevisionOrigin.CREATE:
         return _said(gettext("First version"))
-    if origin == "restore" and source_number:
+    if origin == RevisionOrigin.RESTORE and source_number:
         return _said(gettext("Version %(n)s restored"), n=source_number)
-    if origin == "merge" and source_number:
+    if origin == RevisionOrigin.MERGE and source_number:
         return _said(
             gettext("Changes made to version %(n)s and combined with changes saved in the meantime"), n=source_number
         )
-    if origin == "resolve":
+    if origin == RevisionOrigin.RESOLVE:
         return _said(gettext("Changes made, with clashing passages settled by hand"))
-    if origin == "edit":
+    if origin == RevisionOrigin.EDIT:
         return _said(gettext("Changes made"))
     return _said(RevisionOrigin(origin).label)
 

@@ -22,6 +22,10 @@ class ForumStatus(Labelled):
         return {ForumStatus.PLANNED: (ForumStatus.OPEN,), ForumStatus.OPEN: (ForumStatus.CLOSED,)}.get(self, ())
 
 
+#: The codes the open data API publishes, under the name its tests read (``tests/api``).
+FORUM_STATUSES = ForumStatus
+
+
 class AgendaKind(Labelled):
     DOCUMENT = "document", N_("A text to decide on")
     DISCUSSION = "discussion", N_("A point for discussion")

@@ -15,9 +15,9 @@ from markupsafe import Markup
 from sqlalchemy import String, cast, func
 from sqlmodel import Session, select
 
-from ..forums.models import AgendaItem, Forum
+from ..forums.models import AgendaItem, AgendaOutcome, Forum
 from ..resolutions.models import Resolution
-from ..voting.models import Vote
+from ..voting.models import Vote, VoteStatus, VoteSubject
 from ..workshops.models import Workshop
 from . import search_queries
 from .params import LibraryQuery, page_count
@@ -262,9 +262,9 @@ def list_forum_rejections(db: Session, *, forum_id: int) -> list[RejectedItem]:
         .join(Vote, Vote.agenda_item_id == AgendaItem.id)
         .where(
             AgendaItem.forum_id == forum_id,
-            AgendaItem.outcome == "rejected",
-            Vote.subject == "final",
-            Vote.status == "closed",
+            AgendaItem.outcome == AgendaOutcome.REJECTED,
+            Vote.subject == VoteSubject.FINAL,
+            Vote.status == VoteStatus.CLOSED,
         )
         .order_by(Vote.closed_at.desc(), Vote.id.desc())
     ).all()

@@ -75,12 +75,12 @@ def notify(
     targets = [
         (user, delivery)
         for user, delivery in queries.list_recipients(db, kind=kind, user_ids=wanted)
-        if delivery != "off"
+        if delivery != Delivery.OFF
     ]
     if not targets:
         return []
     entry = None
-    if any(delivery == "immediate" and user.email for user, delivery in targets):
+    if any(delivery == Delivery.IMMEDIATE and user.email for user, delivery in targets):
         document = db.get(Document, document_id)
         actor = db.get(User, actor_id) if actor_id is not None else None
         entry = Entry(
@@ -93,7 +93,7 @@ def notify(
     now = utcnow()
     created = []
     for user, delivery in targets:
-        by_mail = entry is not None and delivery == "immediate" and bool(user.email)
+        by_mail = entry is not None and delivery == Delivery.IMMEDIATE and bool(user.email)
         notification = Notification(
             user_id=user.id,
             kind=kind,

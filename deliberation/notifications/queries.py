@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 
 from ..accounts.models import User
 from ..drafting.models import Document
-from .models import DEFAULT_DELIVERY, Follow, Notification, NotificationKind, NotificationPreference
+from .models import DEFAULT_DELIVERY, Delivery, Follow, Notification, NotificationKind, NotificationPreference
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def list_daily_pending(db: Session) -> list[tuple[User, Notification]]:
                 ),
             )
             .where(
-                NotificationPreference.delivery == "daily",
+                NotificationPreference.delivery == Delivery.DAILY,
                 Notification.emailed_at.is_(None),
                 User.is_active.is_(True),
                 User.email.is_not(None),

@@ -104,13 +104,13 @@ def index_document_status(db: Session, document: Document) -> None:
     """Record a document's new status (its text did not change, so its lemmas stay)."""
     db.execute(
         update(SearchEntry)
-        .where(SearchEntry.kind == "document", SearchEntry.object_id == document.id)
+        .where(SearchEntry.kind == SearchKind.DOCUMENT, SearchEntry.object_id == document.id)
         .values(status=document.status, updated_at=document.updated_at or utcnow())
     )
 
 
 def unindex_document(db: Session, document_id: int) -> None:
-    db.execute(delete(SearchEntry).where(SearchEntry.kind == "document", SearchEntry.object_id == document_id))
+    db.execute(delete(SearchEntry).where(SearchEntry.kind == SearchKind.DOCUMENT, SearchEntry.object_id == document_id))
 
 
 # --- what the capabilities below announce (deliberation.wiring registers these) ---------------
@@ -279,8 +279,8 @@ def stale_entries(db: Session, *, sample: int = STALE_SAMPLE) -> int:
 def _current_lemmas(db: Session, rows) -> dict[tuple[str, int], str]:
     """What the index should hold today for the texts behind ``rows``; a text gone is absent."""
     out: dict[tuple[str, int], str] = {}
-    resolution_ids = [row.object_id for row in rows if row.kind == "resolution"]
-    document_ids = [row.object_id for row in rows if row.kind == "document"]
+    resolution_ids = [row.object_id for row in rows if row.kind == SearchKind.RESOLUTION]
+    document_ids = [row.object_id for row in rows if row.kind == SearchKind.DOCUMENT]
     if resolution_ids:
         for rid, title, body in db.execute(
             select(Resolution.id, Resolution.title, Resolution.text).where(Resolution.id.in_(resolution_ids))

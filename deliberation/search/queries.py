@@ -212,8 +212,8 @@ def _page(ranked: Subquery) -> Select:
         )
         .select_from(ranked)
         .join(_entry, _entry.c.id == ranked.c.entry_id)
-        .outerjoin(_resolution, and_(_entry.c.kind == "resolution", _resolution.c.id == _entry.c.object_id))
-        .outerjoin(_document, and_(_entry.c.kind == "document", _document.c.id == _entry.c.object_id))
+        .outerjoin(_resolution, and_(_entry.c.kind == SearchKind.RESOLUTION, _resolution.c.id == _entry.c.object_id))
+        .outerjoin(_document, and_(_entry.c.kind == SearchKind.DOCUMENT, _document.c.id == _entry.c.object_id))
         .outerjoin(
             _revision,
             and_(_revision.c.document_id == _document.c.id, _revision.c.number == _document.c.head_number),
@@ -277,9 +277,9 @@ def _public_resolutions(match: _Match, among: Select | None) -> list[ColumnEleme
     """Conditions that keep ``match`` to public resolutions, and to those whose id ``among``
     (a select of resolution ids) gives, if given."""
     if not match.sqlite:
-        conditions = [_entry.c.kind == "resolution", _entry.c.visibility == "public"]
+        conditions = [_entry.c.kind == SearchKind.RESOLUTION, _entry.c.visibility == Visibility.PUBLIC]
         return conditions + ([_entry.c.object_id.in_(among)] if among is not None else [])
-    entries = sa_select(_entry.c.id).where(_entry.c.kind == "resolution")
+    entries = sa_select(_entry.c.id).where(_entry.c.kind == SearchKind.RESOLUTION)
     if among is not None:
         entries = entries.where(_entry.c.object_id.in_(among))
     # As in _of_kinds: a list built once per statement, not a lookup per match.

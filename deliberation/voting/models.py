@@ -38,6 +38,8 @@ __all__ = [
     "VoteSubject",
 ]
 
+#: The codes the open data API publishes, under the name its tests read (``tests/api``).
+QUORUM_BASE_LABELS = QuorumBase
 # Until voting/actions.py is split (then it names the enums).
 THRESHOLD_LABELS, VOTE_MODES, VOTE_SUBJECTS = Threshold, VoteMode, VoteSubject
 

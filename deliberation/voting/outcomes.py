@@ -14,14 +14,14 @@ from ..discussion.queries import get_amendment
 from ..drafting.queries import get_document
 from ..forums.models import AgendaItem
 from ..hooks import DocumentStatusChanged, FinalTextAdopted, announce
-from .models import Vote
+from .models import Vote, VoteSubject
 
 
 def apply_outcome(db: Session, *, vote: Vote) -> None:
     item = db.get(AgendaItem, vote.agenda_item_id)
-    if vote.subject == "amendment":
+    if vote.subject == VoteSubject.AMENDMENT:
         _amendment_decided(db, vote, item)
-    elif vote.subject == "final":
+    elif vote.subject == VoteSubject.FINAL:
         _final_decided(db, vote, item)
 
 

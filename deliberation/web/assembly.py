@@ -11,7 +11,7 @@ from ..drafting import queries as drafting_queries
 from ..drafting.rules import can_read_document
 from ..errors import DomainError, NotFound, ValidationError
 from ..forums import agenda, delegates, floor, queries, rules
-from ..forums.models import Forum, Speaker
+from ..forums.models import AgendaStatus, Forum, Speaker, SpeakerStatus
 from ..forums.queries import AgendaEntry
 from ..i18n import N_, gettext
 from ..voting import actions as voting_actions
@@ -106,10 +106,14 @@ def agenda_item(ctx: Ctx) -> Response:
     entry = _entry(ctx, forum)
     item = entry.item
     speakers = queries.list_speakers(ctx.db, item.id)
-    current = next(((s, u) for s, u in speakers if s.status == "speaking"), None)
+    current = next(((s, u) for s, u in speakers if s.status == SpeakerStatus.SPEAKING), None)
     me = queries.get_delegate(ctx.db, forum_id=forum.id, user_id=ctx.actor.id) if ctx.actor else None
     mine = next(
-        (s for s, _ in speakers if ctx.actor and s.user_id == ctx.actor.id and s.status in ("waiting", "speaking")),
+        (
+            s
+            for s, _ in speakers
+            if ctx.actor and s.user_id == ctx.actor.id and s.status in (SpeakerStatus.WAITING, SpeakerStatus.SPEAKING)
+        ),
         None,
     )
     return ctx.render(
@@ -122,7 +126,7 @@ def agenda_item(ctx: Ctx) -> Response:
             "current": current,
             "ends_at": floor.speech_ends_at(current[0], item.speaking_seconds) if current else None,
             # A decided item may still be on the hall's screen; it is no longer "before the assembly".
-            "is_current": forum.current_item_id == item.id and item.status == "scheduled",
+            "is_current": forum.current_item_id == item.id and item.status == AgendaStatus.SCHEDULED,
             "my_request": mine,
             "is_delegate": rules.is_delegate(me),
             "can_request": mine is None and rules.can_request_floor(ctx.actor, me, forum, item),

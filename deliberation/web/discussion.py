@@ -10,7 +10,7 @@ from starlette.routing import Route
 from ..accounts.queries import get_user
 from ..discussion import actions, queries, rules
 from ..discussion.actions import AmendmentConflict
-from ..discussion.models import Amendment, Comment
+from ..discussion.models import Amendment, AmendmentKind, Comment
 from ..drafting import queries as drafting_queries
 from ..drafting.rules import can_read_document
 from ..errors import NotFound, ValidationError
@@ -305,9 +305,9 @@ def amendment_new(ctx: Ctx) -> Response:
     } | NO_PREVIEW
     if ctx.request.method == "GET":
         proposed = selection["quote"] or (selection["paragraph"].text if selection["paragraph"] else "")
-        if kind == "whole":
+        if kind == AmendmentKind.WHOLE:
             proposed = view.revision.body
-        elif kind in ("insert", "delete"):
+        elif kind in (AmendmentKind.INSERT, AmendmentKind.DELETE):
             proposed = ""
         return ctx.render("discussion/amendment_form.html", context | {"values": {"proposed": proposed}})
     if ctx.form.get("preview"):

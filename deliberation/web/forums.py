@@ -110,7 +110,7 @@ def forum_status(ctx: Ctx) -> Response:
     ctx.require(rules.can_manage_forums(ctx.actor))
     forum = _forum(ctx)
     status = ctx.form.get("status", "")
-    if status == "open" and _outside_dates(forum) and ctx.form.get("outside_dates") != "1":
+    if status == ForumStatus.OPEN and _outside_dates(forum) and ctx.form.get("outside_dates") != "1":
         raise ValidationError(
             {
                 "outside_dates": DomainError(

@@ -16,7 +16,7 @@ from starlette.templating import Jinja2Templates
 from .. import i18n
 from ..accounts.models import Occupation, RegistrationMode
 from ..accounts.regions import REGIONS
-from ..discussion.models import AmendmentKind, AmendmentStatus, StanceKind
+from ..discussion.models import AmendmentKind, AmendmentStatus, AnchorStatus, StanceKind
 from ..drafting.actions import check_preview_text
 from ..drafting.models import DocumentKind, DocumentStatus, RevisionOrigin
 from ..errors import ValidationError
@@ -30,7 +30,7 @@ from ..text.merge import Chunk, Conflict
 from ..text.paragraphs import split_units
 from ..validation import PASSWORD_MIN_LENGTH
 from ..voting import models as voting
-from ..workshops.models import WorkshopKind
+from ..workshops.models import MembershipStatus, WorkshopKind
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -142,6 +142,7 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
             enum.__name__: enum
             for enum in (
                 WorkshopKind,
+                MembershipStatus,
                 Occupation,
                 RegistrationMode,
                 ForumStatus,
@@ -155,6 +156,7 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
                 AmendmentKind,
                 AmendmentStatus,
                 StanceKind,
+                AnchorStatus,
                 voting.VoteMode,
                 voting.VoteStatus,
                 voting.VoteSubject,

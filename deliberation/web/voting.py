@@ -18,7 +18,7 @@ from ..forums.presence import checkin_code
 from ..i18n import DISPLAY_ZONE, N_, gettext
 from ..voting import actions, queries, rules
 from ..voting.closer import close_due_votes_quietly
-from ..voting.models import Choice, Vote
+from ..voting.models import Choice, Vote, VoteStatus
 from ..voting.receipts import looks_like_receipt, new_ballot_key, new_receipt
 from . import params
 from .console import back_to_console
@@ -217,7 +217,7 @@ def _vote_context(ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem) -> dict:
 @endpoint
 def vote_page(ctx: Ctx) -> Response:
     vote, forum, item = _vote(ctx)
-    if vote.status == "draft":
+    if vote.status == VoteStatus.DRAFT:
         ctx.require(rules.can_chair(ctx.actor, forum))
     return ctx.render("voting/vote.html", _vote_context(ctx, vote, forum, item))
 
@@ -308,7 +308,7 @@ def _new_device_secrets(ctx: Ctx, vote: Vote, lines) -> dict[int, str]:
 def vote_booth(ctx: Ctx) -> Response:
     vote, forum, item = _vote(ctx)
     ctx.require_actor()
-    if vote.status == "draft":
+    if vote.status == VoteStatus.DRAFT:
         raise NotFound("vote_not_found", N_("There is no such vote."))
     context = {
         **_booth_context(ctx, vote, forum, item, done=ctx.request.query_params.get("done", "")),
@@ -360,7 +360,7 @@ def vote_ballot(ctx: Ctx) -> Response:
     # The forum and the agenda item only for an answer that shows the booth.
     vote = actions.get_vote_or_404(ctx.db, ctx.request.path_params["vote_id"])
     ctx.require_actor()
-    if vote.status == "draft":
+    if vote.status == VoteStatus.DRAFT:
         raise NotFound("vote_not_found", N_("There is no such vote."))
     held = _device_secrets(ctx, vote)
     try:

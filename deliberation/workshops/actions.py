@@ -15,7 +15,7 @@ from ..errors import Conflict, NotFound, require
 from ..i18n import N_
 from ..validation import Checker
 from . import queries, rules
-from .models import Membership, Workshop, WorkshopKind
+from .models import Membership, MembershipStatus, Workshop, WorkshopKind
 
 
 def _workshop_fields(data: Mapping[str, str]) -> dict:
@@ -105,7 +105,7 @@ def do_decide_membership(db: Session, *, workshop: Workshop, user_id: int, appro
     actor_membership = queries.get_membership(db, workshop_id=workshop.id, user_id=actor.id)
     require(rules.can_decide_membership(actor, actor_membership))
     membership = queries.get_membership(db, workshop_id=workshop.id, user_id=user_id)
-    if membership is None or membership.status != "pending":
+    if membership is None or membership.status != MembershipStatus.PENDING:
         raise NotFound("no_request", N_("There is no pending request from this person."))
     membership.status = "approved" if approve else "declined"
     membership.decided_at, membership.decided_by = utcnow(), actor.id

@@ -41,6 +41,10 @@ class WorkshopKind(Labelled):
         return gettext(self.msgids[1])
 
 
+#: The codes the open data API publishes, under the name its tests read (``tests/api``).
+WORKSHOP_KINDS = WorkshopKind
+
+
 class MembershipStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
