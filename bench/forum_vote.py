@@ -49,7 +49,7 @@ from deliberation.accounts.models import User  # noqa: E402
 from deliberation.db import SessionFactory, make_engine, sqlite_write_intent, utcnow  # noqa: E402
 from deliberation.forums.models import Forum  # noqa: E402
 from deliberation.testing import make_sitting, signed_in_session  # noqa: E402
-from deliberation.voting import actions  # noqa: E402
+from deliberation.voting import actions, closing  # noqa: E402
 from deliberation.voting.models import CHOICES, Participation, Vote  # noqa: E402
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
@@ -140,7 +140,7 @@ def seed(engine, delegates: int) -> tuple[int, int, int, list[tuple[str, str]]]:
 def close_and_count(engine, vote_id: int, forum_id: int, chair_id: int) -> tuple[Counter, int]:
     """Close the vote through the domain code; its stored tally and how many took part."""
     with SessionFactory(engine).begin() as db:
-        vote = actions.do_close_vote(
+        vote = closing.do_close_vote(
             db, vote=db.get(Vote, vote_id), forum=db.get(Forum, forum_id), actor=db.get(User, chair_id)
         )
         stored = Counter({"for": vote.for_count, "against": vote.against_count, "abstain": vote.abstain_count})

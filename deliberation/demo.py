@@ -20,7 +20,8 @@ from .forums.actions import check_create_forum, do_set_forum_status
 from .forums.agenda import do_accept_item, do_set_current_item, do_submit_document
 from .forums.delegates import do_register_delegate
 from .forums.models import ForumStatus
-from .voting.actions import check_cast_ballot, check_prepare_vote, do_close_vote, do_open_vote
+from .voting.actions import check_cast_ballot, check_prepare_vote, do_open_vote
+from .voting.closing import do_close_vote
 from .wiring import wire
 from .workshops.actions import check_create_workshop, check_request_membership, do_decide_membership, do_set_facilitator
 from .workshops.models import Membership, WorkshopKind

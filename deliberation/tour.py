@@ -25,7 +25,8 @@ from . import create_app, migrate
 from .accounts.models import User
 from .db import SessionFactory, make_engine
 from .demo import load_demo
-from .discussion.actions import check_post_comment, check_propose_amendment
+from .discussion.actions import check_propose_amendment
+from .discussion.comments import check_post_comment
 from .drafting.models import Document, Revision
 from .forums import presence
 from .forums.models import AgendaItem, Forum, ForumStatus

@@ -9,10 +9,12 @@ from sqlalchemy.exc import DBAPIError
 
 from deliberation.db import is_sqlite
 from deliberation.discussion import actions as discussion
+from deliberation.discussion import comments
 from deliberation.drafting import queries as drafting_queries
 from deliberation.migrations.append_only import REPLACE_KEYS
 from deliberation.testing import make_resolution, make_sitting
 from deliberation.voting import actions as voting
+from deliberation.voting import closing
 
 TABLES = sorted(REPLACE_KEYS)
 
@@ -48,13 +50,13 @@ def world(db):
     voting.do_open_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
     for delegate in sitting.delegates[:2]:
         voting.check_cast_ballot(db, vote=vote, actor=delegate, data={"choice": "for"})
-    voting.do_close_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
+    closing.do_close_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
     document = sitting.document
     document.status = "draft"  # open for discussion again
     db.add(document)
     db.flush()
-    comment = discussion.check_post_comment(db, document=document, actor=sitting.author, data={"body": "Питання."})
-    discussion.check_edit_comment(db, comment=comment, actor=sitting.author, data={"body": "Уточнене питання."})
+    comment = comments.check_post_comment(db, document=document, actor=sitting.author, data={"body": "Питання."})
+    comments.check_edit_comment(db, comment=comment, actor=sitting.author, data={"body": "Уточнене питання."})
     head = drafting_queries.get_revision(db, document_id=document.id, number=document.head_number)
     pid = drafting_queries.paragraphs_of(head)[-1].pid
     discussion.check_propose_amendment(

@@ -15,6 +15,7 @@ from deliberation.forums import agenda
 from deliberation.testing import csrf_token, make_sitting, sign_in
 from deliberation.text.morphology import _morph
 from deliberation.voting import actions as voting
+from deliberation.voting import closing
 
 PACKAGE = Path(words.__file__).resolve().parent.parent
 RECORDED = re.compile(r'action="([a-z_]+\.[a-z_]+)"')
@@ -84,7 +85,7 @@ def test_the_audit_log_says_who_did_what_in_sentences_and_never_a_secret_choice(
     )
     voting.do_open_vote(db, vote=secret, forum=sitting.forum, actor=sitting.chair)
     voting.check_cast_ballot(db, vote=secret, actor=hanna, data={"choice": "against"})
-    voting.do_close_vote(db, vote=secret, forum=sitting.forum, actor=sitting.chair)
+    closing.do_close_vote(db, vote=secret, forum=sitting.forum, actor=sitting.chair)
     roll = voting.check_prepare_vote(
         db, item=sitting.item, forum=sitting.forum, actor=sitting.chair, data={"subject": "final"}
     )

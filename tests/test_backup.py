@@ -16,10 +16,11 @@ from sqlalchemy.exc import DBAPIError
 
 from deliberation import migrate
 from deliberation.db import SessionFactory, make_engine, sqlite_write_intent
-from deliberation.discussion.actions import check_post_comment
+from deliberation.discussion.comments import check_post_comment
 from deliberation.drafting.actions import check_save_revision
 from deliberation.testing import make_document, make_resolution, make_sitting
 from deliberation.voting import actions as voting
+from deliberation.voting import closing
 from deliberation.workshops.queries import get_membership
 from tests.conftest import IN_CI, PG_URL, _unavailable
 from tests.databases import with_schema
@@ -91,7 +92,7 @@ def _fill(engine) -> dict:
             voting.do_open_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
             for delegate, choice in zip(sitting.delegates, CHOICES):
                 voting.check_cast_ballot(db, vote=vote, actor=delegate, data={"choice": choice})
-            voting.do_close_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
+            closing.do_close_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
         from deliberation.workshops.models import Workshop
 
         workshop = db.get(Workshop, workshop_id)

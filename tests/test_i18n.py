@@ -170,14 +170,15 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
     forum = make_forum(db, creator=coordinator)
     document = make_document(db, workshop=workshop, author=coordinator, revisions=2)
     from deliberation.discussion import actions as discussion
+    from deliberation.discussion import comments
     from deliberation.drafting.queries import get_revision, paragraphs_of
 
     pid = paragraphs_of(get_revision(db, document_id=document.id, number=2))[0].pid
-    comment = discussion.check_post_comment(
+    comment = comments.check_post_comment(
         db, document=document, actor=coordinator, data={"body": "Зауваження", "pid": pid, "start": "0", "end": "7"}
     )
-    discussion.check_edit_comment(db, comment=comment, actor=coordinator, data={"body": "Уточнене зауваження"})
-    discussion.check_post_comment(
+    comments.check_edit_comment(db, comment=comment, actor=coordinator, data={"body": "Уточнене зауваження"})
+    comments.check_post_comment(
         db, document=document, actor=requester, data={"body": "Відповідь", "parent": str(comment.id)}
     )
     amendment = discussion.check_propose_amendment(
@@ -293,6 +294,7 @@ def _assembly_pages(db, *, coordinator, requester, workshop) -> dict:
     from deliberation.resolutions.queries import get_resolution_for_document
     from deliberation.testing import make_document, make_forum
     from deliberation.voting import actions as voting
+    from deliberation.voting import closing
     from deliberation.workshops.queries import get_membership
 
     hall = make_forum(db, creator=coordinator, title="Форум у залі")
@@ -320,7 +322,7 @@ def _assembly_pages(db, *, coordinator, requester, workshop) -> dict:
     voting.do_open_vote(db, vote=final, forum=hall, actor=coordinator)
     for person in (coordinator, requester):
         voting.check_cast_ballot(db, vote=final, actor=person, data={"choice": "for"})
-    voting.do_close_vote(db, vote=final, forum=hall, actor=coordinator)
+    closing.do_close_vote(db, vote=final, forum=hall, actor=coordinator)
     secret = voting.check_prepare_vote(
         db,
         item=point,

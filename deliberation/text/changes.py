@@ -9,40 +9,33 @@ Three steps, each usable alone:
   unit-level diff; inside a run of changed units, a run with as many units on each side is read as
   edited in place (as :func:`.diff.word_diff` reads it), otherwise units are paired by their words
   (multiset Jaccard of at least ``PAIR_THRESHOLD``, in order) and the rest are added or removed.
-- :func:`mark_changes` takes one unit rendered twice (old and new HTML from :mod:`.markdown`) and
-  marks the words that differ inside the new rendering: ``<ins>`` around added words, ``<del>``
-  with the removed words where they stood. Only text is compared and marked, tags are never cut:
-  an insertion that crosses a tag is closed before it and opened again after it, and a removal
-  never lands where text may not stand (directly in a list or a table row). Each change starts
-  with a visually hidden label ("added:", "removed:"), given by the caller in the reader's
-  language, since colour and strike-through mean nothing to a screen reader.
+- :func:`.marking.mark_changes` takes one unit rendered twice (old and new HTML from
+  :mod:`.markdown`) and marks the words that differ inside the new rendering: ``<ins>`` around
+  added words, ``<del>`` with the removed words where they stood (see :mod:`.marking`).
 - :func:`render_changes` does both over two unit lists and returns every row as HTML, for
   :func:`group_changes` to cut into excerpts (the page shows the excerpts and the whole text from
   one rendering).
 
-Pure: no database, no web framework. The HTML it marks is the renderer's own (escaped text, no raw
-HTML from authors), which is what makes reading tags with a regular expression exact here.
+The conflicts of a merge, in whole paragraphs, are in :mod:`.clashes`. Pure: no database, no web
+framework.
 """
 
 from __future__ import annotations
 
-import html
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, Literal, Protocol, TypeVar
 
-from ._encode import Codec, deadline_after, diff_units, make_dmp
-from .blocks import paragraph_body, split_paragraphs
-from .markdown import RenderedUnit, render_units
-from .merge import Chunk, Conflict
+from ._encode import Codec, deadline_after, diff_units
+from .marking import _label, mark_changes
 from .paragraphs import Paragraph, number_points, point_marker
-from .tokens import WORD_RE, tokenize
+from .tokens import WORD_RE
+from .units import RenderedUnit, render_units
 
 __all__ = [
-    "PAIR_THRESHOLD", "Clash", "Excerpt", "Row", "RowKind", "ShownRow",
-    "align_units", "clashes", "group_changes", "mark_changes", "pick_changes", "render_changes",
+    "PAIR_THRESHOLD", "Excerpt", "Row", "RowKind", "ShownRow",
+    "align_units", "group_changes", "pick_changes", "render_changes",
 ]  # fmt: skip
 
 RowKind = Literal["same", "changed", "added", "removed"]
@@ -210,145 +203,6 @@ def group_changes(rows: Sequence[_R], *, context: int | None = 1) -> list[Excerp
     return excerpts
 
 
-# --- Marking the words of one rendered unit ----------------------------------------------------
-
-_TAG = re.compile(r"<[^>]*>")
-_TAG_NAME = re.compile(r"</?([a-zA-Z0-9]+)")
-_VOID = frozenset({"br", "hr", "img", "input", "wbr"})
-#: Elements in which text may not stand: a removal waits until the next place where it may.
-_NO_TEXT = frozenset({"ul", "ol", "table", "thead", "tbody", "tfoot", "tr"})
-
-
-def _items(rendered: str) -> list[tuple[bool, str]]:
-    """The HTML as (is a tag, piece): tags whole, text as word tokens, unescaped."""
-    items: list[tuple[bool, str]] = []
-    pos = 0
-    for m in _TAG.finditer(rendered):
-        if m.start() > pos:
-            items += [(False, token) for token in tokenize(html.unescape(rendered[pos : m.start()]))]
-        items.append((True, m.group()))
-        pos = m.end()
-    if pos < len(rendered):
-        items += [(False, token) for token in tokenize(html.unescape(rendered[pos:]))]
-    return items
-
-
-def _label(text: str, lang: str) -> str:
-    """The hidden words before a change, with a space after them (copied text and braille
-    displays would otherwise join them to the first changed word)."""
-    attr = f' lang="{html.escape(lang)}"' if lang else ""
-    spaced = text if not text or text[-1].isspace() else text + " "
-    return f'<span class="visually-hidden"{attr}>{html.escape(spaced)}</span>' if text else ""
-
-
-class _Writer:
-    """Writes the new rendering with marks, keeping track of where text may stand."""
-
-    def __init__(self, ins_label: str, del_label: str) -> None:
-        self.out: list[str] = []
-        self.open: list[str] = []  # names of the elements open at this point
-        self.pending: list[str] = []  # removals waiting for a place where text may stand
-        self.spaces: list[str] = []  # spaces after an insertion's last word so far
-        self.ins_label, self.del_label = ins_label, del_label
-        self.in_ins = False
-
-    def text_allowed(self) -> bool:
-        return not self.open or self.open[-1] not in _NO_TEXT
-
-    def flush(self) -> None:
-        if self.pending and self.text_allowed():
-            self.out += self.pending
-            self.pending = []
-
-    def tag(self, tag: str) -> None:
-        self.close_ins()
-        found = _TAG_NAME.match(tag)
-        name = found.group(1).lower() if found else ""
-        if tag.startswith("</"):
-            self.flush()  # a removal at the end of an element stays inside it
-            while self.open:
-                if self.open.pop() == name:
-                    break
-        elif name not in _VOID and not tag.endswith("/>"):
-            self.open.append(name)
-        self.out.append(tag)
-
-    def text(self, token: str, *, inserted: bool, first: bool) -> None:
-        escaped = html.escape(token, quote=False)
-        if token.isspace():
-            # Spaces join an insertion only between its words: an underline does not run on past
-            # its last word. Nor are the line breaks between blocks a place for a removal.
-            (self.spaces if self.in_ins and inserted else self.out).append(escaped)
-            return
-        self.flush()
-        if inserted and not self.in_ins:
-            self.out.append("<ins>" + (self.ins_label if first else ""))
-            self.in_ins = True
-        elif not inserted:
-            self.close_ins()
-        self.out += self.spaces
-        self.spaces = []
-        self.out.append(escaped)
-
-    def close_ins(self) -> None:
-        if self.in_ins:
-            self.out.append("</ins>")
-            self.in_ins = False
-        self.out += self.spaces
-        self.spaces = []
-
-    def removed(self, tokens: list[str]) -> None:
-        self.close_ins()
-        text = "".join(tokens)
-        if text.strip():
-            # Placed at the next text or closing tag, so that a paragraph removed before another
-            # shows at the start of that one, and one removed at an element's end stays inside it.
-            self.pending.append(f"<del>{self.del_label}{html.escape(text, quote=False)}</del>")
-
-
-def mark_changes(old_html: str, new_html: str, *, ins_label: str, del_label: str, label_lang: str = "") -> str | None:
-    """The new rendering with the words added since the old one in ``<ins>`` and the words removed
-    in ``<del>``, where they stood; None when the two read the same word for word (a change of
-    formatting only, which the caller shows some other way)."""
-    old_items, new_items = _items(old_html), _items(new_html)
-    old_words = [piece for is_tag, piece in old_items if not is_tag]
-    new_words = [piece for is_tag, piece in new_items if not is_tag]
-    codec = Codec()
-    dmp = make_dmp()
-    ops = dmp.diff_main(codec.encode(old_words), codec.encode(new_words), False, deadline_after(DIFF_BUDGET_S))
-    dmp.diff_cleanupSemantic(ops)
-    if all(op == 0 for op, _ in ops):
-        return None
-    writer = _Writer(_label(ins_label, label_lang), _label(del_label, label_lang))
-    at_old = at_new = 0  # positions in old_words and in new_items
-    for op, chars in ops:
-        count = len(chars)
-        if op == -1:
-            writer.removed(old_words[at_old : at_old + count])
-            at_old += count
-            continue
-        first = True
-        while count:
-            is_tag, piece = new_items[at_new]
-            at_new += 1
-            if is_tag:
-                writer.tag(piece)
-                continue
-            writer.text(piece, inserted=op == 1, first=first)
-            first = first and (piece.isspace() or op != 1)
-            count -= 1
-        writer.close_ins()
-        at_old += len(chars) if op == 0 else 0
-    for is_tag, piece in new_items[at_new:]:
-        if is_tag:
-            writer.tag(piece)
-        else:
-            writer.text(piece, inserted=False, first=False)
-    writer.close_ins()
-    writer.out += writer.pending
-    return "".join(writer.out)
-
-
 # --- Both, over two texts ----------------------------------------------------------------------
 
 
@@ -409,78 +263,3 @@ def render_changes(
         return ShownRow("changed", unit.label, marked)
 
     return [shown(row) for row in rows]
-
-
-# --- Passages in conflict, in whole paragraphs -------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Clash:
-    """A conflict of a three-way merge with the paragraphs around it, each way it could read.
-
-    ``before`` is the agreed text between the previous clash's paragraphs and this one's (whole
-    paragraphs); ``base``, ``mine`` and ``theirs`` are the paragraphs holding the clashing passage
-    as they read before either change, with the first side's wording and with the second side's.
-    """
-
-    conflict: Conflict
-    before: str
-    base: str
-    mine: str
-    theirs: str
-
-
-def clashes(chunks: Sequence[Chunk]) -> tuple[list[Clash], str]:
-    """Each conflict of a merge in whole paragraphs, and the agreed text after the last one.
-
-    A passage in conflict is often a few words inside a paragraph, and a few words cut out of a
-    paragraph cannot be rendered as what they are (half a bold phrase, a point without its
-    number). Paragraph limits are those of the merged text with each conflict read as its base
-    text; two conflicts in one paragraph share it, each shown with the other's base wording.
-    """
-    merged: list[str] = []
-    places: list[tuple[Conflict, int, int]] = []
-    at = 0
-    for chunk in chunks:
-        piece = chunk.conflict.base_text if chunk.conflict is not None else chunk.text
-        if chunk.conflict is not None:
-            places.append((chunk.conflict, at, at + len(piece)))
-        merged.append(piece)
-        at += len(piece)
-    text = "".join(merged)
-    spans = _paragraph_spans(text)
-    found: list[Clash] = []
-    done = 0  # where the agreed text not yet shown starts
-    for conflict, start, end in places:
-        first, last = _paragraphs_around(spans, start, end)
-        prefix, suffix = text[first:start], text[end:last]
-        found.append(
-            Clash(
-                conflict,
-                before=text[done:first] if first > done else "",
-                base=prefix + conflict.base_text + suffix,
-                mine=prefix + conflict.mine_text + suffix,
-                theirs=prefix + conflict.theirs_text + suffix,
-            )
-        )
-        done = max(done, last)
-    return found, text[done:]
-
-
-def _paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end of body) of each paragraph of ``text``, separators left out."""
-    spans, at = [], 0
-    for paragraph in split_paragraphs(text):
-        spans.append((at, at + len(paragraph_body(paragraph))))
-        at += len(paragraph)
-    return spans
-
-
-def _paragraphs_around(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
-    """Start of the first and end of the last paragraph touching ``[start, end)``, its limits
-    included: an insertion belongs to the paragraph it is in or ends, and a change of the space
-    between two paragraphs to both."""
-    touching = [(s, e) for s, e in spans if s <= end and start <= e]
-    if not touching:
-        return start, end
-    return min(s for s, _ in touching), max(e for _, e in touching)

@@ -2,7 +2,7 @@
 
 Whoever writes next closes them, before its own work: every write request (web.context.endpoint)
 and the ``deliberation close-votes`` command. Reads never write; they show a due vote as closed
-(``actions.as_seen``).
+(``closing.as_seen``).
 
 Why a unit of its own, and why before: on SQLite a write request holds the database's one write
 lock from its first statement (BEGIN IMMEDIATE). A close started from inside such a request, in a
@@ -20,7 +20,7 @@ import logging
 from sqlmodel import select
 
 from ..db import SessionFactory, db_now, sqlite_write_intent
-from .actions import close_if_due
+from .closing import close_if_due
 from .models import Vote, VoteStatus
 
 log = logging.getLogger("deliberation.voting")

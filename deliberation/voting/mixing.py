@@ -49,7 +49,7 @@ def new_key() -> str:
 def mix(db: Session, vote: Vote) -> int:
     """Move a secret vote's ballots from the box into the permanent record; how many moved.
 
-    Called by the close after it claimed the vote (``actions._claim_close``) and before it counts."""
+    Called by the close after it claimed the vote (``closing._claim_close``) and before it counts."""
     rows = [
         {"choice": choice, "receipt_hash": digest}
         for choice, digest in db.execute(

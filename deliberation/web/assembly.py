@@ -14,7 +14,7 @@ from ..forums import agenda, delegates, floor, queries, rules
 from ..forums.models import AgendaStatus, Forum, Speaker, SpeakerStatus
 from ..forums.queries import AgendaEntry
 from ..i18n import N_, gettext
-from ..voting import actions as voting_actions
+from ..voting import closing as voting_closing
 from ..voting import queries as voting_queries
 from ..workshops.queries import get_membership
 from . import params
@@ -142,7 +142,7 @@ def agenda_item(ctx: Ctx) -> Response:
 def _vote_panel(ctx: Ctx, item, forum: Forum) -> dict:
     panel = voting_queries.item_vote_panel(ctx.db, item=item, forum=forum, actor=ctx.actor)
     # A vote past its closing time shows as closed; the next write request closes its row.
-    return {**panel, "votes": [voting_actions.as_seen(ctx.db, vote) for vote in panel["votes"]]}
+    return {**panel, "votes": [voting_closing.as_seen(ctx.db, vote) for vote in panel["votes"]]}
 
 
 @endpoint

@@ -18,7 +18,7 @@ from ..forums import agenda, presence, queries, rules
 from ..forums.floor import speech_ends_at
 from ..forums.models import Forum, SpeakerStatus
 from ..i18n import N_, gettext, ngettext
-from ..voting import actions as voting_actions
+from ..voting import closing as voting_closing
 from ..voting import queries as voting_queries
 from ..voting import rules as voting_rules
 from ..voting.models import Vote, VoteStatus
@@ -93,8 +93,8 @@ def _presence(ctx: Ctx, forum: Forum) -> dict:
 def _vote(ctx: Ctx, forum: Forum) -> dict:
     state = voting_queries.get_live_state(ctx.db, forum)
     if state.vote is not None:
-        # A read never closes a vote; one past its time shows as closed (voting.actions.as_seen).
-        state = replace(state, vote=voting_actions.as_seen(ctx.db, state.vote))
+        # A read never closes a vote; one past its time shows as closed (voting.closing.as_seen).
+        state = replace(state, vote=voting_closing.as_seen(ctx.db, state.vote))
     item = state.item
     drafts: list[Vote] = []
     if item is not None:

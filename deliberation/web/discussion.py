@@ -8,7 +8,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..accounts.queries import get_user
-from ..discussion import actions, queries, rules
+from ..discussion import actions, comments, queries, rules
 from ..discussion.actions import AmendmentConflict
 from ..discussion.models import Amendment, AmendmentKind, Comment
 from ..drafting import queries as drafting_queries
@@ -113,7 +113,7 @@ def comments_page(ctx: Ctx) -> Response:
     if ctx.request.method == "POST":
         ctx.require_actor()
         try:
-            comment = actions.check_post_comment(ctx.db, document=view.document, actor=ctx.actor, data=ctx.form)
+            comment = comments.check_post_comment(ctx.db, document=view.document, actor=ctx.actor, data=ctx.form)
         except ValidationError as error:
             errors = error.errors
         else:
@@ -202,7 +202,7 @@ def comment_edit(ctx: Ctx) -> Response:
             {"comment": comment, "document": view.document, "values": {"body": comment.body}, "errors": {}},
         )
     try:
-        actions.check_edit_comment(ctx.db, comment=comment, actor=ctx.actor, data=ctx.form)
+        comments.check_edit_comment(ctx.db, comment=comment, actor=ctx.actor, data=ctx.form)
     except ValidationError as error:
         return ctx.render(
             "discussion/comment_edit.html",
@@ -231,7 +231,7 @@ def comment_history(ctx: Ctx) -> Response:
 def comment_resolve(ctx: Ctx) -> Response:
     comment, _, membership = _comment(ctx)
     ctx.require_actor()
-    actions.do_resolve_comment(
+    comments.do_resolve_comment(
         ctx.db, comment=comment, actor=ctx.actor, membership=membership, resolved=ctx.form.get("resolved") == "1"
     )
     return _back_to_comment(ctx, comment)
@@ -241,7 +241,7 @@ def comment_resolve(ctx: Ctx) -> Response:
 def comment_hide(ctx: Ctx) -> Response:
     comment, _, membership = _comment(ctx)
     ctx.require_actor()
-    actions.check_hide_comment(ctx.db, comment=comment, actor=ctx.actor, membership=membership, data=ctx.form)
+    comments.check_hide_comment(ctx.db, comment=comment, actor=ctx.actor, membership=membership, data=ctx.form)
     ctx.flash(gettext("The comment is hidden. Moderators still see it, with the reason."))
     return _back_to_comment(ctx, comment)
 
@@ -374,7 +374,7 @@ def amendment_page(ctx: Ctx) -> Response:
     if ctx.request.method == "POST":
         ctx.require_actor()
         try:
-            comment = actions.check_post_comment(
+            comment = comments.check_post_comment(
                 ctx.db, document=view.document, actor=ctx.actor, data=ctx.form, amendment=amendment
             )
         except ValidationError as error:

@@ -7,9 +7,10 @@ from starlette.routing import Route
 
 from ..discussion.queries import AcceptedAmendment, list_accepted_amendments, margin_counts, open_amendment_counts
 from ..discussion.rules import can_comment
-from ..drafting import actions, queries, rules
-from ..drafting.actions import MergeConflict, paragraphs_of
+from ..drafting import actions, queries, rules, saving
 from ..drafting.models import Document, DocumentStatus, RevisionOrigin
+from ..drafting.queries import paragraphs_of
+from ..drafting.saving import MergeConflict
 from ..drafting.starters import STARTERS
 from ..drafting.words import revision_words
 from ..errors import NotFound, ValidationError
@@ -19,8 +20,8 @@ from ..i18n import N_, gettext
 from ..notifications.queries import is_following
 from ..resolutions.queries import get_resolution_for_document
 from ..text import attribution
-from ..text.markdown import render_units
 from ..text.paragraphs import number_points
+from ..text.units import render_units
 from ..voting.queries import list_document_votes
 from ..workshops import queries as workshop_queries
 from . import params
@@ -192,7 +193,7 @@ def document_edit(ctx: Ctx) -> Response:
         return _edit_form(ctx, view, ctx.form, error.errors, status=422)
     except MergeConflict as conflict:
         return _conflict_page(ctx, view, conflict)
-    except actions.NothingChanged as error:
+    except saving.NothingChanged as error:
         return _edit_form(ctx, view, ctx.form, {"body": error}, status=422)
     return _after_save(ctx, view.document, saved)
 

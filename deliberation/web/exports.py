@@ -32,8 +32,8 @@ from ..exports.source import ResolutionSource
 from ..exports.structure import units_of
 from ..exports.table import ComparativeTable, comparative_table
 from ..i18n import N_, gettext, reset_locale, set_locale
-from ..text.markdown import render_units
 from ..text.paragraphs import Paragraph, number_points, split_units
+from ..text.units import render_units
 from ..workshops import queries as workshop_queries
 from . import params
 from .caching import cache_of, immutable_response

@@ -23,11 +23,12 @@ from ..errors import ValidationError
 from ..forums.models import AgendaKind, AgendaOutcome, AgendaStatus, ForumStatus, SpeakerStatus
 from ..settings import LOCALES
 from ..taxonomy import SECTORS, THEMES
-from ..text.changes import Excerpt, ShownRow, clashes, group_changes, render_changes
+from ..text.changes import Excerpt, ShownRow, group_changes, render_changes
+from ..text.clashes import clashes
 from ..text.diff import Op, render_inline_html
-from ..text.markdown import RenderedUnit, render_text_units
 from ..text.merge import Chunk, Conflict
 from ..text.paragraphs import split_units
+from ..text.units import RenderedUnit, render_text_units
 from ..validation import PASSWORD_MIN_LENGTH
 from ..voting import models as voting
 from ..workshops.models import MembershipStatus, WorkshopKind

@@ -27,8 +27,8 @@ from ..library.describe import first_sentence, legislation
 from ..resolutions.wording import rule_in_words
 from ..search.queries import search
 from ..settings import LOCALES
-from ..text.markdown import RenderedUnit, render_units
 from ..text.paragraphs import Paragraph, number_points, split_units
+from ..text.units import RenderedUnit, render_units
 from ..voting.models import Choice, VoteMode
 from . import params
 from .caching import IMMUTABLE, cache_of, etag_matches, immutable_response, strong_etag

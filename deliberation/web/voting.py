@@ -16,7 +16,7 @@ from ..forums.floor import speech_ends_at
 from ..forums.models import AgendaItem, Forum
 from ..forums.presence import checkin_code
 from ..i18n import DISPLAY_ZONE, N_, gettext
-from ..voting import actions, queries, rules
+from ..voting import actions, closing, queries, rules
 from ..voting.closer import close_due_votes_quietly
 from ..voting.models import Choice, Vote, VoteStatus
 from ..voting.receipts import looks_like_receipt, new_ballot_key, new_receipt
@@ -63,7 +63,7 @@ def _vote(ctx: Ctx) -> tuple[Vote, Forum, AgendaItem]:
     vote = actions.get_vote_or_404(ctx.db, ctx.request.path_params["vote_id"])
     if ctx.request.method in ("GET", "HEAD"):
         # A write request closed any due vote before it began (voting.closer); a read only shows it.
-        vote = actions.as_seen(ctx.db, vote)
+        vote = closing.as_seen(ctx.db, vote)
     forum = _forum(ctx, vote.forum_id)
     return vote, forum, ctx.db.get(AgendaItem, vote.agenda_item_id)
 
@@ -166,7 +166,7 @@ def vote_open(ctx: Ctx) -> Response:
 def vote_close(ctx: Ctx) -> Response:
     vote, forum, _ = _vote(ctx)
     actor = ctx.require_actor()  # the action decides whether they may
-    actions.do_close_vote(ctx.db, vote=vote, forum=forum, actor=actor)
+    closing.do_close_vote(ctx.db, vote=vote, forum=forum, actor=actor)
     return _after_chair_action(ctx, vote, gettext("The vote is closed and counted."))
 
 
@@ -184,7 +184,7 @@ def vote_hand_count(ctx: Ctx) -> Response:
     vote, forum, item = _vote(ctx)
     actor = ctx.require_actor()  # the action decides whether they may
     try:
-        actions.check_record_hand_count(ctx.db, vote=vote, forum=forum, actor=actor, data=ctx.form)
+        closing.check_record_hand_count(ctx.db, vote=vote, forum=forum, actor=actor, data=ctx.form)
     except ValidationError as error:
         return ctx.render(
             "voting/vote.html",
@@ -382,7 +382,7 @@ def vote_ballot(ctx: Ctx) -> Response:
         close_due_votes_quietly(ctx.app_state.sessions)
         vote, forum, item = _vote(ctx)
         # Refused because its time ran out while this ballot was on its way: show it as closed.
-        vote = actions.as_seen(ctx.db, vote)
+        vote = closing.as_seen(ctx.db, vote)
         return ctx.render("voting/booth.html", _booth_context(ctx, vote, forum, item, refused=True), status=409)
     if ctx.is_htmx:
         forum, item = _forum(ctx, vote.forum_id), ctx.db.get(AgendaItem, vote.agenda_item_id)
@@ -424,7 +424,7 @@ def vote_receipt(ctx: Ctx) -> Response:
 def _state(ctx: Ctx, forum: Forum) -> dict:
     state = queries.get_live_state(ctx.db, forum)
     if state.vote is not None:
-        state = replace(state, vote=actions.as_seen(ctx.db, state.vote))
+        state = replace(state, vote=closing.as_seen(ctx.db, state.vote))
     ends_at = speech_ends_at(state.speaker, state.item.speaking_seconds) if state.item else None
     # The hall screen's address is public: the check-in code shows only on a chair's own screen,
     # or anyone at home could read it and be counted present.

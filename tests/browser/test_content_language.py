@@ -5,7 +5,7 @@ inside a Ukrainian diff among them, stay English. Checked in Chromium on each ki
 
 from __future__ import annotations
 
-from deliberation.discussion.actions import check_post_comment
+from deliberation.discussion.comments import check_post_comment
 from deliberation.notifications.actions import ensure_following
 from deliberation.testing import make_document, make_forum, make_resolution, make_user, make_workshop, signed_in_session
 from tests.notifications.helpers import save_version

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from deliberation.audit.models import AuditEntry
-from deliberation.discussion import actions, queries
+from deliberation.discussion import comments, queries
 from deliberation.discussion.anchoring import refresh_anchors
 from deliberation.drafting import queries as drafting_queries
 from deliberation.drafting.actions import check_save_revision
@@ -28,7 +28,7 @@ def _comment_on(db, people, document, who, words, startswith="Просимо"):
     pid = _pid(db, document, startswith)
     text = next(p.text for p in drafting_queries.paragraphs_of(_head(db, document)) if p.pid == pid)
     start = text.index(words)
-    return actions.check_post_comment(
+    return comments.check_post_comment(
         db,
         document=document,
         actor=people[who],
@@ -76,7 +76,7 @@ def test_comment_is_outdated_when_its_passage_is_deleted(db, people, document, m
 
 def test_reply_goes_under_its_thread(db, people, document):
     comment = _comment_on(db, people, document, "guest", "до кінця року")
-    reply = actions.check_post_comment(
+    reply = comments.check_post_comment(
         db,
         document=document,
         actor=people["member"],
@@ -88,19 +88,19 @@ def test_reply_goes_under_its_thread(db, people, document):
 
 def test_editing_keeps_the_earlier_text(db, people, document):
     comment = _comment_on(db, people, document, "guest", "до кінця року")
-    actions.check_edit_comment(db, comment=comment, actor=people["guest"], data={"body": "Виправлене питання."})
+    comments.check_edit_comment(db, comment=comment, actor=people["guest"], data={"body": "Виправлене питання."})
     assert [e.body for e in queries.list_comment_edits(db, comment_id=comment.id)] == ["Чому саме до кінця року?"]
 
 
 def test_nobody_edits_another_persons_comment(db, people, document):
     comment = _comment_on(db, people, document, "guest", "до кінця року")
     with pytest.raises(Forbidden):
-        actions.check_edit_comment(db, comment=comment, actor=people["facilitator"], data={"body": "Чуже."})
+        comments.check_edit_comment(db, comment=comment, actor=people["facilitator"], data={"body": "Чуже."})
 
 
 def test_hiding_keeps_the_comment_for_moderators_and_logs_why(db, people, document, membership_of):
     comment = _comment_on(db, people, document, "guest", "до кінця року")
-    actions.check_hide_comment(
+    comments.check_hide_comment(
         db,
         comment=comment,
         actor=people["facilitator"],
@@ -116,7 +116,7 @@ def test_hiding_keeps_the_comment_for_moderators_and_logs_why(db, people, docume
 def test_plain_member_cannot_hide(db, people, document, membership_of):
     comment = _comment_on(db, people, document, "guest", "до кінця року")
     with pytest.raises(Forbidden):
-        actions.check_hide_comment(
+        comments.check_hide_comment(
             db,
             comment=comment,
             actor=people["member"],
@@ -127,9 +127,9 @@ def test_plain_member_cannot_hide(db, people, document, membership_of):
 
 def test_resolve_and_reopen(db, people, document, membership_of):
     comment = _comment_on(db, people, document, "guest", "до кінця року")
-    actions.do_resolve_comment(
+    comments.do_resolve_comment(
         db, comment=comment, actor=people["member"], membership=membership_of("member"), resolved=True
     )
     assert comment.is_resolved
-    actions.do_resolve_comment(db, comment=comment, actor=people["guest"], membership=None, resolved=False)
+    comments.do_resolve_comment(db, comment=comment, actor=people["guest"], membership=None, resolved=False)
     assert not comment.is_resolved

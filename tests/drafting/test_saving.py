@@ -8,8 +8,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
 from deliberation.drafting import actions, queries
-from deliberation.drafting.actions import MergeConflict, NothingChanged, paragraphs_of
 from deliberation.drafting.models import Revision
+from deliberation.drafting.queries import paragraphs_of
+from deliberation.drafting.saving import MergeConflict, NothingChanged
 from deliberation.errors import Forbidden
 from deliberation.workshops.queries import get_membership
 

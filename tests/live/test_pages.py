@@ -8,7 +8,7 @@ import re
 import pytest
 
 from deliberation.testing import make_sitting, sign_in
-from deliberation.voting import actions
+from deliberation.voting import actions, closing
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_a_reader_who_does_not_vote_is_told_of_the_vote_without_a_booth_button(c
 def test_after_the_close_the_call_gives_way_to_the_result(client, db, sitting):
     _open(db, sitting)
     actions.check_cast_ballot(db, vote=sitting.vote, actor=sitting.delegates[0], data={"choice": "for"})
-    actions.do_close_vote(db, vote=sitting.vote, forum=sitting.forum, actor=sitting.chair)
+    closing.do_close_vote(db, vote=sitting.vote, forum=sitting.forum, actor=sitting.chair)
     db.commit()
     html = client.get(f"/forums/{sitting.forum.id}/vote-call").text
     assert "Голосування завершене" in html and "vote-call-button" not in html
@@ -78,7 +78,7 @@ def test_the_booth_listens_and_refreshes_itself_without_javascript_only_while_op
     assert _listens(html, sitting.forum.id)
     assert '<noscript><meta http-equiv="refresh"' in html
     assert re.search(r'hx-trigger="sse:vote-closed" hx-select="#booth" hx-target="#booth"', html)
-    actions.do_close_vote(db, vote=sitting.vote, forum=sitting.forum, actor=sitting.chair)
+    closing.do_close_vote(db, vote=sitting.vote, forum=sitting.forum, actor=sitting.chair)
     db.commit()
     assert 'http-equiv="refresh"' not in client.get(f"/votes/{sitting.vote.id}/booth").text
 

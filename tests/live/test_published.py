@@ -11,7 +11,7 @@ from deliberation.errors import Conflict
 from deliberation.forums import agenda, delegates, floor
 from deliberation.live.models import LiveEvent
 from deliberation.testing import make_sitting
-from deliberation.voting import actions
+from deliberation.voting import actions, closing
 
 
 def _events(db, forum_id: int) -> list[tuple[str, dict]]:
@@ -32,7 +32,7 @@ def test_a_vote_publishes_its_opening_and_its_result_and_ballots_publish_no_turn
     # The turnout is published after the ballots committed, for many at once (voting.turnout).
     actions.publish_turnout(db, vote)
     db.commit()
-    actions.do_close_vote(db, vote=vote, forum=forum, actor=sitting.chair)
+    closing.do_close_vote(db, vote=vote, forum=forum, actor=sitting.chair)
     db.commit()
     assert _events(db, forum.id) == [
         ("vote-opened", {"vote_id": vote.id, "item_id": sitting.item.id}),
@@ -47,7 +47,7 @@ def test_an_action_that_fails_publishes_nothing(db):
     actions.do_open_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
     db.rollback()
     with pytest.raises(Conflict):
-        actions.do_close_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
+        closing.do_close_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
     db.rollback()
     db.commit()
     assert _events(db, sitting.forum.id) == []

@@ -12,17 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from text_strategies import SETTINGS, WORDS
 
-from deliberation.text.changes import (
-    align_units,
-    clashes,
-    group_changes,
-    mark_changes,
-    pick_changes,
-    render_changes,
-)
-from deliberation.text.markdown import render_text_units
+from deliberation.text.changes import align_units, group_changes, pick_changes, render_changes
+from deliberation.text.clashes import clashes
+from deliberation.text.marking import mark_changes
 from deliberation.text.merge import merge3
 from deliberation.text.paragraphs import split_units
+from deliberation.text.units import render_text_units
 
 CASES = json.loads((Path(__file__).parent / "cases_change_excerpts.json").read_text(encoding="utf-8"))
 LABELS = {"ins_label": "додано:", "del_label": "вилучено:", "label_lang": "uk"}

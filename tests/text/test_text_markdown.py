@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from text_strategies import SETTINGS
 
-from deliberation.text.markdown import RenderedUnit, plain_text, render, render_units, slugify
+from deliberation.text.markdown import plain_text, render, slugify
 from deliberation.text.paragraphs import Paragraph, assign_ids, number_points
+from deliberation.text.units import RenderedUnit, render_units
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -292,7 +293,7 @@ def test_excerpt_units_have_headings_one_level_lower_without_ids_and_are_cached_
 
 
 def test_a_text_being_written_renders_unit_by_unit_numbered_or_as_typed():
-    from deliberation.text.markdown import render_text_units
+    from deliberation.text.units import render_text_units
 
     numbered = render_text_units("Вступ\n\n3. Перший\n7. Другий")
     typed = render_text_units("Вступ\n\n3. Перший\n7. Другий", numbered=False)

@@ -10,7 +10,7 @@ from deliberation.accounts.models import User
 from deliberation.drafting.models import Document
 from deliberation.forums.models import AgendaItem, Forum
 from deliberation.testing import make_sitting
-from deliberation.voting import actions
+from deliberation.voting import actions, closing
 
 
 @dataclass
@@ -37,7 +37,7 @@ class Assembly:
         return actions.check_cast_ballot(db, vote=vote, actor=delegate, data={"choice": choice, **extra})
 
     def close(self, db, vote):
-        return actions.do_close_vote(db, vote=vote, forum=self.forum, actor=self.chair)
+        return closing.do_close_vote(db, vote=vote, forum=self.forum, actor=self.chair)
 
 
 @pytest.fixture

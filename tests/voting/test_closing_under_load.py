@@ -26,7 +26,7 @@ from sqlmodel import select
 
 from deliberation import create_app, migrate
 from deliberation.db import SessionFactory, make_engine, utcnow
-from deliberation.discussion.actions import check_post_comment
+from deliberation.discussion.comments import check_post_comment
 from deliberation.drafting.queries import get_revision
 from deliberation.i18n import DISPLAY_ZONE
 from deliberation.settings import Settings

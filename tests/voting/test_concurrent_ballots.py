@@ -29,7 +29,7 @@ from deliberation.audit.models import AuditEntry
 from deliberation.forums.models import Forum
 from deliberation.settings import Settings
 from deliberation.testing import csrf_from, csrf_token, make_sitting, make_user, signed_in_session
-from deliberation.voting import actions
+from deliberation.voting import actions, closing
 from deliberation.voting.counting import CHOICES
 from deliberation.voting.models import Ballot, Participation, Vote
 from deliberation.web.forms import csrf_matches
@@ -184,7 +184,7 @@ def test_two_hundred_delegates_voting_at_once_are_each_counted_once_with_their_l
 
     with committed(sitting.engine) as db:
         vote, forum = db.get(Vote, sitting.vote_id), db.get(Forum, sitting.forum_id)
-        actions.do_close_vote(db, vote=vote, forum=forum, actor=db.get(User, sitting.chair_id))
+        closing.do_close_vote(db, vote=vote, forum=forum, actor=db.get(User, sitting.chair_id))
     with committed(sitting.engine) as db:
         vote = db.get(Vote, sitting.vote_id)
         tally = Counter(last.values())

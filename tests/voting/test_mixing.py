@@ -23,7 +23,7 @@ from deliberation.db import SessionFactory, make_engine
 from deliberation.forums.models import Forum
 from deliberation.resolutions.verify import verify_report
 from deliberation.testing import make_sitting
-from deliberation.voting import actions, mixing, queries
+from deliberation.voting import actions, closing, mixing, queries
 from deliberation.voting.models import Vote
 from deliberation.voting.receipts import receipt_hash
 from tests.conftest import IN_CI
@@ -103,7 +103,7 @@ def mixed(engine, monkeypatch) -> Mixed:
     monkeypatch.setattr(mixing, "shuffle", _in_permutation(result.hashes(PERMUTATION), result.shuffled))
     with sessions.begin() as db:
         vote = db.get(Vote, vote_id)
-        actions.do_close_vote(db, vote=vote, forum=db.get(Forum, vote.forum_id), actor=db.get(User, chair_id))
+        closing.do_close_vote(db, vote=vote, forum=db.get(Forum, vote.forum_id), actor=db.get(User, chair_id))
         if engine.dialect.name == "postgresql":
             result.close_xid = db.execute(text("SELECT pg_current_xact_id()::text::bigint % 4294967296")).scalar()
     return result
@@ -302,7 +302,7 @@ def test_while_a_secret_vote_runs_its_ballots_stay_in_the_box_and_no_close_skips
 
 def test_after_the_close_no_secret_ballot_can_be_changed_added_or_removed(db, connection):
     sitting, vote = _secret_vote(db)
-    actions.do_close_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
+    closing.do_close_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
     db.flush()
     v = {"v": vote.id}
     assert connection.execute(text("SELECT count(*) FROM delib_ballot WHERE vote_id = :v"), v).scalar() == 3

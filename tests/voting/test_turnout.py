@@ -16,6 +16,7 @@ from deliberation.forums.models import Forum
 from deliberation.live.models import LiveEvent
 from deliberation.testing import make_sitting
 from deliberation.voting import actions
+from deliberation.voting import closing as voting_closing
 from deliberation.voting.models import Vote
 from deliberation.voting.turnout import THREAD_NAME, TurnoutPublisher
 
@@ -104,7 +105,7 @@ def test_a_vote_closed_before_its_waiting_turnout_gets_no_turnout_after_its_resu
     try:
         with committed(engine) as db:
             closing = db.get(Vote, vote_id)
-            actions.do_close_vote(db, vote=closing, forum=db.get(Forum, forum_id), actor=db.get(User, chair.id))
+            voting_closing.do_close_vote(db, vote=closing, forum=db.get(Forum, forum_id), actor=db.get(User, chair.id))
     finally:
         sqlite_write_intent.reset(token)
     _wait_for_publications()

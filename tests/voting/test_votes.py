@@ -13,7 +13,7 @@ from deliberation.audit.models import AuditEntry
 from deliberation.db import utcnow
 from deliberation.errors import Conflict, Forbidden, ValidationError
 from deliberation.forums.models import Proxy
-from deliberation.voting import actions, queries
+from deliberation.voting import actions, closing, queries
 from deliberation.voting.models import Ballot, BallotBox, Participation, Vote
 
 
@@ -144,10 +144,10 @@ def test_a_remote_vote_closes_at_its_time_counting_only_ballots_cast_before(db, 
         assembly.cast(db, vote, assembly.delegates[2], "against")
     # The refused ballot closed nothing (that is the next write unit's job, voting.closer).
     assert vote.status == "open"
-    assert actions.close_due_votes(db, forum_id=assembly.forum.id) == [vote]
+    assert closing.close_due_votes(db, forum_id=assembly.forum.id) == [vote]
     assert vote.status == "closed" and vote.closed_by is None and vote.closed_at == vote.closes_at
     assert (vote.for_count, vote.against_count, vote.participants_count) == (2, 0, 2)
-    assert not actions.close_if_due(db, vote)
+    assert not closing.close_if_due(db, vote)
 
 
 def test_closing_twice_is_refused(db, assembly):
@@ -168,10 +168,10 @@ def test_a_hand_count_is_recorded_as_such_and_cannot_exceed_who_is_present(db, a
     with pytest.raises(Conflict):
         assembly.cast(db, vote, assembly.delegates[0], "for")
     with pytest.raises(ValidationError):
-        actions.check_record_hand_count(
+        closing.check_record_hand_count(
             db, vote=vote, forum=assembly.forum, actor=assembly.chair, data={"for": "9", "against": "2", "abstain": "0"}
         )
-    actions.check_record_hand_count(
+    closing.check_record_hand_count(
         db, vote=vote, forum=assembly.forum, actor=assembly.chair, data={"for": "6", "against": "3", "abstain": "1"}
     )
     assert vote.hand_counted and vote.is_adopted and vote.participants_count == 10
@@ -255,9 +255,9 @@ def test_only_the_chair_runs_a_vote_and_a_refused_step_changes_nothing(db, assem
     assert draft.status == "draft" and _vote_audit(db, draft) == ["vote.prepared"]
     opened = actions.do_open_vote(db, vote=draft, forum=forum, actor=assembly.chair)
     with pytest.raises(Forbidden):
-        actions.do_close_vote(db, vote=opened, forum=forum, actor=delegate)
+        closing.do_close_vote(db, vote=opened, forum=forum, actor=delegate)
     with pytest.raises(Forbidden):
-        actions.check_record_hand_count(
+        closing.check_record_hand_count(
             db, vote=opened, forum=forum, actor=delegate, data={"for": "6", "against": "3", "abstain": "1"}
         )
     assert opened.status == "open" and _vote_audit(db, opened) == ["vote.prepared", "vote.opened"]

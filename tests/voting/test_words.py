@@ -13,6 +13,7 @@ from deliberation.forums import agenda
 from deliberation.i18n import reset_locale, set_locale
 from deliberation.testing import csrf_token, make_document, make_forum, make_resolution, make_sitting, sign_in
 from deliberation.voting import actions as voting
+from deliberation.voting import closing
 from deliberation.voting.counting import Counts, Electorate, Rule, decide
 
 FORMULA = re.compile(r"\d\s*\*\s*for|for\s*\+\s*against|>=|&gt;=|&gt;\s*for")
@@ -97,7 +98,7 @@ def test_a_running_and_a_finished_vote_are_said_in_the_assemblys_words_and_the_r
     assert f">{words['open']}<" in pages["vote"]
     assert words["end"] in _text(pages["vote"]) and words["end"] in _text(pages["console"])
 
-    voting.do_close_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
+    closing.do_close_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
     db.commit()
     closed = {
         "vote": chair.get(f"/votes/{vote.id}").text,

@@ -12,8 +12,8 @@ from types import SimpleNamespace
 import pytest
 from starlette.routing import Mount, Route
 
-from deliberation.discussion.actions import check_post_comment as post_comment
 from deliberation.discussion.actions import check_propose_amendment as propose_amendment
+from deliberation.discussion.comments import check_post_comment as post_comment
 from deliberation.testing import (
     csrf_token,
     make_document,

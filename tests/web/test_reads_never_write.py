@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event, update
 
 from deliberation.db import utcnow
-from deliberation.discussion.actions import check_post_comment
+from deliberation.discussion.comments import check_post_comment
 from deliberation.drafting.actions import check_save_revision
 from deliberation.testing import sign_in
 from deliberation.voting.models import Vote

@@ -17,7 +17,7 @@ The exact rules the database keeps from here on (both databases, triggers below)
 
 - ``delib_ballot`` of a SECRET vote: INSERT only while the vote's row says ``status = 'open'``
   and ``closed_at IS NOT NULL``. That is the state the close's compare-and-set
-  (``actions._claim_close``) puts the vote in and the same transaction leaves by setting
+  (``closing._claim_close``) puts the vote in and the same transaction leaves by setting
   ``status = 'closed'``; no other writer sets ``closed_at`` of an open vote. The row must name no
   voter, carry a receipt hash and a change count of 0. UPDATE and DELETE never, in any state
   (TRUNCATE never, and on SQLite no REPLACE, as before).
