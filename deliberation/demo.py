@@ -93,7 +93,7 @@ FORUMS = [
         "затверджується план діяльності мережі до наступного форуму.",
         place="Полтава, обласна універсальна наукова бібліотека",
         is_online=True,
-        status="planned",
+        status=ForumStatus.PLANNED,
     ),
     dict(
         title="Форум мережі: бюджетний процес і адміністративні послуги",
@@ -101,7 +101,7 @@ FORUMS = [
         description="Підсумки роботи майстерень з бюджетного процесу та адміністративних послуг.",
         place="Житомир",
         is_online=False,
-        status="closed",
+        status=ForumStatus.CLOSED,
     ),
 ]
 

@@ -14,22 +14,23 @@ from sqlalchemy import event
 from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 
-from .accounts.models import User
+from .accounts.models import Occupation, User
 from .accounts.passwords import hash_password
 from .accounts.sessions import Lifetime, do_start_session
 from .db import utcnow
 from .drafting.actions import check_create_document, check_save_revision
+from .drafting.models import DocumentStatus
 from .drafting.queries import get_revision
-from .forums.models import AgendaItem, Delegate, Forum
+from .forums.models import AgendaItem, AgendaStatus, Delegate, Forum, ForumStatus
 from .outbox.models import Channel, OutboxEntry
 from .resolutions.actions import do_adopt_resolution
 from .voting.counting import Counts, Electorate, Rule, decide
 from .voting.mixing import mix
-from .voting.models import Ballot, BallotBox, Participation, Vote
+from .voting.models import Ballot, BallotBox, Participation, Vote, VoteMode, VoteSubject
 from .web.sessions import COOKIE_NAME, SessionMiddleware
 from .web.sessions import Session as CookieSession
 from .wiring import wire
-from .workshops.models import Membership, Workshop
+from .workshops.models import Membership, MembershipStatus, Workshop
 from .workshops.queries import get_membership
 
 # The factories below change things through the domain code, which announces what it did to the
@@ -54,7 +55,7 @@ def make_user(db: Session, *, coordinator: bool = False, **fields) -> User:
     values = dict(
         email=f"person{n}@example.org",
         display_name=f"Учасниця {n}",
-        occupation="deputy",
+        occupation=Occupation.DEPUTY,
         hromada="Ічнянська міська громада",
         password_hash=_password_hash(),
         is_coordinator=coordinator,
@@ -82,9 +83,11 @@ def make_workshop(
     db.add(workshop)
     db.flush()
     for user in facilitators:
-        db.add(Membership(workshop_id=workshop.id, user_id=user.id, status="approved", is_facilitator=True))
+        db.add(
+            Membership(workshop_id=workshop.id, user_id=user.id, status=MembershipStatus.APPROVED, is_facilitator=True)
+        )
     for user in members:
-        db.add(Membership(workshop_id=workshop.id, user_id=user.id, status="approved"))
+        db.add(Membership(workshop_id=workshop.id, user_id=user.id, status=MembershipStatus.APPROVED))
     db.flush()
     return workshop
 
@@ -227,7 +230,7 @@ def make_closed_vote(
         document_id=document.id,
         revision_number=number,
         title=document.title,
-        status="scheduled",
+        status=AgendaStatus.SCHEDULED,
         submitted_by=actor.id,
     )
     db.add(item)
@@ -235,14 +238,14 @@ def make_closed_vote(
     vote = Vote(
         forum_id=forum.id,
         agenda_item_id=item.id,
-        subject="final",
+        subject=VoteSubject.FINAL,
         title=document.title,
         threshold=threshold,
         quorum_num=quorum[0],
         quorum_den=quorum[1],
         quorum_base=quorum_base,
         is_secret=secret,
-        mode="hand" if hand_counted else "hall",
+        mode=VoteMode.HAND if hand_counted else VoteMode.HALL,
         revision_number=number,
         created_by=actor.id,
     )
@@ -355,15 +358,15 @@ def make_sitting(db: Session, *, delegates: int = 10, present: bool = True) -> S
     document = make_document(
         db, workshop=workshop, author=author, kind="appeal", title="Звернення про відкритість", body=SITTING_BODY
     )
-    document.status = "submitted"
-    forum = make_forum(db, creator=chair, status="open")
+    document.status = DocumentStatus.SUBMITTED
+    forum = make_forum(db, creator=chair, status=ForumStatus.OPEN)
     item = AgendaItem(
         forum_id=forum.id,
         kind="document",
         document_id=document.id,
         revision_number=1,
         title=document.title,
-        status="scheduled",
+        status=AgendaStatus.SCHEDULED,
         position=1,
         submitted_by=author.id,
     )

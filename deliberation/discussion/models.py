@@ -48,11 +48,6 @@ class AnchorStatus(StrEnum):
     OUTDATED = "outdated"
 
 
-# Until discussion/actions.py is split (then it names the enums).
-AMENDMENT_KINDS = AmendmentKind
-STANCES = StanceKind.options()
-
-
 class Comment(SQLModel, table=True):
     """A comment on a document, on a passage of one of its revisions, or on an amendment.
 

@@ -61,7 +61,7 @@ def do_submit_document(
     item = AgendaItem(
         forum_id=forum.id,
         kind="document",
-        status="submitted",
+        status=AgendaStatus.SUBMITTED,
         document_id=document.id,
         revision_number=document.head_number,
         title=document.title,
@@ -144,7 +144,7 @@ def check_add_discussion_point(db: Session, *, forum: Forum, actor: User, data: 
     item = AgendaItem(
         forum_id=forum.id,
         kind="discussion",
-        status="scheduled",
+        status=AgendaStatus.SCHEDULED,
         title=title,
         description=description,
         position=queries.last_agenda_position(db, forum.id) + 1,

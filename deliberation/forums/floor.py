@@ -80,7 +80,7 @@ def do_withdraw_request(db: Session, *, speaker: Speaker, actor: User) -> Speake
     item, forum = _locked(db, speaker.agenda_item_id)
     db.refresh(speaker)
     _require_waiting(speaker)
-    speaker.status = "withdrawn"
+    speaker.status = SpeakerStatus.WITHDRAWN
     db.add(speaker)
     db.flush()
     record(db, actor_id=actor.id, action="speaker.withdrawn", obj=speaker, agenda_item_id=speaker.agenda_item_id)

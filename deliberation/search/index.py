@@ -15,7 +15,7 @@ from sqlalchemy import and_, delete, func, insert, text, update
 from sqlmodel import Session, select
 
 from ..db import is_sqlite, utcnow
-from ..drafting.models import Document, Revision
+from ..drafting.models import Document, DocumentStatus, Revision
 from ..hooks import DocumentStatusChanged, ResolutionRecorded, RevisionSaved
 from ..resolutions.models import Resolution
 from ..text.lemmas import lemma_text
@@ -70,7 +70,7 @@ def index_resolution(db: Session, resolution: Resolution) -> SearchEntry:
         object_id=resolution.id,
         workshop_id=resolution.workshop_id,
         revision_number=resolution.revision_number,
-        status="adopted",
+        status=DocumentStatus.ADOPTED,
         title=resolution.title,
         body=resolution.text,
         updated_at=resolution.adopted_at,
@@ -171,7 +171,7 @@ def reindex(db: Session, *, progress: Progress | None = None) -> int:
                     object_id=r.id,
                     workshop_id=r.workshop_id,
                     revision_number=r.revision_number,
-                    status="adopted",
+                    status=DocumentStatus.ADOPTED,
                     title=r.title,
                     body=r.text,
                     updated_at=r.adopted_at,

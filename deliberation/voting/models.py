@@ -40,8 +40,6 @@ __all__ = [
 
 #: The codes the open data API publishes, under the name its tests read (``tests/api``).
 QUORUM_BASE_LABELS = QuorumBase
-# Until voting/actions.py is split (then it names the enums).
-THRESHOLD_LABELS, VOTE_MODES, VOTE_SUBJECTS = Threshold, VoteMode, VoteSubject
 
 
 class Vote(SQLModel, table=True):

@@ -107,7 +107,7 @@ def do_decide_membership(db: Session, *, workshop: Workshop, user_id: int, appro
     membership = queries.get_membership(db, workshop_id=workshop.id, user_id=user_id)
     if membership is None or membership.status != MembershipStatus.PENDING:
         raise NotFound("no_request", N_("There is no pending request from this person."))
-    membership.status = "approved" if approve else "declined"
+    membership.status = MembershipStatus.APPROVED if approve else MembershipStatus.DECLINED
     membership.decided_at, membership.decided_by = utcnow(), actor.id
     db.add(membership)
     db.flush()
@@ -136,7 +136,7 @@ def do_set_facilitator(db: Session, *, workshop: Workshop, user_id: int, appoint
             raise NotFound("not_member", N_("This person is not a member of the workshop."))
         membership = Membership(workshop_id=workshop.id, user_id=user_id)
     if appoint:
-        membership.status = "approved"
+        membership.status = MembershipStatus.APPROVED
         membership.decided_at, membership.decided_by = (
             membership.decided_at or utcnow(),
             membership.decided_by or actor.id,
