@@ -199,7 +199,7 @@ def test_the_migration_names_the_unknown_values_it_finds_and_changes_nothing(eng
                 "VALUES ('Тарас', 'farmer', '', '', '', false, true, 0, CURRENT_TIMESTAMP)"
             )
         )
-    with pytest.raises(Exception, match=r"delib_user\.occupation holds 'farmer' \(1 rows\)"):
+    with pytest.raises(migrate.MigrationError, match=r"delib_user\.occupation holds 'farmer' \(1 rows\)"):
         migrate.upgrade(engine_at_0017)
     assert migrate.current_revision(engine_at_0017) == "0017"
     with engine_at_0017.begin() as conn:

@@ -33,6 +33,8 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
+from deliberation.migrate import MigrationError
+
 revision = "0018"
 down_revision = "0017"
 branch_labels = None
@@ -104,8 +106,9 @@ ALLOWED: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
-class UnknownValues(RuntimeError):
-    """Rows hold values outside a column's list: the constraint cannot be added until they change."""
+class UnknownValues(MigrationError):
+    """Rows hold values outside a column's list: the constraint cannot be added until they change
+    (``deliberation migrate`` prints the message on one line and exits 2)."""
 
 
 def _name(table: str, column: str) -> str:
