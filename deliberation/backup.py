@@ -23,6 +23,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, inspect, text
 
@@ -90,6 +91,13 @@ def restore(bind: Engine, path: Path) -> Restored:
 # --- SQLite ---------------------------------------------------------------------------------------
 
 
+def _sqlite3_of(pooled: Any) -> sqlite3.Connection:
+    """The sqlite3 connection inside SQLAlchemy's pooled one (typed Optional: None once closed)."""
+    driver = pooled.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    return driver
+
+
 def _sqlite_backup(bind: Engine, path: Path) -> None:
     source = bind.raw_connection()
     try:
@@ -97,7 +105,7 @@ def _sqlite_backup(bind: Engine, path: Path) -> None:
         try:
             # pages=-1: all in one step, so one read transaction; in steps, each commit by another
             # connection would restart the copy, and a busy site might never let it finish.
-            source.driver_connection.backup(target, pages=-1)
+            _sqlite3_of(source).backup(target, pages=-1)
             # One self-contained file, without a -wal beside it.
             target.execute("PRAGMA journal_mode=DELETE")
         finally:
@@ -119,14 +127,14 @@ def _sqlite_restore(bind: Engine, path: Path) -> None:
         try:
             tables = [
                 row[0]
-                for row in target.driver_connection.execute(
+                for row in _sqlite3_of(target).execute(
                     "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
                 )
             ]
             if tables:
                 # The copy replaces the whole file, a host's tables included: only an empty one.
                 raise BackupError(_not_empty(tables, "SQLite file"))
-            source.backup(target.driver_connection, pages=-1)
+            source.backup(_sqlite3_of(target), pages=-1)
         finally:
             target.close()
     finally:

@@ -3,13 +3,13 @@
 Ukrainian follows the office style of council documents: «6 грудня 2026 р., 14:05», a range of
 days within a month «12–13 грудня 2026 р.», across months «30 листопада – 2 грудня 2026 р.».
 English uses the same day-month-year order ("6 December 2026, 14:05"), never the US one. No
-seconds anywhere: nobody reads them on a page. Stored times are naive UTC; people read them in
+seconds anywhere: nobody reads them on a page. Stored times are aware UTC; people read them in
 Kyiv time.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
@@ -32,9 +32,12 @@ def _patterns(locale: str) -> dict[str, str]:
 
 
 def local(value: datetime) -> datetime:
-    """A stored (naive UTC) or aware moment in Kyiv time."""
+    """An aware moment (every stored time is aware UTC) in Kyiv time.
+
+    A naive one is refused: ``astimezone`` would read it in the server's own zone, a wrong time
+    shown without a sign of it."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
+        raise ValueError(f"a naive datetime has no zone to show in Kyiv time: {value!r}")
     return value.astimezone(DISPLAY_ZONE)
 
 

@@ -1,6 +1,10 @@
 """Database plumbing: engines, the ``delib_`` table prefix, sessions and what runs after a commit.
 
-Times are aware UTC datetimes (SQLModel refuses naive ones); ``utcnow()`` is the one clock.
+Times are aware UTC datetimes, and ``utcnow()`` is the one clock. Every ``datetime`` field's column is
+SQLModel's ``UTCDateTime`` (``tests/test_stored_times.py`` holds that): it refuses a naive datetime,
+in a row or a comparison, converts an aware one to UTC, and hands back aware UTC on both backends
+(SQLite keeps UTC wall-clock digits, PostgreSQL a ``timestamptz``). Code reading a stored time never
+converts it or guesses its zone.
 """
 
 from __future__ import annotations
@@ -10,9 +14,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import CheckConstraint, Engine, MetaData, String, TypeDecorator, event, make_url
+from sqlalchemy import CheckConstraint, Engine, MetaData, String, Table, TypeDecorator, event, inspect, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, SQLModel, create_engine
@@ -66,6 +70,25 @@ def allowed(column: str, enum: type[StrEnum]) -> CheckConstraint:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class _Row(Protocol):
+    id: int | None
+
+
+def saved_id(row: _Row) -> int:
+    """The id of a row that has been flushed: SQLModel types ``id`` as ``int | None`` until then."""
+    row_id = row.id
+    assert row_id is not None, f"{type(row).__name__} has no id yet: flush it first"
+    return row_id
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's Core table, for statements that skip the ORM. SQLModel sets ``__table__``
+    but its typing does not declare it."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table)
+    return table
 
 
 def make_engine(
@@ -319,7 +342,9 @@ def insert_unless_present(bind: Engine | Connection | Session, table: Any):
     whether the row went in, where a savepoint and a caught unique violation would take three (and
     on PostgreSQL a concurrent insert of the same key is waited for, then skipped)."""
     if is_sqlite(bind):
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    return dialect_insert(table).on_conflict_do_nothing()
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+    return postgresql_insert(table).on_conflict_do_nothing()

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from .accounts.actions import check_register_user
 from .accounts.models import User
 from .dates import local
-from .db import utcnow
+from .db import saved_id, utcnow
 from .drafting.actions import check_create_document, check_save_revision
 from .forums.actions import check_create_forum, do_set_forum_status
 from .forums.agenda import do_accept_item, do_set_current_item, do_submit_document
@@ -40,7 +41,7 @@ PEOPLE = [
     ("member@demo.example", "Оксана Мельник", "other", "Гадяцька міська громада", "poltava", False),
 ]
 
-WORKSHOPS = [
+WORKSHOPS: list[dict[str, Any]] = [
     dict(
         kind="deputies",
         title="Громадський бюджет малого міста",
@@ -84,7 +85,7 @@ WORKSHOPS = [
     ),
 ]
 
-FORUMS = [
+FORUMS: list[dict[str, Any]] = [
     dict(
         title="Форум мережі «Партисипативна демократія в нових громадах»",
         theme="Належне управління через участь мешканців",
@@ -213,7 +214,8 @@ def _spring_forum(db: Session, forum, users: dict, coordinator) -> None:
     advocate = users["advocate@demo.example"]
     workshop_id = next(m.workshop_id for m in _memberships(db, advocate.id) if m.is_facilitator)
     workshop = get_workshop(db, workshop_id)
-    membership = get_membership(db, workshop_id=workshop.id, user_id=advocate.id)
+    assert workshop is not None  # the advocates' workshop was made above
+    membership = get_membership(db, workshop_id=saved_id(workshop), user_id=advocate.id)
     document = check_create_document(
         db,
         workshop=workshop,
@@ -243,7 +245,7 @@ def _spring_forum(db: Session, forum, users: dict, coordinator) -> None:
 
 
 def _memberships(db: Session, user_id: int):
-    return db.exec(select(Membership).where(Membership.user_id == user_id)).all()
+    return db.exec(select(Membership).where(col(Membership.user_id) == user_id)).all()
 
 
 def _planned_forum(db: Session, forum, users: dict) -> None:
@@ -263,11 +265,11 @@ def load_demo(db: Session, *, today: date | None = None) -> DemoLogins:
     # Kyiv's day, as every date is shown: the past forum's vote happens today there.
     today = today or local(utcnow()).date()
     users = {}
-    for email, name, occupation, hromada, region, coordinator in PEOPLE:
+    for email, name, occupation, hromada, region, is_coordinator in PEOPLE:
         users[email] = check_register_user(
             db,
             bypass_policy=True,
-            coordinator=coordinator,
+            coordinator=is_coordinator,
             locale="uk",
             data={
                 "email": email,
@@ -294,11 +296,13 @@ def load_demo(db: Session, *, today: date | None = None) -> DemoLogins:
                 "ends_on": (starts + timedelta(days=1)).isoformat(),
             },
         )
-        do_set_facilitator(db, workshop=workshop, user_id=facilitator.id, appoint=True, actor=coordinator)
+        do_set_facilitator(db, workshop=workshop, user_id=saved_id(facilitator), appoint=True, actor=coordinator)
         if spec["kind"] == WorkshopKind.DEPUTIES:
             for email in ("deputy2@demo.example", "expert@demo.example"):
                 check_request_membership(db, workshop=workshop, actor=users[email], message="")
-                do_decide_membership(db, workshop=workshop, user_id=users[email].id, approve=True, actor=facilitator)
+                do_decide_membership(
+                    db, workshop=workshop, user_id=saved_id(users[email]), approve=True, actor=facilitator
+                )
             check_request_membership(
                 db,
                 workshop=workshop,

@@ -20,6 +20,8 @@ class DomainError(Exception):
         super().__init__(code)
         self.code = code
         # A (singular, plural) pair from ``Nn_`` takes the form the reader's language needs for ``n``.
+        self.msgid: str
+        self.plural: str | None
         self.msgid, self.plural = message if isinstance(message, tuple) else (message, None)
         self.field = field
         self.n = n
@@ -27,6 +29,7 @@ class DomainError(Exception):
 
     def message(self) -> str:
         if self.plural is not None:
+            assert self.n is not None, "a message with a plural form needs n"
             return ngettext(self.msgid, self.plural, self.n, **self.params)
         return gettext(self.msgid, **self.params)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from blinker import Namespace, Signal
+from blinker import NamedSignal, Namespace
 
 from .db import SessionFactory, deliver_after_commit
 from .outbox import delivery
@@ -20,7 +20,7 @@ from .outbox.delivery import LEASE, Pending, add_event, still_written
 _signals = Namespace()
 
 
-def _signal(name: str, doc: str) -> Signal:
+def _signal(name: str, doc: str) -> NamedSignal:
     return _signals.signal(name, doc=doc)
 
 
@@ -77,7 +77,7 @@ resolution_adopted = _signal(
     "A final vote adopted a text and it was frozen as a resolution: resolution_id, number, document_id, forum_id, vote_id, hash.",
 )
 
-ALL: tuple[Signal, ...] = (
+ALL: tuple[NamedSignal, ...] = (
     user_joined,
     user_role_changed,
     workshop_created,
@@ -99,10 +99,10 @@ ALL: tuple[Signal, ...] = (
 )
 
 
-_BY_NAME: dict[str, Signal] = {signal.name: signal for signal in ALL}
+_BY_NAME: dict[str, NamedSignal] = {signal.name: signal for signal in ALL}
 
 
-def queue(db: Any, signal: Signal, **payload: Any) -> None:
+def queue(db: Any, signal: NamedSignal, **payload: Any) -> None:
     """Send ``signal`` once the session's transaction commits (dropped if it rolls back).
 
     The event is written to the outbox in the same transaction (``deliberation.outbox``), so it

@@ -27,7 +27,8 @@ def build(settings: Settings, message: Message) -> MIMEText:
     email = MIMEText(message.body, "plain", "utf-8")
     email["From"] = settings.smtp_sender
     email["To"] = message.to
-    email["Subject"] = Header(message.subject, "utf-8")
+    # typeshed types MIMEText's headers as str only; the stdlib takes a Header and encodes it as set.
+    email["Subject"] = Header(message.subject, "utf-8")  # type: ignore[assignment]
     return email
 
 

@@ -97,8 +97,11 @@ def _migrating(bind: Engine) -> Iterator[Connection]:
     """
     with bind.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
+        # Typed Optional: a pooled connection loses its DBAPI one only once it is closed.
+        driver = connection.connection.driver_connection
+        assert driver is not None
         if sqlite:
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            driver.execute("PRAGMA foreign_keys=OFF")
         try:
             with connection.begin():
                 yield connection
@@ -108,7 +111,7 @@ def _migrating(bind: Engine) -> Iterator[Connection]:
                     )
         finally:
             if sqlite:
-                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+                driver.execute("PRAGMA foreign_keys=ON")
 
 
 def _dry_run(config: Config, connection: Connection, revision: str) -> list[Loss]:

@@ -6,6 +6,7 @@ import os
 import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 LOCALES = ("uk", "en")
 #: Enough for ``make run`` on this machine; a public site lists its own names.
@@ -75,7 +76,7 @@ class Settings:
     def from_env(cls, environ: os._Environ | dict | None = None, **overrides) -> Settings:
         env = os.environ if environ is None else environ
         var_dir = Path(env.get("DELIBERATION_VAR_DIR", "var"))
-        values = dict(
+        values: dict[str, Any] = dict(
             database_url=env.get("DELIBERATION_DATABASE_URL")
             or f"sqlite:///{(var_dir / 'deliberation.sqlite3').as_posix()}",
             secret_key=env.get("DELIBERATION_SECRET_KEY") or "",

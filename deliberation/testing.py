@@ -9,24 +9,37 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from fractions import Fraction
+from typing import Any, cast
 
 from sqlalchemy import event
 from sqlalchemy.orm import object_session
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .accounts.models import Occupation, User
 from .accounts.passwords import hash_password
 from .accounts.sessions import Lifetime, do_start_session
-from .db import utcnow
+from .db import saved_id, utcnow
 from .drafting.actions import check_create_document, check_save_revision
-from .drafting.models import DocumentStatus
+from .drafting.models import Document, DocumentStatus
 from .drafting.queries import get_revision
-from .forums.models import AgendaItem, AgendaStatus, Delegate, Forum, ForumStatus
+from .forums.models import AgendaItem, AgendaKind, AgendaStatus, Delegate, Forum, ForumStatus
 from .outbox.models import Channel, OutboxEntry
 from .resolutions.actions import do_adopt_resolution
 from .voting.counting import Counts, Electorate, Rule, decide
 from .voting.mixing import mix
-from .voting.models import Ballot, BallotBox, Participation, Vote, VoteMode, VoteSubject
+from .voting.models import (
+    Ballot,
+    BallotBox,
+    Choice,
+    Participation,
+    QuorumBase,
+    Threshold,
+    Vote,
+    VoteMode,
+    VoteStatus,
+    VoteSubject,
+)
 from .web.sessions import COOKIE_NAME, SessionMiddleware
 from .web.sessions import Session as CookieSession
 from .wiring import wire
@@ -52,7 +65,7 @@ def _password_hash() -> str:
 
 def make_user(db: Session, *, coordinator: bool = False, **fields) -> User:
     n = next(_counter)
-    values = dict(
+    values: dict[str, Any] = dict(
         email=f"person{n}@example.org",
         display_name=f"Учасниця {n}",
         occupation=Occupation.DEPUTY,
@@ -70,7 +83,7 @@ def make_user(db: Session, *, coordinator: bool = False, **fields) -> User:
 def make_workshop(
     db: Session, *, creator: User, facilitators: tuple[User, ...] = (), members: tuple[User, ...] = (), **fields
 ) -> Workshop:
-    values = dict(
+    values: dict[str, Any] = dict(
         kind="deputies",
         title="Громадський бюджет",
         topic="Положення про громадський бюджет",
@@ -79,21 +92,26 @@ def make_workshop(
         ends_on=date.today() + timedelta(days=1),
     )
     values.update(fields)
-    workshop = Workshop(created_by=creator.id, **values)
+    workshop = Workshop(created_by=saved_id(creator), **values)
     db.add(workshop)
     db.flush()
     for user in facilitators:
         db.add(
-            Membership(workshop_id=workshop.id, user_id=user.id, status=MembershipStatus.APPROVED, is_facilitator=True)
+            Membership(
+                workshop_id=saved_id(workshop),
+                user_id=saved_id(user),
+                status=MembershipStatus.APPROVED,
+                is_facilitator=True,
+            )
         )
     for user in members:
-        db.add(Membership(workshop_id=workshop.id, user_id=user.id, status=MembershipStatus.APPROVED))
+        db.add(Membership(workshop_id=saved_id(workshop), user_id=saved_id(user), status=MembershipStatus.APPROVED))
     db.flush()
     return workshop
 
 
 def make_forum(db: Session, *, creator: User, **fields) -> Forum:
-    values = dict(
+    values: dict[str, Any] = dict(
         title="Форум мережі",
         theme="Партисипативна демократія",
         place="Полтава",
@@ -101,7 +119,7 @@ def make_forum(db: Session, *, creator: User, **fields) -> Forum:
         ends_on=date.today() + timedelta(days=31),
     )
     values.update(fields)
-    forum = Forum(created_by=creator.id, **values)
+    forum = Forum(created_by=saved_id(creator), **values)
     db.add(forum)
     db.flush()
     return forum
@@ -118,7 +136,7 @@ def make_document(
     body: str | None = None,
 ):
     """A document with ``revisions`` saved versions, each adding a paragraph, through the domain code."""
-    membership = get_membership(db, workshop_id=workshop.id, user_id=author.id)
+    membership = get_membership(db, workshop_id=saved_id(workshop), user_id=saved_id(author))
     text = body or "Просимо міську раду відремонтувати водогін у селі Іванівка."
     document = check_create_document(
         db, workshop=workshop, actor=author, membership=membership, data={"kind": kind, "title": title, "body": text}
@@ -167,7 +185,9 @@ def post(client, path: str, data: dict | None = None, **kwargs):
 
 def letters_to(db: Session, address: str) -> list[dict]:
     """The e-mails written to the outbox for ``address``, oldest first, as {"to", "subject", "body"}."""
-    rows = db.exec(select(OutboxEntry).where(OutboxEntry.channel == Channel.MAIL).order_by(OutboxEntry.id)).all()
+    rows = db.exec(
+        select(OutboxEntry).where(col(OutboxEntry.channel) == Channel.MAIL).order_by(col(OutboxEntry.id))
+    ).all()
     return [dict(row.payload) for row in rows if row.payload.get("to") == address]
 
 
@@ -226,32 +246,32 @@ def make_closed_vote(
     """
     number = revision_number or document.head_number
     item = AgendaItem(
-        forum_id=forum.id,
+        forum_id=saved_id(forum),
         document_id=document.id,
         revision_number=number,
         title=document.title,
         status=AgendaStatus.SCHEDULED,
-        submitted_by=actor.id,
+        submitted_by=saved_id(actor),
     )
     db.add(item)
     db.flush()
     vote = Vote(
-        forum_id=forum.id,
-        agenda_item_id=item.id,
+        forum_id=saved_id(forum),
+        agenda_item_id=saved_id(item),
         subject=VoteSubject.FINAL,
         title=document.title,
-        threshold=threshold,
+        threshold=Threshold(threshold),
         quorum_num=quorum[0],
         quorum_den=quorum[1],
-        quorum_base=quorum_base,
+        quorum_base=QuorumBase(quorum_base),
         is_secret=secret,
         mode=VoteMode.HAND if hand_counted else VoteMode.HALL,
         revision_number=number,
-        created_by=actor.id,
+        created_by=saved_id(actor),
     )
     db.add(vote)
     db.flush()
-    vote.status, vote.opened_by, vote.opened_at = "open", actor.id, utcnow()
+    vote.status, vote.opened_by, vote.opened_at = VoteStatus.OPEN, actor.id, utcnow()
     db.add(vote)
     db.flush()
     if not hand_counted:
@@ -267,11 +287,11 @@ def make_closed_vote(
         registered=registered, present=present, participants=counts.cast if participants is None else participants
     )
     outcome = decide(
-        Rule(threshold=threshold, quorum_share=f"{quorum[0]}/{quorum[1]}", quorum_base=quorum_base, secret=secret),
+        Rule(threshold=threshold, quorum_share=Fraction(*quorum), quorum_base=quorum_base, secret=secret),
         counts,
         electorate,
     )
-    vote.status, vote.closed_by, vote.closed_at = "closed", actor.id, closed_at or utcnow()
+    vote.status, vote.closed_by, vote.closed_at = VoteStatus.CLOSED, actor.id, closed_at or utcnow()
     vote.for_count, vote.against_count, vote.abstain_count = for_, against, abstain
     vote.registered_count, vote.present_count = registered, present
     vote.participants_count = electorate.participants
@@ -287,12 +307,15 @@ def _cast_ballots(db: Session, *, vote, choices: list[str]) -> None:
     ``deliberation verify`` recounts the stored tally from them and finds it right."""
     for choice in choices:
         voter = make_user(db)
-        db.add(Participation(vote_id=vote.id, voter_id=voter.id, cast_by=voter.id, cast_at=utcnow()))
+        voter_id = saved_id(voter)
+        db.add(Participation(vote_id=vote.id, voter_id=voter_id, cast_by=voter_id, cast_at=utcnow()))
         # A secret vote's choices wait in the ballot box; the close mixes them into the record.
         db.add(
-            BallotBox(id=secrets.token_hex(16), vote_id=vote.id, choice=choice, receipt_hash=secrets.token_hex(32))
+            BallotBox(
+                id=secrets.token_hex(16), vote_id=vote.id, choice=Choice(choice), receipt_hash=secrets.token_hex(32)
+            )
             if vote.is_secret
-            else Ballot(id=secrets.token_hex(16), vote_id=vote.id, choice=choice, voter_id=voter.id)
+            else Ballot(id=secrets.token_hex(16), vote_id=vote.id, choice=Choice(choice), voter_id=voter.id)
         )
     db.flush()
 
@@ -301,6 +324,7 @@ def make_resolution(db: Session, *, forum: Forum, document, actor: User, closed_
     """Adopt ``document``'s newest revision in a vote closed at ``closed_at``: the next resolution."""
     vote = make_closed_vote(db, forum=forum, document=document, actor=actor, closed_at=closed_at, **vote_fields)
     revision = get_revision(db, document_id=document.id, number=vote.revision_number)
+    assert revision is not None  # the vote was on a saved revision
     return do_adopt_resolution(db, vote=vote, document=document, revision=revision, forum=forum)
 
 
@@ -315,19 +339,28 @@ def signed_in_session(secret_key: str, user: User) -> tuple[dict[str, str], str]
     db = object_session(user)
     if db is None:
         raise ValueError("signed_in_session needs a user still attached to a database session")
-    sid = do_start_session(db, user=user, lifetime=Lifetime(idle=timedelta(days=1), absolute=timedelta(days=7)))
+    # object_session is typed with SQLAlchemy's Session; ours are sqlmodel's, a subclass of it,
+    # and do_start_session uses only what both have.
+    sid = do_start_session(
+        cast(Session, db), user=user, lifetime=Lifetime(idle=timedelta(days=1), absolute=timedelta(days=7))
+    )
     token = secrets.token_urlsafe(32)
     data = CookieSession(sid=sid, csrf=token)
-    header = SessionMiddleware(None, secret_key=secret_key)._cookie({"root_path": ""}, data)
+    header = SessionMiddleware(_no_app, secret_key=secret_key)._cookie({"root_path": ""}, data)
     value = header.split(";", 1)[0].removeprefix(f"{COOKIE_NAME}=")
     return {COOKIE_NAME: value}, token
+
+
+async def _no_app(scope, receive, send) -> None:
+    """Only the middleware's cookie writer is used: no request ever reaches an app."""
+    raise RuntimeError("signed_in_session's middleware serves no requests")
 
 
 def make_delegates(db: Session, *, forum: Forum, count: int, registered_by: User) -> list[User]:
     """``count`` new members registered as delegates of ``forum``, written directly (whatever its status)."""
     users = [make_user(db) for _ in range(count)]
     for user in users:
-        db.add(Delegate(forum_id=forum.id, user_id=user.id, registered_by=registered_by.id))
+        db.add(Delegate(forum_id=saved_id(forum), user_id=saved_id(user), registered_by=saved_id(registered_by)))
     db.flush()
     return users
 
@@ -346,8 +379,8 @@ class Sitting:
     chair: User
     author: User
     forum: Forum
-    document: object
-    item: object
+    document: Document
+    item: AgendaItem
     delegates: list[User]
 
 
@@ -361,20 +394,25 @@ def make_sitting(db: Session, *, delegates: int = 10, present: bool = True) -> S
     document.status = DocumentStatus.SUBMITTED
     forum = make_forum(db, creator=chair, status=ForumStatus.OPEN)
     item = AgendaItem(
-        forum_id=forum.id,
-        kind="document",
+        forum_id=saved_id(forum),
+        kind=AgendaKind.DOCUMENT,
         document_id=document.id,
         revision_number=1,
         title=document.title,
         status=AgendaStatus.SCHEDULED,
         position=1,
-        submitted_by=author.id,
+        submitted_by=saved_id(author),
     )
     db.add_all([document, item])
     db.flush()
     people = [make_user(db, display_name=f"Делегат {n:03d}") for n in range(1, delegates + 1)]
     db.add_all(
-        [Delegate(forum_id=forum.id, user_id=user.id, registered_by=chair.id, is_present=present) for user in people]
+        [
+            Delegate(
+                forum_id=saved_id(forum), user_id=saved_id(user), registered_by=saved_id(chair), is_present=present
+            )
+            for user in people
+        ]
     )
     db.flush()
     return Sitting(chair=chair, author=author, forum=forum, document=document, item=item, delegates=people)

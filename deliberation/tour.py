@@ -17,9 +17,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import uvicorn
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from . import create_app, migrate
 from .accounts.models import User
@@ -40,6 +42,8 @@ from .workshops.models import Workshop
 #: Who looks: a member of the deputies' workshop, its facilitator, the coordinator, and the chair
 #: and a delegate of the sitting under way.
 ROLES = ("anonymous", "member", "facilitator", "coordinator", "chair", "delegate")
+
+_Row = TypeVar("_Row")
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,7 @@ def build_tour(db: Session, *, secret_key: str) -> Tour:
             ("coordinator", "coordinator@demo.example"),
         )
     }
-    document = db.exec(select(Document).order_by(Document.id)).first()
+    document = _first(db, select(Document).order_by(col(Document.id)))
     workshop_id = document.workshop_id
     comment, amendment = _discussion(db, document, people["member"])
     sitting = make_sitting(db, delegates=12)
@@ -188,13 +192,20 @@ def _discussion(db: Session, document: Document, member):
     return comment, amendment
 
 
+def _first(db: Session, statement: SelectOfScalar[_Row]) -> _Row:
+    """The first row ``statement`` finds in the demo network, which always has one."""
+    row = db.exec(statement).first()
+    assert row is not None, f"the demo network has no row for {statement}"
+    return row
+
+
 def _ids(db: Session) -> dict:
-    resolution = db.exec(select(Resolution).order_by(Resolution.id)).first()
-    closed = db.exec(select(Forum).where(Forum.status == ForumStatus.CLOSED)).first()
-    planned = db.exec(select(Forum).where(Forum.status == ForumStatus.PLANNED)).first()
-    item = db.exec(select(AgendaItem).where(AgendaItem.forum_id == closed.id)).first()
-    vote = db.exec(select(Vote).where(Vote.forum_id == closed.id)).first()
-    document = db.exec(select(Document).order_by(Document.id)).first()
+    resolution = _first(db, select(Resolution).order_by(col(Resolution.id)))
+    closed = _first(db, select(Forum).where(col(Forum.status) == ForumStatus.CLOSED))
+    planned = _first(db, select(Forum).where(col(Forum.status) == ForumStatus.PLANNED))
+    item = _first(db, select(AgendaItem).where(col(AgendaItem.forum_id) == closed.id))
+    vote = _first(db, select(Vote).where(col(Vote.forum_id) == closed.id))
+    document = _first(db, select(Document).order_by(col(Document.id)))
     return {
         "resolution": resolution.number,
         "closed_forum": closed.id,
@@ -206,7 +217,9 @@ def _ids(db: Session) -> dict:
 
 
 def _other_workshop(db: Session, workshop_id: int) -> int:
-    return db.exec(select(Workshop.id).where(Workshop.id != workshop_id).order_by(Workshop.id)).first()
+    other = _first(db, select(col(Workshop.id)).where(col(Workshop.id) != workshop_id).order_by(col(Workshop.id)))
+    assert other is not None  # a stored row
+    return other
 
 
 @contextmanager

@@ -49,6 +49,10 @@ def bounded(text: str, max_length: int) -> str:
     return text if len(text) <= max_length else text[: max_length - 1].rstrip() + "…"
 
 
+# Inside Checker, ``date`` names its method.
+_Date = date
+
+
 class Checker:
     """Reads fields from a mapping of strings; ``done()`` raises one ValidationError for all."""
 
@@ -56,7 +60,7 @@ class Checker:
         self.data = data
         self.errors: dict[str, DomainError] = {}
 
-    def fail(self, name: str, code: str, message: str, **params) -> None:
+    def fail(self, name: str, code: str, message: str | tuple[str, str], **params) -> None:
         self.errors.setdefault(name, DomainError(code, message, field=name, **params))
 
     def _too_long(self, name: str, max_length: int, length: int) -> None:
@@ -122,7 +126,7 @@ class Checker:
             self.fail(name, "invalid_date", N_("Please enter a date as YYYY-MM-DD."))
             return None
 
-    def date_order(self, start_name: str, start: date | None, end_name: str, end: date | None) -> None:
+    def date_order(self, start_name: str, start: _Date | None, end_name: str, end: _Date | None) -> None:
         if start and end and end < start:
             self.fail(end_name, "dates_reversed", N_("The end date cannot be before the start date."))
 

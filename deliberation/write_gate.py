@@ -47,6 +47,7 @@ class WriteGate:
     def release(self) -> None:
         if self._locked_file:
             self._locked_file = False
+            assert self._fd is not None  # _lock_file opened it before it locked
             fcntl.flock(self._fd, fcntl.LOCK_UN)
         self._mutex.release()
 

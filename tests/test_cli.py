@@ -204,7 +204,7 @@ def test_demo_holds_an_adopted_resolution_and_a_forum_ready_to_vote(demo_dir):
 
 def test_the_demo_forums_resolution_is_adopted_on_a_day_of_that_forum(demo_dir):
     """The adoption day, in Kyiv time as the resolution shows it, lies within its forum's dates."""
-    from datetime import date, datetime
+    from datetime import UTC, date, datetime
 
     from deliberation.dates import local
 
@@ -212,5 +212,6 @@ def test_the_demo_forums_resolution_is_adopted_on_a_day_of_that_forum(demo_dir):
     adopted_at = _scalar(path, "SELECT adopted_at FROM delib_resolution")
     starts = _scalar(path, "SELECT f.starts_on FROM delib_resolution r JOIN delib_forum f ON f.id = r.forum_id")
     ends = _scalar(path, "SELECT f.ends_on FROM delib_resolution r JOIN delib_forum f ON f.id = r.forum_id")
-    day = local(datetime.fromisoformat(str(adopted_at))).date()
+    # Read past the column type: SQLite keeps the UTC wall-clock digits, without a zone.
+    day = local(datetime.fromisoformat(str(adopted_at)).replace(tzinfo=UTC)).date()
     assert date.fromisoformat(str(starts)) <= day <= date.fromisoformat(str(ends))

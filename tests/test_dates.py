@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from deliberation import dates
 
 # 12:05 UTC in December is 14:05 in Kyiv (UTC+2); in July 11:05 UTC is 14:05 (UTC+3).
-MOMENTS = [datetime(2026, 12, 6, 12, 5, 59), datetime(2026, 7, 6, 11, 5, 1)]
+MOMENTS = [datetime(2026, 12, 6, 12, 5, 59, tzinfo=UTC), datetime(2026, 7, 6, 11, 5, 1, tzinfo=UTC)]
 
 
 @pytest.mark.parametrize(("locale", "wanted"), [("uk", "6 грудня 2026 р., 14:05"), ("en", "6 December 2026, 14:05")])
@@ -22,7 +22,12 @@ def test_a_moment_reads_day_month_year_and_the_kyiv_time_without_seconds(locale,
 def test_a_day_reads_in_the_same_style_as_a_moment(locale, wanted):
     assert dates.format_date(date(2026, 12, 6), locale) == wanted
     # A moment late in the UTC evening is already the next day in Kyiv.
-    assert dates.format_date(datetime(2026, 12, 5, 23, 30), locale) == wanted
+    assert dates.format_date(datetime(2026, 12, 5, 23, 30, tzinfo=UTC), locale) == wanted
+
+
+def test_a_naive_moment_is_refused_rather_than_read_in_the_servers_zone():
+    with pytest.raises(ValueError, match="naive"):
+        dates.format_datetime(datetime(2026, 12, 6, 12, 5), "uk")
 
 
 @pytest.mark.parametrize(

@@ -246,6 +246,8 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
         "_live.html",
         # The page a delegate gets after a wrong check-in code without JavaScript (tests/web/test_console.py).
         "forums/checkin.html",
+        # The check-in code alone, which htmx fetches into the console (tests/web/test_compression.py).
+        "forums/console/_checkin_code.html",
     }
     assert _every_template() - partials <= rendered
 
@@ -257,6 +259,7 @@ ASSEMBLY_PAGES = [
     "/forums/{hall}/minutes",
     "/forums/{hall}",
     "/forums/{hall}/console",
+    "/forums/{hall}/checkin/shown",
     "/forums/{hall}/projector",
     "/forums/{hall}/vote-call",
     "/forums/{hall}/agenda/{point}/votes/new",

@@ -17,7 +17,16 @@ from ..i18n import N_, Nn_
 from ..settings import LOCALES
 from ..validation import Checker, bounded, clean_line, strip_controls
 from . import queries
-from .models import Invitation, LoginFailure, Occupation, PasswordReset, RegistrationMode, SiteSetting, User
+from .models import (
+    Invitation,
+    LoginFailure,
+    Occupation,
+    PasswordReset,
+    RegistrationMode,
+    SiteSetting,
+    ThrottleKind,
+    User,
+)
 from .passwords import hash_password, needs_rehash, verify_password
 from .regions import REGIONS
 from .sessions import do_end_other_sessions
@@ -132,7 +141,7 @@ def check_login(
         db.add(LoginFailure(email=email, address=address[:64]))
         db.flush()
         return None
-    if needs_rehash(user.password_hash):
+    if user.password_hash is not None and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         db.add(user)
     return user
@@ -161,7 +170,7 @@ def check_change_password(
     check = Checker(data)
     if not verify_password(user.password_hash, str(data.get("current_password", ""))):
         check.fail("current_password", "wrong_password", N_("The current password is not right."))
-        db.add(LoginFailure(email=_change_key(user), address=address[:64], kind="password_change"))
+        db.add(LoginFailure(email=_change_key(user), address=address[:64], kind=ThrottleKind.PASSWORD_CHANGE))
         db.flush()
     password = check.password()
     refuse_guessable(check, password, (user.email, user.display_name))
@@ -215,6 +224,7 @@ def do_request_password_reset(
     user = queries.get_user_by_email(db, email)
     if user is None or not user.is_active or user.password_hash is None:
         return None
+    assert user.id is not None
     token, digest = new_token()
     reset = PasswordReset(user_id=user.id, token_hash=digest, expires_at=utcnow() + timedelta(hours=valid_hours))
     db.add(reset)
@@ -243,7 +253,7 @@ def count_mail_request(
             ),
             n=max(1, window_seconds // 60),
         )
-    db.add(LoginFailure(email=email, address=address[:64], kind=kind))
+    db.add(LoginFailure(email=email, address=address[:64], kind=ThrottleKind(kind)))
     db.flush()
 
 
@@ -259,6 +269,7 @@ def check_reset_password(db: Session, *, token: str, data: Mapping[str, str]) ->
     if reset is None:
         raise NotFound("reset_invalid", N_("This reset link is not valid any more. Please ask for a new one."))
     user = db.get(User, reset.user_id)
+    assert user is not None  # a foreign key
     check = Checker(data)
     password = check.password()
     refuse_guessable(check, password, (user.email, user.display_name))
@@ -309,6 +320,7 @@ def check_create_invitation(
     check = Checker(data)
     note = check.text("note", max_length=200, required=False)
     check.done()
+    assert actor.id is not None
     token, digest = new_token()
     invitation = Invitation(
         token_hash=digest, note=note, created_by=actor.id, expires_at=utcnow() + timedelta(days=valid_days)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from ..db import utcnow
 from .models import Invitation, LoginFailure, SiteSetting, User
@@ -29,7 +29,8 @@ def display_names(db: Session, user_ids: Iterable[int]) -> dict[int, str]:
     ids = set(user_ids)
     if not ids:
         return {}
-    return dict(db.exec(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+    rows = db.exec(select(User.id, User.display_name).where(col(User.id).in_(ids))).all()
+    return {user_id: name for user_id, name in rows if user_id is not None}
 
 
 def get_setting(db: Session, key: str, default: str) -> str:
@@ -51,7 +52,7 @@ def get_valid_invitation(db: Session, token: str) -> Invitation | None:
 
 
 def list_invitations(db: Session, *, limit: int = 50) -> list[Invitation]:
-    return list(db.exec(select(Invitation).order_by(Invitation.id.desc()).limit(limit)).all())
+    return list(db.exec(select(Invitation).order_by(col(Invitation.id).desc()).limit(limit)).all())
 
 
 def recent_login_failures(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .. import events
 from ..audit.actions import record
@@ -81,7 +81,7 @@ def check_request_registration(
         code="registration_throttled",
     )
     # Expired requests go on every request, new address or taken: nobody's answers stay long.
-    db.execute(delete(PendingRegistration).where(PendingRegistration.expires_at < utcnow()))
+    db.execute(delete(PendingRegistration).where(col(PendingRegistration.expires_at) < utcnow()))
     token, digest = new_token()
     locale = locale if locale in LOCALES else ""
     owner = queries.get_user_by_email(db, email)
@@ -145,7 +145,7 @@ def check_confirm_registration(db: Session, *, token: str, data: Mapping[str, st
         db, "email", N_("An account with this e-mail already exists. Try signing in or resetting the password.")
     )
     # Every link to this address is spent: one address, one account.
-    db.execute(delete(PendingRegistration).where(PendingRegistration.email == pending.email))
+    db.execute(delete(PendingRegistration).where(col(PendingRegistration.email) == pending.email))
     via = "invitation" if invitation else "registration"
     if invitation is not None:
         invitation.used_by, invitation.used_at = user.id, utcnow()

@@ -10,7 +10,7 @@ def is_signed_in(actor: User | None) -> bool:
 
 
 def is_coordinator(actor: User | None) -> bool:
-    return is_signed_in(actor) and actor.is_coordinator
+    return actor is not None and is_signed_in(actor) and actor.is_coordinator
 
 
 def can_manage_network(actor: User | None) -> bool:

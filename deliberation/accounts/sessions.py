@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from ..db import sqlite_write_intent, utcnow
+from ..db import sqlite_write_intent, table_of, utcnow
 from .models import LoginSession, PasswordReset, User
 from .tokens import new_token, token_hash
 
@@ -35,25 +35,22 @@ class Lifetime:
         )
 
     def alive(self, row: LoginSession, now: datetime) -> bool:
-        return now - _aware(row.last_seen_at) < self.idle and now - _aware(row.created_at) < self.absolute
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every time stored here is UTC.
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return now - row.last_seen_at < self.idle and now - row.created_at < self.absolute
 
 
 def do_start_session(db: Session, *, user: User, lifetime: Lifetime) -> str:
     """A new session for ``user``; returns the id for the cookie (only its hash is stored).
 
     The user's dead sessions are swept here, so the table holds about one row per live browser."""
+    assert user.id is not None
     now = utcnow()
     db.execute(
         delete(LoginSession).where(
-            LoginSession.user_id == user.id,
-            or_(LoginSession.last_seen_at < now - lifetime.idle, LoginSession.created_at < now - lifetime.absolute),
+            col(LoginSession.user_id) == user.id,
+            or_(
+                col(LoginSession.last_seen_at) < now - lifetime.idle,
+                col(LoginSession.created_at) < now - lifetime.absolute,
+            ),
         )
     )
     token, digest = new_token()
@@ -77,7 +74,7 @@ def get_session_user(db: Session, *, token: str, lifetime: Lifetime) -> tuple[Us
 
 def do_end_session(db: Session, *, token: str) -> None:
     if token and isinstance(token, str):
-        db.execute(delete(LoginSession).where(LoginSession.id_hash == token_hash(token)))
+        db.execute(delete(LoginSession).where(col(LoginSession.id_hash) == token_hash(token)))
         db.flush()
 
 
@@ -85,17 +82,18 @@ def do_end_other_sessions(db: Session, *, user: User, keep_token: str = "") -> N
     """End every session of ``user`` but the one with ``keep_token``, and void every outstanding
     reset link: whoever knew the old password, or held an old link, is out."""
     keep = token_hash(keep_token) if keep_token else ""
-    db.execute(delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.id_hash != keep))
+    db.execute(delete(LoginSession).where(col(LoginSession.user_id) == user.id, col(LoginSession.id_hash) != keep))
     db.execute(
-        PasswordReset.__table__.update()
-        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        table_of(PasswordReset)
+        .update()
+        .where(col(PasswordReset.user_id) == user.id, col(PasswordReset.used_at).is_(None))
         .values(used_at=utcnow())
     )
     db.flush()
 
 
 def touch_due(row: LoginSession, now: datetime | None = None) -> bool:
-    return (now or utcnow()) - _aware(row.last_seen_at) >= TOUCH_EVERY
+    return (now or utcnow()) - row.last_seen_at >= TOUCH_EVERY
 
 
 def touch_session(bind: Engine | Connection, *, id_hash: str) -> bool:
@@ -118,14 +116,16 @@ def touch_session(bind: Engine | Connection, *, id_hash: str) -> bool:
         with bind.connect() as conn:
             sqlite = conn.dialect.name == "sqlite"
             # On the driver's connection: through SQLAlchemy the pragma would begin a transaction.
+            driver = conn.connection.driver_connection
+            assert driver is not None  # None only once the connection is closed
             if sqlite:
-                conn.connection.driver_connection.execute("PRAGMA busy_timeout=0")
+                driver.execute("PRAGMA busy_timeout=0")
             try:
                 with conn.begin():
                     return _touch(conn, params)
             finally:
                 if sqlite:
-                    conn.connection.driver_connection.execute("PRAGMA busy_timeout=30000")
+                    driver.execute("PRAGMA busy_timeout=30000")
     except SQLAlchemyError:
         return False
     finally:
@@ -133,7 +133,7 @@ def touch_session(bind: Engine | Connection, *, id_hash: str) -> bool:
 
 
 def _touch(conn: Connection, params: dict) -> bool:
-    table = LoginSession.__table__
+    table = table_of(LoginSession)
     if conn.dialect.name == "postgresql":
         sql = text(
             f"UPDATE {table.name} SET last_seen_at = :now WHERE id_hash IN ("

@@ -34,9 +34,8 @@ def _year_n(number: str) -> tuple[int, int]:
 
 
 def _time(moment: datetime) -> str:
-    # The form the hash covers: UTC, to the second (a naive time is UTC, the storage convention).
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # The form the hash covers: UTC, to the second.
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def resolution_links(number: str, url: UrlMaker) -> dict[str, str]:

@@ -30,11 +30,10 @@ def entry_content(
     object_type: str,
     previous_hash: str | None,
 ) -> dict[str, Any]:
-    moment = at if at.tzinfo else at.replace(tzinfo=UTC)
     return {
         "action": action,
         "actor_id": actor_id,
-        "at": moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "at": at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         # As the JSON column stores it: tuples become lists, keys become strings.
         "details": json.loads(json.dumps(details)),
         "object_id": object_id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..problems import Problem
 from .chain import hash_of
@@ -14,8 +14,8 @@ def list_entries(db: Session, *, limit: int = 50, before_id: int | None = None) 
     reads no table above it (``accounts.queries.display_names`` puts names to the ids)."""
     query = select(AuditEntry)
     if before_id:
-        query = query.where(AuditEntry.id < before_id)
-    return list(db.exec(query.order_by(AuditEntry.id.desc()).limit(limit)).all())
+        query = query.where(col(AuditEntry.id) < before_id)
+    return list(db.exec(query.order_by(col(AuditEntry.id).desc()).limit(limit)).all())
 
 
 def audit_chain_problems(db: Session, *, batch: int = 500) -> tuple[int, str | None, list[Problem]]:
@@ -25,8 +25,8 @@ def audit_chain_problems(db: Session, *, batch: int = 500) -> tuple[int, str | N
     while True:
         rows = db.exec(
             select(AuditEntry)
-            .where(AuditEntry.id > after)
-            .order_by(AuditEntry.id)
+            .where(col(AuditEntry.id) > after)
+            .order_by(col(AuditEntry.id))
             .limit(batch)
             .execution_options(populate_existing=True)
         ).all()
@@ -41,4 +41,6 @@ def audit_chain_problems(db: Session, *, batch: int = 500) -> tuple[int, str | N
                 problems.append(Problem(name, "hash_mismatch", computed, entry.hash))
             head = entry.hash
         checked += len(rows)
-        after = rows[-1].id
+        last_id = rows[-1].id
+        assert last_id is not None  # a stored row
+        after = last_id

@@ -1,4 +1,4 @@
-"""What happened in each version of a text, in words: «Прийнято поправку № 7 (авторка — Марія
+"""What happened in each version of a text, in words: «Враховано поправку № 7 (авторка — Марія
 Савчук)», "Amendment No. 7 by Maria Savchuk accepted", «Відновлено версію 3», not «(7): «#1»».
 
 A version says how it came to be (``Revision.origin``) and what it links to (``source_number``:

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -173,6 +174,7 @@ def _add_runs(paragraph: DocxParagraph, runs: Sequence[Run], *, bold: bool = Fal
 
 def _hyperlink(paragraph: DocxParagraph, run: Run) -> None:
     """A real link (python-docx has no API for one): a w:hyperlink around a run, to an external target."""
+    assert run.href is not None  # called for linked runs only
     rel_id = paragraph.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
     link = OxmlElement("w:hyperlink")
     link.set(qn("r:id"), rel_id)
@@ -226,8 +228,8 @@ def _new_document(*, header: str, title: str, author: str, moment: datetime, lan
 
 
 def _utc(moment: datetime) -> datetime:
-    # Stored times are naive UTC.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    # Word keeps UTC without a zone, and a ZIP entry's time has none either.
+    return moment.astimezone(UTC)
 
 
 def _page_number(paragraph: DocxParagraph) -> None:
@@ -240,7 +242,7 @@ def _page_number(paragraph: DocxParagraph) -> None:
     run.append(text)
     field.append(run)
     paragraph._p.append(field)
-    paragraph.alignment = 1  # centre
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _reproducible(doc, moment: datetime) -> bytes:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import and_
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col
 
 from ..drafting.models import Revision
 from ..resolutions.models import Resolution
@@ -18,13 +19,18 @@ def get_resolution_source(db: Session, *, year: int, n: int) -> ResolutionSource
     so a resolution costs the database one statement per process, not one per format.
     """
     adopted, first = aliased(Revision), aliased(Revision)
-    row = db.exec(
-        select(Resolution, adopted.paragraph_ids, first.body, first.paragraph_ids, first.title)
+    # Five entities: more than sqlmodel's select is typed for; SQLAlchemy's builds the same statement.
+    row = db.execute(
+        sa_select(Resolution, col(adopted.paragraph_ids), col(first.body), col(first.paragraph_ids), col(first.title))
         .join(
-            adopted, and_(adopted.document_id == Resolution.document_id, adopted.number == Resolution.revision_number)
+            adopted,
+            and_(
+                col(adopted.document_id) == col(Resolution.document_id),
+                col(adopted.number) == col(Resolution.revision_number),
+            ),
         )
-        .outerjoin(first, and_(first.document_id == Resolution.document_id, first.number == 1))
-        .where(Resolution.number == f"{year}/{n}")
+        .outerjoin(first, and_(col(first.document_id) == col(Resolution.document_id), col(first.number) == 1))
+        .where(col(Resolution.number) == f"{year}/{n}")
     ).first()
     if row is None:
         return None

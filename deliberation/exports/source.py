@@ -112,7 +112,7 @@ class ResolutionSource:
 
     def rule_words(self) -> list[str]:
         """The frozen rule as sentences (the same wording as the resolution page)."""
-        return rule_in_words(self.rule)
+        return rule_in_words(dict(self.rule))
 
     def tally_rows(self) -> list[tuple[str, str]]:
         tally = self.tally

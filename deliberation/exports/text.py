@@ -83,7 +83,11 @@ def _unit_lines(unit: Unit, width: int) -> list[str]:
 def _marker_indent(line: str) -> str:
     """Continuation lines of a list item line up under its text: "- …", "12. …"."""
     match = re.match(r"\s*(?:[-*+]|\d{1,9}[.)])\s+", line)
-    return " " * len(match.group()) if match else re.match(r"\s*", line).group()
+    if match:
+        return " " * len(match.group())
+    leading = re.match(r"\s*", line)
+    assert leading is not None  # \s* matches at the start of any string
+    return leading.group()
 
 
 def _wrap(line: str, width: int, *, indent: str) -> list[str]:

@@ -7,7 +7,7 @@ only one person has the floor at a time (SQLite runs one writer at a time, which
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
@@ -224,6 +224,4 @@ def speech_ends_at(speaker, seconds: int) -> datetime | None:
     """When the current speech's time runs out: what the countdowns count down to."""
     if speaker is None or speaker.started_at is None:
         return None
-    # SQLite hands back naive times; they are UTC like every stored time.
-    started = speaker.started_at if speaker.started_at.tzinfo else speaker.started_at.replace(tzinfo=UTC)
-    return started + timedelta(seconds=seconds)
+    return speaker.started_at + timedelta(seconds=seconds)

@@ -7,7 +7,7 @@ addresses the caller gives (absolute, built by the web layer for the site it ser
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from ..i18n import DISPLAY_ZONE
@@ -22,14 +22,8 @@ _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
 
 
 def adoption_date(adopted_at: datetime):
-    """The calendar day of adoption in Kyiv, where the network meets (stored times are UTC)."""
-    moment = adopted_at.replace(tzinfo=UTC) if adopted_at.tzinfo is None else adopted_at
-    return moment.astimezone(DISPLAY_ZONE).date()
-
-
-def aware(moment: datetime) -> datetime:
-    """A stored (naive UTC on SQLite) time as an aware UTC one, as Atom and sitemaps want."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    """The calendar day of adoption in Kyiv, where the network meets."""
+    return adopted_at.astimezone(DISPLAY_ZONE).date()
 
 
 def _shorten(text: str, limit: int) -> str:

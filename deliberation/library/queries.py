@@ -13,7 +13,8 @@ from datetime import datetime
 
 from markupsafe import Markup
 from sqlalchemy import String, cast, func
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from ..forums.models import AgendaItem, AgendaOutcome, Forum
 from ..resolutions.models import Resolution
@@ -89,17 +90,17 @@ class LibraryPage:
 
 
 _ITEM_COLUMNS = (
-    Resolution.id,
-    Resolution.number,
-    Resolution.year,
-    Resolution.title,
-    Resolution.kind,
-    Resolution.forum_id,
-    Resolution.forum_title,
-    Resolution.workshop_id,
-    Resolution.adopted_at,
-    Resolution.sectors,
-    Resolution.themes,
+    col(Resolution.id),
+    col(Resolution.number),
+    col(Resolution.year),
+    col(Resolution.title),
+    col(Resolution.kind),
+    col(Resolution.forum_id),
+    col(Resolution.forum_title),
+    col(Resolution.workshop_id),
+    col(Resolution.adopted_at),
+    col(Resolution.sectors),
+    col(Resolution.themes),
 )
 
 
@@ -132,27 +133,27 @@ def _has_code(column, code: str):
 def _conditions(query: LibraryQuery) -> list:
     conditions = []
     if query.kind:
-        conditions.append(Resolution.kind == query.kind)
+        conditions.append(col(Resolution.kind) == query.kind)
     if query.forum_id:
-        conditions.append(Resolution.forum_id == query.forum_id)
+        conditions.append(col(Resolution.forum_id) == query.forum_id)
     if query.workshop_id:
-        conditions.append(Resolution.workshop_id == query.workshop_id)
+        conditions.append(col(Resolution.workshop_id) == query.workshop_id)
     if query.year:
-        conditions.append(Resolution.year == query.year)
+        conditions.append(col(Resolution.year) == query.year)
     if query.sector:
-        conditions.append(_has_code(Resolution.sectors, query.sector))
+        conditions.append(_has_code(col(Resolution.sectors), query.sector))
     if query.theme:
-        conditions.append(_has_code(Resolution.themes, query.theme))
+        conditions.append(_has_code(col(Resolution.themes), query.theme))
     return conditions
 
 
 def _ordering(order: str) -> tuple:
     if order == "oldest":
-        return Resolution.adopted_at.asc(), Resolution.sequence.asc()
+        return col(Resolution.adopted_at).asc(), col(Resolution.sequence).asc()
     if order == "number":
         # "2026/9" before "2026/10": within a year the shorter number is the smaller one.
-        return Resolution.year.asc(), func.length(Resolution.number).asc(), Resolution.number.asc()
-    return Resolution.adopted_at.desc(), Resolution.sequence.desc()
+        return col(Resolution.year).asc(), func.length(col(Resolution.number)).asc(), col(Resolution.number).asc()
+    return col(Resolution.adopted_at).desc(), col(Resolution.sequence).desc()
 
 
 def list_library(db: Session, query: LibraryQuery, *, per_page: int = PER_PAGE) -> LibraryPage:
@@ -179,8 +180,12 @@ def list_library(db: Session, query: LibraryQuery, *, per_page: int = PER_PAGE) 
     elif query.q:
         items = []
     else:
-        rows = db.exec(
-            select(*_ITEM_COLUMNS).where(*conditions).order_by(*_ordering(query.order)).offset(offset).limit(per_page)
+        rows = db.execute(
+            sa_select(*_ITEM_COLUMNS)
+            .where(*conditions)
+            .order_by(*_ordering(query.order))
+            .offset(offset)
+            .limit(per_page)
         ).all()
         items = [_item(row) for row in rows]
     return LibraryPage(
@@ -197,17 +202,21 @@ def list_library(db: Session, query: LibraryQuery, *, per_page: int = PER_PAGE) 
 def list_facets(db: Session) -> Facets:
     """The forums and workshops that adopted something, and the years with resolutions."""
     forums = db.exec(
-        select(Forum.id, Forum.title)
-        .where(Forum.id.in_(select(Resolution.forum_id)))
-        .order_by(Forum.starts_on.desc(), Forum.id.desc())
+        select(col(Forum.id), col(Forum.title))
+        .where(col(Forum.id).in_(select(col(Resolution.forum_id))))
+        .order_by(col(Forum.starts_on).desc(), col(Forum.id).desc())
     ).all()
     workshops = db.exec(
-        select(Workshop.id, Workshop.title)
-        .where(Workshop.id.in_(select(Resolution.workshop_id)))
-        .order_by(Workshop.title, Workshop.id)
+        select(col(Workshop.id), col(Workshop.title))
+        .where(col(Workshop.id).in_(select(col(Resolution.workshop_id))))
+        .order_by(col(Workshop.title), col(Workshop.id))
     ).all()
-    years = db.exec(select(Resolution.year).distinct().order_by(Resolution.year.desc())).all()
-    return Facets(forums=[(i, t) for i, t in forums], workshops=[(i, t) for i, t in workshops], years=list(years))
+    years = db.exec(select(col(Resolution.year)).distinct().order_by(col(Resolution.year).desc())).all()
+    return Facets(
+        forums=[(i, t) for i, t in forums if i is not None],
+        workshops=[(i, t) for i, t in workshops if i is not None],
+        years=list(years),
+    )
 
 
 def list_feed_resolutions(db: Session, query: LibraryQuery, *, limit: int = FEED_LIMIT) -> list[Resolution]:
@@ -216,7 +225,7 @@ def list_feed_resolutions(db: Session, query: LibraryQuery, *, limit: int = FEED
         db.exec(
             select(Resolution)
             .where(*_conditions(query))
-            .order_by(Resolution.adopted_at.desc(), Resolution.sequence.desc())
+            .order_by(col(Resolution.adopted_at).desc(), col(Resolution.sequence).desc())
             .limit(limit)
         ).all()
     )
@@ -227,18 +236,18 @@ def list_feed_resolutions(db: Session, query: LibraryQuery, *, limit: int = FEED
 
 def list_forum_resolutions(db: Session, *, forum_id: int) -> list[LibraryItem]:
     """What a forum adopted, in the order it did."""
-    rows = db.exec(
-        select(*_ITEM_COLUMNS)
-        .where(Resolution.forum_id == forum_id)
-        .order_by(Resolution.adopted_at.asc(), Resolution.sequence.asc())
+    rows = db.execute(
+        sa_select(*_ITEM_COLUMNS)
+        .where(col(Resolution.forum_id) == forum_id)
+        .order_by(col(Resolution.adopted_at).asc(), col(Resolution.sequence).asc())
     ).all()
     return [_item(row) for row in rows]
 
 
 def list_workshop_resolutions(db: Session, *, workshop_id: int) -> list[LibraryItem]:
     """What a workshop drafted and a forum adopted, newest first."""
-    rows = db.exec(
-        select(*_ITEM_COLUMNS).where(Resolution.workshop_id == workshop_id).order_by(*_ordering("newest"))
+    rows = db.execute(
+        sa_select(*_ITEM_COLUMNS).where(col(Resolution.workshop_id) == workshop_id).order_by(*_ordering("newest"))
     ).all()
     return [_item(row) for row in rows]
 
@@ -258,19 +267,20 @@ def list_forum_rejections(db: Session, *, forum_id: int) -> list[RejectedItem]:
     Only the item's title and the vote: the text itself went back to its workshop as a draft.
     """
     rows = db.exec(
-        select(AgendaItem.id, AgendaItem.title, Vote)
-        .join(Vote, Vote.agenda_item_id == AgendaItem.id)
+        select(col(AgendaItem.id), col(AgendaItem.title), Vote)
+        .join(Vote, col(Vote.agenda_item_id) == col(AgendaItem.id))
         .where(
-            AgendaItem.forum_id == forum_id,
-            AgendaItem.outcome == AgendaOutcome.REJECTED,
-            Vote.subject == VoteSubject.FINAL,
-            Vote.status == VoteStatus.CLOSED,
+            col(AgendaItem.forum_id) == forum_id,
+            col(AgendaItem.outcome) == AgendaOutcome.REJECTED,
+            col(Vote.subject) == VoteSubject.FINAL,
+            col(Vote.status) == VoteStatus.CLOSED,
         )
-        .order_by(Vote.closed_at.desc(), Vote.id.desc())
+        .order_by(col(Vote.closed_at).desc(), col(Vote.id).desc())
     ).all()
     seen: set[int] = set()
     rejected = []
     for item_id, title, vote in rows:
+        assert item_id is not None  # a stored row
         if item_id not in seen:
             seen.add(item_id)
             rejected.append(RejectedItem(item_id=item_id, title=title, vote=vote))
@@ -288,10 +298,12 @@ class SitemapEntries:
 def list_sitemap_entries(db: Session) -> SitemapEntries:
     """The public pages worth indexing; documents are not among them (a draft never is)."""
     resolutions = db.exec(
-        select(Resolution.year, Resolution.number, Resolution.adopted_at).order_by(Resolution.sequence)
+        select(col(Resolution.year), col(Resolution.number), col(Resolution.adopted_at)).order_by(
+            col(Resolution.sequence)
+        )
     ).all()
     return SitemapEntries(
         resolutions=[(year, number_in_year(number), adopted_at) for year, number, adopted_at in resolutions],
-        forum_ids=list(db.exec(select(Forum.id).order_by(Forum.id)).all()),
-        workshop_ids=list(db.exec(select(Workshop.id).order_by(Workshop.id)).all()),
+        forum_ids=[i for i in db.exec(select(col(Forum.id)).order_by(col(Forum.id))).all() if i is not None],
+        workshop_ids=[i for i in db.exec(select(col(Workshop.id)).order_by(col(Workshop.id))).all() if i is not None],
     )

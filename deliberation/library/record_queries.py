@@ -13,6 +13,7 @@ from sqlalchemy import and_, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from ..discussion.queries import list_accepted_amendments
 from ..drafting.models import Revision
 from ..resolutions.models import Resolution
 from .params import page_count
@@ -115,6 +116,10 @@ class HistoryRow:
     summary: str
     origin: str
     source_number: int | None
+    #: For a version an accepted amendment made: the amendment's number, and the forum's vote that
+    #: adopted it if one did (the author is the version's, ``author_name``).
+    amendment_number: int | None = None
+    vote_number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -131,7 +136,9 @@ def list_adopted_history(
     """The document's revisions up to the adopted one, newest first, without their texts.
 
     Authors are named as the resolution froze them: every author of these revisions is one of its
-    contributors, so no account is read and a later change of name does not rewrite the record.
+    contributors, so a later change of name does not rewrite the record. A version an accepted
+    amendment made is credited to the amendment's author, so only the amendment's number (and the
+    vote that adopted it) is read, in one more query when the page has such versions.
     """
     up_to = (col(Revision.document_id) == record.document_id, col(Revision.number) <= record.revision_number)
     total = db.exec(select(func.count()).select_from(Revision).where(*up_to)).one()
@@ -153,6 +160,9 @@ def list_adopted_history(
         .limit(per_page)
     ).all()
     names = {c.get("id"): c.get("name", "") for c in record.contributors}
+    accepted = list_accepted_amendments(
+        db, document_id=record.document_id, numbers={row.number for row in rows if row.origin == "amendment"}
+    )
     return AdoptedHistory(
         rows=[
             HistoryRow(
@@ -162,6 +172,8 @@ def list_adopted_history(
                 summary=summary,
                 origin=origin,
                 source_number=source_number,
+                amendment_number=accepted[number].amendment.id if number in accepted else None,
+                vote_number=accepted[number].vote_number if number in accepted else None,
             )
             for number, created_at, author_id, summary, origin, source_number in rows
         ],

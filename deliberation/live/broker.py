@@ -87,6 +87,7 @@ class Broker:
             self.loop = asyncio.get_running_loop()
             self._ready = asyncio.Event()
             self._task = self.loop.create_task(self._run(self._ready), name="deliberation-live")
+        assert self._ready is not None  # set with the task
         await self._ready.wait()
         return subscription
 

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.engine import Connection
+from sqlmodel import col
 
 from ..db import is_sqlite, utcnow
 from .models import LiveEvent
@@ -60,19 +61,21 @@ def write(connection: Connection, pending: list[tuple[int, str, dict]]) -> None:
     ]
     last_id = None
     for row in rows:
-        last_id = connection.execute(insert(LiveEvent).values(**row).returning(LiveEvent.id)).scalar_one()
+        last_id = connection.execute(insert(LiveEvent).values(**row).returning(col(LiveEvent.id))).scalar_one()
     if postgres:
         # Delivered only when (and if) the transaction commits, in commit order.
         connection.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": str(last_id)})
     if last_id is not None and last_id % PRUNE_EVERY == 0:
-        connection.execute(delete(LiveEvent).where(LiveEvent.created_at < now - KEEP))
+        connection.execute(delete(LiveEvent).where(col(LiveEvent.created_at) < now - KEEP))
 
 
 def fetch_after(connection: Connection, last_id: int, *, forum_id: int | None = None, limit: int = 1000) -> list[Event]:
-    query = select(LiveEvent).where(LiveEvent.id > last_id).order_by(LiveEvent.id).limit(limit)
+    query = select(LiveEvent).where(col(LiveEvent.id) > last_id).order_by(col(LiveEvent.id)).limit(limit)
     if forum_id is not None:
-        query = query.where(LiveEvent.forum_id == forum_id)
-    columns = query.with_only_columns(LiveEvent.id, LiveEvent.forum_id, LiveEvent.kind, LiveEvent.facts)
+        query = query.where(col(LiveEvent.forum_id) == forum_id)
+    columns = query.with_only_columns(
+        col(LiveEvent.id), col(LiveEvent.forum_id), col(LiveEvent.kind), col(LiveEvent.facts)
+    )
     return [
         Event(id=r.id, forum_id=r.forum_id, kind=r.kind, facts=json.loads(r.facts)) for r in connection.execute(columns)
     ]

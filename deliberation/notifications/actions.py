@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..accounts.models import User
 from ..audit.actions import record
@@ -50,13 +50,14 @@ def ensure_following(db: Session, *, user_id: int, document_id: int) -> None:
 
 def do_follow(db: Session, *, user: User, document: Document) -> None:
     require(rules.can_follow(user, document))
+    assert user.id is not None and document.id is not None
     if _follow(db, user_id=user.id, document_id=document.id):
         record(db, actor_id=user.id, action="document.followed", obj=document)
 
 
 def do_unfollow(db: Session, *, user: User, document: Document) -> None:
     require(rules.can_follow(user, document))
-    removed = db.execute(delete(Follow).where(Follow.user_id == user.id, Follow.document_id == document.id))
+    removed = db.exec(delete(Follow).where(col(Follow.user_id) == user.id, col(Follow.document_id) == document.id))
     if removed.rowcount:
         record(db, actor_id=user.id, action="document.unfollowed", obj=document)
 
@@ -93,10 +94,11 @@ def notify(
     now = utcnow()
     created = []
     for user, delivery in targets:
+        assert user.id is not None
         by_mail = entry is not None and delivery == Delivery.IMMEDIATE and bool(user.email)
         notification = Notification(
             user_id=user.id,
-            kind=kind,
+            kind=NotificationKind(kind),
             document_id=document_id,
             actor_id=actor_id,
             details=dict(details),
@@ -105,7 +107,7 @@ def notify(
         )
         db.add(notification)
         created.append(notification)
-        if by_mail:
+        if entry is not None and by_mail:
             queue_mail(db, letter_to(user, [entry]))
     db.flush()
     return created
@@ -113,6 +115,7 @@ def notify(
 
 def notify_revision(db: Session, *, document: Document, revision_number: int, author_id: int) -> list[Notification]:
     """A new version was saved: tell the document's followers."""
+    assert document.id is not None
     return notify(
         db,
         kind="revision",
@@ -183,9 +186,9 @@ def notify_decision(
 def notify_saved_revision(db: Session, saved: RevisionSaved) -> None:
     """Authors follow what they write; followers hear of every new version."""
     ensure_following(db, user_id=saved.author_id, document_id=saved.document_id)
-    notify_revision(
-        db, document=db.get(Document, saved.document_id), revision_number=saved.number, author_id=saved.author_id
-    )
+    document = db.get(Document, saved.document_id)
+    assert document is not None  # announced in the transaction that saved it
+    notify_revision(db, document=document, revision_number=saved.number, author_id=saved.author_id)
 
 
 def notify_posted_comment(db: Session, posted: CommentPosted) -> None:
@@ -212,6 +215,7 @@ def notify_proposed_amendment(db: Session, proposed: AmendmentProposed) -> None:
 def notify_decided_amendment(db: Session, decided: AmendmentDecided) -> None:
     """The amendment's author and everyone who took a stance on it hear the decision."""
     amendment = db.get(Amendment, decided.amendment_id)
+    assert amendment is not None  # announced in the transaction that decided it
     stances = list_stances(db, amendment_id=decided.amendment_id)
     notify_decision(
         db,
@@ -225,28 +229,29 @@ def notify_decided_amendment(db: Session, decided: AmendmentDecided) -> None:
 
 def do_mark_read(db: Session, *, user: User, ids: Iterable[int] | None = None) -> int:
     """Mark the member's own notifications read (all of them when ``ids`` is None); returns how many."""
-    statement = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    statement = update(Notification).where(col(Notification.user_id) == user.id, col(Notification.read_at).is_(None))
     if ids is not None:
         ids = list(ids)
         if not ids:
             return 0
-        statement = statement.where(Notification.id.in_(ids))
-    result = db.execute(statement.values(read_at=utcnow()).execution_options(synchronize_session=False))
+        statement = statement.where(col(Notification.id).in_(ids))
+    result = db.exec(statement.values(read_at=utcnow()).execution_options(synchronize_session=False))
     return result.rowcount
 
 
 def check_set_preferences(db: Session, *, user: User, data: Mapping) -> dict[str, str]:
     """Delivery per kind from a form (field name = kind); a kind left out keeps its setting."""
+    assert user.id is not None
     current = queries.get_preferences(db, user.id)
     check = Checker(data)
-    chosen = {kind: check.choice(kind, Delivery, default=current[kind]) for kind in NotificationKind}
+    chosen: dict[str, str] = {kind: check.choice(kind, Delivery, default=current[kind]) for kind in NotificationKind}
     check.done()
-    changed = {kind: delivery for kind, delivery in chosen.items() if delivery != current[kind]}
+    changed = {kind: Delivery(delivery) for kind, delivery in chosen.items() if delivery != current[kind]}
     if not changed:
         return chosen
-    rows = {
+    rows: dict[str, NotificationPreference] = {
         row.kind: row
-        for row in db.exec(select(NotificationPreference).where(NotificationPreference.user_id == user.id))
+        for row in db.exec(select(NotificationPreference).where(col(NotificationPreference.user_id) == user.id))
     }
     for kind, delivery in changed.items():
         row = rows.get(kind)
@@ -254,13 +259,13 @@ def check_set_preferences(db: Session, *, user: User, data: Mapping) -> dict[str
             try:
                 # Two tabs saving at once: the second insert meets the unique constraint and updates.
                 with db.begin_nested():
-                    db.add(NotificationPreference(user_id=user.id, kind=kind, delivery=delivery))
+                    db.add(NotificationPreference(user_id=user.id, kind=NotificationKind(kind), delivery=delivery))
                     db.flush()
                 continue
             except IntegrityError:
                 row = db.exec(
                     select(NotificationPreference).where(
-                        NotificationPreference.user_id == user.id, NotificationPreference.kind == kind
+                        col(NotificationPreference.user_id) == user.id, col(NotificationPreference.kind) == kind
                     )
                 ).one()
         row.delivery = delivery

@@ -16,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from .. import mail
 from ..accounts.models import User
@@ -192,9 +192,9 @@ def mark_emailed(db: Session, *, ids: list[int]) -> int:
     """Claim notifications for a letter; returns how many were still unclaimed."""
     if not ids:
         return 0
-    result = db.execute(
+    result = db.exec(
         update(Notification)
-        .where(Notification.id.in_(ids), Notification.emailed_at.is_(None))
+        .where(col(Notification.id).in_(ids), col(Notification.emailed_at).is_(None))
         .values(emailed_at=utcnow())
         .execution_options(synchronize_session=False)
     )
@@ -205,8 +205,8 @@ def collect_digests(db: Session) -> list[tuple[User, list[Notification]]]:
     """Per person, the notifications their daily letter should carry (not yet e-mailed), oldest first."""
     digests = []
     for _, rows in groupby(queries.list_daily_pending(db), key=lambda row: row[0].id):
-        rows = list(rows)
-        digests.append((rows[0][0], [notification for _, notification in rows]))
+        group = list(rows)
+        digests.append((group[0][0], [notification for _, notification in group]))
     return digests
 
 
@@ -222,10 +222,17 @@ def claim_digests(sessions: SessionFactory, *, resolve: Resolve) -> list[Pending
         titles, names = queries.list_labels(db, [n for _, batch in digests for n in batch])
         batches = [
             (
-                [n.id for n in batch],
+                [n.id for n in batch if n.id is not None],
                 letter_to(
                     user,
-                    (Entry.of(n, title=titles.get(n.document_id, ""), actor_name=names.get(n.actor_id)) for n in batch),
+                    (
+                        Entry.of(
+                            n,
+                            title=titles.get(n.document_id, ""),
+                            actor_name=names.get(n.actor_id) if n.actor_id is not None else None,
+                        )
+                        for n in batch
+                    ),
                     daily=True,
                 ),
             )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from ..accounts.models import User
 from ..drafting.models import Document
@@ -25,13 +25,17 @@ class NotificationRow:
 
 def is_following(db: Session, *, user_id: int, document_id: int) -> bool:
     return (
-        db.exec(select(Follow.id).where(Follow.user_id == user_id, Follow.document_id == document_id)).first()
+        db.exec(
+            select(col(Follow.id)).where(col(Follow.user_id) == user_id, col(Follow.document_id) == document_id)
+        ).first()
         is not None
     )
 
 
 def list_follower_ids(db: Session, *, document_id: int) -> list[int]:
-    return list(db.exec(select(Follow.user_id).where(Follow.document_id == document_id).order_by(Follow.user_id)))
+    return list(
+        db.exec(select(col(Follow.user_id)).where(col(Follow.document_id) == document_id).order_by(col(Follow.user_id)))
+    )
 
 
 def unread_count(db: Session, user_id: int) -> int:
@@ -39,7 +43,7 @@ def unread_count(db: Session, user_id: int) -> int:
     return db.exec(
         select(func.count())
         .select_from(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .where(col(Notification.user_id) == user_id, col(Notification.read_at).is_(None))
     ).one()
 
 
@@ -49,14 +53,14 @@ def list_notifications(
     """The newest first, one query however many there are; ``before_id`` pages back."""
     actor = aliased(User)
     statement = (
-        select(Notification, Document.title, actor.display_name)
-        .join(Document, Document.id == Notification.document_id)
-        .outerjoin(actor, actor.id == Notification.actor_id)
-        .where(Notification.user_id == user_id)
+        select(Notification, col(Document.title), actor.display_name)
+        .join(Document, col(Document.id) == col(Notification.document_id))
+        .outerjoin(actor, col(actor.id) == col(Notification.actor_id))
+        .where(col(Notification.user_id) == user_id)
     )
     if before_id is not None:
-        statement = statement.where(Notification.id < before_id)
-    rows = db.exec(statement.order_by(Notification.id.desc()).limit(limit)).all()
+        statement = statement.where(col(Notification.id) < before_id)
+    rows = db.exec(statement.order_by(col(Notification.id).desc()).limit(limit)).all()
     return [NotificationRow(notification=n, document_title=title, actor_name=name) for n, title, name in rows]
 
 
@@ -64,8 +68,8 @@ def get_preferences(db: Session, user_id: int) -> dict[str, str]:
     """Delivery for every kind, the default where the member never chose."""
     chosen = dict(
         db.exec(
-            select(NotificationPreference.kind, NotificationPreference.delivery).where(
-                NotificationPreference.user_id == user_id
+            select(col(NotificationPreference.kind), col(NotificationPreference.delivery)).where(
+                col(NotificationPreference.user_id) == user_id
             )
         ).all()
     )
@@ -78,12 +82,13 @@ def list_recipients(db: Session, *, kind: str, user_ids: Iterable[int]) -> list[
     if not ids:
         return []
     rows = db.exec(
-        select(User, NotificationPreference.delivery)
+        select(User, col(NotificationPreference.delivery))
         .outerjoin(
-            NotificationPreference, and_(NotificationPreference.user_id == User.id, NotificationPreference.kind == kind)
+            NotificationPreference,
+            and_(col(NotificationPreference.user_id) == col(User.id), col(NotificationPreference.kind) == kind),
         )
-        .where(User.id.in_(ids), User.is_active.is_(True))
-        .order_by(User.id)
+        .where(col(User.id).in_(ids), col(User.is_active).is_(True))
+        .order_by(col(User.id))
     ).all()
     return [(user, delivery or DEFAULT_DELIVERY) for user, delivery in rows]
 
@@ -93,12 +98,14 @@ def list_labels(db: Session, notifications: Iterable[Notification]) -> tuple[dic
     notifications = list(notifications)
     document_ids = {n.document_id for n in notifications}
     actor_ids = {n.actor_id for n in notifications if n.actor_id is not None}
-    titles = (
-        dict(db.exec(select(Document.id, Document.title).where(Document.id.in_(document_ids))).all())
-        if document_ids
-        else {}
-    )
-    names = dict(db.exec(select(User.id, User.display_name).where(User.id.in_(actor_ids))).all()) if actor_ids else {}
+    titles: dict[int, str] = {}
+    if document_ids:
+        rows = db.exec(select(col(Document.id), col(Document.title)).where(col(Document.id).in_(document_ids)))
+        titles = {i: title for i, title in rows.all() if i is not None}
+    names: dict[int, str] = {}
+    if actor_ids:
+        people = db.exec(select(col(User.id), col(User.display_name)).where(col(User.id).in_(actor_ids)))
+        names = {i: name for i, name in people.all() if i is not None}
     return titles, names
 
 
@@ -110,21 +117,21 @@ def list_daily_pending(db: Session) -> list[tuple[User, Notification]]:
     return list(
         db.exec(
             select(User, Notification)
-            .join(Notification, Notification.user_id == User.id)
+            .join(Notification, col(Notification.user_id) == col(User.id))
             .join(
                 NotificationPreference,
                 and_(
-                    NotificationPreference.user_id == Notification.user_id,
-                    NotificationPreference.kind == Notification.kind,
+                    col(NotificationPreference.user_id) == col(Notification.user_id),
+                    col(NotificationPreference.kind) == col(Notification.kind),
                 ),
             )
             .where(
-                NotificationPreference.delivery == Delivery.DAILY,
-                Notification.emailed_at.is_(None),
-                User.is_active.is_(True),
-                User.email.is_not(None),
-                User.email != "",
+                col(NotificationPreference.delivery) == Delivery.DAILY,
+                col(Notification.emailed_at).is_(None),
+                col(User.is_active).is_(True),
+                col(User.email).is_not(None),
+                col(User.email) != "",
             )
-            .order_by(User.id, Notification.id)
+            .order_by(col(User.id), col(Notification.id))
         ).all()
     )

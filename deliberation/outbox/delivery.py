@@ -25,11 +25,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, or_, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from .. import mail
 from ..db import sqlite_write_intent, utcnow
-from .models import OutboxEntry
+from .models import Channel, OutboxEntry
 
 log = logging.getLogger("deliberation.outbox")
 
@@ -65,7 +65,7 @@ def _add(db: Session, *, channel: str, name: str, payload: dict, lease: timedelt
     now = utcnow()
     entry = OutboxEntry(
         delivery_id=str(uuid.uuid4()),
-        channel=channel,
+        channel=Channel(channel),
         name=name,
         payload=payload,
         created_at=now,
@@ -98,7 +98,11 @@ def still_written(sessions, pending: Sequence[Pending]) -> list[Pending]:
     token = sqlite_write_intent.set(False)
     try:
         with sessions.begin() as db:
-            ids = set(db.execute(select(OutboxEntry.id).where(OutboxEntry.id.in_([p.id for p in pending]))).scalars())
+            ids = set(
+                db.execute(
+                    select(col(OutboxEntry.id)).where(col(OutboxEntry.id).in_([p.id for p in pending]))
+                ).scalars()
+            )
     finally:
         sqlite_write_intent.reset(token)
     return [p for p in pending if p.id in ids]
@@ -148,13 +152,13 @@ def mark(db: Session, *, delivered: Iterable[int], failed: Iterable[tuple[Pendin
     if ids:
         db.execute(
             update(OutboxEntry)
-            .where(OutboxEntry.id.in_(ids))
+            .where(col(OutboxEntry.id).in_(ids))
             .values(delivered_at=now, claimed_until=None, last_error="")
         )
     for row, error in failed:
         db.execute(
             update(OutboxEntry)
-            .where(OutboxEntry.id == row.id)
+            .where(col(OutboxEntry.id) == row.id)
             .values(claimed_until=None, last_error=error, next_attempt_at=now + backoff(row.attempts))
         )
 
@@ -168,28 +172,32 @@ def claim_due(db: Session, *, channels: Sequence[str], lease: timedelta = LEASE,
     """Take up to ``limit`` rows that are due and unclaimed (or whose claim ran out), oldest first."""
     now = utcnow()
     claimable = and_(
-        OutboxEntry.delivered_at.is_(None),
-        OutboxEntry.next_attempt_at <= now,
-        OutboxEntry.attempts < MAX_ATTEMPTS,
-        OutboxEntry.channel.in_(channels),
-        or_(OutboxEntry.claimed_until.is_(None), OutboxEntry.claimed_until < now),
+        col(OutboxEntry.delivered_at).is_(None),
+        col(OutboxEntry.next_attempt_at) <= now,
+        col(OutboxEntry.attempts) < MAX_ATTEMPTS,
+        col(OutboxEntry.channel).in_(channels),
+        or_(col(OutboxEntry.claimed_until).is_(None), col(OutboxEntry.claimed_until) < now),
     )
-    ids = db.execute(select(OutboxEntry.id).where(claimable).order_by(OutboxEntry.id).limit(limit)).scalars().all()
+    ids = (
+        db.execute(select(col(OutboxEntry.id)).where(claimable).order_by(col(OutboxEntry.id)).limit(limit))
+        .scalars()
+        .all()
+    )
     if not ids:
         return []
     # The condition again in the update: on PostgreSQL a concurrent sweeper that claimed a row
     # first makes it fail here (READ COMMITTED re-checks the updated row), so each row goes once.
     rows = db.execute(
         update(OutboxEntry)
-        .where(OutboxEntry.id.in_(ids), claimable)
-        .values(claimed_until=now + lease, attempts=OutboxEntry.attempts + 1)
+        .where(col(OutboxEntry.id).in_(ids), claimable)
+        .values(claimed_until=now + lease, attempts=col(OutboxEntry.attempts) + 1)
         .returning(
-            OutboxEntry.id,
-            OutboxEntry.delivery_id,
-            OutboxEntry.channel,
-            OutboxEntry.name,
-            OutboxEntry.payload,
-            OutboxEntry.attempts,
+            col(OutboxEntry.id),
+            col(OutboxEntry.delivery_id),
+            col(OutboxEntry.channel),
+            col(OutboxEntry.name),
+            col(OutboxEntry.payload),
+            col(OutboxEntry.attempts),
         )
     ).all()
     return sorted((_pending(row) for row in rows), key=lambda p: p.id)
@@ -212,25 +220,25 @@ def sweep(
 
 def prune(sessions) -> int:
     with _writing(sessions) as db:
-        return db.execute(delete(OutboxEntry).where(OutboxEntry.delivered_at < utcnow() - KEEP_DELIVERED)).rowcount
+        return db.execute(delete(OutboxEntry).where(col(OutboxEntry.delivered_at) < utcnow() - KEEP_DELIVERED)).rowcount
 
 
 def pending_counts(db: Session) -> dict[str, int]:
     from sqlalchemy import func
 
     rows = db.execute(
-        select(OutboxEntry.channel, func.count())
-        .where(OutboxEntry.delivered_at.is_(None))
-        .group_by(OutboxEntry.channel)
+        select(col(OutboxEntry.channel), func.count())
+        .where(col(OutboxEntry.delivered_at).is_(None))
+        .group_by(col(OutboxEntry.channel))
     ).all()
     return {channel: count for channel, count in rows}
 
 
 def last_delivery_error(db: Session) -> tuple[datetime, str] | None:
     row = db.execute(
-        select(OutboxEntry.next_attempt_at, OutboxEntry.last_error)
-        .where(OutboxEntry.delivered_at.is_(None), OutboxEntry.last_error != "")
-        .order_by(OutboxEntry.id.desc())
+        select(col(OutboxEntry.next_attempt_at), col(OutboxEntry.last_error))
+        .where(col(OutboxEntry.delivered_at).is_(None), col(OutboxEntry.last_error) != "")
+        .order_by(col(OutboxEntry.id).desc())
         .limit(1)
     ).first()
     return (row[0], row[1]) if row else None

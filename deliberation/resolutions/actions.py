@@ -8,7 +8,7 @@ delete a ``Resolution`` before any SQL reaches the database.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event
@@ -56,15 +56,9 @@ event.listen(Resolution, "before_update", _refuse_update)
 event.listen(Resolution, "before_delete", _refuse_change)
 
 
-def _utc(moment: datetime) -> datetime:
-    # Stored times are UTC; a naive one already is. Converting keeps the instant and means
-    # SQLite, which keeps wall-clock digits only, stores the very time the hash covers.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def adoption_year(adopted_at: datetime) -> int:
     """Resolutions are numbered by the calendar year in Kyiv, where the network meets."""
-    return _utc(adopted_at).astimezone(DISPLAY_ZONE).year
+    return adopted_at.astimezone(DISPLAY_ZONE).year
 
 
 def _tally(vote: Vote) -> dict[str, Any]:
@@ -98,7 +92,7 @@ def _build(
 ) -> Resolution:
     """The next link of the chain, as the database stands now."""
     last = queries.get_last_resolution(db)
-    adopted_at = _utc(vote.closed_at)
+    adopted_at = vote.closed_at
     year = adoption_year(adopted_at)
     resolution = Resolution(
         sequence=(last.sequence + 1) if last else 1,

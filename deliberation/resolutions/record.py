@@ -12,7 +12,7 @@ member            value
 ``kind``          string, non-empty, e.g. ``"declaration"``
 ``text``          string: line endings CRLF and lone CR replaced by LF, then NFC
 ``adopted_at``    string ``YYYY-MM-DDTHH:MM:SSZ``: the adoption time in UTC, truncated to the
-                  second (a naive datetime is taken as UTC, the app's storage convention)
+                  second (an aware datetime is accepted and converted; a naive one is refused)
 ``forum``         object ``{"id": integer, "title": string}``
 ``rule``          object: ``Rule.describe()`` from ``deliberation.voting.counting`` (a ``Rule``
                   itself is accepted); any JSON without floats, fractions as strings
@@ -208,8 +208,10 @@ def _time(value: Any) -> str:
     if isinstance(value, float):
         raise RecordError("float_not_allowed", "adopted_at")
     if isinstance(value, datetime):
-        moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        # A naive time names no instant: which one the hash covered would depend on a guess.
+        if value.tzinfo is None:
+            raise RecordError("invalid_time", "adopted_at")
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, str) and _TIME.fullmatch(value):
         try:
             datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import and_, delete, func, insert, text, update
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from ..db import is_sqlite, utcnow
 from ..drafting.models import Document, DocumentStatus, Revision
@@ -23,6 +25,7 @@ from .models import FTS_TABLE, SearchEntry, SearchKind
 
 #: Rows lemmatised and written per flush when rebuilding; bounds memory, not correctness.
 REINDEX_BATCH = 100
+_Id = TypeVar("_Id")
 
 Progress = Callable[[int, int], None]
 
@@ -32,7 +35,9 @@ def _searchable(title: str, body: str) -> str:
 
 
 def _entry_of(db: Session, kind: str, object_id: int) -> SearchEntry | None:
-    return db.exec(select(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.object_id == object_id)).first()
+    return db.exec(
+        select(SearchEntry).where(col(SearchEntry.kind) == kind, col(SearchEntry.object_id) == object_id)
+    ).first()
 
 
 def _write(
@@ -48,13 +53,20 @@ def _write(
     body: str,
     updated_at: datetime,
 ) -> SearchEntry:
-    if entry is None:
-        entry = SearchEntry(kind=kind, object_id=object_id, visibility=SearchKind(kind).visibility)
     lemmas = _searchable(title, body)
+    if entry is None:
+        entry = SearchEntry(
+            kind=SearchKind(kind),
+            object_id=object_id,
+            visibility=SearchKind(kind).visibility,
+            status=DocumentStatus(status),
+            title=title,
+            lemmas=lemmas,
+        )
     # Written only when it changed: the triggers rebuild the backend's index on a write of it.
     if entry.lemmas != lemmas:
         entry.lemmas = lemmas
-    entry.workshop_id, entry.revision_number, entry.status = workshop_id, revision_number, status
+    entry.workshop_id, entry.revision_number, entry.status = workshop_id, revision_number, DocumentStatus(status)
     entry.title, entry.updated_at = title, updated_at
     db.add(entry)
     db.flush()
@@ -63,6 +75,7 @@ def _write(
 
 def index_resolution(db: Session, resolution: Resolution) -> SearchEntry:
     """Index an adopted text for everyone; it never changes again."""
+    assert resolution.id is not None  # indexed once recorded
     return _write(
         db,
         _entry_of(db, "resolution", resolution.id),
@@ -83,6 +96,7 @@ def index_document(db: Session, document: Document, revision: Revision) -> Searc
     An older revision than the one indexed is ignored: a late call must never bring back words
     that were since removed.
     """
+    assert document.id is not None  # indexed once saved
     entry = _entry_of(db, "document", document.id)
     if entry is not None and entry.revision_number is not None and revision.number < entry.revision_number:
         return None
@@ -104,13 +118,17 @@ def index_document_status(db: Session, document: Document) -> None:
     """Record a document's new status (its text did not change, so its lemmas stay)."""
     db.execute(
         update(SearchEntry)
-        .where(SearchEntry.kind == SearchKind.DOCUMENT, SearchEntry.object_id == document.id)
+        .where(col(SearchEntry.kind) == SearchKind.DOCUMENT, col(SearchEntry.object_id) == document.id)
         .values(status=document.status, updated_at=document.updated_at or utcnow())
     )
 
 
 def unindex_document(db: Session, document_id: int) -> None:
-    db.execute(delete(SearchEntry).where(SearchEntry.kind == SearchKind.DOCUMENT, SearchEntry.object_id == document_id))
+    db.execute(
+        delete(SearchEntry).where(
+            col(SearchEntry.kind) == SearchKind.DOCUMENT, col(SearchEntry.object_id) == document_id
+        )
+    )
 
 
 # --- what the capabilities below announce (deliberation.wiring registers these) ---------------
@@ -118,19 +136,25 @@ def unindex_document(db: Session, document_id: int) -> None:
 
 def index_saved_revision(db: Session, saved: RevisionSaved) -> None:
     """A search never finds words the text no longer has."""
-    index_document(db, db.get(Document, saved.document_id), db.get(Revision, saved.revision_id))
+    document, revision = db.get(Document, saved.document_id), db.get(Revision, saved.revision_id)
+    assert document is not None and revision is not None  # announced in the transaction that saved them
+    index_document(db, document, revision)
 
 
 def index_status_change(db: Session, changed: DocumentStatusChanged) -> None:
-    index_document_status(db, db.get(Document, changed.document_id))
+    document = db.get(Document, changed.document_id)
+    assert document is not None  # announced in the transaction that changed it
+    index_document_status(db, document)
 
 
 def index_recorded_resolution(db: Session, recorded: ResolutionRecorded) -> None:
     """The resolution is public from this commit on."""
-    index_resolution(db, db.get(Resolution, recorded.resolution_id))
+    resolution = db.get(Resolution, recorded.resolution_id)
+    assert resolution is not None  # announced in the transaction that recorded it
+    index_resolution(db, resolution)
 
 
-def _batches(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+def _batches(ids: Sequence[_Id]) -> Iterable[Sequence[_Id]]:
     for start in range(0, len(ids), REINDEX_BATCH):
         yield ids[start : start + REINDEX_BATCH]
 
@@ -144,8 +168,8 @@ def reindex(db: Session, *, progress: Progress | None = None) -> int:
     the caller's objects are left alone.
     """
     report = progress or (lambda done, total: None)
-    resolution_ids = list(db.exec(select(Resolution.id).order_by(Resolution.id)).all())
-    document_ids = list(db.exec(select(Document.id).order_by(Document.id)).all())
+    resolution_ids = list(db.exec(select(col(Resolution.id)).order_by(col(Resolution.id))).all())
+    document_ids = list(db.exec(select(col(Document.id)).order_by(col(Document.id))).all())
     total, done = len(resolution_ids) + len(document_ids), 0
     if is_sqlite(db):
         # Emptied on its own first: rows that lost their entry (a restore, a hand edit) go too.
@@ -154,14 +178,14 @@ def reindex(db: Session, *, progress: Progress | None = None) -> int:
     report(done, total)
     for ids in _batches(resolution_ids):
         rows = db.execute(
-            select(
-                Resolution.id,
-                Resolution.workshop_id,
-                Resolution.revision_number,
-                Resolution.title,
-                Resolution.text,
-                Resolution.adopted_at,
-            ).where(Resolution.id.in_(ids))
+            sa_select(
+                col(Resolution.id),
+                col(Resolution.workshop_id),
+                col(Resolution.revision_number),
+                col(Resolution.title),
+                col(Resolution.text),
+                col(Resolution.adopted_at),
+            ).where(col(Resolution.id).in_(ids))
         ).all()
         _insert(
             db,
@@ -183,17 +207,20 @@ def reindex(db: Session, *, progress: Progress | None = None) -> int:
         report(done, total)
     for ids in _batches(document_ids):
         rows = db.execute(
-            select(
-                Document.id,
-                Document.workshop_id,
-                Document.status,
-                Document.updated_at,
-                Revision.number,
-                Revision.title,
-                Revision.body,
+            sa_select(
+                col(Document.id),
+                col(Document.workshop_id),
+                col(Document.status),
+                col(Document.updated_at),
+                col(Revision.number),
+                col(Revision.title),
+                col(Revision.body),
             )
-            .join(Revision, and_(Revision.document_id == Document.id, Revision.number == Document.head_number))
-            .where(Document.id.in_(ids))
+            .join(
+                Revision,
+                and_(col(Revision.document_id) == col(Document.id), col(Revision.number) == col(Document.head_number)),
+            )
+            .where(col(Document.id).in_(ids))
         ).all()
         _insert(
             db,
@@ -264,13 +291,15 @@ def stale_entries(db: Session, *, sample: int = STALE_SAMPLE) -> int:
     )
     entries = db.execute(select(func.count()).select_from(SearchEntry)).scalar_one()
     missing = max(0, texts - entries)
-    ids = list(db.exec(select(SearchEntry.id).order_by(SearchEntry.id)).all())
+    ids = list(db.exec(select(col(SearchEntry.id)).order_by(col(SearchEntry.id))).all())
     step = max(1, len(ids) // max(1, sample))
     chosen = ids[::step][:sample]
     if not chosen:
         return missing
     rows = db.execute(
-        select(SearchEntry.kind, SearchEntry.object_id, SearchEntry.lemmas).where(SearchEntry.id.in_(chosen))
+        select(col(SearchEntry.kind), col(SearchEntry.object_id), col(SearchEntry.lemmas)).where(
+            col(SearchEntry.id).in_(chosen)
+        )
     ).all()
     current = _current_lemmas(db, rows)
     return missing + sum(1 for row in rows if current.get((row.kind, row.object_id)) != row.lemmas)
@@ -283,14 +312,19 @@ def _current_lemmas(db: Session, rows) -> dict[tuple[str, int], str]:
     document_ids = [row.object_id for row in rows if row.kind == SearchKind.DOCUMENT]
     if resolution_ids:
         for rid, title, body in db.execute(
-            select(Resolution.id, Resolution.title, Resolution.text).where(Resolution.id.in_(resolution_ids))
+            select(col(Resolution.id), col(Resolution.title), col(Resolution.text)).where(
+                col(Resolution.id).in_(resolution_ids)
+            )
         ):
             out[("resolution", rid)] = _searchable(title, body)
     if document_ids:
         for did, title, body in db.execute(
-            select(Document.id, Revision.title, Revision.body)
-            .join(Revision, and_(Revision.document_id == Document.id, Revision.number == Document.head_number))
-            .where(Document.id.in_(document_ids))
+            select(col(Document.id), col(Revision.title), col(Revision.body))
+            .join(
+                Revision,
+                and_(col(Revision.document_id) == col(Document.id), col(Revision.number) == col(Document.head_number)),
+            )
+            .where(col(Document.id).in_(document_ids))
         ):
             out[("document", did)] = _searchable(title, body)
     return out

@@ -69,7 +69,7 @@ class SearchEntry(SQLModel, table=True):
 def is_backend_only(type_: str, name: str | None, obj) -> bool:
     """True for the schema objects of one backend's full-text machinery, which no model describes."""
     if type_ == "table":
-        return bool(name) and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_"))
+        return name is not None and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_"))
     if type_ == "column":
         return name == VECTOR_COLUMN and getattr(obj.table, "name", None) == SearchEntry.__tablename__
     if type_ == "index":

@@ -26,15 +26,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy import Float, Integer, String, and_, bindparam, cast, column, func, literal_column, table
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql import ColumnElement, FromClause, Select, Subquery
+from sqlalchemy.sql.expression import ColumnClause
 from sqlmodel import Session
 
-from ..db import is_sqlite
+from ..db import is_sqlite, table_of
 from ..drafting.models import Document, Revision
 from ..resolutions.models import Resolution
 from ..text.lemmas import Highlighter, query_terms
@@ -70,11 +72,11 @@ class SearchPage:
     lemmas: tuple[str, ...] = ()
 
 
-_entry = SearchEntry.__table__
-_resolution, _document, _revision = Resolution.__table__, Document.__table__, Revision.__table__
+_entry = table_of(SearchEntry)
+_resolution, _document, _revision = table_of(Resolution), table_of(Document), table_of(Revision)
 _fts = table(FTS_TABLE, column("rowid"))
-_FTS = literal_column(FTS_TABLE)
-_VECTOR = literal_column(f"{SearchEntry.__tablename__}.{VECTOR_COLUMN}")
+_FTS: ColumnClause[Any] = literal_column(FTS_TABLE)
+_VECTOR: ColumnClause[Any] = literal_column(f"{SearchEntry.__tablename__}.{VECTOR_COLUMN}")
 
 
 Terms = Sequence[Sequence[str]]

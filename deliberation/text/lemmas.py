@@ -191,7 +191,7 @@ def _best_start(found: list[tuple[int, int, frozenset[int]]], reach: int) -> int
 
 def _covers(found: list[tuple[int, int, frozenset[int]]], reach: int, count: int) -> bool:
     """Whether the matches ending with the last one, within ``reach``, match all ``count`` terms."""
-    last_end, seen = found[-1][1], set()
+    last_end, seen = found[-1][1], set[int]()
     for start, _, hits in reversed(found):
         if start < last_end - reach:
             break

@@ -96,7 +96,9 @@ def _parse(word: str) -> tuple[tuple[Reading, ...], tuple[str, ...]]:
     """The (lemma, grammemes) of each dictionary reading of the folded ``word``, and, when there
     is none, the best-scored lemmas guessed from its ending (none for a word without letters)."""
     parses = _morph().parse(word.replace(_FOLDED_APOSTROPHE, _DICTIONARY_APOSTROPHE))
-    known = [p for p in parses if isinstance(p[4][-1][0], _DictionaryAnalyzer)]
+    dictionary = _DictionaryAnalyzer
+    assert dictionary is not None  # _morph() has loaded it
+    known = [p for p in parses if isinstance(p[4][-1][0], dictionary)]
     if known:
         return tuple(dict.fromkeys((_fold(p[2]), _kept(p[1].grammemes)) for p in known)), ()
     best = max((p[3] for p in parses), default=0)
@@ -142,6 +144,7 @@ def _linked_places(lemma: str) -> set[str]:
     """The town an adjective or a region is named after: житомирський, Житомирщина → Житомир;
     коростенський → Коростень. The dictionary does not tell town names from other nouns, so
     this also links a few adjectives of things (заводський → завод), which a search can bear."""
+    stems: tuple[str, ...]
     if lemma.endswith("ський") and len(lemma) > 7:
         stems = (lemma[:-5], lemma[:-5] + "ь")
     elif lemma.endswith("щина") and len(lemma) > 6:

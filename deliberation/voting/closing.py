@@ -9,7 +9,7 @@ written at that moment (see migrations/vote_guards.py), then the count and what 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import update
 from sqlmodel import Session
@@ -117,13 +117,9 @@ def _claim_close(db: Session, vote: Vote, *, due_only: bool) -> bool:
     return claimed
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def is_due(vote: Vote) -> bool:
     """By this server's clock, which only decides whether to ask; the database clock decides."""
-    return vote.status == VoteStatus.OPEN and vote.closes_at is not None and _aware(vote.closes_at) <= utcnow()
+    return vote.status == VoteStatus.OPEN and vote.closes_at is not None and vote.closes_at <= utcnow()
 
 
 def _present(db: Session, vote: Vote, *, participants: set[int]) -> set[int]:

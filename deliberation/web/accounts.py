@@ -15,6 +15,7 @@ from ..notifications.delivery import queue_mail
 from ..workshops import queries as workshop_queries
 from . import registration_mail
 from .context import Ctx, endpoint
+from .forms import mask_token, unmask_token
 from .home import safe_next, set_language_cookie
 
 log = logging.getLogger("deliberation.accounts")
@@ -80,18 +81,24 @@ def logout(ctx: Ctx) -> Response:
 
 @endpoint(private=True)
 def register(ctx: Ctx) -> Response:
-    token = ctx.request.query_params.get("invite", "") or ctx.form.get("invite", "")
+    token = unmask_token(ctx.request.query_params.get("invite", "") or ctx.form.get("invite", ""))
     mode = queries.get_registration_mode(ctx.db)
     invitation = queries.get_valid_invitation(ctx.db, token) if token else None
     context = {
         "mode": mode,
-        "invite": token,
         "invitation_valid": invitation is not None,
         "values": {},
         "errors": {},
         "sent_to": "",
         "link_hours": ctx.settings.registration_link_hours,
     }
+    if token:
+        # The invitation's token is masked afresh in the page (its form and the language switch's
+        # way back), so the page is compressed like any other: see ``mask_token``.
+        masked = mask_token(token)
+        context |= {"invite": masked, "current_url": ctx.url("register") + f"?invite={masked}"}
+    else:
+        context["invite"] = ""
     if ctx.request.method == "GET":
         return ctx.render("accounts/register.html", context)
     try:
@@ -119,16 +126,19 @@ def register(ctx: Ctx) -> Response:
 
 @endpoint(private=True)
 def register_confirm(ctx: Ctx) -> Response:
-    token = ctx.request.path_params["token"]
+    token = unmask_token(ctx.request.path_params["token"])
     pending = registration.get_valid_pending(ctx.db, token)
     if pending is None:
         return ctx.render("accounts/register_confirm.html", {"pending": None, "errors": {}}, status=404)
+    here = _masked_address(ctx, "register_confirm", token)
     if ctx.request.method == "GET":
-        return ctx.render("accounts/register_confirm.html", {"pending": pending, "errors": {}})
+        return ctx.render("accounts/register_confirm.html", here | {"pending": pending, "errors": {}})
     try:
         user = registration.check_confirm_registration(ctx.db, token=token, data=ctx.form)
     except ValidationError as error:
-        return ctx.render("accounts/register_confirm.html", {"pending": pending, "errors": error.errors}, status=422)
+        return ctx.render(
+            "accounts/register_confirm.html", here | {"pending": pending, "errors": error.errors}, status=422
+        )
     _sign_in(ctx, user)
     ctx.flash(gettext("Welcome! Your account is ready. Find a workshop to join below."))
     return ctx.redirect("workshops")
@@ -157,6 +167,13 @@ def password_forgot(ctx: Ctx) -> Response:
     return response
 
 
+def _masked_address(ctx: Ctx, route: str, token: str) -> dict:
+    """The page's own address (its form's action, the language switch's way back) with the link's
+    token masked afresh, so the page shows no secret and is compressed like any other."""
+    address = ctx.url(route, token=mask_token(token))
+    return {"current_path": address, "current_url": address}
+
+
 def _reset_message(ctx: Ctx, user, link: str) -> mail.Message:
     token = set_locale(user.locale or ctx.request.scope.get("delib_locale", "uk"))
     try:
@@ -177,15 +194,16 @@ def _reset_message(ctx: Ctx, user, link: str) -> mail.Message:
 
 @endpoint(private=True)
 def password_reset(ctx: Ctx) -> Response:
-    token = ctx.request.path_params["token"]
+    token = unmask_token(ctx.request.path_params["token"])
     if actions.get_valid_reset(ctx.db, token) is None:
         return ctx.render("accounts/password_reset.html", {"valid": False, "errors": {}}, status=404)
+    here = _masked_address(ctx, "password_reset", token)
     if ctx.request.method == "GET":
-        return ctx.render("accounts/password_reset.html", {"valid": True, "errors": {}})
+        return ctx.render("accounts/password_reset.html", here | {"valid": True, "errors": {}})
     try:
         user = actions.check_reset_password(ctx.db, token=token, data=ctx.form)
     except ValidationError as error:
-        return ctx.render("accounts/password_reset.html", {"valid": True, "errors": error.errors}, status=422)
+        return ctx.render("accounts/password_reset.html", here | {"valid": True, "errors": error.errors}, status=422)
     _sign_in(ctx, user)
     ctx.flash(gettext("Your new password is set and you are signed in."))
     return ctx.redirect("home")

@@ -36,7 +36,6 @@ def routes() -> list[Route]:
 
 
 def _overview_context(ctx: Ctx) -> dict:
-    ctx.keep_uncompressed()  # a new invitation link is a one-time secret
     return {
         "mode": queries.get_registration_mode(ctx.db),
         "invitations": queries.list_invitations(ctx.db),
@@ -68,7 +67,9 @@ def invitations(ctx: Ctx) -> Response:
         )
     except ValidationError as error:
         return ctx.render("admin/overview.html", _overview_context(ctx) | {"errors": error.errors}, status=422)
-    # The link is shown once, now: only its hash is stored.
+    # The link is shown once, now: only its hash is stored. This one answer is sent uncompressed;
+    # the overview without a new link is compressed like any page.
+    ctx.keep_uncompressed()
     path = ctx.url("register") + f"?invite={token}"
     link = ctx.mail_link(path) or path
     return ctx.render("admin/overview.html", _overview_context(ctx) | {"new_link": link}, status=201)

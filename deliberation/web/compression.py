@@ -3,10 +3,13 @@
 A compressed page leaks, through its size, whether text an attacker chose repeats a secret on the same
 page. Two rules keep that from mattering:
 
-- the CSRF token is masked afresh for every page (``forms.csrf_token``), so its bytes never repeat;
-- a handler that puts another secret of one person in a page (a ballot's receipt code, a one-time
-  invitation link, a reset link's token, the hall's check-in code) calls ``keep_uncompressed``, and that
-  answer goes out as it is.
+- a secret a page only carries is masked afresh for every page, so its bytes never repeat: the CSRF
+  token (``forms.csrf_token``) and a link's token, an invitation's or a reset or registration link's
+  (``forms.mask_token``, unmasked by the handler it comes back to);
+- a secret a person must read is shown in an answer of its own, tiny and uncompressed: the hall's
+  check-in code (``console.checkin_code_shown``, fetched into the console and the chair's screen);
+- the rest (a secret ballot's receipt code in the booth, a new invitation link shown once) calls
+  ``keep_uncompressed``, and that answer goes out as it is.
 
 Everything else is compressed when the browser accepts gzip and the body is large enough to gain.
 """

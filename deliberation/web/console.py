@@ -38,6 +38,7 @@ def routes() -> list[Route]:
         Route(FORUM + "/current/clear", agenda_clear_current, methods=["POST"], name="agenda_clear_current"),
         Route(FORUM + "/presence", presence_mark_many, methods=["POST"], name="presence_mark_many"),
         Route(FORUM + "/checkin/code", checkin_code, methods=["POST"], name="checkin_code"),
+        Route(FORUM + "/checkin/shown", checkin_code_shown, name="checkin_code_shown"),
         Route(FORUM + "/checkin", delegate_checkin, methods=["POST"], name="delegate_checkin"),
     ]
 
@@ -78,13 +79,12 @@ def _presence(ctx: Ctx, forum: Forum) -> dict:
     present = queries.present_ids(ctx.db, forum.id)
     proxies = queries.live_proxies(ctx.db, forum.id)
     represented = {giver for giver, holder in proxies.items() if holder in present and giver in registered} - present
-    ctx.keep_uncompressed()  # the hall's check-in code, beside delegates' names
     return {
         "registered_count": len(registered),
         "present_count": len(present),
         "represented_count": len(represented),
-        "checkin_code": presence.checkin_code(forum),
-        "code_until": presence.code_valid_until(),
+        # Only whether there is a code: the code itself comes in its own answer (checkin_code_shown).
+        "code_shown": presence.checkin_code(forum) is not None,
         "checkin_on": forum.checkin_secret is not None,
         "can_mark_presence": rules.can_mark_presence(ctx.actor, forum),
     }
@@ -249,6 +249,23 @@ def checkin_code(ctx: Ctx) -> Response:
         presence.do_start_checkin(ctx.db, forum=forum, actor=actor)
         message = gettext("A new check-in code is shown in the hall.")
     return back_to_console(ctx, forum.id, "presence", message)
+
+
+@endpoint
+def checkin_code_shown(ctx: Ctx) -> Response:
+    """The hall's check-in code alone, which the console and the chair's screen fetch into their page.
+
+    The code is a secret shown as it is (a chair reads it out), so it cannot be masked; beside names
+    and titles others wrote it would let a compressed page leak it (BREACH, web/compression.py). In an
+    answer of its own, a few hundred bytes sent uncompressed, it leaves those pages free to be
+    compressed. Without JavaScript the pages link here instead, and this is a small page."""
+    forum = _forum(ctx)
+    _require_console(ctx, forum)
+    ctx.keep_uncompressed()
+    context = {"forum": forum, "checkin_code": presence.checkin_code(forum)}
+    if ctx.is_htmx:
+        return ctx.render("forums/console/_checkin_code.html", context)
+    return ctx.render("forums/checkin_code.html", context)
 
 
 @endpoint

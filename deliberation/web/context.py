@@ -262,9 +262,6 @@ def endpoint(
         sqlite_write_intent.set(writes and not reads_first)
         db = app_state.sessions()
         ctx = Ctx(request=request, db=db, app_state=app_state, private=private)
-        if private:
-            # A page about one person may carry their token (an invitation, a reset link).
-            ctx.keep_uncompressed()
         try:
             app_state.outbox.ensure_running()
             ctx.actor = resolve_actor(ctx)

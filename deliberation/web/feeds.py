@@ -19,7 +19,7 @@ from ..drafting.models import DocumentKind
 from ..forums.queries import get_forum
 from ..i18n import gettext
 from ..library import queries, record_queries
-from ..library.describe import adoption_date, aware, first_paragraph
+from ..library.describe import adoption_date, first_paragraph
 from ..resolutions.queries import get_last_resolution
 from ..taxonomy import SECTORS, THEMES
 from .context import Ctx, endpoint
@@ -70,7 +70,7 @@ def feed_resolutions(ctx: Ctx) -> Response:
     feed.language("uk")
     feed.generator("Deliberation")
     if resolutions:
-        feed.updated(aware(resolutions[0].adopted_at))
+        feed.updated(resolutions[0].adopted_at)
     for resolution in resolutions:
         url = ctx.absolute(
             ctx.url("resolution", year=resolution.year, n=record_queries.number_in_year(resolution.number))
@@ -80,8 +80,8 @@ def feed_resolutions(ctx: Ctx) -> Response:
         entry.id(url)
         entry.title(gettext("Resolution %(number)s", number=resolution.number) + f": {resolution.title}")
         entry.link(href=url, rel="alternate", type="text/html")
-        entry.updated(aware(resolution.adopted_at))
-        entry.published(aware(resolution.adopted_at))
+        entry.updated(resolution.adopted_at)
+        entry.published(resolution.adopted_at)
         entry.summary(first_paragraph(resolution.text))
         for person in resolution.contributors or ():
             entry.author({"name": person.get("name", "")})

@@ -78,9 +78,40 @@ def csrf_token(scope: Scope) -> str:
     in every page, an attacker who can make a browser load many guesses and watch the sizes would read
     it off byte by byte (BREACH). A fresh random mask XORed with the secret, sent beside it, makes the
     bytes of every page's token new, while ``csrf_matches`` still recovers the one secret."""
-    secret = csrf_secret(scope).encode()
+    return _masked(csrf_secret(scope).encode())
+
+
+def _masked(secret: bytes) -> str:
     mask = secrets.token_bytes(len(secret))
     return base64.urlsafe_b64encode(mask + bytes(a ^ b for a, b in zip(mask, secret, strict=True))).decode().rstrip("=")
+
+
+#: Marks a token masked for one page; never a character of ``secrets.token_urlsafe``.
+MASKED_TOKEN_PREFIX = "~"
+_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def mask_token(token: str) -> str:
+    """A link's token (an invitation, a reset or registration link) as a page may show it: masked
+    afresh like the CSRF token, so the page can be compressed, and still a working token for
+    ``unmask_token``. The raw token stays in the e-mail and the address bar, never in a page."""
+    return MASKED_TOKEN_PREFIX + _masked(token.encode())
+
+
+def unmask_token(sent: str) -> str:
+    """The token a request carries, masked by a page or raw from an e-mail; "" when it is neither."""
+    if not sent.startswith(MASKED_TOKEN_PREFIX):
+        return sent
+    body = sent[len(MASKED_TOKEN_PREFIX) :]
+    try:
+        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    except ValueError:
+        return ""
+    half = len(raw) // 2
+    if not raw or len(raw) % 2:
+        return ""
+    token = bytes(a ^ b for a, b in zip(raw[:half], raw[half:], strict=True)).decode("latin-1")
+    return token if _TOKEN.fullmatch(token) else ""
 
 
 def csrf_matches(sent: str, secret: str) -> bool:

@@ -20,6 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..drafting.models import DocumentKind
+from ..drafting.words import revision_words
 from ..errors import NotFound
 from ..i18n import N_, get_locale, gettext
 from ..library import queries, record_queries
@@ -285,6 +286,17 @@ def resolution_history(ctx: Ctx) -> Response:
             "resolution": record,
             "kind": DocumentKind(record.kind).label,
             "history": history,
+            # The same words as the document's own history (drafting/words.py), never «(7): «#1»».
+            "words": {
+                row.number: revision_words(
+                    origin=row.origin,
+                    source_number=row.source_number,
+                    amendment_number=row.amendment_number,
+                    amendment_author=row.author_name if row.amendment_number is not None else None,
+                    vote_number=row.vote_number,
+                )
+                for row in history.rows
+            },
             "default_from": max(1, record.revision_number - 1),
             "default_to": record.revision_number,
         },

@@ -263,7 +263,6 @@ def _booth_context(
     ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem, *, just_cast=None, done: str = "", refused: bool = False
 ) -> dict:
     lines = queries.booth_lines(ctx.db, vote=vote, actor=ctx.actor)
-    ctx.keep_uncompressed()  # receipt codes, beside a title and names others wrote
     secrets = _device_secrets(ctx, vote)
     if just_cast is not None and just_cast.receipt:
         secrets[just_cast.voter_id] = just_cast.receipt
@@ -277,6 +276,10 @@ def _booth_context(
             choices[line.voter.id] = queries.secret_choice(ctx.db, vote=vote, voter_id=line.voter.id, receipt=secret)
             if choices[line.voter.id] is not None:
                 receipts[line.voter.id] = secret
+    if receipts:
+        # A receipt code, and with it the secret choice, beside a title and names others wrote: this
+        # answer goes out uncompressed. A booth with no receipt to show is compressed like any page.
+        ctx.keep_uncompressed()
     if just_cast is None and done in ("cast", "changed") and any(line.has_voted for line in lines):
         just_cast = actions.Cast(voter_id=0, changed=done == "changed")
     return {
@@ -428,14 +431,14 @@ def _state(ctx: Ctx, forum: Forum) -> dict:
     ends_at = speech_ends_at(state.speaker, state.item.speaking_seconds) if state.item else None
     # The hall screen's address is public: the check-in code shows only on a chair's own screen,
     # or anyone at home could read it and be counted present.
-    code = checkin_code(forum) if forum_rules.can_run_sitting(ctx.actor) else None
-    if code:
-        ctx.keep_uncompressed()
+    # Only whether it shows: the code comes in its own small answer (console.checkin_code_shown),
+    # so this page can be compressed.
+    code_shown = forum_rules.can_run_sitting(ctx.actor) and checkin_code(forum) is not None
     return {
         "forum": forum,
         "state": state,
         "speaker_ends_at": ends_at,
-        "checkin_code": code,
+        "code_shown": code_shown,
     }
 
 

@@ -107,7 +107,7 @@ def test_toolbar_live_preview_amendment_as_a_change_and_history_in_words(browser
     submit(maria, "form[action$='/accept']")
     maria.goto(f"/documents/{document_id}/history")
     amendment_id = amendment_url.rsplit("/", 1)[1]
-    expect(maria.locator("table")).to_contain_text(f"Прийнято поправку № {amendment_id} (автор — Петро Гнатюк)")
+    expect(maria.locator("table")).to_contain_text(f"Враховано поправку № {amendment_id} (автор — Петро Гнатюк)")
     expect(maria.locator("table")).to_contain_text(t("First version"))
     inspect(maria, "amend-04-history")
 

@@ -73,8 +73,8 @@ def test_history_in_ukrainian_names_what_happened_and_who_wrote_an_amendment(cli
     maria, petro = history["Марія Савчук"], history["Петро Гнатюк"]
     assert rows == [
         "Відновлено версію 1",
-        f"Прийнято поправку № {petro} (автор — Петро Гнатюк)",
-        f"Прийнято поправку № {maria} (авторка — Марія Савчук)",
+        f"Враховано поправку № {petro} (автор — Петро Гнатюк)",
+        f"Враховано поправку № {maria} (авторка — Марія Савчук)",
         "Внесено зміни\n«пункт 4»",
         "Перша версія",
     ]
@@ -117,7 +117,7 @@ def test_an_amendment_a_forum_adopted_names_the_vote(locale, expected):
     [
         ("merge", 4, "Внесено зміни до версії 4 і поєднано їх зі змінами, збереженими тим часом"),
         ("resolve", None, "Внесено зміни, суперечливі місця узгоджено вручну"),
-        ("amendment", 3, "Прийнято поправку"),
+        ("amendment", 3, "Враховано поправку"),
     ],
 )
 def test_every_origin_has_its_words(origin, source, expected):
@@ -132,4 +132,4 @@ def test_the_page_of_a_version_an_amendment_made_says_so_in_words(client, team, 
     sign_in(client, team["petro"].email)
     page = client.get(f"/documents/{document.id}/revisions/3").text
     meta = re.search(r'<p class="meta">Версія 3.*?</p>', page, re.S).group(0)
-    assert f"Прийнято поправку № {history['Марія Савчук']} (авторка — " in meta and "«#" not in meta
+    assert f"Враховано поправку № {history['Марія Савчук']} (авторка — " in meta and "«#" not in meta

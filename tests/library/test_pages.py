@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from lxml import html as lxml_html
 
-from deliberation.testing import counted_queries, make_closed_vote, sign_in
+from deliberation.testing import counted_queries, make_closed_vote, make_resolution, sign_in
 
 from .conftest import DRAFT_TITLE, DRAFT_WORDS, path_of
 
@@ -327,6 +327,75 @@ def test_a_version_after_the_adopted_one_cannot_be_compared(client, revised):
     # Nonsense falls back to the adopted version and the one before it.
     fallback = client.get(path_of(revised, "/compare"), params={"from": "x", "to": "<"})
     assert fallback.status_code == 200 and "ПІЗНІША ЧЕРНЕТКА" not in fallback.text
+
+
+@pytest.fixture
+def told(empty_shelf, db):
+    """A resolution adopted at version 4: first version, an edit, Maria's amendment, version 2 restored."""
+    from deliberation.discussion.actions import check_propose_amendment, do_accept_amendment
+    from deliberation.drafting.actions import check_save_revision, do_restore_revision, paragraphs_of
+    from deliberation.drafting.queries import get_revision
+    from deliberation.testing import make_document, make_user
+    from deliberation.workshops.queries import get_membership
+
+    petro, maria = empty_shelf.author, make_user(db, display_name="Марія Савчук")
+    body = "Просимо відремонтувати водогін у селі Іванівка.\n\nРоботи завершити до осені."
+    document = make_document(db, workshop=empty_shelf.workshops["deputies"], author=petro, body=body)
+    membership = get_membership(db, workshop_id=document.workshop_id, user_id=petro.id)
+    check_save_revision(
+        db,
+        document=document,
+        actor=petro,
+        membership=membership,
+        data={"base": "1", "title": document.title, "body": body + "\n\nЗвітувати щомісяця.", "summary": "звіти"},
+    )
+    unit = next(p for p in paragraphs_of(get_revision(db, document_id=document.id, number=2)) if "осені" in p.text)
+    amendment = check_propose_amendment(
+        db,
+        document=document,
+        actor=maria,
+        data={
+            "kind": "replace",
+            "pid": unit.pid,
+            "proposed": "Роботи завершити до першого вересня.",
+            "rationale": "Точніше.",
+            "base": "2",
+        },
+    )
+    do_accept_amendment(db, amendment=amendment, document=document, actor=petro, membership=membership)
+    do_restore_revision(db, document=document, actor=petro, membership=membership, number=2)
+    resolution = make_resolution(
+        db, forum=empty_shelf.forums["spring"], document=document, actor=empty_shelf.coordinator, closed_at=MARCH
+    )
+    db.commit()
+    return resolution, amendment.id
+
+
+def _what_happened(client, resolution) -> list[str]:
+    page = client.get(path_of(resolution, "/history"))
+    assert page.status_code == 200
+    assert not re.search(r"\(\d+\)|«#", page.text), "the stored note, not words"
+    return [
+        re.sub(r"<[^>]+>", "", cell.replace("<br>", "\n")).strip()
+        for cell in re.findall(r'<td class="history-what">(.*?)</td>', page.text, re.S)
+    ]
+
+
+def test_the_resolution_history_says_what_happened_in_the_documents_words(client, told):
+    resolution, amendment = told
+    assert _what_happened(client, resolution) == [
+        "Відновлено версію 2",
+        f"Враховано поправку № {amendment} (авторка — Марія Савчук)",
+        "Внесено зміни\n«звіти»",
+        "Перша версія",
+    ]
+    client.post("/language", data={"lang": "en", "next": "/", "csrf_token": _csrf(client)})
+    assert _what_happened(client, resolution) == [
+        "Version 2 restored",
+        f"Amendment No. {amendment} by Марія Савчук accepted",
+        "Changes made\n“звіти”",
+        "First version",
+    ]
 
 
 def test_a_missing_resolution_has_no_history(client, shelf):

@@ -155,7 +155,6 @@ def test_line_endings_do_not_matter(text):
     [
         pytest.param(datetime(2026, 3, 14, 10, 15, tzinfo=UTC), id="aware UTC"),
         pytest.param(datetime(2026, 3, 14, 12, 15, tzinfo=timezone(timedelta(hours=2))), id="Kyiv"),
-        pytest.param(datetime(2026, 3, 14, 10, 15), id="naive taken as UTC"),
         pytest.param(datetime(2026, 3, 14, 10, 15, 0, 999999, tzinfo=UTC), id="microseconds dropped"),
     ],
 )
@@ -291,6 +290,7 @@ def test_a_float_is_refused(change):
         pytest.param(_set(["adopted_at"], "2026-03-14T10:15:00+00:00"), "invalid_time", id="offset instead of Z"),
         pytest.param(_set(["adopted_at"], "2026-03-14T10:15:00.5Z"), "invalid_time", id="fractional seconds"),
         pytest.param(_set(["adopted_at"], "2026-02-30T10:15:00Z"), "invalid_time", id="no such day"),
+        pytest.param(_set(["adopted_at"], datetime(2026, 3, 14, 10, 15)), "invalid_time", id="naive datetime"),
         pytest.param(_set(["previous_hash"], OTHER_HASH.upper()), "invalid_hash", id="uppercase hash"),
         pytest.param(_set(["previous_hash"], "ab"), "invalid_hash", id="short hash"),
         pytest.param(_set(["contributors", 1, "id"], 12), "duplicate_contributor", id="duplicate contributor"),

@@ -696,6 +696,13 @@ TABLE += [
     ("agenda_clear_current", "POST", "/forums/{assembly}/current/clear", {}, _CHAIR),
     ("presence_mark_many", "POST", "/forums/{assembly}/presence", {"user_id": "{member}", "present": "1"}, _CHAIR),
     ("checkin_code", "POST", "/forums/{assembly}/checkin/code", {"action": "start"}, _CHAIR),
+    (
+        "checkin_code_shown",
+        "GET",
+        "/forums/{assembly}/checkin/shown",
+        None,
+        dict(anonymous="login", member=403, facilitator=403, coordinator=200),
+    ),
     # Only a delegate checks in; member is one, but the chair has not started self check-in (409).
     (
         "delegate_checkin",
