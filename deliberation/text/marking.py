@@ -60,6 +60,7 @@ class _Writer:
         self.out: list[str] = []
         self.open: list[str] = []  # names of the elements open at this point
         self.pending: list[str] = []  # removals waiting for a place where text may stand
+        self.passed_space = False  # a space was written while a removal waited
         self.spaces: list[str] = []  # spaces after an insertion's last word so far
         self.ins_label, self.del_label = ins_label, del_label
         self.in_ins = False
@@ -69,8 +70,14 @@ class _Writer:
 
     def flush(self) -> None:
         if self.pending and self.text_allowed():
-            self.out += self.pending
+            if self.passed_space and not self.pending[-1][-1].isspace():
+                # The space that followed the removed words in the old text is already written,
+                # before them: without one after them, the old text would read them joined to
+                # the next word ("громада" + "громада").
+                self.pending[-1] += " "
+            self.out += [f"<del>{self.del_label}{html.escape(text, quote=False)}</del>" for text in self.pending]
             self.pending = []
+        self.passed_space = False
 
     def tag(self, tag: str) -> None:
         self.close_ins()
@@ -91,6 +98,7 @@ class _Writer:
             # Spaces join an insertion only between its words: an underline does not run on past
             # its last word. Nor are the line breaks between blocks a place for a removal.
             (self.spaces if self.in_ins and inserted else self.out).append(escaped)
+            self.passed_space = self.passed_space or bool(self.pending)
             return
         self.flush()
         if inserted and not self.in_ins:
@@ -115,7 +123,7 @@ class _Writer:
         if text.strip():
             # Placed at the next text or closing tag, so that a paragraph removed before another
             # shows at the start of that one, and one removed at an element's end stays inside it.
-            self.pending.append(f"<del>{self.del_label}{html.escape(text, quote=False)}</del>")
+            self.pending.append(text)
 
 
 def mark_changes(old_html: str, new_html: str, *, ins_label: str, del_label: str, label_lang: str = "") -> str | None:
@@ -157,5 +165,6 @@ def mark_changes(old_html: str, new_html: str, *, ins_label: str, del_label: str
         else:
             writer.text(piece, inserted=False, first=False)
     writer.close_ins()
-    writer.out += writer.pending
+    writer.open = []  # at the end, whatever is still open, a removal stands here
+    writer.flush()
     return "".join(writer.out)

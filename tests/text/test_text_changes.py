@@ -136,6 +136,15 @@ def test_a_paragraph_removed_before_another_shows_at_the_start_of_it():
     assert marked is not None and re.search(r"<p><del>.*Перший рядок.*</del>Другий рядок</p>", marked, re.S)
 
 
+def test_a_removal_placed_after_the_space_that_followed_it_keeps_its_words_apart_in_the_old_text():
+    # Found by Hypothesis: the paragraph break and one word go, and the space that followed that
+    # word in the old text is written before the removal, so the old text read «громадагромада».
+    old, new = "громада громада\n\nгромада громада громада", "громада громада громада громада"
+    tree = Tree(mark_changes(_html(old), _html(new), **LABELS))
+    assert _words("".join(tree.old_text)) == _words(old)
+    assert _words("".join(tree.new_text)) == _words(new)
+
+
 def test_formatting_alone_is_no_change_of_words():
     assert mark_changes(_html("Кошти в бюджеті."), _html("Кошти в **бюджеті**."), **LABELS) is None
 
