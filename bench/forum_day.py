@@ -50,7 +50,7 @@ from deliberation import migrate  # noqa: E402
 from deliberation.db import SessionFactory, make_engine  # noqa: E402
 from deliberation.testing import make_sitting, signed_in_session  # noqa: E402
 from deliberation.voting import actions  # noqa: E402
-from deliberation.voting.models import CHOICES  # noqa: E402
+from deliberation.voting.counting import CHOICES  # noqa: E402
 
 WORKERS = 2
 CONNECT_BATCH = 200

@@ -50,7 +50,8 @@ from deliberation.db import SessionFactory, make_engine, sqlite_write_intent, ut
 from deliberation.forums.models import Forum  # noqa: E402
 from deliberation.testing import make_sitting, signed_in_session  # noqa: E402
 from deliberation.voting import actions, closing  # noqa: E402
-from deliberation.voting.models import CHOICES, Participation, Vote  # noqa: E402
+from deliberation.voting.counting import CHOICES  # noqa: E402
+from deliberation.voting.models import Participation, Vote  # noqa: E402
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 SECRET_KEY = "bench-forum-vote-secret-of-32-bytes-or-more"

@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, MetaData, Table, event, inspect, make_url
+from sqlalchemy import CheckConstraint, Engine, MetaData, String, Table, TypeDecorator, event, inspect, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, SQLModel, create_engine
@@ -36,6 +37,35 @@ NAMING_CONVENTION = {
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 metadata: MetaData = SQLModel.metadata
+
+
+class StoredEnum(TypeDecorator):
+    """A column holding one ``StrEnum``'s values: stored as the plain string (so the schema is a
+    ``VARCHAR`` like any other), read back as the member, so a loaded row's ``status.label`` works.
+
+    The database refuses any other value through a CHECK constraint (``allowed``), which the
+    migrations create from their own copy of the values and a test compares with the enum.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum], length: int) -> None:
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value, dialect):
+        # A member binds as its value; an unknown string goes through for the CHECK to refuse.
+        return None if value is None else str(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else self.enum(value)
+
+
+def allowed(column: str, enum: type[StrEnum]) -> CheckConstraint:
+    """The CHECK constraint that keeps ``column`` to ``enum``'s values, named ``ck_<table>_<column>``."""
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return CheckConstraint(f"{column} IN ({values})", name=column)
 
 
 def utcnow() -> datetime:

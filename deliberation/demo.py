@@ -20,11 +20,12 @@ from .drafting.actions import check_create_document, check_save_revision
 from .forums.actions import check_create_forum, do_set_forum_status
 from .forums.agenda import do_accept_item, do_set_current_item, do_submit_document
 from .forums.delegates import do_register_delegate
+from .forums.models import ForumStatus
 from .voting.actions import check_cast_ballot, check_prepare_vote, do_open_vote
 from .voting.closing import do_close_vote
 from .wiring import wire
 from .workshops.actions import check_create_workshop, check_request_membership, do_decide_membership, do_set_facilitator
-from .workshops.models import Membership
+from .workshops.models import Membership, WorkshopKind
 from .workshops.queries import get_membership, get_workshop
 
 PASSWORD = "demo-pass-2026"
@@ -93,7 +94,7 @@ FORUMS: list[dict[str, Any]] = [
         "затверджується план діяльності мережі до наступного форуму.",
         place="Полтава, обласна універсальна наукова бібліотека",
         is_online=True,
-        status="planned",
+        status=ForumStatus.PLANNED,
     ),
     dict(
         title="Форум мережі: бюджетний процес і адміністративні послуги",
@@ -101,7 +102,7 @@ FORUMS: list[dict[str, Any]] = [
         description="Підсумки роботи майстерень з бюджетного процесу та адміністративних послуг.",
         place="Житомир",
         is_online=False,
-        status="closed",
+        status=ForumStatus.CLOSED,
     ),
 ]
 
@@ -296,7 +297,7 @@ def load_demo(db: Session, *, today: date | None = None) -> DemoLogins:
             },
         )
         do_set_facilitator(db, workshop=workshop, user_id=saved_id(facilitator), appoint=True, actor=coordinator)
-        if spec["kind"] == "deputies":
+        if spec["kind"] == WorkshopKind.DEPUTIES:
             for email in ("deputy2@demo.example", "expert@demo.example"):
                 check_request_membership(db, workshop=workshop, actor=users[email], message="")
                 do_decide_membership(
@@ -313,7 +314,7 @@ def load_demo(db: Session, *, today: date | None = None) -> DemoLogins:
         spec = dict(spec)
         status = spec.pop("status")
         # A past forum ends today: its vote runs now, and its resolution must bear a day of the forum.
-        starts = today + timedelta(days=45) if status == "planned" else today - timedelta(days=1)
+        starts = today + timedelta(days=45) if status == ForumStatus.PLANNED else today - timedelta(days=1)
         forum = check_create_forum(
             db,
             actor=coordinator,
@@ -324,7 +325,7 @@ def load_demo(db: Session, *, today: date | None = None) -> DemoLogins:
                 "ends_on": (starts + timedelta(days=1)).isoformat(),
             },
         )
-        if status == "closed":
+        if status == ForumStatus.CLOSED:
             _spring_forum(db, forum, users, coordinator)
         else:
             _planned_forum(db, forum, users)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gettext as _gettext
 from contextvars import ContextVar
 from datetime import date, datetime
+from enum import StrEnum
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -93,6 +94,38 @@ def pgettext(context: str, message: str, **params) -> str:
 
 
 _ = gettext
+
+
+class Labelled(StrEnum):
+    """A closed set of stored values, each member with the label it is shown with.
+
+    Members are written ``DRAFT = "draft", N_("Draft")``: the value is the string the database
+    holds (and the API and the templates print, since a ``StrEnum`` is that string), the message
+    is marked for extraction and translated where it is shown, in the reader's language. A member
+    may carry further messages after the label (``msgids[1]``…) for subclasses to name.
+    """
+
+    msgids: tuple[str, ...]
+
+    def __new__(cls, value: str, *msgids: str) -> Labelled:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.msgids = msgids
+        return member
+
+    @property
+    def msgid(self) -> str:
+        """The label untranslated, for a form's options (the macro translates)."""
+        return self.msgids[0]
+
+    @property
+    def label(self) -> str:
+        return gettext(self.msgids[0])
+
+    @classmethod
+    def options(cls) -> dict[str, str]:
+        """Value → untranslated label, in the order of the members (form selects, radio groups)."""
+        return {member.value: member.msgids[0] for member in cls}
 
 
 # Dates have one module (``dates``); these bind it to the request's language.

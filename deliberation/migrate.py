@@ -32,7 +32,7 @@ def alembic_config(bind: Engine | None = None) -> Config:
 
 
 class MigrationError(Exception):
-    """An unknown or unreachable revision: one line for whoever typed it."""
+    """An unknown or unreachable revision, or data a migration cannot take: one line for whoever typed it."""
 
 
 @dataclass(frozen=True)

@@ -16,23 +16,34 @@ from sqlalchemy import event
 from sqlalchemy.orm import object_session
 from sqlmodel import Session, col, select
 
-from .accounts.models import User
+from .accounts.models import Occupation, User
 from .accounts.passwords import hash_password
 from .accounts.sessions import Lifetime, do_start_session
 from .db import saved_id, utcnow
 from .drafting.actions import check_create_document, check_save_revision
-from .drafting.models import Document
+from .drafting.models import Document, DocumentStatus
 from .drafting.queries import get_revision
-from .forums.models import AgendaItem, Delegate, Forum
-from .outbox.models import OutboxEntry
+from .forums.models import AgendaItem, AgendaKind, AgendaStatus, Delegate, Forum, ForumStatus
+from .outbox.models import Channel, OutboxEntry
 from .resolutions.actions import do_adopt_resolution
 from .voting.counting import Counts, Electorate, Rule, decide
 from .voting.mixing import mix
-from .voting.models import Ballot, BallotBox, Participation, Vote
+from .voting.models import (
+    Ballot,
+    BallotBox,
+    Choice,
+    Participation,
+    QuorumBase,
+    Threshold,
+    Vote,
+    VoteMode,
+    VoteStatus,
+    VoteSubject,
+)
 from .web.sessions import COOKIE_NAME, SessionMiddleware
 from .web.sessions import Session as CookieSession
 from .wiring import wire
-from .workshops.models import Membership, Workshop
+from .workshops.models import Membership, MembershipStatus, Workshop
 from .workshops.queries import get_membership
 
 # The factories below change things through the domain code, which announces what it did to the
@@ -57,7 +68,7 @@ def make_user(db: Session, *, coordinator: bool = False, **fields) -> User:
     values: dict[str, Any] = dict(
         email=f"person{n}@example.org",
         display_name=f"Учасниця {n}",
-        occupation="deputy",
+        occupation=Occupation.DEPUTY,
         hromada="Ічнянська міська громада",
         password_hash=_password_hash(),
         is_coordinator=coordinator,
@@ -86,10 +97,15 @@ def make_workshop(
     db.flush()
     for user in facilitators:
         db.add(
-            Membership(workshop_id=saved_id(workshop), user_id=saved_id(user), status="approved", is_facilitator=True)
+            Membership(
+                workshop_id=saved_id(workshop),
+                user_id=saved_id(user),
+                status=MembershipStatus.APPROVED,
+                is_facilitator=True,
+            )
         )
     for user in members:
-        db.add(Membership(workshop_id=saved_id(workshop), user_id=saved_id(user), status="approved"))
+        db.add(Membership(workshop_id=saved_id(workshop), user_id=saved_id(user), status=MembershipStatus.APPROVED))
     db.flush()
     return workshop
 
@@ -169,7 +185,9 @@ def post(client, path: str, data: dict | None = None, **kwargs):
 
 def letters_to(db: Session, address: str) -> list[dict]:
     """The e-mails written to the outbox for ``address``, oldest first, as {"to", "subject", "body"}."""
-    rows = db.exec(select(OutboxEntry).where(col(OutboxEntry.channel) == "mail").order_by(col(OutboxEntry.id))).all()
+    rows = db.exec(
+        select(OutboxEntry).where(col(OutboxEntry.channel) == Channel.MAIL).order_by(col(OutboxEntry.id))
+    ).all()
     return [dict(row.payload) for row in rows if row.payload.get("to") == address]
 
 
@@ -232,7 +250,7 @@ def make_closed_vote(
         document_id=document.id,
         revision_number=number,
         title=document.title,
-        status="scheduled",
+        status=AgendaStatus.SCHEDULED,
         submitted_by=saved_id(actor),
     )
     db.add(item)
@@ -240,20 +258,20 @@ def make_closed_vote(
     vote = Vote(
         forum_id=saved_id(forum),
         agenda_item_id=saved_id(item),
-        subject="final",
+        subject=VoteSubject.FINAL,
         title=document.title,
-        threshold=threshold,
+        threshold=Threshold(threshold),
         quorum_num=quorum[0],
         quorum_den=quorum[1],
-        quorum_base=quorum_base,
+        quorum_base=QuorumBase(quorum_base),
         is_secret=secret,
-        mode="hand" if hand_counted else "hall",
+        mode=VoteMode.HAND if hand_counted else VoteMode.HALL,
         revision_number=number,
         created_by=saved_id(actor),
     )
     db.add(vote)
     db.flush()
-    vote.status, vote.opened_by, vote.opened_at = "open", actor.id, utcnow()
+    vote.status, vote.opened_by, vote.opened_at = VoteStatus.OPEN, actor.id, utcnow()
     db.add(vote)
     db.flush()
     if not hand_counted:
@@ -273,7 +291,7 @@ def make_closed_vote(
         counts,
         electorate,
     )
-    vote.status, vote.closed_by, vote.closed_at = "closed", actor.id, closed_at or utcnow()
+    vote.status, vote.closed_by, vote.closed_at = VoteStatus.CLOSED, actor.id, closed_at or utcnow()
     vote.for_count, vote.against_count, vote.abstain_count = for_, against, abstain
     vote.registered_count, vote.present_count = registered, present
     vote.participants_count = electorate.participants
@@ -293,9 +311,11 @@ def _cast_ballots(db: Session, *, vote, choices: list[str]) -> None:
         db.add(Participation(vote_id=vote.id, voter_id=voter_id, cast_by=voter_id, cast_at=utcnow()))
         # A secret vote's choices wait in the ballot box; the close mixes them into the record.
         db.add(
-            BallotBox(id=secrets.token_hex(16), vote_id=vote.id, choice=choice, receipt_hash=secrets.token_hex(32))
+            BallotBox(
+                id=secrets.token_hex(16), vote_id=vote.id, choice=Choice(choice), receipt_hash=secrets.token_hex(32)
+            )
             if vote.is_secret
-            else Ballot(id=secrets.token_hex(16), vote_id=vote.id, choice=choice, voter_id=voter.id)
+            else Ballot(id=secrets.token_hex(16), vote_id=vote.id, choice=Choice(choice), voter_id=voter.id)
         )
     db.flush()
 
@@ -371,15 +391,15 @@ def make_sitting(db: Session, *, delegates: int = 10, present: bool = True) -> S
     document = make_document(
         db, workshop=workshop, author=author, kind="appeal", title="Звернення про відкритість", body=SITTING_BODY
     )
-    document.status = "submitted"
-    forum = make_forum(db, creator=chair, status="open")
+    document.status = DocumentStatus.SUBMITTED
+    forum = make_forum(db, creator=chair, status=ForumStatus.OPEN)
     item = AgendaItem(
         forum_id=saved_id(forum),
-        kind="document",
+        kind=AgendaKind.DOCUMENT,
         document_id=document.id,
         revision_number=1,
         title=document.title,
-        status="scheduled",
+        status=AgendaStatus.SCHEDULED,
         position=1,
         submitted_by=saved_id(author),
     )

@@ -31,7 +31,7 @@ from .discussion.actions import check_propose_amendment
 from .discussion.comments import check_post_comment
 from .drafting.models import Document, Revision
 from .forums import presence
-from .forums.models import AgendaItem, Forum
+from .forums.models import AgendaItem, Forum, ForumStatus
 from .resolutions.models import Resolution
 from .settings import Settings
 from .testing import make_sitting, signed_in_session
@@ -201,8 +201,8 @@ def _first(db: Session, statement: SelectOfScalar[_Row]) -> _Row:
 
 def _ids(db: Session) -> dict:
     resolution = _first(db, select(Resolution).order_by(col(Resolution.id)))
-    closed = _first(db, select(Forum).where(col(Forum.status) == "closed"))
-    planned = _first(db, select(Forum).where(col(Forum.status) == "planned"))
+    closed = _first(db, select(Forum).where(col(Forum.status) == ForumStatus.CLOSED))
+    planned = _first(db, select(Forum).where(col(Forum.status) == ForumStatus.PLANNED))
     item = _first(db, select(AgendaItem).where(col(AgendaItem.forum_id) == closed.id))
     vote = _first(db, select(Vote).where(col(Vote.forum_id) == closed.id))
     document = _first(db, select(Document).order_by(col(Document.id)))

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date
+from enum import StrEnum
 
 from .errors import DomainError, ValidationError
 from .i18n import N_, Nn_
@@ -97,10 +98,17 @@ class Checker:
             self.fail(name, "invalid_email", N_("This does not look like an e-mail address."))
         return value
 
-    def choice(self, name: str, choices: Mapping[str, str] | tuple[str, ...], *, default: str | None = None) -> str:
+    def choice(
+        self, name: str, choices: Mapping[str, str] | tuple[str, ...] | type[StrEnum], *, default: str | None = None
+    ) -> str:
+        """The value chosen; from an enum, its member (so it compares and labels as one)."""
         value = str(self.data.get(name, "") or "").strip() or (default or "")
-        if value not in choices:
-            self.fail(name, "invalid_choice", N_("Please choose one of the options."))
+        if isinstance(choices, type):
+            if value in choices.__members__.values():
+                return choices(value)
+        elif value in choices:
+            return value
+        self.fail(name, "invalid_choice", N_("Please choose one of the options."))
         return value
 
     def flag(self, name: str) -> bool:

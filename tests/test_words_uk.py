@@ -6,7 +6,7 @@ import pytest
 
 from deliberation import i18n
 from deliberation.accounts.regions import REGIONS
-from deliberation.discussion.models import AMENDMENT_KIND_HEADINGS, AMENDMENT_STATUSES, STANCES
+from deliberation.discussion.models import AmendmentKind, AmendmentStatus, StanceKind
 from deliberation.drafting.starters import STARTERS
 from deliberation.taxonomy import SECTORS
 from deliberation.text.markdown import render
@@ -35,9 +35,9 @@ def test_the_interface_says_proekt_zminy_vyd_and_vrakhovano():
     )
     assert "правк" not in _uk("Your edit overlaps a newer one") and "зміни" in _uk("Your edit overlaps a newer one")
     assert _uk("Kind of document") == "Вид документа"
-    assert _uk(AMENDMENT_STATUSES["accepted"]) == "Враховано" and _uk("Accept into the text") == "Врахувати"
-    assert _uk("Oppose") == "Не підтримати" and _uk(STANCES["oppose"]) == "проти"
-    assert [_uk(AMENDMENT_KIND_HEADINGS[k]) for k in ("replace", "delete", "insert", "whole")] == [
+    assert _uk(AmendmentStatus.ACCEPTED.msgid) == "Враховано" and _uk("Accept into the text") == "Врахувати"
+    assert _uk("Oppose") == "Не підтримати" and _uk(StanceKind.OPPOSE.msgid) == "проти"
+    assert [_uk(AmendmentKind(k).msgids[1]) for k in ("replace", "delete", "insert", "whole")] == [
         "Заміна фрагмента",
         "Вилучення фрагмента",
         "Новий абзац",

@@ -17,7 +17,16 @@ from ..i18n import N_, Nn_
 from ..settings import LOCALES
 from ..validation import Checker, bounded, clean_line, strip_controls
 from . import queries
-from .models import OCCUPATIONS, REGISTRATION_MODES, Invitation, LoginFailure, PasswordReset, SiteSetting, User
+from .models import (
+    Invitation,
+    LoginFailure,
+    Occupation,
+    PasswordReset,
+    RegistrationMode,
+    SiteSetting,
+    ThrottleKind,
+    User,
+)
 from .passwords import hash_password, needs_rehash, verify_password
 from .regions import REGIONS
 from .sessions import do_end_other_sessions
@@ -38,7 +47,7 @@ class HostIdentity:
 def profile_fields(check: Checker) -> dict:
     return dict(
         display_name=check.text("display_name", max_length=120, min_length=2),
-        occupation=check.choice("occupation", OCCUPATIONS, default="other"),
+        occupation=check.choice("occupation", Occupation, default=Occupation.OTHER),
         hromada=check.text("hromada", max_length=120, required=False),
         region=check.choice("region", {"": "", **REGIONS}, default=""),
     )
@@ -60,7 +69,7 @@ def check_register_user(
     password = check.password()
     refuse_guessable(check, password, (email, fields["display_name"]))
     invitation = queries.get_valid_invitation(db, invitation_token) if invitation_token else None
-    if not bypass_policy and queries.get_registration_mode(db) == "invitation" and invitation is None:
+    if not bypass_policy and queries.get_registration_mode(db) == RegistrationMode.INVITATION and invitation is None:
         check.fail(
             "invitation",
             "invitation_required",
@@ -161,7 +170,7 @@ def check_change_password(
     check = Checker(data)
     if not verify_password(user.password_hash, str(data.get("current_password", ""))):
         check.fail("current_password", "wrong_password", N_("The current password is not right."))
-        db.add(LoginFailure(email=_change_key(user), address=address[:64], kind="password_change"))
+        db.add(LoginFailure(email=_change_key(user), address=address[:64], kind=ThrottleKind.PASSWORD_CHANGE))
         db.flush()
     password = check.password()
     refuse_guessable(check, password, (user.email, user.display_name))
@@ -244,7 +253,7 @@ def count_mail_request(
             ),
             n=max(1, window_seconds // 60),
         )
-    db.add(LoginFailure(email=email, address=address[:64], kind=kind))
+    db.add(LoginFailure(email=email, address=address[:64], kind=ThrottleKind(kind)))
     db.flush()
 
 
@@ -294,7 +303,7 @@ def do_set_locale(db: Session, *, user: User, locale: str) -> None:
 
 
 def do_set_registration_mode(db: Session, *, mode: str, actor: User) -> None:
-    if mode not in REGISTRATION_MODES:
+    if mode not in RegistrationMode.__members__.values():
         raise ValidationError(
             {"mode": DomainError("invalid_choice", N_("Please choose one of the options."), field="mode")}
         )

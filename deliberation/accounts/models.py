@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ..db import utcnow
-from ..i18n import N_
+from ..db import StoredEnum, allowed, utcnow
+from ..i18n import N_, Labelled
 
-OCCUPATIONS: dict[str, str] = {
-    "deputy": N_("Deputy of a local council"),
-    "advocate": N_("Public advocate or activist"),
-    "journalist": N_("Journalist"),
-    "expert": N_("Expert"),
-    "other": N_("Other"),
-}
 
-REGISTRATION_MODES: dict[str, str] = {
-    "open": N_("Anyone may register"),
-    "invitation": N_("By invitation only"),
-}
+class Occupation(Labelled):
+    DEPUTY = "deputy", N_("Deputy of a local council")
+    ADVOCATE = "advocate", N_("Public advocate or activist")
+    JOURNALIST = "journalist", N_("Journalist")
+    EXPERT = "expert", N_("Expert")
+    OTHER = "other", N_("Other")
+
+
+class RegistrationMode(Labelled):
+    """Who may register (a site setting, not a column)."""
+
+    OPEN = "open", N_("Anyone may register")
+    INVITATION = "invitation", N_("By invitation only")
+
+
+class ThrottleKind(StrEnum):
+    """What a throttled attempt was (``LoginFailure.kind``); never shown."""
+
+    LOGIN = "login"
+    PASSWORD_CHANGE = "password_change"
+    PASSWORD_RESET = "password_reset"
+    REGISTRATION = "registration"
 
 
 class User(SQLModel, table=True):
@@ -29,6 +41,7 @@ class User(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("email"),
         UniqueConstraint("external_id"),
+        allowed("occupation", Occupation),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -38,7 +51,7 @@ class User(SQLModel, table=True):
     external_id: str | None = Field(default=None, max_length=200)
     display_name: str = Field(max_length=120)
     password_hash: str | None = Field(default=None, max_length=200)
-    occupation: str = Field(default="other", max_length=20)
+    occupation: Occupation = Field(default=Occupation.OTHER, sa_type=StoredEnum(Occupation, 20))
     hromada: str = Field(default="", max_length=120)
     region: str = Field(default="", max_length=40)
     locale: str = Field(default="", max_length=5)
@@ -57,12 +70,13 @@ class LoginFailure(SQLModel, table=True):
     __table_args__ = (
         Index("ix_delib_login_failure_email_at", "email", "at"),
         Index("ix_delib_login_failure_address_at", "address", "at"),
+        allowed("kind", ThrottleKind),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254)
     address: str = Field(max_length=64)
-    kind: str = Field(default="login", max_length=20)
+    kind: ThrottleKind = Field(default=ThrottleKind.LOGIN, sa_type=StoredEnum(ThrottleKind, 20))
     at: datetime = Field(default_factory=utcnow)
 
 
@@ -87,12 +101,13 @@ class PendingRegistration(SQLModel, table=True):
     stored; the row is deleted when the link is used (or expires), so it holds nobody's data long."""
 
     __tablename__ = "delib_pending_registration"
+    __table_args__ = (allowed("occupation", Occupation),)
 
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)
     email: str = Field(max_length=254, index=True)
     display_name: str = Field(max_length=120)
-    occupation: str = Field(default="other", max_length=20)
+    occupation: Occupation = Field(default=Occupation.OTHER, sa_type=StoredEnum(Occupation, 20))
     hromada: str = Field(default="", max_length=120)
     region: str = Field(default="", max_length=40)
     locale: str = Field(default="", max_length=5)

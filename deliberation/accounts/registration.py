@@ -29,7 +29,7 @@ from ..settings import LOCALES
 from ..validation import Checker
 from . import queries
 from .actions import count_mail_request, flush_unique, profile_fields, refuse_guessable
-from .models import Invitation, PendingRegistration, User
+from .models import Invitation, PendingRegistration, RegistrationMode, User
 from .passwords import hash_password
 from .tokens import new_token, token_hash
 
@@ -64,7 +64,7 @@ def check_request_registration(
     email = check.email()
     fields = profile_fields(check)
     invitation = queries.get_valid_invitation(db, invitation_token) if invitation_token else None
-    if queries.get_registration_mode(db) == "invitation" and invitation is None:
+    if queries.get_registration_mode(db) == RegistrationMode.INVITATION and invitation is None:
         check.fail(
             "invitation",
             "invitation_required",
@@ -162,7 +162,7 @@ def _unspent_invitation(db: Session, pending: PendingRegistration) -> Invitation
     invitation = db.get(Invitation, pending.invitation_id) if pending.invitation_id else None
     if invitation is not None and invitation.used_at is None:
         return invitation
-    if queries.get_registration_mode(db) == "invitation":
+    if queries.get_registration_mode(db) == RegistrationMode.INVITATION:
         raise Forbidden(
             "invitation_used",
             N_(

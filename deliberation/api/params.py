@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..drafting.models import DOCUMENT_KINDS
+from ..drafting.models import DocumentKind
 from ..errors import DomainError
 from ..i18n import N_
 from ..params import ID_MAX, BadValue, choice, number
@@ -88,7 +88,7 @@ def parse_resolution_list(items: Iterable[tuple[str, str]], *, secret_key: str) 
     values = _refuse_repeated(items, RESOLUTION_LIST_PARAMS)
     get = values.get
     filters = ResolutionFilters(
-        kind=_choice("kind", get("kind"), DOCUMENT_KINDS) if "kind" in values else None,
+        kind=_choice("kind", get("kind"), DocumentKind) if "kind" in values else None,
         forum_id=parse_integer("forum", get("forum"), minimum=1, maximum=ID_MAX) if "forum" in values else None,
         workshop_id=(
             parse_integer("workshop", get("workshop"), minimum=1, maximum=ID_MAX) if "workshop" in values else None

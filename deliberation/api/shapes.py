@@ -20,12 +20,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 from pydantic.json_schema import SkipJsonSchema
 
-from ..drafting.models import DOCUMENT_KINDS
-from ..forums.models import FORUM_STATUSES
+from ..drafting import models as drafting
+from ..forums import models as forums
 from ..taxonomy import SECTORS, THEMES
-from ..voting.counting import THRESHOLDS
-from ..voting.models import QUORUM_BASE_LABELS
-from ..workshops.models import WORKSHOP_KINDS
+from ..voting import enums as voting
+from ..workshops import models as workshops
 from .params import ID_MAX, YEAR_MAX, YEAR_MIN
 
 if TYPE_CHECKING:  # to mypy a code is a string; pydantic checks it against the choices and lists them
@@ -37,13 +36,14 @@ if TYPE_CHECKING:  # to mypy a code is a string; pydantic checks it against the 
     QuorumBase = str
     WorkshopKind = str
 else:
-    DocumentKind = Literal[tuple(DOCUMENT_KINDS)]
-    ForumStatus = Literal[tuple(FORUM_STATUSES)]
+    # The stored strings themselves, so the OpenAPI document lists plain values.
+    DocumentKind = Literal[tuple(m.value for m in drafting.DocumentKind)]
+    ForumStatus = Literal[tuple(m.value for m in forums.ForumStatus)]
     Sector = Literal[tuple(SECTORS)]
     Theme = Literal[tuple(THEMES)]
-    Threshold = Literal[tuple(THRESHOLDS)]
-    QuorumBase = Literal[tuple(QUORUM_BASE_LABELS)]
-    WorkshopKind = Literal[tuple(WORKSHOP_KINDS)]
+    Threshold = Literal[tuple(m.value for m in voting.Threshold)]
+    QuorumBase = Literal[tuple(m.value for m in voting.QuorumBase)]
+    WorkshopKind = Literal[tuple(m.value for m in workshops.WorkshopKind)]
 
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]

@@ -15,7 +15,7 @@ from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
 from ..db import utcnow
-from ..drafting.models import Document, Revision
+from ..drafting.models import Document, Revision, RevisionOrigin
 from ..drafting.queries import get_revision, paragraphs_of
 from ..drafting.saving import MergeConflict, save_text
 from ..errors import Conflict, DomainError, NotFound, ValidationError, require
@@ -28,7 +28,7 @@ from ..text.merge import MergeResult, merge3
 from ..validation import Checker, strip_controls
 from ..workshops.models import Membership
 from . import queries, rules
-from .models import AMENDMENT_KINDS, STANCES, Amendment, AmendmentVersion, Stance
+from .models import Amendment, AmendmentKind, AmendmentStatus, AmendmentVersion, Stance, StanceKind
 
 
 def _revision(db: Session, document: Document, number: int | None) -> Revision:
@@ -42,22 +42,22 @@ def _revision(db: Session, document: Document, number: int | None) -> Revision:
 
 
 def _change(db: Session, document: Document, data: Mapping, check: Checker) -> dict:
-    kind = check.choice("kind", AMENDMENT_KINDS)
+    kind = check.choice("kind", AmendmentKind)
     base = _revision(db, document, number_or_none(data.get("base")) or document.head_number)
     proposed = normalize(strip_controls(str(data.get("proposed", "") or "")))
     rationale = check.text("rationale", max_length=5000, multiline=True)
     pid = str(data.get("pid", "") or "") or None
     start, end = (number_or_none(data.get(name), minimum=0) for name in ("start", "end"))
-    if kind != "whole" and not pid:
+    if kind != AmendmentKind.WHOLE and not pid:
         check.fail("pid", "required", N_("Please choose the paragraph the amendment is about."))
-    if kind in ("replace", "insert", "whole") and not proposed.strip():
+    if kind in (AmendmentKind.REPLACE, AmendmentKind.INSERT, AmendmentKind.WHOLE) and not proposed.strip():
         check.fail("proposed", "required", N_("This field is required."))
     elif len(proposed) > 400_000:
         check._too_long("proposed", 400_000, len(proposed))
     check.done()
     paragraphs = paragraphs_of(base)
     original, original_start = "", None
-    if kind in ("replace", "delete"):
+    if kind in (AmendmentKind.REPLACE, AmendmentKind.DELETE):
         text = next((p.text for p in paragraphs if p.pid == pid), None)
         if text is None:
             raise ValidationError(
@@ -91,7 +91,7 @@ def _change(db: Session, document: Document, data: Mapping, check: Checker) -> d
     return dict(
         kind=kind,
         base_number=base.number,
-        target_pid=pid if kind != "whole" else None,
+        target_pid=pid if kind != AmendmentKind.WHOLE else None,
         original=original,
         original_start=original_start,
         proposed=proposed,
@@ -133,7 +133,7 @@ def check_edit_amendment(
     check = Checker(data)
     proposed = normalize(strip_controls(str(data.get("proposed", "") or "")))
     rationale = check.text("rationale", max_length=5000, multiline=True)
-    if amendment.kind != "delete" and not proposed.strip():
+    if amendment.kind != AmendmentKind.DELETE and not proposed.strip():
         check.fail("proposed", "required", N_("This field is required."))
     check.done()
     if (proposed, rationale) == (amendment.proposed, amendment.rationale):
@@ -151,10 +151,11 @@ def check_edit_amendment(
 def do_take_stance(db: Session, *, amendment: Amendment, actor: User, stance: str) -> Stance:
     """Support or oppose the current version; the same call confirms a stance on an earlier one."""
     require(rules.can_take_stance(actor, amendment))
-    if stance not in STANCES:
+    if stance not in StanceKind.__members__.values():
         raise ValidationError(
             {"stance": DomainError("invalid_choice", N_("Please choose one of the options."), field="stance")}
         )
+    stance = StanceKind(stance)
     current = queries.get_stance(db, amendment_id=amendment.id, user_id=actor.id)
     if current is None:
         current = Stance(
@@ -209,7 +210,7 @@ class AmendmentChange:
 
 
 def amendment_change(db: Session, *, amendment: Amendment, document: Document) -> AmendmentChange:
-    if amendment.status == "open":
+    if amendment.status == AmendmentStatus.OPEN:
         result, head = rebase(db, amendment=amendment, document=document)
         return AmendmentChange(head, True, head.body, result.text if result.clean else None, result)
     base = _revision(db, document, amendment.base_number)
@@ -258,12 +259,12 @@ def do_accept_amendment(
             title=document.title,
             body=amended_text(base, amendment),
             summary=f"#{amendment.id}",
-            origin="amendment",
+            origin=RevisionOrigin.AMENDMENT,
             source_number=base.number,
         )
     except MergeConflict as conflict:
         raise AmendmentConflict(conflict.result) from None
-    amendment.status, amendment.decided_by, amendment.decided_at = "accepted", actor.id, utcnow()
+    amendment.status, amendment.decided_by, amendment.decided_at = AmendmentStatus.ACCEPTED, actor.id, utcnow()
     amendment.accepted_number = saved.revision.number
     db.add(amendment)
     db.flush()
@@ -278,7 +279,7 @@ def check_reject_amendment(
     check = Checker(data)
     reason = check.text("reason", max_length=2000, multiline=True)
     check.done()
-    amendment.status, amendment.decided_by, amendment.decided_at = "rejected", actor.id, utcnow()
+    amendment.status, amendment.decided_by, amendment.decided_at = AmendmentStatus.REJECTED, actor.id, utcnow()
     amendment.decision_reason = reason
     db.add(amendment)
     db.flush()
@@ -288,7 +289,7 @@ def check_reject_amendment(
 
 def do_withdraw_amendment(db: Session, *, amendment: Amendment, actor: User) -> Amendment:
     require(rules.can_withdraw_amendment(actor, amendment))
-    amendment.status, amendment.decided_at = "withdrawn", utcnow()
+    amendment.status, amendment.decided_at = AmendmentStatus.WITHDRAWN, utcnow()
     db.add(amendment)
     db.flush()
     record(db, actor_id=actor.id, action="amendment.withdrawn", obj=amendment)
@@ -307,7 +308,7 @@ def do_settle_amendment_by_assembly(
     closed with the vote as its reason. Called by the vote's closing, which checked permissions."""
     amendment.decided_by, amendment.decided_at = actor_id, utcnow()
     if not adopted:
-        amendment.status, amendment.decision_reason = "rejected", f"vote:{vote_id}"
+        amendment.status, amendment.decision_reason = AmendmentStatus.REJECTED, f"vote:{vote_id}"
         db.add(amendment)
         db.flush()
         _settled(db, amendment, document, actor_id, accepted=False)
@@ -323,19 +324,19 @@ def do_settle_amendment_by_assembly(
             title=document.title,
             body=amended_text(base, amendment),
             summary=f"#{amendment.id}",
-            origin="amendment",
+            origin=RevisionOrigin.AMENDMENT,
             source_number=base.number,
         )
     except MergeConflict as conflict:
         raise AmendmentConflict(conflict.result) from None
     amendment.status, amendment.accepted_number, amendment.decision_reason = (
-        "accepted",
+        AmendmentStatus.ACCEPTED,
         saved.revision.number,
         f"vote:{vote_id}",
     )
     db.add(amendment)
     for rival in (s.amendment for s in queries.list_competing(db, amendment=amendment)):
-        rival.status, rival.decided_at, rival.decided_by = "lapsed", utcnow(), actor_id
+        rival.status, rival.decided_at, rival.decided_by = AmendmentStatus.LAPSED, utcnow(), actor_id
         rival.decision_reason = f"lapsed:{amendment.id}"
         db.add(rival)
         record(db, actor_id=actor_id, action="amendment.lapsed", obj=rival, adopted=amendment.id, vote_id=vote_id)

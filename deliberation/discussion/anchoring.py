@@ -16,7 +16,7 @@ from ..drafting.queries import paragraphs_of
 from ..hooks import RevisionSaved
 from ..text.anchors import Anchor, reanchor
 from ..text.paragraphs import Paragraph
-from .models import Comment
+from .models import AnchorStatus, Comment
 
 
 def place(anchor: dict | None, paragraphs: list[Paragraph]) -> tuple[str | None, str | None, int | None, int | None]:
@@ -37,7 +37,7 @@ def place(anchor: dict | None, paragraphs: list[Paragraph]) -> tuple[str | None,
         ),
         paragraphs,
     )
-    if result.status == "outdated":
+    if result.status == AnchorStatus.OUTDATED:
         return anchor["pid"], "outdated", None, None
     return result.pid, result.status, result.start, result.end
 

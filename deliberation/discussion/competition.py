@@ -6,7 +6,7 @@ an amendment would exclude) and a forum vote's outcome (which amendments lapse),
 
 from __future__ import annotations
 
-from .models import Amendment
+from .models import Amendment, AmendmentStatus
 
 
 def compete(a: Amendment, b: Amendment) -> bool:
@@ -23,4 +23,4 @@ def is_rival(amendment: Amendment, other: Amendment) -> bool:
 
     Only an open amendment can lapse; ``amendment`` itself may already be decided (a vote's outcome asks
     while it settles the adopted one), which does not change what it competed with."""
-    return other.status == "open" and compete(amendment, other)
+    return other.status == AmendmentStatus.OPEN and compete(amendment, other)

@@ -3,44 +3,49 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ..db import utcnow
-from ..i18n import N_
+from ..db import StoredEnum, allowed, utcnow
+from ..i18n import N_, Labelled, gettext
 
-AMENDMENT_KINDS: dict[str, str] = {
-    "replace": N_("Replace a passage"),
-    "insert": N_("Add a new paragraph after another"),
-    "delete": N_("Delete a passage"),
-    "whole": N_("A whole new text"),
-}
 
-#: The same kinds as headings: what an amendment is, not what to do («заміна фрагмента»).
-AMENDMENT_KIND_HEADINGS: dict[str, str] = {
-    "replace": N_("Replacement of a passage"),
-    "insert": N_("New paragraph"),
-    "delete": N_("Deletion of a passage"),
-    "whole": N_("New wording of the whole text"),
-}
+class AmendmentKind(Labelled):
+    """What to do (the form's choice), then the heading: what an amendment is («заміна фрагмента»)."""
 
-AMENDMENT_STATUSES: dict[str, str] = {
-    "open": N_("Under discussion"),
-    "accepted": N_("Accepted"),
-    "rejected": N_("Rejected"),
-    "withdrawn": N_("Withdrawn"),
+    REPLACE = "replace", N_("Replace a passage"), N_("Replacement of a passage")
+    INSERT = "insert", N_("Add a new paragraph after another"), N_("New paragraph")
+    DELETE = "delete", N_("Delete a passage"), N_("Deletion of a passage")
+    WHOLE = "whole", N_("A whole new text"), N_("New wording of the whole text")
+
+    @property
+    def heading(self) -> str:
+        return gettext(self.msgids[1])
+
+
+class AmendmentStatus(Labelled):
+    OPEN = "open", N_("Under discussion")
+    ACCEPTED = "accepted", N_("Accepted")
+    REJECTED = "rejected", N_("Rejected")
+    WITHDRAWN = "withdrawn", N_("Withdrawn")
     # A competing amendment on the same passage was adopted by a forum's vote.
-    "lapsed": N_("Lapsed: a competing amendment was adopted"),
-}
+    LAPSED = "lapsed", N_("Lapsed: a competing amendment was adopted")
 
-STANCES: dict[str, str] = {
-    "support": N_("supports"),
-    "oppose": N_("opposes"),
-}
 
-# How a comment's passage was found again in the current text.
-ANCHOR_STATUSES = ("exact", "moved", "fuzzy", "outdated")
+class StanceKind(Labelled):
+    SUPPORT = "support", N_("supports")
+    OPPOSE = "oppose", N_("opposes")
+
+
+class AnchorStatus(StrEnum):
+    """How a comment's passage was found again in the current text."""
+
+    EXACT = "exact"
+    MOVED = "moved"
+    FUZZY = "fuzzy"
+    OUTDATED = "outdated"
 
 
 class Comment(SQLModel, table=True):
@@ -52,7 +57,10 @@ class Comment(SQLModel, table=True):
     """
 
     __tablename__ = "delib_comment"
-    __table_args__ = (Index("ix_delib_comment_document_pid", "document_id", "anchor_pid"),)
+    __table_args__ = (
+        Index("ix_delib_comment_document_pid", "document_id", "anchor_pid"),
+        allowed("anchor_status", AnchorStatus),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(foreign_key="delib_document.id", index=True)
@@ -65,7 +73,7 @@ class Comment(SQLModel, table=True):
     #: {"pid", "exact", "prefix", "suffix", "start"} as made on ``revision_number``; None for the whole document.
     anchor: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     anchor_pid: str | None = Field(default=None, max_length=16)
-    anchor_status: str | None = Field(default=None, max_length=10)
+    anchor_status: AnchorStatus | None = Field(default=None, sa_type=StoredEnum(AnchorStatus, 10))
     anchor_start: int | None = None
     anchor_end: int | None = None
     anchor_revision: int | None = None
@@ -91,12 +99,13 @@ class CommentEdit(SQLModel, table=True):
 
 class Amendment(SQLModel, table=True):
     __tablename__ = "delib_amendment"
+    __table_args__ = (allowed("kind", AmendmentKind), allowed("status", AmendmentStatus))
 
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(foreign_key="delib_document.id", index=True)
     author_id: int = Field(foreign_key="delib_user.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
-    kind: str = Field(max_length=10)
+    kind: AmendmentKind = Field(sa_type=StoredEnum(AmendmentKind, 10))
     #: The revision the author read; the change is defined against its text.
     base_number: int
     #: The paragraph the change is about (None for a whole new text).
@@ -108,7 +117,7 @@ class Amendment(SQLModel, table=True):
     rationale: str = Field(default="", sa_column=Column(Text, nullable=False))
     #: Bumped when the author edits; stances given to an earlier version stop counting.
     version: int = Field(default=1)
-    status: str = Field(default="open", max_length=10, index=True)
+    status: AmendmentStatus = Field(default=AmendmentStatus.OPEN, sa_type=StoredEnum(AmendmentStatus, 10), index=True)
     decided_by: int | None = Field(default=None, foreign_key="delib_user.id")
     decided_at: datetime | None = None
     decision_reason: str = Field(default="", max_length=2000)
@@ -133,11 +142,11 @@ class Stance(SQLModel, table=True):
     """One member's support or opposition, given to one version of an amendment."""
 
     __tablename__ = "delib_stance"
-    __table_args__ = (UniqueConstraint("amendment_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("amendment_id", "user_id"), allowed("stance", StanceKind))
 
     id: int | None = Field(default=None, primary_key=True)
     amendment_id: int = Field(foreign_key="delib_amendment.id", index=True)
     user_id: int = Field(foreign_key="delib_user.id")
-    stance: str = Field(max_length=10)
+    stance: StanceKind = Field(sa_type=StoredEnum(StanceKind, 10))
     amendment_version: int
     updated_at: datetime = Field(default_factory=utcnow)

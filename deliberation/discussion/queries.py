@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from ..accounts.models import User
 from .competition import is_rival
-from .models import Amendment, Comment, CommentEdit, Stance
+from .models import Amendment, AmendmentStatus, AnchorStatus, Comment, CommentEdit, Stance
 
 
 @dataclass
@@ -44,7 +44,7 @@ def margin_counts(db: Session, *, document_id: int, include_hidden: bool = False
     for pid, status, count in db.exec(query).all():
         if pid is None:
             document += count
-        elif status == "outdated":
+        elif status == AnchorStatus.OUTDATED:
             outdated += count
         else:
             by_pid[pid] += count
@@ -67,9 +67,9 @@ def _top_level(
     else:
         where.append(Comment.amendment_id.is_(None))
         if pid is not None:
-            where += [Comment.anchor_pid == pid, Comment.anchor_status != "outdated"]
+            where += [Comment.anchor_pid == pid, Comment.anchor_status != AnchorStatus.OUTDATED]
         elif outdated:
-            where.append(Comment.anchor_status == "outdated")
+            where.append(Comment.anchor_status == AnchorStatus.OUTDATED)
         elif whole_document:
             where.append(Comment.anchor_pid.is_(None))
     if not include_hidden:
@@ -208,7 +208,7 @@ def list_stances(db: Session, *, amendment_id: int) -> list[tuple[Stance, User]]
 def open_amendment_counts(db: Session, *, document_id: int) -> dict[str | None, int]:
     rows = db.exec(
         select(Amendment.target_pid, func.count())
-        .where(Amendment.document_id == document_id, Amendment.status == "open")
+        .where(Amendment.document_id == document_id, Amendment.status == AmendmentStatus.OPEN)
         .group_by(Amendment.target_pid)
     ).all()
     return dict(rows)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from ..accounts.models import User
 from ..accounts.rules import is_coordinator, is_signed_in
-from ..drafting.models import Document
+from ..drafting.models import Document, DocumentStatus
 from ..workshops.models import Membership
 from ..workshops.rules import is_approved_member, is_facilitator
-from .models import Amendment, Comment
+from .models import Amendment, AmendmentStatus, Comment
 
 # A text can be discussed and amended while it is drafted and while a forum considers it.
 DISCUSSABLE = ("draft", "submitted")
@@ -47,19 +47,23 @@ def can_propose_amendment(actor: User | None, document: Document) -> bool:
 
 
 def can_edit_amendment(actor: User | None, amendment: Amendment) -> bool:
-    return is_signed_in(actor) and amendment.author_id == actor.id and amendment.status == "open"
+    return is_signed_in(actor) and amendment.author_id == actor.id and amendment.status == AmendmentStatus.OPEN
 
 
 def can_take_stance(actor: User | None, amendment: Amendment) -> bool:
     """Members say whether they support it; its author's support goes without saying."""
-    return is_signed_in(actor) and amendment.status == "open" and amendment.author_id != actor.id
+    return is_signed_in(actor) and amendment.status == AmendmentStatus.OPEN and amendment.author_id != actor.id
 
 
 def can_decide_amendment(
     actor: User | None, membership: Membership | None, amendment: Amendment, document: Document
 ) -> bool:
     """A facilitator accepts or rejects while the text is a draft; at a forum the assembly decides."""
-    return amendment.status == "open" and document.status == "draft" and is_moderator(actor, membership)
+    return (
+        amendment.status == AmendmentStatus.OPEN
+        and document.status == DocumentStatus.DRAFT
+        and is_moderator(actor, membership)
+    )
 
 
 def can_withdraw_amendment(actor: User | None, amendment: Amendment) -> bool:

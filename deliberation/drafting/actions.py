@@ -25,7 +25,7 @@ from ..text.paragraphs import assign_ids, split_units
 from ..validation import Checker, strip_controls
 from ..workshops.models import Membership, Workshop
 from . import rules
-from .models import DOCUMENT_KINDS, MAX_BODY_CHARS, MAX_PARAGRAPHS, Document
+from .models import MAX_BODY_CHARS, MAX_PARAGRAPHS, Document, DocumentKind, RevisionOrigin
 from .saving import MergeConflict, NothingChanged, Saved, _existing, _new_pid, _revised, _revision, save_text
 
 
@@ -62,7 +62,7 @@ def check_create_document(
 ) -> Document:
     require(rules.can_create_document(actor, membership))
     check = Checker(data)
-    kind = check.choice("kind", DOCUMENT_KINDS)
+    kind = check.choice("kind", DocumentKind)
     title = check.text("title", max_length=300, min_length=3)
     body = _body(check, data)
     sectors, themes = _tags(check, data, "sectors", SECTORS), _tags(check, data, "themes", THEMES)
@@ -88,7 +88,7 @@ def check_create_document(
         body=body,
         paragraphs=paragraphs,
         spans=attribution.initial_spans(body, 1),
-        origin="create",
+        origin=RevisionOrigin.CREATE,
         summary=check.text("summary", max_length=300, required=False),
     )
     db.add(revision)
@@ -134,7 +134,7 @@ def check_save_revision(
         title=title,
         body=body,
         summary=summary,
-        origin="edit",
+        origin=RevisionOrigin.EDIT,
     )
 
 
@@ -189,7 +189,7 @@ def check_resolve_conflict(
         title=title,
         body=text,
         summary=summary,
-        origin="resolve",
+        origin=RevisionOrigin.RESOLVE,
     )
 
 
@@ -210,7 +210,7 @@ def do_restore_revision(
         title=old.title,
         body=old.body,
         summary="",
-        origin="restore",
+        origin=RevisionOrigin.RESTORE,
         source_number=old.number,
     )
 

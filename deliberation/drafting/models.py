@@ -7,38 +7,43 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ..db import utcnow
-from ..i18n import N_
+from ..db import StoredEnum, allowed, utcnow
+from ..i18n import N_, Labelled
 
-DOCUMENT_KINDS: dict[str, str] = {
-    "council_decision": N_("Draft council decision"),
-    "petition": N_("Petition"),
-    "manifesto": N_("Manifesto"),
-    "memorandum": N_("Memorandum"),
-    "declaration": N_("Declaration"),
-    "appeal": N_("Appeal"),
-    "activity_plan": N_("Activity plan"),
-    "action_plan": N_("Public action plan"),
-    "expert_opinion": N_("Expert opinion"),
-}
 
-DOCUMENT_STATUSES: dict[str, str] = {
-    "draft": N_("Draft"),
-    "submitted": N_("Submitted to a forum"),
-    "adopted": N_("Adopted"),
-    "rejected": N_("Rejected"),
-    "withdrawn": N_("Withdrawn"),
-}
+class DocumentKind(Labelled):
+    COUNCIL_DECISION = "council_decision", N_("Draft council decision")
+    PETITION = "petition", N_("Petition")
+    MANIFESTO = "manifesto", N_("Manifesto")
+    MEMORANDUM = "memorandum", N_("Memorandum")
+    DECLARATION = "declaration", N_("Declaration")
+    APPEAL = "appeal", N_("Appeal")
+    ACTIVITY_PLAN = "activity_plan", N_("Activity plan")
+    ACTION_PLAN = "action_plan", N_("Public action plan")
+    EXPERT_OPINION = "expert_opinion", N_("Expert opinion")
 
-# How a revision came to be, shown in the history.
-REVISION_ORIGINS: dict[str, str] = {
-    "create": N_("first version"),
-    "edit": N_("edited"),
-    "merge": N_("merged with a parallel edit"),
-    "resolve": N_("conflict resolved"),
-    "restore": N_("restored an earlier revision"),
-    "amendment": N_("accepted an amendment"),
-}
+
+class DocumentStatus(Labelled):
+    DRAFT = "draft", N_("Draft")
+    SUBMITTED = "submitted", N_("Submitted to a forum")
+    ADOPTED = "adopted", N_("Adopted")
+    REJECTED = "rejected", N_("Rejected")
+    WITHDRAWN = "withdrawn", N_("Withdrawn")
+
+
+class RevisionOrigin(Labelled):
+    """How a revision came to be, shown in the history."""
+
+    CREATE = "create", N_("first version")
+    EDIT = "edit", N_("edited")
+    MERGE = "merge", N_("merged with a parallel edit")
+    RESOLVE = "resolve", N_("conflict resolved")
+    RESTORE = "restore", N_("restored an earlier revision")
+    AMENDMENT = "amendment", N_("accepted an amendment")
+
+
+#: The codes the open data API publishes, under the name its tests read (``tests/api``).
+DOCUMENT_KINDS = DocumentKind
 
 MAX_BODY_CHARS = 400_000
 # Paragraphs (units) of one text: every unit is a permalinked block with its margin on the page, and
@@ -48,12 +53,13 @@ MAX_PARAGRAPHS = 2_000
 
 class Document(SQLModel, table=True):
     __tablename__ = "delib_document"
+    __table_args__ = (allowed("kind", DocumentKind), allowed("status", DocumentStatus))
 
     id: int | None = Field(default=None, primary_key=True)
     workshop_id: int = Field(foreign_key="delib_workshop.id", index=True)
-    kind: str = Field(max_length=30)
+    kind: DocumentKind = Field(sa_type=StoredEnum(DocumentKind, 30))
     title: str = Field(max_length=300)
-    status: str = Field(default="draft", max_length=12, index=True)
+    status: DocumentStatus = Field(default=DocumentStatus.DRAFT, sa_type=StoredEnum(DocumentStatus, 12), index=True)
     sectors: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     themes: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_by: int = Field(foreign_key="delib_user.id")
@@ -67,7 +73,7 @@ class Revision(SQLModel, table=True):
     """One saved version: never updated, never deleted (database triggers refuse both)."""
 
     __tablename__ = "delib_revision"
-    __table_args__ = (UniqueConstraint("document_id", "number"),)
+    __table_args__ = (UniqueConstraint("document_id", "number"), allowed("origin", RevisionOrigin))
 
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(foreign_key="delib_document.id", index=True)
@@ -76,7 +82,7 @@ class Revision(SQLModel, table=True):
     author_id: int = Field(foreign_key="delib_user.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
     summary: str = Field(default="", max_length=300)
-    origin: str = Field(default="edit", max_length=10)
+    origin: RevisionOrigin = Field(default=RevisionOrigin.EDIT, sa_type=StoredEnum(RevisionOrigin, 10))
     #: For merges: the revision the author started from; for restores: the revision brought back.
     source_number: int | None = None
     title: str = Field(max_length=300)

@@ -6,19 +6,19 @@ from ..accounts.models import User
 from ..accounts.rules import is_coordinator, is_signed_in
 from ..workshops.models import Membership
 from ..workshops.rules import is_approved_member, is_facilitator
-from .models import Document
+from .models import Document, DocumentStatus
 
 # Status changes a workshop may make itself; submission and decisions belong to forums.
 WORKSHOP_STATUS_CHANGES = {"draft": ("withdrawn",), "withdrawn": ("draft",)}
 
 
 def is_open_for_drafting(document: Document) -> bool:
-    return document.status == "draft"
+    return document.status == DocumentStatus.DRAFT
 
 
 def can_read_document(actor: User | None, document: Document) -> bool:
     """Every member of the network reads drafts; the public reads only what was adopted."""
-    return document.status == "adopted" or is_signed_in(actor)
+    return document.status == DocumentStatus.ADOPTED or is_signed_in(actor)
 
 
 def can_create_document(actor: User | None, membership: Membership | None) -> bool:

@@ -27,7 +27,7 @@ from ..text.canonical import normalize
 from ..text.merge import MergeResult, merge3
 from ..text.paragraphs import Paragraph, assign_ids
 from . import queries
-from .models import Document, Revision
+from .models import Document, Revision, RevisionOrigin
 from .queries import paragraphs_of
 
 # Saving retries this often when another save lands between reading the head and writing.
@@ -187,7 +187,7 @@ def save_text(
             body=text,
             paragraphs=assign_ids(paragraphs_of(head), text, new_id=_new_pid),
             spans=attribution.carry_spans(head.body, attribution.expand(head.attribution), text, head.number + 1),
-            origin="merge" if merged and origin == "edit" else origin,
+            origin=RevisionOrigin.MERGE if merged and origin == RevisionOrigin.EDIT else origin,
             summary=summary[:300],
             source_number=source_number if source_number is not None else (base_number if merged else None),
         )

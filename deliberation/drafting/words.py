@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from ..i18n import content_lang_attr, get_locale, gettext, pgettext
 from ..text.morphology import name_is_feminine
-from .models import REVISION_ORIGINS
+from .models import RevisionOrigin
 
 
 def _said(template: str, **values: object) -> Markup:
@@ -38,22 +38,21 @@ def revision_words(
     vote_number: int | None = None,
 ) -> Markup:
     """One sentence, in the current language, escaped, saying how a version came to be."""
-    if origin == "amendment":
+    if origin == RevisionOrigin.AMENDMENT:
         return _amendment_words(amendment_number, amendment_author, vote_number)
-    if origin == "create":
+    if origin == RevisionOrigin.CREATE:
         return _said(gettext("First version"))
-    if origin == "restore" and source_number:
+    if origin == RevisionOrigin.RESTORE and source_number:
         return _said(gettext("Version %(n)s restored"), n=source_number)
-    if origin == "merge" and source_number:
+    if origin == RevisionOrigin.MERGE and source_number:
         return _said(
             gettext("Changes made to version %(n)s and combined with changes saved in the meantime"), n=source_number
         )
-    if origin == "resolve":
+    if origin == RevisionOrigin.RESOLVE:
         return _said(gettext("Changes made, with clashing passages settled by hand"))
-    if origin == "edit":
+    if origin == RevisionOrigin.EDIT:
         return _said(gettext("Changes made"))
-    label = REVISION_ORIGINS.get(origin)
-    return _said(gettext(label) if label else origin)
+    return _said(RevisionOrigin(origin).label)
 
 
 def _amendment_words(number: int | None, author: str | None, vote: int | None) -> Markup:

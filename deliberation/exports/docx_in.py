@@ -41,7 +41,7 @@ from sqlmodel import Session
 
 from ..accounts.models import User
 from ..drafting import actions, rules
-from ..drafting.models import DOCUMENT_KINDS, Document
+from ..drafting.models import Document, DocumentKind
 from ..errors import DomainError, ValidationError, require
 from ..i18n import N_
 from ..validation import Checker, bounded, clean_line
@@ -249,7 +249,7 @@ def check_import_document(
         # Report the kind and title too, without creating anything.
         check = Checker(fields)
         check.errors["file"] = file_error
-        check.choice("kind", DOCUMENT_KINDS)
+        check.choice("kind", DocumentKind)
         check.text("title", max_length=300, min_length=3)
         raise ValidationError(check.errors)
     return actions.check_create_document(db, workshop=workshop, actor=actor, membership=membership, data=fields)

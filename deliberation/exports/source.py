@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ..drafting.models import DOCUMENT_KINDS
+from ..drafting.models import DocumentKind
 from ..i18n import DISPLAY_ZONE, format_date, format_number, gettext
 from ..resolutions.chain import record_of
 from ..resolutions.record import canonical_record
 from ..resolutions.wording import rule_in_words
-from ..voting.models import REASON_LABELS, total_label
+from ..voting.models import Choice, Reason
 from .structure import Unit, units_of
 
 __all__ = ["ResolutionSource", "source_of"]
@@ -105,8 +105,7 @@ class ResolutionSource:
         return gettext("Resolution %(number)s", number=self.number)
 
     def kind_label(self) -> str:
-        label = DOCUMENT_KINDS.get(self.kind)
-        return gettext(label) if label else self.kind
+        return DocumentKind(self.kind).label
 
     def date_label(self) -> str:
         return format_date(self.adopted_at)
@@ -118,9 +117,9 @@ class ResolutionSource:
     def tally_rows(self) -> list[tuple[str, str]]:
         tally = self.tally
         return [
-            (total_label("for"), format_number(tally["for"])),
-            (total_label("against"), format_number(tally["against"])),
-            (total_label("abstain"), format_number(tally["abstain"])),
+            (Choice.FOR.total_label, format_number(tally[Choice.FOR])),
+            (Choice.AGAINST.total_label, format_number(tally[Choice.AGAINST])),
+            (Choice.ABSTAIN.total_label, format_number(tally[Choice.ABSTAIN])),
             (gettext("Registered delegates"), format_number(tally["registered"])),
             (gettext("Delegates present or represented"), format_number(tally["present"])),
             (gettext("Delegates who voted"), format_number(tally["participants"])),
@@ -129,8 +128,8 @@ class ResolutionSource:
     def result_words(self) -> str:
         """One line: "For: 31, against: 4, abstained: 5. Adopted."."""
         tally = self.tally
-        counts = ", ".join(f"{total_label(c)}: {format_number(tally[c])}" for c in ("for", "against", "abstain"))
-        words = [counts, gettext(REASON_LABELS["adopted"])]
+        counts = ", ".join(f"{choice.total_label}: {format_number(tally[choice])}" for choice in Choice)
+        words = [counts, Reason.ADOPTED.label]
         if tally.get("hand_counted"):
             words.append(gettext("Counted by hand in the hall"))
         return ". ".join(words) + "."

@@ -13,7 +13,7 @@ from ..errors import Conflict, require
 from ..i18n import N_
 from ..validation import Checker
 from . import rules
-from .models import FORUM_TRANSITIONS, Forum
+from .models import Forum, ForumStatus
 
 
 def _forum_fields(data: Mapping[str, str]) -> dict:
@@ -60,7 +60,7 @@ def check_update_forum(db: Session, *, forum: Forum, actor: User, data: Mapping[
 
 def do_set_forum_status(db: Session, *, forum: Forum, status: str, actor: User) -> Forum:
     require(rules.can_manage_forums(actor))
-    if status not in FORUM_TRANSITIONS.get(forum.status, ()):
+    if status not in ForumStatus(forum.status).next:
         raise Conflict("bad_transition", N_("A forum cannot move from this status to that one."))
     previous, forum.status = forum.status, status
     db.add(forum)

@@ -11,14 +11,14 @@ from .. import events, live
 from ..accounts.models import User
 from ..audit.actions import record
 from ..db import utcnow
-from ..drafting.models import Document
+from ..drafting.models import Document, DocumentStatus
 from ..errors import Conflict, NotFound, require
 from ..hooks import AgendaItemReturning, DocumentStatusChanged, announce
 from ..i18n import N_
 from ..validation import Checker
 from ..workshops.models import Membership
 from . import queries, rules
-from .models import AgendaItem, Forum
+from .models import AgendaItem, AgendaStatus, Forum
 
 DIRECTIONS = ("up", "down")
 
@@ -49,7 +49,7 @@ def do_submit_document(
     # Compare-and-set: of two facilitators submitting the same draft at once, only one succeeds.
     claimed = db.execute(
         update(Document)
-        .where(Document.id == document.id, Document.status == "draft")
+        .where(Document.id == document.id, Document.status == DocumentStatus.DRAFT)
         .values(status="submitted", updated_at=utcnow())
     )
     if claimed.rowcount != 1:
@@ -61,7 +61,7 @@ def do_submit_document(
     item = AgendaItem(
         forum_id=forum.id,
         kind="document",
-        status="submitted",
+        status=AgendaStatus.SUBMITTED,
         document_id=document.id,
         revision_number=document.head_number,
         title=document.title,
@@ -103,7 +103,7 @@ def check_return_item(db: Session, *, item: AgendaItem, actor: User, data: Mappi
     check.done()
     forum = _locked_forum(db, item.forum_id)
     _require_status(item, "submitted", "scheduled")
-    if item.status == "scheduled":
+    if item.status == AgendaStatus.SCHEDULED:
         # Voting refuses once a vote on the item has begun.
         announce(db, AgendaItemReturning(item_id=item.id))
     previous = item.status
@@ -123,7 +123,7 @@ def check_return_item(db: Session, *, item: AgendaItem, actor: User, data: Mappi
 
 def _reopen_document(db: Session, *, item: AgendaItem, actor: User) -> None:
     document = db.get(Document, item.document_id) if item.document_id else None
-    if document is None or document.status != "submitted":
+    if document is None or document.status != DocumentStatus.SUBMITTED:
         return
     document.status, document.updated_at = "draft", utcnow()
     db.add(document)
@@ -144,7 +144,7 @@ def check_add_discussion_point(db: Session, *, forum: Forum, actor: User, data: 
     item = AgendaItem(
         forum_id=forum.id,
         kind="discussion",
-        status="scheduled",
+        status=AgendaStatus.SCHEDULED,
         title=title,
         description=description,
         position=queries.last_agenda_position(db, forum.id) + 1,

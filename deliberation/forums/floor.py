@@ -22,7 +22,7 @@ from ..params import number_or_none
 from ..validation import Checker
 from . import queries, rules
 from .agenda import DIRECTIONS
-from .models import AgendaItem, Forum, Speaker
+from .models import AgendaItem, AgendaStatus, Forum, Speaker, SpeakerStatus
 
 MIN_SPEAKING_SECONDS, MAX_SPEAKING_SECONDS = 30, 1800
 
@@ -38,7 +38,7 @@ def _locked(db: Session, item_id: int) -> tuple[AgendaItem, Forum]:
 def _require_session(forum: Forum, item: AgendaItem) -> None:
     if not rules.is_in_session(forum):
         raise Conflict("not_in_session", N_("The floor is given only while the forum is open."))
-    if item.status != "scheduled":
+    if item.status != AgendaStatus.SCHEDULED:
         raise Conflict("item_not_scheduled", N_("This item is not on the agenda for discussion now."))
 
 
@@ -80,7 +80,7 @@ def do_withdraw_request(db: Session, *, speaker: Speaker, actor: User) -> Speake
     item, forum = _locked(db, speaker.agenda_item_id)
     db.refresh(speaker)
     _require_waiting(speaker)
-    speaker.status = "withdrawn"
+    speaker.status = SpeakerStatus.WITHDRAWN
     db.add(speaker)
     db.flush()
     record(db, actor_id=actor.id, action="speaker.withdrawn", obj=speaker, agenda_item_id=speaker.agenda_item_id)
@@ -89,7 +89,7 @@ def do_withdraw_request(db: Session, *, speaker: Speaker, actor: User) -> Speake
 
 
 def _require_waiting(speaker: Speaker) -> None:
-    if speaker.status != "waiting":
+    if speaker.status != SpeakerStatus.WAITING:
         raise Conflict("not_waiting", N_("This request for the floor is no longer waiting."))
 
 
@@ -151,7 +151,7 @@ def do_give_floor(db: Session, *, speaker: Speaker, actor: User) -> Speaker:
 def do_end_speech(db: Session, *, speaker: Speaker, actor: User) -> Speaker:
     item, forum = _chairing(db, actor, speaker.agenda_item_id)
     db.refresh(speaker)
-    if speaker.status != "speaking":
+    if speaker.status != SpeakerStatus.SPEAKING:
         raise Conflict("not_speaking", N_("This speaker does not have the floor."))
     _finish(db, speaker, actor, utcnow())
     db.flush()

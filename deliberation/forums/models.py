@@ -7,48 +7,58 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from ..db import utcnow
-from ..i18n import N_
+from ..db import StoredEnum, allowed, utcnow
+from ..i18n import N_, Labelled
 
-FORUM_STATUSES: dict[str, str] = {
-    "planned": N_("Planned"),
-    "open": N_("Open"),
-    "closed": N_("Closed"),
-}
-# A forum moves forward only: a closed assembly does not reopen.
-FORUM_TRANSITIONS = {"planned": ("open",), "open": ("closed",), "closed": ()}
 
-AGENDA_KINDS: dict[str, str] = {
-    "document": N_("A text to decide on"),
-    "discussion": N_("A point for discussion"),
-}
+class ForumStatus(Labelled):
+    PLANNED = "planned", N_("Planned")
+    OPEN = "open", N_("Open")
+    CLOSED = "closed", N_("Closed")
 
-# submitted -> scheduled (on the agenda) -> decided; or submitted -> returned to the workshop.
-AGENDA_STATUSES: dict[str, str] = {
-    "submitted": N_("Submitted, waiting for the coordination committee"),
-    "scheduled": N_("On the agenda"),
-    "returned": N_("Returned to the workshop"),
-    "decided": N_("Decided"),
-}
+    @property
+    def next(self) -> tuple[ForumStatus, ...]:
+        """A forum moves forward only: a closed assembly does not reopen."""
+        return {ForumStatus.PLANNED: (ForumStatus.OPEN,), ForumStatus.OPEN: (ForumStatus.CLOSED,)}.get(self, ())
 
-AGENDA_OUTCOMES: dict[str, str] = {
-    "adopted": N_("Adopted"),
-    "rejected": N_("Not adopted"),
-    "discussed": N_("Discussed"),
-}
 
-SPEAKER_STATUSES: dict[str, str] = {
-    "waiting": N_("waiting"),
-    "speaking": N_("has the floor"),
-    "spoke": N_("spoke"),
-    "withdrawn": N_("withdrew"),
-}
+#: The codes the open data API publishes, under the name its tests read (``tests/api``).
+FORUM_STATUSES = ForumStatus
+
+
+class AgendaKind(Labelled):
+    DOCUMENT = "document", N_("A text to decide on")
+    DISCUSSION = "discussion", N_("A point for discussion")
+
+
+class AgendaStatus(Labelled):
+    """submitted -> scheduled (on the agenda) -> decided; or submitted -> returned to the workshop."""
+
+    SUBMITTED = "submitted", N_("Submitted, waiting for the coordination committee")
+    SCHEDULED = "scheduled", N_("On the agenda")
+    RETURNED = "returned", N_("Returned to the workshop")
+    DECIDED = "decided", N_("Decided")
+
+
+class AgendaOutcome(Labelled):
+    ADOPTED = "adopted", N_("Adopted")
+    REJECTED = "rejected", N_("Not adopted")
+    DISCUSSED = "discussed", N_("Discussed")
+
+
+class SpeakerStatus(Labelled):
+    WAITING = "waiting", N_("waiting")
+    SPEAKING = "speaking", N_("has the floor")
+    SPOKE = "spoke", N_("spoke")
+    WITHDRAWN = "withdrawn", N_("withdrew")
+
 
 DEFAULT_SPEAKING_SECONDS = 180
 
 
 class Forum(SQLModel, table=True):
     __tablename__ = "delib_forum"
+    __table_args__ = (allowed("status", ForumStatus),)
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)
@@ -58,7 +68,7 @@ class Forum(SQLModel, table=True):
     ends_on: date
     place: str = Field(default="", max_length=200)
     is_online: bool = Field(default=False)
-    status: str = Field(default="planned", max_length=10, index=True)
+    status: ForumStatus = Field(default=ForumStatus.PLANNED, sa_type=StoredEnum(ForumStatus, 10), index=True)
     created_by: int = Field(foreign_key="delib_user.id")
     created_at: datetime = Field(default_factory=utcnow)
     #: The agenda item the chair has put before the assembly (shown on the projector).
@@ -71,16 +81,17 @@ class AgendaItem(SQLModel, table=True):
     """A point of a forum's agenda: a submitted text to decide on, or a point for discussion."""
 
     __tablename__ = "delib_agenda_item"
+    __table_args__ = (allowed("kind", AgendaKind), allowed("status", AgendaStatus), allowed("outcome", AgendaOutcome))
 
     id: int | None = Field(default=None, primary_key=True)
     forum_id: int = Field(foreign_key="delib_forum.id", index=True)
-    kind: str = Field(default="document", max_length=12)
+    kind: AgendaKind = Field(default=AgendaKind.DOCUMENT, sa_type=StoredEnum(AgendaKind, 12))
     document_id: int | None = Field(default=None, foreign_key="delib_document.id", index=True)
     #: The revision that was submitted; the assembly votes on this text plus adopted amendments.
     revision_number: int | None = None
     title: str = Field(max_length=300)
     description: str = Field(default="", sa_column=Column(Text, nullable=False))
-    status: str = Field(default="submitted", max_length=10, index=True)
+    status: AgendaStatus = Field(default=AgendaStatus.SUBMITTED, sa_type=StoredEnum(AgendaStatus, 10), index=True)
     #: Order on the agenda; None until the coordination committee schedules the item.
     position: int | None = None
     submitted_by: int = Field(foreign_key="delib_user.id")
@@ -88,7 +99,7 @@ class AgendaItem(SQLModel, table=True):
     decided_by: int | None = Field(default=None, foreign_key="delib_user.id")
     decided_at: datetime | None = None
     return_reason: str = Field(default="", max_length=2000)
-    outcome: str | None = Field(default=None, max_length=10)
+    outcome: AgendaOutcome | None = Field(default=None, sa_type=StoredEnum(AgendaOutcome, 10))
     speakers_closed: bool = Field(default=False)
     speaking_seconds: int = Field(default=DEFAULT_SPEAKING_SECONDS)
 
@@ -153,12 +164,13 @@ class Speaker(SQLModel, table=True):
     """A request for the floor on one agenda item; the minutes are read from these rows."""
 
     __tablename__ = "delib_speaker"
+    __table_args__ = (allowed("status", SpeakerStatus),)
 
     id: int | None = Field(default=None, primary_key=True)
     agenda_item_id: int = Field(foreign_key="delib_agenda_item.id", index=True)
     user_id: int = Field(foreign_key="delib_user.id")
     position: int
-    status: str = Field(default="waiting", max_length=10)
+    status: SpeakerStatus = Field(default=SpeakerStatus.WAITING, sa_type=StoredEnum(SpeakerStatus, 10))
     requested_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
     ended_at: datetime | None = None

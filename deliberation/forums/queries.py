@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 from ..accounts.models import User
 from ..drafting.models import Document
 from ..workshops.models import Workshop
-from .models import AgendaItem, Delegate, Forum, Proxy, Speaker
+from .models import AgendaItem, AgendaStatus, Delegate, Forum, Proxy, Speaker, SpeakerStatus
 
 
 def get_forum(db: Session, forum_id: int) -> Forum | None:
@@ -123,7 +123,7 @@ def list_submissions(db: Session, forum_id: int) -> list[AgendaEntry]:
     return _entries(
         db,
         AgendaItem.forum_id == forum_id,
-        AgendaItem.status == "submitted",
+        AgendaItem.status == AgendaStatus.SUBMITTED,
         order=(AgendaItem.submitted_at, AgendaItem.id),
     )
 
@@ -132,7 +132,7 @@ def list_returned(db: Session, forum_id: int) -> list[AgendaEntry]:
     return _entries(
         db,
         AgendaItem.forum_id == forum_id,
-        AgendaItem.status == "returned",
+        AgendaItem.status == AgendaStatus.RETURNED,
         order=(AgendaItem.decided_at.desc(), AgendaItem.id.desc()),
     )
 
@@ -147,7 +147,7 @@ def last_return(db: Session, document_id: int) -> tuple[AgendaItem, Forum] | Non
     row = db.exec(
         select(AgendaItem, Forum)
         .join(Forum, Forum.id == AgendaItem.forum_id)
-        .where(AgendaItem.document_id == document_id, AgendaItem.status == "returned")
+        .where(AgendaItem.document_id == document_id, AgendaItem.status == AgendaStatus.RETURNED)
         .order_by(AgendaItem.decided_at.desc(), AgendaItem.id.desc())
         .limit(1)
     ).first()
@@ -269,7 +269,7 @@ def list_speakers(db: Session, item_id: int) -> list[tuple[Speaker, User]]:
     rows = db.exec(
         select(Speaker, User)
         .join(User, User.id == Speaker.user_id)
-        .where(Speaker.agenda_item_id == item_id, Speaker.status != "withdrawn")
+        .where(Speaker.agenda_item_id == item_id, Speaker.status != SpeakerStatus.WITHDRAWN)
         .order_by(Speaker.position, Speaker.id)
     ).all()
     return [(speaker, user) for speaker, user in rows]
@@ -279,7 +279,7 @@ def current_speaker(db: Session, item_id: int) -> tuple[Speaker, User] | None:
     row = db.exec(
         select(Speaker, User)
         .join(User, User.id == Speaker.user_id)
-        .where(Speaker.agenda_item_id == item_id, Speaker.status == "speaking")
+        .where(Speaker.agenda_item_id == item_id, Speaker.status == SpeakerStatus.SPEAKING)
     ).first()
     return (row[0], row[1]) if row else None
 
@@ -298,7 +298,9 @@ def last_speaker_position(db: Session, item_id: int) -> int:
 
 
 def get_waiting_neighbour(db: Session, speaker: Speaker, direction: str) -> Speaker | None:
-    query = select(Speaker).where(Speaker.agenda_item_id == speaker.agenda_item_id, Speaker.status == "waiting")
+    query = select(Speaker).where(
+        Speaker.agenda_item_id == speaker.agenda_item_id, Speaker.status == SpeakerStatus.WAITING
+    )
     if direction == "up":
         query = query.where(Speaker.position < speaker.position).order_by(Speaker.position.desc())
     else:
@@ -307,14 +309,18 @@ def get_waiting_neighbour(db: Session, speaker: Speaker, direction: str) -> Spea
 
 
 def list_speaking(db: Session, item_id: int) -> list[Speaker]:
-    return list(db.exec(select(Speaker).where(Speaker.agenda_item_id == item_id, Speaker.status == "speaking")).all())
+    return list(
+        db.exec(
+            select(Speaker).where(Speaker.agenda_item_id == item_id, Speaker.status == SpeakerStatus.SPEAKING)
+        ).all()
+    )
 
 
 def list_waiting_order(db: Session, item_id: int) -> list[int]:
     return list(
         db.exec(
             select(Speaker.id)
-            .where(Speaker.agenda_item_id == item_id, Speaker.status == "waiting")
+            .where(Speaker.agenda_item_id == item_id, Speaker.status == SpeakerStatus.WAITING)
             .order_by(Speaker.position, Speaker.id)
         ).all()
     )

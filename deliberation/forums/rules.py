@@ -6,10 +6,10 @@ from datetime import date
 
 from ..accounts.models import User
 from ..accounts.rules import is_coordinator, is_signed_in
-from ..drafting.models import Document
+from ..drafting.models import Document, DocumentStatus
 from ..workshops.models import Membership
 from ..workshops.rules import is_facilitator
-from .models import AgendaItem, Delegate, Forum, Proxy
+from .models import AgendaItem, AgendaStatus, Delegate, Forum, ForumStatus, Proxy
 
 
 def can_manage_forums(actor: User | None) -> bool:
@@ -54,12 +54,12 @@ def may_submit_document(actor: User | None, membership: Membership | None, docum
 
 def agenda_is_open(forum: Forum) -> bool:
     """Texts are submitted and the agenda changes until the forum closes."""
-    return forum.status in ("planned", "open")
+    return forum.status in (ForumStatus.PLANNED, ForumStatus.OPEN)
 
 
 def registration_is_open(forum: Forum) -> bool:
     """Delegates register until the forum opens: the electorate is fixed for the whole sitting."""
-    return forum.status == "planned"
+    return forum.status == ForumStatus.PLANNED
 
 
 def proxies_may_change(forum: Forum, *, vote_open: bool) -> bool:
@@ -73,7 +73,7 @@ def is_outside_dates(forum: Forum, day: date) -> bool:
 
 
 def is_in_session(forum: Forum) -> bool:
-    return forum.status == "open"
+    return forum.status == ForumStatus.OPEN
 
 
 def checkin_is_open(forum: Forum) -> bool:
@@ -87,7 +87,7 @@ def is_facilitator_of(membership: Membership | None, document: Document) -> bool
 
 def can_submit_document(actor: User | None, membership: Membership | None, document: Document) -> bool:
     """A draft is submitted; submission freezes drafting."""
-    return may_submit_document(actor, membership, document) and document.status == "draft"
+    return may_submit_document(actor, membership, document) and document.status == DocumentStatus.DRAFT
 
 
 def can_manage_agenda(actor: User | None, forum: Forum) -> bool:
@@ -141,11 +141,11 @@ def can_request_floor(actor: User | None, delegate: Delegate | None, forum: Foru
         is_signed_in(actor)
         and is_delegate(delegate)
         and is_in_session(forum)
-        and item.status == "scheduled"
+        and item.status == AgendaStatus.SCHEDULED
         and not item.speakers_closed
     )
 
 
 def can_chair_floor(actor: User | None, forum: Forum, item: AgendaItem) -> bool:
     """Giving the floor and ordering the speakers happen during the sitting, on an item on the agenda."""
-    return is_chair(actor) and is_in_session(forum) and item.status == "scheduled"
+    return is_chair(actor) and is_in_session(forum) and item.status == AgendaStatus.SCHEDULED

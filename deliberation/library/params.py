@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..drafting.models import DOCUMENT_KINDS
+from ..drafting.models import DocumentKind
 from ..params import ID_MAX, number_or_none
 from ..taxonomy import SECTORS, THEMES
 
@@ -48,7 +48,7 @@ class LibraryQuery:
         sort = choice("sort", SORTS)
         q = " ".join((params.get("q") or "").split())[:200]
         return cls(
-            kind=choice("kind", DOCUMENT_KINDS),
+            kind=choice("kind", tuple(DocumentKind)),
             forum_id=_positive(params.get("forum")),
             workshop_id=_positive(params.get("workshop")),
             sector=choice("sector", SECTORS),

@@ -16,9 +16,9 @@ from sqlalchemy import String, cast, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from ..forums.models import AgendaItem, Forum
+from ..forums.models import AgendaItem, AgendaOutcome, Forum
 from ..resolutions.models import Resolution
-from ..voting.models import Vote
+from ..voting.models import Vote, VoteStatus, VoteSubject
 from ..workshops.models import Workshop
 from . import search_queries
 from .params import LibraryQuery, page_count
@@ -271,9 +271,9 @@ def list_forum_rejections(db: Session, *, forum_id: int) -> list[RejectedItem]:
         .join(Vote, col(Vote.agenda_item_id) == col(AgendaItem.id))
         .where(
             col(AgendaItem.forum_id) == forum_id,
-            col(AgendaItem.outcome) == "rejected",
-            col(Vote.subject) == "final",
-            col(Vote.status) == "closed",
+            col(AgendaItem.outcome) == AgendaOutcome.REJECTED,
+            col(Vote.subject) == VoteSubject.FINAL,
+            col(Vote.status) == VoteStatus.CLOSED,
         )
         .order_by(col(Vote.closed_at).desc(), col(Vote.id).desc())
     ).all()

@@ -14,7 +14,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from ..discussion.queries import list_accepted_amendments
-from ..drafting.models import Revision
+from ..drafting.models import Revision, RevisionOrigin
 from ..resolutions.models import Resolution
 from .params import page_count
 
@@ -161,7 +161,9 @@ def list_adopted_history(
     ).all()
     names = {c.get("id"): c.get("name", "") for c in record.contributors}
     accepted = list_accepted_amendments(
-        db, document_id=record.document_id, numbers={row.number for row in rows if row.origin == "amendment"}
+        db,
+        document_id=record.document_id,
+        numbers={row.number for row in rows if row.origin == RevisionOrigin.AMENDMENT},
     )
     return AdoptedHistory(
         rows=[

@@ -26,15 +26,16 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from . import store
+from .models import LiveKind
 
-KINDS: tuple[str, ...] = ("vote-opened", "turnout", "vote-closed", "item", "speakers", "floor", "presence")
+_KINDS = frozenset(LiveKind)
 
 _PENDING = "delib_live"
 
 
 def publish(db: Session, *, forum_id: int, kind: str, **facts: Any) -> None:
     """Record a live event in the current transaction; it is delivered only after the commit."""
-    if kind not in KINDS:
+    if kind not in _KINDS:
         raise ValueError(f"unknown live event kind {kind!r}")
     for name, value in facts.items():
         # Small facts only: they go to every open page of a public forum.

@@ -24,7 +24,7 @@ from ..hooks import AmendmentDecided, AmendmentProposed, CommentPosted, Revision
 from ..validation import Checker
 from . import queries, rules
 from .delivery import Entry, letter_to, queue_mail
-from .models import DELIVERY, NOTIFICATION_KINDS, Follow, Notification, NotificationPreference
+from .models import Delivery, Follow, Notification, NotificationKind, NotificationPreference
 
 
 def _follow(db: Session, *, user_id: int, document_id: int) -> bool:
@@ -70,18 +70,18 @@ def notify(
     "off" gets nothing; "app" and "daily" get the row (the daily letter picks it up later);
     "immediate" also gets an e-mail in their own language, queued to go out after the commit.
     """
-    if kind not in NOTIFICATION_KINDS:
+    if kind not in NotificationKind.__members__.values():
         raise ValueError(f"unknown notification kind {kind!r}")
     wanted = [user_id for user_id in recipients if user_id is not None and user_id != actor_id]
     targets = [
         (user, delivery)
         for user, delivery in queries.list_recipients(db, kind=kind, user_ids=wanted)
-        if delivery != "off"
+        if delivery != Delivery.OFF
     ]
     if not targets:
         return []
     entry = None
-    if any(delivery == "immediate" and user.email for user, delivery in targets):
+    if any(delivery == Delivery.IMMEDIATE and user.email for user, delivery in targets):
         document = db.get(Document, document_id)
         actor = db.get(User, actor_id) if actor_id is not None else None
         entry = Entry(
@@ -95,10 +95,10 @@ def notify(
     created = []
     for user, delivery in targets:
         assert user.id is not None
-        by_mail = entry is not None and delivery == "immediate" and bool(user.email)
+        by_mail = entry is not None and delivery == Delivery.IMMEDIATE and bool(user.email)
         notification = Notification(
             user_id=user.id,
-            kind=kind,
+            kind=NotificationKind(kind),
             document_id=document_id,
             actor_id=actor_id,
             details=dict(details),
@@ -244,12 +244,12 @@ def check_set_preferences(db: Session, *, user: User, data: Mapping) -> dict[str
     assert user.id is not None
     current = queries.get_preferences(db, user.id)
     check = Checker(data)
-    chosen = {kind: check.choice(kind, DELIVERY, default=current[kind]) for kind in NOTIFICATION_KINDS}
+    chosen: dict[str, str] = {kind: check.choice(kind, Delivery, default=current[kind]) for kind in NotificationKind}
     check.done()
-    changed = {kind: delivery for kind, delivery in chosen.items() if delivery != current[kind]}
+    changed = {kind: Delivery(delivery) for kind, delivery in chosen.items() if delivery != current[kind]}
     if not changed:
         return chosen
-    rows = {
+    rows: dict[str, NotificationPreference] = {
         row.kind: row
         for row in db.exec(select(NotificationPreference).where(col(NotificationPreference.user_id) == user.id))
     }
@@ -259,7 +259,7 @@ def check_set_preferences(db: Session, *, user: User, data: Mapping) -> dict[str
             try:
                 # Two tabs saving at once: the second insert meets the unique constraint and updates.
                 with db.begin_nested():
-                    db.add(NotificationPreference(user_id=user.id, kind=kind, delivery=delivery))
+                    db.add(NotificationPreference(user_id=user.id, kind=NotificationKind(kind), delivery=delivery))
                     db.flush()
                 continue
             except IntegrityError:

@@ -26,7 +26,7 @@ from ..outbox.delivery import Pending, add_mail, deliver
 from ..outbox.senders import deliverer
 from ..settings import Settings
 from . import queries
-from .models import Notification
+from .models import Notification, NotificationKind
 
 MAIL_QUEUE = "delib_mail"
 
@@ -54,12 +54,12 @@ Resolve = Callable[[Link], str]
 def link_for(kind: str, document_id: int, details: dict) -> Link:
     """Where a notification leads: the change itself, not just the document."""
     document = {"document_id": document_id}
-    if kind == "revision":
+    if kind == NotificationKind.REVISION:
         number = int(details.get("number") or 0)
         if number > 1:
             return Link("document_compare", document, query=f"from={number - 1}&to={number}")
         return Link("document", document)
-    if kind == "reply" and details.get("comment_id"):
+    if kind == NotificationKind.REPLY and details.get("comment_id"):
         # Comments are shown on their amendment's page or on the document's comments page (the
         # paragraph's comments, when the comment is on a passage).
         fragment = f"comment-{details['comment_id']}"
@@ -68,7 +68,7 @@ def link_for(kind: str, document_id: int, details: dict) -> Link:
         # ?comment= finds the page the thread is on, however many comments came before it.
         pid = f"pid={details['pid']}&" if details.get("pid") else ""
         return Link("comments", document, query=f"{pid}comment={details['comment_id']}", fragment=fragment)
-    if kind in ("amendment", "decision") and details.get("amendment_id"):
+    if kind in (NotificationKind.AMENDMENT, NotificationKind.DECISION) and details.get("amendment_id"):
         return Link("amendment", {"amendment_id": details["amendment_id"]})
     return Link("document", document)
 
@@ -89,7 +89,7 @@ def describe(
 
     A page passes ``mark``, which wraps what people wrote (the title, the person's name) as escaped
     HTML marked with its language; the sentence is then HTML (Markup) with the rest escaped."""
-    if kind == "decision":
+    if kind == NotificationKind.DECISION:
         kind = "accepted" if details.get("accepted") else "rejected"
     title = mark(title) if mark else title
     if kind not in SENTENCES:

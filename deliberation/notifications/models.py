@@ -7,23 +7,25 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ..db import utcnow
-from ..i18n import N_
+from ..db import StoredEnum, allowed, utcnow
+from ..i18n import N_, Labelled
 
-NOTIFICATION_KINDS: dict[str, str] = {
-    "revision": N_("A new version of a document I follow"),
-    "reply": N_("A reply to my comment"),
-    "amendment": N_("A new amendment to a document I follow"),
-    "decision": N_("A decision on an amendment I proposed or took a stance on"),
-}
 
-DELIVERY: dict[str, str] = {
-    "off": N_("Not at all"),
-    "app": N_("Only here, in the app"),
-    "immediate": N_("Here and by e-mail at once"),
-    "daily": N_("Here and in a daily e-mail"),
-}
-DEFAULT_DELIVERY = "app"
+class NotificationKind(Labelled):
+    REVISION = "revision", N_("A new version of a document I follow")
+    REPLY = "reply", N_("A reply to my comment")
+    AMENDMENT = "amendment", N_("A new amendment to a document I follow")
+    DECISION = "decision", N_("A decision on an amendment I proposed or took a stance on")
+
+
+class Delivery(Labelled):
+    OFF = "off", N_("Not at all")
+    APP = "app", N_("Only here, in the app")
+    IMMEDIATE = "immediate", N_("Here and by e-mail at once")
+    DAILY = "daily", N_("Here and in a daily e-mail")
+
+
+DEFAULT_DELIVERY = Delivery.APP
 
 
 class Follow(SQLModel, table=True):
@@ -38,11 +40,14 @@ class Follow(SQLModel, table=True):
 
 class Notification(SQLModel, table=True):
     __tablename__ = "delib_notification"
-    __table_args__ = (Index("ix_delib_notification_user_read", "user_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_delib_notification_user_read", "user_id", "read_at"),
+        allowed("kind", NotificationKind),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="delib_user.id")
-    kind: str = Field(max_length=12)
+    kind: NotificationKind = Field(sa_type=StoredEnum(NotificationKind, 12))
     document_id: int = Field(foreign_key="delib_document.id")
     actor_id: int | None = Field(default=None, foreign_key="delib_user.id")
     created_at: datetime = Field(default_factory=utcnow)
@@ -55,9 +60,13 @@ class Notification(SQLModel, table=True):
 
 class NotificationPreference(SQLModel, table=True):
     __tablename__ = "delib_notification_preference"
-    __table_args__ = (UniqueConstraint("user_id", "kind"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "kind"),
+        allowed("kind", NotificationKind),
+        allowed("delivery", Delivery),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="delib_user.id", index=True)
-    kind: str = Field(max_length=12)
-    delivery: str = Field(max_length=10)
+    kind: NotificationKind = Field(sa_type=StoredEnum(NotificationKind, 12))
+    delivery: Delivery = Field(sa_type=StoredEnum(Delivery, 10))

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, func, select
 
 from ..accounts.models import User
 from ..drafting.models import Document
-from .models import DEFAULT_DELIVERY, NOTIFICATION_KINDS, Follow, Notification, NotificationPreference
+from .models import DEFAULT_DELIVERY, Delivery, Follow, Notification, NotificationKind, NotificationPreference
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def get_preferences(db: Session, user_id: int) -> dict[str, str]:
             )
         ).all()
     )
-    return {kind: chosen.get(kind, DEFAULT_DELIVERY) for kind in NOTIFICATION_KINDS}
+    return {kind: chosen.get(kind, DEFAULT_DELIVERY) for kind in NotificationKind}
 
 
 def list_recipients(db: Session, *, kind: str, user_ids: Iterable[int]) -> list[tuple[User, str]]:
@@ -126,7 +126,7 @@ def list_daily_pending(db: Session) -> list[tuple[User, Notification]]:
                 ),
             )
             .where(
-                col(NotificationPreference.delivery) == "daily",
+                col(NotificationPreference.delivery) == Delivery.DAILY,
                 col(Notification.emailed_at).is_(None),
                 col(User.is_active).is_(True),
                 col(User.email).is_not(None),

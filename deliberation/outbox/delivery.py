@@ -29,7 +29,7 @@ from sqlmodel import Session, col
 
 from .. import mail
 from ..db import sqlite_write_intent, utcnow
-from .models import OutboxEntry
+from .models import Channel, OutboxEntry
 
 log = logging.getLogger("deliberation.outbox")
 
@@ -65,7 +65,7 @@ def _add(db: Session, *, channel: str, name: str, payload: dict, lease: timedelt
     now = utcnow()
     entry = OutboxEntry(
         delivery_id=str(uuid.uuid4()),
-        channel=channel,
+        channel=Channel(channel),
         name=name,
         payload=payload,
         created_at=now,

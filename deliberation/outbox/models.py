@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
-from ..db import utcnow
+from ..db import StoredEnum, allowed, utcnow
 
-CHANNELS = ("event", "mail")
+
+class Channel(StrEnum):
+    EVENT = "event"
+    MAIL = "mail"
 
 
 class OutboxEntry(SQLModel, table=True):
     __tablename__ = "delib_outbox"
-    __table_args__ = (Index("ix_delib_outbox_due", "delivered_at", "next_attempt_at"),)
+    __table_args__ = (Index("ix_delib_outbox_due", "delivered_at", "next_attempt_at"), allowed("channel", Channel))
 
     id: int | None = Field(default=None, primary_key=True)
     #: Sent with the event (``delivery_id``), so a host that hears it twice can drop the second.
     delivery_id: str = Field(max_length=36, unique=True)
-    channel: str = Field(max_length=10)
+    channel: Channel = Field(sa_type=StoredEnum(Channel, 10))
     #: The signal's name for an event; empty for an e-mail.
     name: str = Field(default="", max_length=60)
     payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

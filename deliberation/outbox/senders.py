@@ -9,11 +9,12 @@ from typing import Any
 from .. import events, mail
 from ..settings import Settings
 from .delivery import Deliver, Pending
+from .models import Channel
 
 
 def deliverer(*, sender: Any, settings: Settings) -> Deliver:
     def deliver_one(row: Pending) -> None:
-        if row.channel == "event":
+        if row.channel == Channel.EVENT:
             events.send(sender, row)
         else:
             asyncio.run(mail.send(settings, mail.Message(**row.payload)))

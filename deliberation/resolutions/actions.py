@@ -26,7 +26,7 @@ from ..forums.models import Forum
 from ..hooks import DocumentStatusChanged, FinalTextAdopted, ResolutionRecorded, announce
 from ..i18n import DISPLAY_ZONE, N_
 from ..voting.counting import Counts, Electorate, Rule
-from ..voting.models import Vote
+from ..voting.models import Vote, VoteStatus
 from ..workshops.models import Workshop
 from . import queries, record
 from .chain import record_of
@@ -131,7 +131,7 @@ def do_adopt_resolution(db: Session, *, vote: Vote, document: Document, revision
     ``previous_hash`` make the second insert fail. Only the insert runs in a savepoint, so a loser
     rolls back just that, reads the end of the chain again and retries.
     """
-    if vote.status != "closed" or vote.is_adopted is not True or vote.closed_at is None:
+    if vote.status != VoteStatus.CLOSED or vote.is_adopted is not True or vote.closed_at is None:
         raise Conflict("vote_not_adopted", N_("This vote did not adopt the text."))
     if vote.forum_id != forum.id or revision.document_id != document.id:
         raise Conflict("vote_mismatch", N_("This vote is not about this text."))

@@ -12,9 +12,13 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
+from ..db import StoredEnum, allowed
+from ..drafting.models import DocumentKind
+
 
 class Resolution(SQLModel, table=True):
     __tablename__ = "delib_resolution"
+    __table_args__ = (allowed("kind", DocumentKind),)
 
     id: int | None = Field(default=None, primary_key=True)
     #: Position in the network's chain, 1, 2, 3…; unique, so two adoptions cannot share a link.
@@ -23,7 +27,7 @@ class Resolution(SQLModel, table=True):
     number: str = Field(max_length=20, unique=True)
     year: int = Field(index=True)
     title: str = Field(max_length=300)
-    kind: str = Field(max_length=30, index=True)
+    kind: DocumentKind = Field(sa_type=StoredEnum(DocumentKind, 30), index=True)
     text: str = Field(sa_column=Column(Text, nullable=False))
     document_id: int = Field(foreign_key="delib_document.id", index=True)
     revision_number: int

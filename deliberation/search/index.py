@@ -17,11 +17,11 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from ..db import is_sqlite, utcnow
-from ..drafting.models import Document, Revision
+from ..drafting.models import Document, DocumentStatus, Revision
 from ..hooks import DocumentStatusChanged, ResolutionRecorded, RevisionSaved
 from ..resolutions.models import Resolution
 from ..text.lemmas import lemma_text
-from .models import FTS_TABLE, VISIBILITIES, SearchEntry
+from .models import FTS_TABLE, SearchEntry, SearchKind
 
 #: Rows lemmatised and written per flush when rebuilding; bounds memory, not correctness.
 REINDEX_BATCH = 100
@@ -56,12 +56,17 @@ def _write(
     lemmas = _searchable(title, body)
     if entry is None:
         entry = SearchEntry(
-            kind=kind, object_id=object_id, visibility=VISIBILITIES[kind], status=status, title=title, lemmas=lemmas
+            kind=SearchKind(kind),
+            object_id=object_id,
+            visibility=SearchKind(kind).visibility,
+            status=DocumentStatus(status),
+            title=title,
+            lemmas=lemmas,
         )
     # Written only when it changed: the triggers rebuild the backend's index on a write of it.
     if entry.lemmas != lemmas:
         entry.lemmas = lemmas
-    entry.workshop_id, entry.revision_number, entry.status = workshop_id, revision_number, status
+    entry.workshop_id, entry.revision_number, entry.status = workshop_id, revision_number, DocumentStatus(status)
     entry.title, entry.updated_at = title, updated_at
     db.add(entry)
     db.flush()
@@ -78,7 +83,7 @@ def index_resolution(db: Session, resolution: Resolution) -> SearchEntry:
         object_id=resolution.id,
         workshop_id=resolution.workshop_id,
         revision_number=resolution.revision_number,
-        status="adopted",
+        status=DocumentStatus.ADOPTED,
         title=resolution.title,
         body=resolution.text,
         updated_at=resolution.adopted_at,
@@ -113,14 +118,16 @@ def index_document_status(db: Session, document: Document) -> None:
     """Record a document's new status (its text did not change, so its lemmas stay)."""
     db.execute(
         update(SearchEntry)
-        .where(col(SearchEntry.kind) == "document", col(SearchEntry.object_id) == document.id)
+        .where(col(SearchEntry.kind) == SearchKind.DOCUMENT, col(SearchEntry.object_id) == document.id)
         .values(status=document.status, updated_at=document.updated_at or utcnow())
     )
 
 
 def unindex_document(db: Session, document_id: int) -> None:
     db.execute(
-        delete(SearchEntry).where(col(SearchEntry.kind) == "document", col(SearchEntry.object_id) == document_id)
+        delete(SearchEntry).where(
+            col(SearchEntry.kind) == SearchKind.DOCUMENT, col(SearchEntry.object_id) == document_id
+        )
     )
 
 
@@ -188,7 +195,7 @@ def reindex(db: Session, *, progress: Progress | None = None) -> int:
                     object_id=r.id,
                     workshop_id=r.workshop_id,
                     revision_number=r.revision_number,
-                    status="adopted",
+                    status=DocumentStatus.ADOPTED,
                     title=r.title,
                     body=r.text,
                     updated_at=r.adopted_at,
@@ -250,7 +257,7 @@ def _row(
     return dict(
         kind=kind,
         object_id=object_id,
-        visibility=VISIBILITIES[kind],
+        visibility=SearchKind(kind).visibility,
         workshop_id=workshop_id,
         revision_number=revision_number,
         status=status,
@@ -301,8 +308,8 @@ def stale_entries(db: Session, *, sample: int = STALE_SAMPLE) -> int:
 def _current_lemmas(db: Session, rows) -> dict[tuple[str, int], str]:
     """What the index should hold today for the texts behind ``rows``; a text gone is absent."""
     out: dict[tuple[str, int], str] = {}
-    resolution_ids = [row.object_id for row in rows if row.kind == "resolution"]
-    document_ids = [row.object_id for row in rows if row.kind == "document"]
+    resolution_ids = [row.object_id for row in rows if row.kind == SearchKind.RESOLUTION]
+    document_ids = [row.object_id for row in rows if row.kind == SearchKind.DOCUMENT]
     if resolution_ids:
         for rid, title, body in db.execute(
             select(col(Resolution.id), col(Resolution.title), col(Resolution.text)).where(

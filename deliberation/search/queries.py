@@ -17,7 +17,7 @@ statement is built once per backend and scope and kept; a search only executes i
 
 Who sees what is a set of kinds: the public sees resolutions, a signed-in member drafts too
 (``drafting.rules.can_read_document``). An entry's visibility follows from its kind
-(``models.VISIBILITIES``, written with the entry), so the kinds asked for, less those the asker may
+(``SearchKind.visibility``, written with the entry), so the kinds asked for, less those the asker may
 not see, are the whole scope.
 """
 
@@ -40,7 +40,9 @@ from ..db import is_sqlite, table_of
 from ..drafting.models import Document, Revision
 from ..resolutions.models import Resolution
 from ..text.lemmas import Highlighter, query_terms
-from .models import FTS_TABLE, KINDS, VECTOR_COLUMN, VISIBILITIES, SearchEntry
+from .models import FTS_TABLE, VECTOR_COLUMN, SearchEntry, SearchKind, Visibility
+
+KINDS: tuple[SearchKind, ...] = tuple(SearchKind)
 
 SNIPPET_CHARS = 240
 MAX_LIMIT = 100
@@ -153,7 +155,7 @@ def _of_kinds(match: _Match, kinds: tuple[str, ...]) -> list[ColumnElement[bool]
     # adopted document and they are the fewer. "+ 0" keeps SQLite from handing the list to FTS5 as
     # rowids to look up, one MATCH per id.
     rowid = match.entry_id + 0
-    if "resolution" in kinds:
+    if SearchKind.RESOLUTION in kinds:
         return [rowid.in_(sa_select(_entry.c.id).where(_entry.c.kind.in_(kinds)))]
     others = [k for k in KINDS if k not in kinds]
     return [rowid.not_in(sa_select(_entry.c.id).where(_entry.c.kind.in_(others)))]
@@ -164,7 +166,7 @@ def _visible_kinds(*, public_only: bool, member_id: int | None, kinds: Iterable[
     # Drafts are for signed-in members only (drafting.rules.can_read_document); the public, and
     # any caller that says public_only, gets resolutions alone.
     public = public_only or member_id is None
-    return tuple(k for k in KINDS if k in wanted and (not public or VISIBILITIES[k] == "public"))
+    return tuple(k for k in KINDS if k in wanted and (not public or k.visibility == Visibility.PUBLIC))
 
 
 def _ranked(match: _Match, conditions: Sequence[ColumnElement[bool]], *, limit, offset) -> Subquery:
@@ -212,8 +214,8 @@ def _page(ranked: Subquery) -> Select:
         )
         .select_from(ranked)
         .join(_entry, _entry.c.id == ranked.c.entry_id)
-        .outerjoin(_resolution, and_(_entry.c.kind == "resolution", _resolution.c.id == _entry.c.object_id))
-        .outerjoin(_document, and_(_entry.c.kind == "document", _document.c.id == _entry.c.object_id))
+        .outerjoin(_resolution, and_(_entry.c.kind == SearchKind.RESOLUTION, _resolution.c.id == _entry.c.object_id))
+        .outerjoin(_document, and_(_entry.c.kind == SearchKind.DOCUMENT, _document.c.id == _entry.c.object_id))
         .outerjoin(
             _revision,
             and_(_revision.c.document_id == _document.c.id, _revision.c.number == _document.c.head_number),
@@ -277,9 +279,9 @@ def _public_resolutions(match: _Match, among: Select | None) -> list[ColumnEleme
     """Conditions that keep ``match`` to public resolutions, and to those whose id ``among``
     (a select of resolution ids) gives, if given."""
     if not match.sqlite:
-        conditions = [_entry.c.kind == "resolution", _entry.c.visibility == "public"]
+        conditions = [_entry.c.kind == SearchKind.RESOLUTION, _entry.c.visibility == Visibility.PUBLIC]
         return conditions + ([_entry.c.object_id.in_(among)] if among is not None else [])
-    entries = sa_select(_entry.c.id).where(_entry.c.kind == "resolution")
+    entries = sa_select(_entry.c.id).where(_entry.c.kind == SearchKind.RESOLUTION)
     if among is not None:
         entries = entries.where(_entry.c.object_id.in_(among))
     # As in _of_kinds: a list built once per statement, not a lookup per match.

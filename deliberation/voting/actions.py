@@ -22,11 +22,12 @@ from ..accounts.rules import is_signed_in
 from ..audit.actions import record
 from ..db import utcnow
 from ..discussion.actions import rebase
+from ..discussion.models import AmendmentStatus
 from ..discussion.queries import get_amendment, open_amendment_counts
 from ..drafting.queries import get_document
 from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError, require
 from ..forums import queries as forum_queries
-from ..forums.models import AgendaItem, Forum
+from ..forums.models import AgendaItem, AgendaStatus, Forum, ForumStatus
 from ..i18n import DISPLAY_ZONE, N_, gettext
 from ..params import number_or_none
 from ..validation import Checker
@@ -34,7 +35,7 @@ from . import ballots, queries, rules
 from .ballots import Cast, VoteNotOpen
 from .ballots import Request as BallotRequest
 from .counting import CHOICES
-from .models import THRESHOLD_LABELS, VOTE_MODES, VOTE_SUBJECTS, Vote
+from .models import QuorumBase, Threshold, Vote, VoteMode, VoteStatus, VoteSubject
 
 MAX_QUORUM_DEN = 100
 TITLE_MAX = 300
@@ -48,13 +49,13 @@ def _field_error(name: str, code: str, message: str, **params) -> ValidationErro
 
 
 def _rule_fields(check: Checker, data: Mapping) -> dict:
-    threshold = check.choice("threshold", THRESHOLD_LABELS, default="cast_majority")
-    quorum_base = check.choice("quorum_base", ("registered", "present"), default="registered")
-    mode = check.choice("mode", VOTE_MODES, default="hall")
+    threshold = check.choice("threshold", Threshold, default=Threshold.CAST_MAJORITY)
+    quorum_base = check.choice("quorum_base", QuorumBase, default=QuorumBase.REGISTERED)
+    mode = check.choice("mode", VoteMode, default=VoteMode.HALL)
     num, den = _int(data.get("quorum_num"), 1), _int(data.get("quorum_den"), 2)
     if num is None or den is None or not (0 <= num <= den and 1 <= den <= MAX_QUORUM_DEN):
         check.fail("quorum_num", "invalid_quorum", N_("The quorum must be a share from 0 to 1, such as 1/2 or 2/3."))
-    closes_at = _closing_time(check, data) if mode == "remote" else None
+    closes_at = _closing_time(check, data) if mode == VoteMode.REMOTE else None
     return dict(
         threshold=threshold,
         quorum_base=quorum_base,
@@ -90,15 +91,17 @@ def _closing_time(check: Checker, data: Mapping) -> datetime | None:
 def check_prepare_vote(db: Session, *, item: AgendaItem, forum: Forum, actor: User, data: Mapping) -> Vote:
     """The chair states the question and its rule; nothing is open yet, so it can still be edited."""
     require(rules.can_chair(actor, forum))
-    if item.status != "scheduled":
+    if item.status != AgendaStatus.SCHEDULED:
         raise Conflict("item_not_scheduled", N_("Only an item on the agenda can be put to the vote."))
     check = Checker(data)
-    subject = check.choice("subject", VOTE_SUBJECTS, default="final" if item.document_id else "motion")
+    subject = check.choice(
+        "subject", VoteSubject, default=VoteSubject.FINAL if item.document_id else VoteSubject.MOTION
+    )
     fields = _rule_fields(check, data)
     title = check.text("title", max_length=300, required=False)
     check.done()
     amendment = _subject_amendment(db, item, subject, data)
-    if subject == "final" and item.document_id is None:
+    if subject == VoteSubject.FINAL and item.document_id is None:
         raise _field_error(
             "subject", "no_text", N_("This item has no text to adopt; put a procedural question instead.")
         )
@@ -127,10 +130,10 @@ def check_prepare_vote(db: Session, *, item: AgendaItem, forum: Forum, actor: Us
 
 
 def _subject_amendment(db: Session, item: AgendaItem, subject: str, data: Mapping):
-    if subject != "amendment":
+    if subject != VoteSubject.AMENDMENT:
         return None
     amendment = get_amendment(db, _int(data.get("amendment_id")) or 0)
-    if amendment is None or amendment.document_id != item.document_id or amendment.status != "open":
+    if amendment is None or amendment.document_id != item.document_id or amendment.status != AmendmentStatus.OPEN:
         raise _field_error(
             "amendment_id", "no_amendment", N_("Please choose an amendment of this text that is still open.")
         )
@@ -139,7 +142,7 @@ def _subject_amendment(db: Session, item: AgendaItem, subject: str, data: Mappin
 
 def _default_title(item: AgendaItem, subject: str, amendment) -> str:
     """«Поправка № 3 до «…»» in the chair's language, shortened to fit the column (300 characters)."""
-    if subject != "amendment":
+    if subject != VoteSubject.AMENDMENT:
         return item.title[:TITLE_MAX]
     room = TITLE_MAX - len(gettext("Amendment No. %(n)s to «%(title)s»", n=amendment.id, title=""))
     title = item.title if len(item.title) <= room else item.title[: max(0, room - 1)].rstrip() + "…"
@@ -149,7 +152,7 @@ def _default_title(item: AgendaItem, subject: str, amendment) -> str:
 def check_update_vote(db: Session, *, vote: Vote, forum: Forum, actor: User, data: Mapping) -> Vote:
     """Change the rule while the vote is still being prepared; once open, it is fixed."""
     require(rules.can_chair(actor, forum))
-    if vote.status != "draft":
+    if vote.status != VoteStatus.DRAFT:
         raise Conflict("rule_fixed", N_("The rule of a vote cannot change once the vote has opened."))
     check = Checker(data)
     fields = _rule_fields(check, data)
@@ -168,9 +171,9 @@ def check_update_vote(db: Session, *, vote: Vote, forum: Forum, actor: User, dat
 
 def do_cancel_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
     require(rules.can_chair(actor, forum))
-    if vote.status != "draft":
+    if vote.status != VoteStatus.DRAFT:
         raise Conflict("vote_not_draft", N_("Only a vote that has not opened can be cancelled."))
-    vote.status = "cancelled"
+    vote.status = VoteStatus.CANCELLED
     db.add(vote)
     db.flush()
     record(db, actor_id=actor.id, action="vote.cancelled", obj=vote)
@@ -182,11 +185,11 @@ def do_cancel_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vot
 
 def do_open_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
     require(rules.can_chair(actor, forum))
-    if forum.status != "open":
+    if forum.status != ForumStatus.OPEN:
         raise Conflict("forum_not_open", N_("Votes take place while the forum is open."))
-    if vote.status != "draft":
+    if vote.status != VoteStatus.DRAFT:
         raise Conflict("vote_not_draft", N_("This vote has already been opened."))
-    if vote.mode == "remote" and (vote.closes_at is None or vote.closes_at <= utcnow()):
+    if vote.mode == VoteMode.REMOTE and (vote.closes_at is None or vote.closes_at <= utcnow()):
         raise Conflict("time_in_past", N_("The closing time must be in the future."))
     # Locking the forum row orders this with proxy changes and with another chair opening a vote
     # (both lock it too), so one vote is open at a time and its electorate cannot shift under it.
@@ -196,7 +199,7 @@ def do_open_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
     if not forum_queries.registered_ids(db, forum.id):
         raise Conflict("no_delegates", N_("No delegates are registered for this forum."))
     _check_subject_ready(db, vote)
-    vote.status, vote.opened_by, vote.opened_at = "open", actor.id, utcnow()
+    vote.status, vote.opened_by, vote.opened_at = VoteStatus.OPEN, actor.id, utcnow()
     db.add(vote)
     db.flush()
     record(
@@ -229,9 +232,9 @@ def _check_subject_ready(db: Session, vote: Vote) -> None:
     if item.document_id is None:
         return
     document = get_document(db, item.document_id)
-    if vote.subject == "amendment":
+    if vote.subject == VoteSubject.AMENDMENT:
         amendment = get_amendment(db, vote.amendment_id)
-        if amendment is None or amendment.status != "open":
+        if amendment is None or amendment.status != AmendmentStatus.OPEN:
             raise Conflict("amendment_not_open", N_("This amendment is no longer open."))
         result, _ = rebase(db, amendment=amendment, document=document)
         if not result.clean:
@@ -242,7 +245,7 @@ def _check_subject_ready(db: Session, vote: Vote) -> None:
                     "changes clash. Ask the author to update the amendment."
                 ),
             )
-    elif vote.subject == "final":
+    elif vote.subject == VoteSubject.FINAL:
         if sum(open_amendment_counts(db, document_id=document.id).values()):
             raise Conflict(
                 "amendments_pending",
@@ -331,6 +334,6 @@ def _voter(db: Session, vote: Vote, actor: User, voter_id: int | None) -> tuple[
 
 def get_vote_or_404(db: Session, vote_id: int) -> Vote:
     vote = queries.get_vote(db, vote_id)
-    if vote is None or vote.status == "cancelled":
+    if vote is None or vote.status == VoteStatus.CANCELLED:
         raise NotFound("vote_not_found", N_("There is no such vote."))
     return vote

@@ -21,7 +21,7 @@ from sqlmodel import select
 
 from ..db import SessionFactory, db_now, sqlite_write_intent
 from .closing import close_if_due
-from .models import Vote
+from .models import Vote, VoteStatus
 
 log = logging.getLogger("deliberation.voting")
 
@@ -34,7 +34,7 @@ def due_vote_ids(sessions: SessionFactory) -> list[int]:
             return list(
                 db.exec(
                     select(Vote.id).where(
-                        Vote.status == "open",
+                        Vote.status == VoteStatus.OPEN,
                         Vote.closes_at != None,  # noqa: E711
                         Vote.closes_at <= db_now(db),
                     )

@@ -25,13 +25,13 @@ from ..i18n import N_
 from . import mixing, queries, rules
 from .actions import _field_error, _int
 from .counting import CHOICES, Counts, Electorate, decide
-from .models import Vote
+from .models import Choice, Vote, VoteMode, VoteStatus
 from .outcomes import apply_outcome
 
 
 def do_close_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
     require(rules.can_chair(actor, forum))
-    if vote.mode == "hand":
+    if vote.mode == VoteMode.HAND:
         raise Conflict("hand_count", N_("A vote counted by hand is closed by entering its totals."))
     if not _claim_close(db, vote, due_only=False):
         raise Conflict("vote_not_open", N_("This vote is not open."))
@@ -69,7 +69,7 @@ def as_seen(db: Session, vote: Vote) -> Vote:
     counts = queries.counted(db, vote.id)
     electorate, outcome = _result(db, vote, counts, hand_counted=False)
     seen = Vote(**vote.model_dump())
-    seen.status, seen.closed_at = "closed", vote.closes_at
+    seen.status, seen.closed_at = VoteStatus.CLOSED, vote.closes_at
     seen.for_count, seen.against_count, seen.abstain_count = counts.for_, counts.against, counts.abstain
     seen.registered_count, seen.present_count = electorate.registered, electorate.present
     seen.participants_count, seen.quorum_reached = electorate.participants, outcome.quorum_reached
@@ -80,7 +80,7 @@ def as_seen(db: Session, vote: Vote) -> Vote:
 def check_record_hand_count(db: Session, *, vote: Vote, forum: Forum, actor: User, data: Mapping) -> Vote:
     """The chair enters the totals counted in the hall; the record says they were counted by hand."""
     require(rules.can_chair(actor, forum))
-    if vote.mode != "hand" or vote.status != "open":
+    if vote.mode != VoteMode.HAND or vote.status != VoteStatus.OPEN:
         raise Conflict("vote_not_open", N_("This vote is not open."))
     values, errors = {}, {}
     for name in CHOICES:
@@ -90,7 +90,7 @@ def check_record_hand_count(db: Session, *, vote: Vote, forum: Forum, actor: Use
         values[name] = number or 0
     if errors:
         raise ValidationError(errors)
-    counts = Counts(for_=values["for"], against=values["against"], abstain=values["abstain"])
+    counts = Counts(for_=values[Choice.FOR], against=values[Choice.AGAINST], abstain=values[Choice.ABSTAIN])
     present = len(_present(db, vote, participants=set()))
     if counts.cast > present:
         raise _field_error(
@@ -108,7 +108,7 @@ def _claim_close(db: Session, vote: Vote, *, due_only: bool) -> bool:
     """Compare-and-set on the vote row: of two closers exactly one wins, and on PostgreSQL the
     update waits for every ballot being written to commit (they hold a share lock on the row).
     The winner mixes a secret vote's ballots into the permanent record before anything counts."""
-    condition = [Vote.id == vote.id, Vote.status == "open"]
+    condition = [Vote.id == vote.id, Vote.status == VoteStatus.OPEN]
     if due_only:
         condition.append(Vote.closes_at <= db_now(db))
     claimed = db.execute(update(Vote).where(*condition).values(closed_at=utcnow())).rowcount == 1
@@ -119,7 +119,7 @@ def _claim_close(db: Session, vote: Vote, *, due_only: bool) -> bool:
 
 def is_due(vote: Vote) -> bool:
     """By this server's clock, which only decides whether to ask; the database clock decides."""
-    return vote.status == "open" and vote.closes_at is not None and vote.closes_at <= utcnow()
+    return vote.status == VoteStatus.OPEN and vote.closes_at is not None and vote.closes_at <= utcnow()
 
 
 def _present(db: Session, vote: Vote, *, participants: set[int]) -> set[int]:
@@ -155,7 +155,7 @@ def _finish(
     electorate, outcome = _result(db, vote, counts, hand_counted=hand_counted)
     registered, taking_part = electorate.registered, electorate.participants
     db.refresh(vote)
-    vote.status, vote.closed_by, vote.closed_at = "closed", actor_id, closed_at or vote.closed_at or utcnow()
+    vote.status, vote.closed_by, vote.closed_at = VoteStatus.CLOSED, actor_id, closed_at or vote.closed_at or utcnow()
     vote.for_count, vote.against_count, vote.abstain_count = counts.for_, counts.against, counts.abstain
     vote.registered_count, vote.present_count = electorate.registered, electorate.present
     vote.participants_count, vote.quorum_reached = electorate.participants, outcome.quorum_reached

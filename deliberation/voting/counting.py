@@ -48,6 +48,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from .enums import Choice, QuorumBase, Reason, Threshold
+
 __all__ = [
     "CHOICES",
     "QUORUM_BASES",
@@ -61,19 +63,19 @@ __all__ = [
     "tally",
 ]
 
-CHOICES: tuple[str, ...] = ("for", "against", "abstain")
+CHOICES: tuple[Choice, ...] = tuple(Choice)
 
 # Threshold id -> the exact condition, as frozen into each resolution's record by Rule.describe().
 # These strings are part of the canonical form of resolutions: never edit one, add a new id instead.
 THRESHOLDS: dict[str, str] = {
-    "cast_majority": "2*for > for+against+abstain",
-    "registered_majority": "2*for > registered",
-    "two_thirds": "3*for >= 2*(for+against+abstain) and for+against+abstain > 0",
+    Threshold.CAST_MAJORITY: "2*for > for+against+abstain",
+    Threshold.REGISTERED_MAJORITY: "2*for > registered",
+    Threshold.TWO_THIRDS: "3*for >= 2*(for+against+abstain) and for+against+abstain > 0",
 }
 
-QUORUM_BASES: tuple[str, ...] = ("registered", "present")
+QUORUM_BASES: tuple[QuorumBase, ...] = tuple(QuorumBase)
 
-REASONS: tuple[str, ...] = ("adopted", "no_quorum", "not_enough_for", "nobody_voted")
+REASONS: tuple[Reason, ...] = tuple(Reason)
 
 _SHARE = re.compile(r"(0|[1-9][0-9]*)(?:/([1-9][0-9]*))?")
 
@@ -214,7 +216,7 @@ class Outcome:
     adopted: bool
     quorum_reached: bool
     required: int  # "for" votes that would have adopted the text, with the same total cast
-    reason: str  # one of REASONS
+    reason: Reason
     quorum_required: int = 0  # participants needed for the quorum
 
 
@@ -224,18 +226,18 @@ def _ceil_div(a: int, b: int) -> int:
 
 def _required(rule: Rule, counts: Counts, electorate: Electorate) -> int:
     cast = counts.cast
-    if rule.threshold == "cast_majority":
+    if rule.threshold == Threshold.CAST_MAJORITY:
         return cast // 2 + 1
-    if rule.threshold == "registered_majority":
+    if rule.threshold == Threshold.REGISTERED_MAJORITY:
         return electorate.registered // 2 + 1
     return max(1, _ceil_div(2 * cast, 3))  # two_thirds
 
 
 def _threshold_met(rule: Rule, counts: Counts, electorate: Electorate) -> bool:
     f, cast = counts.for_, counts.cast
-    if rule.threshold == "cast_majority":
+    if rule.threshold == Threshold.CAST_MAJORITY:
         return 2 * f > cast
-    if rule.threshold == "registered_majority":
+    if rule.threshold == Threshold.REGISTERED_MAJORITY:
         return 2 * f > electorate.registered
     return cast > 0 and 3 * f >= 2 * cast  # two_thirds
 
@@ -247,21 +249,21 @@ def decide(rule: Rule, counts: Counts, electorate: Electorate) -> Outcome:
         raise CountingError("invalid_arguments")
     if counts.cast > electorate.registered:
         raise CountingError("cast_exceeds_registered")
-    base = electorate.registered if rule.quorum_base == "registered" else electorate.present
+    base = electorate.registered if rule.quorum_base == QuorumBase.REGISTERED else electorate.present
     num, den = rule.quorum_share.numerator, rule.quorum_share.denominator
     quorum_reached = electorate.participants * den >= num * base
     quorum_required = _ceil_div(num * base, den)
     required = _required(rule, counts, electorate)
     if not quorum_reached:
-        reason = "no_quorum"
+        reason = Reason.NO_QUORUM
     elif counts.cast == 0:
-        reason = "nobody_voted"
+        reason = Reason.NOBODY_VOTED
     elif not _threshold_met(rule, counts, electorate):
-        reason = "not_enough_for"
+        reason = Reason.NOT_ENOUGH_FOR
     else:
-        reason = "adopted"
+        reason = Reason.ADOPTED
     return Outcome(
-        adopted=reason == "adopted",
+        adopted=reason == Reason.ADOPTED,
         quorum_reached=quorum_reached,
         required=required,
         reason=reason,
@@ -271,9 +273,9 @@ def decide(rule: Rule, counts: Counts, electorate: Electorate) -> Outcome:
 
 def tally(ballots: Iterable[str]) -> Counts:
     """Count choices; anything but "for", "against", "abstain" raises ``unknown_choice``."""
-    seen = {choice: 0 for choice in CHOICES}
+    seen: dict[str, int] = {choice: 0 for choice in CHOICES}
     for ballot in ballots:
         if not isinstance(ballot, str) or ballot not in seen:
             raise CountingError("unknown_choice", repr(ballot))
         seen[ballot] += 1
-    return Counts(for_=seen["for"], against=seen["against"], abstain=seen["abstain"])
+    return Counts(for_=seen[Choice.FOR], against=seen[Choice.AGAINST], abstain=seen[Choice.ABSTAIN])

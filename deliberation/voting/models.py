@@ -20,86 +20,54 @@ from datetime import datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ..db import utcnow
-from ..i18n import N_, pgettext
+from ..db import StoredEnum, allowed, utcnow
+from .enums import Choice, QuorumBase, Reason, Threshold, VoteMode, VoteStatus, VoteSubject
 
-CHOICES: tuple[str, ...] = ("for", "against", "abstain")
+__all__ = [
+    "Ballot",
+    "BallotBox",
+    "BallotKey",
+    "Choice",
+    "Participation",
+    "QuorumBase",
+    "Reason",
+    "Threshold",
+    "Vote",
+    "VoteMode",
+    "VoteStatus",
+    "VoteSubject",
+]
 
-
-def choice_label(choice: str) -> str:
-    """За, проти, утримався, in the reader's language."""
-    return {
-        "for": pgettext("vote choice", "For"),
-        "against": pgettext("vote choice", "Against"),
-        "abstain": pgettext("vote choice", "Abstain"),
-    }[choice]
-
-
-def total_label(choice: str) -> str:
-    """A total said of many people: за, проти, утрималися (the ballot's button says утримався)."""
-    return {
-        "for": pgettext("vote totals", "For"),
-        "against": pgettext("vote totals", "Against"),
-        "abstain": pgettext("vote totals", "Abstained"),
-    }[choice]
-
-
-VOTE_SUBJECTS: dict[str, str] = {
-    "final": N_("the final text"),
-    "amendment": N_("an amendment"),
-    "motion": N_("a procedural question"),
-}
-
-VOTE_STATUSES: dict[str, str] = {
-    "draft": N_("being prepared"),
-    "open": N_("open"),
-    "closed": N_("closed"),
-    "cancelled": N_("cancelled"),
-}
-
-VOTE_MODES: dict[str, str] = {
-    "hall": N_("Electronic, in the hall"),
-    "remote": N_("Remote, with a closing time"),
-    "hand": N_("Counted by hand in the hall"),
-}
-
-THRESHOLD_LABELS: dict[str, str] = {
-    "cast_majority": N_("More than half of the votes cast"),
-    "registered_majority": N_("More than half of the registered delegates"),
-    "two_thirds": N_("At least two thirds of the votes cast"),
-}
-
-QUORUM_BASE_LABELS: dict[str, str] = {
-    "registered": N_("of the registered delegates"),
-    "present": N_("of the delegates present"),
-}
-
-REASON_LABELS: dict[str, str] = {
-    "adopted": N_("Adopted"),
-    "no_quorum": N_("Not adopted: no quorum"),
-    "not_enough_for": N_("Not adopted: not enough votes for"),
-    "nobody_voted": N_("Not adopted: nobody voted"),
-}
+#: The codes the open data API publishes, under the name its tests read (``tests/api``).
+QUORUM_BASE_LABELS = QuorumBase
 
 
 class Vote(SQLModel, table=True):
     __tablename__ = "delib_vote"
+    __table_args__ = (
+        allowed("subject", VoteSubject),
+        allowed("threshold", Threshold),
+        allowed("quorum_base", QuorumBase),
+        allowed("mode", VoteMode),
+        allowed("status", VoteStatus),
+        allowed("reason", Reason),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     forum_id: int = Field(foreign_key="delib_forum.id", index=True)
     agenda_item_id: int = Field(foreign_key="delib_agenda_item.id", index=True)
-    subject: str = Field(default="final", max_length=10)
+    subject: VoteSubject = Field(default=VoteSubject.FINAL, sa_type=StoredEnum(VoteSubject, 10))
     amendment_id: int | None = Field(default=None, foreign_key="delib_amendment.id", index=True)
     title: str = Field(max_length=300)
     # The rule, stated before the vote opens and fixed from then on (a trigger refuses changes).
-    threshold: str = Field(default="cast_majority", max_length=20)
+    threshold: Threshold = Field(default=Threshold.CAST_MAJORITY, sa_type=StoredEnum(Threshold, 20))
     quorum_num: int = Field(default=1)
     quorum_den: int = Field(default=2)
-    quorum_base: str = Field(default="registered", max_length=10)
+    quorum_base: QuorumBase = Field(default=QuorumBase.REGISTERED, sa_type=StoredEnum(QuorumBase, 10))
     is_secret: bool = Field(default=False)
-    mode: str = Field(default="hall", max_length=10)
+    mode: VoteMode = Field(default=VoteMode.HALL, sa_type=StoredEnum(VoteMode, 10))
     closes_at: datetime | None = None
-    status: str = Field(default="draft", max_length=10, index=True)
+    status: VoteStatus = Field(default=VoteStatus.DRAFT, sa_type=StoredEnum(VoteStatus, 10), index=True)
     created_by: int = Field(foreign_key="delib_user.id")
     created_at: datetime = Field(default_factory=utcnow)
     opened_by: int | None = Field(default=None, foreign_key="delib_user.id")
@@ -117,7 +85,7 @@ class Vote(SQLModel, table=True):
     participants_count: int | None = None
     quorum_reached: bool | None = None
     is_adopted: bool | None = None
-    reason: str | None = Field(default=None, max_length=20)
+    reason: Reason | None = Field(default=None, sa_type=StoredEnum(Reason, 20))
     hand_counted: bool = Field(default=False)
 
 
@@ -141,13 +109,13 @@ class Ballot(SQLModel, table=True):
     written only by the mixing at its vote's close (``mixing``), never while the vote runs."""
 
     __tablename__ = "delib_ballot"
-    __table_args__ = (UniqueConstraint("vote_id", "voter_id"), {"sqlite_with_rowid": False})
+    __table_args__ = (UniqueConstraint("vote_id", "voter_id"), allowed("choice", Choice), {"sqlite_with_rowid": False})
 
     #: Random, so the order of the rows tells nothing about the order of the voters.
     id: str = Field(primary_key=True, max_length=32)
     vote_id: int = Field(foreign_key="delib_vote.id", index=True)
     voter_id: int | None = Field(default=None, foreign_key="delib_user.id")
-    choice: str = Field(max_length=10)
+    choice: Choice = Field(sa_type=StoredEnum(Choice, 10))
     #: SHA-256 of the vote id, the voter id and the voter's receipt secret (secret votes).
     receipt_hash: str | None = Field(default=None, max_length=64, unique=True)
     #: How often a roll-call voter changed their choice; stays 0 on a secret ballot, where a count
@@ -163,12 +131,12 @@ class BallotBox(SQLModel, table=True):
     """
 
     __tablename__ = "delib_ballot_box"
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    __table_args__ = (allowed("choice", Choice), {"sqlite_with_rowid": False})
 
     #: Random, and never carried into the permanent record.
     id: str = Field(primary_key=True, max_length=32)
     vote_id: int = Field(foreign_key="delib_vote.id", index=True)
-    choice: str = Field(max_length=10)
+    choice: Choice = Field(sa_type=StoredEnum(Choice, 10))
     receipt_hash: str = Field(max_length=64, unique=True)
 
 

@@ -12,16 +12,16 @@ from ..db import utcnow
 from ..discussion.actions import do_settle_amendment_by_assembly
 from ..discussion.queries import get_amendment
 from ..drafting.queries import get_document
-from ..forums.models import AgendaItem
+from ..forums.models import AgendaItem, AgendaOutcome, AgendaStatus
 from ..hooks import DocumentStatusChanged, FinalTextAdopted, announce
-from .models import Vote
+from .models import Vote, VoteSubject
 
 
 def apply_outcome(db: Session, *, vote: Vote) -> None:
     item = db.get(AgendaItem, vote.agenda_item_id)
-    if vote.subject == "amendment":
+    if vote.subject == VoteSubject.AMENDMENT:
         _amendment_decided(db, vote, item)
-    elif vote.subject == "final":
+    elif vote.subject == VoteSubject.FINAL:
         _final_decided(db, vote, item)
 
 
@@ -39,7 +39,10 @@ def _amendment_decided(db: Session, vote: Vote, item: AgendaItem) -> None:
 
 def _final_decided(db: Session, vote: Vote, item: AgendaItem) -> None:
     document = get_document(db, item.document_id)
-    item.status, item.outcome = "decided", "adopted" if vote.is_adopted else "rejected"
+    item.status, item.outcome = (
+        AgendaStatus.DECIDED,
+        AgendaOutcome.ADOPTED if vote.is_adopted else AgendaOutcome.REJECTED,
+    )
     item.decided_at = utcnow()
     db.add(item)
     if vote.is_adopted:

@@ -10,10 +10,10 @@ from sqlmodel import Session, select
 
 from ..accounts.models import User
 from ..discussion.queries import OpenAmendment, list_open_with_rivals
-from ..forums.models import AgendaItem, Delegate, Proxy, Speaker
+from ..forums.models import AgendaItem, Delegate, Proxy, Speaker, SpeakerStatus
 from ..forums.queries import count_registered, live_proxies, registered_ids
 from .counting import Counts, Rule
-from .models import Ballot, BallotBox, Participation, Vote
+from .models import Ballot, BallotBox, Participation, Vote, VoteStatus
 from .receipts import receipt_hash
 from .rules import can_prepare_vote
 
@@ -41,7 +41,7 @@ def list_document_votes(db: Session, document_id: int) -> list[Vote]:
         db.exec(
             select(Vote)
             .join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)
-            .where(AgendaItem.document_id == document_id, Vote.status == "closed")
+            .where(AgendaItem.document_id == document_id, Vote.status == VoteStatus.CLOSED)
             .order_by(Vote.id)
         ).all()
     )
@@ -49,11 +49,14 @@ def list_document_votes(db: Session, document_id: int) -> list[Vote]:
 
 def open_vote(db: Session, forum_id: int) -> Vote | None:
     """The vote now open in a forum: the chair runs one at a time."""
-    return db.exec(select(Vote).where(Vote.forum_id == forum_id, Vote.status == "open")).first()
+    return db.exec(select(Vote).where(Vote.forum_id == forum_id, Vote.status == VoteStatus.OPEN)).first()
 
 
 def has_open_vote(db: Session, forum_id: int) -> bool:
-    return db.exec(select(Vote.id).where(Vote.forum_id == forum_id, Vote.status == "open").limit(1)).first() is not None
+    return (
+        db.exec(select(Vote.id).where(Vote.forum_id == forum_id, Vote.status == VoteStatus.OPEN).limit(1)).first()
+        is not None
+    )
 
 
 def has_vote_begun(db: Session, item_id: int) -> bool:
@@ -68,7 +71,7 @@ def has_vote_begun(db: Session, item_id: int) -> bool:
 
 def due_votes(db: Session, *, forum_id: int | None = None) -> list[Vote]:
     """Open votes with a closing time, candidates for closing (the database clock decides)."""
-    query = select(Vote).where(Vote.status == "open", Vote.closes_at != None)  # noqa: E711
+    query = select(Vote).where(Vote.status == VoteStatus.OPEN, Vote.closes_at != None)  # noqa: E711
     if forum_id is not None:
         query = query.where(Vote.forum_id == forum_id)
     return list(db.exec(query).all())
@@ -226,7 +229,7 @@ def get_live_state(db: Session, forum) -> LiveState:
     if vote is None and item is not None:
         vote = db.exec(
             select(Vote)
-            .where(Vote.agenda_item_id == item.id, Vote.status == "closed")
+            .where(Vote.agenda_item_id == item.id, Vote.status == VoteStatus.CLOSED)
             .order_by(Vote.closed_at.desc(), Vote.id.desc())
         ).first()
     speaker = speaker_user = None
@@ -234,7 +237,7 @@ def get_live_state(db: Session, forum) -> LiveState:
         row = db.exec(
             select(Speaker, User)
             .join(User, User.id == Speaker.user_id)
-            .where(Speaker.agenda_item_id == item.id, Speaker.status == "speaking")
+            .where(Speaker.agenda_item_id == item.id, Speaker.status == SpeakerStatus.SPEAKING)
         ).first()
         if row:
             speaker, speaker_user = row
@@ -293,7 +296,9 @@ def votes_by_item(db: Session, forum_id: int) -> dict[int, list[Vote]]:
     """Closed votes of a forum grouped by agenda item, for the minutes."""
     grouped: dict[int, list[Vote]] = {}
     for vote in db.exec(
-        select(Vote).where(Vote.forum_id == forum_id, Vote.status == "closed").order_by(Vote.closed_at, Vote.id)
+        select(Vote)
+        .where(Vote.forum_id == forum_id, Vote.status == VoteStatus.CLOSED)
+        .order_by(Vote.closed_at, Vote.id)
     ).all():
         grouped.setdefault(vote.agenda_item_id, []).append(vote)
     return grouped
@@ -305,7 +310,9 @@ def item_vote_panel(db: Session, *, item, forum, actor) -> dict:
     amendments adopting it would lapse."""
     preparing = can_prepare_vote(actor, forum, item)
     votes = [
-        v for v in list_item_votes(db, item.id) if v.status not in ("cancelled",) and (preparing or v.status != "draft")
+        v
+        for v in list_item_votes(db, item.id)
+        if v.status != VoteStatus.CANCELLED and (preparing or v.status != VoteStatus.DRAFT)
     ]
     groups: list[list[OpenAmendment]] = []
     if preparing and item.document_id is not None:
@@ -340,7 +347,7 @@ def vote_call(db: Session, *, forum_id: int, actor: User | None) -> VoteCall:
         since = datetime.now(UTC) - timedelta(seconds=RECENT_CLOSE_SECONDS)
         recent = db.exec(
             select(Vote)
-            .where(Vote.forum_id == forum_id, Vote.status == "closed", Vote.closed_at >= since)
+            .where(Vote.forum_id == forum_id, Vote.status == VoteStatus.CLOSED, Vote.closed_at >= since)
             .order_by(Vote.closed_at.desc(), Vote.id.desc())
         ).first()
         return VoteCall(vote=recent)

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from ..problems import Problem
 from . import queries
 from .counting import Counts, Electorate, decide
-from .models import Vote
+from .models import Vote, VoteStatus
 
 BATCH = 200
 
@@ -23,7 +23,7 @@ def recount_problems(db: Session, *, batch: int = BATCH) -> tuple[int, list[Prob
     checked, after = 0, 0
     while True:
         votes = db.exec(
-            select(Vote).where(Vote.status == "closed", Vote.id > after).order_by(Vote.id).limit(batch)
+            select(Vote).where(Vote.status == VoteStatus.CLOSED, Vote.id > after).order_by(Vote.id).limit(batch)
         ).all()
         if not votes:
             return checked, problems

@@ -20,7 +20,7 @@ import time
 
 from ..db import SessionFactory, is_sqlite, sqlite_write_intent
 from .actions import publish_turnout
-from .models import Vote
+from .models import Vote, VoteStatus
 
 log = logging.getLogger("deliberation.voting")
 
@@ -98,7 +98,7 @@ class TurnoutPublisher:
             with self.sessions.begin() as db:
                 vote = db.get(Vote, vote_id)
                 # A vote closed in the meantime has told its pages so with its result.
-                if vote is not None and vote.status == "open":
+                if vote is not None and vote.status == VoteStatus.OPEN:
                     publish_turnout(db, vote)
         finally:
             if taken:

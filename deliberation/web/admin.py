@@ -6,19 +6,22 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..accounts import actions, queries
-from ..accounts.models import REGISTRATION_MODES
+from ..accounts.models import RegistrationMode
 from ..accounts.rules import can_manage_network
 from ..audit import queries as audit_queries
 from ..audit import words as audit_words
-from ..drafting.models import DOCUMENT_STATUSES
+from ..drafting.models import DocumentStatus
 from ..errors import ValidationError
-from ..forums.models import FORUM_STATUSES
+from ..forums.models import ForumStatus
 from ..i18n import gettext
 from . import params
 from .context import Ctx, endpoint
 
 #: Stored values the audit log's sentences put into words, from the capabilities that own them.
-_AUDIT_LABELS = {"status": {**DOCUMENT_STATUSES, **FORUM_STATUSES}, "mode": REGISTRATION_MODES}
+_AUDIT_LABELS = {
+    "status": {**DocumentStatus.options(), **ForumStatus.options()},
+    "mode": RegistrationMode.options(),
+}
 
 
 def routes() -> list[Route]:

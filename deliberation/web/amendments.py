@@ -8,7 +8,7 @@ from starlette.routing import Route
 from ..accounts.queries import get_user
 from ..discussion import actions, comments, queries, rules
 from ..discussion.actions import AmendmentConflict
-from ..discussion.models import Amendment, Comment
+from ..discussion.models import Amendment, AmendmentKind, Comment
 from ..drafting import queries as drafting_queries
 from ..errors import NotFound
 from ..i18n import N_, gettext
@@ -86,9 +86,9 @@ def amendment_new(ctx: Ctx) -> Response:
 
     def initial() -> dict:
         proposed = selection["quote"] or (selection["paragraph"].text if selection["paragraph"] else "")
-        if kind == "whole":
+        if kind == AmendmentKind.WHOLE:
             proposed = view.revision.body
-        elif kind in ("insert", "delete"):
+        elif kind in (AmendmentKind.INSERT, AmendmentKind.DELETE):
             proposed = ""
         return {"proposed": proposed}
 

@@ -10,7 +10,7 @@ from starlette.routing import Route
 from ..drafting.rules import can_read_document
 from ..errors import DomainError, NotFound, ValidationError
 from ..forums import agenda, floor, queries, rules
-from ..forums.models import AGENDA_KINDS, AGENDA_STATUSES, SPEAKER_STATUSES, Forum, Speaker
+from ..forums.models import AgendaStatus, Forum, Speaker, SpeakerStatus
 from ..forums.queries import AgendaEntry
 from ..i18n import N_, gettext
 from ..voting import closing as voting_closing
@@ -76,10 +76,14 @@ def agenda_item(ctx: Ctx) -> Response:
     entry = _entry(ctx, forum)
     item = entry.item
     speakers = queries.list_speakers(ctx.db, item.id)
-    current = next(((s, u) for s, u in speakers if s.status == "speaking"), None)
+    current = next(((s, u) for s, u in speakers if s.status == SpeakerStatus.SPEAKING), None)
     me = queries.get_delegate(ctx.db, forum_id=forum.id, user_id=ctx.actor.id) if ctx.actor else None
     mine = next(
-        (s for s, _ in speakers if ctx.actor and s.user_id == ctx.actor.id and s.status in ("waiting", "speaking")),
+        (
+            s
+            for s, _ in speakers
+            if ctx.actor and s.user_id == ctx.actor.id and s.status in (SpeakerStatus.WAITING, SpeakerStatus.SPEAKING)
+        ),
         None,
     )
     return ctx.render(
@@ -92,16 +96,13 @@ def agenda_item(ctx: Ctx) -> Response:
             "current": current,
             "ends_at": floor.speech_ends_at(current[0], item.speaking_seconds) if current else None,
             # A decided item may still be on the hall's screen; it is no longer "before the assembly".
-            "is_current": forum.current_item_id == item.id and item.status == "scheduled",
+            "is_current": forum.current_item_id == item.id and item.status == AgendaStatus.SCHEDULED,
             "my_request": mine,
             "is_delegate": rules.is_delegate(me),
             "can_request": mine is None and rules.can_request_floor(ctx.actor, me, forum, item),
             "can_chair": rules.can_chair_floor(ctx.actor, forum, item),
             "can_manage": rules.can_manage_agenda(ctx.actor, forum),
             "can_read_document": entry.document is not None and can_read_document(ctx.actor, entry.document),
-            "AGENDA_KINDS": AGENDA_KINDS,
-            "AGENDA_STATUSES": AGENDA_STATUSES,
-            "SPEAKER_STATUSES": SPEAKER_STATUSES,
             **_vote_panel(ctx, item, forum),
             **vote_call_context(ctx, forum),
         },
@@ -264,7 +265,6 @@ def forum_minutes(ctx: Ctx) -> Response:
         {
             "forum": forum,
             "minutes": queries.list_minutes(ctx.db, forum.id),
-            "AGENDA_KINDS": AGENDA_KINDS,
             "votes_by_item": voting_queries.votes_by_item(ctx.db, forum.id),
         },
     )

@@ -12,7 +12,7 @@ from ..forums.models import AgendaItem, Forum
 from ..i18n import N_, gettext
 from ..voting import actions, closing, queries, rules
 from ..voting.closer import close_due_votes_quietly
-from ..voting.models import CHOICES, Vote, choice_label
+from ..voting.models import Choice, Vote, VoteStatus
 from ..voting.receipts import looks_like_receipt, new_ballot_key, new_receipt
 from . import loaders, params
 from .context import Ctx, endpoint
@@ -117,7 +117,7 @@ def _new_device_secrets(ctx: Ctx, vote: Vote, lines) -> dict[int, str]:
 def vote_booth(ctx: Ctx) -> Response:
     vote, forum, item = load_vote(ctx)
     ctx.require_actor()
-    if vote.status == "draft":
+    if vote.status == VoteStatus.DRAFT:
         raise NotFound("vote_not_found", N_("There is no such vote."))
     context = {
         **_booth_context(ctx, vote, forum, item, done=ctx.request.query_params.get("done", "")),
@@ -144,11 +144,11 @@ def _ballot_unavailable(ctx: Ctx) -> Response:
             {
                 "name": "choice",
                 "value": choice,
-                "label": choice_label(choice),
+                "label": choice.label,
                 "pressed": choice == sent,
                 "class": f"ballot-button ballot-{choice}",
             }
-            for choice in CHOICES
+            for choice in Choice
         ],
         "back": ctx.url("vote_booth", vote_id=vote_id),
         "back_label": gettext("Back to the ballot"),
@@ -169,7 +169,7 @@ def vote_ballot(ctx: Ctx) -> Response:
     # The forum and the agenda item only for an answer that shows the booth.
     vote = actions.get_vote_or_404(ctx.db, ctx.request.path_params["vote_id"])
     ctx.require_actor()
-    if vote.status == "draft":
+    if vote.status == VoteStatus.DRAFT:
         raise NotFound("vote_not_found", N_("There is no such vote."))
     held = _device_secrets(ctx, vote)
     try:

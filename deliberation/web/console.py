@@ -16,12 +16,12 @@ from starlette.routing import Route
 from ..errors import DomainError, NotFound, TooManyRequests, ValidationError
 from ..forums import agenda, presence, queries, rules
 from ..forums.floor import speech_ends_at
-from ..forums.models import AGENDA_STATUSES, Forum
+from ..forums.models import Forum, SpeakerStatus
 from ..i18n import N_, gettext, ngettext
 from ..voting import closing as voting_closing
 from ..voting import queries as voting_queries
 from ..voting import rules as voting_rules
-from ..voting.models import Vote
+from ..voting.models import Vote, VoteStatus
 from . import loaders, params
 from .context import Ctx, endpoint
 from .live import stream_url
@@ -49,7 +49,6 @@ def routes() -> list[Route]:
 def _agenda(ctx: Ctx, forum: Forum) -> dict:
     return {
         "agenda": queries.list_agenda(ctx.db, forum.id),
-        "AGENDA_STATUSES": AGENDA_STATUSES,
         "can_set_current": rules.can_set_current_item(ctx.actor, forum),
     }
 
@@ -57,7 +56,7 @@ def _agenda(ctx: Ctx, forum: Forum) -> dict:
 def _floor(ctx: Ctx, forum: Forum) -> dict:
     item = queries.get_agenda_item(ctx.db, forum.current_item_id) if forum.current_item_id else None
     speakers = queries.list_speakers(ctx.db, item.id) if item else []
-    current = next(((s, u) for s, u in speakers if s.status == "speaking"), None)
+    current = next(((s, u) for s, u in speakers if s.status == SpeakerStatus.SPEAKING), None)
     return {
         "item": item,
         "speakers": speakers,
@@ -92,7 +91,7 @@ def _vote(ctx: Ctx, forum: Forum) -> dict:
     item = state.item
     drafts: list[Vote] = []
     if item is not None:
-        drafts = [v for v in voting_queries.list_item_votes(ctx.db, item.id) if v.status == "draft"]
+        drafts = [v for v in voting_queries.list_item_votes(ctx.db, item.id) if v.status == VoteStatus.DRAFT]
     return {
         "state": state,
         "drafts": drafts,

@@ -8,7 +8,7 @@ from starlette.routing import Route
 from ..discussion.queries import AcceptedAmendment, list_accepted_amendments, margin_counts, open_amendment_counts
 from ..discussion.rules import can_comment
 from ..drafting import actions, queries, rules, saving
-from ..drafting.models import Document
+from ..drafting.models import Document, DocumentStatus, RevisionOrigin
 from ..drafting.queries import paragraphs_of
 from ..drafting.saving import MergeConflict
 from ..drafting.starters import STARTERS
@@ -83,10 +83,12 @@ def _document_context(ctx: Ctx, view) -> dict:
         ],
         **_submit_context(ctx, membership, document),
         # Why the forum sent the text back, while it is a draft again: what the workshop has to fix.
-        "returned": forum_queries.last_return(ctx.db, document.id) if document.status == "draft" else None,
+        "returned": forum_queries.last_return(ctx.db, document.id) if document.status == DocumentStatus.DRAFT else None,
         # The forum's record stays with the text: the votes on it and, once adopted, its resolution.
         "forum_votes": list_document_votes(ctx.db, document.id),
-        "resolution": get_resolution_for_document(ctx.db, document.id) if document.status == "adopted" else None,
+        "resolution": get_resolution_for_document(ctx.db, document.id)
+        if document.status == DocumentStatus.ADOPTED
+        else None,
     }
 
 
@@ -262,7 +264,7 @@ def document_history(ctx: Ctx) -> Response:
     accepted = list_accepted_amendments(
         ctx.db,
         document_id=view.document.id,
-        numbers={e.revision.number for e in history.entries if e.revision.origin == "amendment"},
+        numbers={e.revision.number for e in history.entries if e.revision.origin == RevisionOrigin.AMENDMENT},
     )
     return ctx.render(
         "drafting/history.html",
@@ -279,7 +281,7 @@ def document_history(ctx: Ctx) -> Response:
 
 def _amendment_words(ctx: Ctx, document_id: int, revision):
     """For a version an accepted amendment made, what the page says instead of its stored note («#7»)."""
-    if revision.origin != "amendment":
+    if revision.origin != RevisionOrigin.AMENDMENT:
         return None
     accepted = list_accepted_amendments(ctx.db, document_id=document_id, numbers={revision.number})
     return _revision_words(revision, accepted)

@@ -15,7 +15,7 @@ from feedgen.feed import FeedGenerator
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..drafting.models import DOCUMENT_KINDS
+from ..drafting.models import DocumentKind
 from ..forums.queries import get_forum
 from ..i18n import gettext
 from ..library import queries, record_queries
@@ -85,7 +85,7 @@ def feed_resolutions(ctx: Ctx) -> Response:
         entry.summary(first_paragraph(resolution.text))
         for person in resolution.contributors or ():
             entry.author({"name": person.get("name", "")})
-        entry.category(term=resolution.kind, label=gettext(DOCUMENT_KINDS.get(resolution.kind, resolution.kind)))
+        entry.category(term=resolution.kind, label=DocumentKind(resolution.kind).label)
         # Its own hash was the chain's head when it was adopted.
         entry.category(term=resolution.hash, scheme=CHAIN_HEAD_SCHEME, label=gettext("Head of the chain at adoption"))
         for code in resolution.sectors or ():
@@ -108,7 +108,7 @@ def _feed_title(ctx: Ctx, query: queries.LibraryQuery, site: str) -> str:
         if forum is not None:
             parts.append(forum.title)
     if query.kind:
-        parts.append(gettext(DOCUMENT_KINDS[query.kind]))
+        parts.append(DocumentKind(query.kind).label)
     if query.sector:
         parts.append(gettext(SECTORS[query.sector]))
     if query.theme:

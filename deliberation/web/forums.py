@@ -9,7 +9,7 @@ from ..dates import local
 from ..db import utcnow
 from ..errors import DomainError, ValidationError
 from ..forums import actions, queries, rules
-from ..forums.models import AGENDA_KINDS, AGENDA_STATUSES, FORUM_STATUSES, FORUM_TRANSITIONS, Forum
+from ..forums.models import Forum, ForumStatus
 from ..i18n import N_, gettext
 from ..library import queries as library_queries
 from . import loaders
@@ -32,7 +32,7 @@ def routes() -> list[Route]:
 @endpoint
 def forum_list(ctx: Ctx) -> Response:
     status = ctx.request.query_params.get("status", "")
-    status = status if status in FORUM_STATUSES else ""
+    status = status if status in ForumStatus.__members__.values() else ""
     return ctx.render(
         "forums/list.html",
         {
@@ -84,8 +84,8 @@ def forum_page(ctx: Ctx) -> Response:
         {
             "forum": forum,
             "can_manage": rules.can_manage_forums(ctx.actor),
-            "next_statuses": FORUM_TRANSITIONS[forum.status],
-            "opens_outside_dates": "open" in FORUM_TRANSITIONS[forum.status] and _outside_dates(forum),
+            "next_statuses": forum.status.next,
+            "opens_outside_dates": ForumStatus.OPEN in forum.status.next and _outside_dates(forum),
             # The assembly: its agenda, what waits for the committee, what went back, how many delegates.
             "agenda": queries.list_agenda(ctx.db, forum.id),
             "submissions": queries.list_submissions(ctx.db, forum.id),
@@ -98,8 +98,6 @@ def forum_page(ctx: Ctx) -> Response:
             "can_set_current": rules.can_set_current_item(ctx.actor, forum),
             "can_run_sitting": rules.can_run_sitting(ctx.actor),
             "checkin": checkin_box(ctx, forum),
-            "AGENDA_KINDS": AGENDA_KINDS,
-            "AGENDA_STATUSES": AGENDA_STATUSES,
             # The call to vote, and the forum's event stream that brings the next one.
             **vote_call_context(ctx, forum),
         },
@@ -111,7 +109,7 @@ def forum_status(ctx: Ctx) -> Response:
     ctx.require(rules.can_manage_forums(ctx.actor))
     forum = loaders.forum(ctx)
     status = ctx.form.get("status", "")
-    if status == "open" and _outside_dates(forum) and ctx.form.get("outside_dates") != "1":
+    if status == ForumStatus.OPEN and _outside_dates(forum) and ctx.form.get("outside_dates") != "1":
         raise ValidationError(
             {
                 "outside_dates": DomainError(

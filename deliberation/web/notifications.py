@@ -11,7 +11,7 @@ from ..errors import NotFound
 from ..i18n import N_, gettext
 from ..notifications import actions, queries, rules
 from ..notifications.delivery import describe, link_for
-from ..notifications.models import DELIVERY, NOTIFICATION_KINDS
+from ..notifications.models import Delivery, NotificationKind
 from . import params
 from .context import Ctx, endpoint
 from .form_page import form_page
@@ -82,8 +82,8 @@ def notification_settings(ctx: Ctx) -> Response:
         ctx,
         "notifications/settings.html",
         {
-            "kinds": NOTIFICATION_KINDS,
-            "deliveries": DELIVERY,
+            "kinds": NotificationKind.options(),
+            "deliveries": Delivery.options(),
             "smtp_configured": bool(ctx.settings.smtp_host),
             "has_email": bool(ctx.actor.email),
         },

@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from ..forums import rules as forum_rules
 from ..forums.floor import speech_ends_at
-from ..forums.models import AGENDA_OUTCOMES, AGENDA_STATUSES, Forum
+from ..forums.models import Forum
 from ..forums.presence import checkin_code
 from ..voting import closing, queries
 from . import loaders
@@ -41,8 +41,6 @@ def _state(ctx: Ctx, forum: Forum) -> dict:
         "state": state,
         "speaker_ends_at": ends_at,
         "code_shown": code_shown,
-        "AGENDA_STATUSES": AGENDA_STATUSES,
-        "AGENDA_OUTCOMES": AGENDA_OUTCOMES,
     }
 
 

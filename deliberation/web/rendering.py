@@ -14,13 +14,13 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from .. import i18n
-from ..accounts.models import OCCUPATIONS, REGISTRATION_MODES
+from ..accounts.models import Occupation, RegistrationMode
 from ..accounts.regions import REGIONS
-from ..discussion.models import AMENDMENT_KIND_HEADINGS, AMENDMENT_KINDS, AMENDMENT_STATUSES, STANCES
+from ..discussion.models import AmendmentKind, AmendmentStatus, AnchorStatus, StanceKind
 from ..drafting.actions import check_preview_text
-from ..drafting.models import DOCUMENT_KINDS, DOCUMENT_STATUSES
+from ..drafting.models import DocumentKind, DocumentStatus, RevisionOrigin
 from ..errors import ValidationError
-from ..forums.models import FORUM_STATUSES
+from ..forums.models import AgendaKind, AgendaOutcome, AgendaStatus, ForumStatus, SpeakerStatus
 from ..settings import LOCALES
 from ..taxonomy import SECTORS, THEMES
 from ..text.changes import Excerpt, ShownRow, group_changes, render_changes
@@ -31,7 +31,7 @@ from ..text.paragraphs import split_units
 from ..text.units import RenderedUnit, render_text_units
 from ..validation import PASSWORD_MIN_LENGTH
 from ..voting import models as voting
-from ..workshops.models import WORKSHOP_KINDS, WORKSHOP_PURPOSES
+from ..workshops.models import MembershipStatus, WorkshopKind
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -134,38 +134,42 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
         LOCALES=LOCALES,
         locale_name=i18n.locale_display_name,
         content_lang=content_lang,
-        WORKSHOP_KINDS=WORKSHOP_KINDS,
-        WORKSHOP_PURPOSES=WORKSHOP_PURPOSES,
-        OCCUPATIONS=OCCUPATIONS,
         REGIONS=REGIONS,
-        FORUM_STATUSES=FORUM_STATUSES,
-        REGISTRATION_MODES=REGISTRATION_MODES,
         PASSWORD_MIN_LENGTH=PASSWORD_MIN_LENGTH,
-        DOCUMENT_KINDS=DOCUMENT_KINDS,
-        DOCUMENT_STATUSES=DOCUMENT_STATUSES,
         SECTORS=SECTORS,
-        AMENDMENT_KINDS=AMENDMENT_KINDS,
-        AMENDMENT_KIND_HEADINGS=AMENDMENT_KIND_HEADINGS,
-        AMENDMENT_STATUSES=AMENDMENT_STATUSES,
-        STANCES=STANCES,
         THEMES=THEMES,
-        **_voting_globals(),
+        # The closed sets, for their labels (``DocumentStatus(document.status).label``) and options.
+        **{
+            enum.__name__: enum
+            for enum in (
+                WorkshopKind,
+                MembershipStatus,
+                Occupation,
+                RegistrationMode,
+                ForumStatus,
+                AgendaKind,
+                AgendaStatus,
+                AgendaOutcome,
+                SpeakerStatus,
+                DocumentKind,
+                DocumentStatus,
+                RevisionOrigin,
+                AmendmentKind,
+                AmendmentStatus,
+                StanceKind,
+                AnchorStatus,
+                voting.VoteMode,
+                voting.VoteStatus,
+                voting.VoteSubject,
+                voting.Threshold,
+                voting.QuorumBase,
+                voting.Reason,
+                voting.Choice,
+            )
+        },
+        VOTE_CHOICES=tuple(voting.Choice),
     )
     return Jinja2Templates(env=env)
-
-
-def _voting_globals() -> dict:
-    return dict(
-        VOTE_MODES=voting.VOTE_MODES,
-        VOTE_STATUSES=voting.VOTE_STATUSES,
-        VOTE_SUBJECTS=voting.VOTE_SUBJECTS,
-        THRESHOLD_LABELS=voting.THRESHOLD_LABELS,
-        QUORUM_BASE_LABELS=voting.QUORUM_BASE_LABELS,
-        REASON_LABELS=voting.REASON_LABELS,
-        VOTE_CHOICES=voting.CHOICES,
-        choice_label=voting.choice_label,
-        total_label=voting.total_label,
-    )
 
 
 @jinja2.pass_context

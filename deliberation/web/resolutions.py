@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from ..drafting.models import DOCUMENT_KINDS
+from ..drafting.models import DocumentKind
 from ..drafting.words import revision_words
 from ..errors import NotFound
 from ..i18n import N_, get_locale, gettext
@@ -30,7 +30,7 @@ from ..search.queries import search
 from ..settings import LOCALES
 from ..text.paragraphs import Paragraph, number_points, split_units
 from ..text.units import RenderedUnit, render_units
-from ..voting.models import VOTE_MODES, total_label
+from ..voting.models import Choice, VoteMode
 from . import params
 from .caching import IMMUTABLE, cache_of, etag_matches, immutable_response, strong_etag
 from .compare import render_compare
@@ -157,9 +157,9 @@ def _render(text: str, paragraph_ids: tuple[str, ...]) -> tuple[RenderedUnit, ..
 
 def tally_rows(tally: dict[str, Any]) -> list[tuple[str, int]]:
     return [
-        (total_label("for"), tally["for"]),
-        (total_label("against"), tally["against"]),
-        (total_label("abstain"), tally["abstain"]),
+        (Choice.FOR.total_label, tally[Choice.FOR]),
+        (Choice.AGAINST.total_label, tally[Choice.AGAINST]),
+        (Choice.ABSTAIN.total_label, tally[Choice.ABSTAIN]),
         (gettext("Registered delegates"), tally["registered"]),
         (gettext("Delegates present or represented"), tally["present"]),
         (gettext("Delegates who voted"), tally["participants"]),
@@ -168,7 +168,7 @@ def tally_rows(tally: dict[str, Any]) -> list[tuple[str, int]]:
 
 def _page_context(ctx: Ctx, record: record_queries.ResolutionRecord) -> dict:
     tally = record.tally
-    kind = _translated(DOCUMENT_KINDS.get(record.kind, record.kind))
+    kind = DocumentKind(record.kind).label
     url = _canonical(ctx, record)
     return {
         "resolution": record,
@@ -177,7 +177,7 @@ def _page_context(ctx: Ctx, record: record_queries.ResolutionRecord) -> dict:
         "rule_words": rule_in_words(record.rule),
         "tally_rows": tally_rows(tally),
         "quorum_reached": tally["quorum_reached"],
-        "counting": _translated(VOTE_MODES["hand"]) if tally["hand_counted"] else gettext("Counted electronically"),
+        "counting": VoteMode.HAND.label if tally["hand_counted"] else gettext("Counted electronically"),
         "contributors": record.contributors,
         "canonical_url": url,
         "description": first_sentence(record.text),
@@ -190,7 +190,7 @@ def _legislation(ctx: Ctx, record: record_queries.ResolutionRecord) -> dict:
         record,
         url=_canonical(ctx, record),
         forum_url=ctx.absolute(ctx.url("forum", forum_id=record.forum_id)),
-        kind_label=_translated(DOCUMENT_KINDS.get(record.kind, record.kind)),
+        kind_label=DocumentKind(record.kind).label,
     )
 
 
@@ -284,7 +284,7 @@ def resolution_history(ctx: Ctx) -> Response:
         "resolutions/history.html",
         {
             "resolution": record,
-            "kind": _translated(DOCUMENT_KINDS.get(record.kind, record.kind)),
+            "kind": DocumentKind(record.kind).label,
             "history": history,
             # The same words as the document's own history (drafting/words.py), never «(7): «#1»».
             "words": {
@@ -317,7 +317,7 @@ def resolution_compare(ctx: Ctx) -> Response:
     return render_compare(
         ctx,
         "resolutions/compare.html",
-        {"resolution": record, "kind": _translated(DOCUMENT_KINDS.get(record.kind, record.kind))},
+        {"resolution": record, "kind": DocumentKind(record.kind).label},
         old=revisions[old_number],
         new=revisions[new_number],
         newest=adopted,

@@ -16,7 +16,7 @@ from ..forums import queries as forum_queries
 from ..forums.models import AgendaItem, Forum
 from ..i18n import DISPLAY_ZONE, N_, gettext
 from ..voting import actions, closing, queries, rules
-from ..voting.models import Vote
+from ..voting.models import Vote, VoteStatus
 from . import loaders
 from .console import back_to_console
 from .context import Ctx, endpoint
@@ -207,6 +207,6 @@ def _vote_context(ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem) -> dict:
 @endpoint
 def vote_page(ctx: Ctx) -> Response:
     vote, forum, item = load_vote(ctx)
-    if vote.status == "draft":
+    if vote.status == VoteStatus.DRAFT:
         ctx.require(rules.can_chair(ctx.actor, forum))
     return ctx.render("voting/vote.html", _vote_context(ctx, vote, forum, item))

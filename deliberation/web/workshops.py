@@ -12,7 +12,7 @@ from ..errors import NotFound
 from ..i18n import N_, gettext
 from ..library.queries import list_workshop_resolutions
 from ..workshops import actions, queries, rules
-from ..workshops.models import WORKSHOP_KINDS, Workshop
+from ..workshops.models import Workshop, WorkshopKind
 from . import loaders, params
 from .context import Ctx, endpoint
 from .form_page import form_page
@@ -44,7 +44,7 @@ def routes() -> list[Route]:
 @endpoint
 def workshop_list(ctx: Ctx) -> Response:
     kind = ctx.request.query_params.get("kind", "")
-    kind = kind if kind in WORKSHOP_KINDS else ""
+    kind = kind if kind in WorkshopKind.__members__.values() else ""
     return ctx.render(
         "workshops/list.html",
         {

@@ -15,13 +15,13 @@ from ..errors import Conflict, NotFound, require
 from ..i18n import N_
 from ..validation import Checker
 from . import queries, rules
-from .models import WORKSHOP_KINDS, Membership, Workshop
+from .models import Membership, MembershipStatus, Workshop, WorkshopKind
 
 
 def _workshop_fields(data: Mapping[str, str]) -> dict:
     check = Checker(data)
     fields = dict(
-        kind=check.choice("kind", WORKSHOP_KINDS),
+        kind=check.choice("kind", WorkshopKind),
         title=check.text("title", max_length=200, min_length=3),
         topic=check.text("topic", max_length=200),
         description=check.text("description", max_length=5000, required=False, multiline=True),
@@ -105,9 +105,9 @@ def do_decide_membership(db: Session, *, workshop: Workshop, user_id: int, appro
     actor_membership = queries.get_membership(db, workshop_id=workshop.id, user_id=actor.id)
     require(rules.can_decide_membership(actor, actor_membership))
     membership = queries.get_membership(db, workshop_id=workshop.id, user_id=user_id)
-    if membership is None or membership.status != "pending":
+    if membership is None or membership.status != MembershipStatus.PENDING:
         raise NotFound("no_request", N_("There is no pending request from this person."))
-    membership.status = "approved" if approve else "declined"
+    membership.status = MembershipStatus.APPROVED if approve else MembershipStatus.DECLINED
     membership.decided_at, membership.decided_by = utcnow(), actor.id
     db.add(membership)
     db.flush()
@@ -136,7 +136,7 @@ def do_set_facilitator(db: Session, *, workshop: Workshop, user_id: int, appoint
             raise NotFound("not_member", N_("This person is not a member of the workshop."))
         membership = Membership(workshop_id=workshop.id, user_id=user_id)
     if appoint:
-        membership.status = "approved"
+        membership.status = MembershipStatus.APPROVED
         membership.decided_at, membership.decided_by = (
             membership.decided_at or utcnow(),
             membership.decided_by or actor.id,

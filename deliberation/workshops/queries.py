@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, func, select
 
 from ..accounts.models import User
-from .models import Membership, Workshop
+from .models import Membership, MembershipStatus, Workshop
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def get_workshop(db: Session, workshop_id: int) -> Workshop | None:
 def list_workshops(db: Session, *, kind: str | None = None) -> list[WorkshopSummary]:
     counts = (
         select(Membership.workshop_id, func.count().label("n"))
-        .where(Membership.status == "approved")
+        .where(Membership.status == MembershipStatus.APPROVED)
         .group_by(Membership.workshop_id)
         .subquery()
     )
@@ -63,8 +63,8 @@ def get_workshop_page(db: Session, *, workshop_id: int, viewer: User | None) -> 
         .where(Membership.workshop_id == workshop_id, Membership.status.in_(("approved", "pending")))
         .order_by(Membership.is_facilitator.desc(), User.display_name)
     ).all()
-    members = [(m, u) for m, u in rows if m.status == "approved"]
-    pending = [(m, u) for m, u in rows if m.status == "pending"]
+    members = [(m, u) for m, u in rows if m.status == MembershipStatus.APPROVED]
+    pending = [(m, u) for m, u in rows if m.status == MembershipStatus.PENDING]
     viewer_membership = get_membership(db, workshop_id=workshop_id, user_id=viewer.id) if viewer else None
     return WorkshopPage(
         workshop=workshop,

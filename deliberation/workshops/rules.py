@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from ..accounts.models import User
 from ..accounts.rules import is_coordinator, is_signed_in
-from .models import Membership
+from .models import Membership, MembershipStatus
 
 
 def is_approved_member(membership: Membership | None) -> bool:
-    return membership is not None and membership.status == "approved"
+    return membership is not None and membership.status == MembershipStatus.APPROVED
 
 
 def is_facilitator(membership: Membership | None) -> bool:
@@ -25,11 +25,17 @@ def can_edit_workshop(actor: User | None) -> bool:
 
 def can_request_to_join(actor: User | None, membership: Membership | None) -> bool:
     # A declined request may be made again (circumstances change); a pending one may not be doubled.
-    return is_signed_in(actor) and (membership is None or membership.status in ("declined", "left"))
+    return is_signed_in(actor) and (
+        membership is None or membership.status in (MembershipStatus.DECLINED, MembershipStatus.LEFT)
+    )
 
 
 def can_leave(actor: User | None, membership: Membership | None) -> bool:
-    return is_signed_in(actor) and membership is not None and membership.status in ("pending", "approved")
+    return (
+        is_signed_in(actor)
+        and membership is not None
+        and membership.status in (MembershipStatus.PENDING, MembershipStatus.APPROVED)
+    )
 
 
 def can_decide_membership(actor: User | None, actor_membership: Membership | None) -> bool:

@@ -333,8 +333,8 @@ def test_a_version_after_the_adopted_one_cannot_be_compared(client, revised):
 def told(empty_shelf, db):
     """A resolution adopted at version 4: first version, an edit, Maria's amendment, version 2 restored."""
     from deliberation.discussion.actions import check_propose_amendment, do_accept_amendment
-    from deliberation.drafting.actions import check_save_revision, do_restore_revision, paragraphs_of
-    from deliberation.drafting.queries import get_revision
+    from deliberation.drafting.actions import check_save_revision, do_restore_revision
+    from deliberation.drafting.queries import get_revision, paragraphs_of
     from deliberation.testing import make_document, make_user
     from deliberation.workshops.queries import get_membership
 

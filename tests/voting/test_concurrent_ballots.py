@@ -30,7 +30,8 @@ from deliberation.forums.models import Forum
 from deliberation.settings import Settings
 from deliberation.testing import csrf_from, csrf_token, make_sitting, make_user, signed_in_session
 from deliberation.voting import actions, closing
-from deliberation.voting.models import CHOICES, Ballot, Participation, Vote
+from deliberation.voting.counting import CHOICES
+from deliberation.voting.models import Ballot, Participation, Vote
 from deliberation.web.forms import csrf_matches
 
 from ..conftest import fresh_engine
