@@ -19,12 +19,12 @@ from sqlalchemy.exc import OperationalError
 
 from .db import SessionFactory, engine_for
 from .errors import ValidationError
-from .maintenance import _settings, cmd_backup, cmd_migrate, cmd_reindex, cmd_restore, cmd_verify
+from .maintenance import cmd_backup, cmd_migrate, cmd_reindex, cmd_restore, cmd_verify, settings_from_env
 from .readiness import trouble_of
 
 
 def _engine():
-    return engine_for(_settings())
+    return engine_for(settings_from_env())
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -80,7 +80,7 @@ def cmd_send_digests(args: argparse.Namespace) -> int:
     from . import create_app
     from .notifications.delivery import absolute_links, send_digests
 
-    settings = _settings()
+    settings = settings_from_env()
     base_url = args.base_url or settings.base_url
     if not base_url:
         print(
@@ -108,7 +108,7 @@ def cmd_close_votes(args: argparse.Namespace) -> int:
     from . import create_app
     from .voting.closer import close_due_votes_apart
 
-    app = create_app(_settings())
+    app = create_app(settings_from_env())
     state = app.state.delib
     # Nobody listens in a command run from cron: `vote closed` waits in the outbox for a serving
     # process, which delivers it to the host within seconds.
@@ -131,7 +131,7 @@ def cmd_deliver(args: argparse.Namespace) -> int:
     from .outbox.senders import deliverer
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    settings = _settings()
+    settings = settings_from_env()
     app = create_app(settings)
     state = app.state.delib
     try:

@@ -2,7 +2,7 @@
 
 Apart from ``cli`` (which parses the command line and holds the other commands) because they
 share what a long maintenance run needs: an engine without the statement timeout of pages, and a
-progress bar; ``cli`` reads the settings through ``_settings`` here too. As in ``cli``, each
+progress bar; ``cli`` reads the settings through ``settings_from_env`` here too. As in ``cli``, each
 command imports what it uses inside its own function: ``backup`` runs beside a busy site and should
 not load the web app and every capability first.
 """
@@ -16,13 +16,13 @@ from .db import SessionFactory, engine_for, sqlite_write_intent
 from .settings import Settings
 
 
-def _settings() -> Settings:
+def settings_from_env() -> Settings:
     return Settings.from_env()
 
 
 def _maintenance_engine():
     """Migrations, backups and rebuilds may rightly run longer than any page."""
-    return engine_for(_settings(), statement_timeout_ms=0)
+    return engine_for(settings_from_env(), statement_timeout_ms=0)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

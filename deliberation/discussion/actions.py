@@ -16,9 +16,9 @@ from ..accounts.models import User
 from ..audit.actions import record
 from ..db import utcnow
 from ..drafting.models import Document, Revision, RevisionOrigin
-from ..drafting.queries import get_revision, paragraphs_of
-from ..drafting.saving import MergeConflict, save_text
-from ..errors import Conflict, DomainError, NotFound, ValidationError, require
+from ..drafting.queries import paragraphs_of
+from ..drafting.saving import MergeConflict, existing_revision, save_text
+from ..errors import Conflict, DomainError, ValidationError, require
 from ..hooks import AmendmentDecided, AmendmentProposed, announce
 from ..i18n import N_
 from ..params import number_or_none
@@ -30,20 +30,12 @@ from ..workshops.models import Membership
 from . import queries, rules
 from .models import Amendment, AmendmentKind, AmendmentStatus, AmendmentVersion, Stance, StanceKind
 
-
-def _revision(db: Session, document: Document, number: int | None) -> Revision:
-    revision = get_revision(db, document_id=document.id, number=number) if number else None
-    if revision is None:
-        raise NotFound("revision_not_found", N_("There is no such version of this document."))
-    return revision
-
-
 # --- amendments ----------------------------------------------------------------------------------
 
 
 def _change(db: Session, document: Document, data: Mapping, check: Checker) -> dict:
     kind = check.choice("kind", AmendmentKind)
-    base = _revision(db, document, number_or_none(data.get("base")) or document.head_number)
+    base = existing_revision(db, document, number_or_none(data.get("base")) or document.head_number)
     proposed = normalize(strip_controls(str(data.get("proposed", "") or "")))
     rationale = check.text("rationale", max_length=5000, multiline=True)
     pid = str(data.get("pid", "") or "") or None
@@ -186,8 +178,8 @@ def do_take_stance(db: Session, *, amendment: Amendment, actor: User, stance: st
 
 def rebase(db: Session, *, amendment: Amendment, document: Document):
     """The amendment applied to its base and merged onto the newest text: (MergeResult, head)."""
-    base = _revision(db, document, amendment.base_number)
-    head = _revision(db, document, document.head_number)
+    base = existing_revision(db, document, amendment.base_number)
+    head = existing_revision(db, document, document.head_number)
     amended = amended_text(base, amendment)
     return merge3(base.body, amended, head.body), head
 
@@ -213,7 +205,7 @@ def amendment_change(db: Session, *, amendment: Amendment, document: Document) -
     if amendment.status == AmendmentStatus.OPEN:
         result, head = rebase(db, amendment=amendment, document=document)
         return AmendmentChange(head, True, head.body, result.text if result.clean else None, result)
-    base = _revision(db, document, amendment.base_number)
+    base = existing_revision(db, document, amendment.base_number)
     return AmendmentChange(base, False, base.body, amended_text(base, amendment))
 
 
@@ -249,7 +241,7 @@ def do_accept_amendment(
     """Merge the amendment onto the current text as a new revision credited to its author."""
     require(rules.can_decide_amendment(actor, membership, amendment, document))
     author = db.get(User, amendment.author_id)
-    base = _revision(db, document, amendment.base_number)
+    base = existing_revision(db, document, amendment.base_number)
     try:
         saved = save_text(
             db,
@@ -314,7 +306,7 @@ def do_settle_amendment_by_assembly(
         _settled(db, amendment, document, actor_id, accepted=False)
         return None
     author = db.get(User, amendment.author_id)
-    base = _revision(db, document, amendment.base_number)
+    base = existing_revision(db, document, amendment.base_number)
     try:
         saved = save_text(
             db,

@@ -16,6 +16,7 @@ from ..audit.actions import record
 from ..db import utcnow
 from ..drafting.models import Document, Revision
 from ..drafting.queries import paragraphs_of
+from ..drafting.saving import existing_revision
 from ..errors import DomainError, NotFound, ValidationError, require
 from ..hooks import CommentPosted, announce
 from ..i18n import N_
@@ -24,7 +25,6 @@ from ..text.anchors import make_anchor
 from ..validation import Checker
 from ..workshops.models import Membership
 from . import queries, rules
-from .actions import _revision
 from .anchoring import place
 from .models import Amendment, Comment, CommentEdit
 
@@ -33,7 +33,7 @@ MAX_COMMENT_CHARS = 5000
 
 def _anchor(db: Session, document: Document, data: Mapping) -> tuple[dict | None, Revision]:
     """The anchor a comment form describes: a selected passage, a picked paragraph, or none."""
-    revision = _revision(db, document, number_or_none(data.get("revision")) or document.head_number)
+    revision = existing_revision(db, document, number_or_none(data.get("revision")) or document.head_number)
     pid = str(data.get("pid", "") or "")
     if not pid:
         return None, revision
@@ -70,7 +70,9 @@ def check_post_comment(
             raise NotFound("comment_not_found", N_("There is no such comment."))
         parent = db.get(Comment, parent.parent_id) if parent.parent_id else parent  # one level of replies
     anchor, revision = (
-        (None, _revision(db, document, document.head_number)) if (parent or amendment) else _anchor(db, document, data)
+        (None, existing_revision(db, document, document.head_number))
+        if (parent or amendment)
+        else _anchor(db, document, data)
     )
     pid, status, start, end = place(anchor, paragraphs_of(revision)) if anchor else (None, None, None, None)
     comment = Comment(

@@ -26,7 +26,16 @@ from ..validation import Checker, strip_controls
 from ..workshops.models import Membership, Workshop
 from . import rules
 from .models import MAX_BODY_CHARS, MAX_PARAGRAPHS, Document, DocumentKind, RevisionOrigin
-from .saving import MergeConflict, NothingChanged, Saved, _existing, _new_pid, _revised, _revision, save_text
+from .saving import (
+    MergeConflict,
+    NothingChanged,
+    Saved,
+    announce_revision,
+    build_revision,
+    existing_revision,
+    new_pid,
+    save_text,
+)
 
 
 def _tags(check: Checker, data: Mapping, name: str, choices: Mapping[str, str]) -> list[str]:
@@ -78,8 +87,8 @@ def check_create_document(
     )
     db.add(document)
     db.flush()
-    paragraphs = assign_ids(None, body, new_id=_new_pid)
-    revision = _revision(
+    paragraphs = assign_ids(None, body, new_id=new_pid)
+    revision = build_revision(
         document,
         number=1,
         parent=None,
@@ -103,7 +112,7 @@ def check_create_document(
         title=title,
         actor_id=actor.id,
     )
-    _revised(db, document, revision)
+    announce_revision(db, document, revision)
     return document
 
 
@@ -158,8 +167,8 @@ def check_resolve_conflict(
     mine = _body(check, data, "mine")
     base_number, head_number = number_or_none(data.get("base")), number_or_none(data.get("head"))
     check.done()
-    base = _existing(db, document, base_number)
-    head = _existing(db, document, head_number)
+    base = existing_revision(db, document, base_number)
+    head = existing_revision(db, document, head_number)
     result = merge3(base.body, mine, head.body)
     choices, missing = {}, {}
     for conflict in result.conflicts:
@@ -198,8 +207,8 @@ def do_restore_revision(
 ) -> Saved:
     """Bring an old text back as a new revision; history is never rewritten."""
     require(rules.can_edit_document(actor, membership, document))
-    old = _existing(db, document, number)
-    head = _existing(db, document, document.head_number)
+    old = existing_revision(db, document, number)
+    head = existing_revision(db, document, document.head_number)
     if old.body == head.body and old.title == head.title:
         raise NothingChanged()
     return save_text(

@@ -76,11 +76,11 @@ class Saved:
     merged: bool
 
 
-def _new_pid() -> str:
+def new_pid() -> str:
     return secrets.token_hex(4)
 
 
-def _revision(
+def build_revision(
     document: Document,
     *,
     number: int,
@@ -110,7 +110,7 @@ def _revision(
     )
 
 
-def _revised(db: Session, document: Document, revision: Revision) -> None:
+def announce_revision(db: Session, document: Document, revision: Revision) -> None:
     record(
         db,
         actor_id=revision.author_id,
@@ -137,7 +137,7 @@ def _revised(db: Session, document: Document, revision: Revision) -> None:
     )
 
 
-def _existing(db: Session, document: Document, number: int | None) -> Revision:
+def existing_revision(db: Session, document: Document, number: int | None) -> Revision:
     revision = queries.get_revision(db, document_id=document.id, number=number) if number else None
     if revision is None:
         raise NotFound("revision_not_found", N_("There is no such version of this document."))
@@ -163,11 +163,11 @@ def save_text(
     """
     for _ in range(SAVE_ATTEMPTS):
         db.refresh(document)
-        head = _existing(db, document, document.head_number)
+        head = existing_revision(db, document, document.head_number)
         merged = False
         text = body
         if base_number != head.number:
-            base = _existing(db, document, base_number)
+            base = existing_revision(db, document, base_number)
             result = merge3(base.body, body, head.body)
             if not result.clean:
                 raise MergeConflict(result=result, base=base, head=head, mine=body, title=title, summary=summary)
@@ -178,21 +178,21 @@ def save_text(
             if merged:
                 return Saved(head, True)
             raise NothingChanged()
-        revision = _revision(
+        revision = build_revision(
             document,
             number=head.number + 1,
             parent=head,
             author=actor,
             title=title,
             body=text,
-            paragraphs=assign_ids(paragraphs_of(head), text, new_id=_new_pid),
+            paragraphs=assign_ids(paragraphs_of(head), text, new_id=new_pid),
             spans=attribution.carry_spans(head.body, attribution.expand(head.attribution), text, head.number + 1),
             origin=RevisionOrigin.MERGE if merged and origin == RevisionOrigin.EDIT else origin,
             summary=summary[:300],
             source_number=source_number if source_number is not None else (base_number if merged else None),
         )
         if _claim_head(db, document, head.number, revision):
-            _revised(db, document, revision)
+            announce_revision(db, document, revision)
             return Saved(revision, merged)
     raise Conflict("busy", N_("Many people are saving this document at once. Please try again in a moment."))
 

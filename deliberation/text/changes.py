@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Generic, Literal, Protocol, TypeVar
 
 from ._encode import Codec, deadline_after, diff_units
-from .marking import _label, mark_changes
+from .marking import hidden_label, mark_changes
 from .paragraphs import Paragraph, number_points, point_marker
 from .tokens import WORD_RE
 from .units import RenderedUnit, render_units
@@ -240,7 +240,7 @@ def render_changes(
     """
     rows = align_units(old, new)
     old_units, new_units = _rendered(old, "o", numbered), _rendered(new, "n", numbered)
-    ins, rem = _label(ins_label, label_lang), _label(del_label, label_lang)
+    ins, rem = hidden_label(ins_label, label_lang), hidden_label(del_label, label_lang)
 
     def whole(tag: str, label: str, unit: RenderedUnit) -> str:
         return f'<{tag} class="change-block">{label}{unit.html}</{tag}>'

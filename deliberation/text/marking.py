@@ -45,7 +45,7 @@ def _items(rendered: str) -> list[tuple[bool, str]]:
     return items
 
 
-def _label(text: str, lang: str) -> str:
+def hidden_label(text: str, lang: str) -> str:
     """The hidden words before a change, with a space after them (copied text and braille
     displays would otherwise join them to the first changed word)."""
     attr = f' lang="{html.escape(lang)}"' if lang else ""
@@ -139,7 +139,7 @@ def mark_changes(old_html: str, new_html: str, *, ins_label: str, del_label: str
     dmp.diff_cleanupSemantic(ops)
     if all(op == 0 for op, _ in ops):
         return None
-    writer = _Writer(_label(ins_label, label_lang), _label(del_label, label_lang))
+    writer = _Writer(hidden_label(ins_label, label_lang), hidden_label(del_label, label_lang))
     at_old = at_new = 0  # positions in old_words and in new_items
     for op, chars in ops:
         count = len(chars)

@@ -41,7 +41,7 @@ MAX_QUORUM_DEN = 100
 TITLE_MAX = 300
 
 
-def _field_error(name: str, code: str, message: str, **params) -> ValidationError:
+def field_error(name: str, code: str, message: str, **params) -> ValidationError:
     return ValidationError({name: DomainError(code, message, field=name, **params)})
 
 
@@ -52,7 +52,7 @@ def _rule_fields(check: Checker, data: Mapping) -> dict:
     threshold = check.choice("threshold", Threshold, default=Threshold.CAST_MAJORITY)
     quorum_base = check.choice("quorum_base", QuorumBase, default=QuorumBase.REGISTERED)
     mode = check.choice("mode", VoteMode, default=VoteMode.HALL)
-    num, den = _int(data.get("quorum_num"), 1), _int(data.get("quorum_den"), 2)
+    num, den = form_int(data.get("quorum_num"), 1), form_int(data.get("quorum_den"), 2)
     if num is None or den is None or not (0 <= num <= den and 1 <= den <= MAX_QUORUM_DEN):
         check.fail("quorum_num", "invalid_quorum", N_("The quorum must be a share from 0 to 1, such as 1/2 or 2/3."))
     closes_at = _closing_time(check, data) if mode == VoteMode.REMOTE else None
@@ -67,7 +67,7 @@ def _rule_fields(check: Checker, data: Mapping) -> dict:
     )
 
 
-def _int(value, default: int | None = None) -> int | None:
+def form_int(value, default: int | None = None) -> int | None:
     """A count or id from the form: ``default`` when left empty, None when it is not a number we can store."""
     if value in (None, ""):
         return default
@@ -102,7 +102,7 @@ def check_prepare_vote(db: Session, *, item: AgendaItem, forum: Forum, actor: Us
     check.done()
     amendment = _subject_amendment(db, item, subject, data)
     if subject == VoteSubject.FINAL and item.document_id is None:
-        raise _field_error(
+        raise field_error(
             "subject", "no_text", N_("This item has no text to adopt; put a procedural question instead.")
         )
     vote = Vote(
@@ -132,9 +132,9 @@ def check_prepare_vote(db: Session, *, item: AgendaItem, forum: Forum, actor: Us
 def _subject_amendment(db: Session, item: AgendaItem, subject: str, data: Mapping):
     if subject != VoteSubject.AMENDMENT:
         return None
-    amendment = get_amendment(db, _int(data.get("amendment_id")) or 0)
+    amendment = get_amendment(db, form_int(data.get("amendment_id")) or 0)
     if amendment is None or amendment.document_id != item.document_id or amendment.status != AmendmentStatus.OPEN:
-        raise _field_error(
+        raise field_error(
             "amendment_id", "no_amendment", N_("Please choose an amendment of this text that is still open.")
         )
     return amendment
@@ -287,8 +287,8 @@ def check_cast_ballot(
         raise VoteNotOpen()
     choice = str(data.get("choice", "") or "")
     if choice not in CHOICES:
-        raise _field_error("choice", "invalid_choice", N_("Please choose for, against or abstain."))
-    voter_id, participated = _voter(db, vote, actor, _int(data.get("voter"), actor.id))
+        raise field_error("choice", "invalid_choice", N_("Please choose for, against or abstain."))
+    voter_id, participated = _voter(db, vote, actor, form_int(data.get("voter"), actor.id))
     request = BallotRequest(
         voter_id=voter_id,
         choice=choice,

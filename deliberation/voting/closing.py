@@ -23,7 +23,7 @@ from ..forums import queries as forum_queries
 from ..forums.models import Forum
 from ..i18n import N_
 from . import mixing, queries, rules
-from .actions import _field_error, _int
+from .actions import field_error, form_int
 from .counting import CHOICES, Counts, Electorate, decide
 from .models import Choice, Vote, VoteMode, VoteStatus
 from .outcomes import apply_outcome
@@ -84,7 +84,7 @@ def check_record_hand_count(db: Session, *, vote: Vote, forum: Forum, actor: Use
         raise Conflict("vote_not_open", N_("This vote is not open."))
     values, errors = {}, {}
     for name in CHOICES:
-        number = _int(data.get(name))
+        number = form_int(data.get(name))
         if number is None or number < 0:
             errors[name] = DomainError("invalid_count", N_("Please enter a whole number, 0 or more."), field=name)
         values[name] = number or 0
@@ -93,7 +93,7 @@ def check_record_hand_count(db: Session, *, vote: Vote, forum: Forum, actor: Use
     counts = Counts(for_=values[Choice.FOR], against=values[Choice.AGAINST], abstain=values[Choice.ABSTAIN])
     present = len(_present(db, vote, participants=set()))
     if counts.cast > present:
-        raise _field_error(
+        raise field_error(
             "for",
             "too_many",
             N_("More votes were entered than there are delegates present (%(present)s)."),
