@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..text.paragraphs import Paragraph, number_points, point_marker, split_units
+from ..text.units import unit_kind
 
 __all__ = ["Line", "Run", "Unit", "line_text", "lines_of", "units_of"]
 
@@ -83,16 +84,6 @@ class Unit:
         return "\n".join(line_text(line) for line in self.lines)
 
 
-_KINDS = {
-    "heading_open": "heading",
-    "paragraph_open": "paragraph",
-    "bullet_list_open": "list",
-    "ordered_list_open": "list",
-    "table_open": "table",
-    "blockquote_open": "quote",
-}
-
-
 def units_of(text: str, paragraph_ids: Sequence[str] = ()) -> list[Unit]:
     """The units of ``text``; ids from ``paragraph_ids`` when they fit, else "1", "2", ..."""
     raw = split_units(text)
@@ -107,7 +98,7 @@ def units_of(text: str, paragraph_ids: Sequence[str] = ()) -> list[Unit]:
             units.append(Unit(p.pid, "point", _item_body(p.text, marker), labels[p.pid], depth))
             continue
         tokens = _MD.parse(p.text)
-        kind = _KINDS.get(tokens[0].type, "other") if tokens else "other"
+        kind = unit_kind(tokens)
         level = int(tokens[0].tag[1]) if kind == "heading" else 0
         units.append(Unit(p.pid, kind, p.text, level=level))
     return units

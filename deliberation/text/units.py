@@ -23,7 +23,7 @@ from markdown_it.token import Token
 from .markdown import _AFTER_BLOCK_RULES, _BLOCK_RULES, _EXCERPT, _IDS, _MD, PARSE_BUDGET, _as_typed, parse_cost
 from .paragraphs import Paragraph, number_points, point_marker, split_units
 
-__all__ = ["RenderedUnit", "UnitKind", "render_text_units", "render_units"]
+__all__ = ["RenderedUnit", "UnitKind", "render_text_units", "render_units", "unit_kind"]
 
 UnitKind = Literal["heading", "point", "paragraph", "list", "table", "quote", "other"]
 
@@ -172,7 +172,7 @@ def _render_unit(
     marker = point_marker(p.text)
     if marker is None:
         tokens = _MD.parse(p.text, env) if blocks is None else _finish_parse(blocks, env)
-        return RenderedUnit(p.pid, _render_tokens(tokens, env), None, _kind(tokens))
+        return RenderedUnit(p.pid, _render_tokens(tokens, env), None, unit_kind(tokens))
     # The typed number only shows if the caller has no label (it should have one).
     label = point_labels.get(p.pid) or marker[:-1]
     body = _render_tokens(_MD.parse(_item_body(p.text, marker), env), env)
@@ -210,5 +210,7 @@ _KINDS: dict[str, UnitKind] = {
 }
 
 
-def _kind(tokens: list[Token]) -> UnitKind:
+def unit_kind(tokens: list[Token]) -> UnitKind:
+    """What a unit is, from the first token markdown-it parsed it into (the exports' structure
+    reads units the same way)."""
     return _KINDS.get(tokens[0].type, "other") if tokens else "other"
