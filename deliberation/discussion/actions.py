@@ -235,11 +235,12 @@ class AmendmentConflict(Conflict):
         self.result = result
 
 
-def do_accept_amendment(
-    db: Session, *, amendment: Amendment, document: Document, actor: User, membership: Membership | None
-) -> Revision:
-    """Merge the amendment onto the current text as a new revision credited to its author."""
-    require(rules.can_decide_amendment(actor, membership, amendment, document))
+def _merge_amendment(db: Session, amendment: Amendment, document: Document) -> Revision:
+    """Merge ``amendment`` onto the current text as a new revision credited to its author.
+
+    One merge for both ways an amendment is accepted (by a decider, or by a forum's vote), so the
+    two never credit, summarise or report a clash differently.
+    """
     author = db.get(User, amendment.author_id)
     base = existing_revision(db, document, amendment.base_number)
     try:
@@ -256,12 +257,21 @@ def do_accept_amendment(
         )
     except MergeConflict as conflict:
         raise AmendmentConflict(conflict.result) from None
+    return saved.revision
+
+
+def do_accept_amendment(
+    db: Session, *, amendment: Amendment, document: Document, actor: User, membership: Membership | None
+) -> Revision:
+    """Merge the amendment onto the current text as a new revision credited to its author."""
+    require(rules.can_decide_amendment(actor, membership, amendment, document))
+    revision = _merge_amendment(db, amendment, document)
     amendment.status, amendment.decided_by, amendment.decided_at = AmendmentStatus.ACCEPTED, actor.id, utcnow()
-    amendment.accepted_number = saved.revision.number
+    amendment.accepted_number = revision.number
     db.add(amendment)
     db.flush()
     _decided(db, amendment, document, actor, accepted=True)
-    return saved.revision
+    return revision
 
 
 def check_reject_amendment(
@@ -305,25 +315,10 @@ def do_settle_amendment_by_assembly(
         db.flush()
         _settled(db, amendment, document, actor_id, accepted=False)
         return None
-    author = db.get(User, amendment.author_id)
-    base = existing_revision(db, document, amendment.base_number)
-    try:
-        saved = save_text(
-            db,
-            document=document,
-            actor=author,
-            base_number=base.number,
-            title=document.title,
-            body=amended_text(base, amendment),
-            summary=f"#{amendment.id}",
-            origin=RevisionOrigin.AMENDMENT,
-            source_number=base.number,
-        )
-    except MergeConflict as conflict:
-        raise AmendmentConflict(conflict.result) from None
+    revision = _merge_amendment(db, amendment, document)
     amendment.status, amendment.accepted_number, amendment.decision_reason = (
         AmendmentStatus.ACCEPTED,
-        saved.revision.number,
+        revision.number,
         f"vote:{vote_id}",
     )
     db.add(amendment)
@@ -334,7 +329,7 @@ def do_settle_amendment_by_assembly(
         record(db, actor_id=actor_id, action="amendment.lapsed", obj=rival, adopted=amendment.id, vote_id=vote_id)
     db.flush()
     _settled(db, amendment, document, actor_id, accepted=True)
-    return saved.revision
+    return revision
 
 
 def _settled(db: Session, amendment: Amendment, document: Document, actor_id: int | None, *, accepted: bool) -> None:

@@ -78,31 +78,15 @@ def _top_level(
 
 
 def list_threads(
-    db: Session,
-    *,
-    document_id: int,
-    pid: str | None = None,
-    amendment_id: int | None = None,
-    include_hidden: bool = False,
-    outdated: bool = False,
-    whole_document: bool = False,
-    offset: int = 0,
-    limit: int | None = None,
+    db: Session, *, document_id: int, offset: int = 0, limit: int | None = None, **filters
 ) -> list[Thread]:
     """Top-level comments (``limit`` of them from ``offset``, oldest first) with their replies and authors:
-    two queries."""
-    where = _top_level(
-        document_id,
-        pid=pid,
-        amendment_id=amendment_id,
-        include_hidden=include_hidden,
-        outdated=outdated,
-        whole_document=whole_document,
-    )
+    two queries. ``filters`` are ``_top_level``'s, declared there once for this, ``count_threads`` and
+    ``thread_position``; without ``include_hidden``, hidden replies are left out too."""
     query = (
         select(Comment, User)
         .join(User, User.id == Comment.author_id)
-        .where(*where)
+        .where(*_top_level(document_id, **filters))
         .order_by(Comment.id)
         .offset(offset)
         .limit(limit)
@@ -112,7 +96,7 @@ def list_threads(
         return threads
     by_id = {t.comment.id: t for t in threads}
     replies = select(Comment, User).join(User, User.id == Comment.author_id).where(Comment.parent_id.in_(list(by_id)))
-    if not include_hidden:
+    if not filters.get("include_hidden", False):
         replies = replies.where(Comment.hidden_at.is_(None))
     for reply, author in db.exec(replies.order_by(Comment.id)).all():
         by_id[reply.parent_id].replies.append((reply, author))

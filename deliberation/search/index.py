@@ -40,45 +40,32 @@ def _entry_of(db: Session, kind: str, object_id: int) -> SearchEntry | None:
     ).first()
 
 
-def _write(
-    db: Session,
-    entry: SearchEntry | None,
-    *,
-    kind: str,
-    object_id: int,
-    workshop_id: int | None,
-    revision_number: int | None,
-    status: str,
-    title: str,
-    body: str,
-    updated_at: datetime,
-) -> SearchEntry:
-    lemmas = _searchable(title, body)
+def _write(db: Session, entry: SearchEntry | None, row: dict) -> SearchEntry:
+    """Store ``row`` (made by ``_row``, as a rebuild's are) in ``entry``, or in a new one if None."""
+    status = DocumentStatus(row["status"])
     if entry is None:
         entry = SearchEntry(
-            kind=SearchKind(kind),
-            object_id=object_id,
-            visibility=SearchKind(kind).visibility,
-            status=DocumentStatus(status),
-            title=title,
-            lemmas=lemmas,
+            kind=SearchKind(row["kind"]),
+            object_id=row["object_id"],
+            visibility=row["visibility"],
+            status=status,
+            title=row["title"],
+            lemmas=row["lemmas"],
         )
     # Written only when it changed: the triggers rebuild the backend's index on a write of it.
-    if entry.lemmas != lemmas:
-        entry.lemmas = lemmas
-    entry.workshop_id, entry.revision_number, entry.status = workshop_id, revision_number, DocumentStatus(status)
-    entry.title, entry.updated_at = title, updated_at
+    if entry.lemmas != row["lemmas"]:
+        entry.lemmas = row["lemmas"]
+    entry.workshop_id, entry.revision_number, entry.status = row["workshop_id"], row["revision_number"], status
+    entry.title, entry.updated_at = row["title"], row["updated_at"]
     db.add(entry)
     db.flush()
     return entry
 
 
-def index_resolution(db: Session, resolution: Resolution) -> SearchEntry:
-    """Index an adopted text for everyone; it never changes again."""
-    assert resolution.id is not None  # indexed once recorded
-    return _write(
-        db,
-        _entry_of(db, "resolution", resolution.id),
+def _resolution_row(resolution) -> dict:
+    """The entry of an adopted text, from a ``Resolution`` or a row of the same columns: one
+    mapping for indexing it when recorded and for a rebuild."""
+    return _row(
         kind="resolution",
         object_id=resolution.id,
         workshop_id=resolution.workshop_id,
@@ -88,6 +75,20 @@ def index_resolution(db: Session, resolution: Resolution) -> SearchEntry:
         body=resolution.text,
         updated_at=resolution.adopted_at,
     )
+
+
+def _join_head_revision(query):
+    """``query`` over documents, joined to each one's head revision: the text a search finds."""
+    return query.join(
+        Revision,
+        and_(col(Revision.document_id) == col(Document.id), col(Revision.number) == col(Document.head_number)),
+    )
+
+
+def index_resolution(db: Session, resolution: Resolution) -> SearchEntry:
+    """Index an adopted text for everyone; it never changes again."""
+    assert resolution.id is not None  # indexed once recorded
+    return _write(db, _entry_of(db, "resolution", resolution.id), _resolution_row(resolution))
 
 
 def index_document(db: Session, document: Document, revision: Revision) -> SearchEntry | None:
@@ -103,14 +104,16 @@ def index_document(db: Session, document: Document, revision: Revision) -> Searc
     return _write(
         db,
         entry,
-        kind="document",
-        object_id=document.id,
-        workshop_id=document.workshop_id,
-        revision_number=revision.number,
-        status=document.status,
-        title=revision.title,
-        body=revision.body,
-        updated_at=document.updated_at or utcnow(),
+        _row(
+            kind="document",
+            object_id=document.id,
+            workshop_id=document.workshop_id,
+            revision_number=revision.number,
+            status=document.status,
+            title=revision.title,
+            body=revision.body,
+            updated_at=document.updated_at or utcnow(),
+        ),
     )
 
 
@@ -176,70 +179,11 @@ def reindex(db: Session, *, progress: Progress | None = None) -> int:
         db.execute(text(f"DELETE FROM {FTS_TABLE}"))
     db.execute(delete(SearchEntry))
     report(done, total)
-    for ids in _batches(resolution_ids):
-        rows = db.execute(
-            sa_select(
-                col(Resolution.id),
-                col(Resolution.workshop_id),
-                col(Resolution.revision_number),
-                col(Resolution.title),
-                col(Resolution.text),
-                col(Resolution.adopted_at),
-            ).where(col(Resolution.id).in_(ids))
-        ).all()
-        _insert(
-            db,
-            [
-                _row(
-                    kind="resolution",
-                    object_id=r.id,
-                    workshop_id=r.workshop_id,
-                    revision_number=r.revision_number,
-                    status=DocumentStatus.ADOPTED,
-                    title=r.title,
-                    body=r.text,
-                    updated_at=r.adopted_at,
-                )
-                for r in rows
-            ],
-        )
-        done += len(ids)
-        report(done, total)
-    for ids in _batches(document_ids):
-        rows = db.execute(
-            sa_select(
-                col(Document.id),
-                col(Document.workshop_id),
-                col(Document.status),
-                col(Document.updated_at),
-                col(Revision.number),
-                col(Revision.title),
-                col(Revision.body),
-            )
-            .join(
-                Revision,
-                and_(col(Revision.document_id) == col(Document.id), col(Revision.number) == col(Document.head_number)),
-            )
-            .where(col(Document.id).in_(ids))
-        ).all()
-        _insert(
-            db,
-            [
-                _row(
-                    kind="document",
-                    object_id=r.id,
-                    workshop_id=r.workshop_id,
-                    revision_number=r.number,
-                    status=r.status,
-                    title=r.title,
-                    body=r.body,
-                    updated_at=r.updated_at,
-                )
-                for r in rows
-            ],
-        )
-        done += len(ids)
-        report(done, total)
+    for ids, rows_of in ((resolution_ids, _resolution_rows), (document_ids, _document_rows)):
+        for batch in _batches(ids):
+            _insert(db, rows_of(db, batch))
+            done += len(batch)
+            report(done, total)
     return total
 
 
@@ -265,6 +209,48 @@ def _row(
         lemmas=_searchable(title, body),
         updated_at=updated_at,
     )
+
+
+def _resolution_rows(db: Session, ids: Sequence[int | None]) -> list[dict]:
+    """A rebuild's entries for the resolutions ``ids``, read as plain rows."""
+    rows = db.execute(
+        sa_select(
+            col(Resolution.id),
+            col(Resolution.workshop_id),
+            col(Resolution.revision_number),
+            col(Resolution.title),
+            col(Resolution.text),
+            col(Resolution.adopted_at),
+        ).where(col(Resolution.id).in_(ids))
+    ).all()
+    return [_resolution_row(r) for r in rows]
+
+
+def _document_rows(db: Session, ids: Sequence[int | None]) -> list[dict]:
+    """A rebuild's entries for the documents ``ids`` at their head revisions, read as plain rows."""
+    query = sa_select(
+        col(Document.id),
+        col(Document.workshop_id),
+        col(Document.status),
+        col(Document.updated_at),
+        col(Revision.number),
+        col(Revision.title),
+        col(Revision.body),
+    )
+    rows = db.execute(_join_head_revision(query).where(col(Document.id).in_(ids))).all()
+    return [
+        _row(
+            kind="document",
+            object_id=r.id,
+            workshop_id=r.workshop_id,
+            revision_number=r.number,
+            status=r.status,
+            title=r.title,
+            body=r.body,
+            updated_at=r.updated_at,
+        )
+        for r in rows
+    ]
 
 
 def _insert(db: Session, rows: list[dict]) -> None:
@@ -319,12 +305,9 @@ def _current_lemmas(db: Session, rows) -> dict[tuple[str, int], str]:
             out[("resolution", rid)] = _searchable(title, body)
     if document_ids:
         for did, title, body in db.execute(
-            select(col(Document.id), col(Revision.title), col(Revision.body))
-            .join(
-                Revision,
-                and_(col(Revision.document_id) == col(Document.id), col(Revision.number) == col(Document.head_number)),
+            _join_head_revision(select(col(Document.id), col(Revision.title), col(Revision.body))).where(
+                col(Document.id).in_(document_ids)
             )
-            .where(col(Document.id).in_(document_ids))
         ):
             out[("document", did)] = _searchable(title, body)
     return out
