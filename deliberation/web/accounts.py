@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import mail
-from ..accounts import actions, queries, registration, sessions
+from ..accounts import actions, credentials, queries, registration, sessions
 from ..i18n import gettext, reset_locale, set_locale
 from ..notifications.delivery import queue_mail
 from ..workshops import queries as workshop_queries
@@ -56,7 +56,7 @@ def login(ctx: Ctx) -> Response:
     if ctx.reads:
         return ctx.render("accounts/login.html", {"next": next_url, "email": "", "failed": False})
     email = ctx.form.get("email", "")
-    user = actions.check_login(
+    user = credentials.check_login(
         ctx.db,
         email=email,
         password=ctx.form.get("password", ""),
@@ -162,7 +162,7 @@ def _welcome(ctx: Ctx, user, message: str, page: str) -> Response:
 def password_forgot(ctx: Ctx) -> Response:
     if ctx.reads:
         return ctx.render("accounts/password_forgot.html", {"sent": False})
-    found = actions.do_request_password_reset(
+    found = credentials.do_request_password_reset(
         ctx.db,
         email=ctx.form.get("email", "")[:254],
         valid_hours=ctx.settings.password_reset_hours,
@@ -209,14 +209,14 @@ def _reset_message(ctx: Ctx, user, link: str) -> mail.Message:
 @endpoint(private=True)
 def password_reset(ctx: Ctx) -> Response:
     token = unmask_token(ctx.request.path_params["token"])
-    if actions.get_valid_reset(ctx.db, token) is None:
+    if credentials.get_valid_reset(ctx.db, token) is None:
         return ctx.render("accounts/password_reset.html", {"valid": False, "errors": {}}, status=404)
     return form_page(
         ctx,
         "accounts/password_reset.html",
         _masked_address(ctx, "password_reset", token) | {"valid": True},
         kept=_no_passwords,
-        save=lambda: actions.check_reset_password(ctx.db, token=token, data=ctx.form),
+        save=lambda: credentials.check_reset_password(ctx.db, token=token, data=ctx.form),
         done=lambda user: _welcome(ctx, user, gettext("Your new password is set and you are signed in."), "home"),
     )
 
@@ -242,7 +242,7 @@ def account_password(ctx: Ctx) -> Response:
         ctx,
         "accounts/password_change.html",
         kept=_no_passwords,
-        save=lambda: actions.check_change_password(
+        save=lambda: credentials.check_change_password(
             ctx.db,
             user=user,
             data=ctx.form,

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from deliberation.accounts import actions as account_actions
+from deliberation.accounts import credentials
 from deliberation.forums import presence
 from deliberation.testing import csrf_from, make_sitting, make_user, signed_in_session
 from deliberation.voting import actions
@@ -125,7 +126,7 @@ def test_a_links_token_is_masked_afresh_in_every_page_that_shows_it_and_those_pa
     make_user(db, email="reset@example.org")
     account_actions.do_set_registration_mode(db, mode="invitation", actor=coordinator)
     _, invite = account_actions.check_create_invitation(db, actor=coordinator, data={}, valid_days=7)
-    _, reset = account_actions.do_request_password_reset(db, email="reset@example.org", valid_hours=2)
+    _, reset = credentials.do_request_password_reset(db, email="reset@example.org", valid_hours=2)
     db.commit()
 
     pages = [client.get(f"/register?invite={invite}", headers=GZIP) for _ in range(2)]
