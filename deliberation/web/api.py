@@ -136,10 +136,16 @@ class OpenCORSMiddleware:
         await Response(status_code=204, headers=allow)(scope, receive, send)
 
 
+def not_found() -> Response:
+    """The API's 404, also for an address under the API's prefix that the site's router met (see
+    web/app.py: a newline in the path slips past the Mount, whose pattern stops at line ends)."""
+    return error_json(404, "not_found", gettext(N_("There is nothing at this address.")))
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404:
-        return error_json(404, "not_found", gettext(N_("There is nothing at this address.")))
+        return not_found()
     if exc.status_code == 405:
         return error_json(
             405,

@@ -20,7 +20,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, get_route_path
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
@@ -353,12 +353,12 @@ def _lifespan(state: AppState):
 
 
 def _is_api(scope: Scope) -> bool:
-    from starlette.routing import get_route_path
-
     return get_route_path(scope).startswith("/api/")
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
+    if _is_api(request.scope):
+        return api.not_found()
     return await _plain_error(
         request, 404, N_("This page does not exist. It may have moved, or the address may be mistyped.")
     )

@@ -263,3 +263,15 @@ def test_an_unknown_number_is_a_404_json_error(client, library, path):
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/json"
     assert response.json()["error"]["code"] in ("resolution_not_found", "not_found")
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/resolutions/%0A/1", "/api/v1/x%0Ay", "/api/v1/resolutions/-1e-188/%0A%C2%BE"]
+)
+def test_an_address_under_the_api_with_a_line_break_is_the_apis_404_not_the_sites_page(client, path):
+    # Found by schemathesis: the API's Mount pattern stops at a line end, so the site's router met
+    # these and answered with its HTML page.
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["error"]["code"] == "not_found"
