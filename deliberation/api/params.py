@@ -86,18 +86,19 @@ def _search_text(raw: str) -> str | None:
 def parse_resolution_list(items: Iterable[tuple[str, str]], *, secret_key: str) -> ResolutionListParams:
     """The filters, page size and position of ``GET /resolutions`` from its query string pairs."""
     values = _refuse_repeated(items, RESOLUTION_LIST_PARAMS)
-    get = values.get
     filters = ResolutionFilters(
-        kind=_choice("kind", get("kind"), DocumentKind) if "kind" in values else None,
-        forum_id=parse_integer("forum", get("forum"), minimum=1, maximum=ID_MAX) if "forum" in values else None,
+        kind=_choice("kind", values["kind"], DocumentKind) if "kind" in values else None,
+        forum_id=parse_integer("forum", values["forum"], minimum=1, maximum=ID_MAX) if "forum" in values else None,
         workshop_id=(
-            parse_integer("workshop", get("workshop"), minimum=1, maximum=ID_MAX) if "workshop" in values else None
+            parse_integer("workshop", values["workshop"], minimum=1, maximum=ID_MAX) if "workshop" in values else None
         ),
-        sector=_choice("sector", get("sector"), SECTORS) if "sector" in values else None,
-        theme=_choice("theme", get("theme"), THEMES) if "theme" in values else None,
-        year=parse_integer("year", get("year"), minimum=YEAR_MIN, maximum=YEAR_MAX) if "year" in values else None,
-        q=_search_text(get("q")) if "q" in values else None,
+        sector=_choice("sector", values["sector"], SECTORS) if "sector" in values else None,
+        theme=_choice("theme", values["theme"], THEMES) if "theme" in values else None,
+        year=parse_integer("year", values["year"], minimum=YEAR_MIN, maximum=YEAR_MAX) if "year" in values else None,
+        q=_search_text(values["q"]) if "q" in values else None,
     )
-    limit = parse_integer("limit", get("limit"), minimum=1, maximum=LIMIT_MAX) if "limit" in values else LIMIT_DEFAULT
-    before = decode_cursor(get("cursor"), secret_key=secret_key) if "cursor" in values else None
+    limit = (
+        parse_integer("limit", values["limit"], minimum=1, maximum=LIMIT_MAX) if "limit" in values else LIMIT_DEFAULT
+    )
+    before = decode_cursor(values["cursor"], secret_key=secret_key) if "cursor" in values else None
     return ResolutionListParams(filters=filters, limit=limit, before_sequence=before)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Text, cast
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from ..resolutions.models import Resolution
 from ..search.queries import resolutions_matching
@@ -26,7 +27,7 @@ class ResolutionRef:
     workshop_id: int
 
 
-def _filtered(query, filters: ResolutionFilters):
+def _filtered(query: SelectOfScalar[Resolution], filters: ResolutionFilters) -> SelectOfScalar[Resolution]:
     if filters.kind is not None:
         query = query.where(Resolution.kind == filters.kind)
     if filters.forum_id is not None:
@@ -60,15 +61,15 @@ def list_resolution_page(
         matching = resolutions_matching(db, filters.q)
         if matching is None:
             return [], False
-        query = query.where(Resolution.id.in_(matching))
+        query = query.where(col(Resolution.id).in_(matching))
     if before_sequence is not None:
         query = query.where(Resolution.sequence < before_sequence)
-    rows = list(db.exec(query.order_by(Resolution.sequence.desc()).limit(limit + 1)).all())
+    rows = list(db.exec(query.order_by(col(Resolution.sequence).desc()).limit(limit + 1)).all())
     return rows[:limit], len(rows) > limit
 
 
 def count_resolutions_by_forum(db: Session) -> dict[int, int]:
-    rows = db.exec(select(Resolution.forum_id, func.count()).group_by(Resolution.forum_id)).all()
+    rows = db.exec(select(Resolution.forum_id, func.count()).group_by(col(Resolution.forum_id))).all()
     return {forum_id: n for forum_id, n in rows}
 
 
@@ -81,5 +82,5 @@ def list_resolution_refs(
         query = query.where(Resolution.forum_id == forum_id)
     if workshop_id is not None:
         query = query.where(Resolution.workshop_id == workshop_id)
-    rows = db.exec(query.order_by(Resolution.sequence.desc())).all()
+    rows = db.exec(query.order_by(col(Resolution.sequence).desc())).all()
     return [ResolutionRef(number=n, title=t, forum_id=f, workshop_id=w) for n, t, f, w in rows]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from sqlmodel import Session
 
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
+from ..db import saved_id
 from ..errors import Conflict, require
 from ..i18n import N_
 from ..validation import Checker
@@ -16,9 +18,9 @@ from . import rules
 from .models import Forum, ForumStatus
 
 
-def _forum_fields(data: Mapping[str, str]) -> dict:
+def _forum_fields(data: Mapping[str, str]) -> dict[str, Any]:
     check = Checker(data)
-    fields = dict(
+    fields: dict[str, Any] = dict(
         title=check.text("title", max_length=200, min_length=3),
         theme=check.text("theme", max_length=200),
         description=check.text("description", max_length=5000, required=False, multiline=True),
@@ -36,7 +38,7 @@ def _forum_fields(data: Mapping[str, str]) -> dict:
 
 def check_create_forum(db: Session, *, actor: User, data: Mapping[str, str]) -> Forum:
     require(rules.can_manage_forums(actor))
-    forum = Forum(created_by=actor.id, **_forum_fields(data))
+    forum = Forum(created_by=saved_id(actor), **_forum_fields(data))
     db.add(forum)
     db.flush()
     record(db, actor_id=actor.id, action="forum.created", obj=forum, title=forum.title)
@@ -62,7 +64,7 @@ def do_set_forum_status(db: Session, *, forum: Forum, status: str, actor: User) 
     require(rules.can_manage_forums(actor))
     if status not in ForumStatus(forum.status).next:
         raise Conflict("bad_transition", N_("A forum cannot move from this status to that one."))
-    previous, forum.status = forum.status, status
+    previous, forum.status = forum.status, ForumStatus(status)
     db.add(forum)
     db.flush()
     record(db, actor_id=actor.id, action="forum.status_set", obj=forum, previous=previous, status=status)

@@ -15,7 +15,7 @@ from .. import live
 from ..accounts.models import User
 from ..accounts.rules import is_signed_in
 from ..audit.actions import record
-from ..db import utcnow
+from ..db import saved_id, utcnow
 from ..errors import Conflict, NotFound, require
 from ..i18n import N_, Nn_
 from ..params import number_or_none
@@ -52,14 +52,18 @@ def _chairing(db: Session, actor: User, item_id: int) -> tuple[AgendaItem, Forum
 def do_request_floor(db: Session, *, item: AgendaItem, actor: User) -> Speaker:
     """A delegate joins the end of the item's speakers' list."""
     require(is_signed_in(actor))
-    item, forum = _locked(db, item.id)
-    require(rules.is_delegate(queries.get_delegate(db, forum_id=forum.id, user_id=actor.id)))
+    item, forum = _locked(db, saved_id(item))
+    require(rules.is_delegate(queries.get_delegate(db, forum_id=saved_id(forum), user_id=saved_id(actor))))
     _require_session(forum, item)
     if item.speakers_closed:
         raise Conflict("speakers_closed", N_("The list of speakers on this item is closed."))
-    if queries.get_open_request(db, item_id=item.id, user_id=actor.id) is not None:
+    if queries.get_open_request(db, item_id=saved_id(item), user_id=saved_id(actor)) is not None:
         raise Conflict("already_listed", N_("You are already on the list of speakers for this item."))
-    speaker = Speaker(agenda_item_id=item.id, user_id=actor.id, position=queries.last_speaker_position(db, item.id) + 1)
+    speaker = Speaker(
+        agenda_item_id=saved_id(item),
+        user_id=saved_id(actor),
+        position=queries.last_speaker_position(db, saved_id(item)) + 1,
+    )
     db.add(speaker)
     db.flush()
     record(
@@ -70,7 +74,7 @@ def do_request_floor(db: Session, *, item: AgendaItem, actor: User) -> Speaker:
         agenda_item_id=item.id,
         position=speaker.position,
     )
-    live.publish(db, forum_id=forum.id, kind="speakers", item_id=item.id)
+    live.publish(db, forum_id=saved_id(forum), kind="speakers", item_id=item.id)
     return speaker
 
 
@@ -84,7 +88,7 @@ def do_withdraw_request(db: Session, *, speaker: Speaker, actor: User) -> Speake
     db.add(speaker)
     db.flush()
     record(db, actor_id=actor.id, action="speaker.withdrawn", obj=speaker, agenda_item_id=speaker.agenda_item_id)
-    live.publish(db, forum_id=forum.id, kind="speakers", item_id=item.id)
+    live.publish(db, forum_id=saved_id(forum), kind="speakers", item_id=item.id)
     return speaker
 
 
@@ -121,7 +125,7 @@ def do_move_speaker(db: Session, *, speaker: Speaker, actor: User, direction: st
         direction=direction,
         order=queries.list_waiting_order(db, speaker.agenda_item_id),
     )
-    live.publish(db, forum_id=forum.id, kind="speakers", item_id=item.id)
+    live.publish(db, forum_id=saved_id(forum), kind="speakers", item_id=item.id)
     return speaker
 
 
@@ -133,7 +137,7 @@ def do_give_floor(db: Session, *, speaker: Speaker, actor: User) -> Speaker:
     now = utcnow()
     for previous in queries.list_speaking(db, speaker.agenda_item_id):
         _finish(db, previous, actor, now)
-    speaker.status, speaker.started_at = "speaking", now
+    speaker.status, speaker.started_at = SpeakerStatus.SPEAKING, now
     db.add(speaker)
     db.flush()
     record(
@@ -144,7 +148,7 @@ def do_give_floor(db: Session, *, speaker: Speaker, actor: User) -> Speaker:
         agenda_item_id=speaker.agenda_item_id,
         user_id=speaker.user_id,
     )
-    live.publish(db, forum_id=forum.id, kind="floor", item_id=item.id, speaker_id=speaker.id)
+    live.publish(db, forum_id=saved_id(forum), kind="floor", item_id=item.id, speaker_id=speaker.id)
     return speaker
 
 
@@ -155,12 +159,12 @@ def do_end_speech(db: Session, *, speaker: Speaker, actor: User) -> Speaker:
         raise Conflict("not_speaking", N_("This speaker does not have the floor."))
     _finish(db, speaker, actor, utcnow())
     db.flush()
-    live.publish(db, forum_id=forum.id, kind="floor", item_id=item.id, speaker_id=None)
+    live.publish(db, forum_id=saved_id(forum), kind="floor", item_id=item.id, speaker_id=None)
     return speaker
 
 
 def _finish(db: Session, speaker: Speaker, actor: User, now) -> None:
-    speaker.status, speaker.ended_at = "spoke", now
+    speaker.status, speaker.ended_at = SpeakerStatus.SPOKE, now
     db.add(speaker)
     record(
         db,
@@ -175,7 +179,7 @@ def _finish(db: Session, speaker: Speaker, actor: User, now) -> None:
 def _settings_target(db: Session, actor: User, item: AgendaItem) -> AgendaItem:
     # The list may be prepared before the sitting, but not changed once the forum has closed.
     require(rules.is_chair(actor))
-    item, forum = _locked(db, item.id)
+    item, forum = _locked(db, saved_id(item))
     if not rules.agenda_is_open(forum):
         raise Conflict("forum_closed", N_("This forum is closed: its agenda can no longer change."))
     return item
@@ -211,6 +215,7 @@ def check_set_speaking_time(db: Session, *, item: AgendaItem, actor: User, data:
             min=MIN_SPEAKING_SECONDS,
         )
     check.done()
+    assert seconds is not None  # check.done() refused a missing or bad time
     item = _settings_target(db, actor, item)
     if item.speaking_seconds != seconds:
         previous, item.speaking_seconds = item.speaking_seconds, seconds

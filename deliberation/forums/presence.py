@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import case, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from .. import live
 from ..accounts.models import User
 from ..accounts.rules import is_signed_in
 from ..audit.actions import record
-from ..db import utcnow
+from ..db import saved_id, utcnow
 from ..errors import Conflict, DomainError, NotFound, TooManyRequests, ValidationError, require
 from ..i18n import N_, Nn_
 from . import queries, rules
@@ -38,7 +38,7 @@ THROTTLE_WINDOW = timedelta(minutes=10)
 
 
 def _open_forum(db: Session, forum: Forum) -> Forum:
-    locked = queries.get_forum_for_update(db, forum.id)
+    locked = queries.get_forum_for_update(db, saved_id(forum))
     if locked is None:
         raise NotFound("forum_not_found", N_("There is no such forum."))
     if not rules.agenda_is_open(locked):
@@ -64,7 +64,7 @@ def do_mark_present_many(
             {"user_id": DomainError("none_chosen", N_("Please choose at least one delegate."), field="user_id")}
         )
     _open_forum(db, forum)
-    by_user = {d.user_id: d for d, _ in queries.list_delegates(db, forum.id)}
+    by_user = {d.user_id: d for d, _ in queries.list_delegates(db, saved_id(forum))}
     if any(user_id not in by_user for user_id in chosen):
         raise Conflict(
             "not_a_delegate",
@@ -97,7 +97,8 @@ def do_mark_present_many(
 def _announce(db: Session, forum: Forum) -> None:
     """Tell the forum's open pages that presence (or the check-in code) changed: the hall screen
     and the console fetch their presence parts again."""
-    live.publish(db, forum_id=forum.id, kind="presence", present=len(queries.present_ids(db, forum.id)))
+    forum_id = saved_id(forum)
+    live.publish(db, forum_id=forum_id, kind="presence", present=len(queries.present_ids(db, forum_id)))
 
 
 # --- self check-in with a code -----------------------------------------------------------------
@@ -116,6 +117,7 @@ def checkin_code(forum: Forum, *, at: datetime | None = None) -> str | None:
     """The code the hall's screen shows now; None while self check-in is off."""
     if not rules.checkin_is_open(forum):
         return None
+    assert forum.checkin_secret is not None  # open self check-in has its secret
     return _code_for(forum.checkin_secret, _window(at or utcnow()))
 
 
@@ -127,7 +129,9 @@ def code_valid_until(*, at: datetime | None = None) -> datetime:
 def _accepted(forum: Forum, code: str, now: datetime) -> bool:
     # The code read off the screen just before it changed is still good for one more window.
     window = _window(now)
-    return any(hmac.compare_digest(_code_for(forum.checkin_secret, w), code) for w in (window, window - 1))
+    secret = forum.checkin_secret
+    assert secret is not None  # asked only while self check-in is open, which has its secret
+    return any(hmac.compare_digest(_code_for(secret, w), code) for w in (window, window - 1))
 
 
 def do_start_checkin(db: Session, *, forum: Forum, actor: User) -> Forum:
@@ -172,8 +176,9 @@ def check_self_check_in(db: Session, *, forum: Forum, actor: User, data: Mapping
     so the throttle holds across requests.
     """
     require(is_signed_in(actor))
-    delegate = queries.get_delegate(db, forum_id=forum.id, user_id=actor.id)
+    delegate = queries.get_delegate(db, forum_id=saved_id(forum), user_id=saved_id(actor))
     require(rules.is_delegate(delegate))
+    assert delegate is not None  # is_delegate holds only for a registered row
     code = "".join(ch for ch in str(data.get("code", "") or "") if ch.isdigit())
     if len(code) != CODE_DIGITS:
         raise ValidationError(
@@ -220,11 +225,12 @@ def check_self_check_in(db: Session, *, forum: Forum, actor: User, data: Mapping
 
 def _count_attempt(db: Session, delegate: Delegate, now: datetime) -> int:
     """Count this attempt in one UPDATE (it takes the row lock), then read the count back."""
-    stale = (Delegate.checkin_attempted_at == None) | (Delegate.checkin_attempted_at < now - THROTTLE_WINDOW)  # noqa: E711
+    attempted_at = col(Delegate.checkin_attempted_at)
+    stale = (attempted_at == None) | (attempted_at < now - THROTTLE_WINDOW)  # noqa: E711
     db.execute(
         update(Delegate)
-        .where(Delegate.id == delegate.id)
-        .values(checkin_attempts=case((stale, 1), else_=Delegate.checkin_attempts + 1), checkin_attempted_at=now)
+        .where(col(Delegate.id) == delegate.id)
+        .values(checkin_attempts=case((stale, 1), else_=col(Delegate.checkin_attempts) + 1), checkin_attempted_at=now)
     )
     db.refresh(delegate)
     return delegate.checkin_attempts

@@ -30,7 +30,7 @@ def is_chair(actor: User | None) -> bool:
 
 
 def is_self(actor: User | None, user_id: int) -> bool:
-    return is_signed_in(actor) and actor.id == user_id
+    return is_signed_in(actor) and actor is not None and actor.id == user_id
 
 
 def is_delegate(delegate: Delegate | None) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from ..accounts.models import User
 from ..drafting.models import Revision
@@ -47,13 +47,13 @@ def list_resolutions(db: Session, *, forum_id: int | None = None, limit: int = D
     query = select(Resolution)
     if forum_id is not None:
         query = query.where(Resolution.forum_id == forum_id)
-    return list(db.exec(query.order_by(Resolution.sequence.desc()).limit(limit)).all())
+    return list(db.exec(query.order_by(col(Resolution.sequence).desc()).limit(limit)).all())
 
 
 def get_resolution_for_document(db: Session, document_id: int) -> Resolution | None:
     """The resolution a document became (the latest, should a text ever be adopted twice)."""
     return db.exec(
-        select(Resolution).where(Resolution.document_id == document_id).order_by(Resolution.sequence.desc())
+        select(Resolution).where(Resolution.document_id == document_id).order_by(col(Resolution.sequence).desc())
     ).first()
 
 
@@ -69,7 +69,7 @@ def list_chain(
     ``refresh`` reloads rows already in the session from the database, so what is read is what
     is stored (``verify`` must not check the session's copies).
     """
-    query = select(Resolution).where(Resolution.sequence > after_sequence).order_by(Resolution.sequence)
+    query = select(Resolution).where(col(Resolution.sequence) > after_sequence).order_by(col(Resolution.sequence))
     if limit is not None:
         query = query.limit(limit)
     if refresh:
@@ -79,7 +79,7 @@ def list_chain(
 
 def get_last_resolution(db: Session) -> Resolution | None:
     """The end of the chain: the resolution with the highest ``sequence``."""
-    return db.exec(select(Resolution).order_by(Resolution.sequence.desc()).limit(1)).first()
+    return db.exec(select(Resolution).order_by(col(Resolution.sequence).desc()).limit(1)).first()
 
 
 def count_resolutions_in_year(db: Session, year: int) -> int:
@@ -92,4 +92,4 @@ def list_contributors(db: Session, *, document_id: int, up_to: int) -> list[User
     An accepted amendment is a revision credited to the amendment's author, so they are here.
     """
     authors = select(Revision.author_id).where(Revision.document_id == document_id, Revision.number <= up_to).distinct()
-    return list(db.exec(select(User).where(User.id.in_(authors)).order_by(User.id)).all())
+    return list(db.exec(select(User).where(col(User.id).in_(authors)).order_by(col(User.id))).all())

@@ -226,7 +226,7 @@ def _contributors(value: Any) -> list[dict[str, Any]]:
         raise RecordError("float_not_allowed", "contributors")
     if not isinstance(value, (list, tuple)):
         raise RecordError("invalid_list", "contributors")
-    people = []
+    people: list[dict[str, Any]] = []
     for i, person in enumerate(value):
         where = f"contributors[{i}]"
         person = _object(person, ("id", "name"), where)

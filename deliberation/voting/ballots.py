@@ -20,11 +20,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert, update
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session, select
+from sqlalchemy.sql.dml import UpdateBase
+from sqlmodel import Session, col, select
 
 from ..accounts.models import User
 from ..audit.actions import record_now
-from ..db import db_now, insert_unless_present, is_sqlite
+from ..db import db_now, insert_unless_present, is_sqlite, saved_id
 from ..db_errors import is_refusal
 from ..errors import Conflict, DomainError, ValidationError
 from ..i18n import N_
@@ -182,7 +183,7 @@ def _insert_participation(db: Session, vote: Vote, voter_id: int, actor: User) -
     except DBAPIError as error:
         # On SQLite the guard against REPLACE (migrations.append_only) refuses an existing
         # participation before the conflict clause sees it: that is "already cast", not "closed".
-        if is_refusal(error) and queries.has_participated(db, vote_id=vote.id, voter_id=voter_id):
+        if is_refusal(error) and queries.has_participated(db, vote_id=saved_id(vote), voter_id=voter_id):
             return False
         raise _refused(error) from None
 
@@ -193,10 +194,10 @@ def _refused(error: DBAPIError) -> BaseException:
     return VoteNotOpen() if is_refusal(error) else error
 
 
-def _write(db: Session, statement) -> int:
+def _write(db: Session, statement: UpdateBase) -> int:
     try:
         with _guarded(db):
-            return db.execute(statement).rowcount
+            return db.exec(statement).rowcount
     except DBAPIError as error:
         raise _refused(error) from None
 
@@ -218,7 +219,7 @@ def _cast_roll_call(db: Session, vote: Vote, actor: User, request: Request, key:
     changed = _write(
         db,
         update(Ballot)
-        .where(Ballot.vote_id == vote.id, Ballot.voter_id == voter_id)
+        .where(col(Ballot.vote_id) == vote.id, col(Ballot.voter_id) == voter_id)
         .values(choice=choice, changes=Ballot.changes + 1),
     )
     if changed != 1:  # pragma: no cover - a participation always comes with its ballot
@@ -238,7 +239,7 @@ def _cast_secret(db: Session, vote: Vote, actor: User, request: Request, key: st
                 id=_ballot_id(),
                 vote_id=vote.id,
                 choice=request.choice,
-                receipt_hash=receipt_hash(vote.id, voter_id, code),
+                receipt_hash=receipt_hash(saved_id(vote), voter_id, code),
             ),
         )
         # The audit log says who voted, never how.
@@ -270,7 +271,10 @@ def _change_secret(db: Session, vote: Vote, actor: User, request: Request, key: 
     changed = _write(
         db,
         update(BallotBox)
-        .where(BallotBox.vote_id == vote.id, BallotBox.receipt_hash == receipt_hash(vote.id, request.voter_id, code))
+        .where(
+            col(BallotBox.vote_id) == vote.id,
+            col(BallotBox.receipt_hash) == receipt_hash(saved_id(vote), request.voter_id, code),
+        )
         .values(choice=request.choice),
     )
     if changed != 1:

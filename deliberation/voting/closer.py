@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from ..db import SessionFactory, db_now, sqlite_write_intent
 from .closing import close_if_due
@@ -31,15 +31,14 @@ def due_vote_ids(sessions: SessionFactory) -> list[int]:
     token = sqlite_write_intent.set(False)
     try:
         with sessions.begin() as db:
-            return list(
-                db.exec(
-                    select(Vote.id).where(
-                        Vote.status == VoteStatus.OPEN,
-                        Vote.closes_at != None,  # noqa: E711
-                        Vote.closes_at <= db_now(db),
-                    )
-                ).all()
-            )
+            due = db.exec(
+                select(col(Vote.id)).where(
+                    Vote.status == VoteStatus.OPEN,
+                    col(Vote.closes_at) != None,  # noqa: E711
+                    col(Vote.closes_at) <= db_now(db),
+                )
+            ).all()
+            return [vote_id for vote_id in due if vote_id is not None]
     finally:
         sqlite_write_intent.reset(token)
 

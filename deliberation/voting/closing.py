@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from .. import events, live
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import db_now, utcnow
+from ..db import db_now, saved_id, utcnow
 from ..errors import Conflict, DomainError, ValidationError, require
 from ..forums import queries as forum_queries
 from ..forums.models import Forum
@@ -35,7 +35,7 @@ def do_close_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote
         raise Conflict("hand_count", N_("A vote counted by hand is closed by entering its totals."))
     if not _claim_close(db, vote, due_only=False):
         raise Conflict("vote_not_open", N_("This vote is not open."))
-    return _finish(db, vote, actor_id=actor.id, counts=queries.counted(db, vote.id), hand_counted=False)
+    return _finish(db, vote, actor_id=actor.id, counts=queries.counted(db, saved_id(vote)), hand_counted=False)
 
 
 def close_if_due(db: Session, vote: Vote) -> bool:
@@ -49,7 +49,14 @@ def close_if_due(db: Session, vote: Vote) -> bool:
     if not _claim_close(db, vote, due_only=True):
         db.refresh(vote)
         return False
-    _finish(db, vote, actor_id=None, counts=queries.counted(db, vote.id), hand_counted=False, closed_at=vote.closes_at)
+    _finish(
+        db,
+        vote,
+        actor_id=None,
+        counts=queries.counted(db, saved_id(vote)),
+        hand_counted=False,
+        closed_at=vote.closes_at,
+    )
     return True
 
 
@@ -66,7 +73,7 @@ def as_seen(db: Session, vote: Vote) -> Vote:
     """
     if not is_due(vote):
         return vote
-    counts = queries.counted(db, vote.id)
+    counts = queries.counted(db, saved_id(vote))
     electorate, outcome = _result(db, vote, counts, hand_counted=False)
     seen = Vote(**vote.model_dump())
     seen.status, seen.closed_at = VoteStatus.CLOSED, vote.closes_at
@@ -82,7 +89,8 @@ def check_record_hand_count(db: Session, *, vote: Vote, forum: Forum, actor: Use
     require(rules.can_chair(actor, forum))
     if vote.mode != VoteMode.HAND or vote.status != VoteStatus.OPEN:
         raise Conflict("vote_not_open", N_("This vote is not open."))
-    values, errors = {}, {}
+    values: dict[str, int] = {}
+    errors: dict[str, DomainError] = {}
     for name in CHOICES:
         number = form_int(data.get(name))
         if number is None or number < 0:
@@ -108,10 +116,10 @@ def _claim_close(db: Session, vote: Vote, *, due_only: bool) -> bool:
     """Compare-and-set on the vote row: of two closers exactly one wins, and on PostgreSQL the
     update waits for every ballot being written to commit (they hold a share lock on the row).
     The winner mixes a secret vote's ballots into the permanent record before anything counts."""
-    condition = [Vote.id == vote.id, Vote.status == VoteStatus.OPEN]
+    condition = [col(Vote.id) == vote.id, col(Vote.status) == VoteStatus.OPEN]
     if due_only:
-        condition.append(Vote.closes_at <= db_now(db))
-    claimed = db.execute(update(Vote).where(*condition).values(closed_at=utcnow())).rowcount == 1
+        condition.append(col(Vote.closes_at) <= db_now(db))
+    claimed = db.exec(update(Vote).where(*condition).values(closed_at=utcnow())).rowcount == 1
     if claimed and vote.is_secret:
         mixing.mix(db, vote)
     return claimed
@@ -133,7 +141,7 @@ def _present(db: Session, vote: Vote, *, participants: set[int]) -> set[int]:
 
 def _result(db: Session, vote: Vote, counts: Counts, *, hand_counted: bool):
     """(electorate, outcome) of these counts under the vote's rule."""
-    participants = queries.participant_ids(db, vote.id)
+    participants = queries.participant_ids(db, saved_id(vote))
     registered = len(forum_queries.registered_ids(db, vote.forum_id))
     present = len(_present(db, vote, participants=participants))
     taking_part = counts.cast if hand_counted else len(participants)

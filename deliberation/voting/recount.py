@@ -7,8 +7,9 @@ rule, and compares. A vote counted by hand has no ballots to recount; only its r
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from ..db import saved_id
 from ..problems import Problem
 from . import queries
 from .counting import Counts, Electorate, decide
@@ -23,14 +24,17 @@ def recount_problems(db: Session, *, batch: int = BATCH) -> tuple[int, list[Prob
     checked, after = 0, 0
     while True:
         votes = db.exec(
-            select(Vote).where(Vote.status == VoteStatus.CLOSED, Vote.id > after).order_by(Vote.id).limit(batch)
+            select(Vote)
+            .where(Vote.status == VoteStatus.CLOSED, col(Vote.id) > after)
+            .order_by(col(Vote.id))
+            .limit(batch)
         ).all()
         if not votes:
             return checked, problems
         for vote in votes:
             problems += _recount(db, vote)
         checked += len(votes)
-        after = votes[-1].id
+        after = saved_id(votes[-1])
 
 
 def _recount(db: Session, vote: Vote) -> list[Problem]:
@@ -38,10 +42,10 @@ def _recount(db: Session, vote: Vote) -> list[Problem]:
     stored = Counts(for_=vote.for_count or 0, against=vote.against_count or 0, abstain=vote.abstain_count or 0)
     problems = []
     if not vote.hand_counted:
-        counted = queries.counted(db, vote.id)
+        counted = queries.counted(db, saved_id(vote))
         if counted != stored:
             problems.append(Problem(name, "tally_mismatch", _tally(counted), _tally(stored)))
-        participants = len(queries.participant_ids(db, vote.id))
+        participants = len(queries.participant_ids(db, saved_id(vote)))
         if participants != vote.participants_count:
             problems.append(Problem(name, "participants_mismatch", str(participants), str(vote.participants_count)))
     electorate = Electorate(

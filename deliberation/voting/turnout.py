@@ -102,5 +102,6 @@ class TurnoutPublisher:
                     publish_turnout(db, vote)
         finally:
             if taken:
+                assert gate is not None  # taken only from a gate
                 gate.release()
             sqlite_write_intent.reset(token)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -10,7 +11,7 @@ from sqlmodel import Session
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import utcnow
+from ..db import saved_id, utcnow
 from ..errors import Conflict, NotFound, require
 from ..i18n import N_
 from ..validation import Checker
@@ -18,9 +19,9 @@ from . import queries, rules
 from .models import Membership, MembershipStatus, Workshop, WorkshopKind
 
 
-def _workshop_fields(data: Mapping[str, str]) -> dict:
+def _workshop_fields(data: Mapping[str, str]) -> dict[str, Any]:
     check = Checker(data)
-    fields = dict(
+    fields: dict[str, Any] = dict(
         kind=check.choice("kind", WorkshopKind),
         title=check.text("title", max_length=200, min_length=3),
         topic=check.text("topic", max_length=200),
@@ -39,7 +40,7 @@ def _workshop_fields(data: Mapping[str, str]) -> dict:
 
 def check_create_workshop(db: Session, *, actor: User, data: Mapping[str, str]) -> Workshop:
     require(rules.can_create_workshop(actor))
-    workshop = Workshop(created_by=actor.id, **_workshop_fields(data))
+    workshop = Workshop(created_by=saved_id(actor), **_workshop_fields(data))
     db.add(workshop)
     db.flush()
     record(db, actor_id=actor.id, action="workshop.created", obj=workshop, kind=workshop.kind, title=workshop.title)
@@ -69,15 +70,15 @@ def check_update_workshop(db: Session, *, workshop: Workshop, actor: User, data:
 
 
 def check_request_membership(db: Session, *, workshop: Workshop, actor: User, message: str = "") -> Membership:
-    membership = queries.get_membership(db, workshop_id=workshop.id, user_id=actor.id)
+    membership = queries.get_membership(db, workshop_id=saved_id(workshop), user_id=actor.id)
     if not rules.can_request_to_join(actor, membership):
         raise Conflict("already_member", N_("You have already asked to join or are a member."))
     check = Checker({"message": message})
     message = check.text("message", max_length=1000, required=False, multiline=True)
     check.done()
     if membership is None:
-        membership = Membership(workshop_id=workshop.id, user_id=actor.id)
-    membership.status, membership.message = "pending", message
+        membership = Membership(workshop_id=saved_id(workshop), user_id=saved_id(actor))
+    membership.status, membership.message = MembershipStatus.PENDING, message
     membership.requested_at, membership.decided_at, membership.decided_by = utcnow(), None, None
     db.add(membership)
     try:
@@ -92,9 +93,10 @@ def check_request_membership(db: Session, *, workshop: Workshop, actor: User, me
 
 
 def do_leave_workshop(db: Session, *, workshop: Workshop, actor: User) -> Membership:
-    membership = queries.get_membership(db, workshop_id=workshop.id, user_id=actor.id)
+    membership = queries.get_membership(db, workshop_id=saved_id(workshop), user_id=actor.id)
     require(rules.can_leave(actor, membership))
-    membership.status, membership.is_facilitator = "left", False
+    assert membership is not None  # one may only leave a workshop one belongs to
+    membership.status, membership.is_facilitator = MembershipStatus.LEFT, False
     db.add(membership)
     db.flush()
     record(db, actor_id=actor.id, action="membership.left", obj=membership, workshop_id=workshop.id)
@@ -102,9 +104,9 @@ def do_leave_workshop(db: Session, *, workshop: Workshop, actor: User) -> Member
 
 
 def do_decide_membership(db: Session, *, workshop: Workshop, user_id: int, approve: bool, actor: User) -> Membership:
-    actor_membership = queries.get_membership(db, workshop_id=workshop.id, user_id=actor.id)
+    actor_membership = queries.get_membership(db, workshop_id=saved_id(workshop), user_id=actor.id)
     require(rules.can_decide_membership(actor, actor_membership))
-    membership = queries.get_membership(db, workshop_id=workshop.id, user_id=user_id)
+    membership = queries.get_membership(db, workshop_id=saved_id(workshop), user_id=user_id)
     if membership is None or membership.status != MembershipStatus.PENDING:
         raise NotFound("no_request", N_("There is no pending request from this person."))
     membership.status = MembershipStatus.APPROVED if approve else MembershipStatus.DECLINED
@@ -130,11 +132,11 @@ def do_set_facilitator(db: Session, *, workshop: Workshop, user_id: int, appoint
     require(rules.can_appoint_facilitator(actor))
     if db.get(User, user_id) is None:
         raise NotFound("user_not_found", N_("There is no such person."))
-    membership = queries.get_membership(db, workshop_id=workshop.id, user_id=user_id)
+    membership = queries.get_membership(db, workshop_id=saved_id(workshop), user_id=user_id)
     if membership is None:
         if not appoint:
             raise NotFound("not_member", N_("This person is not a member of the workshop."))
-        membership = Membership(workshop_id=workshop.id, user_id=user_id)
+        membership = Membership(workshop_id=saved_id(workshop), user_id=user_id)
     if appoint:
         membership.status = MembershipStatus.APPROVED
         membership.decided_at, membership.decided_by = (

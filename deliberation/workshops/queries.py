@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from ..accounts.models import User
 from .models import Membership, MembershipStatus, Workshop
@@ -33,7 +33,7 @@ def list_workshops(db: Session, *, kind: str | None = None) -> list[WorkshopSumm
     counts = (
         select(Membership.workshop_id, func.count().label("n"))
         .where(Membership.status == MembershipStatus.APPROVED)
-        .group_by(Membership.workshop_id)
+        .group_by(col(Membership.workshop_id))
         .subquery()
     )
     query = select(Workshop, func.coalesce(counts.c.n, 0)).join(
@@ -41,7 +41,7 @@ def list_workshops(db: Session, *, kind: str | None = None) -> list[WorkshopSumm
     )
     if kind:
         query = query.where(Workshop.kind == kind)
-    rows = db.exec(query.order_by(Workshop.starts_on.desc(), Workshop.id.desc())).all()
+    rows = db.exec(query.order_by(col(Workshop.starts_on).desc(), col(Workshop.id).desc())).all()
     return [WorkshopSummary(w, n) for w, n in rows]
 
 
@@ -59,9 +59,9 @@ def get_workshop_page(db: Session, *, workshop_id: int, viewer: User | None) -> 
         return None
     rows = db.exec(
         select(Membership, User)
-        .join(User, User.id == Membership.user_id)
-        .where(Membership.workshop_id == workshop_id, Membership.status.in_(("approved", "pending")))
-        .order_by(Membership.is_facilitator.desc(), User.display_name)
+        .join(User, col(User.id) == Membership.user_id)
+        .where(Membership.workshop_id == workshop_id, col(Membership.status).in_(("approved", "pending")))
+        .order_by(col(Membership.is_facilitator).desc(), User.display_name)
     ).all()
     members = [(m, u) for m, u in rows if m.status == MembershipStatus.APPROVED]
     pending = [(m, u) for m, u in rows if m.status == MembershipStatus.PENDING]
@@ -79,7 +79,7 @@ def list_user_memberships(db: Session, *, user_id: int) -> list[tuple[Membership
     return list(
         db.exec(
             select(Membership, Workshop)
-            .join(Workshop, Workshop.id == Membership.workshop_id)
+            .join(Workshop, col(Workshop.id) == Membership.workshop_id)
             .where(Membership.user_id == user_id)
             .order_by(Workshop.title)
         ).all()

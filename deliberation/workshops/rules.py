@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from ..accounts.models import User
 from ..accounts.rules import is_coordinator, is_signed_in
 from .models import Membership, MembershipStatus
 
 
-def is_approved_member(membership: Membership | None) -> bool:
+def is_approved_member(membership: Membership | None) -> TypeGuard[Membership]:
     return membership is not None and membership.status == MembershipStatus.APPROVED
 
 
-def is_facilitator(membership: Membership | None) -> bool:
+def is_facilitator(membership: Membership | None) -> TypeGuard[Membership]:
     return is_approved_member(membership) and membership.is_facilitator
 
 
