@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from .. import mail
 from ..accounts import actions, credentials, queries, registration, sessions
+from ..db import saved_id
 from ..i18n import gettext, reset_locale, set_locale
 from ..notifications.delivery import queue_mail
 from ..workshops import queries as workshop_queries
@@ -174,7 +175,7 @@ def password_forgot(ctx: Ctx) -> Response:
     link = ctx.mail_link(ctx.url("password_reset", token=found[1])) if found else None
     if found and link is None:
         log.warning("No reset e-mail sent: set DELIBERATION_BASE_URL so its link points at this site")
-    elif found:
+    elif found and link is not None:
         user, _ = found
         queue_mail(ctx.db, _reset_message(ctx, user, link))
     # The same answer whether or not the address is known, so the form cannot probe for members.
@@ -224,7 +225,7 @@ def password_reset(ctx: Ctx) -> Response:
 @endpoint(private=True)
 def account(ctx: Ctx) -> Response:
     user = ctx.require_actor()
-    memberships = workshop_queries.list_user_memberships(ctx.db, user_id=user.id)
+    memberships = workshop_queries.list_user_memberships(ctx.db, user_id=saved_id(user))
     return form_page(
         ctx,
         "accounts/account.html",

@@ -53,7 +53,7 @@ def overview(ctx: Ctx) -> Response:
 @endpoint
 def registration(ctx: Ctx) -> Response:
     ctx.require(can_manage_network(ctx.actor))
-    actions.do_set_registration_mode(ctx.db, mode=ctx.form.get("mode", ""), actor=ctx.actor)
+    actions.do_set_registration_mode(ctx.db, mode=ctx.form.get("mode", ""), actor=ctx.require_actor())
     ctx.flash(gettext("The registration policy is saved."))
     return ctx.redirect("admin")
 
@@ -63,7 +63,7 @@ def invitations(ctx: Ctx) -> Response:
     ctx.require(can_manage_network(ctx.actor))
     try:
         _, token = actions.check_create_invitation(
-            ctx.db, actor=ctx.actor, data=ctx.form, valid_days=ctx.settings.invitation_days
+            ctx.db, actor=ctx.require_actor(), data=ctx.form, valid_days=ctx.settings.invitation_days
         )
     except ValidationError as error:
         return ctx.render("admin/overview.html", _overview_context(ctx) | {"errors": error.errors}, status=422)
@@ -85,7 +85,9 @@ def people(ctx: Ctx) -> Response:
 def coordinator(ctx: Ctx) -> Response:
     ctx.require(can_manage_network(ctx.actor))
     value = ctx.form.get("value") == "1"
-    actions.do_set_coordinator(ctx.db, user_id=ctx.request.path_params["user_id"], value=value, actor=ctx.actor)
+    actions.do_set_coordinator(
+        ctx.db, user_id=ctx.request.path_params["user_id"], value=value, actor=ctx.require_actor()
+    )
     ctx.flash(gettext("The role is changed."))
     return ctx.redirect("admin_people")
 

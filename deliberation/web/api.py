@@ -29,7 +29,7 @@ from ..api import queries, serializers, shapes
 from ..api.cursor import encode_cursor
 from ..api.openapi import API_VERSION, IMMUTABLE, build_openapi
 from ..api.params import ID_MAX, YEAR_MAX, parse_resolution_list
-from ..db import sqlite_write_intent
+from ..db import saved_id, sqlite_write_intent
 from ..errors import DomainError, NotFound
 from ..forums.queries import get_forum, list_forums
 from ..i18n import N_, gettext
@@ -277,7 +277,9 @@ def resolution_detail(ctx: Ctx) -> Response:
 def forum_list(ctx: Ctx) -> Response:
     counts = queries.count_resolutions_by_forum(ctx.db)
     url = _urls(ctx)
-    items = [serializers.forum_summary(f, url, resolution_count=counts.get(f.id, 0)) for f in list_forums(ctx.db)]
+    items = [
+        serializers.forum_summary(f, url, resolution_count=counts.get(saved_id(f), 0)) for f in list_forums(ctx.db)
+    ]
     return JSONResponse(shapes.ForumList(items=items), headers={"Cache-Control": LIST_CACHE})
 
 
@@ -298,7 +300,8 @@ def workshop_list(ctx: Ctx) -> Response:
         by_workshop[ref.workshop_id].append(ref)
     url = _urls(ctx)
     items = [
-        serializers.workshop(s.workshop, url, resolutions=by_workshop[s.workshop.id]) for s in list_workshops(ctx.db)
+        serializers.workshop(s.workshop, url, resolutions=by_workshop[saved_id(s.workshop)])
+        for s in list_workshops(ctx.db)
     ]
     return JSONResponse(shapes.WorkshopList(items=items), headers={"Cache-Control": LIST_CACHE})
 

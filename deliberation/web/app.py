@@ -24,11 +24,12 @@ from starlette.routing import Mount, Route, get_route_path
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from ..db import SessionFactory, engine_for
+from ..db import SessionFactory, engine_for, saved_id
 from ..errors import DomainError
 from ..i18n import N_, get_locale, reset_locale, set_locale
 from ..live.broker import Broker
 from ..notifications.queries import unread_count
+from ..outbox.delivery import Deliver, Pending
 from ..outbox.senders import deliverer
 from ..outbox.sweeper import Sweeper
 from ..settings import LOCALES, Settings, check_secret_key
@@ -84,9 +85,9 @@ class _LateDeliverer:
 
     def __init__(self, state: AppState) -> None:
         self.state = state
-        self._deliver = None
+        self._deliver: Deliver | None = None
 
-    def __call__(self, row):
+    def __call__(self, row: Pending) -> None:
         # Made once, not per row: the sweep delivers batches of a hundred.
         if self._deliver is None:
             self._deliver = deliverer(sender=self.state.sessions.sender, settings=self.state.settings)
@@ -95,6 +96,9 @@ class _LateDeliverer:
 
 class AppState:
     """Everything one app instance needs, kept on ``app.state.delib`` (no import-time globals)."""
+
+    # Set by create_app once the app is built.
+    app: Starlette
 
     def __init__(
         self,
@@ -129,7 +133,7 @@ class AppState:
             event.listen(bind, "engine_disposed", lambda _engine: self._stop_threads())
         self.templates = make_templates(settings.template_dirs)
         self.static_version = _static_version()
-        self._broker = None
+        self._broker: Broker | None = None
 
     def _stop_threads(self) -> None:
         self.outbox.stop()
@@ -163,7 +167,7 @@ class AppState:
             "current_path": ctx.request.url.path,
             "current_url": _path_with_query(ctx.request),
             # One indexed count per page, and only for someone signed in.
-            "unread_count": unread_count(ctx.db, ctx.actor.id) if ctx.actor is not None else 0,
+            "unread_count": unread_count(ctx.db, saved_id(ctx.actor)) if ctx.actor is not None else 0,
             # A forum's live pages set it: the page then listens to the forum's event stream.
             "live_url": "",
         }

@@ -30,7 +30,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 T = TypeVar("T")
 
 
-def strong_etag(body: bytes) -> str:
+def strong_etag(body: bytes | memoryview) -> str:
     """A strong entity tag for exactly these bytes: the quoted SHA-256 in hex."""
     return f'"{hashlib.sha256(body).hexdigest()}"'
 
@@ -113,15 +113,14 @@ class ProcessCache:
         value = self.get(key, missing)
         if value is not missing:
             return value
-        value = compute()
-        if value is None:
-            return value
-        with self._lock:
-            value = self._items.setdefault(key, value)
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return value
+        computed = compute()
+        if computed is not None:
+            with self._lock:
+                computed = self._items.setdefault(key, computed)
+                self._items.move_to_end(key)
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+        return computed
 
     def __len__(self) -> int:
         return len(self._items)

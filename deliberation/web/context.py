@@ -24,7 +24,7 @@ from ..accounts import queries as account_queries
 from ..accounts import sessions
 from ..accounts.actions import HostIdentity, do_sync_host_user, host_user_in_step
 from ..accounts.models import User
-from ..db import is_sqlite, sqlite_write_intent
+from ..db import is_sqlite, saved_id, sqlite_write_intent
 from ..db_errors import is_transient
 from ..errors import DomainError, ValidationError, require
 from ..i18n import N_
@@ -236,10 +236,12 @@ def _host_user_for_read(ctx: Ctx, identity: HostIdentity) -> User:
     token = sqlite_write_intent.set(True)
     try:
         with ctx.app_state.sessions.begin() as db:
-            user_id = do_sync_host_user(db, identity=identity).id
+            user_id = saved_id(do_sync_host_user(db, identity=identity))
     finally:
         sqlite_write_intent.reset(token)
-    return account_queries.get_user(ctx.db, user_id)
+    user = account_queries.get_user(ctx.db, user_id)
+    assert user is not None, "the host's person was just committed"
+    return user
 
 
 def endpoint(

@@ -7,6 +7,7 @@ from starlette.routing import Route
 
 from ..accounts.models import User
 from ..accounts.queries import get_user, list_users
+from ..db import saved_id
 from ..errors import NotFound
 from ..forums import delegates, queries, rules
 from ..forums.models import Forum
@@ -47,13 +48,13 @@ def _person(ctx: Ctx, raw) -> User:
 @endpoint
 def forum_delegates(ctx: Ctx) -> Response:
     forum = loaders.forum(ctx)
-    listed = queries.list_delegates(ctx.db, forum.id)
-    proxies = queries.list_live_proxies(ctx.db, forum.id)
+    listed = queries.list_delegates(ctx.db, saved_id(forum))
+    proxies = queries.list_live_proxies(ctx.db, saved_id(forum))
     # Proxies go one way each and are never chained: who already gives or holds one is taken.
     taken = {row.proxy.giver_id for row in proxies} | {row.proxy.holder_id for row in proxies}
     actor = ctx.actor
     me = next((d for d, _ in listed if actor and d.user_id == actor.id), None)
-    vote_open = voting_queries.has_open_vote(ctx.db, forum.id)
+    vote_open = voting_queries.has_open_vote(ctx.db, saved_id(forum))
     registered = {d.user_id for d, _ in listed}
     can_register_others = rules.can_register_others(actor, forum)
     return ctx.render(
@@ -67,8 +68,11 @@ def forum_delegates(ctx: Ctx) -> Response:
             "me": me,
             "vote_open": vote_open,
             "registration_open": rules.registration_is_open(forum),
-            "can_register_self": actor is not None and me is None and rules.can_register(actor, forum, actor.id),
-            "can_unregister_self": me is not None and rules.can_register(actor, forum, actor.id),
+            "can_register_self": actor is not None and me is None and rules.can_register(actor, forum, saved_id(actor)),
+            # Someone is listed ("me") only when signed in.
+            "can_unregister_self": me is not None
+            and actor is not None
+            and rules.can_register(actor, forum, saved_id(actor)),
             "can_register_others": can_register_others,
             "candidates": [u for u in list_users(ctx.db) if u.is_active and u.id not in registered]
             if can_register_others

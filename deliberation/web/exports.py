@@ -21,6 +21,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..db import saved_id
 from ..drafting import rules as drafting_rules
 from ..errors import NotFound
 from ..exports import akn, docx_out, json_out
@@ -346,7 +347,7 @@ def document_import(ctx: Ctx) -> Response:
 
 def _document_import(ctx: Ctx) -> Response:
     workshop = loaders.workshop(ctx)
-    membership = loaders.membership(ctx, workshop.id)
+    membership = loaders.membership(ctx, saved_id(workshop))
     ctx.require(drafting_rules.can_create_document(ctx.actor, membership))
     return form_page(
         ctx,
@@ -356,7 +357,7 @@ def _document_import(ctx: Ctx) -> Response:
         # The file does not come back: a browser never fills a file field in again.
         kept=lambda form: {k: v for k, v in form.items() if k != "file"},
         save=lambda: check_import_document(
-            ctx.db, workshop=workshop, actor=ctx.actor, membership=membership, data=ctx.form
+            ctx.db, workshop=workshop, actor=ctx.require_actor(), membership=membership, data=ctx.form
         ),
         flash=gettext(
             "The document is created from the Word file. Please read it through: check the headings, "

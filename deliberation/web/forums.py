@@ -6,7 +6,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..dates import local
-from ..db import utcnow
+from ..db import saved_id, utcnow
 from ..errors import DomainError, ValidationError
 from ..forums import actions, queries, rules
 from ..forums.models import Forum, ForumStatus
@@ -50,7 +50,7 @@ def forum_new(ctx: Ctx) -> Response:
         ctx,
         "forums/form.html",
         {"forum": None},
-        save=lambda: actions.check_create_forum(ctx.db, actor=ctx.actor, data=ctx.form),
+        save=lambda: actions.check_create_forum(ctx.db, actor=ctx.require_actor(), data=ctx.form),
         flash=gettext("The forum is created."),
         done=lambda forum: ctx.redirect("forum", forum_id=forum.id),
     )
@@ -65,7 +65,7 @@ def forum_edit(ctx: Ctx) -> Response:
         "forums/form.html",
         {"forum": forum},
         initial=lambda: _values(forum),
-        save=lambda: actions.check_update_forum(ctx.db, forum=forum, actor=ctx.actor, data=ctx.form),
+        save=lambda: actions.check_update_forum(ctx.db, forum=forum, actor=ctx.require_actor(), data=ctx.form),
         flash=gettext("The forum is saved."),
         done=lambda _: ctx.redirect("forum", forum_id=forum.id),
     )
@@ -79,6 +79,7 @@ def _values(forum: Forum) -> dict:
 @endpoint
 def forum_page(ctx: Ctx) -> Response:
     forum = loaders.forum(ctx)
+    forum_id = saved_id(forum)
     return ctx.render(
         "forums/page.html",
         {
@@ -87,13 +88,13 @@ def forum_page(ctx: Ctx) -> Response:
             "next_statuses": forum.status.next,
             "opens_outside_dates": ForumStatus.OPEN in forum.status.next and _outside_dates(forum),
             # The assembly: its agenda, what waits for the committee, what went back, how many delegates.
-            "agenda": queries.list_agenda(ctx.db, forum.id),
-            "submissions": queries.list_submissions(ctx.db, forum.id),
-            "returned": queries.list_returned(ctx.db, forum.id),
-            "delegate_count": queries.count_registered(ctx.db, forum.id),
+            "agenda": queries.list_agenda(ctx.db, forum_id),
+            "submissions": queries.list_submissions(ctx.db, forum_id),
+            "returned": queries.list_returned(ctx.db, forum_id),
+            "delegate_count": queries.count_registered(ctx.db, forum_id),
             # What the forum decided: its resolutions, and the texts it voted on and did not adopt.
-            "adopted": library_queries.list_forum_resolutions(ctx.db, forum_id=forum.id),
-            "rejected": library_queries.list_forum_rejections(ctx.db, forum_id=forum.id),
+            "adopted": library_queries.list_forum_resolutions(ctx.db, forum_id=forum_id),
+            "rejected": library_queries.list_forum_rejections(ctx.db, forum_id=forum_id),
             "can_manage_agenda": rules.can_manage_agenda(ctx.actor, forum),
             "can_set_current": rules.can_set_current_item(ctx.actor, forum),
             "can_run_sitting": rules.can_run_sitting(ctx.actor),
@@ -122,7 +123,7 @@ def forum_status(ctx: Ctx) -> Response:
                 )
             }
         )
-    actions.do_set_forum_status(ctx.db, forum=forum, status=status, actor=ctx.actor)
+    actions.do_set_forum_status(ctx.db, forum=forum, status=status, actor=ctx.require_actor())
     ctx.flash(gettext("The forum's status is changed."))
     return ctx.redirect("forum", forum_id=forum.id)
 

@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from ..db import saved_id
 from ..errors import NotFound
 from ..forums import queries as forum_queries
 from ..i18n import N_
@@ -183,7 +184,7 @@ def forum_vote_call(ctx: Ctx) -> Response:
     forum = forum_queries.get_forum(ctx.db, ctx.request.path_params["forum_id"])
     if forum is None:
         raise NotFound("forum_not_found", N_("There is no such forum."))
-    call = voting_queries.vote_call(ctx.db, forum_id=forum.id, actor=ctx.actor)
+    call = voting_queries.vote_call(ctx.db, forum_id=saved_id(forum), actor=ctx.actor)
     return ctx.render("voting/_vote_call.html", {"forum": forum, "call": call})
 
 

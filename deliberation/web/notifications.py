@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..db import saved_id
 from ..drafting import queries as drafting_queries
 from ..drafting.rules import can_read_document
 from ..errors import NotFound
@@ -32,8 +33,9 @@ def routes() -> list[Route]:
 @endpoint
 def notifications_page(ctx: Ctx) -> Response:
     ctx.require(rules.can_read_notifications(ctx.actor))
+    actor = ctx.require_actor()
     before = params.optional_number(ctx.request.query_params.get("before"), name="before")
-    rows = queries.list_notifications(ctx.db, user_id=ctx.actor.id, limit=PAGE_SIZE + 1, before_id=before)
+    rows = queries.list_notifications(ctx.db, user_id=saved_id(actor), limit=PAGE_SIZE + 1, before_id=before)
     entries = [
         {
             "id": row.notification.id,
@@ -70,7 +72,7 @@ def notifications_read(ctx: Ctx) -> Response:
     if "id" in ctx.form:
         raw = ctx.form.get("__multi__", {}).get("id") or [ctx.form["id"]]
         ids = params.ids(raw, name="id")
-    actions.do_mark_read(ctx.db, user=ctx.actor, ids=ids)
+    actions.do_mark_read(ctx.db, user=ctx.require_actor(), ids=ids)
     ctx.flash(gettext("Marked as read.") if ids is not None else gettext("All notifications are marked as read."))
     return ctx.redirect("notifications")
 
@@ -78,6 +80,7 @@ def notifications_read(ctx: Ctx) -> Response:
 @endpoint
 def notification_settings(ctx: Ctx) -> Response:
     ctx.require(rules.can_read_notifications(ctx.actor))
+    actor = ctx.require_actor()
     return form_page(
         ctx,
         "notifications/settings.html",
@@ -85,14 +88,14 @@ def notification_settings(ctx: Ctx) -> Response:
             "kinds": NotificationKind.options(),
             "deliveries": Delivery.options(),
             "smtp_configured": bool(ctx.settings.smtp_host),
-            "has_email": bool(ctx.actor.email),
+            "has_email": bool(actor.email),
         },
-        initial=lambda: queries.get_preferences(ctx.db, ctx.actor.id),
+        initial=lambda: queries.get_preferences(ctx.db, saved_id(actor)),
         # A refused form shows the stored choices with what was sent over them.
         kept=lambda form: (
-            queries.get_preferences(ctx.db, ctx.actor.id) | {k: v for k, v in form.items() if isinstance(v, str)}
+            queries.get_preferences(ctx.db, saved_id(actor)) | {k: v for k, v in form.items() if isinstance(v, str)}
         ),
-        save=lambda: actions.check_set_preferences(ctx.db, user=ctx.actor, data=ctx.form),
+        save=lambda: actions.check_set_preferences(ctx.db, user=actor, data=ctx.form),
         flash=gettext("Your notification settings are saved."),
         done=lambda _: ctx.redirect("notification_settings"),
     )

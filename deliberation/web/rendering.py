@@ -64,14 +64,15 @@ def _path_cache(router: Any) -> Callable[[str, tuple[tuple[str, Any], ...]], str
     """The router's answers, remembered: Starlette tries every route in turn and raises for each one
     that does not match, about 70 µs a link, and a long document has several links a paragraph.
     The routes do not change once the app is built, so an answer never goes stale."""
-    cache = getattr(router, "_delib_path_cache", None)
-    if cache is None:
+    cached: Callable[[str, tuple[tuple[str, Any], ...]], str] | None = getattr(router, "_delib_path_cache", None)
+    if cached is not None:
+        return cached
 
-        @functools.lru_cache(maxsize=4096)
-        def cache(name: str, items: tuple[tuple[str, Any], ...]) -> str:
-            return str(router.url_path_for(name, **dict(items)))
+    @functools.lru_cache(maxsize=4096)
+    def cache(name: str, items: tuple[tuple[str, Any], ...]) -> str:
+        return str(router.url_path_for(name, **dict(items)))
 
-        router._delib_path_cache = cache
+    router._delib_path_cache = cache
     return cache
 
 
@@ -101,7 +102,8 @@ def _install_gettext(env: jinja2.Environment) -> None:
 
     # The extension's own installation sets how ``{% trans %}`` compiles (new style, trimmed);
     # the globals it installed are then replaced by ours.
-    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)
+    # jinja2.ext.i18n adds this method to the environment; Environment's type does not declare it.
+    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)  # type: ignore[attr-defined]
     env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext)
 
 

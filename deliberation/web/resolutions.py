@@ -208,12 +208,14 @@ def _canonical(ctx: Ctx, record: record_queries.ResolutionRecord) -> str:
 
 @dataclass(frozen=True)
 class _PublicCopy:
-    body: bytes
+    body: bytes | memoryview
     etag: str
 
 
 @endpoint
 def resolution_page(ctx: Ctx) -> Response:
+    # A signed-in reader's page, or an anonymous one's first rendering (None when the copy is cached).
+    response: Response | None
     if ctx.actor is not None:
         response = ctx.render("resolutions/page.html", _page_context(ctx, _record(ctx)) | {"public_copy": False})
         response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL

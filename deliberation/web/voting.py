@@ -10,6 +10,7 @@ from collections.abc import Callable
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..db import saved_id
 from ..discussion.queries import list_amendments
 from ..errors import NotFound, ValidationError
 from ..forums import queries as forum_queries
@@ -46,7 +47,9 @@ def load_vote(ctx: Ctx) -> tuple[Vote, Forum, AgendaItem]:
         # A write request closed any due vote before it began (voting.closer); a read only shows it.
         vote = closing.as_seen(ctx.db, vote)
     forum = loaders.forum(ctx, vote.forum_id)
-    return vote, forum, ctx.db.get(AgendaItem, vote.agenda_item_id)
+    item = ctx.db.get(AgendaItem, vote.agenda_item_id)
+    assert item is not None, "a vote's agenda item is kept (its foreign key is required)"
+    return vote, forum, item
 
 
 def _item(ctx: Ctx) -> tuple[AgendaItem, Forum]:
@@ -100,7 +103,9 @@ def vote_new(ctx: Ctx) -> Response:
         "voting/form.html",
         {"forum": forum, "item": item, "vote": None, "amendments": _amendment_choices(ctx, item)},
         initial=lambda: _new_vote_values(ctx, item),
-        save=lambda: actions.check_prepare_vote(ctx.db, item=item, forum=forum, actor=ctx.actor, data=ctx.form),
+        save=lambda: actions.check_prepare_vote(
+            ctx.db, item=item, forum=forum, actor=ctx.require_actor(), data=ctx.form
+        ),
         flash=gettext("The vote is prepared. Check its rule, then start it."),
         done=done,
     )
@@ -129,7 +134,9 @@ def vote_edit(ctx: Ctx) -> Response:
         "voting/form.html",
         {"forum": forum, "item": item, "vote": vote, "amendments": _amendment_choices(ctx, item)},
         initial=lambda: _vote_values(vote),
-        save=lambda: actions.check_update_vote(ctx.db, vote=vote, forum=forum, actor=ctx.actor, data=ctx.form),
+        save=lambda: actions.check_update_vote(
+            ctx.db, vote=vote, forum=forum, actor=ctx.require_actor(), data=ctx.form
+        ),
         flash=gettext("The vote is saved."),
         done=lambda _: ctx.redirect("vote", vote_id=vote.id),
     )
@@ -191,13 +198,15 @@ def _vote_context(ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem) -> dict:
         "forum": forum,
         "item": item,
         "rule": queries.rule_of(vote),
-        "turnout": queries.turnout(ctx.db, vote.id),
-        "registered": len(forum_queries.registered_ids(ctx.db, forum.id)),
+        "turnout": queries.turnout(ctx.db, saved_id(vote)),
+        "registered": len(forum_queries.registered_ids(ctx.db, saved_id(forum))),
         "voters": queries.list_voters(ctx.db, vote, with_choices=rules.can_see_choices(vote)) if published else [],
         "show_choices": rules.can_see_choices(vote),
         "can_chair": rules.can_chair(ctx.actor, forum),
+        # may_try_to_vote holds only for someone signed in.
         "can_vote": rules.may_try_to_vote(ctx.actor, vote)
-        and forum_queries.is_registered_delegate(ctx.db, forum_id=forum.id, user_id=ctx.actor.id),
+        and ctx.actor is not None
+        and forum_queries.is_registered_delegate(ctx.db, forum_id=saved_id(forum), user_id=saved_id(ctx.actor)),
         "values": {},
         "errors": {},
         "refused": "",

@@ -6,6 +6,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..accounts.queries import list_users
+from ..db import saved_id
 from ..drafting.queries import list_workshop_documents
 from ..drafting.rules import can_create_document, can_read_document
 from ..errors import NotFound
@@ -63,7 +64,7 @@ def workshop_new(ctx: Ctx) -> Response:
         "workshops/form.html",
         {"workshop": None},
         initial=lambda: {"kind": ctx.request.query_params.get("kind", "")},
-        save=lambda: actions.check_create_workshop(ctx.db, actor=ctx.actor, data=ctx.form),
+        save=lambda: actions.check_create_workshop(ctx.db, actor=ctx.require_actor(), data=ctx.form),
         flash=gettext("The workshop is created. Appoint its facilitators on its page."),
         done=lambda workshop: ctx.redirect("workshop", workshop_id=workshop.id),
     )
@@ -78,7 +79,7 @@ def workshop_edit(ctx: Ctx) -> Response:
         "workshops/form.html",
         {"workshop": workshop},
         initial=lambda: _values(workshop),
-        save=lambda: actions.check_update_workshop(ctx.db, workshop=workshop, actor=ctx.actor, data=ctx.form),
+        save=lambda: actions.check_update_workshop(ctx.db, workshop=workshop, actor=ctx.require_actor(), data=ctx.form),
         flash=gettext("The workshop is saved."),
         done=lambda _: ctx.redirect("workshop", workshop_id=workshop.id),
     )
@@ -127,7 +128,7 @@ def workshop_page(ctx: Ctx) -> Response:
 def _answer(ctx: Ctx, workshop: Workshop, partial: str, message: str) -> Response:
     """Under htmx, the part of the workshop's page that changed; a plain form goes back to the page."""
     if ctx.is_htmx:
-        return ctx.render(partial, _page_context(ctx, workshop.id))
+        return ctx.render(partial, _page_context(ctx, saved_id(workshop)))
     ctx.flash(message)
     return ctx.redirect("workshop", workshop_id=workshop.id)
 
