@@ -5,6 +5,8 @@ time. On SQLite a read that writes fails with "database is locked" as soon as an
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -75,10 +77,9 @@ def _body(db, document) -> str:
     return get_revision(db, document_id=document.id, number=document.head_number).body
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_no_get_route_writes_for_any_role_after_a_save_and_past_a_closing_time(client, connection, stale_world, role):
-    if role != "anonymous":
-        sign_in(client, stale_world[role].email)
+@contextmanager
+def _writes_on(connection) -> Iterator[list[str]]:
+    """The writing statements run on ``connection`` inside the block, their first lines."""
     writes: list[str] = []
 
     def listen(conn, cursor, statement, parameters, context, executemany):
@@ -88,17 +89,24 @@ def test_no_get_route_writes_for_any_role_after_a_save_and_past_a_closing_time(c
         if statement.lstrip().upper().startswith(WRITES) and "delib_login_session" not in statement:
             writes.append(statement.split("\n")[0][:120])
 
+    event.listen(connection, "before_cursor_execute", listen)
+    try:
+        yield writes
+    finally:
+        event.remove(connection, "before_cursor_execute", listen)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_get_route_writes_for_any_role_after_a_save_and_past_a_closing_time(client, connection, stale_world, role):
+    if role != "anonymous":
+        sign_in(client, stale_world[role].email)
     failures = []
     for _name, _method, path, _data, _expected in GET_ROWS:
         url = _fill(path, stale_world)
-        event.listen(connection, "before_cursor_execute", listen)
-        try:
+        with _writes_on(connection) as writes:
             response = client.get(url, follow_redirects=False)
-        finally:
-            event.remove(connection, "before_cursor_execute", listen)
         if writes or response.status_code >= 500:
-            failures.append((url, response.status_code, list(writes)))
-        writes.clear()
+            failures.append((url, response.status_code, writes))
     assert not failures, "\n".join(f"GET {url} -> {status}: {stmts}" for url, status, stmts in failures)
 
 
@@ -166,22 +174,12 @@ def test_a_head_request_to_any_get_route_writes_nothing_and_answers_as_the_get_w
     """Starlette routes HEAD to the GET handler: a page that is also a form must show the form for
     it, never run the form's POST path (which CSRF does not guard for HEAD, a safe method)."""
     sign_in(client, stale_world[role].email)
-    writes: list[str] = []
-
-    def listen(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith(WRITES) and "delib_login_session" not in statement:
-            writes.append(statement.split("\n")[0][:120])
-
     failures = []
     for _name, _method, path, _data, _expected in GET_ROWS:
         url = _fill(path, stale_world)
         got = client.get(url, follow_redirects=False).status_code
-        event.listen(connection, "before_cursor_execute", listen)
-        try:
+        with _writes_on(connection) as writes:
             response = client.head(url, follow_redirects=False)
-        finally:
-            event.remove(connection, "before_cursor_execute", listen)
         if writes or response.status_code != got:
-            failures.append((url, got, response.status_code, list(writes)))
-        writes.clear()
+            failures.append((url, got, response.status_code, writes))
     assert not failures, "\n".join(f"HEAD {url}: GET {g}, HEAD {h}: {stmts}" for url, g, h, stmts in failures)
