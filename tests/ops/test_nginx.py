@@ -30,6 +30,7 @@ from sqlmodel import select
 
 from deliberation import migrate
 from deliberation.demo import load_demo
+from deliberation.forums import presence
 from deliberation.resolutions.models import Resolution
 from deliberation.testing import PASSWORD, csrf_from, make_sitting
 from deliberation.voting import actions
@@ -118,6 +119,8 @@ class Site:
     vote_id: int
     delegate_email: str
     delegate_id: int
+    forum_id: int
+    chair_email: str
 
     def client(self, **kwargs) -> httpx.Client:
         return httpx.Client(base_url=self.base, verify=False, headers={"Host": HOST}, timeout=30, **kwargs)
@@ -158,12 +161,15 @@ def site(tmp_path_factory) -> Iterator[Site]:
             sitting = make_sitting(db, delegates=3)
             vote = actions.check_prepare_vote(db, item=sitting.item, forum=sitting.forum, actor=sitting.chair, data={})
             actions.do_open_vote(db, vote=vote, forum=sitting.forum, actor=sitting.chair)
+            presence.do_start_checkin(db, forum=sitting.forum, actor=sitting.chair)
             delegate = sitting.delegates[0]
             world = dict(
                 resolution_path=f"/resolutions/{resolution.number}",
                 vote_id=vote.id,
                 delegate_email=delegate.email,
                 delegate_id=delegate.id,
+                forum_id=sitting.forum.id,
+                chair_email=sitting.chair.email,
             )
         env = {
             **os.environ,
@@ -316,10 +322,15 @@ def test_pages_come_gzipped_from_the_app_secret_pages_do_not_and_static_files_ar
     assert second.headers["x-cache-status"] == "HIT"
     with site.client() as member:
         assert _sign_in(member, site.delegate_email).status_code == 303
-        # A ballot's receipt lives on the booth: nginx must not compress what the app left plain.
-        booth = member.get(f"/votes/{site.vote_id}/booth", headers={"Accept-Encoding": "gzip"})
-        assert booth.status_code == 200 and "content-encoding" not in booth.headers
         assert (
             member.get("/account/notifications", headers={"Accept-Encoding": "gzip"}).headers.get("content-encoding")
             == "gzip"
         )
+    with site.client() as chair:
+        assert _sign_in(chair, site.chair_email).status_code == 303
+        # The hall's check-in code is read aloud, so it cannot be masked: the app sends it alone and
+        # plain, and nginx must not compress what the app left plain.
+        code = chair.get(f"/forums/{site.forum_id}/checkin/shown", headers={"Accept-Encoding": "gzip"})
+        assert code.status_code == 200 and "content-encoding" not in code.headers
+        console = chair.get(f"/forums/{site.forum_id}/console", headers={"Accept-Encoding": "gzip"})
+        assert console.status_code == 200 and console.headers.get("content-encoding") == "gzip"
