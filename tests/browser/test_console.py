@@ -76,8 +76,15 @@ def test_the_chair_runs_a_sitting_from_the_console_and_the_hall_screen_follows(b
     # Self check-in: the chair starts it, the hall shows the code, a delegate types it on her phone.
     chair.locator("#console-presence button[value=start]").click()
     # The code comes in its own small answer (so the console can be compressed), swapped in on load.
-    expect(chair.locator("#console-presence .checkin-code")).to_have_text(re.compile(r"^\d{3} \d{3}$"))
-    code = chair.locator("#console-presence .checkin-code").inner_text().replace(" ", "")
+    # Read in the same moment it matches: a live refresh of the section shows the no-script link
+    # («Показати код») again until its own load fetches the code.
+    code = chair.wait_for_function(
+        """() => {
+            const shown = document.querySelector('#console-presence .checkin-code')?.textContent.trim();
+            return /^\\d{3} \\d{3}$/.test(shown || '') && shown;
+        }"""
+    ).json_value()
+    code = code.replace(" ", "")
     expect(hall.locator(".hall-code")).to_have_text(f"{code[:3]} {code[3:]}")
     phone = _person(browser, standalone, "d1@example.org")
     phone.goto(f"/forums/{forum_id}")
