@@ -159,3 +159,13 @@ def test_the_queue_reads_in_the_same_statements_however_long_it_is(db, connectio
         reported, hidden, kept = _queue(db)
     assert len(reported) > 1 and hidden and kept
     assert len(many) == len(few)
+
+
+def test_two_presses_at_once_leave_one_report_and_a_clear_answer(db, people, comment, monkeypatch):
+    """The second press passes the look-up before the first commits; the unique constraint decides."""
+    report(db, people["reader"], comment)
+    monkeypatch.setattr(actions, "_own_report", lambda *args: None)
+    with pytest.raises(Conflict):
+        report(db, people["reader"], comment, reason="spam")
+    assert len(db.exec(select(Flag)).all()) == 1
+    assert queries.count_waiting(db) == 1
