@@ -76,6 +76,18 @@ resolution_adopted = _signal(
     "resolution adopted",
     "A final vote adopted a text and it was frozen as a resolution: resolution_id, number, document_id, forum_id, vote_id, hash.",
 )
+item_reported = _signal(
+    "item reported",
+    "A member reported something for moderation: subject ('comment'...), subject_id, reason. Who reported it stays in the app.",
+)
+item_hidden = _signal(
+    "item hidden", "A coordinator hid something from the moderation queue: subject, subject_id, actor_id."
+)
+item_restored = _signal("item restored", "A coordinator showed something hidden again: subject, subject_id, actor_id.")
+reports_closed = _signal(
+    "reports closed",
+    "A coordinator left a reported thing as it is and closed the reports about it: subject, subject_id, actor_id.",
+)
 
 ALL: tuple[NamedSignal, ...] = (
     user_joined,
@@ -96,6 +108,10 @@ ALL: tuple[NamedSignal, ...] = (
     vote_opened,
     vote_closed,
     resolution_adopted,
+    item_reported,
+    item_hidden,
+    item_restored,
+    reports_closed,
 )
 
 
