@@ -76,6 +76,21 @@ resolution_adopted = _signal(
     "resolution adopted",
     "A final vote adopted a text and it was frozen as a resolution: resolution_id, number, document_id, forum_id, vote_id, hash.",
 )
+session_scheduled = _signal(
+    "workshop session scheduled",
+    "A coordinator or facilitator scheduled a workshop session: session_id, workshop_id, starts_at, ends_at (ISO 8601, UTC), actor_id.",
+)
+session_updated = _signal(
+    "workshop session updated",
+    "A workshop session was changed: session_id, workshop_id, fields (the names changed), sequence (its iCalendar SEQUENCE), actor_id.",
+)
+session_cancelled = _signal(
+    "workshop session cancelled", "A workshop session was cancelled: session_id, workshop_id, actor_id."
+)
+session_registration = _signal(
+    "session registration changed",
+    "A member registered for a workshop session or withdrew: session_id, user_id, registered (True or False).",
+)
 
 ALL: tuple[NamedSignal, ...] = (
     user_joined,
@@ -96,6 +111,10 @@ ALL: tuple[NamedSignal, ...] = (
     vote_opened,
     vote_closed,
     resolution_adopted,
+    session_scheduled,
+    session_updated,
+    session_cancelled,
+    session_registration,
 )
 
 

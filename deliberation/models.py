@@ -58,3 +58,6 @@ __all__ += ["SearchEntry", "OutboxEntry"]
 from .live.models import LiveEvent  # noqa: E402
 
 __all__ += ["LiveEvent"]
+from .calendar.models import SessionRegistration, WorkshopSession  # noqa: E402
+
+__all__ += ["SessionRegistration", "WorkshopSession"]
