@@ -107,3 +107,57 @@ def test_member_registers_once_withdraws_and_a_full_session_says_so(client, db):
     db.expire_all()
     assert db.exec(select(SessionRegistration)).first() is None
     assert db.get(WorkshopSession, session.id).registered_count == 0
+
+
+def _schedule_many(db, workshop, actor, count: int, first_day: int) -> None:
+    from deliberation.calendar import actions
+
+    for n in range(count):
+        actions.check_create_session(
+            db, workshop=workshop, actor=actor, membership=None, data=_form(day=_future_day(first_day + n % 25))
+        )
+
+
+def test_the_calendar_and_the_feed_cost_the_same_queries_with_2_or_40_sessions(client, db, connection):
+    from deliberation.testing import counted_queries, make_forum
+
+    coordinator = make_user(db, coordinator=True)
+    workshop = make_workshop(db, creator=coordinator)
+    make_forum(db, creator=coordinator)
+    _schedule_many(db, workshop, coordinator, 2, 3)
+    db.commit()
+    sign_in(client, coordinator.email)
+    counts = []
+    for more in (0, 38):
+        _schedule_many(db, workshop, coordinator, more, 3)
+        db.commit()
+        with counted_queries(connection) as page:
+            assert client.get("/calendar").status_code == 200
+        with counted_queries(connection) as feed:
+            assert client.get("/calendar.ics").status_code == 200
+        counts.append((len(page), len(feed)))
+    assert counts[0] == counts[1] and min(counts[0]) > 0
+
+
+def test_capacity_cannot_drop_below_the_people_already_registered(client, db):
+    from deliberation.calendar import actions
+    from deliberation.errors import ValidationError
+    from deliberation.workshops.queries import get_membership
+
+    coordinator, first, second = make_user(db, coordinator=True), make_user(db), make_user(db)
+    workshop = make_workshop(db, creator=coordinator, facilitators=(coordinator,))
+    membership = get_membership(db, workshop_id=workshop.id, user_id=coordinator.id)
+    session = actions.check_create_session(
+        db, workshop=workshop, actor=coordinator, membership=membership, data=_form()
+    )
+    for person in (first, second):
+        actions.do_register(db, session=session, actor=person, now=utcnow())
+    try:
+        actions.check_update_session(
+            db, session=session, actor=coordinator, membership=membership, data=_form(capacity="1")
+        )
+    except ValidationError as error:
+        assert error.errors["capacity"].code == "capacity_below_registered"
+    else:
+        raise AssertionError("the capacity went below the registrations")
+    assert session.capacity is None and session.sequence == 0
