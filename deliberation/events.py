@@ -88,6 +88,21 @@ reports_closed = _signal(
     "reports closed",
     "A coordinator left a reported thing as it is and closed the reports about it: subject, subject_id, actor_id.",
 )
+session_scheduled = _signal(
+    "workshop session scheduled",
+    "A coordinator or facilitator scheduled a workshop session: session_id, workshop_id, starts_at, ends_at (ISO 8601, UTC), actor_id.",
+)
+session_updated = _signal(
+    "workshop session updated",
+    "A workshop session was changed: session_id, workshop_id, fields (the names changed), sequence (its iCalendar SEQUENCE), actor_id.",
+)
+session_cancelled = _signal(
+    "workshop session cancelled", "A workshop session was cancelled: session_id, workshop_id, actor_id."
+)
+session_registration = _signal(
+    "session registration changed",
+    "A member registered for a workshop session or withdrew: session_id, user_id, registered (True or False).",
+)
 
 ALL: tuple[NamedSignal, ...] = (
     user_joined,
@@ -112,6 +127,10 @@ ALL: tuple[NamedSignal, ...] = (
     item_hidden,
     item_restored,
     reports_closed,
+    session_scheduled,
+    session_updated,
+    session_cancelled,
+    session_registration,
 )
 
 

@@ -61,3 +61,6 @@ __all__ += ["LiveEvent"]
 from .moderation.models import Flag  # noqa: E402
 
 __all__ += ["Flag"]
+from .calendar.models import SessionRegistration, WorkshopSession  # noqa: E402
+
+__all__ += ["SessionRegistration", "WorkshopSession"]

@@ -137,3 +137,12 @@ def day(raw: object, *, name: str) -> date | None:
         except ValueError:
             pass
     raise BadValue("invalid_date", N_("Please enter a date as YYYY-MM-DD."), field=name)
+
+
+def month_or_none(raw: object) -> tuple[int, int] | None:
+    """A month as YYYY-MM (the calendar's ``?month=``), years 2000 to 2100; None for anything else,
+    so a stray link falls back to the current month."""
+    if not isinstance(raw, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}", raw):
+        return None
+    year, month = int(raw[:4]), int(raw[5:])
+    return (year, month) if 2000 <= year <= 2100 and 1 <= month <= 12 else None

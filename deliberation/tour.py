@@ -25,6 +25,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from . import create_app, migrate
 from .accounts.models import User
+from .calendar.models import WorkshopSession
 from .db import SessionFactory, make_engine, saved_id
 from .demo import load_demo
 from .discussion.actions import check_propose_amendment
@@ -97,6 +98,10 @@ def build_tour(db: Session, *, secret_key: str) -> Tour:
         "open_item": sitting.item.id,
         "open_vote": vote.id,
         "other_workshop": _other_workshop(db, workshop_id),
+        "session": _first(
+            db,
+            select(WorkshopSession).where(WorkshopSession.workshop_id == workshop_id).order_by(col(WorkshopSession.id)),
+        ).id,
     }
     stops = [Stop(name, path.format(**ids), role, main) for name, path, role, main in STOPS]
     cookies = {role: signed_in_session(secret_key, user)[0] for role, user in people.items()}
@@ -162,6 +167,10 @@ STOPS = [
     ("workshop-edit", "/workshops/{other_workshop}/edit", "coordinator", False),
     ("forum-new", "/forums/new", "coordinator", False),
     ("forum-edit", "/forums/{planned_forum}/edit", "coordinator", False),
+    ("calendar", "/calendar", "anonymous", False),
+    ("session", "/calendar/sessions/{session}", "facilitator", False),
+    ("session-new", "/workshops/{workshop}/sessions/new", "facilitator", False),
+    ("session-edit", "/calendar/sessions/{session}/edit", "facilitator", False),
 ]
 
 

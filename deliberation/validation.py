@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, time
 from enum import StrEnum
 
 from .errors import DomainError, ValidationError
@@ -51,6 +51,9 @@ def bounded(text: str, max_length: int) -> str:
 
 # Inside Checker, ``date`` names its method.
 _Date = date
+_Time = time
+_CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?")
+_WEB_ADDRESS = re.compile(r"https?://[^\s/?#@]+(?:[/?#]\S*)?", re.IGNORECASE)
 
 
 class Checker:
@@ -125,6 +128,26 @@ class Checker:
         except ValueError:
             self.fail(name, "invalid_date", N_("Please enter a date as YYYY-MM-DD."))
             return None
+
+    def time_of_day(self, name: str, *, required: bool = True) -> _Time | None:
+        """A time of day as HH:MM (what ``<input type=time>`` sends; seconds, if sent, are dropped)."""
+        raw = str(self.data.get(name, "") or "").strip()
+        if not raw:
+            if required:
+                self.fail(name, "required", N_("This field is required."))
+            return None
+        match = _CLOCK.fullmatch(raw)
+        if match and int(match[1]) < 24 and int(match[2]) < 60:
+            return _Time(int(match[1]), int(match[2]))
+        self.fail(name, "invalid_time", N_("Please enter a time as HH:MM, for example 10:00."))
+        return None
+
+    def web_address(self, name: str, *, max_length: int = 500, required: bool = False) -> str:
+        """An http or https address (a meeting's link): nothing a browser would run or open elsewhere."""
+        value = self.text(name, max_length=max_length, required=required)
+        if value and name not in self.errors and not _WEB_ADDRESS.fullmatch(value):
+            self.fail(name, "invalid_url", N_("Please give a web address starting with https:// or http://."))
+        return value
 
     def date_order(self, start_name: str, start: _Date | None, end_name: str, end: _Date | None) -> None:
         if start and end and end < start:

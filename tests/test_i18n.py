@@ -148,6 +148,10 @@ PAGES = [
     "/moderation/comment/{comment}/keep",
     "/moderation/comment/{hidden}/restore",
     "/report/comment/{reply}",
+    "/calendar",
+    "/workshops/{workshop}/sessions/new",
+    "/calendar/sessions/{session}",
+    "/calendar/sessions/{session}/edit",
 ]
 ANONYMOUS_PAGES = [
     "/login",
@@ -202,6 +206,7 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
         data={"kind": "replace", "pid": pid, "proposed": "Нова редакція абзацу.", "rationale": "Так краще."},
     )
     assembly = _assembly_pages(db, coordinator=coordinator, requester=requester, workshop=workshop)
+    assembly["session"] = _session(db, workshop=workshop, coordinator=coordinator, member=requester)
     db.commit()
     client.post("/language", data={"lang": locale, "csrf_token": csrf_token(client)})
     rendered = set()
@@ -260,6 +265,7 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
         "moderation/_item.html",
         "voting/_macros.html",
         "drafting/_diff.html",
+        "calendar/_event.html",
         "_live.html",
         # The page a delegate gets after a wrong check-in code without JavaScript (tests/web/test_console.py).
         "forums/checkin.html",
@@ -304,6 +310,28 @@ CACHED_PAGES = {
     "/resolutions/{resolution}/print": "exports/print.html",
     "/resolutions/{resolution}/table": "exports/table.html",
 }
+
+
+def _session(db, *, workshop, coordinator, member) -> int:
+    """A workshop session tomorrow with one registration, its facilitator looking at it."""
+    from datetime import timedelta
+
+    from deliberation.calendar import actions as calendar
+    from deliberation.calendar.times import kyiv_today
+    from deliberation.db import utcnow
+    from deliberation.workshops.queries import get_membership
+
+    day = (kyiv_today(utcnow()) + timedelta(days=1)).isoformat()
+    data = {"title": "Зустріч майстерні", "day": day, "starts": "10:00", "ends": "12:00", "place": "Ічня"}
+    session = calendar.check_create_session(
+        db,
+        workshop=workshop,
+        actor=coordinator,
+        membership=get_membership(db, workshop_id=workshop.id, user_id=coordinator.id),
+        data=data,
+    )
+    calendar.do_register(db, session=session, actor=member, now=utcnow())
+    return session.id
 
 
 def _assembly_pages(db, *, coordinator, requester, workshop) -> dict:

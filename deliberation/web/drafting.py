@@ -5,10 +5,11 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..calendar.queries import list_plan_sessions
 from ..discussion.queries import AcceptedAmendment, list_accepted_amendments, margin_counts, open_amendment_counts
 from ..discussion.rules import can_comment
 from ..drafting import actions, queries, rules, saving
-from ..drafting.models import Document, DocumentStatus, RevisionOrigin
+from ..drafting.models import Document, DocumentKind, DocumentStatus, RevisionOrigin
 from ..drafting.queries import paragraphs_of
 from ..drafting.saving import MergeConflict
 from ..drafting.starters import STARTERS
@@ -88,6 +89,10 @@ def _document_context(ctx: Ctx, view) -> dict:
         "forum_votes": list_document_votes(ctx.db, document.id),
         "resolution": get_resolution_for_document(ctx.db, document.id)
         if document.status == DocumentStatus.ADOPTED
+        else None,
+        # An activity plan lists the sessions that carry it out (they link to it).
+        "plan_sessions": list_plan_sessions(ctx.db, document_id=document.id, public_only=ctx.actor is None)
+        if document.kind == DocumentKind.ACTIVITY_PLAN
         else None,
     }
 

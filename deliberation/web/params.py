@@ -20,6 +20,7 @@ from ..params import (  # noqa: F401 (re-exported for handlers)
     flag,
     id_or_none,
     ids,
+    month_or_none,
     number,
     number_or_default,
     number_or_none,

@@ -6,7 +6,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..accounts.queries import list_users
-from ..db import saved_id
+from ..calendar.queries import list_upcoming_workshop_sessions
+from ..calendar.rules import can_manage_sessions
+from ..db import saved_id, utcnow
 from ..drafting.queries import list_workshop_documents
 from ..drafting.rules import can_create_document, can_read_document
 from ..errors import NotFound
@@ -112,6 +114,10 @@ def _page_context(ctx: Ctx, workshop_id: int) -> dict:
         ],
         "can_create_document": can_create_document(ctx.actor, membership),
         "resolutions": list_workshop_resolutions(ctx.db, workshop_id=workshop_id),
+        "sessions": list_upcoming_workshop_sessions(
+            ctx.db, workshop_id=workshop_id, now=utcnow(), public_only=ctx.actor is None
+        ),
+        "can_add_session": can_manage_sessions(ctx.actor, membership),
     }
 
 

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 from starlette.routing import Mount, Route
 
+from deliberation.calendar.actions import check_create_session
 from deliberation.discussion.actions import check_propose_amendment as propose_amendment
 from deliberation.discussion.comments import check_post_comment as post_comment
 from deliberation.moderation.actions import check_hide, check_report
@@ -26,6 +27,7 @@ from deliberation.testing import (
     sign_in,
 )
 from deliberation.workshops.models import Membership
+from deliberation.workshops.queries import get_membership
 
 ROLES = ("anonymous", "member", "facilitator", "coordinator")
 SOON = (date.today() + timedelta(days=10)).isoformat()
@@ -45,6 +47,7 @@ FORUM_FORM = {
     "starts_on": SOON,
     "ends_on": LATER,
 }
+SESSION_FORM = {"title": "Зустріч майстерні", "day": SOON, "starts": "10:00", "ends": "12:00", "place": "Ічня"}
 DOCUMENT_FORM = {"kind": "petition", "title": "Петиція про водогін", "body": "Просимо відремонтувати водогін у селі."}
 PROFILE_FORM = {"display_name": "Нове імʼя", "occupation": "expert", "hromada": "Гадяцька", "region": "poltava"}
 
@@ -858,6 +861,85 @@ TABLE += [
     ),
 ]
 
+# The calendar: public pages and feeds; sessions planned by the workshop's facilitators and coordinators;
+# any member registers (and withdraws: with nothing to withdraw, that is already so); a members-only
+# session does not exist for the public.
+_CALENDAR = [
+    ("calendar", "GET", "/calendar", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
+    ("calendar_feed", "GET", "/calendar.ics", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
+    (
+        "workshop_calendar_feed",
+        "GET",
+        "/workshops/{workshop}/calendar.ics",
+        None,
+        dict(anonymous=200, member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "session_new",
+        "GET",
+        "/workshops/{workshop}/sessions/new",
+        None,
+        dict(anonymous="login", member=403, facilitator=200, coordinator=200),
+    ),
+    (
+        "session_new",
+        "POST",
+        "/workshops/{workshop}/sessions/new",
+        SESSION_FORM,
+        dict(anonymous=401, member=403, facilitator=303, coordinator=303),
+    ),
+    (
+        "session",
+        "GET",
+        "/calendar/sessions/{session}",
+        None,
+        dict(anonymous=200, member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "session",
+        "GET",
+        "/calendar/sessions/{private_session}",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "session_edit",
+        "GET",
+        "/calendar/sessions/{session}/edit",
+        None,
+        dict(anonymous="login", member=403, facilitator=200, coordinator=200),
+    ),
+    (
+        "session_edit",
+        "POST",
+        "/calendar/sessions/{session}/edit",
+        SESSION_FORM,
+        dict(anonymous=401, member=403, facilitator=303, coordinator=303),
+    ),
+    (
+        "session_cancel",
+        "POST",
+        "/calendar/sessions/{session}/cancel",
+        {"reason": "Хвороба ведучого"},
+        dict(anonymous=401, member=403, facilitator=303, coordinator=303),
+    ),
+    (
+        "session_register",
+        "POST",
+        "/calendar/sessions/{session}/registration",
+        {},
+        dict(anonymous=401, member=303, facilitator=303, coordinator=303),
+    ),
+    (
+        "session_withdraw",
+        "POST",
+        "/calendar/sessions/{session}/withdrawal",
+        {},
+        dict(anonymous=401, member=303, facilitator=303, coordinator=303),
+    ),
+]
+TABLE += _CALENDAR
+
 
 @pytest.fixture
 def world(db):
@@ -894,8 +976,20 @@ def world(db):
         actor=coordinator,
         document=make_document(db, workshop=workshop, author=facilitator, title="Ухвалене звернення"),
     )
+    session, private_session = (
+        check_create_session(
+            db,
+            workshop=workshop,
+            actor=facilitator,
+            membership=get_membership(db, workshop_id=workshop.id, user_id=facilitator.id),
+            data={**SESSION_FORM, **extra},
+        )
+        for extra in ({}, {"members_only": "1"})
+    )
     db.commit()
     return {
+        "session": session,
+        "private_session": private_session,
         "coordinator": coordinator,
         "facilitator": facilitator,
         "member": member,

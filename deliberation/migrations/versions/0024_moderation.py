@@ -1,7 +1,7 @@
 """moderation
 
-Revision ID: 0024
-Revises: 0018
+Revision ID: 0024_moderation
+Revises: 0022_calendar
 Create Date: 2026-12-07
 
 Members' reports about what they read (``delib_flag``), open until a coordinator hides the thing
@@ -11,8 +11,8 @@ or keeps it. The CHECK lists are this migration's own copy of the values (see 00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0024"
-down_revision = "0018"
+revision = "0024_moderation"
+down_revision = "0022_calendar"
 branch_labels = None
 depends_on = None
 
