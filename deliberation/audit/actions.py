@@ -5,10 +5,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import event, insert, text
+from sqlalchemy import bindparam, event, insert, text
 from sqlmodel import Session
 
-from ..db import utcnow
+from ..db import table_of, utcnow
 from . import chain
 from .models import AuditEntry
 
@@ -65,8 +65,12 @@ def _chain_head(db: Session) -> str | None:
     """The hash of the last entry, once this transaction may extend the chain (see above)."""
     conn = db.connection()
     if conn.dialect.name == "postgresql":
-        conn.execute(text(CHAIN_LOCK_SQL))
-    return conn.execute(text("SELECT hash FROM delib_audit_entry ORDER BY id DESC LIMIT 1")).scalar()
+        conn.execute(_CHAIN_LOCK)
+    return conn.execute(_CHAIN_HEAD).scalar()
+
+
+_CHAIN_LOCK = text(CHAIN_LOCK_SQL)
+_CHAIN_HEAD = text("SELECT hash FROM delib_audit_entry ORDER BY id DESC LIMIT 1")
 
 
 def record_now(db: Session, *, actor_id: int | None, action: str, obj: Any, **details: Any) -> None:
@@ -83,6 +87,13 @@ def record_now(db: Session, *, actor_id: int | None, action: str, obj: Any, **de
         "details": details,
     }
     head = _chain_head(db)
-    db.execute(
-        insert(AuditEntry).values(**values, previous_hash=head, hash=chain.hash_of(SimpleNamespace(**values), head))
+    db.connection().execute(
+        _INSERT_ENTRY, {**values, "previous_hash": head, "hash": chain.hash_of(SimpleNamespace(**values), head)}
     )
+
+
+# Built once: on a hot path, building the insert cost more than running it.
+_INSERT_ENTRY = insert(table_of(AuditEntry)).values(
+    {name: bindparam(name) for name in ("at", "actor_id", "action", "object_type", "object_id", "details")}
+    | {"previous_hash": bindparam("previous_hash"), "hash": bindparam("hash")}
+)

@@ -166,8 +166,9 @@ def _ballot_unavailable(ctx: Ctx) -> Response:
 
 @endpoint(unavailable=_ballot_unavailable, reads_first=True)
 def vote_ballot(ctx: Ctx) -> Response:
-    # The forum and the agenda item only for an answer that shows the booth.
-    vote = actions.get_vote_or_404(ctx.db, ctx.request.path_params["vote_id"])
+    # The forum and the agenda item only for an answer that shows the booth; the actor's standing
+    # in the vote (delegate, proxy given, voted) comes with the vote, in one statement.
+    vote, standing = actions.get_vote_for_ballot(ctx.db, ctx.request.path_params["vote_id"], ctx.actor)
     ctx.require_actor()
     if vote.status == VoteStatus.DRAFT:
         raise NotFound("vote_not_found", N_("There is no such vote."))
@@ -175,8 +176,16 @@ def vote_ballot(ctx: Ctx) -> Response:
     try:
         # Read and check without SQLite's write lock; take it only for the few inserts, and let it go
         # before the answer is rendered.
+        # No savepoints: a refused ballot rolls this transaction back below before anything reads.
         cast = actions.check_cast_ballot(
-            ctx.db, vote=vote, actor=ctx.actor, data=ctx.form, device_secrets=held, before_writes=ctx.begin_writes
+            ctx.db,
+            vote=vote,
+            actor=ctx.actor,
+            data=ctx.form,
+            device_secrets=held,
+            before_writes=ctx.begin_writes,
+            standing=standing,
+            savepoints=False,
         )
         ctx.commit_writes()
         ctx.app_state.turnout.changed(vote.id)
