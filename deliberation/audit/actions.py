@@ -65,12 +65,24 @@ def _chain_head(db: Session) -> str | None:
     """The hash of the last entry, once this transaction may extend the chain (see above)."""
     conn = db.connection()
     if conn.dialect.name == "postgresql":
-        conn.execute(_CHAIN_LOCK)
+        # The lock and the head in one round trip (two statements, no parameters: the simple query
+        # protocol), since the chain's lock is held from here to the commit and every round trip
+        # under it makes every other writer wait. Each statement of such a string takes its own
+        # snapshot under READ COMMITTED, so the head is read after the lock is granted and sees
+        # the entry of whoever held it before.
+        result = conn.exec_driver_sql(f"{CHAIN_LOCK_SQL}; {_HEAD_SQL}")
+        try:
+            cursor = result.cursor
+            cursor.nextset()
+            row = cursor.fetchone()
+        finally:
+            result.close()
+        return row[0] if row else None
     return conn.execute(_CHAIN_HEAD).scalar()
 
 
-_CHAIN_LOCK = text(CHAIN_LOCK_SQL)
-_CHAIN_HEAD = text("SELECT hash FROM delib_audit_entry ORDER BY id DESC LIMIT 1")
+_HEAD_SQL = "SELECT hash FROM delib_audit_entry ORDER BY id DESC LIMIT 1"
+_CHAIN_HEAD = text(_HEAD_SQL)
 
 
 def record_now(db: Session, *, actor_id: int | None, action: str, obj: Any, **details: Any) -> None:

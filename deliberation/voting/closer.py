@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from threading import Lock
@@ -45,19 +46,20 @@ LOOK_EVERY = 1.0
 
 @dataclass
 class NextLook:
-    """When this process next looks for due votes (``time.monotonic()``); 0 means at once."""
+    """When this process next looks for due votes, by ``clock``; 0 means at once."""
 
     at: float = 0.0
+    clock: Callable[[], float] = time.monotonic
 
     def due(self) -> bool:
-        return time.monotonic() >= self.at
+        return self.clock() >= self.at
 
-    def after(self, closing_times: list[datetime]) -> None:
+    def after(self, closing_times: list[datetime], *, now: datetime) -> None:
         """Look again when the earliest of these closing times comes, and within ``LOOK_EVERY``."""
         wait = LOOK_EVERY
         if closing_times:
-            wait = min(wait, max(0.0, (min(closing_times) - utcnow()).total_seconds()))
-        self.at = time.monotonic() + wait
+            wait = min(wait, max(0.0, (min(closing_times) - now).total_seconds()))
+        self.at = self.clock() + wait
 
     def now(self) -> None:
         self.at = 0.0
@@ -86,7 +88,9 @@ def due_vote_ids(sessions: SessionFactory) -> list[int]:
             ).all()
     finally:
         sqlite_write_intent.reset(token)
-    next_look(sessions).after([closes_at for _, closes_at, due in rows if not due and closes_at is not None])
+    next_look(sessions).after(
+        [closes_at for _, closes_at, due in rows if not due and closes_at is not None], now=utcnow()
+    )
     return [vote_id for vote_id, _, due in rows if due and vote_id is not None]
 
 
