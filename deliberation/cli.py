@@ -101,9 +101,9 @@ def cmd_send_digests(args: argparse.Namespace) -> int:
 
 
 def cmd_close_votes(args: argparse.Namespace) -> int:
-    """Close remote votes whose time has passed. Every write request closes them too, before its own
-    work (pages only show them closed); run this from cron every minute so that hosts hear "vote
-    closed" on time even when nobody writes."""
+    """Close remote votes whose time has passed. Write requests close them too, before their own
+    work (voting.closer; pages only show them closed); run this from cron every minute so that hosts
+    hear "vote closed" on time even when nobody writes."""
     # import here: a command loads only what it uses (see the module docstring)
     from . import create_app
     from .voting.closer import close_due_votes_apart

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, text
+from sqlalchemy import bindparam, delete, or_, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from ..db import sqlite_write_intent, table_of, utcnow
 from .models import LoginSession, PasswordReset, User
@@ -63,13 +63,22 @@ def get_session_user(db: Session, *, token: str, lifetime: Lifetime) -> tuple[Us
     """The person signed in by this cookie id, or None when the session ended or never was."""
     if not token or not isinstance(token, str):
         return None
-    row = db.get(LoginSession, token_hash(token))
-    if row is None or not lifetime.alive(row, utcnow()):
+    # One round trip for both: every request of a signed-in member starts here.
+    found = db.exec(_SESSION_USER, params={"id_hash": token_hash(token)}).first()
+    if found is None:
         return None
-    user = db.get(User, row.user_id)
-    if user is None or not user.is_active:
+    row, user = found
+    if not lifetime.alive(row, utcnow()) or not user.is_active:
         return None
     return user, row
+
+
+# Built once: every request of a signed-in member runs it.
+_SESSION_USER = (
+    select(LoginSession, User)
+    .join(User, col(User.id) == col(LoginSession.user_id))
+    .where(col(LoginSession.id_hash) == bindparam("id_hash"))
+)
 
 
 def do_end_session(db: Session, *, token: str) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import event, insert, text
+from sqlalchemy import bindparam, event, insert, text
 from sqlmodel import Session
 
-from ..db import utcnow
+from ..db import table_of, utcnow
 from . import chain
 from .models import AuditEntry
 
@@ -65,8 +65,24 @@ def _chain_head(db: Session) -> str | None:
     """The hash of the last entry, once this transaction may extend the chain (see above)."""
     conn = db.connection()
     if conn.dialect.name == "postgresql":
-        conn.execute(text(CHAIN_LOCK_SQL))
-    return conn.execute(text("SELECT hash FROM delib_audit_entry ORDER BY id DESC LIMIT 1")).scalar()
+        # The lock and the head in one round trip (two statements, no parameters: the simple query
+        # protocol), since the chain's lock is held from here to the commit and every round trip
+        # under it makes every other writer wait. Each statement of such a string takes its own
+        # snapshot under READ COMMITTED, so the head is read after the lock is granted and sees
+        # the entry of whoever held it before.
+        result = conn.exec_driver_sql(f"{CHAIN_LOCK_SQL}; {_HEAD_SQL}")
+        try:
+            cursor = result.cursor
+            cursor.nextset()
+            row = cursor.fetchone()
+        finally:
+            result.close()
+        return row[0] if row else None
+    return conn.execute(_CHAIN_HEAD).scalar()
+
+
+_HEAD_SQL = "SELECT hash FROM delib_audit_entry ORDER BY id DESC LIMIT 1"
+_CHAIN_HEAD = text(_HEAD_SQL)
 
 
 def record_now(db: Session, *, actor_id: int | None, action: str, obj: Any, **details: Any) -> None:
@@ -83,6 +99,13 @@ def record_now(db: Session, *, actor_id: int | None, action: str, obj: Any, **de
         "details": details,
     }
     head = _chain_head(db)
-    db.execute(
-        insert(AuditEntry).values(**values, previous_hash=head, hash=chain.hash_of(SimpleNamespace(**values), head))
+    db.connection().execute(
+        _INSERT_ENTRY, {**values, "previous_hash": head, "hash": chain.hash_of(SimpleNamespace(**values), head)}
     )
+
+
+# Built once: on a hot path, building the insert cost more than running it.
+_INSERT_ENTRY = insert(table_of(AuditEntry)).values(
+    {name: bindparam(name) for name in ("at", "actor_id", "action", "object_type", "object_id", "details")}
+    | {"previous_hash": bindparam("previous_hash"), "hash": bindparam("hash")}
+)

@@ -20,7 +20,7 @@ from .. import events, live
 from ..accounts.models import User
 from ..accounts.rules import is_signed_in
 from ..audit.actions import record
-from ..db import utcnow
+from ..db import saved_id, utcnow
 from ..discussion.actions import rebase
 from ..discussion.models import AmendmentStatus
 from ..discussion.queries import get_amendment, open_amendment_counts
@@ -268,6 +268,8 @@ def check_cast_ballot(
     data: Mapping,
     device_secrets: Mapping[int, str] | None = None,
     before_writes: Callable[[], None] | None = None,
+    standing: queries.Standing | None = None,
+    savepoints: bool = True,
 ) -> Cast:
     """Cast or change the actor's own ballot, or the one of a delegate whose proxy they hold.
 
@@ -281,6 +283,10 @@ def check_cast_ballot(
     answered from what is stored. What may change in between is guarded by the database itself:
     the triggers refuse a ballot once the vote closed, the unique participation takes one per
     delegate; the electorate and the proxies cannot change while a vote is open.
+
+    ``standing``: the actor's, when the caller read it with the vote (``get_vote_for_ballot``).
+    ``savepoints=False`` for a caller that rolls its transaction back when the vote refuses the
+    ballot (the booth does): see ``ballots.cast``.
     """
     require(is_signed_in(actor))
     if not rules.takes_ballots(vote):
@@ -288,7 +294,7 @@ def check_cast_ballot(
     choice = str(data.get("choice", "") or "")
     if choice not in CHOICES:
         raise field_error("choice", "invalid_choice", N_("Please choose for, against or abstain."))
-    voter_id, participated = _voter(db, vote, actor, form_int(data.get("voter"), actor.id))
+    voter_id, participated = _voter(db, vote, actor, form_int(data.get("voter"), actor.id), own=standing)
     request = BallotRequest(
         voter_id=voter_id,
         choice=choice,
@@ -298,7 +304,13 @@ def check_cast_ballot(
     )
     # The turnout the live pages show is published after the commit, coalesced (voting.turnout).
     return ballots.cast(
-        db, vote=vote, actor=actor, request=request, participated=participated, before_writes=before_writes
+        db,
+        vote=vote,
+        actor=actor,
+        request=request,
+        participated=participated,
+        before_writes=before_writes,
+        savepoints=savepoints,
     )
 
 
@@ -315,11 +327,14 @@ def publish_turnout(db: Session, vote: Vote) -> None:
     )
 
 
-def _voter(db: Session, vote: Vote, actor: User, voter_id: int | None) -> tuple[int, bool]:
+def _voter(
+    db: Session, vote: Vote, actor: User, voter_id: int | None, *, own: queries.Standing | None = None
+) -> tuple[int, bool]:
     """Whose vote this is (the actor's own, or a giver's whose proxy the actor holds; never chained),
     and whether it was cast already."""
     # Single-row lookups, so a ballot costs the same in a forum of 20 delegates or of 2,000.
-    own = queries.standing(db, vote=vote, user_id=actor.id)
+    if own is None:
+        own = queries.standing(db, vote=vote, user_id=actor.id)
     if not own.registered:
         raise Forbidden("not_a_delegate", N_("Only the forum's registered delegates vote."))
     if voter_id == actor.id:
@@ -330,6 +345,17 @@ def _voter(db: Session, vote: Vote, actor: User, voter_id: int | None) -> tuple[
     if giver.proxy_holder != actor.id or not giver.registered:
         raise Forbidden("not_your_proxy", N_("You do not hold this delegate's proxy."))
     return voter_id, giver.participated
+
+
+def get_vote_for_ballot(db: Session, vote_id: int, actor: User | None) -> tuple[Vote, queries.Standing | None]:
+    """``get_vote_or_404`` and the actor's standing in the vote, read in one statement: a ballot's
+    first read (pass the standing on to ``check_cast_ballot``). No standing without an actor."""
+    if actor is None:
+        return get_vote_or_404(db, vote_id), None
+    found = queries.vote_with_standing(db, vote_id=vote_id, user_id=saved_id(actor))
+    if found is None or found[0].status == VoteStatus.CANCELLED:
+        raise NotFound("vote_not_found", N_("There is no such vote."))
+    return found
 
 
 def get_vote_or_404(db: Session, vote_id: int) -> Vote:

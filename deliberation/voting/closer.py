@@ -11,36 +11,87 @@ other writer of the site waits behind it; a close inside the request's own trans
 lock while it counts and turns a late ballot into a refused savepoint under that lock. So the close
 takes the write lock alone, compares and sets, counts, commits, and only then does the request
 begin. This is the one place outside a request or a command that commits, on purpose.
+
+Why not a query per write request: under a crowd of ballots (hundreds a second) the look for due
+votes was a transaction of its own in every one of them, on PostgreSQL a connection checkout, its
+ping and two round trips more. Each process now remembers when to look next (``NextLook``): the
+earliest closing time of the open votes it saw, and at the latest ``LOOK_EVERY`` later, since another
+process may have opened a vote meanwhile. Nothing depends on the close happening at the very
+moment: the database's triggers refuse a ballot stamped after the closing time whoever is late,
+a refused ballot closes the vote at once (``close_due_votes_now``), and pages show a due vote closed.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from threading import Lock
+from weakref import WeakKeyDictionary
 
 from sqlmodel import col, select
 
-from ..db import SessionFactory, db_now, sqlite_write_intent
+from ..db import SessionFactory, db_now, sqlite_write_intent, utcnow
 from .closing import close_if_due
 from .models import Vote, VoteStatus
 
 log = logging.getLogger("deliberation.voting")
 
+#: The longest a process goes without looking for due votes while requests write: a vote opened
+#: by another process is closed at most this late (by a writer; the triggers refuse late ballots).
+LOOK_EVERY = 1.0
+
+
+@dataclass
+class NextLook:
+    """When this process next looks for due votes, by ``clock``; 0 means at once."""
+
+    at: float = 0.0
+    clock: Callable[[], float] = time.monotonic
+
+    def due(self) -> bool:
+        return self.clock() >= self.at
+
+    def after(self, closing_times: list[datetime], *, now: datetime) -> None:
+        """Look again when the earliest of these closing times comes, and within ``LOOK_EVERY``."""
+        wait = LOOK_EVERY
+        if closing_times:
+            wait = min(wait, max(0.0, (min(closing_times) - now).total_seconds()))
+        self.at = self.clock() + wait
+
+    def now(self) -> None:
+        self.at = 0.0
+
+
+_looks: WeakKeyDictionary[SessionFactory, NextLook] = WeakKeyDictionary()
+_looks_lock = Lock()
+
+
+def next_look(sessions: SessionFactory) -> NextLook:
+    with _looks_lock:
+        return _looks.setdefault(sessions, NextLook())
+
 
 def due_vote_ids(sessions: SessionFactory) -> list[int]:
-    """Open votes whose closing time has passed by the database clock: one indexed read."""
+    """Open votes whose closing time has passed by the database clock: one indexed read, which
+    also tells this process when the next of the others comes (``next_look``)."""
     token = sqlite_write_intent.set(False)
     try:
         with sessions.begin() as db:
-            due = db.exec(
-                select(col(Vote.id)).where(
+            rows = db.exec(
+                select(col(Vote.id), col(Vote.closes_at), col(Vote.closes_at) <= db_now(db)).where(
                     Vote.status == VoteStatus.OPEN,
                     col(Vote.closes_at) != None,  # noqa: E711
-                    col(Vote.closes_at) <= db_now(db),
                 )
             ).all()
-            return [vote_id for vote_id in due if vote_id is not None]
     finally:
         sqlite_write_intent.reset(token)
+    next_look(sessions).after(
+        [closes_at for _, closes_at, due in rows if not due and closes_at is not None], now=utcnow()
+    )
+    return [vote_id for vote_id, _, due in rows if due and vote_id is not None]
 
 
 def close_due_votes_apart(sessions: SessionFactory, *, quiet: bool = False) -> list[int]:
@@ -60,6 +111,7 @@ def close_due_votes_apart(sessions: SessionFactory, *, quiet: bool = False) -> l
                 if vote is not None and close_if_due(db, vote):
                     closed.append(vote_id)
         except Exception:
+            next_look(sessions).now()  # the next writer tries again
             if not quiet:
                 raise
             log.warning("closing due vote %s failed; the next write request tries again", vote_id, exc_info=True)
@@ -69,9 +121,18 @@ def close_due_votes_apart(sessions: SessionFactory, *, quiet: bool = False) -> l
 
 
 def close_due_votes_quietly(sessions: SessionFactory) -> None:
-    """Before a write request's own work (web.context.endpoint); whatever goes wrong here is the
-    request's own business to meet, if it meets it at all."""
+    """Before a write request's own work (web.context.endpoint), when this process's ``next_look``
+    says a vote may be due; whatever goes wrong here is the request's own business to meet, if it
+    meets it at all."""
+    if next_look(sessions).due():
+        close_due_votes_now(sessions)
+
+
+def close_due_votes_now(sessions: SessionFactory) -> None:
+    """Look now, whatever ``next_look`` says: a ballot the database refused for its closing time
+    closes the vote at once, so its answer is the result."""
     try:
         close_due_votes_apart(sessions, quiet=True)
     except Exception:
+        next_look(sessions).now()
         log.warning("looking for due votes failed; the next write request tries again", exc_info=True)

@@ -11,7 +11,7 @@ from ..forums import queries as forum_queries
 from ..forums.models import AgendaItem, Forum
 from ..i18n import N_, gettext
 from ..voting import actions, closing, queries, rules
-from ..voting.closer import close_due_votes_quietly
+from ..voting.closer import close_due_votes_now
 from ..voting.models import Choice, Vote, VoteStatus
 from ..voting.receipts import looks_like_receipt, new_ballot_key, new_receipt
 from . import loaders, params
@@ -166,8 +166,9 @@ def _ballot_unavailable(ctx: Ctx) -> Response:
 
 @endpoint(unavailable=_ballot_unavailable, reads_first=True)
 def vote_ballot(ctx: Ctx) -> Response:
-    # The forum and the agenda item only for an answer that shows the booth.
-    vote = actions.get_vote_or_404(ctx.db, ctx.request.path_params["vote_id"])
+    # The forum and the agenda item only for an answer that shows the booth; the actor's standing
+    # in the vote (delegate, proxy given, voted) comes with the vote, in one statement.
+    vote, standing = actions.get_vote_for_ballot(ctx.db, ctx.request.path_params["vote_id"], ctx.actor)
     ctx.require_actor()
     if vote.status == VoteStatus.DRAFT:
         raise NotFound("vote_not_found", N_("There is no such vote."))
@@ -175,8 +176,16 @@ def vote_ballot(ctx: Ctx) -> Response:
     try:
         # Read and check without SQLite's write lock; take it only for the few inserts, and let it go
         # before the answer is rendered.
+        # No savepoints: a refused ballot rolls this transaction back below before anything reads.
         cast = actions.check_cast_ballot(
-            ctx.db, vote=vote, actor=ctx.actor, data=ctx.form, device_secrets=held, before_writes=ctx.begin_writes
+            ctx.db,
+            vote=vote,
+            actor=ctx.actor,
+            data=ctx.form,
+            device_secrets=held,
+            before_writes=ctx.begin_writes,
+            standing=standing,
+            savepoints=False,
         )
         ctx.commit_writes()
         ctx.app_state.turnout.changed(vote.id)
@@ -188,7 +197,7 @@ def vote_ballot(ctx: Ctx) -> Response:
         ctx.release_gate()
         sqlite_write_intent.set(False)
         # Refused by the closing time: close it now, in a unit of its own, so the answer is its result.
-        close_due_votes_quietly(ctx.app_state.sessions)
+        close_due_votes_now(ctx.app_state.sessions)
         vote, forum, item = load_vote(ctx)
         # Refused because its time ran out while this ballot was on its way: show it as closed.
         vote = closing.as_seen(ctx.db, vote)

@@ -26,6 +26,7 @@ from deliberation import create_app, migrate
 from deliberation.accounts.models import User
 from deliberation.accounts.sessions import do_end_other_sessions
 from deliberation.audit.models import AuditEntry
+from deliberation.audit.queries import audit_chain_problems
 from deliberation.forums.models import Forum
 from deliberation.settings import Settings
 from deliberation.testing import csrf_from, csrf_token, make_sitting, make_user, signed_in_session
@@ -204,6 +205,9 @@ def test_two_hundred_delegates_voting_at_once_are_each_counted_once_with_their_l
     assert _count(sitting, Participation) == DELEGATES
     with committed(sitting.engine) as db:
         assert db.exec(select(func.count()).select_from(AuditEntry)).one() == audit_before
+        # Ballots written at once extended the audit chain one at a time: no fork, no broken link.
+        checked, _, problems = audit_chain_problems(db)
+        assert (checked, problems) == (audit_before, [])
 
 
 # --- the minted session ---------------------------------------------------------------------------
