@@ -29,13 +29,15 @@ from .hooks import (
     RevisionSaved,
 )
 from .notifications.actions import (
-    notify_appointed_facilitator,
     notify_decided_amendment,
-    notify_decided_membership,
     notify_posted_comment,
     notify_proposed_amendment,
-    notify_requested_membership,
     notify_saved_revision,
+)
+from .notifications.workshops import (
+    notify_appointed_facilitator,
+    notify_decided_membership,
+    notify_requested_membership,
 )
 from .resolutions.actions import adopt_final_text
 from .search.index import index_recorded_resolution, index_saved_revision, index_status_change

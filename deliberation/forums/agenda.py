@@ -15,8 +15,8 @@ from ..drafting.models import Document, DocumentStatus
 from ..errors import Conflict, NotFound, require
 from ..hooks import AgendaItemReturning, DocumentStatusChanged, announce
 from ..i18n import N_
-from ..notifications.actions import notify_workshop_of_text
 from ..notifications.models import NotificationKind
+from ..notifications.workshops import notify_workshop_of_text
 from ..validation import Checker
 from ..workshops.models import Membership
 from . import queries, rules

@@ -88,23 +88,6 @@ def get_preferences(db: Session, user_id: int) -> dict[str, str]:
     return {kind: chosen.get(kind, DEFAULT_DELIVERY) for kind in NotificationKind}
 
 
-def list_recipients(db: Session, *, kind: str, user_ids: Iterable[int]) -> list[tuple[User, str]]:
-    """Active people among ``user_ids`` with their delivery for ``kind``, in one query."""
-    ids = sorted(set(user_ids))
-    if not ids:
-        return []
-    rows = db.exec(
-        select(User, col(NotificationPreference.delivery))
-        .outerjoin(
-            NotificationPreference,
-            and_(col(NotificationPreference.user_id) == col(User.id), col(NotificationPreference.kind) == kind),
-        )
-        .where(col(User.id).in_(ids), col(User.is_active).is_(True))
-        .order_by(col(User.id))
-    ).all()
-    return [(user, delivery or DEFAULT_DELIVERY) for user, delivery in rows]
-
-
 def list_labels(db: Session, notifications: Iterable[Notification]) -> tuple[dict[int, str], dict[int, str]]:
     """Document titles and actor names for a batch of notifications: two queries."""
     notifications = list(notifications)

@@ -9,6 +9,7 @@ from deliberation.discussion.comments import check_post_comment
 from deliberation.forums import agenda
 from deliberation.forums.models import Delegate, Proxy
 from deliberation.notifications import actions
+from deliberation.notifications import workshops as notified_workshops
 from deliberation.notifications.models import Notification
 from deliberation.testing import counted_queries, make_document, make_forum, make_sitting, make_user, make_workshop
 from deliberation.voting import actions as voting
@@ -118,7 +119,9 @@ def test_a_returned_text_reaches_the_workshops_members_with_the_reason(db, crew,
     heard = _heard(db, "returned")
     assert set(heard) == {crew["first"].id, crew["second"].id, crew["member"].id}
     carried = heard[crew["member"].id].details["reason"]
-    assert len(carried) == actions.REASON_LENGTH and carried.endswith("…") and reason.startswith(carried[:-1])
+    assert (
+        len(carried) == notified_workshops.REASON_LENGTH and carried.endswith("…") and reason.startswith(carried[:-1])
+    )
 
 
 def test_a_coordinator_who_is_also_a_member_does_not_hear_of_their_own_return(db, crew, submitted):
