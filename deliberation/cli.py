@@ -106,6 +106,7 @@ def cmd_close_votes(args: argparse.Namespace) -> int:
     hear "vote closed" on time even when nobody writes."""
     # import here: a command loads only what it uses (see the module docstring)
     from . import create_app
+    from .notifications.delivery import absolute_links
     from .voting.closer import close_due_votes_apart
 
     app = create_app(settings_from_env())
@@ -113,8 +114,11 @@ def cmd_close_votes(args: argparse.Namespace) -> int:
     # Nobody listens in a command run from cron: `vote closed` waits in the outbox for a serving
     # process, which delivers it to the host within seconds.
     state.sessions.deliver_events = False
+    # Links in the letters of delegates who want the result at once go under DELIBERATION_BASE_URL.
+    base_url = state.settings.base_url
+    resolve = absolute_links(app.router.url_path_for, base_url) if base_url else None
     try:
-        numbers = close_due_votes_apart(state.sessions)
+        numbers = close_due_votes_apart(state.sessions, resolve=resolve)
     finally:
         state.bind.dispose()
     print(f"Votes closed: {len(numbers)}" + (f" ({', '.join(map(str, numbers))})" if numbers else ""))

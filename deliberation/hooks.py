@@ -32,6 +32,34 @@ Handler = Callable[[Session, Fact], None]
 
 
 @dataclass(frozen=True)
+class MembershipRequested:
+    """A member asked to join a workshop."""
+
+    workshop_id: int
+    user_id: int
+
+
+@dataclass(frozen=True)
+class MembershipDecided:
+    """A facilitator approved or declined a request to join a workshop."""
+
+    workshop_id: int
+    user_id: int
+    approved: bool
+    actor_id: int
+
+
+@dataclass(frozen=True)
+class FacilitatorAppointed:
+    """A coordinator appointed a facilitator of a workshop (or removed one: ``appointed`` False)."""
+
+    workshop_id: int
+    user_id: int
+    appointed: bool
+    actor_id: int
+
+
+@dataclass(frozen=True)
 class RevisionSaved:
     """A new revision is the document's head: created, edited, merged, restored or amended."""
 
@@ -109,6 +137,9 @@ class ResolutionRecorded:
 #: Every fact, in the order of the capabilities that announce them (tests/test_hooks.py checks that
 #: each is announced by the code, heard by someone and documented).
 FACTS: tuple[type, ...] = (
+    MembershipRequested,
+    MembershipDecided,
+    FacilitatorAppointed,
     RevisionSaved,
     DocumentStatusChanged,
     CommentPosted,

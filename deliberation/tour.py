@@ -111,6 +111,9 @@ def build_tour(db: Session, *, secret_key: str) -> Tour:
 # name, address (filled from the ids), role, one of the ten main pages
 STOPS = [
     ("home", "/", "anonymous", True),
+    # What needs them now: a request to join, an amendment and notifications; a vote to cast.
+    ("home-facilitator", "/", "facilitator", False),
+    ("home-delegate", "/", "delegate", False),
     ("login", "/login", "anonymous", False),
     ("register", "/register", "anonymous", False),
     ("password-forgot", "/password/forgot", "anonymous", False),

@@ -19,8 +19,11 @@ from .hooks import (
     AmendmentProposed,
     CommentPosted,
     DocumentStatusChanged,
+    FacilitatorAppointed,
     FinalTextAdopted,
     HookList,
+    MembershipDecided,
+    MembershipRequested,
     ProxiesChanging,
     ResolutionRecorded,
     RevisionSaved,
@@ -30,6 +33,11 @@ from .notifications.actions import (
     notify_posted_comment,
     notify_proposed_amendment,
     notify_saved_revision,
+)
+from .notifications.workshops import (
+    notify_appointed_facilitator,
+    notify_decided_membership,
+    notify_requested_membership,
 )
 from .resolutions.actions import adopt_final_text
 from .search.index import index_recorded_resolution, index_saved_revision, index_status_change
@@ -41,6 +49,10 @@ _lock = threading.Lock()
 def register_all(hooks: HookList) -> None:
     """Every handler of the site, in order. A handler that raises refuses the change, so refusals
     come before work."""
+    # Facilitators hear of requests to join, applicants of the answer, members of becoming facilitator.
+    hooks.register(MembershipRequested, notify_requested_membership)
+    hooks.register(MembershipDecided, notify_decided_membership)
+    hooks.register(FacilitatorAppointed, notify_appointed_facilitator)
     # A new head: its author follows the document and the followers hear of it, search finds the
     # new words, the comments move to their passages in it.
     hooks.register(RevisionSaved, notify_saved_revision)

@@ -110,6 +110,9 @@ def test_a_saved_revision_is_indexed_with_the_save_and_unindexed_when_it_rolls_b
 
 
 EXPECTED_ORDER = {
+    "MembershipRequested": ["deliberation.notifications.workshops.notify_requested_membership"],
+    "MembershipDecided": ["deliberation.notifications.workshops.notify_decided_membership"],
+    "FacilitatorAppointed": ["deliberation.notifications.workshops.notify_appointed_facilitator"],
     "RevisionSaved": [
         "deliberation.notifications.actions.notify_saved_revision",
         "deliberation.search.index.index_saved_revision",

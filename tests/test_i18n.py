@@ -418,6 +418,10 @@ def _included(html: str) -> set[str]:
         'id="preview"': "drafting/_preview.html",
         'class="md-toolbar"': "drafting/_editor.html",
         'class="change-text"': "drafting/_changes.html",
+        'id="need-votes-title"': "home/_votes.html",
+        'id="need-requests-title"': "home/_requests.html",
+        'id="need-amendments-title"': "home/_amendments.html",
+        'id="need-unread-title"': "home/_unread.html",
     }
     found.update(template for marker, template in markers.items() if marker in html)
     if "<h3>" in html and "/votes/" in html and "minutes-item" in html:

@@ -11,6 +11,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from ..accounts.models import User
+from ..drafting.models import Document, DocumentStatus
+from ..workshops.queries import workshops_facilitated_by
 from .competition import is_rival
 from .models import Amendment, AmendmentStatus, AnchorStatus, Comment, CommentEdit, Stance
 
@@ -254,3 +256,28 @@ def _vote_number(reason: str) -> int | None:
     """A forum's vote that decided an amendment is stored as its reason, ``vote:<id>``."""
     kind, _, value = (reason or "").partition(":")
     return int(value) if kind == "vote" and value.isdigit() else None
+
+
+@dataclass(frozen=True)
+class AmendmentToDecide:
+    amendment: Amendment
+    document: Document
+    author: User
+
+
+def list_amendments_to_decide(db: Session, *, user_id: int, limit: int = 20) -> list[AmendmentToDecide]:
+    """Open amendments to drafts of the workshops this member facilitates (a facilitator decides
+    them while the text is a draft: ``rules.can_decide_amendment``), oldest first: one query."""
+    rows = db.exec(
+        select(Amendment, Document, User)
+        .join(Document, Document.id == Amendment.document_id)
+        .join(User, User.id == Amendment.author_id)
+        .where(
+            Amendment.status == AmendmentStatus.OPEN,
+            Document.status == DocumentStatus.DRAFT,
+            Document.workshop_id.in_(workshops_facilitated_by(user_id)),
+        )
+        .order_by(Amendment.created_at, Amendment.id)
+        .limit(limit)
+    ).all()
+    return [AmendmentToDecide(amendment=a, document=d, author=u) for a, d, u in rows]

@@ -15,6 +15,8 @@ from ..drafting.models import Document, DocumentStatus
 from ..errors import Conflict, NotFound, require
 from ..hooks import AgendaItemReturning, DocumentStatusChanged, announce
 from ..i18n import N_
+from ..notifications.models import NotificationKind
+from ..notifications.workshops import notify_workshop_of_text
 from ..validation import Checker
 from ..workshops.models import Membership
 from . import queries, rules
@@ -79,7 +81,25 @@ def do_submit_document(
         revision_number=item.revision_number,
     )
     events.queue(db, events.document_status_changed, document_id=document.id, status="submitted", actor_id=actor.id)
+    _tell_workshop(db, item=item, forum=forum, actor=actor, kind=NotificationKind.SUBMITTED)
     return item
+
+
+def _tell_workshop(db: Session, *, item: AgendaItem, forum: Forum, actor: User, kind: NotificationKind) -> None:
+    """The members of the workshop that wrote the text hear what the forum did with it."""
+    document = db.get(Document, item.document_id) if item.document_id else None
+    if document is None:
+        return
+    notify_workshop_of_text(
+        db,
+        kind=kind,
+        document_id=document.id,
+        workshop_id=document.workshop_id,
+        actor_id=actor.id,
+        forum_id=forum.id,
+        forum_title=forum.title,
+        reason=item.return_reason if kind == NotificationKind.RETURNED else "",
+    )
 
 
 def do_accept_item(db: Session, *, item: AgendaItem, actor: User) -> AgendaItem:
@@ -92,6 +112,7 @@ def do_accept_item(db: Session, *, item: AgendaItem, actor: User) -> AgendaItem:
     db.add(item)
     db.flush()
     record(db, actor_id=actor.id, action="agenda.accepted", obj=item, forum_id=forum.id, position=item.position)
+    _tell_workshop(db, item=item, forum=forum, actor=actor, kind=NotificationKind.SCHEDULED)
     return item
 
 
@@ -118,6 +139,7 @@ def check_return_item(db: Session, *, item: AgendaItem, actor: User, data: Mappi
         db, actor_id=actor.id, action="agenda.returned", obj=item, forum_id=forum.id, previous=previous, reason=reason
     )
     _reopen_document(db, item=item, actor=actor)
+    _tell_workshop(db, item=item, forum=forum, actor=actor, kind=NotificationKind.RETURNED)
     return item
 
 

@@ -9,22 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import delete, update
+from sqlalchemy import Select, and_, case, delete, func, insert, literal, null, update
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import utcnow
+from ..db import table_of, utcnow
 from ..discussion.models import Amendment, Comment
 from ..discussion.queries import list_stances
 from ..drafting.models import Document
 from ..errors import require
-from ..hooks import AmendmentDecided, AmendmentProposed, CommentPosted, RevisionSaved
+from ..hooks import (
+    AmendmentDecided,
+    AmendmentProposed,
+    CommentPosted,
+    RevisionSaved,
+)
 from ..validation import Checker
 from . import queries, rules
 from .delivery import Entry, letter_to, queue_mail
-from .models import Delivery, Follow, Notification, NotificationKind, NotificationPreference
+from .models import DEFAULT_DELIVERY, Delivery, Follow, Notification, NotificationKind, NotificationPreference
 
 
 def _follow(db: Session, *, user_id: int, document_id: int) -> bool:
@@ -62,55 +69,83 @@ def do_unfollow(db: Session, *, user: User, document: Document) -> None:
         record(db, actor_id=user.id, action="document.unfollowed", obj=document)
 
 
-def notify(
-    db: Session, *, kind: str, document_id: int, actor_id: int | None, recipients: Iterable[int | None], details: dict
-) -> list[Notification]:
-    """One notification per recipient except the actor, as each recipient chose for ``kind``.
+#: Who is to hear: user ids, or a SELECT of one column of user ids (a forum's delegates), which
+#: stays in the database so a thousand recipients cost one INSERT ... SELECT.
+Recipients = Iterable[int | None] | Select
 
-    "off" gets nothing; "app" and "daily" get the row (the daily letter picks it up later);
-    "immediate" also gets an e-mail in their own language, queued to go out after the commit.
+
+def notify(
+    db: Session,
+    *,
+    kind: str,
+    actor_id: int | None,
+    recipients: Recipients,
+    details: dict,
+    document_id: int | None = None,
+) -> list[Notification]:
+    """Tell ``recipients`` that something of ``kind`` happened; the one way any capability notifies.
+
+    - Whoever acted (``actor_id``) is never notified, even when listed; nor is anyone deactivated,
+      nor anyone who turned ``kind`` off.
+    - ``details`` holds what the text and the link need (``delivery.describe``/``link_for``): ids,
+      and for a subject other than a document its ``title`` as it is now.
+    - One INSERT ... SELECT writes every row, whatever the number of recipients, and marks as
+      e-mailed those who chose an e-mail at once (and have an address); their letters, each in
+      the recipient's language, are queued to go out after the commit (``delivery.queue_mail``).
+
+    Returns the notifications written, by recipient. Flushes, never commits.
     """
-    if kind not in NotificationKind.__members__.values():
-        raise ValueError(f"unknown notification kind {kind!r}")
-    wanted = [user_id for user_id in recipients if user_id is not None and user_id != actor_id]
-    targets = [
-        (user, delivery)
-        for user, delivery in queries.list_recipients(db, kind=kind, user_ids=wanted)
-        if delivery != Delivery.OFF
-    ]
-    if not targets:
-        return []
-    entry = None
-    if any(delivery == Delivery.IMMEDIATE and user.email for user, delivery in targets):
-        document = db.get(Document, document_id)
-        actor = db.get(User, actor_id) if actor_id is not None else None
-        entry = Entry(
-            kind=kind,
-            document_id=document_id,
-            details=dict(details),
-            title=document.title if document else "",
-            actor_name=actor.display_name if actor else None,
-        )
+    kind = NotificationKind(kind)  # ValueError for an unknown kind: a typo must not pass silently
+    if not isinstance(recipients, Select):
+        ids = sorted({user_id for user_id in recipients if user_id is not None and user_id != actor_id})
+        if not ids:
+            return []
+        recipients = ids
     now = utcnow()
-    created = []
-    for user, delivery in targets:
-        assert user.id is not None
-        by_mail = entry is not None and delivery == Delivery.IMMEDIATE and bool(user.email)
-        notification = Notification(
-            user_id=user.id,
-            kind=NotificationKind(kind),
-            document_id=document_id,
-            actor_id=actor_id,
-            details=dict(details),
-            created_at=now,
-            emailed_at=now if by_mail else None,
+    table = table_of(Notification)
+    preference = aliased(NotificationPreference)
+    delivery = func.coalesce(col(preference.delivery), DEFAULT_DELIVERY.value)
+    by_mail = and_(delivery == Delivery.IMMEDIATE.value, col(User.email).is_not(None), col(User.email) != "")
+    source = (
+        # SQLAlchemy's own select: SQLModel's is typed for at most four columns.
+        core_select(
+            col(User.id),
+            literal(kind, table.c.kind.type),
+            literal(document_id, table.c.document_id.type),
+            literal(actor_id, table.c.actor_id.type),
+            literal(now, table.c.created_at.type),
+            literal(dict(details), table.c.details.type),
+            case((by_mail, literal(now, table.c.emailed_at.type)), else_=null()),
         )
-        db.add(notification)
-        created.append(notification)
-        if entry is not None and by_mail:
-            queue_mail(db, letter_to(user, [entry]))
-    db.flush()
+        .select_from(User)
+        .outerjoin(preference, and_(col(preference.user_id) == col(User.id), col(preference.kind) == kind.value))
+        .where(col(User.id).in_(recipients), col(User.is_active).is_(True), delivery != Delivery.OFF.value)
+    )
+    if actor_id is not None:
+        source = source.where(col(User.id) != actor_id)
+    columns = ["user_id", "kind", "document_id", "actor_id", "created_at", "details", "emailed_at"]
+    created = list(db.scalars(insert(Notification).from_select(columns, source).returning(Notification)))
+    created.sort(key=lambda notification: notification.user_id)
+    mailed = [n.user_id for n in created if n.emailed_at is not None]
+    if mailed:
+        _queue_letters(db, kind=kind, document_id=document_id, actor_id=actor_id, details=details, user_ids=mailed)
     return created
+
+
+def _queue_letters(
+    db: Session, *, kind: str, document_id: int | None, actor_id: int | None, details: dict, user_ids: list[int]
+) -> None:
+    document = db.get(Document, document_id) if document_id is not None else None
+    actor = db.get(User, actor_id) if actor_id is not None else None
+    entry = Entry(
+        kind=kind,
+        document_id=document_id,
+        details=dict(details),
+        title=document.title if document else str(details.get("title", "")),
+        actor_name=actor.display_name if actor else None,
+    )
+    for user in queries.list_people(db, user_ids):
+        queue_mail(db, letter_to(user, [entry]))
 
 
 def notify_revision(db: Session, *, document: Document, revision_number: int, author_id: int) -> list[Notification]:
@@ -130,22 +165,26 @@ def notify_reply(
     db: Session, *, document_id: int, comment_id: int, parent_author_id: int, actor_id: int
 ) -> list[Notification]:
     """Someone answered a comment: tell the comment's author. ``comment_id`` is the reply."""
-    reply = db.get(Comment, comment_id)
-    # Where the reply is shown (its amendment's page, or its paragraph's comments) goes with it,
-    # so the link needs no query when the list is read.
-    details = {
-        "comment_id": comment_id,
-        "amendment_id": reply.amendment_id if reply else None,
-        "pid": reply.anchor_pid if reply else None,
-    }
     return notify(
         db,
         kind="reply",
         document_id=document_id,
         actor_id=actor_id,
         recipients=[parent_author_id],
-        details={k: v for k, v in details.items() if v is not None},
+        details=_comment_details(db, comment_id),
     )
+
+
+def _comment_details(db: Session, comment_id: int) -> dict:
+    """Where a comment is shown (its amendment's page, or its paragraph's comments) goes with its
+    notification, so the link needs no query when the list is read."""
+    comment = db.get(Comment, comment_id)
+    details = {
+        "comment_id": comment_id,
+        "amendment_id": comment.amendment_id if comment else None,
+        "pid": comment.anchor_pid if comment else None,
+    }
+    return {k: v for k, v in details.items() if v is not None}
 
 
 def notify_amendment(db: Session, *, document_id: int, amendment_id: int, actor_id: int) -> list[Notification]:
@@ -192,16 +231,29 @@ def notify_saved_revision(db: Session, saved: RevisionSaved) -> None:
 
 
 def notify_posted_comment(db: Session, posted: CommentPosted) -> None:
-    """Commenters follow what they comment on; the author of the comment answered hears of a reply."""
+    """Commenters follow what they comment on; the author of the comment answered hears of a reply,
+    the other followers of a new comment: one notification per person per comment, never two."""
     ensure_following(db, user_id=posted.author_id, document_id=posted.document_id)
-    if posted.parent_author_id is not None:
+    details = _comment_details(db, posted.comment_id)
+    answered = posted.parent_author_id
+    if answered is not None:
         notify_reply(
             db,
             document_id=posted.document_id,
             comment_id=posted.comment_id,
-            parent_author_id=posted.parent_author_id,
+            parent_author_id=answered,
             actor_id=posted.author_id,
         )
+    followers = queries.list_follower_ids(db, document_id=posted.document_id)
+    notify(
+        db,
+        kind=NotificationKind.COMMENT,
+        document_id=posted.document_id,
+        actor_id=posted.author_id,
+        # Whoever was answered heard of it as a reply (or chose not to hear replies).
+        recipients=[user_id for user_id in followers if user_id != answered],
+        details=details,
+    )
 
 
 def notify_proposed_amendment(db: Session, proposed: AmendmentProposed) -> None:

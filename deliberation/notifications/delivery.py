@@ -51,23 +51,44 @@ class Link:
 Resolve = Callable[[Link], str]
 
 
-def link_for(kind: str, document_id: int, details: dict) -> Link:
-    """Where a notification leads: the change itself, not just the document."""
+def _comment_link(document: dict, details: dict) -> Link:
+    # Comments are shown on their amendment's page or on the document's comments page (the
+    # paragraph's comments, when the comment is on a passage).
+    fragment = f"comment-{details['comment_id']}"
+    if details.get("amendment_id"):
+        return Link("amendment", {"amendment_id": details["amendment_id"]}, fragment=fragment)
+    # ?comment= finds the page the thread is on, however many comments came before it.
+    pid = f"pid={details['pid']}&" if details.get("pid") else ""
+    return Link("comments", document, query=f"{pid}comment={details['comment_id']}", fragment=fragment)
+
+
+#: Kinds about a workshop, and the part of its page each leads to.
+_WORKSHOP_LINKS: dict[str, str] = {
+    NotificationKind.JOIN_REQUEST: "people",
+    NotificationKind.JOIN_ANSWER: "membership",
+    NotificationKind.FACILITATOR: "people",
+}
+
+
+def link_for(kind: str, document_id: int | None, details: dict) -> Link:
+    """Where a notification leads: the change itself, not just the document; the one place that
+    knows, for every kind, which page that is."""
+    if kind in _WORKSHOP_LINKS and details.get("workshop_id"):
+        return Link("workshop", {"workshop_id": details["workshop_id"]}, fragment=_WORKSHOP_LINKS[kind])
+    if kind == NotificationKind.VOTE_OPENED and details.get("vote_id"):
+        return Link("vote_booth", {"vote_id": details["vote_id"]})
+    if kind == NotificationKind.VOTE_CLOSED and details.get("vote_id"):
+        return Link("vote", {"vote_id": details["vote_id"]})
+    if document_id is None:
+        return Link("notifications")
     document = {"document_id": document_id}
     if kind == NotificationKind.REVISION:
         number = int(details.get("number") or 0)
         if number > 1:
             return Link("document_compare", document, query=f"from={number - 1}&to={number}")
         return Link("document", document)
-    if kind == NotificationKind.REPLY and details.get("comment_id"):
-        # Comments are shown on their amendment's page or on the document's comments page (the
-        # paragraph's comments, when the comment is on a passage).
-        fragment = f"comment-{details['comment_id']}"
-        if details.get("amendment_id"):
-            return Link("amendment", {"amendment_id": details["amendment_id"]}, fragment=fragment)
-        # ?comment= finds the page the thread is on, however many comments came before it.
-        pid = f"pid={details['pid']}&" if details.get("pid") else ""
-        return Link("comments", document, query=f"{pid}comment={details['comment_id']}", fragment=fragment)
+    if kind in (NotificationKind.REPLY, NotificationKind.COMMENT) and details.get("comment_id"):
+        return _comment_link(document, details)
     if kind in (NotificationKind.AMENDMENT, NotificationKind.DECISION) and details.get("amendment_id"):
         return Link("amendment", {"amendment_id": details["amendment_id"]})
     return Link("document", document)
@@ -75,11 +96,47 @@ def link_for(kind: str, document_id: int, details: dict) -> Link:
 
 SENTENCES = {
     "revision": N_("New version %(number)s of «%(title)s», saved by %(name)s"),
+    "comment": N_("%(name)s commented on «%(title)s»"),
     "reply": N_("%(name)s replied to your comment on «%(title)s»"),
     "amendment": N_("New amendment to «%(title)s», proposed by %(name)s"),
     "accepted": N_("The amendment to «%(title)s» is accepted (decided by %(name)s)"),
     "rejected": N_("The amendment to «%(title)s» is rejected (decided by %(name)s)"),
+    "join_request": N_("%(name)s asks to join the workshop «%(title)s»"),
+    "join_approved": N_("Your request to join the workshop «%(title)s» is approved (decided by %(name)s)"),
+    "join_declined": N_("Your request to join the workshop «%(title)s» is declined (decided by %(name)s)"),
+    "facilitator": N_("You are now a facilitator of the workshop «%(title)s» (appointed by %(name)s)"),
+    "submitted": N_("«%(title)s» is submitted to the forum «%(forum)s» by %(name)s"),
+    "scheduled": N_("«%(title)s» is on the agenda of the forum «%(forum)s»"),
+    "returned": N_("The forum «%(forum)s» returned «%(title)s» to the workshop. The reason: %(reason)s"),
+    "vote_opened": N_("The vote «%(title)s» is open at the forum «%(forum)s»"),
+    "vote_adopted": N_(
+        "The vote «%(title)s» at the forum «%(forum)s» is over: adopted "
+        "(for: %(for)s, against: %(against)s, abstained: %(abstain)s)."
+    ),
+    "vote_not_adopted": N_(
+        "The vote «%(title)s» at the forum «%(forum)s» is over: not adopted "
+        "(for: %(for)s, against: %(against)s, abstained: %(abstain)s)."
+    ),
 }
+
+
+def _sentence_key(kind: str, details: dict) -> str:
+    """Kinds whose sentence depends on the outcome they report."""
+    if kind == NotificationKind.DECISION:
+        return "accepted" if details.get("accepted") else "rejected"
+    if kind == NotificationKind.JOIN_ANSWER:
+        return "join_approved" if details.get("approved") else "join_declined"
+    if kind == NotificationKind.VOTE_CLOSED:
+        return "vote_adopted" if details.get("adopted") else "vote_not_adopted"
+    return kind
+
+
+def _turnout(details: dict) -> str:
+    """How many took part in a closed vote, in words that agree with the number."""
+    if details.get("participants") is None:
+        return ""
+    num = int(details["participants"])
+    return " " + ngettext("%(num)s delegate took part.", "%(num)s delegates took part.", num)
 
 
 def describe(
@@ -87,17 +144,31 @@ def describe(
 ) -> str:
     """One sentence in the current locale; the same words on the page and in e-mails.
 
-    A page passes ``mark``, which wraps what people wrote (the title, the person's name) as escaped
-    HTML marked with its language; the sentence is then HTML (Markup) with the rest escaped."""
-    if kind == NotificationKind.DECISION:
-        kind = "accepted" if details.get("accepted") else "rejected"
-    title = mark(title) if mark else title
-    if kind not in SENTENCES:
+    ``title`` is the document's; a notification about something else carries its subject's title
+    in ``details``. A page passes ``mark``, which wraps what people wrote (titles, names, a reason)
+    as escaped HTML marked with its language; the sentence is then HTML (Markup) with the rest
+    escaped."""
+    key = _sentence_key(kind, details)
+    wrap: Callable[[str], str] = mark or (lambda text: text)
+    title = wrap(title or str(details.get("title", "")))
+    if key not in SENTENCES:
         return title
-    name = (mark(actor_name) if mark else actor_name) if actor_name else gettext("a member of the network")
-    values = {"number": details.get("number", ""), "title": title, "name": name}
-    sentence = gettext(SENTENCES[kind])
-    return sentence % values if mark is None else Markup.escape(sentence) % values
+    name = wrap(actor_name) if actor_name else gettext("a member of the network")
+    values = {
+        "number": details.get("number", ""),
+        "title": title,
+        "name": name,
+        "forum": wrap(str(details.get("forum", ""))),
+        "reason": wrap(str(details.get("reason", ""))),
+        "for": details.get("for", 0),
+        "against": details.get("against", 0),
+        "abstain": details.get("abstain", 0),
+    }
+    sentence = gettext(SENTENCES[key])
+    extra = _turnout(details) if kind == NotificationKind.VOTE_CLOSED else ""
+    if mark is None:
+        return sentence % values + extra
+    return Markup.escape(sentence) % values + extra
 
 
 @dataclass(frozen=True)
@@ -105,7 +176,7 @@ class Entry:
     """One notification as a letter tells it: plain values, no database behind them."""
 
     kind: str
-    document_id: int
+    document_id: int | None
     details: dict
     title: str
     actor_name: str | None
@@ -147,7 +218,7 @@ class Letter:
             items = "\n\n".join(f"{entry.text()}\n{resolve(entry.link())}" for entry in self.entries)
             if self.daily:
                 subject = ngettext("%(num)s new notification", "%(num)s new notifications", len(self.entries))
-                intro = gettext("Here is what happened in the documents you follow since the last e-mail:")
+                intro = gettext("Here is what happened since the last e-mail:")
                 why = gettext(
                     "You receive this e-mail once a day because you chose a daily e-mail for these "
                     "notifications. To change what you receive, open:"
@@ -228,7 +299,7 @@ def claim_digests(sessions: SessionFactory, *, resolve: Resolve) -> list[Pending
                     (
                         Entry.of(
                             n,
-                            title=titles.get(n.document_id, ""),
+                            title=titles.get(n.document_id, "") if n.document_id is not None else "",
                             actor_name=names.get(n.actor_id) if n.actor_id is not None else None,
                         )
                         for n in batch

@@ -1,4 +1,9 @@
-"""Following documents and the notifications members receive."""
+"""Following documents and the notifications members receive.
+
+A notification concerns a document (``document_id``) or something else: a workshop, a forum's
+agenda, a vote. What its text and link need that no join can give (the subject's id and title, a
+vote's result) is in ``details``; ``delivery.describe`` and ``delivery.link_for`` read it.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +16,52 @@ from ..db import StoredEnum, allowed, utcnow
 from ..i18n import N_, Labelled
 
 
+class NotificationGroup(Labelled):
+    """How the settings page groups the kinds."""
+
+    DOCUMENTS = "documents", N_("Documents I follow")
+    WORKSHOPS = "workshops", N_("My workshops")
+    FORUMS = "forums", N_("Forums and votes")
+
+
 class NotificationKind(Labelled):
+    """Each kind with its label on the settings page; its group there is ``GROUPS``."""
+
     REVISION = "revision", N_("A new version of a document I follow")
+    COMMENT = "comment", N_("A new comment on a document I follow")
     REPLY = "reply", N_("A reply to my comment")
     AMENDMENT = "amendment", N_("A new amendment to a document I follow")
     DECISION = "decision", N_("A decision on an amendment I proposed or took a stance on")
+    JOIN_REQUEST = "join_request", N_("A request to join a workshop I facilitate")
+    JOIN_ANSWER = "join_answer", N_("The answer to my request to join a workshop")
+    FACILITATOR = "facilitator", N_("I became a facilitator of a workshop")
+    SUBMITTED = "submitted", N_("A text of my workshop was submitted to a forum")
+    SCHEDULED = "scheduled", N_("A text of my workshop was put on a forum's agenda")
+    RETURNED = "returned", N_("A text of my workshop was returned by a forum")
+    VOTE_OPENED = "vote_opened", N_("A vote opened at a forum where I am a delegate")
+    VOTE_CLOSED = "vote_closed", N_("A vote closed at a forum where I am a delegate")
+
+    @property
+    def group(self) -> NotificationGroup:
+        return GROUPS[self]
+
+
+#: Where each kind stands on the settings page.
+GROUPS: dict[NotificationKind, NotificationGroup] = {
+    NotificationKind.REVISION: NotificationGroup.DOCUMENTS,
+    NotificationKind.COMMENT: NotificationGroup.DOCUMENTS,
+    NotificationKind.REPLY: NotificationGroup.DOCUMENTS,
+    NotificationKind.AMENDMENT: NotificationGroup.DOCUMENTS,
+    NotificationKind.DECISION: NotificationGroup.DOCUMENTS,
+    NotificationKind.JOIN_REQUEST: NotificationGroup.WORKSHOPS,
+    NotificationKind.JOIN_ANSWER: NotificationGroup.WORKSHOPS,
+    NotificationKind.FACILITATOR: NotificationGroup.WORKSHOPS,
+    NotificationKind.SUBMITTED: NotificationGroup.WORKSHOPS,
+    NotificationKind.SCHEDULED: NotificationGroup.WORKSHOPS,
+    NotificationKind.RETURNED: NotificationGroup.WORKSHOPS,
+    NotificationKind.VOTE_OPENED: NotificationGroup.FORUMS,
+    NotificationKind.VOTE_CLOSED: NotificationGroup.FORUMS,
+}
 
 
 class Delivery(Labelled):
@@ -48,10 +94,12 @@ class Notification(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="delib_user.id")
     kind: NotificationKind = Field(sa_type=StoredEnum(NotificationKind, 12))
-    document_id: int = Field(foreign_key="delib_document.id")
+    #: The document it concerns; None when it concerns a workshop, a forum or a vote (see ``details``).
+    document_id: int | None = Field(default=None, foreign_key="delib_document.id")
     actor_id: int | None = Field(default=None, foreign_key="delib_user.id")
     created_at: datetime = Field(default_factory=utcnow)
-    #: What the notification is about, to build its text and link: revision number, comment or amendment id.
+    #: What the notification is about, to build its text and link: revision number, comment or
+    #: amendment id; for other subjects their ids and the title they had then (``title``).
     details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     read_at: datetime | None = None
     #: Set when an e-mail carried it (at once, or in a daily digest).

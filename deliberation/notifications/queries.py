@@ -16,11 +16,18 @@ from .models import DEFAULT_DELIVERY, Delivery, Follow, Notification, Notificati
 
 @dataclass(frozen=True)
 class NotificationRow:
-    """A notification with what its page needs: the document's title and who acted."""
+    """A notification with what its page needs: its subject's title and who acted."""
 
     notification: Notification
     document_title: str
     actor_name: str | None
+
+
+def subject_title(notification: Notification, document_title: str | None) -> str:
+    """The document's title as it is now, or the title the subject had when it was notified."""
+    if notification.document_id is not None and document_title is not None:
+        return document_title
+    return str(notification.details.get("title", ""))
 
 
 def is_following(db: Session, *, user_id: int, document_id: int) -> bool:
@@ -48,20 +55,25 @@ def unread_count(db: Session, user_id: int) -> int:
 
 
 def list_notifications(
-    db: Session, *, user_id: int, limit: int = 50, before_id: int | None = None
+    db: Session, *, user_id: int, limit: int = 50, before_id: int | None = None, unread_only: bool = False
 ) -> list[NotificationRow]:
     """The newest first, one query however many there are; ``before_id`` pages back."""
     actor = aliased(User)
     statement = (
         select(Notification, col(Document.title), actor.display_name)
-        .join(Document, col(Document.id) == col(Notification.document_id))
+        .outerjoin(Document, col(Document.id) == col(Notification.document_id))
         .outerjoin(actor, col(actor.id) == col(Notification.actor_id))
         .where(col(Notification.user_id) == user_id)
     )
     if before_id is not None:
         statement = statement.where(col(Notification.id) < before_id)
+    if unread_only:
+        statement = statement.where(col(Notification.read_at).is_(None))
     rows = db.exec(statement.order_by(col(Notification.id).desc()).limit(limit)).all()
-    return [NotificationRow(notification=n, document_title=title, actor_name=name) for n, title, name in rows]
+    return [
+        NotificationRow(notification=n, document_title=subject_title(n, title), actor_name=name)
+        for n, title, name in rows
+    ]
 
 
 def get_preferences(db: Session, user_id: int) -> dict[str, str]:
@@ -76,27 +88,10 @@ def get_preferences(db: Session, user_id: int) -> dict[str, str]:
     return {kind: chosen.get(kind, DEFAULT_DELIVERY) for kind in NotificationKind}
 
 
-def list_recipients(db: Session, *, kind: str, user_ids: Iterable[int]) -> list[tuple[User, str]]:
-    """Active people among ``user_ids`` with their delivery for ``kind``, in one query."""
-    ids = sorted(set(user_ids))
-    if not ids:
-        return []
-    rows = db.exec(
-        select(User, col(NotificationPreference.delivery))
-        .outerjoin(
-            NotificationPreference,
-            and_(col(NotificationPreference.user_id) == col(User.id), col(NotificationPreference.kind) == kind),
-        )
-        .where(col(User.id).in_(ids), col(User.is_active).is_(True))
-        .order_by(col(User.id))
-    ).all()
-    return [(user, delivery or DEFAULT_DELIVERY) for user, delivery in rows]
-
-
 def list_labels(db: Session, notifications: Iterable[Notification]) -> tuple[dict[int, str], dict[int, str]]:
     """Document titles and actor names for a batch of notifications: two queries."""
     notifications = list(notifications)
-    document_ids = {n.document_id for n in notifications}
+    document_ids = {n.document_id for n in notifications if n.document_id is not None}
     actor_ids = {n.actor_id for n in notifications if n.actor_id is not None}
     titles: dict[int, str] = {}
     if document_ids:
@@ -107,6 +102,13 @@ def list_labels(db: Session, notifications: Iterable[Notification]) -> tuple[dic
         people = db.exec(select(col(User.id), col(User.display_name)).where(col(User.id).in_(actor_ids)))
         names = {i: name for i, name in people.all() if i is not None}
     return titles, names
+
+
+def list_people(db: Session, user_ids: Iterable[int]) -> list[User]:
+    ids = sorted(set(user_ids))
+    if not ids:
+        return []
+    return list(db.exec(select(User).where(col(User.id).in_(ids)).order_by(col(User.id))))
 
 
 def list_daily_pending(db: Session) -> list[tuple[User, Notification]]:

@@ -36,6 +36,7 @@ from .ballots import Cast, VoteNotOpen
 from .ballots import Request as BallotRequest
 from .counting import CHOICES
 from .models import QuorumBase, Threshold, Vote, VoteMode, VoteStatus, VoteSubject
+from .notices import notify_vote_opened
 
 MAX_QUORUM_DEN = 100
 TITLE_MAX = 300
@@ -222,6 +223,7 @@ def do_open_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
         actor_id=actor.id,
     )
     live.publish(db, forum_id=vote.forum_id, kind="vote-opened", vote_id=vote.id, item_id=vote.agenda_item_id)
+    notify_vote_opened(db, vote=vote, actor_id=actor.id)
     return vote
 
 

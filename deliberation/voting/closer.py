@@ -34,6 +34,8 @@ from weakref import WeakKeyDictionary
 from sqlmodel import col, select
 
 from ..db import SessionFactory, db_now, sqlite_write_intent, utcnow
+from ..notifications.delivery import Resolve, take_mail
+from ..outbox.delivery import add_mail
 from .closing import close_if_due
 from .models import Vote, VoteStatus
 
@@ -94,7 +96,9 @@ def due_vote_ids(sessions: SessionFactory) -> list[int]:
     return [vote_id for vote_id, _, due in rows if due and vote_id is not None]
 
 
-def close_due_votes_apart(sessions: SessionFactory, *, quiet: bool = False) -> list[int]:
+def close_due_votes_apart(
+    sessions: SessionFactory, *, quiet: bool = False, resolve: Resolve | None = None
+) -> list[int]:
     """Close every due vote, each in one short write transaction of its own; the ids of those closed.
 
     Of two processes closing at once, the compare-and-set lets exactly one count each vote. With
@@ -110,6 +114,7 @@ def close_due_votes_apart(sessions: SessionFactory, *, quiet: bool = False) -> l
                 vote = db.get(Vote, vote_id)
                 if vote is not None and close_if_due(db, vote):
                     closed.append(vote_id)
+                    _letters_to_outbox(db, resolve)
         except Exception:
             next_look(sessions).now()  # the next writer tries again
             if not quiet:
@@ -120,19 +125,30 @@ def close_due_votes_apart(sessions: SessionFactory, *, quiet: bool = False) -> l
     return closed
 
 
-def close_due_votes_quietly(sessions: SessionFactory) -> None:
+def _letters_to_outbox(db, resolve: Resolve | None) -> None:
+    """The letters of delegates who want the result by e-mail at once: written to the outbox in the
+    closing's own transaction, for its sweeper to send, when there is an address to link to."""
+    messages = take_mail(db, resolve or (lambda link: ""))
+    if messages and resolve is None:
+        log.warning("Not sending %d e-mail(s) about a closed vote: no address for their links", len(messages))
+        return
+    for message in messages:
+        add_mail(db, message)
+
+
+def close_due_votes_quietly(sessions: SessionFactory, *, resolve: Resolve | None = None) -> None:
     """Before a write request's own work (web.context.endpoint), when this process's ``next_look``
     says a vote may be due; whatever goes wrong here is the request's own business to meet, if it
     meets it at all."""
     if next_look(sessions).due():
-        close_due_votes_now(sessions)
+        close_due_votes_now(sessions, resolve=resolve)
 
 
-def close_due_votes_now(sessions: SessionFactory) -> None:
+def close_due_votes_now(sessions: SessionFactory, *, resolve: Resolve | None = None) -> None:
     """Look now, whatever ``next_look`` says: a ballot the database refused for its closing time
     closes the vote at once, so its answer is the result."""
     try:
-        close_due_votes_apart(sessions, quiet=True)
+        close_due_votes_apart(sessions, quiet=True, resolve=resolve)
     except Exception:
         next_look(sessions).now()
         log.warning("looking for due votes failed; the next write request tries again", exc_info=True)

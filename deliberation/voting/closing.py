@@ -26,6 +26,7 @@ from . import mixing, queries, rules
 from .actions import field_error, form_int
 from .counting import CHOICES, Counts, Electorate, decide
 from .models import Choice, Vote, VoteMode, VoteStatus
+from .notices import notify_vote_closed
 from .outcomes import apply_outcome
 
 
@@ -196,4 +197,5 @@ def _finish(
         actor_id=actor_id,
     )
     live.publish(db, forum_id=vote.forum_id, kind="vote-closed", vote_id=vote.id, adopted=bool(outcome.adopted))
+    notify_vote_closed(db, vote=vote, actor_id=actor_id)
     return vote

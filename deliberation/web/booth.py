@@ -15,7 +15,7 @@ from ..voting.closer import close_due_votes_now
 from ..voting.models import Choice, Vote, VoteStatus
 from ..voting.receipts import looks_like_receipt, new_ballot_key, new_receipt
 from . import loaders, params
-from .context import Ctx, endpoint
+from .context import Ctx, endpoint, mail_links
 from .live import stream_url
 from .voting import load_vote
 
@@ -197,7 +197,7 @@ def vote_ballot(ctx: Ctx) -> Response:
         ctx.release_gate()
         sqlite_write_intent.set(False)
         # Refused by the closing time: close it now, in a unit of its own, so the answer is its result.
-        close_due_votes_now(ctx.app_state.sessions)
+        close_due_votes_now(ctx.app_state.sessions, resolve=mail_links(ctx))
         vote, forum, item = load_vote(ctx)
         # Refused because its time ran out while this ballot was on its way: show it as closed.
         vote = closing.as_seen(ctx.db, vote)

@@ -28,7 +28,7 @@ from ..db import is_sqlite, saved_id, sqlite_write_intent
 from ..db_errors import is_transient
 from ..errors import DomainError, ValidationError, require
 from ..i18n import N_
-from ..notifications.delivery import take_mail
+from ..notifications.delivery import Resolve, take_mail
 from ..outbox.delivery import Pending, add_mail, deliver
 from ..outbox.senders import deliverer
 from ..settings import host_allowed
@@ -264,13 +264,14 @@ def endpoint(
     def run(request: Request) -> Response:
         app_state = request.app.state.delib
         writes = request.method not in ("GET", "HEAD")
-        if writes:
-            # Before this request takes the write lock: see voting.closer for why not later.
-            close_due_votes_quietly(app_state.sessions)
-        # Handlers run in worker threads, one request each, so the flag is this request's alone.
-        sqlite_write_intent.set(writes and not reads_first)
         db = app_state.sessions()
         ctx = Ctx(request=request, db=db, app_state=app_state, private=private)
+        if writes:
+            # Before this request takes the write lock (the session above has not begun yet): see
+            # voting.closer for why not later.
+            close_due_votes_quietly(app_state.sessions, resolve=mail_links(ctx))
+        # Handlers run in worker threads, one request each, so the flag is this request's alone.
+        sqlite_write_intent.set(writes and not reads_first)
         try:
             app_state.outbox.ensure_running()
             ctx.actor = resolve_actor(ctx)
@@ -321,6 +322,12 @@ UNAVAILABLE = N_("Nothing was recorded: the server could not reach its database 
 def unavailable_response(ctx: Ctx) -> Response:
     """503, rendered without the database or the actor (the session may be unusable)."""
     return ctx.app_state.render_plain(ctx.request, 503, UNAVAILABLE)
+
+
+def mail_links(ctx: Ctx) -> Resolve | None:
+    """Absolute links for letters, from the site's configured origin; None when there is none."""
+    origin = ctx.mail_origin()
+    return (lambda link: origin + link.path(ctx.url)) if origin is not None else None
 
 
 def _letters_to_outbox(ctx: Ctx) -> list[Pending]:

@@ -6,18 +6,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from ..accounts.actions import do_set_locale
+from ..db import saved_id
 from ..forums import queries as forum_queries
 from ..settings import LOCALES
 from ..workshops import queries as workshop_queries
 from .context import Ctx, endpoint
+from .home_sections import needs_now
 from .locale import COOKIE_NAME as LANG_COOKIE
 
 
 @endpoint
 def index(ctx: Ctx) -> Response:
+    """Everyone sees the network's workshops and forums; a signed-in member first sees what needs
+    them now (``home_sections``), each item one tap from its action."""
+    needs = needs_now(ctx, saved_id(ctx.actor)) if ctx.actor is not None else []
     return ctx.render(
         "home/index.html",
         {
+            "needs": needs,
             "workshops": workshop_queries.list_workshops(ctx.db)[:8],
             "forums": forum_queries.list_forums(ctx.db)[:5],
         },

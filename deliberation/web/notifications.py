@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -12,7 +14,7 @@ from ..errors import NotFound
 from ..i18n import N_, gettext
 from ..notifications import actions, queries, rules
 from ..notifications.delivery import describe, link_for
-from ..notifications.models import Delivery, NotificationKind
+from ..notifications.models import Delivery, NotificationGroup, NotificationKind
 from . import params
 from .context import Ctx, endpoint
 from .form_page import form_page
@@ -36,7 +38,21 @@ def notifications_page(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
     before = params.optional_number(ctx.request.query_params.get("before"), name="before")
     rows = queries.list_notifications(ctx.db, user_id=saved_id(actor), limit=PAGE_SIZE + 1, before_id=before)
-    entries = [
+    entries = entries_of(ctx, rows[:PAGE_SIZE])
+    return ctx.render(
+        "notifications/list.html",
+        {
+            "entries": entries,
+            "paged": before is not None,
+            "older": entries[-1]["id"] if len(rows) > PAGE_SIZE else None,
+        },
+    )
+
+
+def entries_of(ctx: Ctx, rows: Iterable[queries.NotificationRow]) -> list[dict]:
+    """What a list of notifications shows: each one's sentence (HTML, what people wrote marked with
+    its language) and link, built here so templates only print them."""
+    return [
         {
             "id": row.notification.id,
             "unread": row.notification.read_at is None,
@@ -52,16 +68,8 @@ def notifications_page(ctx: Ctx) -> Response:
                 ctx.url
             ),
         }
-        for row in rows[:PAGE_SIZE]
+        for row in rows
     ]
-    return ctx.render(
-        "notifications/list.html",
-        {
-            "entries": entries,
-            "paged": before is not None,
-            "older": entries[-1]["id"] if len(rows) > PAGE_SIZE else None,
-        },
-    )
 
 
 @endpoint
@@ -85,7 +93,10 @@ def notification_settings(ctx: Ctx) -> Response:
         ctx,
         "notifications/settings.html",
         {
-            "kinds": NotificationKind.options(),
+            "groups": [
+                (group.msgid, {kind.value: kind.msgid for kind in NotificationKind if kind.group == group})
+                for group in NotificationGroup
+            ],
             "deliveries": Delivery.options(),
             "smtp_configured": bool(ctx.settings.smtp_host),
             "has_email": bool(actor.email),

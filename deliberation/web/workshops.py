@@ -168,12 +168,12 @@ def workshop_decide(ctx: Ctx) -> Response:
     actions.do_decide_membership(
         ctx.db, workshop=workshop, user_id=ctx.request.path_params["user_id"], approve=approve, actor=actor
     )
-    return _answer(
-        ctx,
-        workshop,
-        "workshops/_people.html",
-        gettext("The request is approved.") if approve else gettext("The request is declined."),
-    )
+    message = gettext("The request is approved.") if approve else gettext("The request is declined.")
+    if ctx.form.get("back") == "home":
+        # Decided from the home page's list of what needs the facilitator: back to that list.
+        ctx.flash(message)
+        return ctx.redirect("home")
+    return _answer(ctx, workshop, "workshops/_people.html", message)
 
 
 @endpoint

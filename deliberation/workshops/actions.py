@@ -13,6 +13,7 @@ from ..accounts.models import User
 from ..audit.actions import record
 from ..db import saved_id, utcnow
 from ..errors import Conflict, NotFound, require
+from ..hooks import FacilitatorAppointed, MembershipDecided, MembershipRequested, announce
 from ..i18n import N_
 from ..validation import Checker
 from . import queries, rules
@@ -88,6 +89,7 @@ def check_request_membership(db: Session, *, workshop: Workshop, actor: User, me
         # A double click sent two requests; the unique index let only one through.
         raise Conflict("already_member", N_("You have already asked to join or are a member.")) from exc
     record(db, actor_id=actor.id, action="membership.requested", obj=membership, workshop_id=workshop.id)
+    announce(db, MembershipRequested(workshop_id=saved_id(workshop), user_id=saved_id(actor)))
     events.queue(db, events.membership_requested, workshop_id=workshop.id, user_id=actor.id)
     return membership
 
@@ -121,6 +123,10 @@ def do_decide_membership(db: Session, *, workshop: Workshop, user_id: int, appro
         workshop_id=workshop.id,
         user_id=user_id,
     )
+    announce(
+        db,
+        MembershipDecided(workshop_id=saved_id(workshop), user_id=user_id, approved=approve, actor_id=saved_id(actor)),
+    )
     events.queue(
         db, events.membership_decided, workshop_id=workshop.id, user_id=user_id, approved=approve, actor_id=actor.id
     )
@@ -153,6 +159,12 @@ def do_set_facilitator(db: Session, *, workshop: Workshop, user_id: int, appoint
         obj=membership,
         workshop_id=workshop.id,
         user_id=user_id,
+    )
+    announce(
+        db,
+        FacilitatorAppointed(
+            workshop_id=saved_id(workshop), user_id=user_id, appointed=appoint, actor_id=saved_id(actor)
+        ),
     )
     events.queue(
         db, events.facilitator_appointed, workshop_id=workshop.id, user_id=user_id, appointed=appoint, actor_id=actor.id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import Select
 from sqlmodel import Session, col, func, select
 
 from ..accounts.models import User
@@ -83,4 +84,46 @@ def list_user_memberships(db: Session, *, user_id: int) -> list[tuple[Membership
             .where(Membership.user_id == user_id)
             .order_by(Workshop.title)
         ).all()
+    )
+
+
+def member_ids(workshop_id: int) -> Select:
+    """A SELECT of the ids of the workshop's approved members, to use inside another statement."""
+    return select(col(Membership.user_id)).where(
+        col(Membership.workshop_id) == workshop_id, col(Membership.status) == MembershipStatus.APPROVED
+    )
+
+
+def facilitator_ids(workshop_id: int) -> Select:
+    """A SELECT of the ids of the workshop's facilitators, to use inside another statement."""
+    return member_ids(workshop_id).where(col(Membership.is_facilitator).is_(True))
+
+
+@dataclass(frozen=True)
+class RequestToDecide:
+    membership: Membership
+    applicant: User
+    workshop: Workshop
+
+
+def list_requests_to_decide(db: Session, *, user_id: int, limit: int = 20) -> list[RequestToDecide]:
+    """Pending requests to join the workshops this member facilitates, oldest first: one query."""
+    mine = workshops_facilitated_by(user_id)
+    rows = db.exec(
+        select(Membership, User, Workshop)
+        .join(User, col(User.id) == col(Membership.user_id))
+        .join(Workshop, col(Workshop.id) == col(Membership.workshop_id))
+        .where(col(Membership.status) == MembershipStatus.PENDING, col(Membership.workshop_id).in_(mine))
+        .order_by(col(Membership.requested_at), col(Membership.id))
+        .limit(limit)
+    ).all()
+    return [RequestToDecide(membership=m, applicant=u, workshop=w) for m, u, w in rows]
+
+
+def workshops_facilitated_by(user_id: int) -> Select:
+    """A SELECT of the ids of the workshops this member facilitates."""
+    return select(col(Membership.workshop_id)).where(
+        col(Membership.user_id) == user_id,
+        col(Membership.status) == MembershipStatus.APPROVED,
+        col(Membership.is_facilitator).is_(True),
     )

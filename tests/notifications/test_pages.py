@@ -8,7 +8,7 @@ from sqlmodel import select
 from deliberation import i18n
 from deliberation.audit.models import AuditEntry
 from deliberation.notifications import actions, queries
-from deliberation.notifications.models import Notification, NotificationPreference
+from deliberation.notifications.models import Notification, NotificationGroup, NotificationKind, NotificationPreference
 from deliberation.testing import counted_queries as counted
 from deliberation.testing import csrf_token, make_user, sign_in
 
@@ -143,8 +143,11 @@ def test_page_issues_the_same_number_of_queries_for_5_and_100_notifications(clie
 def test_settings_page_offers_every_delivery_for_every_kind(client, db, team):
     sign_in(client, team["petro"].email)
     page = client.get("/account/notifications")
-    assert page.context["values"] == {"revision": "app", "reply": "app", "amendment": "app", "decision": "app"}
-    assert page.text.count('type="radio"') == 16 and page.text.count("<legend>") == 4
+    assert page.context["values"] == {kind: "app" for kind in NotificationKind}
+    kinds = len(NotificationKind)
+    assert page.text.count('type="radio"') == 4 * kinds and page.text.count("<legend>") == kinds
+    # Grouped: the documents one follows, one's workshops, forums and votes.
+    assert page.text.count('<h2 class="settings-group">') == len(NotificationGroup)
     assert page.context["smtp_configured"] is False and "no mail server" not in page.text  # shown in uk
     token = i18n.set_locale("uk")
     try:
@@ -171,11 +174,10 @@ def test_saving_preferences_keeps_them_and_audits_the_change(client, db, team):
         follow_redirects=False,
     )
     assert response.status_code == 303
-    assert queries.get_preferences(db, team["petro"].id) == {
+    assert queries.get_preferences(db, team["petro"].id) == {kind: "app" for kind in NotificationKind} | {
         "revision": "immediate",
         "reply": "daily",
         "amendment": "off",
-        "decision": "app",
     }
     [entry] = db.exec(select(AuditEntry).where(AuditEntry.action == "notifications.preferences_set")).all()
     assert entry.details == {"changes": {"revision": "immediate", "reply": "daily", "amendment": "off"}}

@@ -1,7 +1,7 @@
 """moderation
 
 Revision ID: 0024_moderation
-Revises: 0022_calendar
+Revises: 0023_notify
 Create Date: 2026-12-07
 
 Members' reports about what they read (``delib_flag``), open until a coordinator hides the thing
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0024_moderation"
-down_revision = "0022_calendar"
+down_revision = "0023_notify"
 branch_labels = None
 depends_on = None
 
