@@ -58,3 +58,6 @@ __all__ += ["SearchEntry", "OutboxEntry"]
 from .live.models import LiveEvent  # noqa: E402
 
 __all__ += ["LiveEvent"]
+from .consultations.models import Consultation, ConsultationAttachment, ConsultationMessage  # noqa: E402
+
+__all__ += ["Consultation", "ConsultationAttachment", "ConsultationMessage"]

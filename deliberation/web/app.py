@@ -44,6 +44,7 @@ from . import (
     booth,
     comments,
     console,
+    consultations,
     delegates,
     drafting,
     exports,
@@ -258,6 +259,7 @@ def routes() -> list:
         *amendments.routes(),
         *notifications.routes(),
         *admin.routes(),
+        *consultations.routes(),
         Mount("/static", app=CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
 

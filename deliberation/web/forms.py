@@ -23,6 +23,7 @@ from starlette.responses import Response
 from starlette.routing import get_route_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..consultations.files import MAX_ATTACHMENT_BYTES
 from ..drafting.models import MAX_BODY_CHARS
 from ..exports.docx_in import MAX_BYTES as MAX_DOCX_BYTES
 from ..params import number_or_none
@@ -50,6 +51,9 @@ _BODY_LIMITS = (
     (re.compile(r"/documents/\d+/amendments/new"), LONG_TEXT_BODY_BYTES),
     (re.compile(r"/amendments/\d+/edit"), LONG_TEXT_BODY_BYTES),
     (re.compile(r"/workshops/\d+/documents/import"), MAX_DOCX_BYTES + _MARGIN),
+    # A consultation's request: the attachment plus its question (10,000 characters, form-encoded
+    # within the margin's room twice over).
+    (re.compile(r"/consultations/new"), MAX_ATTACHMENT_BYTES + 2 * _MARGIN),
 )
 
 
