@@ -198,13 +198,15 @@ def consultation_attachment(ctx: Ctx) -> Response:
     attachment = queries.get_attachment(ctx.db, consultation_id=saved_id(consultation))
     if attachment is None:
         raise loaders.consultation_not_found()
-    ascii_name = attachment.filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    # The stored name is safe already (files.safe_filename); old clients read the ASCII one.
+    name = attachment.filename
+    ascii_name = name if name.isascii() else f"consultation-{consultation.id}.{attachment.kind.value}"
     return Response(
         attachment.data,
         media_type=files.CONTENT_TYPES[attachment.kind],
         headers={
             # attachment: never shown inline, so a file can never run as a page of this site.
-            "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(attachment.filename)}",
+            "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}",
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "no-store",
         },

@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl
 
-from starlette.datastructures import FormData, Headers
+from starlette.datastructures import FormData, Headers, UploadFile
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -194,6 +194,8 @@ class FormGuardMiddleware:
         if method not in SAFE_METHODS and not self.csrf_exempt(scope):
             sent = headers.get(CSRF_HEADER) or form.get(CSRF_FIELD, "")
             if not csrf_matches(sent, scope["delib_session"].get("csrf", "")):
+                # No handler will close the uploads the parser spooled; their text values stay.
+                form = {k: v for k, v in form.items() if not _close_if_upload(v)}
                 scope["state"]["refused_form"] = form  # shown read-only, so the typed text is not lost
                 await self._refuse(scope, receive, send, 403, "csrf")
                 return
@@ -257,6 +259,13 @@ class FormGuardMiddleware:
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, status: int, code: str) -> None:
         response = await self.render_error(scope, status, code)
         await response(scope, receive, send)
+
+
+def _close_if_upload(value: object) -> bool:
+    if isinstance(value, UploadFile):
+        value.file.close()
+        return True
+    return False
 
 
 def _first_values(pairs) -> dict:

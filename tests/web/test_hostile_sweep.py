@@ -56,6 +56,7 @@ FORM_FIELDS = sorted(
     {
         "amendment_id",
         "appoint",
+        "assignee_id",
         "back",
         "ballot_key",
         "base",
@@ -95,6 +96,7 @@ FORM_FIELDS = sorted(
         "place",
         "present",
         "proposed",
+        "question",
         "quorum_base",
         "quorum_den",
         "quorum_num",
@@ -127,6 +129,7 @@ FORM_FIELDS = sorted(
         "against",
         "abstain",
         "reply",
+        "request_key",
     }
 )
 # Fields a form has beyond the ones its row in the permission table fills.

@@ -24,6 +24,8 @@ from deliberation.testing import (
     sign_in,
 )
 from deliberation.workshops.models import Membership
+from tests.consultations.permission_rows import ROWS as CONSULTATION_ROWS
+from tests.consultations.permission_rows import consultation_world
 
 ROLES = ("anonymous", "member", "facilitator", "coordinator")
 SOON = (date.today() + timedelta(days=10)).isoformat()
@@ -759,6 +761,8 @@ TABLE += [
 
 # Exports of a resolution and comparative tables: public for a resolution (tests/exports reads real ones), for
 # members for a draft; starting a draft from a .docx is creating a document (without a file the facilitator gets 422).
+TABLE += CONSULTATION_ROWS
+
 _NO_SUCH_RESOLUTION = dict(anonymous=404, member=404, facilitator=404, coordinator=404)
 TABLE += [
     ("resolution_md", "GET", "/resolutions/1900/1.md", None, _NO_SUCH_RESOLUTION),
@@ -832,8 +836,10 @@ def world(db):
         actor=coordinator,
         document=make_document(db, workshop=workshop, author=facilitator, title="Ухвалене звернення"),
     )
+    consultations = consultation_world(db, coordinator=coordinator)
     db.commit()
     return {
+        **consultations,
         "coordinator": coordinator,
         "facilitator": facilitator,
         "member": member,
