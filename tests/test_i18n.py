@@ -143,6 +143,11 @@ PAGES = [
     "/documents/{document}/amendments/new?pid={pid}",
     "/amendments/{amendment}",
     "/amendments/{amendment}/edit",
+    "/consultations",
+    "/consultations/queue",
+    "/consultations/new",
+    "/consultations/{consultation}",
+    "/consultations/{consultation}/assign",
 ]
 ANONYMOUS_PAGES = [
     "/login",
@@ -188,6 +193,9 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
         data={"kind": "replace", "pid": pid, "proposed": "Нова редакція абзацу.", "rationale": "Так краще."},
     )
     assembly = _assembly_pages(db, coordinator=coordinator, requester=requester, workshop=workshop)
+    from tests.consultations.helpers import make_consultation, make_parties
+
+    consultation = make_consultation(db, make_parties(db), answered=True)
     db.commit()
     client.post("/language", data={"lang": locale, "csrf_token": csrf_token(client)})
     rendered = set()
@@ -205,6 +213,7 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
                 pid=pid,
                 comment=comment.id,
                 amendment=amendment.id,
+                consultation=consultation.id,
                 **assembly,
             )
         )
@@ -241,6 +250,7 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
         "workshops/_membership.html",
         "workshops/_people.html",
         "admin/_nav.html",
+        "consultations/_rows.html",
         "voting/_macros.html",
         "drafting/_diff.html",
         "_live.html",
