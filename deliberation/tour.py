@@ -25,6 +25,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from . import create_app, migrate
 from .accounts.models import User
+from .consultations.models import Consultation, ConsultationStatus
 from .db import SessionFactory, make_engine
 from .demo import load_demo
 from .discussion.actions import check_propose_amendment
@@ -156,6 +157,12 @@ STOPS = [
     ("workshop-edit", "/workshops/{other_workshop}/edit", "coordinator", False),
     ("forum-new", "/forums/new", "coordinator", False),
     ("forum-edit", "/forums/{planned_forum}/edit", "coordinator", False),
+    ("consultations", "/consultations", "member", False),
+    ("consultation-new", "/consultations/new", "member", False),
+    ("consultation-waiting", "/consultations/{new_consultation}", "member", False),
+    ("consultation-answered", "/consultations/{answered_consultation}", "coordinator", False),
+    ("consultation-queue", "/consultations/queue", "coordinator", False),
+    ("consultation-assign", "/consultations/{new_consultation}/assign", "coordinator", False),
 ]
 
 
@@ -206,7 +213,10 @@ def _ids(db: Session) -> dict:
     item = _first(db, select(AgendaItem).where(col(AgendaItem.forum_id) == closed.id))
     vote = _first(db, select(Vote).where(col(Vote.forum_id) == closed.id))
     document = _first(db, select(Document).order_by(col(Document.id)))
+    consultations = {c.status: c.id for c in db.exec(select(Consultation))}
     return {
+        "new_consultation": consultations[ConsultationStatus.NEW],
+        "answered_consultation": consultations[ConsultationStatus.ANSWERED],
         "resolution": resolution.number,
         "closed_forum": closed.id,
         "planned_forum": planned.id,
