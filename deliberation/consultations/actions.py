@@ -105,9 +105,10 @@ def check_request_consultation(db: Session, *, actor: User, data: Mapping) -> Co
     consultation = Consultation(
         requester_id=saved_id(actor), subject=subject, question=question, region=region, request_key=key
     )
-    db.add(consultation)
     try:
+        # Added inside the savepoint, so its rollback takes the refused row out of the session too.
         with db.begin_nested():
+            db.add(consultation)
             db.flush()
     except IntegrityError:
         # The same form sent twice at once: the unique key let one through; answer with it.

@@ -179,3 +179,20 @@ def test_messages_and_attachments_are_append_only(db, parties, connection):
     ):
         with pytest.raises(DBAPIError), db.begin_nested():
             db.execute(text(statement))
+
+
+def test_two_copies_of_one_form_at_once_make_one_request(db, parties, monkeypatch):
+    """The second copy looked before the first was written, so the unique key is what stops it."""
+    form = request_form(request_key="r" * 32)
+    first = actions.check_request_consultation(db, actor=parties.requester, data=form)
+    looked = []
+
+    def not_yet_there(db, **key):
+        looked.append(key)
+        return None if len(looked) == 1 else real(db, **key)
+
+    real = queries.get_by_request_key
+    monkeypatch.setattr(queries, "get_by_request_key", not_yet_there)
+    again = actions.check_request_consultation(db, actor=parties.requester, data=form)
+    assert again.id == first.id and len(looked) == 2
+    assert len(queries.list_requested_by(db, user_id=parties.requester.id)) == 1

@@ -153,3 +153,24 @@ def test_a_docx_that_lies_about_its_sizes_is_refused():
     with pytest.raises(DomainError) as refused:
         files.kind_of(lied)
     assert refused.value.code == "attachment_type"
+
+
+def test_the_consultation_page_costs_the_same_queries_however_long_the_thread(client, db, parties, connection):
+    from deliberation.consultations import actions
+    from deliberation.testing import counted_queries
+
+    consultation = make_consultation(db, parties, answered=True)
+    db.commit()
+    sign_in(client, parties.requester.email)
+    path = f"/consultations/{consultation.id}"
+    client.get(path)
+    with counted_queries(connection) as short:
+        client.get(path)
+    for n in range(6):
+        author = parties.requester if n % 2 else parties.expert
+        actions.check_post_message(db, consultation=consultation, actor=author, data={"body": f"Повідомлення {n}"})
+    db.commit()
+    with counted_queries(connection) as long:
+        page = client.get(path)
+    assert "Повідомлення 5" in page.text
+    assert len(long) == len(short)
