@@ -153,7 +153,7 @@ def check_assign_consultation(db: Session, *, consultation: Consultation, actor:
     check.done()
     assert assignee is not None
     _move(db, consultation=consultation, actor=actor, target=ConsultationStatus.ASSIGNED, assignee_id=assignee.id)
-    record(db, actor_id=actor.id, action="consultation.assigned", obj=consultation, assignee_id=assignee.id)
+    record(db, actor_id=actor.id, action="consultation.assigned", obj=consultation, user_id=assignee.id)
     events.queue(
         db,
         events.consultation_assigned,
@@ -212,19 +212,20 @@ def _touch(db: Session, *, consultation: Consultation) -> None:
 
 def do_close_consultation(db: Session, *, consultation: Consultation, actor: User) -> Consultation:
     _move(db, consultation=consultation, actor=actor, target=ConsultationStatus.CLOSED)
-    _status_changed(db, consultation, actor, "consultation.closed")
+    record(db, actor_id=actor.id, action="consultation.closed", obj=consultation)
+    _status_changed(db, consultation, actor)
     return consultation
 
 
 def do_reopen_consultation(db: Session, *, consultation: Consultation, actor: User) -> Consultation:
     require(rules.can_reopen(actor, consultation))
     _move(db, consultation=consultation, actor=actor, target=rules.reopened_status(consultation))
-    _status_changed(db, consultation, actor, "consultation.reopened")
+    record(db, actor_id=actor.id, action="consultation.reopened", obj=consultation, status=consultation.status.value)
+    _status_changed(db, consultation, actor)
     return consultation
 
 
-def _status_changed(db: Session, consultation: Consultation, actor: User, action: str) -> None:
-    record(db, actor_id=actor.id, action=action, obj=consultation, status=consultation.status.value)
+def _status_changed(db: Session, consultation: Consultation, actor: User) -> None:
     events.queue(
         db,
         events.consultation_status_changed,
