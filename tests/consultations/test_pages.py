@@ -174,3 +174,21 @@ def test_the_consultation_page_costs_the_same_queries_however_long_the_thread(cl
         page = client.get(path)
     assert "Повідомлення 5" in page.text
     assert len(long) == len(short)
+
+
+def test_an_attachment_sent_without_a_length_is_refused_while_it_streams(client, db, parties):
+    sign_in(client, parties.requester.email)
+    token = csrf_token(client, "/consultations/new")
+
+    def body():
+        for _ in range(7):  # 7 MB in 1 MB pieces, past the 5 MB limit and its margin
+            yield b"0" * (1024 * 1024)
+
+    response = client.post(
+        "/consultations/new",
+        content=body(),
+        headers={"content-type": "multipart/form-data; boundary=xyz", "x-csrf-token": token},
+    )
+    assert "content-length" not in {k.lower() for k in response.request.headers}
+    assert response.status_code == 413
+    assert db.exec(select(Consultation)).all() == []
