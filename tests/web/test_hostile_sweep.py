@@ -57,6 +57,7 @@ FORM_FIELDS = sorted(
         "amendment_id",
         "appoint",
         "assignee_id",
+        "attachment",
         "back",
         "ballot_key",
         "base",
@@ -147,6 +148,7 @@ EXTRA_FIELDS = {
     "notifications_read": ("id",),
     "speakers_settings": ("seconds",),
     "document_tags": ("themes",),
+    "consultation_new": ("request_key", "attachment"),
 }
 QUERY_PARAMS = (
     "page",
