@@ -51,11 +51,12 @@ def test_a_member_asks_an_expert_answers_and_the_member_reads_it(browser, engine
 
     sign_in(page, standalone, "", "olena@example.org", PASSWORD)
     page.goto("/consultations/queue?status=new")
+    inspect(page, "consultations-03-queue")
     page.get_by_role("link", name=SUBJECT).click()
     page.wait_for_url(consultation_url)
     page.locator("main a[href$='/assign']").click()
     page.select_option("#f-assignee_id", label=f"Ірина Бондар · {t('expert of the guild')}")
-    inspect(page, "consultations-03-assign")
+    inspect(page, "consultations-04-assign")
     submit(page, "main form")
     expect(page.locator(".badge")).to_have_text(t("Assigned to an expert"))
     sign_out(page, "")
@@ -74,7 +75,7 @@ def test_a_member_asks_an_expert_answers_and_the_member_reads_it(browser, engine
     page.get_by_role("link", name=SUBJECT).click()
     expect(page.locator(".consultation-thread")).to_contain_text(ANSWER)
     expect(page.locator(".consultation-thread")).to_contain_text("Ірина Бондар")
-    inspect(page, "consultations-04-answered")
+    inspect(page, "consultations-05-answered")
     with page.expect_download() as download:
         page.locator("a[href$='/attachment']").click()
     assert download.value.suggested_filename == "Проєкт рішення.pdf"
