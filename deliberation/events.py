@@ -94,6 +94,18 @@ consultation_status_changed = _signal(
     "consultation status changed",
     "A consultation was closed or reopened: consultation_id, status ('closed', 'new', 'assigned'), actor_id.",
 )
+item_reported = _signal(
+    "item reported",
+    "A member reported something for moderation: subject ('comment'...), subject_id, reason. Who reported it stays in the app.",
+)
+item_hidden = _signal(
+    "item hidden", "A coordinator hid something from the moderation queue: subject, subject_id, actor_id."
+)
+item_restored = _signal("item restored", "A coordinator showed something hidden again: subject, subject_id, actor_id.")
+reports_closed = _signal(
+    "reports closed",
+    "A coordinator left a reported thing as it is and closed the reports about it: subject, subject_id, actor_id.",
+)
 
 ALL: tuple[NamedSignal, ...] = (
     user_joined,
@@ -118,6 +130,10 @@ ALL: tuple[NamedSignal, ...] = (
     consultation_assigned,
     consultation_message_posted,
     consultation_status_changed,
+    item_reported,
+    item_hidden,
+    item_restored,
+    reports_closed,
 )
 
 

@@ -26,13 +26,15 @@ from sqlmodel.sql.expression import SelectOfScalar
 from . import create_app, migrate
 from .accounts.models import User
 from .consultations.models import Consultation, ConsultationStatus
-from .db import SessionFactory, make_engine
+from .db import SessionFactory, make_engine, saved_id
 from .demo import load_demo
 from .discussion.actions import check_propose_amendment
 from .discussion.comments import check_post_comment
 from .drafting.models import Document, Revision
 from .forums import presence
 from .forums.models import AgendaItem, Forum, ForumStatus
+from .moderation import actions as moderation
+from .moderation.models import Subject
 from .resolutions.models import Resolution
 from .settings import Settings
 from .testing import make_sitting, signed_in_session
@@ -79,6 +81,7 @@ def build_tour(db: Session, *, secret_key: str) -> Tour:
     document = _first(db, select(Document).order_by(col(Document.id)))
     workshop_id = document.workshop_id
     comment, amendment = _discussion(db, document, people["member"])
+    _moderation(db, document, comment, people)
     sitting = make_sitting(db, delegates=12)
     vote = voting.check_prepare_vote(
         db, item=sitting.item, forum=sitting.forum, actor=sitting.chair, data={"subject": "final", "is_secret": "1"}
@@ -153,6 +156,9 @@ STOPS = [
     ("admin", "/admin", "coordinator", False),
     ("admin-people", "/admin/people", "coordinator", False),
     ("admin-audit", "/admin/audit", "coordinator", False),
+    ("moderation", "/moderation", "coordinator", False),
+    ("moderation-hide", "/moderation/comment/{comment}/hide", "coordinator", False),
+    ("report", "/report/comment/{comment}", "facilitator", False),
     ("workshop-new", "/workshops/new", "coordinator", False),
     ("workshop-edit", "/workshops/{other_workshop}/edit", "coordinator", False),
     ("forum-new", "/forums/new", "coordinator", False),
@@ -197,6 +203,23 @@ def _discussion(db: Session, document: Document, member):
         },
     )
     return comment, amendment
+
+
+def _moderation(db: Session, document: Document, comment, people: dict) -> None:
+    """The coordinators' queue with something in it: a report still open and a comment hidden."""
+    moderation.check_report(
+        db,
+        actor=people["facilitator"],
+        subject=Subject.COMMENT,
+        subject_id=comment.id,
+        data={"reason": "off_topic", "note": "Це питання іншої майстерні."},
+    )
+    rude = check_post_comment(
+        db, document=document, actor=people["member"], data={"body": "Купуйте дешеві вікна — пишіть у приватні."}
+    )
+    moderation.check_hide(
+        db, actor=people["coordinator"], subject=Subject.COMMENT, subject_id=saved_id(rude), data={"reason": "Реклама"}
+    )
 
 
 def _first(db: Session, statement: SelectOfScalar[_Row]) -> _Row:

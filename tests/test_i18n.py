@@ -148,6 +148,11 @@ PAGES = [
     "/consultations/new",
     "/consultations/{consultation}",
     "/consultations/{consultation}/assign",
+    "/moderation",
+    "/moderation/comment/{comment}/hide",
+    "/moderation/comment/{comment}/keep",
+    "/moderation/comment/{hidden}/restore",
+    "/report/comment/{reply}",
 ]
 ANONYMOUS_PAGES = [
     "/login",
@@ -183,8 +188,17 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
         db, document=document, actor=coordinator, data={"body": "Зауваження", "pid": pid, "start": "0", "end": "7"}
     )
     comments.check_edit_comment(db, comment=comment, actor=coordinator, data={"body": "Уточнене зауваження"})
-    comments.check_post_comment(
+    reply = comments.check_post_comment(
         db, document=document, actor=requester, data={"body": "Відповідь", "parent": str(comment.id)}
+    )
+    from deliberation.moderation import actions as moderation
+
+    hidden = comments.check_post_comment(db, document=document, actor=requester, data={"body": "Реклама"})
+    moderation.check_report(
+        db, actor=coordinator, subject=moderation.Subject.COMMENT, subject_id=reply.id, data={"reason": "spam"}
+    )
+    moderation.check_hide(
+        db, actor=coordinator, subject=moderation.Subject.COMMENT, subject_id=hidden.id, data={"reason": "Реклама"}
     )
     amendment = discussion.check_propose_amendment(
         db,
@@ -214,6 +228,8 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
                 comment=comment.id,
                 amendment=amendment.id,
                 consultation=consultation.id,
+                reply=reply.id,
+                hidden=hidden.id,
                 **assembly,
             )
         )
@@ -251,6 +267,7 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
         "workshops/_people.html",
         "admin/_nav.html",
         "consultations/_rows.html",
+        "moderation/_item.html",
         "voting/_macros.html",
         "drafting/_diff.html",
         "_live.html",

@@ -23,6 +23,11 @@ from ..text.morphology import name_is_feminine
 
 _PERSON = "%(who)s"
 
+#: A reported thing the coordinators left as it was, by what it is (``moderation.models.Subject``).
+_KEPT = {
+    "comment": N_("%(who)s left comment no. %(id)s as it was and closed the reports about it"),
+}
+
 #: action → the sentence, or a function of the entry's details choosing one.
 SENTENCES: dict[str, str | Callable[[Mapping[str, Any]], str]] = {
     "agenda.accepted": N_("%(who)s accepted item no. %(id)s onto the agenda of forum no. %(forum)s"),
@@ -54,6 +59,7 @@ SENTENCES: dict[str, str | Callable[[Mapping[str, Any]], str]] = {
     "comment.posted": N_("%(who)s commented on document no. %(document)s"),
     "comment.resolved": N_("%(who)s marked comment no. %(id)s as resolved"),
     "comment.reopened": N_("%(who)s reopened comment no. %(id)s"),
+    "comment.restored": N_("%(who)s showed hidden comment no. %(id)s again"),
     "consultation.assigned": N_("%(who)s assigned consultation no. %(id)s to member no. %(user)s"),
     "consultation.closed": N_("%(who)s closed consultation no. %(id)s"),
     "consultation.message_posted": N_("%(who)s wrote in consultation no. %(id)s"),
@@ -72,6 +78,8 @@ SENTENCES: dict[str, str | Callable[[Mapping[str, Any]], str]] = {
     "document.tagged": N_("%(who)s changed the sectors and themes of document no. %(id)s"),
     "facilitator.appointed": N_("%(who)s appointed member no. %(user)s a facilitator of workshop no. %(workshop)s"),
     "facilitator.removed": N_("%(who)s removed member no. %(user)s as a facilitator of workshop no. %(workshop)s"),
+    "flag.created": N_("%(who)s sent report no. %(id)s to the moderators"),
+    "flags.kept": lambda d: _KEPT.get(d.get("subject", ""), _KEPT["comment"]),
     "forum.created": N_("%(who)s created forum no. %(id)s"),
     "forum.status_set": N_("%(who)s set the status of forum no. %(id)s: %(status)s"),
     "forum.updated": N_("%(who)s changed the details of forum no. %(id)s"),

@@ -156,3 +156,27 @@ def check_hide_comment(
     db.flush()
     record(db, actor_id=actor.id, action="comment.hidden", obj=comment, reason=reason)
     return comment
+
+
+def check_restore_comment(
+    db: Session, *, comment: Comment, actor: User, membership: Membership | None, data: Mapping
+) -> Comment:
+    """Shown again; the audit log keeps who hid it and why, and who showed it again and why."""
+    require(rules.can_restore_comment(actor, membership, comment))
+    check = Checker(data)
+    reason = check.text("reason", max_length=500)
+    check.done()
+    hidden_by, hidden_reason = comment.hidden_by, comment.hidden_reason
+    comment.hidden_at, comment.hidden_by, comment.hidden_reason = None, None, ""
+    db.add(comment)
+    db.flush()
+    record(
+        db,
+        actor_id=actor.id,
+        action="comment.restored",
+        obj=comment,
+        reason=reason,
+        hidden_by=hidden_by,
+        hidden_reason=hidden_reason,
+    )
+    return comment

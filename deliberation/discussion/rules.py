@@ -42,6 +42,11 @@ def can_hide_comment(actor: User | None, membership: Membership | None, comment:
     return is_moderator(actor, membership) and comment.hidden_at is None
 
 
+def can_restore_comment(actor: User | None, membership: Membership | None, comment: Comment) -> bool:
+    """A hidden comment can be shown again by those who may hide it, when the hiding was a mistake."""
+    return is_moderator(actor, membership) and comment.hidden_at is not None
+
+
 def can_propose_amendment(actor: User | None, document: Document) -> bool:
     return is_signed_in(actor) and document.status in DISCUSSABLE
 

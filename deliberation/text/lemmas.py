@@ -16,6 +16,7 @@ its offsets in the original and ``highlight`` can mark the very words the author
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -23,7 +24,7 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from . import morphology
-from .tokens import WORD_RE
+from .tokens import WORD_RE, continues_left
 
 __all__ = [
     "APOSTROPHE",
@@ -227,6 +228,43 @@ def highlight(original_text: str, lemmas: Iterable[str | Iterable[str]], *, max_
     return Highlighter(lemmas, max_chars=max_chars)(original_text)
 
 
+class _WordsByLemma:
+    """Every word met so far, filed under each of its lemmas, for the whole process.
+
+    Which words of a text match a query is then a few set operations done in C: the text's words
+    less the known ones (new words get their lemmas looked up and are filed), and what is left
+    against the words filed under the query's lemmas. Looking up each distinct word of a page's
+    texts one by one, even in a cache, was most of what a search page spent on its snippets.
+    Bounded: past ``limit`` words it starts afresh.
+    """
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self.limit = limit
+        self.known: set[str] = set()
+        self._by_lemma: dict[str, set[str]] = {}
+        self._lock = threading.Lock()
+
+    def learn(self, words: Iterable[str]) -> None:
+        with self._lock:
+            if len(self.known) > self.limit:
+                self.known, self._by_lemma = set(), {}
+            for word in words:
+                if _indexable(word):
+                    for lemma in word_lemmas(word):
+                        self._by_lemma.setdefault(lemma, set()).add(word)
+                # Known only once filed, so a reader never takes a word as known before it is.
+                self.known.add(word)
+
+    def having(self, lemmas: Iterable[str]) -> set[str]:
+        found: set[str] = set()
+        for lemma in lemmas:
+            found.update(self._by_lemma.get(lemma, ()))
+        return found
+
+
+_WORDS = _WordsByLemma()
+
+
 class Highlighter:
     """``highlight`` for one query and many texts, such as a page of hits: each distinct word of
     the texts is looked up once, however many texts it is in."""
@@ -238,21 +276,12 @@ class Highlighter:
         self._seen: dict[str, frozenset[int]] = {}
 
     def __call__(self, original_text: str) -> Markup:
-        terms, max_chars = self.terms, self.max_chars
+        max_chars = self.max_chars
         text = unicodedata.normalize("NFC", original_text)
         scan = _one_for_one(text)
-        found: list[tuple[int, int, frozenset[int]]] = []
         reach = max_chars * 3 // 4
-        if terms:
-            # Once per word of the text, so a word already seen costs a dictionary lookup, and a
-            # new one that matches nothing (most of them) a lookup of its lemmas; no call more.
-            for match in WORD_RE.finditer(scan):
-                hits = self._lookup(match.group())
-                if hits:
-                    found.append((match.start(), match.end(), hits))
-                    # A window with every query term cannot be beaten: stop reading a long text here.
-                    if _covers(found, reach, len(terms)):
-                        break
+        spans = self._spans(scan) if self.terms else []
+        found = self._found(spans, reach)
         if found:
             first = found[_best_start(found, reach)][0]
             start = _snap_left(text, max(0, first - max_chars // 5), max(0, first - max_chars // 3))
@@ -267,23 +296,54 @@ class Highlighter:
             start += 1
         pieces: list[str] = ["…"] if text[:start].strip() else []
         cursor = start
-        for m_start, m_end in self._marks(scan, start, end) if found else ():
+        for m_start, m_end, _ in spans:
+            if m_start < start:
+                continue
+            if m_start >= end:
+                break
             pieces.append(str(escape(_SPACE.sub(" ", text[cursor:m_start]))))
-            pieces.append(f"<mark>{escape(text[m_start:m_end])}</mark>")
-            cursor = m_end
+            pieces.append(f"<mark>{escape(text[m_start : min(m_end, end)])}</mark>")
+            cursor = min(m_end, end)
         pieces.append(str(escape(_SPACE.sub(" ", text[cursor:end]).rstrip())))
         if text[end:].strip():
             pieces.append("…")
         return Markup("".join(pieces))
 
-    def _marks(self, scan: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-        """The spans of matching words within ``[start, end)``, clipped to it."""
-        # As in __call__: the words after the first matches are new here, and most match nothing.
-        for match in WORD_RE.finditer(scan, start):
-            if match.start() >= end:
-                return
-            if self._lookup(match.group()):
-                yield match.start(), min(match.end(), end)
+    def _spans(self, scan: str) -> list[tuple[int, int, frozenset[int]]]:
+        """Every word of the text that matches a query term, in order, with the terms it matches.
+
+        Walking the text word by word in Python was most of a page's search time. Here the text's
+        distinct words come from one ``findall``; a word already met on this page costs a set
+        operation in C, a new one a lookup of its lemmas; then each matching word (a handful) is
+        found with ``str.find``, and kept where it is a whole word, as ``WORD_RE`` cuts them.
+        """
+        distinct = set(WORD_RE.findall(scan))
+        new = distinct - _WORDS.known
+        if new:
+            _WORDS.learn(new)
+        matching = distinct & _WORDS.having(self._wanted)
+        spans = [span for word in matching for span in self._occurrences(scan, word)]
+        spans.sort(key=lambda span: span[0])
+        return spans
+
+    def _occurrences(self, scan: str, word: str) -> Iterator[tuple[int, int, frozenset[int]]]:
+        hits = self._lookup(word)
+        pos = scan.find(word)
+        while pos >= 0:
+            end = pos + len(word)
+            token = WORD_RE.match(scan, pos)
+            if token is not None and token.end() == end and not continues_left(scan, pos):
+                yield pos, end, hits
+            pos = scan.find(word, end)
+
+    def _found(self, spans: list[tuple[int, int, frozenset[int]]], reach: int) -> list[tuple[int, int, frozenset[int]]]:
+        """The matches up to the first window holding every query term: none later can beat it."""
+        found: list[tuple[int, int, frozenset[int]]] = []
+        for span in spans:
+            found.append(span)
+            if _covers(found, reach, len(self.terms)):
+                break
+        return found
 
     def _lookup(self, word: str) -> frozenset[int]:
         """The query terms ``word`` matches: a dictionary lookup for a word already seen, a lookup

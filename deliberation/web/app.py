@@ -20,8 +20,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount, Route, get_route_path
-from starlette.staticfiles import StaticFiles
+from starlette.routing import get_route_path
 from starlette.types import Scope
 
 from ..db import SessionFactory, engine_for, saved_id
@@ -35,36 +34,14 @@ from ..outbox.sweeper import Sweeper
 from ..settings import LOCALES, Settings, check_secret_key
 from ..voting.turnout import TurnoutPublisher
 from ..wiring import wire
-from . import (
-    accounts,
-    admin,
-    amendments,
-    api,
-    assembly,
-    booth,
-    comments,
-    console,
-    consultations,
-    delegates,
-    drafting,
-    exports,
-    feeds,
-    forums,
-    health,
-    home,
-    live,
-    notifications,
-    projector,
-    resolutions,
-    voting,
-    workshops,
-)
+from . import accounts, api, health
 from .compression import CompressionMiddleware
 from .context import Ctx
 from .fastpath import PublicFastPathMiddleware
 from .forms import FormGuardMiddleware, csrf_token
 from .locale import LocaleMiddleware
 from .rendering import STATIC_DIR, make_templates, url_for
+from .routes import routes
 from .security import HEADERS as SECURITY_HEADERS
 from .security import SecurityHeadersMiddleware
 from .sessions import SessionMiddleware
@@ -232,45 +209,6 @@ def _static_version() -> str:
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
-
-
-def routes() -> list:
-    return [
-        Route("/", home.index, name="home"),
-        Route("/healthz", home.health, name="health"),
-        Route("/readyz", health.ready, name="ready"),
-        Route("/language", home.set_language, methods=["POST"], name="language"),
-        *accounts.routes(),
-        *workshops.routes(),
-        *forums.routes(),
-        *assembly.routes(),
-        *delegates.routes(),
-        *console.routes(),
-        *voting.routes(),
-        *booth.routes(),
-        *projector.routes(),
-        *live.routes(),
-        *resolutions.routes(),
-        *feeds.routes(),
-        *exports.routes(),
-        *api.routes(),
-        *drafting.routes(),
-        *comments.routes(),
-        *amendments.routes(),
-        *notifications.routes(),
-        *admin.routes(),
-        *consultations.routes(),
-        Mount("/static", app=CachedStaticFiles(directory=STATIC_DIR), name="static"),
-    ]
-
-
-class CachedStaticFiles(StaticFiles):
-    """Static files are addressed with a content version, so they may be cached for a year."""
-
-    def file_response(self, *args, **kwargs) -> Response:
-        response = super().file_response(*args, **kwargs)
-        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-        return response
 
 
 def create_app(

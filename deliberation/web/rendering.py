@@ -21,6 +21,7 @@ from ..drafting.actions import check_preview_text
 from ..drafting.models import DocumentKind, DocumentStatus, RevisionOrigin
 from ..errors import ValidationError
 from ..forums.models import AgendaKind, AgendaOutcome, AgendaStatus, ForumStatus, SpeakerStatus
+from ..moderation.rules import can_report
 from ..settings import LOCALES
 from ..taxonomy import SECTORS, THEMES
 from ..text.changes import Excerpt, ShownRow, group_changes, render_changes
@@ -140,6 +141,8 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
         PASSWORD_MIN_LENGTH=PASSWORD_MIN_LENGTH,
         SECTORS=SECTORS,
         THEMES=THEMES,
+        # Anything a member reads may carry a "Report" link; one rule decides where it shows.
+        can_report=can_report,
         # The closed sets, for their labels (``DocumentStatus(document.status).label``) and options.
         **{
             enum.__name__: enum

@@ -198,3 +198,20 @@ def test_lemmas_module_imports_no_database_or_web_framework():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_words_filed_by_lemma_start_afresh_when_full_and_marks_stay_right(monkeypatch):
+    from deliberation.text import lemmas as lemmas_module
+
+    monkeypatch.setattr(lemmas_module, "_WORDS", lemmas_module._WordsByLemma(limit=4))
+    texts = [
+        "Рада громади ухвалила програму підтримки молоді на наступний рік.",
+        "Молодь села просила раду про спортивний майданчик, і рада погодилась.",
+        "Відрада для громадян: у громадах відкрили центри надання адміністративних послуг.",
+    ]
+    terms = [query_word_lemmas("рада"), query_word_lemmas("молодь")]
+    shared = Highlighter(terms, max_chars=120)
+    for _ in range(2):
+        assert [str(shared(text)) for text in texts] == [_reference_highlight(text, terms, 120) for text in texts]
+    assert len(lemmas_module._WORDS.known) <= 4 + max(len(set(WORD_RE.findall(t))) for t in texts)
+    assert "<mark>Відрада</mark>" not in str(shared(texts[2]))

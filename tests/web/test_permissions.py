@@ -14,6 +14,8 @@ from starlette.routing import Mount, Route
 
 from deliberation.discussion.actions import check_propose_amendment as propose_amendment
 from deliberation.discussion.comments import check_post_comment as post_comment
+from deliberation.moderation.actions import check_hide, check_report
+from deliberation.moderation.models import Subject
 from deliberation.testing import (
     csrf_token,
     make_document,
@@ -407,6 +409,63 @@ TABLE = [
         "POST",
         "/comments/{comment}/hide",
         {"reason": "Не по темі"},
+        dict(anonymous=401, member=403, facilitator=303, coordinator=303),
+    ),
+    ("moderation", "GET", "/moderation", None, dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
+    (
+        "moderation_hide",
+        "GET",
+        "/moderation/comment/{comment}/hide",
+        None,
+        dict(anonymous="login", member=403, facilitator=403, coordinator=200),
+    ),
+    (
+        "moderation_hide",
+        "POST",
+        "/moderation/comment/{comment}/hide",
+        {"reason": "Образливо"},
+        dict(anonymous=401, member=403, facilitator=403, coordinator=303),
+    ),
+    (
+        "moderation_keep",
+        "GET",
+        "/moderation/comment/{comment}/keep",
+        None,
+        dict(anonymous="login", member=403, facilitator=403, coordinator=200),
+    ),
+    (
+        "moderation_keep",
+        "POST",
+        "/moderation/comment/{comment}/keep",
+        {"note": "По суті"},
+        dict(anonymous=401, member=403, facilitator=403, coordinator=303),
+    ),
+    (
+        "moderation_restore",
+        "GET",
+        "/moderation/comment/{hidden_comment}/restore",
+        None,
+        dict(anonymous="login", member=403, facilitator=403, coordinator=200),
+    ),
+    (
+        "moderation_restore",
+        "POST",
+        "/moderation/comment/{hidden_comment}/restore",
+        {"reason": "Помилково"},
+        dict(anonymous=401, member=403, facilitator=403, coordinator=303),
+    ),
+    (
+        "report",
+        "GET",
+        "/report/comment/{comment}",
+        None,
+        dict(anonymous="login", member=403, facilitator=200, coordinator=200),
+    ),
+    (
+        "report",
+        "POST",
+        "/report/comment/{comment}",
+        {"reason": "spam"},
         dict(anonymous=401, member=403, facilitator=303, coordinator=303),
     ),
     (
@@ -815,6 +874,9 @@ def world(db):
     forum = make_forum(db, creator=coordinator)
     document = make_document(db, workshop=workshop, author=facilitator, revisions=2)
     comment = post_comment(db, document=document, actor=member, data={"body": "Зауваження учасника."})
+    check_report(db, actor=requester, subject=Subject.COMMENT, subject_id=comment.id, data={"reason": "abuse"})
+    hidden_comment = post_comment(db, document=document, actor=member, data={"body": "Приховане зауваження."})
+    check_hide(db, actor=coordinator, subject=Subject.COMMENT, subject_id=hidden_comment.id, data={"reason": "Спам"})
     amendment = propose_amendment(
         db,
         document=document,
@@ -848,6 +910,7 @@ def world(db):
         "forum": forum,
         "document": document,
         "comment": comment,
+        "hidden_comment": hidden_comment,
         "amendment": amendment,
         # _fill reads .id: the resolution's address is its year and its number within the year.
         "year": SimpleNamespace(id=resolution.year),

@@ -1,0 +1,81 @@
+"""Reporting and moderating over HTTP, as members and coordinators use the pages."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+from starlette.testclient import TestClient
+
+from deliberation.discussion.models import Comment
+from deliberation.moderation.models import Flag
+from deliberation.testing import post, sign_in
+
+from .conftest import RUDE
+
+
+def test_a_member_reports_a_comment_and_a_coordinator_hides_it_from_the_queue(app, db, people, comment):
+    with TestClient(app) as reader:
+        sign_in(reader, people["reader"].email)
+        thread = reader.get(f"/documents/{comment.document_id}/comments")
+        assert f"/report/comment/{comment.id}" in thread.text
+        form = reader.get(f"/report/comment/{comment.id}")
+        assert form.status_code == 200 and RUDE in form.text
+        sent = post(reader, f"/report/comment/{comment.id}", {"reason": "abuse", "note": "Образи"})
+        assert sent.status_code == 303 and f"comment-{comment.id}" in sent.headers["location"]
+    with TestClient(app) as coordinator:
+        sign_in(coordinator, people["coordinator"].email)
+        queue = coordinator.get("/moderation")
+        assert RUDE in queue.text and "Уважна читачка" in queue.text and "Образи" in queue.text
+        hidden = post(coordinator, f"/moderation/comment/{comment.id}/hide", {"reason": "Образи на адресу авторів"})
+        assert hidden.status_code == 303
+        after = coordinator.get("/moderation")
+        assert "Образи на адресу авторів" in after.text and f"/moderation/comment/{comment.id}/restore" in after.text
+    db.expire_all()
+    assert db.get(Comment, comment.id).hidden_at is not None
+    with TestClient(app) as reader:
+        sign_in(reader, people["reader"].email)
+        assert RUDE not in reader.get(f"/documents/{comment.document_id}/comments").text
+
+
+def test_a_refused_report_comes_back_with_the_error_and_writes_nothing(app, db, people, comment):
+    with TestClient(app) as reader:
+        sign_in(reader, people["reader"].email)
+        refused = post(reader, f"/report/comment/{comment.id}", {"reason": "other", "note": ""})
+    assert refused.status_code == 422 and 'id="e-note"' in refused.text
+    assert db.exec(select(Flag)).all() == []
+
+
+def test_the_author_sees_no_report_link_on_their_own_comment(app, people, comment):
+    with TestClient(app) as author:
+        sign_in(author, people["author"].email)
+        assert f"/report/comment/{comment.id}" not in author.get(f"/documents/{comment.document_id}/comments").text
+        assert author.get(f"/report/comment/{comment.id}").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/report/proposal/1",
+        "/report/%3Cscript%3E/1",
+        "/report/comment/99999999999999999999",
+        "/report/comment/0",
+        "/moderation/nothing/1/hide",
+        "/moderation/comment/999999/hide",
+        "/moderation?kind=%00",
+    ],
+)
+def test_hostile_addresses_get_a_clear_answer_never_an_error(app, people, path):
+    with TestClient(app) as coordinator:
+        sign_in(coordinator, people["coordinator"].email)
+        response = coordinator.get(path)
+    assert response.status_code in (200, 404)
+
+
+def test_the_queue_tells_nothing_to_those_who_do_not_moderate(app, people, comment):
+    with TestClient(app) as reader:
+        sign_in(reader, people["reader"].email)
+        post(reader, f"/report/comment/{comment.id}", {"reason": "spam"})
+    with TestClient(app) as facilitator:
+        sign_in(facilitator, people["facilitator"].email)
+        refused = facilitator.get("/moderation")
+    assert refused.status_code == 403 and "Уважна читачка" not in refused.text
