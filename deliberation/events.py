@@ -76,6 +76,24 @@ resolution_adopted = _signal(
     "resolution adopted",
     "A final vote adopted a text and it was frozen as a resolution: resolution_id, number, document_id, forum_id, vote_id, hash.",
 )
+# Consultations are private to their requester, assignee and coordinators: their events carry ids
+# and statuses only, never a subject, a question, a message or a file name, since a host may
+# broadcast what it hears. A host that needs the text asks Deliberation with the id.
+consultation_requested = _signal(
+    "consultation requested", "A member asked for an expert consultation: consultation_id, requester_id."
+)
+consultation_assigned = _signal(
+    "consultation assigned",
+    "A coordinator assigned a consultation (or assigned it anew): consultation_id, assignee_id, actor_id.",
+)
+consultation_message_posted = _signal(
+    "consultation message posted",
+    "A message was posted in a consultation's private thread: consultation_id, message_id, author_id, status (after it).",
+)
+consultation_status_changed = _signal(
+    "consultation status changed",
+    "A consultation was closed or reopened: consultation_id, status ('closed', 'new', 'assigned'), actor_id.",
+)
 item_reported = _signal(
     "item reported",
     "A member reported something for moderation: subject ('comment'...), subject_id, reason. Who reported it stays in the app.",
@@ -123,6 +141,10 @@ ALL: tuple[NamedSignal, ...] = (
     vote_opened,
     vote_closed,
     resolution_adopted,
+    consultation_requested,
+    consultation_assigned,
+    consultation_message_posted,
+    consultation_status_changed,
     item_reported,
     item_hidden,
     item_restored,

@@ -58,6 +58,9 @@ __all__ += ["SearchEntry", "OutboxEntry"]
 from .live.models import LiveEvent  # noqa: E402
 
 __all__ += ["LiveEvent"]
+from .consultations.models import Consultation, ConsultationAttachment, ConsultationMessage  # noqa: E402
+
+__all__ += ["Consultation", "ConsultationAttachment", "ConsultationMessage"]
 from .moderation.models import Flag  # noqa: E402
 
 __all__ += ["Flag"]

@@ -26,6 +26,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from . import create_app, migrate
 from .accounts.models import User
 from .calendar.models import WorkshopSession
+from .consultations.models import Consultation, ConsultationStatus
 from .db import SessionFactory, make_engine, saved_id
 from .demo import load_demo
 from .discussion.actions import check_propose_amendment
@@ -174,6 +175,12 @@ STOPS = [
     ("session", "/calendar/sessions/{session}", "facilitator", False),
     ("session-new", "/workshops/{workshop}/sessions/new", "facilitator", False),
     ("session-edit", "/calendar/sessions/{session}/edit", "facilitator", False),
+    ("consultations", "/consultations", "member", False),
+    ("consultation-new", "/consultations/new", "member", False),
+    ("consultation-waiting", "/consultations/{new_consultation}", "member", False),
+    ("consultation-answered", "/consultations/{answered_consultation}", "coordinator", False),
+    ("consultation-queue", "/consultations/queue", "coordinator", False),
+    ("consultation-assign", "/consultations/{new_consultation}/assign", "coordinator", False),
 ]
 
 
@@ -241,7 +248,10 @@ def _ids(db: Session) -> dict:
     item = _first(db, select(AgendaItem).where(col(AgendaItem.forum_id) == closed.id))
     vote = _first(db, select(Vote).where(col(Vote.forum_id) == closed.id))
     document = _first(db, select(Document).order_by(col(Document.id)))
+    consultations = {c.status: c.id for c in db.exec(select(Consultation))}
     return {
+        "new_consultation": consultations[ConsultationStatus.NEW],
+        "answered_consultation": consultations[ConsultationStatus.ANSWERED],
         "resolution": resolution.number,
         "closed_forum": closed.id,
         "planned_forum": planned.id,

@@ -143,6 +143,11 @@ PAGES = [
     "/documents/{document}/amendments/new?pid={pid}",
     "/amendments/{amendment}",
     "/amendments/{amendment}/edit",
+    "/consultations",
+    "/consultations/queue",
+    "/consultations/new",
+    "/consultations/{consultation}",
+    "/consultations/{consultation}/assign",
     "/moderation",
     "/moderation/comment/{comment}/hide",
     "/moderation/comment/{comment}/keep",
@@ -207,6 +212,9 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
     )
     assembly = _assembly_pages(db, coordinator=coordinator, requester=requester, workshop=workshop)
     assembly["session"] = _session(db, workshop=workshop, coordinator=coordinator, member=requester)
+    from tests.consultations.helpers import make_consultation, make_parties
+
+    consultation = make_consultation(db, make_parties(db), answered=True)
     db.commit()
     client.post("/language", data={"lang": locale, "csrf_token": csrf_token(client)})
     rendered = set()
@@ -224,6 +232,7 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
                 pid=pid,
                 comment=comment.id,
                 amendment=amendment.id,
+                consultation=consultation.id,
                 reply=reply.id,
                 hidden=hidden.id,
                 **assembly,
@@ -262,6 +271,7 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
         "workshops/_membership.html",
         "workshops/_people.html",
         "admin/_nav.html",
+        "consultations/_rows.html",
         "moderation/_item.html",
         "voting/_macros.html",
         "drafting/_diff.html",

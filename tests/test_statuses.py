@@ -13,7 +13,7 @@ from enum import StrEnum
 
 import pytest
 from babel.messages.pofile import read_po
-from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, TypeDecorator, inspect, text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, LargeBinary, TypeDecorator, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from deliberation import i18n, migrate, models
@@ -106,6 +106,8 @@ def _row(table: str, column: str) -> dict:
             row[c.name] = now.date()
         elif isinstance(kind, Integer):
             row[c.name] = 0
+        elif isinstance(kind, LargeBinary):
+            row[c.name] = b"x"
         else:
             row[c.name] = "x"
     return row

@@ -16,13 +16,14 @@ import secrets
 from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl
 
-from starlette.datastructures import FormData, Headers
+from starlette.datastructures import FormData, Headers, UploadFile
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import get_route_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..consultations.files import MAX_ATTACHMENT_BYTES
 from ..drafting.models import MAX_BODY_CHARS
 from ..exports.docx_in import MAX_BYTES as MAX_DOCX_BYTES
 from ..params import number_or_none
@@ -50,6 +51,9 @@ _BODY_LIMITS = (
     (re.compile(r"/documents/\d+/amendments/new"), LONG_TEXT_BODY_BYTES),
     (re.compile(r"/amendments/\d+/edit"), LONG_TEXT_BODY_BYTES),
     (re.compile(r"/workshops/\d+/documents/import"), MAX_DOCX_BYTES + _MARGIN),
+    # A consultation's request: the attachment plus its question (10,000 characters, form-encoded
+    # within the margin's room twice over).
+    (re.compile(r"/consultations/new"), MAX_ATTACHMENT_BYTES + 2 * _MARGIN),
 )
 
 
@@ -190,6 +194,8 @@ class FormGuardMiddleware:
         if method not in SAFE_METHODS and not self.csrf_exempt(scope):
             sent = headers.get(CSRF_HEADER) or form.get(CSRF_FIELD, "")
             if not csrf_matches(sent, scope["delib_session"].get("csrf", "")):
+                # No handler will close the uploads the parser spooled; their text values stay.
+                form = {k: v for k, v in form.items() if not _close_if_upload(v)}
                 scope["state"]["refused_form"] = form  # shown read-only, so the typed text is not lost
                 await self._refuse(scope, receive, send, 403, "csrf")
                 return
@@ -253,6 +259,13 @@ class FormGuardMiddleware:
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, status: int, code: str) -> None:
         response = await self.render_error(scope, status, code)
         await response(scope, receive, send)
+
+
+def _close_if_upload(value: object) -> bool:
+    if isinstance(value, UploadFile):
+        value.file.close()
+        return True
+    return False
 
 
 def _first_values(pairs) -> dict:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from ..consultations import queries as consultation_queries
+from ..consultations.models import Consultation
+from ..consultations.rules import can_read_consultation
 from ..drafting import queries as drafting_queries
 from ..drafting.models import Revision
 from ..drafting.queries import DocumentView
@@ -83,3 +86,18 @@ def compared_revisions(ctx: Ctx, view: DocumentView) -> tuple[Revision, Revision
     if old_number not in revisions or new_number not in revisions:
         raise revision_not_found()
     return revisions[old_number], revisions[new_number]
+
+
+def consultation_not_found() -> NotFound:
+    return NotFound("consultation_not_found", N_("There is no such consultation."))
+
+
+def consultation(ctx: Ctx) -> Consultation:
+    """The consultation the path names, for its requester, its assignee and coordinators only: to
+    anyone else it does not exist (404, the same answer as for an id nobody used)."""
+    found = consultation_queries.get_consultation(ctx.db, _path_id(ctx.request, "consultation_id"))
+    if found is None or not can_read_consultation(ctx.actor, found):
+        if ctx.actor is None and ctx.app_state.identity is None:
+            ctx.require_actor()
+        raise consultation_not_found()
+    return found

@@ -16,6 +16,7 @@ from . import (
     calendar,
     comments,
     console,
+    consultations,
     delegates,
     drafting,
     exports,
@@ -61,6 +62,7 @@ def routes() -> list:
         *notifications.routes(),
         *admin.routes(),
         *moderation.routes(),
+        *consultations.routes(),
         Mount("/static", app=CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
 

@@ -56,6 +56,8 @@ FORM_FIELDS = sorted(
     {
         "amendment_id",
         "appoint",
+        "assignee_id",
+        "attachment",
         "back",
         "ballot_key",
         "base",
@@ -95,6 +97,7 @@ FORM_FIELDS = sorted(
         "place",
         "present",
         "proposed",
+        "question",
         "quorum_base",
         "quorum_den",
         "quorum_num",
@@ -127,6 +130,7 @@ FORM_FIELDS = sorted(
         "against",
         "abstain",
         "reply",
+        "request_key",
     }
 )
 # Fields a form has beyond the ones its row in the permission table fills.
@@ -144,6 +148,7 @@ EXTRA_FIELDS = {
     "notifications_read": ("id",),
     "speakers_settings": ("seconds",),
     "document_tags": ("themes",),
+    "consultation_new": ("request_key", "attachment"),
 }
 QUERY_PARAMS = (
     "page",

@@ -28,6 +28,8 @@ from deliberation.testing import (
 )
 from deliberation.workshops.models import Membership
 from deliberation.workshops.queries import get_membership
+from tests.consultations.permission_rows import ROWS as CONSULTATION_ROWS
+from tests.consultations.permission_rows import consultation_world
 
 ROLES = ("anonymous", "member", "facilitator", "coordinator")
 SOON = (date.today() + timedelta(days=10)).isoformat()
@@ -821,6 +823,8 @@ TABLE += [
 
 # Exports of a resolution and comparative tables: public for a resolution (tests/exports reads real ones), for
 # members for a draft; starting a draft from a .docx is creating a document (without a file the facilitator gets 422).
+TABLE += CONSULTATION_ROWS
+
 _NO_SUCH_RESOLUTION = dict(anonymous=404, member=404, facilitator=404, coordinator=404)
 TABLE += [
     ("resolution_md", "GET", "/resolutions/1900/1.md", None, _NO_SUCH_RESOLUTION),
@@ -986,8 +990,10 @@ def world(db):
         )
         for extra in ({}, {"members_only": "1"})
     )
+    consultations = consultation_world(db, coordinator=coordinator)
     db.commit()
     return {
+        **consultations,
         "session": session,
         "private_session": private_session,
         "coordinator": coordinator,

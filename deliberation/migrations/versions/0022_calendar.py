@@ -1,7 +1,7 @@
 """calendar
 
 Revision ID: 0022_calendar
-Revises: 0018
+Revises: 0021_consultations
 Create Date: 2026-12-07
 
 Workshop sessions (``delib_workshop_session``), the meetings of the half-year activity plan, and
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022_calendar"
-down_revision = "0018"
+down_revision = "0021_consultations"
 branch_labels = None
 depends_on = None
 
