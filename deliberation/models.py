@@ -58,3 +58,6 @@ __all__ += ["SearchEntry", "OutboxEntry"]
 from .live.models import LiveEvent  # noqa: E402
 
 __all__ += ["LiveEvent"]
+from .places.models import Place  # noqa: E402
+
+__all__ += ["Place"]

@@ -53,6 +53,7 @@ from . import (
     home,
     live,
     notifications,
+    places,
     projector,
     resolutions,
     voting,
@@ -258,6 +259,7 @@ def routes() -> list:
         *amendments.routes(),
         *notifications.routes(),
         *admin.routes(),
+        *places.routes(),
         Mount("/static", app=CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
 

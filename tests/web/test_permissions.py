@@ -519,6 +519,14 @@ TABLE = [
         {"follow": "1"},
         dict(anonymous=401, member=303, facilitator=303, coordinator=303),
     ),
+    # The hromada picker's second step: public, like the codifier it reads.
+    (
+        "place_hromadas",
+        "GET",
+        "/places/hromadas?oblast=UA05000000000010236",
+        None,
+        dict(anonymous=200, member=200, facilitator=200, coordinator=200),
+    ),
     ("resolutions", "GET", "/resolutions", None, dict(anonymous=301, member=301, facilitator=301, coordinator=301)),
     # The world has no resolution (adopting would freeze its document); tests/resolutions read real ones.
     (
