@@ -77,6 +77,23 @@ resolution_adopted = _signal(
     "A final vote adopted a text and it was frozen as a resolution: resolution_id, number, document_id, forum_id, vote_id, hash.",
 )
 
+report_submitted = _signal(
+    "report submitted",
+    "A member reported (or updated their report on) carrying out a resolution in a hromada: report_id, "
+    "resolution_id, hromada_code (KATOTTG), status, version, author_id.",
+)
+report_hidden = _signal(
+    "report hidden",
+    "A coordinator hid a report on carrying out a resolution: report_id, resolution_id, actor_id.",
+)
+
+practice_offered = _signal(
+    "practice offered",
+    "A member offered a carried-out report as a practice: practice_id, report_id, resolution_id, hromada_code, "
+    "sector, theme, shares_experience (the hromada joined the register), author_id.",
+)
+practice_hidden = _signal("practice hidden", "A coordinator hid a practice: practice_id, actor_id.")
+
 ALL: tuple[NamedSignal, ...] = (
     user_joined,
     user_role_changed,
@@ -96,6 +113,10 @@ ALL: tuple[NamedSignal, ...] = (
     vote_opened,
     vote_closed,
     resolution_adopted,
+    report_submitted,
+    report_hidden,
+    practice_offered,
+    practice_hidden,
 )
 
 

@@ -61,3 +61,9 @@ __all__ += ["LiveEvent"]
 from .places.models import Place  # noqa: E402
 
 __all__ += ["Place"]
+from .reports.models import Report, ReportVersion  # noqa: E402
+
+__all__ += ["Report", "ReportVersion"]
+from .practices.models import ExperienceOffer, Practice  # noqa: E402
+
+__all__ += ["Practice", "ExperienceOffer"]

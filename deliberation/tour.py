@@ -32,6 +32,8 @@ from .discussion.comments import check_post_comment
 from .drafting.models import Document, Revision
 from .forums import presence
 from .forums.models import AgendaItem, Forum, ForumStatus
+from .practices.models import Practice
+from .reports.models import Report, ReportStatus
 from .resolutions.models import Resolution
 from .settings import Settings
 from .testing import make_sitting, signed_in_session
@@ -123,6 +125,13 @@ STOPS = [
     ("projector", "/forums/{open_forum}/projector", "anonymous", True),
     ("vote-new", "/forums/{open_forum}/agenda/{open_item}/votes/new", "chair", False),
     ("library", "/library", "anonymous", True),
+    ("reports", "/reports", "anonymous", False),
+    ("resolution-reports", "/resolutions/{resolution}/reports", "coordinator", False),
+    ("report-new", "/resolutions/{resolution}/reports/new", "member", False),
+    ("practices", "/practices?q=бюджету", "anonymous", False),
+    ("practice", "/practices/{practice}", "coordinator", False),
+    ("practice-offer", "/reports/{carried_out_report}/practice", "facilitator", False),
+    ("experience-register", "/practices/hromadas", "member", False),
     ("resolution", "/resolutions/{resolution}", "anonymous", True),
     ("resolution-history", "/resolutions/{resolution}/history", "anonymous", False),
     ("resolution-compare", "/resolutions/{resolution}/compare?from=1&to=1&view=side", "anonymous", False),
@@ -206,7 +215,18 @@ def _ids(db: Session) -> dict:
     item = _first(db, select(AgendaItem).where(col(AgendaItem.forum_id) == closed.id))
     vote = _first(db, select(Vote).where(col(Vote.forum_id) == closed.id))
     document = _first(db, select(Document).order_by(col(Document.id)))
+    practice = _first(db, select(Practice).order_by(col(Practice.id)))
+    # The facilitator's demo report says «carried out» and is not a practice yet.
+    member = _first(db, select(User).where(col(User.email) == "deputy@demo.example"))
+    report = _first(
+        db,
+        select(Report)
+        .where(col(Report.author_id) == member.id, col(Report.status) == ReportStatus.CARRIED_OUT)
+        .order_by(col(Report.id).desc()),
+    )
     return {
+        "practice": practice.id,
+        "carried_out_report": report.id,
         "resolution": resolution.number,
         "closed_forum": closed.id,
         "planned_forum": planned.id,

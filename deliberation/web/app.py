@@ -54,7 +54,9 @@ from . import (
     live,
     notifications,
     places,
+    practices,
     projector,
+    reports,
     resolutions,
     voting,
     workshops,
@@ -260,6 +262,8 @@ def routes() -> list:
         *notifications.routes(),
         *admin.routes(),
         *places.routes(),
+        *reports.routes(),
+        *practices.routes(),
         Mount("/static", app=CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
 

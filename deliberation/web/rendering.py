@@ -21,6 +21,7 @@ from ..drafting.actions import check_preview_text
 from ..drafting.models import DocumentKind, DocumentStatus, RevisionOrigin
 from ..errors import ValidationError
 from ..forums.models import AgendaKind, AgendaOutcome, AgendaStatus, ForumStatus, SpeakerStatus
+from ..reports.models import ReportStatus
 from ..settings import LOCALES
 from ..taxonomy import SECTORS, THEMES
 from ..text.changes import Excerpt, ShownRow, group_changes, render_changes
@@ -155,6 +156,7 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
                 SpeakerStatus,
                 DocumentKind,
                 DocumentStatus,
+                ReportStatus,
                 RevisionOrigin,
                 AmendmentKind,
                 AmendmentStatus,

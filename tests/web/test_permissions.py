@@ -14,6 +14,8 @@ from starlette.routing import Mount, Route
 
 from deliberation.discussion.actions import check_propose_amendment as propose_amendment
 from deliberation.discussion.comments import check_post_comment as post_comment
+from deliberation.practices.actions import check_offer_practice as offer_practice
+from deliberation.reports.actions import check_submit_report as submit_report
 from deliberation.testing import (
     csrf_token,
     make_document,
@@ -26,6 +28,10 @@ from deliberation.testing import (
 from deliberation.workshops.models import Membership
 
 ROLES = ("anonymous", "member", "facilitator", "coordinator")
+TODAY = date.today().isoformat()
+#: Вінницька громада (KATOTTG), where the world's member reports from.
+HROMADA = "UA05020030000031457"
+PRACTICE_FORM = {"title": "Бюджет участі", "summary": "Як ухвалили.", "sector": "education", "theme": "budget"}
 SOON = (date.today() + timedelta(days=10)).isoformat()
 LATER = (date.today() + timedelta(days=11)).isoformat()
 WORKSHOP_FORM = {
@@ -727,6 +733,83 @@ TABLE += [
     ("forum_vote_call", "GET", "/forums/{assembly}/vote-call", None, _EVERYONE),
 ]
 
+# Reports on carrying out resolutions: public to read; members report; the author updates; coordinators hide.
+REPORT_FORM = {"hromada": HROMADA, "status": "carried_out", "account": "Ухвалено.", "done_on": TODAY}
+TABLE += [
+    ("network_reports", "GET", "/reports", None, _EVERYONE),
+    ("resolution_reports", "GET", "/resolutions/{year}/{n}/reports", None, _EVERYONE),
+    (
+        "report_new",
+        "GET",
+        "/resolutions/{year}/{n}/reports/new",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "report_new",
+        "POST",
+        "/resolutions/{year}/{n}/reports/new",
+        REPORT_FORM,
+        dict(anonymous=401, member=303, facilitator=303, coordinator=303),
+    ),
+    (
+        "report_edit",
+        "GET",
+        "/reports/{report}/edit",
+        None,
+        dict(anonymous="login", member=200, facilitator=403, coordinator=403),
+    ),
+    (
+        "report_edit",
+        "POST",
+        "/reports/{report}/edit",
+        REPORT_FORM,
+        dict(anonymous=401, member=303, facilitator=403, coordinator=403),
+    ),
+    (
+        "report_hide",
+        "POST",
+        "/reports/{report}/hide",
+        {"reason": "Неправда"},
+        dict(anonymous=401, member=403, facilitator=403, coordinator=303),
+    ),
+]
+
+# Practices: public to read (the register's contacts only for members); the report's author offers; coordinators hide.
+TABLE += [
+    ("practices", "GET", "/practices?q=бюджету&sector=education&theme=budget", None, _EVERYONE),
+    (
+        "practices",
+        "GET",
+        "/practices?sector=space",
+        None,
+        dict(anonymous=400, member=400, facilitator=400, coordinator=400),
+    ),
+    ("experience_register", "GET", "/practices/hromadas", None, _EVERYONE),
+    ("practice", "GET", "/practices/{practice}", None, _EVERYONE),
+    (
+        "practice_offer",
+        "GET",
+        "/reports/{report}/practice",
+        None,
+        dict(anonymous="login", member=200, facilitator=403, coordinator=403),
+    ),
+    (
+        "practice_offer",
+        "POST",
+        "/reports/{report}/practice",
+        PRACTICE_FORM,
+        dict(anonymous=401, member=303, facilitator=403, coordinator=403),
+    ),
+    (
+        "practice_hide",
+        "POST",
+        "/practices/{practice}/hide",
+        {"reason": "Реклама"},
+        dict(anonymous=401, member=403, facilitator=403, coordinator=303),
+    ),
+]
+
 # The public library: everyone reads every resolution ({year}/{n}, adopted from a document of its own), its
 # drafting history, the feeds and the sitemap.
 TABLE += [
@@ -840,9 +923,24 @@ def world(db):
         actor=coordinator,
         document=make_document(db, workshop=workshop, author=facilitator, title="Ухвалене звернення"),
     )
+    report = submit_report(
+        db,
+        resolution=resolution,
+        actor=member,
+        data={"hromada": HROMADA, "status": "carried_out", "account": "Ухвалили.", "done_on": TODAY},
+    )
+    done = submit_report(
+        db,
+        resolution=resolution,
+        actor=facilitator,
+        data={"hromada": HROMADA, "status": "carried_out", "account": "Ухвалили теж.", "done_on": TODAY},
+    )
+    practice = offer_practice(db, report=done, actor=facilitator, data=PRACTICE_FORM)
     db.commit()
     return {
         "coordinator": coordinator,
+        "report": report,
+        "practice": practice,
         "facilitator": facilitator,
         "member": member,
         "requester": requester,
