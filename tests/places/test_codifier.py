@@ -99,8 +99,10 @@ def test_a_new_edition_renames_adds_and_withdraws_without_deleting(db, tmp_path)
     assert back.withdrawn == 1 and db.get(Place, gone.code).current is True
 
 
-def test_the_command_reloads_and_says_what_changed(migrated_engine, monkeypatch, capsys):
-    monkeypatch.setenv("DELIBERATION_DATABASE_URL", str(migrated_engine.url.render_as_string(hide_password=False)))
+def test_the_command_reloads_and_says_what_changed(tmp_path, monkeypatch, capsys):
+    # A database of its own: the command opens its own engine from the environment.
+    monkeypatch.setenv("DELIBERATION_DATABASE_URL", f"sqlite:///{tmp_path / 'places.sqlite3'}")
+    assert main(["migrate"]) == 0
     assert main(["places", "--reload"]) == 0
     assert "0 added, 0 changed, 0 no longer current" in capsys.readouterr().out
     assert main(["places"]) == 2

@@ -11,9 +11,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
 from deliberation.audit.models import AuditEntry
-from deliberation.errors import Forbidden, ValidationError
+from deliberation.errors import Conflict, Forbidden, ValidationError
 from deliberation.reports import actions, queries
 from deliberation.reports.models import Report, ReportStatus, ReportVersion
+from deliberation.testing import counted_queries
 
 TODAY = date.today().isoformat()
 
@@ -117,3 +118,32 @@ def test_a_hidden_report_leaves_the_counts_and_is_seen_only_by_coordinators(db, 
     assert entry.object_id == hidden.id and entry.details["reason"] == "Неправдиві відомості."
     with pytest.raises(Forbidden):
         actions.check_hide_report(db, report=kept, actor=world.members[0], data={"reason": "Не подобається."})
+
+
+def test_two_first_reports_at_once_for_one_hromada_make_one_report(db, world, monkeypatch):
+    """The second request read "no report yet" before the first committed: the unique key decides."""
+    member = world.members[0]
+    first = _report(db, world, member, world.a, "in_progress")
+    monkeypatch.setattr(queries, "get_own_report", lambda *args, **kwargs: None)
+    with pytest.raises(Conflict):
+        _report(db, world, member, world.a, "carried_out")
+    assert db.exec(select(Report)).all() == [first]
+    assert first.version == 1
+
+
+def test_the_reports_page_costs_the_same_queries_with_one_report_as_with_four(db, world, connection):
+    _report(db, world, world.members[0], world.a, "carried_out")
+    db.flush()
+    db.expire_all()
+    with counted_queries(connection) as one:
+        queries.list_resolution_reports(db, world.resolution.id)
+        queries.network_progress(db)
+    for member, place in zip(world.members[1:], (world.a2, world.b, world.c), strict=True):
+        _report(db, world, member, place, "blocked")
+    _report(db, world, world.members[0], world.a, "blocked")  # a second version of the first
+    db.flush()
+    db.expire_all()
+    with counted_queries(connection) as four:
+        queries.list_resolution_reports(db, world.resolution.id)
+        queries.network_progress(db)
+    assert len(four) == len(one)
