@@ -17,13 +17,13 @@ class PlaceCategory(Labelled):
     """The codifier's categories we keep; the letters are its own."""
 
     OBLAST = "O", N_("Oblast"), N_("%(name)s Oblast")
-    SPECIAL_CITY = "K", N_("City with special status"), "%(name)s"
+    SPECIAL_CITY = "K", N_("City with special status")
     RAION = "P", N_("Raion"), N_("%(name)s Raion")
     HROMADA = "H", N_("Hromada"), N_("%(name)s hromada")
 
     def named(self, name: str) -> str:
-        """«Вінницька область», «Бахчисарайський район», «Андріївська громада»."""
-        return gettext(self.msgids[1]) % {"name": name}
+        """«Вінницька область», «Бахчисарайський район», «Андріївська громада»; «Київ» as it is."""
+        return gettext(self.msgids[1]) % {"name": name} if len(self.msgids) > 1 else name
 
 
 #: The levels a picker offers at the top: 24 oblasts and Crimea, and Kyiv and Sevastopol, whose
