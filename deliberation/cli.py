@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from .db import SessionFactory, engine_for
 from .errors import ValidationError
-from .maintenance import cmd_backup, cmd_migrate, cmd_reindex, cmd_restore, cmd_verify, settings_from_env
+from .maintenance import cmd_backup, cmd_migrate, cmd_places, cmd_reindex, cmd_restore, cmd_verify, settings_from_env
 from .readiness import trouble_of
 
 
@@ -226,6 +226,12 @@ def parser() -> argparse.ArgumentParser:
 
     reindex = sub.add_parser("reindex", help="rebuild the search index from every resolution and document")
     reindex.set_defaults(func=cmd_reindex)
+
+    places = sub.add_parser("places", help="the codifier of places (KATOTTG) the network counts reports by")
+    places.add_argument(
+        "--reload", action="store_true", help="bring the places in step with the codifier this version ships"
+    )
+    places.set_defaults(func=cmd_places)
 
     bk = sub.add_parser("backup", help="write a consistent copy of the database to FILE while the site runs")
     bk.add_argument("file", type=Path, metavar="FILE")

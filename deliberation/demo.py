@@ -18,6 +18,7 @@ from .dates import local
 from .db import saved_id, utcnow
 from .demos.calendar import load_calendar
 from .demos.consultations import load_consultations
+from .demos.reports import load_reports
 from .drafting.actions import check_create_document, check_save_revision
 from .forums.actions import check_create_forum, do_set_forum_status
 from .forums.agenda import do_accept_item, do_set_current_item, do_submit_document
@@ -333,6 +334,7 @@ def load_demo(db: Session, *, today: date | None = None) -> DemoLogins:
             _planned_forum(db, forum, users)
     load_calendar(db, today=today)
     load_consultations(db)
+    load_reports(db, users, today=today)
     return DemoLogins(
         PASSWORD,
         [

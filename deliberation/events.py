@@ -122,6 +122,23 @@ session_registration = _signal(
     "A member registered for a workshop session or withdrew: session_id, user_id, registered (True or False).",
 )
 
+report_submitted = _signal(
+    "report submitted",
+    "A member reported (or updated their report on) carrying out a resolution in a hromada: report_id, "
+    "resolution_id, hromada_code (KATOTTG), status, version, author_id.",
+)
+report_hidden = _signal(
+    "report hidden",
+    "A coordinator hid a report on carrying out a resolution: report_id, resolution_id, actor_id.",
+)
+
+practice_offered = _signal(
+    "practice offered",
+    "A member offered a carried-out report as a practice: practice_id, report_id, resolution_id, hromada_code, "
+    "sector, theme, shares_experience (the hromada joined the register), author_id.",
+)
+practice_hidden = _signal("practice hidden", "A coordinator hid a practice: practice_id, actor_id.")
+
 ALL: tuple[NamedSignal, ...] = (
     user_joined,
     user_role_changed,
@@ -153,6 +170,10 @@ ALL: tuple[NamedSignal, ...] = (
     session_updated,
     session_cancelled,
     session_registration,
+    report_submitted,
+    report_hidden,
+    practice_offered,
+    practice_hidden,
 )
 
 

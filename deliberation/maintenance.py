@@ -111,6 +111,26 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_places(args: argparse.Namespace) -> int:
+    """Bring ``delib_place`` in step with the codifier this version ships (after an upgrade that
+    brought a new edition of ``places/katottg.csv.gz``): one transaction, nothing deleted."""
+    # import here: a command loads only what it uses (see the module docstring)
+    from .places.actions import do_reload_places
+
+    if not args.reload:
+        print("Nothing to do: give --reload to bring the places in step with the codifier.", file=sys.stderr)
+        return 2
+    engine = _maintenance_engine()
+    try:
+        sqlite_write_intent.set(True)
+        with SessionFactory(engine).begin() as db:
+            done = do_reload_places(db)
+    finally:
+        engine.dispose()
+    print(f"Places: {done.added} added, {done.changed} changed, {done.withdrawn} no longer current")
+    return 0
+
+
 def _rebuild_search_index(engine) -> None:
     # import here: a command loads only what it uses (see the module docstring)
     from .search.index import reindex

@@ -134,8 +134,9 @@ def _dry_run(config: Config, connection: Connection, revision: str) -> list[Loss
     return losses
 
 
-# Rebuilt from the texts by `deliberation reindex`: dropping it loses nothing.
-DERIVED_TABLES = {"delib_search_entry"}
+# Rebuilt from the texts by `deliberation reindex`, and filled from the codifier the package ships
+# (migration 0019_places): dropping them loses nothing.
+DERIVED_TABLES = {"delib_search_entry", "delib_place"}
 
 
 def _columns(connection: Connection) -> dict[str, set[str]]:

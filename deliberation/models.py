@@ -67,3 +67,12 @@ __all__ += ["Flag"]
 from .calendar.models import SessionRegistration, WorkshopSession  # noqa: E402
 
 __all__ += ["SessionRegistration", "WorkshopSession"]
+from .places.models import Place  # noqa: E402
+
+__all__ += ["Place"]
+from .reports.models import Report, ReportVersion  # noqa: E402
+
+__all__ += ["Report", "ReportVersion"]
+from .practices.models import ExperienceOffer, Practice  # noqa: E402
+
+__all__ += ["Practice", "ExperienceOffer"]

@@ -36,6 +36,8 @@ from .forums import presence
 from .forums.models import AgendaItem, Forum, ForumStatus
 from .moderation import actions as moderation
 from .moderation.models import Subject
+from .practices.models import Practice
+from .reports.models import Report, ReportStatus
 from .resolutions.models import Resolution
 from .settings import Settings
 from .testing import make_sitting, signed_in_session
@@ -135,6 +137,13 @@ STOPS = [
     ("projector", "/forums/{open_forum}/projector", "anonymous", True),
     ("vote-new", "/forums/{open_forum}/agenda/{open_item}/votes/new", "chair", False),
     ("library", "/library", "anonymous", True),
+    ("reports", "/reports", "anonymous", False),
+    ("resolution-reports", "/resolutions/{resolution}/reports", "coordinator", False),
+    ("report-new", "/resolutions/{resolution}/reports/new", "member", False),
+    ("practices", "/practices?q=бюджету", "anonymous", False),
+    ("practice", "/practices/{practice}", "coordinator", False),
+    ("practice-offer", "/reports/{carried_out_report}/practice", "facilitator", False),
+    ("experience-register", "/practices/hromadas", "member", False),
     ("resolution", "/resolutions/{resolution}", "anonymous", True),
     ("resolution-history", "/resolutions/{resolution}/history", "anonymous", False),
     ("resolution-compare", "/resolutions/{resolution}/compare?from=1&to=1&view=side", "anonymous", False),
@@ -249,9 +258,20 @@ def _ids(db: Session) -> dict:
     vote = _first(db, select(Vote).where(col(Vote.forum_id) == closed.id))
     document = _first(db, select(Document).order_by(col(Document.id)))
     consultations = {c.status: c.id for c in db.exec(select(Consultation))}
+    practice = _first(db, select(Practice).order_by(col(Practice.id)))
+    # The facilitator's demo report says «carried out» and is not a practice yet.
+    member = _first(db, select(User).where(col(User.email) == "deputy@demo.example"))
+    report = _first(
+        db,
+        select(Report)
+        .where(col(Report.author_id) == member.id, col(Report.status) == ReportStatus.CARRIED_OUT)
+        .order_by(col(Report.id).desc()),
+    )
     return {
         "new_consultation": consultations[ConsultationStatus.NEW],
         "answered_consultation": consultations[ConsultationStatus.ANSWERED],
+        "practice": practice.id,
+        "carried_out_report": report.id,
         "resolution": resolution.number,
         "closed_forum": closed.id,
         "planned_forum": planned.id,

@@ -9,6 +9,8 @@ import pytest
 from babel.messages.pofile import read_po
 
 from deliberation import i18n
+from deliberation.practices.actions import check_offer_practice as offer_practice
+from deliberation.reports.actions import check_submit_report as submit_report
 from deliberation.web.rendering import TEMPLATE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -312,6 +314,14 @@ ASSEMBLY_PAGES = [
     "/library?q=водогін",
     "/resolutions/{resolution}/history",
     "/resolutions/{resolution}/compare?from=1&to=1",
+    "/reports",
+    "/resolutions/{resolution}/reports",
+    "/resolutions/{resolution}/reports/new",
+    "/reports/{report}/edit",
+    "/reports/{open_report}/practice",
+    "/practices?q=бюджет",
+    "/practices/{practice}",
+    "/practices/hromadas",
 ]
 
 
@@ -394,7 +404,25 @@ def _assembly_pages(db, *, coordinator, requester, workshop) -> dict:
 
     do_start_checkin(db, forum=hall, actor=coordinator)
     resolution = get_resolution_for_document(db, text.id)
+    report, open_report = (
+        submit_report(
+            db,
+            resolution=resolution,
+            actor=coordinator,
+            data={"hromada": code, "status": "carried_out", "account": "Ухвалено.", "done_on": "2026-01-15"},
+        )
+        for code in ("UA05020030000031457", "UA80000000000093317")
+    )
+    practice = offer_practice(
+        db,
+        report=report,
+        actor=coordinator,
+        data={"title": "Бюджет участі", "summary": "Як ухвалили.", "sector": "education", "theme": "budget"},
+    )
     return {
+        "report": report.id,
+        "open_report": open_report.id,
+        "practice": practice.id,
         "hall": hall.id,
         "item": item.id,
         "point": point.id,
@@ -424,6 +452,11 @@ def _included(html: str) -> set[str]:
         'id="submit"': "forums/_submit.html",
         'id="downloads-heading"': "exports/_links.html",
         'id="library-results"': "resolutions/_results.html",
+        'class="progress-chart"': "reports/_chart.html",
+        'class="counts"': "reports/_counts.html",
+        'id="practice-results"': "practices/_results.html",
+        'class="hromada-picker"': "places/_hromada_picker.html",
+        'id="hromada-choice"': "places/_hromada_choice.html",
         'class="compare-form"': "drafting/_compare_form.html",
         'id="preview"': "drafting/_preview.html",
         'class="md-toolbar"': "drafting/_editor.html",

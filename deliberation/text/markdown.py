@@ -168,6 +168,14 @@ def render(text: str) -> str:
     return _MD.render(text, {})
 
 
+def render_excerpt(text: str) -> str:
+    """Render a short text that shares its page with others (a report, a practice): headings two
+    levels below the page's title and without ids, so many on one page never repeat an id."""
+    if parse_cost(text) > PARSE_BUDGET:
+        return _as_typed(text)
+    return _MD.render(text, {_EXCERPT: True})
+
+
 # --- Plain text -----------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from ..drafting.models import DocumentKind, DocumentStatus, RevisionOrigin
 from ..errors import ValidationError
 from ..forums.models import AgendaKind, AgendaOutcome, AgendaStatus, ForumStatus, SpeakerStatus
 from ..moderation.rules import can_report
+from ..reports.models import ReportStatus
 from ..settings import LOCALES
 from ..taxonomy import SECTORS, THEMES
 from ..text.changes import Excerpt, ShownRow, group_changes, render_changes
@@ -158,6 +159,7 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
                 SpeakerStatus,
                 DocumentKind,
                 DocumentStatus,
+                ReportStatus,
                 RevisionOrigin,
                 AmendmentKind,
                 AmendmentStatus,

@@ -17,6 +17,8 @@ from deliberation.discussion.actions import check_propose_amendment as propose_a
 from deliberation.discussion.comments import check_post_comment as post_comment
 from deliberation.moderation.actions import check_hide, check_report
 from deliberation.moderation.models import Subject
+from deliberation.practices.actions import check_offer_practice as offer_practice
+from deliberation.reports.actions import check_submit_report as submit_report
 from deliberation.testing import (
     csrf_token,
     make_document,
@@ -32,6 +34,10 @@ from tests.consultations.permission_rows import ROWS as CONSULTATION_ROWS
 from tests.consultations.permission_rows import consultation_world
 
 ROLES = ("anonymous", "member", "facilitator", "coordinator")
+TODAY = date.today().isoformat()
+#: Вінницька громада (KATOTTG), where the world's member reports from.
+HROMADA = "UA05020030000031457"
+PRACTICE_FORM = {"title": "Бюджет участі", "summary": "Як ухвалили.", "sector": "education", "theme": "budget"}
 SOON = (date.today() + timedelta(days=10)).isoformat()
 LATER = (date.today() + timedelta(days=11)).isoformat()
 WORKSHOP_FORM = {
@@ -583,6 +589,14 @@ TABLE = [
         {"follow": "1"},
         dict(anonymous=401, member=303, facilitator=303, coordinator=303),
     ),
+    # The hromada picker's second step: public, like the codifier it reads.
+    (
+        "place_hromadas",
+        "GET",
+        "/places/hromadas?oblast=UA05000000000010236",
+        None,
+        dict(anonymous=200, member=200, facilitator=200, coordinator=200),
+    ),
     ("resolutions", "GET", "/resolutions", None, dict(anonymous=301, member=301, facilitator=301, coordinator=301)),
     # The world has no resolution (adopting would freeze its document); tests/resolutions read real ones.
     (
@@ -781,6 +795,83 @@ TABLE += [
     # (the page is told to reload), so the request returns.
     ("forum_events", "GET", "/forums/{assembly}/events?after=999999999", None, _EVERYONE),
     ("forum_vote_call", "GET", "/forums/{assembly}/vote-call", None, _EVERYONE),
+]
+
+# Reports on carrying out resolutions: public to read; members report; the author updates; coordinators hide.
+REPORT_FORM = {"hromada": HROMADA, "status": "carried_out", "account": "Ухвалено.", "done_on": TODAY}
+TABLE += [
+    ("network_reports", "GET", "/reports", None, _EVERYONE),
+    ("resolution_reports", "GET", "/resolutions/{year}/{n}/reports", None, _EVERYONE),
+    (
+        "report_new",
+        "GET",
+        "/resolutions/{year}/{n}/reports/new",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "report_new",
+        "POST",
+        "/resolutions/{year}/{n}/reports/new",
+        REPORT_FORM,
+        dict(anonymous=401, member=303, facilitator=303, coordinator=303),
+    ),
+    (
+        "report_edit",
+        "GET",
+        "/reports/{report}/edit",
+        None,
+        dict(anonymous="login", member=200, facilitator=403, coordinator=403),
+    ),
+    (
+        "report_edit",
+        "POST",
+        "/reports/{report}/edit",
+        REPORT_FORM,
+        dict(anonymous=401, member=303, facilitator=403, coordinator=403),
+    ),
+    (
+        "report_hide",
+        "POST",
+        "/reports/{report}/hide",
+        {"reason": "Неправда"},
+        dict(anonymous=401, member=403, facilitator=403, coordinator=303),
+    ),
+]
+
+# Practices: public to read (the register's contacts only for members); the report's author offers; coordinators hide.
+TABLE += [
+    ("practices", "GET", "/practices?q=бюджету&sector=education&theme=budget", None, _EVERYONE),
+    (
+        "practices",
+        "GET",
+        "/practices?sector=space",
+        None,
+        dict(anonymous=400, member=400, facilitator=400, coordinator=400),
+    ),
+    ("experience_register", "GET", "/practices/hromadas", None, _EVERYONE),
+    ("practice", "GET", "/practices/{practice}", None, _EVERYONE),
+    (
+        "practice_offer",
+        "GET",
+        "/reports/{report}/practice",
+        None,
+        dict(anonymous="login", member=200, facilitator=403, coordinator=403),
+    ),
+    (
+        "practice_offer",
+        "POST",
+        "/reports/{report}/practice",
+        PRACTICE_FORM,
+        dict(anonymous=401, member=303, facilitator=403, coordinator=403),
+    ),
+    (
+        "practice_hide",
+        "POST",
+        "/practices/{practice}/hide",
+        {"reason": "Реклама"},
+        dict(anonymous=401, member=403, facilitator=403, coordinator=303),
+    ),
 ]
 
 # The public library: everyone reads every resolution ({year}/{n}, adopted from a document of its own), its
@@ -991,12 +1082,27 @@ def world(db):
         for extra in ({}, {"members_only": "1"})
     )
     consultations = consultation_world(db, coordinator=coordinator)
+    report = submit_report(
+        db,
+        resolution=resolution,
+        actor=member,
+        data={"hromada": HROMADA, "status": "carried_out", "account": "Ухвалили.", "done_on": TODAY},
+    )
+    done = submit_report(
+        db,
+        resolution=resolution,
+        actor=facilitator,
+        data={"hromada": HROMADA, "status": "carried_out", "account": "Ухвалили теж.", "done_on": TODAY},
+    )
+    practice = offer_practice(db, report=done, actor=facilitator, data=PRACTICE_FORM)
     db.commit()
     return {
         **consultations,
         "session": session,
         "private_session": private_session,
         "coordinator": coordinator,
+        "report": report,
+        "practice": practice,
         "facilitator": facilitator,
         "member": member,
         "requester": requester,

@@ -1,0 +1,1 @@
+"""The official codifier of administrative-territorial units (KATOTTG): oblasts, raions, hromadas."""

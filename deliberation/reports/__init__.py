@@ -1,0 +1,1 @@
+"""Reports on carrying out adopted resolutions, hromada by hromada."""

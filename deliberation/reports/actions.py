@@ -1,0 +1,176 @@
+"""Reporting on an adopted resolution, updating a report (a new version), hiding one."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from urllib.parse import urlsplit
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from .. import events
+from ..accounts.models import User
+from ..audit.actions import record
+from ..dates import local
+from ..db import saved_id, utcnow
+from ..errors import Conflict, require
+from ..i18n import N_
+from ..places import queries as place_queries
+from ..resolutions.models import Resolution
+from ..validation import Checker
+from . import queries, rules
+from .models import Report, ReportStatus, ReportVersion
+
+ACCOUNT_MAX = 4000
+LINKS_MAX = 5
+LINK_MAX = 500
+#: The network did not exist before; a date before it is a typo.
+EARLIEST = date(2000, 1, 1)
+
+
+def _links(check: Checker, name: str = "links") -> list[str]:
+    """One http(s) address a line, at most ``LINKS_MAX``: anything else («javascript:», a bare
+    word, a 5,000-character line) is refused by name rather than stored and defused later."""
+    raw = check.text(name, max_length=LINKS_MAX * (LINK_MAX + 2), required=False, multiline=True)
+    links = [line.strip() for line in raw.splitlines() if line.strip()]
+    if len(links) > LINKS_MAX:
+        check.fail(name, "too_many_links", N_("Please give at most five links."))
+    for link in links:
+        parts = urlsplit(link)
+        if len(link) > LINK_MAX or parts.scheme not in ("http", "https") or not parts.hostname or " " in link:
+            check.fail(name, "bad_link", N_("Each line must be one web address starting with http:// or https://."))
+    return list(dict.fromkeys(links))
+
+
+def _fields(check: Checker) -> tuple[str, str, date | None, list[str]]:
+    """The fields both forms share; the status is a member once ``check.done()`` passed."""
+    status = check.choice("status", ReportStatus)
+    account = check.text("account", max_length=ACCOUNT_MAX, multiline=True)
+    done_on = check.date("done_on")
+    if done_on is not None and not EARLIEST <= done_on <= local(utcnow()).date():
+        check.fail("done_on", "bad_day", N_("Please give a day that has already come."))
+    links = _links(check)
+    return status, account, done_on, links
+
+
+def check_submit_report(db: Session, *, resolution: Resolution, actor: User, data: Mapping) -> Report:
+    """A member's report for a hromada; a second one for the same hromada updates the first."""
+    require(rules.can_report(actor))
+    check = Checker(data)
+    hromada = place_queries.get_hromada(db, str(data.get("hromada", "") or "")[:19])
+    if hromada is None:
+        check.fail("hromada", "no_hromada", N_("Please choose the hromada from the list."))
+    status, account, done_on, links = _fields(check)
+    check.done()
+    assert hromada is not None and done_on is not None
+    held = queries.get_own_report(
+        db, resolution_id=saved_id(resolution), author_id=saved_id(actor), hromada_code=hromada.code
+    )
+    if held is not None:
+        return _update(
+            db, report=held, actor=actor, status=ReportStatus(status), account=account, done_on=done_on, links=links
+        )
+    report = Report(
+        resolution_id=saved_id(resolution),
+        author_id=saved_id(actor),
+        hromada_code=hromada.code,
+        status=ReportStatus(status),
+        account=account,
+        done_on=done_on,
+        links=links,
+    )
+    try:
+        with db.begin_nested():
+            db.add(report)
+            db.flush()
+    except IntegrityError as error:
+        # Two submissions at once for the same hromada: the unique key lets one in.
+        raise Conflict("report_exists", N_("Your report for this hromada was just saved; please reload.")) from error
+    _version(db, report)
+    record(
+        db,
+        actor_id=actor.id,
+        action="report.submitted",
+        obj=report,
+        resolution_id=report.resolution_id,
+        number=resolution.number,
+    )
+    events.queue(
+        db,
+        events.report_submitted,
+        report_id=report.id,
+        resolution_id=report.resolution_id,
+        hromada_code=report.hromada_code,
+        status=str(report.status),
+        version=report.version,
+        author_id=actor.id,
+    )
+    return report
+
+
+def check_update_report(db: Session, *, report: Report, actor: User, data: Mapping) -> Report:
+    require(rules.can_update_report(actor, report))
+    check = Checker(data)
+    status, account, done_on, links = _fields(check)
+    check.done()
+    assert done_on is not None
+    return _update(
+        db, report=report, actor=actor, status=ReportStatus(status), account=account, done_on=done_on, links=links
+    )
+
+
+def _update(
+    db: Session, *, report: Report, actor: User, status: ReportStatus, account: str, done_on: date, links: list[str]
+) -> Report:
+    require(rules.can_update_report(actor, report))
+    if (report.status, report.account, report.done_on, report.links) == (status, account, done_on, links):
+        return report  # nothing new to say: no version, no event
+    report.status, report.account, report.done_on, report.links = status, account, done_on, links
+    report.version += 1
+    report.updated_at = utcnow()
+    db.add(report)
+    db.flush()
+    _version(db, report)
+    record(db, actor_id=actor.id, action="report.updated", obj=report, version=report.version)
+    events.queue(
+        db,
+        events.report_submitted,
+        report_id=report.id,
+        resolution_id=report.resolution_id,
+        hromada_code=report.hromada_code,
+        status=str(report.status),
+        version=report.version,
+        author_id=actor.id,
+    )
+    return report
+
+
+def _version(db: Session, report: Report) -> None:
+    db.add(
+        ReportVersion(
+            report_id=saved_id(report),
+            number=report.version,
+            status=report.status,
+            account=report.account,
+            done_on=report.done_on,
+            links=list(report.links),
+            created_at=report.updated_at,
+        )
+    )
+    db.flush()
+
+
+def check_hide_report(db: Session, *, report: Report, actor: User, data: Mapping) -> Report:
+    """Hidden, never deleted: coordinators still see it with the reason; it leaves every public
+    page and every count, and the audit log keeps who and why."""
+    require(rules.can_hide_report(actor, report))
+    check = Checker(data)
+    reason = check.text("reason", max_length=500)
+    check.done()
+    report.hidden_at, report.hidden_by, report.hidden_reason = utcnow(), actor.id, reason
+    db.add(report)
+    db.flush()
+    record(db, actor_id=actor.id, action="report.hidden", obj=report, reason=reason)
+    events.queue(db, events.report_hidden, report_id=report.id, resolution_id=report.resolution_id, actor_id=actor.id)
+    return report
