@@ -58,3 +58,6 @@ __all__ += ["SearchEntry", "OutboxEntry"]
 from .live.models import LiveEvent  # noqa: E402
 
 __all__ += ["LiveEvent"]
+from .proposals.models import Poll, PollAnswer, PollChoice, PollOption, Proposal, ProposalComment, Support  # noqa: E402
+
+__all__ += ["Proposal", "Support", "ProposalComment", "Poll", "PollOption", "PollAnswer", "PollChoice"]

@@ -21,6 +21,7 @@ from ..drafting.actions import check_preview_text
 from ..drafting.models import DocumentKind, DocumentStatus, RevisionOrigin
 from ..errors import ValidationError
 from ..forums.models import AgendaKind, AgendaOutcome, AgendaStatus, ForumStatus, SpeakerStatus
+from ..proposals.models import PollMode, ProposalKind, ProposalStatus
 from ..settings import LOCALES
 from ..taxonomy import SECTORS, THEMES
 from ..text.changes import Excerpt, ShownRow, group_changes, render_changes
@@ -167,6 +168,9 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
                 voting.QuorumBase,
                 voting.Reason,
                 voting.Choice,
+                ProposalKind,
+                ProposalStatus,
+                PollMode,
             )
         },
         VOTE_CHOICES=tuple(voting.Choice),
