@@ -132,6 +132,7 @@ _DETAIL_NUMBERS = {
     "adopted": ("adopted",),
     "number": ("number",),
     "seconds": ("seconds",),
+    "proposal": ("proposal_id",),
 }
 _MASCULINE_VERB = re.compile(r"^(%\(who\)s (?:не )?\w+?)в(ся)?\b")
 

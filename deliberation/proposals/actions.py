@@ -115,7 +115,7 @@ def check_comment(db: Session, *, proposal: Proposal, actor: User, data: Mapping
     comment = ProposalComment(proposal_id=saved_id(proposal), author_id=saved_id(actor), body=body)
     db.add(comment)
     db.flush()
-    record(db, actor_id=actor.id, action="proposal_comment.posted", obj=comment, proposal=proposal.id)
+    record(db, actor_id=actor.id, action="proposal_comment.posted", obj=comment, proposal_id=proposal.id)
     events.queue(db, events.proposal_comment_posted, comment_id=comment.id, proposal_id=proposal.id, author_id=actor.id)
     return comment
 

@@ -26,8 +26,8 @@ class ProposalKind(Labelled):
 
 class ProposalStatus(Labelled):
     OPEN = "open", N_("Open for support")
-    ACCEPTED = "accepted", N_("Accepted")
-    DECLINED = "declined", N_("Declined")
+    ACCEPTED = "accepted", N_("Accepted by the committee")
+    DECLINED = "declined", N_("Declined by the committee")
 
 
 class PollMode(Labelled):
