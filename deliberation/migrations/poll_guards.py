@@ -41,8 +41,8 @@ BEGIN
     IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'delib_poll_choice' THEN
         RAISE EXCEPTION 'a poll choice never changes' USING ERRCODE = 'restrict_violation';
     END IF;
-    IF TG_OP = 'UPDATE' AND (NEW.poll_id, NEW.user_id) IS DISTINCT FROM (OLD.poll_id, OLD.user_id) THEN
-        RAISE EXCEPTION 'an answer stays with its poll and its member' USING ERRCODE = 'restrict_violation';
+    IF TG_OP = 'UPDATE' AND (to_jsonb(NEW) - 'answered_at' - 'changes') IS DISTINCT FROM (to_jsonb(OLD) - 'answered_at' - 'changes') THEN
+        RAISE EXCEPTION 'only the time and the count of changes of an answer change' USING ERRCODE = 'restrict_violation';
     END IF;
     IF TG_OP = 'DELETE' THEN v_poll := OLD.poll_id; ELSE v_poll := NEW.poll_id; END IF;
     EXECUTE format('SELECT closes_at FROM %I.delib_poll WHERE id = $1', TG_TABLE_SCHEMA) INTO v_closes USING v_poll;
@@ -78,7 +78,7 @@ _SQLITE = (
         "delib_poll_answer_update_guard",
         "UPDATE",
         "delib_poll_answer",
-        f"{_closed('NEW')} OR NEW.poll_id IS NOT OLD.poll_id OR NEW.user_id IS NOT OLD.user_id",
+        f"{_closed('NEW')} OR NEW.id IS NOT OLD.id OR NEW.poll_id IS NOT OLD.poll_id OR NEW.user_id IS NOT OLD.user_id",
         "the poll is closed",
     ),
     ("delib_poll_answer_no_delete", "DELETE", "delib_poll_answer", "", "poll answers are never deleted"),

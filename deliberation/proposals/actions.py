@@ -99,7 +99,8 @@ def do_support(db: Session, *, proposal: Proposal, actor: User, support: bool) -
         )
     else:
         statement = delete(Support).where(col(Support.proposal_id) == proposal.id, col(Support.user_id) == actor.id)
-    changed = db.connection().execute(statement).rowcount == 1
+    # The returned row says whether it went in or out (a row count is not reliable with RETURNING).
+    changed = db.execute(statement.returning(col(Support.id))).first() is not None
     if changed:
         action = "proposal.supported" if support else "proposal.support_withdrawn"
         record(db, actor_id=actor.id, action=action, obj=proposal)
