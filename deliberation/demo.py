@@ -16,6 +16,7 @@ from .accounts.actions import check_register_user
 from .accounts.models import User
 from .dates import local
 from .db import saved_id, utcnow
+from .demos.proposals import load_proposals
 from .drafting.actions import check_create_document, check_save_revision
 from .forums.actions import check_create_forum, do_set_forum_status
 from .forums.agenda import do_accept_item, do_set_current_item, do_submit_document
@@ -329,6 +330,7 @@ def load_demo(db: Session, *, today: date | None = None) -> DemoLogins:
             _spring_forum(db, forum, users, coordinator)
         else:
             _planned_forum(db, forum, users)
+    load_proposals(db, users)
     return DemoLogins(
         PASSWORD,
         [
