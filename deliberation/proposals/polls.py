@@ -197,9 +197,10 @@ def _answer_row(db: Session, poll: Poll, actor: User) -> PollAnswer:
     answer = queries.get_answer(db, poll_id=saved_id(poll), user_id=saved_id(actor))
     if answer is None:
         answer = PollAnswer(poll_id=saved_id(poll), user_id=saved_id(actor))
-        db.add(answer)
         try:
+            # Added inside the savepoint, so a refused row leaves with it and nothing is retried.
             with db.begin_nested():
+                db.add(answer)
                 db.flush()
             return answer
         except IntegrityError:
