@@ -18,6 +18,7 @@ from .dates import local
 from .db import saved_id, utcnow
 from .demos.calendar import load_calendar
 from .demos.consultations import load_consultations
+from .demos.proposals import load_proposals
 from .demos.reports import load_reports
 from .drafting.actions import check_create_document, check_save_revision
 from .forums.actions import check_create_forum, do_set_forum_status
@@ -335,6 +336,7 @@ def load_demo(db: Session, *, today: date | None = None) -> DemoLogins:
     load_calendar(db, today=today)
     load_consultations(db)
     load_reports(db, users, today=today)
+    load_proposals(db, users)
     return DemoLogins(
         PASSWORD,
         [

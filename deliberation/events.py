@@ -139,6 +139,31 @@ practice_offered = _signal(
 )
 practice_hidden = _signal("practice hidden", "A coordinator hid a practice: practice_id, actor_id.")
 
+proposal_created = _signal(
+    "proposal created", "A member proposed a forum theme or a workshop topic: proposal_id, kind, title, author_id."
+)
+proposal_updated = _signal("proposal updated", "The author edited an open proposal: proposal_id, actor_id.")
+proposal_support_changed = _signal(
+    "proposal support changed", "A member gave or withdrew their support: proposal_id, user_id, supported."
+)
+proposal_comment_posted = _signal(
+    "proposal comment posted", "A member commented on a proposal: comment_id, proposal_id, author_id."
+)
+proposal_comment_hidden = _signal(
+    "proposal comment hidden", "A coordinator hid a comment on a proposal: comment_id, proposal_id, actor_id."
+)
+proposal_decided = _signal(
+    "proposal decided",
+    "A coordinator accepted a proposal (naming the forum or workshop it became) or declined it: proposal_id, accepted, forum_id, workshop_id, actor_id.",
+)
+poll_created = _signal(
+    "poll created",
+    "A coordinator put candidate themes to a poll: poll_id, mode ('single', 'multiple'), closes_at (ISO 8601, UTC), options, actor_id.",
+)
+poll_answered = _signal(
+    "poll answered", "A member answered a poll or changed their answer before it closed: poll_id, user_id, changed."
+)
+
 ALL: tuple[NamedSignal, ...] = (
     user_joined,
     user_role_changed,
@@ -174,6 +199,14 @@ ALL: tuple[NamedSignal, ...] = (
     report_hidden,
     practice_offered,
     practice_hidden,
+    proposal_created,
+    proposal_updated,
+    proposal_support_changed,
+    proposal_comment_posted,
+    proposal_comment_hidden,
+    proposal_decided,
+    poll_created,
+    poll_answered,
 )
 
 

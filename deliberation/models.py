@@ -76,3 +76,6 @@ __all__ += ["Report", "ReportVersion"]
 from .practices.models import ExperienceOffer, Practice  # noqa: E402
 
 __all__ += ["Practice", "ExperienceOffer"]
+from .proposals.models import Poll, PollAnswer, PollChoice, PollOption, Proposal, ProposalComment, Support  # noqa: E402
+
+__all__ += ["Proposal", "Support", "ProposalComment", "Poll", "PollOption", "PollAnswer", "PollChoice"]

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -37,10 +38,14 @@ from .forums.models import AgendaItem, Forum, ForumStatus
 from .moderation import actions as moderation
 from .moderation.models import Subject
 from .practices.models import Practice
+from .proposals import queries as proposal_queries
+from .proposals.models import Poll, Proposal, ProposalComment
+from .proposals.polls import check_answer_poll
+from .proposals.rules import RESULT_SETTLE
 from .reports.models import Report, ReportStatus
 from .resolutions.models import Resolution
 from .settings import Settings
-from .testing import make_sitting, signed_in_session
+from .testing import make_poll, make_sitting, make_user, signed_in_session
 from .voting import actions as voting
 from .voting.models import Vote
 from .workshops.models import Workshop
@@ -50,6 +55,9 @@ from .workshops.models import Workshop
 ROLES = ("anonymous", "member", "facilitator", "coordinator", "chair", "delegate")
 
 _Row = TypeVar("_Row")
+
+#: The tour's closed poll closes this soon after it is put: long enough for its answers to go in.
+CLOSING = timedelta(seconds=2)
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,7 @@ class Tour:
 
 
 def build_tour(db: Session, *, secret_key: str) -> Tour:
+    closed_poll = _closed_poll(db)
     load_demo(db)
     people = {
         role: _user(db, email)
@@ -105,6 +114,7 @@ def build_tour(db: Session, *, secret_key: str) -> Tour:
             db,
             select(WorkshopSession).where(WorkshopSession.workshop_id == workshop_id).order_by(col(WorkshopSession.id)),
         ).id,
+        **_proposal_ids(db, people["member"], closed_poll),
     }
     stops = [Stop(name, path.format(**ids), role, main) for name, path, role, main in STOPS]
     cookies = {role: signed_in_session(secret_key, user)[0] for role, user in people.items()}
@@ -190,7 +200,56 @@ STOPS = [
     ("consultation-answered", "/consultations/{answered_consultation}", "coordinator", False),
     ("consultation-queue", "/consultations/queue", "coordinator", False),
     ("consultation-assign", "/consultations/{new_consultation}/assign", "coordinator", False),
+    ("proposals", "/proposals", "anonymous", False),
+    ("proposal", "/proposals/{proposal}", "member", False),
+    ("proposal-coordinator", "/proposals/{commented_proposal}", "coordinator", False),
+    ("proposal-new", "/proposals/new", "member", False),
+    ("proposal-edit", "/proposals/{own_proposal}/edit", "member", False),
+    ("proposal-ranking", "/proposals/ranking?order=breadth", "coordinator", False),
+    ("proposal-accept", "/proposals/{proposal}/accept", "coordinator", False),
+    ("proposal-decline", "/proposals/{proposal}/decline", "coordinator", False),
+    ("proposal-comment-hide", "/proposal-comments/{proposal_comment}/hide", "coordinator", False),
+    ("polls", "/polls", "anonymous", False),
+    ("poll-open", "/polls/{open_poll}", "member", False),
+    ("poll-closed", "/polls/{closed_poll}", "anonymous", False),
+    ("poll-new", "/polls/new", "coordinator", False),
 ]
+
+
+def _closed_poll(db: Session) -> Poll:
+    """A poll that closed with answers in it, for its result page. Answers are taken only before the
+    closing time, by the database clock, so the poll is put and answered in a unit of its own that
+    commits at once, before the demo's own (SQLite has one writer), and read once it has closed."""
+    with SessionFactory(db.get_bind()).begin() as first:
+        coordinator = make_user(first, coordinator=True, display_name="Тетяна Руденко", region="volyn")
+        voters = [make_user(first, region=region) for region in ("lviv", "sumy", "odesa")]
+        poll = make_poll(first, creator=coordinator, options=("Бюджет участі", "Освіта"), closes_in=CLOSING)
+        options = proposal_queries.list_poll_options(first, saved_id(poll))
+        for voter, option in zip(voters, (0, 0, 1), strict=True):
+            check_answer_poll(first, poll=poll, actor=voter, data={"option": str(options[option].id)})
+        first.expunge(poll)
+    return poll
+
+
+def _proposal_ids(db: Session, member: User, closed_poll: Poll) -> dict:
+    proposals = _all(db, select(Proposal).order_by(col(Proposal.id)))
+    comment = _first(db, select(ProposalComment).order_by(col(ProposalComment.id)))
+    polls = _all(db, select(Poll).order_by(col(Poll.id)))
+    # Shown closed, with its result: wait for the database clock to pass the close (a few seconds at most).
+    while proposal_queries.database_time(db) < closed_poll.closes_at + RESULT_SETTLE:
+        time.sleep(0.1)
+    return {
+        "proposal": proposals[0].id,
+        "commented_proposal": comment.proposal_id,
+        "own_proposal": next(p.id for p in proposals if p.author_id == member.id),
+        "proposal_comment": comment.id,
+        "open_poll": next(p.id for p in polls if p.id != closed_poll.id),
+        "closed_poll": closed_poll.id,
+    }
+
+
+def _all(db: Session, statement: SelectOfScalar[_Row]) -> list[_Row]:
+    return list(db.exec(statement).all())
 
 
 def _user(db: Session, email: str):

@@ -217,6 +217,7 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
     from tests.consultations.helpers import make_consultation, make_parties
 
     consultation = make_consultation(db, make_parties(db), answered=True)
+    assembly |= _proposal_pages(db, coordinator=coordinator, requester=requester)
     db.commit()
     client.post("/language", data={"lang": locale, "csrf_token": csrf_token(client)})
     rendered = set()
@@ -225,7 +226,7 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
         assert f'<html lang="{locale}">' in response.text
         rendered.add(response.template.name)
     sign_in(client, coordinator.email)
-    for path in PAGES + ASSEMBLY_PAGES:
+    for path in PAGES + ASSEMBLY_PAGES + PROPOSAL_PAGES:
         response = client.get(
             path.format(
                 workshop=workshop.id,
@@ -434,6 +435,38 @@ def _assembly_pages(db, *, coordinator, requester, workshop) -> dict:
     }
 
 
+PROPOSAL_PAGES = [
+    "/proposals",
+    "/proposals?sector=education&status=open",
+    "/proposals/new",
+    "/proposals/ranking?order=breadth",
+    "/proposals/{proposal}",
+    "/proposals/{proposal}/edit",
+    "/proposals/{proposal}/accept",
+    "/proposals/{proposal}/decline",
+    "/proposal-comments/{proposal_comment}/hide",
+    "/polls",
+    "/polls/new",
+    "/polls/{open_poll}",
+    "/polls/{closed_poll}",
+]
+
+
+def _proposal_pages(db, *, coordinator, requester) -> dict:
+    """A proposal of the coordinator's, supported and commented on; a poll open and one closed."""
+    from deliberation.proposals.actions import check_comment
+    from deliberation.testing import make_closed_poll, make_poll, make_proposal
+
+    proposal = make_proposal(db, author=coordinator, supporters=(requester,))
+    comment = check_comment(db, proposal=proposal, actor=requester, data={"body": "Підтримую: це на часі."})
+    return {
+        "proposal": proposal.id,
+        "proposal_comment": comment.id,
+        "open_poll": make_poll(db, creator=coordinator).id,
+        "closed_poll": make_closed_poll(db, creator=coordinator).id,
+    }
+
+
 def _included(html: str) -> set[str]:
     found = set()
     markers = {
@@ -465,6 +498,8 @@ def _included(html: str) -> set[str]:
         'id="need-requests-title"': "home/_requests.html",
         'id="need-amendments-title"': "home/_amendments.html",
         'id="need-unread-title"': "home/_unread.html",
+        'id="support"': "proposals/_support.html",
+        'class="filters stacked"': "proposals/_filters.html",
     }
     found.update(template for marker, template in markers.items() if marker in html)
     if "<h3>" in html and "/votes/" in html and "minutes-item" in html:

@@ -89,6 +89,17 @@ SENTENCES: dict[str, str | Callable[[Mapping[str, Any]], str]] = {
     "membership.left": N_("%(who)s left workshop no. %(workshop)s"),
     "membership.requested": N_("%(who)s asked to join workshop no. %(workshop)s"),
     "notifications.preferences_set": N_("%(who)s changed their notification settings"),
+    "poll.answer_changed": N_("%(who)s changed their answer in poll no. %(id)s"),
+    "poll.answered": N_("%(who)s answered poll no. %(id)s"),
+    "poll.created": N_("%(who)s opened poll no. %(id)s"),
+    "proposal.accepted": N_("%(who)s accepted proposal no. %(id)s"),
+    "proposal.created": N_("%(who)s put forward proposal no. %(id)s"),
+    "proposal.declined": N_("%(who)s declined proposal no. %(id)s"),
+    "proposal.edited": N_("%(who)s changed proposal no. %(id)s"),
+    "proposal.support_withdrawn": N_("%(who)s withdrew their support for proposal no. %(id)s"),
+    "proposal.supported": N_("%(who)s supported proposal no. %(id)s"),
+    "proposal_comment.hidden": N_("%(who)s hid comment no. %(id)s on a proposal"),
+    "proposal_comment.posted": N_("%(who)s commented on proposal no. %(proposal)s"),
     "proxy.given": N_("%(who)s gave proxy no. %(id)s at forum no. %(forum)s"),
     "proxy.revoked": N_("%(who)s revoked proxy no. %(id)s"),
     "resolution.adopted": N_("%(who)s recorded the adoption of resolution no. %(id)s"),
@@ -144,6 +155,7 @@ _DETAIL_NUMBERS = {
     "adopted": ("adopted",),
     "number": ("number",),
     "seconds": ("seconds",),
+    "proposal": ("proposal_id",),
 }
 _MASCULINE_VERB = re.compile(r"^(%\(who\)s (?:не )?\w+?)в(ся)?\b")
 

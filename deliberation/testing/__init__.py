@@ -34,8 +34,12 @@ from .factories import (
     make_user,
     make_workshop,
 )
+from .proposals import make_closed_poll, make_poll, make_proposal
 
 __all__ = [
+    "make_closed_poll",
+    "make_poll",
+    "make_proposal",
     "PASSWORD",
     "SITTING_BODY",
     "Sitting",

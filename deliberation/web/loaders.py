@@ -20,6 +20,9 @@ from ..errors import NotFound
 from ..forums import queries as forum_queries
 from ..forums.models import Forum
 from ..i18n import N_
+from ..proposals import queries as proposal_queries
+from ..proposals import rules as proposal_rules
+from ..proposals.models import Poll, Proposal, ProposalComment
 from ..workshops import queries as workshop_queries
 from ..workshops.models import Membership, Workshop
 from . import params
@@ -100,4 +103,26 @@ def consultation(ctx: Ctx) -> Consultation:
         if ctx.actor is None and ctx.app_state.identity is None:
             ctx.require_actor()
         raise consultation_not_found()
+    return found
+
+
+def proposal(ctx: Ctx) -> Proposal:
+    found = proposal_queries.get_proposal(ctx.db, _path_id(ctx.request, "proposal_id"))
+    if found is None:
+        raise NotFound("proposal_not_found", N_("There is no such proposal."))
+    return found
+
+
+def proposal_comment(ctx: Ctx) -> ProposalComment:
+    found = proposal_queries.get_proposal_comment(ctx.db, _path_id(ctx.request, "comment_id"))
+    # A hidden comment is for coordinators only: to everyone else it is not there.
+    if found is None or (found.hidden_at is not None and not proposal_rules.can_see_hidden_comments(ctx.actor)):
+        raise NotFound("comment_not_found", N_("There is no such comment."))
+    return found
+
+
+def poll(ctx: Ctx) -> Poll:
+    found = proposal_queries.get_poll(ctx.db, _path_id(ctx.request, "poll_id"))
+    if found is None:
+        raise NotFound("poll_not_found", N_("There is no such poll."))
     return found

@@ -22,6 +22,7 @@ from ..drafting.models import DocumentKind, DocumentStatus, RevisionOrigin
 from ..errors import ValidationError
 from ..forums.models import AgendaKind, AgendaOutcome, AgendaStatus, ForumStatus, SpeakerStatus
 from ..moderation.rules import can_report
+from ..proposals.models import PollMode, ProposalKind, ProposalStatus
 from ..reports.models import ReportStatus
 from ..settings import LOCALES
 from ..taxonomy import SECTORS, THEMES
@@ -172,6 +173,9 @@ def make_templates(extra_dirs: tuple[Path, ...] = ()) -> Jinja2Templates:
                 voting.QuorumBase,
                 voting.Reason,
                 voting.Choice,
+                ProposalKind,
+                ProposalStatus,
+                PollMode,
             )
         },
         VOTE_CHOICES=tuple(voting.Choice),

@@ -57,6 +57,19 @@ FORUM_FORM = {
 }
 SESSION_FORM = {"title": "Зустріч майстерні", "day": SOON, "starts": "10:00", "ends": "12:00", "place": "Ічня"}
 DOCUMENT_FORM = {"kind": "petition", "title": "Петиція про водогін", "body": "Просимо відремонтувати водогін у селі."}
+PROPOSAL_FORM = {
+    "kind": "workshop_topic",
+    "title": "Громадський бюджет для молоді",
+    "description": "Майстерня могла б напрацювати положення про молодіжний громадський бюджет.",
+    "sectors": "youth_sport",
+}
+POLL_FORM = {
+    "title": "Яку тему взяти для форуму?",
+    "mode": "single",
+    "closes_at": SOON + "T10:00",
+    "free_options": "Освіта\nЖКГ",
+}
+_EVERYONE_READS = dict(anonymous=200, member=200, facilitator=200, coordinator=200)
 PROFILE_FORM = {"display_name": "Нове імʼя", "occupation": "expert", "hromada": "Гадяцька", "region": "poltava"}
 
 # (name, method, path template, form data, {role: expected status})
@@ -209,6 +222,125 @@ TABLE = [
         "/workshops/{workshop}/facilitators",
         {"user_id": "{requester}", "appoint": "1"},
         dict(anonymous=401, member=403, facilitator=403, coordinator=303),
+    ),
+    # Proposals: the facilitator wrote the proposal, the member commented on it.
+    ("proposals", "GET", "/proposals", None, _EVERYONE_READS),
+    (
+        "proposal_new",
+        "GET",
+        "/proposals/new",
+        None,
+        dict(anonymous="login", member=200, facilitator=200, coordinator=200),
+    ),
+    (
+        "proposal_new",
+        "POST",
+        "/proposals/new",
+        PROPOSAL_FORM,
+        dict(anonymous=401, member=303, facilitator=303, coordinator=303),
+    ),
+    (
+        "proposal_ranking",
+        "GET",
+        "/proposals/ranking",
+        None,
+        dict(anonymous="login", member=403, facilitator=403, coordinator=200),
+    ),
+    ("proposal", "GET", "/proposals/{proposal}", None, _EVERYONE_READS),
+    (
+        "proposal_edit",
+        "GET",
+        "/proposals/{proposal}/edit",
+        None,
+        dict(anonymous="login", member=403, facilitator=200, coordinator=403),
+    ),
+    (
+        "proposal_edit",
+        "POST",
+        "/proposals/{proposal}/edit",
+        PROPOSAL_FORM,
+        dict(anonymous=401, member=403, facilitator=303, coordinator=403),
+    ),
+    (
+        "proposal_support",
+        "POST",
+        "/proposals/{proposal}/support",
+        {"support": "1"},
+        dict(anonymous=401, member=303, facilitator=403, coordinator=303),
+    ),
+    (
+        "proposal_comment",
+        "POST",
+        "/proposals/{proposal}/comments",
+        {"body": "Слушна пропозиція."},
+        dict(anonymous=401, member=303, facilitator=303, coordinator=303),
+    ),
+    (
+        "proposal_accept",
+        "GET",
+        "/proposals/{proposal}/accept",
+        None,
+        dict(anonymous="login", member=403, facilitator=403, coordinator=200),
+    ),
+    (
+        "proposal_accept",
+        "POST",
+        "/proposals/{proposal}/accept",
+        {"forum_id": "{forum}"},
+        dict(anonymous=401, member=403, facilitator=403, coordinator=303),
+    ),
+    (
+        "proposal_decline",
+        "GET",
+        "/proposals/{proposal}/decline",
+        None,
+        dict(anonymous="login", member=403, facilitator=403, coordinator=200),
+    ),
+    (
+        "proposal_decline",
+        "POST",
+        "/proposals/{proposal}/decline",
+        {"reason": "Така тема вже була."},
+        dict(anonymous=401, member=403, facilitator=403, coordinator=303),
+    ),
+    (
+        "proposal_comment_hide",
+        "GET",
+        "/proposal-comments/{proposal_comment}/hide",
+        None,
+        dict(anonymous="login", member=403, facilitator=403, coordinator=200),
+    ),
+    (
+        "proposal_comment_hide",
+        "POST",
+        "/proposal-comments/{proposal_comment}/hide",
+        {"reason": "Образливий зміст"},
+        dict(anonymous=401, member=403, facilitator=403, coordinator=303),
+    ),
+    ("polls", "GET", "/polls", None, _EVERYONE_READS),
+    ("poll_new", "GET", "/polls/new", None, dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
+    (
+        "poll_new",
+        "POST",
+        "/polls/new",
+        POLL_FORM,
+        dict(anonymous=401, member=403, facilitator=403, coordinator=303),
+    ),
+    ("poll", "GET", "/polls/{open_poll}", None, _EVERYONE_READS),
+    ("poll", "GET", "/polls/{closed_poll}", None, _EVERYONE_READS),
+    (
+        "poll_answer",
+        "POST",
+        "/polls/{open_poll}/answer",
+        {"option": "{open_option}"},
+        dict(anonymous=401, member=303, facilitator=303, coordinator=303),
+    ),
+    (
+        "poll_answer",
+        "POST",
+        "/polls/{closed_poll}/answer",
+        {"option": "{closed_option}"},
+        dict(anonymous=401, member=409, facilitator=409, coordinator=409),
     ),
     ("forums", "GET", "/forums", None, dict(anonymous=200, member=200, facilitator=200, coordinator=200)),
     ("forum_new", "GET", "/forums/new", None, dict(anonymous="login", member=403, facilitator=403, coordinator=200)),
@@ -1095,8 +1227,10 @@ def world(db):
         data={"hromada": HROMADA, "status": "carried_out", "account": "Ухвалили теж.", "done_on": TODAY},
     )
     practice = offer_practice(db, report=done, actor=facilitator, data=PRACTICE_FORM)
+    proposals = _proposals(db, coordinator=coordinator, author=facilitator, member=member)
     db.commit()
     return {
+        **proposals,
         **consultations,
         "session": session,
         "private_session": private_session,
@@ -1184,6 +1318,23 @@ def _votes(db, *, coordinator, delegates, assembly, point) -> dict:
     )
     voting.do_open_vote(db, vote=open_vote, forum=hall, actor=coordinator)
     return {"draft_vote": draft_vote, "open_vote": open_vote}
+
+
+def _proposals(db, *, coordinator, author, member) -> dict:
+    from deliberation.proposals.actions import check_comment
+    from deliberation.proposals.queries import list_poll_options
+    from deliberation.testing import make_closed_poll, make_poll, make_proposal
+
+    proposal = make_proposal(db, author=author)
+    open_poll, closed_poll = make_poll(db, creator=coordinator), make_closed_poll(db, creator=coordinator)
+    return {
+        "proposal": proposal,
+        "proposal_comment": check_comment(db, proposal=proposal, actor=member, data={"body": "Підтримую."}),
+        "open_poll": open_poll,
+        "closed_poll": closed_poll,
+        "open_option": list_poll_options(db, open_poll.id)[0],
+        "closed_option": list_poll_options(db, closed_poll.id)[0],
+    }
 
 
 def _fill(template: str, world: dict) -> str:

@@ -1,7 +1,7 @@
 """consultations
 
 Revision ID: 0021_consultations
-Revises: 0019c_practices
+Revises: 0020_proposals
 Create Date: 2026-12-07
 
 Expert consultations (``deliberation.consultations``): the request (``delib_consultation``), its
@@ -18,7 +18,7 @@ from alembic import op
 from deliberation.migrations import append_only
 
 revision = "0021_consultations"
-down_revision = "0019c_practices"
+down_revision = "0020_proposals"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Topic proposals for forums and workshops, their supports and comments, and polls on candidate themes."""
