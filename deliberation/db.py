@@ -9,7 +9,7 @@ converts it or guesses its zone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import CheckConstraint, Engine, MetaData, String, Table, TypeDecorator, event, inspect, make_url
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -81,6 +82,24 @@ def saved_id(row: _Row) -> int:
     row_id = row.id
     assert row_id is not None, f"{type(row).__name__} has no id yet: flush it first"
     return row_id
+
+
+def flush_or_refuse(db: Session, refusal: Exception, *rows: SQLModel) -> None:
+    """Add ``rows`` and flush, in a savepoint. Two requests racing for one place both pass the
+    checks in code and the unique index keeps one: the other gets ``refusal``, and the rest of its
+    transaction stands (rows added inside the savepoint leave the session with it, so no later
+    flush tries them again)."""
+    try:
+        with db.begin_nested():
+            db.add_all(rows)
+            db.flush()
+    except IntegrityError as exc:
+        raise refusal from exc
+
+
+def stored_ids(ids: Iterable[int | None]) -> list[int]:
+    """Ids read from a table (SQLModel types a column ``id`` as ``int | None``; a stored row has one)."""
+    return [row_id for row_id in ids if row_id is not None]
 
 
 def table_of(model: type[SQLModel]) -> Table:

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from deliberation import create_app, migrate
 from deliberation.db import SessionFactory, make_engine
 from deliberation.settings import Settings
+from deliberation.testing import make_forum, make_user, make_workshop
 from deliberation.text.diff import word_diff
 from deliberation.wiring import wire
 
@@ -167,3 +168,25 @@ def diff_calls(monkeypatch) -> list[tuple[str, str]]:
         ):
             monkeypatch.setattr(module, "word_diff", counted)
     return calls
+
+
+@pytest.fixture
+def people(db) -> dict:
+    """The cast of a workshop's text on its way to a forum: a coordinator, the workshop's facilitator
+    and member, a guest of the network from outside it, the workshop and a forum."""
+    coordinator = make_user(db, coordinator=True, display_name="Олена Коваленко")
+    facilitator = make_user(db, display_name="Петро Гнатюк")
+    member = make_user(db, display_name="Василь Ткачук")
+    guest = make_user(db, display_name="Марія Савчук")
+    workshop = make_workshop(
+        db, creator=coordinator, facilitators=(facilitator,), members=(member,), title="Майстерня депутатів"
+    )
+    forum = make_forum(db, creator=coordinator, title="Форум громад")
+    return {
+        "coordinator": coordinator,
+        "facilitator": facilitator,
+        "member": member,
+        "guest": guest,
+        "workshop": workshop,
+        "forum": forum,
+    }

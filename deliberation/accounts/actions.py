@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from .. import events
 from ..audit.actions import record
-from ..db import utcnow
+from ..db import flush_or_refuse, utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound, TooManyRequests, ValidationError
 from ..i18n import N_, Nn_
 from ..settings import LOCALES
@@ -111,11 +111,7 @@ def refuse_guessable(check: Checker, password: str, user_inputs: tuple[str | Non
 
 def flush_unique(db: Session, field: str, message: str) -> None:
     # Two registrations racing for one address both pass the check; the unique index decides.
-    try:
-        with db.begin_nested():
-            db.flush()
-    except IntegrityError as exc:
-        raise ValidationError({field: DomainError("duplicate", message, field=field)}) from exc
+    flush_or_refuse(db, ValidationError({field: DomainError("duplicate", message, field=field)}))
 
 
 def count_mail_request(

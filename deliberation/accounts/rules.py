@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from .models import User
 
 
-def is_signed_in(actor: User | None) -> bool:
+# A TypeGuard, not a TypeIs: an account that is not signed in may still be a User (a deactivated one).
+def is_signed_in(actor: User | None) -> TypeGuard[User]:
     return actor is not None and actor.is_active
 
 

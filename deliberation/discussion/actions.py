@@ -14,7 +14,7 @@ from sqlmodel import Session
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import utcnow
+from ..db import saved_id, utcnow
 from ..drafting.models import Document, Revision, RevisionOrigin
 from ..drafting.queries import paragraphs_of
 from ..drafting.saving import MergeConflict, existing_revision, save_text
@@ -94,18 +94,21 @@ def _change(db: Session, document: Document, data: Mapping, check: Checker) -> d
 def check_propose_amendment(db: Session, *, document: Document, actor: User, data: Mapping) -> Amendment:
     require(rules.can_propose_amendment(actor, document))
     fields = _change(db, document, data, Checker(data))
-    amendment = Amendment(document_id=document.id, author_id=actor.id, **fields)
+    amendment = Amendment(document_id=saved_id(document), author_id=saved_id(actor), **fields)
     db.add(amendment)
     db.flush()
     db.add(
         AmendmentVersion(
-            amendment_id=amendment.id, version=1, proposed=amendment.proposed, rationale=amendment.rationale
+            amendment_id=saved_id(amendment), version=1, proposed=amendment.proposed, rationale=amendment.rationale
         )
     )
     record(
         db, actor_id=actor.id, action="amendment.proposed", obj=amendment, document_id=document.id, kind=amendment.kind
     )
-    announce(db, AmendmentProposed(document_id=document.id, amendment_id=amendment.id, author_id=actor.id))
+    announce(
+        db,
+        AmendmentProposed(document_id=saved_id(document), amendment_id=saved_id(amendment), author_id=saved_id(actor)),
+    )
     events.queue(
         db,
         events.amendment_proposed,
@@ -133,7 +136,9 @@ def check_edit_amendment(
     amendment.proposed, amendment.rationale, amendment.version = proposed, rationale, amendment.version + 1
     db.add(amendment)
     db.add(
-        AmendmentVersion(amendment_id=amendment.id, version=amendment.version, proposed=proposed, rationale=rationale)
+        AmendmentVersion(
+            amendment_id=saved_id(amendment), version=amendment.version, proposed=proposed, rationale=rationale
+        )
     )
     db.flush()
     record(db, actor_id=actor.id, action="amendment.edited", obj=amendment, version=amendment.version)
@@ -148,18 +153,18 @@ def do_take_stance(db: Session, *, amendment: Amendment, actor: User, stance: st
             {"stance": DomainError("invalid_choice", N_("Please choose one of the options."), field="stance")}
         )
     stance = StanceKind(stance)
-    current = queries.get_stance(db, amendment_id=amendment.id, user_id=actor.id)
+    amendment_id, user_id = saved_id(amendment), saved_id(actor)
+    current = queries.get_stance(db, amendment_id=amendment_id, user_id=user_id)
     if current is None:
-        current = Stance(
-            amendment_id=amendment.id, user_id=actor.id, stance=stance, amendment_version=amendment.version
-        )
+        current = Stance(amendment_id=amendment_id, user_id=user_id, stance=stance, amendment_version=amendment.version)
         db.add(current)
         try:
             with db.begin_nested():
                 db.flush()
         except IntegrityError:
             # A double click raced itself; the other request's row stands and is updated below.
-            current = queries.get_stance(db, amendment_id=amendment.id, user_id=actor.id)
+            current = queries.get_stance(db, amendment_id=amendment_id, user_id=user_id)
+            assert current is not None, "the unique index refused ours because that row exists"
     previous = (current.stance, current.amendment_version)
     current.stance, current.amendment_version, current.updated_at = stance, amendment.version, utcnow()
     db.add(current)
@@ -242,6 +247,7 @@ def _merge_amendment(db: Session, amendment: Amendment, document: Document) -> R
     two never credit, summarise or report a clash differently.
     """
     author = db.get(User, amendment.author_id)
+    assert author is not None, "an amendment's author is kept (its foreign key is required)"
     base = existing_revision(db, document, amendment.base_number)
     try:
         saved = save_text(
@@ -342,7 +348,10 @@ def _settled(db: Session, amendment: Amendment, document: Document, actor_id: in
         reason=amendment.decision_reason,
     )
     announce(
-        db, AmendmentDecided(document_id=document.id, amendment_id=amendment.id, accepted=accepted, actor_id=actor_id)
+        db,
+        AmendmentDecided(
+            document_id=saved_id(document), amendment_id=saved_id(amendment), accepted=accepted, actor_id=actor_id
+        ),
     )
     events.queue(
         db,

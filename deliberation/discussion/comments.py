@@ -13,7 +13,7 @@ from sqlmodel import Session
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import utcnow
+from ..db import saved_id, utcnow
 from ..drafting.models import Document, Revision
 from ..drafting.queries import paragraphs_of
 from ..drafting.saving import existing_revision
@@ -76,10 +76,10 @@ def check_post_comment(
     )
     pid, status, start, end = place(anchor, paragraphs_of(revision)) if anchor else (None, None, None, None)
     comment = Comment(
-        document_id=document.id,
+        document_id=saved_id(document),
         amendment_id=(parent.amendment_id if parent else amendment.id if amendment else None),
         parent_id=parent.id if parent else None,
-        author_id=actor.id,
+        author_id=saved_id(actor),
         body=body,
         revision_number=revision.number,
         anchor=anchor,
@@ -97,9 +97,9 @@ def check_post_comment(
     announce(
         db,
         CommentPosted(
-            document_id=document.id,
-            comment_id=comment.id,
-            author_id=actor.id,
+            document_id=saved_id(document),
+            comment_id=saved_id(comment),
+            author_id=saved_id(actor),
             parent_author_id=parent.author_id if parent is not None else None,
         ),
     )
@@ -122,7 +122,7 @@ def check_edit_comment(db: Session, *, comment: Comment, actor: User, data: Mapp
     check.done()
     if body == comment.body:
         return comment
-    db.add(CommentEdit(comment_id=comment.id, body=comment.body))
+    db.add(CommentEdit(comment_id=saved_id(comment), body=comment.body))
     comment.body, comment.edited_at = body, utcnow()
     db.add(comment)
     db.flush()

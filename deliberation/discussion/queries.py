@@ -6,11 +6,12 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..accounts.models import User
+from ..db import saved_id
 from ..drafting.models import Document, DocumentStatus
 from ..workshops.queries import workshops_facilitated_by
 from .competition import is_rival
@@ -36,11 +37,15 @@ class MarginCounts:
 def margin_counts(db: Session, *, document_id: int, include_hidden: bool = False) -> MarginCounts:
     query = (
         select(Comment.anchor_pid, Comment.anchor_status, func.count())
-        .where(Comment.document_id == document_id, Comment.amendment_id.is_(None), Comment.parent_id.is_(None))
-        .group_by(Comment.anchor_pid, Comment.anchor_status)
+        .where(
+            col(Comment.document_id) == document_id,
+            col(Comment.amendment_id).is_(None),
+            col(Comment.parent_id).is_(None),
+        )
+        .group_by(col(Comment.anchor_pid), col(Comment.anchor_status))
     )
     if not include_hidden:
-        query = query.where(Comment.hidden_at.is_(None))
+        query = query.where(col(Comment.hidden_at).is_(None))
     by_pid: dict[str, int] = defaultdict(int)
     document = outdated = 0
     for pid, status, count in db.exec(query).all():
@@ -61,21 +66,21 @@ def _top_level(
     include_hidden: bool = False,
     outdated: bool = False,
     whole_document: bool = False,
-) -> list:
+) -> list[ColumnElement[bool]]:
     """The conditions that pick the top-level comments a list shows."""
-    where = [Comment.document_id == document_id, Comment.parent_id.is_(None)]
+    where = [col(Comment.document_id) == document_id, col(Comment.parent_id).is_(None)]
     if amendment_id is not None:
-        where.append(Comment.amendment_id == amendment_id)
+        where.append(col(Comment.amendment_id) == amendment_id)
     else:
-        where.append(Comment.amendment_id.is_(None))
+        where.append(col(Comment.amendment_id).is_(None))
         if pid is not None:
-            where += [Comment.anchor_pid == pid, Comment.anchor_status != AnchorStatus.OUTDATED]
+            where += [col(Comment.anchor_pid) == pid, col(Comment.anchor_status) != AnchorStatus.OUTDATED]
         elif outdated:
-            where.append(Comment.anchor_status == AnchorStatus.OUTDATED)
+            where.append(col(Comment.anchor_status) == AnchorStatus.OUTDATED)
         elif whole_document:
-            where.append(Comment.anchor_pid.is_(None))
+            where.append(col(Comment.anchor_pid).is_(None))
     if not include_hidden:
-        where.append(Comment.hidden_at.is_(None))
+        where.append(col(Comment.hidden_at).is_(None))
     return where
 
 
@@ -87,9 +92,9 @@ def list_threads(
     ``thread_position``; without ``include_hidden``, hidden replies are left out too."""
     query = (
         select(Comment, User)
-        .join(User, User.id == Comment.author_id)
+        .join(User, col(User.id) == Comment.author_id)
         .where(*_top_level(document_id, **filters))
-        .order_by(Comment.id)
+        .order_by(col(Comment.id))
         .offset(offset)
         .limit(limit)
     )
@@ -97,10 +102,14 @@ def list_threads(
     if not threads:
         return threads
     by_id = {t.comment.id: t for t in threads}
-    replies = select(Comment, User).join(User, User.id == Comment.author_id).where(Comment.parent_id.in_(list(by_id)))
+    replies = (
+        select(Comment, User)
+        .join(User, col(User.id) == Comment.author_id)
+        .where(col(Comment.parent_id).in_(list(by_id)))
+    )
     if not filters.get("include_hidden", False):
-        replies = replies.where(Comment.hidden_at.is_(None))
-    for reply, author in db.exec(replies.order_by(Comment.id)).all():
+        replies = replies.where(col(Comment.hidden_at).is_(None))
+    for reply, author in db.exec(replies.order_by(col(Comment.id))).all():
         by_id[reply.parent_id].replies.append((reply, author))
     return threads
 
@@ -116,7 +125,7 @@ def thread_position(db: Session, *, comment: Comment, document_id: int, **filter
     where = _top_level(document_id, **filters)
     if db.exec(select(func.count()).select_from(Comment).where(*where, Comment.id == root_id)).one() == 0:
         return None
-    return db.exec(select(func.count()).select_from(Comment).where(*where, Comment.id < root_id)).one()
+    return db.exec(select(func.count()).select_from(Comment).where(*where, col(Comment.id) < root_id)).one()
 
 
 def get_comment(db: Session, comment_id: int) -> Comment | None:
@@ -124,7 +133,11 @@ def get_comment(db: Session, comment_id: int) -> Comment | None:
 
 
 def list_comment_edits(db: Session, *, comment_id: int) -> list[CommentEdit]:
-    return list(db.exec(select(CommentEdit).where(CommentEdit.comment_id == comment_id).order_by(CommentEdit.id)).all())
+    return list(
+        db.exec(
+            select(CommentEdit).where(col(CommentEdit.comment_id) == comment_id).order_by(col(CommentEdit.id))
+        ).all()
+    )
 
 
 @dataclass(frozen=True)
@@ -144,13 +157,15 @@ class AmendmentSummary:
 def list_amendments(db: Session, *, document_id: int, status: str | None = None) -> list[AmendmentSummary]:
     """Amendments with authors and stance counts: two queries."""
     query = (
-        select(Amendment, User).join(User, User.id == Amendment.author_id).where(Amendment.document_id == document_id)
+        select(Amendment, User)
+        .join(User, col(User.id) == Amendment.author_id)
+        .where(col(Amendment.document_id) == document_id)
     )
     if status:
         query = query.where(Amendment.status == status)
-    rows = db.exec(query.order_by(Amendment.id)).all()
-    counts = stance_counts(db, amendment_ids=[a.id for a, _ in rows])
-    return [AmendmentSummary(a, u, counts.get(a.id, StanceCount())) for a, u in rows]
+    rows = db.exec(query.order_by(col(Amendment.id))).all()
+    counts = stance_counts(db, amendment_ids=[saved_id(a) for a, _ in rows])
+    return [AmendmentSummary(a, u, counts.get(saved_id(a), StanceCount())) for a, u in rows]
 
 
 def stance_counts(db: Session, *, amendment_ids: list[int]) -> dict[int, StanceCount]:
@@ -159,9 +174,9 @@ def stance_counts(db: Session, *, amendment_ids: list[int]) -> dict[int, StanceC
     current = aliased(Amendment)
     rows = db.exec(
         select(Stance.amendment_id, Stance.stance, Stance.amendment_version == current.version, func.count())
-        .join(current, current.id == Stance.amendment_id)
-        .where(Stance.amendment_id.in_(amendment_ids))
-        .group_by(Stance.amendment_id, Stance.stance, Stance.amendment_version == current.version)
+        .join(current, col(Stance.amendment_id) == current.id)
+        .where(col(Stance.amendment_id).in_(amendment_ids))
+        .group_by(col(Stance.amendment_id), col(Stance.stance), col(Stance.amendment_version) == current.version)
     ).all()
     tallies: dict[int, dict[str, int]] = defaultdict(lambda: {"support": 0, "oppose": 0, "earlier": 0})
     for amendment_id, stance, is_current, count in rows:
@@ -184,9 +199,9 @@ def list_stances(db: Session, *, amendment_id: int) -> list[tuple[Stance, User]]
     return list(
         db.exec(
             select(Stance, User)
-            .join(User, User.id == Stance.user_id)
+            .join(User, col(User.id) == Stance.user_id)
             .where(Stance.amendment_id == amendment_id)
-            .order_by(Stance.updated_at)
+            .order_by(col(Stance.updated_at))
         ).all()
     )
 
@@ -243,13 +258,16 @@ def list_accepted_amendments(
         return {}
     rows = db.exec(
         select(Amendment, User)
-        .join(User, User.id == Amendment.author_id)
-        .where(Amendment.document_id == document_id, Amendment.accepted_number.in_(sorted(numbers)))
+        .join(User, col(User.id) == Amendment.author_id)
+        .where(col(Amendment.document_id) == document_id, col(Amendment.accepted_number).in_(sorted(numbers)))
     ).all()
-    return {
-        amendment.accepted_number: AcceptedAmendment(amendment, author, _vote_number(amendment.decision_reason))
-        for amendment, author in rows
-    }
+    accepted: dict[int, AcceptedAmendment] = {}
+    for amendment, author in rows:
+        if amendment.accepted_number is not None:  # always, by the query's filter
+            accepted[amendment.accepted_number] = AcceptedAmendment(
+                amendment, author, _vote_number(amendment.decision_reason)
+            )
+    return accepted
 
 
 def _vote_number(reason: str) -> int | None:
@@ -270,14 +288,14 @@ def list_amendments_to_decide(db: Session, *, user_id: int, limit: int = 20) -> 
     them while the text is a draft: ``rules.can_decide_amendment``), oldest first: one query."""
     rows = db.exec(
         select(Amendment, Document, User)
-        .join(Document, Document.id == Amendment.document_id)
-        .join(User, User.id == Amendment.author_id)
+        .join(Document, col(Document.id) == col(Amendment.document_id))
+        .join(User, col(User.id) == col(Amendment.author_id))
         .where(
-            Amendment.status == AmendmentStatus.OPEN,
-            Document.status == DocumentStatus.DRAFT,
-            Document.workshop_id.in_(workshops_facilitated_by(user_id)),
+            col(Amendment.status) == AmendmentStatus.OPEN,
+            col(Document.status) == DocumentStatus.DRAFT,
+            col(Document.workshop_id).in_(workshops_facilitated_by(user_id)),
         )
-        .order_by(Amendment.created_at, Amendment.id)
+        .order_by(col(Amendment.created_at), col(Amendment.id))
         .limit(limit)
     ).all()
     return [AmendmentToDecide(amendment=a, document=d, author=u) for a, d, u in rows]

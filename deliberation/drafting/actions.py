@@ -12,7 +12,7 @@ from sqlmodel import Session
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import utcnow
+from ..db import saved_id, utcnow
 from ..errors import DomainError, require
 from ..hooks import DocumentStatusChanged, announce
 from ..i18n import N_, Nn_
@@ -25,7 +25,7 @@ from ..text.paragraphs import assign_ids, split_units
 from ..validation import Checker, strip_controls
 from ..workshops.models import Membership, Workshop
 from . import rules
-from .models import MAX_BODY_CHARS, MAX_PARAGRAPHS, Document, DocumentKind, RevisionOrigin
+from .models import MAX_BODY_CHARS, MAX_PARAGRAPHS, Document, DocumentKind, DocumentStatus, RevisionOrigin
 from .saving import (
     MergeConflict,
     NothingChanged,
@@ -77,12 +77,12 @@ def check_create_document(
     sectors, themes = _tags(check, data, "sectors", SECTORS), _tags(check, data, "themes", THEMES)
     check.done()
     document = Document(
-        workshop_id=workshop.id,
-        kind=kind,
+        workshop_id=saved_id(workshop),
+        kind=DocumentKind(kind),  # check.done() refused any other value
         title=title,
         sectors=sectors,
         themes=themes,
-        created_by=actor.id,
+        created_by=saved_id(actor),
         head_number=1,
     )
     db.add(document)
@@ -135,6 +135,7 @@ def check_save_revision(
             "base", "missing_base", N_("The form is missing the version it started from. Please reload and try again.")
         )
     check.done()
+    assert base_number is not None  # check.done() refused the form without it
     return save_text(
         db,
         document=document,
@@ -170,7 +171,8 @@ def check_resolve_conflict(
     base = existing_revision(db, document, base_number)
     head = existing_revision(db, document, head_number)
     result = merge3(base.body, mine, head.body)
-    choices, missing = {}, {}
+    choices: dict[int, str | Custom] = {}
+    missing: dict[str, DomainError] = {}
     for conflict in result.conflicts:
         name = f"choice-{conflict.index}"
         choice = str(data.get(name, "") or "")
@@ -243,10 +245,11 @@ def do_set_document_status(
     db: Session, *, document: Document, actor: User, membership: Membership | None, status: str
 ) -> Document:
     require(rules.can_change_status(actor, membership, document, status))
-    previous, document.status, document.updated_at = document.status, status, utcnow()
+    # can_change_status allowed only a status WORKSHOP_STATUS_CHANGES names, so it is a member.
+    previous, document.status, document.updated_at = document.status, DocumentStatus(status), utcnow()
     db.add(document)
     db.flush()
     record(db, actor_id=actor.id, action="document.status_set", obj=document, previous=previous, status=status)
-    announce(db, DocumentStatusChanged(document_id=document.id))
+    announce(db, DocumentStatusChanged(document_id=saved_id(document)))
     events.queue(db, events.document_status_changed, document_id=document.id, status=status, actor_id=actor.id)
     return document

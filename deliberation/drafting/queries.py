@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from threading import Lock
 
 from sqlalchemy.orm import defer
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from ..accounts.models import User
 from ..text.diff import word_diff
@@ -53,14 +53,16 @@ def get_document(db: Session, document_id: int) -> Document | None:
 def get_document_view(db: Session, *, document_id: int, number: int | None = None) -> DocumentView | None:
     """A document with one of its revisions (the newest by default), its author and workshop."""
     document_row = db.exec(
-        select(Document, Workshop).join(Workshop, Workshop.id == Document.workshop_id).where(Document.id == document_id)
+        select(Document, Workshop)
+        .join(Workshop, col(Workshop.id) == Document.workshop_id)
+        .where(col(Document.id) == document_id)
     ).first()
     if document_row is None:
         return None
     document, workshop = document_row
     row = db.exec(
         select(Revision, User)
-        .join(User, User.id == Revision.author_id)
+        .join(User, col(User.id) == Revision.author_id)
         .where(
             Revision.document_id == document_id,
             Revision.number == (number if number is not None else document.head_number),
@@ -76,8 +78,15 @@ def get_revision(db: Session, *, document_id: int, number: int) -> Revision | No
 
 
 def get_revisions(db: Session, *, document_id: int, numbers: list[int]) -> dict[int, Revision]:
-    rows = db.exec(select(Revision).where(Revision.document_id == document_id, Revision.number.in_(numbers))).all()
+    rows = db.exec(
+        select(Revision).where(col(Revision.document_id) == document_id, col(Revision.number).in_(numbers))
+    ).all()
     return {r.number: r for r in rows}
+
+
+# A list of revisions shows no text: their bodies stay in the database. SQLModel types a column as
+# its value, which ``defer`` does not take, so the mapped attributes are looked up by name.
+_WITHOUT_TEXTS = [defer(getattr(Revision, name)) for name in ("body", "attribution", "paragraph_ids")]
 
 
 def list_history(db: Session, *, document_id: int, page: int = 1) -> HistoryPage:
@@ -87,10 +96,10 @@ def list_history(db: Session, *, document_id: int, page: int = 1) -> HistoryPage
     page = min(max(1, page), pages)
     rows = db.exec(
         select(Revision, User)
-        .join(User, User.id == Revision.author_id)
+        .join(User, col(User.id) == Revision.author_id)
         .where(Revision.document_id == document_id)
-        .options(defer(Revision.body), defer(Revision.attribution), defer(Revision.paragraph_ids))
-        .order_by(Revision.number.desc())
+        .options(*_WITHOUT_TEXTS)
+        .order_by(col(Revision.number).desc())
         .offset((page - 1) * HISTORY_PAGE_SIZE)
         .limit(HISTORY_PAGE_SIZE)
     ).all()
@@ -103,16 +112,18 @@ def list_revision_authors(db: Session, *, document_id: int, numbers: set[int]) -
         return {}
     rows = db.exec(
         select(Revision, User)
-        .join(User, User.id == Revision.author_id)
-        .where(Revision.document_id == document_id, Revision.number.in_(sorted(numbers)))
-        .options(defer(Revision.body), defer(Revision.attribution), defer(Revision.paragraph_ids))
+        .join(User, col(User.id) == Revision.author_id)
+        .where(col(Revision.document_id) == document_id, col(Revision.number).in_(sorted(numbers)))
+        .options(*_WITHOUT_TEXTS)
     ).all()
     return {r.number: (r, u) for r, u in rows}
 
 
 def list_workshop_documents(db: Session, *, workshop_id: int) -> list[Document]:
     return list(
-        db.exec(select(Document).where(Document.workshop_id == workshop_id).order_by(Document.updated_at.desc())).all()
+        db.exec(
+            select(Document).where(col(Document.workshop_id) == workshop_id).order_by(col(Document.updated_at).desc())
+        ).all()
     )
 
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import utcnow
+from ..db import saved_id, utcnow
 from ..errors import Conflict, DomainError, NotFound
 from ..hooks import RevisionSaved, announce
 from ..i18n import N_
@@ -90,15 +90,15 @@ def build_revision(
     body: str,
     paragraphs: list[Paragraph],
     spans: list,
-    origin: str,
+    origin: RevisionOrigin,
     summary: str,
     source_number: int | None = None,
 ) -> Revision:
     return Revision(
-        document_id=document.id,
+        document_id=saved_id(document),
         number=number,
         parent_number=parent.number if parent else None,
-        author_id=author.id,
+        author_id=saved_id(author),
         summary=summary,
         origin=origin,
         source_number=source_number,
@@ -132,13 +132,16 @@ def announce_revision(db: Session, document: Document, revision: Revision) -> No
     announce(
         db,
         RevisionSaved(
-            document_id=document.id, revision_id=revision.id, number=revision.number, author_id=revision.author_id
+            document_id=saved_id(document),
+            revision_id=saved_id(revision),
+            number=revision.number,
+            author_id=revision.author_id,
         ),
     )
 
 
 def existing_revision(db: Session, document: Document, number: int | None) -> Revision:
-    revision = queries.get_revision(db, document_id=document.id, number=number) if number else None
+    revision = queries.get_revision(db, document_id=saved_id(document), number=number) if number else None
     if revision is None:
         raise NotFound("revision_not_found", N_("There is no such version of this document."))
     return revision
@@ -153,7 +156,7 @@ def save_text(
     title: str,
     body: str,
     summary: str,
-    origin: str,
+    origin: RevisionOrigin,
     source_number: int | None = None,
 ) -> Saved:
     """Save ``body`` written from revision ``base_number`` as ``actor``'s, merging with newer saves.
@@ -169,7 +172,7 @@ def save_text(
         if base_number != head.number:
             base = existing_revision(db, document, base_number)
             result = merge3(base.body, body, head.body)
-            if not result.clean:
+            if not result.clean or result.text is None:
                 raise MergeConflict(result=result, base=base, head=head, mine=body, title=title, summary=summary)
             text, merged = normalize(result.text), True
             # A title changed on both sides keeps the newer one unless only this person changed it.
@@ -201,9 +204,9 @@ def _claim_head(db: Session, document: Document, expected: int, revision: Revisi
     """Compare-and-set the head: of two saves from the same head, exactly one wins."""
     try:
         with db.begin_nested():
-            claimed = db.execute(
+            claimed = db.exec(
                 update(Document)
-                .where(Document.id == document.id, Document.head_number == expected)
+                .where(col(Document.id) == document.id, col(Document.head_number) == expected)
                 .values(head_number=revision.number, title=revision.title, updated_at=utcnow())
             )
             if claimed.rowcount != 1:

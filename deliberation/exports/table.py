@@ -18,19 +18,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..text.diff import DELETE, EQUAL, INSERT, word_diff
+from ..text.diff import DELETE, EQUAL, INSERT, Segment, word_diff
 from ..text.markdown import plain_text
 from .structure import Unit
 
 __all__ = ["ComparativeTable", "Gap", "Row", "Segment", "comparative_table"]
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A run of words in one column: ``kind`` is "equal", "delete" (old column) or "insert" (new)."""
-
-    kind: str
-    text: str
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from .. import events, live
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import utcnow
+from ..db import saved_id, utcnow
 from ..drafting.models import Document, DocumentStatus
 from ..errors import Conflict, NotFound, require
 from ..hooks import AgendaItemReturning, DocumentStatusChanged, announce
@@ -20,7 +20,7 @@ from ..notifications.workshops import notify_workshop_of_text
 from ..validation import Checker
 from ..workshops.models import Membership
 from . import queries, rules
-from .models import AgendaItem, AgendaStatus, Forum
+from .models import AgendaItem, AgendaKind, AgendaStatus, Forum
 
 DIRECTIONS = ("up", "down")
 
@@ -47,27 +47,27 @@ def do_submit_document(
 ) -> AgendaItem:
     """Submit the current revision of a draft to a forum; drafting is frozen from now on."""
     require(rules.may_submit_document(actor, membership, document))
-    _locked_forum(db, forum.id)
+    _locked_forum(db, saved_id(forum))
     # Compare-and-set: of two facilitators submitting the same draft at once, only one succeeds.
-    claimed = db.execute(
+    claimed = db.exec(
         update(Document)
-        .where(Document.id == document.id, Document.status == DocumentStatus.DRAFT)
-        .values(status="submitted", updated_at=utcnow())
+        .where(col(Document.id) == document.id, col(Document.status) == DocumentStatus.DRAFT)
+        .values(status=DocumentStatus.SUBMITTED, updated_at=utcnow())
     )
     if claimed.rowcount != 1:
         raise Conflict(
             "not_a_draft", N_("Only a draft can be submitted to a forum, and this document is not a draft now.")
         )
     db.refresh(document)
-    announce(db, DocumentStatusChanged(document_id=document.id))
+    announce(db, DocumentStatusChanged(document_id=saved_id(document)))
     item = AgendaItem(
-        forum_id=forum.id,
-        kind="document",
+        forum_id=saved_id(forum),
+        kind=AgendaKind.DOCUMENT,
         status=AgendaStatus.SUBMITTED,
         document_id=document.id,
         revision_number=document.head_number,
         title=document.title,
-        submitted_by=actor.id,
+        submitted_by=saved_id(actor),
     )
     db.add(item)
     db.flush()
@@ -93,10 +93,10 @@ def _tell_workshop(db: Session, *, item: AgendaItem, forum: Forum, actor: User, 
     notify_workshop_of_text(
         db,
         kind=kind,
-        document_id=document.id,
+        document_id=saved_id(document),
         workshop_id=document.workshop_id,
-        actor_id=actor.id,
-        forum_id=forum.id,
+        actor_id=saved_id(actor),
+        forum_id=saved_id(forum),
         forum_title=forum.title,
         reason=item.return_reason if kind == NotificationKind.RETURNED else "",
     )
@@ -107,7 +107,7 @@ def do_accept_item(db: Session, *, item: AgendaItem, actor: User) -> AgendaItem:
     require(rules.is_chair(actor))
     forum = _locked_forum(db, item.forum_id)
     _require_status(item, "submitted")
-    item.status, item.position = "scheduled", queries.last_agenda_position(db, forum.id) + 1
+    item.status, item.position = AgendaStatus.SCHEDULED, queries.last_agenda_position(db, saved_id(forum)) + 1
     item.decided_by, item.decided_at = actor.id, utcnow()
     db.add(item)
     db.flush()
@@ -126,9 +126,9 @@ def check_return_item(db: Session, *, item: AgendaItem, actor: User, data: Mappi
     _require_status(item, "submitted", "scheduled")
     if item.status == AgendaStatus.SCHEDULED:
         # Voting refuses once a vote on the item has begun.
-        announce(db, AgendaItemReturning(item_id=item.id))
+        announce(db, AgendaItemReturning(item_id=saved_id(item)))
     previous = item.status
-    item.status, item.return_reason, item.position = "returned", reason, None
+    item.status, item.return_reason, item.position = AgendaStatus.RETURNED, reason, None
     item.decided_by, item.decided_at = actor.id, utcnow()
     if forum.current_item_id == item.id:
         forum.current_item_id = None
@@ -147,10 +147,10 @@ def _reopen_document(db: Session, *, item: AgendaItem, actor: User) -> None:
     document = db.get(Document, item.document_id) if item.document_id else None
     if document is None or document.status != DocumentStatus.SUBMITTED:
         return
-    document.status, document.updated_at = "draft", utcnow()
+    document.status, document.updated_at = DocumentStatus.DRAFT, utcnow()
     db.add(document)
     db.flush()
-    announce(db, DocumentStatusChanged(document_id=document.id))
+    announce(db, DocumentStatusChanged(document_id=saved_id(document)))
     events.queue(db, events.document_status_changed, document_id=document.id, status="draft", actor_id=actor.id)
 
 
@@ -161,16 +161,16 @@ def check_add_discussion_point(db: Session, *, forum: Forum, actor: User, data: 
     title = check.text("title", max_length=300, min_length=3)
     description = check.text("description", max_length=5000, required=False, multiline=True)
     check.done()
-    _locked_forum(db, forum.id)
+    _locked_forum(db, saved_id(forum))
     now = utcnow()
     item = AgendaItem(
-        forum_id=forum.id,
-        kind="discussion",
+        forum_id=saved_id(forum),
+        kind=AgendaKind.DISCUSSION,
         status=AgendaStatus.SCHEDULED,
         title=title,
         description=description,
-        position=queries.last_agenda_position(db, forum.id) + 1,
-        submitted_by=actor.id,
+        position=queries.last_agenda_position(db, saved_id(forum)) + 1,
+        submitted_by=saved_id(actor),
         submitted_at=now,
         decided_by=actor.id,
         decided_at=now,
@@ -209,7 +209,7 @@ def do_move_item(db: Session, *, item: AgendaItem, actor: User, direction: str) 
         obj=item,
         forum_id=forum.id,
         direction=direction,
-        order=queries.agenda_order(db, forum.id),
+        order=queries.agenda_order(db, saved_id(forum)),
     )
     return item
 
@@ -227,14 +227,14 @@ def do_set_current_item(db: Session, *, forum: Forum, item: AgendaItem, actor: U
     db.add(forum)
     db.flush()
     record(db, actor_id=actor.id, action="agenda.current_set", obj=forum, item_id=item.id, previous=previous)
-    live.publish(db, forum_id=forum.id, kind="item", item_id=item.id)
+    live.publish(db, forum_id=saved_id(forum), kind="item", item_id=saved_id(item))
     return forum
 
 
 def do_clear_current_item(db: Session, *, forum: Forum, actor: User) -> Forum:
     """Take the current item off the hall's screen (a break, or the item is done)."""
     require(rules.is_chair(actor))
-    forum = _locked_forum(db, forum.id)
+    forum = _locked_forum(db, saved_id(forum))
     if forum.current_item_id is None:
         raise Conflict("no_current_item", N_("No item is before the assembly now."))
     previous, forum.current_item_id = forum.current_item_id, None

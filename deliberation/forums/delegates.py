@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from .. import live
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import utcnow
+from ..db import flush_or_refuse, saved_id, utcnow
 from ..errors import Conflict, NotFound, require
 from ..hooks import ProxiesChanging, announce
 from ..i18n import N_
@@ -28,8 +27,8 @@ _PROXY_REFUSALS = {
 
 def _require_registration_open(db: Session, forum: Forum) -> None:
     # Locked and read afresh: a registration racing the forum's opening waits for it and sees it.
-    forum = queries.get_forum_for_update(db, forum.id)
-    if forum is None or not rules.registration_is_open(forum):
+    locked = queries.get_forum_for_update(db, saved_id(forum))
+    if locked is None or not rules.registration_is_open(locked):
         raise Conflict(
             "registration_closed",
             N_("Delegates register only until the forum opens; registration for this forum is closed."),
@@ -38,39 +37,36 @@ def _require_registration_open(db: Session, forum: Forum) -> None:
 
 def do_register_delegate(db: Session, *, forum: Forum, user: User, actor: User) -> Delegate:
     """Register a member as a delegate; a row once unregistered is registered again, never duplicated."""
-    require(rules.may_act_for(actor, user.id))
+    require(rules.may_act_for(actor, saved_id(user)))
     _require_registration_open(db, forum)
     if not user.is_active:
         raise Conflict("inactive_user", N_("This account is switched off, so it cannot be registered."))
-    delegate = queries.get_delegate(db, forum_id=forum.id, user_id=user.id)
+    delegate = queries.get_delegate(db, forum_id=saved_id(forum), user_id=saved_id(user))
     if rules.is_delegate(delegate):
         raise Conflict("already_registered", N_("This person is already a registered delegate of this forum."))
     if delegate is None:
-        delegate = Delegate(forum_id=forum.id, user_id=user.id, registered_by=actor.id)
-    delegate.is_registered, delegate.registered_by, delegate.registered_at = True, actor.id, utcnow()
-    try:
-        # Two registrations of one person at once: the unique (forum, user) constraint keeps one.
-        with db.begin_nested():
-            db.add(delegate)
-            db.flush()
-    except IntegrityError:
-        raise Conflict(
-            "already_registered", N_("This person is already a registered delegate of this forum.")
-        ) from None
+        delegate = Delegate(forum_id=saved_id(forum), user_id=saved_id(user), registered_by=saved_id(actor))
+    delegate.is_registered, delegate.registered_by, delegate.registered_at = True, saved_id(actor), utcnow()
+    # Two registrations of one person at once: the unique (forum, user) constraint keeps one.
+    flush_or_refuse(
+        db,
+        Conflict("already_registered", N_("This person is already a registered delegate of this forum.")),
+        delegate,
+    )
     record(db, actor_id=actor.id, action="delegate.registered", obj=delegate, forum_id=forum.id, user_id=user.id)
     return delegate
 
 
 def do_unregister_delegate(db: Session, *, forum: Forum, user: User, actor: User) -> Delegate:
     """Unregister a delegate (the row stays); proxies they give or hold are revoked with it."""
-    require(rules.may_act_for(actor, user.id))
+    require(rules.may_act_for(actor, saved_id(user)))
     _require_registration_open(db, forum)
     delegate = _registered(db, forum, user)
     delegate.is_registered, delegate.is_present = False, False
     db.add(delegate)
     # Registration closes when the forum opens and votes happen only after that, so no vote can
     # be open here: revoking needs no check against one.
-    for proxy in queries.list_proxies_of(db, forum_id=forum.id, user_id=user.id):
+    for proxy in queries.list_proxies_of(db, forum_id=saved_id(forum), user_id=saved_id(user)):
         _revoke(db, proxy, actor, reason="unregistered")
     db.flush()
     record(db, actor_id=actor.id, action="delegate.unregistered", obj=delegate, forum_id=forum.id, user_id=user.id)
@@ -78,7 +74,7 @@ def do_unregister_delegate(db: Session, *, forum: Forum, user: User, actor: User
 
 
 def _registered(db: Session, forum: Forum, user: User) -> Delegate:
-    delegate = queries.get_delegate(db, forum_id=forum.id, user_id=user.id)
+    delegate = queries.get_delegate(db, forum_id=saved_id(forum), user_id=saved_id(user))
     if not rules.is_delegate(delegate):
         raise Conflict("not_a_delegate", N_("This person is not a registered delegate of this forum."))
     return delegate
@@ -103,7 +99,9 @@ def do_mark_present(db: Session, *, forum: Forum, user: User, present: bool, act
             user_id=user.id,
             present=present,
         )
-        live.publish(db, forum_id=forum.id, kind="presence", present=len(queries.present_ids(db, forum.id)))
+        live.publish(
+            db, forum_id=saved_id(forum), kind="presence", present=len(queries.present_ids(db, saved_id(forum)))
+        )
     return delegate
 
 
@@ -126,20 +124,18 @@ def _lock_for_proxies(db: Session, forum_id: int) -> Forum:
 
 def do_give_proxy(db: Session, *, forum: Forum, giver: User, holder: User, actor: User) -> Proxy:
     """``giver`` gives their vote to ``holder``: both delegates, one proxy each way, never chained."""
-    require(rules.may_act_for(actor, giver.id))
-    _lock_for_proxies(db, forum.id)
-    live = queries.live_proxies(db, forum.id)
-    _check_proxies(registered=queries.registered_ids(db, forum.id), live=live, giver=giver.id, holder=holder.id)
-    proxy = Proxy(forum_id=forum.id, giver_id=giver.id, holder_id=holder.id, created_by=actor.id)
-    try:
-        # The partial unique indexes are the last word if two proxies race past the checks.
-        with db.begin_nested():
-            db.add(proxy)
-            db.flush()
-    except IntegrityError:
-        raise Conflict(
-            "proxy_taken", N_("This delegate already gives or holds a proxy. Please reload the page.")
-        ) from None
+    forum_id, giver_id, holder_id = saved_id(forum), saved_id(giver), saved_id(holder)
+    require(rules.may_act_for(actor, giver_id))
+    _lock_for_proxies(db, forum_id)
+    live = queries.live_proxies(db, forum_id)
+    _check_proxies(registered=queries.registered_ids(db, forum_id), live=live, giver=giver_id, holder=holder_id)
+    proxy = Proxy(forum_id=forum_id, giver_id=giver_id, holder_id=holder_id, created_by=saved_id(actor))
+    # The partial unique indexes are the last word if two proxies race past the checks.
+    flush_or_refuse(
+        db,
+        Conflict("proxy_taken", N_("This delegate already gives or holds a proxy. Please reload the page.")),
+        proxy,
+    )
     record(
         db,
         actor_id=actor.id,

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, func, select
+from sqlalchemy.orm import Mapped, aliased
+from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from ..accounts.models import User
+from ..db import saved_id, stored_ids
 from ..drafting.models import Document
 from ..workshops.models import Workshop
 from .models import AgendaItem, AgendaStatus, Delegate, Forum, Proxy, Speaker, SpeakerStatus
+
+_Row = TypeVar("_Row")
 
 
 def get_forum(db: Session, forum_id: int) -> Forum | None:
@@ -21,7 +26,7 @@ def list_forums(db: Session, *, status: str | None = None) -> list[Forum]:
     query = select(Forum)
     if status:
         query = query.where(Forum.status == status)
-    return list(db.exec(query.order_by(Forum.starts_on.desc(), Forum.id.desc())).all())
+    return list(db.exec(query.order_by(col(Forum.starts_on).desc(), col(Forum.id).desc())).all())
 
 
 def get_agenda_item(db: Session, item_id: int) -> AgendaItem | None:
@@ -42,9 +47,9 @@ def list_delegates(db: Session, forum_id: int) -> list[tuple[Delegate, User]]:
     """Registered delegates with their people, by name."""
     rows = db.exec(
         select(Delegate, User)
-        .join(User, User.id == Delegate.user_id)
+        .join(User, col(User.id) == Delegate.user_id)
         .where(Delegate.forum_id == forum_id, Delegate.is_registered == True)  # noqa: E712
-        .order_by(User.display_name, User.id)
+        .order_by(col(User.display_name), col(User.id))
     ).all()
     return [(delegate, user) for delegate, user in rows]
 
@@ -99,9 +104,9 @@ class AgendaEntry:
 def _entries(db: Session, *conditions, order) -> list[AgendaEntry]:
     rows = db.exec(
         select(AgendaItem, User, Document, Workshop)
-        .join(User, User.id == AgendaItem.submitted_by)
-        .join(Document, Document.id == AgendaItem.document_id, isouter=True)
-        .join(Workshop, Workshop.id == Document.workshop_id, isouter=True)
+        .join(User, col(User.id) == AgendaItem.submitted_by)
+        .join(Document, col(Document.id) == AgendaItem.document_id, isouter=True)
+        .join(Workshop, col(Workshop.id) == Document.workshop_id, isouter=True)
         .where(*conditions)
         .order_by(*order)
     ).all()
@@ -113,7 +118,7 @@ def list_agenda(db: Session, forum_id: int) -> list[AgendaEntry]:
     return _entries(
         db,
         AgendaItem.forum_id == forum_id,
-        AgendaItem.status.in_(("scheduled", "decided")),
+        col(AgendaItem.status).in_(("scheduled", "decided")),
         order=(AgendaItem.position, AgendaItem.id),
     )
 
@@ -133,7 +138,7 @@ def list_returned(db: Session, forum_id: int) -> list[AgendaEntry]:
         db,
         AgendaItem.forum_id == forum_id,
         AgendaItem.status == AgendaStatus.RETURNED,
-        order=(AgendaItem.decided_at.desc(), AgendaItem.id.desc()),
+        order=(col(AgendaItem.decided_at).desc(), col(AgendaItem.id).desc()),
     )
 
 
@@ -146,9 +151,9 @@ def last_return(db: Session, document_id: int) -> tuple[AgendaItem, Forum] | Non
     """The latest time a forum sent this document back to its workshop, with that forum."""
     row = db.exec(
         select(AgendaItem, Forum)
-        .join(Forum, Forum.id == AgendaItem.forum_id)
+        .join(Forum, col(Forum.id) == AgendaItem.forum_id)
         .where(AgendaItem.document_id == document_id, AgendaItem.status == AgendaStatus.RETURNED)
-        .order_by(AgendaItem.decided_at.desc(), AgendaItem.id.desc())
+        .order_by(col(AgendaItem.decided_at).desc(), col(AgendaItem.id).desc())
         .limit(1)
     ).first()
     return (row[0], row[1]) if row else None
@@ -157,32 +162,44 @@ def last_return(db: Session, document_id: int) -> tuple[AgendaItem, Forum] | Non
 def list_forums_open_for_submission(db: Session) -> list[Forum]:
     """Forums whose agenda still takes texts, soonest first."""
     return list(
-        db.exec(select(Forum).where(Forum.status.in_(("planned", "open"))).order_by(Forum.starts_on, Forum.id)).all()
+        db.exec(
+            select(Forum)
+            .where(col(Forum.status).in_(("planned", "open")))
+            .order_by(col(Forum.starts_on), col(Forum.id))
+        ).all()
     )
 
 
 def last_agenda_position(db: Session, forum_id: int) -> int:
     """The highest position on the agenda so far (0 for an empty agenda)."""
-    return db.exec(select(func.coalesce(func.max(AgendaItem.position), 0)).where(AgendaItem.forum_id == forum_id)).one()
+    return db.exec(select(func.max(AgendaItem.position)).where(col(AgendaItem.forum_id) == forum_id)).one() or 0
+
+
+def _neighbour(
+    db: Session, query: SelectOfScalar[_Row], position: Mapped[Any], current: int | None, direction: str
+) -> _Row | None:
+    """The row of ``query`` just before ("up") or just after ("down") the place ``current`` in the
+    order of ``position``: the agenda and the line of speakers move the same way."""
+    if direction == "up":
+        query = query.where(position < current).order_by(position.desc())
+    else:
+        query = query.where(position > current).order_by(position)
+    return db.exec(query.limit(1)).first()
 
 
 def get_agenda_neighbour(db: Session, item: AgendaItem, direction: str) -> AgendaItem | None:
     """The item just before ("up") or just after ("down") ``item`` on its forum's agenda."""
     query = select(AgendaItem).where(AgendaItem.forum_id == item.forum_id, AgendaItem.position != None)  # noqa: E711
-    if direction == "up":
-        query = query.where(AgendaItem.position < item.position).order_by(AgendaItem.position.desc())
-    else:
-        query = query.where(AgendaItem.position > item.position).order_by(AgendaItem.position)
-    return db.exec(query.limit(1)).first()
+    return _neighbour(db, query, col(AgendaItem.position), item.position, direction)
 
 
 def agenda_order(db: Session, forum_id: int) -> list[int]:
     """Item ids in agenda order, for the audit log."""
-    return list(
+    return stored_ids(
         db.exec(
             select(AgendaItem.id)
             .where(AgendaItem.forum_id == forum_id, AgendaItem.position != None)  # noqa: E711
-            .order_by(AgendaItem.position, AgendaItem.id)
+            .order_by(col(AgendaItem.position), col(AgendaItem.id))
         ).all()
     )
 
@@ -230,10 +247,10 @@ def list_live_proxies(db: Session, forum_id: int) -> list[ProxyRow]:
     giver, holder = aliased(User), aliased(User)
     rows = db.exec(
         select(Proxy, giver, holder)
-        .join(giver, giver.id == Proxy.giver_id)
-        .join(holder, holder.id == Proxy.holder_id)
+        .join(giver, col(Proxy.giver_id) == giver.id)
+        .join(holder, col(Proxy.holder_id) == holder.id)
         .where(Proxy.forum_id == forum_id, Proxy.revoked_at == None)  # noqa: E711
-        .order_by(giver.display_name, Proxy.id)
+        .order_by(giver.display_name, col(Proxy.id))
     ).all()
     return [ProxyRow(p, g, h) for p, g, h in rows]
 
@@ -268,9 +285,9 @@ def list_speakers(db: Session, item_id: int) -> list[tuple[Speaker, User]]:
     """Everyone on the item's list who has not withdrawn, in the list's order."""
     rows = db.exec(
         select(Speaker, User)
-        .join(User, User.id == Speaker.user_id)
+        .join(User, col(User.id) == Speaker.user_id)
         .where(Speaker.agenda_item_id == item_id, Speaker.status != SpeakerStatus.WITHDRAWN)
-        .order_by(Speaker.position, Speaker.id)
+        .order_by(col(Speaker.position), col(Speaker.id))
     ).all()
     return [(speaker, user) for speaker, user in rows]
 
@@ -278,7 +295,7 @@ def list_speakers(db: Session, item_id: int) -> list[tuple[Speaker, User]]:
 def current_speaker(db: Session, item_id: int) -> tuple[Speaker, User] | None:
     row = db.exec(
         select(Speaker, User)
-        .join(User, User.id == Speaker.user_id)
+        .join(User, col(User.id) == Speaker.user_id)
         .where(Speaker.agenda_item_id == item_id, Speaker.status == SpeakerStatus.SPEAKING)
     ).first()
     return (row[0], row[1]) if row else None
@@ -288,7 +305,9 @@ def get_open_request(db: Session, *, item_id: int, user_id: int) -> Speaker | No
     """The person's waiting or speaking request on the item, if any."""
     return db.exec(
         select(Speaker).where(
-            Speaker.agenda_item_id == item_id, Speaker.user_id == user_id, Speaker.status.in_(("waiting", "speaking"))
+            col(Speaker.agenda_item_id) == item_id,
+            col(Speaker.user_id) == user_id,
+            col(Speaker.status).in_(("waiting", "speaking")),
         )
     ).first()
 
@@ -301,11 +320,7 @@ def get_waiting_neighbour(db: Session, speaker: Speaker, direction: str) -> Spea
     query = select(Speaker).where(
         Speaker.agenda_item_id == speaker.agenda_item_id, Speaker.status == SpeakerStatus.WAITING
     )
-    if direction == "up":
-        query = query.where(Speaker.position < speaker.position).order_by(Speaker.position.desc())
-    else:
-        query = query.where(Speaker.position > speaker.position).order_by(Speaker.position)
-    return db.exec(query.limit(1)).first()
+    return _neighbour(db, query, col(Speaker.position), speaker.position, direction)
 
 
 def list_speaking(db: Session, item_id: int) -> list[Speaker]:
@@ -317,11 +332,11 @@ def list_speaking(db: Session, item_id: int) -> list[Speaker]:
 
 
 def list_waiting_order(db: Session, item_id: int) -> list[int]:
-    return list(
+    return stored_ids(
         db.exec(
             select(Speaker.id)
             .where(Speaker.agenda_item_id == item_id, Speaker.status == SpeakerStatus.WAITING)
-            .order_by(Speaker.position, Speaker.id)
+            .order_by(col(Speaker.position), col(Speaker.id))
         ).all()
     )
 
@@ -332,9 +347,12 @@ def list_minutes(db: Session, forum_id: int) -> list[MinutesItem]:
     rows = (
         db.exec(
             select(Speaker, User)
-            .join(User, User.id == Speaker.user_id)
-            .where(Speaker.agenda_item_id.in_([e.item.id for e in agenda]), Speaker.status.in_(("spoke", "speaking")))
-            .order_by(Speaker.started_at, Speaker.id)
+            .join(User, col(User.id) == Speaker.user_id)
+            .where(
+                col(Speaker.agenda_item_id).in_([e.item.id for e in agenda]),
+                col(Speaker.status).in_(("spoke", "speaking")),
+            )
+            .order_by(col(Speaker.started_at), col(Speaker.id))
         ).all()
         if agenda
         else []
@@ -342,4 +360,4 @@ def list_minutes(db: Session, forum_id: int) -> list[MinutesItem]:
     speeches: dict[int, list[tuple[Speaker, User]]] = {}
     for speaker, user in rows:
         speeches.setdefault(speaker.agenda_item_id, []).append((speaker, user))
-    return [MinutesItem(entry, speeches.get(entry.item.id, [])) for entry in agenda]
+    return [MinutesItem(entry, speeches.get(saved_id(entry.item), [])) for entry in agenda]

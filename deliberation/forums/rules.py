@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeGuard
 
 from ..accounts.models import User
 from ..accounts.rules import is_coordinator, is_signed_in
@@ -33,7 +34,7 @@ def is_self(actor: User | None, user_id: int) -> bool:
     return is_signed_in(actor) and actor is not None and actor.id == user_id
 
 
-def is_delegate(delegate: Delegate | None) -> bool:
+def is_delegate(delegate: Delegate | None) -> TypeGuard[Delegate]:
     return delegate is not None and delegate.is_registered
 
 

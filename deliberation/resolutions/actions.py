@@ -18,15 +18,15 @@ from sqlmodel import Session
 
 from .. import events
 from ..audit.actions import record as audit
-from ..db import utcnow
-from ..drafting.models import Document, Revision
+from ..db import saved_id, utcnow
+from ..drafting.models import Document, DocumentStatus, Revision
 from ..drafting.queries import get_revision
 from ..errors import Conflict
 from ..forums.models import Forum
 from ..hooks import DocumentStatusChanged, FinalTextAdopted, ResolutionRecorded, announce
 from ..i18n import DISPLAY_ZONE, N_
-from ..voting.counting import Counts, Electorate, Rule
 from ..voting.models import Vote, VoteStatus
+from ..voting.queries import rule_of, stored_counts, stored_electorate
 from ..workshops.models import Workshop
 from . import queries, record
 from .chain import record_of
@@ -62,22 +62,12 @@ def adoption_year(adopted_at: datetime) -> int:
 
 
 def _tally(vote: Vote) -> dict[str, Any]:
-    counts = Counts(for_=vote.for_count, against=vote.against_count, abstain=vote.abstain_count)
-    electorate = Electorate(
-        registered=vote.registered_count, present=vote.present_count, participants=vote.participants_count
-    )
     return record.tally_record(
-        counts, electorate, quorum_reached=bool(vote.quorum_reached), hand_counted=bool(vote.hand_counted)
+        stored_counts(vote),
+        stored_electorate(vote),
+        quorum_reached=bool(vote.quorum_reached),
+        hand_counted=bool(vote.hand_counted),
     )
-
-
-def _rule(vote: Vote) -> dict[str, Any]:
-    return Rule(
-        threshold=vote.threshold,
-        quorum_share=f"{vote.quorum_num}/{vote.quorum_den}",
-        quorum_base=vote.quorum_base,
-        secret=vote.is_secret,
-    ).describe()
 
 
 def _build(
@@ -93,6 +83,7 @@ def _build(
     """The next link of the chain, as the database stands now."""
     last = queries.get_last_resolution(db)
     adopted_at = vote.closed_at
+    assert adopted_at is not None  # do_adopt_resolution refused a vote that has not closed
     year = adoption_year(adopted_at)
     resolution = Resolution(
         sequence=(last.sequence + 1) if last else 1,
@@ -102,17 +93,17 @@ def _build(
         title=revision.title,
         kind=document.kind,
         text=revision.body,
-        document_id=document.id,
+        document_id=saved_id(document),
         revision_number=revision.number,
         workshop_id=document.workshop_id,
         workshop_title=workshop_title,
-        forum_id=forum.id,
+        forum_id=saved_id(forum),
         forum_title=forum.title,
-        vote_id=vote.id,
+        vote_id=saved_id(vote),
         adopted_at=adopted_at,
         sectors=list(document.sectors),
         themes=list(document.themes),
-        rule=_rule(vote),
+        rule=rule_of(vote).describe(),
         tally=_tally(vote),
         contributors=contributors,
         hash="",
@@ -137,14 +128,15 @@ def do_adopt_resolution(db: Session, *, vote: Vote, document: Document, revision
         raise Conflict("vote_mismatch", N_("This vote is not about this text."))
     if vote.revision_number is not None and vote.revision_number != revision.number:
         raise Conflict("vote_mismatch", N_("This vote is not about this text."))
-    if queries.get_resolution_for_vote(db, vote.id) is not None:
+    if queries.get_resolution_for_vote(db, saved_id(vote)) is not None:
         raise Conflict("already_adopted", N_("This text is already a resolution."))
     contributors = [
         {"id": user.id, "name": user.display_name}
         for user in queries.list_contributors(db, document_id=document.id, up_to=revision.number)
     ]
     # Everything the resolution's page shows is frozen with it: it is cached as immutable.
-    workshop_title = db.get(Workshop, document.workshop_id).title
+    workshop = db.get(Workshop, document.workshop_id)
+    assert workshop is not None, "a document's workshop is kept (its foreign key is required)"
     # Everything the caller changed goes to the database now, outside the savepoint: rolling the
     # savepoint back must undo our insert and nothing else.
     db.flush()
@@ -155,7 +147,7 @@ def do_adopt_resolution(db: Session, *, vote: Vote, document: Document, revision
             document=document,
             revision=revision,
             forum=forum,
-            workshop_title=workshop_title,
+            workshop_title=workshop.title,
             contributors=contributors,
         )
         try:
@@ -167,7 +159,7 @@ def do_adopt_resolution(db: Session, *, vote: Vote, document: Document, revision
                 raise
             continue
         break
-    document.status, document.updated_at = "adopted", utcnow()
+    document.status, document.updated_at = DocumentStatus.ADOPTED, utcnow()
     db.add(document)
     audit(
         db,
@@ -179,7 +171,7 @@ def do_adopt_resolution(db: Session, *, vote: Vote, document: Document, revision
     )
     db.flush()
     # The resolution is public from this commit on; the document stays a members' hit.
-    announce(db, ResolutionRecorded(resolution_id=resolution.id))
+    announce(db, ResolutionRecorded(resolution_id=saved_id(resolution)))
     announce(db, DocumentStatusChanged(document_id=document.id))
     events.queue(
         db,
@@ -196,7 +188,10 @@ def do_adopt_resolution(db: Session, *, vote: Vote, document: Document, revision
 
 def adopt_final_text(db: Session, adopted: FinalTextAdopted) -> None:
     """A final vote adopted its revision (voting announces it as the vote closes): freeze it."""
-    vote = db.get(Vote, adopted.vote_id)
-    document = db.get(Document, adopted.document_id)
-    revision = get_revision(db, document_id=document.id, number=vote.revision_number)
-    do_adopt_resolution(db, vote=vote, document=document, revision=revision, forum=db.get(Forum, vote.forum_id))
+    vote, document = db.get(Vote, adopted.vote_id), db.get(Document, adopted.document_id)
+    assert vote is not None and document is not None  # announced in the transaction that closed the vote
+    assert vote.revision_number is not None, "a final vote is on one revision"
+    revision = get_revision(db, document_id=saved_id(document), number=vote.revision_number)
+    forum = db.get(Forum, vote.forum_id)
+    assert revision is not None and forum is not None, "a vote's revision and forum are kept"
+    do_adopt_resolution(db, vote=vote, document=document, revision=revision, forum=forum)

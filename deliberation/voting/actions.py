@@ -107,11 +107,11 @@ def check_prepare_vote(db: Session, *, item: AgendaItem, forum: Forum, actor: Us
             "subject", "no_text", N_("This item has no text to adopt; put a procedural question instead.")
         )
     vote = Vote(
-        forum_id=forum.id,
-        agenda_item_id=item.id,
-        subject=subject,
+        forum_id=saved_id(forum),
+        agenda_item_id=saved_id(item),
+        subject=VoteSubject(subject),  # check.done() refused any other value
         amendment_id=amendment.id if amendment else None,
-        created_by=actor.id,
+        created_by=saved_id(actor),
         title=title or _default_title(item, subject, amendment),
         **fields,
     )
@@ -194,10 +194,10 @@ def do_open_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
         raise Conflict("time_in_past", N_("The closing time must be in the future."))
     # Locking the forum row orders this with proxy changes and with another chair opening a vote
     # (both lock it too), so one vote is open at a time and its electorate cannot shift under it.
-    forum_queries.get_forum_for_update(db, forum.id)
-    if queries.open_vote(db, forum.id) is not None:
+    forum_queries.get_forum_for_update(db, saved_id(forum))
+    if queries.open_vote(db, saved_id(forum)) is not None:
         raise Conflict("another_vote_open", N_("Another vote is open. Close it before opening the next one."))
-    if not forum_queries.registered_ids(db, forum.id):
+    if not forum_queries.registered_ids(db, saved_id(forum)):
         raise Conflict("no_delegates", N_("No delegates are registered for this forum."))
     _check_subject_ready(db, vote)
     vote.status, vote.opened_by, vote.opened_at = VoteStatus.OPEN, actor.id, utcnow()
@@ -223,7 +223,7 @@ def do_open_vote(db: Session, *, vote: Vote, forum: Forum, actor: User) -> Vote:
         actor_id=actor.id,
     )
     live.publish(db, forum_id=vote.forum_id, kind="vote-opened", vote_id=vote.id, item_id=vote.agenda_item_id)
-    notify_vote_opened(db, vote=vote, actor_id=actor.id)
+    notify_vote_opened(db, vote=vote, actor_id=saved_id(actor))
     return vote
 
 
@@ -231,11 +231,13 @@ def _check_subject_ready(db: Session, vote: Vote) -> None:
     """An amendment must still apply to the text; the final text goes to the vote once no amendment
     is pending, and the vote records which revision it is."""
     item = db.get(AgendaItem, vote.agenda_item_id)
+    assert item is not None, "a vote's agenda item is kept (its foreign key is required)"
     if item.document_id is None:
         return
     document = get_document(db, item.document_id)
+    assert document is not None, "an item's document is kept (its foreign key is required)"
     if vote.subject == VoteSubject.AMENDMENT:
-        amendment = get_amendment(db, vote.amendment_id)
+        amendment = get_amendment(db, vote.amendment_id) if vote.amendment_id is not None else None
         if amendment is None or amendment.status != AmendmentStatus.OPEN:
             raise Conflict("amendment_not_open", N_("This amendment is no longer open."))
         result, _ = rebase(db, amendment=amendment, document=document)
@@ -248,7 +250,7 @@ def _check_subject_ready(db: Session, vote: Vote) -> None:
                 ),
             )
     elif vote.subject == VoteSubject.FINAL:
-        if sum(open_amendment_counts(db, document_id=document.id).values()):
+        if any(open_amendment_counts(db, document_id=saved_id(document)).values()):
             raise Conflict(
                 "amendments_pending",
                 N_(
@@ -324,7 +326,7 @@ def publish_turnout(db: Session, vote: Vote) -> None:
         forum_id=vote.forum_id,
         kind="turnout",
         vote_id=vote.id,
-        participants=queries.turnout(db, vote.id),
+        participants=queries.turnout(db, saved_id(vote)),
         registered=forum_queries.count_registered(db, vote.forum_id),
     )
 
@@ -335,16 +337,17 @@ def _voter(
     """Whose vote this is (the actor's own, or a giver's whose proxy the actor holds; never chained),
     and whether it was cast already."""
     # Single-row lookups, so a ballot costs the same in a forum of 20 delegates or of 2,000.
+    actor_id = saved_id(actor)
     if own is None:
-        own = queries.standing(db, vote=vote, user_id=actor.id)
+        own = queries.standing(db, vote=vote, user_id=actor_id)
     if not own.registered:
         raise Forbidden("not_a_delegate", N_("Only the forum's registered delegates vote."))
-    if voter_id == actor.id:
+    if voter_id == actor_id:
         if own.proxy_holder is not None:
             raise Forbidden("proxy_given", N_("You have given your vote to another delegate for this forum."))
-        return actor.id, own.participated
+        return actor_id, own.participated
     giver = queries.standing(db, vote=vote, user_id=voter_id or 0)
-    if giver.proxy_holder != actor.id or not giver.registered:
+    if voter_id is None or giver.proxy_holder != actor_id or not giver.registered:
         raise Forbidden("not_your_proxy", N_("You do not hold this delegate's proxy."))
     return voter_id, giver.participated
 

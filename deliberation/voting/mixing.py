@@ -27,7 +27,7 @@ import secrets
 
 from sqlalchemy import Connection, Engine, delete, insert, select, text
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ..db import after_commit
 from .models import Ballot, BallotBox, Vote
@@ -53,7 +53,7 @@ def mix(db: Session, vote: Vote) -> int:
     rows = [
         {"choice": choice, "receipt_hash": digest}
         for choice, digest in db.execute(
-            select(BallotBox.choice, BallotBox.receipt_hash).where(BallotBox.vote_id == vote.id)
+            select(col(BallotBox.choice), col(BallotBox.receipt_hash)).where(col(BallotBox.vote_id) == vote.id)
         ).all()
     ]
     if not rows:
@@ -67,7 +67,7 @@ def mix(db: Session, vote: Vote) -> int:
             for key, row in zip(keys, rows, strict=True)
         ],
     )
-    db.execute(delete(BallotBox).where(BallotBox.vote_id == vote.id))
+    db.execute(delete(BallotBox).where(col(BallotBox.vote_id) == vote.id))
     after_commit(db, prune_box)
     return len(rows)
 

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
-from sqlalchemy import bindparam, func, union_all
+from sqlalchemy import func, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from ..accounts.models import User
+from ..db import saved_id
 from ..discussion.queries import OpenAmendment, list_open_with_rivals
-from ..forums.models import AgendaItem, Delegate, Proxy, Speaker, SpeakerStatus
+from ..forums.models import AgendaItem, Forum, Speaker, SpeakerStatus
 from ..forums.queries import count_registered, live_proxies, registered_ids
-from .counting import Counts, Rule
+from .counting import Counts, Electorate, Rule
 from .models import Ballot, BallotBox, Participation, Vote, VoteStatus
 from .receipts import receipt_hash
 from .rules import can_prepare_vote
+from .standing import Standing, standing, vote_with_standing  # noqa: F401 (callers read them here)
 
 
 def get_vote(db: Session, vote_id: int) -> Vote | None:
@@ -25,14 +28,28 @@ def get_vote(db: Session, vote_id: int) -> Vote | None:
 def rule_of(vote: Vote) -> Rule:
     return Rule(
         threshold=vote.threshold,
-        quorum_share=f"{vote.quorum_num}/{vote.quorum_den}",
+        quorum_share=Fraction(vote.quorum_num, vote.quorum_den),
         quorum_base=vote.quorum_base,
         secret=vote.is_secret,
     )
 
 
+def stored_counts(vote: Vote) -> Counts:
+    """The tally a closed vote keeps (nothing counted yet reads as zero)."""
+    return Counts(for_=vote.for_count or 0, against=vote.against_count or 0, abstain=vote.abstain_count or 0)
+
+
+def stored_electorate(vote: Vote) -> Electorate:
+    """Who could and who did take part, as the closed vote keeps it."""
+    return Electorate(
+        registered=vote.registered_count or 0,
+        present=vote.present_count or 0,
+        participants=vote.participants_count or 0,
+    )
+
+
 def list_item_votes(db: Session, item_id: int) -> list[Vote]:
-    return list(db.exec(select(Vote).where(Vote.agenda_item_id == item_id).order_by(Vote.id)).all())
+    return list(db.exec(select(Vote).where(col(Vote.agenda_item_id) == item_id).order_by(col(Vote.id))).all())
 
 
 def list_document_votes(db: Session, document_id: int) -> list[Vote]:
@@ -40,9 +57,9 @@ def list_document_votes(db: Session, document_id: int) -> list[Vote]:
     return list(
         db.exec(
             select(Vote)
-            .join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)
+            .join(AgendaItem, col(AgendaItem.id) == Vote.agenda_item_id)
             .where(AgendaItem.document_id == document_id, Vote.status == VoteStatus.CLOSED)
-            .order_by(Vote.id)
+            .order_by(col(Vote.id))
         ).all()
     )
 
@@ -63,7 +80,9 @@ def has_vote_begun(db: Session, item_id: int) -> bool:
     """Whether any vote on the item was opened (a draft or a cancelled vote does not count)."""
     return (
         db.exec(
-            select(Vote.id).where(Vote.agenda_item_id == item_id, Vote.status.not_in(("draft", "cancelled"))).limit(1)
+            select(Vote.id)
+            .where(Vote.agenda_item_id == item_id, col(Vote.status).not_in((VoteStatus.DRAFT, VoteStatus.CANCELLED)))
+            .limit(1)
         ).first()
         is not None
     )
@@ -99,66 +118,6 @@ def participant_ids(db: Session, vote_id: int) -> set[int]:
     return set(db.exec(select(Participation.voter_id).where(Participation.vote_id == vote_id)).all())
 
 
-@dataclass(frozen=True)
-class Standing:
-    """What a ballot needs to know of one delegate: registered, whose proxy they gave, voted yet."""
-
-    registered: bool
-    proxy_holder: int | None
-    participated: bool
-
-
-def _standing_columns(forum_id, vote_id, user_id) -> tuple:
-    """Whose proxy the delegate gave and whether they voted: ``forum_id`` and ``vote_id`` are values
-    or the columns of a vote read in the same statement."""
-    holder = (
-        select(Proxy.holder_id)
-        .where(Proxy.forum_id == forum_id, Proxy.giver_id == user_id, Proxy.revoked_at == None)  # noqa: E711
-        .limit(1)
-        .scalar_subquery()
-    )
-    voted = select(Participation.id).where(Participation.vote_id == vote_id, Participation.voter_id == user_id).exists()
-    return holder, voted
-
-
-def _standing_of(row) -> Standing:
-    registered, holder, voted = row
-    if registered is None:  # not a delegate of the forum at all
-        return Standing(registered=False, proxy_holder=None, participated=False)
-    return Standing(registered=bool(registered), proxy_holder=holder, participated=bool(voted))
-
-
-def standing(db: Session, *, vote: Vote, user_id: int) -> Standing:
-    """One indexed read instead of three (delegate, proxy given, participation)."""
-    holder, voted = _standing_columns(vote.forum_id, vote.id, user_id)
-    row = db.exec(
-        select(Delegate.is_registered, holder, voted).where(
-            Delegate.forum_id == vote.forum_id, Delegate.user_id == user_id
-        )
-    ).first()
-    return _standing_of(row or (None, None, None))
-
-
-def vote_with_standing(db: Session, *, vote_id: int, user_id: int) -> tuple[Vote, Standing] | None:
-    """The vote and one person's standing in it, in one statement: what a ballot reads first."""
-    row = db.exec(_VOTE_WITH_STANDING, params={"vote_id": vote_id, "user_id": user_id}).first()
-    return None if row is None else (row[0], _standing_of(row[1:]))
-
-
-def _vote_with_standing():
-    user_id = bindparam("user_id")
-    holder, voted = _standing_columns(Vote.forum_id, Vote.id, user_id)
-    return (
-        select(Vote, Delegate.is_registered, holder, voted)
-        .outerjoin(Delegate, (col(Delegate.forum_id) == col(Vote.forum_id)) & (col(Delegate.user_id) == user_id))
-        .where(col(Vote.id) == bindparam("vote_id"))
-    )
-
-
-# Built once: every ballot runs it, and building it cost more than running it.
-_VOTE_WITH_STANDING = _vote_with_standing()
-
-
 def has_participated(db: Session, *, vote_id: int, voter_id: int) -> bool:
     return (
         db.exec(
@@ -182,16 +141,19 @@ def list_voters(db: Session, vote: Vote, *, with_choices: bool) -> list[VoterRow
     holder = aliased(User)
     query = (
         select(Participation, User, holder)
-        .join(User, User.id == Participation.voter_id)
-        .join(holder, holder.id == Participation.cast_by)
+        .join(User, col(User.id) == Participation.voter_id)
+        .join(holder, col(Participation.cast_by) == holder.id)
         .where(Participation.vote_id == vote.id)
-        .order_by(User.display_name, User.id)
+        .order_by(col(User.display_name), col(User.id))
     )
     rows = db.exec(query).all()
-    choices: dict[int, str] = {}
+    # Keyed by voter: a public vote's ballots all name theirs (only a secret ballot's voter is None).
+    choices: dict[int | None, str] = {}
     if with_choices and not vote.is_secret:
-        choices = dict(db.exec(select(Ballot.voter_id, Ballot.choice).where(Ballot.vote_id == vote.id)).all())
-    return [VoterRow(voter=user, cast_by=by, choice=choices.get(user.id)) for _, user, by in rows]
+        choices = dict(
+            db.exec(select(col(Ballot.voter_id), col(Ballot.choice)).where(col(Ballot.vote_id) == vote.id)).all()
+        )
+    return [VoterRow(voter=user, cast_by=by, choice=choices.get(saved_id(user))) for _, user, by in rows]
 
 
 def own_choice(db: Session, *, vote: Vote, voter_id: int) -> str | None:
@@ -205,7 +167,7 @@ def own_choice(db: Session, *, vote: Vote, voter_id: int) -> str | None:
 def secret_choice(db: Session, *, vote: Vote, voter_id: int, receipt: str) -> str | None:
     """The choice behind a voter's receipt, shown only to whoever presents it: in the ballot box while
     the vote runs, in the permanent record (the receipt hash carried over) once it closed."""
-    digest = receipt_hash(vote.id, voter_id, receipt)
+    digest = receipt_hash(saved_id(vote), voter_id, receipt)
     found = union_all(
         select(BallotBox.choice).where(BallotBox.vote_id == vote.id, BallotBox.receipt_hash == digest),
         select(Ballot.choice).where(Ballot.vote_id == vote.id, Ballot.receipt_hash == digest),
@@ -232,11 +194,11 @@ def receipt_voters(db: Session, *, vote: Vote, actor_id: int) -> list[int]:
 def receipt_counted(db: Session, *, vote: Vote, voter_ids: list[int], receipt: str) -> bool:
     """Whether a ballot of one of these voters with this receipt is among the vote's ballots; says
     nothing of its choice. Another delegate's receipt matches nothing, exactly like a wrong one."""
-    hashes = [receipt_hash(vote.id, voter_id, receipt) for voter_id in voter_ids]
+    hashes = [receipt_hash(saved_id(vote), voter_id, receipt) for voter_id in voter_ids]
     # In the ballot box while the vote runs, in the permanent record (the hash carried over) after.
     found = union_all(
-        select(Ballot.id).where(Ballot.vote_id == vote.id, Ballot.receipt_hash.in_(hashes)),
-        select(BallotBox.id).where(BallotBox.vote_id == vote.id, BallotBox.receipt_hash.in_(hashes)),
+        select(col(Ballot.id)).where(col(Ballot.vote_id) == vote.id, col(Ballot.receipt_hash).in_(hashes)),
+        select(col(BallotBox.id)).where(col(BallotBox.vote_id) == vote.id, col(BallotBox.receipt_hash).in_(hashes)),
     )
     return db.execute(found.limit(1)).first() is not None
 
@@ -246,29 +208,30 @@ class LiveState:
     """What the chair's screen and the projector show: a fixed handful of queries, however big
     the forum."""
 
-    forum: object
-    item: object | None
+    forum: Forum
+    item: AgendaItem | None
     vote: Vote | None
     turnout: int
     registered: int
-    speaker: object | None
+    speaker: Speaker | None
     speaker_user: User | None
 
 
-def get_live_state(db: Session, forum) -> LiveState:
+def get_live_state(db: Session, forum: Forum) -> LiveState:
     item = db.get(AgendaItem, forum.current_item_id) if forum.current_item_id else None
-    vote = open_vote(db, forum.id)
+    forum_id = saved_id(forum)
+    vote = open_vote(db, forum_id)
     if vote is None and item is not None:
         vote = db.exec(
             select(Vote)
             .where(Vote.agenda_item_id == item.id, Vote.status == VoteStatus.CLOSED)
-            .order_by(Vote.closed_at.desc(), Vote.id.desc())
+            .order_by(col(Vote.closed_at).desc(), col(Vote.id).desc())
         ).first()
     speaker = speaker_user = None
     if item is not None:
         row = db.exec(
             select(Speaker, User)
-            .join(User, User.id == Speaker.user_id)
+            .join(User, col(User.id) == Speaker.user_id)
             .where(Speaker.agenda_item_id == item.id, Speaker.status == SpeakerStatus.SPEAKING)
         ).first()
         if row:
@@ -277,8 +240,8 @@ def get_live_state(db: Session, forum) -> LiveState:
         forum=forum,
         item=item,
         vote=vote,
-        turnout=turnout(db, vote.id) if vote else 0,
-        registered=len(registered_ids(db, forum.id)),
+        turnout=turnout(db, saved_id(vote)) if vote else 0,
+        registered=len(registered_ids(db, forum_id)),
         speaker=speaker,
         speaker_user=speaker_user,
     )
@@ -304,19 +267,21 @@ def booth_lines(db: Session, *, vote: Vote, actor: User) -> list[BoothLine]:
     )
     if not voter_ids:
         return []
-    users = {u.id: u for u in db.exec(select(User).where(User.id.in_(voter_ids))).all()}
+    users = {u.id: u for u in db.exec(select(User).where(col(User.id).in_(voter_ids))).all()}
     voted = set(
         db.exec(
             select(Participation.voter_id).where(
-                Participation.vote_id == vote.id, Participation.voter_id.in_(voter_ids)
+                col(Participation.vote_id) == vote.id, col(Participation.voter_id).in_(voter_ids)
             )
         ).all()
     )
-    choices: dict[int, str] = {}
+    choices: dict[int | None, str] = {}
     if not vote.is_secret:
         choices = dict(
             db.exec(
-                select(Ballot.voter_id, Ballot.choice).where(Ballot.vote_id == vote.id, Ballot.voter_id.in_(voter_ids))
+                select(col(Ballot.voter_id), col(Ballot.choice)).where(
+                    col(Ballot.vote_id) == vote.id, col(Ballot.voter_id).in_(voter_ids)
+                )
             ).all()
         )
     return [
@@ -330,7 +295,7 @@ def votes_by_item(db: Session, forum_id: int) -> dict[int, list[Vote]]:
     for vote in db.exec(
         select(Vote)
         .where(Vote.forum_id == forum_id, Vote.status == VoteStatus.CLOSED)
-        .order_by(Vote.closed_at, Vote.id)
+        .order_by(col(Vote.closed_at), col(Vote.id))
     ).all():
         grouped.setdefault(vote.agenda_item_id, []).append(vote)
     return grouped
@@ -379,14 +344,18 @@ def vote_call(db: Session, *, forum_id: int, actor: User | None) -> VoteCall:
         since = datetime.now(UTC) - timedelta(seconds=RECENT_CLOSE_SECONDS)
         recent = db.exec(
             select(Vote)
-            .where(Vote.forum_id == forum_id, Vote.status == VoteStatus.CLOSED, Vote.closed_at >= since)
-            .order_by(Vote.closed_at.desc(), Vote.id.desc())
+            .where(col(Vote.forum_id) == forum_id, col(Vote.status) == VoteStatus.CLOSED, col(Vote.closed_at) >= since)
+            .order_by(col(Vote.closed_at).desc(), col(Vote.id).desc())
         ).first()
         return VoteCall(vote=recent)
-    counts = {"participants": turnout(db, vote.id), "registered": count_registered(db, forum_id)}
+    participants, registered = turnout(db, saved_id(vote)), count_registered(db, forum_id)
     if actor is None:
-        return VoteCall(vote=vote, **counts)
+        return VoteCall(vote=vote, participants=participants, registered=registered)
     lines = booth_lines(db, vote=vote, actor=actor)
     return VoteCall(
-        vote=vote, can_vote=bool(lines), has_voted=bool(lines) and all(line.has_voted for line in lines), **counts
+        vote=vote,
+        can_vote=bool(lines),
+        has_voted=bool(lines) and all(line.has_voted for line in lines),
+        participants=participants,
+        registered=registered,
     )

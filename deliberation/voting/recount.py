@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from ..db import saved_id
 from ..problems import Problem
 from . import queries
-from .counting import Counts, Electorate, decide
+from .counting import Counts, decide
 from .models import Vote, VoteStatus
 
 BATCH = 200
@@ -39,7 +39,7 @@ def recount_problems(db: Session, *, batch: int = BATCH) -> tuple[int, list[Prob
 
 def _recount(db: Session, vote: Vote) -> list[Problem]:
     name = f"vote {vote.id}"
-    stored = Counts(for_=vote.for_count or 0, against=vote.against_count or 0, abstain=vote.abstain_count or 0)
+    stored = queries.stored_counts(vote)
     problems = []
     if not vote.hand_counted:
         counted = queries.counted(db, saved_id(vote))
@@ -48,11 +48,7 @@ def _recount(db: Session, vote: Vote) -> list[Problem]:
         participants = len(queries.participant_ids(db, saved_id(vote)))
         if participants != vote.participants_count:
             problems.append(Problem(name, "participants_mismatch", str(participants), str(vote.participants_count)))
-    electorate = Electorate(
-        registered=vote.registered_count or 0,
-        present=vote.present_count or 0,
-        participants=vote.participants_count or 0,
-    )
+    electorate = queries.stored_electorate(vote)
     outcome = decide(queries.rule_of(vote), stored, electorate)
     if (outcome.adopted, outcome.quorum_reached) != (vote.is_adopted, vote.quorum_reached):
         problems.append(

@@ -6,14 +6,17 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..accounts.queries import get_user
+from ..db import saved_id
 from ..discussion import actions, comments, queries, rules
 from ..discussion.actions import AmendmentConflict
 from ..discussion.models import Amendment, AmendmentKind, Comment
 from ..drafting import queries as drafting_queries
+from ..drafting.queries import DocumentView
 from ..errors import NotFound
 from ..i18n import N_, gettext
 from ..text.changes import group_changes
 from ..text.diff import diff_summary
+from ..workshops.models import Membership
 from . import loaders
 from .comments import back_to_comment, selected_passage
 from .context import Ctx, endpoint
@@ -38,12 +41,12 @@ def routes() -> list[Route]:
     ]
 
 
-def _amendment(ctx: Ctx) -> tuple[Amendment, object, object]:
+def _amendment(ctx: Ctx) -> tuple[Amendment, DocumentView, Membership | None]:
     amendment = queries.get_amendment(ctx.db, ctx.request.path_params["amendment_id"])
     if amendment is None:
         raise NotFound("amendment_not_found", N_("There is no such amendment."))
     view = loaders.document_view(ctx, amendment.document_id)
-    return amendment, view, loaders.membership(ctx, view.workshop.id)
+    return amendment, view, loaders.membership(ctx, saved_id(view.workshop))
 
 
 def _groups(summaries) -> list[list]:
@@ -59,9 +62,9 @@ def amendments_page(ctx: Ctx) -> Response:
     view = loaders.document_view(ctx, ctx.request.path_params["document_id"])
     status = ctx.request.query_params.get("status", "open")
     summaries = queries.list_amendments(
-        ctx.db, document_id=view.document.id, status=None if status == "all" else status
+        ctx.db, document_id=saved_id(view.document), status=None if status == "all" else status
     )
-    order = {p.pid: i for i, p in enumerate(drafting_queries.paragraphs_of(view.revision))}
+    order: dict[str | None, int] = {p.pid: i for i, p in enumerate(drafting_queries.paragraphs_of(view.revision))}
     summaries.sort(key=lambda s: (order.get(s.amendment.target_pid, -1), s.amendment.id))
     return ctx.render(
         "discussion/amendments.html",
@@ -105,7 +108,9 @@ def amendment_new(ctx: Ctx) -> Response:
         },
         initial=initial,
         preview="proposed",
-        save=lambda: actions.check_propose_amendment(ctx.db, document=view.document, actor=ctx.actor, data=ctx.form),
+        save=lambda: actions.check_propose_amendment(
+            ctx.db, document=view.document, actor=ctx.require_actor(), data=ctx.form
+        ),
         flash=gettext("Your amendment is proposed. Members can now support or oppose it."),
         done=lambda amendment: ctx.redirect("amendment", amendment_id=amendment.id),
     )
@@ -124,9 +129,13 @@ def _amendment_context(ctx: Ctx, amendment: Amendment, view, membership) -> dict
         "clashes": clash_views(change.merge.chunks)[0] if change.after is None and change.merge else [],
         "summary": None,
         "author": get_user(ctx.db, amendment.author_id),
-        "stances": queries.list_stances(ctx.db, amendment_id=amendment.id),
-        "counts": queries.stance_counts(ctx.db, amendment_ids=[amendment.id]).get(amendment.id, queries.StanceCount()),
-        "my_stance": queries.get_stance(ctx.db, amendment_id=amendment.id, user_id=ctx.actor.id if ctx.actor else None),
+        "stances": queries.list_stances(ctx.db, amendment_id=saved_id(amendment)),
+        "counts": queries.stance_counts(ctx.db, amendment_ids=[saved_id(amendment)]).get(
+            saved_id(amendment), queries.StanceCount()
+        ),
+        "my_stance": queries.get_stance(
+            ctx.db, amendment_id=saved_id(amendment), user_id=saved_id(ctx.actor) if ctx.actor else None
+        ),
         "competing": queries.list_competing(ctx.db, amendment=amendment),
         "threads": queries.list_threads(
             ctx.db,
@@ -184,7 +193,7 @@ def amendment_edit(ctx: Ctx) -> Response:
         initial=lambda: {"proposed": amendment.proposed, "rationale": amendment.rationale},
         preview="proposed",
         save=lambda: actions.check_edit_amendment(
-            ctx.db, amendment=amendment, document=view.document, actor=ctx.actor, data=ctx.form
+            ctx.db, amendment=amendment, document=view.document, actor=ctx.require_actor(), data=ctx.form
         ),
         flash=gettext("The amendment is updated. Stances given to the earlier version wait for confirmation."),
         done=lambda _: ctx.redirect("amendment", amendment_id=amendment.id),
@@ -194,18 +203,18 @@ def amendment_edit(ctx: Ctx) -> Response:
 @endpoint
 def amendment_stance(ctx: Ctx) -> Response:
     amendment, _, _ = _amendment(ctx)
-    ctx.require_actor()
-    actions.do_take_stance(ctx.db, amendment=amendment, actor=ctx.actor, stance=ctx.form.get("stance", ""))
+    actor = ctx.require_actor()
+    actions.do_take_stance(ctx.db, amendment=amendment, actor=actor, stance=ctx.form.get("stance", ""))
     return ctx.redirect("amendment", amendment_id=amendment.id, fragment="stances")
 
 
 @endpoint
 def amendment_accept(ctx: Ctx) -> Response:
     amendment, view, membership = _amendment(ctx)
-    ctx.require_actor()
+    actor = ctx.require_actor()
     try:
         revision = actions.do_accept_amendment(
-            ctx.db, amendment=amendment, document=view.document, actor=ctx.actor, membership=membership
+            ctx.db, amendment=amendment, document=view.document, actor=actor, membership=membership
         )
     except AmendmentConflict as conflict:
         context = _amendment_context(ctx, amendment, view, membership)
@@ -217,9 +226,9 @@ def amendment_accept(ctx: Ctx) -> Response:
 @endpoint
 def amendment_reject(ctx: Ctx) -> Response:
     amendment, view, membership = _amendment(ctx)
-    ctx.require_actor()
+    actor = ctx.require_actor()
     actions.check_reject_amendment(
-        ctx.db, amendment=amendment, document=view.document, actor=ctx.actor, membership=membership, data=ctx.form
+        ctx.db, amendment=amendment, document=view.document, actor=actor, membership=membership, data=ctx.form
     )
     ctx.flash(gettext("The amendment is rejected."))
     return ctx.redirect("amendment", amendment_id=amendment.id)
@@ -228,7 +237,7 @@ def amendment_reject(ctx: Ctx) -> Response:
 @endpoint
 def amendment_withdraw(ctx: Ctx) -> Response:
     amendment, _, _ = _amendment(ctx)
-    ctx.require_actor()
-    actions.do_withdraw_amendment(ctx.db, amendment=amendment, actor=ctx.actor)
+    actor = ctx.require_actor()
+    actions.do_withdraw_amendment(ctx.db, amendment=amendment, actor=actor)
     ctx.flash(gettext("You have withdrawn the amendment."))
     return ctx.redirect("amendment", amendment_id=amendment.id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import hashlib
 import logging
 from collections.abc import Callable
 from contextlib import asynccontextmanager
@@ -40,7 +39,7 @@ from .context import Ctx
 from .fastpath import PublicFastPathMiddleware
 from .forms import FormGuardMiddleware, csrf_token
 from .locale import LocaleMiddleware
-from .rendering import STATIC_DIR, make_templates, url_for
+from .rendering import make_templates, static_version, url_for
 from .routes import routes
 from .security import HEADERS as SECURITY_HEADERS
 from .security import SecurityHeadersMiddleware
@@ -110,7 +109,7 @@ class AppState:
             # Whoever disposes of the engine is done with this app (a test, a command): so are its threads.
             event.listen(bind, "engine_disposed", lambda _engine: self._stop_threads())
         self.templates = make_templates(settings.template_dirs)
-        self.static_version = _static_version()
+        self.static_version = static_version()
         self._broker: Broker | None = None
 
     def _stop_threads(self) -> None:
@@ -199,16 +198,6 @@ class AppState:
 def _path_with_query(request: Request) -> str:
     query = request.url.query
     return request.url.path + (f"?{query}" if query else "")
-
-
-def _static_version() -> str:
-    """A short hash of the static files, so browsers may cache them for a year and still update."""
-    digest = hashlib.sha256()
-    for path in sorted(STATIC_DIR.rglob("*")):
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]
 
 
 def create_app(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..db import saved_id
 from ..drafting.rules import can_read_document
 from ..errors import DomainError, NotFound, ValidationError
 from ..forums import agenda, floor, queries, rules
@@ -75,9 +76,9 @@ def agenda_item(ctx: Ctx) -> Response:
     forum = loaders.forum(ctx)
     entry = _entry(ctx, forum)
     item = entry.item
-    speakers = queries.list_speakers(ctx.db, item.id)
+    speakers = queries.list_speakers(ctx.db, saved_id(item))
     current = next(((s, u) for s, u in speakers if s.status == SpeakerStatus.SPEAKING), None)
-    me = queries.get_delegate(ctx.db, forum_id=forum.id, user_id=ctx.actor.id) if ctx.actor else None
+    me = queries.get_delegate(ctx.db, forum_id=saved_id(forum), user_id=saved_id(ctx.actor)) if ctx.actor else None
     mine = next(
         (
             s
@@ -117,55 +118,55 @@ def _vote_panel(ctx: Ctx, item, forum: Forum) -> dict:
 
 @endpoint
 def agenda_add(ctx: Ctx) -> Response:
-    ctx.require_actor()
+    actor = ctx.require_actor()
     forum = loaders.forum(ctx)
-    agenda.check_add_discussion_point(ctx.db, forum=forum, actor=ctx.actor, data=ctx.form)
+    agenda.check_add_discussion_point(ctx.db, forum=forum, actor=actor, data=ctx.form)
     ctx.flash(gettext("The point is added at the end of the agenda."))
     return ctx.redirect("forum", forum_id=forum.id, fragment="agenda")
 
 
 @endpoint
 def agenda_accept(ctx: Ctx) -> Response:
-    ctx.require_actor()
+    actor = ctx.require_actor()
     forum = loaders.forum(ctx)
-    agenda.do_accept_item(ctx.db, item=_entry(ctx, forum).item, actor=ctx.actor)
+    agenda.do_accept_item(ctx.db, item=_entry(ctx, forum).item, actor=actor)
     ctx.flash(gettext("The text is on the agenda."))
     return ctx.redirect("forum", forum_id=forum.id, fragment="agenda")
 
 
 @endpoint
 def agenda_return(ctx: Ctx) -> Response:
-    ctx.require_actor()
+    actor = ctx.require_actor()
     forum = loaders.forum(ctx)
-    agenda.check_return_item(ctx.db, item=_entry(ctx, forum).item, actor=ctx.actor, data=ctx.form)
+    agenda.check_return_item(ctx.db, item=_entry(ctx, forum).item, actor=actor, data=ctx.form)
     ctx.flash(gettext("The text is returned to its workshop with your reason; it is a draft again."))
     return ctx.redirect("forum", forum_id=forum.id, fragment="returned")
 
 
 @endpoint
 def agenda_move(ctx: Ctx) -> Response:
-    ctx.require_actor()
+    actor = ctx.require_actor()
     forum = loaders.forum(ctx)
     item = _entry(ctx, forum).item
-    agenda.do_move_item(ctx.db, item=item, actor=ctx.actor, direction=ctx.form.get("direction", ""))
+    agenda.do_move_item(ctx.db, item=item, actor=actor, direction=ctx.form.get("direction", ""))
     return ctx.redirect("forum", forum_id=forum.id, fragment=f"item-{item.id}")
 
 
 @endpoint
 def agenda_current(ctx: Ctx) -> Response:
-    ctx.require_actor()
+    actor = ctx.require_actor()
     forum = loaders.forum(ctx)
     item = _entry(ctx, forum).item
-    agenda.do_set_current_item(ctx.db, forum=forum, item=item, actor=ctx.actor)
+    agenda.do_set_current_item(ctx.db, forum=forum, item=item, actor=actor)
     if wants_console(ctx):
-        return back_to_console(ctx, forum.id, "agenda", gettext("The item is before the assembly."))
+        return back_to_console(ctx, saved_id(forum), "agenda", gettext("The item is before the assembly."))
     ctx.flash(gettext("The item is before the assembly."))
     return ctx.redirect("agenda_item", forum_id=forum.id, item_id=item.id)
 
 
 @endpoint
 def document_submit(ctx: Ctx) -> Response:
-    ctx.require_actor()
+    actor = ctx.require_actor()
     view = loaders.document_view(ctx)
     raw = ctx.form.get("forum_id", "")
     if not raw.strip():
@@ -190,8 +191,8 @@ def document_submit(ctx: Ctx) -> Response:
     forum = queries.get_forum(ctx.db, forum_id) if forum_id else None
     if forum is None:
         raise NotFound("forum_not_found", N_("There is no such forum."))
-    membership = loaders.membership(ctx, view.workshop.id)
-    agenda.do_submit_document(ctx.db, forum=forum, document=view.document, actor=ctx.actor, membership=membership)
+    membership = loaders.membership(ctx, saved_id(view.workshop))
+    agenda.do_submit_document(ctx.db, forum=forum, document=view.document, actor=actor, membership=membership)
     ctx.flash(
         gettext(
             "The document is submitted to «%(forum)s». Its text is frozen until the forum decides or returns it.",
@@ -211,7 +212,7 @@ def speaker_request(ctx: Ctx) -> Response:
     item = _entry(ctx, forum).item
     floor.do_request_floor(ctx.db, item=item, actor=actor)
     ctx.flash(gettext("You are on the list of speakers."))
-    return _to_item(ctx, forum.id, item.id)
+    return _to_item(ctx, saved_id(forum), saved_id(item))
 
 
 @endpoint
@@ -223,7 +224,7 @@ def speakers_settings(ctx: Ctx) -> Response:
         floor.do_close_speakers(ctx.db, item=item, closed=ctx.form["closed"] == "1", actor=actor)
     if "seconds" in ctx.form:
         floor.check_set_speaking_time(ctx.db, item=item, actor=actor, data=ctx.form)
-    return _to_item(ctx, forum.id, item.id)
+    return _to_item(ctx, saved_id(forum), saved_id(item))
 
 
 def _speaker_action(ctx: Ctx, action, **kwargs) -> Response:
@@ -231,7 +232,8 @@ def _speaker_action(ctx: Ctx, action, **kwargs) -> Response:
     speaker = _speaker(ctx)
     action(ctx.db, speaker=speaker, actor=actor, **kwargs)
     item = queries.get_agenda_item(ctx.db, speaker.agenda_item_id)
-    return _to_item(ctx, item.forum_id, item.id)
+    assert item is not None, "a speaker's agenda item is kept (its foreign key is required)"
+    return _to_item(ctx, item.forum_id, saved_id(item))
 
 
 @endpoint
@@ -264,7 +266,7 @@ def forum_minutes(ctx: Ctx) -> Response:
         "forums/minutes.html",
         {
             "forum": forum,
-            "minutes": queries.list_minutes(ctx.db, forum.id),
-            "votes_by_item": voting_queries.votes_by_item(ctx.db, forum.id),
+            "minutes": queries.list_minutes(ctx.db, saved_id(forum)),
+            "votes_by_item": voting_queries.votes_by_item(ctx.db, saved_id(forum)),
         },
     )

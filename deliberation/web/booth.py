@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..db import sqlite_write_intent
+from ..db import saved_id, sqlite_write_intent
 from ..errors import NotFound
 from ..forums import queries as forum_queries
 from ..forums.models import AgendaItem, Forum
@@ -14,7 +14,7 @@ from ..voting import actions, closing, queries, rules
 from ..voting.closer import close_due_votes_now
 from ..voting.models import Choice, Vote, VoteStatus
 from ..voting.receipts import looks_like_receipt, new_ballot_key, new_receipt
-from . import loaders, params
+from . import params
 from .context import Ctx, endpoint, mail_links
 from .live import stream_url
 from .voting import load_vote
@@ -68,20 +68,21 @@ def _keep_secret(ctx: Ctx, response: Response, vote: Vote, voter_id: int, secret
 def _booth_context(
     ctx: Ctx, vote: Vote, forum: Forum, item: AgendaItem, *, just_cast=None, done: str = "", refused: bool = False
 ) -> dict:
-    lines = queries.booth_lines(ctx.db, vote=vote, actor=ctx.actor)
+    lines = queries.booth_lines(ctx.db, vote=vote, actor=ctx.require_actor())
     secrets = _device_secrets(ctx, vote)
     if just_cast is not None and just_cast.receipt:
         secrets[just_cast.voter_id] = just_cast.receipt
     receipts, choices = {}, {}
     for line in lines:
-        secret = secrets.get(line.voter.id)
+        voter_id = saved_id(line.voter)
+        secret = secrets.get(voter_id)
         if not vote.is_secret:
-            choices[line.voter.id] = line.choice
+            choices[voter_id] = line.choice
         elif line.has_voted and secret:
             # Only a secret that finds this voter's ballot is a receipt; a device secret before voting is not.
-            choices[line.voter.id] = queries.secret_choice(ctx.db, vote=vote, voter_id=line.voter.id, receipt=secret)
-            if choices[line.voter.id] is not None:
-                receipts[line.voter.id] = secret
+            choices[voter_id] = queries.secret_choice(ctx.db, vote=vote, voter_id=voter_id, receipt=secret)
+            if choices[voter_id] is not None:
+                receipts[voter_id] = secret
     if receipts:
         # A receipt code, and with it the secret choice, beside a title and names others wrote: this
         # answer goes out uncompressed. A booth with no receipt to show is compressed like any page.
@@ -96,8 +97,8 @@ def _booth_context(
         "receipts": receipts,
         "choices": choices,
         "ballot_keys": {line.voter.id: new_ballot_key() for line in lines},
-        "turnout": queries.turnout(ctx.db, vote.id),
-        "registered": len(forum_queries.registered_ids(ctx.db, forum.id)),
+        "turnout": queries.turnout(ctx.db, saved_id(vote)),
+        "registered": len(forum_queries.registered_ids(ctx.db, saved_id(forum))),
         "just_cast": just_cast,
         "refused": refused,
         "rule": queries.rule_of(vote),
@@ -121,7 +122,7 @@ def vote_booth(ctx: Ctx) -> Response:
         raise NotFound("vote_not_found", N_("There is no such vote."))
     context = {
         **_booth_context(ctx, vote, forum, item, done=ctx.request.query_params.get("done", "")),
-        "live_url": stream_url(ctx, forum.id),
+        "live_url": stream_url(ctx, saved_id(forum)),
     }
     response = ctx.render("voting/booth.html", context)
     for voter_id, secret in _new_device_secrets(ctx, vote, context["lines"]).items():
@@ -169,7 +170,7 @@ def vote_ballot(ctx: Ctx) -> Response:
     # The forum and the agenda item only for an answer that shows the booth; the actor's standing
     # in the vote (delegate, proxy given, voted) comes with the vote, in one statement.
     vote, standing = actions.get_vote_for_ballot(ctx.db, ctx.request.path_params["vote_id"], ctx.actor)
-    ctx.require_actor()
+    actor = ctx.require_actor()
     if vote.status == VoteStatus.DRAFT:
         raise NotFound("vote_not_found", N_("There is no such vote."))
     held = _device_secrets(ctx, vote)
@@ -180,7 +181,7 @@ def vote_ballot(ctx: Ctx) -> Response:
         cast = actions.check_cast_ballot(
             ctx.db,
             vote=vote,
-            actor=ctx.actor,
+            actor=actor,
             data=ctx.form,
             device_secrets=held,
             before_writes=ctx.begin_writes,
@@ -203,7 +204,7 @@ def vote_ballot(ctx: Ctx) -> Response:
         vote = closing.as_seen(ctx.db, vote)
         return ctx.render("voting/booth.html", _booth_context(ctx, vote, forum, item, refused=True), status=409)
     if ctx.is_htmx:
-        forum, item = loaders.forum(ctx, vote.forum_id), ctx.db.get(AgendaItem, vote.agenda_item_id)
+        _, forum, item = load_vote(ctx)
         response = ctx.render("voting/_booth.html", _booth_context(ctx, vote, forum, item, just_cast=cast))
     else:
         response = ctx.redirect(
@@ -220,14 +221,14 @@ def vote_receipt(ctx: Ctx) -> Response:
     vote, forum, item = load_vote(ctx)
     if not rules.can_check_receipt(ctx.actor, vote):
         raise NotFound("vote_not_found", N_("There is no such vote."))
-    ctx.require_actor()
+    actor = ctx.require_actor()
     # Sent by POST, so the code never lands in an access log or the browser's history.
     code = str(ctx.form.get("code", "") or "") if ctx.request.method == "POST" else ""
     ctx.keep_uncompressed()
     counted = None
     if code:
         # Only the actor's own ballot and those they cast as a proxy holder: a code is bound to its voter.
-        voters = queries.receipt_voters(ctx.db, vote=vote, actor_id=ctx.actor.id)
+        voters = queries.receipt_voters(ctx.db, vote=vote, actor_id=saved_id(actor))
         counted = looks_like_receipt(code) and queries.receipt_counted(
             ctx.db, vote=vote, voter_ids=voters, receipt=code
         )

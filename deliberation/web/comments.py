@@ -8,11 +8,14 @@ from urllib.parse import urlencode
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..db import saved_id
 from ..discussion import comments, queries, rules
 from ..discussion.models import Comment
 from ..drafting import queries as drafting_queries
+from ..drafting.queries import DocumentView
 from ..errors import NotFound, ValidationError
 from ..i18n import N_, gettext
+from ..workshops.models import Membership
 from . import loaders, params
 from .context import Ctx, endpoint
 from .form_page import form_page
@@ -31,12 +34,12 @@ def routes() -> list[Route]:
     ]
 
 
-def _comment(ctx: Ctx) -> tuple[Comment, object, object]:
+def _comment(ctx: Ctx) -> tuple[Comment, DocumentView, Membership | None]:
     comment = queries.get_comment(ctx.db, ctx.request.path_params["comment_id"])
     if comment is None:
         raise NotFound("comment_not_found", N_("There is no such comment."))
     view = loaders.document_view(ctx, comment.document_id)
-    membership = loaders.membership(ctx, view.workshop.id)
+    membership = loaders.membership(ctx, saved_id(view.workshop))
     if not rules.can_see_comment(ctx.actor, membership, comment):
         # Hidden comments do not exist for anyone but moderators.
         raise NotFound("comment_not_found", N_("There is no such comment."))
@@ -51,7 +54,7 @@ def back_to_comment(ctx: Ctx, comment: Comment) -> Response:
     return ctx.redirect("comments", document_id=comment.document_id, query=query, fragment=f"comment-{comment.id}")
 
 
-def selected_passage(ctx: Ctx, view) -> dict:
+def selected_passage(ctx: Ctx, view: DocumentView) -> dict:
     """The paragraph (and passage) a comment or amendment form is about, from the query or the form."""
     source = ctx.form if ctx.request.method == "POST" else ctx.request.query_params
     pid = source.get("pid", "")
@@ -65,25 +68,23 @@ def selected_passage(ctx: Ctx, view) -> dict:
         found = paragraph.text.find(wanted)
         if found >= 0:
             start, end = found, found + len(wanted)
-    quote = ""
     if paragraph and start is not None and end is not None and start < end <= len(paragraph.text):
-        quote = paragraph.text[start:end]
-        start, end = str(start), str(end)
+        passage = {"start": str(start), "end": str(end), "quote": paragraph.text[start:end]}
     else:
-        start = end = ""
-    return {"pid": pid if paragraph else "", "paragraph": paragraph, "start": start, "end": end, "quote": quote}
+        passage = {"start": "", "end": "", "quote": ""}
+    return {"pid": pid if paragraph else "", "paragraph": paragraph} | passage
 
 
 @endpoint
 def comments_page(ctx: Ctx) -> Response:
     view = loaders.document_view(ctx, ctx.request.path_params["document_id"])
-    membership = loaders.membership(ctx, view.workshop.id)
+    membership = loaders.membership(ctx, saved_id(view.workshop))
     moderator = rules.is_moderator(ctx.actor, membership)
     errors = {}
     if ctx.request.method == "POST":
-        ctx.require_actor()
+        actor = ctx.require_actor()
         try:
-            comment = comments.check_post_comment(ctx.db, document=view.document, actor=ctx.actor, data=ctx.form)
+            comment = comments.check_post_comment(ctx.db, document=view.document, actor=actor, data=ctx.form)
         except ValidationError as error:
             errors = error.errors
         else:
@@ -100,7 +101,7 @@ def comments_page(ctx: Ctx) -> Response:
         "outdated": scope == "outdated",
         "whole_document": scope == "document",
     }
-    total = queries.count_threads(ctx.db, document_id=view.document.id, **filters)
+    total = queries.count_threads(ctx.db, document_id=saved_id(view.document), **filters)
     pages = max(1, -(-total // COMMENTS_PER_PAGE))
     page = min(
         _comment_page(ctx, view, membership, filters)
@@ -109,7 +110,11 @@ def comments_page(ctx: Ctx) -> Response:
         pages,
     )
     threads = queries.list_threads(
-        ctx.db, document_id=view.document.id, offset=(page - 1) * COMMENTS_PER_PAGE, limit=COMMENTS_PER_PAGE, **filters
+        ctx.db,
+        document_id=saved_id(view.document),
+        offset=(page - 1) * COMMENTS_PER_PAGE,
+        limit=COMMENTS_PER_PAGE,
+        **filters,
     )
     return ctx.render(
         "discussion/comments.html",
@@ -122,14 +127,14 @@ def comments_page(ctx: Ctx) -> Response:
             "total": total,
             "page": page,
             "pages": pages,
-            "page_hrefs": {n: _page_href(ctx, view.document.id, n, pid, scope) for n in _pager(page, pages)},
+            "page_hrefs": {n: _page_href(ctx, saved_id(view.document), n, pid, scope) for n in _pager(page, pages)},
             "scope": scope,
             "membership": membership,
             "moderator": moderator,
             "can_comment": rules.can_comment(ctx.actor, view.document),
             "errors": errors,
             "values": ctx.form if errors else {},
-            "counts": queries.margin_counts(ctx.db, document_id=view.document.id),
+            "counts": queries.margin_counts(ctx.db, document_id=saved_id(view.document)),
             "rules": rules,
         },
         status=422 if errors else 200,
@@ -171,7 +176,7 @@ def comment_edit(ctx: Ctx) -> Response:
         "discussion/comment_edit.html",
         {"comment": comment, "document": view.document},
         initial=lambda: {"body": comment.body},
-        save=lambda: comments.check_edit_comment(ctx.db, comment=comment, actor=ctx.actor, data=ctx.form),
+        save=lambda: comments.check_edit_comment(ctx.db, comment=comment, actor=ctx.require_actor(), data=ctx.form),
         flash=gettext("Your comment is saved; its earlier text is kept in its history."),
         done=lambda _: back_to_comment(ctx, comment),
     )
@@ -186,7 +191,7 @@ def comment_history(ctx: Ctx) -> Response:
         {
             "comment": comment,
             "document": view.document,
-            "edits": queries.list_comment_edits(ctx.db, comment_id=comment.id),
+            "edits": queries.list_comment_edits(ctx.db, comment_id=saved_id(comment)),
         },
     )
 
@@ -194,9 +199,9 @@ def comment_history(ctx: Ctx) -> Response:
 @endpoint
 def comment_resolve(ctx: Ctx) -> Response:
     comment, _, membership = _comment(ctx)
-    ctx.require_actor()
+    actor = ctx.require_actor()
     comments.do_resolve_comment(
-        ctx.db, comment=comment, actor=ctx.actor, membership=membership, resolved=ctx.form.get("resolved") == "1"
+        ctx.db, comment=comment, actor=actor, membership=membership, resolved=ctx.form.get("resolved") == "1"
     )
     return back_to_comment(ctx, comment)
 
@@ -204,7 +209,7 @@ def comment_resolve(ctx: Ctx) -> Response:
 @endpoint
 def comment_hide(ctx: Ctx) -> Response:
     comment, _, membership = _comment(ctx)
-    ctx.require_actor()
-    comments.check_hide_comment(ctx.db, comment=comment, actor=ctx.actor, membership=membership, data=ctx.form)
+    actor = ctx.require_actor()
+    comments.check_hide_comment(ctx.db, comment=comment, actor=actor, membership=membership, data=ctx.form)
     ctx.flash(gettext("The comment is hidden. Moderators still see it, with the reason."))
     return back_to_comment(ctx, comment)

@@ -13,6 +13,7 @@ from dataclasses import replace
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..db import saved_id
 from ..errors import DomainError, NotFound, TooManyRequests, ValidationError
 from ..forums import agenda, presence, queries, rules
 from ..forums.floor import speech_ends_at
@@ -48,29 +49,29 @@ def routes() -> list[Route]:
 
 def _agenda(ctx: Ctx, forum: Forum) -> dict:
     return {
-        "agenda": queries.list_agenda(ctx.db, forum.id),
+        "agenda": queries.list_agenda(ctx.db, saved_id(forum)),
         "can_set_current": rules.can_set_current_item(ctx.actor, forum),
     }
 
 
 def _floor(ctx: Ctx, forum: Forum) -> dict:
     item = queries.get_agenda_item(ctx.db, forum.current_item_id) if forum.current_item_id else None
-    speakers = queries.list_speakers(ctx.db, item.id) if item else []
+    speakers = queries.list_speakers(ctx.db, saved_id(item)) if item else []
     current = next(((s, u) for s, u in speakers if s.status == SpeakerStatus.SPEAKING), None)
     return {
         "item": item,
         "speakers": speakers,
         "current": current,
-        "ends_at": speech_ends_at(current[0], item.speaking_seconds) if current else None,
+        "ends_at": speech_ends_at(current[0], item.speaking_seconds) if current and item else None,
         "can_chair": item is not None and rules.can_chair_floor(ctx.actor, forum, item),
         "can_settle": item is not None and rules.can_manage_agenda(ctx.actor, forum),
     }
 
 
 def _presence(ctx: Ctx, forum: Forum) -> dict:
-    registered = queries.registered_ids(ctx.db, forum.id)
-    present = queries.present_ids(ctx.db, forum.id)
-    proxies = queries.live_proxies(ctx.db, forum.id)
+    registered = queries.registered_ids(ctx.db, saved_id(forum))
+    present = queries.present_ids(ctx.db, saved_id(forum))
+    proxies = queries.live_proxies(ctx.db, saved_id(forum))
     represented = {giver for giver, holder in proxies.items() if holder in present and giver in registered} - present
     return {
         "registered_count": len(registered),
@@ -91,7 +92,7 @@ def _vote(ctx: Ctx, forum: Forum) -> dict:
     item = state.item
     drafts: list[Vote] = []
     if item is not None:
-        drafts = [v for v in voting_queries.list_item_votes(ctx.db, item.id) if v.status == VoteStatus.DRAFT]
+        drafts = [v for v in voting_queries.list_item_votes(ctx.db, saved_id(item)) if v.status == VoteStatus.DRAFT]
     return {
         "state": state,
         "drafts": drafts,
@@ -129,8 +130,8 @@ def forum_console(ctx: Ctx) -> Response:
             **base,
             "forum": forum,
             "regions": regions,
-            "live_url": stream_url(ctx, forum.id),
-            "delegates": queries.list_delegates(ctx.db, forum.id),
+            "live_url": stream_url(ctx, saved_id(forum)),
+            "delegates": queries.list_delegates(ctx.db, saved_id(forum)),
             "can_mark_presence": rules.can_mark_presence(ctx.actor, forum),
         },
     )
@@ -151,6 +152,7 @@ def back_to_console(ctx: Ctx, forum_id: int, region: str, message: str = "") -> 
     if ctx.is_htmx:
         ctx.db.flush()
         forum = queries.get_forum(ctx.db, forum_id)
+        assert forum is not None, "the action just changed this forum"
         return region_fresh(ctx, _template(region), {**_region_context(ctx, forum, region), "notice": message})
     if message:
         ctx.flash(message)
@@ -191,7 +193,7 @@ def agenda_clear_current(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
     forum = loaders.forum(ctx)
     agenda.do_clear_current_item(ctx.db, forum=forum, actor=actor)
-    return back_to_console(ctx, forum.id, "agenda", gettext("No item is before the assembly now."))
+    return back_to_console(ctx, saved_id(forum), "agenda", gettext("No item is before the assembly now."))
 
 
 def _user_ids(ctx: Ctx) -> list[int]:
@@ -223,7 +225,7 @@ def _presence_page_part(ctx: Ctx, forum: Forum, message: str, *, refused: bool =
         "forums/console/_checkin_form.html",
         {
             "forum": forum,
-            "delegates": queries.list_delegates(ctx.db, forum.id),
+            "delegates": queries.list_delegates(ctx.db, saved_id(forum)),
             "notice": message,
             "refused": refused,
             "can_mark_presence": rules.can_mark_presence(ctx.actor, forum),
@@ -241,7 +243,7 @@ def checkin_code(ctx: Ctx) -> Response:
     else:
         presence.do_start_checkin(ctx.db, forum=forum, actor=actor)
         message = gettext("A new check-in code is shown in the hall.")
-    return back_to_console(ctx, forum.id, "presence", message)
+    return back_to_console(ctx, saved_id(forum), "presence", message)
 
 
 @endpoint
@@ -312,7 +314,7 @@ def checkin_box(ctx: Ctx, forum: Forum) -> dict:
     # Asked before the delegate's row is read: a forum without check-in needs no query.
     if ctx.actor is None or not rules.checkin_is_open(forum):
         return {"show": False, "present": False}
-    delegate = queries.get_delegate(ctx.db, forum_id=forum.id, user_id=ctx.actor.id)
-    if not rules.can_check_in(ctx.actor, delegate, forum):
+    delegate = queries.get_delegate(ctx.db, forum_id=saved_id(forum), user_id=saved_id(ctx.actor))
+    if delegate is None or not rules.can_check_in(ctx.actor, delegate, forum):
         return {"show": False, "present": False}
     return {"show": True, "present": delegate.is_present}

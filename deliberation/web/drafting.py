@@ -6,6 +6,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..calendar.queries import list_plan_sessions
+from ..db import saved_id
 from ..discussion.queries import AcceptedAmendment, list_accepted_amendments, margin_counts, open_amendment_counts
 from ..discussion.rules import can_comment
 from ..drafting import actions, queries, rules, saving
@@ -67,7 +68,9 @@ def _document_context(ctx: Ctx, view) -> dict:
         "margin": margin_counts(ctx.db, document_id=document.id) if is_head else None,
         "amendment_counts": open_amendment_counts(ctx.db, document_id=document.id) if is_head else {},
         "can_discuss": can_comment(ctx.actor, document),
-        "following": is_following(ctx.db, user_id=ctx.actor.id, document_id=document.id) if ctx.actor else False,
+        "following": is_following(ctx.db, user_id=saved_id(ctx.actor), document_id=saved_id(document))
+        if ctx.actor
+        else False,
         "view": view,
         "document": document,
         "workshop": view.workshop,
@@ -109,7 +112,7 @@ def _submit_context(ctx: Ctx, membership, document: Document) -> dict:
 @endpoint
 def document_new(ctx: Ctx) -> Response:
     workshop = loaders.workshop(ctx)
-    membership = loaders.membership(ctx, workshop.id)
+    membership = loaders.membership(ctx, saved_id(workshop))
     ctx.require(rules.can_create_document(ctx.actor, membership))
 
     def initial() -> dict:
@@ -122,7 +125,7 @@ def document_new(ctx: Ctx) -> Response:
         {"workshop": workshop, "starters": {k: gettext(v) for k, v in STARTERS.items()}},
         initial=initial,
         save=lambda: actions.check_create_document(
-            ctx.db, workshop=workshop, actor=ctx.actor, membership=membership, data=ctx.form
+            ctx.db, workshop=workshop, actor=ctx.require_actor(), membership=membership, data=ctx.form
         ),
         flash=gettext("The document is created. Everyone in the workshop can now edit it."),
         done=lambda document: ctx.redirect("document", document_id=document.id),
@@ -144,7 +147,7 @@ def revision_page(ctx: Ctx) -> Response:
 @endpoint
 def document_edit(ctx: Ctx) -> Response:
     view = loaders.document_view(ctx)
-    membership = loaders.membership(ctx, view.workshop.id)
+    membership = loaders.membership(ctx, saved_id(view.workshop))
     ctx.require(rules.can_edit_document(ctx.actor, membership, view.document))
     if ctx.reads:
         return _edit_form(
@@ -155,7 +158,7 @@ def document_edit(ctx: Ctx) -> Response:
         return _edit_form(ctx, view, ctx.form, preview=preview_context(ctx.form, "body"))
     try:
         saved = actions.check_save_revision(
-            ctx.db, document=view.document, actor=ctx.actor, membership=membership, data=ctx.form
+            ctx.db, document=view.document, actor=ctx.require_actor(), membership=membership, data=ctx.form
         )
     except ValidationError as error:
         return _edit_form(ctx, view, ctx.form, error.errors, status=422)
@@ -233,10 +236,10 @@ def _conflict_page(ctx: Ctx, view, conflict: MergeConflict) -> Response:
 @endpoint
 def document_resolve(ctx: Ctx) -> Response:
     view = loaders.document_view(ctx)
-    membership = loaders.membership(ctx, view.workshop.id)
+    membership = loaders.membership(ctx, saved_id(view.workshop))
     try:
         saved = actions.check_resolve_conflict(
-            ctx.db, document=view.document, actor=ctx.actor, membership=membership, data=ctx.form
+            ctx.db, document=view.document, actor=ctx.require_actor(), membership=membership, data=ctx.form
         )
     except MergeConflict as conflict:
         return _conflict_page(ctx, view, conflict)
@@ -246,9 +249,13 @@ def document_resolve(ctx: Ctx) -> Response:
 @endpoint
 def revision_restore(ctx: Ctx) -> Response:
     view = loaders.document_view(ctx)
-    membership = loaders.membership(ctx, view.workshop.id)
+    membership = loaders.membership(ctx, saved_id(view.workshop))
     saved = actions.do_restore_revision(
-        ctx.db, document=view.document, actor=ctx.actor, membership=membership, number=ctx.request.path_params["number"]
+        ctx.db,
+        document=view.document,
+        actor=ctx.require_actor(),
+        membership=membership,
+        number=ctx.request.path_params["number"],
     )
     ctx.flash(
         gettext(
@@ -264,11 +271,11 @@ def revision_restore(ctx: Ctx) -> Response:
 def document_history(ctx: Ctx) -> Response:
     view = loaders.document_view(ctx)
     page = params.page(ctx.request.query_params.get("page"))
-    history = queries.list_history(ctx.db, document_id=view.document.id, page=page)
-    membership = loaders.membership(ctx, view.workshop.id)
+    history = queries.list_history(ctx.db, document_id=saved_id(view.document), page=page)
+    membership = loaders.membership(ctx, saved_id(view.workshop))
     accepted = list_accepted_amendments(
         ctx.db,
-        document_id=view.document.id,
+        document_id=saved_id(view.document),
         numbers={e.revision.number for e in history.entries if e.revision.origin == RevisionOrigin.AMENDMENT},
     )
     return ctx.render(
@@ -325,7 +332,7 @@ def document_attribution(ctx: Ctx) -> Response:
     spans = attribution.expand(revision.attribution)
     paragraphs = attribution.by_paragraph(revision.body, spans)
     origins = {origin for paragraph in paragraphs for _, origin in paragraph}
-    authors = queries.list_revision_authors(ctx.db, document_id=view.document.id, numbers=origins)
+    authors = queries.list_revision_authors(ctx.db, document_id=saved_id(view.document), numbers=origins)
     return ctx.render(
         "drafting/attribution.html",
         {
@@ -354,8 +361,10 @@ def document_head(ctx: Ctx) -> Response:
 @endpoint
 def document_tags(ctx: Ctx) -> Response:
     view = loaders.document_view(ctx)
-    membership = loaders.membership(ctx, view.workshop.id)
-    actions.check_update_tags(ctx.db, document=view.document, actor=ctx.actor, membership=membership, data=ctx.form)
+    membership = loaders.membership(ctx, saved_id(view.workshop))
+    actions.check_update_tags(
+        ctx.db, document=view.document, actor=ctx.require_actor(), membership=membership, data=ctx.form
+    )
     ctx.flash(gettext("The tags are saved."))
     return ctx.redirect("document", document_id=view.document.id)
 
@@ -363,9 +372,13 @@ def document_tags(ctx: Ctx) -> Response:
 @endpoint
 def document_status(ctx: Ctx) -> Response:
     view = loaders.document_view(ctx)
-    membership = loaders.membership(ctx, view.workshop.id)
+    membership = loaders.membership(ctx, saved_id(view.workshop))
     actions.do_set_document_status(
-        ctx.db, document=view.document, actor=ctx.actor, membership=membership, status=ctx.form.get("status", "")
+        ctx.db,
+        document=view.document,
+        actor=ctx.require_actor(),
+        membership=membership,
+        status=ctx.form.get("status", ""),
     )
     ctx.flash(gettext("The document's status is changed."))
     return ctx.redirect("document", document_id=view.document.id)

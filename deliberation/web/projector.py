@@ -10,7 +10,7 @@ from starlette.routing import Route
 from ..db import saved_id
 from ..forums import rules as forum_rules
 from ..forums.floor import speech_ends_at
-from ..forums.models import AgendaItem, Forum
+from ..forums.models import Forum
 from ..forums.presence import checkin_code
 from ..voting import closing, queries
 from . import loaders
@@ -31,9 +31,8 @@ def _state(ctx: Ctx, forum: Forum) -> dict:
     state = queries.get_live_state(ctx.db, forum)
     if state.vote is not None:
         state = replace(state, vote=closing.as_seen(ctx.db, state.vote))
-    # LiveState types its item as an object: it is the forum's current AgendaItem, or None.
     item = state.item
-    ends_at = speech_ends_at(state.speaker, item.speaking_seconds) if isinstance(item, AgendaItem) else None
+    ends_at = speech_ends_at(state.speaker, item.speaking_seconds) if item is not None else None
     # The hall screen's address is public: the check-in code shows only on a chair's own screen,
     # or anyone at home could read it and be counted present. This page says only whether it
     # shows; the code comes in its own small answer (console.checkin_code_shown), so this page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,16 @@ def _asset_dir(name: str) -> Path:
 
 TEMPLATE_DIR = _asset_dir("templates")
 STATIC_DIR = _asset_dir("static")
+
+
+def static_version() -> str:
+    """A short hash of the static files, so browsers may cache them for a year and still update."""
+    digest = hashlib.sha256()
+    for path in sorted(STATIC_DIR.rglob("*")):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 def url_for(request: Request, name: str, /, **params: Any) -> str:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from deliberation.drafting.actions import check_save_revision
 from deliberation.testing import make_document, make_user, make_workshop
 from deliberation.workshops.queries import get_membership
 
@@ -41,3 +42,20 @@ def document(db, people):
 @pytest.fixture
 def membership_of(db, people):
     return lambda who: get_membership(db, workshop_id=people["workshop"].id, user_id=people[who].id)
+
+
+@pytest.fixture
+def member_saves(db, people, document, membership_of):
+    """The workshop's member saves ``body`` as the next version of the document, written from
+    version ``base`` (the first, unless said otherwise)."""
+
+    def save(body: str, *, base: int = 1):
+        return check_save_revision(
+            db,
+            document=document,
+            actor=people["member"],
+            membership=membership_of("member"),
+            data={"base": str(base), "title": document.title, "body": body},
+        )
+
+    return save

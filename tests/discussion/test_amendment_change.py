@@ -9,7 +9,6 @@ import pytest
 
 from deliberation.discussion import actions
 from deliberation.drafting import queries as drafting_queries
-from deliberation.drafting.actions import check_save_revision
 from deliberation.testing import sign_in
 
 from .conftest import BODY
@@ -78,19 +77,9 @@ def test_the_whole_text_with_the_change_is_behind_a_disclosure(client, people, a
 
 
 def test_an_accepted_amendment_shows_its_change_against_the_version_it_was_written_for(
-    client, db, people, document, amendment, membership_of
+    client, db, people, document, amendment, membership_of, member_saves
 ):
-    check_save_revision(
-        db,
-        document=document,
-        actor=people["member"],
-        membership=membership_of("member"),
-        data={
-            "base": "1",
-            "title": document.title,
-            "body": BODY.replace("Передбачити кошти", "Передбачити достатні кошти"),
-        },
-    )
+    member_saves(BODY.replace("Передбачити кошти", "Передбачити достатні кошти"))
     actions.do_accept_amendment(
         db, amendment=amendment, document=document, actor=people["facilitator"], membership=membership_of("facilitator")
     )
@@ -106,19 +95,9 @@ def test_an_accepted_amendment_shows_its_change_against_the_version_it_was_writt
     assert "**" not in excerpts
 
 
-def test_a_clashing_amendment_shows_both_passages_rendered(client, db, people, document, amendment, membership_of):
-    check_save_revision(
-        db,
-        document=document,
-        actor=people["member"],
-        membership=membership_of("member"),
-        data={
-            "base": "1",
-            "title": document.title,
-            "body": BODY.replace("відремонтувати водогін", "замінити **весь** водогін").replace(
-                "до кінця року", "до кінця весни"
-            ),
-        },
+def test_a_clashing_amendment_shows_both_passages_rendered(client, db, people, document, amendment, member_saves):
+    member_saves(
+        BODY.replace("відремонтувати водогін", "замінити **весь** водогін").replace("до кінця року", "до кінця весни")
     )
     db.commit()
     sign_in(client, people["member"].email)

@@ -6,7 +6,6 @@ import pytest
 
 from deliberation.discussion import actions, queries
 from deliberation.drafting import queries as drafting_queries
-from deliberation.drafting.actions import check_save_revision
 from deliberation.errors import Forbidden
 
 from .conftest import BODY
@@ -108,18 +107,10 @@ def test_accepting_credits_the_author_in_a_new_revision(db, people, document, am
     assert "до 1 травня" in revision.body and amendment.accepted_number == revision.number
 
 
-def test_accepting_against_an_old_revision_rebases_cleanly(db, people, document, amendment, membership_of):
-    check_save_revision(
-        db,
-        document=document,
-        actor=people["member"],
-        membership=membership_of("member"),
-        data={
-            "base": "1",
-            "title": document.title,
-            "body": BODY.replace("Передбачити кошти", "Передбачити достатні кошти"),
-        },
-    )
+def test_accepting_against_an_old_revision_rebases_cleanly(
+    db, people, document, amendment, membership_of, member_saves
+):
+    member_saves(BODY.replace("Передбачити кошти", "Передбачити достатні кошти"))
     revision = actions.do_accept_amendment(
         db, amendment=amendment, document=document, actor=people["facilitator"], membership=membership_of("facilitator")
     )
@@ -127,18 +118,10 @@ def test_accepting_against_an_old_revision_rebases_cleanly(db, people, document,
     assert "до 1 травня" in revision.body and "достатні кошти" in revision.body
 
 
-def test_accepting_an_amendment_whose_passage_changed_is_a_conflict(db, people, document, amendment, membership_of):
-    check_save_revision(
-        db,
-        document=document,
-        actor=people["member"],
-        membership=membership_of("member"),
-        data={
-            "base": "1",
-            "title": document.title,
-            "body": BODY.replace("обстеження мереж.", "обстеження мереж водопостачання."),
-        },
-    )
+def test_accepting_an_amendment_whose_passage_changed_is_a_conflict(
+    db, people, document, amendment, membership_of, member_saves
+):
+    member_saves(BODY.replace("обстеження мереж.", "обстеження мереж водопостачання."))
     with pytest.raises(actions.AmendmentConflict) as raised:
         actions.do_accept_amendment(
             db,

@@ -9,7 +9,6 @@ from deliberation.audit.models import AuditEntry
 from deliberation.discussion import comments, queries
 from deliberation.discussion.anchoring import refresh_anchors
 from deliberation.drafting import queries as drafting_queries
-from deliberation.drafting.actions import check_save_revision
 from deliberation.errors import Forbidden
 
 from .conftest import BODY
@@ -42,32 +41,22 @@ def _comment_on(db, people, document, who, words, startswith="Просимо"):
     )
 
 
-def _save(db, people, document, body, membership_of):
-    check_save_revision(
-        db,
-        document=document,
-        actor=people["member"],
-        membership=membership_of("member"),
-        data={"base": str(document.head_number), "title": document.title, "body": body},
-    )
-
-
 def test_passage_comment_stores_the_quote(db, people, document):
     comment = _comment_on(db, people, document, "guest", "до кінця року")
     assert comment.anchor["exact"] == "до кінця року" and comment.anchor_status == "exact"
 
 
-def test_comment_follows_its_passage_when_text_is_added_before_it(db, people, document, membership_of):
+def test_comment_follows_its_passage_when_text_is_added_before_it(db, people, document, member_saves):
     comment = _comment_on(db, people, document, "guest", "до кінця року")
-    _save(db, people, document, BODY.replace("# Петиція", "# Петиція\n\nНовий вступний абзац.\n\n#"), membership_of)
+    member_saves(BODY.replace("# Петиція", "# Петиція\n\nНовий вступний абзац.\n\n#"), base=document.head_number)
     refresh_anchors(db, document=document, head=_head(db, document))
     db.refresh(comment)
     assert comment.anchor_status in ("exact", "moved") and comment.anchor_pid == comment.anchor["pid"]
 
 
-def test_comment_is_outdated_when_its_passage_is_deleted(db, people, document, membership_of):
+def test_comment_is_outdated_when_its_passage_is_deleted(db, people, document, member_saves):
     comment = _comment_on(db, people, document, "guest", "до кінця року")
-    _save(db, people, document, BODY.replace(" до кінця року", ""), membership_of)
+    member_saves(BODY.replace(" до кінця року", ""), base=document.head_number)
     refresh_anchors(db, document=document, head=_head(db, document))
     db.refresh(comment)
     assert comment.anchor_status == "outdated"

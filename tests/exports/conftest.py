@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from deliberation.drafting.actions import check_save_revision
-from deliberation.testing import make_document, make_forum, make_resolution, make_user, make_workshop
+from deliberation.testing import make_document, make_resolution
 from deliberation.workshops.queries import get_membership
 
 FIRST = """# Про громадський бюджет
@@ -43,26 +43,6 @@ POINTS = [
 ]
 
 MARCH = datetime(2026, 3, 14, 10, 15, tzinfo=UTC)
-
-
-@pytest.fixture
-def people(db):
-    coordinator = make_user(db, coordinator=True, display_name="Олена Коваленко")
-    facilitator = make_user(db, display_name="Петро Гнатюк")
-    member = make_user(db, display_name="Василь Ткачук")
-    outsider = make_user(db, display_name="Марія Савчук")
-    workshop = make_workshop(
-        db, creator=coordinator, facilitators=(facilitator,), members=(member,), title="Майстерня депутатів"
-    )
-    forum = make_forum(db, creator=coordinator, title="Форум громад")
-    return {
-        "coordinator": coordinator,
-        "facilitator": facilitator,
-        "member": member,
-        "outsider": outsider,
-        "workshop": workshop,
-        "forum": forum,
-    }
 
 
 def two_versions(db, people, *, kind="council_decision"):

@@ -17,7 +17,7 @@ from deliberation.testing import csrf_token, sign_in
 
 
 def test_members_get_the_table_of_two_versions_with_both_columns_and_marks(client, draft, people):
-    sign_in(client, people["outsider"].email)  # any member of the network reads drafts
+    sign_in(client, people["guest"].email)  # any member of the network reads drafts
     response = client.get(f"/documents/{draft.id}/compare/table?from=1&to=2")
     assert response.status_code == 200 and response.template.name == "exports/table.html"
     page = response.text
@@ -210,7 +210,7 @@ def test_every_problem_is_reported_at_once(client, db, people):
 
 
 def test_only_members_of_the_workshop_may_import(client, db, people):
-    sign_in(client, people["outsider"].email)
+    sign_in(client, people["guest"].email)
     response = _upload(
         client,
         people["workshop"],

@@ -119,9 +119,9 @@ def test_the_print_pages_hash_may_wrap_on_a_phone(anonymous, resolution):
 def test_the_print_page_is_the_same_for_a_signed_in_member(app, anonymous, resolution, people):
     public = anonymous.get(address(resolution) + "/print")
     with TestClient(app) as member:
-        sign_in(member, people["outsider"].email)
+        sign_in(member, people["guest"].email)
         signed_in = member.get(address(resolution) + "/print")
-    assert signed_in.content == public.content and people["outsider"].display_name not in signed_in.text
+    assert signed_in.content == public.content and people["guest"].display_name not in signed_in.text
 
 
 def test_the_resolution_page_links_to_every_export(anonymous, resolution):

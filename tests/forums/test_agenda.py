@@ -10,24 +10,9 @@ from deliberation.drafting import rules as drafting_rules
 from deliberation.drafting.models import Document
 from deliberation.errors import Conflict, Forbidden, ValidationError
 from deliberation.forums import agenda, queries
-from deliberation.testing import make_document, make_forum, make_user, make_workshop, post, sign_in
+from deliberation.testing import make_document, make_workshop, post, sign_in
 from deliberation.voting.models import Vote
 from deliberation.workshops.queries import get_membership
-
-
-@pytest.fixture
-def people(db):
-    coordinator = make_user(db, coordinator=True)
-    facilitator, member = make_user(db), make_user(db)
-    workshop = make_workshop(db, creator=coordinator, facilitators=(facilitator,), members=(member,))
-    forum = make_forum(db, creator=coordinator)
-    return {
-        "coordinator": coordinator,
-        "facilitator": facilitator,
-        "member": member,
-        "workshop": workshop,
-        "forum": forum,
-    }
 
 
 def _document(db, people, title="Петиція про ремонт водогону"):

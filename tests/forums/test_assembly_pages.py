@@ -8,7 +8,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from deliberation.forums import agenda, delegates, floor, queries
-from deliberation.testing import make_delegates, make_document, make_forum, make_user, make_workshop, post, sign_in
+from deliberation.testing import make_delegates, make_document, make_forum, make_user, make_workshop, post
+from tests.clients import signed_in_client
 
 
 @pytest.fixture
@@ -30,14 +31,8 @@ def world(db):
     }
 
 
-def _as(app, user) -> TestClient:
-    client = TestClient(app)
-    sign_in(client, user.email)
-    return client
-
-
 def test_a_facilitator_submits_from_the_document_page(app, db, world):
-    facilitator = _as(app, world["facilitator"])
+    facilitator = signed_in_client(app, world["facilitator"])
     page = facilitator.get(f"/documents/{world['document'].id}")
     assert page.context["can_submit"] and [f.id for f in page.context["submit_forums"]] == [world["forum"].id]
     assert f'action="/documents/{world["document"].id}/submit"' in page.text
@@ -51,7 +46,7 @@ def test_a_facilitator_submits_from_the_document_page(app, db, world):
 
 
 def test_a_member_sees_no_submit_form(app, world):
-    page = _as(app, world["member"]).get(f"/documents/{world['document'].id}")
+    page = signed_in_client(app, world["member"]).get(f"/documents/{world['document'].id}")
     assert page.context["can_submit"] is False and page.context["submit_forums"] == []
 
 
@@ -67,7 +62,7 @@ def test_the_forum_page_shows_the_agenda_and_the_submissions_with_controls_for_t
     make_delegates(db, forum=forum, count=3, registered_by=coordinator)
     db.commit()
 
-    page = _as(app, coordinator).get(f"/forums/{forum.id}")
+    page = signed_in_client(app, coordinator).get(f"/forums/{forum.id}")
     assert [e.item.id for e in page.context["agenda"]] == [point.id]
     assert [e.item.id for e in page.context["submissions"]] == [submitted.id]
     assert page.context["delegate_count"] == 3
@@ -84,7 +79,7 @@ def test_the_committee_accepts_orders_and_puts_an_item_before_the_assembly(app, 
     first = agenda.check_add_discussion_point(db, forum=forum, actor=coordinator, data={"title": "Перше питання"})
     second = agenda.check_add_discussion_point(db, forum=forum, actor=coordinator, data={"title": "Друге питання"})
     db.commit()
-    client = _as(app, coordinator)
+    client = signed_in_client(app, coordinator)
     assert post(client, f"/forums/{forum.id}/agenda/{second.id}/move", {"direction": "up"}).status_code == 303
     assert [e.item.id for e in client.get(f"/forums/{forum.id}").context["agenda"]] == [second.id, first.id]
     forum.status = "open"
@@ -102,7 +97,7 @@ def test_returning_without_a_reason_is_refused_and_nothing_changes(app, db, worl
         db, forum=world["forum"], document=world["document"], actor=world["facilitator"], membership=membership
     )
     db.commit()
-    client = _as(app, world["coordinator"])
+    client = signed_in_client(app, world["coordinator"])
     response = post(client, f"/forums/{world['forum'].id}/agenda/{item.id}/return", {"reason": ""})
     assert response.status_code == 422
     db.expire_all()
@@ -113,7 +108,7 @@ def test_delegates_register_and_give_their_proxy_through_the_page(app, db, world
     forum = world["forum"]
     (other,) = make_delegates(db, forum=forum, count=1, registered_by=world["coordinator"])
     db.commit()
-    member = _as(app, world["member"])
+    member = signed_in_client(app, world["member"])
     page = member.get(f"/forums/{forum.id}/delegates")
     assert page.context["can_register_self"] and f'action="/forums/{forum.id}/delegates"' in page.text
     assert post(member, f"/forums/{forum.id}/delegates").status_code == 303
@@ -129,7 +124,7 @@ def test_delegates_register_and_give_their_proxy_through_the_page(app, db, world
 
 def test_a_coordinator_registers_a_member_and_marks_them_present(app, db, world):
     forum, member = world["forum"], world["member"]
-    client = _as(app, world["coordinator"])
+    client = signed_in_client(app, world["coordinator"])
     page = client.get(f"/forums/{forum.id}/delegates")
     assert member.id in [u.id for u in page.context["candidates"]]
     assert post(client, f"/forums/{forum.id}/delegates", {"user_id": str(member.id)}).status_code == 303
@@ -146,7 +141,7 @@ def test_the_item_page_runs_the_speakers_list(app, db, world):
     db.commit()
     url = f"/forums/{forum.id}/agenda/{item.id}"
 
-    member = _as(app, world["member"])
+    member = signed_in_client(app, world["member"])
     page = member.get(url)
     assert page.context["can_request"] and page.context["votes"] == []
     assert post(member, url + "/speakers").status_code == 303
@@ -154,7 +149,7 @@ def test_the_item_page_runs_the_speakers_list(app, db, world):
     request = page.context["my_request"]
     assert not page.context["can_request"] and f"/speakers/{request.id}/withdraw" in page.text
 
-    chair = _as(app, coordinator)
+    chair = signed_in_client(app, coordinator)
     page = chair.get(url)
     assert f"/speakers/{request.id}/floor" in page.text
     assert post(chair, f"/speakers/{request.id}/floor").status_code == 303
@@ -174,7 +169,7 @@ def test_the_chair_closes_the_list_and_sets_the_speaking_time(app, db, world):
     coordinator, forum = world["coordinator"], world["forum"]
     item = agenda.check_add_discussion_point(db, forum=forum, actor=coordinator, data={"title": "Різне"})
     db.commit()
-    client = _as(app, coordinator)
+    client = signed_in_client(app, coordinator)
     settings = f"/forums/{forum.id}/agenda/{item.id}/speakers/settings"
     assert post(client, settings, {"closed": "1"}).status_code == 303
     assert post(client, settings, {"seconds": "240"}).status_code == 303
@@ -186,7 +181,7 @@ def test_the_chair_closes_the_list_and_sets_the_speaking_time(app, db, world):
 
 def test_an_htmx_post_is_answered_with_a_redirect_header(app, db, world):
     forum = world["forum"]
-    client = _as(app, world["member"])
+    client = signed_in_client(app, world["member"])
     response = post(client, f"/forums/{forum.id}/delegates", headers={"HX-Request": "true"})
     assert response.status_code == 204 and response.headers["HX-Redirect"] == f"/forums/{forum.id}/delegates"
 

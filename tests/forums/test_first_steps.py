@@ -7,13 +7,13 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from starlette.testclient import TestClient
 
 from deliberation.audit.models import AuditEntry
 from deliberation.drafting.actions import check_save_revision
 from deliberation.forums import agenda
-from deliberation.testing import make_document, make_forum, make_user, make_workshop, post, sign_in
+from deliberation.testing import make_document, make_forum, make_user, make_workshop, post
 from deliberation.workshops.queries import get_membership
+from tests.clients import signed_in_client
 
 
 @pytest.fixture
@@ -33,18 +33,12 @@ def world(db):
     }
 
 
-def _as(app, user) -> TestClient:
-    client = TestClient(app)
-    sign_in(client, user.email)
-    return client
-
-
 def _submitted(db) -> int:
     return len(db.exec(AuditEntry.__table__.select().where(AuditEntry.action == "agenda.submitted")).all())
 
 
 def test_submitting_a_draft_chooses_no_forum_for_you_and_wants_a_confirmation(app, db, world):
-    client = _as(app, world["facilitator"])
+    client = signed_in_client(app, world["facilitator"])
     document_id, forum_id = world["document"].id, str(world["forum"].id)
     page = client.get(f"/documents/{document_id}").text
     assert re.search(r'<option value="" selected>', page) and 'name="confirm" value="1" required' in page
@@ -66,13 +60,13 @@ def test_the_reason_a_forum_returned_a_text_shows_on_the_documents_page(app, db,
         db, item=item, actor=world["coordinator"], data={"reason": "Бракує фінансово-економічного обґрунтування."}
     )
     db.commit()
-    page = _as(app, world["facilitator"]).get(f"/documents/{world['document'].id}").text
+    page = signed_in_client(app, world["facilitator"]).get(f"/documents/{world['document'].id}").text
     assert 'id="returned-reason"' in page and "Бракує фінансово-економічного обґрунтування." in page
     assert "Осінній форум" in page.split('id="returned-reason"')[1]
 
 
 def test_opening_a_forum_outside_its_dates_warns_and_needs_a_tick(app, db, world):
-    coordinator = _as(app, world["coordinator"])
+    coordinator = signed_in_client(app, world["coordinator"])
     forum_id = world["forum"].id  # it meets in a month
     page = coordinator.get(f"/forums/{forum_id}").text
     assert 'id="outside-dates-warning"' in page and 'name="outside_dates"' in page
@@ -91,13 +85,13 @@ def test_a_forum_that_meets_today_opens_without_a_warning(app, db, world):
         ends_on=date.today() + timedelta(days=1),
     )
     db.commit()
-    coordinator = _as(app, world["coordinator"])
+    coordinator = signed_in_client(app, world["coordinator"])
     assert 'id="outside-dates-warning"' not in coordinator.get(f"/forums/{today.id}").text
     assert post(coordinator, f"/forums/{today.id}/status", {"status": "open"}).status_code == 303
 
 
 def test_the_select_words_hint_is_hidden_until_the_script_shows_it(app, world):
-    page = _as(app, world["facilitator"]).get(f"/documents/{world['document'].id}").text
+    page = signed_in_client(app, world["facilitator"]).get(f"/documents/{world['document'].id}").text
     assert re.search(r'<p class="hint selection-hint" hidden>', page)
 
 
@@ -111,5 +105,5 @@ def test_a_document_page_has_one_top_level_heading(app, db, world):
         data={"base": "1", "title": world["document"].title, "body": "# Про бюджет\n\nТекст рішення."},
     )
     db.commit()
-    page = _as(app, world["facilitator"]).get(f"/documents/{world['document'].id}").text
+    page = signed_in_client(app, world["facilitator"]).get(f"/documents/{world['document'].id}").text
     assert page.count("<h1") == 1

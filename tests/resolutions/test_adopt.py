@@ -15,7 +15,7 @@ from deliberation.errors import Conflict
 from deliberation.resolutions import actions, queries, record
 from deliberation.resolutions.chain import record_of
 from deliberation.resolutions.models import Resolution
-from deliberation.testing import make_closed_vote, make_document, make_forum, make_resolution, make_user, make_workshop
+from deliberation.testing import make_closed_vote, make_document, make_forum, make_resolution
 from deliberation.voting.counting import Rule
 from deliberation.voting.models import Vote
 from deliberation.workshops.queries import get_membership
@@ -29,26 +29,6 @@ BODY = """# Звернення про громадський бюджет
 
 MARCH = datetime(2026, 3, 14, 10, 15, tzinfo=UTC)
 MAY = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def people(db):
-    coordinator = make_user(db, coordinator=True, display_name="Олена Коваленко")
-    facilitator = make_user(db, display_name="Петро Гнатюк")
-    member = make_user(db, display_name="Василь Ткачук")
-    guest = make_user(db, display_name="Марія Савчук")
-    workshop = make_workshop(
-        db, creator=coordinator, facilitators=(facilitator,), members=(member,), title="Майстерня депутатів"
-    )
-    forum = make_forum(db, creator=coordinator, title="Форум громад")
-    return {
-        "coordinator": coordinator,
-        "facilitator": facilitator,
-        "member": member,
-        "guest": guest,
-        "workshop": workshop,
-        "forum": forum,
-    }
 
 
 def _document(db, people, title="Звернення про громадський бюджет", **fields):

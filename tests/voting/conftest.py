@@ -9,7 +9,7 @@ import pytest
 from deliberation.accounts.models import User
 from deliberation.drafting.models import Document
 from deliberation.forums.models import AgendaItem, Forum
-from deliberation.testing import make_sitting
+from deliberation.testing import make_sitting, post, sign_in
 from deliberation.voting import actions, closing
 
 
@@ -39,6 +39,29 @@ class Assembly:
     def close(self, db, vote):
         return closing.do_close_vote(db, vote=vote, forum=self.forum, actor=self.chair)
 
+    def open_over_http(self, client, **form) -> int:
+        """The chair prepares a vote on the item through the pages (the final text, by a cast
+        majority, in the hall, unless ``form`` says otherwise) and opens it; the client is left
+        signed out. Returns the vote's id."""
+        sign_in(client, self.chair.email)
+        path = f"/forums/{self.forum.id}/agenda/{self.item.id}/votes/new"
+        response = post(client, path, {**HALL_VOTE, **form})
+        assert response.status_code == 303, response.text[:400]
+        vote_id = int(response.headers["location"].rsplit("/", 1)[1])
+        assert post(client, f"/votes/{vote_id}/open").status_code == 303
+        client.cookies.clear()
+        return vote_id
+
+
+HALL_VOTE = {
+    "subject": "final",
+    "threshold": "cast_majority",
+    "quorum_num": "1",
+    "quorum_den": "2",
+    "quorum_base": "registered",
+    "mode": "hall",
+}
+
 
 @pytest.fixture
 def assembly(db) -> Assembly:
@@ -51,3 +74,10 @@ def assembly(db) -> Assembly:
         item=sitting.item,
         delegates=sitting.delegates,
     )
+
+
+@pytest.fixture
+def ready(db, assembly) -> Assembly:
+    """The assembly committed, for tests that go through the pages (their requests have sessions of their own)."""
+    db.commit()
+    return assembly

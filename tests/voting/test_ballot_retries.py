@@ -16,34 +16,6 @@ from deliberation.voting.models import Ballot, BallotBox, Participation, Vote
 HTMX = {"HX-Request": "true"}
 
 
-@pytest.fixture
-def ready(db, assembly):
-    db.commit()
-    return assembly
-
-
-def _open_vote(client, assembly, **form) -> int:
-    sign_in(client, assembly.chair.email)
-    path = f"/forums/{assembly.forum.id}/agenda/{assembly.item.id}/votes/new"
-    response = post(
-        client,
-        path,
-        {
-            "subject": "final",
-            "threshold": "cast_majority",
-            "quorum_num": "1",
-            "quorum_den": "2",
-            "quorum_base": "registered",
-            "mode": "hall",
-            **form,
-        },
-    )
-    vote_id = int(response.headers["location"].rsplit("/", 1)[1])
-    assert post(client, f"/votes/{vote_id}/open").status_code == 303
-    client.cookies.clear()
-    return vote_id
-
-
 def _form(html: str) -> dict[str, str]:
     """The hidden fields of the (first) ballot form on a page, as the browser would send them."""
     form = re.search(r'<form[^>]*class="ballot-form".*?</form>', html, re.S).group(0)
@@ -67,7 +39,7 @@ def _receipt(html: str) -> str | None:
 
 @pytest.mark.parametrize("secret", [False, True], ids=["roll-call", "secret"])
 def test_a_retried_ballot_with_the_same_key_gets_the_same_answer_and_receipt(client, ready, db, secret):
-    vote_id = _open_vote(client, ready, **({"is_secret": "1"} if secret else {}))
+    vote_id = ready.open_over_http(client, **({"is_secret": "1"} if secret else {}))
     sign_in(client, ready.delegates[0].email)
     form = _form(client.get(f"/votes/{vote_id}/booth").text)
     assert form["ballot_key"]
@@ -89,7 +61,7 @@ def test_a_retried_ballot_with_the_same_key_gets_the_same_answer_and_receipt(cli
 
 
 def test_a_lost_answer_is_recovered_from_the_same_device_without_javascript(client, ready, db):
-    vote_id = _open_vote(client, ready, is_secret="1")
+    vote_id = ready.open_over_http(client, is_secret="1")
     delegate = ready.delegates[0]
     sign_in(client, delegate.email)
     form = _form(client.get(f"/votes/{vote_id}/booth").text)
@@ -123,7 +95,7 @@ def test_a_lost_answer_is_recovered_from_the_same_device_without_javascript(clie
 
 
 def test_a_closed_votes_booth_shows_the_result_to_a_tap(client, ready, db):
-    vote_id = _open_vote(client, ready)
+    vote_id = ready.open_over_http(client)
     late = ready.delegates[1]
     sign_in(client, late.email)
     form = _form(client.get(f"/votes/{vote_id}/booth").text)

@@ -71,34 +71,6 @@ def test_a_proxy_holder_uses_the_receipt_of_the_givers_ballot_but_not_a_third_de
 # --- over HTTP --------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def ready(db, assembly):
-    db.commit()
-    return assembly
-
-
-def _open_secret_vote(client, assembly) -> int:
-    sign_in(client, assembly.chair.email)
-    path = f"/forums/{assembly.forum.id}/agenda/{assembly.item.id}/votes/new"
-    response = post(
-        client,
-        path,
-        {
-            "subject": "final",
-            "threshold": "cast_majority",
-            "quorum_num": "1",
-            "quorum_den": "2",
-            "quorum_base": "registered",
-            "mode": "hall",
-            "is_secret": "1",
-        },
-    )
-    vote_id = int(response.headers["location"].rsplit("/", 1)[1])
-    assert post(client, f"/votes/{vote_id}/open").status_code == 303
-    client.cookies.clear()
-    return vote_id
-
-
 def _cast(client, vote_id, choice, **extra):
     token = csrf_token(client, f"/votes/{vote_id}/booth")
     return client.post(
@@ -112,7 +84,7 @@ def _message(response) -> str:
 
 def test_over_http_another_delegates_code_gets_the_wrong_code_answer_and_checks_nothing(client, ready, db):
     victim, other = ready.delegates[:2]
-    vote_id = _open_secret_vote(client, ready)
+    vote_id = ready.open_over_http(client, is_secret="1")
     sign_in(client, victim.email)
     assert _cast(client, vote_id, "against").status_code == 303
     stolen = next(c.value for c in client.cookies.jar if c.name == f"delib_receipt_{vote_id}_{victim.id}")

@@ -4,39 +4,8 @@ from __future__ import annotations
 
 import logging
 
-import pytest
-
 from deliberation.testing import csrf_token, post, sign_in
 from deliberation.voting.models import Vote
-
-
-@pytest.fixture
-def ready(db, assembly):
-    db.commit()
-    return assembly
-
-
-def _prepare(client, assembly, **form) -> Vote:
-    sign_in(client, assembly.chair.email)
-    path = f"/forums/{assembly.forum.id}/agenda/{assembly.item.id}/votes/new"
-    response = post(
-        client,
-        path,
-        {
-            "subject": "final",
-            "threshold": "cast_majority",
-            "quorum_num": "1",
-            "quorum_den": "2",
-            "quorum_base": "registered",
-            "mode": "hall",
-            **form,
-        },
-    )
-    assert response.status_code == 303, response.text[:400]
-    vote_id = int(response.headers["location"].rsplit("/", 1)[1])
-    assert post(client, f"/votes/{vote_id}/open").status_code == 303
-    client.cookies.clear()
-    return vote_id
 
 
 def _ballot(client, vote_id, choice, **extra):
@@ -47,7 +16,7 @@ def _ballot(client, vote_id, choice, **extra):
 
 
 def test_a_delegate_votes_from_the_booth_and_may_change_their_choice(client, ready):
-    vote_id = _prepare(client, ready)
+    vote_id = ready.open_over_http(client)
     sign_in(client, ready.delegates[0].email)
     booth = client.get(f"/votes/{vote_id}/booth")
     assert booth.status_code == 200 and 'value="against"' in booth.text
@@ -58,7 +27,7 @@ def test_a_delegate_votes_from_the_booth_and_may_change_their_choice(client, rea
 
 
 def test_while_open_everyone_sees_turnout_never_the_tally(client, ready):
-    vote_id = _prepare(client, ready)
+    vote_id = ready.open_over_http(client)
     for person, choice in zip(ready.delegates[:3], ("for", "against", "for")):
         sign_in(client, person.email)
         _ballot(client, vote_id, choice)
@@ -71,7 +40,7 @@ def test_while_open_everyone_sees_turnout_never_the_tally(client, ready):
 
 
 def test_closing_publishes_the_tally_and_each_roll_call_choice(client, ready):
-    vote_id = _prepare(client, ready)
+    vote_id = ready.open_over_http(client)
     for person in ready.delegates[:6]:
         sign_in(client, person.email)
         _ballot(client, vote_id, "for")
@@ -87,13 +56,13 @@ def test_closing_publishes_the_tally_and_each_roll_call_choice(client, ready):
 
 
 def test_a_member_who_is_not_a_delegate_cannot_vote(client, ready):
-    vote_id = _prepare(client, ready)
+    vote_id = ready.open_over_http(client)
     sign_in(client, ready.author.email)
     assert _ballot(client, vote_id, "for").status_code == 403
 
 
 def test_only_the_chair_opens_and_closes(client, ready):
-    vote_id = _prepare(client, ready)
+    vote_id = ready.open_over_http(client)
     sign_in(client, ready.delegates[0].email)
     assert post(client, f"/votes/{vote_id}/close").status_code == 403
     assert client.get(f"/forums/{ready.forum.id}/live").status_code == 403
@@ -101,7 +70,7 @@ def test_only_the_chair_opens_and_closes(client, ready):
 
 def test_a_secret_ballot_receipt_is_kept_by_the_browser_and_checks_inclusion(client, ready, caplog):
     caplog.set_level(logging.DEBUG)
-    vote_id = _prepare(client, ready, is_secret="1")
+    vote_id = ready.open_over_http(client, is_secret="1")
     sign_in(client, ready.delegates[0].email)
     response = _ballot(client, vote_id, "against")
     assert response.status_code == 303
@@ -145,7 +114,7 @@ def test_a_secret_ballot_receipt_is_kept_by_the_browser_and_checks_inclusion(cli
 
 
 def test_the_projector_needs_no_sign_in_and_shows_the_result(client, ready):
-    vote_id = _prepare(client, ready)
+    vote_id = ready.open_over_http(client)
     sign_in(client, ready.chair.email)
     post(client, f"/forums/{ready.forum.id}/agenda/{ready.item.id}/current")
     post(client, f"/votes/{vote_id}/close")
@@ -157,7 +126,7 @@ def test_the_projector_needs_no_sign_in_and_shows_the_result(client, ready):
 
 
 def test_a_text_not_adopted_returns_to_its_workshop_with_the_vote_on_its_page(client, ready):
-    vote_id = _prepare(client, ready)
+    vote_id = ready.open_over_http(client)
     for person in ready.delegates[:2]:
         sign_in(client, person.email)
         _ballot(client, vote_id, "for")

@@ -12,8 +12,9 @@ from starlette.testclient import TestClient
 from deliberation.audit.models import AuditEntry
 from deliberation.forums import agenda, floor, presence, queries
 from deliberation.forums.presence import checkin_code
-from deliberation.testing import csrf_token, make_sitting, post, sign_in
+from deliberation.testing import csrf_token, make_sitting, post
 from deliberation.voting import actions as voting
+from tests.clients import signed_in_client
 
 HTMX = {"HX-Request": "true"}
 
@@ -23,12 +24,6 @@ def sitting(db):
     sitting = make_sitting(db, delegates=4, present=False)
     db.commit()
     return sitting
-
-
-def _as(app, user) -> TestClient:
-    client = TestClient(app)
-    sign_in(client, user.email)
-    return client
 
 
 def _audit(db, action):
@@ -47,7 +42,7 @@ def _htmx_post(client, path, data):
 
 
 def test_the_console_shows_every_region_to_the_chair_and_is_linked_from_the_forum_page(app, sitting):
-    chair = _as(app, sitting.chair)
+    chair = signed_in_client(app, sitting.chair)
     forum_page = chair.get(f"/forums/{sitting.forum.id}")
     assert f'href="/forums/{sitting.forum.id}/console"' in forum_page.text
     page = chair.get(f"/forums/{sitting.forum.id}/console")
@@ -56,13 +51,13 @@ def test_the_console_shows_every_region_to_the_chair_and_is_linked_from_the_foru
         _token(page.text, region)
     assert 'data-live-kinds="vote-opened turnout vote-closed item"' in page.text
     assert 'name="user_id"' in page.text and "data-select-all" in page.text
-    member = _as(app, sitting.delegates[0])
+    member = signed_in_client(app, sitting.delegates[0])
     assert member.get(f"/forums/{sitting.forum.id}/console").status_code == 403
     assert f"/forums/{sitting.forum.id}/console" not in member.get(f"/forums/{sitting.forum.id}").text
 
 
 def test_a_region_answers_204_while_nothing_changed_and_the_new_region_after_a_change(app, db, sitting):
-    chair = _as(app, sitting.chair)
+    chair = signed_in_client(app, sitting.chair)
     path = f"/forums/{sitting.forum.id}/console/agenda"
     token = _token(chair.get(f"/forums/{sitting.forum.id}/console").text, "console-agenda")
     unchanged = chair.get(f"{path}?v={token}", headers=HTMX)
@@ -76,7 +71,7 @@ def test_a_region_answers_204_while_nothing_changed_and_the_new_region_after_a_c
 
 
 def test_putting_and_clearing_the_current_item_come_back_to_the_console_without_and_with_htmx(app, db, sitting):
-    chair = _as(app, sitting.chair)
+    chair = signed_in_client(app, sitting.chair)
     forum_id, item_id = sitting.forum.id, sitting.item.id
     put = post(chair, f"/forums/{forum_id}/agenda/{item_id}/current", {"back": "console"})
     assert put.status_code == 303 and put.headers["location"] == f"/forums/{forum_id}/console#console-agenda"
@@ -93,7 +88,7 @@ def test_putting_and_clearing_the_current_item_come_back_to_the_console_without_
 
 
 def test_console_actions_without_a_csrf_token_are_refused_and_change_nothing(app, db, sitting):
-    chair = _as(app, sitting.chair)
+    chair = signed_in_client(app, sitting.chair)
     forum_id = sitting.forum.id
     for path, data in [
         (f"/forums/{forum_id}/current/clear", {}),
@@ -106,7 +101,7 @@ def test_console_actions_without_a_csrf_token_are_refused_and_change_nothing(app
 
 
 def test_bulk_check_in_marks_every_ticked_delegate_in_one_post(app, db, sitting):
-    chair = _as(app, sitting.chair)
+    chair = signed_in_client(app, sitting.chair)
     forum_id, people = sitting.forum.id, sitting.delegates
     token = csrf_token(chair, "/")
     response = chair.post(
@@ -127,7 +122,7 @@ def test_bulk_check_in_marks_every_ticked_delegate_in_one_post(app, db, sitting)
     assert swapped.status_code == 200 and swapped.text.lstrip().startswith('<section id="console-checkin"')
     db.expire_all()
     assert queries.present_ids(db, forum_id) == {p.id for p in people[1:3]}
-    member = _as(app, people[3])
+    member = signed_in_client(app, people[3])
     assert post(member, f"/forums/{forum_id}/presence", {"user_id": str(people[3].id)}).status_code == 403
     # Nobody ticked: with htmx the form says so in place; without, the error page with its status.
     empty = chair.post(
@@ -141,7 +136,7 @@ def test_bulk_check_in_marks_every_ticked_delegate_in_one_post(app, db, sitting)
 
 
 def test_a_delegate_checks_in_from_the_forum_page_with_the_code_and_a_wrong_code_is_counted(app, db, sitting):
-    chair = _as(app, sitting.chair)
+    chair = signed_in_client(app, sitting.chair)
     forum_id = sitting.forum.id
     assert post(chair, f"/forums/{forum_id}/checkin/code", {"action": "start", "back": "console"}).status_code == 303
     db.expire_all()
@@ -152,12 +147,12 @@ def test_a_delegate_checks_in_from_the_forum_page_with_the_code_and_a_wrong_code
     assert chair.get(shown, headers=HTMX).text.strip() == code[:3] + " " + code[3:]
     # The hall screen's address is public; the code is on the chair's screen only.
     for path in (f"/forums/{forum_id}/projector", f"/forums/{forum_id}/live/state"):
-        for someone in (TestClient(app), _as(app, sitting.delegates[2])):
+        for someone in (TestClient(app), signed_in_client(app, sitting.delegates[2])):
             answer = someone.get(path).text
             assert code[:3] + " " + code[3:] not in answer and shown not in answer
-    assert _as(app, sitting.delegates[2]).get(shown, headers=HTMX).status_code == 403
+    assert signed_in_client(app, sitting.delegates[2]).get(shown, headers=HTMX).status_code == 403
 
-    phone = _as(app, sitting.delegates[0])
+    phone = signed_in_client(app, sitting.delegates[0])
     page = phone.get(f"/forums/{forum_id}").text
     assert f'action="/forums/{forum_id}/checkin"' in page
     wrong = str((int(code) + 1) % 10**6).zfill(6)
@@ -170,20 +165,20 @@ def test_a_delegate_checks_in_from_the_forum_page_with_the_code_and_a_wrong_code
     db.expire_all()
     assert sitting.delegates[0].id in queries.present_ids(db, forum_id)
 
-    other = _as(app, sitting.delegates[1])
+    other = signed_in_client(app, sitting.delegates[1])
     answer = _htmx_post(other, f"/forums/{forum_id}/checkin", {"code": code})
     assert answer.status_code == 200 and answer.text.lstrip().startswith('<section id="checkin"')
     assert _audit(db, "delegate.checked_in")[-1].details["user_id"] == sitting.delegates[1].id
 
 
 def test_self_check_in_is_throttled_over_http(app, db, sitting):
-    chair = _as(app, sitting.chair)
+    chair = signed_in_client(app, sitting.chair)
     forum_id = sitting.forum.id
     post(chair, f"/forums/{forum_id}/checkin/code", {"action": "start"})
     db.expire_all()
     code = checkin_code(queries.get_forum(db, forum_id))
     wrong = str((int(code) + 1) % 10**6).zfill(6)
-    phone = _as(app, sitting.delegates[0])
+    phone = signed_in_client(app, sitting.delegates[0])
     for _ in range(presence.MAX_ATTEMPTS):
         assert post(phone, f"/forums/{forum_id}/checkin", {"code": wrong}).status_code == 422
     assert post(phone, f"/forums/{forum_id}/checkin", {"code": code}).status_code == 429
@@ -199,7 +194,7 @@ def test_the_floor_is_run_from_the_console(app, db, sitting):
     first = floor.do_request_floor(db, item=item, actor=sitting.delegates[0])
     second = floor.do_request_floor(db, item=item, actor=sitting.delegates[1])
     db.commit()
-    chair = _as(app, sitting.chair)
+    chair = signed_in_client(app, sitting.chair)
     region = chair.get(f"/forums/{forum.id}/console/floor").text
     assert sitting.delegates[0].display_name in region and f"/speakers/{first.id}/floor" in region
     moved = _htmx_post(chair, f"/speakers/{second.id}/move", {"direction": "up", "back": "console"})
@@ -224,7 +219,7 @@ def test_a_vote_is_prepared_started_and_ended_from_the_console(app, db, sitting)
     forum, item = sitting.forum, sitting.item
     agenda.do_set_current_item(db, forum=forum, item=item, actor=sitting.chair)
     db.commit()
-    chair = _as(app, sitting.chair)
+    chair = signed_in_client(app, sitting.chair)
     form = chair.get(f"/forums/{forum.id}/agenda/{item.id}/votes/new?back=console").text
     assert 'name="back" value="console"' in form
     prepared = post(
@@ -293,7 +288,7 @@ def test_a_decided_item_on_the_hall_screen_no_longer_says_it_is_under_considerat
 
 
 def test_the_old_chair_screen_leads_to_the_console(app, sitting):
-    response = _as(app, sitting.chair).get(f"/forums/{sitting.forum.id}/live", follow_redirects=False)
+    response = signed_in_client(app, sitting.chair).get(f"/forums/{sitting.forum.id}/live", follow_redirects=False)
     assert response.status_code == 301 and response.headers["location"] == f"/forums/{sitting.forum.id}/console"
 
 
@@ -302,7 +297,7 @@ def test_a_refused_console_action_under_htmx_comes_back_in_its_region_and_change
     agenda.do_set_current_item(db, forum=forum, item=item, actor=sitting.chair)
     first = floor.do_request_floor(db, item=item, actor=sitting.delegates[0])
     db.commit()
-    chair = _as(app, sitting.chair)
+    chair = signed_in_client(app, sitting.chair)
     token = csrf_token(chair, "/")
     refused = chair.post(
         f"/speakers/{first.id}/move",
@@ -316,7 +311,7 @@ def test_a_refused_console_action_under_htmx_comes_back_in_its_region_and_change
     plain = post(chair, f"/speakers/{first.id}/move", {"direction": "up", "back": "console"})
     assert plain.status_code == 409
     # Someone who may not run the console gets the plain refusal, not a region.
-    member = _as(app, sitting.delegates[0])
+    member = signed_in_client(app, sitting.delegates[0])
     other = member.post(
         f"/speakers/{first.id}/move",
         follow_redirects=False,
