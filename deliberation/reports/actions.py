@@ -96,16 +96,7 @@ def check_submit_report(db: Session, *, resolution: Resolution, actor: User, dat
         resolution_id=report.resolution_id,
         number=resolution.number,
     )
-    events.queue(
-        db,
-        events.report_submitted,
-        report_id=report.id,
-        resolution_id=report.resolution_id,
-        hromada_code=report.hromada_code,
-        status=str(report.status),
-        version=report.version,
-        author_id=actor.id,
-    )
+    _announce(db, report, actor)
     return report
 
 
@@ -133,6 +124,12 @@ def _update(
     db.flush()
     _version(db, report)
     record(db, actor_id=actor.id, action="report.updated", obj=report, version=report.version)
+    _announce(db, report, actor)
+    return report
+
+
+def _announce(db: Session, report: Report, actor: User) -> None:
+    """Hosts hear a first report and every new version of it alike (``report submitted``)."""
     events.queue(
         db,
         events.report_submitted,
@@ -143,7 +140,6 @@ def _update(
         version=report.version,
         author_id=actor.id,
     )
-    return report
 
 
 def _version(db: Session, report: Report) -> None:
