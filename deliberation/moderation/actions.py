@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import saved_id, utcnow
+from ..db import flush_or_refuse, saved_id, utcnow
 from ..errors import Conflict, NotFound, require
 from ..i18n import N_
 from ..validation import Checker
@@ -44,13 +43,8 @@ def check_report(db: Session, *, actor: User, subject: Subject, subject_id: int,
     if _own_report(db, actor, subject, subject_id) is not None:
         raise Conflict("already_reported", ALREADY_REPORTED)
     flag = Flag(subject=subject, subject_id=subject_id, reporter_id=saved_id(actor), reason=Reason(reason), note=note)
-    try:
-        # Two presses at once: the unique (subject, id, reporter) constraint keeps one.
-        with db.begin_nested():
-            db.add(flag)
-            db.flush()
-    except IntegrityError:
-        raise Conflict("already_reported", ALREADY_REPORTED) from None
+    # Two presses at once: the unique (subject, id, reporter) constraint keeps one.
+    flush_or_refuse(db, Conflict("already_reported", ALREADY_REPORTED), flag)
     record(db, actor_id=actor.id, action="flag.created", obj=flag, subject=subject.value, subject_id=subject_id)
     events.queue(db, events.item_reported, subject=subject.value, subject_id=subject_id, reason=flag.reason.value)
     return flag

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import saved_id, utcnow
+from ..db import flush_or_refuse, saved_id, utcnow
 from ..errors import Conflict, require
 from ..i18n import N_
 from ..places import queries as place_queries
@@ -53,13 +52,8 @@ def check_offer_practice(db: Session, *, report: Report, actor: User, data: Mapp
         theme=theme,
         lemmas=searchable(title, summary),
     )
-    try:
-        with db.begin_nested():
-            db.add(practice)
-            db.flush()
-    except IntegrityError as error:
-        # One practice a report: a second submission (a double click, two tabs) finds the first.
-        raise Conflict("practice_exists", N_("This report is already offered as a practice.")) from error
+    # One practice a report: a second submission (a double click, two tabs) finds the first.
+    flush_or_refuse(db, Conflict("practice_exists", N_("This report is already offered as a practice.")), practice)
     if shares:
         _offer_experience(db, hromada_code=hromada.code, actor=actor, contact=contact)
     record(db, actor_id=actor.id, action="practice.offered", obj=practice, report_id=report.id)

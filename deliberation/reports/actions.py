@@ -6,14 +6,13 @@ from collections.abc import Mapping
 from datetime import date
 from urllib.parse import urlsplit
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
 from ..dates import local
-from ..db import saved_id, utcnow
+from ..db import flush_or_refuse, saved_id, utcnow
 from ..errors import Conflict, require
 from ..i18n import N_
 from ..places import queries as place_queries
@@ -80,13 +79,10 @@ def check_submit_report(db: Session, *, resolution: Resolution, actor: User, dat
         done_on=done_on,
         links=links,
     )
-    try:
-        with db.begin_nested():
-            db.add(report)
-            db.flush()
-    except IntegrityError as error:
-        # Two submissions at once for the same hromada: the unique key lets one in.
-        raise Conflict("report_exists", N_("Your report for this hromada was just saved; please reload.")) from error
+    # Two submissions at once for the same hromada: the unique key lets one in.
+    flush_or_refuse(
+        db, Conflict("report_exists", N_("Your report for this hromada was just saved; please reload.")), report
+    )
     _version(db, report)
     record(
         db,
