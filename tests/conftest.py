@@ -11,9 +11,11 @@ import sys
 import uuid
 
 import pytest
+from argon2 import profiles
 from sqlalchemy import text
 
 from deliberation import create_app, migrate
+from deliberation.accounts import passwords
 from deliberation.db import SessionFactory, make_engine
 from deliberation.settings import Settings
 from deliberation.testing import make_forum, make_user, make_workshop
@@ -23,6 +25,10 @@ from deliberation.wiring import wire
 # The domain code announces what it did to the capabilities above it (deliberation.hooks): tests
 # run with the handlers the app and the command line register.
 wire()
+# The suite signs in thousands of times: the same Argon2id, with argon2's cheapest parameters instead
+# of a quarter of a second of a core each time. Outside the suite the real cost holds
+# (tests/accounts/test_password_cost.py).
+passwords.use_parameters(profiles.CHEAPEST)
 
 PG_URL = os.environ.get("DELIBERATION_TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -2,25 +2,46 @@
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
+from argon2 import Parameters, PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
-# Compared against when the e-mail is unknown, so a login takes as long either way and does not
-# reveal which addresses have accounts.
-_DUMMY_HASH = _hasher.hash("not a real password")
+#: What every hash is made with: RFC 9106's recommendation for machines short of memory (64 MiB,
+#: three passes), about a quarter of a second of one core per sign-in, which is the point.
+DEFAULT_PARAMETERS: Parameters = profiles.RFC_9106_LOW_MEMORY
+
+
+class _Hasher:
+    """The hasher and the hash that an unknown e-mail is compared against, so that a login takes as
+    long either way and does not reveal which addresses have accounts. Both are made with the same
+    parameters, so that stays true if they change."""
+
+    def __init__(self, parameters: Parameters):
+        self.parameters = parameters
+        self.hasher = PasswordHasher.from_parameters(parameters)
+        self.dummy_hash = self.hasher.hash("not a real password")
+
+
+_current = _Hasher(DEFAULT_PARAMETERS)
+
+
+def use_parameters(parameters: Parameters) -> None:
+    """Make new hashes with ``parameters`` from now on, in this process. The test suite alone calls
+    it, with argon2's cheapest profile: it signs in thousands of times, and the same algorithm with
+    the real cost would spend most of its run on it (as Django's test settings do with their hasher)."""
+    global _current
+    _current = _Hasher(parameters)
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _current.hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _current.hasher.verify(password_hash or _current.dummy_hash, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return _current.hasher.check_needs_rehash(password_hash)
