@@ -15,6 +15,7 @@ from deliberation.migrations.append_only import REPLACE_KEYS
 from deliberation.testing import make_resolution, make_sitting
 from deliberation.voting import actions as voting
 from deliberation.voting import closing
+from tests.module_world import module_world
 
 TABLES = sorted(REPLACE_KEYS)
 
@@ -39,8 +40,7 @@ PG_FORMS = {
 FORMS = sorted(set(SQLITE_FORMS) | set(PG_FORMS))
 
 
-@pytest.fixture
-def world(db):
+def build_world(db) -> dict:
     """A row in every append-only table: a closed vote with its ballots and participations, an
     adopted resolution with its revisions, an edited comment, an amendment, audit entries."""
     sitting = make_sitting(db, delegates=3)
@@ -67,7 +67,11 @@ def world(db):
     )
     make_resolution(db, forum=sitting.forum, document=document, actor=sitting.chair)
     db.commit()
-    return sitting
+    return {"sitting": sitting}
+
+
+# Built once for the module's ~150 cases, each in a savepoint rolled back after it.
+built_world, connection, world = module_world(build_world)
 
 
 def _row(connection, table: str) -> tuple[int, list]:

@@ -14,7 +14,7 @@ import pytest
 
 from deliberation.consultations import actions
 from deliberation.testing import make_user, make_workshop, sign_in
-from tests.web.test_permissions import TABLE, _fill, world  # noqa: F401  (world is a fixture)
+from tests.web.test_permissions import TABLE, _fill, built_world, connection, world  # noqa: F401  (fixtures)
 
 from .helpers import request_form, upload
 

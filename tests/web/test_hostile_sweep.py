@@ -18,7 +18,7 @@ from sqlalchemy import inspect, text
 from starlette.testclient import TestClient
 
 from deliberation.testing import csrf_token, sign_in
-from tests.web.test_permissions import ROLES, TABLE, _fill, world  # noqa: F401  (world is a fixture)
+from tests.web.test_permissions import ROLES, TABLE, _fill, built_world, connection, world  # noqa: F401  (fixtures)
 
 LONG = "ї" * 50_000  # 100 KB of UTF-8
 HOSTILE = [

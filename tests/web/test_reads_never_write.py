@@ -19,7 +19,7 @@ from deliberation.testing import sign_in
 from deliberation.voting.models import Vote
 from deliberation.workshops.queries import get_membership
 
-from .test_permissions import ROLES, TABLE, _fill, world  # noqa: F401 - world is the fixture this test uses
+from .test_permissions import ROLES, TABLE, _fill, built_world, connection, world  # noqa: F401 - fixtures
 
 # /readyz proves the database can be written by writing a row in a transaction it rolls back:
 # that write is its whole purpose, and it is never committed (tests/web/test_outages.py).
