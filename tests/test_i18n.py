@@ -217,6 +217,11 @@ def test_every_template_renders_in_both_languages(app, client, db, locale):
     from tests.consultations.helpers import make_consultation, make_parties
 
     consultation = make_consultation(db, make_parties(db), answered=True)
+    # One waits for the coordinator's own answer: their home page lists it (home/_consultations.html).
+    from deliberation.consultations.actions import check_assign_consultation
+
+    waiting = make_consultation(db, make_parties(db))
+    check_assign_consultation(db, consultation=waiting, actor=coordinator, data={"assignee_id": str(coordinator.id)})
     assembly |= _proposal_pages(db, coordinator=coordinator, requester=requester)
     db.commit()
     client.post("/language", data={"lang": locale, "csrf_token": csrf_token(client)})
@@ -352,6 +357,8 @@ def _session(db, *, workshop, coordinator, member) -> int:
         data=data,
     )
     calendar.do_register(db, session=session, actor=member, now=utcnow())
+    # The coordinator goes too: their home page lists it (home/_sessions.html).
+    calendar.do_register(db, session=session, actor=coordinator, now=utcnow())
     return session.id
 
 
@@ -498,6 +505,8 @@ def _included(html: str) -> set[str]:
         'id="need-requests-title"': "home/_requests.html",
         'id="need-amendments-title"': "home/_amendments.html",
         'id="need-unread-title"': "home/_unread.html",
+        'id="need-consultations-title"': "home/_consultations.html",
+        'id="need-sessions-title"': "home/_sessions.html",
         'id="support"': "proposals/_support.html",
         'class="filters stacked"': "proposals/_filters.html",
     }

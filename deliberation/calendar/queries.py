@@ -7,7 +7,7 @@ is a fixed number of queries however many events there are.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -225,3 +225,29 @@ def list_activity_plans(db: Session) -> list[Document]:
             .order_by(col(Document.created_at).desc())
         ).all()
     )
+
+
+@dataclass(frozen=True)
+class RegisteredSession:
+    session: WorkshopSession
+    workshop: Workshop
+
+
+def list_registered_sessions(
+    db: Session, *, user_id: int, now: datetime, days: int = 7, limit: int = 20
+) -> list[RegisteredSession]:
+    """Sessions ``user_id`` registered for that are under way or begin within ``days`` days of
+    ``now``, soonest first; cancelled ones too (they need to know). One query."""
+    rows = db.exec(
+        select(WorkshopSession, Workshop)
+        .join(SessionRegistration, col(SessionRegistration.session_id) == WorkshopSession.id)
+        .join(Workshop, col(Workshop.id) == WorkshopSession.workshop_id)
+        .where(
+            SessionRegistration.user_id == user_id,
+            col(WorkshopSession.ends_at) > now,
+            col(WorkshopSession.starts_at) < now + timedelta(days=days),
+        )
+        .order_by(col(WorkshopSession.starts_at), col(WorkshopSession.id))
+        .limit(limit)
+    ).all()
+    return [RegisteredSession(session, workshop) for session, workshop in rows]

@@ -6,7 +6,8 @@ two coordinators assigning at once, or a reply racing a close, cannot both win: 
 told the consultation changed meanwhile, and nothing of its request is written.
 
 Events carry ids and statuses only, never a subject, a question, a message or a file name: a host
-may broadcast what it hears, and these texts are private to the three parties.
+may broadcast what it hears, and these texts are private to the three parties. Notifications
+(``notices.py``) carry the consultation's number only, for the same reason.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from .models import (
     ConsultationMessage,
     ConsultationStatus,
 )
+from .notices import notify_answered, notify_assigned
 
 _REQUEST_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
@@ -161,6 +163,7 @@ def check_assign_consultation(db: Session, *, consultation: Consultation, actor:
         assignee_id=assignee.id,
         actor_id=actor.id,
     )
+    notify_assigned(db, consultation=consultation, actor_id=saved_id(actor))
     return consultation
 
 
@@ -177,6 +180,7 @@ def check_post_message(
     body = check.text("body", max_length=MAX_MESSAGE_CHARS, multiline=True)
     check.done()
     target = rules.status_after_message(actor, consultation)
+    answers = target == ConsultationStatus.ANSWERED and consultation.status != ConsultationStatus.ANSWERED
     if target != consultation.status:
         _move(db, consultation=consultation, actor=actor, target=target)
     else:
@@ -195,6 +199,9 @@ def check_post_message(
         author_id=actor.id,
         status=consultation.status,
     )
+    if answers:
+        # Once per answer: more messages from the expert before the requester's follow-up add to it.
+        notify_answered(db, consultation=consultation, actor_id=saved_id(actor))
     return message
 
 

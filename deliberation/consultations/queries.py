@@ -96,7 +96,7 @@ def get_attachment(db: Session, *, consultation_id: int) -> ConsultationAttachme
     ).first()
 
 
-def _rows(db: Session, *conditions) -> list[Row]:
+def _rows(db: Session, *conditions, limit: int = QUEUE_LIMIT) -> list[Row]:
     requester, assignee = aliased(User), aliased(User)
     rows = db.exec(
         select(Consultation, requester.display_name, assignee.display_name)
@@ -104,7 +104,7 @@ def _rows(db: Session, *conditions) -> list[Row]:
         .join(assignee, col(assignee.id) == Consultation.assignee_id, isouter=True)
         .where(*conditions)
         .order_by(col(Consultation.updated_at).desc(), col(Consultation.id).desc())
-        .limit(QUEUE_LIMIT)
+        .limit(limit)
     ).all()
     return [Row(c, requester_name, assignee_name) for c, requester_name, assignee_name in rows]
 
@@ -115,6 +115,14 @@ def list_requested_by(db: Session, *, user_id: int) -> list[Row]:
 
 def list_assigned_to(db: Session, *, user_id: int) -> list[Row]:
     return _rows(db, Consultation.assignee_id == user_id)
+
+
+def list_awaiting_answer(db: Session, *, user_id: int, limit: int) -> list[Row]:
+    """Consultations assigned to ``user_id`` that wait for their answer (not answered, not closed):
+    one query, for the home page."""
+    return _rows(
+        db, Consultation.assignee_id == user_id, Consultation.status == ConsultationStatus.ASSIGNED, limit=limit
+    )
 
 
 def list_queue(db: Session, *, status: ConsultationStatus | None = None, region: str | None = None) -> list[Row]:

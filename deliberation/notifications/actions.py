@@ -69,6 +69,16 @@ def do_unfollow(db: Session, *, user: User, document: Document) -> None:
         record(db, actor_id=user.id, action="document.unfollowed", obj=document)
 
 
+#: How much of a reason (a text returned, a proposal declined, a report hidden) a notification
+#: carries; the page it links to shows the whole reason where its reader may see it.
+REASON_LENGTH = 300
+
+
+def shortened(reason: str) -> str:
+    """A reason cut to ``REASON_LENGTH`` characters, an ellipsis saying so."""
+    return reason if len(reason) <= REASON_LENGTH else reason[: REASON_LENGTH - 1].rstrip() + "…"
+
+
 #: Who is to hear: user ids, or a SELECT of one column of user ids (a forum's delegates), which
 #: stays in the database so a thousand recipients cost one INSERT ... SELECT.
 Recipients = Iterable[int | None] | Select

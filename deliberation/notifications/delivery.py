@@ -79,6 +79,21 @@ def link_for(kind: str, document_id: int | None, details: dict) -> Link:
         return Link("vote_booth", {"vote_id": details["vote_id"]})
     if kind == NotificationKind.VOTE_CLOSED and details.get("vote_id"):
         return Link("vote", {"vote_id": details["vote_id"]})
+    if kind == NotificationKind.PROPOSAL and details.get("proposal_id"):
+        # An accepted proposal leads to what it became; a declined one to its page and the reason.
+        if details.get("forum_id"):
+            return Link("forum", {"forum_id": details["forum_id"]})
+        if details.get("workshop_id"):
+            return Link("workshop", {"workshop_id": details["workshop_id"]})
+        return Link("proposal", {"proposal_id": details["proposal_id"]})
+    if kind in (NotificationKind.CONSULTATION_ASSIGNED, NotificationKind.CONSULTATION_ANSWERED) and details.get(
+        "consultation_id"
+    ):
+        # The page asks who reads it: someone who is no longer a party (a reassigned expert) gets 404.
+        return Link("consultation", {"consultation_id": details["consultation_id"]})
+    if kind == NotificationKind.REPORT_HIDDEN and details.get("year") and details.get("n"):
+        # The report itself is gone for its author; the resolution's reports are where it stood.
+        return Link("resolution_reports", {"year": details["year"], "n": details["n"]})
     if document_id is None:
         return Link("notifications")
     document = {"document_id": document_id}
@@ -109,6 +124,21 @@ SENTENCES = {
     "scheduled": N_("«%(title)s» is on the agenda of the forum «%(forum)s»"),
     "returned": N_("The forum «%(forum)s» returned «%(title)s» to the workshop. The reason: %(reason)s"),
     "vote_opened": N_("The vote «%(title)s» is open at the forum «%(forum)s»"),
+    "proposal_forum": N_(
+        "The topic proposal «%(title)s» is accepted and became the forum «%(into)s» (decided by %(name)s)"
+    ),
+    "proposal_workshop": N_(
+        "The topic proposal «%(title)s» is accepted and became the workshop «%(into)s» (decided by %(name)s)"
+    ),
+    "proposal_declined": N_("The topic proposal «%(title)s» is declined (decided by %(name)s). The reason: %(reason)s"),
+    "cons_assign": N_("%(name)s asked you to answer consultation no. %(consultation)s"),
+    "cons_assigned_to_expert": N_(
+        "Your consultation no. %(consultation)s has an expert to answer it (assigned by %(name)s)"
+    ),
+    "cons_answer": N_("%(name)s answered your consultation no. %(consultation)s"),
+    "report_hide": N_(
+        "Your report on the resolution no. %(resolution)s «%(title)s» was hidden by %(name)s. The reason: %(reason)s"
+    ),
     "vote_adopted": N_(
         "The vote «%(title)s» at the forum «%(forum)s» is over: adopted "
         "(for: %(for)s, against: %(against)s, abstained: %(abstain)s)."
@@ -128,6 +158,12 @@ def _sentence_key(kind: str, details: dict) -> str:
         return "join_approved" if details.get("approved") else "join_declined"
     if kind == NotificationKind.VOTE_CLOSED:
         return "vote_adopted" if details.get("adopted") else "vote_not_adopted"
+    if kind == NotificationKind.PROPOSAL:
+        if not details.get("accepted"):
+            return "proposal_declined"
+        return "proposal_forum" if details.get("forum_id") else "proposal_workshop"
+    if kind == NotificationKind.CONSULTATION_ASSIGNED and not details.get("to_assignee"):
+        return "cons_assigned_to_expert"
     return kind
 
 
@@ -160,6 +196,11 @@ def describe(
         "name": name,
         "forum": wrap(str(details.get("forum", ""))),
         "reason": wrap(str(details.get("reason", ""))),
+        "into": wrap(str(details.get("into", ""))),
+        # A consultation is named by its number only: its subject is private to its parties, and a
+        # notification outlives being one (a reassigned expert keeps theirs).
+        "consultation": details.get("consultation_id", ""),
+        "resolution": details.get("resolution", ""),
         "for": details.get("for", 0),
         "against": details.get("against", 0),
         "abstain": details.get("abstain", 0),

@@ -1,7 +1,7 @@
 """Following documents and the notifications members receive.
 
 A notification concerns a document (``document_id``) or something else: a workshop, a forum's
-agenda, a vote. What its text and link need that no join can give (the subject's id and title, a
+agenda, a vote, a topic proposal, a consultation, a report. What its text and link need that no join can give (the subject's id and title, a
 vote's result) is in ``details``; ``delivery.describe`` and ``delivery.link_for`` read it.
 """
 
@@ -22,6 +22,7 @@ class NotificationGroup(Labelled):
     DOCUMENTS = "documents", N_("Documents I follow")
     WORKSHOPS = "workshops", N_("My workshops")
     FORUMS = "forums", N_("Forums and votes")
+    BETWEEN = "between", N_("Proposals, consultations and reports")
 
 
 class NotificationKind(Labelled):
@@ -40,6 +41,11 @@ class NotificationKind(Labelled):
     RETURNED = "returned", N_("A text of my workshop was returned by a forum")
     VOTE_OPENED = "vote_opened", N_("A vote opened at a forum where I am a delegate")
     VOTE_CLOSED = "vote_closed", N_("A vote closed at a forum where I am a delegate")
+    # The column holds 12 characters: hence the short values of the kinds below.
+    PROPOSAL = "proposal", N_("A decision on a topic proposal I made or support")
+    CONSULTATION_ASSIGNED = "cons_assign", N_("A consultation assigned to me, or an expert assigned to my question")
+    CONSULTATION_ANSWERED = "cons_answer", N_("An answer to a consultation I asked for")
+    REPORT_HIDDEN = "report_hide", N_("A coordinator hid my report on carrying out a resolution")
 
     @property
     def group(self) -> NotificationGroup:
@@ -61,6 +67,10 @@ GROUPS: dict[NotificationKind, NotificationGroup] = {
     NotificationKind.RETURNED: NotificationGroup.WORKSHOPS,
     NotificationKind.VOTE_OPENED: NotificationGroup.FORUMS,
     NotificationKind.VOTE_CLOSED: NotificationGroup.FORUMS,
+    NotificationKind.PROPOSAL: NotificationGroup.BETWEEN,
+    NotificationKind.CONSULTATION_ASSIGNED: NotificationGroup.BETWEEN,
+    NotificationKind.CONSULTATION_ANSWERED: NotificationGroup.BETWEEN,
+    NotificationKind.REPORT_HIDDEN: NotificationGroup.BETWEEN,
 }
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from ..hooks import FacilitatorAppointed, MembershipDecided, MembershipRequested
 from ..workshops import queries as workshop_queries
 from ..workshops.models import Workshop
-from .actions import notify
+from .actions import notify, shortened
 from .models import Notification, NotificationKind
 
 
@@ -68,7 +68,7 @@ def notify_workshop_of_text(
     (with the reason, shortened: the document's page shows it whole)."""
     details: dict = {"forum_id": forum_id, "forum": forum_title}
     if reason:
-        details["reason"] = reason if len(reason) <= REASON_LENGTH else reason[: REASON_LENGTH - 1].rstrip() + "…"
+        details["reason"] = shortened(reason)
     return notify(
         db,
         kind=kind,
@@ -77,7 +77,3 @@ def notify_workshop_of_text(
         recipients=workshop_queries.member_ids(workshop_id),
         details=details,
     )
-
-
-#: How much of a reason a notification carries.
-REASON_LENGTH = 300

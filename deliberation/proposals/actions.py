@@ -31,6 +31,7 @@ from .models import (
     ProposalStatus,
     Support,
 )
+from .notices import notify_proposal_decided
 
 
 def tags(check: Checker, data: Mapping, name: str, choices: Mapping[str, str]) -> list[str]:
@@ -187,6 +188,7 @@ def check_accept_proposal(db: Session, *, proposal: Proposal, actor: User, data:
         workshop_id=destination["workshop_id"],
     )
     events.queue(db, events.proposal_decided, proposal_id=proposal.id, accepted=True, actor_id=actor.id, **destination)
+    notify_proposal_decided(db, proposal=proposal, actor_id=saved_id(actor))
     return proposal
 
 
@@ -210,4 +212,5 @@ def check_decline_proposal(db: Session, *, proposal: Proposal, actor: User, data
         forum_id=None,
         workshop_id=None,
     )
+    notify_proposal_decided(db, proposal=proposal, actor_id=saved_id(actor))
     return proposal

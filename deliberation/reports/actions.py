@@ -15,6 +15,8 @@ from ..dates import local
 from ..db import flush_or_refuse, saved_id, utcnow
 from ..errors import Conflict, require
 from ..i18n import N_
+from ..notifications.actions import notify, shortened
+from ..notifications.models import NotificationKind
 from ..places import queries as place_queries
 from ..resolutions.models import Resolution
 from ..validation import Checker
@@ -165,4 +167,26 @@ def check_hide_report(db: Session, *, report: Report, actor: User, data: Mapping
     db.flush()
     record(db, actor_id=actor.id, action="report.hidden", obj=report, reason=reason)
     events.queue(db, events.report_hidden, report_id=report.id, resolution_id=report.resolution_id, actor_id=actor.id)
+    _tell_author_hidden(db, report, actor)
     return report
+
+
+def _tell_author_hidden(db: Session, report: Report, actor: User) -> None:
+    """The author hears it with the reason: the report is gone from every page they can see."""
+    resolution = db.get(Resolution, report.resolution_id)
+    assert resolution is not None  # a foreign key
+    year, n = resolution.number.split("/")
+    notify(
+        db,
+        kind=NotificationKind.REPORT_HIDDEN,
+        actor_id=saved_id(actor),
+        recipients=[report.author_id],
+        details={
+            "report_id": report.id,
+            "resolution": resolution.number,
+            "year": int(year),
+            "n": int(n),
+            "title": resolution.title,
+            "reason": shortened(report.hidden_reason),
+        },
+    )

@@ -15,6 +15,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from ..calendar.queries import list_registered_sessions
+from ..consultations.queries import list_awaiting_answer
+from ..db import utcnow
 from ..discussion.queries import list_amendments_to_decide
 from ..i18n import N_
 from ..notifications.queries import list_notifications
@@ -51,6 +54,18 @@ SECTIONS: tuple[Section, ...] = (
         "amendments",
         N_("Amendments waiting for your decision"),
         lambda db, user_id: list_amendments_to_decide(db, user_id=user_id, limit=LIMIT),
+    ),
+    Section(
+        "consultations",
+        N_("Consultations waiting for your answer"),
+        lambda db, user_id: list_awaiting_answer(db, user_id=user_id, limit=LIMIT),
+    ),
+    Section(
+        "sessions",
+        N_("Workshop sessions you registered for, in the next seven days"),
+        # The next seven days from now rather than the calendar week in Kyiv: on a Sunday evening
+        # Monday's session is what a member needs to see.
+        lambda db, user_id: list_registered_sessions(db, user_id=user_id, now=utcnow(), days=7, limit=LIMIT),
     ),
     Section(
         "unread",

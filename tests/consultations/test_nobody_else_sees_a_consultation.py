@@ -10,9 +10,14 @@ The three parties do see them, on the consultation's own pages: the sweep can se
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from sqlmodel import select
 
 from deliberation.consultations import actions
+from deliberation.notifications.delivery import MAIL_QUEUE, take_mail
+from deliberation.notifications.models import Notification, NotificationKind, NotificationPreference
 from deliberation.testing import make_user, make_workshop, sign_in
 from tests.web.test_permissions import TABLE, _fill, built_world, connection, world  # noqa: F401  (fixtures)
 
@@ -39,6 +44,12 @@ SEARCHES = (
 def secret(db, world):
     requester, expert, other_expert = make_user(db), make_user(db), make_user(db)
     make_workshop(db, creator=world["coordinator"], kind="experts", members=(expert, other_expert))
+    # Everyone concerned or not wants every notification by e-mail at once: the letters are swept too.
+    for person in (requester, expert, other_expert, world["coordinator"], world["member"], world["facilitator"]):
+        for kind in NotificationKind:
+            db.add(NotificationPreference(user_id=person.id, kind=kind, delivery="immediate"))
+    db.flush()
+    db.info.pop(MAIL_QUEUE, None)
     pdf = f"%PDF-1.4\n% {MARKERS['attachment']}\n%%EOF\n".encode()
     consultation = actions.check_request_consultation(
         db,
@@ -56,7 +67,13 @@ def secret(db, world):
         db, consultation=consultation, actor=expert, data={"body": f"Так, {MARKERS['message']} дозволене."}
     )
     db.commit()
-    return {"consultation": consultation, "requester": requester, "expert": expert, "other_expert": other_expert}
+    return {
+        "consultation": consultation,
+        "requester": requester,
+        "expert": expert,
+        "other_expert": other_expert,
+        "letters": take_mail(db, lambda link: "https://example.org" + link.route + repr(sorted(link.params.items()))),
+    }
 
 
 def _get_paths(world: dict, secret: dict) -> list[str]:
@@ -99,3 +116,25 @@ def test_the_three_parties_see_it(client, world, secret, role):
     assert MARKERS["attachment"].encode() in attachment.content
     listing = client.get("/consultations/queue" if role == "coordinator" else "/consultations").text.lower()
     assert MARKERS["subject"] in listing
+
+
+def test_only_its_requester_and_expert_are_notified_and_never_of_what_they_wrote(db, world, secret):
+    consultation_id = secret["consultation"].id
+    everything = db.exec(select(Notification)).all()
+    about_it = sorted((n.user_id, n.kind) for n in everything if n.details.get("consultation_id") == consultation_id)
+    # Assigned (the expert, and the requester that it has someone), answered (the requester); the
+    # coordinator who assigned it acted, so hears nothing; the other expert and the rest nothing.
+    assert about_it == sorted(
+        [
+            (secret["expert"].id, NotificationKind.CONSULTATION_ASSIGNED),
+            (secret["requester"].id, NotificationKind.CONSULTATION_ASSIGNED),
+            (secret["requester"].id, NotificationKind.CONSULTATION_ANSWERED),
+        ]
+    )
+    stored = json.dumps([n.details for n in everything], ensure_ascii=False).lower()
+    assert [field for field, word in MARKERS.items() if word in stored] == []
+    letters = secret["letters"]
+    assert sorted(letter.to for letter in letters) == sorted([secret["expert"].email, *[secret["requester"].email] * 2])
+    words = " ".join(f"{letter.subject} {letter.body}" for letter in letters).lower()
+    assert [field for field, word in MARKERS.items() if word in words] == []
+    assert all(f"consultation_id', {consultation_id})" in letter.body for letter in letters)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import select
 
+from deliberation.calendar import actions as calendar
+from deliberation.calendar.models import SessionRegistration, WorkshopSession
+from deliberation.consultations import actions as consultations
+from deliberation.consultations.models import Consultation, ConsultationStatus
+from deliberation.db import utcnow
 from deliberation.discussion.actions import check_propose_amendment
 from deliberation.forums.models import Delegate, Proxy
 from deliberation.notifications import actions
@@ -22,6 +29,7 @@ from deliberation.voting import actions as voting
 from deliberation.workshops import actions as workshops
 from deliberation.workshops.models import Membership, MembershipStatus
 from deliberation.workshops.queries import get_membership
+from tests.consultations.helpers import make_consultation, make_parties
 
 
 def _keys(page) -> list[str]:
@@ -133,11 +141,96 @@ def test_unread_notifications_show_and_read_ones_do_not(client, db, workshop_wit
     assert _items(client.get("/"), "unread") == [] and entry["href"].endswith("#people")
 
 
+def _session(db, *, workshop, creator, starts_in: timedelta, title: str = "Зустріч майстерні") -> WorkshopSession:
+    starts = utcnow() + starts_in
+    session = WorkshopSession(
+        workshop_id=workshop.id,
+        title=title,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place="Ічня",
+        created_by=creator.id,
+    )
+    db.add(session)
+    db.flush()
+    return session
+
+
+def test_an_expert_sees_the_consultations_waiting_for_their_answer_one_tap_from_it(client, db):
+    parties = make_parties(db)
+    waiting = make_consultation(db, parties, assigned=True, subject="Статут і громадські слухання")
+    make_consultation(db, parties, answered=True, subject="Питання, на яке вже відповіли")
+    closed = make_consultation(db, parties, assigned=True, subject="Питання, яке закрили")
+    consultations.do_close_consultation(db, consultation=closed, actor=parties.requester)
+    unassigned = make_consultation(db, parties, subject="Питання без експерта")
+    db.commit()
+    sign_in(client, parties.expert.email)
+    page = client.get("/")
+    assert [row.consultation.id for row in _items(page, "consultations")] == [waiting.id]
+    assert f'href="/consultations/{waiting.id}"' in page.text and "Статут і громадські слухання" in page.text
+    # A coordinator sees what is assigned to them, not the whole queue (that is the queue's page).
+    sign_in(client, parties.coordinator.email)
+    assert _items(client.get("/"), "consultations") == []
+    consultations.check_assign_consultation(
+        db, consultation=unassigned, actor=parties.coordinator, data={"assignee_id": str(parties.coordinator.id)}
+    )
+    db.commit()
+    assert [row.consultation.id for row in _items(client.get("/"), "consultations")] == [unassigned.id]
+    for person in (parties.requester, parties.member, parties.facilitator):
+        sign_in(client, person.email)
+        assert "consultations" not in _keys(client.get("/"))
+
+
+def test_a_member_sees_the_sessions_they_registered_for_that_are_under_way_or_in_the_next_seven_days(client, db):
+    coordinator = make_user(db, coordinator=True)
+    member, other = make_user(db), make_user(db)
+    workshop = make_workshop(db, creator=coordinator, facilitators=(coordinator,), title="Майстерня бюджету")
+
+    def session(starts_in, title):
+        return _session(db, workshop=workshop, creator=coordinator, starts_in=starts_in, title=title)
+
+    soon = session(timedelta(days=2), "Зустріч щодо кошторису")
+    under_way = session(-timedelta(hours=1), "Зустріч, що триває")
+    tomorrow = session(timedelta(days=1), "Зустріч, яку скасували")
+    later = session(timedelta(days=8), "Зустріч за тиждень із гаком")
+    over = session(-timedelta(days=1), "Зустріч, що минула")
+    for each in (soon, tomorrow, later):
+        calendar.do_register(db, session=each, actor=member, now=utcnow())
+    for each in (under_way, over):  # registered before they began
+        db.add(SessionRegistration(session_id=each.id, user_id=member.id))
+    calendar.do_register(db, session=soon, actor=other, now=utcnow())
+    membership = get_membership(db, workshop_id=workshop.id, user_id=coordinator.id)
+    calendar.check_cancel_session(db, session=tomorrow, actor=coordinator, membership=membership, data={})
+    db.commit()
+    sign_in(client, member.email)
+    page = client.get("/")
+    assert [item.session.id for item in _items(page, "sessions")] == [under_way.id, tomorrow.id, soon.id]
+    assert f'href="/calendar/sessions/{soon.id}"' in page.text and "Майстерня бюджету" in page.text
+    assert page.text.count('class="badge badge-withdrawn"') == 1  # the cancelled one says so
+    sign_in(client, other.email)
+    assert [item.session.id for item in _items(client.get("/"), "sessions")] == [soon.id]
+    sign_in(client, coordinator.email)
+    assert "sessions" not in _keys(client.get("/"))
+
+
 def _grow(db, *, workshop, facilitator, sitting, n: int) -> None:
-    """n more requests, amendments, open-vote delegates' proxies and notifications for ``facilitator``."""
+    """n more requests, amendments, open-vote delegates' proxies, notifications, consultations
+    assigned and sessions registered for ``facilitator``."""
     document = make_document(db, workshop=workshop, author=facilitator)
     for _ in range(n):
         person = make_user(db)
+        consultation = Consultation(
+            requester_id=person.id,
+            subject="Питання до експерта",
+            question="Чи можна так зробити?",
+            region="poltava",
+            request_key=f"grow-{person.id}-request-key",
+            status=ConsultationStatus.ASSIGNED,
+            assignee_id=facilitator.id,
+        )
+        db.add(consultation)
+        session = _session(db, workshop=workshop, creator=facilitator, starts_in=timedelta(days=3))
+        db.add(SessionRegistration(session_id=session.id, user_id=facilitator.id))
         db.add(Membership(workshop_id=workshop.id, user_id=person.id))
         db.add(Delegate(forum_id=sitting.forum.id, user_id=person.id, registered_by=sitting.chair.id))
         check_propose_amendment(
@@ -165,10 +258,11 @@ def test_the_home_page_costs_the_same_number_of_queries_however_much_waits(clien
     sign_in(client, facilitator.email)
     with counted_queries(connection) as few:
         page = client.get("/")
-    assert sorted(_keys(page)) == ["amendments", "requests", "unread", "votes"]
+    assert sorted(_keys(page)) == ["amendments", "consultations", "requests", "sessions", "unread", "votes"]
     _grow(db, workshop=workshop, facilitator=facilitator, sitting=sitting, n=25)
     with counted_queries(connection) as many:
         page = client.get("/")
     assert len(_items(page, "requests")) == 10 and len(_items(page, "unread")) == 10
+    assert len(_items(page, "consultations")) == 10 and len(_items(page, "sessions")) == 10
     assert len(few) == len(many), f"{len(few)} queries with a few waiting, {len(many)} with many"
     assert db.exec(select(Notification)).first() is not None

@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlmodel import select
 
+from deliberation.consultations import actions as consultations
 from deliberation.discussion.comments import check_post_comment
 from deliberation.forums import agenda
 from deliberation.forums.models import Delegate, Proxy
 from deliberation.notifications import actions
-from deliberation.notifications import workshops as notified_workshops
+from deliberation.notifications.delivery import Link, describe, link_for
 from deliberation.notifications.models import Notification
-from deliberation.testing import counted_queries, make_document, make_forum, make_sitting, make_user, make_workshop
+from deliberation.places import queries as places
+from deliberation.proposals import actions as proposals
+from deliberation.proposals.models import ProposalKind
+from deliberation.reports import actions as reports
+from deliberation.testing import (
+    counted_queries,
+    make_document,
+    make_forum,
+    make_resolution,
+    make_sitting,
+    make_user,
+    make_workshop,
+)
+from deliberation.testing.proposals import make_proposal
 from deliberation.voting import actions as voting
 from deliberation.voting import closing
 from deliberation.workshops import actions as workshops
 from deliberation.workshops.queries import get_membership
+from tests.consultations.helpers import make_consultation, make_parties
 
 
 def _heard(db, kind: str) -> dict[int, Notification]:
@@ -119,9 +136,7 @@ def test_a_returned_text_reaches_the_workshops_members_with_the_reason(db, crew,
     heard = _heard(db, "returned")
     assert set(heard) == {crew["first"].id, crew["second"].id, crew["member"].id}
     carried = heard[crew["member"].id].details["reason"]
-    assert (
-        len(carried) == notified_workshops.REASON_LENGTH and carried.endswith("…") and reason.startswith(carried[:-1])
-    )
+    assert len(carried) == actions.REASON_LENGTH and carried.endswith("…") and reason.startswith(carried[:-1])
 
 
 def test_a_coordinator_who_is_also_a_member_does_not_hear_of_their_own_return(db, crew, submitted):
@@ -227,3 +242,186 @@ def test_a_thousand_delegates_are_notified_in_one_insert(db, connection):
     inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT INTO DELIB_NOTIFICATION")]
     assert len(inserts) == 1
     assert len(_heard(db, "vote_opened")) == 1000
+
+
+# --- between forums: topic proposals, consultations, reports ------------------------------------
+
+
+@pytest.fixture
+def backed(db, crew):
+    """Petro's proposal backed by two members, by one who then withdrew, and by the coordinator who decides it."""
+    supporters = [make_user(db), make_user(db)]
+    withdrawn, bystander = make_user(db), make_user(db)
+    proposal = make_proposal(db, author=crew["first"], supporters=[*supporters, withdrawn, crew["coordinator"]])
+    proposals.do_support(db, proposal=proposal, actor=withdrawn, support=False)
+    db.commit()
+    return dict(proposal=proposal, supporters=supporters, withdrawn=withdrawn, bystander=bystander)
+
+
+def test_an_accepted_proposal_reaches_its_author_and_supporters_with_the_forum_it_became(db, crew, backed):
+    forum = make_forum(db, creator=crew["coordinator"], title="Форум громад Полтавщини")
+    proposal = backed["proposal"]
+    proposals.check_accept_proposal(db, proposal=proposal, actor=crew["coordinator"], data={"forum_id": str(forum.id)})
+    heard = _heard(db, "proposal")
+    # Not the coordinator who decided (a supporter too), not the one who withdrew, not a bystander.
+    assert set(heard) == {crew["first"].id, *(person.id for person in backed["supporters"])}
+    details = heard[crew["first"].id].details
+    assert details == {
+        "proposal_id": proposal.id,
+        "title": proposal.title,
+        "accepted": True,
+        "forum_id": forum.id,
+        "into": forum.title,
+    }
+    assert link_for("proposal", None, details) == Link("forum", {"forum_id": forum.id})
+    sentence = describe("proposal", details, title="", actor_name="Олена Коваленко")
+    assert proposal.title in sentence and forum.title in sentence and "Олена Коваленко" in sentence
+
+
+def test_an_accepted_workshop_topic_leads_to_the_workshop_it_became(db, crew):
+    proposal = make_proposal(db, author=crew["member"], kind=ProposalKind.WORKSHOP_TOPIC)
+    proposals.check_accept_proposal(
+        db, proposal=proposal, actor=crew["coordinator"], data={"workshop_id": str(crew["workshop"].id)}
+    )
+    heard = _heard(db, "proposal")
+    assert set(heard) == {crew["member"].id}
+    details = heard[crew["member"].id].details
+    assert details["workshop_id"] == crew["workshop"].id and details["into"] == crew["workshop"].title
+    assert link_for("proposal", None, details) == Link("workshop", {"workshop_id": crew["workshop"].id})
+
+
+def test_a_declined_proposal_reaches_its_author_and_supporters_with_the_reason(db, crew, backed):
+    proposal = backed["proposal"]
+    reason = "Ця тема вже є в плані форуму наступного року."
+    proposals.check_decline_proposal(db, proposal=proposal, actor=crew["coordinator"], data={"reason": reason})
+    heard = _heard(db, "proposal")
+    assert set(heard) == {crew["first"].id, *(person.id for person in backed["supporters"])}
+    details = heard[backed["supporters"][0].id].details
+    assert details == {"proposal_id": proposal.id, "title": proposal.title, "accepted": False, "reason": reason}
+    assert link_for("proposal", None, details) == Link("proposal", {"proposal_id": proposal.id})
+    assert reason in describe("proposal", details, title="", actor_name="Олена Коваленко")
+
+
+def _consultation_heard(db, consultation_id: int) -> list[tuple[int, str]]:
+    rows = db.exec(select(Notification)).all()
+    return sorted((n.user_id, n.kind) for n in rows if n.details.get("consultation_id") == consultation_id)
+
+
+def test_an_assigned_consultation_reaches_the_expert_and_the_requester_only(db):
+    parties = make_parties(db)
+    consultation = make_consultation(db, parties, assigned=True)
+    heard = _heard(db, "cons_assign")
+    assert set(heard) == {parties.expert.id, parties.requester.id}  # not the coordinator who assigned it
+    # Its number only: the subject and the question stay on the consultation's page.
+    assert heard[parties.expert.id].details == {"consultation_id": consultation.id, "to_assignee": True}
+    assert heard[parties.requester.id].details == {"consultation_id": consultation.id}
+    for notification in heard.values():
+        assert link_for("cons_assign", None, notification.details) == Link(
+            "consultation", {"consultation_id": consultation.id}
+        )
+    to_expert = describe("cons_assign", heard[parties.expert.id].details, title="", actor_name="Олена")
+    to_requester = describe("cons_assign", heard[parties.requester.id].details, title="", actor_name="Олена")
+    assert to_expert != to_requester and str(consultation.id) in to_expert and str(consultation.id) in to_requester
+    assert consultation.subject not in to_expert + to_requester
+
+
+def test_a_consultation_given_to_another_expert_tells_the_new_one(db):
+    parties = make_parties(db)
+    consultation = make_consultation(db, parties, assigned=True)
+    second = make_user(db)
+    make_workshop(db, creator=parties.coordinator, kind="experts", members=(second,))
+    consultations.check_assign_consultation(
+        db, consultation=consultation, actor=parties.coordinator, data={"assignee_id": str(second.id)}
+    )
+    assert _consultation_heard(db, consultation.id) == sorted(
+        [
+            (parties.expert.id, "cons_assign"),
+            (parties.requester.id, "cons_assign"),
+            (second.id, "cons_assign"),
+            (parties.requester.id, "cons_assign"),
+        ]
+    )
+
+
+def test_a_coordinator_assigning_a_consultation_to_themselves_tells_only_the_requester(db):
+    parties = make_parties(db)
+    consultation = make_consultation(db, parties)
+    consultations.check_assign_consultation(
+        db, consultation=consultation, actor=parties.coordinator, data={"assignee_id": str(parties.coordinator.id)}
+    )
+    assert set(_heard(db, "cons_assign")) == {parties.requester.id}
+
+
+def test_an_answer_reaches_the_requester_once_per_answer(db):
+    parties = make_parties(db)
+    consultation = make_consultation(db, parties, answered=True)
+    heard = _heard(db, "cons_answer")
+    assert set(heard) == {parties.requester.id}
+    assert heard[parties.requester.id].details == {"consultation_id": consultation.id}
+    assert heard[parties.requester.id].actor_id == parties.expert.id
+    # A second message of the expert adds to the same answer; the coordinator's note answers nothing.
+    consultations.check_post_message(db, consultation=consultation, actor=parties.expert, data={"body": "І ще одне."})
+    consultations.check_post_message(db, consultation=consultation, actor=parties.coordinator, data={"body": "Дякую."})
+    assert len(db.exec(select(Notification).where(Notification.kind == "cons_answer")).all()) == 1
+    # The requester asks more; the expert's next answer is news again.
+    consultations.check_post_message(db, consultation=consultation, actor=parties.requester, data={"body": "А як?"})
+    consultations.check_post_message(db, consultation=consultation, actor=parties.expert, data={"body": "Ось так."})
+    answers = db.exec(select(Notification).where(Notification.kind == "cons_answer")).all()
+    assert [n.user_id for n in answers] == [parties.requester.id] * 2
+    everyone = {user for user, _ in _consultation_heard(db, consultation.id)}
+    assert everyone == {parties.requester.id, parties.expert.id}
+
+
+@pytest.fixture
+def reported(db, crew):
+    forum = make_forum(db, creator=crew["coordinator"])
+    document = make_document(db, workshop=crew["workshop"], author=crew["first"], title="Про громадський бюджет")
+    resolution = make_resolution(db, forum=forum, actor=crew["coordinator"], document=document)
+    first, second = places.list_hromadas(db, oblast_code="UA07000000000024379")[:2]
+
+    def report(author, hromada):
+        data = {"hromada": hromada.code, "status": "carried_out", "account": "Рада ухвалила положення."}
+        return reports.check_submit_report(
+            db, resolution=resolution, actor=author, data={**data, "done_on": date.today().isoformat()}
+        )
+
+    reported = dict(resolution=resolution, hidden=report(crew["member"], first), kept=report(crew["second"], second))
+    db.commit()
+    return reported
+
+
+def test_a_hidden_report_reaches_its_author_only_with_the_reason(db, crew, reported):
+    reason = "Звіт не стосується цієї резолюції."
+    reports.check_hide_report(db, report=reported["hidden"], actor=crew["coordinator"], data={"reason": reason})
+    heard = _heard(db, "report_hide")
+    assert set(heard) == {crew["member"].id}
+    resolution = reported["resolution"]
+    year, n = (int(part) for part in resolution.number.split("/"))
+    details = heard[crew["member"].id].details
+    assert details == {
+        "report_id": reported["hidden"].id,
+        "resolution": resolution.number,
+        "year": year,
+        "n": n,
+        "title": resolution.title,
+        "reason": reason,
+    }
+    assert link_for("report_hide", None, details) == Link("resolution_reports", {"year": year, "n": n})
+    sentence = describe("report_hide", details, title="", actor_name="Олена Коваленко")
+    assert reason in sentence and resolution.number in sentence and resolution.title in sentence
+
+
+def test_a_coordinator_hiding_their_own_report_is_not_told(db, crew, reported):
+    own = reports.check_submit_report(
+        db,
+        resolution=reported["resolution"],
+        actor=crew["coordinator"],
+        data={
+            "hromada": reported["hidden"].hromada_code,
+            "status": "blocked",
+            "account": "Сесію перенесли.",
+            "done_on": date.today().isoformat(),
+        },
+    )
+    reports.check_hide_report(db, report=own, actor=crew["coordinator"], data={"reason": "Помилилася резолюцією."})
+    assert _heard(db, "report_hide") == {}

@@ -54,3 +54,27 @@ def test_existing_notifications_survive_and_new_kinds_without_a_document_fit(eng
     # Going back drops only what the old schema cannot hold.
     migrate.downgrade(engine, "0018")
     assert _rows(engine) == before
+
+
+def test_migration_0026_adds_the_kinds_between_forums_and_its_downgrade_deletes_only_their_rows(engine):
+    migrate.upgrade(engine, "0024_moderation")
+    with SessionFactory(engine).begin() as db:
+        coordinator, reader = make_user(db, coordinator=True), make_user(db)
+        workshop = make_workshop(db, creator=coordinator, facilitators=(coordinator,))
+        db.add(Notification(user_id=reader.id, kind="join_answer", details={"workshop_id": workshop.id}))
+        db.add(NotificationPreference(user_id=reader.id, kind="vote_opened", delivery="off"))
+    before = _rows(engine)
+    with engine.connect() as conn, pytest.raises(Exception, match="ck_delib_notification_kind|CHECK"):
+        conn.execute(
+            text(
+                f"INSERT INTO delib_notification (user_id, kind, created_at, details) VALUES ({reader.id}, 'cons_answer', CURRENT_TIMESTAMP, '{{}}')"
+            )
+        )
+    migrate.upgrade(engine)
+    assert _rows(engine) == before
+    with SessionFactory(engine).begin() as db:
+        for kind in ("proposal", "cons_assign", "cons_answer", "report_hide"):
+            db.add(Notification(user_id=reader.id, kind=kind, details={"title": kind}))
+            db.add(NotificationPreference(user_id=reader.id, kind=kind, delivery="immediate"))
+    migrate.downgrade(engine, "0024_moderation")
+    assert _rows(engine) == before
