@@ -16,7 +16,18 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from sqlalchemy import CheckConstraint, Engine, MetaData, String, Table, TypeDecorator, event, inspect, make_url
+from sqlalchemy import (
+    CheckConstraint,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    TypeDecorator,
+    event,
+    inspect,
+    make_url,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
@@ -108,6 +119,21 @@ def table_of(model: type[SQLModel]) -> Table:
     table = inspect(model).local_table
     assert isinstance(table, Table)
     return table
+
+
+def compare_and_set(db: Session, row: Any, *conditions: Any, refusal: Exception, **values: Any) -> None:
+    """``UPDATE`` the row with ``values`` only while ``conditions`` still hold, else raise ``refusal``.
+
+    Of two requests at once (two coordinators hiding the same thing), both pass a check made in
+    Python before either commits; the database's row lock lets exactly one UPDATE match, and the
+    other is told. The row is read back, so the caller sees what was stored.
+    """
+    table = table_of(type(row))
+    db.flush()
+    matched = update(table).where(table.c.id == saved_id(row), *conditions).values(**values)
+    if db.connection().execute(matched).rowcount != 1:
+        raise refusal
+    db.refresh(row)
 
 
 def make_engine(

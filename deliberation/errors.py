@@ -60,6 +60,16 @@ class Conflict(DomainError):
     status = 409
 
 
+def already_hidden() -> Conflict:
+    """Two coordinators hid the same thing at once (or one hid it in another tab): the first did."""
+    return Conflict("already_hidden", N_("Someone has hidden this already."))
+
+
+def not_hidden() -> Conflict:
+    """Two coordinators showed the same thing again at once: the first did."""
+    return Conflict("not_hidden", N_("This is not hidden (anymore)."))
+
+
 class TooManyRequests(DomainError):
     status = 429
 

@@ -96,7 +96,7 @@ consultation_status_changed = _signal(
 )
 item_reported = _signal(
     "item reported",
-    "A member reported something for moderation: subject ('comment'...), subject_id, reason. Who reported it stays in the app.",
+    "A member reported something for moderation: subject ('comment', 'proposal_comment', 'report', 'practice'), subject_id, reason. Who reported it stays in the app.",
 )
 item_hidden = _signal(
     "item hidden", "A coordinator hid something from the moderation queue: subject, subject_id, actor_id."
@@ -131,6 +131,10 @@ report_hidden = _signal(
     "report hidden",
     "A coordinator hid a report on carrying out a resolution: report_id, resolution_id, actor_id.",
 )
+report_restored = _signal(
+    "report restored",
+    "A coordinator showed a hidden report on carrying out a resolution again: report_id, resolution_id, actor_id.",
+)
 
 practice_offered = _signal(
     "practice offered",
@@ -138,6 +142,7 @@ practice_offered = _signal(
     "sector, theme, shares_experience (the hromada joined the register), author_id.",
 )
 practice_hidden = _signal("practice hidden", "A coordinator hid a practice: practice_id, actor_id.")
+practice_restored = _signal("practice restored", "A coordinator showed a hidden practice again: practice_id, actor_id.")
 
 proposal_created = _signal(
     "proposal created", "A member proposed a forum theme or a workshop topic: proposal_id, kind, title, author_id."
@@ -151,6 +156,10 @@ proposal_comment_posted = _signal(
 )
 proposal_comment_hidden = _signal(
     "proposal comment hidden", "A coordinator hid a comment on a proposal: comment_id, proposal_id, actor_id."
+)
+proposal_comment_restored = _signal(
+    "proposal comment restored",
+    "A coordinator showed a hidden comment on a proposal again: comment_id, proposal_id, actor_id.",
 )
 proposal_decided = _signal(
     "proposal decided",
@@ -197,13 +206,16 @@ ALL: tuple[NamedSignal, ...] = (
     session_registration,
     report_submitted,
     report_hidden,
+    report_restored,
     practice_offered,
     practice_hidden,
+    practice_restored,
     proposal_created,
     proposal_updated,
     proposal_support_changed,
     proposal_comment_posted,
     proposal_comment_hidden,
+    proposal_comment_restored,
     proposal_decided,
     poll_created,
     poll_answered,

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import saved_id, utcnow
+from ..db import compare_and_set, saved_id, utcnow
 from ..drafting.models import Document, Revision
 from ..drafting.queries import paragraphs_of
 from ..drafting.saving import existing_revision
-from ..errors import DomainError, NotFound, ValidationError, require
+from ..errors import DomainError, NotFound, ValidationError, already_hidden, not_hidden, require
 from ..hooks import CommentPosted, announce
 from ..i18n import N_
 from ..params import id_or_none, number_or_none
@@ -151,9 +151,10 @@ def check_hide_comment(
     check = Checker(data)
     reason = check.text("reason", max_length=500)
     check.done()
-    comment.hidden_at, comment.hidden_by, comment.hidden_reason = utcnow(), actor.id, reason
-    db.add(comment)
-    db.flush()
+    hidden = col(Comment.hidden_at).is_(None)
+    compare_and_set(
+        db, comment, hidden, refusal=already_hidden(), hidden_at=utcnow(), hidden_by=actor.id, hidden_reason=reason
+    )
     record(db, actor_id=actor.id, action="comment.hidden", obj=comment, reason=reason)
     return comment
 
@@ -167,9 +168,8 @@ def check_restore_comment(
     reason = check.text("reason", max_length=500)
     check.done()
     hidden_by, hidden_reason = comment.hidden_by, comment.hidden_reason
-    comment.hidden_at, comment.hidden_by, comment.hidden_reason = None, None, ""
-    db.add(comment)
-    db.flush()
+    hidden = col(Comment.hidden_at).is_not(None)
+    compare_and_set(db, comment, hidden, refusal=not_hidden(), hidden_at=None, hidden_by=None, hidden_reason="")
     record(
         db,
         actor_id=actor.id,

@@ -15,6 +15,9 @@ class Subject(Labelled):
     """What can be reported and hidden; each has its source in ``sources.py``."""
 
     COMMENT = "comment", N_("Comment")
+    PROPOSAL_COMMENT = "proposal_comment", N_("Comment on a proposal")
+    REPORT = "report", N_("Report on carrying out a resolution")
+    PRACTICE = "practice", N_("Practice")
 
 
 class Reason(Labelled):

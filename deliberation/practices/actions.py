@@ -9,8 +9,8 @@ from sqlmodel import Session, col, select
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import flush_or_refuse, saved_id, utcnow
-from ..errors import Conflict, require
+from ..db import compare_and_set, flush_or_refuse, saved_id, utcnow
+from ..errors import Conflict, already_hidden, not_hidden, require
 from ..i18n import N_
 from ..places import queries as place_queries
 from ..reports.models import Report
@@ -92,9 +92,33 @@ def check_hide_practice(db: Session, *, practice: Practice, actor: User, data: M
     check = Checker(data)
     reason = check.text("reason", max_length=500)
     check.done()
-    practice.hidden_at, practice.hidden_by, practice.hidden_reason = utcnow(), actor.id, reason
-    db.add(practice)
-    db.flush()
+    hidden = col(Practice.hidden_at).is_(None)
+    compare_and_set(
+        db, practice, hidden, refusal=already_hidden(), hidden_at=utcnow(), hidden_by=actor.id, hidden_reason=reason
+    )
     record(db, actor_id=actor.id, action="practice.hidden", obj=practice, reason=reason)
     events.queue(db, events.practice_hidden, practice_id=practice.id, actor_id=actor.id)
+    return practice
+
+
+def check_restore_practice(db: Session, *, practice: Practice, actor: User, data: Mapping) -> Practice:
+    """Back in the library, its search and the register's counts (unless its report is hidden); the
+    audit log keeps who hid it and why, and who showed it again and why."""
+    require(rules.can_restore_practice(actor, practice))
+    check = Checker(data)
+    reason = check.text("reason", max_length=500)
+    check.done()
+    hidden_by, hidden_reason = practice.hidden_by, practice.hidden_reason
+    hidden = col(Practice.hidden_at).is_not(None)
+    compare_and_set(db, practice, hidden, refusal=not_hidden(), hidden_at=None, hidden_by=None, hidden_reason="")
+    record(
+        db,
+        actor_id=actor.id,
+        action="practice.restored",
+        obj=practice,
+        reason=reason,
+        hidden_by=hidden_by,
+        hidden_reason=hidden_reason,
+    )
+    events.queue(db, events.practice_restored, practice_id=practice.id, actor_id=actor.id)
     return practice

@@ -22,6 +22,10 @@ def can_hide_practice(actor: User | None, practice: Practice) -> bool:
     return actor is not None and actor.is_coordinator and practice.hidden_at is None
 
 
+def can_restore_practice(actor: User | None, practice: Practice) -> bool:
+    return actor is not None and actor.is_coordinator and practice.hidden_at is not None
+
+
 def can_see_practice(actor: User | None, practice: Practice, report: Report) -> bool:
     """Public while neither it nor the report it grew from is hidden; coordinators see it anyway."""
     return (practice.hidden_at is None and report.hidden_at is None) or (actor is not None and actor.is_coordinator)

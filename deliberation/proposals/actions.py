@@ -1,4 +1,4 @@
-"""Changes to proposals: proposing and editing, supporting, commenting, hiding, deciding."""
+"""Changes to proposals: proposing and editing, supporting, commenting, hiding and showing again, deciding."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from sqlmodel import Session, col
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import insert_unless_present, saved_id, table_of, utcnow
-from ..errors import Conflict, require
+from ..db import compare_and_set, insert_unless_present, saved_id, table_of, utcnow
+from ..errors import Conflict, already_hidden, not_hidden, require
 from ..forums.models import Forum
 from ..i18n import N_
 from ..params import id_or_none
@@ -128,13 +128,42 @@ def check_hide_comment(db: Session, *, comment: ProposalComment, actor: User, da
     check = Checker(data)
     reason = check.text("reason", max_length=REASON_MAX, min_length=3)
     check.done()
-    comment.hidden_by, comment.hidden_at, comment.hidden_reason = actor.id, utcnow(), reason
-    db.add(comment)
-    db.flush()
+    hidden = col(ProposalComment.hidden_at).is_(None)
+    compare_and_set(
+        db, comment, hidden, refusal=already_hidden(), hidden_by=actor.id, hidden_at=utcnow(), hidden_reason=reason
+    )
     record(db, actor_id=actor.id, action="proposal_comment.hidden", obj=comment, reason=reason)
     events.queue(
         db,
         events.proposal_comment_hidden,
+        comment_id=comment.id,
+        proposal_id=comment.proposal_id,
+        actor_id=actor.id,
+    )
+    return comment
+
+
+def check_restore_comment(db: Session, *, comment: ProposalComment, actor: User, data: Mapping) -> ProposalComment:
+    """Shown to everyone again; the log keeps who hid it and why, and who showed it again and why."""
+    require(rules.can_restore_proposal_comment(actor, comment))
+    check = Checker(data)
+    reason = check.text("reason", max_length=REASON_MAX, min_length=3)
+    check.done()
+    hidden_by, hidden_reason = comment.hidden_by, comment.hidden_reason
+    hidden = col(ProposalComment.hidden_at).is_not(None)
+    compare_and_set(db, comment, hidden, refusal=not_hidden(), hidden_by=None, hidden_at=None, hidden_reason="")
+    record(
+        db,
+        actor_id=actor.id,
+        action="proposal_comment.restored",
+        obj=comment,
+        reason=reason,
+        hidden_by=hidden_by,
+        hidden_reason=hidden_reason,
+    )
+    events.queue(
+        db,
+        events.proposal_comment_restored,
         comment_id=comment.id,
         proposal_id=comment.proposal_id,
         actor_id=actor.id,

@@ -48,6 +48,10 @@ def can_hide_proposal_comment(actor: User | None, comment: ProposalComment) -> b
     return is_coordinator(actor) and comment.hidden_at is None
 
 
+def can_restore_proposal_comment(actor: User | None, comment: ProposalComment) -> bool:
+    return is_coordinator(actor) and comment.hidden_at is not None
+
+
 def can_see_hidden_comments(actor: User | None) -> bool:
     return is_coordinator(actor)
 

@@ -6,14 +6,14 @@ from collections.abc import Mapping
 from datetime import date
 from urllib.parse import urlsplit
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
 from ..dates import local
-from ..db import flush_or_refuse, saved_id, utcnow
-from ..errors import Conflict, require
+from ..db import compare_and_set, flush_or_refuse, saved_id, utcnow
+from ..errors import Conflict, already_hidden, not_hidden, require
 from ..i18n import N_
 from ..notifications.actions import notify, shortened
 from ..notifications.models import NotificationKind
@@ -162,9 +162,10 @@ def check_hide_report(db: Session, *, report: Report, actor: User, data: Mapping
     check = Checker(data)
     reason = check.text("reason", max_length=500)
     check.done()
-    report.hidden_at, report.hidden_by, report.hidden_reason = utcnow(), actor.id, reason
-    db.add(report)
-    db.flush()
+    hidden = col(Report.hidden_at).is_(None)
+    compare_and_set(
+        db, report, hidden, refusal=already_hidden(), hidden_at=utcnow(), hidden_by=actor.id, hidden_reason=reason
+    )
     record(db, actor_id=actor.id, action="report.hidden", obj=report, reason=reason)
     events.queue(db, events.report_hidden, report_id=report.id, resolution_id=report.resolution_id, actor_id=actor.id)
     _tell_author_hidden(db, report, actor)
@@ -190,3 +191,26 @@ def _tell_author_hidden(db: Session, report: Report, actor: User) -> None:
             "reason": shortened(report.hidden_reason),
         },
     )
+
+
+def check_restore_report(db: Session, *, report: Report, actor: User, data: Mapping) -> Report:
+    """Shown again, on every page and in every count; the audit log keeps who hid it and why, and
+    who showed it again and why."""
+    require(rules.can_restore_report(actor, report))
+    check = Checker(data)
+    reason = check.text("reason", max_length=500)
+    check.done()
+    hidden_by, hidden_reason = report.hidden_by, report.hidden_reason
+    hidden = col(Report.hidden_at).is_not(None)
+    compare_and_set(db, report, hidden, refusal=not_hidden(), hidden_at=None, hidden_by=None, hidden_reason="")
+    record(
+        db,
+        actor_id=actor.id,
+        action="report.restored",
+        obj=report,
+        reason=reason,
+        hidden_by=hidden_by,
+        hidden_reason=hidden_reason,
+    )
+    events.queue(db, events.report_restored, report_id=report.id, resolution_id=report.resolution_id, actor_id=actor.id)
+    return report

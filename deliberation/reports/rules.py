@@ -25,6 +25,10 @@ def can_hide_report(actor: User | None, report: Report) -> bool:
     return is_coordinator(actor) and report.hidden_at is None
 
 
+def can_restore_report(actor: User | None, report: Report) -> bool:
+    return is_coordinator(actor) and report.hidden_at is not None
+
+
 def can_see_report(actor: User | None, report: Report) -> bool:
     """A hidden report is gone for everyone but coordinators, who see it with the reason."""
     return report.hidden_at is None or is_coordinator(actor)

@@ -75,7 +75,7 @@ def resolution_reports(ctx: Ctx) -> Response:
             "address": _address(resolution),
             "reports": reports,
             "chart": progress_chart(reports.counts, key=f"r{resolution.id}"),
-            "can_report": rules.can_report(ctx.actor),
+            "can_submit": rules.can_report(ctx.actor),
             "rules": rules,
             "can_offer": practice_rules.can_offer_practice,
         },

@@ -12,12 +12,14 @@ from deliberation.moderation import actions, queries
 from deliberation.moderation.models import Flag, Outcome, Reason, Subject
 from deliberation.testing import counted_queries, make_user
 
+from .conftest import new_things
+
 COMMENT = Subject.COMMENT
 
 
-def report(db, who, comment, reason="abuse", note=""):
+def report(db, who, comment, reason="abuse", note="", subject=COMMENT):
     return actions.check_report(
-        db, actor=who, subject=COMMENT, subject_id=comment.id, data={"reason": reason, "note": note}
+        db, actor=who, subject=subject, subject_id=comment.id, data={"reason": reason, "note": note}
     )
 
 
@@ -136,28 +138,39 @@ def _queue(db):
     return queries.list_reported(db), queries.list_hidden(db), queries.list_kept(db)
 
 
-def test_the_queue_reads_in_the_same_statements_however_long_it_is(db, connection, people, comment):
+def test_the_queue_reads_in_the_same_statements_however_long_it_is(db, connection, people, comment, things):
+    """One reported thing of every kind, then many of every kind reported, hidden and kept."""
     report(db, people["reader"], comment)
+    for subject in (Subject.PROPOSAL_COMMENT, Subject.REPORT, Subject.PRACTICE):
+        report(db, people["reader"], things[subject], subject=subject, reason="spam")
     db.flush()
     with counted_queries(connection) as few:
         _queue(db)
     document_id = comment.document_id
     for n in range(8):
-        more = check_post_comment(
-            db, document=db.get(Document, document_id), actor=people["author"], data={"body": f"Ще одна репліка {n}"}
-        )
-        report(db, make_user(db), more, reason="spam")
-        report(db, people["reader"], more)
-        if n % 2:
-            actions.check_hide(
-                db, actor=people["coordinator"], subject=COMMENT, subject_id=more.id, data={"reason": "x"}
-            )
-        elif n % 3:
-            actions.check_keep(db, actor=people["coordinator"], subject=COMMENT, subject_id=more.id, data={})
+        author = make_user(db)
+        more = {
+            COMMENT: check_post_comment(
+                db, document=db.get(Document, document_id), actor=author, data={"body": f"Ще одна репліка {n}"}
+            ),
+            **new_things(db, author=author, resolution=things["resolution"], proposal=things["proposal"]),
+        }
+        # Everything reported before anything is hidden: a practice hidden with its report is not reportable.
+        for subject, thing in more.items():
+            report(db, make_user(db), thing, subject=subject, reason="spam")
+            report(db, people["reader"], thing, subject=subject)
+        for subject, thing in more.items():
+            if n % 2:
+                actions.check_hide(
+                    db, actor=people["coordinator"], subject=subject, subject_id=thing.id, data={"reason": "Спам"}
+                )
+            elif n % 3:
+                actions.check_keep(db, actor=people["coordinator"], subject=subject, subject_id=thing.id, data={})
     db.flush()
     with counted_queries(connection) as many:
         reported, hidden, kept = _queue(db)
-    assert len(reported) > 1 and hidden and kept
+    assert {r.item.subject for r in reported} == set(Subject) and len(reported) > len(Subject)
+    assert {item.subject for item in hidden} == set(Subject) and {k.subject for k in kept} == set(Subject)
     assert len(many) == len(few)
 
 

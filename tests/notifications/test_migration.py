@@ -57,7 +57,7 @@ def test_existing_notifications_survive_and_new_kinds_without_a_document_fit(eng
 
 
 def test_migration_0026_adds_the_kinds_between_forums_and_its_downgrade_deletes_only_their_rows(engine):
-    migrate.upgrade(engine, "0024_moderation")
+    migrate.upgrade(engine, "0025_moderation_subjects")
     with SessionFactory(engine).begin() as db:
         coordinator, reader = make_user(db, coordinator=True), make_user(db)
         workshop = make_workshop(db, creator=coordinator, facilitators=(coordinator,))
@@ -76,5 +76,5 @@ def test_migration_0026_adds_the_kinds_between_forums_and_its_downgrade_deletes_
         for kind in ("proposal", "cons_assign", "cons_answer", "report_hide"):
             db.add(Notification(user_id=reader.id, kind=kind, details={"title": kind}))
             db.add(NotificationPreference(user_id=reader.id, kind=kind, delivery="immediate"))
-    migrate.downgrade(engine, "0024_moderation")
+    migrate.downgrade(engine, "0025_moderation_subjects")
     assert _rows(engine) == before

@@ -990,6 +990,42 @@ TABLE += [
     ),
 ]
 
+# The moderation queue over every kind of reportable thing: its author may not report it, coordinators decide.
+_COORDINATORS_SEE = dict(anonymous="login", member=403, facilitator=403, coordinator=200)
+_COORDINATORS_DO = dict(anonymous=401, member=403, facilitator=403, coordinator=303)
+for _kind, _author in (("proposal_comment", "member"), ("report", "member"), ("practice", "facilitator")):
+    _thing, _hidden = f"/{_kind}/{{{_kind}}}", f"/{_kind}/{{hidden_{_kind}}}"
+    TABLE += [
+        ("moderation_hide", "GET", f"/moderation{_thing}/hide", None, _COORDINATORS_SEE),
+        ("moderation_hide", "POST", f"/moderation{_thing}/hide", {"reason": "Образливо"}, _COORDINATORS_DO),
+        ("moderation_keep", "GET", f"/moderation{_thing}/keep", None, _COORDINATORS_SEE),
+        ("moderation_keep", "POST", f"/moderation{_thing}/keep", {"note": "По суті"}, _COORDINATORS_DO),
+        ("moderation_restore", "GET", f"/moderation{_hidden}/restore", None, _COORDINATORS_SEE),
+        ("moderation_restore", "POST", f"/moderation{_hidden}/restore", {"reason": "Помилково"}, _COORDINATORS_DO),
+        (
+            "report",
+            "GET",
+            f"/report{_thing}",
+            None,
+            dict(anonymous="login", member=200, facilitator=200, coordinator=200) | {_author: 403},
+        ),
+        (
+            "report",
+            "POST",
+            f"/report{_thing}",
+            {"reason": "spam"},
+            dict(anonymous=401, member=303, facilitator=303, coordinator=303) | {_author: 403},
+        ),
+        # Hidden, it is there for nobody to report.
+        (
+            "report",
+            "GET",
+            f"/report{_hidden}",
+            None,
+            dict(anonymous="login", member=404, facilitator=404, coordinator=404),
+        ),
+    ]
+
 # The public library: everyone reads every resolution ({year}/{n}, adopted from a document of its own), its
 # drafting history, the feeds and the sitemap.
 TABLE += [

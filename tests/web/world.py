@@ -99,9 +99,23 @@ def build_world(db) -> dict:
     )
     practice = offer_practice(db, report=done, actor=facilitator, data=PRACTICE_FORM)
     proposals = _proposals(db, coordinator=coordinator, author=facilitator, member=member)
+    moderated = _moderated(
+        db,
+        coordinator=coordinator,
+        requester=requester,
+        member=member,
+        resolution=resolution,
+        proposal=proposals["proposal"],
+        shown={
+            Subject.PROPOSAL_COMMENT: proposals["proposal_comment"],
+            Subject.REPORT: report,
+            Subject.PRACTICE: practice,
+        },
+    )
     db.commit()
     return {
         **proposals,
+        **moderated,
         **consultations,
         "session": session,
         "private_session": private_session,
@@ -206,6 +220,30 @@ def _proposals(db, *, coordinator, author, member) -> dict:
         "open_option": list_poll_options(db, open_poll.id)[0],
         "closed_option": list_poll_options(db, closed_poll.id)[0],
     }
+
+
+def _moderated(db, *, coordinator, requester, member, resolution, proposal, shown) -> dict:
+    """The requester's open report about each shown thing (for the coordinators to keep), and one
+    hidden thing of each kind (for them to show again)."""
+    from deliberation.proposals.actions import check_comment
+
+    for subject, thing in shown.items():
+        check_report(db, actor=requester, subject=subject, subject_id=thing.id, data={"reason": "spam"})
+    first, second = make_user(db), make_user(db)
+    data = {"hromada": HROMADA, "status": "carried_out", "account": "Теж ухвалили.", "done_on": TODAY}
+    hidden = {
+        Subject.PROPOSAL_COMMENT: check_comment(db, proposal=proposal, actor=member, data={"body": "Реклама."}),
+        Subject.REPORT: submit_report(db, resolution=resolution, actor=first, data=data),
+        Subject.PRACTICE: offer_practice(
+            db,
+            report=submit_report(db, resolution=resolution, actor=second, data=data),
+            actor=second,
+            data=PRACTICE_FORM,
+        ),
+    }
+    for subject, thing in hidden.items():
+        check_hide(db, actor=coordinator, subject=subject, subject_id=thing.id, data={"reason": "Спам"})
+    return {f"hidden_{subject.value}": thing for subject, thing in hidden.items()}
 
 
 built_world, connection, world = module_world(build_world)

@@ -23,7 +23,7 @@ import re
 from alembic import op
 
 revision = "0026_notify_kinds"
-down_revision = "0024_moderation"
+down_revision = "0025_moderation_subjects"
 branch_labels = None
 depends_on = None
 
