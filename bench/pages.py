@@ -24,17 +24,8 @@ from pathlib import Path
 import httpx2 as httpx
 from playwright.sync_api import sync_playwright
 
-from deliberation.tour import serve_tour
+from deliberation.tour import CHROMIUM, CHROMIUM_ARGS, serve_tour
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
 SLOW_3G = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
 CPU_SLOWDOWN = 4
 FIRST_KB, SECOND_KB, FCP_MS = 40, 8, 1500
@@ -77,7 +68,7 @@ def main() -> int:
         serve_tour(Path(folder)) as (base_url, tour),
         sync_playwright() as playwright,
     ):
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=list(CHROMIUM_ARGS))
         for stop in tour.stops:
             context = browser.new_context(base_url=base_url, viewport={"width": 360, "height": 740})
             cookies = tour.cookies.get(stop.role, {})
