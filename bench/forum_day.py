@@ -33,7 +33,6 @@ import asyncio
 import os
 import random
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -63,51 +62,16 @@ fv.START_TIMEOUT_S = 120
 
 
 class Server(fv.Server):
-    """``deliberation serve --workers 2``: the kernel spreads connections over the two processes."""
+    """``deliberation serve --workers 2``, also watched on PostgreSQL by its application name."""
+
+    # SIGTERM: the workers end their open streams and stop.
+    STOP_TIMEOUT_S = 30
 
     def __init__(self, database_url: str, var_dir: Path) -> None:
         if not database_url.startswith("sqlite"):
             self.admin_url = cf.admin_url(database_url)
             self.application_name = make_url(database_url).query.get("application_name")
-        self.port = fv.free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.log_path = var_dir / "server.log"
-        env = {
-            **os.environ,
-            "DELIBERATION_DATABASE_URL": database_url,
-            "DELIBERATION_SECRET_KEY": fv.SECRET_KEY,
-            "DELIBERATION_VAR_DIR": str(var_dir),
-        }
-        self.log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "deliberation.cli",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--workers",
-                str(WORKERS),
-                "--no-access-log",
-            ],
-            cwd=fv.ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def stop(self) -> None:
-        # SIGTERM: the workers end their open streams and stop.
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
+        super().__init__(database_url, var_dir, workers=WORKERS)
 
 
 def seed(engine, delegates: int):

@@ -161,9 +161,12 @@ def free_port() -> int:
 
 
 class Server:
-    """``deliberation serve`` in a subprocess, on its own port; stopped by its own process handle."""
+    """``deliberation serve`` in a subprocess, on its own port; stopped by its own process handle.
+    With ``workers`` above one, the kernel spreads connections over that many processes."""
 
-    def __init__(self, database_url: str, var_dir: Path) -> None:
+    STOP_TIMEOUT_S = 10
+
+    def __init__(self, database_url: str, var_dir: Path, *, workers: int = 1) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = var_dir / "server.log"
@@ -184,6 +187,7 @@ class Server:
                 "127.0.0.1",
                 "--port",
                 str(self.port),
+                *(["--workers", str(workers)] if workers > 1 else []),
                 "--no-access-log",
             ],
             cwd=ROOT,
@@ -208,7 +212,7 @@ class Server:
     def stop(self) -> None:
         self.process.terminate()
         try:
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=self.STOP_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()

@@ -26,17 +26,8 @@ from pathlib import Path
 import httpx2 as httpx
 from playwright.sync_api import sync_playwright
 
-from deliberation.tour import serve_tour
+from deliberation.tour import CHROMIUM, CHROMIUM_ARGS, serve_tour
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
 SLOW_3G = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
 CPU_SLOWDOWN = 4
 FIRST_KB, SECOND_KB, FCP_MS = 40, 8, 1500
@@ -84,7 +75,7 @@ def main() -> int:
         serve_tour(Path(folder)) as (base_url, tour),
         sync_playwright() as playwright,
     ):
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=list(CHROMIUM_ARGS))
         for stop in tour.stops:
             if only and stop.name not in only:
                 continue

@@ -9,12 +9,12 @@ converts it or guesses its zone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import (
     CheckConstraint,
@@ -34,6 +34,8 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, SQLModel, create_engine
 
 from .write_gate import WriteGate, gate_path
+
+_Model = TypeVar("_Model", bound=SQLModel)
 
 TABLE_PREFIX = "delib_"
 VERSION_TABLE = "delib_alembic_version"
@@ -106,6 +108,37 @@ def flush_or_refuse(db: Session, refusal: Exception, *rows: SQLModel) -> None:
             db.flush()
     except IntegrityError as exc:
         raise refusal from exc
+
+
+def add_or_find(
+    db: Session, row: _Model, find: Callable[[], _Model | None], *, refusal: Exception | None = None
+) -> tuple[_Model, bool]:
+    """Add ``row`` and flush in a savepoint: ``(row, True)``. A form sent twice at once passes the
+    checks in code twice and the unique index keeps one row: the later request gets ``(that row,
+    False)``, found by ``find``, as the first outcome, and the rest of its transaction stands (the
+    refused row leaves the session with the savepoint, so no later flush tries it again). Found
+    nothing, the index refused for another reason: ``refusal`` is raised, or else the database's error."""
+    try:
+        with db.begin_nested():
+            db.add(row)
+            db.flush()
+    except IntegrityError as exc:
+        found = find()
+        if found is not None:
+            return found, False
+        if refusal is not None:
+            raise refusal from exc
+        raise
+    return row, True
+
+
+def apply_changes(row: SQLModel, fields: Mapping[str, Any]) -> list[str]:
+    """Set on ``row`` the ``fields`` whose values differ from what it holds, and return their names,
+    sorted: what an edit's audit record and event list (empty when nothing changed)."""
+    changed = sorted(key for key, value in fields.items() if getattr(row, key) != value)
+    for key in changed:
+        setattr(row, key, fields[key])
+    return changed
 
 
 def stored_ids(ids: Iterable[int | None]) -> list[int]:

@@ -159,6 +159,16 @@ class DemoLogins:
     accounts: list[tuple[str, str]]
 
 
+def _form_of(spec: dict, starts: date) -> dict[str, str]:
+    """A demo workshop's or forum's spec as its form would send it, held from ``starts`` to the next day."""
+    return {
+        **{k: v for k, v in spec.items() if k != "is_online"},
+        "is_online": "1" if spec["is_online"] else "",
+        "starts_on": starts.isoformat(),
+        "ends_on": (starts + timedelta(days=1)).isoformat(),
+    }
+
+
 def _demo_document(db: Session, workshop, users: dict, author) -> None:
     """A draft council decision with a short history by three authors."""
     membership = get_membership(db, workshop_id=workshop.id, user_id=author.id)
@@ -293,12 +303,7 @@ def load_demo(db: Session, *, today: date | None = None) -> DemoLogins:
         workshop = check_create_workshop(
             db,
             actor=coordinator,
-            data={
-                **{k: v for k, v in spec.items() if k != "is_online"},
-                "is_online": "1" if spec["is_online"] else "",
-                "starts_on": starts.isoformat(),
-                "ends_on": (starts + timedelta(days=1)).isoformat(),
-            },
+            data=_form_of(spec, starts),
         )
         do_set_facilitator(db, workshop=workshop, user_id=saved_id(facilitator), appoint=True, actor=coordinator)
         if spec["kind"] == WorkshopKind.DEPUTIES:
@@ -322,12 +327,7 @@ def load_demo(db: Session, *, today: date | None = None) -> DemoLogins:
         forum = check_create_forum(
             db,
             actor=coordinator,
-            data={
-                **{k: v for k, v in spec.items() if k != "is_online"},
-                "is_online": "1" if spec["is_online"] else "",
-                "starts_on": starts.isoformat(),
-                "ends_on": (starts + timedelta(days=1)).isoformat(),
-            },
+            data=_form_of(spec, starts),
         )
         if status == ForumStatus.CLOSED:
             _spring_forum(db, forum, users, coordinator)

@@ -108,6 +108,12 @@ def choice(raw: object, choices: Iterable[str], *, name: str, default: str | Non
     return raw
 
 
+def choice_or_empty(raw: object, choices: Iterable[str]) -> str:
+    """A list's filter: one of ``choices``, or empty (no filter) for anything else, so an old link
+    with a value that no longer exists still shows the list."""
+    return raw if isinstance(raw, str) and raw in tuple(choices) else ""
+
+
 def flag(raw: object) -> bool:
     """A checkbox or switch: on for "1", "on", "true" or "yes" in any case, off for anything else."""
     return isinstance(raw, str) and raw.lower() in ("1", "on", "true", "yes")

@@ -54,6 +54,18 @@ from .workshops.models import Workshop
 #: and a delegate of the sitting under way.
 ROLES = ("anonymous", "member", "facilitator", "coordinator", "chair", "delegate")
 
+# Debian's Chromium, and the flags every walker of the tour (and every browser test) launches it with:
+# headless in a container, with nothing fetched in the background to disturb a measurement.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+)
+
 _Row = TypeVar("_Row")
 
 #: The tour's closed poll closes this soon after it is put: long enough for its answers to go in.

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
+from typing import Any
 
 from .errors import DomainError, ValidationError
-from .i18n import N_, Nn_
+from .i18n import DISPLAY_ZONE, N_, Nn_
 
 PASSWORD_MIN_LENGTH = 10
 
@@ -47,6 +48,14 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
 def bounded(text: str, max_length: int) -> str:
     """A text composed from user input cut to fit its column, ending with "…" when it was cut."""
     return text if len(text) <= max_length else text[: max_length - 1].rstrip() + "…"
+
+
+def read_text(data: Mapping[str, str], name: str, **limits) -> str:
+    """One text field read alone, with ``Checker.text``'s limits: its value, or its ValidationError."""
+    check = Checker(data)
+    value = check.text(name, **limits)
+    check.done()
+    return value
 
 
 # Inside Checker, ``date`` names its method.
@@ -142,6 +151,20 @@ class Checker:
         self.fail(name, "invalid_time", N_("Please enter a time as HH:MM, for example 10:00."))
         return None
 
+    def closing_time(self, name: str, *, now: datetime) -> datetime | None:
+        """A closing time typed in Kyiv time (what ``<input type=datetime-local>`` sends), in UTC;
+        it must be later than ``now``."""
+        raw = str(self.data.get(name, "") or "").strip()
+        try:
+            local = datetime.fromisoformat(raw)
+        except ValueError:
+            self.fail(name, "invalid_time", N_("Please give the closing date and time."))
+            return None
+        moment = (local.replace(tzinfo=DISPLAY_ZONE) if local.tzinfo is None else local).astimezone(UTC)
+        if moment <= now:
+            self.fail(name, "time_in_past", N_("The closing time must be in the future."))
+        return moment
+
     def web_address(self, name: str, *, max_length: int = 500, required: bool = False) -> str:
         """An http or https address (a meeting's link): nothing a browser would run or open elsewhere."""
         value = self.text(name, max_length=max_length, required=required)
@@ -152,6 +175,18 @@ class Checker:
     def date_order(self, start_name: str, start: _Date | None, end_name: str, end: _Date | None) -> None:
         if start and end and end < start:
             self.fail(end_name, "dates_reversed", N_("The end date cannot be before the start date."))
+
+    def dates_and_place(self, *, dates_required: bool, place_message: str) -> dict[str, Any]:
+        """When and where a gathering is held: ``starts_on`` and ``ends_on`` in order, ``is_online``,
+        and ``place``, which only an online one may leave empty (``place_message`` says so)."""
+        starts_on = self.date("starts_on", required=dates_required)
+        ends_on = self.date("ends_on", required=dates_required)
+        is_online = self.flag("is_online")
+        place = self.text("place", max_length=200, required=False)
+        self.date_order("starts_on", starts_on, "ends_on", ends_on)
+        if not is_online and not place:
+            self.fail("place", "place_required", place_message)
+        return dict(starts_on=starts_on, ends_on=ends_on, is_online=is_online, place=place)
 
     def password(self, name: str = "password", *, confirm: str | None = "password_confirm") -> str:
         value = str(self.data.get(name, "") or "")

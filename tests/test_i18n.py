@@ -509,6 +509,7 @@ def _included(html: str) -> set[str]:
         'id="need-sessions-title"': "home/_sessions.html",
         'id="support"': "proposals/_support.html",
         'class="filters stacked"': "proposals/_filters.html",
+        'class="tabs resolution-tabs"': "resolutions/_heading.html",
     }
     found.update(template for marker, template in markers.items() if marker in html)
     if "<h3>" in html and "/votes/" in html and "minutes-item" in html:

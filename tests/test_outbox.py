@@ -88,12 +88,9 @@ def test_receivers_hear_the_delivery_id_of_the_row(db):
     def receiver(sender, **payload):
         heard.append(payload)
 
-    events.forum_created.connect(receiver)
-    try:
+    with events.forum_created.connected_to(receiver):
         events.queue(db, events.forum_created, forum_id=7, title="Форум громад", actor_id=None)
         db.commit()
-    finally:
-        events.forum_created.disconnect(receiver)
     row = _rows(db)[-1]
     assert heard == [{"forum_id": 7, "title": "Форум громад", "actor_id": None, "delivery_id": row.delivery_id}]
 
@@ -105,12 +102,9 @@ def test_a_receiver_that_fails_does_not_undo_the_change_and_is_retried_with_back
         calls.append(payload["delivery_id"])
         raise RuntimeError("host is down")
 
-    events.forum_created.connect(failing)
-    try:
+    with events.forum_created.connected_to(failing):
         events.queue(db, events.forum_created, forum_id=8, title="Форум", actor_id=None)
         db.commit()
-    finally:
-        events.forum_created.disconnect(failing)
     row = _rows(db)[-1]
     db.refresh(row)
     assert len(calls) == 1 and row.delivered_at is None and row.claimed_until is None
@@ -321,12 +315,10 @@ def test_delivery_after_a_commit_needs_no_second_connection_while_the_first_is_h
         def receiver(sender, **payload):
             heard.append(payload["forum_id"])
 
-        events.forum_created.connect(receiver)
         try:
-            with SessionFactory(one).begin() as db:
+            with events.forum_created.connected_to(receiver), SessionFactory(one).begin() as db:
                 events.queue(db, events.forum_created, forum_id=7, title="Форум громад", actor_id=None)
         finally:
-            events.forum_created.disconnect(receiver)
             one.dispose()
         assert heard == [7]
         with SessionFactory(engine).begin() as db:

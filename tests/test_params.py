@@ -63,6 +63,11 @@ def test_a_choice_is_one_of_the_set_or_refused(raw, choices):
         assert raw not in choices
 
 
+@given(st.one_of(st.none(), st.text()), st.lists(st.text(min_size=1), min_size=1, max_size=5))
+def test_a_lists_filter_is_one_of_the_set_or_no_filter(raw, choices):
+    assert params.choice_or_empty(raw, choices) == (raw if raw in choices else "")
+
+
 @given(st.text())
 def test_a_date_is_a_date_or_refused(raw):
     try:

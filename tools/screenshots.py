@@ -13,19 +13,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from deliberation.tour import serve_tour
+from deliberation.tour import CHROMIUM, CHROMIUM_ARGS, serve_tour
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 VIEWPORT = {"width": 360, "height": 740}
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
 
 
 def main() -> int:
@@ -35,7 +26,7 @@ def main() -> int:
         serve_tour(Path(folder)) as (base_url, tour),
         sync_playwright() as playwright,
     ):
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=list(CHROMIUM_ARGS))
         for number, stop in enumerate(tour.main(), start=1):
             context = browser.new_context(base_url=base_url, viewport=VIEWPORT, device_scale_factor=1)
             if stop.role != "anonymous":

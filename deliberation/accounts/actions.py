@@ -6,16 +6,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from .. import events
 from ..audit.actions import record
-from ..db import flush_or_refuse, utcnow
+from ..db import add_or_find, flush_or_refuse, utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound, TooManyRequests, ValidationError
 from ..i18n import N_, Nn_
 from ..settings import LOCALES
-from ..validation import Checker, bounded, clean_line, strip_controls
+from ..validation import Checker, bounded, clean_line, read_text, strip_controls
 from . import queries
 from .models import (
     Invitation,
@@ -174,9 +173,7 @@ def do_set_registration_mode(db: Session, *, mode: str, actor: User) -> None:
 def check_create_invitation(
     db: Session, *, actor: User, data: Mapping[str, str], valid_days: int
 ) -> tuple[Invitation, str]:
-    check = Checker(data)
-    note = check.text("note", max_length=200, required=False)
-    check.done()
+    note = read_text(data, "note", max_length=200, required=False)
     assert actor.id is not None
     token, digest = new_token()
     invitation = Invitation(
@@ -240,15 +237,14 @@ def do_sync_host_user(db: Session, *, identity: HostIdentity) -> User:
             email=clean_line(identity.email or "").lower()[:254] or None,
             is_coordinator=coordinator,
         )
-        db.add(user)
-        try:
-            with db.begin_nested():
-                db.flush()
-        except IntegrityError as exc:
-            # Another request created the same person a moment ago.
-            user = db.exec(select(User).where(User.external_id == external_id)).first()
-            if user is None:
-                raise Conflict("identity_conflict", N_("This account could not be set up. Please try again.")) from exc
+        # Another request may have created the same person a moment ago: that row is theirs.
+        user, added = add_or_find(
+            db,
+            user,
+            lambda: db.exec(select(User).where(User.external_id == external_id)).first(),
+            refusal=Conflict("identity_conflict", N_("This account could not be set up. Please try again.")),
+        )
+        if not added:
             return user
         record(db, actor_id=user.id, action="user.joined_from_host", obj=user)
         events.queue(db, events.user_joined, user_id=user.id, display_name=user.display_name, via="host")

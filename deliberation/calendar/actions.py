@@ -7,18 +7,17 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import saved_id, table_of, utcnow
+from ..db import add_or_find, apply_changes, saved_id, table_of, utcnow
 from ..drafting.models import DocumentKind
 from ..errors import Conflict, require
 from ..i18n import N_
 from ..params import BadValue, optional_number
-from ..validation import Checker
+from ..validation import Checker, read_text
 from ..workshops.models import Membership, Workshop
 from . import queries, rules
 from .models import MAX_CAPACITY, SessionRegistration, SessionStatus, WorkshopSession
@@ -110,11 +109,9 @@ def check_update_session(
 ) -> WorkshopSession:
     require(rules.can_edit_session(actor, membership, session))
     fields = _session_fields(db, data, registered=session.registered_count)
-    changed = sorted(key for key, value in fields.items() if getattr(session, key) != value)
+    changed = apply_changes(session, fields)
     if not changed:
         return session
-    for key in changed:
-        setattr(session, key, fields[key])
     if set(changed) & set(_SHOWN):
         session.sequence += 1
     session.updated_at = utcnow()
@@ -139,9 +136,7 @@ def check_cancel_session(
     db: Session, *, session: WorkshopSession, actor: User, membership: Membership | None, data: Mapping[str, str]
 ) -> WorkshopSession:
     require(rules.can_edit_session(actor, membership, session))
-    check = Checker(data)
-    reason = check.text("reason", max_length=1000, required=False, multiline=True)
-    check.done()
+    reason = read_text(data, "reason", max_length=1000, required=False, multiline=True)
     session.status, session.cancel_reason = SessionStatus.CANCELLED, reason
     session.sequence += 1
     session.updated_at = utcnow()
@@ -166,17 +161,12 @@ def do_register(db: Session, *, session: WorkshopSession, actor: User, now: date
         return existing  # a double tap: the place is already theirs
     require(rules.can_register(actor, session, existing, now=now))
     registration = SessionRegistration(session_id=session_id, user_id=saved_id(actor))
-    try:
-        # Added inside the savepoint, so its rollback takes the row out of the session too.
-        with db.begin_nested():
-            db.add(registration)
-            db.flush()
-    except IntegrityError:
-        # The other request of a double tap got there first: its row is the answer.
-        found = queries.get_registration(db, session_id=session_id, user_id=actor.id)
-        if found is None:
-            raise
-        return found
+    # The other request of a double tap may get there first: its row is then the answer.
+    registration, added = add_or_find(
+        db, registration, lambda: queries.get_registration(db, session_id=session_id, user_id=actor.id)
+    )
+    if not added:
+        return registration
     sessions = table_of(WorkshopSession)
     claimed = db.execute(
         update(sessions)

@@ -18,7 +18,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from .. import events
@@ -26,11 +25,11 @@ from ..accounts.models import User
 from ..accounts.queries import get_user
 from ..accounts.regions import REGIONS
 from ..audit.actions import record
-from ..db import saved_id, utcnow
+from ..db import add_or_find, saved_id, utcnow
 from ..errors import Conflict, DomainError, require
 from ..i18n import N_
 from ..params import id_or_none
-from ..validation import Checker
+from ..validation import Checker, read_text
 from . import files, queries, rules
 from .models import (
     MAX_MESSAGE_CHARS,
@@ -107,17 +106,12 @@ def check_request_consultation(db: Session, *, actor: User, data: Mapping) -> Co
     consultation = Consultation(
         requester_id=saved_id(actor), subject=subject, question=question, region=region, request_key=key
     )
-    try:
-        # Added inside the savepoint, so its rollback takes the refused row out of the session too.
-        with db.begin_nested():
-            db.add(consultation)
-            db.flush()
-    except IntegrityError:
-        # The same form sent twice at once: the unique key let one through; answer with it.
-        earlier = queries.get_by_request_key(db, requester_id=saved_id(actor), request_key=key)
-        if earlier is None:
-            raise
-        return earlier
+    # The same form sent twice at once: the unique key lets one through, and the other answers with it.
+    consultation, added = add_or_find(
+        db, consultation, lambda: queries.get_by_request_key(db, requester_id=saved_id(actor), request_key=key)
+    )
+    if not added:
+        return consultation
     if attachment is not None:
         db.add(
             ConsultationAttachment(
@@ -176,9 +170,7 @@ def check_post_message(
 ) -> ConsultationMessage:
     """A message in the thread; the assignee's answers it (see ``rules.status_after_message``)."""
     require(rules.can_post_message(actor, consultation))
-    check = Checker(data)
-    body = check.text("body", max_length=MAX_MESSAGE_CHARS, multiline=True)
-    check.done()
+    body = read_text(data, "body", max_length=MAX_MESSAGE_CHARS, multiline=True)
     target = rules.status_after_message(actor, consultation)
     answers = target == ConsultationStatus.ANSWERED and consultation.status != ConsultationStatus.ANSWERED
     if target != consultation.status:

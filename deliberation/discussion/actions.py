@@ -8,13 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import saved_id, utcnow
+from ..db import add_or_find, saved_id, utcnow
 from ..drafting.models import Document, Revision, RevisionOrigin
 from ..drafting.queries import paragraphs_of
 from ..drafting.saving import MergeConflict, existing_revision, save_text
@@ -25,7 +24,7 @@ from ..params import number_or_none
 from ..text.amend import AmendError, apply_change
 from ..text.canonical import normalize
 from ..text.merge import MergeResult, merge3
-from ..validation import Checker, strip_controls
+from ..validation import Checker, read_text, strip_controls
 from ..workshops.models import Membership
 from . import queries, rules
 from .models import Amendment, AmendmentKind, AmendmentStatus, AmendmentVersion, Stance, StanceKind
@@ -156,15 +155,12 @@ def do_take_stance(db: Session, *, amendment: Amendment, actor: User, stance: st
     amendment_id, user_id = saved_id(amendment), saved_id(actor)
     current = queries.get_stance(db, amendment_id=amendment_id, user_id=user_id)
     if current is None:
-        current = Stance(amendment_id=amendment_id, user_id=user_id, stance=stance, amendment_version=amendment.version)
-        db.add(current)
-        try:
-            with db.begin_nested():
-                db.flush()
-        except IntegrityError:
-            # A double click raced itself; the other request's row stands and is updated below.
-            current = queries.get_stance(db, amendment_id=amendment_id, user_id=user_id)
-            assert current is not None, "the unique index refused ours because that row exists"
+        # A double click may race itself; the other request's row then stands and is updated below.
+        current, _ = add_or_find(
+            db,
+            Stance(amendment_id=amendment_id, user_id=user_id, stance=stance, amendment_version=amendment.version),
+            lambda: queries.get_stance(db, amendment_id=amendment_id, user_id=user_id),
+        )
     previous = (current.stance, current.amendment_version)
     current.stance, current.amendment_version, current.updated_at = stance, amendment.version, utcnow()
     db.add(current)
@@ -284,9 +280,7 @@ def check_reject_amendment(
     db: Session, *, amendment: Amendment, document: Document, actor: User, membership: Membership | None, data: Mapping
 ) -> Amendment:
     require(rules.can_decide_amendment(actor, membership, amendment, document))
-    check = Checker(data)
-    reason = check.text("reason", max_length=2000, multiline=True)
-    check.done()
+    reason = read_text(data, "reason", max_length=2000, multiline=True)
     amendment.status, amendment.decided_by, amendment.decided_at = AmendmentStatus.REJECTED, actor.id, utcnow()
     amendment.decision_reason = reason
     db.add(amendment)

@@ -22,7 +22,7 @@ from ..hooks import CommentPosted, announce
 from ..i18n import N_
 from ..params import id_or_none, number_or_none
 from ..text.anchors import make_anchor
-from ..validation import Checker
+from ..validation import read_text
 from ..workshops.models import Membership
 from . import queries, rules
 from .anchoring import place
@@ -60,9 +60,7 @@ def check_post_comment(
     db: Session, *, document: Document, actor: User, data: Mapping, amendment: Amendment | None = None
 ) -> Comment:
     require(rules.can_comment(actor, document))
-    check = Checker(data)
-    body = check.text("body", max_length=MAX_COMMENT_CHARS, multiline=True)
-    check.done()
+    body = read_text(data, "body", max_length=MAX_COMMENT_CHARS, multiline=True)
     parent = None
     if data.get("parent"):
         parent = queries.get_comment(db, id_or_none(data.get("parent")) or 0)
@@ -117,9 +115,7 @@ def check_post_comment(
 
 def check_edit_comment(db: Session, *, comment: Comment, actor: User, data: Mapping) -> Comment:
     require(rules.can_edit_comment(actor, comment))
-    check = Checker(data)
-    body = check.text("body", max_length=MAX_COMMENT_CHARS, multiline=True)
-    check.done()
+    body = read_text(data, "body", max_length=MAX_COMMENT_CHARS, multiline=True)
     if body == comment.body:
         return comment
     db.add(CommentEdit(comment_id=saved_id(comment), body=comment.body))
@@ -148,9 +144,7 @@ def check_hide_comment(
 ) -> Comment:
     """Hidden, never deleted: moderators still see it, with the reason, and the audit log keeps why."""
     require(rules.can_hide_comment(actor, membership, comment))
-    check = Checker(data)
-    reason = check.text("reason", max_length=500)
-    check.done()
+    reason = read_text(data, "reason", max_length=500)
     hidden = col(Comment.hidden_at).is_(None)
     compare_and_set(
         db, comment, hidden, refusal=already_hidden(), hidden_at=utcnow(), hidden_by=actor.id, hidden_reason=reason
@@ -164,9 +158,7 @@ def check_restore_comment(
 ) -> Comment:
     """Shown again; the audit log keeps who hid it and why, and who showed it again and why."""
     require(rules.can_restore_comment(actor, membership, comment))
-    check = Checker(data)
-    reason = check.text("reason", max_length=500)
-    check.done()
+    reason = read_text(data, "reason", max_length=500)
     hidden_by, hidden_reason = comment.hidden_by, comment.hidden_reason
     hidden = col(Comment.hidden_at).is_not(None)
     compare_and_set(db, comment, hidden, refusal=not_hidden(), hidden_at=None, hidden_by=None, hidden_reason="")

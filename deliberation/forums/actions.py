@@ -10,7 +10,7 @@ from sqlmodel import Session
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import saved_id
+from ..db import apply_changes, saved_id
 from ..errors import Conflict, require
 from ..i18n import N_
 from ..validation import Checker
@@ -24,14 +24,10 @@ def _forum_fields(data: Mapping[str, str]) -> dict[str, Any]:
         title=check.text("title", max_length=200, min_length=3),
         theme=check.text("theme", max_length=200),
         description=check.text("description", max_length=5000, required=False, multiline=True),
-        starts_on=check.date("starts_on"),
-        ends_on=check.date("ends_on"),
-        is_online=check.flag("is_online"),
-        place=check.text("place", max_length=200, required=False),
+        **check.dates_and_place(
+            dates_required=True, place_message=N_("Please give a place, or mark the forum as online.")
+        ),
     )
-    check.date_order("starts_on", fields["starts_on"], "ends_on", fields["ends_on"])
-    if not fields["is_online"] and not fields["place"]:
-        check.fail("place", "place_required", N_("Please give a place, or mark the forum as online."))
     check.done()
     return fields
 
@@ -49,9 +45,7 @@ def check_create_forum(db: Session, *, actor: User, data: Mapping[str, str]) -> 
 def check_update_forum(db: Session, *, forum: Forum, actor: User, data: Mapping[str, str]) -> Forum:
     require(rules.can_manage_forums(actor))
     fields = _forum_fields(data)
-    changed = sorted(k for k, v in fields.items() if getattr(forum, k) != v)
-    for key in changed:
-        setattr(forum, key, fields[key])
+    changed = apply_changes(forum, fields)
     db.add(forum)
     db.flush()
     if changed:

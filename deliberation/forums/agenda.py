@@ -17,12 +17,36 @@ from ..hooks import AgendaItemReturning, DocumentStatusChanged, announce
 from ..i18n import N_
 from ..notifications.models import NotificationKind
 from ..notifications.workshops import notify_workshop_of_text
-from ..validation import Checker
+from ..validation import Checker, read_text
 from ..workshops.models import Membership
 from . import queries, rules
-from .models import AgendaItem, AgendaKind, AgendaStatus, Forum
+from .models import AgendaItem, AgendaKind, AgendaStatus, Forum, Speaker
 
 DIRECTIONS = ("up", "down")
+_AGENDA_ENDS = (N_("This item is already first on the agenda."), N_("This item is already last on the agenda."))
+
+
+def check_direction(direction: str) -> None:
+    """``direction`` of a move in a list (the agenda, the speakers' line) is up or down."""
+    check = Checker({"direction": direction})
+    check.choice("direction", DIRECTIONS)
+    check.done()
+
+
+def swap_places(
+    db: Session,
+    row: AgendaItem | Speaker,
+    neighbour: AgendaItem | Speaker | None,
+    direction: str,
+    ends: tuple[str, str],
+) -> None:
+    """Swap ``row``'s position with its ``neighbour``'s in ``direction``. With no neighbour the row
+    is already first (moving up) or last (moving down): refused, saying so with ``ends`` (first, last)."""
+    if neighbour is None:
+        raise Conflict("no_neighbour", ends[0] if direction == "up" else ends[1])
+    row.position, neighbour.position = neighbour.position, row.position
+    db.add_all([row, neighbour])
+    db.flush()
 
 
 def _locked_forum(db: Session, forum_id: int) -> Forum:
@@ -119,9 +143,7 @@ def do_accept_item(db: Session, *, item: AgendaItem, actor: User) -> AgendaItem:
 def check_return_item(db: Session, *, item: AgendaItem, actor: User, data: Mapping[str, str]) -> AgendaItem:
     """Send a text back to its workshop with the reason; it becomes a draft again."""
     require(rules.is_chair(actor))
-    check = Checker(data)
-    reason = check.text("reason", max_length=2000, multiline=True)
-    check.done()
+    reason = read_text(data, "reason", max_length=2000, multiline=True)
     forum = _locked_forum(db, item.forum_id)
     _require_status(item, "submitted", "scheduled")
     if item.status == AgendaStatus.SCHEDULED:
@@ -186,22 +208,10 @@ def check_add_discussion_point(db: Session, *, forum: Forum, actor: User, data: 
 def do_move_item(db: Session, *, item: AgendaItem, actor: User, direction: str) -> AgendaItem:
     """Swap a scheduled item with the one before or after it."""
     require(rules.is_chair(actor))
-    check = Checker({"direction": direction})
-    check.choice("direction", DIRECTIONS)
-    check.done()
+    check_direction(direction)
     forum = _locked_forum(db, item.forum_id)
     _require_status(item, "scheduled")
-    neighbour = queries.get_agenda_neighbour(db, item, direction)
-    if neighbour is None:
-        raise Conflict(
-            "no_neighbour",
-            N_("This item is already first on the agenda.")
-            if direction == "up"
-            else N_("This item is already last on the agenda."),
-        )
-    item.position, neighbour.position = neighbour.position, item.position
-    db.add_all([item, neighbour])
-    db.flush()
+    swap_places(db, item, queries.get_agenda_neighbour(db, item, direction), direction, _AGENDA_ENDS)
     record(
         db,
         actor_id=actor.id,

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from .. import live
 from ..accounts.models import User
 from ..audit.actions import record
 from ..db import flush_or_refuse, saved_id, utcnow
 from ..errors import Conflict, NotFound, require
 from ..hooks import ProxiesChanging, announce
 from ..i18n import N_
-from . import queries, rules
+from . import presence, queries, rules
 from .models import Delegate, Forum, Proxy
 from .proxies import ProxyError, resolve_proxies
 
@@ -87,21 +86,9 @@ def do_mark_present(db: Session, *, forum: Forum, user: User, present: bool, act
         raise Conflict("forum_closed", N_("This forum is closed: presence can no longer be changed."))
     delegate = _registered(db, forum, user)
     if delegate.is_present != present:
-        delegate.is_present, delegate.present_marked_at = present, utcnow()
-        db.add(delegate)
+        presence.mark(db, delegate=delegate, forum=forum, present=present, at=utcnow(), actor=actor)
         db.flush()
-        record(
-            db,
-            actor_id=actor.id,
-            action="delegate.presence_marked",
-            obj=delegate,
-            forum_id=forum.id,
-            user_id=user.id,
-            present=present,
-        )
-        live.publish(
-            db, forum_id=saved_id(forum), kind="presence", present=len(queries.present_ids(db, saved_id(forum)))
-        )
+        presence.announce_presence(db, forum)
     return delegate
 
 

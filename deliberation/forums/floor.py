@@ -21,10 +21,11 @@ from ..i18n import N_, Nn_
 from ..params import number_or_none
 from ..validation import Checker
 from . import queries, rules
-from .agenda import DIRECTIONS
+from .agenda import check_direction, swap_places
 from .models import AgendaItem, AgendaStatus, Forum, Speaker, SpeakerStatus
 
 MIN_SPEAKING_SECONDS, MAX_SPEAKING_SECONDS = 30, 1800
+_LINE_ENDS = (N_("This speaker is already first in line."), N_("This speaker is already last in line."))
 
 
 def _locked(db: Session, item_id: int) -> tuple[AgendaItem, Forum]:
@@ -99,23 +100,11 @@ def _require_waiting(speaker: Speaker) -> None:
 
 def do_move_speaker(db: Session, *, speaker: Speaker, actor: User, direction: str) -> Speaker:
     """The chair swaps a waiting speaker with the one before or after them."""
-    check = Checker({"direction": direction})
-    check.choice("direction", DIRECTIONS)
-    check.done()
+    check_direction(direction)
     item, forum = _chairing(db, actor, speaker.agenda_item_id)
     db.refresh(speaker)
     _require_waiting(speaker)
-    neighbour = queries.get_waiting_neighbour(db, speaker, direction)
-    if neighbour is None:
-        raise Conflict(
-            "no_neighbour",
-            N_("This speaker is already first in line.")
-            if direction == "up"
-            else N_("This speaker is already last in line."),
-        )
-    speaker.position, neighbour.position = neighbour.position, speaker.position
-    db.add_all([speaker, neighbour])
-    db.flush()
+    swap_places(db, speaker, queries.get_waiting_neighbour(db, speaker, direction), direction, _LINE_ENDS)
     record(
         db,
         actor_id=actor.id,

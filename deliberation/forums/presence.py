@@ -75,26 +75,31 @@ def do_mark_present_many(
         delegate = by_user[user_id]
         if delegate.is_present == present:
             continue
-        delegate.is_present, delegate.present_marked_at = present, now
-        db.add(delegate)
+        mark(db, delegate=delegate, forum=forum, present=present, at=now, actor=actor, bulk=True)
         changed.append(delegate)
-        record(
-            db,
-            actor_id=actor.id,
-            action="delegate.presence_marked",
-            obj=delegate,
-            forum_id=forum.id,
-            user_id=user_id,
-            present=present,
-            bulk=True,
-        )
     db.flush()
     if changed:
-        _announce(db, forum)
+        announce_presence(db, forum)
     return changed
 
 
-def _announce(db: Session, forum: Forum) -> None:
+def mark(db: Session, *, delegate: Delegate, forum: Forum, present: bool, at: datetime, actor: User, **logged) -> None:
+    """The chair marks one delegate present or absent; the log keeps who did (and ``logged``)."""
+    delegate.is_present, delegate.present_marked_at = present, at
+    db.add(delegate)
+    record(
+        db,
+        actor_id=actor.id,
+        action="delegate.presence_marked",
+        obj=delegate,
+        forum_id=forum.id,
+        user_id=delegate.user_id,
+        present=present,
+        **logged,
+    )
+
+
+def announce_presence(db: Session, forum: Forum) -> None:
     """Tell the forum's open pages that presence (or the check-in code) changed: the hall screen
     and the console fetch their presence parts again."""
     forum_id = saved_id(forum)
@@ -145,7 +150,7 @@ def do_start_checkin(db: Session, *, forum: Forum, actor: User) -> Forum:
     db.add(forum)
     db.flush()
     record(db, actor_id=actor.id, action="checkin.code_renewed" if restarted else "checkin.started", obj=forum)
-    _announce(db, forum)
+    announce_presence(db, forum)
     return forum
 
 
@@ -157,7 +162,7 @@ def do_stop_checkin(db: Session, *, forum: Forum, actor: User) -> Forum:
         db.add(forum)
         db.flush()
         record(db, actor_id=actor.id, action="checkin.stopped", obj=forum)
-        _announce(db, forum)
+        announce_presence(db, forum)
     return forum
 
 
@@ -219,7 +224,7 @@ def check_self_check_in(db: Session, *, forum: Forum, actor: User, data: Mapping
     db.add(delegate)
     db.flush()
     record(db, actor_id=actor.id, action="delegate.checked_in", obj=delegate, forum_id=forum.id, user_id=actor.id)
-    _announce(db, forum)
+    announce_presence(db, forum)
     return CheckIn(present=True, tries_left=MAX_ATTEMPTS)
 
 

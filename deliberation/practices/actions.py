@@ -16,7 +16,7 @@ from ..places import queries as place_queries
 from ..reports.models import Report
 from ..taxonomy import SECTORS, THEMES
 from ..text.lemmas import lemma_text
-from ..validation import Checker
+from ..validation import Checker, read_text
 from . import rules
 from .models import ExperienceOffer, Practice
 
@@ -89,9 +89,7 @@ def _offer_experience(db: Session, *, hromada_code: str, actor: User, contact: s
 def check_hide_practice(db: Session, *, practice: Practice, actor: User, data: Mapping) -> Practice:
     """Hidden, never deleted: it leaves the library, its search and the register's counts."""
     require(rules.can_hide_practice(actor, practice))
-    check = Checker(data)
-    reason = check.text("reason", max_length=500)
-    check.done()
+    reason = read_text(data, "reason", max_length=500)
     hidden = col(Practice.hidden_at).is_(None)
     compare_and_set(
         db, practice, hidden, refusal=already_hidden(), hidden_at=utcnow(), hidden_by=actor.id, hidden_reason=reason
@@ -105,9 +103,7 @@ def check_restore_practice(db: Session, *, practice: Practice, actor: User, data
     """Back in the library, its search and the register's counts (unless its report is hidden); the
     audit log keeps who hid it and why, and who showed it again and why."""
     require(rules.can_restore_practice(actor, practice))
-    check = Checker(data)
-    reason = check.text("reason", max_length=500)
-    check.done()
+    reason = read_text(data, "reason", max_length=500)
     hidden_by, hidden_reason = practice.hidden_by, practice.hidden_reason
     hidden = col(Practice.hidden_at).is_not(None)
     compare_and_set(db, practice, hidden, refusal=not_hidden(), hidden_at=None, hidden_by=None, hidden_reason="")

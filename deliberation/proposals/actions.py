@@ -11,13 +11,13 @@ from sqlmodel import Session, col
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import compare_and_set, insert_unless_present, saved_id, table_of, utcnow
+from ..db import apply_changes, compare_and_set, insert_unless_present, saved_id, table_of, utcnow
 from ..errors import Conflict, already_hidden, not_hidden, require
 from ..forums.models import Forum
 from ..i18n import N_
 from ..params import id_or_none
 from ..taxonomy import SECTORS, THEMES
-from ..validation import Checker
+from ..validation import Checker, read_text
 from ..workshops.models import Workshop
 from . import rules
 from .models import (
@@ -76,9 +76,7 @@ def check_create_proposal(db: Session, *, actor: User, data: Mapping) -> Proposa
 def check_update_proposal(db: Session, *, proposal: Proposal, actor: User, data: Mapping) -> Proposal:
     require(rules.can_edit_proposal(actor, proposal))
     fields = _proposal_fields(data)
-    changed = sorted(k for k, v in fields.items() if getattr(proposal, k) != v)
-    for key in changed:
-        setattr(proposal, key, fields[key])
+    changed = apply_changes(proposal, fields)
     if changed:
         proposal.updated_at = utcnow()
         db.add(proposal)
@@ -111,9 +109,7 @@ def do_support(db: Session, *, proposal: Proposal, actor: User, support: bool) -
 
 def check_comment(db: Session, *, proposal: Proposal, actor: User, data: Mapping) -> ProposalComment:
     require(rules.can_comment_on_proposal(actor, proposal))
-    check = Checker(data)
-    body = check.text("body", max_length=COMMENT_MAX, multiline=True)
-    check.done()
+    body = read_text(data, "body", max_length=COMMENT_MAX, multiline=True)
     comment = ProposalComment(proposal_id=saved_id(proposal), author_id=saved_id(actor), body=body)
     db.add(comment)
     db.flush()
@@ -125,9 +121,7 @@ def check_comment(db: Session, *, proposal: Proposal, actor: User, data: Mapping
 def check_hide_comment(db: Session, *, comment: ProposalComment, actor: User, data: Mapping) -> ProposalComment:
     """The comment stays, seen by coordinators only; the log keeps who hid it and why."""
     require(rules.can_hide_proposal_comment(actor, comment))
-    check = Checker(data)
-    reason = check.text("reason", max_length=REASON_MAX, min_length=3)
-    check.done()
+    reason = read_text(data, "reason", max_length=REASON_MAX, min_length=3)
     hidden = col(ProposalComment.hidden_at).is_(None)
     compare_and_set(
         db, comment, hidden, refusal=already_hidden(), hidden_by=actor.id, hidden_at=utcnow(), hidden_reason=reason
@@ -146,9 +140,7 @@ def check_hide_comment(db: Session, *, comment: ProposalComment, actor: User, da
 def check_restore_comment(db: Session, *, comment: ProposalComment, actor: User, data: Mapping) -> ProposalComment:
     """Shown to everyone again; the log keeps who hid it and why, and who showed it again and why."""
     require(rules.can_restore_proposal_comment(actor, comment))
-    check = Checker(data)
-    reason = check.text("reason", max_length=REASON_MAX, min_length=3)
-    check.done()
+    reason = read_text(data, "reason", max_length=REASON_MAX, min_length=3)
     hidden_by, hidden_reason = comment.hidden_by, comment.hidden_reason
     hidden = col(ProposalComment.hidden_at).is_not(None)
     compare_and_set(db, comment, hidden, refusal=not_hidden(), hidden_by=None, hidden_at=None, hidden_reason="")
@@ -223,9 +215,7 @@ def check_accept_proposal(db: Session, *, proposal: Proposal, actor: User, data:
 
 def check_decline_proposal(db: Session, *, proposal: Proposal, actor: User, data: Mapping) -> Proposal:
     require(rules.can_decide_proposal(actor, proposal))
-    check = Checker(data)
-    reason = check.text("reason", max_length=REASON_MAX, multiline=True, min_length=3)
-    check.done()
+    reason = read_text(data, "reason", max_length=REASON_MAX, multiline=True, min_length=3)
     _decide(
         db,
         proposal,

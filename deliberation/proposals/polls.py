@@ -22,7 +22,6 @@ earlier one (the log keeps that it changed, not what it was).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 
 from sqlalchemy import delete, event, update
 from sqlalchemy.exc import IntegrityError
@@ -31,9 +30,9 @@ from sqlmodel import Session, col
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import db_now, saved_id, table_of
+from ..db import add_or_find, db_now, saved_id, table_of
 from ..errors import Conflict, require
-from ..i18n import DISPLAY_ZONE, N_, Nn_
+from ..i18n import N_, Nn_
 from ..params import BadValue, ids
 from ..validation import Checker, clean_line
 from . import queries, rules
@@ -55,20 +54,6 @@ _PENDING = "delib_poll_answers"
 
 def closed_error() -> Conflict:
     return Conflict("poll_closed", N_("This poll has closed; answers are no longer taken."))
-
-
-def _closing_time(check: Checker, data: Mapping, now: datetime) -> datetime | None:
-    """Typed in Kyiv time (``datetime-local``), stored in UTC."""
-    raw = str(data.get("closes_at", "") or "").strip()
-    try:
-        local = datetime.fromisoformat(raw)
-    except ValueError:
-        check.fail("closes_at", "invalid_time", N_("Please give the closing date and time."))
-        return None
-    moment = (local.replace(tzinfo=DISPLAY_ZONE) if local.tzinfo is None else local).astimezone(UTC)
-    if moment <= now:
-        check.fail("closes_at", "time_in_past", N_("The closing time must be in the future."))
-    return moment
 
 
 def _multi(data: Mapping, name: str) -> list:
@@ -124,7 +109,7 @@ def check_create_poll(db: Session, *, actor: User, data: Mapping) -> Poll:
     title = check.text("title", max_length=TITLE_MAX, min_length=5)
     description = check.text("description", max_length=DESCRIPTION_MAX, required=False, multiline=True)
     mode = check.choice("mode", PollMode)
-    closes_at = _closing_time(check, data, queries.database_time(db))
+    closes_at = check.closing_time("closes_at", now=queries.database_time(db))
     options = _options(db, check, data)
     check.done()
     assert closes_at is not None  # the checker refused otherwise
@@ -196,17 +181,13 @@ def _answer_row(db: Session, poll: Poll, actor: User) -> PollAnswer:
     lets one in, and the other becomes a change of it."""
     answer = queries.get_answer(db, poll_id=saved_id(poll), user_id=saved_id(actor))
     if answer is None:
-        answer = PollAnswer(poll_id=saved_id(poll), user_id=saved_id(actor))
-        try:
-            # Added inside the savepoint, so a refused row leaves with it and nothing is retried.
-            with db.begin_nested():
-                db.add(answer)
-                db.flush()
+        answer, added = add_or_find(
+            db,
+            PollAnswer(poll_id=saved_id(poll), user_id=saved_id(actor)),
+            lambda: queries.get_answer(db, poll_id=saved_id(poll), user_id=saved_id(actor)),
+        )
+        if added:
             return answer
-        except IntegrityError:
-            answer = queries.get_answer(db, poll_id=saved_id(poll), user_id=saved_id(actor))
-            if answer is None:
-                raise
     answer.changes += 1
     db.add(answer)
     db.flush()

@@ -19,7 +19,7 @@ from ..notifications.actions import notify, shortened
 from ..notifications.models import NotificationKind
 from ..places import queries as place_queries
 from ..resolutions.models import Resolution
-from ..validation import Checker
+from ..validation import Checker, read_text
 from . import queries, rules
 from .models import Report, ReportStatus, ReportVersion
 
@@ -159,9 +159,7 @@ def check_hide_report(db: Session, *, report: Report, actor: User, data: Mapping
     """Hidden, never deleted: coordinators still see it with the reason; it leaves every public
     page and every count, and the audit log keeps who and why."""
     require(rules.can_hide_report(actor, report))
-    check = Checker(data)
-    reason = check.text("reason", max_length=500)
-    check.done()
+    reason = read_text(data, "reason", max_length=500)
     hidden = col(Report.hidden_at).is_(None)
     compare_and_set(
         db, report, hidden, refusal=already_hidden(), hidden_at=utcnow(), hidden_by=actor.id, hidden_reason=reason
@@ -197,9 +195,7 @@ def check_restore_report(db: Session, *, report: Report, actor: User, data: Mapp
     """Shown again, on every page and in every count; the audit log keeps who hid it and why, and
     who showed it again and why."""
     require(rules.can_restore_report(actor, report))
-    check = Checker(data)
-    reason = check.text("reason", max_length=500)
-    check.done()
+    reason = read_text(data, "reason", max_length=500)
     hidden_by, hidden_reason = report.hidden_by, report.hidden_reason
     hidden = col(Report.hidden_at).is_not(None)
     compare_and_set(db, report, hidden, refusal=not_hidden(), hidden_at=None, hidden_by=None, hidden_reason="")

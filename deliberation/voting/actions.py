@@ -12,7 +12,6 @@ row, which also waits for ballots being written at that moment (see migrations/v
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 
 from sqlmodel import Session
 
@@ -28,7 +27,7 @@ from ..drafting.queries import get_document
 from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError, require
 from ..forums import queries as forum_queries
 from ..forums.models import AgendaItem, AgendaStatus, Forum, ForumStatus
-from ..i18n import DISPLAY_ZONE, N_, gettext
+from ..i18n import N_, gettext
 from ..params import number_or_none
 from ..validation import Checker
 from . import ballots, queries, rules
@@ -56,7 +55,7 @@ def _rule_fields(check: Checker, data: Mapping) -> dict:
     num, den = form_int(data.get("quorum_num"), 1), form_int(data.get("quorum_den"), 2)
     if num is None or den is None or not (0 <= num <= den and 1 <= den <= MAX_QUORUM_DEN):
         check.fail("quorum_num", "invalid_quorum", N_("The quorum must be a share from 0 to 1, such as 1/2 or 2/3."))
-    closes_at = _closing_time(check, data) if mode == VoteMode.REMOTE else None
+    closes_at = check.closing_time("closes_at", now=utcnow()) if mode == VoteMode.REMOTE else None
     return dict(
         threshold=threshold,
         quorum_base=quorum_base,
@@ -73,20 +72,6 @@ def form_int(value, default: int | None = None) -> int | None:
     if value in (None, ""):
         return default
     return number_or_none(value, minimum=0)
-
-
-def _closing_time(check: Checker, data: Mapping) -> datetime | None:
-    """A remote vote's closing time, typed in Kyiv time (``datetime-local``), stored in UTC."""
-    raw = str(data.get("closes_at", "") or "").strip()
-    try:
-        local = datetime.fromisoformat(raw)
-    except ValueError:
-        check.fail("closes_at", "invalid_time", N_("Please give the closing date and time."))
-        return None
-    moment = (local.replace(tzinfo=DISPLAY_ZONE) if local.tzinfo is None else local).astimezone(UTC)
-    if moment <= utcnow():
-        check.fail("closes_at", "time_in_past", N_("The closing time must be in the future."))
-    return moment
 
 
 def check_prepare_vote(db: Session, *, item: AgendaItem, forum: Forum, actor: User, data: Mapping) -> Vote:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from starlette.responses import Response
@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from .. import mail
 from ..accounts import actions, credentials, queries, registration, sessions
+from ..accounts.models import User
 from ..db import saved_id
 from ..i18n import gettext, reset_locale, set_locale
 from ..notifications.delivery import queue_mail
@@ -133,17 +134,41 @@ def _without_passwords(form: Mapping[str, Any]) -> dict:
 def register_confirm(ctx: Ctx) -> Response:
     token = unmask_token(ctx.request.path_params["token"])
     pending = registration.get_valid_pending(ctx.db, token)
-    if pending is None:
-        return ctx.render("accounts/register_confirm.html", {"pending": None, "errors": {}}, status=404)
+    return _emailed_link_form(
+        ctx,
+        "register_confirm",
+        token,
+        {"pending": pending},
+        valid=pending is not None,
+        save=lambda: registration.check_confirm_registration(ctx.db, token=token, data=ctx.form),
+        welcome=gettext("Welcome! Your account is ready. Find a workshop to join below."),
+        then="workshops",
+    )
+
+
+def _emailed_link_form(
+    ctx: Ctx,
+    route: str,
+    token: str,
+    context: dict,
+    *,
+    valid: bool,
+    save: Callable[[], User],
+    welcome: str,
+    then: str,
+) -> Response:
+    """The page of an e-mailed link (``accounts/<route>.html``): a 404 once the link is used or
+    stale; else its form of passwords, which signs the person in with ``welcome`` and goes ``then``."""
+    template = f"accounts/{route}.html"
+    if not valid:
+        return ctx.render(template, context | {"errors": {}}, status=404)
     return form_page(
         ctx,
-        "accounts/register_confirm.html",
-        _masked_address(ctx, "register_confirm", token) | {"pending": pending},
+        template,
+        _masked_address(ctx, route, token) | context,
         kept=_no_passwords,
-        save=lambda: registration.check_confirm_registration(ctx.db, token=token, data=ctx.form),
-        done=lambda user: _welcome(
-            ctx, user, gettext("Welcome! Your account is ready. Find a workshop to join below."), "workshops"
-        ),
+        save=save,
+        done=lambda user: _welcome(ctx, user, welcome, then),
     )
 
 
@@ -210,15 +235,16 @@ def _reset_message(ctx: Ctx, user, link: str) -> mail.Message:
 @endpoint(private=True)
 def password_reset(ctx: Ctx) -> Response:
     token = unmask_token(ctx.request.path_params["token"])
-    if credentials.get_valid_reset(ctx.db, token) is None:
-        return ctx.render("accounts/password_reset.html", {"valid": False, "errors": {}}, status=404)
-    return form_page(
+    valid = credentials.get_valid_reset(ctx.db, token) is not None
+    return _emailed_link_form(
         ctx,
-        "accounts/password_reset.html",
-        _masked_address(ctx, "password_reset", token) | {"valid": True},
-        kept=_no_passwords,
+        "password_reset",
+        token,
+        {"valid": valid},
+        valid=valid,
         save=lambda: credentials.check_reset_password(ctx.db, token=token, data=ctx.form),
-        done=lambda user: _welcome(ctx, user, gettext("Your new password is set and you are signed in."), "home"),
+        welcome=gettext("Your new password is set and you are signed in."),
+        then="home",
     )
 
 

@@ -13,9 +13,10 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+from sqlmodel import Session
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -285,10 +286,7 @@ def forum_list(ctx: Ctx) -> Response:
 
 @api_endpoint
 def forum_detail(ctx: Ctx) -> Response:
-    forum_id = ctx.request.path_params["forum_id"]
-    forum = get_forum(ctx.db, forum_id) if forum_id <= ID_MAX else None
-    if forum is None:
-        raise NotFound("forum_not_found", N_("There is no such forum."))
+    forum = _named(ctx, "forum_id", get_forum, NotFound("forum_not_found", N_("There is no such forum.")))
     refs = queries.list_resolution_refs(ctx.db, forum_id=forum.id)
     return JSONResponse(serializers.forum(forum, _urls(ctx), resolutions=refs), headers={"Cache-Control": LIST_CACHE})
 
@@ -308,11 +306,21 @@ def workshop_list(ctx: Ctx) -> Response:
 
 @api_endpoint
 def workshop_detail(ctx: Ctx) -> Response:
-    workshop_id = ctx.request.path_params["workshop_id"]
-    workshop = get_workshop(ctx.db, workshop_id) if workshop_id <= ID_MAX else None
-    if workshop is None:
-        raise NotFound("workshop_not_found", N_("There is no such workshop."))
+    missing = NotFound("workshop_not_found", N_("There is no such workshop."))
+    workshop = _named(ctx, "workshop_id", get_workshop, missing)
     refs = queries.list_resolution_refs(ctx.db, workshop_id=workshop.id)
     return JSONResponse(
         serializers.workshop(workshop, _urls(ctx), resolutions=refs), headers={"Cache-Control": LIST_CACHE}
     )
+
+
+_Row = TypeVar("_Row")
+
+
+def _named(ctx: Ctx, name: str, get: Callable[[Session, int], _Row | None], missing: NotFound) -> _Row:
+    """The row the path's id ``name`` names; an id past what the database stores names nothing."""
+    row_id = ctx.request.path_params[name]
+    row = get(ctx.db, row_id) if row_id <= ID_MAX else None
+    if row is None:
+        raise missing
+    return row

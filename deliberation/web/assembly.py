@@ -4,6 +4,9 @@ Delegates and proxies are in web/delegates.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -127,20 +130,22 @@ def agenda_add(ctx: Ctx) -> Response:
 
 @endpoint
 def agenda_accept(ctx: Ctx) -> Response:
-    actor = ctx.require_actor()
-    forum = loaders.forum(ctx)
-    agenda.do_accept_item(ctx.db, item=_entry(ctx, forum).item, actor=actor)
-    ctx.flash(gettext("The text is on the agenda."))
-    return ctx.redirect("forum", forum_id=forum.id, fragment="agenda")
+    return _decide_submission(ctx, agenda.do_accept_item, gettext("The text is on the agenda."), "agenda")
 
 
 @endpoint
 def agenda_return(ctx: Ctx) -> Response:
+    flash = gettext("The text is returned to its workshop with your reason; it is a draft again.")
+    return _decide_submission(ctx, partial(agenda.check_return_item, data=ctx.form), flash, "returned")
+
+
+def _decide_submission(ctx: Ctx, decide: Callable[..., object], flash: str, fragment: str) -> Response:
+    """The chair takes a submitted text onto the agenda or returns it; back to that part of the forum's page."""
     actor = ctx.require_actor()
     forum = loaders.forum(ctx)
-    agenda.check_return_item(ctx.db, item=_entry(ctx, forum).item, actor=actor, data=ctx.form)
-    ctx.flash(gettext("The text is returned to its workshop with your reason; it is a draft again."))
-    return ctx.redirect("forum", forum_id=forum.id, fragment="returned")
+    decide(ctx.db, item=_entry(ctx, forum).item, actor=actor)
+    ctx.flash(flash)
+    return ctx.redirect("forum", forum_id=forum.id, fragment=fragment)
 
 
 @endpoint

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from email.utils import format_datetime as http_date
 
@@ -270,17 +271,18 @@ def session_cancel(ctx: Ctx) -> Response:
 
 @endpoint
 def session_register(ctx: Ctx) -> Response:
-    actor = ctx.require_actor()
-    session, _ = _session(ctx)
-    actions.do_register(ctx.db, session=session, actor=actor, now=utcnow())
-    ctx.flash(gettext("You are registered for this session."))
-    return ctx.redirect("session", session_id=session.id)
+    return _registration(ctx, actions.do_register, gettext("You are registered for this session."))
 
 
 @endpoint
 def session_withdraw(ctx: Ctx) -> Response:
+    return _registration(ctx, actions.do_withdraw, gettext("Your registration is withdrawn."))
+
+
+def _registration(ctx: Ctx, change: Callable[..., object], flash: str) -> Response:
+    """Register for a session or withdraw: the actor's own place, back to the session's page."""
     actor = ctx.require_actor()
     session, _ = _session(ctx)
-    actions.do_withdraw(ctx.db, session=session, actor=actor, now=utcnow())
-    ctx.flash(gettext("Your registration is withdrawn."))
+    change(ctx.db, session=session, actor=actor, now=utcnow())
+    ctx.flash(flash)
     return ctx.redirect("session", session_id=session.id)

@@ -7,6 +7,7 @@ of these addresses answers 404 (``loaders.consultation``), as if it did not exis
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -178,17 +179,19 @@ def consultation_assign(ctx: Ctx) -> Response:
 
 @endpoint
 def consultation_close(ctx: Ctx) -> Response:
-    consultation = loaders.consultation(ctx)
-    actions.do_close_consultation(ctx.db, consultation=consultation, actor=ctx.require_actor())
-    ctx.flash(gettext("The consultation is closed. You can reopen it if you need to."))
-    return ctx.redirect("consultation", consultation_id=consultation.id)
+    flash = gettext("The consultation is closed. You can reopen it if you need to.")
+    return _open_or_close(ctx, actions.do_close_consultation, flash)
 
 
 @endpoint
 def consultation_reopen(ctx: Ctx) -> Response:
+    return _open_or_close(ctx, actions.do_reopen_consultation, gettext("The consultation is open again."))
+
+
+def _open_or_close(ctx: Ctx, change: Callable[..., object], flash: str) -> Response:
     consultation = loaders.consultation(ctx)
-    actions.do_reopen_consultation(ctx.db, consultation=consultation, actor=ctx.require_actor())
-    ctx.flash(gettext("The consultation is open again."))
+    change(ctx.db, consultation=consultation, actor=ctx.require_actor())
+    ctx.flash(flash)
     return ctx.redirect("consultation", consultation_id=consultation.id)
 
 

@@ -15,6 +15,7 @@ transaction is the endpoint's, as for any handler.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any, TypeVar
 
 from starlette.responses import Response
@@ -64,3 +65,15 @@ def form_page(
     if flash:
         ctx.flash(flash)
     return done(saved)
+
+
+def saved_values(row: object, *names: str) -> dict[str, Any]:
+    """What an edit form shows first: the saved row's ``names``, a date as ``<input type=date>``
+    takes it (YYYY-MM-DD) and nothing as an empty field."""
+    return {name: _shown(getattr(row, name)) for name in names}
+
+
+def _shown(value: Any) -> Any:
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, date) else value

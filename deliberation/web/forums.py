@@ -12,10 +12,10 @@ from ..forums import actions, queries, rules
 from ..forums.models import Forum, ForumStatus
 from ..i18n import N_, gettext
 from ..library import queries as library_queries
-from . import loaders
+from . import loaders, params
 from .console import checkin_box
 from .context import Ctx, endpoint
-from .form_page import form_page
+from .form_page import form_page, saved_values
 from .live import vote_call_context
 
 
@@ -31,8 +31,7 @@ def routes() -> list[Route]:
 
 @endpoint
 def forum_list(ctx: Ctx) -> Response:
-    status = ctx.request.query_params.get("status", "")
-    status = status if status in ForumStatus.__members__.values() else ""
+    status = params.choice_or_empty(ctx.request.query_params.get("status"), ForumStatus.__members__.values())
     return ctx.render(
         "forums/list.html",
         {
@@ -64,16 +63,13 @@ def forum_edit(ctx: Ctx) -> Response:
         ctx,
         "forums/form.html",
         {"forum": forum},
-        initial=lambda: _values(forum),
+        initial=lambda: saved_values(
+            forum, "title", "theme", "description", "place", "is_online", "starts_on", "ends_on"
+        ),
         save=lambda: actions.check_update_forum(ctx.db, forum=forum, actor=ctx.require_actor(), data=ctx.form),
         flash=gettext("The forum is saved."),
         done=lambda _: ctx.redirect("forum", forum_id=forum.id),
     )
-
-
-def _values(forum: Forum) -> dict:
-    values = {k: getattr(forum, k) for k in ("title", "theme", "description", "place", "is_online")}
-    return values | {"starts_on": forum.starts_on.isoformat(), "ends_on": forum.ends_on.isoformat()}
 
 
 @endpoint

@@ -7,6 +7,8 @@ instead, since the draft may well be theirs once they have.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from starlette.requests import Request
 
 from ..consultations import queries as consultation_queries
@@ -28,25 +30,37 @@ from ..workshops.models import Membership, Workshop
 from . import params
 from .context import Ctx
 
+_Row = TypeVar("_Row")
+
 
 def _path_id(request: Request, name: str) -> int:
     value: int = request.path_params[name]
     return value
 
 
+def _found(row: _Row | None, missing: NotFound) -> _Row:
+    if row is None:
+        raise missing
+    return row
+
+
+def _unseen(ctx: Ctx, missing: NotFound) -> NotFound:
+    """The 404 for what the actor may not read; someone signed out with the built-in accounts is
+    asked to sign in first (the module's docstring says why)."""
+    if ctx.actor is None and ctx.app_state.identity is None:
+        ctx.require_actor()
+    return missing
+
+
 def forum(ctx: Ctx, forum_id: int | None = None) -> Forum:
     """The forum ``forum_id``, or else the one the path names."""
     found = forum_queries.get_forum(ctx.db, _path_id(ctx.request, "forum_id") if forum_id is None else forum_id)
-    if found is None:
-        raise NotFound("forum_not_found", N_("There is no such forum."))
-    return found
+    return _found(found, NotFound("forum_not_found", N_("There is no such forum.")))
 
 
 def workshop(ctx: Ctx) -> Workshop:
     found = workshop_queries.get_workshop(ctx.db, _path_id(ctx.request, "workshop_id"))
-    if found is None:
-        raise NotFound("workshop_not_found", N_("There is no such workshop."))
-    return found
+    return _found(found, NotFound("workshop_not_found", N_("There is no such workshop.")))
 
 
 def membership(ctx: Ctx, workshop_id: int) -> Membership | None:
@@ -71,9 +85,7 @@ def document_view(ctx: Ctx, document_id: int | None = None, number: int | None =
         raise revision_not_found() if number else document_not_found()
     if not can_read_document(ctx.actor, view.document):
         # Drafts are for members: to everyone else they do not exist.
-        if ctx.actor is None and ctx.app_state.identity is None:
-            ctx.require_actor()
-        raise document_not_found()
+        raise _unseen(ctx, document_not_found())
     return view
 
 
@@ -100,17 +112,13 @@ def consultation(ctx: Ctx) -> Consultation:
     anyone else it does not exist (404, the same answer as for an id nobody used)."""
     found = consultation_queries.get_consultation(ctx.db, _path_id(ctx.request, "consultation_id"))
     if found is None or not can_read_consultation(ctx.actor, found):
-        if ctx.actor is None and ctx.app_state.identity is None:
-            ctx.require_actor()
-        raise consultation_not_found()
+        raise _unseen(ctx, consultation_not_found())
     return found
 
 
 def proposal(ctx: Ctx) -> Proposal:
     found = proposal_queries.get_proposal(ctx.db, _path_id(ctx.request, "proposal_id"))
-    if found is None:
-        raise NotFound("proposal_not_found", N_("There is no such proposal."))
-    return found
+    return _found(found, NotFound("proposal_not_found", N_("There is no such proposal.")))
 
 
 def proposal_comment(ctx: Ctx) -> ProposalComment:
@@ -123,6 +131,4 @@ def proposal_comment(ctx: Ctx) -> ProposalComment:
 
 def poll(ctx: Ctx) -> Poll:
     found = proposal_queries.get_poll(ctx.db, _path_id(ctx.request, "poll_id"))
-    if found is None:
-        raise NotFound("poll_not_found", N_("There is no such poll."))
-    return found
+    return _found(found, NotFound("poll_not_found", N_("There is no such poll.")))

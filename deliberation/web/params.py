@@ -16,6 +16,7 @@ from ..params import (  # noqa: F401 (re-exported for handlers)
     PAGE_MAX,
     BadValue,
     choice,
+    choice_or_empty,
     day,
     flag,
     id_or_none,

@@ -54,7 +54,7 @@ def practice_library(ctx: Ctx) -> Response:
     context = {
         "filters": wanted,
         "found": found,
-        "oblasts": place_queries.list_oblasts(ctx.db),
+        "oblasts": [(place.code, place.label) for place in place_queries.list_oblasts(ctx.db)],
         "page_hrefs": {n: _page_href(ctx, wanted, n) for n in range(1, found.pages + 1)} if found.pages > 1 else {},
     }
     if ctx.is_htmx:

@@ -18,7 +18,7 @@ from ..text.units import render_text_units
 from ..workshops.queries import list_workshops
 from . import loaders, params
 from .context import Ctx, endpoint
-from .form_page import form_page
+from .form_page import form_page, saved_values
 
 
 def routes() -> list[Route]:
@@ -122,7 +122,7 @@ def proposal_edit(ctx: Ctx) -> Response:
         ctx,
         "proposals/form.html",
         {"proposal": proposal, **(_tag_values(proposal) if ctx.reads else _typed_tags(ctx))},
-        initial=lambda: {"kind": proposal.kind, "title": proposal.title, "description": proposal.description},
+        initial=lambda: saved_values(proposal, "kind", "title", "description"),
         save=lambda: actions.check_update_proposal(ctx.db, proposal=proposal, actor=ctx.require_actor(), data=ctx.form),
         flash=gettext("The proposal is saved."),
         done=lambda _: ctx.redirect("proposal", proposal_id=proposal.id),

@@ -18,7 +18,7 @@ from ..workshops import actions, queries, rules
 from ..workshops.models import Workshop, WorkshopKind
 from . import loaders, params
 from .context import Ctx, endpoint
-from .form_page import form_page
+from .form_page import form_page, saved_values
 
 
 def routes() -> list[Route]:
@@ -46,8 +46,7 @@ def routes() -> list[Route]:
 
 @endpoint
 def workshop_list(ctx: Ctx) -> Response:
-    kind = ctx.request.query_params.get("kind", "")
-    kind = kind if kind in WorkshopKind.__members__.values() else ""
+    kind = params.choice_or_empty(ctx.request.query_params.get("kind"), WorkshopKind.__members__.values())
     return ctx.render(
         "workshops/list.html",
         {
@@ -80,19 +79,13 @@ def workshop_edit(ctx: Ctx) -> Response:
         ctx,
         "workshops/form.html",
         {"workshop": workshop},
-        initial=lambda: _values(workshop),
+        initial=lambda: saved_values(
+            workshop, "kind", "title", "topic", "description", "place", "is_online", "starts_on", "ends_on"
+        ),
         save=lambda: actions.check_update_workshop(ctx.db, workshop=workshop, actor=ctx.require_actor(), data=ctx.form),
         flash=gettext("The workshop is saved."),
         done=lambda _: ctx.redirect("workshop", workshop_id=workshop.id),
     )
-
-
-def _values(workshop: Workshop) -> dict:
-    values = {k: getattr(workshop, k) for k in ("kind", "title", "topic", "description", "place", "is_online")}
-    return values | {
-        "starts_on": workshop.starts_on.isoformat() if workshop.starts_on else "",
-        "ends_on": workshop.ends_on.isoformat() if workshop.ends_on else "",
-    }
 
 
 def _page_context(ctx: Ctx, workshop_id: int) -> dict:

@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import saved_id, utcnow
+from ..db import apply_changes, flush_or_refuse, saved_id, utcnow
 from ..errors import Conflict, NotFound, require
 from ..hooks import FacilitatorAppointed, MembershipDecided, MembershipRequested, announce
 from ..i18n import N_
-from ..validation import Checker
+from ..validation import Checker, read_text
 from . import queries, rules
 from .models import Membership, MembershipStatus, Workshop, WorkshopKind
 
@@ -27,14 +26,10 @@ def _workshop_fields(data: Mapping[str, str]) -> dict[str, Any]:
         title=check.text("title", max_length=200, min_length=3),
         topic=check.text("topic", max_length=200),
         description=check.text("description", max_length=5000, required=False, multiline=True),
-        starts_on=check.date("starts_on", required=False),
-        ends_on=check.date("ends_on", required=False),
-        is_online=check.flag("is_online"),
-        place=check.text("place", max_length=200, required=False),
+        **check.dates_and_place(
+            dates_required=False, place_message=N_("Please give a place, or mark the workshop as online.")
+        ),
     )
-    check.date_order("starts_on", fields["starts_on"], "ends_on", fields["ends_on"])
-    if not fields["is_online"] and not fields["place"]:
-        check.fail("place", "place_required", N_("Please give a place, or mark the workshop as online."))
     check.done()
     return fields
 
@@ -59,9 +54,7 @@ def check_create_workshop(db: Session, *, actor: User, data: Mapping[str, str]) 
 def check_update_workshop(db: Session, *, workshop: Workshop, actor: User, data: Mapping[str, str]) -> Workshop:
     require(rules.can_edit_workshop(actor))
     fields = _workshop_fields(data)
-    changed = sorted(k for k, v in fields.items() if getattr(workshop, k) != v)
-    for key in changed:
-        setattr(workshop, key, fields[key])
+    changed = apply_changes(workshop, fields)
     db.add(workshop)
     db.flush()
     if changed:
@@ -74,20 +67,13 @@ def check_request_membership(db: Session, *, workshop: Workshop, actor: User, me
     membership = queries.get_membership(db, workshop_id=saved_id(workshop), user_id=actor.id)
     if not rules.can_request_to_join(actor, membership):
         raise Conflict("already_member", N_("You have already asked to join or are a member."))
-    check = Checker({"message": message})
-    message = check.text("message", max_length=1000, required=False, multiline=True)
-    check.done()
+    message = read_text({"message": message}, "message", max_length=1000, required=False, multiline=True)
     if membership is None:
         membership = Membership(workshop_id=saved_id(workshop), user_id=saved_id(actor))
     membership.status, membership.message = MembershipStatus.PENDING, message
     membership.requested_at, membership.decided_at, membership.decided_by = utcnow(), None, None
-    db.add(membership)
-    try:
-        with db.begin_nested():
-            db.flush()
-    except IntegrityError as exc:
-        # A double click sent two requests; the unique index let only one through.
-        raise Conflict("already_member", N_("You have already asked to join or are a member.")) from exc
+    # A double click sent two requests; the unique index lets only one through.
+    flush_or_refuse(db, Conflict("already_member", N_("You have already asked to join or are a member.")), membership)
     record(db, actor_id=actor.id, action="membership.requested", obj=membership, workshop_id=workshop.id)
     announce(db, MembershipRequested(workshop_id=saved_id(workshop), user_id=saved_id(actor)))
     events.queue(db, events.membership_requested, workshop_id=workshop.id, user_id=actor.id)

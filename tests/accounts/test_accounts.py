@@ -13,6 +13,8 @@ from deliberation.audit.models import AuditEntry
 from deliberation.testing import PASSWORD, csrf_token, mailed_path, make_user, post, sign_in
 from deliberation.web.sessions import COOKIE_NAME
 
+from .invitations import invitation_token
+
 NEW = {
     "email": "olha@example.org",
     "display_name": "Ольга Руденко",
@@ -79,14 +81,7 @@ def test_invitation_only_mode_refuses_registration_without_a_link(client, db):
 
 
 def test_invitation_link_works_once(client, db):
-    coordinator = make_user(db, coordinator=True)
-    db.commit()
-    sign_in(client, coordinator.email)
-    post(client, "/admin/registration", {"mode": "invitation"})
-    page = post(client, "/admin/invitations", {"note": "для Ольги"})
-    link = re.search(r'value="(http://testserver/register\?invite=[^"]+)"', page.text).group(1)
-    token = link.split("invite=")[1]
-    client.post("/logout", data={"csrf_token": csrf_token(client)})
+    token = invitation_token(client, db, "для Ольги")
     assert _register_and_confirm(client, db, {**NEW, "invite": token}).status_code == 303
     client.post("/logout", data={"csrf_token": csrf_token(client)})
     second = post(client, "/register", {**NEW, "email": "other@example.org", "invite": token})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -13,6 +12,8 @@ from deliberation.accounts.models import LoginFailure, PendingRegistration, User
 from deliberation.audit.models import AuditEntry
 from deliberation.db import utcnow
 from deliberation.testing import csrf_from, csrf_token, letters_to, mailed_path, make_user, post, sign_in
+
+from .invitations import invitation_token
 
 FORM = {
     "email": "olha@example.org",
@@ -199,13 +200,7 @@ def test_the_letters_come_in_their_readers_language(client, db):
 
 
 def test_an_invitation_is_spent_when_the_registration_is_finished(client, db):
-    coordinator = make_user(db, coordinator=True)
-    db.commit()
-    sign_in(client, coordinator.email)
-    post(client, "/admin/registration", {"mode": "invitation"})
-    page = post(client, "/admin/invitations", {"note": "для Ольги"})
-    token = re.search(r'value="http://testserver/register\?invite=([^"]+)"', page.text).group(1)
-    client.post("/logout", data={"csrf_token": csrf_token(client)})
+    token = invitation_token(client, db, "для Ольги")
     assert _register(client, invite=token).status_code == 200
     path = _confirm_path(db)
     assert post(client, path, CHOSEN, token_page=path).status_code == 303
@@ -219,13 +214,7 @@ def test_an_invitation_is_spent_when_the_registration_is_finished(client, db):
 
 
 def test_an_invitation_used_meanwhile_makes_no_second_account_while_registration_is_by_invitation(client, db):
-    coordinator = make_user(db, coordinator=True)
-    db.commit()
-    sign_in(client, coordinator.email)
-    post(client, "/admin/registration", {"mode": "invitation"})
-    page = post(client, "/admin/invitations", {"note": "одне запрошення"})
-    token = re.search(r'value="http://testserver/register\?invite=([^"]+)"', page.text).group(1)
-    client.post("/logout", data={"csrf_token": csrf_token(client)})
+    token = invitation_token(client, db, "одне запрошення")
     assert _register(client, invite=token).status_code == 200
     assert _register(client, email="second@example.org", invite=token).status_code == 200
     first, second = _confirm_path(db), _confirm_path(db, "second@example.org")

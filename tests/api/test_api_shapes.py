@@ -11,16 +11,7 @@ from deliberation.api.openapi import build_openapi
 from deliberation.drafting.models import DOCUMENT_KINDS
 from deliberation.web.api import JSONResponse
 
-TALLY = {
-    "for": 12,
-    "against": 3,
-    "abstain": 1,
-    "registered": 20,
-    "present": 18,
-    "participants": 16,
-    "quorum_reached": True,
-    "hand_counted": False,
-}
+from .world import TALLY
 
 
 def test_a_shape_refuses_a_field_the_document_does_not_name():

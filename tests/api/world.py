@@ -11,6 +11,18 @@ from sqlmodel import Session
 from deliberation.forums.models import AgendaItem
 from deliberation.testing import make_closed_vote, make_document, make_forum, make_resolution, make_user, make_workshop
 
+# The tally of every resolution in the world: the vote make_resolution closes by default.
+TALLY = {
+    "for": 12,
+    "against": 3,
+    "abstain": 1,
+    "registered": 20,
+    "present": 18,
+    "participants": 16,
+    "quorum_reached": True,
+    "hand_counted": False,
+}
+
 BODY = (
     "Форум мережі звертається до міських рад.\n\n"
     "1. Запровадити громадський бюджет у кожній громаді.\n"

@@ -16,20 +16,12 @@ import pytest
 from deliberation import create_app, migrate
 from deliberation.db import make_engine
 from deliberation.settings import Settings
+from deliberation.tour import CHROMIUM, CHROMIUM_ARGS
 
 from .browser_helpers import assert_no_console_errors, reset_console_log, serve
 
 HERE = Path(__file__).resolve().parent
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true")
 
 
@@ -73,7 +65,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=list(CHROMIUM_ARGS))
         yield chromium
         chromium.close()
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from deliberation.discussion.actions import check_propose_amendment, do_accept_amendment
+from deliberation.drafting import queries as drafting_queries
 from deliberation.drafting.actions import check_save_revision
 from deliberation.testing import make_document, make_user, make_workshop
 from deliberation.workshops.queries import get_membership
@@ -12,6 +14,25 @@ BODY = """# Петиція про ремонт водогону
 
 1. Провести обстеження мереж.
 2. Передбачити кошти в бюджеті."""
+
+
+def pid_of(db, document, startswith):
+    """The id of the paragraph of the document's newest version that starts with ``startswith``."""
+    head = drafting_queries.get_revision(db, document_id=document.id, number=document.head_number)
+    return next(p.pid for p in drafting_queries.paragraphs_of(head) if p.text.startswith(startswith))
+
+
+def propose(db, document, actor, *, kind, at, **fields):
+    """``actor`` proposes an amendment of ``kind`` to the paragraph starting with ``at``."""
+    data = {"kind": kind, "pid": pid_of(db, document, at), **fields}
+    return check_propose_amendment(db, document=document, actor=actor, data=data)
+
+
+def accept(db, people, document, amendment, membership_of, who="facilitator"):
+    """``who`` (of ``people``) accepts the amendment into a new version."""
+    return do_accept_amendment(
+        db, amendment=amendment, document=document, actor=people[who], membership=membership_of(who)
+    )
 
 
 @pytest.fixture

@@ -7,33 +7,24 @@ import re
 
 import pytest
 
-from deliberation.discussion import actions
-from deliberation.drafting import queries as drafting_queries
 from deliberation.testing import sign_in
 
-from .conftest import BODY
+from .conftest import BODY, accept, pid_of, propose
 
 PROPOSED = "Просимо міську раду **терміново** відремонтувати водогін у селі Іванівка до 1 жовтня."
 
 
-def _pid(db, document, startswith):
-    head = drafting_queries.get_revision(db, document_id=document.id, number=document.head_number)
-    return next(p.pid for p in drafting_queries.paragraphs_of(head) if p.text.startswith(startswith))
-
-
 @pytest.fixture
 def amendment(db, people, document):
-    made = actions.check_propose_amendment(
+    made = propose(
         db,
-        document=document,
-        actor=people["guest"],
-        data={
-            "kind": "replace",
-            "pid": _pid(db, document, "Просимо"),
-            "proposed": PROPOSED,
-            "rationale": "Потрібен строк.",
-            "base": "1",
-        },
+        document,
+        people["guest"],
+        kind="replace",
+        at="Просимо",
+        proposed=PROPOSED,
+        rationale="Потрібен строк.",
+        base="1",
     )
     db.commit()
     return made
@@ -80,9 +71,7 @@ def test_an_accepted_amendment_shows_its_change_against_the_version_it_was_writt
     client, db, people, document, amendment, membership_of, member_saves
 ):
     member_saves(BODY.replace("Передбачити кошти", "Передбачити достатні кошти"))
-    actions.do_accept_amendment(
-        db, amendment=amendment, document=document, actor=people["facilitator"], membership=membership_of("facilitator")
-    )
+    accept(db, people, document, amendment, membership_of)
     db.commit()
     sign_in(client, people["member"].email)
     page = client.get(f"/amendments/{amendment.id}")
@@ -118,7 +107,7 @@ def test_previewing_a_new_amendment_without_javascript_keeps_the_form_and_propos
     from deliberation.testing import post
 
     sign_in(client, people["member"].email)
-    pid = _pid(db, document, "1.")
+    pid = pid_of(db, document, "1.")
     page = post(
         client,
         f"/documents/{document.id}/amendments/new",

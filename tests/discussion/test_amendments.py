@@ -5,30 +5,33 @@ from __future__ import annotations
 import pytest
 
 from deliberation.discussion import actions, queries
-from deliberation.drafting import queries as drafting_queries
 from deliberation.errors import Forbidden
 
-from .conftest import BODY
-
-
-def _pid(db, document, startswith):
-    head = drafting_queries.get_revision(db, document_id=document.id, number=document.head_number)
-    return next(p.pid for p in drafting_queries.paragraphs_of(head) if p.text.startswith(startswith))
+from .conftest import BODY, accept, propose
 
 
 @pytest.fixture
 def amendment(db, people, document):
-    return actions.check_propose_amendment(
+    return propose(
         db,
+        document,
+        people["guest"],
+        kind="replace",
+        at="1.",
+        proposed="1. Провести обстеження мереж до 1 травня.",
+        rationale="Потрібен строк.",
+        base="1",
+    )
+
+
+def _reject(db, people, document, amendment, membership_of, reason):
+    return actions.check_reject_amendment(
+        db,
+        amendment=amendment,
         document=document,
-        actor=people["guest"],
-        data={
-            "kind": "replace",
-            "pid": _pid(db, document, "1."),
-            "proposed": "1. Провести обстеження мереж до 1 травня.",
-            "rationale": "Потрібен строк.",
-            "base": "1",
-        },
+        actor=people["facilitator"],
+        membership=membership_of("facilitator"),
+        data={"reason": reason},
     )
 
 
@@ -83,26 +86,16 @@ def test_withdrawn_amendment_takes_no_stances_and_cannot_be_accepted(db, people,
     with pytest.raises(Forbidden):
         actions.do_take_stance(db, amendment=amendment, actor=people["member"], stance="support")
     with pytest.raises(Forbidden):
-        actions.do_accept_amendment(
-            db,
-            amendment=amendment,
-            document=document,
-            actor=people["facilitator"],
-            membership=membership_of("facilitator"),
-        )
+        accept(db, people, document, amendment, membership_of)
 
 
 def test_only_a_facilitator_or_coordinator_accepts(db, people, document, amendment, membership_of):
     with pytest.raises(Forbidden):
-        actions.do_accept_amendment(
-            db, amendment=amendment, document=document, actor=people["member"], membership=membership_of("member")
-        )
+        accept(db, people, document, amendment, membership_of, who="member")
 
 
 def test_accepting_credits_the_author_in_a_new_revision(db, people, document, amendment, membership_of):
-    revision = actions.do_accept_amendment(
-        db, amendment=amendment, document=document, actor=people["facilitator"], membership=membership_of("facilitator")
-    )
+    revision = accept(db, people, document, amendment, membership_of)
     assert revision.author_id == people["guest"].id and revision.origin == "amendment"
     assert "до 1 травня" in revision.body and amendment.accepted_number == revision.number
 
@@ -111,9 +104,7 @@ def test_accepting_against_an_old_revision_rebases_cleanly(
     db, people, document, amendment, membership_of, member_saves
 ):
     member_saves(BODY.replace("Передбачити кошти", "Передбачити достатні кошти"))
-    revision = actions.do_accept_amendment(
-        db, amendment=amendment, document=document, actor=people["facilitator"], membership=membership_of("facilitator")
-    )
+    revision = accept(db, people, document, amendment, membership_of)
     assert revision.number == 3
     assert "до 1 травня" in revision.body and "достатні кошти" in revision.body
 
@@ -123,13 +114,7 @@ def test_accepting_an_amendment_whose_passage_changed_is_a_conflict(
 ):
     member_saves(BODY.replace("обстеження мереж.", "обстеження мереж водопостачання."))
     with pytest.raises(actions.AmendmentConflict) as raised:
-        actions.do_accept_amendment(
-            db,
-            amendment=amendment,
-            document=document,
-            actor=people["facilitator"],
-            membership=membership_of("facilitator"),
-        )
+        accept(db, people, document, amendment, membership_of)
     assert raised.value.result.conflicts
     assert amendment.status == "open"
     assert document.head_number == 2
@@ -139,43 +124,16 @@ def test_rejecting_needs_a_reason(db, people, document, amendment, membership_of
     from deliberation.errors import ValidationError
 
     with pytest.raises(ValidationError):
-        actions.check_reject_amendment(
-            db,
-            amendment=amendment,
-            document=document,
-            actor=people["facilitator"],
-            membership=membership_of("facilitator"),
-            data={"reason": ""},
-        )
-    actions.check_reject_amendment(
-        db,
-        amendment=amendment,
-        document=document,
-        actor=people["facilitator"],
-        membership=membership_of("facilitator"),
-        data={"reason": "Строк нереальний."},
-    )
+        _reject(db, people, document, amendment, membership_of, "")
+    _reject(db, people, document, amendment, membership_of, "Строк нереальний.")
     assert amendment.status == "rejected"
 
 
 def test_amendment_kinds_apply_to_the_text(db, people, document, membership_of):
-    insert = actions.check_propose_amendment(
-        db,
-        document=document,
-        actor=people["guest"],
-        data={
-            "kind": "insert",
-            "pid": _pid(db, document, "2."),
-            "proposed": "3. Оприлюднити звіт.",
-            "rationale": "Прозорість.",
-        },
+    insert = propose(
+        db, document, people["guest"], kind="insert", at="2.", proposed="3. Оприлюднити звіт.", rationale="Прозорість."
     )
-    delete = actions.check_propose_amendment(
-        db,
-        document=document,
-        actor=people["other"],
-        data={"kind": "delete", "pid": _pid(db, document, "1."), "rationale": "Зайве."},
-    )
+    delete = propose(db, document, people["other"], kind="delete", at="1.", rationale="Зайве.")
     result, _ = actions.rebase(db, amendment=insert, document=document)
     assert result.text.endswith("3. Оприлюднити звіт.")
     result, _ = actions.rebase(db, amendment=delete, document=document)

@@ -3,7 +3,9 @@ from __future__ import annotations
 import pytest
 
 from deliberation.drafting import actions
-from deliberation.testing import make_user, make_workshop
+from deliberation.testing import make_document, make_user, make_workshop, post, sign_in
+
+from ..clients import signed_in_client
 
 BODY = """# Про громадський бюджет
 
@@ -45,3 +47,24 @@ def document(db, team):
     )
     db.commit()
     return doc
+
+
+@pytest.fixture
+def two_editors_of(app, client, db, team):
+    """A function making a draft of Olena's with ``body`` and opening it for editing in two browsers:
+    hers (``client``) and Petro's; it returns (document, olena, petro)."""
+
+    def make(body: str):
+        document = make_document(db, workshop=team["workshop"], author=team["olena"], body=body)
+        db.commit()
+        sign_in(client, team["olena"].email)
+        return document, client, signed_in_client(app, team["petro"])
+
+    return make
+
+
+def save_edit(client, document, body, base=1, **extra):
+    """Send the edit form over HTTP: ``body`` written from version ``base``."""
+    return post(
+        client, f"/documents/{document.id}/edit", {"base": str(base), "title": document.title, "body": body, **extra}
+    )

@@ -9,32 +9,23 @@ from starlette.testclient import TestClient
 
 from deliberation.drafting import queries
 from deliberation.drafting.models import MAX_BODY_CHARS
-from deliberation.testing import csrf_token, make_document, post, sign_in
+from deliberation.testing import csrf_token
 from deliberation.web.forms import LONG_TEXT_BODY_BYTES
+
+from .conftest import save_edit
 
 BODY = "# Про водогін\n\n**Просимо** відремонтувати водогін у селі Іванівка.\n\nКошти передбачити в бюджеті наступного року."
 
 
 @pytest.fixture
-def two_editors(app, client, db, team):
-    document = make_document(db, workshop=team["workshop"], author=team["olena"], body=BODY)
-    db.commit()
-    sign_in(client, team["olena"].email)
-    other = TestClient(app)
-    sign_in(other, team["petro"].email)
-    return document, client, other
-
-
-def _save(client, document, body, base=1, **extra):
-    return post(
-        client, f"/documents/{document.id}/edit", {"base": str(base), "title": document.title, "body": body, **extra}
-    )
+def two_editors(two_editors_of):
+    return two_editors_of(BODY)
 
 
 def test_the_conflict_page_shows_each_wording_rendered_in_its_paragraph(two_editors):
     document, olena, petro = two_editors
-    _save(olena, document, BODY.replace("відремонтувати", "терміново відремонтувати"))
-    page = _save(petro, document, BODY.replace("відремонтувати", "замінити"))
+    save_edit(olena, document, BODY.replace("відремонтувати", "терміново відремонтувати"))
+    page = save_edit(petro, document, BODY.replace("відремонтувати", "замінити"))
     assert page.status_code == 409
     fieldset = re.search(r"<fieldset class=\"merge-conflict.*?</fieldset>", page.text, re.S).group(0)
     mine, theirs = fieldset.split('<div class="merge-side">')[1:3]
@@ -52,7 +43,7 @@ def test_the_conflict_page_shows_each_wording_rendered_in_its_paragraph(two_edit
 def test_preview_without_javascript_shows_the_text_rendered_keeps_it_and_saves_nothing(two_editors, db):
     document, olena, _ = two_editors
     typed = BODY + "\n\n1. Новий **пункт** <script>x</script>"
-    page = _save(olena, document, typed, preview="1")
+    page = save_edit(olena, document, typed, preview="1")
     assert page.status_code == 200 and page.template.name == "drafting/edit.html"
     preview = page.text.split('<div id="preview"')[1].split('id="f-summary"')[0]
     assert "<strong>пункт</strong>" in preview and '<span class="point-no">1.</span>' in preview
@@ -87,7 +78,7 @@ def test_the_preview_endpoint_refuses_without_a_csrf_token(two_editors):
     assert answer.status_code == 403 and "Текст</p>" not in answer.text
 
 
-def test_the_preview_endpoint_refuses_bodies_over_the_limit_of_a_save(two_editors):
+def test_the_preview_endpoint_refuses_bodies_over_the_limit_of_asave_edit(two_editors):
     document, olena, _ = two_editors
     token = csrf_token(olena)
     too_big = _preview(olena, document, {"body": "ї" * (LONG_TEXT_BODY_BYTES // 6 + 1)}, token=token)

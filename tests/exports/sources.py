@@ -10,6 +10,7 @@ from deliberation.resolutions.chain import record_of
 from deliberation.resolutions.record import resolution_hash
 from deliberation.voting.counting import Rule
 
+from ..resolutions.example import TALLY
 from .conftest import ADOPTED, FIRST
 
 
@@ -31,16 +32,7 @@ def fake_source(
         forum_id=7,
         forum_title="Форум громад",
         rule=Rule().describe(),
-        tally={
-            "for": 31,
-            "against": 4,
-            "abstain": 5,
-            "registered": 60,
-            "present": 45,
-            "participants": 40,
-            "quorum_reached": True,
-            "hand_counted": False,
-        },
+        tally=dict(TALLY),
         contributors=[{"id": 3, "name": "Ігор Мельник"}, {"id": 12, "name": "Олена Коваль"}],
         document_id=41,
         revision_number=2,

@@ -81,12 +81,16 @@ def _word_file() -> bytes:
     return raw.getvalue()
 
 
-def _upload(client, workshop, *, files, **data):
+TITLE = "Петиція про водогін"
+
+
+def _upload(client, workshop, name, content, *, kind="petition", title=TITLE, content_type="application/octet-stream"):
+    """Send the import form with one file, a petition titled TITLE unless told otherwise."""
     token = csrf_token(client, f"/workshops/{workshop.id}/documents/import")
     return client.post(
         f"/workshops/{workshop.id}/documents/import",
-        data={"csrf_token": token, **data},
-        files=files,
+        data={"csrf_token": token, "kind": kind, "title": title},
+        files={"file": (name, content, content_type)},
         follow_redirects=False,
     )
 
@@ -111,18 +115,12 @@ def test_the_import_form_is_multipart_with_a_labelled_file_field(client, people)
 
 def test_a_member_starts_a_draft_from_a_docx_with_headings_points_and_bold(client, db, people):
     sign_in(client, people["member"].email)
-    response = _upload(
-        client,
-        people["workshop"],
-        kind="petition",
-        title="Петиція про водогін",
-        files={"file": ("петиція.docx", _word_file(), "application/octet-stream")},
-    )
+    response = _upload(client, people["workshop"], "петиція.docx", _word_file())
     assert response.status_code == 303
     (document,) = _documents(db)
     view = get_document_view(db, document_id=document.id)
     assert response.headers["location"] == f"/documents/{document.id}"
-    assert (document.kind, document.title) == ("petition", "Петиція про водогін")
+    assert (document.kind, document.title) == ("petition", TITLE)
     assert document.created_by == people["member"].id
     assert view.revision.body == (
         "# Про ремонт водогону\n\n"
@@ -139,13 +137,7 @@ def test_a_member_starts_a_draft_from_a_docx_with_headings_points_and_bold(clien
 
 def test_without_a_title_the_first_heading_is_used(client, db, people):
     sign_in(client, people["member"].email)
-    response = _upload(
-        client,
-        people["workshop"],
-        kind="petition",
-        title="",
-        files={"file": ("x.docx", _word_file(), "application/octet-stream")},
-    )
+    response = _upload(client, people["workshop"], "x.docx", _word_file(), title="")
     assert response.status_code == 303
     assert [d.title for d in _documents(db)] == ["Про ремонт водогону"]
 
@@ -159,13 +151,7 @@ def test_without_a_title_the_first_heading_is_used(client, db, people):
 )
 def test_a_file_that_is_not_a_docx_is_refused_and_nothing_is_written(client, db, people, name, content, code):
     sign_in(client, people["member"].email)
-    response = _upload(
-        client,
-        people["workshop"],
-        kind="petition",
-        title="Петиція про водогін",
-        files={"file": (name, content, "application/octet-stream")},
-    )
+    response = _upload(client, people["workshop"], name, content)
     assert response.status_code == 422
     assert response.context["errors"]["file"].code == code
     assert response.context["errors"]["file"].message() in response.text
@@ -175,17 +161,11 @@ def test_a_file_that_is_not_a_docx_is_refused_and_nothing_is_written(client, db,
 def test_a_file_over_2_mb_is_refused_in_the_form_and_nothing_is_written(client, db, people):
     sign_in(client, people["member"].email)
     big = _word_file() + b"\0" * (2 * 1024 * 1024)
-    response = _upload(
-        client,
-        people["workshop"],
-        kind="petition",
-        title="Петиція про водогін",
-        files={"file": ("великий.docx", big, "application/octet-stream")},
-    )
+    response = _upload(client, people["workshop"], "великий.docx", big)
     # The body limit of the import leaves room for a whole 2 MB file, so the form says why, keeping the title.
     assert response.status_code == 422
     assert "2 МБ" in response.text or "2 MB" in response.text
-    assert "Петиція про водогін" in response.text
+    assert TITLE in response.text
     assert _documents(db) == []
 
 
@@ -193,30 +173,20 @@ def test_the_refusal_speaks_the_readers_language(app, db, people):
     with TestClient(app, cookies={"delib_lang": "en"}) as english:
         sign_in(english, people["member"].email)
         response = _upload(
-            english,
-            people["workshop"],
-            kind="petition",
-            title="Petition",
-            files={"file": ("notes.txt", b"text", "text/plain")},
+            english, people["workshop"], "notes.txt", b"text", title="Petition", content_type="text/plain"
         )
     assert "Please choose a Word document saved as .docx." in response.text
 
 
 def test_every_problem_is_reported_at_once(client, db, people):
     sign_in(client, people["member"].email)
-    response = _upload(client, people["workshop"], kind="", title="", files={"file": ("a.txt", b"x", "text/plain")})
+    response = _upload(client, people["workshop"], "a.txt", b"x", kind="", title="", content_type="text/plain")
     assert response.status_code == 422
     assert set(response.context["errors"]) == {"file", "kind", "title"}
 
 
 def test_only_members_of_the_workshop_may_import(client, db, people):
     sign_in(client, people["guest"].email)
-    response = _upload(
-        client,
-        people["workshop"],
-        kind="petition",
-        title="Петиція про водогін",
-        files={"file": ("x.docx", _word_file(), "application/octet-stream")},
-    )
+    response = _upload(client, people["workshop"], "x.docx", _word_file())
     assert response.status_code == 403
     assert _documents(db) == []

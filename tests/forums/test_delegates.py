@@ -89,10 +89,21 @@ def test_only_the_delegate_or_a_coordinator_unregisters(db, forum, coordinator, 
     assert four[0].id not in queries.registered_ids(db, forum.id)
 
 
+def _give(db, forum, giver, holder, actor=None):
+    """``giver`` gives their vote to ``holder``, by their own hand unless ``actor`` says whose."""
+    return delegates.do_give_proxy(db, forum=forum, giver=giver, holder=holder, actor=actor or giver)
+
+
+def _refusal(db, forum, giver, holder, actor=None) -> Conflict:
+    with pytest.raises(Conflict) as refused:
+        _give(db, forum, giver, holder, actor)
+    return refused.value
+
+
 def test_unregistering_revokes_the_proxies_given_and_held(db, forum, coordinator, four):
     a, b, c, d = four
-    delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
-    delegates.do_give_proxy(db, forum=forum, giver=c, holder=d, actor=c)
+    _give(db, forum, a, b)
+    _give(db, forum, c, d)
     delegates.do_unregister_delegate(db, forum=forum, user=b, actor=b)
     delegates.do_unregister_delegate(db, forum=forum, user=c, actor=coordinator)
     assert queries.live_proxies(db, forum.id) == {}
@@ -121,7 +132,7 @@ def test_presence_is_marked_only_by_the_chair_for_registered_delegates_before_cl
 
 def test_a_delegate_gives_their_vote_to_another_delegate(db, forum, four):
     a, b, *_ = four
-    proxy = delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+    proxy = _give(db, forum, a, b)
     assert queries.live_proxies(db, forum.id) == {a.id: b.id} and proxy.created_by == a.id
     assert _actions(db, "proxy.given") == [{"forum_id": forum.id, "giver_id": a.id, "holder_id": b.id}]
     (row,) = queries.list_live_proxies(db, forum.id)
@@ -130,78 +141,68 @@ def test_a_delegate_gives_their_vote_to_another_delegate(db, forum, four):
 
 def test_proxies_also_work_once_the_forum_is_open(db, forum, coordinator, four):
     actions.do_set_forum_status(db, forum=forum, status="open", actor=coordinator)
-    delegates.do_give_proxy(db, forum=forum, giver=four[0], holder=four[1], actor=four[0])
+    _give(db, forum, four[0], four[1])
     assert queries.live_proxies(db, forum.id) == {four[0].id: four[1].id}
 
 
 def test_a_delegate_gives_only_one_proxy(db, forum, four):
     a, b, c, _ = four
-    delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
-    with pytest.raises(Conflict) as refused:
-        delegates.do_give_proxy(db, forum=forum, giver=a, holder=c, actor=a)
-    assert refused.value.code == "proxy_given_twice"
+    _give(db, forum, a, b)
+    assert _refusal(db, forum, a, c).code == "proxy_given_twice"
 
 
 def test_a_delegate_holds_only_one_proxy(db, forum, four):
     a, b, c, _ = four
-    delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
-    with pytest.raises(Conflict) as refused:
-        delegates.do_give_proxy(db, forum=forum, giver=c, holder=b, actor=c)
-    assert refused.value.code == "proxy_held_twice"
+    _give(db, forum, a, b)
+    assert _refusal(db, forum, c, b).code == "proxy_held_twice"
 
 
 def test_proxies_are_never_chained(db, forum, four):
     a, b, c, d = four
-    delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+    _give(db, forum, a, b)
     # b holds a's vote, so b cannot pass it on; and a, who gave theirs, cannot hold c's.
-    with pytest.raises(Conflict) as holder_gives:
-        delegates.do_give_proxy(db, forum=forum, giver=b, holder=c, actor=b)
-    with pytest.raises(Conflict) as giver_holds:
-        delegates.do_give_proxy(db, forum=forum, giver=d, holder=a, actor=d)
-    assert holder_gives.value.code == giver_holds.value.code == "proxy_chained"
-    assert holder_gives.value.message() != giver_holds.value.message()
+    holder_gives = _refusal(db, forum, b, c)
+    giver_holds = _refusal(db, forum, d, a)
+    assert holder_gives.code == giver_holds.code == "proxy_chained"
+    assert holder_gives.message() != giver_holds.message()
     assert queries.live_proxies(db, forum.id) == {a.id: b.id}
 
 
 def test_a_delegate_cannot_give_their_vote_to_themselves(db, forum, four):
-    with pytest.raises(Conflict) as refused:
-        delegates.do_give_proxy(db, forum=forum, giver=four[0], holder=four[0], actor=four[0])
-    assert refused.value.code == "proxy_to_self"
+    assert _refusal(db, forum, four[0], four[0]).code == "proxy_to_self"
 
 
 def test_a_proxy_goes_only_between_registered_delegates(db, forum, four):
     outsider = make_user(db)
-    with pytest.raises(Conflict) as to_outsider:
-        delegates.do_give_proxy(db, forum=forum, giver=four[0], holder=outsider, actor=four[0])
-    with pytest.raises(Conflict) as from_outsider:
-        delegates.do_give_proxy(db, forum=forum, giver=outsider, holder=four[0], actor=outsider)
-    assert to_outsider.value.code == "proxy_holder_not_registered"
-    assert from_outsider.value.code == "proxy_giver_not_registered"
+    to_outsider = _refusal(db, forum, four[0], outsider)
+    from_outsider = _refusal(db, forum, outsider, four[0])
+    assert to_outsider.code == "proxy_holder_not_registered"
+    assert from_outsider.code == "proxy_giver_not_registered"
 
 
 def test_only_the_giver_or_a_coordinator_gives_a_proxy(db, forum, coordinator, four):
     a, b, c, _ = four
     with pytest.raises(Forbidden):
-        delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=c)
-    proxy = delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=coordinator)
+        _give(db, forum, a, b, actor=c)
+    proxy = _give(db, forum, a, b, actor=coordinator)
     assert proxy.created_by == coordinator.id
 
 
 @pytest.mark.parametrize("who", ["giver", "holder", "coordinator"])
 def test_giver_holder_or_coordinator_revokes_and_the_row_stays(db, forum, coordinator, four, who):
     a, b, *_ = four
-    proxy = delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+    proxy = _give(db, forum, a, b)
     actor = {"giver": a, "holder": b, "coordinator": coordinator}[who]
     delegates.do_revoke_proxy(db, proxy=proxy, actor=actor)
     assert queries.live_proxies(db, forum.id) == {}
     assert db.get(Proxy, proxy.id).revoked_by == actor.id
     # Both are free again.
-    delegates.do_give_proxy(db, forum=forum, giver=b, holder=a, actor=b)
+    _give(db, forum, b, a)
 
 
 def test_someone_else_cannot_revoke_a_proxy_and_none_is_revoked_twice(db, forum, four):
     a, b, c, _ = four
-    proxy = delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+    proxy = _give(db, forum, a, b)
     with pytest.raises(Forbidden):
         delegates.do_revoke_proxy(db, proxy=proxy, actor=c)
     delegates.do_revoke_proxy(db, proxy=proxy, actor=a)
@@ -237,40 +238,35 @@ def _open_a_vote(db, forum, coordinator) -> None:
 
 def test_proxies_do_not_change_while_a_vote_of_the_forum_is_open(db, forum, coordinator, four):
     a, b, c, d = four
-    proxy = delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+    proxy = _give(db, forum, a, b)
     _open_a_vote(db, forum, coordinator)
-    with pytest.raises(Conflict) as give:
-        delegates.do_give_proxy(db, forum=forum, giver=c, holder=d, actor=c)
+    give = _refusal(db, forum, c, d)
     with pytest.raises(Conflict) as revoke:
         delegates.do_revoke_proxy(db, proxy=proxy, actor=a)
-    assert give.value.code == revoke.value.code == "vote_open"
+    assert give.code == revoke.value.code == "vote_open"
     assert queries.live_proxies(db, forum.id) == {a.id: b.id}
 
 
 def test_proxies_do_not_change_once_the_forum_is_closed(db, forum, four):
     forum.status = "closed"
-    with pytest.raises(Conflict) as refused:
-        delegates.do_give_proxy(db, forum=forum, giver=four[0], holder=four[1], actor=four[0])
-    assert refused.value.code == "forum_closed"
+    assert _refusal(db, forum, four[0], four[1]).code == "forum_closed"
 
 
 def test_the_database_keeps_one_live_proxy_per_giver_even_past_the_checks(db, forum, four, monkeypatch):
     a, b, c, _ = four
-    delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+    _give(db, forum, a, b)
     # As if a second request had read the proxies before the first one wrote.
     monkeypatch.setattr(queries, "live_proxies", lambda db, forum_id: {})
-    with pytest.raises(Conflict) as refused:
-        delegates.do_give_proxy(db, forum=forum, giver=a, holder=c, actor=a)
-    assert refused.value.code == "proxy_taken"
+    assert _refusal(db, forum, a, c).code == "proxy_taken"
     monkeypatch.undo()
     assert queries.live_proxies(db, forum.id) == {a.id: b.id}
 
 
 def test_the_partial_unique_index_ignores_revoked_proxies(db, forum, four):
     a, b, c, _ = four
-    proxy = delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+    proxy = _give(db, forum, a, b)
     delegates.do_revoke_proxy(db, proxy=proxy, actor=a)
-    delegates.do_give_proxy(db, forum=forum, giver=a, holder=c, actor=a)
+    _give(db, forum, a, c)
     with pytest.raises(IntegrityError), db.begin_nested():
         db.add(Proxy(forum_id=forum.id, giver_id=a.id, holder_id=b.id, created_by=a.id))
         db.flush()
@@ -317,7 +313,7 @@ def test_a_proxy_is_offered_exactly_when_giving_it_is_accepted(db, forum, coordi
 @pytest.mark.parametrize("who", ["holder", "another delegate", "coordinator"])
 def test_revoking_is_offered_exactly_when_it_is_accepted(db, forum, coordinator, four, state, who):
     a, b, c, _ = four
-    proxy = delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=a)
+    proxy = _give(db, forum, a, b)
     vote_open = _in_state(db, forum, coordinator, state)
     actor = {"holder": b, "another delegate": c, "coordinator": coordinator}[who]
     offered = rules.can_revoke_proxy(actor, forum, proxy, vote_open=vote_open)
@@ -339,16 +335,15 @@ def test_who_may_act_is_asked_before_the_state_of_the_forum(db, forum, coordinat
     a, b, c, _ = four
     _in_state(db, forum, coordinator, "closed")
     with pytest.raises(Forbidden):
-        delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=c)
-    with pytest.raises(Conflict) as told:
-        delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=coordinator)
-    assert told.value.code == "forum_closed"
+        _give(db, forum, a, b, actor=c)
+    told = _refusal(db, forum, a, b, actor=coordinator)
+    assert told.code == "forum_closed"
 
 
 def test_a_refused_proxy_writes_neither_the_proxy_nor_an_audit_entry(db, forum, four):
     a, b, c, _ = four
     with pytest.raises(Forbidden) as refused:
-        delegates.do_give_proxy(db, forum=forum, giver=a, holder=b, actor=c)
+        _give(db, forum, a, b, actor=c)
     assert refused.value.code == "forbidden"
     assert db.exec(select(Proxy).where(Proxy.forum_id == forum.id)).all() == []
     assert _actions(db, "proxy.given") == []

@@ -28,6 +28,8 @@ from deliberation.resolutions.record import (
 )
 from deliberation.voting.counting import Counts, Electorate, Rule
 
+from .example import TALLY
+
 # Computed once from the example in record.py's docstring and frozen here: if this test fails, the
 # canonical form has changed and every stored resolution hash would stop verifying.
 KNOWN_HASH = "7dd43e88c967055ad58e58de6c469648345a13166414572a8af932f78572ebf7"
@@ -57,16 +59,7 @@ def example() -> dict:
         "adopted_at": "2026-03-14T10:15:00Z",
         "forum": {"id": 7, "title": "Форум громад"},
         "rule": Rule().describe(),
-        "tally": {
-            "for": 31,
-            "against": 4,
-            "abstain": 5,
-            "registered": 60,
-            "present": 45,
-            "participants": 40,
-            "quorum_reached": True,
-            "hand_counted": False,
-        },
+        "tally": dict(TALLY),
         "contributors": [{"id": 12, "name": "Олена Коваль"}, {"id": 3, "name": "Ігор Мельник"}],
         "revision": {"document_id": 41, "number": 5},
         "previous_hash": None,

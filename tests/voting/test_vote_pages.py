@@ -15,6 +15,15 @@ def _ballot(client, vote_id, choice, **extra):
     )
 
 
+def _in_turn(client, vote_id, delegates, choices=None):
+    """Each of ``delegates`` signs in on ``client`` in turn and casts their choice (all for, unless
+    ``choices`` says otherwise); signed out after."""
+    for person, choice in zip(delegates, choices or ["for"] * len(delegates), strict=True):
+        sign_in(client, person.email)
+        _ballot(client, vote_id, choice)
+        client.cookies.clear()
+
+
 def test_a_delegate_votes_from_the_booth_and_may_change_their_choice(client, ready):
     vote_id = ready.open_over_http(client)
     sign_in(client, ready.delegates[0].email)
@@ -28,10 +37,7 @@ def test_a_delegate_votes_from_the_booth_and_may_change_their_choice(client, rea
 
 def test_while_open_everyone_sees_turnout_never_the_tally(client, ready):
     vote_id = ready.open_over_http(client)
-    for person, choice in zip(ready.delegates[:3], ("for", "against", "for")):
-        sign_in(client, person.email)
-        _ballot(client, vote_id, choice)
-        client.cookies.clear()
+    _in_turn(client, vote_id, ready.delegates[:3], ("for", "against", "for"))
     page = client.get(f"/votes/{vote_id}").text
     assert "3 з 10" in page
     assert 'class="tally"' not in page
@@ -41,10 +47,7 @@ def test_while_open_everyone_sees_turnout_never_the_tally(client, ready):
 
 def test_closing_publishes_the_tally_and_each_roll_call_choice(client, ready):
     vote_id = ready.open_over_http(client)
-    for person in ready.delegates[:6]:
-        sign_in(client, person.email)
-        _ballot(client, vote_id, "for")
-        client.cookies.clear()
+    _in_turn(client, vote_id, ready.delegates[:6])
     sign_in(client, ready.chair.email)
     assert post(client, f"/votes/{vote_id}/close").status_code == 303
     client.cookies.clear()
@@ -127,10 +130,7 @@ def test_the_projector_needs_no_sign_in_and_shows_the_result(client, ready):
 
 def test_a_text_not_adopted_returns_to_its_workshop_with_the_vote_on_its_page(client, ready):
     vote_id = ready.open_over_http(client)
-    for person in ready.delegates[:2]:
-        sign_in(client, person.email)
-        _ballot(client, vote_id, "for")
-        client.cookies.clear()
+    _in_turn(client, vote_id, ready.delegates[:2])
     sign_in(client, ready.chair.email)
     post(client, f"/votes/{vote_id}/close")
     page = client.get(f"/documents/{ready.document.id}").text

@@ -13,6 +13,7 @@ from deliberation.audit.models import AuditEntry
 from deliberation.db import utcnow
 from deliberation.errors import Conflict, Forbidden, ValidationError
 from deliberation.forums.models import Proxy
+from deliberation.i18n import DISPLAY_ZONE
 from deliberation.voting import actions, closing, queries
 from deliberation.voting.models import Ballot, BallotBox, Participation, Vote
 
@@ -133,7 +134,7 @@ def test_a_secret_ballot_names_nobody_and_changes_only_with_its_receipt(db, asse
 
 
 def test_a_remote_vote_closes_at_its_time_counting_only_ballots_cast_before(db, assembly):
-    closes = (utcnow() + timedelta(seconds=2)).astimezone(actions.DISPLAY_ZONE).replace(tzinfo=None)
+    closes = (utcnow() + timedelta(seconds=2)).astimezone(DISPLAY_ZONE).replace(tzinfo=None)
     vote = assembly.opened(db, mode="remote", closes_at=closes.isoformat(timespec="microseconds"))
     assembly.cast(db, vote, assembly.delegates[0], "for")
     assembly.cast(db, vote, assembly.delegates[1], "for")
