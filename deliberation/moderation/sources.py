@@ -105,17 +105,81 @@ def _still_hidden(row: Any) -> Any:
     return row
 
 
-class CommentSource:
+class _HideableSource:
+    """What every source does the same way over its own table: the rows behind the queue's ids, the
+    lately hidden, and hiding or restoring through the capability's action. Each source says which
+    table (``model``), how a row reads (``_select``, ``_item``), whether a reader may see it
+    (``_visible``), and which actions decide (``_hide``, ``_restore``)."""
+
+    subject: Subject
+    model: Any
+    missing: NotFound
+
+    def _select(self) -> Any:
+        raise NotImplementedError
+
+    def _item(self, row: Any) -> Item:
+        raise NotImplementedError
+
+    def _visible(self, row: Any, actor: User | None) -> bool:
+        return row[0].hidden_at is None
+
+    def _hide(self, db: Session, row: Any, actor: User, data: Mapping) -> None:
+        raise NotImplementedError
+
+    def _restore(self, db: Session, row: Any, actor: User, data: Mapping) -> None:
+        raise NotImplementedError
+
+    def items(self, db: Session, ids: Iterable[int]) -> dict[int, Item]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        rows = db.exec(self._select().where(col(self.model.id).in_(wanted))).all()
+        return {item.id: item for item in map(self._item, rows)}
+
+    def readable(self, db: Session, *, actor: User | None, subject_id: int) -> Item | None:
+        row = db.exec(self._select().where(col(self.model.id) == subject_id)).first()
+        return self._item(row) if row is not None and self._visible(row, actor) else None
+
+    def hidden(self, db: Session, *, limit: int) -> list[Item]:
+        query = self._select().where(col(self.model.hidden_at).is_not(None))
+        rows = db.exec(query.order_by(col(self.model.hidden_at).desc()).limit(limit)).all()
+        return [self._item(row) for row in rows]
+
+    def hide(self, db: Session, *, actor: User, subject_id: int, data: Mapping) -> None:
+        self._hide(db, _still_shown(_found(db.get(self.model, subject_id), self.missing)), actor, data)
+
+    def restore(self, db: Session, *, actor: User, subject_id: int, data: Mapping) -> None:
+        self._restore(db, _still_hidden(_found(db.get(self.model, subject_id), self.missing)), actor, data)
+
+
+def _people(model: Any, *selected: Any) -> Any:
+    """``selected`` with the author's and the hider's names, the last two columns of every row."""
+    author, hider = aliased(User), aliased(User)
+    # sqlmodel's select() is typed for a fixed number of columns; this one takes them as they come.
+    columns: Any = select
+    return (
+        columns(model, *selected, author.display_name, hider.display_name)
+        .join(author, col(author.id) == col(model.author_id))
+        .outerjoin(hider, col(hider.id) == col(model.hidden_by))
+    )
+
+
+def _moderated(item: dict[str, Any], thing: Any, hider_name: str | None) -> dict[str, Any]:
+    return item | {
+        "hidden_at": thing.hidden_at,
+        "hidden_by_name": hider_name or "",
+        "hidden_reason": thing.hidden_reason,
+    }
+
+
+class CommentSource(_HideableSource):
     subject = Subject.COMMENT
+    model = Comment
+    missing = NotFound("comment_not_found", N_("There is no such comment."))
 
     def _select(self):
-        author, hider = aliased(User), aliased(User)
-        return (
-            select(Comment, Document, author.display_name, hider.display_name)
-            .join(Document, col(Document.id) == col(Comment.document_id))
-            .join(author, col(author.id) == col(Comment.author_id))
-            .outerjoin(hider, col(hider.id) == col(Comment.hidden_by))
-        )
+        return _people(Comment, Document).join(Document, col(Document.id) == col(Comment.document_id))
 
     def _item(self, row) -> Item:
         comment, document, author_name, hider_name = row
@@ -125,231 +189,120 @@ class CommentSource:
         else:
             query = ({"pid": comment.anchor_pid} if comment.anchor_pid else {}) | {"comment": comment.id}
             link = Link("comments", {"document_id": comment.document_id}, query, f"comment-{comment.id}")
+        said = {"excerpt": excerpt(comment.body), "where": document.title, "created_at": comment.created_at}
         return Item(
             subject=self.subject,
             id=comment.id,
-            excerpt=excerpt(comment.body),
-            where=document.title,
             author_id=comment.author_id,
             author_name=author_name,
-            created_at=comment.created_at,
             link=link,
-            hidden_at=comment.hidden_at,
-            hidden_by_name=hider_name or "",
-            hidden_reason=comment.hidden_reason,
+            **_moderated(said, comment, hider_name),
         )
 
-    def items(self, db: Session, ids: Iterable[int]) -> dict[int, Item]:
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        rows = db.exec(self._select().where(col(Comment.id).in_(wanted))).all()
-        return {item.id: item for item in map(self._item, rows)}
+    def _visible(self, row, actor) -> bool:
+        return row[0].hidden_at is None and can_read_document(actor, row[1])
 
-    def readable(self, db: Session, *, actor: User | None, subject_id: int) -> Item | None:
-        row = db.exec(self._select().where(col(Comment.id) == subject_id)).first()
-        if row is None or row[0].hidden_at is not None or not can_read_document(actor, row[1]):
-            return None
-        return self._item(row)
+    def _hide(self, db, row, actor, data) -> None:
+        comment_actions.check_hide_comment(db, comment=row, actor=actor, membership=None, data=data)
 
-    def hidden(self, db: Session, *, limit: int) -> list[Item]:
-        query = self._select().where(col(Comment.hidden_at).is_not(None))
-        rows = db.exec(query.order_by(col(Comment.hidden_at).desc()).limit(limit)).all()
-        return [self._item(row) for row in rows]
-
-    def _comment(self, db: Session, subject_id: int) -> Comment:
-        return _found(db.get(Comment, subject_id), NotFound("comment_not_found", N_("There is no such comment.")))
-
-    def hide(self, db: Session, *, actor: User, subject_id: int, data: Mapping) -> None:
-        comment = _still_shown(self._comment(db, subject_id))
-        comment_actions.check_hide_comment(db, comment=comment, actor=actor, membership=None, data=data)
-
-    def restore(self, db: Session, *, actor: User, subject_id: int, data: Mapping) -> None:
-        comment = _still_hidden(self._comment(db, subject_id))
-        comment_actions.check_restore_comment(db, comment=comment, actor=actor, membership=None, data=data)
+    def _restore(self, db, row, actor, data) -> None:
+        comment_actions.check_restore_comment(db, comment=row, actor=actor, membership=None, data=data)
 
 
-class ProposalCommentSource:
+class ProposalCommentSource(_HideableSource):
     """Remarks on topic proposals: the network's public business, readable by everyone."""
 
     subject = Subject.PROPOSAL_COMMENT
+    model = ProposalComment
+    missing = NotFound("comment_not_found", N_("There is no such comment."))
 
     def _select(self):
-        author, hider = aliased(User), aliased(User)
-        return (
-            select(ProposalComment, Proposal.title, author.display_name, hider.display_name)
-            .join(Proposal, col(Proposal.id) == col(ProposalComment.proposal_id))
-            .join(author, col(author.id) == col(ProposalComment.author_id))
-            .outerjoin(hider, col(hider.id) == col(ProposalComment.hidden_by))
+        return _people(ProposalComment, Proposal.title).join(
+            Proposal, col(Proposal.id) == col(ProposalComment.proposal_id)
         )
 
     def _item(self, row) -> Item:
         comment, title, author_name, hider_name = row
+        said = {"excerpt": excerpt(comment.body), "where": title, "created_at": comment.created_at}
         return Item(
             subject=self.subject,
             id=comment.id,
-            excerpt=excerpt(comment.body),
-            where=title,
             author_id=comment.author_id,
             author_name=author_name,
-            created_at=comment.created_at,
             link=Link("proposal", {"proposal_id": comment.proposal_id}, fragment=f"comment-{comment.id}"),
-            hidden_at=comment.hidden_at,
-            hidden_by_name=hider_name or "",
-            hidden_reason=comment.hidden_reason,
+            **_moderated(said, comment, hider_name),
         )
 
-    def items(self, db: Session, ids: Iterable[int]) -> dict[int, Item]:
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        rows = db.exec(self._select().where(col(ProposalComment.id).in_(wanted))).all()
-        return {item.id: item for item in map(self._item, rows)}
+    def _hide(self, db, row, actor, data) -> None:
+        proposal_actions.check_hide_comment(db, comment=row, actor=actor, data=data)
 
-    def readable(self, db: Session, *, actor: User | None, subject_id: int) -> Item | None:
-        row = db.exec(self._select().where(col(ProposalComment.id) == subject_id)).first()
-        return None if row is None or row[0].hidden_at is not None else self._item(row)
-
-    def hidden(self, db: Session, *, limit: int) -> list[Item]:
-        query = self._select().where(col(ProposalComment.hidden_at).is_not(None))
-        rows = db.exec(query.order_by(col(ProposalComment.hidden_at).desc()).limit(limit)).all()
-        return [self._item(row) for row in rows]
-
-    def _comment(self, db: Session, subject_id: int) -> ProposalComment:
-        missing = NotFound("comment_not_found", N_("There is no such comment."))
-        return _found(db.get(ProposalComment, subject_id), missing)
-
-    def hide(self, db: Session, *, actor: User, subject_id: int, data: Mapping) -> None:
-        comment = _still_shown(self._comment(db, subject_id))
-        proposal_actions.check_hide_comment(db, comment=comment, actor=actor, data=data)
-
-    def restore(self, db: Session, *, actor: User, subject_id: int, data: Mapping) -> None:
-        comment = _still_hidden(self._comment(db, subject_id))
-        proposal_actions.check_restore_comment(db, comment=comment, actor=actor, data=data)
+    def _restore(self, db, row, actor, data) -> None:
+        proposal_actions.check_restore_comment(db, comment=row, actor=actor, data=data)
 
 
-class ReportSource:
+class ReportSource(_HideableSource):
     """Reports on carrying out resolutions: public while not hidden, like the resolutions they are about."""
 
     subject = Subject.REPORT
+    model = Report
+    missing = NotFound("report_not_found", N_("There is no such report."))
 
     def _select(self):
-        author, hider = aliased(User), aliased(User)
-        return (
-            # «2026/7 Про бюджет участі»: the number gives the page's address, both tell the coordinator.
-            select(
-                Report, col(Resolution.number) + " " + col(Resolution.title), author.display_name, hider.display_name
-            )
-            .join(Resolution, col(Resolution.id) == col(Report.resolution_id))
-            .join(author, col(author.id) == col(Report.author_id))
-            .outerjoin(hider, col(hider.id) == col(Report.hidden_by))
-        )
+        # «2026/7 Про бюджет участі»: the number gives the page's address, both tell the coordinator.
+        where = col(Resolution.number) + " " + col(Resolution.title)
+        return _people(Report, where).join(Resolution, col(Resolution.id) == col(Report.resolution_id))
 
     def _item(self, row) -> Item:
         report, where, author_name, hider_name = row
         number = where.split(" ", 1)[0]
+        said = {"excerpt": excerpt(report.account), "where": where, "created_at": report.updated_at}
         return Item(
             subject=self.subject,
             id=report.id,
-            excerpt=excerpt(report.account),
-            where=where,
             author_id=report.author_id,
             author_name=author_name,
-            created_at=report.updated_at,
             link=Link("resolution_reports", _address(number), fragment=f"report-{report.id}"),
-            hidden_at=report.hidden_at,
-            hidden_by_name=hider_name or "",
-            hidden_reason=report.hidden_reason,
+            **_moderated(said, report, hider_name),
         )
 
-    def items(self, db: Session, ids: Iterable[int]) -> dict[int, Item]:
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        rows = db.exec(self._select().where(col(Report.id).in_(wanted))).all()
-        return {item.id: item for item in map(self._item, rows)}
+    def _hide(self, db, row, actor, data) -> None:
+        report_actions.check_hide_report(db, report=row, actor=actor, data=data)
 
-    def readable(self, db: Session, *, actor: User | None, subject_id: int) -> Item | None:
-        row = db.exec(self._select().where(col(Report.id) == subject_id)).first()
-        return None if row is None or row[0].hidden_at is not None else self._item(row)
-
-    def hidden(self, db: Session, *, limit: int) -> list[Item]:
-        query = self._select().where(col(Report.hidden_at).is_not(None))
-        rows = db.exec(query.order_by(col(Report.hidden_at).desc()).limit(limit)).all()
-        return [self._item(row) for row in rows]
-
-    def _report(self, db: Session, subject_id: int) -> Report:
-        return _found(db.get(Report, subject_id), NotFound("report_not_found", N_("There is no such report.")))
-
-    def hide(self, db: Session, *, actor: User, subject_id: int, data: Mapping) -> None:
-        report = _still_shown(self._report(db, subject_id))
-        report_actions.check_hide_report(db, report=report, actor=actor, data=data)
-
-    def restore(self, db: Session, *, actor: User, subject_id: int, data: Mapping) -> None:
-        report = _still_hidden(self._report(db, subject_id))
-        report_actions.check_restore_report(db, report=report, actor=actor, data=data)
+    def _restore(self, db, row, actor, data) -> None:
+        report_actions.check_restore_report(db, report=row, actor=actor, data=data)
 
 
-class PracticeSource:
+class PracticeSource(_HideableSource):
     """Practices in the library: public while neither they nor the report they grew from is hidden."""
 
     subject = Subject.PRACTICE
+    model = Practice
+    missing = NotFound("practice_not_found", N_("There is no such practice."))
 
     def _select(self):
-        author, hider = aliased(User), aliased(User)
-        return (
-            select(Practice, Report.hidden_at, author.display_name, hider.display_name)
-            .join(Report, col(Report.id) == col(Practice.report_id))
-            .join(author, col(author.id) == col(Practice.author_id))
-            .outerjoin(hider, col(hider.id) == col(Practice.hidden_by))
-        )
+        return _people(Practice, Report.hidden_at).join(Report, col(Report.id) == col(Practice.report_id))
 
     def _item(self, row) -> Item:
         practice, _report_hidden_at, author_name, hider_name = row
+        said = {"excerpt": excerpt(practice.summary), "where": practice.title, "created_at": practice.created_at}
         return Item(
             subject=self.subject,
             id=practice.id,
-            excerpt=excerpt(practice.summary),
-            where=practice.title,
             author_id=practice.author_id,
             author_name=author_name,
-            created_at=practice.created_at,
             link=Link("practice", {"practice_id": practice.id}),
-            hidden_at=practice.hidden_at,
-            hidden_by_name=hider_name or "",
-            hidden_reason=practice.hidden_reason,
+            **_moderated(said, practice, hider_name),
         )
 
-    def items(self, db: Session, ids: Iterable[int]) -> dict[int, Item]:
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        rows = db.exec(self._select().where(col(Practice.id).in_(wanted))).all()
-        return {item.id: item for item in map(self._item, rows)}
-
-    def readable(self, db: Session, *, actor: User | None, subject_id: int) -> Item | None:
-        row = db.exec(self._select().where(col(Practice.id) == subject_id)).first()
+    def _visible(self, row, actor) -> bool:
         # Hidden with its report, it is not in the library for members to report either.
-        if row is None or row[0].hidden_at is not None or row[1] is not None:
-            return None
-        return self._item(row)
+        return row[0].hidden_at is None and row[1] is None
 
-    def hidden(self, db: Session, *, limit: int) -> list[Item]:
-        query = self._select().where(col(Practice.hidden_at).is_not(None))
-        rows = db.exec(query.order_by(col(Practice.hidden_at).desc()).limit(limit)).all()
-        return [self._item(row) for row in rows]
+    def _hide(self, db, row, actor, data) -> None:
+        practice_actions.check_hide_practice(db, practice=row, actor=actor, data=data)
 
-    def _practice(self, db: Session, subject_id: int) -> Practice:
-        missing = NotFound("practice_not_found", N_("There is no such practice."))
-        return _found(db.get(Practice, subject_id), missing)
-
-    def hide(self, db: Session, *, actor: User, subject_id: int, data: Mapping) -> None:
-        practice = _still_shown(self._practice(db, subject_id))
-        practice_actions.check_hide_practice(db, practice=practice, actor=actor, data=data)
-
-    def restore(self, db: Session, *, actor: User, subject_id: int, data: Mapping) -> None:
-        practice = _still_hidden(self._practice(db, subject_id))
-        practice_actions.check_restore_practice(db, practice=practice, actor=actor, data=data)
+    def _restore(self, db, row, actor, data) -> None:
+        practice_actions.check_restore_practice(db, practice=row, actor=actor, data=data)
 
 
 SOURCES: dict[Subject, Source] = {
