@@ -7,8 +7,8 @@ import pytest
 from sqlmodel import select
 
 from deliberation.accounts.models import User
-from deliberation.db import add_or_find, apply_changes, flush_or_refuse
 from deliberation.errors import Conflict
+from deliberation.rows import add_or_find, apply_changes, flush_or_refuse
 from deliberation.testing import make_user
 
 

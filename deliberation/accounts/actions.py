@@ -10,9 +10,10 @@ from sqlmodel import Session, select
 
 from .. import events
 from ..audit.actions import record
-from ..db import add_or_find, flush_or_refuse, utcnow
+from ..db import utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound, TooManyRequests, ValidationError
 from ..i18n import N_, Nn_
+from ..rows import add_or_find, flush_or_refuse
 from ..settings import LOCALES
 from ..validation import Checker, bounded, clean_line, read_text, strip_controls
 from . import queries

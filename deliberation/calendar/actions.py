@@ -12,11 +12,12 @@ from sqlmodel import Session
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import add_or_find, apply_changes, saved_id, table_of, utcnow
+from ..db import saved_id, table_of, utcnow
 from ..drafting.models import DocumentKind
 from ..errors import Conflict, require
 from ..i18n import N_
 from ..params import BadValue, optional_number
+from ..rows import add_or_find, apply_changes
 from ..validation import Checker, read_text
 from ..workshops.models import Membership, Workshop
 from . import queries, rules

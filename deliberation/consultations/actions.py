@@ -25,10 +25,11 @@ from ..accounts.models import User
 from ..accounts.queries import get_user
 from ..accounts.regions import REGIONS
 from ..audit.actions import record
-from ..db import add_or_find, saved_id, utcnow
+from ..db import saved_id, utcnow
 from ..errors import Conflict, DomainError, require
 from ..i18n import N_
 from ..params import id_or_none
+from ..rows import add_or_find
 from ..validation import Checker, read_text
 from . import files, queries, rules
 from .models import (

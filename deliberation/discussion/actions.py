@@ -13,7 +13,7 @@ from sqlmodel import Session
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import add_or_find, saved_id, utcnow
+from ..db import saved_id, utcnow
 from ..drafting.models import Document, Revision, RevisionOrigin
 from ..drafting.queries import paragraphs_of
 from ..drafting.saving import MergeConflict, existing_revision, save_text
@@ -21,6 +21,7 @@ from ..errors import Conflict, DomainError, ValidationError, require
 from ..hooks import AmendmentDecided, AmendmentProposed, announce
 from ..i18n import N_
 from ..params import number_or_none
+from ..rows import add_or_find
 from ..text.amend import AmendError, apply_change
 from ..text.canonical import normalize
 from ..text.merge import MergeResult, merge3

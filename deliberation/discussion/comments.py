@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import compare_and_set, saved_id, utcnow
+from ..db import saved_id, utcnow
 from ..drafting.models import Document, Revision
 from ..drafting.queries import paragraphs_of
 from ..drafting.saving import existing_revision
@@ -21,6 +21,7 @@ from ..errors import DomainError, NotFound, ValidationError, already_hidden, not
 from ..hooks import CommentPosted, announce
 from ..i18n import N_
 from ..params import id_or_none, number_or_none
+from ..rows import compare_and_set
 from ..text.anchors import make_anchor
 from ..validation import read_text
 from ..workshops.models import Membership

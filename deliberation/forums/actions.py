@@ -10,9 +10,10 @@ from sqlmodel import Session
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import apply_changes, saved_id
+from ..db import saved_id
 from ..errors import Conflict, require
 from ..i18n import N_
+from ..rows import apply_changes
 from ..validation import Checker
 from . import rules
 from .models import Forum, ForumStatus

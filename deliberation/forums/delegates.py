@@ -6,10 +6,11 @@ from sqlmodel import Session
 
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import flush_or_refuse, saved_id, utcnow
+from ..db import saved_id, utcnow
 from ..errors import Conflict, NotFound, require
 from ..hooks import ProxiesChanging, announce
 from ..i18n import N_
+from ..rows import flush_or_refuse
 from . import presence, queries, rules
 from .models import Delegate, Forum, Proxy
 from .proxies import ProxyError, resolve_proxies

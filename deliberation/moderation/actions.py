@@ -14,9 +14,10 @@ from sqlmodel import Session, col, select
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import flush_or_refuse, saved_id, utcnow
+from ..db import saved_id, utcnow
 from ..errors import Conflict, NotFound, require
 from ..i18n import N_
+from ..rows import flush_or_refuse
 from ..validation import Checker
 from . import rules
 from .models import Flag, Outcome, Reason, Subject

@@ -9,11 +9,12 @@ from sqlmodel import Session, col, select
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import compare_and_set, flush_or_refuse, saved_id, utcnow
+from ..db import saved_id, utcnow
 from ..errors import Conflict, already_hidden, not_hidden, require
 from ..i18n import N_
 from ..places import queries as place_queries
 from ..reports.models import Report
+from ..rows import compare_and_set, flush_or_refuse
 from ..taxonomy import SECTORS, THEMES
 from ..text.lemmas import lemma_text
 from ..validation import Checker, read_text

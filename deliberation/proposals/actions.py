@@ -11,11 +11,12 @@ from sqlmodel import Session, col
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import apply_changes, compare_and_set, insert_unless_present, saved_id, table_of, utcnow
+from ..db import saved_id, table_of, utcnow
 from ..errors import Conflict, already_hidden, not_hidden, require
 from ..forums.models import Forum
 from ..i18n import N_
 from ..params import id_or_none
+from ..rows import apply_changes, compare_and_set, insert_unless_present
 from ..taxonomy import SECTORS, THEMES
 from ..validation import Checker, read_text
 from ..workshops.models import Workshop

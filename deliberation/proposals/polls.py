@@ -30,10 +30,11 @@ from sqlmodel import Session, col
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import add_or_find, db_now, saved_id, table_of
+from ..db import db_now, saved_id, table_of
 from ..errors import Conflict, require
 from ..i18n import N_, Nn_
 from ..params import BadValue, ids
+from ..rows import add_or_find
 from ..validation import Checker, clean_line
 from . import queries, rules
 from .models import (

@@ -12,13 +12,14 @@ from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
 from ..dates import local
-from ..db import compare_and_set, flush_or_refuse, saved_id, utcnow
+from ..db import saved_id, utcnow
 from ..errors import Conflict, already_hidden, not_hidden, require
 from ..i18n import N_
 from ..notifications.actions import notify, shortened
 from ..notifications.models import NotificationKind
 from ..places import queries as place_queries
 from ..resolutions.models import Resolution
+from ..rows import compare_and_set, flush_or_refuse
 from ..validation import Checker, read_text
 from . import queries, rules
 from .models import Report, ReportStatus, ReportVersion

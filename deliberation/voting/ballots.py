@@ -26,10 +26,11 @@ from sqlmodel import Session, col, select
 
 from ..accounts.models import User
 from ..audit.actions import record_now
-from ..db import db_now, insert_unless_present, is_sqlite, saved_id, table_of
+from ..db import db_now, is_sqlite, saved_id, table_of
 from ..db_errors import is_refusal
 from ..errors import Conflict, DomainError, ValidationError
 from ..i18n import N_
+from ..rows import insert_unless_present
 from . import queries
 from .models import Ballot, BallotBox, BallotKey, Participation, Vote
 from .receipts import looks_like_ballot_key, looks_like_receipt, new_receipt, receipt_hash

@@ -10,10 +10,11 @@ from sqlmodel import Session
 from .. import events
 from ..accounts.models import User
 from ..audit.actions import record
-from ..db import apply_changes, flush_or_refuse, saved_id, utcnow
+from ..db import saved_id, utcnow
 from ..errors import Conflict, NotFound, require
 from ..hooks import FacilitatorAppointed, MembershipDecided, MembershipRequested, announce
 from ..i18n import N_
+from ..rows import apply_changes, flush_or_refuse
 from ..validation import Checker, read_text
 from . import queries, rules
 from .models import Membership, MembershipStatus, Workshop, WorkshopKind
