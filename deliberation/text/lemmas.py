@@ -319,17 +319,18 @@ class Highlighter:
         """Every word of the text that matches a query term, in order, with the terms it matches.
 
         Walking the text word by word in Python, and then finding its words with ``WORD_RE``, was
-        most of a page's search time. Here the text's distinct runs between spaces come from one
+        most of a page's search time. Here the text's runs between spaces come from one
         ``str.split``; a run already met costs a set operation in C, a new one a reading of its
         words' lemmas; then each matching run (a handful) is found with ``str.find``, kept where
         it stands between spaces, and its matching words marked. A word never crosses a space, so
         these are the very words ``WORD_RE`` finds in the whole text.
         """
-        distinct = set(scan.split())
-        new = distinct - _WORDS.known
-        if new:
-            _WORDS.learn(new)
-        matching = distinct & _WORDS.having(self._wanted)
+        # No set of the text's runs is built: a string keeps its hash, so the two passes over the
+        # list hash each run once, and most texts hold no run the process has not met.
+        runs = scan.split()
+        if not _WORDS.known.issuperset(runs):
+            _WORDS.learn(set(runs).difference(_WORDS.known))
+        matching = _WORDS.having(self._wanted).intersection(runs)
         spans = [span for run in matching for span in self._occurrences(scan, run)]
         spans.sort(key=lambda span: span[0])
         return spans
