@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import Float, Integer, String, and_, bindparam, cast, column, func, literal_column, table
+from sqlalchemy import Float, Integer, String, and_, bindparam, cast, column, func, literal_column, or_, table
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql import ColumnElement, FromClause, Select, Subquery
@@ -147,7 +147,7 @@ def _of_kinds(match: _Match, kinds: tuple[str, ...]) -> list[ColumnElement[bool]
         return []
     if not match.sqlite:
         # The entry's row is the one matched: its kind costs nothing to read.
-        return [_entry.c.kind.in_(kinds)]
+        return [_kind_is(kinds)]
     # The FTS5 table holds no kind, and reading each match's entry to learn it costs a B-tree
     # lookup per match, several times what ranking it does. Instead each match's id is looked up
     # in a list of entry ids that the statement builds once, from the (kind, object_id) index. The
@@ -156,9 +156,15 @@ def _of_kinds(match: _Match, kinds: tuple[str, ...]) -> list[ColumnElement[bool]
     # rowids to look up, one MATCH per id.
     rowid = match.entry_id + 0
     if SearchKind.RESOLUTION in kinds:
-        return [rowid.in_(sa_select(_entry.c.id).where(_entry.c.kind.in_(kinds)))]
-    others = [k for k in KINDS if k not in kinds]
-    return [rowid.not_in(sa_select(_entry.c.id).where(_entry.c.kind.in_(others)))]
+        return [rowid.in_(sa_select(_entry.c.id).where(_kind_is(kinds)))]
+    others = tuple(k for k in KINDS if k not in kinds)
+    return [rowid.not_in(sa_select(_entry.c.id).where(_kind_is(others)))]
+
+
+def _kind_is(kinds: tuple[str, ...]) -> ColumnElement[bool]:
+    # Equalities, not IN: a list given to IN is expanded into the statement's text at every
+    # execution, which cost a search more than the lookup itself.
+    return or_(*(_entry.c.kind == kind for kind in kinds))
 
 
 def _visible_kinds(*, public_only: bool, member_id: int | None, kinds: Iterable[str]) -> tuple[str, ...]:

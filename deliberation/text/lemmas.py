@@ -24,7 +24,7 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from . import morphology
-from .tokens import WORD_RE, continues_left
+from .tokens import WORD_RE
 
 __all__ = [
     "APOSTROPHE",
@@ -200,9 +200,6 @@ def _covers(found: list[tuple[int, int, frozenset[int]]], reach: int, count: int
     return len(seen) == count
 
 
-_SPACE = re.compile(r"\s+")
-
-
 def _snap_left(text: str, pos: int, floor: int) -> int:
     """Move ``pos`` left to the start of the word it falls in (never past ``floor``)."""
     while pos > floor and not text[pos - 1].isspace():
@@ -229,13 +226,16 @@ def highlight(original_text: str, lemmas: Iterable[str | Iterable[str]], *, max_
 
 
 class _WordsByLemma:
-    """Every word met so far, filed under each of its lemmas, for the whole process.
+    """Every run of text between spaces met so far, filed under the lemmas of its words, for the
+    whole process.
 
-    Which words of a text match a query is then a few set operations done in C: the text's words
-    less the known ones (new words get their lemmas looked up and are filed), and what is left
-    against the words filed under the query's lemmas. Looking up each distinct word of a page's
-    texts one by one, even in a cache, was most of what a search page spent on its snippets.
-    Bounded: past ``limit`` words it starts afresh.
+    Which words of a text match a query is then a few set operations done in C: the text's runs
+    (``str.split``, which no word crosses) less the known ones (a new run has its words found and
+    their lemmas looked up, and is filed), and what is left against the runs filed under the
+    query's lemmas. Only the few runs that match are then read word by word. Looking up each
+    distinct word of a page's texts one by one, even in a cache, was most of what a search page
+    spent on its snippets, and finding the words of every text with ``WORD_RE`` most of the rest.
+    Bounded: past ``limit`` runs it starts afresh.
     """
 
     def __init__(self, limit: int = 100_000) -> None:
@@ -244,16 +244,17 @@ class _WordsByLemma:
         self._by_lemma: dict[str, set[str]] = {}
         self._lock = threading.Lock()
 
-    def learn(self, words: Iterable[str]) -> None:
+    def learn(self, runs: Iterable[str]) -> None:
         with self._lock:
             if len(self.known) > self.limit:
                 self.known, self._by_lemma = set(), {}
-            for word in words:
-                if _indexable(word):
-                    for lemma in word_lemmas(word):
-                        self._by_lemma.setdefault(lemma, set()).add(word)
-                # Known only once filed, so a reader never takes a word as known before it is.
-                self.known.add(word)
+            for run in runs:
+                for word in WORD_RE.findall(run):
+                    if _indexable(word):
+                        for lemma in word_lemmas(word):
+                            self._by_lemma.setdefault(lemma, set()).add(run)
+                # Known only once filed, so a reader never takes a run as known before it is.
+                self.known.add(run)
 
     def having(self, lemmas: Iterable[str]) -> set[str]:
         found: set[str] = set()
@@ -274,6 +275,7 @@ class Highlighter:
         self.max_chars = max_chars
         self._wanted: frozenset[str] = frozenset().union(*self.terms)
         self._seen: dict[str, frozenset[int]] = {}
+        self._runs: dict[str, list[tuple[int, int, frozenset[int]]]] = {}
 
     def __call__(self, original_text: str) -> Markup:
         max_chars = self.max_chars
@@ -294,47 +296,68 @@ class Highlighter:
             end = snapped if snapped < min(len(text), end + 30) else end
         while start < end and text[start].isspace():
             start += 1
-        pieces: list[str] = ["…"] if text[:start].strip() else []
+        pieces: list[str] = []
         cursor = start
         for m_start, m_end, _ in spans:
             if m_start < start:
                 continue
             if m_start >= end:
                 break
-            pieces.append(str(escape(_SPACE.sub(" ", text[cursor:m_start]))))
-            pieces.append(f"<mark>{escape(text[m_start : min(m_end, end)])}</mark>")
-            cursor = min(m_end, end)
-        pieces.append(str(escape(_SPACE.sub(" ", text[cursor:end]).rstrip())))
-        if text[end:].strip():
-            pieces.append("…")
-        return Markup("".join(pieces))
+            cursor_end = min(m_end, end)
+            pieces += (escape(text[cursor:m_start]), "<mark>", escape(text[m_start:cursor_end]), "</mark>")
+            cursor = cursor_end
+        pieces.append(escape(text[cursor:end]))
+        # Runs of spaces become one space once for the whole window: a marked word holds no space,
+        # so no run crosses a mark, and escaping leaves spaces alone. The window begins with no
+        # space and drops those it ends with, so splitting at spaces and joining with one does it,
+        # in C (a regular expression per piece of text cost more than the rest of the snippet).
+        window = " ".join("".join(pieces).split())
+        cut_before, cut_after = text[:start].strip(), text[end:].strip()
+        return Markup(("…" if cut_before else "") + window + ("…" if cut_after else ""))
 
     def _spans(self, scan: str) -> list[tuple[int, int, frozenset[int]]]:
         """Every word of the text that matches a query term, in order, with the terms it matches.
 
-        Walking the text word by word in Python was most of a page's search time. Here the text's
-        distinct words come from one ``findall``; a word already met on this page costs a set
-        operation in C, a new one a lookup of its lemmas; then each matching word (a handful) is
-        found with ``str.find``, and kept where it is a whole word, as ``WORD_RE`` cuts them.
+        Walking the text word by word in Python, and then finding its words with ``WORD_RE``, was
+        most of a page's search time. Here the text's runs between spaces come from one
+        ``str.split``; a run already met costs a set operation in C, a new one a reading of its
+        words' lemmas; then each matching run (a handful) is found with ``str.find``, kept where
+        it stands between spaces, and its matching words marked. A word never crosses a space, so
+        these are the very words ``WORD_RE`` finds in the whole text.
         """
-        distinct = set(WORD_RE.findall(scan))
-        new = distinct - _WORDS.known
-        if new:
-            _WORDS.learn(new)
-        matching = distinct & _WORDS.having(self._wanted)
-        spans = [span for word in matching for span in self._occurrences(scan, word)]
+        # No set of the text's runs is built: a string keeps its hash, so the two passes over the
+        # list hash each run once, and most texts hold no run the process has not met.
+        runs = scan.split()
+        if not _WORDS.known.issuperset(runs):
+            _WORDS.learn(set(runs).difference(_WORDS.known))
+        matching = _WORDS.having(self._wanted).intersection(runs)
+        spans = [span for run in matching for span in self._occurrences(scan, run)]
         spans.sort(key=lambda span: span[0])
         return spans
 
-    def _occurrences(self, scan: str, word: str) -> Iterator[tuple[int, int, frozenset[int]]]:
-        hits = self._lookup(word)
-        pos = scan.find(word)
+    def _occurrences(self, scan: str, run: str) -> Iterator[tuple[int, int, frozenset[int]]]:
+        words = self._words_of(run)
+        if not words:
+            return
+        length, size = len(run), len(scan)
+        pos = scan.find(run)
         while pos >= 0:
-            end = pos + len(word)
-            token = WORD_RE.match(scan, pos)
-            if token is not None and token.end() == end and not continues_left(scan, pos):
-                yield pos, end, hits
-            pos = scan.find(word, end)
+            end = pos + length
+            # A whole run stands between spaces; a run found inside a longer one is not it, and no
+            # whole one can begin inside it (a run holds no space), so the search goes on past it.
+            if (pos == 0 or scan[pos - 1].isspace()) and (end == size or scan[end].isspace()):
+                for start, stop, hits in words:
+                    yield pos + start, pos + stop, hits
+            pos = scan.find(run, end)
+
+    def _words_of(self, run: str) -> list[tuple[int, int, frozenset[int]]]:
+        """The words of ``run`` that match a query term: offsets in the run and the terms matched."""
+        words = self._runs.get(run)
+        if words is None:
+            words = self._runs[run] = [
+                (m.start(), m.end(), hits) for m in WORD_RE.finditer(run) if (hits := self._lookup(m.group()))
+            ]
+        return words
 
     def _found(self, spans: list[tuple[int, int, frozenset[int]]], reach: int) -> list[tuple[int, int, frozenset[int]]]:
         """The matches up to the first window holding every query term: none later can beat it."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["WORD_RE", "continues_left", "is_word", "tokenize"]
+__all__ = ["WORD_RE", "is_word", "tokenize"]
 
 # Letters and digits, but not "_" (Markdown emphasis must not glue to words)
 # and not U+02BC: Python counts that apostrophe as a letter, yet it must behave
@@ -27,8 +27,6 @@ _JOINER = r"['\u2019\u02bc\-\u2011]"
 _WORD = rf"{_STEM}(?:{_JOINER}{_STEM})*"
 
 WORD_RE = re.compile(_WORD)
-_WORD_CHAR_RE = re.compile(rf"{_LETTER}|{_MARK}")
-_JOINER_RE = re.compile(_JOINER)
 # The final "." with DOTALL makes the alternation total: every character
 # belongs to exactly one token, which is what makes "".join(tokens) == text.
 _TOKEN_RE = re.compile(rf"{_WORD}|\s+|.", re.DOTALL)
@@ -45,13 +43,3 @@ def tokenize(text: str) -> list[str]:
 def is_word(token: str) -> bool:
     """True if ``token`` is a whole word in the sense of :func:`tokenize`."""
     return WORD_RE.fullmatch(token) is not None
-
-
-def continues_left(text: str, pos: int) -> bool:
-    """Whether a word of ``text`` runs on to the left of ``pos`` (a letter, or a joiner after one):
-    a word found at ``pos`` by a plain string search is a word of its own only if not."""
-    if pos == 0:
-        return False
-    if _WORD_CHAR_RE.match(text, pos - 1):
-        return True
-    return pos > 1 and _JOINER_RE.match(text, pos - 1) is not None and _WORD_CHAR_RE.match(text, pos - 2) is not None

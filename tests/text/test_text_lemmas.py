@@ -191,6 +191,24 @@ def test_one_highlighter_for_many_texts_shows_each_the_window_reading_every_word
     assert [str(shared(text)) for text in texts] == [_reference_highlight(text, terms, max_chars) for text in texts]
 
 
+#: Between words: nothing, punctuation, joiners, and spaces of several kinds, so that one run of
+#: text between spaces holds several words, or a word glued to another into a longer one.
+_GLUE = ["", ",", "/", "-", "’", "'", "(", ")", ".", "«", " ", "  ", "\n", "\u00a0", "\t"]
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(_GLUE)), min_size=1, max_size=30).map(
+        lambda parts: "".join(word + glue for word, glue in parts)
+    ),
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=3),
+    st.integers(20, 300),
+)
+def test_words_packed_without_spaces_are_marked_as_reading_every_word_finds(text, words, max_chars):
+    terms = [query_word_lemmas(w) for w in words]
+    assert str(Highlighter(terms, max_chars=max_chars)(text)) == _reference_highlight(text, terms, max_chars)
+
+
 def test_lemmas_module_imports_no_database_or_web_framework():
     code = (
         "import sys\nimport deliberation.text.lemmas\n"
@@ -213,5 +231,5 @@ def test_the_words_filed_by_lemma_start_afresh_when_full_and_marks_stay_right(mo
     shared = Highlighter(terms, max_chars=120)
     for _ in range(2):
         assert [str(shared(text)) for text in texts] == [_reference_highlight(text, terms, 120) for text in texts]
-    assert len(lemmas_module._WORDS.known) <= 4 + max(len(set(WORD_RE.findall(t))) for t in texts)
+    assert len(lemmas_module._WORDS.known) <= 4 + max(len(set(t.split())) for t in texts)
     assert "<mark>Відрада</mark>" not in str(shared(texts[2]))
