@@ -8,20 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from .. import events
 from ..accounts.models import User
+from ..audit import hiding
 from ..audit.actions import record
 from ..db import saved_id, utcnow
 from ..drafting.models import Document, Revision
 from ..drafting.queries import paragraphs_of
 from ..drafting.saving import existing_revision
-from ..errors import DomainError, NotFound, ValidationError, already_hidden, not_hidden, require
+from ..errors import DomainError, NotFound, ValidationError, require
 from ..hooks import CommentPosted, announce
 from ..i18n import N_
 from ..params import id_or_none, number_or_none
-from ..rows import compare_and_set
 from ..text.anchors import make_anchor
 from ..validation import read_text
 from ..workshops.models import Membership
@@ -146,11 +146,7 @@ def check_hide_comment(
     """Hidden, never deleted: moderators still see it, with the reason, and the audit log keeps why."""
     require(rules.can_hide_comment(actor, membership, comment))
     reason = read_text(data, "reason", max_length=500)
-    hidden = col(Comment.hidden_at).is_(None)
-    compare_and_set(
-        db, comment, hidden, refusal=already_hidden(), hidden_at=utcnow(), hidden_by=actor.id, hidden_reason=reason
-    )
-    record(db, actor_id=actor.id, action="comment.hidden", obj=comment, reason=reason)
+    hiding.hide(db, comment, actor_id=actor.id, what="comment", reason=reason)
     return comment
 
 
@@ -160,16 +156,5 @@ def check_restore_comment(
     """Shown again; the audit log keeps who hid it and why, and who showed it again and why."""
     require(rules.can_restore_comment(actor, membership, comment))
     reason = read_text(data, "reason", max_length=500)
-    hidden_by, hidden_reason = comment.hidden_by, comment.hidden_reason
-    hidden = col(Comment.hidden_at).is_not(None)
-    compare_and_set(db, comment, hidden, refusal=not_hidden(), hidden_at=None, hidden_by=None, hidden_reason="")
-    record(
-        db,
-        actor_id=actor.id,
-        action="comment.restored",
-        obj=comment,
-        reason=reason,
-        hidden_by=hidden_by,
-        hidden_reason=hidden_reason,
-    )
+    hiding.show_again(db, comment, actor_id=actor.id, what="comment", reason=reason)
     return comment

@@ -8,13 +8,14 @@ from sqlmodel import Session, col, select
 
 from .. import events
 from ..accounts.models import User
+from ..audit import hiding
 from ..audit.actions import record
 from ..db import saved_id, utcnow
-from ..errors import Conflict, already_hidden, not_hidden, require
+from ..errors import Conflict, require
 from ..i18n import N_
 from ..places import queries as place_queries
 from ..reports.models import Report
-from ..rows import compare_and_set, flush_or_refuse
+from ..rows import flush_or_refuse
 from ..taxonomy import SECTORS, THEMES
 from ..text.lemmas import lemma_text
 from ..validation import Checker, read_text
@@ -91,11 +92,7 @@ def check_hide_practice(db: Session, *, practice: Practice, actor: User, data: M
     """Hidden, never deleted: it leaves the library, its search and the register's counts."""
     require(rules.can_hide_practice(actor, practice))
     reason = read_text(data, "reason", max_length=500)
-    hidden = col(Practice.hidden_at).is_(None)
-    compare_and_set(
-        db, practice, hidden, refusal=already_hidden(), hidden_at=utcnow(), hidden_by=actor.id, hidden_reason=reason
-    )
-    record(db, actor_id=actor.id, action="practice.hidden", obj=practice, reason=reason)
+    hiding.hide(db, practice, actor_id=actor.id, what="practice", reason=reason)
     events.queue(db, events.practice_hidden, practice_id=practice.id, actor_id=actor.id)
     return practice
 
@@ -105,17 +102,6 @@ def check_restore_practice(db: Session, *, practice: Practice, actor: User, data
     audit log keeps who hid it and why, and who showed it again and why."""
     require(rules.can_restore_practice(actor, practice))
     reason = read_text(data, "reason", max_length=500)
-    hidden_by, hidden_reason = practice.hidden_by, practice.hidden_reason
-    hidden = col(Practice.hidden_at).is_not(None)
-    compare_and_set(db, practice, hidden, refusal=not_hidden(), hidden_at=None, hidden_by=None, hidden_reason="")
-    record(
-        db,
-        actor_id=actor.id,
-        action="practice.restored",
-        obj=practice,
-        reason=reason,
-        hidden_by=hidden_by,
-        hidden_reason=hidden_reason,
-    )
+    hiding.show_again(db, practice, actor_id=actor.id, what="practice", reason=reason)
     events.queue(db, events.practice_restored, practice_id=practice.id, actor_id=actor.id)
     return practice

@@ -10,13 +10,14 @@ from sqlmodel import Session, col
 
 from .. import events
 from ..accounts.models import User
+from ..audit import hiding
 from ..audit.actions import record
 from ..db import saved_id, table_of, utcnow
-from ..errors import Conflict, already_hidden, not_hidden, require
+from ..errors import Conflict, require
 from ..forums.models import Forum
 from ..i18n import N_
 from ..params import id_or_none
-from ..rows import apply_changes, compare_and_set, insert_unless_present
+from ..rows import apply_changes, insert_unless_present
 from ..taxonomy import SECTORS, THEMES
 from ..validation import Checker, read_text
 from ..workshops.models import Workshop
@@ -123,11 +124,7 @@ def check_hide_comment(db: Session, *, comment: ProposalComment, actor: User, da
     """The comment stays, seen by coordinators only; the log keeps who hid it and why."""
     require(rules.can_hide_proposal_comment(actor, comment))
     reason = read_text(data, "reason", max_length=REASON_MAX, min_length=3)
-    hidden = col(ProposalComment.hidden_at).is_(None)
-    compare_and_set(
-        db, comment, hidden, refusal=already_hidden(), hidden_by=actor.id, hidden_at=utcnow(), hidden_reason=reason
-    )
-    record(db, actor_id=actor.id, action="proposal_comment.hidden", obj=comment, reason=reason)
+    hiding.hide(db, comment, actor_id=actor.id, what="proposal_comment", reason=reason)
     events.queue(
         db,
         events.proposal_comment_hidden,
@@ -142,18 +139,7 @@ def check_restore_comment(db: Session, *, comment: ProposalComment, actor: User,
     """Shown to everyone again; the log keeps who hid it and why, and who showed it again and why."""
     require(rules.can_restore_proposal_comment(actor, comment))
     reason = read_text(data, "reason", max_length=REASON_MAX, min_length=3)
-    hidden_by, hidden_reason = comment.hidden_by, comment.hidden_reason
-    hidden = col(ProposalComment.hidden_at).is_not(None)
-    compare_and_set(db, comment, hidden, refusal=not_hidden(), hidden_by=None, hidden_at=None, hidden_reason="")
-    record(
-        db,
-        actor_id=actor.id,
-        action="proposal_comment.restored",
-        obj=comment,
-        reason=reason,
-        hidden_by=hidden_by,
-        hidden_reason=hidden_reason,
-    )
+    hiding.show_again(db, comment, actor_id=actor.id, what="proposal_comment", reason=reason)
     events.queue(
         db,
         events.proposal_comment_restored,

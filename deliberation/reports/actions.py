@@ -6,20 +6,21 @@ from collections.abc import Mapping
 from datetime import date
 from urllib.parse import urlsplit
 
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from .. import events
 from ..accounts.models import User
+from ..audit import hiding
 from ..audit.actions import record
 from ..dates import local
 from ..db import saved_id, utcnow
-from ..errors import Conflict, already_hidden, not_hidden, require
+from ..errors import Conflict, require
 from ..i18n import N_
 from ..notifications.actions import notify, shortened
 from ..notifications.models import NotificationKind
 from ..places import queries as place_queries
 from ..resolutions.models import Resolution
-from ..rows import compare_and_set, flush_or_refuse
+from ..rows import flush_or_refuse
 from ..validation import Checker, read_text
 from . import queries, rules
 from .models import Report, ReportStatus, ReportVersion
@@ -161,11 +162,7 @@ def check_hide_report(db: Session, *, report: Report, actor: User, data: Mapping
     page and every count, and the audit log keeps who and why."""
     require(rules.can_hide_report(actor, report))
     reason = read_text(data, "reason", max_length=500)
-    hidden = col(Report.hidden_at).is_(None)
-    compare_and_set(
-        db, report, hidden, refusal=already_hidden(), hidden_at=utcnow(), hidden_by=actor.id, hidden_reason=reason
-    )
-    record(db, actor_id=actor.id, action="report.hidden", obj=report, reason=reason)
+    hiding.hide(db, report, actor_id=actor.id, what="report", reason=reason)
     events.queue(db, events.report_hidden, report_id=report.id, resolution_id=report.resolution_id, actor_id=actor.id)
     _tell_author_hidden(db, report, actor)
     return report
@@ -197,17 +194,6 @@ def check_restore_report(db: Session, *, report: Report, actor: User, data: Mapp
     who showed it again and why."""
     require(rules.can_restore_report(actor, report))
     reason = read_text(data, "reason", max_length=500)
-    hidden_by, hidden_reason = report.hidden_by, report.hidden_reason
-    hidden = col(Report.hidden_at).is_not(None)
-    compare_and_set(db, report, hidden, refusal=not_hidden(), hidden_at=None, hidden_by=None, hidden_reason="")
-    record(
-        db,
-        actor_id=actor.id,
-        action="report.restored",
-        obj=report,
-        reason=reason,
-        hidden_by=hidden_by,
-        hidden_reason=hidden_reason,
-    )
+    hiding.show_again(db, report, actor_id=actor.id, what="report", reason=reason)
     events.queue(db, events.report_restored, report_id=report.id, resolution_id=report.resolution_id, actor_id=actor.id)
     return report
