@@ -239,7 +239,14 @@ class PostgresWaker:
 
         args, params = self.engine.dialect.create_connect_args(self.engine.url)
         connection = await psycopg.AsyncConnection.connect(*args, autocommit=True, **params)
-        await connection.execute(f"LISTEN {store.CHANNEL}")
+        try:
+            await connection.execute(f"LISTEN {store.CHANNEL}")
+        except BaseException:
+            # Cancelled (the server stopping, a test's event loop closing) or refused between the
+            # connect and the LISTEN: the connection is nobody's yet, so close it here, or it stays
+            # open until the garbage collector finds it.
+            await connection.close()
+            raise
         return connection
 
     async def wait(self) -> None:
