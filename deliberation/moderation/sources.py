@@ -27,7 +27,7 @@ from ..proposals import actions as proposal_actions
 from ..proposals.models import Proposal, ProposalComment
 from ..reports import actions as report_actions
 from ..reports.models import Report
-from ..resolutions.models import Resolution
+from ..resolutions.models import Resolution, address
 from .models import Subject
 
 EXCERPT = 240
@@ -77,12 +77,6 @@ class Source(Protocol):
 
 def excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
-
-
-def _address(number: str) -> dict[str, int]:
-    """A resolution's address from its number, «2026/7»."""
-    year, n = number.split("/")
-    return {"year": int(year), "n": int(n)}
 
 
 def _found(row: Any, refusal: NotFound) -> Any:
@@ -261,7 +255,7 @@ class ReportSource(_HideableSource):
             id=report.id,
             author_id=report.author_id,
             author_name=author_name,
-            link=Link("resolution_reports", _address(number), fragment=f"report-{report.id}"),
+            link=Link("resolution_reports", address(number), fragment=f"report-{report.id}"),
             **_moderated(said, report, hider_name),
         )
 

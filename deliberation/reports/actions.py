@@ -19,7 +19,7 @@ from ..i18n import N_
 from ..notifications.actions import notify, shortened
 from ..notifications.models import NotificationKind
 from ..places import queries as place_queries
-from ..resolutions.models import Resolution
+from ..resolutions.models import Resolution, address
 from ..rows import flush_or_refuse
 from ..validation import Checker, read_text
 from . import queries, rules
@@ -172,7 +172,6 @@ def _tell_author_hidden(db: Session, report: Report, actor: User) -> None:
     """The author hears it with the reason: the report is gone from every page they can see."""
     resolution = db.get(Resolution, report.resolution_id)
     assert resolution is not None  # a foreign key
-    year, n = resolution.number.split("/")
     notify(
         db,
         kind=NotificationKind.REPORT_HIDDEN,
@@ -181,8 +180,7 @@ def _tell_author_hidden(db: Session, report: Report, actor: User) -> None:
         details={
             "report_id": report.id,
             "resolution": resolution.number,
-            "year": int(year),
-            "n": int(n),
+            **address(resolution.number),
             "title": resolution.title,
             "reason": shortened(report.hidden_reason),
         },

@@ -16,6 +16,12 @@ from ..db import StoredEnum, allowed
 from ..drafting.models import DocumentKind
 
 
+def address(number: str) -> dict[str, int]:
+    """A resolution's public address from its number: «2026/3» is ``{"year": 2026, "n": 3}``."""
+    year, n = number.split("/")
+    return {"year": int(year), "n": int(n)}
+
+
 class Resolution(SQLModel, table=True):
     __tablename__ = "delib_resolution"
     __table_args__ = (allowed("kind", DocumentKind),)

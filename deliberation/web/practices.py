@@ -16,6 +16,7 @@ from ..practices import actions, queries, rules
 from ..practices.models import Practice
 from ..reports import queries as report_queries
 from ..reports import rules as report_rules
+from ..resolutions.models import address
 from ..taxonomy import SECTORS, THEMES
 from . import params
 from .context import Ctx, endpoint
@@ -79,10 +80,9 @@ def _practice(ctx: Ctx) -> Practice:
 @endpoint
 def practice_page(ctx: Ctx) -> Response:
     view = queries.practice_view(ctx.db, _practice(ctx))
-    year, n = view.resolution.number.split("/")
     return ctx.render(
         "practices/practice.html",
-        {"view": view, "address": {"year": int(year), "n": int(n)}, "rules": rules},
+        {"view": view, "address": address(view.resolution.number), "rules": rules},
     )
 
 

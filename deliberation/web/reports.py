@@ -18,7 +18,7 @@ from ..reports import actions, queries, rules
 from ..reports.charts import progress_chart
 from ..reports.models import Report, ReportStatus
 from ..resolutions import queries as resolution_queries
-from ..resolutions.models import Resolution
+from ..resolutions.models import Resolution, address
 from .context import Ctx, endpoint
 from .form_page import form_page
 
@@ -54,13 +54,7 @@ def _report(ctx: Ctx) -> tuple[Report, Resolution]:
 
 
 def _back(ctx: Ctx, resolution: Resolution, report: Report) -> Response:
-    year, n = resolution.number.split("/")
-    return ctx.redirect("resolution_reports", year=int(year), n=int(n), fragment=f"report-{report.id}")
-
-
-def _address(resolution: Resolution) -> dict:
-    year, n = resolution.number.split("/")
-    return {"year": int(year), "n": int(n)}
+    return ctx.redirect_to(ctx.url("resolution_reports", **address(resolution.number)) + f"#report-{report.id}")
 
 
 @endpoint
@@ -72,7 +66,7 @@ def resolution_reports(ctx: Ctx) -> Response:
         "reports/resolution.html",
         {
             "resolution": resolution,
-            "address": _address(resolution),
+            "address": address(resolution.number),
             "reports": reports,
             "chart": progress_chart(reports.counts, key=f"r{resolution.id}"),
             "can_submit": rules.can_report(ctx.actor),
@@ -89,7 +83,8 @@ def network_reports(ctx: Ctx) -> Response:
         "reports/network.html",
         {
             "rows": [
-                (row, _address(row.resolution), progress_chart(row.counts, key=f"r{row.resolution.id}")) for row in rows
+                (row, address(row.resolution.number), progress_chart(row.counts, key=f"r{row.resolution.id}"))
+                for row in rows
             ],
         },
     )
@@ -107,10 +102,10 @@ def report_new(ctx: Ctx) -> Response:
     actor = ctx.require_actor()
     context = {
         "resolution": resolution,
-        "address": _address(resolution),
+        "address": address(resolution.number),
         "report": None,
         "picker": picker(ctx.db, **_picker_values(ctx)),
-        "action": ctx.url("report_new", **_address(resolution)),
+        "action": ctx.url("report_new", **address(resolution.number)),
     }
     if not ctx.reads and ctx.form.get("choose_oblast"):
         # The picker's step without JavaScript: the form comes back with the oblast's hromadas.
@@ -136,7 +131,7 @@ def report_edit(ctx: Ctx) -> Response:
         FORM,
         {
             "resolution": resolution,
-            "address": _address(resolution),
+            "address": address(resolution.number),
             "report": report,
             "hromada": place_queries.get_place(ctx.db, report.hromada_code),
             "action": ctx.url("report_edit", report_id=report.id),
