@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from .i18n import N_, gettext, ngettext
 
 
@@ -39,6 +41,16 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     status = 404
+
+
+_Row = TypeVar("_Row")
+
+
+def found(row: _Row | None, missing: NotFound) -> _Row:
+    """``row``, or ``missing`` raised when there is none (a 404 in the reader's language)."""
+    if row is None:
+        raise missing
+    return row
 
 
 class Forbidden(DomainError):

@@ -19,7 +19,7 @@ from ..discussion import comments as comment_actions
 from ..discussion.models import Comment
 from ..drafting.models import Document
 from ..drafting.rules import can_read_document
-from ..errors import NotFound, already_hidden, not_hidden
+from ..errors import NotFound, already_hidden, found, not_hidden
 from ..i18n import N_
 from ..practices import actions as practice_actions
 from ..practices.models import Practice
@@ -79,12 +79,6 @@ def excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
 
 
-def _found(row: Any, refusal: NotFound) -> Any:
-    if row is None:
-        raise refusal
-    return row
-
-
 def _still_shown(row: Any) -> Any:
     # The capability's own compare-and-set settles two coordinators at once; this answers the one
     # who opened the form after the other had decided.
@@ -141,10 +135,10 @@ class _HideableSource:
         return [self._item(row) for row in rows]
 
     def hide(self, db: Session, *, actor: User, subject_id: int, data: Mapping) -> None:
-        self._hide(db, _still_shown(_found(db.get(self.model, subject_id), self.missing)), actor, data)
+        self._hide(db, _still_shown(found(db.get(self.model, subject_id), self.missing)), actor, data)
 
     def restore(self, db: Session, *, actor: User, subject_id: int, data: Mapping) -> None:
-        self._restore(db, _still_hidden(_found(db.get(self.model, subject_id), self.missing)), actor, data)
+        self._restore(db, _still_hidden(found(db.get(self.model, subject_id), self.missing)), actor, data)
 
 
 def _people(model: Any, *selected: Any) -> Any:

@@ -7,8 +7,6 @@ instead, since the draft may well be theirs once they have.
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from starlette.requests import Request
 
 from ..consultations import queries as consultation_queries
@@ -18,7 +16,7 @@ from ..drafting import queries as drafting_queries
 from ..drafting.models import Revision
 from ..drafting.queries import DocumentView
 from ..drafting.rules import can_read_document
-from ..errors import NotFound
+from ..errors import NotFound, found
 from ..forums import queries as forum_queries
 from ..forums.models import Forum
 from ..i18n import N_
@@ -30,18 +28,10 @@ from ..workshops.models import Membership, Workshop
 from . import params
 from .context import Ctx
 
-_Row = TypeVar("_Row")
-
 
 def _path_id(request: Request, name: str) -> int:
     value: int = request.path_params[name]
     return value
-
-
-def _found(row: _Row | None, missing: NotFound) -> _Row:
-    if row is None:
-        raise missing
-    return row
 
 
 def _unseen(ctx: Ctx, missing: NotFound) -> NotFound:
@@ -54,13 +44,13 @@ def _unseen(ctx: Ctx, missing: NotFound) -> NotFound:
 
 def forum(ctx: Ctx, forum_id: int | None = None) -> Forum:
     """The forum ``forum_id``, or else the one the path names."""
-    found = forum_queries.get_forum(ctx.db, _path_id(ctx.request, "forum_id") if forum_id is None else forum_id)
-    return _found(found, NotFound("forum_not_found", N_("There is no such forum.")))
+    row = forum_queries.get_forum(ctx.db, _path_id(ctx.request, "forum_id") if forum_id is None else forum_id)
+    return found(row, NotFound("forum_not_found", N_("There is no such forum.")))
 
 
 def workshop(ctx: Ctx) -> Workshop:
-    found = workshop_queries.get_workshop(ctx.db, _path_id(ctx.request, "workshop_id"))
-    return _found(found, NotFound("workshop_not_found", N_("There is no such workshop.")))
+    row = workshop_queries.get_workshop(ctx.db, _path_id(ctx.request, "workshop_id"))
+    return found(row, NotFound("workshop_not_found", N_("There is no such workshop.")))
 
 
 def membership(ctx: Ctx, workshop_id: int) -> Membership | None:
@@ -110,25 +100,25 @@ def consultation_not_found() -> NotFound:
 def consultation(ctx: Ctx) -> Consultation:
     """The consultation the path names, for its requester, its assignee and coordinators only: to
     anyone else it does not exist (404, the same answer as for an id nobody used)."""
-    found = consultation_queries.get_consultation(ctx.db, _path_id(ctx.request, "consultation_id"))
-    if found is None or not can_read_consultation(ctx.actor, found):
+    row = consultation_queries.get_consultation(ctx.db, _path_id(ctx.request, "consultation_id"))
+    if row is None or not can_read_consultation(ctx.actor, row):
         raise _unseen(ctx, consultation_not_found())
-    return found
+    return row
 
 
 def proposal(ctx: Ctx) -> Proposal:
-    found = proposal_queries.get_proposal(ctx.db, _path_id(ctx.request, "proposal_id"))
-    return _found(found, NotFound("proposal_not_found", N_("There is no such proposal.")))
+    row = proposal_queries.get_proposal(ctx.db, _path_id(ctx.request, "proposal_id"))
+    return found(row, NotFound("proposal_not_found", N_("There is no such proposal.")))
 
 
 def proposal_comment(ctx: Ctx) -> ProposalComment:
-    found = proposal_queries.get_proposal_comment(ctx.db, _path_id(ctx.request, "comment_id"))
+    row = proposal_queries.get_proposal_comment(ctx.db, _path_id(ctx.request, "comment_id"))
     # A hidden comment is for coordinators only: to everyone else it is not there.
-    if found is None or (found.hidden_at is not None and not proposal_rules.can_see_hidden_comments(ctx.actor)):
+    if row is None or (row.hidden_at is not None and not proposal_rules.can_see_hidden_comments(ctx.actor)):
         raise NotFound("comment_not_found", N_("There is no such comment."))
-    return found
+    return row
 
 
 def poll(ctx: Ctx) -> Poll:
-    found = proposal_queries.get_poll(ctx.db, _path_id(ctx.request, "poll_id"))
-    return _found(found, NotFound("poll_not_found", N_("There is no such poll.")))
+    row = proposal_queries.get_poll(ctx.db, _path_id(ctx.request, "poll_id"))
+    return found(row, NotFound("poll_not_found", N_("There is no such poll.")))
