@@ -96,7 +96,7 @@ consultation_status_changed = _signal(
 )
 item_reported = _signal(
     "item reported",
-    "A member reported something for moderation: subject ('comment', 'proposal_comment', 'report', 'practice'), subject_id, reason. Who reported it stays in the app.",
+    "A member reported something for moderation: subject ('comment', 'proposal_comment', 'report', 'practice', 'proposal'), subject_id, reason. Who reported it stays in the app.",
 )
 item_hidden = _signal(
     "item hidden", "A coordinator hid something from the moderation queue: subject, subject_id, actor_id."
@@ -161,6 +161,11 @@ proposal_comment_restored = _signal(
     "proposal comment restored",
     "A coordinator showed a hidden comment on a proposal again: comment_id, proposal_id, actor_id.",
 )
+proposal_hidden = _signal(
+    "proposal hidden",
+    "A coordinator hid a proposal (it leaves every list; its author is told why): proposal_id, actor_id.",
+)
+proposal_restored = _signal("proposal restored", "A coordinator showed a hidden proposal again: proposal_id, actor_id.")
 proposal_decided = _signal(
     "proposal decided",
     "A coordinator accepted a proposal (naming the forum or workshop it became) or declined it: proposal_id, accepted, forum_id, workshop_id, actor_id.",
@@ -216,6 +221,8 @@ ALL: tuple[NamedSignal, ...] = (
     proposal_comment_posted,
     proposal_comment_hidden,
     proposal_comment_restored,
+    proposal_hidden,
+    proposal_restored,
     proposal_decided,
     poll_created,
     poll_answered,

@@ -18,6 +18,7 @@ class Subject(Labelled):
     PROPOSAL_COMMENT = "proposal_comment", N_("Comment on a proposal")
     REPORT = "report", N_("Report on carrying out a resolution")
     PRACTICE = "practice", N_("Practice")
+    PROPOSAL = "proposal", N_("Topic proposal")
 
 
 class Reason(Labelled):

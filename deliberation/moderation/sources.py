@@ -205,12 +205,12 @@ class ProposalCommentSource(_HideableSource):
     missing = NotFound("comment_not_found", N_("There is no such comment."))
 
     def _select(self):
-        return _people(ProposalComment, Proposal.title).join(
+        return _people(ProposalComment, Proposal.title, Proposal.hidden_at).join(
             Proposal, col(Proposal.id) == col(ProposalComment.proposal_id)
         )
 
     def _item(self, row) -> Item:
-        comment, title, author_name, hider_name = row
+        comment, title, _proposal_hidden_at, author_name, hider_name = row
         said = {"excerpt": excerpt(comment.body), "where": title, "created_at": comment.created_at}
         return Item(
             subject=self.subject,
@@ -220,6 +220,10 @@ class ProposalCommentSource(_HideableSource):
             link=Link("proposal", {"proposal_id": comment.proposal_id}, fragment=f"comment-{comment.id}"),
             **_moderated(said, comment, hider_name),
         )
+
+    def _visible(self, row, actor) -> bool:
+        # On a hidden proposal, it is not there for members to report either.
+        return row[0].hidden_at is None and row[2] is None
 
     def _hide(self, db, row, actor, data) -> None:
         proposal_actions.check_hide_comment(db, comment=row, actor=actor, data=data)
@@ -293,8 +297,38 @@ class PracticeSource(_HideableSource):
         practice_actions.check_restore_practice(db, practice=row, actor=actor, data=data)
 
 
+class ProposalSource(_HideableSource):
+    """Topic proposals: public while not hidden, whatever the committee decided on them."""
+
+    subject = Subject.PROPOSAL
+    model = Proposal
+    missing = NotFound("proposal_not_found", N_("There is no such proposal."))
+
+    def _select(self):
+        return _people(Proposal)
+
+    def _item(self, row) -> Item:
+        proposal, author_name, hider_name = row
+        said = {"excerpt": excerpt(proposal.description), "where": proposal.title, "created_at": proposal.created_at}
+        return Item(
+            subject=self.subject,
+            id=proposal.id,
+            author_id=proposal.author_id,
+            author_name=author_name,
+            link=Link("proposal", {"proposal_id": proposal.id}),
+            **_moderated(said, proposal, hider_name),
+        )
+
+    def _hide(self, db, row, actor, data) -> None:
+        proposal_actions.check_hide_proposal(db, proposal=row, actor=actor, data=data)
+
+    def _restore(self, db, row, actor, data) -> None:
+        proposal_actions.check_restore_proposal(db, proposal=row, actor=actor, data=data)
+
+
 SOURCES: dict[Subject, Source] = {
-    source.subject: source for source in (CommentSource(), ProposalCommentSource(), ReportSource(), PracticeSource())
+    source.subject: source
+    for source in (CommentSource(), ProposalCommentSource(), ReportSource(), PracticeSource(), ProposalSource())
 }
 
 

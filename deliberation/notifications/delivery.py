@@ -80,7 +80,10 @@ def link_for(kind: str, document_id: int | None, details: dict) -> Link:
     if kind == NotificationKind.VOTE_CLOSED and details.get("vote_id"):
         return Link("vote", {"vote_id": details["vote_id"]})
     if kind == NotificationKind.PROPOSAL and details.get("proposal_id"):
-        # An accepted proposal leads to what it became; a declined one to its page and the reason.
+        # An accepted proposal leads to what it became; a declined one to its page and the reason;
+        # a hidden one, gone for its author, to the list it stood in.
+        if details.get("hidden"):
+            return Link("proposals")
         if details.get("forum_id"):
             return Link("forum", {"forum_id": details["forum_id"]})
         if details.get("workshop_id"):
@@ -131,6 +134,7 @@ SENTENCES = {
         "The topic proposal «%(title)s» is accepted and became the workshop «%(into)s» (decided by %(name)s)"
     ),
     "proposal_declined": N_("The topic proposal «%(title)s» is declined (decided by %(name)s). The reason: %(reason)s"),
+    "proposal_hidden": N_("Your topic proposal «%(title)s» was hidden by %(name)s. The reason: %(reason)s"),
     "cons_assign": N_("%(name)s asked you to answer consultation no. %(consultation)s"),
     "cons_assigned_to_expert": N_(
         "Your consultation no. %(consultation)s has an expert to answer it (assigned by %(name)s)"
@@ -159,6 +163,8 @@ def _sentence_key(kind: str, details: dict) -> str:
     if kind == NotificationKind.VOTE_CLOSED:
         return "vote_adopted" if details.get("adopted") else "vote_not_adopted"
     if kind == NotificationKind.PROPOSAL:
+        if details.get("hidden"):
+            return "proposal_hidden"
         if not details.get("accepted"):
             return "proposal_declined"
         return "proposal_forum" if details.get("forum_id") else "proposal_workshop"

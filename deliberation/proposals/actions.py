@@ -1,4 +1,5 @@
-"""Changes to proposals: proposing and editing, supporting, commenting, hiding and showing again, deciding."""
+"""Changes to proposals: proposing and editing, supporting, commenting, hiding and showing again
+(proposals and their comments), deciding."""
 
 from __future__ import annotations
 
@@ -6,14 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import delete, update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from .. import events
 from ..accounts.models import User
 from ..audit import hiding
 from ..audit.actions import record
 from ..db import saved_id, table_of, utcnow
-from ..errors import Conflict, require
+from ..errors import Conflict, already_hidden, require
 from ..forums.models import Forum
 from ..i18n import N_
 from ..params import id_or_none
@@ -33,7 +34,7 @@ from .models import (
     ProposalStatus,
     Support,
 )
-from .notices import notify_proposal_decided
+from .notices import notify_proposal_decided, notify_proposal_hidden
 
 
 def tags(check: Checker, data: Mapping, name: str, choices: Mapping[str, str]) -> list[str]:
@@ -150,14 +151,42 @@ def check_restore_comment(db: Session, *, comment: ProposalComment, actor: User,
     return comment
 
 
+def check_hide_proposal(db: Session, *, proposal: Proposal, actor: User, data: Mapping) -> Proposal:
+    """Hidden, never deleted, whatever its status: it leaves every list, ranking and poll's
+    candidates; coordinators still see it with the reason; its author hears why."""
+    require(rules.can_hide_proposal(actor, proposal))
+    reason = read_text(data, "reason", max_length=REASON_MAX, min_length=3)
+    hiding.hide(db, proposal, actor_id=actor.id, what="proposal", reason=reason)
+    events.queue(db, events.proposal_hidden, proposal_id=proposal.id, actor_id=actor.id)
+    notify_proposal_hidden(db, proposal=proposal, actor_id=saved_id(actor))
+    return proposal
+
+
+def check_restore_proposal(db: Session, *, proposal: Proposal, actor: User, data: Mapping) -> Proposal:
+    """Shown again, with its supports and comments as they were; the log keeps who hid it and why."""
+    require(rules.can_restore_proposal(actor, proposal))
+    reason = read_text(data, "reason", max_length=REASON_MAX, min_length=3)
+    hiding.show_again(db, proposal, actor_id=actor.id, what="proposal", reason=reason)
+    events.queue(db, events.proposal_restored, proposal_id=proposal.id, actor_id=actor.id)
+    return proposal
+
+
 def _decide(db: Session, proposal: Proposal, values: dict[str, Any]) -> None:
-    """Compare and set: of two coordinators deciding at once, one decides and the other is told."""
+    """Compare and set: of two coordinators deciding at once, one decides and the other is told;
+    a proposal another coordinator hid meanwhile is not decided either."""
     result = db.connection().execute(
         update(table_of(Proposal))
-        .where(col(Proposal.id) == proposal.id, col(Proposal.status) == ProposalStatus.OPEN)
+        .where(
+            col(Proposal.id) == proposal.id,
+            col(Proposal.status) == ProposalStatus.OPEN,
+            col(Proposal.hidden_at).is_(None),
+        )
         .values(**values)
     )
     if result.rowcount != 1:
+        hidden_at = db.exec(select(Proposal.hidden_at).where(col(Proposal.id) == proposal.id)).first()
+        if hidden_at is not None:
+            raise already_hidden()
         raise Conflict("proposal_decided", N_("This proposal has already been decided."))
     db.refresh(proposal)
 

@@ -37,7 +37,9 @@ class PollMode(Labelled):
 
 class Proposal(SQLModel, table=True):
     """A theme a member puts forward; a coordinator accepts it (naming the forum or workshop it
-    became) or declines it with a reason."""
+    became) or declines it with a reason. A coordinator may also hide it (spam, abuse, someone's
+    personal data), whatever its status: hidden, it is gone for everyone but coordinators and
+    keeps its text and the reason beside it."""
 
     __tablename__ = "delib_proposal"
     __table_args__ = (allowed("kind", ProposalKind), allowed("status", ProposalStatus))
@@ -57,6 +59,9 @@ class Proposal(SQLModel, table=True):
     decision_reason: str = Field(default="", max_length=REASON_MAX)
     forum_id: int | None = Field(default=None, foreign_key="delib_forum.id")
     workshop_id: int | None = Field(default=None, foreign_key="delib_workshop.id")
+    hidden_by: int | None = Field(default=None, foreign_key="delib_user.id")
+    hidden_at: datetime | None = None
+    hidden_reason: str = Field(default="", max_length=REASON_MAX)
 
 
 class Support(SQLModel, table=True):

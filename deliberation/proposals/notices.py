@@ -1,4 +1,5 @@
-"""Telling a proposal's author and supporters that a coordinator decided it (deliberation.notifications).
+"""Telling a proposal's author and supporters that a coordinator decided it, and its author that a
+coordinator hid it (deliberation.notifications).
 
 The supporters stay a SELECT inside the database: a proposal backed by a thousand members writes
 its notifications in one INSERT ... SELECT.
@@ -46,4 +47,20 @@ def notify_proposal_decided(db: Session, *, proposal: Proposal, actor_id: int) -
         actor_id=actor_id,
         recipients=author_and_supporters(proposal),
         details=details,
+    )
+
+
+def notify_proposal_hidden(db: Session, *, proposal: Proposal, actor_id: int) -> list[Notification]:
+    """The author hears it with the reason, as the proposal is gone from every page they can see;
+    the supporters are not told: it is the author's text that was judged, and naming it to them
+    would spread what was hidden. Hiding is the committee's decision on the proposal, so it is of
+    the same kind and obeys the same preference."""
+    details = {
+        "proposal_id": proposal.id,
+        "title": proposal.title,
+        "hidden": True,
+        "reason": shortened(proposal.hidden_reason),
+    }
+    return notify(
+        db, kind=NotificationKind.PROPOSAL, actor_id=actor_id, recipients=[proposal.author_id], details=details
     )

@@ -60,6 +60,7 @@ class ProposalPage:
     forum: Forum | None
     workshop: Workshop | None
     decided_by_name: str = ""
+    hidden_by_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,9 @@ class PollPage:
     answers: int
     viewer_choices: frozenset[int]
     result: list[PollResultRow] = field(default_factory=list)
+    #: The options' proposals still shown, whose pages the options link to (one hidden since the
+    #: poll opened keeps its option, as answers were given to it, but not its link).
+    shown_proposals: frozenset[int] = frozenset()
 
 
 def database_time(db: Session) -> datetime:
@@ -128,6 +132,8 @@ class Filters:
     sector: str = ""
     theme: str = ""
     status: str = ""
+    #: Hidden proposals are in the list only for coordinators, marked so.
+    with_hidden: bool = False
 
 
 def list_proposals(
@@ -145,6 +151,8 @@ def list_proposals(
         .join(backing, backing.c.proposal_id == col(Proposal.id), isouter=True)
         .join(comments, comments.c.proposal_id == col(Proposal.id), isouter=True)
     )
+    if not filters.with_hidden:
+        query = query.where(col(Proposal.hidden_at).is_(None))
     if filters.kind:
         query = query.where(col(Proposal.kind) == filters.kind)
     if filters.status:
@@ -188,9 +196,10 @@ def supports(db: Session, *, proposal_id: int, user_id: int | None) -> bool:
 def get_proposal_page(
     db: Session, *, proposal_id: int, viewer: User | None, with_hidden: bool = False
 ) -> ProposalPage | None:
-    """The proposal, its backing, its thread (hidden comments only ``with_hidden``), and what it became."""
+    """The proposal, its backing, its thread, and what it became; a hidden proposal and hidden
+    comments only ``with_hidden`` (None for a hidden proposal otherwise, as for a missing one)."""
     proposal = db.get(Proposal, proposal_id)
-    if proposal is None:
+    if proposal is None or (proposal.hidden_at is not None and not with_hidden):
         return None
     author = db.get(User, proposal.author_id)
     query = (
@@ -206,6 +215,7 @@ def get_proposal_page(
         proposal, author.display_name if author else "", get_backing(db, proposal_id), len(comments)
     )
     decider = db.get(User, proposal.decided_by) if proposal.decided_by else None
+    hider = db.get(User, proposal.hidden_by) if proposal.hidden_by else None
     return ProposalPage(
         summary=summary,
         comments=comments,
@@ -213,16 +223,14 @@ def get_proposal_page(
         forum=db.get(Forum, proposal.forum_id) if proposal.forum_id else None,
         workshop=db.get(Workshop, proposal.workshop_id) if proposal.workshop_id else None,
         decided_by_name=decider.display_name if decider else "",
+        hidden_by_name=hider.display_name if hider else "",
     )
 
 
 def list_open_proposals(db: Session) -> list[Proposal]:
-    """Candidates for a poll."""
-    return list(
-        db.exec(
-            select(Proposal).where(Proposal.status == ProposalStatus.OPEN).order_by(col(Proposal.id).desc()).limit(200)
-        ).all()
-    )
+    """Candidates for a poll: open and shown."""
+    query = select(Proposal).where(Proposal.status == ProposalStatus.OPEN, col(Proposal.hidden_at).is_(None))
+    return list(db.exec(query.order_by(col(Proposal.id).desc()).limit(200)).all())
 
 
 # --- Polls ---------------------------------------------------------------------------------------
@@ -285,4 +293,19 @@ def get_poll_page(db: Session, *, poll: Poll, viewer: User | None, result_visibl
         answer = get_answer(db, poll_id=poll.id, user_id=viewer.id)
         mine = frozenset(answer_choices(db, answer.id)) if answer and answer.id else frozenset()
     result = poll_result(db, poll, options, answers) if result_visible(poll, now) else []
-    return PollPage(poll=poll, options=options, now=now, answers=answers, viewer_choices=mine, result=result)
+    return PollPage(
+        poll=poll,
+        options=options,
+        now=now,
+        answers=answers,
+        viewer_choices=mine,
+        result=result,
+        shown_proposals=_shown_proposals(db, [o.proposal_id for o in options if o.proposal_id]),
+    )
+
+
+def _shown_proposals(db: Session, proposal_ids: list[int]) -> frozenset[int]:
+    if not proposal_ids:
+        return frozenset()
+    query = select(Proposal.id).where(col(Proposal.id).in_(proposal_ids), col(Proposal.hidden_at).is_(None))
+    return frozenset(i for i in db.exec(query).all() if i is not None)

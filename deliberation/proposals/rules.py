@@ -1,7 +1,8 @@
 """Who may do what with proposals and polls, one named predicate per policy.
 
-Proposals, their comments and polls are the network's public business: anyone reads them. Members
-propose, support, comment and answer; coordinators rank, decide, hide comments and put polls.
+Proposals, their comments and polls are the network's public business: anyone reads them, unless a
+coordinator hid them (spam, abuse, someone's personal data). Members propose, support, comment and
+answer; coordinators rank, decide, hide proposals and comments, and put polls.
 """
 
 from __future__ import annotations
@@ -22,6 +23,27 @@ def is_open(proposal: Proposal) -> bool:
     return proposal.status == ProposalStatus.OPEN
 
 
+def is_shown(proposal: Proposal) -> bool:
+    return proposal.hidden_at is None
+
+
+def can_see_proposal(actor: User | None, proposal: Proposal) -> bool:
+    """Hidden, it is gone for everyone but coordinators, its author included (as a hidden report is)."""
+    return is_shown(proposal) or is_coordinator(actor)
+
+
+def can_see_hidden_proposals(actor: User | None) -> bool:
+    return is_coordinator(actor)
+
+
+def can_hide_proposal(actor: User | None, proposal: Proposal) -> bool:
+    return is_coordinator(actor) and is_shown(proposal)
+
+
+def can_restore_proposal(actor: User | None, proposal: Proposal) -> bool:
+    return is_coordinator(actor) and not is_shown(proposal)
+
+
 def is_author(actor: User | None, proposal: Proposal) -> bool:
     return actor is not None and actor.id == proposal.author_id
 
@@ -32,16 +54,16 @@ def can_propose(actor: User | None) -> bool:
 
 def can_edit_proposal(actor: User | None, proposal: Proposal) -> bool:
     # Once decided, the text is what the coordinators decided on.
-    return is_signed_in(actor) and is_author(actor, proposal) and is_open(proposal)
+    return is_signed_in(actor) and is_author(actor, proposal) and is_open(proposal) and is_shown(proposal)
 
 
 def can_support(actor: User | None, proposal: Proposal) -> bool:
     """Authors back their proposal by making it; a support is someone else's."""
-    return is_signed_in(actor) and not is_author(actor, proposal) and is_open(proposal)
+    return is_signed_in(actor) and not is_author(actor, proposal) and is_open(proposal) and is_shown(proposal)
 
 
 def can_comment_on_proposal(actor: User | None, proposal: Proposal) -> bool:
-    return is_signed_in(actor) and is_open(proposal)
+    return is_signed_in(actor) and is_open(proposal) and is_shown(proposal)
 
 
 def can_hide_proposal_comment(actor: User | None, comment: ProposalComment) -> bool:
@@ -61,7 +83,8 @@ def can_rank_proposals(actor: User | None) -> bool:
 
 
 def can_decide_proposal(actor: User | None, proposal: Proposal) -> bool:
-    return is_coordinator(actor) and is_open(proposal)
+    # A hidden proposal is shown again first: a decision tells its author and supporters.
+    return is_coordinator(actor) and is_open(proposal) and is_shown(proposal)
 
 
 def can_create_poll(actor: User | None) -> bool:

@@ -108,7 +108,10 @@ def consultation(ctx: Ctx) -> Consultation:
 
 def proposal(ctx: Ctx) -> Proposal:
     row = proposal_queries.get_proposal(ctx.db, _path_id(ctx.request, "proposal_id"))
-    return found(row, NotFound("proposal_not_found", N_("There is no such proposal.")))
+    # A hidden proposal is for coordinators only: to everyone else it is not there.
+    if row is None or not proposal_rules.can_see_proposal(ctx.actor, row):
+        raise NotFound("proposal_not_found", N_("There is no such proposal."))
+    return row
 
 
 def proposal_comment(ctx: Ctx) -> ProposalComment:

@@ -49,9 +49,10 @@ def markdown(text: str) -> Markup:
     return Markup("".join(unit.html for unit in render_text_units(text, numbered=False)))
 
 
-def _filters(ctx: Ctx, *, status: str = "") -> queries.Filters:
+def _filters(ctx: Ctx, *, status: str = "", with_hidden: bool = False) -> queries.Filters:
     query = ctx.request.query_params
     return queries.Filters(
+        with_hidden=with_hidden,
         kind=params.choice(query.get("kind"), ProposalKind.options(), name="kind", default=""),
         sector=params.choice(query.get("sector"), SECTORS, name="sector", default=""),
         theme=params.choice(query.get("theme"), THEMES, name="theme", default=""),
@@ -61,7 +62,7 @@ def _filters(ctx: Ctx, *, status: str = "") -> queries.Filters:
 
 @endpoint
 def proposal_list(ctx: Ctx) -> Response:
-    filters = _filters(ctx)
+    filters = _filters(ctx, with_hidden=rules.can_see_hidden_proposals(ctx.actor))
     summaries = queries.list_proposals(ctx.db, filters=filters)
     return ctx.render(
         "proposals/list.html",
@@ -131,7 +132,7 @@ def proposal_edit(ctx: Ctx) -> Response:
 
 def _page_context(ctx: Ctx, proposal_id: int) -> dict:
     page = queries.get_proposal_page(
-        ctx.db, proposal_id=proposal_id, viewer=ctx.actor, with_hidden=rules.can_see_hidden_comments(ctx.actor)
+        ctx.db, proposal_id=proposal_id, viewer=ctx.actor, with_hidden=rules.can_see_hidden_proposals(ctx.actor)
     )
     if page is None:
         raise NotFound("proposal_not_found", N_("There is no such proposal."))
@@ -145,6 +146,8 @@ def _page_context(ctx: Ctx, proposal_id: int) -> dict:
         "can_comment": rules.can_comment_on_proposal(ctx.actor, proposal),
         "can_decide": rules.can_decide_proposal(ctx.actor, proposal),
         "can_hide": rules.can_see_hidden_comments(ctx.actor),
+        "can_hide_proposal": rules.can_hide_proposal(ctx.actor, proposal),
+        "can_restore_proposal": rules.can_restore_proposal(ctx.actor, proposal),
         "is_author": rules.is_author(ctx.actor, proposal),
     }
 

@@ -45,10 +45,12 @@ HROMADA = "UA05020030000031457"
 REPORT_TEXT = "Сесія ухвалила положення про бюджет участі, проте кошти так і не виділили"
 PRACTICE_TEXT = "Учні шкіл самі обирали проєкти бюджету участі"
 REMARK = "Автор пропозиції не знає, про що пише"
+ADVERT = "Найкращі сонячні панелі для кожної громади: телефонуйте сьогодні, знижка діє до кінця тижня."
 
 
 def new_things(db, *, author, resolution, proposal) -> dict:
-    """A fresh comment on ``proposal``, report on ``resolution`` and practice grown from it, all by ``author``."""
+    """A fresh comment on ``proposal``, report on ``resolution``, practice grown from it and topic
+    proposal of their own, all by ``author``."""
     report = check_submit_report(
         db,
         resolution=resolution,
@@ -62,16 +64,17 @@ def new_things(db, *, author, resolution, proposal) -> dict:
         data={"title": "Бюджет участі у школах", "summary": PRACTICE_TEXT, "sector": "education", "theme": "budget"},
     )
     remark = check_comment(db, proposal=proposal, actor=author, data={"body": REMARK})
-    return {Subject.PROPOSAL_COMMENT: remark, Subject.REPORT: report, Subject.PRACTICE: practice}
+    own = make_proposal(db, author=author, title="Купуйте наші сонячні панелі зі знижкою", description=ADVERT)
+    return {Subject.PROPOSAL_COMMENT: remark, Subject.REPORT: report, Subject.PRACTICE: practice, Subject.PROPOSAL: own}
 
 
 @pytest.fixture
 def things(db, people):
-    """One of each new kind, by the comment's author; the resolution and the proposal they are about."""
+    """One of each new kind, by the comment's author; the resolution and the proposal (``discussed``) they are about."""
     coordinator = people["coordinator"]
     document = make_document(db, workshop=people["workshop"], author=people["facilitator"], title="Про бюджет участі")
     resolution = make_resolution(db, forum=make_forum(db, creator=coordinator), document=document, actor=coordinator)
     proposal = make_proposal(db, author=people["facilitator"])
     made = new_things(db, author=people["author"], resolution=resolution, proposal=proposal)
     db.commit()
-    return {**made, "resolution": resolution, "proposal": proposal}
+    return {**made, "resolution": resolution, "discussed": proposal}

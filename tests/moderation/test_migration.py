@@ -1,4 +1,5 @@
-"""Migration 0025: the reports table accepts the new kinds of thing, keeps its rows both ways."""
+"""Migrations 0025 and 0027: the reports table accepts the new kinds of thing, keeps its rows both ways;
+a topic proposal gains what hiding needs."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from deliberation import migrate
-from deliberation.db import SessionFactory
-from deliberation.testing import make_user
+from deliberation.db import SessionFactory, utcnow
+from deliberation.testing import make_proposal, make_user
 from tests.conftest import fresh_engine
 
 INSERT = text(
@@ -45,7 +46,7 @@ def test_the_new_kinds_are_accepted_kept_and_dropped_only_on_the_way_down(engine
     with engine.begin() as conn:
         for subject in ("comment", "proposal_comment", "report", "practice"):
             conn.execute(INSERT, {"subject": subject, "reporter": reporter})
-    assert _refuses(engine, "proposal", reporter)
+    assert _refuses(engine, "poll", reporter)
 
     migrate.downgrade(engine, "0024_moderation")
     assert _subjects(engine) == ["comment"]
@@ -57,3 +58,37 @@ def test_the_new_kinds_are_accepted_kept_and_dropped_only_on_the_way_down(engine
     assert _subjects(engine) == ["comment", "practice"]
     # The unique (subject, id, reporter) constraint came through the rebuild.
     assert _refuses(engine, "practice", reporter)
+
+
+def test_a_proposal_can_be_reported_and_hidden_and_going_back_drops_only_that(engine):
+    migrate.upgrade(engine)
+    with SessionFactory(engine).begin() as db:
+        member = make_user(db)
+        proposal = make_proposal(db, author=member)
+        proposal.hidden_at, proposal.hidden_by, proposal.hidden_reason = utcnow(), member.id, "Реклама"
+        reporter, proposal_id = member.id, proposal.id
+    with engine.begin() as conn:
+        conn.execute(INSERT, {"subject": "proposal", "reporter": reporter})
+        conn.execute(INSERT, {"subject": "practice", "reporter": reporter})
+
+    # Who hid a proposal and why would be lost: the downgrade says so and waits to be forced.
+    with pytest.raises(migrate.WouldLoseData, match="delib_proposal.hidden_reason"):
+        migrate.downgrade(engine, "0026_notify_kinds")
+    assert _subjects(engine) == ["practice", "proposal"]
+    migrate.downgrade(engine, "0026_notify_kinds", force=True)
+    assert _subjects(engine) == ["practice"]
+    assert _refuses(engine, "proposal", reporter)
+    with engine.connect() as conn:
+        # The proposal and its supports stay; only what hiding added is gone.
+        assert conn.execute(text("SELECT title FROM delib_proposal WHERE id = :id"), {"id": proposal_id}).scalar()
+        columns = conn.execute(text("SELECT * FROM delib_proposal")).keys()
+    assert "hidden_at" not in columns
+
+    migrate.upgrade(engine)
+    assert migrate.drift(engine) == []
+    assert not _refuses(engine, "proposal", reporter)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT hidden_reason FROM delib_proposal")).scalar() == ""
+    # The proposal's own CHECK constraints came through the rebuild on SQLite.
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(text("UPDATE delib_proposal SET status = 'lost'"))

@@ -89,13 +89,14 @@ def _pages(things) -> dict:
     """Where members read each new kind of thing."""
     year, n = things["resolution"].number.split("/")
     return {
-        Subject.PROPOSAL_COMMENT: f"/proposals/{things['proposal'].id}",
+        Subject.PROPOSAL_COMMENT: f"/proposals/{things['discussed'].id}",
         Subject.REPORT: f"/resolutions/{year}/{n}/reports",
         Subject.PRACTICE: f"/practices/{things[Subject.PRACTICE].id}",
+        Subject.PROPOSAL: f"/proposals/{things[Subject.PROPOSAL].id}",
     }
 
 
-@pytest.mark.parametrize("subject", [Subject.PROPOSAL_COMMENT, Subject.REPORT, Subject.PRACTICE])
+@pytest.mark.parametrize("subject", [Subject.PROPOSAL_COMMENT, Subject.REPORT, Subject.PRACTICE, Subject.PROPOSAL])
 def test_a_member_reports_it_where_it_is_shown_and_a_coordinator_hides_and_restores_it(
     app, db, people, things, subject
 ):

@@ -141,7 +141,7 @@ def _queue(db):
 def test_the_queue_reads_in_the_same_statements_however_long_it_is(db, connection, people, comment, things):
     """One reported thing of every kind, then many of every kind reported, hidden and kept."""
     report(db, people["reader"], comment)
-    for subject in (Subject.PROPOSAL_COMMENT, Subject.REPORT, Subject.PRACTICE):
+    for subject in (Subject.PROPOSAL_COMMENT, Subject.REPORT, Subject.PRACTICE, Subject.PROPOSAL):
         report(db, people["reader"], things[subject], subject=subject, reason="spam")
     db.flush()
     with counted_queries(connection) as few:
@@ -153,7 +153,7 @@ def test_the_queue_reads_in_the_same_statements_however_long_it_is(db, connectio
             COMMENT: check_post_comment(
                 db, document=db.get(Document, document_id), actor=author, data={"body": f"Ще одна репліка {n}"}
             ),
-            **new_things(db, author=author, resolution=things["resolution"], proposal=things["proposal"]),
+            **new_things(db, author=author, resolution=things["resolution"], proposal=things["discussed"]),
         }
         # Everything reported before anything is hidden: a practice hidden with its report is not reportable.
         for subject, thing in more.items():

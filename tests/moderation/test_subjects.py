@@ -16,18 +16,24 @@ from deliberation.practices import queries as practice_queries
 from deliberation.practices.models import Practice
 from deliberation.proposals import actions as proposal_actions
 from deliberation.proposals import queries as proposal_queries
-from deliberation.proposals.models import ProposalComment
+from deliberation.proposals.models import Proposal, ProposalComment
 from deliberation.reports import actions as report_actions
 from deliberation.reports import queries as report_queries
 from deliberation.reports.models import Report, ReportStatus
 
-NEW = [Subject.PROPOSAL_COMMENT, Subject.REPORT, Subject.PRACTICE]
-MODEL = {Subject.PROPOSAL_COMMENT: ProposalComment, Subject.REPORT: Report, Subject.PRACTICE: Practice}
+NEW = [Subject.PROPOSAL_COMMENT, Subject.REPORT, Subject.PRACTICE, Subject.PROPOSAL]
+MODEL = {
+    Subject.PROPOSAL_COMMENT: ProposalComment,
+    Subject.REPORT: Report,
+    Subject.PRACTICE: Practice,
+    Subject.PROPOSAL: Proposal,
+}
 #: Each capability's own events for hiding and showing again, besides the queue's.
 OWN_EVENTS = {
     Subject.PROPOSAL_COMMENT: ("proposal comment hidden", "proposal comment restored"),
     Subject.REPORT: ("report hidden", "report restored"),
     Subject.PRACTICE: ("practice hidden", "practice restored"),
+    Subject.PROPOSAL: ("proposal hidden", "proposal restored"),
 }
 
 
@@ -148,6 +154,8 @@ def _hide_directly(db, people, subject, thing, reason="Рішення першо
         return proposal_actions.check_hide_comment(db, comment=thing, actor=actor, data=data)
     if subject == Subject.REPORT:
         return report_actions.check_hide_report(db, report=thing, actor=actor, data=data)
+    if subject == Subject.PROPOSAL:
+        return proposal_actions.check_hide_proposal(db, proposal=thing, actor=actor, data=data)
     return practice_actions.check_hide_practice(db, practice=thing, actor=actor, data=data)
 
 
@@ -157,6 +165,8 @@ def _restore_directly(db, people, subject, thing, reason="Повертаю"):
         return proposal_actions.check_restore_comment(db, comment=thing, actor=actor, data=data)
     if subject == Subject.REPORT:
         return report_actions.check_restore_report(db, report=thing, actor=actor, data=data)
+    if subject == Subject.PROPOSAL:
+        return proposal_actions.check_restore_proposal(db, proposal=thing, actor=actor, data=data)
     return practice_actions.check_restore_practice(db, practice=thing, actor=actor, data=data)
 
 
@@ -265,4 +275,4 @@ def test_the_queue_filters_by_kind(db, people, things):
     assert {r.item.subject for r in queries.list_reported(db)} == set(NEW)
     for subject in NEW:
         assert [r.item.subject for r in queries.list_reported(db, subject=subject)] == [subject]
-    assert queries.count_waiting(db) == 3
+    assert queries.count_waiting(db) == len(NEW)

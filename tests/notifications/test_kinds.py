@@ -302,6 +302,21 @@ def test_a_declined_proposal_reaches_its_author_and_supporters_with_the_reason(d
     assert reason in describe("proposal", details, title="", actor_name="Олена Коваленко")
 
 
+def test_a_hidden_proposal_tells_its_author_why_and_not_its_supporters(db, crew, backed):
+    proposal = backed["proposal"]
+    reason = "Реклама приватної фірми, не тема для форуму"
+    proposals.check_hide_proposal(db, proposal=proposal, actor=crew["coordinator"], data={"reason": reason})
+    heard = _heard(db, "proposal")
+    # Naming the hidden text to its supporters would spread it; the author alone hears why.
+    assert set(heard) == {crew["first"].id}
+    details = heard[crew["first"].id].details
+    assert details == {"proposal_id": proposal.id, "title": proposal.title, "hidden": True, "reason": reason}
+    # The proposal is gone for its author too: the link leads to the list it stood in.
+    assert link_for("proposal", None, details) == Link("proposals")
+    sentence = describe("proposal", details, title="", actor_name="Олена Коваленко")
+    assert reason in sentence and proposal.title in sentence and "Олена Коваленко" in sentence
+
+
 def _consultation_heard(db, consultation_id: int) -> list[tuple[int, str]]:
     rows = db.exec(select(Notification)).all()
     return sorted((n.user_id, n.kind) for n in rows if n.details.get("consultation_id") == consultation_id)

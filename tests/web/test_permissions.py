@@ -231,6 +231,21 @@ TABLE = [
         dict(anonymous="login", member=403, facilitator=403, coordinator=200),
     ),
     ("proposal", "GET", "/proposals/{proposal}", None, _EVERYONE_READS),
+    # Hidden, it is there for coordinators only, its author included in the others.
+    (
+        "proposal",
+        "GET",
+        "/proposals/{hidden_proposal}",
+        None,
+        dict(anonymous=404, member=404, facilitator=404, coordinator=200),
+    ),
+    (
+        "proposal_support",
+        "POST",
+        "/proposals/{hidden_proposal}/support",
+        {"support": "1"},
+        dict(anonymous=401, member=404, facilitator=404, coordinator=403),
+    ),
     (
         "proposal_edit",
         "GET",
@@ -993,7 +1008,12 @@ TABLE += [
 # The moderation queue over every kind of reportable thing: its author may not report it, coordinators decide.
 _COORDINATORS_SEE = dict(anonymous="login", member=403, facilitator=403, coordinator=200)
 _COORDINATORS_DO = dict(anonymous=401, member=403, facilitator=403, coordinator=303)
-for _kind, _author in (("proposal_comment", "member"), ("report", "member"), ("practice", "facilitator")):
+for _kind, _author in (
+    ("proposal_comment", "member"),
+    ("report", "member"),
+    ("practice", "facilitator"),
+    ("proposal", "facilitator"),
+):
     _thing, _hidden = f"/{_kind}/{{{_kind}}}", f"/{_kind}/{{hidden_{_kind}}}"
     TABLE += [
         ("moderation_hide", "GET", f"/moderation{_thing}/hide", None, _COORDINATORS_SEE),

@@ -110,6 +110,7 @@ def build_world(db) -> dict:
             Subject.PROPOSAL_COMMENT: proposals["proposal_comment"],
             Subject.REPORT: report,
             Subject.PRACTICE: practice,
+            Subject.PROPOSAL: proposals["proposal"],
         },
     )
     db.commit()
@@ -226,6 +227,7 @@ def _moderated(db, *, coordinator, requester, member, resolution, proposal, show
     """The requester's open report about each shown thing (for the coordinators to keep), and one
     hidden thing of each kind (for them to show again)."""
     from deliberation.proposals.actions import check_comment
+    from deliberation.testing import make_proposal
 
     for subject, thing in shown.items():
         check_report(db, actor=requester, subject=subject, subject_id=thing.id, data={"reason": "spam"})
@@ -240,6 +242,7 @@ def _moderated(db, *, coordinator, requester, member, resolution, proposal, show
             actor=second,
             data=PRACTICE_FORM,
         ),
+        Subject.PROPOSAL: make_proposal(db, author=member, title="Реклама сонячних панелей"),
     }
     for subject, thing in hidden.items():
         check_hide(db, actor=coordinator, subject=subject, subject_id=thing.id, data={"reason": "Спам"})

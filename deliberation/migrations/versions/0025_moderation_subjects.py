@@ -16,9 +16,9 @@ The downgrade deletes the reports about the new subjects, which the old schema c
 restores the old constraint.
 """
 
-import re
-
 from alembic import op
+
+from deliberation.migrations.rebuild import change_check
 
 revision = "0025_moderation_subjects"
 down_revision = "0024_moderation"
@@ -28,11 +28,6 @@ depends_on = None
 _TABLE = "delib_flag"
 _OLD = ("comment",)
 _NEW = ("comment", "proposal_comment", "report", "practice")
-
-
-def _check(subjects: tuple[str, ...]) -> str:
-    values = ", ".join(f"'{subject}'" for subject in subjects)
-    return f"CONSTRAINT ck_{_TABLE}_subject CHECK (subject IN ({values}))"
 
 
 def upgrade() -> None:
@@ -46,38 +41,4 @@ def downgrade() -> None:
 
 
 def _change(before: tuple[str, ...], after: tuple[str, ...]) -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(f"ALTER TABLE {_TABLE} DROP CONSTRAINT ck_{_TABLE}_subject")
-        op.execute(f"ALTER TABLE {_TABLE} ADD {_check(after)}")
-        return
-    _sqlite_rebuild(lambda sql: _replace(sql, _check(before), _check(after)))
-
-
-def _replace(sql: str, old: str, new: str) -> str:
-    if old not in sql:
-        raise RuntimeError(f"Migration 0025 cannot find {old!r} in the stored definition: {sql[:80]}")
-    return sql.replace(old, new)
-
-
-def _sqlite_rebuild(new_definition) -> None:
-    """Rebuild the table with ``new_definition(its CREATE TABLE)``, keeping rows and indexes (as 0018)."""
-    bind = op.get_bind()
-    if bind.exec_driver_sql("PRAGMA foreign_keys").scalar():
-        raise RuntimeError("Migration 0025 rebuilds a table on SQLite: run it with `deliberation migrate`.")
-    schema = bind.exec_driver_sql(
-        "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL ORDER BY rowid", (_TABLE,)
-    ).all()
-    (definition,) = [sql for kind, name, sql in schema if kind == "table" and name == _TABLE]
-    others = [sql for kind, name, sql in schema if kind in ("index", "trigger")]
-    new_table = f"{_TABLE}_0025"
-    created = re.sub(r"^CREATE TABLE\s+(\"?)" + _TABLE + r"\1", f'CREATE TABLE "{new_table}"', definition, count=1)
-    bind.exec_driver_sql(new_definition(created))
-    bind.exec_driver_sql(f'INSERT INTO "{new_table}" SELECT * FROM "{_TABLE}"')
-    bind.exec_driver_sql(f'DROP TABLE "{_TABLE}"')
-    bind.exec_driver_sql("PRAGMA legacy_alter_table = ON")
-    try:
-        bind.exec_driver_sql(f'ALTER TABLE "{new_table}" RENAME TO "{_TABLE}"')
-    finally:
-        bind.exec_driver_sql("PRAGMA legacy_alter_table = OFF")
-    for sql in others:
-        bind.exec_driver_sql(sql)
+    change_check(_TABLE, "subject", before, after, revision=revision)
