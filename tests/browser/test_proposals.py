@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from deliberation.accounts.models import Occupation
 from deliberation.testing import PASSWORD, make_forum, make_user
 
-from .browser_helpers import inspect, new_page, seed, sign_in, submit, t, wait_for_htmx_idle
+from .browser_helpers import expect_console_error, inspect, new_page, seed, sign_in, submit, t, wait_for_htmx_idle
 
 TITLE = "Бюджет участі в малих громадах"
 
@@ -98,3 +98,63 @@ def test_a_member_proposes_a_theme_two_support_it_and_a_coordinator_accepts_it_i
     expect(outcome.locator("h2")).to_have_text(t("Accepted by the committee"))
     expect(outcome.locator(f"a[href='/forums/{forum.id}']")).to_have_text(t("Go to the forum"))
     inspect(page, "proposals-08-outcome-for-the-author")
+
+
+ADVERT = "Сонячні панелі для громад зі знижкою 30 %"
+
+
+def test_a_member_reports_a_spam_proposal_a_coordinator_hides_it_and_its_author_is_told_why(
+    browser, engine, standalone
+):
+    with seed(engine) as db:
+        make_user(db, coordinator=True, display_name="Олена Коваленко", email="coord@example.org")
+        make_user(db, display_name="Тарас Продавець", email="seller@example.org")
+        make_user(db, display_name="Ірина Бондар", email="reader@example.org")
+
+    # The author publishes an advert dressed as a proposal.
+    seller = new_page(browser, standalone, viewport={"width": 360, "height": 740})
+    sign_in(seller, standalone, "", "seller@example.org", PASSWORD)
+    seller.goto("/proposals/new")
+    seller.select_option("#f-kind", "forum_theme")
+    seller.fill("#f-title", ADVERT)
+    seller.fill("#f-description", "Телефонуйте сьогодні: знижка для кожної громади діє лише до кінця тижня.")
+    submit(seller, "main form[action='/proposals/new']")
+    address = seller.url
+
+    # A member reports it from its page, on a phone.
+    phone = new_page(browser, standalone, viewport={"width": 360, "height": 740})
+    sign_in(phone, standalone, "", "reader@example.org", PASSWORD)
+    phone.goto(address)
+    report = phone.locator("main a[href^='/report/proposal/']")
+    expect(report).to_have_text(t("Report this proposal"))
+    inspect(phone, "proposals-09-report-link")
+    report.click()
+    phone.locator("#reason-spam").check()
+    submit(phone, "main form[action^='/report/']")
+    expect(phone.locator("main .flash")).to_contain_text(
+        t("Thank you. The coordinators will look at it; nothing changes until they do.")
+    )
+
+    # A coordinator finds it in the queue, among topic proposals, and hides it with a reason.
+    desk = new_page(browser, standalone)
+    sign_in(desk, standalone, "", "coord@example.org", PASSWORD)
+    desk.goto("/moderation?kind=proposal")
+    card = desk.locator("#reported + ol > .card")
+    expect(card).to_contain_text(ADVERT)
+    expect(card).to_contain_text(t("Topic proposal"))
+    card.locator("a[href$='/hide']").click()
+    desk.locator("#f-reason").fill("Реклама приватної фірми, а не тема для форуму")
+    submit(desk, "main form[action$='/hide']")
+    expect(desk.locator("main .flash")).to_contain_text(t("Hidden. The reason is kept beside it."))
+    desk.goto(address)
+    expect(desk.locator("main .notice")).to_contain_text("Реклама приватної фірми, а не тема для форуму")
+    inspect(desk, "proposals-10-hidden-for-the-coordinator")
+
+    # Gone for the member and for its author, who is told why.
+    phone.goto("/proposals")
+    expect(phone.locator("main")).not_to_contain_text(ADVERT)
+    expect_console_error("status of 404")
+    assert phone.goto(address).status == 404
+    seller.goto("/notifications")
+    expect(seller.locator("main")).to_contain_text("Реклама приватної фірми, а не тема для форуму")
+    inspect(seller, "proposals-11-author-told-why")
