@@ -1,16 +1,18 @@
 """The worst a member can send, over HTTP to a real server: what one request costs it, and the others.
 
-One run, on SQLite: the server is ``deliberation serve`` (uvicorn, one worker) in a subprocess on
-127.0.0.1 (``forum_vote.Server``). Seeded through the domain code: documents at the 400,000-character
+One run, on SQLite: the server is ``deliberation serve`` in a subprocess on 127.0.0.1
+(``forum_vote.Server``), with two worker processes as a site is run (``--workers``, one process a
+core; docs/production.md), so that one costly request occupies one process while the kernel hands
+the next connection to the other. ``--workers 1`` shows what one process alone does. Seeded through the domain code: documents at the 400,000-character
 limit in the shapes that cost markdown-it most per character (``[``, ``![``, ``*a``, ``[a](``, tiny
 paragraphs, link reference definitions), an ordinary legal text of the same length for reference,
 the most paragraphs a text may have (2,000) each as costly as can be, and a document with 2,000
 comments. Imported: the worst .docx the limits let through (20 MB of XML,
 deflated, of many short paragraphs: the child's CPU limit ends it) and an ordinary .docx.
 
-For each request it prints the server's CPU seconds (utime + stime from /proc/<pid>/stat), the peak
-resident memory of the server during that request (VmHWM after writing 5 to /proc/<pid>/clear_refs
-before it), for an import also the conversion child's CPU (cutime + cstime) and peak memory (polled),
+For each request it prints the server's CPU seconds (utime + stime from /proc/<pid>/stat, summed
+over the worker processes), the peak resident memory of the busiest worker during that request
+(VmHWM after writing 5 to /proc/<pid>/clear_refs before it), for an import also the conversion child's CPU (cutime + cstime) and peak memory (polled),
 and the median latency of an ordinary small page requested meanwhile, beside the same page idle just
 before (that page's own CPU, measured idle, is taken out of the server's CPU for the request). A page
 already seen is requested again for a second, so the probe has enough samples; its figures are then
@@ -18,7 +20,7 @@ per request.
 Targets: under 1 s of server CPU and under 200 MB for any request, and no other request slowed by
 more than 2x meanwhile. Nothing here asserts on time.
 
-    .venv/bin/python bench/hostile.py [--quick]
+    .venv/bin/python bench/hostile.py [--quick] [--workers N]
 """
 
 from __future__ import annotations
@@ -80,6 +82,18 @@ def cpu(pid: int) -> tuple[float, float]:
     """(own CPU seconds, waited-for children's CPU seconds) of ``pid``."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS, (int(fields[13]) + int(fields[14])) / TICKS
+
+
+def server_cpu(pids: list[int]) -> tuple[float, float]:
+    """``cpu`` summed over the server's worker processes."""
+    own, kids = zip(*map(cpu, pids), strict=True)
+    return sum(own), sum(kids)
+
+
+def worker_pids(master: int) -> list[int]:
+    """uvicorn's worker processes (spawned by multiprocessing), or the server itself with one worker."""
+    spawned = [child for child in children(master) if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()]
+    return spawned or [master]
 
 
 def status_kb(pid: int, key: str) -> int:
@@ -151,7 +165,7 @@ def latency(client: Client, path: str, stop: threading.Event | None = None, coun
 
 
 def measure_one(
-    server_pid: int,
+    pids: list[int],
     client: Client,
     probe: str,
     label: str,
@@ -172,10 +186,10 @@ def measure_one(
     its own would leave mostly the estimate's error, and once more beside the probe."""
     idle = statistics.median(latency(client, probe, count=15))
     if alone:
-        row = _measure(server_pid, client, probe, call, repeat_for, with_probe=False)
-        beside = _measure(server_pid, client, probe, call, repeat_for, with_probe=True)
+        row = _measure(pids, client, probe, call, repeat_for, with_probe=False)
+        beside = _measure(pids, client, probe, call, repeat_for, with_probe=True)
     else:
-        row = beside = _measure(server_pid, client, probe, call, repeat_for, with_probe=True, probe_cpu=probe_cpu)
+        row = beside = _measure(pids, client, probe, call, repeat_for, with_probe=True, probe_cpu=probe_cpu)
     during, probes = beside["during"], beside["probes"]
     row["slowed"], row["label"] = during / idle, label
     print(
@@ -189,15 +203,16 @@ def measure_one(
 
 
 def _measure(
-    server_pid: int, client: Client, probe: str, call, repeat_for: float, *, with_probe: bool, probe_cpu: float = 0.0
+    pids: list[int], client: Client, probe: str, call, repeat_for: float, *, with_probe: bool, probe_cpu: float = 0.0
 ) -> dict:
-    reset_peak(server_pid)
-    own0, kids0 = cpu(server_pid)
+    for pid in pids:
+        reset_peak(pid)
+    own0, kids0 = server_cpu(pids)
     stop, meanwhile, child_peak = threading.Event(), [], [0]
 
     def watch() -> None:
         while not stop.is_set():
-            for child in children(server_pid):
+            for child in (c for pid in pids for c in children(pid)):
                 try:
                     child_peak[0] = max(child_peak[0], status_kb(child, "VmHWM"))
                 except OSError:
@@ -219,14 +234,14 @@ def _measure(
     stop.set()
     for thread in threads:
         thread.join()
-    own1, kids1 = cpu(server_pid)
+    own1, kids1 = server_cpu(pids)
     during = statistics.median(meanwhile) if meanwhile else float("nan")
     return {
         "status": status,
         "bytes": size,
         "wall": wall,
         "cpu": max(0.0, own1 - own0 - probe_cpu * len(meanwhile)) / calls,
-        "peak_mb": status_kb(server_pid, "VmHWM") / 1024,
+        "peak_mb": max(status_kb(pid, "VmHWM") for pid in pids) / 1024,
         "child_cpu": kids1 - kids0,
         "child_mb": child_peak[0] / 1024,
         "during": during,
@@ -304,6 +319,7 @@ def seed(engine, quick: bool) -> tuple[dict[str, int], int, int, int, tuple[dict
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="a tenth of the character limit, no worst .docx")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes (default 2, as a site runs)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         var_dir = Path(tmp)
@@ -313,19 +329,20 @@ def main() -> int:
         print("Seeding through the domain code:")
         ids, small, discussed, workshop_id, (cookies, token) = seed(engine, args.quick)
         engine.dispose()
-        server = Server(url, var_dir)
+        server = Server(url, var_dir, workers=args.workers)
         try:
             server.wait_started()
-            pid = server.process.pid
+            pids = worker_pids(server.process.pid)
             client = Client(server.base_url, cookies, token)
             probe = f"/documents/{small}"
-            latency(client, probe, count=5)
-            before = cpu(pid)[0]
+            latency(client, probe, count=5 * len(pids))
+            before = server_cpu(pids)[0]
             idle = statistics.median(latency(client, probe, count=30))
-            probe_cpu = (cpu(pid)[0] - before) / 30
+            probe_cpu = (server_cpu(pids)[0] - before) / 30
+            resident = sum(status_kb(p, "VmRSS") for p in pids) / 1024
             print(
-                f"\nServer pid {pid}; an ordinary small page idle: {idle * 1000:.1f} ms (median of 30), "
-                f"{probe_cpu * 1000:.1f} ms of CPU; resident {status_kb(pid, 'VmRSS') / 1024:.0f} MB\n"
+                f"\nServer workers {pids}; an ordinary small page idle: {idle * 1000:.1f} ms (median of 30), "
+                f"{probe_cpu * 1000:.1f} ms of CPU; resident {resident:.0f} MB in all\n"
             )
             measure = functools.partial(measure_one, probe_cpu=probe_cpu)
             rows = []
@@ -333,7 +350,7 @@ def main() -> int:
                 for view in ("first view", "again"):
                     rows.append(
                         measure(
-                            pid,
+                            pids,
                             client,
                             probe,
                             f"{label}, {view}",
@@ -343,7 +360,7 @@ def main() -> int:
                     )
             rows.append(
                 measure(
-                    pid,
+                    pids,
                     client,
                     probe,
                     "2,000 comments, page 1",
@@ -353,7 +370,7 @@ def main() -> int:
             )
             rows.append(
                 measure(
-                    pid,
+                    pids,
                     client,
                     probe,
                     "2,000 comments, last page",
@@ -375,7 +392,7 @@ def main() -> int:
                 print(f"  {label}: {len(data) / 1024:.0f} KB packed", flush=True)
                 rows.append(
                     measure(
-                        pid,
+                        pids,
                         client,
                         probe,
                         label,
