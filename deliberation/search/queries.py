@@ -219,7 +219,12 @@ def _page(ranked: Subquery) -> Select:
             _revision.c.body.label("document_text"),
         )
         .select_from(ranked)
-        .join(_entry, _entry.c.id == ranked.c.entry_id)
+        # Every ranked id is an entry's (the index is the entries' copy, kept in step by triggers),
+        # so an outer join finds the same rows. It fixes the order of the joins, so SQLite reads
+        # the ranked page as its top-N sort yields it (a co-routine); an inner join left it free
+        # to put the entries first, and it stored the ranked subquery in a table before joining,
+        # which cost 0.25 to 0.3 ms more at the median (the bare query takes 1.7).
+        .outerjoin(_entry, _entry.c.id == ranked.c.entry_id)
         .outerjoin(_resolution, and_(_entry.c.kind == SearchKind.RESOLUTION, _resolution.c.id == _entry.c.object_id))
         .outerjoin(_document, and_(_entry.c.kind == SearchKind.DOCUMENT, _document.c.id == _entry.c.object_id))
         .outerjoin(
