@@ -6,6 +6,7 @@ import subprocess
 import sys
 import unicodedata
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given
@@ -207,6 +208,25 @@ _GLUE = ["", ",", "/", "-", "’", "'", "(", ")", ".", "«", " ", "  ", "\n", "\
 def test_words_packed_without_spaces_are_marked_as_reading_every_word_finds(text, words, max_chars):
     terms = [query_word_lemmas(w) for w in words]
     assert str(Highlighter(terms, max_chars=max_chars)(text)) == _reference_highlight(text, terms, max_chars)
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(_GLUE)), min_size=1, max_size=60).map(
+        lambda parts: "".join(word + glue for word, glue in parts)
+    ),
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=3),
+    st.integers(20, 300),
+    st.integers(1, 80),
+)
+def test_a_text_read_a_piece_at_a_time_is_marked_as_reading_every_word_finds(text, words, max_chars, piece):
+    # Pieces far shorter than the window, so that matches, the window and its ends fall across them.
+    from deliberation.text import lemmas as lemmas_module
+
+    terms = [query_word_lemmas(w) for w in words]
+    with patch.object(lemmas_module, "_PIECE_CHARS", piece):
+        got = str(Highlighter(terms, max_chars=max_chars)(text))
+    assert got == _reference_highlight(text, terms, max_chars)
 
 
 def test_lemmas_module_imports_no_database_or_web_framework():
