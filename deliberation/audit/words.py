@@ -96,6 +96,8 @@ SENTENCES: dict[str, str | Callable[[Mapping[str, Any]], str]] = {
     "proposal.created": N_("%(who)s put forward proposal no. %(id)s"),
     "proposal.declined": N_("%(who)s declined proposal no. %(id)s"),
     "proposal.edited": N_("%(who)s changed proposal no. %(id)s"),
+    "proposal.hidden": N_("%(who)s hid proposal no. %(id)s"),
+    "proposal.restored": N_("%(who)s showed hidden proposal no. %(id)s again"),
     "proposal.support_withdrawn": N_("%(who)s withdrew their support for proposal no. %(id)s"),
     "proposal.supported": N_("%(who)s supported proposal no. %(id)s"),
     "proposal_comment.hidden": N_("%(who)s hid comment no. %(id)s on a proposal"),
