@@ -9,13 +9,26 @@ import pytest
 from deliberation.web.rendering import TEMPLATE_DIR
 
 
-@pytest.mark.parametrize("path", ["/", "/login", "/static/css/site.css", "/no-such-page", "/healthz"])
+@pytest.mark.parametrize("path", ["/", "/login", "/static/favicon.svg", "/no-such-page", "/healthz"])
 def test_every_response_carries_a_strict_csp(client, path):
     response = client.get(path)
     csp = response.headers["content-security-policy"]
     assert "default-src 'self'" in csp and "script-src 'self'" in csp and "style-src 'self'" in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", ["/static/css/site.css", "/static/vendor/htmx.min.js", "/static/js/enhance.js"])
+def test_stylesheets_and_scripts_carry_only_the_headers_that_apply_to_them(client, path):
+    headers = client.get(path).headers
+    assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"] == "same-origin"
+    for document_only in (
+        "content-security-policy",
+        "x-frame-options",
+        "permissions-policy",
+        "cross-origin-opener-policy",
+    ):
+        assert document_only not in headers, f"{path} carries {document_only}, which applies only to documents"
 
 
 def test_refused_request_carries_the_csp_too(client):
