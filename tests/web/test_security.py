@@ -62,7 +62,9 @@ def test_static_assets_are_cached_for_a_year(client):
 def test_page_links_static_assets_with_a_content_version(client):
     html = client.get("/").text
     assert re.search(r'href="/static/css/site\.css\?v=[0-9a-f]{10}"', html)
-    assert re.search(r'src="/static/vendor/htmx\.min\.js\?v=[0-9a-f]{10}"', html)
+    assert re.search(r'src="/static/js/enhance\.js\?v=[0-9a-f]{10}"', html)
+    # enhance.js fetches the page's other scripts after the first paint, from the versioned addresses it lists.
+    assert re.search(r'data-scripts="[^"]*/static/vendor/htmx\.min\.js\?v=[0-9a-f]{10}[ "]', html)
 
 
 def test_unexpected_error_shows_a_page_in_ukrainian_without_the_traceback(app, caplog):
