@@ -99,8 +99,10 @@ def main() -> int:
             if only and stop.name not in only:
                 continue
             cookies = tour.cookies.get(stop.role, {})
-            first, second, timings = _measure(browser, base_url, cookies, stop.path, args.repeat)
+            # The HTML's sizes first: they also warm the server, so that TTFB is a served page's and not
+            # the first render of a template in a new process (0.5-1.6 s on a loaded machine).
             served, plain = _html_sizes(base_url, stop.path, cookies)
+            first, second, timings = _measure(browser, base_url, cookies, stop.path, args.repeat)
             ok = first < FIRST_KB * 1024 and second < SECOND_KB * 1024 and timings["fcp"] < FCP_MS
             misses += not ok
             rows.append((stop.name, stop.role, first, second, served, plain, timings, ok))
