@@ -57,6 +57,9 @@ def test_every_form_that_posts_carries_the_csrf_token():
 def test_static_assets_are_cached_for_a_year(client):
     response = client.get("/static/css/site.css")
     assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert "last-modified" not in response.headers and "accept-ranges" not in response.headers
+    again = client.get("/static/css/site.css", headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304, "the ETag alone must validate a cached copy"
 
 
 def test_page_links_static_assets_with_a_content_version(client):
