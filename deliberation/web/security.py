@@ -35,6 +35,20 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
+# A stylesheet or a script is never a document: browsers apply a CSP, frame, permissions or opener
+# policy only to the document (or worker) it arrives with, so on these they are ~400 bytes a response
+# that a phone on a slow line downloads for nothing (nine times on the chair's console). nosniff keeps
+# them from being read as anything else; the referrer policy also covers what a stylesheet loads.
+SUBRESOURCE_HEADERS = ("X-Content-Type-Options", "Referrer-Policy")
+SUBRESOURCE_TYPES = ("text/css", "text/javascript", "application/javascript")
+
+
+def headers_for(content_type: str) -> dict[str, str]:
+    """The security headers a response of this type needs."""
+    if content_type.split(";")[0].strip().lower() in SUBRESOURCE_TYPES:
+        return {name: HEADERS[name] for name in SUBRESOURCE_HEADERS}
+    return HEADERS
+
 
 class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp) -> None:
@@ -50,7 +64,7 @@ class SecurityHeadersMiddleware:
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in HEADERS.items():
+                for name, value in headers_for(headers.get("content-type", "")).items():
                     if name not in headers:
                         headers[name] = value
                 # Only over HTTPS (RFC 6797 7.2): a browser that saw it refuses plain HTTP to this

@@ -6,6 +6,7 @@ Imported by ``conftest.py`` and the test modules of this package.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -109,7 +110,40 @@ def new_page(browser, base_url: str, *, viewport: dict | None = None, **context_
         ),
     )
     page.on("pageerror", lambda exc: _log.errors.append(f"page error on {page.url}: {exc}"))
+    if context_options.get("java_script_enabled", True):
+        page.goto = _then_scripts(page, page.goto)
+        page.reload = _then_scripts(page, page.reload)
+    else:
+        _without_javascript.add(page)
     return page
+
+
+# enhance.js fetches a page's other scripts after the load event, where Playwright's navigation stops
+# waiting; it marks <html data-scripts="ready"> when they have run. A page without them has nothing to wait for.
+SCRIPTS_READY = (
+    "() => !document.querySelector('script[data-scripts]') || document.documentElement.dataset.scripts === 'ready'"
+)
+
+
+_without_javascript: weakref.WeakSet = weakref.WeakSet()
+
+
+def wait_for_scripts(page) -> None:
+    """Wait until the page's scripts (htmx and ours) have run; at once on a page without JavaScript."""
+    if page not in _without_javascript:
+        page.wait_for_function(SCRIPTS_READY)
+
+
+def _then_scripts(page, navigate):
+    """``page.goto`` (or ``reload``) that also waits for the page's scripts when it waits for the load event."""
+
+    def navigated(*args, **kwargs):
+        response = navigate(*args, **kwargs)
+        if kwargs.get("wait_until", "load") == "load":
+            wait_for_scripts(page)
+        return response
+
+    return navigated
 
 
 def check_accessibility(page, *, label: str = "") -> None:
@@ -223,6 +257,7 @@ def submit(page, form_selector: str) -> None:
     """Press the form's submit button and wait for the page it leads to."""
     with page.expect_navigation():
         page.locator(f"{form_selector} button[type=submit]").first.click()
+    wait_for_scripts(page)
 
 
 def register(page, prefix: str, *, email: str, name: str) -> None:
@@ -278,6 +313,7 @@ def switch_language(page, code: str) -> None:
     open_menu(page)
     with page.expect_navigation():
         page.locator(f"header form.lang-switch button[value='{code}']").click()
+    wait_for_scripts(page)
 
 
 def ask_to_join(page, message: str) -> None:

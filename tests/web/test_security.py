@@ -9,13 +9,26 @@ import pytest
 from deliberation.web.rendering import TEMPLATE_DIR
 
 
-@pytest.mark.parametrize("path", ["/", "/login", "/static/css/site.css", "/no-such-page", "/healthz"])
+@pytest.mark.parametrize("path", ["/", "/login", "/static/favicon.svg", "/no-such-page", "/healthz"])
 def test_every_response_carries_a_strict_csp(client, path):
     response = client.get(path)
     csp = response.headers["content-security-policy"]
     assert "default-src 'self'" in csp and "script-src 'self'" in csp and "style-src 'self'" in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", ["/static/css/site.css", "/static/vendor/htmx.min.js", "/static/js/enhance.js"])
+def test_stylesheets_and_scripts_carry_only_the_headers_that_apply_to_them(client, path):
+    headers = client.get(path).headers
+    assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"] == "same-origin"
+    for document_only in (
+        "content-security-policy",
+        "x-frame-options",
+        "permissions-policy",
+        "cross-origin-opener-policy",
+    ):
+        assert document_only not in headers, f"{path} carries {document_only}, which applies only to documents"
 
 
 def test_refused_request_carries_the_csp_too(client):
@@ -44,12 +57,17 @@ def test_every_form_that_posts_carries_the_csrf_token():
 def test_static_assets_are_cached_for_a_year(client):
     response = client.get("/static/css/site.css")
     assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert "last-modified" not in response.headers and "accept-ranges" not in response.headers
+    again = client.get("/static/css/site.css", headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304, "the ETag alone must validate a cached copy"
 
 
 def test_page_links_static_assets_with_a_content_version(client):
     html = client.get("/").text
     assert re.search(r'href="/static/css/site\.css\?v=[0-9a-f]{10}"', html)
-    assert re.search(r'src="/static/vendor/htmx\.min\.js\?v=[0-9a-f]{10}"', html)
+    assert re.search(r'src="/static/js/enhance\.js\?v=[0-9a-f]{10}"', html)
+    # enhance.js fetches the page's other scripts after the first paint, from the versioned addresses it lists.
+    assert re.search(r'data-scripts="[^"]*/static/vendor/htmx\.min\.js\?v=[0-9a-f]{10}[ "]', html)
 
 
 def test_unexpected_error_shows_a_page_in_ukrainian_without_the_traceback(app, caplog):
