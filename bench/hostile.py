@@ -13,7 +13,7 @@ deflated, of many short paragraphs: the child's CPU limit ends it) and an ordina
 For each request it prints the server's CPU seconds (utime + stime from /proc/<pid>/stat, summed
 over the worker processes), the peak resident memory of the busiest worker during that request
 (VmHWM after writing 5 to /proc/<pid>/clear_refs before it), for an import also the conversion child's CPU (cutime + cstime) and peak memory (polled),
-and the median latency of an ordinary small page requested meanwhile, beside the same page idle just
+and the median latency of an ordinary small page requested meanwhile by another process, beside the same page idle just
 before (that page's own CPU, measured idle, is taken out of the server's CPU for the request). A page
 already seen is requested again for a second, so the probe has enough samples; its figures are then
 per request.
@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import functools
 import io
+import multiprocessing
 import os
 import statistics
 import sys
@@ -164,6 +165,28 @@ def latency(client: Client, path: str, stop: threading.Event | None = None, coun
     return times
 
 
+class _Probe:
+    """The ordinary page requested again and again by another process, as another member's phone
+    would: a thread of this process would share its interpreter with the thread reading the
+    costly responses, and count the client's own work as the server's slowness."""
+
+    def __init__(self, client: Client, path: str) -> None:
+        context = multiprocessing.get_context("fork")
+        self._stop = context.Event()
+        self._results, sending = context.Pipe(duplex=False)
+        self._process = context.Process(target=self._run, args=(client, path, sending), daemon=True)
+        self._process.start()
+
+    def _run(self, client: Client, path: str, sending) -> None:
+        sending.send(latency(client, path, self._stop))
+
+    def stop(self) -> list[float]:
+        self._stop.set()
+        times = self._results.recv()
+        self._process.join()
+        return times
+
+
 def measure_one(
     pids: list[int],
     client: Client,
@@ -220,8 +243,7 @@ def _measure(
             time.sleep(0.05)
 
     threads = [threading.Thread(target=watch)]
-    if with_probe:
-        threads.append(threading.Thread(target=lambda: meanwhile.extend(latency(client, probe, stop))))
+    probing = _Probe(client, probe) if with_probe else None
     for thread in threads:
         thread.start()
     start, calls = time.perf_counter(), 0
@@ -234,6 +256,8 @@ def _measure(
     stop.set()
     for thread in threads:
         thread.join()
+    if probing is not None:
+        meanwhile = probing.stop()
     own1, kids1 = server_cpu(pids)
     during = statistics.median(meanwhile) if meanwhile else float("nan")
     return {
