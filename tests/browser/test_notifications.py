@@ -52,7 +52,9 @@ def test_a_follower_hears_of_a_new_version_and_manages_notifications(browser, en
     wait_for_htmx_idle(page)
     assert same_document(page), "following reloaded the page instead of swapping the box"
     expect(page.locator("#follow")).to_have_count(1)
-    assert page.evaluate("() => !!document.activeElement.closest('#follow')"), "focus left the follow box"
+    # htmx moves focus once the swap has settled (enhance.js, on htmx:afterSettle), a moment after
+    # the request is over: wait for it, and fail if it never comes.
+    page.wait_for_function("() => !!document.activeElement.closest('#follow')", timeout=5000)
 
     page.goto("/notifications")
     expect(page.locator(".notification-unread")).to_have_count(1)
