@@ -69,10 +69,17 @@ def _wait(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
 
 
 @contextmanager
-def running(command: list[str], port: int, **kwargs):
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
+def running(command: list[str], port: int, *, workers: int = 0, **kwargs):
+    """The server of ``command``, once every one of its uvicorn ``workers`` has started: wrk opens its
+    connections at once and keeps them, so a worker still loading (the app's lemma dictionaries
+    take seconds) would get none of them and the run would measure one worker (0.5x)."""
+    log = Path(tempfile.mkstemp(suffix=".log")[1])
+    with log.open("ab") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, **kwargs)
     try:
         _wait(port, process)
+        if workers:
+            _wait_for_workers(log, workers)
         yield process
     finally:
         process.terminate()
@@ -81,6 +88,16 @@ def running(command: list[str], port: int, **kwargs):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.unlink(missing_ok=True)
+
+
+def _wait_for_workers(log: Path, workers: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if log.read_bytes().count(b"Application startup complete") >= workers:
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"{workers} workers did not all start within {timeout:.0f} s")
 
 
 def _get(url: str) -> tuple[bytes, dict[str, str]]:
@@ -155,7 +172,11 @@ def pages(args: argparse.Namespace) -> bool:
         app_port, bare_port, nginx_port = _free_port(), _free_port(), _free_port()
         results = {}
         with running(
-            [*cli, "serve", "--port", str(app_port), "--workers", "2", "--no-access-log"], app_port, env=env, cwd=tmp
+            [*cli, "serve", "--port", str(app_port), "--workers", "2", "--no-access-log"],
+            app_port,
+            workers=2,
+            env=env,
+            cwd=tmp,
         ):
             library, _ = _get(f"http://127.0.0.1:{app_port}/library")
             path = re.search(r'href="(/resolutions/\d+/\d+)"', library.decode()).group(1)
@@ -187,9 +208,10 @@ def pages(args: argparse.Namespace) -> bool:
                 "uvloop",
                 "--no-access-log",
                 "--log-level",
-                "warning",
+                "info",
             ],
             bare_port,
+            workers=2,
             env=bare_env,
             cwd=tmp,
         ):
