@@ -1,8 +1,9 @@
 """Changing a table on SQLite, which cannot alter a constraint in place: the table is rebuilt from its
 stored CREATE TABLE (rows copied with their ids, indexes and triggers re-created from their own SQL).
 
-Migrations 0018 and 0023 carry their own variants of this; 0025 and later share it. It
-must never change behaviour once a migration uses it, as a migration runs the same way forever.
+Migration 0018 carries its own variant of this (it also keeps the AUTOINCREMENT sequence); 0023
+and later share it. It must never change behaviour once a migration uses it, as a migration runs
+the same way forever.
 """
 
 from __future__ import annotations

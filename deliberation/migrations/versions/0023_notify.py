@@ -17,9 +17,9 @@ The downgrade deletes the notifications and preferences of the new kinds (and an
 without a document), which the old schema cannot hold, then restores the old definitions.
 """
 
-import re
-
 from alembic import op
+
+from deliberation.migrations.rebuild import sqlite_rebuild
 
 revision = "0023_notify"
 down_revision = "0022_calendar"
@@ -80,34 +80,10 @@ def _change(before: tuple[str, ...], after: tuple[str, ...], *, document_nullabl
                 sql = _replace(sql, *((old, new) if document_nullable else (new, old)))
             return sql
 
-        _sqlite_rebuild(table, definition)
+        sqlite_rebuild(table, definition, revision=revision)
 
 
 def _replace(sql: str, old: str, new: str) -> str:
     if old not in sql:
         raise RuntimeError(f"Migration 0023 cannot find {old!r} in the stored definition: {sql[:80]}")
     return sql.replace(old, new)
-
-
-def _sqlite_rebuild(table: str, new_definition) -> None:
-    """Rebuild ``table`` with ``new_definition(its CREATE TABLE)``, keeping rows and indexes (as 0018)."""
-    bind = op.get_bind()
-    if bind.exec_driver_sql("PRAGMA foreign_keys").scalar():
-        raise RuntimeError("Migration 0023 rebuilds tables on SQLite: run it with `deliberation migrate`.")
-    schema = bind.exec_driver_sql(
-        "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL ORDER BY rowid", (table,)
-    ).all()
-    (definition,) = [sql for kind, name, sql in schema if kind == "table" and name == table]
-    others = [sql for kind, name, sql in schema if kind in ("index", "trigger")]
-    new_table = f"{table}_0023"
-    created = re.sub(r"^CREATE TABLE\s+(\"?)" + table + r"\1", f'CREATE TABLE "{new_table}"', definition, count=1)
-    bind.exec_driver_sql(new_definition(created))
-    bind.exec_driver_sql(f'INSERT INTO "{new_table}" SELECT * FROM "{table}"')
-    bind.exec_driver_sql(f'DROP TABLE "{table}"')
-    bind.exec_driver_sql("PRAGMA legacy_alter_table = ON")
-    try:
-        bind.exec_driver_sql(f'ALTER TABLE "{new_table}" RENAME TO "{table}"')
-    finally:
-        bind.exec_driver_sql("PRAGMA legacy_alter_table = OFF")
-    for sql in others:
-        bind.exec_driver_sql(sql)
