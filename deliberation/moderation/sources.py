@@ -118,6 +118,26 @@ class _HideableSource:
     def _restore(self, db: Session, row: Any, actor: User, data: Mapping) -> None:
         raise NotImplementedError
 
+    def _made(
+        self, thing: Any, names: tuple[str, str | None], *, said: str, where: str, created_at: datetime, link: Link
+    ) -> Item:
+        """The queue's view of ``thing`` (a row with an author and the three hiding columns);
+        ``names`` are its author's and its hider's, the last two columns of ``_people``."""
+        author_name, hider_name = names
+        return Item(
+            subject=self.subject,
+            id=thing.id,
+            excerpt=excerpt(said),
+            where=where,
+            author_id=thing.author_id,
+            author_name=author_name,
+            created_at=created_at,
+            link=link,
+            hidden_at=thing.hidden_at,
+            hidden_by_name=hider_name or "",
+            hidden_reason=thing.hidden_reason,
+        )
+
     def items(self, db: Session, ids: Iterable[int]) -> dict[int, Item]:
         wanted = sorted(set(ids))
         if not wanted:
@@ -153,14 +173,6 @@ def _people(model: Any, *selected: Any) -> Any:
     )
 
 
-def _moderated(item: dict[str, Any], thing: Any, hider_name: str | None) -> dict[str, Any]:
-    return item | {
-        "hidden_at": thing.hidden_at,
-        "hidden_by_name": hider_name or "",
-        "hidden_reason": thing.hidden_reason,
-    }
-
-
 class CommentSource(_HideableSource):
     subject = Subject.COMMENT
     model = Comment
@@ -177,14 +189,13 @@ class CommentSource(_HideableSource):
         else:
             query = ({"pid": comment.anchor_pid} if comment.anchor_pid else {}) | {"comment": comment.id}
             link = Link("comments", {"document_id": comment.document_id}, query, f"comment-{comment.id}")
-        said = {"excerpt": excerpt(comment.body), "where": document.title, "created_at": comment.created_at}
-        return Item(
-            subject=self.subject,
-            id=comment.id,
-            author_id=comment.author_id,
-            author_name=author_name,
+        return self._made(
+            comment,
+            (author_name, hider_name),
+            said=comment.body,
+            where=document.title,
+            created_at=comment.created_at,
             link=link,
-            **_moderated(said, comment, hider_name),
         )
 
     def _visible(self, row, actor) -> bool:
@@ -211,14 +222,13 @@ class ProposalCommentSource(_HideableSource):
 
     def _item(self, row) -> Item:
         comment, title, _proposal_hidden_at, author_name, hider_name = row
-        said = {"excerpt": excerpt(comment.body), "where": title, "created_at": comment.created_at}
-        return Item(
-            subject=self.subject,
-            id=comment.id,
-            author_id=comment.author_id,
-            author_name=author_name,
+        return self._made(
+            comment,
+            (author_name, hider_name),
+            said=comment.body,
+            where=title,
+            created_at=comment.created_at,
             link=Link("proposal", {"proposal_id": comment.proposal_id}, fragment=f"comment-{comment.id}"),
-            **_moderated(said, comment, hider_name),
         )
 
     def _visible(self, row, actor) -> bool:
@@ -247,14 +257,13 @@ class ReportSource(_HideableSource):
     def _item(self, row) -> Item:
         report, where, author_name, hider_name = row
         number = where.split(" ", 1)[0]
-        said = {"excerpt": excerpt(report.account), "where": where, "created_at": report.updated_at}
-        return Item(
-            subject=self.subject,
-            id=report.id,
-            author_id=report.author_id,
-            author_name=author_name,
+        return self._made(
+            report,
+            (author_name, hider_name),
+            said=report.account,
+            where=where,
+            created_at=report.updated_at,
             link=Link("resolution_reports", address(number), fragment=f"report-{report.id}"),
-            **_moderated(said, report, hider_name),
         )
 
     def _hide(self, db, row, actor, data) -> None:
@@ -276,14 +285,13 @@ class PracticeSource(_HideableSource):
 
     def _item(self, row) -> Item:
         practice, _report_hidden_at, author_name, hider_name = row
-        said = {"excerpt": excerpt(practice.summary), "where": practice.title, "created_at": practice.created_at}
-        return Item(
-            subject=self.subject,
-            id=practice.id,
-            author_id=practice.author_id,
-            author_name=author_name,
+        return self._made(
+            practice,
+            (author_name, hider_name),
+            said=practice.summary,
+            where=practice.title,
+            created_at=practice.created_at,
             link=Link("practice", {"practice_id": practice.id}),
-            **_moderated(said, practice, hider_name),
         )
 
     def _visible(self, row, actor) -> bool:
@@ -309,14 +317,13 @@ class ProposalSource(_HideableSource):
 
     def _item(self, row) -> Item:
         proposal, author_name, hider_name = row
-        said = {"excerpt": excerpt(proposal.description), "where": proposal.title, "created_at": proposal.created_at}
-        return Item(
-            subject=self.subject,
-            id=proposal.id,
-            author_id=proposal.author_id,
-            author_name=author_name,
+        return self._made(
+            proposal,
+            (author_name, hider_name),
+            said=proposal.description,
+            where=proposal.title,
+            created_at=proposal.created_at,
             link=Link("proposal", {"proposal_id": proposal.id}),
-            **_moderated(said, proposal, hider_name),
         )
 
     def _hide(self, db, row, actor, data) -> None:
