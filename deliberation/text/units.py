@@ -11,8 +11,6 @@ budget are those of :mod:`.markdown`.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -20,6 +18,7 @@ from typing import Any, Literal
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from .lru import BytesLRU
 from .markdown import _AFTER_BLOCK_RULES, _BLOCK_RULES, _EXCERPT, _IDS, _MD, PARSE_BUDGET, _as_typed, parse_cost
 from .paragraphs import Paragraph, number_points, point_marker, split_units
 
@@ -134,36 +133,7 @@ def _units_key(paragraphs: Sequence[Paragraph], point_labels: Mapping[str, str],
     return digest.digest()
 
 
-class _BytesLRU:
-    """Least recently used entries go first once their sizes add up past ``limit``; thread-safe."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit, self.size = limit, 0
-        self._entries: OrderedDict[bytes, tuple[object, int]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: bytes):
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                return None
-            self._entries.move_to_end(key)
-            return entry[0]
-
-    def put(self, key: bytes, value: object, size: int) -> None:
-        if size > self.limit // 4:  # one huge entry must not flush everything else
-            return
-        with self._lock:
-            if key in self._entries:
-                return
-            self._entries[key] = (value, size)
-            self.size += size
-            while self.size > self.limit:
-                _, (_, old) = self._entries.popitem(last=False)
-                self.size -= old
-
-
-_CACHE = _BytesLRU(_CACHE_BYTES)
+_CACHE = BytesLRU(_CACHE_BYTES)
 
 
 def _render_unit(

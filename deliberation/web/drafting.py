@@ -28,6 +28,7 @@ from ..voting.queries import list_document_votes
 from . import loaders, params
 from .compare import render_compare
 from .context import Ctx, endpoint
+from .document_text import document_text
 from .form_page import form_page
 from .rendering import NO_PREVIEW, clash_views, preview_context
 
@@ -64,7 +65,7 @@ def _document_context(ctx: Ctx, view) -> dict:
     membership = loaders.membership(ctx, view.workshop.id)
     document = view.document
     is_head = view.revision.number == document.head_number
-    return {
+    context = {
         "margin": margin_counts(ctx.db, document_id=document.id) if is_head else None,
         "amendment_counts": open_amendment_counts(ctx.db, document_id=document.id) if is_head else {},
         "can_discuss": can_comment(ctx.actor, document),
@@ -77,7 +78,7 @@ def _document_context(ctx: Ctx, view) -> dict:
         "revision": view.revision,
         "units": _units(view.revision),
         "revision_words": _amendment_words(ctx, document.id, view.revision),
-        "is_head": view.revision.number == document.head_number,
+        "is_head": is_head,
         "can_edit": rules.can_edit_document(ctx.actor, membership, document),
         "saved_draft": ctx.session.pop("saved_draft", ""),
         "status_changes": [
@@ -98,6 +99,7 @@ def _document_context(ctx: Ctx, view) -> dict:
         if document.kind == DocumentKind.ACTIVITY_PLAN
         else None,
     }
+    return context | {"document_text": document_text(ctx, context)}
 
 
 def _submit_context(ctx: Ctx, membership, document: Document) -> dict:

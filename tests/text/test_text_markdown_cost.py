@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from deliberation.text import units as text_units
+from deliberation.text.lru import BytesLRU
 from deliberation.text.markdown import MAX_NESTING, PARSE_BUDGET, parse_cost, plain_text, render
 from deliberation.text.paragraphs import Paragraph, number_points, split_units
 from deliberation.text.units import render_units
@@ -85,7 +85,7 @@ def test_a_revision_is_rendered_once_and_then_served_from_the_cache():
 
 
 def test_the_cache_stays_within_its_byte_limit():
-    cache = text_units._BytesLRU(1000)
+    cache = BytesLRU(1000)
     for i in range(50):
         cache.put(str(i).encode(), i, 100)
     assert cache.size <= 1000

@@ -1,0 +1,74 @@
+"""A document page's text with its margin, rendered once for what it shows.
+
+The Markdown of a revision is parsed once per process (text/units.py); what a view of a long text
+still cost was the page's loop over its paragraphs: for each, its wrapper, the margin's links and
+the labels a screen reader needs, some 0.1 s of CPU for 2,000 paragraphs on every view. That HTML
+depends on nothing but the revision, whether it is the head and the reader may discuss it, the
+comment and amendment counts beside each paragraph, the language and where the app is mounted; so
+it is kept, per app, under exactly those, in a cache bounded by bytes. A new comment or amendment
+changes the counts and with them the key: the next view renders afresh, and the old entry ages out.
+Nothing personal is in it (no name, no CSRF token), so one reader's rendering is right for another
+with the same key.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from threading import Lock
+from weakref import WeakKeyDictionary
+
+from markupsafe import Markup
+
+from ..i18n import get_locale
+from ..text.lru import BytesLRU
+from .context import Ctx
+from .rendering import url_for
+
+__all__ = ["CACHE_BYTES", "document_text"]
+
+CACHE_BYTES = 48 * 1024 * 1024
+TEMPLATE = "drafting/_document_text.html"
+
+_caches: WeakKeyDictionary = WeakKeyDictionary()
+_caches_lock = Lock()
+
+
+def document_text(ctx: Ctx, context: dict) -> Markup:
+    """The ``<article>`` of the document page for ``context`` (what ``_document_context`` built)."""
+    key = _key(ctx, context)
+    cache = _cache(ctx.app_state)
+    html = cache.get(key)
+    if html is None:
+        fragment = {name: context[name] for name in _USED}
+        fragment["url"] = functools.partial(url_for, ctx.request)
+        html = ctx.app_state.templates.env.get_template(TEMPLATE).render(fragment)
+        cache.put(key, html, len(html) * 2 + 200)
+    return Markup(html)
+
+
+#: Everything the fragment's template reads; the key covers each of them.
+_USED = ("units", "margin", "amendment_counts", "can_discuss", "is_head", "document")
+
+
+def _key(ctx: Ctx, context: dict) -> bytes:
+    margin = context["margin"]
+    parts = (
+        context["revision"].id,
+        context["document"].id,
+        bool(context["is_head"]),
+        bool(context["can_discuss"]),
+        None if margin is None else sorted(margin.by_pid.items()),
+        sorted(context["amendment_counts"].items(), key=repr),
+        str(get_locale()),
+        ctx.request.scope.get("root_path", ""),
+    )
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _cache(owner: object) -> BytesLRU:
+    with _caches_lock:
+        cache = _caches.get(owner)
+        if cache is None:
+            cache = _caches[owner] = BytesLRU(CACHE_BYTES)
+        return cache
