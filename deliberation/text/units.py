@@ -11,6 +11,7 @@ budget are those of :mod:`.markdown`.
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -26,7 +27,7 @@ __all__ = ["RenderedUnit", "UnitKind", "render_text_units", "render_units", "uni
 
 UnitKind = Literal["heading", "point", "paragraph", "list", "table", "quote", "other"]
 
-_CACHE_BYTES = 32 * 1024 * 1024
+_CACHE_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ def render_units(
     cached = _CACHE.get(key)
     if cached is None:
         cached = tuple(_render_units(paragraphs, point_labels, excerpt))
-        _CACHE.put(key, cached, sum(len(u.html) + len(u.pid) + 200 for u in cached))
+        # What the strings take in memory (two bytes a character for Cyrillic), and the unit around them.
+        _CACHE.put(key, cached, sum(sys.getsizeof(u.html) + sys.getsizeof(u.pid) + 300 for u in cached))
     return list(cached)
 
 
