@@ -4,8 +4,8 @@ Waiting in SQLite's own busy handler means sleeping in steps of up to 100 ms whi
 already be free. Under a crowd that costs more than the writes, and it is unfair: with two worker
 processes, the one whose writers hand the lock straight to each other keeps it, while the other's
 writer sleeps, wakes to find it taken again, and runs out its busy timeout ("database is locked").
-So writers that opt in (a ballot's inserts, the turnout it publishes) queue at this gate: a mutex
-orders the threads of one process, and the thread at its head also takes an exclusive ``flock`` on a
+So writers that opt in (a ballot's inserts, the turnout it publishes) queue at this gate: a queue
+orders the threads of one process (first come, first served: see ``FairMutex``), and the thread at its head also takes an exclusive ``flock`` on a
 file beside the database, which the kernel hands over the moment it is released, and releases by
 itself if the holding process dies (even by SIGKILL). Writers that do not opt in meet SQLite's
 busy timeout as before.
@@ -17,11 +17,55 @@ import fcntl
 import logging
 import os
 import threading
+from collections import deque
 
 log = logging.getLogger("deliberation.db")
 
 #: Beside the database file, as SQLite's own ``-wal`` and ``-shm``.
 SUFFIX = "-writegate"
+
+
+class FairMutex:
+    """A mutex handed to its waiters in the order they came.
+
+    ``threading.Lock`` lets a thread that arrives just as the lock is released take it before the
+    waiter the release woke, which first needs a core and the GIL: under a crowd of ballots the
+    newcomers kept overtaking, and the few left waiting made the slowest ballots seconds slower
+    than the median (bench/forum_day.py). Here ``release`` hands the lock straight to the longest
+    waiting thread, and a newcomer queues behind it.
+    """
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()  # held only to read and change the two fields below
+        self._held = False
+        self._waiting: deque[threading.Lock] = deque()
+
+    def acquire(self, timeout: float) -> bool:
+        with self._guard:
+            if not self._held:
+                self._held = True
+                return True
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiting.append(turn)
+        if turn.acquire(timeout=timeout):
+            return True  # handed over by release(): the mutex stayed held
+        with self._guard:
+            if turn in self._waiting:
+                self._waiting.remove(turn)
+                return False
+        return True  # handed over between the timeout and the guard: ours after all
+
+    def release(self) -> None:
+        with self._guard:
+            if self._waiting:
+                self._waiting.popleft().release()
+            else:
+                self._held = False
+
+    @property
+    def waiting(self) -> int:
+        return len(self._waiting)
 
 
 class WriteGate:
@@ -30,7 +74,7 @@ class WriteGate:
 
     def __init__(self, path: str | None) -> None:
         self.path = path
-        self._mutex = threading.Lock()
+        self._mutex = FairMutex()
         self._fd: int | None = None
         self._pid = 0
         self._locked_file = False
