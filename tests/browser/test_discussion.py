@@ -81,7 +81,9 @@ def test_select_comment_reply_amend_support_accept_and_attribute(browser, engine
     # B replies.
     b = _person(browser, standalone, "b@example.org")
     b.goto(f"/documents/{document_id}")
-    b.locator(".margin-comments").first.wait_for()
+    # The text is kept rendered (web/document_text.py): the margin still counts A's new comment.
+    expect(b.locator(".margin-comments", has_text="1 коментар")).to_have_count(1)
+    inspect(b, "discussion-03a-margin-count")
     b.goto(a.url)
     b.locator(".reply-form summary").click()
     b.locator(".reply-form textarea").fill("Реально, якщо почати навесні.")
