@@ -13,6 +13,7 @@ from . import create_app
 from .live.broker import close_all_streams
 from .settings import Settings
 from .web.fastpath import PublicFastPathMiddleware
+from .web.warmup import warm_up
 
 
 def serve(args: argparse.Namespace) -> None:
@@ -42,7 +43,9 @@ def app_factory():
     _share_the_interpreter_fairly()
     # In front of Starlette itself: a public immutable page already sent costs no framework at all
     # (the app's own copy of this middleware, for hosts that mount it, then lets requests through).
-    return PublicFastPathMiddleware(create_app(Settings.from_env()))
+    app = create_app(Settings.from_env())
+    warm_up(app.state.delib)
+    return PublicFastPathMiddleware(app)
 
 
 # How long a busy thread may keep the interpreter while another waits for it (CPython's default is
