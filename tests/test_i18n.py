@@ -490,6 +490,7 @@ def _included(html: str) -> set[str]:
         'id="record-title"': "voting/_document_record.html",
         'id="speakers-title"': "forums/_speakers.html",
         'id="submit"': "forums/_submit.html",
+        '<article class="document-text"': "drafting/_document_text.html",
         'id="downloads-heading"': "exports/_links.html",
         'id="library-results"': "resolutions/_results.html",
         'class="progress-chart"': "reports/_chart.html",
