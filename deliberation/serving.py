@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
+import socket
 import sys
 import threading
+from unittest import mock
 
 import uvicorn
+from uvicorn.supervisors import multiprocess
 
 from . import create_app
 from .live.broker import close_all_streams
@@ -15,13 +19,23 @@ from .settings import Settings
 from .web.fastpath import PublicFastPathMiddleware
 from .web.warmup import warm_up
 
+log = logging.getLogger("uvicorn.error")
+
 
 def serve(args: argparse.Namespace) -> None:
     """uvicorn with the options a public site needs, each worker building its app with ``app_factory``."""
+    options = _options(args)
+    if args.workers > 1:
+        _serve_workers(uvicorn.Config(**options))
+    else:
+        uvicorn.run(**options)
+
+
+def _options(args: argparse.Namespace) -> dict:
     # httptools sets TCP_NODELAY; with several workers the default stack would leave Nagle's
     # algorithm on and every keep-alive request would wait about 40 ms.
-    uvicorn.run(
-        "deliberation.serving:app_factory",
+    return dict(
+        app="deliberation.serving:app_factory",
         factory=True,
         host=args.host,
         port=args.port,
@@ -36,6 +50,52 @@ def serve(args: argparse.Namespace) -> None:
         # supervisor's ping late; after the default 5 s it would be killed with every stream.
         timeout_worker_healthcheck=30,
     )
+
+
+# --- several workers: a listening socket each --------------------------------------------------------
+#
+# uvicorn's workers share one listening socket, and each connection goes to whichever worker's event
+# loop calls accept() first. A phone keeps its connection (keep-alive), so the split made when the
+# connections open stays: measured, wrk's 64 connections fell 53 to 11 on two workers, and in a vote
+# the phones on the fuller worker waited twice as long as the others (bench/README.md). Here each
+# worker listens on a socket of its own, all bound to the port with SO_REUSEPORT, and the kernel
+# spreads new connections over them evenly (by a hash of each connection's addresses). A worker's
+# socket joins the group only once its app is built and warmed up, and leaves it when the worker
+# ends, so a dead worker's share goes to the others at once.
+
+
+def _serve_workers(config: uvicorn.Config) -> None:
+    # The supervisor's own socket holds the port (and stays out of the group: it never listens).
+    holder = _reuseport_socket(config.host, config.port)
+    log.info(
+        "Uvicorn running on http://%s:%d, %d workers each with a socket of its own",
+        *holder.getsockname()[:2],
+        config.workers,
+    )
+    # uvicorn's supervisor (restarts a dead worker, answers SIGTERM and SIGINT) makes its workers as
+    # ``multiprocess.Process``; ours only listens on its own socket (tests/ops/test_serve_workers.py).
+    try:
+        with mock.patch.object(multiprocess, "Process", _OwnSocketWorker):
+            multiprocess.Multiprocess(config, sockets=[holder]).run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        holder.close()
+
+
+class _OwnSocketWorker(multiprocess.Process):
+    def target(self, sockets: list[socket.socket] | None = None) -> None:  # pragma: no cover - a child
+        super().target([_reuseport_socket(self.config.host, self.config.port)])
+
+
+def _reuseport_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
 
 
 def app_factory():
