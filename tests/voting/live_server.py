@@ -14,14 +14,23 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from deliberation.db import SessionFactory
+from deliberation.db import SessionFactory, sqlite_write_intent
 
 
 @contextmanager
 def committed(engine) -> Iterator:
-    """A unit of work that commits, for building data with the domain code and the factories."""
-    with SessionFactory(engine).begin() as db:
-        yield db
+    """A unit of work that commits, for building data with the domain code and the factories.
+
+    On SQLite it begins with the write lock (BEGIN IMMEDIATE), as the app's own writers do: a
+    deferred transaction that has read, and then meets a write another connection committed
+    meanwhile (the server's turnout publisher, say), cannot write at all; SQLite answers "database
+    is locked" at once, without waiting out its busy timeout."""
+    intent = sqlite_write_intent.set(True)
+    try:
+        with SessionFactory(engine).begin() as db:
+            yield db
+    finally:
+        sqlite_write_intent.reset(intent)
 
 
 @contextmanager
