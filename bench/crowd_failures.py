@@ -56,6 +56,10 @@ class _Answer:
 
 
 async def _send(connection: fv.Connection, raw: bytes) -> tuple[int, bytes]:
+    if connection.writer.is_closing():
+        # Reset by a worker that died before it accepted this connection (each worker listens on a
+        # socket of its own): uvloop would raise RuntimeError on the write; a phone just reconnects.
+        raise ConnectionResetError("the connection was closed before the ballot was sent")
     connection.writer.write(raw)
     answer = _Answer()
     parser = httptools.HttpResponseParser(answer)
