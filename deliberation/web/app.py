@@ -32,6 +32,7 @@ from ..outbox.senders import deliverer
 from ..outbox.sweeper import Sweeper
 from ..settings import LOCALES, Settings, check_secret_key
 from ..voting.turnout import TurnoutPublisher
+from ..wal import WalCheckpointer, needs_checkpointer
 from ..wiring import wire
 from . import accounts, api, health
 from .compression import CompressionMiddleware
@@ -105,6 +106,8 @@ class AppState:
         self.turnout = TurnoutPublisher(
             self.sessions, interval=settings.live_turnout_seconds if isinstance(bind, Engine) else 0
         )
+        # A served app on a SQLite file checkpoints the log in a thread of its own (deliberation.wal).
+        self.checkpointer = WalCheckpointer(bind) if isinstance(bind, Engine) and needs_checkpointer(bind) else None
         if isinstance(bind, Engine):
             # Whoever disposes of the engine is done with this app (a test, a command): so are its threads.
             event.listen(bind, "engine_disposed", lambda _engine: self._stop_threads())
@@ -115,6 +118,8 @@ class AppState:
     def _stop_threads(self) -> None:
         self.outbox.stop()
         self.turnout.stop()
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
 
     def live_broker(self):
         """This process's live event hub, for the running event loop (made on first use)."""
@@ -277,10 +282,14 @@ def _lifespan(state: AppState):
     @asynccontextmanager
     async def lifespan(_app):
         state.turnout.start()
+        if state.checkpointer is not None:
+            state.checkpointer.start()
         try:
             yield
         finally:
             await anyio.to_thread.run_sync(state.turnout.stop)
+            if state.checkpointer is not None:
+                await anyio.to_thread.run_sync(state.checkpointer.stop)
 
     return lifespan
 
