@@ -192,6 +192,17 @@ def _sqlite_pragmas(dbapi_connection, *, busy_ms: int) -> None:
 sqlite_write_intent: ContextVar[bool] = ContextVar("delib_sqlite_write_intent", default=False)
 
 
+@contextmanager
+def write_intent() -> Iterator[None]:
+    """Transactions begun inside begin as writes (BEGIN IMMEDIATE on SQLite), and only those: the
+    intent ends with the block, so a command run in a test's process leaves nothing behind."""
+    token = sqlite_write_intent.set(True)
+    try:
+        yield
+    finally:
+        sqlite_write_intent.reset(token)
+
+
 def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_write_intent.get() else "BEGIN")
 

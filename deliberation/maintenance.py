@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .db import SessionFactory, engine_for, sqlite_write_intent
+from .db import SessionFactory, engine_for, write_intent
 from .settings import Settings
 
 
@@ -122,8 +122,7 @@ def cmd_places(args: argparse.Namespace) -> int:
         return 2
     engine = _maintenance_engine()
     try:
-        sqlite_write_intent.set(True)
-        with SessionFactory(engine).begin() as db:
+        with write_intent(), SessionFactory(engine).begin() as db:
             done = do_reload_places(db)
     finally:
         engine.dispose()
@@ -135,8 +134,7 @@ def _rebuild_search_index(engine) -> None:
     # import here: a command loads only what it uses (see the module docstring)
     from .search.index import reindex
 
-    sqlite_write_intent.set(True)
-    with SessionFactory(engine).begin() as db:
+    with write_intent(), SessionFactory(engine).begin() as db:
         count = reindex(db, progress=_progress_bar)
     print(f"Search index rebuilt: {count} texts")
 
@@ -145,8 +143,7 @@ def _rebuild_search_index_if_stale(engine) -> None:
     # import here: a command loads only what it uses (see the module docstring)
     from .search.index import reindex_if_stale
 
-    sqlite_write_intent.set(True)
-    with SessionFactory(engine).begin() as db:
+    with write_intent(), SessionFactory(engine).begin() as db:
         count = reindex_if_stale(db, progress=_progress_bar)
     if count is not None:
         print(f"Search index rebuilt for the new lemmatiser: {count} texts")

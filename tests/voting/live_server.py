@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from deliberation.db import SessionFactory, sqlite_write_intent
+from deliberation.db import SessionFactory, write_intent
 
 
 @contextmanager
@@ -25,12 +25,8 @@ def committed(engine) -> Iterator:
     deferred transaction that has read, and then meets a write another connection committed
     meanwhile (the server's turnout publisher, say), cannot write at all; SQLite answers "database
     is locked" at once, without waiting out its busy timeout."""
-    intent = sqlite_write_intent.set(True)
-    try:
-        with SessionFactory(engine).begin() as db:
-            yield db
-    finally:
-        sqlite_write_intent.reset(intent)
+    with write_intent(), SessionFactory(engine).begin() as db:
+        yield db
 
 
 @contextmanager
