@@ -148,11 +148,21 @@ def test_a_killed_worker_is_replaced_and_the_port_keeps_answering_meanwhile(serv
     supervisor, port, workers = served
     os.kill(workers[0], signal.SIGKILL)
     _wait_gone(workers[0])
-    # Its socket left the group with it (connections it had not yet accepted were reset: a phone
-    # sends again); every new connection now goes to the survivor until the replacement listens.
+    # Its socket leaves the group with it; a connection caught as it goes is reset, and a phone
+    # sends again (bench/crowd_failures.py does): every request is answered, by the survivor until
+    # the replacement listens.
+    resets = 0
     for _ in range(20):
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-            assert b" 200 " in _ask(sock)
+        for _attempt in range(3):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+                    assert b" 200 " in _ask(sock)
+                break
+            except ConnectionResetError:
+                resets += 1
+        else:
+            pytest.fail("the port stopped answering after a worker was killed")
+    assert resets <= 3, f"{resets} of the connections after the kill were reset"
     replaced = _wait_for_workers(supervisor, port, 2)
     assert workers[0] not in replaced and workers[1] in replaced
 
