@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Callable
 from threading import Lock
 from weakref import WeakKeyDictionary
 
@@ -34,14 +35,15 @@ _caches: WeakKeyDictionary = WeakKeyDictionary()
 _caches_lock = Lock()
 
 
-def document_text(ctx: Ctx, context: dict) -> Markup:
-    """The ``<article>`` of the document page for ``context`` (what ``_document_context`` built)."""
+def document_text(ctx: Ctx, context: dict, *, units: Callable[[], list]) -> Markup:
+    """The ``<article>`` of the document page for ``context`` (what ``_document_context`` built);
+    ``units`` renders the revision's paragraphs, called only when the article is not kept."""
     key = _key(ctx, context)
     cache = _cache(ctx.app_state)
     kept = cache.get(key)
     if kept is not None:
         return Markup(kept.decode())
-    fragment = {name: context[name] for name in _USED}
+    fragment = {name: context[name] for name in _USED} | {"units": units()}
     fragment["url"] = functools.partial(url_for, ctx.request)
     html = ctx.app_state.templates.env.get_template(TEMPLATE).render(fragment)
     # Kept as UTF-8: mostly markup, it takes half what a str holding Cyrillic would (two bytes a
@@ -52,7 +54,8 @@ def document_text(ctx: Ctx, context: dict) -> Markup:
 
 
 #: Everything the fragment's template reads; the key covers each of them.
-_USED = ("units", "margin", "amendment_counts", "can_discuss", "is_head", "document")
+#: (and ``units``, which follow from the revision).
+_USED = ("margin", "amendment_counts", "can_discuss", "is_head", "document")
 
 
 def _key(ctx: Ctx, context: dict) -> bytes:

@@ -76,7 +76,6 @@ def _document_context(ctx: Ctx, view) -> dict:
         "document": document,
         "workshop": view.workshop,
         "revision": view.revision,
-        "units": _units(view.revision),
         "revision_words": _amendment_words(ctx, document.id, view.revision),
         "is_head": is_head,
         "can_edit": rules.can_edit_document(ctx.actor, membership, document),
@@ -99,7 +98,8 @@ def _document_context(ctx: Ctx, view) -> dict:
         if document.kind == DocumentKind.ACTIVITY_PLAN
         else None,
     }
-    return context | {"document_text": document_text(ctx, context)}
+    # The paragraphs are rendered only when the text is not already kept for what it shows.
+    return context | {"document_text": document_text(ctx, context, units=lambda: _units(view.revision))}
 
 
 def _submit_context(ctx: Ctx, membership, document: Document) -> dict:
