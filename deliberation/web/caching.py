@@ -22,7 +22,18 @@ from weakref import WeakKeyDictionary
 from starlette.requests import Request
 from starlette.responses import Response
 
-__all__ = ["IMMUTABLE", "ProcessCache", "cache_of", "etag_matches", "immutable_response", "strong_etag", "with_etag"]
+from ..text.lru import BytesLRU
+
+__all__ = [
+    "IMMUTABLE",
+    "ProcessCache",
+    "bytes_cache_of",
+    "cache_of",
+    "etag_matches",
+    "immutable_response",
+    "strong_etag",
+    "with_etag",
+]
 
 #: For responses whose bytes can never change at their address.
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -136,8 +147,17 @@ def cache_of(owner: object, name: str, *, size: int = 512) -> ProcessCache:
     It lives as long as its owner does, so a process that builds many apps (a test run) frees each
     app's cache with the app.
     """
+    return _owned(owner, name, lambda: ProcessCache(size))
+
+
+def bytes_cache_of(owner: object, name: str, *, limit: int) -> BytesLRU:
+    """As ``cache_of``, for values whose sizes vary (renderings): bounded by ``limit`` bytes."""
+    return _owned(owner, name, lambda: BytesLRU(limit))
+
+
+def _owned(owner: object, name: str, make: Callable[[], Any]) -> Any:
     with _caches_lock:
         caches = _caches.setdefault(owner, {})
         if name not in caches:
-            caches[name] = ProcessCache(size)
+            caches[name] = make()
         return caches[name]

@@ -16,30 +16,26 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
-from threading import Lock
-from weakref import WeakKeyDictionary
 
 from markupsafe import Markup
 
 from ..i18n import get_locale
-from ..text.lru import BytesLRU
+from .caching import bytes_cache_of
 from .context import Ctx
 from .rendering import url_for
 
-__all__ = ["CACHE_BYTES", "document_text"]
+__all__ = ["CACHE_BYTES", "CACHE_NAME", "document_text"]
 
 CACHE_BYTES = 8 * 1024 * 1024
+CACHE_NAME = "document texts"
 TEMPLATE = "drafting/_document_text.html"
-
-_caches: WeakKeyDictionary = WeakKeyDictionary()
-_caches_lock = Lock()
 
 
 def document_text(ctx: Ctx, context: dict, *, units: Callable[[], list]) -> Markup:
     """The ``<article>`` of the document page for ``context`` (what ``_document_context`` built);
     ``units`` renders the revision's paragraphs, called only when the article is not kept."""
     key = _key(ctx, context)
-    cache = _cache(ctx.app_state)
+    cache = bytes_cache_of(ctx.app_state, CACHE_NAME, limit=CACHE_BYTES)
     kept = cache.get(key)
     if kept is not None:
         return Markup(kept.decode())
@@ -71,11 +67,3 @@ def _key(ctx: Ctx, context: dict) -> bytes:
         ctx.request.scope.get("root_path", ""),
     )
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
-
-
-def _cache(owner: object) -> BytesLRU:
-    with _caches_lock:
-        cache = _caches.get(owner)
-        if cache is None:
-            cache = _caches[owner] = BytesLRU(CACHE_BYTES)
-        return cache

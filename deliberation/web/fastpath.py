@@ -17,12 +17,11 @@ Set-Cookie; nothing else is ever served from here. Memory is bounded by bytes.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
-from threading import Lock
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..text.lru import BytesLRU
 from .caching import etag_matches
 
 #: Cookies whose presence means a visitor may be signed in (with or without the __Host- prefix).
@@ -47,37 +46,10 @@ class _Stored:
         return len(self.body) + sum(len(k) + len(v) for k, v in self.headers)
 
 
-class _ByteBoundedLRU:
-    def __init__(self, limit: int) -> None:
-        self._items: OrderedDict[tuple, _Stored] = OrderedDict()
-        self._limit, self._total = limit, 0
-        self._lock = Lock()
-
-    def get(self, key: tuple) -> _Stored | None:
-        with self._lock:
-            stored = self._items.get(key)
-            if stored is not None:
-                self._items.move_to_end(key)
-            return stored
-
-    def put(self, key: tuple, stored: _Stored) -> None:
-        with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = stored
-            self._total += stored.size
-            while self._total > self._limit and self._items:
-                _, dropped = self._items.popitem(last=False)
-                self._total -= dropped.size
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
 class PublicFastPathMiddleware:
     def __init__(self, app: ASGIApp, *, max_bytes: int = MAX_TOTAL_BYTES) -> None:
         self.app = app
-        self.store = _ByteBoundedLRU(max_bytes)
+        self.store = BytesLRU(max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope.get(_OUTER):
@@ -151,7 +123,7 @@ async def _answer(stored: _Stored, head: bool, if_none_match: str | None, send: 
 class _Recorder:
     """Passes the app's response through unchanged and keeps a copy if it may be answered again."""
 
-    def __init__(self, send: Send, key: tuple, store: _ByteBoundedLRU) -> None:
+    def __init__(self, send: Send, key: tuple, store: BytesLRU) -> None:
         self.send, self.key, self.store = send, key, store
         self.headers: list[tuple[bytes, bytes]] | None = None
         self.chunks: list[bytes] = []
@@ -174,7 +146,8 @@ class _Recorder:
     def _keep(self) -> None:
         headers = self.headers or []
         etag = next(v for k, v in headers if k == b"etag").decode("latin-1")
-        self.store.put(self.key, _Stored(headers=headers, body=b"".join(self.chunks), etag=etag))
+        stored = _Stored(headers=headers, body=b"".join(self.chunks), etag=etag)
+        self.store.put(self.key, stored, stored.size)
 
 
 def _storable(message: Message) -> list[tuple[bytes, bytes]] | None:

@@ -10,6 +10,7 @@ from jinja2 import Template
 
 from deliberation.testing import make_document, post, sign_in
 from deliberation.web import document_text
+from deliberation.web.caching import bytes_cache_of
 
 from .conftest import save_edit
 
@@ -94,12 +95,11 @@ def test_the_language_of_the_labels_follows_the_reader(client, team, long_text):
     assert "Link to point 3" in english and "Посилання на пункт 3" not in english
 
 
-def test_a_text_is_kept_within_the_cache_bytes(client, team, long_text, monkeypatch):
+def test_a_text_is_kept_within_the_cache_bytes(app, client, team, long_text, monkeypatch):
     monkeypatch.setattr(document_text, "CACHE_BYTES", 1000)
-    monkeypatch.setattr(document_text, "_caches", type(document_text._caches)())
     sign_in(client, team["petro"].email)
     client.get(f"/documents/{long_text.id}")
-    (cache,) = document_text._caches.values()
+    cache = bytes_cache_of(app.state.delib, document_text.CACHE_NAME, limit=0)  # made by the view above
     assert cache.size <= 1000
 
 
