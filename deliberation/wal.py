@@ -18,6 +18,8 @@ import threading
 
 from sqlalchemy import Engine
 
+from .write_gate import gate_path
+
 log = logging.getLogger("deliberation.db")
 
 __all__ = ["CHECKPOINT_EVERY_S", "WalCheckpointer", "needs_checkpointer"]
@@ -27,8 +29,7 @@ CHECKPOINT_EVERY_S = 1.0
 
 def needs_checkpointer(engine: Engine) -> bool:
     """A SQLite database in a file (one in memory has no log)."""
-    database = engine.url.database
-    return engine.dialect.name == "sqlite" and bool(database) and database != ":memory:"
+    return engine.dialect.name == "sqlite" and gate_path(engine.url.database) is not None
 
 
 class WalCheckpointer:

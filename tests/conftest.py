@@ -77,6 +77,15 @@ def fresh_engine(backend: str, tmp_path_factory):
     return engine, engine.dispose
 
 
+@pytest.fixture
+def sqlite_file(tmp_path):
+    """A fresh, migrated SQLite file for one test (one the test may serve, checkpoint or back up)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'site.sqlite3'}")
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def backend(request):
     return request.param

@@ -10,20 +10,11 @@ import pytest
 from sqlalchemy import text
 from starlette.testclient import TestClient
 
-from deliberation import migrate
 from deliberation.db import SessionFactory, make_engine
 from deliberation.settings import Settings
 from deliberation.testing import make_user
 from deliberation.wal import WalCheckpointer, needs_checkpointer
 from deliberation.web.app import create_app
-
-
-@pytest.fixture
-def sqlite_file(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'site.sqlite3'}")
-    migrate.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _write(engine, rows: int) -> None:

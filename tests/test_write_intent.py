@@ -4,8 +4,8 @@ took SQLite's write lock and kept its own writes waiting (CI, tests/test_wal.py)
 
 from __future__ import annotations
 
-from deliberation import maintenance, migrate
-from deliberation.db import make_engine, sqlite_write_intent, write_intent
+from deliberation import maintenance
+from deliberation.db import sqlite_write_intent, write_intent
 
 
 def test_the_intent_ends_with_its_block():
@@ -14,12 +14,7 @@ def test_the_intent_ends_with_its_block():
     assert sqlite_write_intent.get() is False
 
 
-def test_a_command_run_in_process_leaves_no_intent_behind(tmp_path, capsys):
-    engine = make_engine(f"sqlite:///{tmp_path / 'site.sqlite3'}")
-    migrate.upgrade(engine)
-    try:
-        maintenance._rebuild_search_index(engine)
-        maintenance._rebuild_search_index_if_stale(engine)
-    finally:
-        engine.dispose()
+def test_a_command_run_in_process_leaves_no_intent_behind(sqlite_file, capsys):
+    maintenance._rebuild_search_index(sqlite_file)
+    maintenance._rebuild_search_index_if_stale(sqlite_file)
     assert sqlite_write_intent.get() is False

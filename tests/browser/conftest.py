@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from deliberation import create_app, migrate
-from deliberation.db import make_engine
+from deliberation import create_app
 from deliberation.settings import Settings
 from deliberation.tour import CHROMIUM, CHROMIUM_ARGS
 
@@ -71,12 +70,9 @@ def browser():
 
 
 @pytest.fixture
-def engine(tmp_path):
+def engine(sqlite_file):
     """A fresh, migrated SQLite file for one test."""
-    eng = make_engine(f"sqlite:///{tmp_path / 'browser.sqlite3'}")
-    migrate.upgrade(eng)
-    yield eng
-    eng.dispose()
+    return sqlite_file
 
 
 @pytest.fixture
