@@ -5,6 +5,10 @@ connection, so one process holds thousands. The listener is one task per process
 it waits for a wake-up (PostgreSQL ``NOTIFY``, or a short poll on SQLite, which sees what every
 worker process committed to the same file) and reads the log after the last id it saw.
 
+The broker also keeps the streams alive: one timer per process (not one per stream and message)
+offers a keep-alive comment to each stream quiet for ``heartbeat`` seconds, and ends a stream that
+has been open for ``lifetime`` seconds (the browser resumes at once).
+
 Turnout is coalesced here: a burst of ballots becomes at most one turnout message per vote every
 ``turnout_seconds`` on each stream, the latest one; any other event of that forum first releases a
 held turnout, so the ids on every stream keep increasing.
@@ -30,6 +34,10 @@ log = logging.getLogger("deliberation.live")
 QUEUE_LIMIT = 1000
 #: The listener stops this long after the last stream closed, and starts again with the next one.
 IDLE_SECONDS = 30.0
+#: What a quiet stream is offered, with no id: a comment that keeps proxies from closing it.
+KEEP_ALIVE = (None, b": keep-alive\n\n")
+#: The keep-alive timer looks this often at most (a quarter of the heartbeat when that is shorter).
+TICK_SECONDS = 1.0
 
 _brokers: weakref.WeakSet[Broker] = weakref.WeakSet()
 
@@ -38,15 +46,19 @@ _brokers: weakref.WeakSet[Broker] = weakref.WeakSet()
 class Subscription:
     forum_id: int
     queue: asyncio.Queue = field(default_factory=asyncio.Queue)
-    #: Set when the stream must end: the server shuts down, or the stream fell too far behind.
+    #: Set when the stream must end: the server shuts down, its lifetime is over, or it fell too far behind.
     ended: bool = False
+    #: The event loop's time when the stream was last offered a message, and when it must end.
+    offered_at: float = 0.0
+    ends_at: float = float("inf")
 
-    def offer(self, item: tuple[int, bytes]) -> None:
+    def offer(self, item: tuple[int | None, bytes], now: float) -> None:
         if self.ended:
             return
         if self.queue.qsize() >= QUEUE_LIMIT:
             self.end()
             return
+        self.offered_at = now
         self.queue.put_nowait(item)
 
     def end(self) -> None:
@@ -58,10 +70,21 @@ class Subscription:
 class Broker:
     """The per-process hub: subscriptions by forum, the listener task, turnout coalescing."""
 
-    def __init__(self, engine: Engine, *, poll_seconds: float = 0.25, turnout_seconds: float = 0.5) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        poll_seconds: float = 0.25,
+        turnout_seconds: float = 0.5,
+        heartbeat: float = 15.0,
+        lifetime: float = 600.0,
+    ) -> None:
         self.engine = engine
         self.poll_seconds = poll_seconds
         self.turnout_seconds = turnout_seconds
+        self.heartbeat = heartbeat
+        self.lifetime = lifetime
+        self._ticker: asyncio.TimerHandle | None = None
         self.last_id = 0
         self._subscriptions: dict[int, set[Subscription]] = defaultdict(set)
         self._task: asyncio.Task | None = None
@@ -82,9 +105,14 @@ class Broker:
         if self._closing:
             subscription.end()
             return subscription
+        loop = asyncio.get_running_loop()
+        subscription.offered_at = now = loop.time()
+        subscription.ends_at = now + self.lifetime
         self._subscriptions[forum_id].add(subscription)
+        if self._ticker is None:
+            self._ticker = loop.call_later(self._tick_seconds, self._tick)
         if self._task is None:
-            self.loop = asyncio.get_running_loop()
+            self.loop = loop
             self._ready = asyncio.Event()
             self._task = self.loop.create_task(self._run(self._ready), name="deliberation-live")
         assert self._ready is not None  # set with the task
@@ -97,6 +125,27 @@ class Broker:
             streams.discard(subscription)
             if not streams:
                 del self._subscriptions[subscription.forum_id]
+
+    @property
+    def _tick_seconds(self) -> float:
+        return min(TICK_SECONDS, self.heartbeat / 4)
+
+    def _tick(self) -> None:
+        """Keep-alives for the quiet streams, an end for the old ones; again while any is open.
+
+        A quiet stream gets its keep-alive at most a tick after ``heartbeat`` seconds of quiet. Waiting for the next message with a timeout instead would cost a task and a
+        timer per stream and message: with thousands of streams, the largest part of a burst's fan-out."""
+        self._ticker = None
+        if not self._subscriptions:
+            return
+        now = asyncio.get_running_loop().time()
+        for streams in list(self._subscriptions.values()):
+            for subscription in list(streams):
+                if now >= subscription.ends_at:
+                    subscription.end()
+                elif now - subscription.offered_at >= self.heartbeat:
+                    subscription.offer(KEEP_ALIVE, now)
+        self._ticker = asyncio.get_running_loop().call_later(self._tick_seconds, self._tick)
 
     @property
     def stream_count(self) -> int:
@@ -201,9 +250,9 @@ class Broker:
     def _send(self, event: Event) -> None:
         if event.kind == "turnout":
             self._turnout_sent[(event.forum_id, event.facts.get("vote_id"))] = asyncio.get_running_loop().time()
-        message = event.message()
+        message, now = event.message(), asyncio.get_running_loop().time()
         for subscription in list(self._subscriptions.get(event.forum_id, ())):
-            subscription.offer((event.id, message))
+            subscription.offer((event.id, message), now)
 
 
 class SleepWaker:

@@ -127,8 +127,13 @@ class AppState:
         broker = self._broker
         if broker is None or (broker.loop is not None and broker.loop is not loop):
             engine = self.bind.engine if isinstance(self.bind, Connection) else self.bind
+            settings = self.settings
             broker = self._broker = Broker(
-                engine, poll_seconds=self.settings.live_poll_seconds, turnout_seconds=self.settings.live_turnout_seconds
+                engine,
+                poll_seconds=settings.live_poll_seconds,
+                turnout_seconds=settings.live_turnout_seconds,
+                heartbeat=settings.live_heartbeat_seconds,
+                lifetime=settings.live_stream_seconds,
             )
         return broker
 

@@ -13,7 +13,6 @@ then the connection goes back), and an open stream is a queue in the per-process
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 from starlette.concurrency import run_in_threadpool
@@ -119,28 +118,12 @@ async def forum_events(request: Request) -> Response:
         broker.unsubscribe(subscription)
         return state.render_plain(request, 404, N_("There is no such forum."))
     first_id = live_last if start is None or reload else start
-    settings = state.settings
-    body = _stream(
-        broker,
-        subscription,
-        missed,
-        first_id=first_id,
-        reload=reload,
-        heartbeat=settings.live_heartbeat_seconds,
-        lifetime=settings.live_stream_seconds,
-    )
+    body = _stream(broker, subscription, missed, first_id=first_id, reload=reload)
     return StreamingResponse(body, media_type="text/event-stream", headers=HEADERS)
 
 
 async def _stream(
-    broker: Broker,
-    subscription: Subscription,
-    missed: list[Event],
-    *,
-    first_id: int,
-    reload: bool,
-    heartbeat: float,
-    lifetime: float,
+    broker: Broker, subscription: Subscription, missed: list[Event], *, first_id: int, reload: bool
 ) -> AsyncIterator[bytes]:
     try:
         # The id-only message sets the browser's Last-Event-ID without firing any event.
@@ -152,23 +135,14 @@ async def _stream(
         for event in missed:
             sent = event.id
             yield event.message()
-        loop = asyncio.get_running_loop()
-        # A stream ends after a while and the browser resumes at once; a host that mounts the app
-        # gets no shutdown signal, so this bounds how long a stopping server waits for its streams.
-        deadline = loop.time() + lifetime
-        while True:
-            wait = min(heartbeat, deadline - loop.time())
-            if wait <= 0:
-                return
-            try:
-                item = await asyncio.wait_for(subscription.queue.get(), wait)
-            except TimeoutError:
-                yield b": keep-alive\n\n"
-                continue
-            if item is None:
-                return
+        # The broker offers a keep-alive to a quiet stream, and ends it (None) after its lifetime: the
+        # browser resumes at once, and a host that mounts the app gets no shutdown signal, so this
+        # bounds how long a stopping server waits for its streams.
+        while (item := await subscription.queue.get()) is not None:
             event_id, message = item
-            if event_id > sent:
+            if event_id is None:
+                yield message
+            elif event_id > sent:
                 sent = event_id
                 yield message
     finally:
