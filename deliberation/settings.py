@@ -70,6 +70,9 @@ class Settings:
     live_turnout_seconds: float = 0.5
     #: A stream ends after this long and the browser resumes it at once (bounds a shutdown's wait).
     live_stream_seconds: float = 600.0
+    #: How many requests of one process run their handlers at once; the rest wait their turn
+    #: (``web.threads``: more threads than this only take turns with each other).
+    request_threads: int = 8
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -100,6 +103,7 @@ class Settings:
             session_max_hours=int(env.get("DELIBERATION_SESSION_MAX_HOURS", str(7 * 24))),
             outbox_interval_seconds=float(env.get("DELIBERATION_OUTBOX_INTERVAL", "10")),
             outbox_lease_seconds=float(env.get("DELIBERATION_OUTBOX_LEASE", "120")),
+            request_threads=_whole(env, "DELIBERATION_REQUEST_THREADS", 8),
         )
         values.update(overrides)
         settings = cls(**values)
@@ -107,6 +111,8 @@ class Settings:
             raise ValueError(f"DELIBERATION_DEFAULT_LOCALE must be one of {LOCALES}")
         if settings.secure_cookies not in ("auto", "always", "never"):
             raise ValueError("DELIBERATION_SECURE_COOKIES must be auto, always or never")
+        if settings.request_threads < 1:
+            raise ValueError("DELIBERATION_REQUEST_THREADS must be 1 or more")
         if not settings.secret_key:
             settings = _with_stored_secret(settings)
         return settings

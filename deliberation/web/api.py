@@ -11,7 +11,7 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -171,7 +171,7 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     )
 
 
-def api_endpoint(handler: Callable[[Ctx], Response]) -> Callable[[Request], Response]:
+def api_endpoint(handler: Callable[[Ctx], Response]) -> Callable[[Request], Awaitable[Response]]:
     """Like ``context.endpoint``, for a handler that only reads and answers in JSON.
 
     No actor is resolved (a host's identity callable would create people on first sight, and the
@@ -191,7 +191,11 @@ def api_endpoint(handler: Callable[[Ctx], Response]) -> Callable[[Request], Resp
         finally:
             db.close()
 
-    return run
+    @wraps(handler)
+    async def in_thread(request: Request) -> Response:
+        return await request.app.state.delib.threads.run(run, request)
+
+    return in_thread
 
 
 def _app_root(request: Request) -> str:

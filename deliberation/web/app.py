@@ -45,6 +45,7 @@ from .routes import routes
 from .security import HEADERS as SECURITY_HEADERS
 from .security import SecurityHeadersMiddleware
 from .sessions import SessionMiddleware
+from .threads import RequestThreads
 
 IdentityProvider = Callable[[Request], Any]
 log = logging.getLogger("deliberation.web")
@@ -114,6 +115,7 @@ class AppState:
         self.templates = make_templates(settings.template_dirs)
         self.static_version = static_version()
         self._broker: Broker | None = None
+        self.threads = RequestThreads(settings.request_threads)
 
     def _stop_threads(self) -> None:
         self.outbox.stop()

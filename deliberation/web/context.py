@@ -250,15 +250,23 @@ def endpoint(
     unavailable: Callable[[Ctx], Response] | None = None,
     private: bool = False,
     reads_first: bool = False,
+    waits: bool = False,
 ):
     """Use as ``@endpoint``; ``@endpoint(unavailable=page)`` shows ``page(ctx)`` instead of the plain
     503 page when the database fails for a moment (it must not touch the database), and
     ``@endpoint(private=True)`` marks a page about one person even before sign-in (a reset link's
     page), which must never be cached. ``reads_first``: a write request whose handler reads and
     checks everything first, then calls ``ctx.begin_writes()``; on SQLite it reads without the
-    write lock until then."""
+    write lock until then. ``waits``: the handler waits long without running Python (see
+    ``web.threads``)."""
     if handler is None:
-        return lambda inner: endpoint(inner, unavailable=unavailable, private=private, reads_first=reads_first)
+        return lambda inner: endpoint(
+            inner, unavailable=unavailable, private=private, reads_first=reads_first, waits=waits
+        )
+
+    @wraps(handler)
+    async def in_thread(request: Request) -> Response:
+        return await request.app.state.delib.threads.run(run, request, waits=waits)
 
     @wraps(handler)
     def run(request: Request) -> Response:
@@ -306,7 +314,7 @@ def endpoint(
             response.headers["Cache-Control"] = NO_STORE
         return response
 
-    return run
+    return in_thread
 
 
 def _rollback_after_failure(db: Session) -> None:

@@ -334,7 +334,8 @@ def document_table_docx(ctx: Ctx) -> Response:
 # --- Import ---------------------------------------------------------------------------------------
 
 
-@endpoint
+# Waits for the conversion's child process (and for a free one) with no Python to run.
+@endpoint(waits=True)
 def document_import(ctx: Ctx) -> Response:
     try:
         return _document_import(ctx)
