@@ -128,9 +128,15 @@ def make_engine(
         # How long a writer waits for the write lock; tests set it far lower to prove nobody waits.
         timeout = connect_args.setdefault("timeout", 30)
         if ":memory:" not in url and url.rstrip("/") != "sqlite:":
-            # A connection for each of the server's request threads (40): past the pool, each
-            # checkout would open a new connection and set its pragmas, again and again under a crowd.
+            # A connection for each thread that may run a request (the app's own request threads,
+            # Starlette's default pool for the streams' first reads and for uploads being
+            # converted): past the pool, each checkout would open a new connection and set its
+            # pragmas, again and again under a crowd. The last one returned is handed out first:
+            # each connection keeps its own page cache (up to 2 MB), and handing them out in turn
+            # filled all forty in every process (bench/hostile.py: peaks of 270-284 MB, 197-203
+            # with the most recent first), where a quiet process needs one or two.
             kwargs.setdefault("pool_size", 40)
+            kwargs.setdefault("pool_use_lifo", True)
         engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(
             engine,
