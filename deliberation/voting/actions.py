@@ -34,6 +34,7 @@ from . import ballots, queries, rules
 from .ballots import Cast, VoteNotOpen
 from .ballots import Request as BallotRequest
 from .counting import CHOICES
+from .group_commit import BallotWriter
 from .models import QuorumBase, Threshold, Vote, VoteMode, VoteStatus, VoteSubject
 from .notices import notify_vote_opened
 
@@ -259,6 +260,7 @@ def check_cast_ballot(
     before_writes: Callable[[], None] | None = None,
     standing: queries.Standing | None = None,
     savepoints: bool = True,
+    writer: BallotWriter | None = None,
 ) -> Cast:
     """Cast or change the actor's own ballot, or the one of a delegate whose proxy they hold.
 
@@ -275,7 +277,8 @@ def check_cast_ballot(
 
     ``standing``: the actor's, when the caller read it with the vote (``get_vote_for_ballot``).
     ``savepoints=False`` for a caller that rolls its transaction back when the vote refuses the
-    ballot (the booth does): see ``ballots.cast``.
+    ballot (the booth does): see ``ballots.cast``. ``writer``: the process's ballot writer, which
+    writes first ballots together (``group_commit``).
     """
     require(is_signed_in(actor))
     if not rules.takes_ballots(vote):
@@ -300,6 +303,7 @@ def check_cast_ballot(
         participated=participated,
         before_writes=before_writes,
         savepoints=savepoints,
+        writer=writer,
     )
 
 

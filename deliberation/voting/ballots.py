@@ -32,6 +32,7 @@ from ..errors import Conflict, DomainError, ValidationError
 from ..i18n import N_
 from ..rows import insert_unless_present
 from . import queries
+from .group_commit import BallotWriter, FirstBallot
 from .models import Ballot, BallotBox, BallotKey, Participation, Vote
 from .receipts import looks_like_ballot_key, looks_like_receipt, new_receipt, receipt_hash
 
@@ -84,6 +85,7 @@ def cast(
     participated: bool | None = None,
     before_writes: Callable[[], None] | None = None,
     savepoints: bool = True,
+    writer: BallotWriter | None = None,
 ) -> Cast:
     """``participated``: whether the voter had voted when the caller read it (None: not read).
 
@@ -94,12 +96,20 @@ def cast(
     ``savepoints=False``: the caller rolls its whole transaction back when this raises
     ``VoteNotOpen`` (as the booth does, before it reads the closed vote), so on PostgreSQL the
     statements the triggers may refuse need no savepoint to keep the transaction usable: four
-    round trips fewer for a first ballot."""
+    round trips fewer for a first ballot.
+
+    ``writer``: the process's ``group_commit.BallotWriter``; a first ballot is then written with the
+    others waiting at the same moment, in their transaction, and cast alone only if that one is
+    refused. ``before_writes`` is called only for a ballot cast alone."""
     key = request.key if looks_like_ballot_key(request.key) else ""
     if key and participated is not False:
         known = _known_key(db, vote, request, key)
         if known is not None and (replay := _replay(db, vote, request, known)) is not None:
             return replay
+    if writer is not None and participated is False:
+        first = _first_ballot(vote, actor, request, key)
+        if writer.write(first):
+            return Cast(voter_id=request.voter_id, changed=False, receipt=first.receipt)
     if before_writes is not None:
         before_writes()
     db.info[_NO_SAVEPOINTS] = not savepoints
@@ -109,6 +119,24 @@ def cast(
         return _cast_roll_call(db, vote, actor, request, key)
     finally:
         db.info.pop(_NO_SAVEPOINTS, None)
+
+
+def _first_ballot(vote: Vote, actor: User, request: Request, key: str) -> FirstBallot:
+    """Everything about a first ballot but its rows, decided before any lock is taken."""
+    receipt = hashed = None
+    if vote.is_secret:
+        receipt = request.device_secret if looks_like_receipt(request.device_secret) else new_receipt()
+        hashed = receipt_hash(saved_id(vote), request.voter_id, receipt)
+    return FirstBallot(
+        vote_id=saved_id(vote),
+        voter_id=request.voter_id,
+        actor_id=saved_id(actor),
+        choice=request.choice,
+        key=key,
+        receipt=receipt,
+        receipt_hash=hashed,
+        ballot_id=_ballot_id(),
+    )
 
 
 def _conclude(db: Session, vote: Vote, actor: User, request: Request, key: str, cast: Cast, **details) -> Cast:

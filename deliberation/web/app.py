@@ -31,6 +31,7 @@ from ..outbox.delivery import Deliver, Pending
 from ..outbox.senders import deliverer
 from ..outbox.sweeper import Sweeper
 from ..settings import LOCALES, Settings, check_secret_key
+from ..voting.group_commit import BallotWriter
 from ..voting.turnout import TurnoutPublisher
 from ..wal import WalCheckpointer, needs_checkpointer
 from ..wiring import wire
@@ -116,6 +117,9 @@ class AppState:
         self.static_version = static_version()
         self._broker: Broker | None = None
         self.threads = RequestThreads(settings.request_threads)
+        # First ballots written together (voting.group_commit); an app inside a test's connection,
+        # which has only that one connection, casts each ballot alone.
+        self.ballot_writer = BallotWriter(self.sessions) if isinstance(bind, Engine) else None
 
     def _stop_threads(self) -> None:
         self.outbox.stop()

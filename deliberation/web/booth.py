@@ -187,6 +187,7 @@ def vote_ballot(ctx: Ctx) -> Response:
             before_writes=ctx.begin_writes,
             standing=standing,
             savepoints=False,
+            writer=ctx.app_state.ballot_writer,
         )
         ctx.commit_writes()
         ctx.app_state.turnout.changed(vote.id)
