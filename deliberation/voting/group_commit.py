@@ -19,6 +19,7 @@ delegate is told "not recorded, try again", the form keeping its idempotency key
 
 from __future__ import annotations
 
+import random
 import threading
 from collections import deque
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ from ..db import SessionFactory, db_now, is_sqlite, sqlite_write_intent, table_o
 from ..db_errors import is_refusal
 from ..rows import insert_unless_present
 from .models import Ballot, BallotBox, BallotKey, Participation, Vote
+
+_shuffle = random.SystemRandom().shuffle
 
 #: At most this many ballots in one transaction (each adds a row to four statements).
 MAX_BATCH = 64
@@ -155,6 +158,9 @@ def _insert(db: Session, batch: list[FirstBallot]) -> None:
         for b in batch
         if b.receipt is not None
     ]
+    # In a random order: the box's rows must say nothing about the order of the participations
+    # written beside them.
+    _shuffle(secret)
     if secret:
         connection.execute(statements.box, secret)
     keys = [{"vote_id": b.vote_id, "voter_id": b.voter_id, "key": b.key} for b in batch if b.key]

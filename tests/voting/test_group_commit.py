@@ -232,3 +232,23 @@ def test_a_failure_that_is_no_answer_stores_nothing_and_reaches_every_ballot(sit
     with pytest.raises(OperationalError):
         writer.write(_ballot(vote_id, delegates[4]))
     assert not writer._writing and not writer._queue
+
+
+def test_secret_ballots_written_together_enter_the_box_in_an_order_that_says_nothing(engine, backend):
+    if backend == "sqlite":
+        pytest.skip("SQLite keeps the box WITHOUT ROWID, in the order of its random keys")
+    sessions, vote_id, delegates, _, _ = _sitting(engine, secret=True)
+    batch = [_ballot(vote_id, voter, secret=True) for voter in delegates]
+    group_commit.BallotWriter(sessions)._write_batch(batch)
+    assert all(b.outcome is True for b in batch)
+    voter_of = {b.receipt_hash: b.voter_id for b in batch}
+    physical = "rowid" if backend == "sqlite" else "ctid"
+    with sessions() as db:
+        hashes = db.exec(
+            text(f"SELECT receipt_hash FROM delib_ballot_box WHERE vote_id = :v ORDER BY {physical}"),
+            params={"v": vote_id},
+        ).all()
+    stored = [voter_of[h[0]] for h in hashes]
+    assert sorted(stored) == sorted(delegates)
+    # Twelve rows left in the order their participations were written: one chance in 479 million.
+    assert stored != [b.voter_id for b in batch]
