@@ -1,5 +1,5 @@
 """First ballots written together: the ballots of a process that wait at the same moment go into
-one transaction, each table's rows in one INSERT (group commit).
+one transaction, each table's rows in one call (group commit).
 
 In a burst each ballot took SQLite's write gate (on PostgreSQL, the audit chain's lock and a flush
 to disk) for its own BEGIN, four inserts, the chain's head and COMMIT: a median 1.2 ms for rows a
@@ -141,7 +141,8 @@ class BallotWriter:
 def _insert(db: Session, batch: list[FirstBallot]) -> None:
     """The batch's rows, in the order the one-ballot path writes them; the audit entries last (on
     PostgreSQL the chain's lock is held from their insert to the commit). Each statement is built
-    once and given all the batch's rows (SQLAlchemy sends them as one multi-row INSERT)."""
+    once and given all the batch's rows in one call (with RETURNING, SQLAlchemy sends them as one
+    multi-row INSERT)."""
     connection, statements = db.connection(), _statements(db)
     participations = [{"vote_id": b.vote_id, "voter_id": b.voter_id, "cast_by": b.actor_id} for b in batch]
     if _count(connection.execute(statements.participation, participations)) != len(batch):
