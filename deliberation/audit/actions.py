@@ -89,18 +89,17 @@ def record_now(db: Session, *, actor_id: int | None, action: str, obj: Any, **de
     """Append one entry now, with one INSERT and no ORM object, linked to the chain like any other:
     for a hot path (a ballot), where the unit of work's bookkeeping costs more than the row. Call it
     as the transaction's last write: on PostgreSQL the chain's lock is held from here to the commit."""
-    db.flush()  # entries recorded earlier in this transaction come first in the chain
-    values = {
-        "at": utcnow(),
-        "actor_id": actor_id,
-        "action": action,
-        "object_type": obj.__tablename__.removeprefix("delib_"),
-        "object_id": obj.id,
-        "details": details,
-    }
-    head = _chain_head(db)
-    db.connection().execute(
-        _INSERT_ENTRY, {**values, "previous_hash": head, "hash": chain.hash_of(SimpleNamespace(**values), head)}
+    record_many(
+        db,
+        [
+            {
+                "actor_id": actor_id,
+                "action": action,
+                "object_type": obj.__tablename__.removeprefix("delib_"),
+                "object_id": obj.id,
+                "details": details,
+            }
+        ],
     )
 
 
@@ -111,7 +110,7 @@ def record_many(db: Session, entries: list[dict[str, Any]]) -> None:
     ``details``. The last write of its transaction, as there."""
     if not entries:
         return
-    db.flush()
+    db.flush()  # entries recorded earlier in this transaction come first in the chain
     at = utcnow()
     head = _chain_head(db)
     rows = []
@@ -120,7 +119,8 @@ def record_many(db: Session, entries: list[dict[str, Any]]) -> None:
         digest = chain.hash_of(SimpleNamespace(**values), head)
         rows.append({**values, "previous_hash": head, "hash": digest})
         head = digest
-    db.connection().execute(_INSERT_ENTRY, rows)
+    # One row goes as one statement; several as one call.
+    db.connection().execute(_INSERT_ENTRY, rows[0] if len(rows) == 1 else rows)
 
 
 _ENTRY_FIELDS = ("actor_id", "action", "object_type", "object_id", "details")

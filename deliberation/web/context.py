@@ -265,10 +265,6 @@ def endpoint(
         )
 
     @wraps(handler)
-    async def in_thread(request: Request) -> Response:
-        return await request.app.state.delib.threads.run(run, request, waits=waits)
-
-    @wraps(handler)
     def run(request: Request) -> Response:
         app_state = request.app.state.delib
         writes = request.method not in ("GET", "HEAD")
@@ -313,6 +309,10 @@ def endpoint(
         if (ctx.actor is not None or ctx.private) and "cache-control" not in response.headers:
             response.headers["Cache-Control"] = NO_STORE
         return response
+
+    @wraps(handler)
+    async def in_thread(request: Request) -> Response:
+        return await request.app.state.delib.threads.run(run, request, waits=waits)
 
     return in_thread
 
