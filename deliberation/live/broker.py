@@ -133,8 +133,9 @@ class Broker:
     def _tick(self) -> None:
         """Keep-alives for the quiet streams, an end for the old ones; again while any is open.
 
-        A quiet stream gets its keep-alive at most a tick after ``heartbeat`` seconds of quiet. Waiting for the next message with a timeout instead would cost a task and a
-        timer per stream and message: with thousands of streams, the largest part of a burst's fan-out."""
+        A quiet stream gets its keep-alive at most a tick after ``heartbeat`` seconds of quiet.
+        Waiting for the next message with a timeout instead would cost a task and a timer per
+        stream and message: with thousands of streams, the largest part of a burst's fan-out."""
         self._ticker = None
         if not self._subscriptions:
             return
