@@ -3,10 +3,10 @@
 A handler is plain Python that waits on its database now and then; within one process only one
 thread runs Python at a time (the interpreter lock). With Starlette's default pool, 40 requests
 of a burst ran at once in each process and handed the interpreter to each other every half
-millisecond: each ballot's latency became the sum of all forty's work, and the switching itself
-took the time of a third of the ballots (bench/forum_day.py: 227–241 ballots a second with 40
-threads, 300–445 with 6–12 on the same machine and run). Requests beyond the pool wait their
-turn in the event loop, in arrival order, costing nothing but memory.
+millisecond, so each of them finished only about when all forty did, and the hand-overs cost time
+of their own (bench/forum_day.py: 227–241 ballots a second with 40 threads, 265–449 with 6–12,
+in alternating runs on one machine). Requests beyond the pool wait their turn in the event loop,
+in arrival order, costing nothing but memory.
 
 The app keeps a limiter of its own, so a host that mounts it keeps its own pool as it set it.
 A handler that waits long without running Python (an upload converted in a child process) runs in
