@@ -18,22 +18,20 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.dml import UpdateBase
 from sqlmodel import Session, col, select
 
 from ..accounts.models import User
 from ..audit.actions import record_now
-from ..db import db_now, is_sqlite, saved_id, table_of
+from ..db import is_sqlite, saved_id
 from ..db_errors import is_refusal
 from ..errors import Conflict, DomainError, ValidationError
 from ..i18n import N_
-from ..rows import insert_unless_present
-from . import queries
+from . import ballot_rows, queries
 from .group_commit import BallotWriter, FirstBallot
-from .models import Ballot, BallotBox, BallotKey, Participation, Vote
+from .models import Ballot, BallotBox, BallotKey, Vote
 from .receipts import looks_like_ballot_key, looks_like_receipt, new_receipt, receipt_hash
 
 
@@ -146,7 +144,7 @@ def _conclude(db: Session, vote: Vote, actor: User, request: Request, key: str, 
         # Never duplicated: a key already stored (the same form sent again with another choice,
         # or twice at once) keeps the answer it was first given.
         db.connection().execute(
-            _statements(db).key,
+            ballot_rows.statements(db).key,
             {"vote_id": vote.id, "voter_id": request.voter_id, "key": key, "changed": cast.changed},
         )
     record_now(
@@ -198,55 +196,7 @@ def _replay(db: Session, vote: Vote, request: Request, known: _KnownKey) -> Cast
 
 # --- writing ---------------------------------------------------------------------------------------
 #
-# The inserts of a ballot are built once and run on the session's connection with their values:
-# building an ORM insert and its cache key on every ballot cost more Python time than the database
-# took to store the rows (bench/forum_day.py).
-
-_INSERT_BALLOT = insert(table_of(Ballot)).values(
-    id=bindparam("id"),
-    vote_id=bindparam("vote_id"),
-    voter_id=bindparam("voter_id"),
-    choice=bindparam("choice"),
-    changes=0,
-)
-_INSERT_BALLOT_BOX = insert(table_of(BallotBox)).values(
-    id=bindparam("id"), vote_id=bindparam("vote_id"), choice=bindparam("choice"), receipt_hash=bindparam("receipt_hash")
-)
-
-
-@dataclass(frozen=True)
-class _Statements:
-    """The inserts whose form depends on the backend (ON CONFLICT, the database clock)."""
-
-    participation: Executable
-    key: Executable
-
-
-_BY_BACKEND: dict[str, _Statements] = {}
-
-
-def _statements(db: Session) -> _Statements:
-    backend = db.get_bind().dialect.name
-    found = _BY_BACKEND.get(backend)
-    if found is None:
-        participation = table_of(Participation)
-        found = _BY_BACKEND[backend] = _Statements(
-            participation=insert_unless_present(db, participation)
-            .values(
-                vote_id=bindparam("vote_id"),
-                voter_id=bindparam("voter_id"),
-                cast_by=bindparam("cast_by"),
-                cast_at=db_now(db),
-            )
-            .returning(participation.c.id),
-            key=insert_unless_present(db, table_of(BallotKey)).values(
-                vote_id=bindparam("vote_id"),
-                voter_id=bindparam("voter_id"),
-                key=bindparam("key"),
-                changed=bindparam("changed"),
-            ),
-        )
-    return found
+# The inserts are built once (voting.ballot_rows), for this path and for ballots written together.
 
 
 #
@@ -270,7 +220,7 @@ def _insert_participation(db: Session, vote: Vote, voter_id: int, actor: User) -
     try:
         # The returned row says whether it went in (a row count is not reliable with RETURNING).
         with _guarded(db):
-            return db.connection().execute(_statements(db).participation, values).first() is not None
+            return db.connection().execute(ballot_rows.statements(db).participation, values).first() is not None
     except DBAPIError as error:
         # On SQLite the guard against REPLACE (migrations.append_only) refuses an existing
         # participation before the conflict clause sees it: that is "already cast", not "closed".
@@ -310,7 +260,11 @@ def _replay_after_race(db: Session, vote: Vote, request: Request, key: str) -> C
 def _cast_roll_call(db: Session, vote: Vote, actor: User, request: Request, key: str) -> Cast:
     voter_id, choice = request.voter_id, request.choice
     if _insert_participation(db, vote, voter_id, actor):
-        _write(db, _INSERT_BALLOT, {"id": _ballot_id(), "vote_id": vote.id, "voter_id": voter_id, "choice": choice})
+        _write(
+            db,
+            ballot_rows.INSERT_BALLOT,
+            {"id": _ballot_id(), "vote_id": vote.id, "voter_id": voter_id, "choice": choice},
+        )
         return _conclude(db, vote, actor, request, key, Cast(voter_id=voter_id, changed=False), choice=choice)
     if (replay := _replay_after_race(db, vote, request, key)) is not None:
         return replay
@@ -333,7 +287,7 @@ def _cast_secret(db: Session, vote: Vote, actor: User, request: Request, key: st
         # Into the ballot box: the close mixes it into the permanent record (voting.mixing).
         _write(
             db,
-            _INSERT_BALLOT_BOX,
+            ballot_rows.INSERT_BALLOT_BOX,
             {
                 "id": _ballot_id(),
                 "vote_id": vote.id,

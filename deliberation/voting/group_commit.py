@@ -24,16 +24,14 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, insert
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql.base import Executable
 from sqlmodel import Session
 
 from ..audit.actions import record_many
-from ..db import SessionFactory, db_now, is_sqlite, sqlite_write_intent, table_of
+from ..db import SessionFactory, is_sqlite, sqlite_write_intent
 from ..db_errors import is_refusal
-from ..rows import insert_unless_present
-from .models import Ballot, BallotBox, BallotKey, Participation, Vote
+from . import ballot_rows
+from .models import Vote
 
 _shuffle = random.SystemRandom().shuffle
 
@@ -143,7 +141,7 @@ def _insert(db: Session, batch: list[FirstBallot]) -> None:
     PostgreSQL the chain's lock is held from their insert to the commit). Each statement is built
     once and given all the batch's rows in one call (with RETURNING, SQLAlchemy sends them as one
     multi-row INSERT)."""
-    connection, statements = db.connection(), _statements(db)
+    connection, statements = db.connection(), ballot_rows.statements(db)
     participations = [{"vote_id": b.vote_id, "voter_id": b.voter_id, "cast_by": b.actor_id} for b in batch]
     if _count(connection.execute(statements.participation, participations)) != len(batch):
         raise _Taken()
@@ -153,7 +151,7 @@ def _insert(db: Session, batch: list[FirstBallot]) -> None:
         if b.receipt is None
     ]
     if roll_call:
-        connection.execute(statements.ballot, roll_call)
+        connection.execute(ballot_rows.INSERT_BALLOT, roll_call)
     secret = [
         {"id": b.ballot_id, "vote_id": b.vote_id, "choice": b.choice, "receipt_hash": b.receipt_hash}
         for b in batch
@@ -163,9 +161,9 @@ def _insert(db: Session, batch: list[FirstBallot]) -> None:
     # written beside them.
     _shuffle(secret)
     if secret:
-        connection.execute(statements.box, secret)
-    keys = [{"vote_id": b.vote_id, "voter_id": b.voter_id, "key": b.key} for b in batch if b.key]
-    if keys and _count(connection.execute(statements.key, keys)) != len(keys):
+        connection.execute(ballot_rows.INSERT_BALLOT_BOX, secret)
+    keys = [{"vote_id": b.vote_id, "voter_id": b.voter_id, "key": b.key, "changed": False} for b in batch if b.key]
+    if keys and _count(connection.execute(statements.key_returning, keys)) != len(keys):
         raise _Taken()
     record_many(
         db,
@@ -184,53 +182,6 @@ def _insert(db: Session, batch: list[FirstBallot]) -> None:
             for b in batch
         ],
     )
-
-
-@dataclass(frozen=True)
-class _Statements:
-    participation: Executable
-    ballot: Executable
-    box: Executable
-    key: Executable
-
-
-_BY_BACKEND: dict[str, _Statements] = {}
-
-
-def _statements(db: Session) -> _Statements:
-    """Built once per backend (ON CONFLICT and the database clock differ): building a statement and
-    its cache key for every batch cost more than the rows."""
-    backend = db.get_bind().dialect.name
-    found = _BY_BACKEND.get(backend)
-    if found is None:
-        participation, key = table_of(Participation), table_of(BallotKey)
-        found = _BY_BACKEND[backend] = _Statements(
-            participation=insert_unless_present(db, participation)
-            .values(
-                vote_id=bindparam("vote_id"),
-                voter_id=bindparam("voter_id"),
-                cast_by=bindparam("cast_by"),
-                cast_at=db_now(db),
-            )
-            .returning(participation.c.id),
-            ballot=insert(table_of(Ballot)).values(
-                id=bindparam("id"),
-                vote_id=bindparam("vote_id"),
-                voter_id=bindparam("voter_id"),
-                choice=bindparam("choice"),
-                changes=0,
-            ),
-            box=insert(table_of(BallotBox)).values(
-                id=bindparam("id"),
-                vote_id=bindparam("vote_id"),
-                choice=bindparam("choice"),
-                receipt_hash=bindparam("receipt_hash"),
-            ),
-            key=insert_unless_present(db, key)
-            .values(vote_id=bindparam("vote_id"), voter_id=bindparam("voter_id"), key=bindparam("key"), changed=False)
-            .returning(key.c.id),
-        )
-    return found
 
 
 def _count(result) -> int:
