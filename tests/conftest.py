@@ -91,12 +91,23 @@ def backend(request):
     return request.param
 
 
-@pytest.fixture(scope="session")
-def migrated_engine(backend, tmp_path_factory):
+def _migrated(backend, tmp_path_factory):
     engine, cleanup = fresh_engine(backend, tmp_path_factory)
     migrate.upgrade(engine)
     yield engine
     cleanup()
+
+
+@pytest.fixture(scope="session")
+def migrated_engine(backend, tmp_path_factory):
+    yield from _migrated(backend, tmp_path_factory)
+
+
+@pytest.fixture
+def own_engine(backend, tmp_path_factory):
+    """A migrated database for this test alone: for tests that count every row there is, or whose
+    app commits for real."""
+    yield from _migrated(backend, tmp_path_factory)
 
 
 @pytest.fixture

@@ -12,24 +12,20 @@ import pytest
 from sqlalchemy import event
 from starlette.testclient import TestClient
 
-from deliberation import create_app, migrate
+from deliberation import create_app
 from deliberation.settings import Settings
 from deliberation.testing import make_sitting, signed_in_session
 from deliberation.voting import actions, closer, turnout
 from deliberation.voting.receipts import new_ballot_key
 
-from ..conftest import fresh_engine
 from .live_server import committed
 
 SECRET_KEY = "write-lock-secret-of-32-bytes-or-more"
 
 
 @pytest.fixture
-def engine(backend, tmp_path_factory):
-    engine, cleanup = fresh_engine(backend, tmp_path_factory)
-    migrate.upgrade(engine)
-    yield engine
-    cleanup()
+def engine(own_engine):
+    return own_engine
 
 
 def _statements_of_one_ballot(engine, tmp_path, *, secret: bool, htmx: bool, warm: bool = False) -> list[str]:

@@ -13,7 +13,6 @@ from sqlalchemy import func, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
-from deliberation import migrate
 from deliberation.accounts.models import User
 from deliberation.audit.models import AuditEntry
 from deliberation.audit.queries import audit_chain_problems
@@ -26,8 +25,6 @@ from deliberation.voting.ballots import Request as BallotRequest
 from deliberation.voting.ballots import VoteNotOpen
 from deliberation.voting.models import Ballot, BallotBox, BallotKey, Participation, Vote
 from deliberation.voting.receipts import new_ballot_key, new_receipt, receipt_hash
-
-from ..conftest import fresh_engine
 
 
 def _sitting(engine, *, secret: bool = False):
@@ -47,12 +44,9 @@ def _sitting(engine, *, secret: bool = False):
 
 
 @pytest.fixture
-def engine(backend, tmp_path_factory):
+def engine(own_engine):
     """A database of its own: each test counts every row and entry there is."""
-    engine, cleanup = fresh_engine(backend, tmp_path_factory)
-    migrate.upgrade(engine)
-    yield engine
-    cleanup()
+    return own_engine
 
 
 @pytest.fixture

@@ -10,22 +10,17 @@ import time
 import anyio.to_thread
 import pytest
 
-from deliberation import create_app, migrate
+from deliberation import create_app
 from deliberation.settings import Settings
 from deliberation.web import context
 from deliberation.web.threads import RequestThreads
 
-from ..conftest import fresh_engine
-
 
 @pytest.fixture
-def engine(backend, tmp_path_factory):
+def engine(own_engine, backend):
     if backend != "sqlite":
         pytest.skip("the pool is the same whatever the database")
-    engine, cleanup = fresh_engine(backend, tmp_path_factory)
-    migrate.upgrade(engine)
-    yield engine
-    cleanup()
+    return own_engine
 
 
 async def _get(app, path: str, query: str = "") -> int:
