@@ -281,6 +281,21 @@ class SessionFactory:
         finally:
             session.close()
 
+    @contextmanager
+    def begin_writing(self, *, gate_timeout: float) -> Iterator[Session]:
+        """One unit of work that writes, begun as a write: on SQLite it first queues at the write
+        gate (at most ``gate_timeout`` seconds; then SQLite's busy timeout decides) and holds the
+        gate until the commit or rollback is done."""
+        gate = self.write_gate if is_sqlite(self.bind) else None
+        taken = gate is not None and gate.acquire(timeout=gate_timeout)
+        try:
+            with write_intent(), self.begin() as session:
+                yield session
+        finally:
+            if taken:
+                assert gate is not None  # taken only from a gate
+                gate.release()
+
 
 def _gate_path(bind: Engine | Connection) -> str | None:
     engine = bind.engine if isinstance(bind, Connection) else bind

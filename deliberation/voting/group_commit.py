@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from ..audit.actions import record_many
-from ..db import SessionFactory, is_sqlite, sqlite_write_intent
+from ..db import SessionFactory
 from ..db_errors import is_refusal
 from . import ballot_rows
 from .models import Vote
@@ -122,18 +122,8 @@ class BallotWriter:
             ballot.turn.set()
 
     def _store(self, batch: list[FirstBallot]) -> None:
-        sqlite = is_sqlite(self._sessions.bind)
-        gate = self._sessions.write_gate if sqlite else None
-        taken = gate is not None and gate.acquire(timeout=GATE_TIMEOUT_S)
-        token = sqlite_write_intent.set(True)
-        try:
-            with self._sessions.begin() as db:
-                _insert(db, batch)
-        finally:
-            sqlite_write_intent.reset(token)
-            if taken:
-                assert gate is not None  # taken only from a gate
-                gate.release()
+        with self._sessions.begin_writing(gate_timeout=GATE_TIMEOUT_S) as db:
+            _insert(db, batch)
 
 
 def _insert(db: Session, batch: list[FirstBallot]) -> None:

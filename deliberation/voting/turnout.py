@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 
-from ..db import SessionFactory, is_sqlite, sqlite_write_intent
+from ..db import SessionFactory
 from .actions import publish_turnout
 from .models import Vote, VoteStatus
 
@@ -91,17 +91,8 @@ class TurnoutPublisher:
             log.warning("publishing the turnout of vote %s failed", vote_id, exc_info=True)
 
     def _write(self, vote_id: int) -> None:
-        token = sqlite_write_intent.set(True)
-        gate = self.sessions.write_gate if is_sqlite(self.sessions.bind) else None
-        taken = gate is not None and gate.acquire(timeout=GATE_TIMEOUT_S)
-        try:
-            with self.sessions.begin() as db:
-                vote = db.get(Vote, vote_id)
-                # A vote closed in the meantime has told its pages so with its result.
-                if vote is not None and vote.status == VoteStatus.OPEN:
-                    publish_turnout(db, vote)
-        finally:
-            if taken:
-                assert gate is not None  # taken only from a gate
-                gate.release()
-            sqlite_write_intent.reset(token)
+        with self.sessions.begin_writing(gate_timeout=GATE_TIMEOUT_S) as db:
+            vote = db.get(Vote, vote_id)
+            # A vote closed in the meantime has told its pages so with its result.
+            if vote is not None and vote.status == VoteStatus.OPEN:
+                publish_turnout(db, vote)
