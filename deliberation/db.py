@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, SQLModel, create_engine
 
+from .pool_check import check_idle_connections
 from .write_gate import WriteGate, gate_path
 
 TABLE_PREFIX = "delib_"
@@ -159,7 +160,10 @@ def make_engine(
     # of requests (40 threads) that churn cost more than the requests. Two workers keep 20 each.
     kwargs.setdefault("pool_size", 20)
     kwargs.setdefault("max_overflow", 10)
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+    # Not pool_pre_ping: a connection is checked only when it has been idle (see pool_check).
+    check_idle_connections(engine)
+    return engine
 
 
 def engine_for(settings: Any, **overrides: Any) -> Engine:
