@@ -66,6 +66,8 @@ class Ctx:
     touch_session: str | None = None
     #: Pages about one person (account, reset links): never cached, even for a visitor not signed in.
     private: bool = False
+    #: mail_origin's answer, worked out once: every write request asks twice (a due vote's close, letters).
+    _origin: tuple[str | None] | None = None
 
     @property
     def lifetime(self) -> sessions.Lifetime:
@@ -96,6 +98,11 @@ class Ctx:
         no trustworthy one. The Host header is the visitor's to choose: a reset link built from
         ``Host: evil.example`` would hand the token to whoever owns that name. So only the
         configured ``base_url``, else this request's host if ``allowed_hosts`` names it."""
+        if self._origin is None:
+            self._origin = (self._find_mail_origin(),)
+        return self._origin[0]
+
+    def _find_mail_origin(self) -> str | None:
         if self.settings.base_url:
             return self.settings.base_url.rstrip("/")
         url = self.request.url

@@ -120,3 +120,22 @@ def test_without_a_trustworthy_origin_registration_mails_nothing_for_a_new_or_a_
         new, taken = _register(client, "new@example.org"), _register(client, "member@example.org")
     assert new.status_code == taken.status_code == 200
     assert letters_to(db, "new@example.org") == letters_to(db, "member@example.org") == []
+
+
+def test_the_mail_origin_is_worked_out_once_a_request(settings, connection, db, monkeypatch):
+    """A write request asks for it twice (closing a due vote, the letters): the Host header is read
+    and checked against the allowed hosts once."""
+    from deliberation.web import context
+
+    checked = []
+    allowed = context.host_allowed
+    monkeypatch.setattr(context, "host_allowed", lambda s, host: checked.append(host) or allowed(s, host))
+    make_user(db, email="member@example.org")
+    db.commit()
+    app = create_app(replace(settings, allowed_hosts=("civic.example",), base_url=""), engine=connection)
+    with TestClient(app, base_url="http://civic.example") as client:
+        token = csrf_token(client, "/password/forgot")
+        checked.clear()
+        form = {"email": "member@example.org", "csrf_token": token}
+        assert client.post("/password/forgot", data=form, follow_redirects=False).status_code == 200
+    assert checked == ["civic.example"]
