@@ -32,7 +32,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, SQLModel, create_engine
 
 from .pool_check import check_idle_connections
-from .write_gate import WriteGate, gate_path
+from .write_gate import WAIT_S, WriteGate, gate_path
 
 TABLE_PREFIX = "delib_"
 VERSION_TABLE = "delib_alembic_version"
@@ -286,7 +286,7 @@ class SessionFactory:
             session.close()
 
     @contextmanager
-    def begin_writing(self, *, gate_timeout: float) -> Iterator[Session]:
+    def begin_writing(self, *, gate_timeout: float = WAIT_S) -> Iterator[Session]:
         """One unit of work that writes, begun as a write: on SQLite it first queues at the write
         gate (at most ``gate_timeout`` seconds; then SQLite's busy timeout decides) and holds the
         gate until the commit or rollback is done."""

@@ -23,6 +23,9 @@ log = logging.getLogger("deliberation.db")
 
 #: Beside the database file, as SQLite's own ``-wal`` and ``-shm``.
 SUFFIX = "-writegate"
+#: How long a writer waits at the gate (a ballot, the turnout it publishes, ballots written together)
+#: before it passes by and SQLite's own busy timeout decides.
+WAIT_S = 10
 
 
 class FairMutex:

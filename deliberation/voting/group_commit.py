@@ -37,8 +37,6 @@ _shuffle = random.SystemRandom().shuffle
 
 #: At most this many ballots in one transaction (each adds a row to four statements).
 MAX_BATCH = 64
-#: How long the writer waits at SQLite's write gate before SQLite's own busy timeout decides.
-GATE_TIMEOUT_S = 10
 
 
 @dataclass(eq=False)
@@ -122,7 +120,7 @@ class BallotWriter:
             ballot.turn.set()
 
     def _store(self, batch: list[FirstBallot]) -> None:
-        with self._sessions.begin_writing(gate_timeout=GATE_TIMEOUT_S) as db:
+        with self._sessions.begin_writing() as db:
             _insert(db, batch)
 
 

@@ -19,13 +19,12 @@ import threading
 import time
 
 from ..db import SessionFactory
+from ..write_gate import WAIT_S
 from .actions import publish_turnout
 from .models import Vote, VoteStatus
 
 log = logging.getLogger("deliberation.voting")
 
-#: How long the publisher waits at the write gate before going to SQLite's own busy wait.
-GATE_TIMEOUT_S = 10
 #: Its waiting publications run in threads of this name (tests and profiles tell them apart).
 THREAD_NAME = "deliberation-turnout"
 
@@ -78,7 +77,7 @@ class TurnoutPublisher:
         for timer in timers:
             timer.cancel()
             if timer.is_alive() and timer is not threading.current_thread():
-                timer.join(timeout=GATE_TIMEOUT_S)
+                timer.join(timeout=WAIT_S)
 
     def _publish(self, vote_id: int) -> None:
         with self._lock:
@@ -91,7 +90,7 @@ class TurnoutPublisher:
             log.warning("publishing the turnout of vote %s failed", vote_id, exc_info=True)
 
     def _write(self, vote_id: int) -> None:
-        with self.sessions.begin_writing(gate_timeout=GATE_TIMEOUT_S) as db:
+        with self.sessions.begin_writing() as db:
             vote = db.get(Vote, vote_id)
             # A vote closed in the meantime has told its pages so with its result.
             if vote is not None and vote.status == VoteStatus.OPEN:

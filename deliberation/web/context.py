@@ -20,6 +20,7 @@ from starlette.background import BackgroundTasks
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from .. import write_gate
 from ..accounts import queries as account_queries
 from ..accounts import sessions
 from ..accounts.actions import HostIdentity, do_sync_host_user, host_user_in_step
@@ -38,10 +39,6 @@ from .health import RETRY_AFTER, outage_response
 from .rendering import url_for
 
 log = logging.getLogger("deliberation.web")
-
-#: How long a ballot waits for this process's write gate before going to SQLite's own busy wait.
-GATE_TIMEOUT_S = 10
-
 
 MAX_FLASHES = 3
 MAX_FLASH_LENGTH = 300
@@ -177,7 +174,7 @@ class Ctx:
             # Queue behind this process's other ballots first (see SessionFactory.write_gate); a
             # gate that does not open in time is passed by, and SQLite's busy timeout decides.
             gate = self.app_state.sessions.write_gate
-            self._gate = gate if gate.acquire(timeout=GATE_TIMEOUT_S) else None
+            self._gate = gate if gate.acquire(timeout=write_gate.WAIT_S) else None
             sqlite_write_intent.set(True)
 
     def commit_writes(self) -> None:
