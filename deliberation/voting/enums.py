@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from ..i18n import N_, Labelled, pgettext
+from ..i18n import N_, Labelled, gettext, pgettext
 
 
 class VoteSubject(Labelled):
@@ -21,9 +21,16 @@ class VoteStatus(Labelled):
 
 
 class VoteMode(Labelled):
-    HALL = "hall", N_("Electronic, in the hall")
-    REMOTE = "remote", N_("Remote, with a closing time")
-    HAND = "hand", N_("Counted by hand in the hall")
+    """The label stands alone (a form's options); ``phrase`` ends the rule's sentence, after the
+    threshold, the quorum and the secrecy («…; електронно, у залі»)."""
+
+    HALL = "hall", N_("Electronic, in the hall"), N_("electronic, in the hall")
+    REMOTE = "remote", N_("Remote, with a closing time"), N_("remote, with a closing time")
+    HAND = "hand", N_("Counted by hand in the hall"), N_("hand count in the hall")
+
+    @property
+    def phrase(self) -> str:
+        return gettext(self.msgids[1])
 
 
 class Threshold(Labelled):

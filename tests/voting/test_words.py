@@ -21,6 +21,8 @@ FORMULA = re.compile(r"\d\s*\*\s*for|for\s*\+\s*against|>=|&gt;=|&gt;\s*for")
 WORDS = {
     "uk": {
         "threshold": "Не менше двох третин поданих голосів",
+        # The mode ends the rule's sentence, after a semicolon: lower case.
+        "mode": "; електронно, у залі",
         "open": "триває",
         "closed": "завершене",
         "turnout": "проголосувало делегатів: 1 з 6",
@@ -32,6 +34,7 @@ WORDS = {
     },
     "en": {
         "threshold": "At least two thirds of the votes cast",
+        "mode": "; electronic, in the hall",
         "open": "open",
         "closed": "closed",
         "turnout": "1 of 6 delegates have voted",
@@ -92,6 +95,7 @@ def test_a_running_and_a_finished_vote_are_said_in_the_assemblys_words_and_the_r
     for name, html in pages.items():
         text = _text(html)
         assert words["threshold"] in text, name
+        assert words["mode"] in text, name
         assert words["turnout"].lower() in text.lower(), name
         assert not FORMULA.search(text), f"{name} shows the rule as a formula"
         assert not any(phrase in text for phrase in NOT_FOR_STATUS), name
