@@ -42,6 +42,7 @@ from .fastpath import PublicFastPathMiddleware
 from .forms import FormGuardMiddleware, csrf_token
 from .locale import LocaleMiddleware
 from .rendering import make_templates, static_version, url_for
+from .route_index import index_routes
 from .routes import routes
 from .security import HEADERS as SECURITY_HEADERS
 from .security import SecurityHeadersMiddleware
@@ -280,6 +281,7 @@ def create_app(
             Exception: _server_error,
         },
     )
+    index_routes(app.router)
     app.state.delib = state
     state.sessions.sender = app
     state.app = app
