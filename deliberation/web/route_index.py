@@ -2,14 +2,14 @@
 
 Starlette's router tries every route in order, a regular expression each, until one matches: the
 ballot's route is the 84th of 173, so every ballot ran 84 matches (42–74 µs, up to a sixth of what
-the event loop spends on a ballot: bench/README.md, "Where a ballot's time goes"; 6 µs grouped). A route whose path
-begins with a fixed segment ("/votes/{vote_id}/ballot") can only match a path that begins with
-the same one, so the routes are grouped by it once; a request is then matched, in the original
-order, against its group and the few routes whose first segment is not fixed (a parameter, or
-the root). Everything else is Starlette's own logic, unchanged: the first full match wins, else
-the first partial one (405 for a known address asked with another method), else a redirect to
-the address with or without its trailing slash when that one exists (it has the same first
-segment, so it is in the same group), else 404.
+the event loop spends on a ballot: bench/README.md, "Where a ballot's time goes"; 6 µs grouped). A
+route whose path begins with a fixed segment ("/votes/{vote_id}/ballot") can only match a path that
+begins with the same one, so the routes are grouped by it; a request is then matched, in the
+original order, against its group and the few routes whose first segment is not fixed (a
+parameter, or the root). Everything else is Starlette's own logic, unchanged: the first full match
+wins, else the first partial one (405 for a known address asked with another method), else a
+redirect to the address with or without its trailing slash when that one exists (it has the same
+first segment, so it is in the same group), else 404.
 """
 
 from __future__ import annotations
