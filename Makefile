@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Two workers: CI has two cores, and most tests wait on a database or a browser, not the CPU.
 # The 25 slowest tests are listed at the end, so that a slow one is seen when it arrives.
-PYTEST_ARGS ?= -n 3 --durations=25
+PYTEST_ARGS ?= -n 2 --durations=25
 
 .PHONY: run test check format setup chromium lock catalogs clean bench-diff bench-vote bench-pages screenshots
 
