@@ -21,7 +21,6 @@ import argparse
 import os
 import random
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -125,27 +124,7 @@ def main() -> int:
     args = parser.parse_args()
     if not (1 <= args.delegates <= fv.MAX_DELEGATES and 1 <= args.in_flight <= 200):
         parser.error(f"at most {fv.MAX_DELEGATES} delegates and 200 in flight")
-    ok = True
-    with tempfile.TemporaryDirectory(prefix="delib-bench-") as tmp:
-        sqlite_dir = Path(tmp) / "sqlite"
-        sqlite_dir.mkdir()
-        ok &= run_backend(
-            "SQLite (a file in a temporary directory)",
-            f"sqlite:///{(sqlite_dir / 'bench.sqlite3').as_posix()}",
-            sqlite_dir,
-            args,
-        )
-        url, why = fv.postgres_url()
-        if url is None:
-            print(f"\nPostgreSQL: SKIPPED, {why}. Set DELIBERATION_BENCH_DATABASE_URL to measure it.")
-        else:
-            scoped, drop = fv.fresh_schema(url)
-            pg_dir = Path(tmp) / "postgresql"
-            pg_dir.mkdir()
-            try:
-                ok &= run_backend(f"PostgreSQL ({why}, a fresh schema)", scoped, pg_dir, args)
-            finally:
-                drop()
+    ok = fv.on_each_backend(run_backend, args)
     return 0 if ok else 1
 
 

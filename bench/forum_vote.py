@@ -420,19 +420,14 @@ def print_table(name: str, args, ballots: Timed, trivial: Timed, raw: Timed) -> 
         )
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--delegates", type=int, default=500)
-    parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--inserts", type=int, default=RAW_INSERTS)
-    args = parser.parse_args()
-    if not (1 <= args.delegates <= MAX_DELEGATES and 1 <= args.concurrency <= 200 and 1 <= args.inserts <= 100_000):
-        parser.error(f"at most {MAX_DELEGATES} delegates, 200 in flight and 100,000 inserts")
+def on_each_backend(run: Callable[..., bool], args) -> bool:
+    """``run(name, database_url, var_dir, args)`` on a SQLite file, then on a fresh PostgreSQL schema
+    (skipped, saying why, when nothing answers); True if every run was."""
     ok = True
     with tempfile.TemporaryDirectory(prefix="delib-bench-") as tmp:
         sqlite_dir = Path(tmp) / "sqlite"
         sqlite_dir.mkdir()
-        ok &= run_backend(
+        ok &= run(
             "SQLite (a file in a temporary directory)",
             f"sqlite:///{(sqlite_dir / 'bench.sqlite3').as_posix()}",
             sqlite_dir,
@@ -446,9 +441,21 @@ def main() -> int:
             pg_dir = Path(tmp) / "postgresql"
             pg_dir.mkdir()
             try:
-                ok &= run_backend(f"PostgreSQL ({why}, a fresh schema)", scoped, pg_dir, args)
+                ok &= run(f"PostgreSQL ({why}, a fresh schema)", scoped, pg_dir, args)
             finally:
                 drop()
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--delegates", type=int, default=500)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--inserts", type=int, default=RAW_INSERTS)
+    args = parser.parse_args()
+    if not (1 <= args.delegates <= MAX_DELEGATES and 1 <= args.concurrency <= 200 and 1 <= args.inserts <= 100_000):
+        parser.error(f"at most {MAX_DELEGATES} delegates, 200 in flight and 100,000 inserts")
+    ok = on_each_backend(run_backend, args)
     return 0 if ok else 1
 
 
