@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import cached_property, wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -63,8 +63,6 @@ class Ctx:
     touch_session: str | None = None
     #: Pages about one person (account, reset links): never cached, even for a visitor not signed in.
     private: bool = False
-    #: mail_origin's answer, worked out once: every write request asks twice (a due vote's close, letters).
-    _origin: tuple[str | None] | None = None
 
     @property
     def lifetime(self) -> sessions.Lifetime:
@@ -95,11 +93,11 @@ class Ctx:
         no trustworthy one. The Host header is the visitor's to choose: a reset link built from
         ``Host: evil.example`` would hand the token to whoever owns that name. So only the
         configured ``base_url``, else this request's host if ``allowed_hosts`` names it."""
-        if self._origin is None:
-            self._origin = (self._find_mail_origin(),)
-        return self._origin[0]
+        return self._mail_origin
 
-    def _find_mail_origin(self) -> str | None:
+    @cached_property
+    def _mail_origin(self) -> str | None:
+        # Worked out once: every write request asks twice (a due vote's close, its letters).
         if self.settings.base_url:
             return self.settings.base_url.rstrip("/")
         url = self.request.url
